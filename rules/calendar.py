@@ -1,6 +1,6 @@
 """The England and Wales calendar of days that statutory hour-clocks disregard.
 
-Crime and Security Act 2010 s25(3) and s27(4), and Domestic Abuse Act 2021 s26(5) and s29(4),
+Crime and Security Act 2010 s26(3) and s27(4), and Domestic Abuse Act 2021 s26(4) and s29(3),
 disregard the same days when counting their 24- and 48-hour periods: any Sunday, Christmas Day,
 Good Friday, and any day which is a bank holiday in England and Wales under the Banking and
 Financial Dealings Act 1971 (BFDA 1971 s1 and Schedule 1, plus days appointed by proclamation).
@@ -64,7 +64,7 @@ class ExcludedDayCalendar:
         reasons: list[str] = []
         note: str | None = None
         if day.weekday() == SUNDAY:
-            reasons.append(SUNDAY_REASON)  # CSA 2010 s27(4); DAA 2021 s29(4): "any Sunday"
+            reasons.append(SUNDAY_REASON)  # CSA 2010 s27(4); DAA 2021 s29(3): "any Sunday"
         if day.month == 12 and day.day == 25:
             reasons.append(CHRISTMAS_DAY_REASON)  # CSA 2010 s27(4): "Christmas Day"
         package_name = _package_holidays(day.year).get(day)

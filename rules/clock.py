@@ -2,7 +2,7 @@
 
 CSA 2010 s27(3)-(4) and DAA 2021 s29(2)-(3): a notice's application must be heard within 48 hours
 of service, disregarding Sundays, Christmas Day, Good Friday and bank holidays.
-CSA 2010 s26(2)-(3) and DAA 2021 s26(4)-(5): a person arrested for breaching a notice must be
+CSA 2010 s26(2)-(3) and DAA 2021 s26(2), (4): a person arrested for breaching a notice must be
 brought before the court within 24 hours of arrest, disregarding the same days.
 
 Counting (DOMAIN.md): start at the moment of service or arrest, walk forward, skip every excluded

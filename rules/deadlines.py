@@ -26,7 +26,7 @@ def hearing_deadline(
 def breach_court_deadline(
     rule: OrderTypeRule, arrested_at: datetime, calendar: ExcludedDayCalendar, tz: ZoneInfo = LONDON
 ) -> Deadline | None:
-    """When a person arrested for breach must be before the court (CSA 2010 s26(2), s29(2); DAA 2021 s26(4))."""
+    """When a person arrested for breach must be before the court (CSA 2010 s26(2), s29(2); DAA 2021 s26(2))."""
     clock = rule.breach_arrest_clock
     if clock is None:
         return None

@@ -102,7 +102,8 @@ class OrderTypeRule:
     min_rank_citation: str = ""
     perpetrator_min_age: int | None = None
     protected_min_age: int | None = None
-    age_citation: str = ""
+    perpetrator_age_citation: str = ""
+    protected_age_citation: str = ""
     hearing_clock: HourClock | None = None
     breach_arrest_clock: HourClock | None = None
     duration: Duration | None = None
@@ -116,7 +117,7 @@ FORTY_EIGHT_HOURS_DVPN = HourClock("DVPO application hearing deadline", 48, "CSA
 FORTY_EIGHT_HOURS_DAPN = HourClock("DAPO application hearing deadline", 48, "DAA 2021 s29(2)-(3)")
 BREACH_ARREST_DVPN = HourClock("Court appearance after arrest for breach", 24, "CSA 2010 s26(2)-(3)")
 BREACH_ARREST_DVPO = HourClock("Court appearance after arrest for breach", 24, "CSA 2010 s29(2)-(3)")
-BREACH_ARREST_DAPN = HourClock("Court appearance after arrest for breach", 24, "DAA 2021 s26(4)-(5)")
+BREACH_ARREST_DAPN = HourClock("Court appearance after arrest for breach", 24, "DAA 2021 s26(2), (4)")
 
 FIVE_YEARS = "5 years' imprisonment, a fine, or both"
 
@@ -130,7 +131,7 @@ RULES: dict[OrderType, OrderTypeRule] = {
         min_rank=Rank.SUPERINTENDENT,
         min_rank_citation="CSA 2010 s24(1)",
         perpetrator_min_age=18,
-        age_citation="CSA 2010 s24(2)",
+        perpetrator_age_citation="CSA 2010 s24(2)",
         hearing_clock=FORTY_EIGHT_HOURS_DVPN,
         breach_arrest_clock=BREACH_ARREST_DVPN,
         follow_on=OrderType.DVPO,
@@ -170,7 +171,8 @@ RULES: dict[OrderType, OrderTypeRule] = {
         min_rank_citation="DAA 2021 s22(8)",
         perpetrator_min_age=18,
         protected_min_age=16,
-        age_citation="DAA 2021 s22(1)-(2)",
+        perpetrator_age_citation="DAA 2021 s22(6)",
+        protected_age_citation="DAA 2021 s22(2)-(3)",
         hearing_clock=FORTY_EIGHT_HOURS_DAPN,
         breach_arrest_clock=BREACH_ARREST_DAPN,
         follow_on=OrderType.DAPO,
@@ -194,12 +196,12 @@ RULES: dict[OrderType, OrderTypeRule] = {
             until_further_order=True,
             note="A fixed period, until an event, or until further order; no statutory maximum.",
         ),
-        notification=NotificationWindow(3, "made", "DAA 2021 s41"),
+        notification=NotificationWindow(3, "made", "DAA 2021 s41(2)"),
         breach=BreachRule(
             consequence="Criminal offence",
             is_offence=True,
             max_penalty=FIVE_YEARS,
-            power_of_arrest="arrest under PACE 1984 s24 (an offence)",
+            power_of_arrest="arrest under PACE 1984 s24 (an offence; DAA 2021 s40(9))",
             citation="DAA 2021 s39",
         ),
     ),
@@ -241,8 +243,8 @@ RULES: dict[OrderType, OrderTypeRule] = {
             consequence="Contempt of court",
             is_offence=False,
             max_penalty="committal for contempt (up to 2 years)",
-            power_of_arrest="only if attached by the court (FLA 1996 s47)",
-            citation="FLA 1996 s47",
+            power_of_arrest="only if attached by the court (FLA 1996 s47(2))",
+            citation="FLA 1996 s47(2)",
         ),
     ),
     OrderType.RESTRAINING: OrderTypeRule(
@@ -252,7 +254,7 @@ RULES: dict[OrderType, OrderTypeRule] = {
         made_by=MadeBy.COURT,
         is_notice=False,
         duration=Duration(
-            citation="Sentencing Act 2020 s360(3)",
+            citation="Sentencing Act 2020 s359(2)",
             until_further_order=True,
             note="A specified period or until further order.",
         ),
@@ -271,12 +273,12 @@ RULES: dict[OrderType, OrderTypeRule] = {
         made_by=MadeBy.COURT,
         is_notice=False,
         duration=Duration(
-            citation="Stalking Protection Act 2019 s3(5)",
+            citation="Stalking Protection Act 2019 s3",
             min_months=24,
             until_further_order=True,
             note="A fixed period of at least 2 years, or until further order.",
         ),
-        notification=NotificationWindow(3, "served", "Stalking Protection Act 2019 s9"),
+        notification=NotificationWindow(3, "served", "Stalking Protection Act 2019 s9(1)"),
         breach=BreachRule(
             consequence="Criminal offence",
             is_offence=True,
@@ -292,11 +294,11 @@ RULES: dict[OrderType, OrderTypeRule] = {
         made_by=MadeBy.COURT,
         is_notice=False,
         duration=Duration(
-            citation="Stalking Protection Act 2019 s5(4)",
+            citation="Stalking Protection Act 2019 s5",
             until_further_order=True,
             note="Until the application for the full order is decided, or as the court sets.",
         ),
-        notification=NotificationWindow(3, "served", "Stalking Protection Act 2019 s9"),
+        notification=NotificationWindow(3, "served", "Stalking Protection Act 2019 s9(1)"),
         breach=BreachRule(
             consequence="Criminal offence",
             is_offence=True,
@@ -349,11 +351,11 @@ RULES: dict[OrderType, OrderTypeRule] = {
         statute="Police and Criminal Evidence Act 1984 ss47ZA-47ZM",
         made_by=MadeBy.POLICE,
         is_notice=False,
-        duration=Duration(citation="PACE 1984 s47ZB(1)", default_months=3),
+        duration=Duration(citation="PACE 1984 s47ZB(1)(b)", default_months=3),
         extensions=(
             Extension(6, "an inspector or above", Rank.INSPECTOR, "PACE 1984 s47ZD"),
-            Extension(9, "a superintendent or above", Rank.SUPERINTENDENT, "PACE 1984 s47ZE"),
-            Extension(12, "a magistrates' court", None, "PACE 1984 s47ZF-47ZG"),
+            Extension(9, "a superintendent or above", Rank.SUPERINTENDENT, "PACE 1984 s47ZDA"),
+            Extension(12, "a magistrates' court", None, "PACE 1984 s47ZF"),
         ),
         breach=BreachRule(
             consequence="Not an offence; arrest for breach of bail conditions",

@@ -49,7 +49,10 @@ def age_on(born: date, on: date) -> int:
 def minimum_age(
     rule: OrderTypeRule, who: str, born: date | None, at: datetime, tz: ZoneInfo = LONDON
 ) -> Violation | None:
-    minimum = rule.perpetrator_min_age if who == "perpetrator" else rule.protected_min_age
+    if who == "perpetrator":
+        minimum, citation = rule.perpetrator_min_age, rule.perpetrator_age_citation
+    else:
+        minimum, citation = rule.protected_min_age, rule.protected_age_citation
     if minimum is None or born is None:
         return None
     age = age_on(born, at.astimezone(tz).date())
@@ -58,7 +61,7 @@ def minimum_age(
         return Violation(
             f"{who}_dob",
             f"A {rule.code} can only be given where {person} is aged {minimum} or over "
-            f"({rule.age_citation}); by that date of birth they were {age}.",
+            f"({citation}); by that date of birth they were {age}.",
         )
     if born > at.astimezone(tz).date():
         return Violation(f"{who}_dob", "The date of birth is after the event: check the date.")

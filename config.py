@@ -1,0 +1,267 @@
+"""Settings from the environment, after loading `.env` with python-dotenv.
+
+Every setting is documented, with its default, in `.env.example`. `load_settings()` collects every
+problem before failing, so one run tells the user everything to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+from rules.order_types import OrderType
+
+T = TypeVar("T")
+
+DEFAULT_DATABASE_FILE = "dvpn-bot.db"
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or malformed; `problems` lists each in words."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def report(self) -> str:
+        lines = ["dvpn-bot cannot start: fix these settings (see .env.example):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """When reminders fire. Defaults follow what a public-protection unit expects (issue 4)."""
+
+    sweep_seconds: int = 15
+    no_hearing_alert_after_hours: int = 2
+    hearing_countdown_hours: tuple[int, ...] = (24, 8, 2)
+    supervisor_alert_hours_before: int = 2
+    hearing_reminder_day_before_at: time = time(16, 0)
+    hearing_reminder_hours_before: int = 2
+    expiry_reminder_days: tuple[int, ...] = (7, 2)
+    morning_at: time = time(8, 0)
+    first_breach_check_hours: int = 24
+    breach_check_interval_days: int = 7
+    breach_check_grace_hours: int = 4
+    crime_reference_grace_hours: int = 24
+    quiet_hours_start: time = time(22, 0)
+    quiet_hours_end: time = time(8, 0)
+    escalate_after_minutes: int = 30
+    max_send_attempts: int = 5
+    claim_lease_seconds: int = 120
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{DEFAULT_DATABASE_FILE}"
+    force_code: str = "WM"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    order_types: tuple[OrderType, ...] = tuple(OrderType)
+    admins: tuple[str, ...] = ()
+    count_saturday_boxing_day: bool = True
+    log_level: str = "INFO"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+
+
+class _Reader:
+    """Reads typed values from a mapping, collecting problems instead of raising at the first."""
+
+    def __init__(self, source: Mapping[str, str | None]) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def raw(self, name: str) -> str | None:
+        value = self.source.get(name)
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    def get(self, name: str, default: T, parse: Callable[[str], T], expected: str) -> T:
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            return parse(value)
+        except (ValueError, KeyError, ZoneInfoNotFoundError):
+            self.problems.append(f"{name}={value!r} is not valid: expected {expected}.")
+            return default
+
+
+def _positive_int(text: str) -> int:
+    number = int(text)
+    if number <= 0:
+        raise ValueError(text)
+    return number
+
+
+def _int_list(text: str) -> tuple[int, ...]:
+    numbers = tuple(sorted({_positive_int(part) for part in text.split(",") if part.strip()}, reverse=True))
+    if not numbers:
+        raise ValueError(text)
+    return numbers
+
+
+def _clock_time(text: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not match:
+        raise ValueError(text)
+    return time(int(match[1]), int(match[2]))
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(text)
+
+
+def _order_types(text: str) -> tuple[OrderType, ...]:
+    chosen = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        order_type = OrderType.parse(part)
+        if order_type is None:
+            raise ValueError(part)
+        chosen.append(order_type)
+    if not chosen:
+        raise ValueError(text)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _force_code(text: str) -> str:
+    if not FORCE_CODE.fullmatch(text.upper()):
+        raise ValueError(text)
+    return text.upper()
+
+
+def _admins(text: str) -> tuple[str, ...]:
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not all(SLACK_USER_ID.fullmatch(user_id) for user_id in ids):
+        raise ValueError(text)
+    return ids
+
+
+def _database_url(text: str) -> str:
+    if not text.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://", "postgres://")):
+        raise ValueError(text)
+    if text.startswith("postgres://"):  # the short scheme some hosts hand out
+        text = "postgresql://" + text.removeprefix("postgres://")
+    if text.startswith("postgresql://"):
+        text = "postgresql+psycopg://" + text.removeprefix("postgresql://")
+    return text
+
+
+def _log_level(text: str) -> str:
+    if text.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError(text)
+    return text.upper()
+
+
+def _read_reminder_policy(read: _Reader) -> ReminderPolicy:
+    d = ReminderPolicy()
+    hours, days, clock = "a whole number above 0", "numbers above 0, comma-separated", "a time as HH:MM"
+    return ReminderPolicy(
+        sweep_seconds=read.get("DVPN_SWEEP_SECONDS", d.sweep_seconds, _positive_int, hours),
+        no_hearing_alert_after_hours=read.get(
+            "DVPN_NO_HEARING_ALERT_AFTER_HOURS", d.no_hearing_alert_after_hours, _positive_int, hours
+        ),
+        hearing_countdown_hours=read.get(
+            "DVPN_HEARING_COUNTDOWN_HOURS", d.hearing_countdown_hours, _int_list, days
+        ),
+        supervisor_alert_hours_before=read.get(
+            "DVPN_SUPERVISOR_ALERT_HOURS_BEFORE", d.supervisor_alert_hours_before, _positive_int, hours
+        ),
+        hearing_reminder_day_before_at=read.get(
+            "DVPN_HEARING_REMINDER_DAY_BEFORE_AT", d.hearing_reminder_day_before_at, _clock_time, clock
+        ),
+        hearing_reminder_hours_before=read.get(
+            "DVPN_HEARING_REMINDER_HOURS_BEFORE", d.hearing_reminder_hours_before, _positive_int, hours
+        ),
+        expiry_reminder_days=read.get("DVPN_EXPIRY_REMINDER_DAYS", d.expiry_reminder_days, _int_list, days),
+        morning_at=read.get("DVPN_MORNING_AT", d.morning_at, _clock_time, clock),
+        first_breach_check_hours=read.get(
+            "DVPN_FIRST_BREACH_CHECK_HOURS", d.first_breach_check_hours, _positive_int, hours
+        ),
+        breach_check_interval_days=read.get(
+            "DVPN_BREACH_CHECK_INTERVAL_DAYS", d.breach_check_interval_days, _positive_int, hours
+        ),
+        breach_check_grace_hours=read.get(
+            "DVPN_BREACH_CHECK_GRACE_HOURS", d.breach_check_grace_hours, _positive_int, hours
+        ),
+        crime_reference_grace_hours=read.get(
+            "DVPN_CRIME_REFERENCE_GRACE_HOURS", d.crime_reference_grace_hours, _positive_int, hours
+        ),
+        quiet_hours_start=read.get("DVPN_QUIET_HOURS_START", d.quiet_hours_start, _clock_time, clock),
+        quiet_hours_end=read.get("DVPN_QUIET_HOURS_END", d.quiet_hours_end, _clock_time, clock),
+        escalate_after_minutes=read.get(
+            "DVPN_ESCALATE_AFTER_MINUTES", d.escalate_after_minutes, _positive_int, hours
+        ),
+        max_send_attempts=read.get("DVPN_MAX_SEND_ATTEMPTS", d.max_send_attempts, _positive_int, hours),
+        claim_lease_seconds=read.get(
+            "DVPN_CLAIM_LEASE_SECONDS", d.claim_lease_seconds, _positive_int, hours
+        ),
+    )
+
+
+def settings_from(source: Mapping[str, str | None]) -> Settings:
+    """Build settings from a mapping of variable names; raises SettingsError listing every problem."""
+    read = _Reader(source)
+    defaults = Settings()
+    settings = Settings(
+        database_url=read.get(
+            "DATABASE_URL",
+            defaults.database_url,
+            _database_url,
+            "a sqlite:/// or postgresql:// URL",
+        ),
+        force_code=read.get("DVPN_FORCE_CODE", defaults.force_code, _force_code, "2 to 4 letters, e.g. WM"),
+        timezone=read.get("DVPN_TIMEZONE", defaults.timezone, ZoneInfo, "an IANA zone such as Europe/London"),
+        order_types=read.get(
+            "DVPN_ORDER_TYPES",
+            defaults.order_types,
+            _order_types,
+            "order type codes, comma-separated, from " + ", ".join(t.value for t in OrderType),
+        ),
+        admins=read.get("DVPN_ADMINS", defaults.admins, _admins, "Slack user ids such as U012ABCDEF, comma-separated"),
+        count_saturday_boxing_day=read.get(
+            "DVPN_COUNT_SATURDAY_BOXING_DAY", defaults.count_saturday_boxing_day, _boolean, "true or false"
+        ),
+        log_level=read.get("DVPN_LOG_LEVEL", defaults.log_level, _log_level, "DEBUG, INFO, WARNING or ERROR"),
+        slack_bot_token=read.raw("SLACK_BOT_TOKEN"),
+        slack_signing_secret=read.raw("SLACK_SIGNING_SECRET"),
+        slack_app_token=read.raw("SLACK_APP_TOKEN"),
+        reminders=_read_reminder_policy(read),
+    )
+    if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
+        read.problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
+        read.problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
+    if read.problems:
+        raise SettingsError(read.problems)
+    return settings
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Settings from `.env` (if present) overlaid by the process environment, which wins."""
+    merged: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        merged.update(dotenv_values(env_file))
+    merged.update(os.environ)
+    return settings_from(merged)
