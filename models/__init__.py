@@ -1,0 +1,38 @@
+"""SQLModel tables. Import from here so every table is registered on `metadata`."""
+
+from sqlmodel import SQLModel
+
+from models.audit import AuditEvent
+from models.calendar_days import ExtraExcludedDay
+from models.enums import HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
+from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
+from models.people import OrderProtectedPerson, Perpetrator, ProtectedPerson
+from models.reminders import Reminder
+from models.staff import AppUser, Team, TeamSupervisor
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AppUser",
+    "AuditEvent",
+    "Breach",
+    "BreachCheck",
+    "ExtraExcludedDay",
+    "Hearing",
+    "HearingOutcome",
+    "Notification",
+    "NotificationKind",
+    "OrderProtectedPerson",
+    "OrderStatus",
+    "Perpetrator",
+    "ProtectedPerson",
+    "ProtectionOrder",
+    "ReferenceCounter",
+    "Reminder",
+    "ReminderState",
+    "RiskLevel",
+    "Role",
+    "Team",
+    "TeamSupervisor",
+    "metadata",
+]

@@ -1,0 +1,130 @@
+"""Notices and orders, and what hangs from them: hearings, breaches, breach checks, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import HearingOutcome, NotificationKind, OrderStatus, RiskLevel
+from models.types import enum_column, utc_column
+from rules.order_types import OrderType
+from rules.ranks import Rank
+
+
+class ProtectionOrder(SQLModel, table=True):
+    """A notice or an order. Deadlines are stored as computed so queries can sort and filter on them;
+    services recompute them from rules/ on every change."""
+
+    __tablename__ = "protection_order"
+    __table_args__ = (
+        sa.Index("ix_order_team_status", "team_id", "status"),
+        sa.Index("ix_order_officer_status", "officer_id", "status"),
+        sa.Index("ix_order_status_hearing_deadline", "status", "hearing_deadline_at"),
+        sa.Index("ix_order_status_expires", "status", "expires_at"),
+        sa.Index("ix_order_type_status", "order_type", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    order_type: OrderType = Field(sa_column=enum_column(OrderType))
+    status: OrderStatus = Field(sa_column=enum_column(OrderStatus))
+    perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="protection_order.id", index=True)
+    officer_id: int = Field(foreign_key="app_user.id")  # officer in charge
+    team_id: int = Field(foreign_key="team.id")
+    served_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
+    made_at: datetime | None = Field(default=None, sa_column=utc_column())
+    authoriser_name: str | None = Field(default=None, max_length=120)
+    authoriser_rank: Rank | None = Field(default=None, sa_column=enum_column(Rank, nullable=True))
+    court: str | None = Field(default=None, max_length=200)
+    conditions: str | None = Field(default=None, sa_type=sa.Text)
+    hearing_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+    expires_at: datetime | None = Field(default=None, sa_column=utc_column())
+    until_further_order: bool = False
+    notification_due_at: datetime | None = Field(default=None, sa_column=utc_column())
+    risk_level: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
+    risk_assessed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    children_present: bool = False
+    crime_reference: str | None = Field(default=None, max_length=40, index=True)
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    close_reason: str | None = Field(default=None, max_length=500)
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last number handed out per force, type and year: WM-DVPN-2026-0042 is number 42."""
+
+    __tablename__ = "reference_counter"
+
+    force_code: str = Field(max_length=4, primary_key=True)
+    order_type: str = Field(max_length=8, primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = 0
+
+
+class Hearing(SQLModel, table=True):
+    __tablename__ = "hearing"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="protection_order.id", index=True)
+    scheduled_at: datetime = Field(sa_column=utc_column(nullable=False, index=True))
+    court: str | None = Field(default=None, max_length=200)
+    after_statutory_deadline: bool = False  # booked later than the 48-hour deadline: a fact, flagged
+    outcome: HearingOutcome | None = Field(default=None, sa_column=enum_column(HearingOutcome, nullable=True))
+    outcome_recorded_at: datetime | None = Field(default=None, sa_column=utc_column())
+    adjourned_to_id: int | None = Field(default=None, foreign_key="hearing.id")
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Breach(SQLModel, table=True):
+    __tablename__ = "breach"
+    __table_args__ = (sa.Index("ix_breach_crime_reference_recorded", "crime_reference", "recorded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="protection_order.id", index=True)
+    occurred_at: datetime = Field(sa_column=utc_column(nullable=False))
+    arrested_at: datetime | None = Field(default=None, sa_column=utc_column())
+    court_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+    crime_reference: str | None = Field(default=None, max_length=40)
+    crime_reference_added_at: datetime | None = Field(default=None, sa_column=utc_column())
+    details: str | None = Field(default=None, sa_type=sa.Text)
+    recorded_by_id: int = Field(foreign_key="app_user.id")
+    recorded_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class BreachCheck(SQLModel, table=True):
+    """A visit or call to confirm the order is being kept."""
+
+    __tablename__ = "breach_check"
+    __table_args__ = (
+        sa.Index("ix_check_assignee_done_due", "assigned_to_id", "done_at", "due_at"),
+        sa.Index("ix_check_done_due", "done_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="protection_order.id", index=True)
+    due_at: datetime = Field(sa_column=utc_column(nullable=False))
+    assigned_to_id: int = Field(foreign_key="app_user.id")
+    done_at: datetime | None = Field(default=None, sa_column=utc_column())
+    done_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    outcome: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Notification(SQLModel, table=True):
+    """A perpetrator's duty to notify police of names and home address (DAA 2021 s41; SPA 2019 s9)."""
+
+    __tablename__ = "notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="protection_order.id", index=True)
+    kind: NotificationKind = Field(sa_column=enum_column(NotificationKind))
+    due_at: datetime = Field(sa_column=utc_column(nullable=False, index=True))
+    received_at: datetime | None = Field(default=None, sa_column=utc_column())
+    recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

@@ -1,0 +1,45 @@
+"""Data subjects, kept apart because the law treats suspects and victims as different categories
+(Data Protection Act 2018 s38). Names, dates of birth and addresses live only here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.types import utc_column
+
+
+class Perpetrator(SQLModel, table=True):
+    __tablename__ = "perpetrator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)  # normalised for search
+    date_of_birth: date | None = None
+    address: str | None = Field(default=None, sa_type=sa.Text)
+    pnc_id: str | None = Field(default=None, max_length=32, index=True)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class ProtectedPerson(SQLModel, table=True):
+    __tablename__ = "protected_person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)
+    date_of_birth: date | None = None
+    address: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class OrderProtectedPerson(SQLModel, table=True):
+    """An order may protect several people; a person may be protected by several orders."""
+
+    __tablename__ = "order_protected_person"
+
+    order_id: int = Field(foreign_key="protection_order.id", primary_key=True)
+    person_id: int = Field(foreign_key="protected_person.id", primary_key=True, index=True)

@@ -1,0 +1,42 @@
+"""Planned reminders. The database is the source of truth: APScheduler only runs the sweep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import ReminderState
+from models.types import enum_column, utc_column
+
+
+class Reminder(SQLModel, table=True):
+    __tablename__ = "reminder"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "kind", "due_at", name="uq_reminder_order_kind_due"),
+        sa.Index("ix_reminder_state_due", "state", "due_at"),
+        sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="protection_order.id", index=True)
+    kind: str = Field(max_length=48)
+    due_at: datetime = Field(sa_column=utc_column(nullable=False))
+    recipient_id: int | None = Field(default=None, foreign_key="app_user.id")
+    recipient_channel: str | None = Field(default=None, max_length=32)
+    critical: bool = False  # deadline countdowns and lapse alerts: escalate if not acknowledged
+    state: ReminderState = Field(sa_column=enum_column(ReminderState))
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_column=utc_column())
+    claimed_by: str | None = Field(default=None, max_length=80)
+    claimed_until: datetime | None = Field(default=None, sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column())
+    slack_channel: str | None = Field(default=None, max_length=32)
+    slack_ts: str | None = Field(default=None, max_length=32)
+    acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column())
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    snoozed_until: datetime | None = Field(default=None, sa_column=utc_column())
+    cancelled_at: datetime | None = Field(default=None, sa_column=utc_column())
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
