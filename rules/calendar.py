@@ -70,7 +70,9 @@ class ExcludedDayCalendar:
         package_name = _package_holidays(day.year).get(day)
         if package_name == GOOD_FRIDAY_REASON:
             reasons.append(GOOD_FRIDAY_REASON)  # CSA 2010 s27(4): "Good Friday"
-        elif package_name and package_name != CHRISTMAS_DAY_REASON:
+        elif package_name and package_name != CHRISTMAS_DAY_REASON and day.weekday() != SUNDAY:
+            # A bank holiday never falls on a Sunday (BFDA 1971 Sch 1: "if it be not a Sunday"; the
+            # proclamation moves New Year's Day): the package's Sunday entries are named dates only.
             if day.weekday() == SATURDAY:
                 note = self._saturday_note(day, package_name)
                 if note is None:

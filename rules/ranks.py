@@ -39,7 +39,7 @@ class Rank(StrEnum):
     def parse(cls, text: str) -> Rank | None:
         """Read a rank as officers write it: 'Supt', 'DCI', 'chief inspector', 'Insp.'."""
         key = " ".join(text.lower().replace(".", " ").replace("_", " ").replace("-", " ").split())
-        if key.startswith(("detective ", "acting ", "temporary ")):
+        while key.startswith(("detective ", "acting ", "temporary ")):  # "Acting Detective Inspector"
             key = key.split(" ", 1)[1]
         return _ALIASES.get(key)
 

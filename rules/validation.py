@@ -53,7 +53,11 @@ def minimum_age(
         minimum, citation = rule.perpetrator_min_age, rule.perpetrator_age_citation
     else:
         minimum, citation = rule.protected_min_age, rule.protected_age_citation
-    if minimum is None or born is None:
+    if born is None:
+        return None
+    if born > at.astimezone(tz).date():
+        return Violation(f"{who}_dob", "The date of birth is after the event: check the date (day first).")
+    if minimum is None:
         return None
     age = age_on(born, at.astimezone(tz).date())
     if age < minimum:
@@ -63,8 +67,6 @@ def minimum_age(
             f"A {rule.code} can only be given where {person} is aged {minimum} or over "
             f"({citation}); by that date of birth they were {age}.",
         )
-    if born > at.astimezone(tz).date():
-        return Violation(f"{who}_dob", "The date of birth is after the event: check the date.")
     return None
 
 
@@ -140,4 +142,27 @@ def breach_within_order(
             f"The breach time ({_show(breach_at)}) is after the {code} ended "
             f"({_show(in_force_until)}): it was no longer in force. If it was extended, record that first.",
         )
+    return None
+
+
+def bail_period(rule: OrderTypeRule, start: datetime, last_day: date, rank: Rank | None) -> Violation | None:
+    """Pre-charge bail: 3 months (PACE 1984 s47ZB(1)(b)); to 6 months by an inspector (s47ZD);
+    to 9 months by a superintendent (s47ZDA); longer only by a magistrates' court (s47ZF)."""
+    if rule.duration is None or rule.duration.default_months is None:
+        return None
+    standard = months_beginning_with(start, rule.duration.default_months, label="bail", citation="")
+    if last_day <= standard.last_day:
+        return None
+    for extension in rule.extensions:
+        limit = months_beginning_with(start, extension.total_months, label="bail", citation="")
+        if extension.min_rank is None:
+            return None  # a court's extension: recorded as the fact it is
+        if last_day <= limit.last_day:
+            if rank is not None and rank.at_least(extension.min_rank):
+                return None
+            return Violation(
+                "authoriser_rank",
+                f"Bail of up to {extension.total_months} months must be authorised by "
+                f"{extension.authorised_by} ({extension.citation}): give the authorising officer's rank.",
+            )
     return None

@@ -1,0 +1,97 @@
+"""Who may do what. Officers: their own and their team's records. Supervisors: the teams they
+supervise and their own. Champions: read everything, change nothing. Admins: manage users, teams
+and the calendar, and read everything."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models import AppUser, ProtectionOrder, Role, TeamSupervisor
+from services.audit import snapshot, write_audit
+from services.context import ServiceContext
+from services.errors import NotAllowed
+
+READ_ALL_ROLES = frozenset({Role.CHAMPION, Role.ADMIN})
+
+
+def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, display_name: str = "") -> AppUser:
+    """The user behind a request. A Slack user seen for the first time becomes an officer with no
+    team, or an admin if listed in DVPN_ADMINS."""
+    user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_user_id)).first()
+    if user is not None:
+        if not user.active:
+            raise NotAllowed("Your dvpn-bot access has been withdrawn. Speak to an admin if this is wrong.")
+        return user
+    role = Role.ADMIN if slack_user_id in ctx.settings.admins else Role.OFFICER
+    user = AppUser(
+        slack_user_id=slack_user_id, display_name=display_name, role=role, created_at=ctx.clock.now()
+    )
+    session.add(user)
+    session.flush()
+    write_audit(
+        session,
+        actor=None,
+        at=ctx.clock.now(),
+        action="create",
+        entity_type="app_user",
+        entity_id=user.id,
+        after=snapshot(user),
+        source=ctx.source,
+        system_actor="first-contact",
+    )
+    return user
+
+
+def supervised_team_ids(session: Session, user: AppUser) -> set[int]:
+    ids = set(session.exec(select(TeamSupervisor.team_id).where(TeamSupervisor.user_id == user.id)).all())
+    if user.team_id is not None:
+        ids.add(user.team_id)
+    return ids
+
+
+def can_write(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+    if user.role is Role.OFFICER:
+        return order.officer_id == user.id or (user.team_id is not None and order.team_id == user.team_id)
+    if user.role is Role.SUPERVISOR:
+        return order.team_id in supervised_team_ids(session, user)
+    return False
+
+
+def can_read(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+    return user.role in READ_ALL_ROLES or can_write(session, user, order)
+
+
+def require_write(session: Session, user: AppUser, order: ProtectionOrder) -> None:
+    if can_write(session, user, order):
+        return
+    if user.role in READ_ALL_ROLES:
+        raise NotAllowed(
+            f"{user.role.value.capitalize()}s can read records but not change them. Ask the "
+            f"officer in charge of {order.reference} or their supervisor."
+        )
+    raise NotAllowed(
+        f"{order.reference} belongs to another team. Only its officers and their supervisors can change it."
+    )
+
+
+def require_read(session: Session, user: AppUser, order: ProtectionOrder) -> None:
+    if not can_read(session, user, order):
+        raise NotAllowed(
+            f"{order.reference} belongs to another team, so you cannot see its details. "
+            "A supervisor or champion can."
+        )
+
+
+def require_role(user: AppUser, *roles: Role, doing: str) -> None:
+    if user.role not in roles:
+        allowed = " or ".join(f"{r.value}s" for r in roles)
+        raise NotAllowed(f"Only {allowed} can {doing}. Your role is {user.role.value}.")
+
+
+def require_team(user: AppUser) -> int:
+    if user.team_id is None:
+        raise NotAllowed(
+            "You are not in a team yet, so records you make would have no supervisor. Ask an admin "
+            "to place you: /dvpn admin team add <team> @you."
+        )
+    return user.team_id

@@ -1,0 +1,263 @@
+"""Booking, adjourning and deciding hearings. A granted notice application creates the order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
+from models.db import session_scope
+from rules import validation
+from rules.order_types import rule_for
+from rules.validation import Violation
+from services.access import acting_user
+from services.audit import changes, snapshot, write_audit
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, raise_if_any
+from services.lookup import order_to_change
+from services.planning import replan
+from services.record_view import build_view
+from services.order_writer import OrderTerms, insert_order, validate_length
+from services.views import RecordView
+from services.when import show
+
+
+
+@dataclass(frozen=True)
+class GrantTerms:
+    """What the court set when it granted the order."""
+
+    duration_days: int | None = None
+    last_day: date | None = None
+    until_further_order: bool = False
+    conditions: str | None = None
+
+
+def book_hearing(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, scheduled_at: datetime, court: str | None = None
+) -> RecordView:
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        _require_active(order)
+        if _pending_hearing(session, order) is not None:
+            raise Conflict(
+                f"{order.reference} already has a hearing booked. Record its outcome, or adjourn it to a new time.",
+                "scheduled_at",
+            )
+        hearing, warnings = _add_hearing(session, ctx, user, order, scheduled_at, court, now)
+        _touch(session, ctx, user, order, now)
+        return build_view(session, ctx, order, with_people=True, warnings=warnings)
+
+
+def adjourn_hearing(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, to: datetime, court: str | None = None
+) -> RecordView:
+    """The notice continues in effect through adjournments (DAA 2021 s29(7); CSA 2010 s27)."""
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        _require_active(order)
+        pending = _pending_hearing(session, order)
+        if pending is None:
+            raise Conflict(f"{order.reference} has no hearing booked to adjourn. Book one first.", "scheduled_at")
+        before = snapshot(pending)
+        pending.outcome, pending.outcome_recorded_at = HearingOutcome.ADJOURNED, now
+        new_hearing, warnings = _add_hearing(session, ctx, user, order, to, court or pending.court, now, after=pending)
+        pending.adjourned_to_id = new_hearing.id
+        _audit_change(session, ctx, user, order, pending, before, now)
+        _touch(session, ctx, user, order, now)
+        return build_view(session, ctx, order, with_people=True, warnings=warnings)
+
+
+def record_outcome(
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    reference: str,
+    outcome: HearingOutcome,
+    decided_at: datetime,
+    terms: GrantTerms | None = None,
+) -> RecordView:
+    """Granted: the follow-on order (DVPO, DAPO) is created and linked, the notice superseded.
+    Refused or withdrawn: the notice ends."""
+    if outcome is HearingOutcome.ADJOURNED:
+        raise DomainError("To adjourn, use adjourn with the new hearing time.", "outcome")
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        _require_active(order)
+        rule = rule_for(order.order_type)
+        hearing = _pending_hearing(session, order)
+        if hearing is None:
+            raise Conflict(f"{order.reference} has no hearing booked. Book the hearing first, then its outcome.", "outcome")
+        raise_if_any(
+            [
+                validation.not_in_future("decided_at", "decision", decided_at, now),
+                validation.not_before("decided_at", "decision", decided_at, "hearing", hearing.scheduled_at)
+                if decided_at < hearing.scheduled_at
+                else None,
+            ]
+        )
+        before = snapshot(hearing)
+        hearing.outcome, hearing.outcome_recorded_at = outcome, now
+        _audit_change(session, ctx, user, order, hearing, before, now)
+        follow_on = None
+        if rule.is_notice:
+            if outcome is HearingOutcome.GRANTED:
+                follow_on = _grant(session, ctx, user, order, decided_at, terms or GrantTerms(), hearing)
+            _end(session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now)
+        else:
+            _touch(session, ctx, user, order, now)
+        return build_view(session, ctx, follow_on or order, with_people=True)
+
+
+def _notice_status(outcome: HearingOutcome) -> OrderStatus:
+    return {
+        HearingOutcome.GRANTED: OrderStatus.SUPERSEDED,
+        HearingOutcome.REFUSED: OrderStatus.REFUSED,
+        HearingOutcome.WITHDRAWN: OrderStatus.WITHDRAWN,
+    }[outcome]
+
+
+def _grant(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    notice: ProtectionOrder,
+    made_at: datetime,
+    terms: GrantTerms,
+    hearing: Hearing,
+) -> ProtectionOrder:
+    """The order protects the same people from the same person as the notice it follows."""
+    rule = rule_for(notice.order_type)
+    assert rule.follow_on is not None
+    order_rule = rule_for(rule.follow_on)
+    order_terms = OrderTerms(
+        order_type=order_rule.code,
+        made_at=made_at,
+        served_at=made_at,
+        court=hearing.court or notice.court,
+        conditions=terms.conditions,
+        duration_days=terms.duration_days,
+        last_day=terms.last_day,
+        until_further_order=terms.until_further_order,
+        risk_level=notice.risk_level,
+        children_present=notice.children_present,
+        crime_reference=notice.crime_reference,
+    )
+    raise_if_any(validate_length(order_rule, order_terms, made_at))
+    officer = session.get(AppUser, notice.officer_id)
+    assert officer is not None
+    protected = session.exec(
+        select(OrderProtectedPerson.person_id).where(OrderProtectedPerson.order_id == notice.id)
+    ).all()
+    return insert_order(
+        session,
+        ctx,
+        user,
+        officer,
+        order_rule,
+        order_terms,
+        perpetrator_id=notice.perpetrator_id,
+        protected_ids=list(protected),
+        parent=notice,
+        now=ctx.clock.now(),
+    )
+
+
+def _add_hearing(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    order: ProtectionOrder,
+    scheduled_at: datetime,
+    court: str | None,
+    now: datetime,
+    after: Hearing | None = None,
+) -> tuple[Hearing, tuple[str, ...]]:
+    start = order.served_at or order.made_at
+    problems: list[Violation | None] = []
+    if start is not None:
+        problems.append(validation.not_before("scheduled_at", "hearing", scheduled_at, "service", start))
+    if after is not None and scheduled_at <= after.scheduled_at:
+        problems.append(Violation("scheduled_at", "An adjourned hearing must be later than the one adjourned."))
+    raise_if_any(problems)
+    # A hearing after the statutory deadline is a fact: allowed, but flagged loudly.
+    late = bool(after is None and order.hearing_deadline_at and scheduled_at > order.hearing_deadline_at)
+    hearing = Hearing(
+        order_id=order.id,
+        scheduled_at=scheduled_at,
+        court=court,
+        after_statutory_deadline=late,
+        created_by_id=user.id,
+        created_at=now,
+    )
+    session.add(hearing)
+    session.flush()
+    write_audit(
+        session, actor=user, at=now, action="create", entity_type="hearing", entity_id=hearing.id,
+        order_id=order.id, after=snapshot(hearing), source=ctx.source,
+    )
+    warnings: tuple[str, ...] = ()
+    if late:
+        assert order.hearing_deadline_at is not None
+        tz = ctx.settings.timezone
+        warnings = (
+            f"This hearing ({show(scheduled_at, tz)}) is after the statutory deadline "
+            f"({show(order.hearing_deadline_at, tz)}, {rule_for(order.order_type).hearing_clock.citation}). "  # type: ignore[union-attr]
+            "It is recorded and flagged: unless it can be brought forward the notice will lapse.",
+        )
+    return hearing, warnings
+
+
+def _pending_hearing(session: Session, order: ProtectionOrder) -> Hearing | None:
+    return session.exec(
+        select(Hearing)
+        .where(Hearing.order_id == order.id, col(Hearing.outcome).is_(None))
+        .order_by(col(Hearing.scheduled_at))
+    ).first()
+
+
+def _require_active(order: ProtectionOrder) -> None:
+    if order.status is not OrderStatus.ACTIVE:
+        raise Conflict(f"{order.reference} is {order.status.value}; it can no longer be changed this way.")
+
+
+def _touch(session: Session, ctx: ServiceContext, user: AppUser, order: ProtectionOrder, now: datetime) -> None:
+    order.updated_at = now
+    replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+
+
+def _end(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser | None,
+    order: ProtectionOrder,
+    status: OrderStatus,
+    at: datetime,
+    reason: str,
+    now: datetime,
+) -> None:
+    before = snapshot(order)
+    order.status, order.closed_at, order.close_reason, order.updated_at = status, at, reason, now
+    old, new = changes(before, snapshot(order))
+    write_audit(
+        session, actor=user, at=now, action="update", entity_type="protection_order", entity_id=order.id,
+        order_id=order.id, before=old, after=new, source=ctx.source, system_actor="scheduler",
+    )
+    replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+
+
+def _audit_change(
+    session: Session, ctx: ServiceContext, user: AppUser, order: ProtectionOrder, row: Hearing, before: dict, now: datetime  # type: ignore[type-arg]
+) -> None:
+    old, new = changes(before, snapshot(row))
+    write_audit(
+        session, actor=user, at=now, action="update", entity_type="hearing", entity_id=row.id,
+        order_id=order.id, before=old, after=new, source=ctx.source,
+    )

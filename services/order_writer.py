@@ -1,0 +1,231 @@
+"""Writing a new notice or order row: shared by recording one and by a granted application."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from models import (
+    AppUser,
+    BreachCheck,
+    Notification,
+    NotificationKind,
+    OrderProtectedPerson,
+    OrderStatus,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+    RiskLevel,
+)
+from rules import validation
+from rules.deadlines import hearing_deadline, notification_deadline, order_expiry
+from rules.order_types import MadeBy, OrderType, OrderTypeRule
+from rules.ranks import Rank
+from rules.validation import Violation
+from services.audit import snapshot, write_audit
+from services.calendar import force_calendar
+from services.context import ServiceContext
+from services.planning import replan
+from services.references import next_reference
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    full_name: str
+    date_of_birth: date | None = None
+    address: str | None = None
+    pnc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """What a new row needs beyond its people: its type, times, authority and length."""
+
+    order_type: OrderType
+    served_at: datetime | None = None  # notices, bail, and court orders once served
+    made_at: datetime | None = None  # court orders
+    authoriser_name: str | None = None
+    authoriser_rank: Rank | None = None
+    court: str | None = None
+    conditions: str | None = None
+    duration_days: int | None = None
+    last_day: date | None = None
+    duration_months: int | None = None
+    until_further_order: bool = False
+    risk_level: RiskLevel | None = None
+    children_present: bool = False
+    crime_reference: str | None = None
+
+    def event(self, rule: OrderTypeRule) -> datetime | None:
+        """The instant the record starts from: service for police notices, the order for courts."""
+        return self.served_at if rule.made_by is MadeBy.POLICE else self.made_at
+
+
+def name_key(full_name: str) -> str:
+    """Case, spacing and punctuation removed, so "O'Brien,  Sam" and "obrien sam" match."""
+    return " ".join(re.sub(r"[^a-z ]", "", full_name.lower().replace("-", " ")).split())
+
+
+def validate_length(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> list[Violation | None]:
+    given = [x is not None for x in (terms.duration_days, terms.last_day, terms.duration_months)].count(True)
+    if given > 1:
+        return [Violation("duration", "Give the order's length one way only: days, an end date, or months.")]
+    if rule.is_notice:
+        return []
+    if terms.until_further_order:
+        if given or rule.duration is None or not rule.duration.until_further_order:
+            return [Violation("duration", f"A {rule.code} cannot be made until further order; give its length.")]
+        return []
+    end = _expiry(rule, terms, event)
+    if end is None:
+        return [Violation("duration", f"Give when the {rule.code} ends: days, an end date, or until further order.")]
+    checks = [validation.order_length(rule, event, end.last_day)]
+    if rule.code is OrderType.BAIL:
+        checks.append(validation.bail_period(rule, event, end.last_day, terms.authoriser_rank))
+    return checks
+
+
+def _expiry(rule: OrderTypeRule, terms: OrderTerms, event: datetime):  # type: ignore[no-untyped-def]
+    return order_expiry(
+        rule, event, days=terms.duration_days, last_day=terms.last_day, months=terms.duration_months
+    )
+
+
+def add_perpetrator(session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime) -> Perpetrator:
+    """Reuse the person if their PNC id is already known, so their history stays in one place."""
+    from sqlmodel import select
+
+    pnc = (given.pnc_id or "").strip().upper() or None
+    if pnc:
+        known = session.exec(select(Perpetrator).where(Perpetrator.pnc_id == pnc)).first()
+        if known is not None:
+            return known
+    person = Perpetrator(
+        full_name=given.full_name.strip(),
+        name_key=name_key(given.full_name),
+        date_of_birth=given.date_of_birth,
+        address=(given.address or "").strip() or None,
+        pnc_id=pnc,
+        created_at=now,
+        updated_at=now,
+    )
+    return _added(session, ctx, user, person, now)
+
+
+def add_protected_person(
+    session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
+) -> ProtectedPerson:
+    person = ProtectedPerson(
+        full_name=given.full_name.strip(),
+        name_key=name_key(given.full_name),
+        date_of_birth=given.date_of_birth,
+        address=(given.address or "").strip() or None,
+        created_at=now,
+        updated_at=now,
+    )
+    return _added(session, ctx, user, person, now)
+
+
+def _added(session, ctx, user, person, now):  # type: ignore[no-untyped-def]
+    session.add(person)
+    session.flush()
+    write_audit(
+        session,
+        actor=user,
+        at=now,
+        action="create",
+        entity_type=person.__tablename__,
+        entity_id=person.id,
+        after=snapshot(person),
+        source=ctx.source,
+    )
+    return person
+
+
+def insert_order(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    officer: AppUser,
+    rule: OrderTypeRule,
+    terms: OrderTerms,
+    *,
+    perpetrator_id: int,
+    protected_ids: Sequence[int],
+    parent: ProtectionOrder | None,
+    now: datetime,
+) -> ProtectionOrder:
+    """Insert the row with its computed deadlines, link the people, audit, start its checks, and
+    plan its reminders. The caller has validated `terms`."""
+    tz = ctx.settings.timezone
+    event = terms.event(rule)
+    assert event is not None and officer.team_id is not None and officer.id is not None
+    calendar = force_calendar(session, ctx.settings)
+    hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
+    expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, event)
+    notify = notification_deadline(rule, terms.made_at, terms.served_at, tz)
+    order = ProtectionOrder(
+        reference=next_reference(session, ctx.settings.force_code, rule.code.value, event.astimezone(tz).year),
+        order_type=rule.code,
+        status=OrderStatus.ACTIVE,
+        perpetrator_id=perpetrator_id,
+        parent_id=parent.id if parent else None,
+        officer_id=officer.id,
+        team_id=officer.team_id,
+        served_at=terms.served_at,
+        made_at=terms.made_at,
+        authoriser_name=(terms.authoriser_name or "").strip() or None,
+        authoriser_rank=terms.authoriser_rank,
+        court=terms.court,
+        conditions=terms.conditions,
+        hearing_deadline_at=hearing.at if hearing else None,
+        expires_at=expiry.at if expiry else None,
+        until_further_order=terms.until_further_order,
+        notification_due_at=notify.at if notify else None,
+        risk_level=terms.risk_level,
+        risk_assessed_at=now if terms.risk_level else None,
+        children_present=terms.children_present,
+        crime_reference=(terms.crime_reference or "").strip() or None,
+        created_by_id=user.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+    for person_id in protected_ids:
+        session.add(OrderProtectedPerson(order_id=order.id, person_id=person_id))
+    write_audit(
+        session,
+        actor=user,
+        at=now,
+        action="create",
+        entity_type="protection_order",
+        entity_id=order.id,
+        order_id=order.id,
+        after=snapshot(order),
+        source=ctx.source,
+    )
+    _first_breach_check(session, ctx, order, officer.id, event, now)
+    if order.notification_due_at is not None:
+        session.add(
+            Notification(
+                order_id=order.id, kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
+            )
+        )
+    session.flush()
+    replan(session, order, ctx.settings.reminders, tz, now)
+    return order
+
+
+def _first_breach_check(
+    session: Session, ctx: ServiceContext, order: ProtectionOrder, officer_id: int, start: datetime, now: datetime
+) -> None:
+    """The first breach check falls due within a day of service (a force policy knob)."""
+    due = start + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
+    if order.expires_at is not None and due >= order.expires_at:
+        return
+    session.add(BreachCheck(order_id=order.id, due_at=due, assigned_to_id=officer_id, created_at=now))

@@ -1,0 +1,270 @@
+"""Reminder planning: from an order's facts and the reminder policy, the full set of reminders it
+should have; then reconcile that plan with the stored rows (new ones added, obsolete ones
+cancelled, never deleted, so the history stays)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from config import ReminderPolicy
+from models import (
+    Breach,
+    BreachCheck,
+    Hearing,
+    HearingOutcome,
+    Notification,
+    OrderStatus,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+    TeamSupervisor,
+)
+
+# Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
+# alerts that go to several people, because rows are unique on (order, kind, due_at).
+NO_HEARING_BOOKED = "no_hearing_booked"
+HEARING_COUNTDOWN = "hearing_deadline_in_{hours}h"
+HEARING_UNBOOKED_SUPERVISOR = "hearing_unbooked_supervisor:{user}"
+NOTICE_LAPSED = "notice_lapsed:{user}"
+HEARING_DAY_BEFORE = "hearing_tomorrow"
+HEARING_SOON = "hearing_in_{hours}h"
+EXPIRY_SOON = "expires_in_{days}d"
+EXPIRY_TODAY = "expires_today"
+CHECK_DUE = "breach_check_due:{check}"
+CHECK_OVERDUE = "breach_check_overdue:{check}:{user}"
+NOTIFICATION_MISSING = "notification_missing:{user}"
+BREACH_COURT_COUNTDOWN = "breach_court_in_{hours}h:{breach}"
+CRIME_REFERENCE_MISSING = "crime_reference_missing:{breach}:{user}"
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    kind: str
+    due_at: datetime
+    recipient_id: int
+    critical: bool = False
+    # Sent even if planned after its time (an overdue alert); otherwise a past time is dropped so
+    # a record entered late does not produce a burst of stale countdowns.
+    fire_if_late: bool = False
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    order: ProtectionOrder
+    hearings: Sequence[Hearing]
+    breaches: Sequence[Breach]
+    checks: Sequence[BreachCheck]
+    notifications: Sequence[Notification]
+    supervisor_ids: Sequence[int]
+
+
+def plan_reminders(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> list[PlannedReminder]:
+    order = facts.order
+    if order.status is not OrderStatus.ACTIVE:
+        return []
+    planned: list[PlannedReminder] = []
+    planned += _notice_clock(facts, policy)
+    planned += _hearings(facts, policy, tz)
+    planned += _expiry(order, policy, tz)
+    planned += _checks(facts, policy)
+    planned += _notification(facts)
+    planned += _breaches(facts, policy)
+    kept = [p for p in planned if p.fire_if_late or p.due_at >= now]
+    return [_outside_quiet_hours(p, policy, tz) for p in kept]
+
+
+def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    order = facts.order
+    if order.hearing_deadline_at is None or order.served_at is None:
+        return []
+    officer, deadline = order.officer_id, order.hearing_deadline_at
+    booked = any(h.outcome is None or h.outcome is HearingOutcome.ADJOURNED for h in facts.hearings)
+    heard = any(h.outcome is not None for h in facts.hearings)
+    planned = []
+    if not booked:
+        planned.append(
+            PlannedReminder(
+                NO_HEARING_BOOKED,
+                order.served_at + timedelta(hours=policy.no_hearing_alert_after_hours),
+                officer,
+                critical=True,
+                fire_if_late=True,
+            )
+        )
+        at = deadline - timedelta(hours=policy.supervisor_alert_hours_before)
+        planned += [
+            PlannedReminder(HEARING_UNBOOKED_SUPERVISOR.format(user=s), at, s, critical=True, fire_if_late=True)
+            for s in facts.supervisor_ids
+        ]
+    if not heard:
+        planned += [
+            PlannedReminder(HEARING_COUNTDOWN.format(hours=h), deadline - timedelta(hours=h), officer, critical=True)
+            for h in policy.hearing_countdown_hours
+        ]
+        # At the deadline with no decision the notice lapses: tell the officer and supervisors.
+        planned += [
+            PlannedReminder(NOTICE_LAPSED.format(user=u), deadline, u, critical=True, fire_if_late=True)
+            for u in (officer, *facts.supervisor_ids)
+        ]
+    return planned
+
+
+def _hearings(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    planned = []
+    for hearing in facts.hearings:
+        if hearing.outcome is not None:
+            continue
+        local = hearing.scheduled_at.astimezone(tz)
+        day_before = _local_instant(local.date() - timedelta(days=1), policy.hearing_reminder_day_before_at, tz)
+        planned.append(PlannedReminder(HEARING_DAY_BEFORE, day_before, facts.order.officer_id))
+        hours = policy.hearing_reminder_hours_before
+        planned.append(
+            PlannedReminder(
+                HEARING_SOON.format(hours=hours),
+                hearing.scheduled_at - timedelta(hours=hours),
+                facts.order.officer_id,
+            )
+        )
+    return planned
+
+
+def _expiry(order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    if order.expires_at is None:
+        return []
+    last_day = (order.expires_at.astimezone(tz) - timedelta(microseconds=1)).date()
+    planned = [
+        PlannedReminder(
+            EXPIRY_SOON.format(days=days),
+            _local_instant(last_day - timedelta(days=days), policy.morning_at, tz),
+            order.officer_id,
+        )
+        for days in policy.expiry_reminder_days
+    ]
+    planned.append(PlannedReminder(EXPIRY_TODAY, _local_instant(last_day, policy.morning_at, tz), order.officer_id))
+    return planned
+
+
+def _checks(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    planned = []
+    for check in facts.checks:
+        if check.done_at is not None:
+            continue
+        planned.append(PlannedReminder(CHECK_DUE.format(check=check.id), check.due_at, check.assigned_to_id))
+        overdue_at = check.due_at + timedelta(hours=policy.breach_check_grace_hours)
+        planned += [
+            PlannedReminder(
+                CHECK_OVERDUE.format(check=check.id, user=s), overdue_at, s, critical=True, fire_if_late=True
+            )
+            for s in facts.supervisor_ids
+        ]
+    return planned
+
+
+def _notification(facts: OrderFacts) -> list[PlannedReminder]:
+    order = facts.order
+    if order.notification_due_at is None or any(n.received_at for n in facts.notifications):
+        return []
+    return [
+        PlannedReminder(NOTIFICATION_MISSING.format(user=u), order.notification_due_at, u, fire_if_late=True)
+        for u in (order.officer_id, *facts.supervisor_ids)
+    ]
+
+
+def _breaches(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    planned = []
+    officer = facts.order.officer_id
+    for breach in facts.breaches:
+        if breach.court_deadline_at is not None:
+            planned += [
+                PlannedReminder(
+                    BREACH_COURT_COUNTDOWN.format(hours=h, breach=breach.id),
+                    breach.court_deadline_at - timedelta(hours=h),
+                    officer,
+                    critical=True,
+                )
+                for h in policy.hearing_countdown_hours
+                if h < 24
+            ]
+        if breach.crime_reference is None:
+            at = breach.recorded_at + timedelta(hours=policy.crime_reference_grace_hours)
+            planned += [
+                PlannedReminder(
+                    CRIME_REFERENCE_MISSING.format(breach=breach.id, user=u), at, u, fire_if_late=True
+                )
+                for u in (officer, *facts.supervisor_ids)
+            ]
+    return planned
+
+
+def _local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def _outside_quiet_hours(reminder: PlannedReminder, policy: ReminderPolicy, tz: ZoneInfo) -> PlannedReminder:
+    """Non-urgent reminders that fall in the night wait for the morning; countdowns never wait."""
+    if reminder.critical:
+        return reminder
+    local = reminder.due_at.astimezone(tz)
+    start, end = policy.quiet_hours_start, policy.quiet_hours_end
+    clock = local.time()
+    in_quiet = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not in_quiet:
+        return reminder
+    morning_day = local.date() + timedelta(days=1) if clock >= end and start > end else local.date()
+    moved = datetime.combine(morning_day, end, tzinfo=tz)
+    return PlannedReminder(reminder.kind, moved, reminder.recipient_id, reminder.critical, reminder.fire_if_late)
+
+
+def reconcile(
+    session: Session, order_id: int, plan: Iterable[PlannedReminder], now: datetime
+) -> tuple[int, int]:
+    """Make the stored pending reminders match the plan. Returns (added, cancelled)."""
+    wanted = {(p.kind, p.due_at): p for p in plan}
+    stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
+    by_key = {(r.kind, r.due_at): r for r in stored}
+    added = cancelled = 0
+    for key, reminder in by_key.items():
+        if reminder.state is ReminderState.PENDING and key not in wanted:
+            reminder.state = ReminderState.CANCELLED
+            reminder.cancelled_at = now
+            cancelled += 1
+    for key, planned in wanted.items():
+        existing = by_key.get(key)
+        if existing is None:
+            session.add(
+                Reminder(
+                    order_id=order_id,
+                    kind=planned.kind,
+                    due_at=planned.due_at,
+                    recipient_id=planned.recipient_id,
+                    critical=planned.critical,
+                    state=ReminderState.PENDING,
+                    created_at=now,
+                )
+            )
+            added += 1
+        elif existing.state is ReminderState.CANCELLED:
+            existing.state, existing.cancelled_at = ReminderState.PENDING, None
+            added += 1
+    return added, cancelled
+
+
+def replan(session: Session, order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> tuple[int, int]:
+    """Load the order's facts, plan, and reconcile. Every service that changes a record calls this."""
+    assert order.id is not None
+    facts = OrderFacts(
+        order=order,
+        hearings=session.exec(select(Hearing).where(Hearing.order_id == order.id)).all(),
+        breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
+        checks=session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all(),
+        notifications=session.exec(select(Notification).where(Notification.order_id == order.id)).all(),
+        supervisor_ids=sorted(
+            session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
+        ),
+    )
+    return reconcile(session, order.id, plan_reminders(facts, policy, tz, now), now)

@@ -1,0 +1,126 @@
+"""Building a RecordView: the record's facts with every deadline explained from rules/."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from models import (
+    AppUser,
+    Breach,
+    BreachCheck,
+    Hearing,
+    OrderProtectedPerson,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+)
+from rules.calendar import ExcludedDayCalendar
+from rules.deadlines import breach_court_deadline, hearing_deadline, notification_deadline
+from rules.order_types import rule_for
+from rules.periods import PeriodEnd
+from services.context import ServiceContext
+from services.calendar import force_calendar
+from services.views import DeadlineView, PersonView, RecordView, initials
+from services.when import show
+
+
+def deadline_views(
+    session: Session, order: ProtectionOrder, calendar: ExcludedDayCalendar, tz: ZoneInfo
+) -> list[DeadlineView]:
+    rule = rule_for(order.order_type)
+    views: list[DeadlineView] = []
+    if order.served_at is not None and (clock := hearing_deadline(rule, order.served_at, calendar, tz)):
+        views.append(DeadlineView(clock.label, clock.at, clock.citation, tuple(clock.explanation())))
+    if order.expires_at is not None:
+        start = order.made_at or order.served_at
+        assert start is not None
+        last_day = (order.expires_at.astimezone(tz)).date()
+        from datetime import timedelta
+
+        period = PeriodEnd(
+            f"{order.order_type} expiry",
+            rule.duration.citation if rule.duration else rule.statute,
+            start.astimezone(tz).date(),
+            last_day - timedelta(days=1),
+            order.expires_at.astimezone(tz),
+        )
+        views.append(DeadlineView(period.label, period.at, period.citation, tuple(period.explanation())))
+    notice = notification_deadline(rule, order.made_at, order.served_at, tz)
+    if notice is not None:
+        views.append(DeadlineView(notice.label, notice.at, notice.citation, tuple(notice.explanation())))
+    breaches = session.exec(select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))).all()
+    for breach in breaches:
+        assert breach.arrested_at is not None
+        court = breach_court_deadline(rule, breach.arrested_at, calendar, tz)
+        if court is not None:
+            views.append(DeadlineView(court.label, court.at, court.citation, tuple(court.explanation())))
+    return views
+
+
+def build_view(
+    session: Session, ctx: ServiceContext, order: ProtectionOrder, *, with_people: bool, warnings: tuple[str, ...] = ()
+) -> RecordView:
+    tz = ctx.settings.timezone
+    perpetrator = session.get(Perpetrator, order.perpetrator_id)
+    assert perpetrator is not None
+    officer = session.get(AppUser, order.officer_id)
+    assert officer is not None
+    people: list[PersonView] = []
+    if with_people:
+        people.append(_person("perpetrator", perpetrator))
+        protected = session.exec(
+            select(ProtectedPerson)
+            .join(OrderProtectedPerson, col(OrderProtectedPerson.person_id) == ProtectedPerson.id)
+            .where(OrderProtectedPerson.order_id == order.id)
+        ).all()
+        people += [_person("protected", person) for person in protected]
+    parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
+    child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
+    hearings = session.exec(select(Hearing).where(Hearing.order_id == order.id).order_by(col(Hearing.scheduled_at))).all()
+    breaches = session.exec(select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))).all()
+    checks = session.exec(
+        select(BreachCheck).where(BreachCheck.order_id == order.id).order_by(col(BreachCheck.due_at))
+    ).all()
+    return RecordView(
+        reference=order.reference,
+        order_type=order.order_type.value,
+        status=order.status.value,
+        perpetrator_initials=initials(perpetrator.full_name),
+        officer_slack_id=officer.slack_user_id,
+        team_id=order.team_id,
+        served_at=order.served_at,
+        made_at=order.made_at,
+        deadlines=tuple(deadline_views(session, order, force_calendar(session, ctx.settings), tz)),
+        people=tuple(people),
+        hearings=tuple(_hearing_line(h, tz) for h in hearings),
+        breaches=tuple(_breach_line(b, tz) for b in breaches),
+        checks=tuple(_check_line(c, tz) for c in checks),
+        warnings=warnings,
+        parent_reference=parent.reference if parent else None,
+        follow_on_reference=child.reference if child else None,
+    )
+
+
+def _person(role: str, person: Perpetrator | ProtectedPerson) -> PersonView:
+    return PersonView(role, person.full_name, initials(person.full_name), person.date_of_birth, person.address)
+
+
+def _hearing_line(hearing: Hearing, tz: ZoneInfo) -> str:
+    where = f" at {hearing.court}" if hearing.court else ""
+    outcome = f": {hearing.outcome.value}" if hearing.outcome else ""
+    late = " (after the statutory deadline)" if hearing.after_statutory_deadline else ""
+    return f"{show(hearing.scheduled_at, tz)}{where}{outcome}{late}"
+
+
+def _breach_line(breach: Breach, tz: ZoneInfo) -> str:
+    crime = breach.crime_reference or "no crime reference yet"
+    arrested = f", arrested {show(breach.arrested_at, tz)}" if breach.arrested_at else ""
+    return f"{show(breach.occurred_at, tz)}{arrested} ({crime})"
+
+
+def _check_line(check: BreachCheck, tz: ZoneInfo) -> str:
+    if check.done_at:
+        return f"done {show(check.done_at, tz)}" + (f": {check.outcome}" if check.outcome else "")
+    return f"due {show(check.due_at, tz)}"

@@ -1,0 +1,49 @@
+"""Plain results the services return: what blocks/ and the command line render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    label: str
+    at: datetime
+    citation: str
+    explanation: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonView:
+    role: str  # perpetrator or protected
+    full_name: str
+    initials: str
+    date_of_birth: date | None
+    address: str | None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as one user may see it. `people` is empty unless they may see personal details."""
+
+    reference: str
+    order_type: str
+    status: str
+    perpetrator_initials: str
+    officer_slack_id: str
+    team_id: int
+    served_at: datetime | None
+    made_at: datetime | None
+    deadlines: tuple[DeadlineView, ...]
+    people: tuple[PersonView, ...] = ()
+    hearings: tuple[str, ...] = ()
+    breaches: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+    parent_reference: str | None = None
+    follow_on_reference: str | None = None
+
+
+def initials(full_name: str) -> str:
+    return "".join(part[0].upper() for part in full_name.replace("-", " ").split() if part[:1].isalpha())

@@ -1,0 +1,151 @@
+"""Property tests for rules.clock.excluded_day_deadline over service instants 2000-2035."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules.calendar import ExcludedDayCalendar
+from rules.clock import excluded_day_deadline
+
+LONDON = ZoneInfo("Europe/London")
+UTC = timezone.utc
+CALENDAR = ExcludedDayCalendar()
+PERIODS = [timedelta(hours=48), timedelta(hours=24)]
+
+PROPERTY_SETTINGS = settings(max_examples=300, deadline=None)
+
+# Instants between 2000 and 2035, given in UTC (so they fall at any local time, either side of
+# clock changes) or in Europe/London (hypothesis also tries repeated and skipped local hours).
+utc_instants = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC)
+)
+london_instants = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(LONDON)
+)
+instants = st.one_of(utc_instants, london_instants)
+periods = st.sampled_from(PERIODS)
+
+
+def deadline_for(service: datetime, period: timedelta, calendar: ExcludedDayCalendar = CALENDAR):
+    return excluded_day_deadline(service, period, calendar, label="Test", citation="CSA 2010 s27(3)")
+
+
+def utc(instant: datetime) -> datetime:
+    # Compare in UTC: Python compares datetimes sharing a tzinfo by wall clock, not by instant.
+    return instant.astimezone(UTC)
+
+
+@PROPERTY_SETTINGS
+@given(service=instants, period=periods)
+def test_counted_hours_sum_to_the_period(service: datetime, period: timedelta) -> None:
+    deadline = deadline_for(service, period)
+    assert sum((span.hours for span in deadline.counted), timedelta(0)) == period
+    for span in deadline.counted:
+        assert timedelta(0) < span.hours <= timedelta(days=1)
+        assert not CALENDAR.is_excluded(span.day)
+
+
+@PROPERTY_SETTINGS
+@given(service=instants, period=periods)
+def test_deadline_never_lies_inside_an_excluded_day(service: datetime, period: timedelta) -> None:
+    local = deadline_for(service, period).at.astimezone(LONDON)
+    if CALENDAR.is_excluded(local.date()):
+        # Only the first instant of an excluded day is allowed: the end of the counted day before.
+        assert local.time() == time(0), local
+
+
+@PROPERTY_SETTINGS
+@given(service=instants, period=periods)
+def test_deadline_is_at_least_the_period_after_service(service: datetime, period: timedelta) -> None:
+    deadline = deadline_for(service, period)
+    assert utc(deadline.at) >= utc(service) + period
+    assert utc(deadline.clock_started_at) >= utc(service)
+    # Counted days are all whole 24 h days in London, so the real time counted is the period.
+    assert utc(deadline.at) - utc(deadline.clock_started_at) >= period
+
+
+@PROPERTY_SETTINGS
+@given(first=utc_instants, gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=10)),
+       period=periods)
+def test_later_service_never_gives_an_earlier_deadline(
+    first: datetime, gap: timedelta, period: timedelta
+) -> None:
+    earlier = deadline_for(first, period)
+    later = deadline_for(first + gap, period)
+    assert utc(later.at) >= utc(earlier.at)
+
+
+@PROPERTY_SETTINGS
+@given(service=instants, period=periods)
+def test_every_day_in_between_is_counted_in_full_or_skipped(service: datetime, period: timedelta) -> None:
+    deadline = deadline_for(service, period)
+    service_day = service.astimezone(LONDON).date()
+    deadline_day = deadline.at.astimezone(LONDON).date()
+    counted = {span.day: span for span in deadline.counted}
+    skipped = {ruling.day: ruling for ruling in deadline.skipped}
+    assert len(skipped) == len(deadline.skipped)  # no day skipped twice
+    day = service_day + timedelta(days=1)
+    while day < deadline_day:
+        if day in counted:
+            assert counted[day].hours == timedelta(days=1), day
+            assert counted[day].start == time(0), day
+            assert day not in skipped
+        else:
+            assert day in skipped, day
+            assert skipped[day].excluded and skipped[day].reason, day
+        day += timedelta(days=1)
+    # The service day itself is either skipped (served on an excluded day) or counted from service.
+    if CALENDAR.is_excluded(service_day):
+        assert service_day in skipped
+    else:
+        assert deadline.counted[0].day == service_day
+
+
+@PROPERTY_SETTINGS
+@given(
+    service=instants,
+    period=periods,
+    offset_days=st.integers(min_value=-1, max_value=8),
+)
+def test_admin_extra_day_never_makes_a_deadline_earlier(
+    service: datetime, period: timedelta, offset_days: int
+) -> None:
+    extra_day = service.astimezone(LONDON).date() + timedelta(days=offset_days)
+    with_extra = ExcludedDayCalendar(extra_days={extra_day: "Admin-added day"})
+    base = deadline_for(service, period)
+    extended = deadline_for(service, period, with_extra)
+    assert utc(extended.at) >= utc(base.at)
+    # It only moves the deadline if the day was one the clock counted.
+    if extra_day not in {span.day for span in base.counted}:
+        assert extended.at == base.at
+
+
+@PROPERTY_SETTINGS
+@given(
+    service=instants,
+    period=periods,
+    extra=st.sets(st.dates(min_value=date(2000, 1, 1), max_value=date(2036, 1, 31)), max_size=3),
+)
+def test_extra_days_far_or_near_never_make_a_deadline_earlier(
+    service: datetime, period: timedelta, extra: set[date]
+) -> None:
+    near = {service.astimezone(LONDON).date() + timedelta(days=1)}
+    calendar = ExcludedDayCalendar(extra_days={d: "Admin-added day" for d in extra | near})
+    assert utc(deadline_for(service, period, calendar).at) >= utc(deadline_for(service, period).at)
+
+
+@pytest.mark.parametrize("year", range(2000, 2036))
+def test_no_year_has_an_impossibly_long_run_of_excluded_days(year: int) -> None:
+    # Runs: Sun + Easter Mon (2); Christmas with Sunday and substitutes (up to 4, e.g. 2027).
+    run = longest = 0
+    day = date(year, 1, 1)
+    while day.year == year:
+        run = run + 1 if CALENDAR.is_excluded(day) else 0
+        longest = max(longest, run)
+        day += timedelta(days=1)
+    assert 2 <= longest <= 4
