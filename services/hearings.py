@@ -19,6 +19,7 @@ from services.errors import Conflict, DomainError, raise_if_any
 from services.lookup import order_to_change
 from services.planning import replan
 from services.record_view import build_view
+from services.lifecycle import end_record
 from services.order_writer import OrderTerms, insert_order, validate_length
 from services.views import RecordView
 from services.when import show
@@ -110,7 +111,7 @@ def record_outcome(
         if rule.is_notice:
             if outcome is HearingOutcome.GRANTED:
                 follow_on = _grant(session, ctx, user, order, decided_at, terms or GrantTerms(), hearing)
-            _end(session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now)
+            end_record(session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now)
         else:
             _touch(session, ctx, user, order, now)
         return build_view(session, ctx, follow_on or order, with_people=True)
@@ -230,26 +231,6 @@ def _require_active(order: ProtectionOrder) -> None:
 
 def _touch(session: Session, ctx: ServiceContext, user: AppUser, order: ProtectionOrder, now: datetime) -> None:
     order.updated_at = now
-    replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
-
-
-def _end(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser | None,
-    order: ProtectionOrder,
-    status: OrderStatus,
-    at: datetime,
-    reason: str,
-    now: datetime,
-) -> None:
-    before = snapshot(order)
-    order.status, order.closed_at, order.close_reason, order.updated_at = status, at, reason, now
-    old, new = changes(before, snapshot(order))
-    write_audit(
-        session, actor=user, at=now, action="update", entity_type="protection_order", entity_id=order.id,
-        order_id=order.id, before=old, after=new, source=ctx.source, system_actor="scheduler",
-    )
     replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
 
 

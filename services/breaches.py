@@ -1,0 +1,113 @@
+"""Recording breaches, and the crime reference every breach must carry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+
+from models import Breach
+from models.db import session_scope
+from rules import validation
+from rules.deadlines import breach_court_deadline
+from rules.order_types import rule_for
+from services.access import acting_user
+from services.audit import changes, snapshot, write_audit
+from services.calendar import force_calendar
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, raise_if_any
+from services.lookup import order_to_change
+from services.planning import replan
+from services.record_view import build_view
+from services.views import RecordView
+
+
+def record_breach(
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    reference: str,
+    occurred_at: datetime,
+    *,
+    arrested_at: datetime | None = None,
+    crime_reference: str | None = None,
+    details: str | None = None,
+) -> RecordView:
+    """A breach can only be of an order in force at the time (DOMAIN.md); an arrest starts the
+    24-hour court clock where the statute has one (CSA 2010 s26(2), s29(2); DAA 2021 s26(2))."""
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        rule = rule_for(order.order_type)
+        ended_at = order.closed_at if order.closed_at is not None else order.expires_at
+        raise_if_any(
+            [
+                validation.not_in_future("occurred_at", "breach", occurred_at, now),
+                validation.breach_within_order(rule.code, occurred_at, order.served_at or order.made_at, ended_at),
+                validation.not_in_future("arrested_at", "arrest", arrested_at, now) if arrested_at else None,
+                validation.not_before("arrested_at", "arrest", arrested_at, "breach", occurred_at)
+                if arrested_at
+                else None,
+            ]
+        )
+        tz = ctx.settings.timezone
+        court = breach_court_deadline(rule, arrested_at, force_calendar(session, ctx.settings), tz) if arrested_at else None
+        crime = (crime_reference or "").strip() or None
+        breach = Breach(
+            order_id=order.id,
+            occurred_at=occurred_at,
+            arrested_at=arrested_at,
+            court_deadline_at=court.at if court else None,
+            crime_reference=crime,
+            crime_reference_added_at=now if crime else None,
+            details=(details or "").strip() or None,
+            recorded_by_id=user.id,
+            recorded_at=now,
+        )
+        session.add(breach)
+        session.flush()
+        write_audit(
+            session, actor=user, at=now, action="create", entity_type="breach", entity_id=breach.id,
+            order_id=order.id, after=snapshot(breach), source=ctx.source,
+        )
+        order.updated_at = now
+        replan(session, order, ctx.settings.reminders, tz, now)
+        warnings = () if crime else (
+            "No crime reference yet. Every breach should be recorded as a crime: add it with "
+            f"/dvpn crime {order.reference} <reference> within 24 hours or your supervisor is alerted.",
+        )
+        if not rule.breach.is_offence:
+            warnings += (f"A {rule.code} breach is not itself an offence: {rule.breach.consequence}.",)
+        return build_view(session, ctx, order, with_people=True, warnings=warnings)
+
+
+def add_crime_reference(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, crime_reference: str, breach_number: int | None = None
+) -> RecordView:
+    """Attach the crime reference to a breach (the latest one without, unless a number is given)."""
+    now = ctx.clock.now()
+    crime = crime_reference.strip()
+    if not crime:
+        raise DomainError("Give the crime reference, e.g. 22/123456/26.", "crime_reference")
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        breaches = session.exec(select(Breach).where(Breach.order_id == order.id).order_by(Breach.occurred_at)).all()  # type: ignore[arg-type]
+        if breach_number is not None:
+            if not 1 <= breach_number <= len(breaches):
+                raise DomainError(f"{order.reference} has {len(breaches)} breach(es); give a number from 1.", "breach")
+            target = breaches[breach_number - 1]
+        else:
+            missing = [b for b in breaches if b.crime_reference is None]
+            if not missing:
+                raise Conflict(f"Every breach on {order.reference} already has a crime reference.", "crime_reference")
+            target = missing[-1]
+        before = snapshot(target)
+        target.crime_reference, target.crime_reference_added_at = crime, now
+        old, new = changes(before, snapshot(target))
+        write_audit(
+            session, actor=user, at=now, action="update", entity_type="breach", entity_id=target.id,
+            order_id=order.id, before=old, after=new, source=ctx.source,
+        )
+        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+        return build_view(session, ctx, order, with_people=True)

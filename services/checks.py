@@ -1,0 +1,120 @@
+"""Breach checks (visits or calls to confirm an order is kept) and perpetrators' notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from models import BreachCheck, Notification, NotificationKind, OrderStatus
+from models.db import session_scope
+from rules import validation
+from services.access import acting_user
+from services.audit import changes, snapshot, write_audit
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, raise_if_any
+from services.lookup import order_to_change
+from services.planning import replan
+from services.record_view import build_view
+from services.views import RecordView
+
+
+def complete_check(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, done_at: datetime, outcome: str | None = None
+) -> RecordView:
+    """Mark the earliest open check done and, while the order is in force, plan the next one
+    (every DVPN_BREACH_CHECK_INTERVAL_DAYS, a force policy)."""
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        check = session.exec(
+            select(BreachCheck)
+            .where(BreachCheck.order_id == order.id, col(BreachCheck.done_at).is_(None))
+            .order_by(col(BreachCheck.due_at))
+        ).first()
+        if check is None:
+            raise Conflict(f"{order.reference} has no breach check waiting. Plan one with: due <when>.", "check")
+        start = order.served_at or order.made_at
+        assert start is not None
+        raise_if_any(
+            [
+                validation.not_in_future("done_at", "check", done_at, now),
+                validation.not_before("done_at", "check", done_at, "service", start),
+            ]
+        )
+        before = snapshot(check)
+        check.done_at, check.done_by_id, check.outcome = done_at, user.id, (outcome or "").strip() or None
+        old, new = changes(before, snapshot(check))
+        write_audit(
+            session, actor=user, at=now, action="update", entity_type="breach_check", entity_id=check.id,
+            order_id=order.id, before=old, after=new, source=ctx.source,
+        )
+        next_due = done_at + timedelta(days=ctx.settings.reminders.breach_check_interval_days)
+        if order.status is OrderStatus.ACTIVE and (order.expires_at is None or next_due < order.expires_at):
+            _add_check(session, ctx, user.id, order.id, check.assigned_to_id, next_due, now)
+        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+        return build_view(session, ctx, order, with_people=True)
+
+
+def plan_check(ctx: ServiceContext, actor_slack_id: str, reference: str, due_at: datetime) -> RecordView:
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        if order.status is not OrderStatus.ACTIVE:
+            raise Conflict(f"{order.reference} is {order.status.value}: no checks are needed.", "due_at")
+        if due_at < now:
+            raise DomainError("A planned check must be due in the future. To record one done, use: done.", "due_at")
+        _add_check(session, ctx, user.id, order.id, order.officer_id, due_at, now)
+        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+        return build_view(session, ctx, order, with_people=True)
+
+
+def _add_check(session, ctx, actor_id, order_id, assignee_id, due_at, now) -> None:  # type: ignore[no-untyped-def]
+    check = BreachCheck(order_id=order_id, due_at=due_at, assigned_to_id=assignee_id, created_at=now)
+    session.add(check)
+    session.flush()
+    write_audit(
+        session, actor=None, at=now, action="create", entity_type="breach_check", entity_id=check.id,
+        order_id=order_id, after=snapshot(check), source=ctx.source, system_actor="check-planner",
+    )
+
+
+def record_notification(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, received_at: datetime
+) -> RecordView:
+    """The perpetrator told police their names and home address (DAA 2021 s41(2); SPA 2019 s9(1))."""
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        waiting = session.exec(
+            select(Notification)
+            .where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
+            .order_by(col(Notification.due_at))
+        ).first()
+        if waiting is None:
+            if order.notification_due_at is None:
+                raise Conflict(f"A {order.order_type} carries no duty to notify.", "received_at")
+            waiting = Notification(order_id=order.id, kind=NotificationKind.CHANGE, due_at=received_at, created_at=now)
+            session.add(waiting)
+        start = order.made_at or order.served_at
+        assert start is not None
+        raise_if_any(
+            [
+                validation.not_in_future("received_at", "notification", received_at, now),
+                validation.not_before("received_at", "notification", received_at, "order being made", start),
+            ]
+        )
+        waiting.received_at, waiting.recorded_by_id = received_at, user.id
+        session.flush()
+        write_audit(
+            session, actor=user, at=now, action="update", entity_type="notification", entity_id=waiting.id,
+            order_id=order.id, after=snapshot(waiting), source=ctx.source,
+        )
+        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+        warnings = ()
+        if received_at > waiting.due_at:
+            warnings = ("The notification came after its 3-day window ended: a breach of the order to consider.",)
+        return build_view(session, ctx, order, with_people=True, warnings=warnings)

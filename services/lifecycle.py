@@ -1,0 +1,157 @@
+"""The end of a record: closed by an officer, discharged or varied by a court, lapsed or expired
+by the passage of time (the scheduler's daily rollover calls `apply_time`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from models import AppUser, Hearing, OrderStatus, ProtectionOrder
+from models.db import session_scope
+from rules import validation
+from rules.order_types import rule_for
+from services.access import acting_user
+from services.audit import changes, snapshot, write_audit
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, raise_if_any
+from services.lookup import order_to_change
+from services.order_writer import OrderTerms, validate_length
+from services.planning import replan
+from services.record_view import build_view
+from services.views import RecordView
+
+CLOSING_STATUSES = {
+    "discharged": OrderStatus.DISCHARGED,
+    "withdrawn": OrderStatus.WITHDRAWN,
+    "closed": OrderStatus.CLOSED,
+}
+
+
+def close(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, reason: str, *, status: str = "closed", at: datetime | None = None
+) -> RecordView:
+    now = ctx.clock.now()
+    if not reason.strip():
+        raise DomainError("Say why the record is being closed (it goes in the audit trail).", "reason")
+    if status not in CLOSING_STATUSES:
+        raise DomainError(f"Close as one of: {', '.join(CLOSING_STATUSES)}.", "status")
+    ended = at or now
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        if order.status is not OrderStatus.ACTIVE:
+            raise Conflict(f"{order.reference} is already {order.status.value}.")
+        raise_if_any([validation.not_in_future("at", "closing", ended, now)])
+        end_record(session, ctx, user, order, CLOSING_STATUSES[status], ended, reason.strip(), now)
+        return build_view(session, ctx, order, with_people=True)
+
+
+@dataclass(frozen=True)
+class Variation:
+    last_day: date | None = None
+    until_further_order: bool = False
+    conditions: str | None = None
+
+
+def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Variation) -> RecordView:
+    """A court varied the order: a new end date or conditions. The length rules still apply."""
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        order = order_to_change(session, user, reference)
+        rule = rule_for(order.order_type)
+        if order.status is not OrderStatus.ACTIVE or rule.is_notice:
+            raise Conflict(f"{order.reference} cannot be varied: only an order in force can be.")
+        before = snapshot(order)
+        if change.last_day is not None or change.until_further_order:
+            start = order.made_at or order.served_at
+            assert start is not None
+            terms = OrderTerms(
+                order_type=order.order_type, last_day=change.last_day, until_further_order=change.until_further_order,
+                authoriser_rank=order.authoriser_rank,
+            )
+            raise_if_any(validate_length(rule, terms, start))
+            from rules.deadlines import order_expiry
+
+            expiry = None if change.until_further_order else order_expiry(rule, start, last_day=change.last_day)
+            order.expires_at = expiry.at if expiry else None
+            order.until_further_order = change.until_further_order
+        if change.conditions is not None:
+            order.conditions = change.conditions.strip() or None
+        order.updated_at = now
+        old, new = changes(before, snapshot(order))
+        if not new:
+            raise DomainError("Nothing to vary: give a new end date, until further order, or new conditions.")
+        write_audit(
+            session, actor=user, at=now, action="update", entity_type="protection_order", entity_id=order.id,
+            order_id=order.id, before=old, after=new, source=ctx.source,
+        )
+        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+        return build_view(session, ctx, order, with_people=True)
+
+
+def end_record(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser | None,
+    order: ProtectionOrder,
+    status: OrderStatus,
+    at: datetime,
+    reason: str,
+    now: datetime,
+) -> None:
+    before = snapshot(order)
+    order.status, order.closed_at, order.close_reason, order.updated_at = status, at, reason, now
+    old, new = changes(before, snapshot(order))
+    write_audit(
+        session, actor=user, at=now, action="update", entity_type="protection_order", entity_id=order.id,
+        order_id=order.id, before=old, after=new, source=ctx.source, system_actor="rollover",
+    )
+    replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+
+
+@dataclass(frozen=True)
+class TimeApplied:
+    lapsed: tuple[str, ...]
+    expired: tuple[str, ...]
+
+
+def apply_time(ctx: ServiceContext) -> TimeApplied:
+    """Notices whose hearing deadline passed with no hearing held by then have lapsed (CSA 2010
+    s27(3); DAA 2021 s29(2)); orders past their end have expired. A notice with a hearing listed in
+    time but no outcome recorded is left active: it may have been heard, and its officer is alerted."""
+    now = ctx.clock.now()
+    lapsed: list[str] = []
+    expired: list[str] = []
+    with session_scope(ctx.engine) as session:
+        heard_in_time = (
+            select(Hearing.id)
+            .where(Hearing.order_id == ProtectionOrder.id, Hearing.scheduled_at <= ProtectionOrder.hearing_deadline_at)
+            .exists()
+        )
+        overdue = session.exec(
+            select(ProtectionOrder)
+            .where(
+                ProtectionOrder.status == OrderStatus.ACTIVE,
+                col(ProtectionOrder.hearing_deadline_at) <= now,
+                ~heard_in_time,
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
+        for order in overdue:
+            assert order.hearing_deadline_at is not None
+            reason = "no hearing within 48 hours of service: the notice lapsed; remove it from the PNC"
+            end_record(session, ctx, None, order, OrderStatus.LAPSED, order.hearing_deadline_at, reason, now)
+            lapsed.append(order.reference)
+        ended = session.exec(
+            select(ProtectionOrder)
+            .where(ProtectionOrder.status == OrderStatus.ACTIVE, col(ProtectionOrder.expires_at) <= now)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for order in ended:
+            assert order.expires_at is not None
+            end_record(session, ctx, None, order, OrderStatus.EXPIRED, order.expires_at, "reached its end date", now)
+            expired.append(order.reference)
+    return TimeApplied(tuple(lapsed), tuple(expired))
