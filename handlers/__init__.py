@@ -1,0 +1,1 @@
+"""Slack listeners: the /dvpn router, modals, buttons and App Home (the Slack interface issue)."""

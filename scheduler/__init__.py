@@ -1,0 +1,1 @@
+"""APScheduler wiring and jobs: reminder sweep, digests, daily rollover (the scheduler issue)."""
