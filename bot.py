@@ -47,9 +47,7 @@ def require_current_schema(engine: Engine) -> None:
     if state is SchemaState.CURRENT:
         return
     if state is SchemaState.AHEAD:
-        raise SchemaNotCurrent(
-            "The database was upgraded by a newer dvpn-bot than this one. Run the newer release."
-        )
+        raise SchemaNotCurrent("The database was upgraded by a newer dvpn-bot than this one. Run the newer release.")
     raise SchemaNotCurrent(
         f"The database schema is {state.value}: run `dvpn-bot db upgrade` first (it is safe to repeat)."
     )
@@ -71,7 +69,10 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
     engine = make_engine(settings.database_url)
     try:
         if schema_state(engine) is not SchemaState.CURRENT:
-            return plain, "The database is not set up (dvpn-bot db upgrade), so no admin-added bank holidays were included."
+            return (
+                plain,
+                "The database is not set up (dvpn-bot db upgrade), so no admin-added bank holidays were included.",
+            )
         with session_scope(engine) as session:
             return force_calendar(session, settings), None
     except SQLAlchemyError:
@@ -141,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         "when", metavar="WHEN", nargs="+", help="'2026-04-02 20:00', '2/4/2026 20:00' (day first), 'friday 17:30'"
     )
     deadline.add_argument(
-        "--event", choices=[e.value for e in ClockEvent], default=ClockEvent.SERVED.value,
+        "--event",
+        choices=[e.value for e in ClockEvent],
+        default=ClockEvent.SERVED.value,
         help="served (the hearing clock) or arrested (the breach-arrest clock); default served",
     )
     deadline.set_defaults(handler=cmd_deadline)

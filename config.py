@@ -182,9 +182,7 @@ def _read_reminder_policy(read: _Reader) -> ReminderPolicy:
         no_hearing_alert_after_hours=read.get(
             "DVPN_NO_HEARING_ALERT_AFTER_HOURS", d.no_hearing_alert_after_hours, _positive_int, hours
         ),
-        hearing_countdown_hours=read.get(
-            "DVPN_HEARING_COUNTDOWN_HOURS", d.hearing_countdown_hours, _int_list, days
-        ),
+        hearing_countdown_hours=read.get("DVPN_HEARING_COUNTDOWN_HOURS", d.hearing_countdown_hours, _int_list, days),
         supervisor_alert_hours_before=read.get(
             "DVPN_SUPERVISOR_ALERT_HOURS_BEFORE", d.supervisor_alert_hours_before, _positive_int, hours
         ),
@@ -210,13 +208,9 @@ def _read_reminder_policy(read: _Reader) -> ReminderPolicy:
         ),
         quiet_hours_start=read.get("DVPN_QUIET_HOURS_START", d.quiet_hours_start, _clock_time, clock),
         quiet_hours_end=read.get("DVPN_QUIET_HOURS_END", d.quiet_hours_end, _clock_time, clock),
-        escalate_after_minutes=read.get(
-            "DVPN_ESCALATE_AFTER_MINUTES", d.escalate_after_minutes, _positive_int, hours
-        ),
+        escalate_after_minutes=read.get("DVPN_ESCALATE_AFTER_MINUTES", d.escalate_after_minutes, _positive_int, hours),
         max_send_attempts=read.get("DVPN_MAX_SEND_ATTEMPTS", d.max_send_attempts, _positive_int, hours),
-        claim_lease_seconds=read.get(
-            "DVPN_CLAIM_LEASE_SECONDS", d.claim_lease_seconds, _positive_int, hours
-        ),
+        claim_lease_seconds=read.get("DVPN_CLAIM_LEASE_SECONDS", d.claim_lease_seconds, _positive_int, hours),
     )
 
 

@@ -62,3 +62,11 @@ def enum_column(enum: type[StrEnum], *, nullable: bool = False, index: bool = Fa
 
 def utc_column(*, nullable: bool = True, index: bool = False) -> sa.Column[Any]:
     return sa.Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def pk(row: SQLModel) -> int:
+    """A row's id, which exists once the row has been flushed; SQLModel types it as optional."""
+    value = getattr(row, "id", None)
+    if not isinstance(value, int):
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush the session first")
+    return value

@@ -68,15 +68,12 @@ class Deadline:
         event = self.started_at.astimezone(tz)
         lines.append(f"Clock event: {_when(event)}.")
         steps = [(r.day, f"Skipped {r.day:%a %d %b %Y}: {r.reason}.") for r in self.skipped]
-        steps += [
-            (s.day, f"Counted {_hours(s.hours)} on {s.day:%a %d %b %Y}{_from(s)}.") for s in self.counted
-        ]
+        steps += [(s.day, f"Counted {_hours(s.hours)} on {s.day:%a %d %b %Y}{_from(s)}.") for s in self.counted]
         lines.extend(line for _, line in sorted(steps, key=lambda step: step[0]))
         lines.extend(self.notes)
         if self.ends_at_midnight:
             lines.append(
-                f"Deadline: the end of {self.last_counted_day:%A %d %B %Y} "
-                f"(midnight, shown as {_when(self.at)})."
+                f"Deadline: the end of {self.last_counted_day:%A %d %B %Y} (midnight, shown as {_when(self.at)})."
             )
         else:
             lines.append(f"Deadline: {_when(self.at)}.")

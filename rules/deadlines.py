@@ -18,9 +18,7 @@ def hearing_deadline(
     clock = rule.hearing_clock
     if clock is None:
         return None
-    return excluded_day_deadline(
-        served_at, clock.period, calendar, label=clock.label, citation=clock.citation, tz=tz
-    )
+    return excluded_day_deadline(served_at, clock.period, calendar, label=clock.label, citation=clock.citation, tz=tz)
 
 
 def breach_court_deadline(
@@ -30,9 +28,7 @@ def breach_court_deadline(
     clock = rule.breach_arrest_clock
     if clock is None:
         return None
-    return excluded_day_deadline(
-        arrested_at, clock.period, calendar, label=clock.label, citation=clock.citation, tz=tz
-    )
+    return excluded_day_deadline(arrested_at, clock.period, calendar, label=clock.label, citation=clock.citation, tz=tz)
 
 
 def notification_deadline(

@@ -36,8 +36,7 @@ class PeriodEnd:
         days = (self.last_day - self.first_day).days + 1
         length = self.length or f"{days} day{'s' if days != 1 else ''}"
         return [
-            f"{self.label}: {length} beginning with "
-            f"{self.first_day:%a %d %b %Y} ({self.citation}); every day counts.",
+            f"{self.label}: {length} beginning with {self.first_day:%a %d %b %Y} ({self.citation}); every day counts.",
             f"Last day: {self.last_day:%a %d %b %Y}. Ends at the end of that day "
             f"(shown as {self.at:%a %d %b %Y %H:%M} {self.at.tzname()}).",
         ]

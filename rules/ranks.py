@@ -29,7 +29,7 @@ class Rank(StrEnum):
         return _LEVELS[self]
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
 
     def at_least(self, other: Rank) -> bool:

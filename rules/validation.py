@@ -30,13 +30,13 @@ def authoriser_rank(rule: OrderTypeRule, rank: Rank | None) -> Violation | None:
         return Violation(
             "authoriser_rank",
             f"A {rule.code} must be authorised by an officer of at least the rank of "
-            f"{rule.min_rank.title.lower()} ({rule.min_rank_citation}): give the authoriser's rank.",
+            f"{rule.min_rank.label.lower()} ({rule.min_rank_citation}): give the authoriser's rank.",
         )
     if not rank.at_least(rule.min_rank):
         return Violation(
             "authoriser_rank",
             f"A {rule.code} must be authorised by an officer not below the rank of "
-            f"{rule.min_rank.title.lower()} ({rule.min_rank_citation}); {rank.title.lower()} is "
+            f"{rule.min_rank.label.lower()} ({rule.min_rank_citation}); {rank.label.lower()} is "
             "too junior. Ask a duty officer of that rank to authorise it.",
         )
     return None
@@ -97,7 +97,7 @@ def order_length(rule: OrderTypeRule, made_at: datetime, last_day: date) -> Viol
         return Violation("expires_on", "The order cannot end before the day it was made: check the date.")
     if duration is None:
         return None
-    if duration.min_days is not None and days < duration.min_days or (
+    if (duration.min_days is not None and days < duration.min_days) or (
         duration.max_days is not None and days > duration.max_days
     ):
         return Violation(
@@ -107,9 +107,7 @@ def order_length(rule: OrderTypeRule, made_at: datetime, last_day: date) -> Viol
             f"this one would last {days}.",
         )
     if duration.min_months is not None:
-        shortest = months_beginning_with(
-            made_at, duration.min_months, label="minimum", citation=duration.citation
-        )
+        shortest = months_beginning_with(made_at, duration.min_months, label="minimum", citation=duration.citation)
         if last_day < shortest.last_day:
             return Violation(
                 "duration",

@@ -23,9 +23,7 @@ def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, displ
             raise NotAllowed("Your dvpn-bot access has been withdrawn. Speak to an admin if this is wrong.")
         return user
     role = Role.ADMIN if slack_user_id in ctx.settings.admins else Role.OFFICER
-    user = AppUser(
-        slack_user_id=slack_user_id, display_name=display_name, role=role, created_at=ctx.clock.now()
-    )
+    user = AppUser(slack_user_id=slack_user_id, display_name=display_name, role=role, created_at=ctx.clock.now())
     session.add(user)
     session.flush()
     write_audit(
@@ -77,8 +75,7 @@ def require_write(session: Session, user: AppUser, order: ProtectionOrder) -> No
 def require_read(session: Session, user: AppUser, order: ProtectionOrder) -> None:
     if not can_read(session, user, order):
         raise NotAllowed(
-            f"{order.reference} belongs to another team, so you cannot see its details. "
-            "A supervisor or champion can."
+            f"{order.reference} belongs to another team, so you cannot see its details. A supervisor or champion can."
         )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import Breach
 from models.db import session_scope
+from models.types import pk
 from rules import validation
 from rules.deadlines import breach_court_deadline
 from rules.order_types import rule_for
@@ -51,31 +52,42 @@ def record_breach(
             ]
         )
         tz = ctx.settings.timezone
-        court = breach_court_deadline(rule, arrested_at, force_calendar(session, ctx.settings), tz) if arrested_at else None
+        court = (
+            breach_court_deadline(rule, arrested_at, force_calendar(session, ctx.settings), tz) if arrested_at else None
+        )
         crime = (crime_reference or "").strip() or None
         breach = Breach(
-            order_id=order.id,
+            order_id=pk(order),
             occurred_at=occurred_at,
             arrested_at=arrested_at,
             court_deadline_at=court.at if court else None,
             crime_reference=crime,
             crime_reference_added_at=now if crime else None,
             details=(details or "").strip() or None,
-            recorded_by_id=user.id,
+            recorded_by_id=pk(user),
             recorded_at=now,
         )
         session.add(breach)
         session.flush()
         write_audit(
-            session, actor=user, at=now, action="create", entity_type="breach", entity_id=breach.id,
-            order_id=order.id, after=snapshot(breach), source=ctx.source,
+            session,
+            actor=user,
+            at=now,
+            action="create",
+            entity_type="breach",
+            entity_id=breach.id,
+            order_id=order.id,
+            after=snapshot(breach),
+            source=ctx.source,
         )
         order.updated_at = now
         replan(session, order, ctx.settings.reminders, tz, now)
-        warnings = () if crime else (
-            "No crime reference yet. Every breach should be recorded as a crime: add it with "
-            f"/dvpn crime {order.reference} <reference> within 24 hours or your supervisor is alerted.",
-        )
+        warnings: tuple[str, ...] = ()
+        if not crime:
+            warnings += (
+                "No crime reference yet. Every breach should be recorded as a crime: add its reference to "
+                f"this breach on {order.reference} within 24 hours, or your supervisor is alerted.",
+            )
         if not rule.breach.is_offence:
             warnings += (f"A {rule.code} breach is not itself an offence: {rule.breach.consequence}.",)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
@@ -92,7 +104,9 @@ def add_crime_reference(
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         order = order_to_change(session, user, reference)
-        breaches = session.exec(select(Breach).where(Breach.order_id == order.id).order_by(Breach.occurred_at)).all()  # type: ignore[arg-type]
+        breaches = session.exec(
+            select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))
+        ).all()
         if breach_number is not None:
             if not 1 <= breach_number <= len(breaches):
                 raise DomainError(f"{order.reference} has {len(breaches)} breach(es); give a number from 1.", "breach")
@@ -106,8 +120,16 @@ def add_crime_reference(
         target.crime_reference, target.crime_reference_added_at = crime, now
         old, new = changes(before, snapshot(target))
         write_audit(
-            session, actor=user, at=now, action="update", entity_type="breach", entity_id=target.id,
-            order_id=order.id, before=old, after=new, source=ctx.source,
+            session,
+            actor=user,
+            at=now,
+            action="update",
+            entity_type="breach",
+            entity_id=target.id,
+            order_id=order.id,
+            before=old,
+            after=new,
+            source=ctx.source,
         )
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)

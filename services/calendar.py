@@ -8,18 +8,19 @@ from sqlmodel import Session, select
 
 from config import Settings
 from models import ExtraExcludedDay, Role
+from models.db import session_scope
+from models.types import pk
 from rules.calendar import ExcludedDayCalendar, calendar_with
 from services.access import acting_user, require_role
 from services.audit import snapshot, write_audit
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
-from models.db import session_scope
 
 
 def force_calendar(session: Session, settings: Settings) -> ExcludedDayCalendar:
-    extra = session.exec(select(ExtraExcludedDay.day, ExtraExcludedDay.name)).all()
+    extra = session.exec(select(ExtraExcludedDay)).all()
     return calendar_with(
-        ((day, name) for day, name in extra), count_saturday_boxing_day=settings.count_saturday_boxing_day
+        ((row.day, row.name) for row in extra), count_saturday_boxing_day=settings.count_saturday_boxing_day
     )
 
 
@@ -38,7 +39,7 @@ def add_excluded_day(
         if ExcludedDayCalendar().is_excluded(day):
             raise Conflict(f"{day:%A %d %B %Y} is already excluded; nothing to add.", "day")
         row = ExtraExcludedDay(
-            day=day, name=name.strip(), proclamation=proclamation, added_by_id=user.id, added_at=ctx.clock.now()
+            day=day, name=name.strip(), proclamation=proclamation, added_by_id=pk(user), added_at=ctx.clock.now()
         )
         session.add(row)
         write_audit(

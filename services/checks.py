@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from models import BreachCheck, Notification, NotificationKind, OrderStatus
 from models.db import session_scope
+from models.types import pk
 from rules import validation
 from services.access import acting_user
 from services.audit import changes, snapshot, write_audit
@@ -47,12 +48,20 @@ def complete_check(
         check.done_at, check.done_by_id, check.outcome = done_at, user.id, (outcome or "").strip() or None
         old, new = changes(before, snapshot(check))
         write_audit(
-            session, actor=user, at=now, action="update", entity_type="breach_check", entity_id=check.id,
-            order_id=order.id, before=old, after=new, source=ctx.source,
+            session,
+            actor=user,
+            at=now,
+            action="update",
+            entity_type="breach_check",
+            entity_id=check.id,
+            order_id=order.id,
+            before=old,
+            after=new,
+            source=ctx.source,
         )
         next_due = done_at + timedelta(days=ctx.settings.reminders.breach_check_interval_days)
         if order.status is OrderStatus.ACTIVE and (order.expires_at is None or next_due < order.expires_at):
-            _add_check(session, ctx, user.id, order.id, check.assigned_to_id, next_due, now)
+            _add_check(session, ctx, pk(order), check.assigned_to_id, next_due, now)
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)
 
@@ -66,24 +75,32 @@ def plan_check(ctx: ServiceContext, actor_slack_id: str, reference: str, due_at:
             raise Conflict(f"{order.reference} is {order.status.value}: no checks are needed.", "due_at")
         if due_at < now:
             raise DomainError("A planned check must be due in the future. To record one done, use: done.", "due_at")
-        _add_check(session, ctx, user.id, order.id, order.officer_id, due_at, now)
+        _add_check(session, ctx, pk(order), order.officer_id, due_at, now)
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)
 
 
-def _add_check(session, ctx, actor_id, order_id, assignee_id, due_at, now) -> None:  # type: ignore[no-untyped-def]
+def _add_check(
+    session: Session, ctx: ServiceContext, order_id: int, assignee_id: int, due_at: datetime, now: datetime
+) -> None:
     check = BreachCheck(order_id=order_id, due_at=due_at, assigned_to_id=assignee_id, created_at=now)
     session.add(check)
     session.flush()
     write_audit(
-        session, actor=None, at=now, action="create", entity_type="breach_check", entity_id=check.id,
-        order_id=order_id, after=snapshot(check), source=ctx.source, system_actor="check-planner",
+        session,
+        actor=None,
+        at=now,
+        action="create",
+        entity_type="breach_check",
+        entity_id=check.id,
+        order_id=order_id,
+        after=snapshot(check),
+        source=ctx.source,
+        system_actor="check-planner",
     )
 
 
-def record_notification(
-    ctx: ServiceContext, actor_slack_id: str, reference: str, received_at: datetime
-) -> RecordView:
+def record_notification(ctx: ServiceContext, actor_slack_id: str, reference: str, received_at: datetime) -> RecordView:
     """The perpetrator told police their names and home address (DAA 2021 s41(2); SPA 2019 s9(1))."""
     now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
@@ -97,7 +114,7 @@ def record_notification(
         if waiting is None:
             if order.notification_due_at is None:
                 raise Conflict(f"A {order.order_type} carries no duty to notify.", "received_at")
-            waiting = Notification(order_id=order.id, kind=NotificationKind.CHANGE, due_at=received_at, created_at=now)
+            waiting = Notification(order_id=pk(order), kind=NotificationKind.CHANGE, due_at=received_at, created_at=now)
             session.add(waiting)
         start = order.made_at or order.served_at
         assert start is not None
@@ -110,11 +127,18 @@ def record_notification(
         waiting.received_at, waiting.recorded_by_id = received_at, user.id
         session.flush()
         write_audit(
-            session, actor=user, at=now, action="update", entity_type="notification", entity_id=waiting.id,
-            order_id=order.id, after=snapshot(waiting), source=ctx.source,
+            session,
+            actor=user,
+            at=now,
+            action="update",
+            entity_type="notification",
+            entity_id=waiting.id,
+            order_id=order.id,
+            after=snapshot(waiting),
+            source=ctx.source,
         )
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
-        warnings = ()
+        warnings: tuple[str, ...] = ()
         if received_at > waiting.due_at:
             warnings = ("The notification came after its 3-day window ended: a breach of the order to consider.",)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)

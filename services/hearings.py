@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
 from models.db import session_scope
+from models.types import pk
 from rules import validation
 from rules.order_types import rule_for
 from rules.validation import Violation
@@ -16,14 +18,13 @@ from services.access import acting_user
 from services.audit import changes, snapshot, write_audit
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
+from services.lifecycle import end_record
 from services.lookup import order_to_change
+from services.order_writer import OrderTerms, insert_order, validate_length
 from services.planning import replan
 from services.record_view import build_view
-from services.lifecycle import end_record
-from services.order_writer import OrderTerms, insert_order, validate_length
 from services.views import RecordView
 from services.when import show
-
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def book_hearing(
                 f"{order.reference} already has a hearing booked. Record its outcome, or adjourn it to a new time.",
                 "scheduled_at",
             )
-        hearing, warnings = _add_hearing(session, ctx, user, order, scheduled_at, court, now)
+        _, warnings = _add_hearing(session, ctx, user, order, scheduled_at, court, now)
         _touch(session, ctx, user, order, now)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
@@ -95,7 +96,9 @@ def record_outcome(
         rule = rule_for(order.order_type)
         hearing = _pending_hearing(session, order)
         if hearing is None:
-            raise Conflict(f"{order.reference} has no hearing booked. Book the hearing first, then its outcome.", "outcome")
+            raise Conflict(
+                f"{order.reference} has no hearing booked. Book the hearing first, then its outcome.", "outcome"
+            )
         raise_if_any(
             [
                 validation.not_in_future("decided_at", "decision", decided_at, now),
@@ -111,7 +114,9 @@ def record_outcome(
         if rule.is_notice:
             if outcome is HearingOutcome.GRANTED:
                 follow_on = _grant(session, ctx, user, order, decided_at, terms or GrantTerms(), hearing)
-            end_record(session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now)
+            end_record(
+                session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now
+            )
         else:
             _touch(session, ctx, user, order, now)
         return build_view(session, ctx, follow_on or order, with_people=True)
@@ -191,18 +196,25 @@ def _add_hearing(
     # A hearing after the statutory deadline is a fact: allowed, but flagged loudly.
     late = bool(after is None and order.hearing_deadline_at and scheduled_at > order.hearing_deadline_at)
     hearing = Hearing(
-        order_id=order.id,
+        order_id=pk(order),
         scheduled_at=scheduled_at,
         court=court,
         after_statutory_deadline=late,
-        created_by_id=user.id,
+        created_by_id=pk(user),
         created_at=now,
     )
     session.add(hearing)
     session.flush()
     write_audit(
-        session, actor=user, at=now, action="create", entity_type="hearing", entity_id=hearing.id,
-        order_id=order.id, after=snapshot(hearing), source=ctx.source,
+        session,
+        actor=user,
+        at=now,
+        action="create",
+        entity_type="hearing",
+        entity_id=hearing.id,
+        order_id=order.id,
+        after=snapshot(hearing),
+        source=ctx.source,
     )
     warnings: tuple[str, ...] = ()
     if late:
@@ -210,10 +222,15 @@ def _add_hearing(
         tz = ctx.settings.timezone
         warnings = (
             f"This hearing ({show(scheduled_at, tz)}) is after the statutory deadline "
-            f"({show(order.hearing_deadline_at, tz)}, {rule_for(order.order_type).hearing_clock.citation}). "  # type: ignore[union-attr]
+            f"({show(order.hearing_deadline_at, tz)}, {_clock_citation(order)}). "
             "It is recorded and flagged: unless it can be brought forward the notice will lapse.",
         )
     return hearing, warnings
+
+
+def _clock_citation(order: ProtectionOrder) -> str:
+    clock = rule_for(order.order_type).hearing_clock
+    return clock.citation if clock else rule_for(order.order_type).statute
 
 
 def _pending_hearing(session: Session, order: ProtectionOrder) -> Hearing | None:
@@ -235,10 +252,24 @@ def _touch(session: Session, ctx: ServiceContext, user: AppUser, order: Protecti
 
 
 def _audit_change(
-    session: Session, ctx: ServiceContext, user: AppUser, order: ProtectionOrder, row: Hearing, before: dict, now: datetime  # type: ignore[type-arg]
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    order: ProtectionOrder,
+    row: Hearing,
+    before: dict[str, Any],
+    now: datetime,
 ) -> None:
     old, new = changes(before, snapshot(row))
     write_audit(
-        session, actor=user, at=now, action="update", entity_type="hearing", entity_id=row.id,
-        order_id=order.id, before=old, after=new, source=ctx.source,
+        session,
+        actor=user,
+        at=now,
+        action="update",
+        entity_type="hearing",
+        entity_id=row.id,
+        order_id=order.id,
+        before=old,
+        after=new,
+        source=ctx.source,
     )

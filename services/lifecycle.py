@@ -30,7 +30,13 @@ CLOSING_STATUSES = {
 
 
 def close(
-    ctx: ServiceContext, actor_slack_id: str, reference: str, reason: str, *, status: str = "closed", at: datetime | None = None
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    reference: str,
+    reason: str,
+    *,
+    status: str = "closed",
+    at: datetime | None = None,
 ) -> RecordView:
     now = ctx.clock.now()
     if not reason.strip():
@@ -69,7 +75,9 @@ def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Varia
             start = order.made_at or order.served_at
             assert start is not None
             terms = OrderTerms(
-                order_type=order.order_type, last_day=change.last_day, until_further_order=change.until_further_order,
+                order_type=order.order_type,
+                last_day=change.last_day,
+                until_further_order=change.until_further_order,
                 authoriser_rank=order.authoriser_rank,
             )
             raise_if_any(validate_length(rule, terms, start))
@@ -85,8 +93,16 @@ def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Varia
         if not new:
             raise DomainError("Nothing to vary: give a new end date, until further order, or new conditions.")
         write_audit(
-            session, actor=user, at=now, action="update", entity_type="protection_order", entity_id=order.id,
-            order_id=order.id, before=old, after=new, source=ctx.source,
+            session,
+            actor=user,
+            at=now,
+            action="update",
+            entity_type="protection_order",
+            entity_id=order.id,
+            order_id=order.id,
+            before=old,
+            after=new,
+            source=ctx.source,
         )
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)
@@ -106,8 +122,17 @@ def end_record(
     order.status, order.closed_at, order.close_reason, order.updated_at = status, at, reason, now
     old, new = changes(before, snapshot(order))
     write_audit(
-        session, actor=user, at=now, action="update", entity_type="protection_order", entity_id=order.id,
-        order_id=order.id, before=old, after=new, source=ctx.source, system_actor="rollover",
+        session,
+        actor=user,
+        at=now,
+        action="update",
+        entity_type="protection_order",
+        entity_id=order.id,
+        order_id=order.id,
+        before=old,
+        after=new,
+        source=ctx.source,
+        system_actor="rollover",
     )
     replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
 
@@ -128,7 +153,10 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
     with session_scope(ctx.engine) as session:
         heard_in_time = (
             select(Hearing.id)
-            .where(Hearing.order_id == ProtectionOrder.id, Hearing.scheduled_at <= ProtectionOrder.hearing_deadline_at)
+            .where(
+                col(Hearing.order_id) == col(ProtectionOrder.id),
+                col(Hearing.scheduled_at) <= col(ProtectionOrder.hearing_deadline_at),
+            )
             .exists()
         )
         overdue = session.exec(

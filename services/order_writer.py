@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlmodel import Session
 
@@ -21,9 +22,11 @@ from models import (
     ProtectionOrder,
     RiskLevel,
 )
+from models.types import pk
 from rules import validation
 from rules.deadlines import hearing_deadline, notification_deadline, order_expiry
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
+from rules.periods import PeriodEnd
 from rules.ranks import Rank
 from rules.validation import Violation
 from services.audit import snapshot, write_audit
@@ -31,6 +34,8 @@ from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.planning import replan
 from services.references import next_reference
+
+PersonRow = TypeVar("PersonRow", Perpetrator, ProtectedPerson)
 
 
 @dataclass(frozen=True)
@@ -89,13 +94,13 @@ def validate_length(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> 
     return checks
 
 
-def _expiry(rule: OrderTypeRule, terms: OrderTerms, event: datetime):  # type: ignore[no-untyped-def]
-    return order_expiry(
-        rule, event, days=terms.duration_days, last_day=terms.last_day, months=terms.duration_months
-    )
+def _expiry(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> PeriodEnd | None:
+    return order_expiry(rule, event, days=terms.duration_days, last_day=terms.last_day, months=terms.duration_months)
 
 
-def add_perpetrator(session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime) -> Perpetrator:
+def add_perpetrator(
+    session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
+) -> Perpetrator:
     """Reuse the person if their PNC id is already known, so their history stays in one place."""
     from sqlmodel import select
 
@@ -130,7 +135,7 @@ def add_protected_person(
     return _added(session, ctx, user, person, now)
 
 
-def _added(session, ctx, user, person, now):  # type: ignore[no-untyped-def]
+def _added(session: Session, ctx: ServiceContext, user: AppUser, person: PersonRow, now: datetime) -> PersonRow:
     session.add(person)
     session.flush()
     write_audit(
@@ -190,14 +195,14 @@ def insert_order(
         risk_assessed_at=now if terms.risk_level else None,
         children_present=terms.children_present,
         crime_reference=(terms.crime_reference or "").strip() or None,
-        created_by_id=user.id,
+        created_by_id=pk(user),
         created_at=now,
         updated_at=now,
     )
     session.add(order)
     session.flush()
     for person_id in protected_ids:
-        session.add(OrderProtectedPerson(order_id=order.id, person_id=person_id))
+        session.add(OrderProtectedPerson(order_id=pk(order), person_id=person_id))
     write_audit(
         session,
         actor=user,
@@ -213,7 +218,7 @@ def insert_order(
     if order.notification_due_at is not None:
         session.add(
             Notification(
-                order_id=order.id, kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
+                order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
             )
         )
     session.flush()
@@ -228,4 +233,4 @@ def _first_breach_check(
     due = start + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
     if order.expires_at is not None and due >= order.expires_at:
         return
-    session.add(BreachCheck(order_id=order.id, due_at=due, assigned_to_id=officer_id, created_at=now))
+    session.add(BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now))

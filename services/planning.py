@@ -193,9 +193,7 @@ def _breaches(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder
         if breach.crime_reference is None:
             at = breach.recorded_at + timedelta(hours=policy.crime_reference_grace_hours)
             planned += [
-                PlannedReminder(
-                    CRIME_REFERENCE_MISSING.format(breach=breach.id, user=u), at, u, fire_if_late=True
-                )
+                PlannedReminder(CRIME_REFERENCE_MISSING.format(breach=breach.id, user=u), at, u, fire_if_late=True)
                 for u in (officer, *facts.supervisor_ids)
             ]
     return planned
@@ -220,9 +218,7 @@ def _outside_quiet_hours(reminder: PlannedReminder, policy: ReminderPolicy, tz: 
     return PlannedReminder(reminder.kind, moved, reminder.recipient_id, reminder.critical, reminder.fire_if_late)
 
 
-def reconcile(
-    session: Session, order_id: int, plan: Iterable[PlannedReminder], now: datetime
-) -> tuple[int, int]:
+def reconcile(session: Session, order_id: int, plan: Iterable[PlannedReminder], now: datetime) -> tuple[int, int]:
     """Make the stored pending reminders match the plan. Returns (added, cancelled)."""
     wanted = {(p.kind, p.due_at): p for p in plan}
     stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
@@ -254,7 +250,9 @@ def reconcile(
     return added, cancelled
 
 
-def replan(session: Session, order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> tuple[int, int]:
+def replan(
+    session: Session, order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo, now: datetime
+) -> tuple[int, int]:
     """Load the order's facts, plan, and reconcile. Every service that changes a record calls this."""
     assert order.id is not None
     facts = OrderFacts(

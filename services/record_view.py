@@ -20,8 +20,8 @@ from rules.calendar import ExcludedDayCalendar
 from rules.deadlines import breach_court_deadline, hearing_deadline, notification_deadline
 from rules.order_types import rule_for
 from rules.periods import PeriodEnd
-from services.context import ServiceContext
 from services.calendar import force_calendar
+from services.context import ServiceContext
 from services.views import DeadlineView, PersonView, RecordView, initials
 from services.when import show
 
@@ -50,7 +50,9 @@ def deadline_views(
     notice = notification_deadline(rule, order.made_at, order.served_at, tz)
     if notice is not None:
         views.append(DeadlineView(notice.label, notice.at, notice.citation, tuple(notice.explanation())))
-    breaches = session.exec(select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))).all()
+    breaches = session.exec(
+        select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
+    ).all()
     for breach in breaches:
         assert breach.arrested_at is not None
         court = breach_court_deadline(rule, breach.arrested_at, calendar, tz)
@@ -78,7 +80,9 @@ def build_view(
         people += [_person("protected", person) for person in protected]
     parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
     child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
-    hearings = session.exec(select(Hearing).where(Hearing.order_id == order.id).order_by(col(Hearing.scheduled_at))).all()
+    hearings = session.exec(
+        select(Hearing).where(Hearing.order_id == order.id).order_by(col(Hearing.scheduled_at))
+    ).all()
     breaches = session.exec(select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))).all()
     checks = session.exec(
         select(BreachCheck).where(BreachCheck.order_id == order.id).order_by(col(BreachCheck.due_at))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -33,7 +33,7 @@ from services.views import RecordView
 class NewRecord(OrderTerms):
     """A record as an officer enters it: the order's terms and the people it concerns."""
 
-    perpetrator: PersonInput = PersonInput(full_name="")
+    perpetrator: PersonInput = field(default_factory=lambda: PersonInput(full_name=""))  # validated as missing
     protected: tuple[PersonInput, ...] = ()
     officer_slack_id: str | None = None  # officer in charge; the recording officer if not given
     parent_reference: str | None = None
@@ -102,7 +102,9 @@ def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) ->
         )
     allowed = {user.team_id} if user.role is Role.OFFICER else supervised_team_ids(session, user)
     if officer.team_id not in allowed:
-        raise NotAllowed("You can only make an officer in your own team (or a team you supervise) the officer in charge.")
+        raise NotAllowed(
+            "You can only make an officer in your own team (or a team you supervise) the officer in charge."
+        )
     return officer
 
 
@@ -128,7 +130,11 @@ def _validate(
     event = new.served_at if rule.made_by is MadeBy.POLICE else new.made_at
     if event is None:
         word = "served (or given)" if rule.made_by is MadeBy.POLICE else "made by the court"
-        checks.append(Violation("served_at" if rule.made_by is MadeBy.POLICE else "made_at", f"Give when the {rule.code} was {word}."))
+        checks.append(
+            Violation(
+                "served_at" if rule.made_by is MadeBy.POLICE else "made_at", f"Give when the {rule.code} was {word}."
+            )
+        )
         return checks
     checks.append(v.not_in_future("served_at", "service", new.served_at, now) if new.served_at else None)
     checks.append(v.not_in_future("made_at", "order", new.made_at, now) if new.made_at else None)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models import ReferenceCounter
+from models import ReferenceCounter, metadata
 
 
 def next_reference(session: Session, force_code: str, order_type: str, year: int) -> str:
     """Hand out the next number. The UPDATE ... RETURNING takes a row lock, so concurrent
     processes on PostgreSQL each get a different number; SQLite has a single writer."""
     key = {"force_code": force_code, "order_type": order_type, "year": year}
-    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
+    table = metadata.tables[ReferenceCounter.__tablename__]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from models import AppUser, Role, Team, TeamSupervisor
 from models.db import session_scope
+from models.types import pk
 from rules.ranks import Rank
 from services.access import acting_user, require_role
 from services.audit import changes, snapshot, write_audit
@@ -43,7 +44,11 @@ def set_rank(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, ran
 
 
 def create_team(
-    ctx: ServiceContext, actor_slack_id: str, name: str, digest_channel: str | None = None, digest_time: time = time(7, 0)
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    name: str,
+    digest_channel: str | None = None,
+    digest_time: time = time(7, 0),
 ) -> Team:
     clean = " ".join(name.split())
     if not clean:
@@ -56,8 +61,14 @@ def create_team(
         session.add(team)
         session.flush()
         write_audit(
-            session, actor=admin, at=ctx.clock.now(), action="create", entity_type="team", entity_id=team.id,
-            after=snapshot(team), source=ctx.source,
+            session,
+            actor=admin,
+            at=ctx.clock.now(),
+            action="create",
+            entity_type="team",
+            entity_id=team.id,
+            after=snapshot(team),
+            source=ctx.source,
         )
         return team
 
@@ -79,11 +90,17 @@ def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: st
         if target.role is not Role.SUPERVISOR:
             raise Conflict("Make them a supervisor first: /dvpn admin role @user supervisor.", "role")
         if session.get(TeamSupervisor, (team.id, target.id)) is None:
-            link = TeamSupervisor(team_id=team.id, user_id=target.id)  # type: ignore[arg-type]
+            link = TeamSupervisor(team_id=pk(team), user_id=pk(target))
             session.add(link)
             write_audit(
-                session, actor=admin, at=ctx.clock.now(), action="create", entity_type="team_supervisor",
-                entity_id=team.id, after={"team_id": team.id, "user_id": target.id}, source=ctx.source,
+                session,
+                actor=admin,
+                at=ctx.clock.now(),
+                action="create",
+                entity_type="team_supervisor",
+                entity_id=team.id,
+                after={"team_id": team.id, "user_id": target.id},
+                source=ctx.source,
             )
         return _view(session, target)
 
@@ -95,7 +112,9 @@ def _admin(session: Session, ctx: ServiceContext, slack_id: str, doing: str) -> 
 
 
 def _admin_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(AppUser).where(AppUser.role == Role.ADMIN, AppUser.active)).one()
+    return session.exec(
+        select(func.count()).select_from(AppUser).where(AppUser.role == Role.ADMIN, AppUser.active)
+    ).one()
 
 
 def _team(session: Session, name: str) -> Team:
@@ -113,11 +132,20 @@ def _change(session: Session, ctx: ServiceContext, admin: AppUser, target: AppUs
     old, new = changes(before, snapshot(target))
     if new:
         write_audit(
-            session, actor=admin, at=ctx.clock.now(), action="update", entity_type="app_user", entity_id=target.id,
-            before=old, after=new, source=ctx.source,
+            session,
+            actor=admin,
+            at=ctx.clock.now(),
+            action="update",
+            entity_type="app_user",
+            entity_id=target.id,
+            before=old,
+            after=new,
+            source=ctx.source,
         )
 
 
 def _view(session: Session, user: AppUser) -> UserView:
     team = session.get(Team, user.team_id) if user.team_id else None
-    return UserView(user.slack_user_id, user.role.value, team.name if team else None, user.rank.value if user.rank else None)
+    return UserView(
+        user.slack_user_id, user.role.value, team.name if team else None, user.rank.value if user.rank else None
+    )

@@ -18,9 +18,7 @@ from services.errors import DomainError
 Prefer = Literal["past", "future"]
 
 
-def parse_when(
-    text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer = "past", field: str = "when"
-) -> datetime:
+def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer = "past", field: str = "when") -> datetime:
     """An aware instant for `text`, or a DomainError saying how to write it."""
     cleaned = " ".join(text.strip().split())
     if not cleaned:

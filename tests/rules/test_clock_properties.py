@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,7 @@ from rules.calendar import ExcludedDayCalendar
 from rules.clock import excluded_day_deadline
 
 LONDON = ZoneInfo("Europe/London")
-UTC = timezone.utc
+UTC = UTC
 CALENDAR = ExcludedDayCalendar()
 PERIODS = [timedelta(hours=48), timedelta(hours=24)]
 
@@ -21,9 +21,7 @@ PROPERTY_SETTINGS = settings(max_examples=300, deadline=None)
 
 # Instants between 2000 and 2035, given in UTC (so they fall at any local time, either side of
 # clock changes) or in Europe/London (hypothesis also tries repeated and skipped local hours).
-utc_instants = st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC)
-)
+utc_instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC))
 london_instants = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(LONDON)
 )
@@ -70,11 +68,8 @@ def test_deadline_is_at_least_the_period_after_service(service: datetime, period
 
 
 @PROPERTY_SETTINGS
-@given(first=utc_instants, gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=10)),
-       period=periods)
-def test_later_service_never_gives_an_earlier_deadline(
-    first: datetime, gap: timedelta, period: timedelta
-) -> None:
+@given(first=utc_instants, gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=10)), period=periods)
+def test_later_service_never_gives_an_earlier_deadline(first: datetime, gap: timedelta, period: timedelta) -> None:
     earlier = deadline_for(first, period)
     later = deadline_for(first + gap, period)
     assert utc(later.at) >= utc(earlier.at)
@@ -112,9 +107,7 @@ def test_every_day_in_between_is_counted_in_full_or_skipped(service: datetime, p
     period=periods,
     offset_days=st.integers(min_value=-1, max_value=8),
 )
-def test_admin_extra_day_never_makes_a_deadline_earlier(
-    service: datetime, period: timedelta, offset_days: int
-) -> None:
+def test_admin_extra_day_never_makes_a_deadline_earlier(service: datetime, period: timedelta, offset_days: int) -> None:
     extra_day = service.astimezone(LONDON).date() + timedelta(days=offset_days)
     with_extra = ExcludedDayCalendar(extra_days={extra_day: "Admin-added day"})
     base = deadline_for(service, period)

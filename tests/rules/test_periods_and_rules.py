@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +24,7 @@ from rules.validation import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-UTC = timezone.utc
+UTC = UTC
 
 
 def L(text: str) -> datetime:
@@ -39,32 +39,103 @@ def D(text: str) -> date:
 
 DAY_PERIODS = [
     # id, event (local), days, last day, end instant (ISO with offset), hand arithmetic
-    ("dvpo-28-days-from-1-apr", L("2026-04-01 15:00"), 28, "2026-04-28", "2026-04-29T00:00:00+01:00",
-     "1 Apr is day 1, 28 Apr is day 28; ends at the end of 28 Apr"),
-    ("dvpo-14-days-from-1-apr", L("2026-04-01 15:00"), 14, "2026-04-14", "2026-04-15T00:00:00+01:00",
-     "1 Apr + 13 days"),
-    ("notification-3-days", L("2026-03-10 09:00"), 3, "2026-03-12", "2026-03-13T00:00:00+00:00",
-     "10, 11, 12 Mar"),
-    ("notification-3-days-across-month-end", L("2026-01-30 23:59"), 3, "2026-02-01",
-     "2026-02-02T00:00:00+00:00", "30, 31 Jan, 1 Feb"),
-    ("notification-3-days-across-year-end", L("2026-12-30 10:00"), 3, "2027-01-01",
-     "2027-01-02T00:00:00+00:00", "30, 31 Dec, 1 Jan (holidays count for calendar-day periods)"),
-    ("3-days-across-29-feb-2028", L("2028-02-28 12:00"), 3, "2028-03-01", "2028-03-02T00:00:00+00:00",
-     "28 Feb, 29 Feb, 1 Mar"),
-    ("3-days-across-28-feb-2027", L("2027-02-28 12:00"), 3, "2027-03-02", "2027-03-03T00:00:00+00:00",
-     "28 Feb, 1 Mar, 2 Mar (no 29 Feb in 2027)"),
-    ("14-days-across-feb-2026", L("2026-02-20 12:00"), 14, "2026-03-05", "2026-03-06T00:00:00+00:00",
-     "20-28 Feb = 9 days, 1-5 Mar = 5 days"),
-    ("14-days-across-feb-2028-leap", L("2028-02-20 12:00"), 14, "2028-03-04", "2028-03-05T00:00:00+00:00",
-     "20-29 Feb = 10 days, 1-4 Mar = 4 days"),
-    ("28-days-from-29-feb-2028", L("2028-02-29 08:00"), 28, "2028-03-27", "2028-03-28T00:00:00+01:00",
-     "29 Feb is day 1, 1 Mar day 2, 27 Mar day 28; BST from Sun 26 Mar 2028"),
-    ("28-days-across-bst-start-2026", L("2026-03-15 12:00"), 28, "2026-04-11", "2026-04-12T00:00:00+01:00",
-     "15-31 Mar = 17 days, 1-11 Apr = 11 days; ends in BST"),
-    ("3-days-across-bst-end-2026", L("2026-10-24 22:00"), 3, "2026-10-26", "2026-10-27T00:00:00+00:00",
-     "24, 25, 26 Oct; ends in GMT"),
-    ("event-given-in-utc-late-evening", datetime(2026, 4, 1, 23, 30, tzinfo=UTC), 3, "2026-04-04",
-     "2026-04-05T00:00:00+01:00", "23:30Z on 1 Apr is 00:30 BST on 2 Apr: 2, 3, 4 Apr"),
+    (
+        "dvpo-28-days-from-1-apr",
+        L("2026-04-01 15:00"),
+        28,
+        "2026-04-28",
+        "2026-04-29T00:00:00+01:00",
+        "1 Apr is day 1, 28 Apr is day 28; ends at the end of 28 Apr",
+    ),
+    (
+        "dvpo-14-days-from-1-apr",
+        L("2026-04-01 15:00"),
+        14,
+        "2026-04-14",
+        "2026-04-15T00:00:00+01:00",
+        "1 Apr + 13 days",
+    ),
+    ("notification-3-days", L("2026-03-10 09:00"), 3, "2026-03-12", "2026-03-13T00:00:00+00:00", "10, 11, 12 Mar"),
+    (
+        "notification-3-days-across-month-end",
+        L("2026-01-30 23:59"),
+        3,
+        "2026-02-01",
+        "2026-02-02T00:00:00+00:00",
+        "30, 31 Jan, 1 Feb",
+    ),
+    (
+        "notification-3-days-across-year-end",
+        L("2026-12-30 10:00"),
+        3,
+        "2027-01-01",
+        "2027-01-02T00:00:00+00:00",
+        "30, 31 Dec, 1 Jan (holidays count for calendar-day periods)",
+    ),
+    (
+        "3-days-across-29-feb-2028",
+        L("2028-02-28 12:00"),
+        3,
+        "2028-03-01",
+        "2028-03-02T00:00:00+00:00",
+        "28 Feb, 29 Feb, 1 Mar",
+    ),
+    (
+        "3-days-across-28-feb-2027",
+        L("2027-02-28 12:00"),
+        3,
+        "2027-03-02",
+        "2027-03-03T00:00:00+00:00",
+        "28 Feb, 1 Mar, 2 Mar (no 29 Feb in 2027)",
+    ),
+    (
+        "14-days-across-feb-2026",
+        L("2026-02-20 12:00"),
+        14,
+        "2026-03-05",
+        "2026-03-06T00:00:00+00:00",
+        "20-28 Feb = 9 days, 1-5 Mar = 5 days",
+    ),
+    (
+        "14-days-across-feb-2028-leap",
+        L("2028-02-20 12:00"),
+        14,
+        "2028-03-04",
+        "2028-03-05T00:00:00+00:00",
+        "20-29 Feb = 10 days, 1-4 Mar = 4 days",
+    ),
+    (
+        "28-days-from-29-feb-2028",
+        L("2028-02-29 08:00"),
+        28,
+        "2028-03-27",
+        "2028-03-28T00:00:00+01:00",
+        "29 Feb is day 1, 1 Mar day 2, 27 Mar day 28; BST from Sun 26 Mar 2028",
+    ),
+    (
+        "28-days-across-bst-start-2026",
+        L("2026-03-15 12:00"),
+        28,
+        "2026-04-11",
+        "2026-04-12T00:00:00+01:00",
+        "15-31 Mar = 17 days, 1-11 Apr = 11 days; ends in BST",
+    ),
+    (
+        "3-days-across-bst-end-2026",
+        L("2026-10-24 22:00"),
+        3,
+        "2026-10-26",
+        "2026-10-27T00:00:00+00:00",
+        "24, 25, 26 Oct; ends in GMT",
+    ),
+    (
+        "event-given-in-utc-late-evening",
+        datetime(2026, 4, 1, 23, 30, tzinfo=UTC),
+        3,
+        "2026-04-04",
+        "2026-04-05T00:00:00+01:00",
+        "23:30Z on 1 Apr is 00:30 BST on 2 Apr: 2, 3, 4 Apr",
+    ),
     ("one-day", L("2026-06-10 18:00"), 1, "2026-06-10", "2026-06-11T00:00:00+01:00", "the day itself"),
 ]
 
@@ -144,6 +215,7 @@ def test_months_beginning_with_refuses_zero_months() -> None:
 
 # --- deadlines.py: the rule table wired to the clocks and periods -------------------------------
 
+
 def test_hearing_and_breach_deadlines_use_the_rule_clocks() -> None:
     calendar = ExcludedDayCalendar()
     served = L("2026-04-02 20:00")
@@ -200,9 +272,7 @@ RANK_CHECKS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "order_type, rank, rejected", [c[1:] for c in RANK_CHECKS], ids=[c[0] for c in RANK_CHECKS]
-)
+@pytest.mark.parametrize("order_type, rank, rejected", [c[1:] for c in RANK_CHECKS], ids=[c[0] for c in RANK_CHECKS])
 def test_authoriser_rank(order_type: OrderType, rank: Rank | None, rejected: bool) -> None:
     rule = rule_for(order_type)
     violation = authoriser_rank(rule, rank)
@@ -211,7 +281,7 @@ def test_authoriser_rank(order_type: OrderType, rank: Rank | None, rejected: boo
         return
     assert violation is not None and violation.field == "authoriser_rank"
     assert rule.min_rank_citation and rule.min_rank_citation in violation.message
-    assert rule.min_rank is not None and rule.min_rank.title.lower() in violation.message
+    assert rule.min_rank is not None and rule.min_rank.label.lower() in violation.message
 
 
 def test_rank_citations() -> None:
@@ -328,6 +398,7 @@ def test_not_before() -> None:
 
 # --- validation: ages ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "born, on, age",
     [
@@ -346,16 +417,44 @@ def test_age_on(born: str, on: str, age: int) -> None:
 AGE_CHECKS = [
     # id, order type, who, born, event, violation field or None, fragment
     ("dvpn-perpetrator-18-today", OrderType.DVPN, "perpetrator", "2008-04-02", L("2026-04-02 20:00"), None, ""),
-    ("dvpn-perpetrator-17", OrderType.DVPN, "perpetrator", "2008-04-03", L("2026-04-02 20:00"),
-     "perpetrator_dob", "CSA 2010 s24(2)"),
-    ("dvpn-age-on-local-day", OrderType.DVPN, "perpetrator", "2008-04-02",
-     datetime(2026, 4, 1, 23, 30, tzinfo=UTC), None, ""),  # 00:30 BST on 2 Apr: 18 that day
+    (
+        "dvpn-perpetrator-17",
+        OrderType.DVPN,
+        "perpetrator",
+        "2008-04-03",
+        L("2026-04-02 20:00"),
+        "perpetrator_dob",
+        "CSA 2010 s24(2)",
+    ),
+    (
+        "dvpn-age-on-local-day",
+        OrderType.DVPN,
+        "perpetrator",
+        "2008-04-02",
+        datetime(2026, 4, 1, 23, 30, tzinfo=UTC),
+        None,
+        "",
+    ),  # 00:30 BST on 2 Apr: 18 that day
     ("dvpn-protected-no-minimum", OrderType.DVPN, "protected", "2020-01-01", L("2026-04-02 20:00"), None, ""),
     ("dapn-protected-16", OrderType.DAPN, "protected", "2010-04-02", L("2026-04-02 20:00"), None, ""),
-    ("dapn-protected-15", OrderType.DAPN, "protected", "2010-04-03", L("2026-04-02 20:00"),
-     "protected_dob", "aged 16 or over"),
-    ("dapn-perpetrator-17", OrderType.DAPN, "perpetrator", "2009-01-01", L("2026-04-02 20:00"),
-     "perpetrator_dob", "DAA 2021 s22"),
+    (
+        "dapn-protected-15",
+        OrderType.DAPN,
+        "protected",
+        "2010-04-03",
+        L("2026-04-02 20:00"),
+        "protected_dob",
+        "aged 16 or over",
+    ),
+    (
+        "dapn-perpetrator-17",
+        OrderType.DAPN,
+        "perpetrator",
+        "2009-01-01",
+        L("2026-04-02 20:00"),
+        "perpetrator_dob",
+        "DAA 2021 s22",
+    ),
     ("dapn-no-dob", OrderType.DAPN, "perpetrator", None, L("2026-04-02 20:00"), None, ""),
 ]
 
@@ -439,7 +538,7 @@ def test_rank_parse_with_two_prefixes(text: str, rank: Rank) -> None:
 def test_every_rank_parses_from_its_value_and_title() -> None:
     for rank in Rank:
         assert Rank.parse(rank.value) is rank
-        assert Rank.parse(rank.title) is rank
+        assert Rank.parse(rank.label) is rank
 
 
 def test_rank_order() -> None:

@@ -139,7 +139,9 @@ def test_an_officer_with_no_team_is_told_to_ask_an_admin(ctx: ServiceContext, fo
 def test_a_force_that_does_not_use_a_type_refuses_it(engine, clock, force: Force) -> None:  # type: ignore[no-untyped-def]
     from config import Settings
 
-    ctx = ServiceContext(engine=engine, settings=Settings(admins=("UADMIN",), order_types=(OrderType.DAPN,)), clock=clock)
+    ctx = ServiceContext(
+        engine=engine, settings=Settings(admins=("UADMIN",), order_types=(OrderType.DAPN,)), clock=clock
+    )
     with pytest.raises(ValidationFailed, match="does not use DVPN"):
         records.record(ctx, force.officer, dvpn())
 
