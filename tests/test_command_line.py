@@ -1,0 +1,104 @@
+"""The command line, run as a user runs it: a separate process, real exit codes and output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from config import Settings
+from models.db import make_engine
+from models.schema import upgrade
+from services import calendar as calendar_service
+from services.clock import ManualClock
+from services.context import ServiceContext
+from tests.conftest import london
+
+BOT = Path(__file__).resolve().parent.parent / "bot.py"
+
+
+def run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DVPN_", "SLACK_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, str(BOT), *args], cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("when", ["2026-04-02 20:00", "2/4/2026 20:00", "2026-04-02T19:00:00Z"])
+def test_the_worked_example_prints_the_deadline_first(tmp_path: Path, when: str) -> None:
+    result = run("deadline", "DVPN", when, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2026-04-07T20:00:00+01:00"
+    assert "Skipped Fri 03 Apr 2026: Good Friday." in lines
+    assert "Counted 20 hours on Tue 07 Apr 2026 (00:00 to 20:00)." in lines
+    assert not (tmp_path / "dvpn-bot.db").exists(), "the calculator must not create a database"
+
+
+def test_a_deadline_at_midnight_is_the_end_of_the_earlier_day(tmp_path: Path) -> None:
+    result = run("deadline", "DAPN", "2026-04-02 00:00", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "2026-04-05T00:00:00+01:00"
+    assert "Deadline: the end of Saturday 04 April 2026" in result.stdout
+
+
+def test_the_breach_arrest_clock(tmp_path: Path) -> None:
+    result = run("deadline", "DVPN", "2026-04-04 10:00", "--event", "arrested", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "2026-04-07T10:00:00+01:00"
+    assert "CSA 2010 s26" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("deadline", "ASBO", "today"), "Unknown type 'ASBO'"),
+        (("deadline", "DVPO", "2026-04-02 20:00"), "starts no statutory clock"),
+        (("deadline", "DAPO", "2026-04-02 20:00", "--event", "arrested"), "no statutory court clock"),
+        (("deadline", "DVPN", "the twelfth of never"), "Could not read"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(tmp_path: Path, args: tuple[str, ...], fragment: str) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_settings_exit_2_listing_every_problem(tmp_path: Path) -> None:
+    result = run("deadline", "DVPN", "today", cwd=tmp_path, DVPN_FORCE_CODE="1", DVPN_SWEEP_SECONDS="x")
+    assert result.returncode == 2
+    assert "DVPN_FORCE_CODE" in result.stderr and "DVPN_SWEEP_SECONDS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_db_status_tells_the_user_to_upgrade_then_upgrade_works(tmp_path: Path) -> None:
+    status = run("db", "status", cwd=tmp_path)
+    assert status.returncode == 2
+    assert "dvpn-bot db upgrade" in status.stderr
+    assert run("db", "upgrade", cwd=tmp_path).returncode == 0
+    again = run("db", "status", cwd=tmp_path)
+    assert again.returncode == 0 and "current" in again.stdout
+
+
+def test_the_calculator_includes_bank_holidays_added_by_an_admin(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'dvpn-bot.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    ctx = ServiceContext(engine, Settings(admins=("UADMIN",)), ManualClock(london("2026-04-01 09:00")))
+    calendar_service.add_excluded_day(ctx, "UADMIN", date(2026, 4, 8), "Proclaimed day")
+    engine.dispose()
+    result = run("deadline", "DVPN", "2026-04-07 10:00", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == "2026-04-10T10:00:00+01:00"
+    assert "added by an admin (Proclaimed day)" in result.stdout
+
+
+def test_calendar_lists_the_excluded_days_and_the_policy(tmp_path: Path) -> None:
+    result = run("calendar", "2026", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Fri 03 Apr 2026  Good Friday" in result.stdout
+    assert "Mon 28 Dec 2026  bank holiday (Boxing Day (observed))" in result.stdout
+    assert "Sat 26 Dec 2026  counted:" in result.stdout

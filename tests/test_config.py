@@ -1,0 +1,92 @@
+"""Settings: defaults, every variable read, and one message listing every problem."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from config import Settings, SettingsError, load_settings, settings_from
+from rules.order_types import OrderType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_need_no_environment() -> None:
+    settings = settings_from({})
+    assert settings == Settings()
+    assert settings.database_url == "sqlite:///dvpn-bot.db"
+    assert str(settings.timezone) == "Europe/London"
+    assert settings.order_types == tuple(OrderType)
+
+
+def test_values_are_read_and_normalised() -> None:
+    settings = settings_from(
+        {
+            "DATABASE_URL": "postgres://u@h/db",
+            "DVPN_FORCE_CODE": "gmp",
+            "DVPN_ORDER_TYPES": "dapn, dapo,DAPN",
+            "DVPN_ADMINS": "U012ABCDEF, U034GHIJKL",
+            "DVPN_HEARING_COUNTDOWN_HOURS": "2,24,8",
+            "DVPN_QUIET_HOURS_START": "21:30",
+            "DVPN_COUNT_SATURDAY_BOXING_DAY": "no",
+        }
+    )
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert settings.force_code == "GMP"
+    assert settings.order_types == (OrderType.DAPN, OrderType.DAPO)
+    assert settings.admins == ("U012ABCDEF", "U034GHIJKL")
+    assert settings.reminders.hearing_countdown_hours == (24, 8, 2)
+    assert settings.reminders.quiet_hours_start == time(21, 30)
+    assert settings.count_saturday_boxing_day is False
+
+
+def test_every_problem_is_listed_in_one_error() -> None:
+    with pytest.raises(SettingsError) as failed:
+        settings_from(
+            {
+                "DATABASE_URL": "mysql://x",
+                "DVPN_FORCE_CODE": "W1",
+                "DVPN_TIMEZONE": "Mars/Olympus",
+                "DVPN_ORDER_TYPES": "DVPN,ASBO",
+                "DVPN_ADMINS": "bob",
+                "DVPN_SWEEP_SECONDS": "-3",
+                "DVPN_MORNING_AT": "8am",
+                "SLACK_BOT_TOKEN": "xoxp-user-token",
+            }
+        )
+    report = failed.value.report()
+    assert len(failed.value.problems) == 8
+    for name in (
+        "DATABASE_URL",
+        "DVPN_FORCE_CODE",
+        "DVPN_TIMEZONE",
+        "DVPN_ORDER_TYPES",
+        "DVPN_ADMINS",
+        "DVPN_SWEEP_SECONDS",
+        "DVPN_MORNING_AT",
+        "SLACK_BOT_TOKEN",
+    ):
+        assert name in report
+    assert report.startswith("dvpn-bot cannot start")
+
+
+def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = tmp_path / ".env"
+    env.write_text("DVPN_FORCE_CODE=NW\nDVPN_LOG_LEVEL=debug\n")
+    monkeypatch.delenv("DVPN_FORCE_CODE", raising=False)
+    monkeypatch.setenv("DVPN_LOG_LEVEL", "WARNING")
+    settings = load_settings(env)
+    assert settings.force_code == "NW"
+    assert settings.log_level == "WARNING"
+
+
+def test_env_example_documents_every_setting_with_its_default() -> None:
+    example = (ROOT / ".env.example").read_text()
+    documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, flags=re.M))
+    read_by_config = set(re.findall(r'"((?:DVPN|SLACK)_[A-Z_]+|DATABASE_URL)"', (ROOT / "config.py").read_text()))
+    assert read_by_config == set(documented)
+    # The example's values are the defaults: loading it changes nothing.
+    assert settings_from({k: v for k, v in documented.items()}) == Settings()

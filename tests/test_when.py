@@ -1,0 +1,38 @@
+"""The one date parser: day first, Europe/London, relative to the injected clock."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from services.errors import DomainError
+from services.when import parse_when, show
+from tests.conftest import london
+
+TZ = ZoneInfo("Europe/London")
+NOW = london("2026-11-21 09:00")  # a Saturday
+
+
+@pytest.mark.parametrize(
+    "text, prefer, expected",
+    [
+        ("2/4/2026 20:00", "past", "Thu 02 Apr 2026 20:00 BST"),
+        ("2026-04-02 20:00", "past", "Thu 02 Apr 2026 20:00 BST"),
+        ("friday 17:30", "past", "Fri 20 Nov 2026 17:30 GMT"),
+        ("friday 17:30", "future", "Fri 27 Nov 2026 17:30 GMT"),
+        ("yesterday 9pm", "past", "Fri 20 Nov 2026 21:00 GMT"),
+        ("now", "past", "Sat 21 Nov 2026 09:00 GMT"),
+        ("2026-04-02T19:00:00Z", "past", "Thu 02 Apr 2026 20:00 BST"),
+    ],
+)
+def test_parsing(text: str, prefer: str, expected: str) -> None:
+    assert show(parse_when(text, now=NOW, tz=TZ, prefer=prefer), TZ) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "soonish"])
+def test_unreadable_text_says_how_to_write_it(text: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_when(text, now=NOW, tz=TZ, field="served_at")
+    assert refused.value.field == "served_at"
+    assert "2/4/2026 20:00" in refused.value.message
