@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from models import Breach
+from models import Breach, Hearing, ProtectionOrder
 from models.db import session_scope
 from models.types import pk
 from rules import validation
@@ -40,7 +40,7 @@ def record_breach(
         user = acting_user(session, ctx, actor_slack_id)
         order = order_to_change(session, user, reference)
         rule = rule_for(order.order_type)
-        ended_at = order.closed_at if order.closed_at is not None else order.expires_at
+        ended_at = _in_force_until(session, order)
         raise_if_any(
             [
                 validation.not_in_future("occurred_at", "breach", occurred_at, now),
@@ -133,3 +133,18 @@ def add_crime_reference(
         )
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)
+
+
+def _in_force_until(session: Session, order: ProtectionOrder) -> datetime | None:
+    """When the record stopped being in force. A notice with no hearing listed by its deadline
+    lapsed at that deadline, even before the daily rollover marks it (CSA 2010 s27(3); DAA 2021 s29(2))."""
+    ends = [t for t in (order.closed_at, order.expires_at) if t is not None]
+    if order.hearing_deadline_at is not None:
+        listed_in_time = session.exec(
+            select(Hearing.id).where(
+                Hearing.order_id == order.id, col(Hearing.scheduled_at) <= order.hearing_deadline_at
+            )
+        ).first()
+        if listed_in_time is None:
+            ends.append(order.hearing_deadline_at)
+    return min(ends) if ends else None

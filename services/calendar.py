@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config import Settings
-from models import ExtraExcludedDay, Role
+from models import AppUser, Breach, ExtraExcludedDay, OrderStatus, ProtectionOrder, Role
 from models.db import session_scope
 from models.types import pk
 from rules.calendar import ExcludedDayCalendar, calendar_with
+from rules.deadlines import breach_court_deadline, hearing_deadline
+from rules.order_types import rule_for
 from services.access import acting_user, require_role
-from services.audit import snapshot, write_audit
+from services.audit import changes, snapshot, write_audit
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
+from services.planning import replan
 
 
 def force_calendar(session: Session, settings: Settings) -> ExcludedDayCalendar:
@@ -52,3 +56,69 @@ def add_excluded_day(
             after=snapshot(row),
             source=ctx.source,
         )
+        session.flush()
+        _recompute_deadlines_spanning(session, ctx, user, day)
+
+
+def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: AppUser, day: date) -> None:
+    """A new excluded day moves every running clock that crosses it: the stored deadlines drive the
+    reminders and the lapse, so they are recomputed (and audited) here, not only on screen."""
+    tz = ctx.settings.timezone
+    calendar = force_calendar(session, ctx.settings)
+    day_start = datetime.combine(day, time(0), tzinfo=tz)
+    now = ctx.clock.now()
+    notices = session.exec(
+        select(ProtectionOrder).where(
+            ProtectionOrder.status == OrderStatus.ACTIVE,
+            col(ProtectionOrder.hearing_deadline_at) > day_start,
+            col(ProtectionOrder.served_at) < day_start + timedelta(days=1),
+        )
+    ).all()
+    for order in notices:
+        assert order.served_at is not None
+        clock = hearing_deadline(rule_for(order.order_type), order.served_at, calendar, tz)
+        if clock is not None and clock.at != order.hearing_deadline_at:
+            before = snapshot(order)
+            order.hearing_deadline_at, order.updated_at = clock.at, now
+            _audit_recomputed(session, ctx, user, "protection_order", pk(order), pk(order), before, snapshot(order))
+            replan(session, order, ctx.settings.reminders, tz, now)
+    breaches = session.exec(
+        select(Breach).where(
+            col(Breach.court_deadline_at) > day_start, col(Breach.arrested_at) < day_start + timedelta(days=1)
+        )
+    ).all()
+    for breach in breaches:
+        breached = session.get(ProtectionOrder, breach.order_id)
+        assert breached is not None and breach.arrested_at is not None
+        court = breach_court_deadline(rule_for(breached.order_type), breach.arrested_at, calendar, tz)
+        if court is not None and court.at != breach.court_deadline_at:
+            before = snapshot(breach)
+            breach.court_deadline_at = court.at
+            _audit_recomputed(session, ctx, user, "breach", pk(breach), pk(breached), before, snapshot(breach))
+            replan(session, breached, ctx.settings.reminders, tz, now)
+
+
+def _audit_recomputed(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    entity_type: str,
+    entity_id: int,
+    order_id: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    old, new = changes(before, after)
+    write_audit(
+        session,
+        actor=user,
+        at=ctx.clock.now(),
+        action="update",
+        entity_type=entity_type,
+        entity_id=entity_id,
+        order_id=order_id,
+        before=old,
+        after=new,
+        justification="deadline recomputed: an excluded day was added",
+        source=ctx.source,
+    )

@@ -55,8 +55,9 @@ def create_team(
         raise DomainError("Give the team a name, e.g. 'PPU North'.", "name")
     with session_scope(ctx.engine) as session:
         admin = _admin(session, ctx, actor_slack_id, "create teams")
-        if session.exec(select(Team).where(func.lower(Team.name) == clean.lower())).first():
-            raise Conflict(f"There is already a team called {clean}.", "name")
+        existing = session.exec(select(Team).where(func.lower(Team.name) == clean.lower())).first()
+        if existing is not None:
+            raise Conflict(f"There is already a team called {existing.name}.", "name")
         team = Team(name=clean, digest_channel=digest_channel, digest_time=digest_time, created_at=ctx.clock.now())
         session.add(team)
         session.flush()

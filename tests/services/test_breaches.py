@@ -45,7 +45,9 @@ def table_rows(ctx: ServiceContext, name: str) -> list[dict[str, object]]:
 
 def test_a_breach_without_a_crime_reference_is_recorded_with_a_warning(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
-    view = breaches.record_breach(ctx, force.officer, notice.reference, london("2026-04-02 20:30"), details="called her")
+    view = breaches.record_breach(
+        ctx, force.officer, notice.reference, london("2026-04-02 20:30"), details="called her"
+    )
 
     assert len(view.breaches) == 1 and "no crime reference yet" in view.breaches[0]
     assert any("No crime reference yet" in w and notice.reference in w for w in view.warnings)
@@ -68,7 +70,10 @@ def test_a_breach_with_a_crime_reference_gets_no_crime_warning(ctx: ServiceConte
 
 @pytest.mark.parametrize("kind", ["DVPN", "DVPO"])
 def test_an_arrest_gets_the_24_hour_court_deadline_skipping_excluded_days(
-    ctx: ServiceContext, force: Force, clock, kind: str  # type: ignore[no-untyped-def]
+    ctx: ServiceContext,
+    force: Force,
+    clock,
+    kind: str,  # type: ignore[no-untyped-def]
 ) -> None:
     record = records.record(ctx, force.officer, dvpn() if kind == "DVPN" else dvpo())
     clock.set(london("2026-04-04 12:00"))
@@ -180,3 +185,16 @@ def test_adding_the_crime_reference_fills_the_latest_missing_one_and_cancels_its
     assert {r["state"] for r in _reminders(ctx, "crime_reference_missing:")} == {"cancelled"}
     with pytest.raises(Conflict, match="already has a crime reference"):
         breaches.add_crime_reference(ctx, force.officer, notice.reference, "22/222222/26")
+
+
+def test_a_breach_after_a_notice_lapsed_is_refused_before_the_rollover_runs(
+    ctx: ServiceContext, force: Force, clock
+) -> None:  # type: ignore[no-untyped-def]
+    notice = records.record(ctx, force.officer, dvpn())  # served Thu 2 Apr 20:00, deadline Tue 7 Apr 20:00
+    clock.set(london("2026-04-08 09:00"))  # no hearing was listed; the rollover has not marked it lapsed
+    before = row_counts(ctx.engine)
+    with pytest.raises(ValidationFailed, match="no longer in force"):
+        breaches.record_breach(ctx, force.officer, notice.reference, london("2026-04-07 21:00"))
+    assert row_counts(ctx.engine) == before
+    inside = breaches.record_breach(ctx, force.officer, notice.reference, london("2026-04-07 19:00"))
+    assert len(inside.breaches) == 1

@@ -50,7 +50,9 @@ def test_the_first_breach_check_is_due_a_day_after_service(ctx: ServiceContext, 
 
 
 def test_completing_a_check_marks_it_done_and_plans_the_next_a_week_later(
-    ctx: ServiceContext, force: Force, clock  # type: ignore[no-untyped-def]
+    ctx: ServiceContext,
+    force: Force,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     clock.set(london("2026-04-03 21:00"))
@@ -98,7 +100,9 @@ def test_a_check_done_in_the_future_is_refused(ctx: ServiceContext, force: Force
 
 
 def test_a_dapo_notification_inside_the_window_is_recorded_without_warning(ctx: ServiceContext, force: Force) -> None:
-    order = records.record(ctx, force.officer, court_order(OrderType.DAPO, "2026-04-01 11:00", until_further_order=True))
+    order = records.record(
+        ctx, force.officer, court_order(OrderType.DAPO, "2026-04-01 11:00", until_further_order=True)
+    )
     [waiting] = table_rows(ctx, "notification")
     assert waiting["kind"] == "initial" and waiting["due_at"] == london("2026-04-04 00:00")
     missing = [r for r in table_rows(ctx, "reminder") if r["kind"].startswith("notification_missing:")]
@@ -116,7 +120,9 @@ def test_a_dapo_notification_inside_the_window_is_recorded_without_warning(ctx: 
 
 
 def test_a_late_notification_is_recorded_with_a_warning(ctx: ServiceContext, force: Force) -> None:
-    order = records.record(ctx, force.officer, court_order(OrderType.DAPO, "2026-03-20 11:00", until_further_order=True))
+    order = records.record(
+        ctx, force.officer, court_order(OrderType.DAPO, "2026-03-20 11:00", until_further_order=True)
+    )
     view = checks.record_notification(ctx, force.officer, order.reference, london("2026-03-25 09:00"))
     [warning] = view.warnings
     assert "after its 3-day window" in warning
@@ -124,7 +130,9 @@ def test_a_late_notification_is_recorded_with_a_warning(ctx: ServiceContext, for
 
 
 def test_a_notification_in_the_future_is_refused(ctx: ServiceContext, force: Force) -> None:
-    order = records.record(ctx, force.officer, court_order(OrderType.DAPO, "2026-04-01 11:00", until_further_order=True))
+    order = records.record(
+        ctx, force.officer, court_order(OrderType.DAPO, "2026-04-01 11:00", until_further_order=True)
+    )
     before = row_counts(ctx.engine)
     with pytest.raises(ValidationFailed) as refused:
         checks.record_notification(ctx, force.officer, order.reference, london("2026-04-03 10:00"))

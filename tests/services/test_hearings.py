@@ -135,7 +135,9 @@ def _heard(ctx: ServiceContext, force: Force, clock) -> str:  # type: ignore[no-
     return notice.reference
 
 
-def test_granting_a_dvpn_creates_the_linked_dvpo_and_supersedes_the_notice(ctx: ServiceContext, force: Force, clock) -> None:  # type: ignore[no-untyped-def]
+def test_granting_a_dvpn_creates_the_linked_dvpo_and_supersedes_the_notice(
+    ctx: ServiceContext, force: Force, clock
+) -> None:  # type: ignore[no-untyped-def]
     reference = _heard(ctx, force, clock)
     order = hearings.record_outcome(
         ctx, force.officer, reference, HearingOutcome.GRANTED, london("2026-04-07 11:00"), GrantTerms(duration_days=28)
@@ -176,7 +178,12 @@ def test_granting_for_29_days_is_refused_and_nothing_is_written(ctx: ServiceCont
     before = row_counts(ctx.engine)
     with pytest.raises(ValidationFailed) as refused:
         hearings.record_outcome(
-            ctx, force.officer, reference, HearingOutcome.GRANTED, london("2026-04-07 11:00"), GrantTerms(duration_days=29)
+            ctx,
+            force.officer,
+            reference,
+            HearingOutcome.GRANTED,
+            london("2026-04-07 11:00"),
+            GrantTerms(duration_days=29),
         )
     assert "CSA 2010 s28(10)" in refused.value.message
     assert row_counts(ctx.engine) == before
@@ -204,7 +211,12 @@ def test_a_decision_in_the_future_is_refused(ctx: ServiceContext, force: Force, 
     before = row_counts(ctx.engine)
     with pytest.raises(ValidationFailed) as refused:
         hearings.record_outcome(
-            ctx, force.officer, reference, HearingOutcome.GRANTED, london("2026-04-07 15:00"), GrantTerms(duration_days=28)
+            ctx,
+            force.officer,
+            reference,
+            HearingOutcome.GRANTED,
+            london("2026-04-07 15:00"),
+            GrantTerms(duration_days=28),
         )
     assert "in the future" in refused.value.field_errors["decided_at"]
     assert row_counts(ctx.engine) == before
@@ -214,7 +226,9 @@ def test_an_outcome_with_no_hearing_booked_is_a_conflict(ctx: ServiceContext, fo
     notice = records.record(ctx, force.officer, dvpn())
     before = row_counts(ctx.engine)
     with pytest.raises(Conflict, match="no hearing booked"):
-        hearings.record_outcome(ctx, force.officer, notice.reference, HearingOutcome.REFUSED, london("2026-04-02 20:30"))
+        hearings.record_outcome(
+            ctx, force.officer, notice.reference, HearingOutcome.REFUSED, london("2026-04-02 20:30")
+        )
     assert row_counts(ctx.engine) == before
 
 
@@ -225,9 +239,15 @@ def test_an_outcome_on_a_notice_already_decided_is_a_conflict(ctx: ServiceContex
         hearings.book_hearing(ctx, force.officer, reference, london("2026-04-08 10:00"))
 
 
-@pytest.mark.parametrize("who, fragment", [("other_officer", "another team"), ("champion", "can read records but not change")])
+@pytest.mark.parametrize(
+    "who, fragment", [("other_officer", "another team"), ("champion", "can read records but not change")]
+)
 def test_another_team_and_champions_cannot_book_adjourn_or_decide(
-    ctx: ServiceContext, force: Force, clock, who: str, fragment: str  # type: ignore[no-untyped-def]
+    ctx: ServiceContext,
+    force: Force,
+    clock,
+    who: str,
+    fragment: str,  # type: ignore[no-untyped-def]
 ) -> None:
     reference = _heard(ctx, force, clock)
     actor = getattr(force, who)

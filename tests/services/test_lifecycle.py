@@ -97,7 +97,9 @@ def test_a_champion_cannot_close(ctx: ServiceContext, force: Force) -> None:
 def test_closing_at_a_future_time_is_refused(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     with pytest.raises(ValidationFailed, match="in the future"):
-        lifecycle.close(ctx, force.officer, notice.reference, "discharged", status="discharged", at=london("2026-04-03 09:00"))
+        lifecycle.close(
+            ctx, force.officer, notice.reference, "discharged", status="discharged", at=london("2026-04-03 09:00")
+        )
     assert order_row(ctx, notice.reference)["status"] == "active"
 
 
