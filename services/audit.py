@@ -73,3 +73,37 @@ def write_audit(
     )
     session.add(event)
     return event
+
+
+def write_change(
+    session: Session,
+    *,
+    actor: AppUser | None,
+    at: datetime,
+    row: SQLModel,
+    before: dict[str, Any],
+    source: str,
+    order_id: int | None = None,
+    justification: str | None = None,
+    system_actor: str = "system",
+) -> bool:
+    """Audit an update of `row` since the `before` snapshot: only the fields that changed.
+    Returns False, writing nothing, when nothing changed."""
+    old, new = changes(before, snapshot(row))
+    if not new:
+        return False
+    write_audit(
+        session,
+        actor=actor,
+        at=at,
+        action="update",
+        entity_type=str(row.__tablename__),
+        entity_id=getattr(row, "id", None),
+        order_id=order_id,
+        before=old,
+        after=new,
+        justification=justification,
+        source=source,
+        system_actor=system_actor,
+    )
+    return True

@@ -13,7 +13,7 @@ from rules import validation
 from rules.deadlines import breach_court_deadline
 from rules.order_types import rule_for
 from services.access import acting_user
-from services.audit import changes, snapshot, write_audit
+from services.audit import snapshot, write_audit, write_change
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
@@ -118,19 +118,7 @@ def add_crime_reference(
             target = missing[-1]
         before = snapshot(target)
         target.crime_reference, target.crime_reference_added_at = crime, now
-        old, new = changes(before, snapshot(target))
-        write_audit(
-            session,
-            actor=user,
-            at=now,
-            action="update",
-            entity_type="breach",
-            entity_id=target.id,
-            order_id=order.id,
-            before=old,
-            after=new,
-            source=ctx.source,
-        )
+        write_change(session, actor=user, at=now, row=target, before=before, order_id=order.id, source=ctx.source)
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)
 

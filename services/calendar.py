@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -15,10 +14,12 @@ from rules.calendar import ExcludedDayCalendar, calendar_with
 from rules.deadlines import breach_court_deadline, hearing_deadline
 from rules.order_types import rule_for
 from services.access import acting_user, require_role
-from services.audit import changes, snapshot, write_audit
+from services.audit import snapshot, write_audit, write_change
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
 from services.planning import replan
+
+RECOMPUTED = "deadline recomputed: an excluded day was added"
 
 
 def force_calendar(session: Session, settings: Settings) -> ExcludedDayCalendar:
@@ -80,7 +81,16 @@ def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: A
         if clock is not None and clock.at != order.hearing_deadline_at:
             before = snapshot(order)
             order.hearing_deadline_at, order.updated_at = clock.at, now
-            _audit_recomputed(session, ctx, user, "protection_order", pk(order), pk(order), before, snapshot(order))
+            write_change(
+                session,
+                actor=user,
+                at=now,
+                row=order,
+                before=before,
+                order_id=pk(order),
+                source=ctx.source,
+                justification=RECOMPUTED,
+            )
             replan(session, order, ctx.settings.reminders, tz, now)
     breaches = session.exec(
         select(Breach).where(
@@ -94,31 +104,14 @@ def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: A
         if court is not None and court.at != breach.court_deadline_at:
             before = snapshot(breach)
             breach.court_deadline_at = court.at
-            _audit_recomputed(session, ctx, user, "breach", pk(breach), pk(breached), before, snapshot(breach))
+            write_change(
+                session,
+                actor=user,
+                at=now,
+                row=breach,
+                before=before,
+                order_id=pk(breached),
+                source=ctx.source,
+                justification=RECOMPUTED,
+            )
             replan(session, breached, ctx.settings.reminders, tz, now)
-
-
-def _audit_recomputed(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    entity_type: str,
-    entity_id: int,
-    order_id: int,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    old, new = changes(before, after)
-    write_audit(
-        session,
-        actor=user,
-        at=ctx.clock.now(),
-        action="update",
-        entity_type=entity_type,
-        entity_id=entity_id,
-        order_id=order_id,
-        before=old,
-        after=new,
-        justification="deadline recomputed: an excluded day was added",
-        source=ctx.source,
-    )

@@ -11,7 +11,7 @@ from models.db import session_scope
 from models.types import pk
 from rules import validation
 from services.access import acting_user
-from services.audit import changes, snapshot, write_audit
+from services.audit import snapshot, write_audit, write_change
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lookup import order_to_change
@@ -46,19 +46,7 @@ def complete_check(
         )
         before = snapshot(check)
         check.done_at, check.done_by_id, check.outcome = done_at, user.id, (outcome or "").strip() or None
-        old, new = changes(before, snapshot(check))
-        write_audit(
-            session,
-            actor=user,
-            at=now,
-            action="update",
-            entity_type="breach_check",
-            entity_id=check.id,
-            order_id=order.id,
-            before=old,
-            after=new,
-            source=ctx.source,
-        )
+        write_change(session, actor=user, at=now, row=check, before=before, order_id=order.id, source=ctx.source)
         next_due = done_at + timedelta(days=ctx.settings.reminders.breach_check_interval_days)
         if order.status is OrderStatus.ACTIVE and (order.expires_at is None or next_due < order.expires_at):
             _add_check(session, ctx, pk(order), check.assigned_to_id, next_due, now)

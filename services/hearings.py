@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -15,7 +14,7 @@ from rules import validation
 from rules.order_types import rule_for
 from rules.validation import Violation
 from services.access import acting_user
-from services.audit import changes, snapshot, write_audit
+from services.audit import snapshot, write_audit, write_change
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lifecycle import end_record
@@ -71,7 +70,7 @@ def adjourn_hearing(
         pending.outcome, pending.outcome_recorded_at = HearingOutcome.ADJOURNED, now
         new_hearing, warnings = _add_hearing(session, ctx, user, order, to, court or pending.court, now, after=pending)
         pending.adjourned_to_id = new_hearing.id
-        _audit_change(session, ctx, user, order, pending, before, now)
+        write_change(session, actor=user, at=now, row=pending, before=before, order_id=order.id, source=ctx.source)
         _touch(session, ctx, user, order, now)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
@@ -109,7 +108,7 @@ def record_outcome(
         )
         before = snapshot(hearing)
         hearing.outcome, hearing.outcome_recorded_at = outcome, now
-        _audit_change(session, ctx, user, order, hearing, before, now)
+        write_change(session, actor=user, at=now, row=hearing, before=before, order_id=order.id, source=ctx.source)
         follow_on = None
         if rule.is_notice:
             if outcome is HearingOutcome.GRANTED:
@@ -249,27 +248,3 @@ def _require_active(order: ProtectionOrder) -> None:
 def _touch(session: Session, ctx: ServiceContext, user: AppUser, order: ProtectionOrder, now: datetime) -> None:
     order.updated_at = now
     replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
-
-
-def _audit_change(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    order: ProtectionOrder,
-    row: Hearing,
-    before: dict[str, Any],
-    now: datetime,
-) -> None:
-    old, new = changes(before, snapshot(row))
-    write_audit(
-        session,
-        actor=user,
-        at=now,
-        action="update",
-        entity_type="hearing",
-        entity_id=row.id,
-        order_id=order.id,
-        before=old,
-        after=new,
-        source=ctx.source,
-    )

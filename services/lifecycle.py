@@ -13,7 +13,7 @@ from models.db import session_scope
 from rules import validation
 from rules.order_types import rule_for
 from services.access import acting_user
-from services.audit import changes, snapshot, write_audit
+from services.audit import snapshot, write_change
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lookup import order_to_change
@@ -64,6 +64,8 @@ class Variation:
 def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Variation) -> RecordView:
     """A court varied the order: a new end date or conditions. The length rules still apply."""
     now = ctx.clock.now()
+    if change.last_day is None and not change.until_further_order and change.conditions is None:
+        raise DomainError("Nothing to vary: give a new end date, until further order, or new conditions.")
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         order = order_to_change(session, user, reference)
@@ -89,21 +91,7 @@ def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Varia
         if change.conditions is not None:
             order.conditions = change.conditions.strip() or None
         order.updated_at = now
-        old, new = changes(before, snapshot(order))
-        if not new:
-            raise DomainError("Nothing to vary: give a new end date, until further order, or new conditions.")
-        write_audit(
-            session,
-            actor=user,
-            at=now,
-            action="update",
-            entity_type="protection_order",
-            entity_id=order.id,
-            order_id=order.id,
-            before=old,
-            after=new,
-            source=ctx.source,
-        )
+        write_change(session, actor=user, at=now, row=order, before=before, order_id=order.id, source=ctx.source)
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         return build_view(session, ctx, order, with_people=True)
 
@@ -120,17 +108,13 @@ def end_record(
 ) -> None:
     before = snapshot(order)
     order.status, order.closed_at, order.close_reason, order.updated_at = status, at, reason, now
-    old, new = changes(before, snapshot(order))
-    write_audit(
+    write_change(
         session,
         actor=user,
         at=now,
-        action="update",
-        entity_type="protection_order",
-        entity_id=order.id,
+        row=order,
+        before=before,
         order_id=order.id,
-        before=old,
-        after=new,
         source=ctx.source,
         system_actor="rollover",
     )

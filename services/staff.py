@@ -12,7 +12,7 @@ from models.db import session_scope
 from models.types import pk
 from rules.ranks import Rank
 from services.access import acting_user, require_role
-from services.audit import changes, snapshot, write_audit
+from services.audit import snapshot, write_audit, write_change
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound
 
@@ -130,19 +130,7 @@ def _change(session: Session, ctx: ServiceContext, admin: AppUser, target: AppUs
     before = snapshot(target)
     for key, value in values.items():
         setattr(target, key, value)
-    old, new = changes(before, snapshot(target))
-    if new:
-        write_audit(
-            session,
-            actor=admin,
-            at=ctx.clock.now(),
-            action="update",
-            entity_type="app_user",
-            entity_id=target.id,
-            before=old,
-            after=new,
-            source=ctx.source,
-        )
+    write_change(session, actor=admin, at=ctx.clock.now(), row=target, before=before, source=ctx.source)
 
 
 def _view(session: Session, user: AppUser) -> UserView:

@@ -214,3 +214,13 @@ def test_a_dvpo_past_its_end_expires(ctx: ServiceContext, force: Force, clock) -
     assert {r["state"] for r in reminders(ctx, order_id)} == {"cancelled"}
     [audit] = audit_rows(ctx.engine, entity_type="protection_order", action="update")
     assert audit["actor"] == "system:rollover" and audit["after"]["status"] == "expired"
+
+
+def test_varying_nothing_is_refused_with_what_to_give(ctx: ServiceContext, force: Force) -> None:
+    from services.errors import DomainError
+    from services.lifecycle import Variation, vary
+
+    before = row_counts(ctx.engine)
+    with pytest.raises(DomainError, match="Nothing to vary: give a new end date"):
+        vary(ctx, force.officer, "WM-DVPO-2026-0001", Variation())
+    assert row_counts(ctx.engine) == before
