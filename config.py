@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -83,8 +83,10 @@ class _Reader:
     def __init__(self, source: Mapping[str, str | None]) -> None:
         self.source = source
         self.problems: list[str] = []
+        self.asked: set[str] = set()  # every variable name read, for variable_names()
 
     def raw(self, name: str) -> str | None:
+        self.asked.add(name)
         value = self.source.get(name)
         if value is None or not value.strip():
             return None
@@ -174,49 +176,48 @@ def _log_level(text: str) -> str:
     return text.upper()
 
 
+REMINDER_VARIABLE_PREFIX = "DVPN_"
+
+
+def reminder_variable(field_name: str) -> str:
+    """Each reminder knob is read from DVPN_ plus its field name: sweep_seconds is DVPN_SWEEP_SECONDS."""
+    return REMINDER_VARIABLE_PREFIX + field_name.upper()
+
+
+# How to read a knob follows the type of its default.
+_KNOB_PARSERS: dict[type, tuple[Callable[[str], Any], str]] = {
+    int: (_positive_int, "a whole number above 0"),
+    tuple: (_int_list, "whole numbers above 0, comma-separated"),
+    time: (_clock_time, "a time as HH:MM"),
+}
+
+
 def _read_reminder_policy(read: _Reader) -> ReminderPolicy:
-    d = ReminderPolicy()
-    hours, days, clock = "a whole number above 0", "numbers above 0, comma-separated", "a time as HH:MM"
-    return ReminderPolicy(
-        sweep_seconds=read.get("DVPN_SWEEP_SECONDS", d.sweep_seconds, _positive_int, hours),
-        no_hearing_alert_after_hours=read.get(
-            "DVPN_NO_HEARING_ALERT_AFTER_HOURS", d.no_hearing_alert_after_hours, _positive_int, hours
-        ),
-        hearing_countdown_hours=read.get("DVPN_HEARING_COUNTDOWN_HOURS", d.hearing_countdown_hours, _int_list, days),
-        supervisor_alert_hours_before=read.get(
-            "DVPN_SUPERVISOR_ALERT_HOURS_BEFORE", d.supervisor_alert_hours_before, _positive_int, hours
-        ),
-        hearing_reminder_day_before_at=read.get(
-            "DVPN_HEARING_REMINDER_DAY_BEFORE_AT", d.hearing_reminder_day_before_at, _clock_time, clock
-        ),
-        hearing_reminder_hours_before=read.get(
-            "DVPN_HEARING_REMINDER_HOURS_BEFORE", d.hearing_reminder_hours_before, _positive_int, hours
-        ),
-        expiry_reminder_days=read.get("DVPN_EXPIRY_REMINDER_DAYS", d.expiry_reminder_days, _int_list, days),
-        morning_at=read.get("DVPN_MORNING_AT", d.morning_at, _clock_time, clock),
-        first_breach_check_hours=read.get(
-            "DVPN_FIRST_BREACH_CHECK_HOURS", d.first_breach_check_hours, _positive_int, hours
-        ),
-        breach_check_interval_days=read.get(
-            "DVPN_BREACH_CHECK_INTERVAL_DAYS", d.breach_check_interval_days, _positive_int, hours
-        ),
-        breach_check_grace_hours=read.get(
-            "DVPN_BREACH_CHECK_GRACE_HOURS", d.breach_check_grace_hours, _positive_int, hours
-        ),
-        crime_reference_grace_hours=read.get(
-            "DVPN_CRIME_REFERENCE_GRACE_HOURS", d.crime_reference_grace_hours, _positive_int, hours
-        ),
-        quiet_hours_start=read.get("DVPN_QUIET_HOURS_START", d.quiet_hours_start, _clock_time, clock),
-        quiet_hours_end=read.get("DVPN_QUIET_HOURS_END", d.quiet_hours_end, _clock_time, clock),
-        escalate_after_minutes=read.get("DVPN_ESCALATE_AFTER_MINUTES", d.escalate_after_minutes, _positive_int, hours),
-        max_send_attempts=read.get("DVPN_MAX_SEND_ATTEMPTS", d.max_send_attempts, _positive_int, hours),
-        claim_lease_seconds=read.get("DVPN_CLAIM_LEASE_SECONDS", d.claim_lease_seconds, _positive_int, hours),
-    )
+    values: dict[str, Any] = {}
+    for knob in fields(ReminderPolicy):
+        default = getattr(ReminderPolicy(), knob.name)
+        parse, expected = _KNOB_PARSERS[type(default)]
+        values[knob.name] = read.get(reminder_variable(knob.name), default, parse, expected)
+    return ReminderPolicy(**values)
+
+
+def variable_names() -> set[str]:
+    """Every environment variable dvpn-bot reads (a test holds .env.example in step with it)."""
+    read = _Reader({})
+    _read_settings(read)
+    return read.asked
 
 
 def settings_from(source: Mapping[str, str | None]) -> Settings:
     """Build settings from a mapping of variable names; raises SettingsError listing every problem."""
     read = _Reader(source)
+    settings = _read_settings(read)
+    if read.problems:
+        raise SettingsError(read.problems)
+    return settings
+
+
+def _read_settings(read: _Reader) -> Settings:
     defaults = Settings()
     settings = Settings(
         database_url=read.get(
@@ -247,8 +248,6 @@ def settings_from(source: Mapping[str, str | None]) -> Settings:
         read.problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
         read.problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
-    if read.problems:
-        raise SettingsError(read.problems)
     return settings
 
 

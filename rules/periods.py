@@ -61,7 +61,7 @@ def days_beginning_with(
         raise PeriodError("a period must be at least one day long")
     first = local_day(event_at, tz)
     last = first + timedelta(days=days - 1)
-    return PeriodEnd(label, citation, first, last, end_of_day(last, tz), f"{days} day{'s' if days != 1 else ''}")
+    return PeriodEnd(label, citation, first, last, end_of_day(last, tz))
 
 
 def months_beginning_with(

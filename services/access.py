@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models import AppUser, ProtectionOrder, Role, TeamSupervisor
-from services.audit import snapshot, write_audit
+from services.audit import write_creation
 from services.context import ServiceContext
 from services.errors import NotAllowed
 
@@ -26,17 +26,7 @@ def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, displ
     user = AppUser(slack_user_id=slack_user_id, display_name=display_name, role=role, created_at=ctx.clock.now())
     session.add(user)
     session.flush()
-    write_audit(
-        session,
-        actor=None,
-        at=ctx.clock.now(),
-        action="create",
-        entity_type="app_user",
-        entity_id=user.id,
-        after=snapshot(user),
-        source=ctx.source,
-        system_actor="first-contact",
-    )
+    write_creation(session, actor=None, at=ctx.clock.now(), row=user, source=ctx.source, system_actor="first-contact")
     return user
 
 

@@ -75,6 +75,31 @@ def write_audit(
     return event
 
 
+def write_creation(
+    session: Session,
+    *,
+    actor: AppUser | None,
+    at: datetime,
+    row: SQLModel,
+    source: str,
+    order_id: int | None = None,
+    system_actor: str = "system",
+) -> None:
+    """Audit a new row, personal fields masked."""
+    write_audit(
+        session,
+        actor=actor,
+        at=at,
+        action="create",
+        entity_type=str(row.__tablename__),
+        entity_id=getattr(row, "id", None),
+        order_id=order_id,
+        after=snapshot(row),
+        source=source,
+        system_actor=system_actor,
+    )
+
+
 def write_change(
     session: Session,
     *,

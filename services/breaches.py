@@ -13,7 +13,7 @@ from rules import validation
 from rules.deadlines import breach_court_deadline
 from rules.order_types import rule_for
 from services.access import acting_user
-from services.audit import snapshot, write_audit, write_change
+from services.audit import snapshot, write_change, write_creation
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
@@ -69,17 +69,7 @@ def record_breach(
         )
         session.add(breach)
         session.flush()
-        write_audit(
-            session,
-            actor=user,
-            at=now,
-            action="create",
-            entity_type="breach",
-            entity_id=breach.id,
-            order_id=order.id,
-            after=snapshot(breach),
-            source=ctx.source,
-        )
+        write_creation(session, actor=user, at=now, row=breach, source=ctx.source, order_id=order.id)
         order.updated_at = now
         replan(session, order, ctx.settings.reminders, tz, now)
         warnings: tuple[str, ...] = ()

@@ -32,13 +32,13 @@ def calculate(
                 f"Types with one: {', '.join(with_clock)}.",
                 "order_type",
             )
-        return DeadlineView(clock.label, clock.at, clock.citation, tuple(clock.explanation()))
+        return DeadlineView.of(clock)
     clock = hearing_deadline(rule, at, calendar, tz)
     if clock is not None:
-        return DeadlineView(clock.label, clock.at, clock.citation, tuple(clock.explanation()))
+        return DeadlineView.of(clock)
     window = notification_deadline(rule, at, at, tz)
     if window is not None:
-        return DeadlineView(window.label, window.at, window.citation, tuple(window.explanation()))
+        return DeadlineView.of(window)
     with_deadline = [t.value for t in OrderType if rule_for(t).hearing_clock or rule_for(t).notification]
     raise DomainError(
         f"Service of a {order_type} starts no statutory clock; its expiry depends on the length the court "

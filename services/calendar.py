@@ -14,7 +14,7 @@ from rules.calendar import ExcludedDayCalendar, calendar_with
 from rules.deadlines import breach_court_deadline, hearing_deadline
 from rules.order_types import rule_for
 from services.access import acting_user, require_role
-from services.audit import snapshot, write_audit, write_change
+from services.audit import snapshot, write_change, write_creation
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
 from services.planning import replan
@@ -47,16 +47,7 @@ def add_excluded_day(
             day=day, name=name.strip(), proclamation=proclamation, added_by_id=pk(user), added_at=ctx.clock.now()
         )
         session.add(row)
-        write_audit(
-            session,
-            actor=user,
-            at=ctx.clock.now(),
-            action="create",
-            entity_type="extra_excluded_day",
-            entity_id=None,
-            after=snapshot(row),
-            source=ctx.source,
-        )
+        write_creation(session, actor=user, at=ctx.clock.now(), row=row, source=ctx.source)
         session.flush()
         _recompute_deadlines_spanning(session, ctx, user, day)
 

@@ -11,7 +11,7 @@ from models.db import session_scope
 from models.types import pk
 from rules import validation
 from services.access import acting_user
-from services.audit import snapshot, write_audit, write_change
+from services.audit import snapshot, write_audit, write_change, write_creation
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lookup import order_to_change
@@ -74,17 +74,8 @@ def _add_check(
     check = BreachCheck(order_id=order_id, due_at=due_at, assigned_to_id=assignee_id, created_at=now)
     session.add(check)
     session.flush()
-    write_audit(
-        session,
-        actor=None,
-        at=now,
-        action="create",
-        entity_type="breach_check",
-        entity_id=check.id,
-        order_id=order_id,
-        after=snapshot(check),
-        source=ctx.source,
-        system_actor="check-planner",
+    write_creation(
+        session, actor=None, at=now, row=check, source=ctx.source, order_id=order_id, system_actor="check-planner"
     )
 
 

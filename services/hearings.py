@@ -14,7 +14,7 @@ from rules import validation
 from rules.order_types import rule_for
 from rules.validation import Violation
 from services.access import acting_user
-from services.audit import snapshot, write_audit, write_change
+from services.audit import snapshot, write_change, write_creation
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lifecycle import end_record
@@ -50,7 +50,7 @@ def book_hearing(
                 "scheduled_at",
             )
         _, warnings = _add_hearing(session, ctx, user, order, scheduled_at, court, now)
-        _touch(session, ctx, user, order, now)
+        _touch(session, ctx, order, now)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
 
@@ -71,7 +71,7 @@ def adjourn_hearing(
         new_hearing, warnings = _add_hearing(session, ctx, user, order, to, court or pending.court, now, after=pending)
         pending.adjourned_to_id = new_hearing.id
         write_change(session, actor=user, at=now, row=pending, before=before, order_id=order.id, source=ctx.source)
-        _touch(session, ctx, user, order, now)
+        _touch(session, ctx, order, now)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
 
@@ -101,9 +101,7 @@ def record_outcome(
         raise_if_any(
             [
                 validation.not_in_future("decided_at", "decision", decided_at, now),
-                validation.not_before("decided_at", "decision", decided_at, "hearing", hearing.scheduled_at)
-                if decided_at < hearing.scheduled_at
-                else None,
+                validation.not_before("decided_at", "decision", decided_at, "hearing", hearing.scheduled_at),
             ]
         )
         before = snapshot(hearing)
@@ -117,7 +115,7 @@ def record_outcome(
                 session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now
             )
         else:
-            _touch(session, ctx, user, order, now)
+            _touch(session, ctx, order, now)
         return build_view(session, ctx, follow_on or order, with_people=True)
 
 
@@ -204,17 +202,7 @@ def _add_hearing(
     )
     session.add(hearing)
     session.flush()
-    write_audit(
-        session,
-        actor=user,
-        at=now,
-        action="create",
-        entity_type="hearing",
-        entity_id=hearing.id,
-        order_id=order.id,
-        after=snapshot(hearing),
-        source=ctx.source,
-    )
+    write_creation(session, actor=user, at=now, row=hearing, source=ctx.source, order_id=order.id)
     warnings: tuple[str, ...] = ()
     if late:
         assert order.hearing_deadline_at is not None
@@ -245,6 +233,6 @@ def _require_active(order: ProtectionOrder) -> None:
         raise Conflict(f"{order.reference} is {order.status.value}; it can no longer be changed this way.")
 
 
-def _touch(session: Session, ctx: ServiceContext, user: AppUser, order: ProtectionOrder, now: datetime) -> None:
+def _touch(session: Session, ctx: ServiceContext, order: ProtectionOrder, now: datetime) -> None:
     order.updated_at = now
     replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)

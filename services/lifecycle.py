@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from models import AppUser, Hearing, OrderStatus, ProtectionOrder
 from models.db import session_scope
 from rules import validation
+from rules.deadlines import order_expiry
 from rules.order_types import rule_for
 from services.access import acting_user
 from services.audit import snapshot, write_change
@@ -83,8 +84,6 @@ def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Varia
                 authoriser_rank=order.authoriser_rank,
             )
             raise_if_any(validate_length(rule, terms, start))
-            from rules.deadlines import order_expiry
-
             expiry = None if change.until_further_order else order_expiry(rule, start, last_day=change.last_day)
             order.expires_at = expiry.at if expiry else None
             order.until_further_order = change.until_further_order

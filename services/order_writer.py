@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import (
     AppUser,
@@ -29,7 +29,7 @@ from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
 from rules.ranks import Rank
 from rules.validation import Violation
-from services.audit import snapshot, write_audit
+from services.audit import write_creation
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.planning import replan
@@ -102,8 +102,6 @@ def add_perpetrator(
     session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
 ) -> Perpetrator:
     """Reuse the person if their PNC id is already known, so their history stays in one place."""
-    from sqlmodel import select
-
     pnc = (given.pnc_id or "").strip().upper() or None
     if pnc:
         known = session.exec(select(Perpetrator).where(Perpetrator.pnc_id == pnc)).first()
@@ -138,16 +136,7 @@ def add_protected_person(
 def _added(session: Session, ctx: ServiceContext, user: AppUser, person: PersonRow, now: datetime) -> PersonRow:
     session.add(person)
     session.flush()
-    write_audit(
-        session,
-        actor=user,
-        at=now,
-        action="create",
-        entity_type=person.__tablename__,
-        entity_id=person.id,
-        after=snapshot(person),
-        source=ctx.source,
-    )
+    write_creation(session, actor=user, at=now, row=person, source=ctx.source)
     return person
 
 
@@ -203,17 +192,7 @@ def insert_order(
     session.flush()
     for person_id in protected_ids:
         session.add(OrderProtectedPerson(order_id=pk(order), person_id=person_id))
-    write_audit(
-        session,
-        actor=user,
-        at=now,
-        action="create",
-        entity_type="protection_order",
-        entity_id=order.id,
-        order_id=order.id,
-        after=snapshot(order),
-        source=ctx.source,
-    )
+    write_creation(session, actor=user, at=now, row=order, source=ctx.source, order_id=order.id)
     _first_breach_check(session, ctx, order, officer.id, event, now)
     if order.notification_due_at is not None:
         session.add(

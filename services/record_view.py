@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -17,7 +18,8 @@ from models import (
     ProtectionOrder,
 )
 from rules.calendar import ExcludedDayCalendar
-from rules.deadlines import breach_court_deadline, hearing_deadline, notification_deadline
+from rules.clock import Deadline
+from rules.deadlines import breach_court_deadline, hearing_deadline, notification_deadline, order_expiry
 from rules.order_types import rule_for
 from rules.periods import PeriodEnd
 from services.calendar import force_calendar
@@ -30,35 +32,21 @@ def deadline_views(
     session: Session, order: ProtectionOrder, calendar: ExcludedDayCalendar, tz: ZoneInfo
 ) -> list[DeadlineView]:
     rule = rule_for(order.order_type)
-    views: list[DeadlineView] = []
-    if order.served_at is not None and (clock := hearing_deadline(rule, order.served_at, calendar, tz)):
-        views.append(DeadlineView(clock.label, clock.at, clock.citation, tuple(clock.explanation())))
+    found: list[Deadline | PeriodEnd | None] = []
+    if order.served_at is not None:
+        found.append(hearing_deadline(rule, order.served_at, calendar, tz))
     if order.expires_at is not None:
         start = order.made_at or order.served_at
         assert start is not None
-        last_day = (order.expires_at.astimezone(tz)).date()
-        from datetime import timedelta
-
-        period = PeriodEnd(
-            f"{order.order_type} expiry",
-            rule.duration.citation if rule.duration else rule.statute,
-            start.astimezone(tz).date(),
-            last_day - timedelta(days=1),
-            order.expires_at.astimezone(tz),
-        )
-        views.append(DeadlineView(period.label, period.at, period.citation, tuple(period.explanation())))
-    notice = notification_deadline(rule, order.made_at, order.served_at, tz)
-    if notice is not None:
-        views.append(DeadlineView(notice.label, notice.at, notice.citation, tuple(notice.explanation())))
+        # The stored instant is the end of the last day, i.e. the next day's 00:00.
+        last_day = order.expires_at.astimezone(tz).date() - timedelta(days=1)
+        found.append(order_expiry(rule, start, last_day=last_day, tz=tz))
+    found.append(notification_deadline(rule, order.made_at, order.served_at, tz))
     breaches = session.exec(
         select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
     ).all()
-    for breach in breaches:
-        assert breach.arrested_at is not None
-        court = breach_court_deadline(rule, breach.arrested_at, calendar, tz)
-        if court is not None:
-            views.append(DeadlineView(court.label, court.at, court.citation, tuple(court.explanation())))
-    return views
+    found += [breach_court_deadline(rule, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
+    return [DeadlineView.of(deadline) for deadline in found if deadline is not None]
 
 
 def build_view(

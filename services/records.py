@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from models import AppUser, ProtectionOrder, Role
 from models.db import session_scope
+from models.types import pk
 from rules import validation
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
@@ -59,8 +60,8 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             officer,
             rule,
             new,
-            perpetrator_id=_id(perpetrator.id),
-            protected_ids=[_id(p.id) for p in protected],
+            perpetrator_id=pk(perpetrator),
+            protected_ids=[pk(p) for p in protected],
             parent=parent,
             now=now,
         )
@@ -84,11 +85,6 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
             source=ctx.source,
         )
         return build_view(session, ctx, order, with_people=True)
-
-
-def _id(value: int | None) -> int:
-    assert value is not None
-    return value
 
 
 def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> AppUser:

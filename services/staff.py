@@ -12,7 +12,7 @@ from models.db import session_scope
 from models.types import pk
 from rules.ranks import Rank
 from services.access import acting_user, require_role
-from services.audit import snapshot, write_audit, write_change
+from services.audit import snapshot, write_change, write_creation
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound
 
@@ -61,16 +61,7 @@ def create_team(
         team = Team(name=clean, digest_channel=digest_channel, digest_time=digest_time, created_at=ctx.clock.now())
         session.add(team)
         session.flush()
-        write_audit(
-            session,
-            actor=admin,
-            at=ctx.clock.now(),
-            action="create",
-            entity_type="team",
-            entity_id=team.id,
-            after=snapshot(team),
-            source=ctx.source,
-        )
+        write_creation(session, actor=admin, at=ctx.clock.now(), row=team, source=ctx.source)
         return team
 
 
@@ -93,16 +84,7 @@ def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: st
         if session.get(TeamSupervisor, (team.id, target.id)) is None:
             link = TeamSupervisor(team_id=pk(team), user_id=pk(target))
             session.add(link)
-            write_audit(
-                session,
-                actor=admin,
-                at=ctx.clock.now(),
-                action="create",
-                entity_type="team_supervisor",
-                entity_id=team.id,
-                after={"team_id": team.id, "user_id": target.id},
-                source=ctx.source,
-            )
+            write_creation(session, actor=admin, at=ctx.clock.now(), row=link, source=ctx.source)
         return _view(session, target)
 
 

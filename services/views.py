@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rules.clock import Deadline
+from rules.periods import PeriodEnd
+
 
 @dataclass(frozen=True)
 class DeadlineView:
@@ -12,6 +15,10 @@ class DeadlineView:
     at: datetime
     citation: str
     explanation: tuple[str, ...]
+
+    @classmethod
+    def of(cls, deadline: Deadline | PeriodEnd) -> DeadlineView:
+        return cls(deadline.label, deadline.at, deadline.citation, tuple(deadline.explanation()))
 
 
 @dataclass(frozen=True)

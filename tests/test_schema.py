@@ -33,12 +33,12 @@ def test_the_audit_trail_cannot_be_changed(engine: Engine, statement: str) -> No
         connection.execute(sa.text(statement))
 
 
-def test_sqlite_runs_with_foreign_keys_and_wal(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
+def test_sqlite_runs_with_foreign_keys_and_wal(sqlite_template) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{sqlite_template}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
 
 
 def test_the_bot_refuses_an_empty_or_newer_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
