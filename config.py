@@ -22,6 +22,7 @@ from rules.order_types import OrderType
 T = TypeVar("T")
 
 DEFAULT_DATABASE_FILE = "dvpn-bot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
 
@@ -74,6 +75,11 @@ class Settings:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL  # GovSlack and test stand-ins use their own
+    http_host: str = "0.0.0.0"  # `dvpn-bot serve` listens on every interface by default
+    http_port: int = 3000
+    http_threads: int = 8
+    digest_late_until: time = time(12, 0)  # a digest missed while down is still sent, marked late, until then
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
 
 
@@ -170,6 +176,19 @@ def _database_url(text: str) -> str:
     return text
 
 
+def _api_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")):
+        raise ValueError(text)
+    return text if text.endswith("/") else text + "/"
+
+
+def _port(text: str) -> int:
+    number = int(text)
+    if not 0 < number < 65536:
+        raise ValueError(text)
+    return number
+
+
 def _log_level(text: str) -> str:
     if text.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ValueError(text)
@@ -242,6 +261,11 @@ def _read_settings(read: _Reader) -> Settings:
         slack_bot_token=read.raw("SLACK_BOT_TOKEN"),
         slack_signing_secret=read.raw("SLACK_SIGNING_SECRET"),
         slack_app_token=read.raw("SLACK_APP_TOKEN"),
+        slack_api_url=read.get("SLACK_API_URL", defaults.slack_api_url, _api_url, "an https:// URL ending in /api/"),
+        http_host=read.get("DVPN_HTTP_HOST", defaults.http_host, str, "a host name or address"),
+        http_port=read.get("DVPN_HTTP_PORT", defaults.http_port, _port, "a port number, 1 to 65535"),
+        http_threads=read.get("DVPN_HTTP_THREADS", defaults.http_threads, _positive_int, "a whole number above 0"),
+        digest_late_until=read.get("DVPN_DIGEST_LATE_UNTIL", defaults.digest_late_until, _clock_time, "HH:MM"),
         reminders=_read_reminder_policy(read),
     )
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
