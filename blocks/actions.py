@@ -1,0 +1,41 @@
+"""Block Kit action ids, callback ids and shortcut ids: the contract between blocks/ (which draws
+the buttons and forms) and handlers/ (which listens for them). One place, so a rename cannot
+leave a button that nothing answers."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Record card and App Home buttons. The button's value is the record's reference.
+OPEN_RECORD: Final = "record_open"
+BOOK_HEARING: Final = "record_book_hearing"
+RECORD_OUTCOME: Final = "record_outcome"
+RECORD_BREACH: Final = "record_breach"
+CHECK_DONE: Final = "record_check_done"
+RECORD_NOTIFICATION: Final = "record_notification"
+CLOSE_RECORD: Final = "record_close"
+POST_TO_CHANNEL: Final = "record_post_to_channel"
+NEW_RECORD: Final = "record_new"
+MORE_RECORDS: Final = "list_more"  # value: JSON of the list's filter and offset
+
+# Reminder message buttons. The button's value is the reminder's id.
+REMINDER_ACKNOWLEDGE: Final = "reminder_acknowledge"
+REMINDER_DONE: Final = "reminder_done"
+REMINDER_SNOOZE_PREFIX: Final = "reminder_snooze_"  # + one of SNOOZE_CHOICES
+SNOOZE_CHOICES: Final = ("1h", "4h", "0800")  # an hour, four hours, until 08:00 (local) next
+
+# Modal callback ids.
+RECORD_FORM: Final = "record_form"
+HEARING_FORM: Final = "hearing_form"
+OUTCOME_FORM: Final = "outcome_form"
+BREACH_FORM: Final = "breach_form"
+CHECK_FORM: Final = "check_form"
+NOTIFICATION_FORM: Final = "notification_form"
+CLOSE_FORM: Final = "close_form"
+JUSTIFICATION_FORM: Final = "justification_form"
+
+# Record form: choosing the order type redraws the form in place.
+ORDER_TYPE_SELECT: Final = "record_form_order_type"
+
+# Global shortcut.
+NEW_RECORD_SHORTCUT: Final = "new_protection_record"

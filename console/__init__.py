@@ -1,0 +1,1 @@
+"""Slack without Slack: a local Web API stand-in, and (with the console) a terminal front end."""

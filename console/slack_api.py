@@ -1,0 +1,363 @@
+"""A local HTTP server that answers like Slack's Web API.
+
+The tests point the app's WebClient at it and assert on the calls it records; the console renders
+what it keeps (messages, ephemeral replies, modals, home tabs); the benchmarks and fault tests make
+it slow, rate-limit it, fail it or take it away. It speaks the same wire format as slack.com:
+`POST /api/<method>` with a form or JSON body, and `POST /response/<id>` for response URLs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+BOT_USER_ID = "UDVPNBOT"
+TEAM_ID = "TDVPN0001"
+
+JSONObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the app made: a Web API method, a response-URL post, or a file upload."""
+
+    method: str  # e.g. "chat.postMessage", "response_url", "file_upload"
+    args: JSONObject
+    token: str | None = None
+    at: float = 0.0
+
+    def __getitem__(self, key: str) -> Any:
+        return self.args[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.args.get(key, default)
+
+    @property
+    def blocks(self) -> list[JSONObject]:
+        blocks = self.args.get("blocks") or []
+        return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+    @property
+    def view(self) -> JSONObject:
+        view = self.args.get("view") or {}
+        return json.loads(view) if isinstance(view, str) else dict(view)
+
+
+@dataclass
+class Fault:
+    """Answer the next `times` calls of `method` (None: any method) with `status` instead."""
+
+    method: str | None
+    status: int
+    times: int
+    retry_after: int | None = None
+
+
+@dataclass
+class SlackState:
+    """What a workspace would show: channel messages, ephemerals, open modals and home tabs."""
+
+    messages: dict[str, list[JSONObject]] = field(default_factory=dict)  # channel -> messages
+    views: dict[str, JSONObject] = field(default_factory=dict)  # view id -> view
+    homes: dict[str, JSONObject] = field(default_factory=dict)  # user -> home view
+    files: dict[str, JSONObject] = field(default_factory=dict)  # file id -> metadata and bytes
+
+
+class SlackWebAPI:
+    """Start with `with SlackWebAPI() as slack:`; `slack.api_url` is the WebClient base URL."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0) -> None:
+        self.host = host
+        self._port = port
+        self.latency = latency  # seconds every answer waits, to model a slow Slack
+        self.state = SlackState()
+        self.listeners: list[Callable[[Call], None]] = []  # told of every call (the console renders them)
+        self._calls: list[Call] = []
+        self.faulted: list[Call] = []  # calls answered with an injected fault, in order
+        self._faults: list[Fault] = []
+        self._lock = threading.Condition()
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.refusing = False  # True between stop() and start(): connections are refused
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> SlackWebAPI:
+        handler = _handler_for(self)
+        self._server = ThreadingHTTPServer((self.host, self._port), handler)
+        self._server.daemon_threads = True
+        self._port = self._server.server_address[1]  # keep the port so a restart comes back on it
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-web-api", daemon=True)
+        self._thread.start()
+        self.refusing = False
+        return self
+
+    def stop(self) -> None:
+        """Close the socket: calls now fail with a refused connection until start() again."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        self.refusing = True
+
+    def __enter__(self) -> SlackWebAPI:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, key: str = "") -> str:
+        return f"{self.url}/response/{key or next(self._ids)}"
+
+    # -- what tests read ---------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._calls.clear()
+
+    def wait_for(self, count: int, method: str | None = None, timeout: float = 5.0) -> list[Call]:
+        """Block until at least `count` calls (of `method`) arrived; their list, or TimeoutError."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(found := [c for c in self._calls if method is None or c.method == method]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"expected {count} {method or 'calls'}, got {len(found)}")
+                self._lock.wait(left)
+            return found
+
+    # -- faults ------------------------------------------------------------------------------------
+
+    def fail(self, status: int, *, method: str | None = None, times: int = 1, retry_after: int | None = None) -> None:
+        with self._lock:
+            self._faults.append(Fault(method, status, times, retry_after))
+
+    @contextmanager
+    def outage(self, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> Iterator[None]:
+        """Every call answers `status` inside the block."""
+        fault = Fault(None, status, times=10**9)
+        with self._lock:
+            self._faults.append(fault)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._faults.remove(fault)
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.method in (None, method) and fault.times > 0:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    # -- answering ---------------------------------------------------------------------------------
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self._calls.append(call)
+            self._lock.notify_all()
+        for listener in list(self.listeners):
+            listener(call)
+
+    def next_ts(self) -> str:
+        return f"{1_775_000_000 + next(self._ts)}.000100"
+
+    def answer(self, method: str, args: JSONObject) -> JSONObject:
+        """Slack's answer to one call, updating the kept state as Slack would."""
+        answer = _ANSWERS.get(method)
+        if answer is None:
+            return {"ok": False, "error": "unknown_method"}
+        with self._lock:
+            return answer(self, args)
+
+
+# Each answer mirrors the fields the real method returns that the app reads.
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _post_message(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    channel = str(args.get("channel", ""))
+    if not channel:
+        return {"ok": False, "error": "channel_not_found"}
+    message = {"ts": api.next_ts(), "text": args.get("text", ""), "blocks": _decoded(args.get("blocks", []))}
+    if args.get("thread_ts"):
+        message["thread_ts"] = args["thread_ts"]
+    api.state.messages.setdefault(channel, []).append(message)
+    return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+
+def _post_ephemeral(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    return {"ok": True, "message_ts": api.next_ts()}
+
+
+def _update(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+    for message in api.state.messages.get(channel, []):
+        if message["ts"] == ts:
+            message.update(text=args.get("text", ""), blocks=_decoded(args.get("blocks", [])))
+            return {"ok": True, "channel": channel, "ts": ts}
+    return {"ok": False, "error": "message_not_found"}
+
+
+def _open_view(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    if not args.get("trigger_id"):
+        return {"ok": False, "error": "invalid_trigger_id"}
+    view = dict(_decoded(args.get("view", {})))
+    view["id"] = f"V{next(api._ids):08d}"
+    api.state.views[view["id"]] = view
+    return {"ok": True, "view": view}
+
+
+def _update_view(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    view_id = str(args.get("view_id", ""))
+    if view_id not in api.state.views:
+        return {"ok": False, "error": "not_found"}
+    view = dict(_decoded(args.get("view", {})), id=view_id)
+    api.state.views[view_id] = view
+    return {"ok": True, "view": view}
+
+
+def _publish_view(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    user = str(args.get("user_id", ""))
+    view = dict(_decoded(args.get("view", {})), id=f"VHOME{user}")
+    api.state.homes[user] = view
+    return {"ok": True, "view": view}
+
+
+def _open_conversation(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    users = str(args.get("users", ""))
+    if not users:
+        return {"ok": False, "error": "users_list_not_supplied"}
+    return {"ok": True, "channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}
+
+
+def _auth_test(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BDVPNBOT", "team_id": TEAM_ID, "user": "dvpn-bot"}
+
+
+def _upload_url(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    file_id = f"F{next(api._ids):08d}"
+    api.state.files[file_id] = {"filename": args.get("filename"), "length": int(args.get("length", 0))}
+    return {"ok": True, "file_id": file_id, "upload_url": f"{api.url}/upload/{file_id}"}
+
+
+def _complete_upload(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    files = _decoded(args.get("files", []))
+    for entry in files:
+        if entry.get("id") not in api.state.files:
+            return {"ok": False, "error": "file_not_found"}
+        api.state.files[entry["id"]].update(title=entry.get("title"), channel=args.get("channel_id"))
+    return {"ok": True, "files": [{"id": entry["id"], "title": entry.get("title")} for entry in files]}
+
+
+_ANSWERS: dict[str, Callable[[SlackWebAPI, JSONObject], JSONObject]] = {
+    "chat.postMessage": _post_message,
+    "chat.postEphemeral": _post_ephemeral,
+    "chat.update": _update,
+    "views.open": _open_view,
+    "views.push": _open_view,
+    "views.update": _update_view,
+    "views.publish": _publish_view,
+    "conversations.open": _open_conversation,
+    "auth.test": _auth_test,
+    "files.getUploadURLExternal": _upload_url,
+    "files.completeUploadExternal": _complete_upload,
+}
+
+
+def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+            pass  # quiet: tests and the console read calls, not access logs
+
+        def do_POST(self) -> None:
+            path = urlsplit(self.path).path
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if api.latency:
+                time.sleep(api.latency)
+            if path.startswith("/upload/"):
+                file_id = path.rsplit("/", 1)[1]
+                api.state.files.setdefault(file_id, {})["content"] = body
+                api._record(Call("file_upload", {"file_id": file_id, "content": body}, at=time.time()))
+                self._send(HTTPStatus.OK, b"OK", "text/plain")
+                return
+            args = self._arguments(body)
+            if path.startswith("/response/"):
+                api._record(Call("response_url", dict(args, url_key=path.rsplit("/", 1)[1]), at=time.time()))
+                self._send(HTTPStatus.OK, b"ok", "text/plain")
+                return
+            method = path.removeprefix("/api/")
+            fault = api._take_fault(method)
+            if fault is not None:
+                with api._lock:
+                    api.faulted.append(Call(method, dict(args, status=fault.status), at=time.time()))
+                self._fault(fault)
+                return
+            token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.pop("token", None)
+            api._record(Call(method, args, token=token, at=time.time()))
+            self._send(HTTPStatus.OK, json.dumps(api.answer(method, args)).encode(), "application/json")
+
+        do_GET = do_POST  # noqa: N815 - some Web API calls may be made as GET
+
+        def _arguments(self, body: bytes) -> JSONObject:
+            args: JSONObject = dict(parse_qsl(urlsplit(self.path).query))
+            if not body:
+                return args
+            if "json" in (self.headers.get("Content-Type") or ""):
+                args.update(json.loads(body))
+            else:
+                args.update(parse_qsl(body.decode()))
+            return args
+
+        def _fault(self, fault: Fault) -> None:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            error = "ratelimited" if fault.status == HTTPStatus.TOO_MANY_REQUESTS else "service_unavailable"
+            self._send(fault.status, json.dumps({"ok": False, "error": error}).encode(), "application/json", headers)
+
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
