@@ -304,7 +304,7 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: tests and the console read calls, not access logs
 
         def do_POST(self) -> None:
@@ -334,7 +334,7 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
             api._record(Call(method, args, token=token, at=time.time()))
             self._send(HTTPStatus.OK, json.dumps(api.answer(method, args)).encode(), "application/json")
 
-        do_GET = do_POST  # noqa: N815 - some Web API calls may be made as GET
+        do_GET = do_POST  # some Web API calls may be made as GET
 
         def _arguments(self, body: bytes) -> JSONObject:
             args: JSONObject = dict(parse_qsl(urlsplit(self.path).query))

@@ -12,10 +12,13 @@ from models import (
     Breach,
     BreachCheck,
     Hearing,
+    Notification,
     OrderProtectedPerson,
     Perpetrator,
     ProtectedPerson,
     ProtectionOrder,
+    Reminder,
+    ReminderState,
 )
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import Deadline
@@ -50,7 +53,13 @@ def deadline_views(
 
 
 def build_view(
-    session: Session, ctx: ServiceContext, order: ProtectionOrder, *, with_people: bool, warnings: tuple[str, ...] = ()
+    session: Session,
+    ctx: ServiceContext,
+    order: ProtectionOrder,
+    *,
+    with_people: bool,
+    warnings: tuple[str, ...] = (),
+    writable: bool = True,
 ) -> RecordView:
     tz = ctx.settings.timezone
     perpetrator = session.get(Perpetrator, order.perpetrator_id)
@@ -75,6 +84,14 @@ def build_view(
     checks = session.exec(
         select(BreachCheck).where(BreachCheck.order_id == order.id).order_by(col(BreachCheck.due_at))
     ).all()
+    awaited = session.exec(
+        select(Notification.id).where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
+    ).first()
+    reminders = session.exec(
+        select(Reminder)
+        .where(Reminder.order_id == order.id, Reminder.state == ReminderState.PENDING)
+        .order_by(col(Reminder.due_at))
+    ).all()
     return RecordView(
         reference=order.reference,
         order_type=order.order_type.value,
@@ -92,7 +109,18 @@ def build_view(
         warnings=warnings,
         parent_reference=parent.reference if parent else None,
         follow_on_reference=child.reference if child else None,
+        writable=writable,
+        is_notice=rule_for(order.order_type).is_notice,
+        hearing_pending=any(h.outcome is None for h in hearings),
+        check_open=any(c.done_at is None for c in checks),
+        notification_awaited=awaited is not None,
+        reminders=tuple(f"{show(r.due_at, tz)}: {reminder_label(r.kind)}" for r in reminders),
     )
+
+
+def reminder_label(kind: str) -> str:
+    """'hearing_deadline_in_24h' reads as 'hearing deadline in 24h'; ids after ':' are internal."""
+    return kind.split(":", 1)[0].replace("_", " ")
 
 
 def _person(role: str, person: Perpetrator | ProtectedPerson) -> PersonView:

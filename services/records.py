@@ -13,7 +13,7 @@ from models.types import pk
 from rules import validation
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
-from services.access import acting_user, can_read, require_role, require_team, supervised_team_ids
+from services.access import acting_user, can_read, can_write, require_role, require_team, supervised_team_ids
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
@@ -84,7 +84,7 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
             justification=justification,
             source=ctx.source,
         )
-        return build_view(session, ctx, order, with_people=True)
+        return build_view(session, ctx, order, with_people=True, writable=can_write(session, user, order))
 
 
 def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> AppUser:

@@ -50,6 +50,17 @@ class RecordView:
     warnings: tuple[str, ...] = field(default=())
     parent_reference: str | None = None
     follow_on_reference: str | None = None
+    # What the card offers next: the buttons follow the record's state and the user's rights.
+    writable: bool = True
+    is_notice: bool = False
+    hearing_pending: bool = False
+    check_open: bool = False
+    notification_awaited: bool = False
+    reminders: tuple[str, ...] = ()  # upcoming reminders, as "Wed 08 Apr 2026 08:00 BST: expires_in_7d"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
 
 
 def initials(full_name: str) -> str:
