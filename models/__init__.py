@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
+from models.digests import DigestRun, DigestState
 from models.enums import HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import OrderProtectedPerson, Perpetrator, ProtectedPerson
@@ -17,6 +18,8 @@ __all__ = [
     "AuditEvent",
     "Breach",
     "BreachCheck",
+    "DigestRun",
+    "DigestState",
     "ExtraExcludedDay",
     "Hearing",
     "HearingOutcome",

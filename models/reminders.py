@@ -17,6 +17,7 @@ class Reminder(SQLModel, table=True):
         sa.UniqueConstraint("order_id", "kind", "due_at", name="uq_reminder_order_kind_due"),
         sa.Index("ix_reminder_state_due", "state", "due_at"),
         sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
+        sa.Index("ix_reminder_escalate_at", "escalate_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,4 +40,7 @@ class Reminder(SQLModel, table=True):
     snoozed_until: datetime | None = Field(default=None, sa_column=utc_column())
     cancelled_at: datetime | None = Field(default=None, sa_column=utc_column())
     last_error: str | None = Field(default=None, max_length=500)
+    # Set when a critical reminder is sent: unless acknowledged by then, it is re-sent and escalated
+    # to the team's supervisors. Cleared once escalated, acknowledged, snoozed or no longer needed.
+    escalate_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
