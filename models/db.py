@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 
 def make_engine(url: str, **options: Any) -> Engine:
+    # SQL parameters hold names and addresses: keep them out of error messages and so out of logs.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once; the sweep and commands share a file.
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **options)

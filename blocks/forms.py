@@ -1,0 +1,291 @@
+"""Modals: the record form (its fields follow the order type) and the hearing, outcome, breach,
+check, notification and close forms. Each input's block_id is the service's field name, so a
+service's ValidationFailed maps straight onto the field it is about."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from blocks import actions as ids
+from blocks.common import MAX_MODAL_TITLE, MAX_PRIVATE_METADATA, Block, context, cut, option, plain, section
+from rules.order_types import MadeBy, OrderType, OrderTypeRule, rule_for
+from rules.ranks import Rank
+
+WHEN_HINT = "Day first, UK time: 2/4/2026 20:00, today 14:30, yesterday 9pm."
+DURATION_HINT = "28 days, 6 months, until 1/5/2026, or until further order."
+Prefill = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class FormMeta:
+    """What a modal carries between opening and submission (Slack's private_metadata)."""
+
+    reference: str | None = None
+    channel: str | None = None  # where the command was typed, for the confirmation
+
+    def dump(self) -> str:
+        text = json.dumps({k: v for k, v in (("ref", self.reference), ("channel", self.channel)) if v})
+        if len(text) > MAX_PRIVATE_METADATA:
+            raise ValueError("private_metadata over Slack's 3,000 characters")
+        return text
+
+    @classmethod
+    def load(cls, text: str | None) -> FormMeta:
+        data = json.loads(text) if text else {}
+        return cls(reference=data.get("ref"), channel=data.get("channel"))
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    optional: bool = False,
+    multiline: bool = False,
+    hint: str | None = None,
+    placeholder: str | None = None,
+    initial: str | None = None,
+    max_length: int | None = None,
+) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    if initial:
+        element["initial_value"] = initial
+    if max_length:
+        element["max_length"] = max_length
+    return _input(block_id, label, element, optional=optional, hint=hint)
+
+
+def when_input(block_id: str, label: str, *, optional: bool = False, initial: str | None = None) -> Block:
+    return text_input(
+        block_id, label, optional=optional, hint=WHEN_HINT, placeholder="e.g. today 20:00", initial=initial
+    )
+
+
+def date_input(block_id: str, label: str, *, optional: bool = True, initial: str | None = None) -> Block:
+    element: Block = {"type": "datepicker", "action_id": "value"}
+    if initial:
+        element["initial_date"] = initial
+    return _input(block_id, label, element, optional=optional)
+
+
+def select_input(
+    block_id: str,
+    label: str,
+    choices: Sequence[tuple[str, str]],
+    *,
+    optional: bool = False,
+    initial: str | None = None,
+    action_id: str = "value",
+    dispatch: bool = False,
+) -> Block:
+    options = [option(text, value) for text, value in choices]
+    element: Block = {"type": "static_select", "action_id": action_id, "options": options}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen:
+        element["initial_option"] = chosen
+    block = _input(block_id, label, element, optional=optional)
+    if dispatch:
+        block["dispatch_action"] = True
+    return block
+
+
+def user_input(block_id: str, label: str, *, optional: bool = True, hint: str | None = None) -> Block:
+    return _input(block_id, label, {"type": "users_select", "action_id": "value"}, optional=optional, hint=hint)
+
+
+def checkbox_input(block_id: str, label: str, choice: str, *, checked: bool = False) -> Block:
+    box = option(choice, "yes")
+    element: Block = {"type": "checkboxes", "action_id": "value", "options": [box]}
+    if checked:
+        element["initial_options"] = [box]
+    return _input(block_id, label, element, optional=True)
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool, hint: str | None = None) -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label, 2000), "element": element}
+    if optional:
+        block["optional"] = True
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def modal(callback_id: str, title: str, blocks: list[Block], meta: FormMeta, *, submit: str = "Save") -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(cut(title, MAX_MODAL_TITLE)),
+        "submit": plain(submit, MAX_MODAL_TITLE),
+        "close": plain("Cancel", MAX_MODAL_TITLE),
+        "private_metadata": meta.dump(),
+        "blocks": blocks,
+    }
+
+
+# -- the record form ---------------------------------------------------------------------------------
+
+
+def record_form(
+    order_type: OrderType | None, enabled: Sequence[OrderType], meta: FormMeta, prefill: Prefill | None = None
+) -> dict[str, Any]:
+    """The form for `order_type`; with no type chosen, just the type picker. Choosing a type
+    redraws the form in place (views.update) with that type's fields."""
+    given = prefill or {}
+    picker = select_input(
+        "order_type",
+        "Type of notice or order",
+        [(f"{t.value}: {rule_for(t).name}", t.value) for t in enabled],
+        initial=order_type.value if order_type else None,
+        action_id=ids.ORDER_TYPE_SELECT,
+        dispatch=True,
+    )
+    if order_type is None:
+        blocks = [picker, context("Choose the type: the form then asks for what that type needs.")]
+        return modal(ids.RECORD_FORM, "New protection record", blocks, meta, submit="Next")
+    rule = rule_for(order_type)
+    blocks = [picker, context(f"_{rule.statute}_"), *_event_fields(rule, given), *_people_fields(given)]
+    blocks += _order_fields(rule, given)
+    return modal(ids.RECORD_FORM, "New protection record", blocks, meta, submit="Record")
+
+
+def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
+    if rule.made_by is MadeBy.COURT:
+        fields = [
+            when_input("made_at", "When the court made the order", initial=given.get("made_at")),
+            when_input(
+                "served_at", "When it was served (if it has been)", optional=True, initial=given.get("served_at")
+            ),
+            text_input("court", "Court", optional=True, initial=given.get("court"), max_length=200),
+        ]
+        parents = [t for t in OrderType if rule_for(t).follow_on is rule.code]
+        if parents:
+            fields.append(
+                text_input(
+                    "parent_reference",
+                    f"Reference of the {' or '.join(p.value for p in parents)} it follows",
+                    optional=True,
+                    placeholder="e.g. WM-DVPN-2026-0042",
+                    initial=given.get("parent_reference"),
+                )
+            )
+        return fields
+    fields = [when_input("served_at", "When it was served (or given)", initial=given.get("served_at"))]
+    if rule.is_notice or rule.min_rank is not None:
+        ranks = [(r.label, r.value) for r in Rank]
+        fields += [
+            text_input("authoriser_name", "Authorising officer", initial=given.get("authoriser_name"), max_length=120),
+            select_input(
+                "authoriser_rank",
+                "Authorising officer's rank",
+                ranks,
+                optional=not rule.is_notice,
+                initial=given.get("authoriser_rank"),
+            ),
+        ]
+    return fields
+
+
+def _people_fields(given: Prefill) -> list[Block]:
+    return [
+        section("*The person it is against*"),
+        text_input("perpetrator_name", "Full name", initial=given.get("perpetrator_name"), max_length=120),
+        date_input("perpetrator_dob", "Date of birth", initial=given.get("perpetrator_dob")),
+        text_input("perpetrator_address", "Address", optional=True, multiline=True, max_length=500),
+        text_input("perpetrator_pnc", "PNC ID", optional=True, placeholder="e.g. 12/345678A", max_length=20),
+        section("*The person it protects*"),
+        text_input("protected_name", "Full name", optional=True, initial=given.get("protected_name"), max_length=120),
+        date_input("protected_dob", "Date of birth", initial=given.get("protected_dob")),
+        text_input("protected_address", "Address", optional=True, multiline=True, max_length=500),
+    ]
+
+
+def _order_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
+    fields: list[Block] = []
+    if not rule.is_notice:
+        fields.append(text_input("duration", "How long it lasts", hint=DURATION_HINT, initial=given.get("duration")))
+    fields += [
+        text_input("conditions", "Conditions", optional=True, multiline=True, initial=given.get("conditions")),
+        select_input(
+            "risk_level",
+            "Risk level (DASH)",
+            [("Standard", "standard"), ("Medium", "medium"), ("High", "high")],
+            optional=True,
+            initial=given.get("risk_level"),
+        ),
+        checkbox_input("children_present", "Children", "Children live in or visit the household"),
+        text_input("crime_reference", "Crime reference", optional=True, max_length=40),
+        user_input("officer", "Officer in charge", hint="Leave empty if it is you."),
+    ]
+    return fields
+
+
+# -- the follow-up forms ---------------------------------------------------------------------------
+
+
+def hearing_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*"),
+        when_input("scheduled_at", "Hearing date and time"),
+        text_input("court", "Court", optional=True, max_length=200),
+    ]
+    return modal(ids.HEARING_FORM, "Book hearing", blocks, meta)
+
+
+OUTCOMES = (("Granted", "granted"), ("Refused", "refused"), ("Adjourned", "adjourned"), ("Withdrawn", "withdrawn"))
+
+
+def outcome_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*"),
+        select_input("outcome", "Outcome", OUTCOMES),
+        when_input("decided_at", "When the court decided", initial="now"),
+        text_input("duration", "If granted: how long the order lasts", optional=True, hint=DURATION_HINT),
+        text_input("conditions", "If granted: conditions", optional=True, multiline=True),
+        when_input("adjourned_to", "If adjourned: the new hearing time", optional=True),
+    ]
+    return modal(ids.OUTCOME_FORM, "Hearing outcome", blocks, meta)
+
+
+def breach_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*"),
+        when_input("occurred_at", "When the breach happened"),
+        when_input("arrested_at", "When the person was arrested (if they were)", optional=True),
+        text_input("crime_reference", "Crime reference", optional=True, max_length=40),
+        text_input("details", "What happened", optional=True, multiline=True, max_length=2000),
+    ]
+    return modal(ids.BREACH_FORM, "Record breach", blocks, meta)
+
+
+def check_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*"),
+        when_input("done_at", "When the check was done", initial="now"),
+        text_input("outcome", "Outcome", optional=True, multiline=True, max_length=500),
+    ]
+    return modal(ids.CHECK_FORM, "Breach check done", blocks, meta)
+
+
+def notification_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*"),
+        when_input("received_at", "When the notification was given", initial="now"),
+    ]
+    return modal(ids.NOTIFICATION_FORM, "Notification received", blocks, meta)
+
+
+CLOSE_AS = (("Closed", "closed"), ("Discharged by the court", "discharged"), ("Withdrawn", "withdrawn"))
+
+
+def close_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*"),
+        select_input("status", "Close as", CLOSE_AS, initial="closed"),
+        text_input("reason", "Why", multiline=True, max_length=500),
+        when_input("at", "When it ended", optional=True, initial="now"),
+    ]
+    return modal(ids.CLOSE_FORM, "Close record", blocks, meta, submit="Close record")

@@ -1,0 +1,72 @@
+"""The /dvpn listener and its subcommand table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from handlers.replies import tell
+from handlers.router import Invocation, Reply, Router, Subcommand
+from handlers.subcommands import quick, records, tools
+from services.context import ServiceContext
+
+DigestRun = Callable[[Invocation], Reply]
+
+
+def build_router(digest: DigestRun | None = None) -> Router:
+    """The table. Its order is the order of `/dvpn help`."""
+    table = [
+        Subcommand("new", "new [TYPE]", "Record a notice or order: opens the form (e.g. new DVPN).", records.new),
+        Subcommand("show", "show REF", "A record's card: parties, status, every deadline explained.", records.show),
+        Subcommand(
+            "list", "list [mine|team|due|expiring|lapsed]", "Records with their next deadline.", records.list_, ("ls",)
+        ),
+        Subcommand("hearing", "hearing REF WHEN [at COURT]", "Book the hearing of an application.", quick.hearing),
+        Subcommand(
+            "granted", "granted REF DAYS|UNTIL", "The court granted the order (28 days, until 1/5).", quick.granted
+        ),
+        Subcommand("refused", "refused REF", "The court refused the application.", quick.refused),
+        Subcommand("adjourned", "adjourned REF WHEN", "The hearing was adjourned to a new time.", quick.adjourned),
+        Subcommand("breach", quick.BREACH_USAGE, "Record a breach, and an arrest if there was one.", quick.breach),
+        Subcommand("check", quick.CHECK_USAGE, "Record a breach check done, or plan one.", quick.check),
+        Subcommand("notified", "notified REF WHEN", "The perpetrator gave the notification required.", quick.notified),
+        Subcommand("close", "close REF [discharged|withdrawn] REASON", "End a record, with the reason.", quick.close),
+        Subcommand(
+            "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline
+        ),
+    ]
+    if digest is not None:
+        table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest))
+    table.append(Subcommand("admin", "admin role|rank|team ...", "Admins: roles, ranks and teams.", tools.admin))
+    table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",)))
+    router = Router(table)  # the help entry reads the finished table
+    return router
+
+
+def register(app: App, ctx: ServiceContext, router: Router) -> None:
+
+    @app.command("/dvpn")
+    def dvpn(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()  # within Slack's 3 seconds, before any database or Web API work
+        word, _, args = str(command.get("text") or "").strip().partition(" ")
+        if not word:
+            tell(command, client, respond, router.help("What would you like to do?"))
+            return
+        sub = router.find(word)
+        if sub is None:
+            tell(command, client, respond, router.unknown(word))
+            return
+        invocation = Invocation(
+            ctx=ctx,
+            user_id=str(command["user_id"]),
+            args=args.strip(),
+            channel_id=command.get("channel_id"),
+            trigger_id=command.get("trigger_id"),
+            client=client,
+        )
+        reply = sub.run(invocation)
+        if reply is not None:
+            tell(command, client, respond, reply)

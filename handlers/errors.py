@@ -1,0 +1,63 @@
+"""One error handler for every listener: a domain error becomes a friendly ephemeral message; anything
+else becomes "Something went wrong (error id X)" with the traceback logged under X."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from blocks.messages import problem_blocks, unexpected_blocks
+from handlers.replies import tell
+from handlers.router import Reply
+from services.errors import DomainError
+
+log = logging.getLogger("dvpn.handlers")
+
+
+def new_error_id() -> str:
+    return secrets.token_hex(4).upper()
+
+
+def log_unexpected(error: BaseException, where: str) -> str:
+    """Log the traceback under a fresh error id and return the id. Logs carry ids, never names:
+    SQL parameters are hidden by the engine and domain messages are written to hold none."""
+    error_id = new_error_id()
+    log.error("error id %s in %s: %s", error_id, where, type(error).__name__, exc_info=error)
+    return error_id
+
+
+def reply_for(error: BaseException, where: str) -> Reply:
+    if isinstance(error, DomainError):
+        return Reply(problem_blocks(error.message), error.message)
+    error_id = log_unexpected(error, where)
+    return Reply(unexpected_blocks(error_id), f"Something went wrong (error id {error_id})")
+
+
+def on_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+    """Bolt's global error handler: every listener's exception ends here."""
+    where = str(body.get("command") or body.get("type") or "request")
+    reply = reply_for(error, where)
+    try:
+        tell(body, client, respond, reply)
+    except (SlackApiError, OSError) as failure:  # Slack unreachable: the log is all we can do
+        log.error("could not report error to the user: %s", type(failure).__name__)
+
+
+def form_errors(error: BaseException, blocks: list[dict[str, Any]], aliases: dict[str, str]) -> dict[str, str]:
+    """Inline errors for a modal (`response_action: errors`), keyed by the block each belongs to.
+    A field the form does not show is reported on its first input, so nothing is lost."""
+    input_ids = [b["block_id"] for b in blocks if b.get("type") == "input"]
+    if isinstance(error, DomainError):
+        found: dict[str, str] = {}
+        for field, message in (error.field_errors or {"": error.message}).items():
+            block = aliases.get(field, field)
+            target = block if block in input_ids else input_ids[0]
+            found[target] = f"{found[target]} {message}" if target in found else message
+        return found
+    error_id = log_unexpected(error, "form")
+    return {input_ids[0]: f"Something went wrong (error id {error_id}). Nothing was saved: try again."}

@@ -1,0 +1,65 @@
+"""Reading a submitted modal's state, and turning typed text into values field by field so every
+problem in the form is reported at once, inline, on its own field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from rules.validation import Violation
+from services.errors import DomainError, ValidationFailed
+from services.when import Prefer, parse_when
+
+T = TypeVar("T")
+
+
+class FormValues:
+    def __init__(self, view: dict[str, Any], *, now: datetime, tz: Any) -> None:
+        self.values: dict[str, dict[str, Any]] = view.get("state", {}).get("values", {})
+        self.now = now
+        self.tz = tz
+        self.problems: list[Violation] = []
+
+    def _element(self, block_id: str) -> dict[str, Any]:
+        elements = self.values.get(block_id) or {}
+        return next(iter(elements.values()), {}) if elements else {}
+
+    def text(self, block_id: str) -> str | None:
+        value = self._element(block_id).get("value")
+        return value.strip() or None if isinstance(value, str) else None
+
+    def day(self, block_id: str) -> date | None:
+        value = self._element(block_id).get("selected_date")
+        return date.fromisoformat(value) if value else None
+
+    def choice(self, block_id: str) -> str | None:
+        selected = self._element(block_id).get("selected_option")
+        return str(selected["value"]) if selected else None
+
+    def user(self, block_id: str) -> str | None:
+        value = self._element(block_id).get("selected_user")
+        return str(value) if value else None
+
+    def checked(self, block_id: str) -> bool:
+        return bool(self._element(block_id).get("selected_options"))
+
+    def when(self, block_id: str, *, prefer: Prefer = "past", required: bool = True) -> datetime | None:
+        text = self.text(block_id)
+        if text is None:
+            if required:
+                self.problems.append(Violation(block_id, "Give a date and time, e.g. today 20:00."))
+            return None
+        return self.read(block_id, lambda: parse_when(text, now=self.now, tz=self.tz, prefer=prefer, field=block_id))
+
+    def read(self, block_id: str, parse: Callable[[], T]) -> T | None:
+        """Run a parser; a DomainError becomes this field's problem instead of stopping the form."""
+        try:
+            return parse()
+        except DomainError as error:
+            self.problems.append(Violation(block_id, error.message))
+            return None
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise ValidationFailed(self.problems)

@@ -1,0 +1,265 @@
+"""Modal submissions. Each one: read the fields (collecting every problem), call one service, and
+either answer with inline errors (`response_action: errors`) or close the modal and confirm.
+A service call is one transaction, so a refused submission writes nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from blocks import actions as ids
+from blocks.card import record_card
+from blocks.common import section
+from blocks.forms import FormMeta, record_form
+from blocks.messages import interpreted
+from handlers import parsing
+from handlers.errors import form_errors, log_unexpected
+from handlers.form_values import FormValues
+from handlers.router import Reply
+from models import HearingOutcome, RiskLevel
+from rules.order_types import OrderType
+from rules.ranks import Rank
+from rules.validation import Violation
+from services import breaches, checks, hearings, lifecycle, records
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.hearings import GrantTerms
+from services.order_writer import PersonInput
+from services.records import NewRecord
+from services.views import RecordView
+
+log = logging.getLogger("dvpn.handlers")
+
+# Service field names that the forms show under another block.
+FIELD_BLOCKS = {"expires_on": "duration", "order_type": "order_type", "perpetrator": "perpetrator_name"}
+
+Submit = Callable[[ServiceContext, str, FormValues, FormMeta], tuple[RecordView, str, list[tuple[str, datetime]]]]
+
+
+def register(app: App, ctx: ServiceContext) -> None:
+    @app.action(ids.ORDER_TYPE_SELECT)
+    def order_type_chosen(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        view = body["view"]
+        chosen = OrderType.parse(body["actions"][0]["selected_option"]["value"])
+        values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
+        prefill = {k: v for k in _KEPT if (v := values.text(k))}
+        redrawn = record_form(chosen, ctx.settings.order_types, FormMeta.load(view.get("private_metadata")), prefill)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=redrawn)
+
+    for callback_id, submit in SUBMISSIONS.items():
+        app.view(callback_id)(_submission(ctx, submit))
+
+
+_KEPT = ("served_at", "made_at", "authoriser_name", "perpetrator_name", "protected_name", "court", "duration")
+
+
+def _submission(ctx: ServiceContext, submit: Submit) -> Callable[..., None]:
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        meta = FormMeta.load(view.get("private_metadata"))
+        user = str(body["user"]["id"])
+        values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
+        if view["callback_id"] == ids.RECORD_FORM and not any(
+            b.get("block_id") == "perpetrator_name" for b in view["blocks"]
+        ):
+            # Submitted from the type picker alone: show the chosen type's fields instead of saving.
+            chosen = OrderType.parse(values.choice("order_type") or "")
+            ack(response_action="update", view=record_form(chosen, ctx.settings.order_types, meta))
+            return
+        try:
+            record_view, headline, times = submit(ctx, user, values, meta)
+        except Exception as error:  # every failure must answer the modal, or Slack shows a timeout
+            ack(response_action="errors", errors=form_errors(error, view["blocks"], FIELD_BLOCKS))
+            return
+        ack()  # closes the modal
+        _confirm(client, user, meta, record_view, headline, times, ctx)
+
+    return on_submit
+
+
+def _confirm(
+    client: WebClient,
+    user: str,
+    meta: FormMeta,
+    view: RecordView,
+    headline: str,
+    times: list[tuple[str, datetime]],
+    ctx: ServiceContext,
+) -> None:
+    tz = ctx.settings.timezone
+    blocks = [section(f":white_check_mark: {headline}")]
+    if times:
+        blocks.append(interpreted(times, tz))
+    reply = Reply([*blocks, *record_card(view, tz)][:50], headline)
+    try:
+        if meta.channel and not meta.channel.startswith("D"):
+            client.chat_postEphemeral(channel=meta.channel, user=user, blocks=reply.blocks, text=reply.text)
+        else:
+            client.chat_postMessage(channel=user, blocks=reply.blocks, text=reply.text)
+    except Exception as error:  # the record is saved; only the confirmation failed
+        error_id = log_unexpected(error, "form confirmation")
+        log.warning("confirmation for %s not delivered (error id %s)", view.reference, error_id)
+
+
+def _new_record(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    order_type = OrderType.parse(form.choice("order_type") or "")
+    if order_type is None:
+        raise DomainError("Choose the type of notice or order.", "order_type")
+    served = form.when("served_at", required=False)
+    made = form.when("made_at", required=False)
+    length = (
+        form.read("duration", lambda: parsing.length(form.text("duration") or "", now=form.now, tz=form.tz))
+        if form.text("duration")
+        else None
+    )
+    rank_text = form.choice("authoriser_rank")
+    risk = form.choice("risk_level")
+    form.raise_problems()
+    new = NewRecord(
+        order_type=order_type,
+        served_at=served,
+        made_at=made,
+        authoriser_name=form.text("authoriser_name"),
+        authoriser_rank=Rank(rank_text) if rank_text else None,
+        court=form.text("court"),
+        conditions=form.text("conditions"),
+        duration_days=length.days if length else None,
+        duration_months=length.months if length else None,
+        last_day=length.last_day if length else None,
+        until_further_order=bool(length and length.until_further_order),
+        risk_level=RiskLevel(risk) if risk else None,
+        children_present=form.checked("children_present"),
+        crime_reference=form.text("crime_reference"),
+        perpetrator=PersonInput(
+            full_name=form.text("perpetrator_name") or "",
+            date_of_birth=form.day("perpetrator_dob"),
+            address=form.text("perpetrator_address"),
+            pnc_id=form.text("perpetrator_pnc"),
+        ),
+        protected=_protected(form),
+        officer_slack_id=form.user("officer"),
+        parent_reference=(form.text("parent_reference") or "").upper() or None,
+    )
+    view = records.record(ctx, user, new)
+    times = [(label, at) for label, at in (("Served", served), ("Made", made)) if at is not None]
+    return view, f"{view.reference} recorded.", times
+
+
+def _protected(form: FormValues) -> tuple[PersonInput, ...]:
+    name = form.text("protected_name")
+    if not name:
+        return ()
+    return (
+        PersonInput(full_name=name, date_of_birth=form.day("protected_dob"), address=form.text("protected_address")),
+    )
+
+
+def _hearing(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    at = form.when("scheduled_at", prefer="future")
+    form.raise_problems()
+    assert at is not None and meta.reference
+    view = hearings.book_hearing(ctx, user, meta.reference, at, form.text("court"))
+    return view, f"Hearing booked for {meta.reference}.", [("Hearing", at)]
+
+
+def _outcome(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    assert meta.reference
+    outcome = HearingOutcome(form.choice("outcome") or "granted")
+    decided = form.when("decided_at")
+    if outcome is HearingOutcome.ADJOURNED:
+        to = form.when("adjourned_to", prefer="future")
+        form.raise_problems()
+        assert to is not None
+        view = hearings.adjourn_hearing(ctx, user, meta.reference, to)
+        return view, f"Hearing for {meta.reference} adjourned.", [("New hearing", to)]
+    terms = None
+    if outcome is HearingOutcome.GRANTED:
+        text = form.text("duration")
+        if text is None:
+            form.problems.append(Violation("duration", "Give how long the order lasts: 28 days, or until 1/5/2026."))
+        length = form.read("duration", lambda: parsing.length(text or "", now=form.now, tz=form.tz)) if text else None
+        if length is not None and length.months is not None:
+            form.problems.append(Violation("duration", "Give the length in days or as an end date."))
+        if length is not None:
+            terms = GrantTerms(length.days, length.last_day, length.until_further_order, form.text("conditions"))
+    form.raise_problems()
+    assert decided is not None
+    view = hearings.record_outcome(ctx, user, meta.reference, outcome, decided, terms)
+    return view, f"Outcome recorded: {outcome.value}.", [("Decided", decided)]
+
+
+def _breach(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    assert meta.reference
+    occurred = form.when("occurred_at")
+    arrested = form.when("arrested_at", required=False)
+    form.raise_problems()
+    assert occurred is not None
+    view = breaches.record_breach(
+        ctx,
+        user,
+        meta.reference,
+        occurred,
+        arrested_at=arrested,
+        crime_reference=form.text("crime_reference"),
+        details=form.text("details"),
+    )
+    times = [("Breach", occurred)] + ([("Arrested", arrested)] if arrested else [])
+    return view, f"Breach of {meta.reference} recorded.", times
+
+
+def _check(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    assert meta.reference
+    done = form.when("done_at")
+    form.raise_problems()
+    assert done is not None
+    view = checks.complete_check(ctx, user, meta.reference, done, form.text("outcome"))
+    return view, f"Breach check on {meta.reference} recorded.", [("Done", done)]
+
+
+def _notification(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    assert meta.reference
+    at = form.when("received_at")
+    form.raise_problems()
+    assert at is not None
+    view = checks.record_notification(ctx, user, meta.reference, at)
+    return view, f"Notification for {meta.reference} recorded.", [("Notified", at)]
+
+
+def _close(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    assert meta.reference
+    at = form.when("at", required=False)
+    form.raise_problems()
+    view = lifecycle.close(
+        ctx, user, meta.reference, form.text("reason") or "", status=form.choice("status") or "closed", at=at
+    )
+    return view, f"{meta.reference} is now {view.status}.", [("Ended", at)] if at else []
+
+
+SUBMISSIONS: dict[str, Submit] = {
+    ids.RECORD_FORM: _new_record,
+    ids.HEARING_FORM: _hearing,
+    ids.OUTCOME_FORM: _outcome,
+    ids.BREACH_FORM: _breach,
+    ids.CHECK_FORM: _check,
+    ids.NOTIFICATION_FORM: _notification,
+    ids.CLOSE_FORM: _close,
+}

@@ -1,0 +1,120 @@
+"""Quick paths for people who type: hearing, granted, refused, adjourned, breach, check,
+notified, close. Each reply echoes how its times were read, then shows the card."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from blocks.common import fit
+from blocks.messages import interpreted
+from handlers import parsing
+from handlers.router import Invocation, Reply
+from handlers.subcommands.records import card_reply
+from models import HearingOutcome
+from services import breaches, checks, hearings, lifecycle
+from services.errors import DomainError
+from services.hearings import GrantTerms
+from services.views import RecordView
+
+
+def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
+    reply = card_reply(view, inv, headline)
+    blocks = [reply.blocks[0], interpreted(times, inv.tz), *reply.blocks[1:]] if times else reply.blocks
+    return Reply(fit(blocks, 50, "… {count} more"), reply.text)
+
+
+def hearing(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "hearing REF WHEN [at COURT]")
+    rest = parsing.rest_after_reference(inv.args)
+    if not rest:
+        raise DomainError("Give the hearing time: `/dvpn hearing REF tomorrow 10:00 at Birmingham Magistrates`.")
+    at, court = parsing.time_and_court(rest, now=inv.now, tz=inv.tz, field="scheduled_at")
+    view = hearings.book_hearing(inv.ctx, inv.user_id, ref, at, court)
+    return _reply(inv, view, f"Hearing booked for {ref}.", [("Hearing", at)])
+
+
+def granted(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "granted REF DAYS|UNTIL")
+    length = parsing.length(parsing.rest_after_reference(inv.args), now=inv.now, tz=inv.tz)
+    if length.months is not None:
+        raise DomainError("Give the order's length in days or as an end date: `/dvpn granted REF 28 days`.", "duration")
+    terms = GrantTerms(
+        duration_days=length.days, last_day=length.last_day, until_further_order=length.until_further_order
+    )
+    view = hearings.record_outcome(inv.ctx, inv.user_id, ref, HearingOutcome.GRANTED, inv.now, terms)
+    return _reply(inv, view, f"Application granted: {view.reference} recorded.", [("Decided", inv.now)])
+
+
+def refused(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "refused REF")
+    view = hearings.record_outcome(inv.ctx, inv.user_id, ref, HearingOutcome.REFUSED, inv.now)
+    return _reply(inv, view, f"Application refused: {ref} has ended.", [("Decided", inv.now)])
+
+
+def adjourned(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "adjourned REF WHEN")
+    rest = parsing.rest_after_reference(inv.args)
+    if not rest:
+        raise DomainError("Give the new hearing time: `/dvpn adjourned REF monday 10:00`.", "scheduled_at")
+    to, court = parsing.time_and_court(rest, now=inv.now, tz=inv.tz, field="scheduled_at")
+    view = hearings.adjourn_hearing(inv.ctx, inv.user_id, ref, to, court)
+    return _reply(inv, view, f"Hearing for {ref} adjourned.", [("New hearing", to)])
+
+
+BREACH_USAGE = "breach REF WHEN [arrested WHEN] [crime CRIMEREF] [details TEXT]"
+
+
+def breach(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, BREACH_USAGE)
+    parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("arrested", "crime", "details"))
+    if not parts[""]:
+        raise DomainError(f"Give when the breach happened: `/dvpn {BREACH_USAGE}`.", "occurred_at")
+    occurred = parsing.when(parts[""], now=inv.now, tz=inv.tz, prefer="past", field="occurred_at")
+    arrested = (
+        parsing.when(parts["arrested"] or "now", now=inv.now, tz=inv.tz, prefer="past", field="arrested_at")
+        if "arrested" in parts
+        else None
+    )
+    crime_words = parts.get("crime", "").split(maxsplit=1)
+    crime = crime_words[0] if crime_words else None
+    details = " ".join(filter(None, [crime_words[1] if len(crime_words) > 1 else "", parts.get("details", "")]))
+    view = breaches.record_breach(
+        inv.ctx, inv.user_id, ref, occurred, arrested_at=arrested, crime_reference=crime, details=details or None
+    )
+    times = [("Breach", occurred)] + ([("Arrested", arrested)] if arrested else [])
+    return _reply(inv, view, f"Breach of {ref} recorded.", times)
+
+
+CHECK_USAGE = "check REF done [WHEN] [outcome] | check REF due WHEN"
+
+
+def check(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, CHECK_USAGE)
+    verb, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
+    if verb.lower() == "done":
+        done_at, outcome = parsing.time_then_text(rest, now=inv.now, tz=inv.tz, prefer="past", field="done_at")
+        view = checks.complete_check(inv.ctx, inv.user_id, ref, done_at, outcome or None)
+        return _reply(inv, view, f"Breach check on {ref} recorded.", [("Done", done_at)])
+    if verb.lower() == "due":
+        due = parsing.when(rest, now=inv.now, tz=inv.tz, prefer="future", field="due_at")
+        view = checks.plan_check(inv.ctx, inv.user_id, ref, due)
+        return _reply(inv, view, f"Breach check on {ref} planned.", [("Due", due)])
+    raise DomainError(f"Say done or due: `/dvpn {CHECK_USAGE}`.", "check")
+
+
+def notified(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "notified REF WHEN")
+    at = parsing.when(
+        parsing.rest_after_reference(inv.args) or "now", now=inv.now, tz=inv.tz, prefer="past", field="received_at"
+    )
+    view = checks.record_notification(inv.ctx, inv.user_id, ref, at)
+    return _reply(inv, view, f"Notification for {ref} recorded.", [("Notified", at)])
+
+
+def close(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "close REF [closed|discharged|withdrawn] REASON")
+    status, _, reason = parsing.rest_after_reference(inv.args).partition(" ")
+    if status.lower() not in lifecycle.CLOSING_STATUSES:
+        status, reason = "closed", f"{status} {reason}".strip()
+    view = lifecycle.close(inv.ctx, inv.user_id, ref, reason, status=status.lower())
+    return _reply(inv, view, f"{ref} is now {view.status}.", [])

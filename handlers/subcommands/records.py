@@ -1,0 +1,49 @@
+"""/dvpn new, show and list."""
+
+from __future__ import annotations
+
+from blocks.card import card_text, record_card
+from blocks.forms import FormMeta, record_form
+from blocks.lists import record_page
+from handlers import parsing
+from handlers.router import Invocation, Reply
+from rules.order_types import OrderType
+from services import listing, records
+from services.errors import DomainError
+from services.listing import ListScope
+from services.views import RecordView
+
+
+def new(inv: Invocation) -> Reply | None:
+    settings = inv.ctx.settings
+    order_type = None
+    if inv.args.strip():
+        order_type = OrderType.parse(inv.args.split()[0])
+        if order_type is None or order_type not in settings.order_types:
+            known = ", ".join(t.value for t in settings.order_types)
+            raise DomainError(
+                f"'{inv.args.split()[0][:20]}' is not an order type this force records. Use one of: {known}."
+            )
+    if inv.client is None or not inv.trigger_id:
+        raise DomainError("The record form opens from Slack only: type /dvpn new in a channel or DM.")
+    view = record_form(order_type, settings.order_types, FormMeta(channel=inv.channel_id))
+    inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+    return None
+
+
+def show(inv: Invocation) -> Reply:
+    ref = parsing.reference(inv.args, "show REF")
+    return card_reply(records.view(inv.ctx, inv.user_id, ref), inv)
+
+
+def list_(inv: Invocation) -> Reply:
+    word = inv.args.split()[0] if inv.args.strip() else "mine"
+    page = listing.list_records(inv.ctx, inv.user_id, ListScope.parse(word))
+    return Reply(record_page(page, inv.tz, inv.now), f"{page.total} records")
+
+
+def card_reply(view: RecordView, inv: Invocation, headline: str | None = None) -> Reply:
+    blocks = record_card(view, inv.tz)
+    if headline:
+        blocks.insert(0, {"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {headline}"}})
+    return Reply(blocks[:50], headline or card_text(view))

@@ -1,0 +1,86 @@
+"""/dvpn deadline (the calculator) and /dvpn admin (people and teams)."""
+
+from __future__ import annotations
+
+from blocks.common import context, section
+from blocks.messages import deadline_blocks, interpreted
+from handlers import parsing
+from handlers.router import Invocation, Reply
+from models import Role
+from rules.order_types import OrderType
+from rules.ranks import Rank
+from services import staff
+from services.calculator import ClockEvent, calculate_for_force
+from services.errors import DomainError
+
+DEADLINE_USAGE = "deadline TYPE WHEN [arrested]"
+
+
+def deadline(inv: Invocation) -> Reply:
+    type_word, _, rest = inv.args.strip().partition(" ")
+    order_type = OrderType.parse(type_word) if type_word else None
+    if order_type is None:
+        known = ", ".join(t.value for t in OrderType)
+        raise DomainError(f"Give the type first, one of {known}: `/dvpn {DEADLINE_USAGE}`.", "order_type")
+    event = ClockEvent.SERVED
+    if rest.lower().endswith(" arrested") or rest.lower() == "arrested":
+        event, rest = ClockEvent.ARRESTED, rest[: -len("arrested")].strip()
+    at = parsing.when(rest or "now", now=inv.now, tz=inv.tz, prefer="past", field="when")
+    view = calculate_for_force(inv.ctx, order_type, event, at)
+    label = "Arrested" if event is ClockEvent.ARRESTED else "Served"
+    blocks = [interpreted([(label, at)], inv.tz), *deadline_blocks(order_type.value, event.value, view, inv.tz)]
+    return Reply(blocks, f"{view.label} for a {order_type.value}")
+
+
+ADMIN_USAGE = (
+    "admin role @user officer|supervisor|champion|admin · admin rank @user RANK · admin team create NAME [#channel] · "
+    "admin team add TEAM @user · admin team supervisor TEAM @user"
+)
+
+
+def admin(inv: Invocation) -> Reply:
+    tokens = inv.args.split()
+    if not tokens:
+        raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
+    what = tokens[0].lower()
+    if what == "role" and len(tokens) == 3:
+        role = _role(tokens[2])
+        done = staff.set_role(inv.ctx, inv.user_id, parsing.user_id(tokens[1]), role)
+        return _done(f"<@{done.slack_user_id}> is now {role.value}.")
+    if what == "rank" and len(tokens) >= 3:
+        rank = Rank.parse(" ".join(tokens[2:]))
+        if rank is None:
+            raise DomainError(f"'{' '.join(tokens[2:])[:30]}' is not a police rank, e.g. sergeant, inspector.", "rank")
+        done = staff.set_rank(inv.ctx, inv.user_id, parsing.user_id(tokens[1]), rank)
+        return _done(f"<@{done.slack_user_id}> is now recorded as {rank.label}.")
+    if what == "team" and len(tokens) >= 3:
+        return _team(inv, tokens[1].lower(), tokens[2:])
+    raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
+
+
+def _team(inv: Invocation, verb: str, rest: list[str]) -> Reply:
+    if verb == "create":
+        channel = parsing.channel_id(rest[-1]) if len(rest) > 1 and rest[-1].startswith(("<#", "#")) else None
+        name = " ".join(rest[:-1] if channel else rest)
+        team = staff.create_team(inv.ctx, inv.user_id, name, digest_channel=channel)
+        where = f" Its digest goes to <#{channel}>." if channel else " Its digest goes to its supervisors by DM."
+        return _done(f"Team {team.name} created.{where}")
+    if verb in ("add", "supervisor") and len(rest) >= 2:
+        target, team_name = parsing.user_id(rest[-1]), " ".join(rest[:-1])
+        if verb == "add":
+            staff.place_in_team(inv.ctx, inv.user_id, target, team_name)
+            return _done(f"<@{target}> is now in {team_name}.")
+        staff.add_supervisor(inv.ctx, inv.user_id, target, team_name)
+        return _done(f"<@{target}> now supervises {team_name}.")
+    raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
+
+
+def _role(text: str) -> Role:
+    try:
+        return Role(text.lower())
+    except ValueError:
+        raise DomainError(f"Roles are: {', '.join(r.value for r in Role)}.", "role") from None
+
+
+def _done(message: str) -> Reply:
+    return Reply([section(f":white_check_mark: {message}"), context("Recorded in the audit trail.")], message)
