@@ -13,7 +13,7 @@ from models.types import pk
 from rules import validation
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
-from services.access import acting_user, can_read, can_write, require_role, require_team, supervised_team_ids
+from services.access import acting_user, can_read, can_write, require_role, require_write, require_team, supervised_team_ids
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
@@ -155,3 +155,10 @@ def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:
             "time, the notice has lapsed: record the hearing, or remove it from the PNC.",
         )
     return ()
+
+
+def require_change_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> None:
+    """Refuse before a form opens rather than after it is filled in. Reads only."""
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        require_write(session, user, find_order(session, reference))

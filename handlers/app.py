@@ -1,0 +1,41 @@
+"""The Bolt app: every listener registered on one App, in HTTP and Socket Mode alike."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from handlers import buttons, command, errors, forms, home
+from handlers.router import Router
+from services.context import ServiceContext
+
+
+def build_app(
+    ctx: ServiceContext,
+    *,
+    client: WebClient,
+    signing_secret: str,
+    router: Router | None = None,
+    executor: Executor | None = None,
+) -> App:
+    """`client` carries the bot token and the Web API base URL (handlers.web_client). The token is
+    not checked at start-up (no auth.test), so the app starts with Slack unreachable."""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        token_verification_enabled=False,
+        request_verification_enabled=True,
+        process_before_response=False,  # ack first, then work: Slack's 3 seconds never wait on us
+        raise_error_for_unhandled_request=False,
+        listener_executor=executor,
+        logger=logging.getLogger("dvpn.bolt"),
+    )
+    app.error(errors.on_error)
+    command.register(app, ctx, router or command.build_router())
+    forms.register(app, ctx)
+    buttons.register(app, ctx)
+    home.register(app, ctx)
+    return app

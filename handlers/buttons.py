@@ -1,0 +1,111 @@
+"""Buttons on record cards, lists and the App Home, and the global shortcut."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from blocks import actions as ids
+from blocks.card import card_text, record_card
+from blocks.common import MAX_VIEW_BLOCKS, plain
+from blocks.forms import (
+    FormMeta,
+    breach_form,
+    check_form,
+    close_form,
+    hearing_form,
+    notification_form,
+    outcome_form,
+    record_form,
+)
+from blocks.lists import record_page
+from handlers.replies import channel_of, tell, user_of
+from handlers.router import Reply
+from services import listing, records
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.listing import ListScope
+
+FORMS: dict[str, Callable[[FormMeta], dict[str, Any]]] = {
+    ids.BOOK_HEARING: hearing_form,
+    ids.RECORD_OUTCOME: outcome_form,
+    ids.RECORD_BREACH: breach_form,
+    ids.CHECK_DONE: check_form,
+    ids.RECORD_NOTIFICATION: notification_form,
+    ids.CLOSE_RECORD: close_form,
+}
+
+
+def register(app: App, ctx: ServiceContext) -> None:
+    for action_id, form in FORMS.items():
+        app.action(action_id)(_opens(form, ctx))
+
+    @app.action(ids.OPEN_RECORD)
+    def open_record(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        view = records.view(ctx, user_of(body), _value(body))
+        if body.get("response_url"):
+            tell(body, client, respond, Reply(record_card(view, ctx.settings.timezone), card_text(view)))
+            return
+        # From the App Home or a modal there is no conversation to answer in: show the card as a modal.
+        card = {
+            "type": "modal",
+            "title": plain(view.reference[:24]),
+            "close": plain("Close"),
+            "blocks": record_card(view, ctx.settings.timezone)[:MAX_VIEW_BLOCKS],
+        }
+        if body.get("view", {}).get("type") == "modal":
+            client.views_push(trigger_id=body["trigger_id"], view=card)
+        else:
+            client.views_open(trigger_id=body["trigger_id"], view=card)
+
+    @app.action(ids.POST_TO_CHANNEL)
+    def post_to_channel(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        if not body.get("response_url") or not channel_of(body):
+            raise DomainError("Post a record from a channel: type /dvpn show REF there, then press Post to channel.")
+        view = records.view(ctx, user_of(body), _value(body))
+        # Only reference, type, status, initials and deadlines: the channel card has no personal data.
+        channel_card = record_card(view, ctx.settings.timezone, in_channel=True)
+        tell(body, client, respond, Reply(channel_card, card_text(view), in_channel=True))
+
+    @app.action(ids.MORE_RECORDS)
+    def more(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        wanted = json.loads(_value(body))
+        page = listing.list_records(ctx, user_of(body), ListScope.parse(wanted["scope"]), offset=int(wanted["offset"]))
+        tell(body, client, respond, Reply(record_page(page, ctx.settings.timezone, ctx.clock.now()), "More records"))
+
+    @app.action(ids.NEW_RECORD)
+    def new_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=record_form(None, ctx.settings.order_types, FormMeta()))
+
+    @app.shortcut(ids.NEW_RECORD_SHORTCUT)
+    def new_from_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel = channel_of(body)
+        meta = FormMeta(channel=channel)
+        client.views_open(trigger_id=body["trigger_id"], view=record_form(None, ctx.settings.order_types, meta))
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str(body["actions"][0].get("value") or "")
+
+
+def _opens(form: Callable[[FormMeta], dict[str, Any]], ctx: ServiceContext) -> Callable[..., None]:
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        reference = _value(body)
+        records.require_change_allowed(ctx, user_of(body), reference)  # refuse before the form, not after it
+        meta = FormMeta(reference=reference, channel=channel_of(body))
+        if body.get("view", {}).get("type") == "modal":
+            client.views_push(trigger_id=body["trigger_id"], view=form(meta))
+        else:
+            client.views_open(trigger_id=body["trigger_id"], view=form(meta))
+
+    return open_form

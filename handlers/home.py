@@ -1,0 +1,25 @@
+"""The App Home: each user's dashboard, published when they open it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from blocks.lists import home_view
+from services import listing
+from services.context import ServiceContext
+
+
+def register(app: App, ctx: ServiceContext) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab needs nothing from us
+        publish_home(ctx, client, str(event["user"]))
+
+
+def publish_home(ctx: ServiceContext, client: WebClient, slack_user_id: str) -> None:
+    board = listing.dashboard(ctx, slack_user_id)
+    client.views_publish(user_id=slack_user_id, view=home_view(board, ctx.settings.timezone, ctx.clock.now()))

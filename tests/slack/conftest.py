@@ -1,0 +1,38 @@
+"""The real Bolt app on a real database, its Web API client pointed at a local Slack stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from config import Settings
+from console.slack_api import SlackWebAPI
+from handlers.app import build_app
+from handlers.web_client import web_client
+from services.clock import ManualClock
+from services.context import ServiceContext
+from tests.slack.slack_driver import SIGNING_SECRET, DrainingExecutor, SlackDriver
+
+
+@pytest.fixture
+def slack_api() -> Iterator[SlackWebAPI]:
+    with SlackWebAPI() as api:
+        yield api
+
+
+@pytest.fixture
+def ctx(engine: Engine, clock: ManualClock, slack_api: SlackWebAPI) -> ServiceContext:
+    settings = Settings(admins=("UADMIN",), slack_api_url=slack_api.api_url, slack_bot_token="xoxb-test")
+    return ServiceContext(engine=engine, settings=settings, clock=clock, source="slack")
+
+
+@pytest.fixture
+def slack(ctx: ServiceContext, slack_api: SlackWebAPI) -> Iterator[SlackDriver]:
+    executor = DrainingExecutor()
+    client = web_client(ctx.settings, retries=0)
+    app = build_app(ctx, client=client, signing_secret=SIGNING_SECRET, executor=executor)
+    yield SlackDriver(app, slack_api, executor)
+    executor.shutdown(wait=True)
+

@@ -1,0 +1,254 @@
+"""Drive the real Bolt app the way Slack does: signed slash commands, button presses, modal
+submissions and events, with realistic payloads. The app's Web API calls go to a local stand-in."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.signature import SignatureVerifier
+
+from console.slack_api import TEAM_ID, Call, SlackWebAPI
+
+SIGNING_SECRET = "test-signing-secret"
+CHANNEL = "C0PPUNORTH"
+
+
+class DrainingExecutor(ThreadPoolExecutor):
+    """Runs listeners on threads like production, and lets a test wait until they have finished."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4, thread_name_prefix="listener")
+        self._futures: list[Future[Any]] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        self._futures.append(future)
+        return future
+
+    def drain(self, timeout: float = 20.0) -> None:
+        while pending := [f for f in self._futures if not f.done()]:
+            wait(pending, timeout=timeout)
+        for future in self._futures:
+            future.result()  # a listener that crashed outside Bolt's error handler fails the test
+        self._futures.clear()
+
+
+def signed_headers(body: str, content_type: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
+    timestamp = str(int(time.time()) - age)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {
+        "content-type": content_type,
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": signature,
+    }
+
+
+class SlackDriver:
+    def __init__(self, app: App, api: SlackWebAPI, executor: DrainingExecutor) -> None:
+        self.app = app
+        self.api = api
+        self.executor = executor
+        self._triggers = 0
+
+    # -- sending ---------------------------------------------------------------------------------
+
+    def send(self, body: str, content_type: str, **sign: Any) -> BoltResponse:
+        response = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body, content_type, **sign)))
+        self.executor.drain()
+        return response
+
+    def _trigger(self) -> str:
+        self._triggers += 1
+        return f"{self._triggers}.000.trigger"
+
+    def command(self, user: str, text: str, *, channel: str = CHANNEL) -> BoltResponse:
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM_ID,
+                "channel_id": channel,
+                "channel_name": "ppu-north" if channel.startswith("C") else "directmessage",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": "/dvpn",
+                "text": text,
+                "api_app_id": "ADVPN",
+                "response_url": self.api.response_url(),
+                "trigger_id": self._trigger(),
+            }
+        )
+        return self.send(body, "application/x-www-form-urlencoded")
+
+    def interact(self, payload: dict[str, Any], **sign: Any) -> BoltResponse:
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.send(body, "application/x-www-form-urlencoded", **sign)
+
+    def press(
+        self,
+        user: str,
+        action_id: str,
+        value: str,
+        *,
+        where: str = "message",
+        channel: str = CHANNEL,
+        view: dict[str, Any] | None = None,
+    ) -> BoltResponse:
+        """Press a button in an (ephemeral) message, the App Home, or a modal."""
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "ADVPN",
+            "trigger_id": self._trigger(),
+            "actions": [
+                {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1.2"}
+            ],
+        }
+        if where == "message":
+            payload |= {
+                "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
+                "channel": {"id": channel},
+                "response_url": self.api.response_url(),
+            }
+        elif where == "home":
+            payload |= {"container": {"type": "view", "view_id": "VHOME"}, "view": {"id": "VHOME", "type": "home"}}
+        else:
+            payload |= {"container": {"type": "view"}, "view": view or {"id": "VMODAL", "type": "modal"}}
+        return self.interact(payload)
+
+    def press_in_reminder(self, user: str, action_id: str, value: str, channel: str, ts: str) -> BoltResponse:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user},
+            "api_app_id": "ADVPN",
+            "trigger_id": self._trigger(),
+            "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+            "channel": {"id": channel},
+            "message": {"ts": ts, "text": ""},
+            "response_url": self.api.response_url(),
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value}],
+        }
+        return self.interact(payload)
+
+    def choose(self, user: str, view: dict[str, Any], block_id: str, action_id: str, value: str) -> BoltResponse:
+        """Pick an option in a select with dispatch_action (the record form's type)."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user},
+            "api_app_id": "ADVPN",
+            "trigger_id": self._trigger(),
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": {**view, "hash": "h1", "state": {"values": {}}},
+            "actions": [
+                {
+                    "type": "static_select",
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+                }
+            ],
+        }
+        return self.interact(payload)
+
+    def submit(self, user: str, view: dict[str, Any], answers: dict[str, Any]) -> BoltResponse:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user},
+            "api_app_id": "ADVPN",
+            "trigger_id": self._trigger(),
+            "view": {**view, "state": {"values": fill(view, answers)}},
+        }
+        return self.interact(payload)
+
+    def shortcut(self, user: str, callback_id: str) -> BoltResponse:
+        payload = {
+            "type": "shortcut",
+            "callback_id": callback_id,
+            "team": {"id": TEAM_ID},
+            "user": {"id": user},
+            "trigger_id": self._trigger(),
+        }
+        return self.interact(payload)
+
+    def event(self, event: dict[str, Any], *, retry: int | None = None) -> BoltResponse:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM_ID,
+                "api_app_id": "ADVPN",
+                "type": "event_callback",
+                "event_id": f"Ev{self._trigger()}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        return self.send(body, "application/json")
+
+    # -- reading what the app sent -----------------------------------------------------------------
+
+    def replies(self) -> list[Call]:
+        """Everything sent through response URLs, in order."""
+        return self.api.calls("response_url")
+
+    def last_reply(self) -> Call:
+        found = self.replies()
+        assert found, f"no reply; calls were {[c.method for c in self.api.calls()]}"
+        return found[-1]
+
+    def opened_view(self) -> dict[str, Any]:
+        calls = [c for c in self.api.calls() if c.method in ("views.open", "views.push")]
+        assert calls, f"no modal opened; calls were {[c.method for c in self.api.calls()]}"
+        view_id = sorted(self.api.state.views)[-1]
+        return self.api.state.views[view_id]
+
+
+def reply_text(call: Call) -> str:
+    """Every text in a reply's blocks, joined, for asserting on what a user reads."""
+    return " ".join(_texts(call.blocks)) + " " + str(call.get("text", ""))
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        found = [value["text"]] if isinstance(value.get("text"), str) else []
+        return found + [t for v in value.values() if isinstance(v, dict | list) for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """A view's state as Slack sends it, from {block_id: answer}; unanswered inputs are empty."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        answer = answers.get(block["block_id"])
+        kind = element["type"]
+        if kind == "plain_text_input":
+            state: dict[str, Any] = {"type": kind, "value": answer}
+        elif kind == "datepicker":
+            state = {"type": kind, "selected_date": answer}
+        elif kind == "static_select":
+            option = next((o for o in element["options"] if o["value"] == answer), None)
+            if answer is not None and option is None:
+                raise AssertionError(f"{answer!r} is not an option of {block['block_id']}")
+            state = {"type": kind, "selected_option": option}
+        elif kind == "users_select":
+            state = {"type": kind, "selected_user": answer}
+        elif kind == "checkboxes":
+            state = {"type": kind, "selected_options": element["options"] if answer else []}
+        else:
+            raise AssertionError(f"unhandled element {kind}")
+        values[block["block_id"]] = {element["action_id"]: state}
+    unknown = set(answers) - set(values)
+    assert not unknown, f"the form has no fields {unknown}"
+    return values
