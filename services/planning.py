@@ -40,6 +40,21 @@ CHECK_OVERDUE = "breach_check_overdue:{check}:{user}"
 NOTIFICATION_MISSING = "notification_missing:{user}"
 BREACH_COURT_COUNTDOWN = "breach_court_in_{hours}h:{breach}"
 CRIME_REFERENCE_MISSING = "crime_reference_missing:{breach}:{user}"
+# Follow-ups the sweep adds when a critical reminder goes unacknowledged (scheduler issue). They are
+# not planned from the record's facts, so reconciling leaves them alone; the sweep drops one whose
+# source was acknowledged or withdrawn before it went out.
+RENOTIFY = "renotify:{source}"
+ESCALATION = "escalation:{source}:{user}"
+FOLLOW_UP_PREFIXES = ("renotify:", "escalation:")
+
+
+def is_follow_up(kind: str) -> bool:
+    return kind.startswith(FOLLOW_UP_PREFIXES)
+
+
+def follow_up_source(kind: str) -> str | None:
+    """The id (as text) of the reminder a follow-up is about, or None for a planned reminder."""
+    return kind.split(":")[1] if is_follow_up(kind) else None
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,25 @@ class OrderFacts:
 
 
 def plan_reminders(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> list[PlannedReminder]:
+    """The reminders to add now: everything the facts call for, less what is already in the past
+    (unless it must fire late), with non-urgent ones moved out of quiet hours."""
+    kept = [p for p in _everything(facts, policy, tz) if p.fire_if_late or p.due_at >= now]
+    return [_outside_quiet_hours(p, policy, tz) for p in kept]
+
+
+def still_relevant(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> set[tuple[str, datetime]]:
+    """Keys of every reminder the facts still call for, past or future. A stored reminder outside
+    this set is obsolete; one inside it is kept even if overdue (the bot was down, a post is being
+    retried, or it was snoozed), so nothing that fell due is dropped by an unrelated change."""
+    return {(p.kind, p.due_at) for p in (_outside_quiet_hours(r, policy, tz) for r in _everything(facts, policy, tz))}
+
+
+def _everything(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
     order = facts.order
+    if order.status is OrderStatus.LAPSED:
+        # The lapse alerts outlive the notice: they tell the officer to remove it from the PNC, and
+        # marking the notice lapsed (the rollover) may happen before the sweep has sent them.
+        return _lapse_alerts(facts)
     if order.status is not OrderStatus.ACTIVE:
         return []
     planned: list[PlannedReminder] = []
@@ -74,8 +107,18 @@ def plan_reminders(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now:
     planned += _checks(facts, policy)
     planned += _notification(facts)
     planned += _breaches(facts, policy)
-    kept = [p for p in planned if p.fire_if_late or p.due_at >= now]
-    return [_outside_quiet_hours(p, policy, tz) for p in kept]
+    return planned
+
+
+def _lapse_alerts(facts: OrderFacts) -> list[PlannedReminder]:
+    """CSA 2010 s27(3); DAA 2021 s29(2): not heard within 48 hours of service, the notice lapses."""
+    order = facts.order
+    if order.hearing_deadline_at is None:
+        return []
+    return [
+        PlannedReminder(NOTICE_LAPSED.format(user=u), order.hearing_deadline_at, u, critical=True, fire_if_late=True)
+        for u in (order.officer_id, *facts.supervisor_ids)
+    ]
 
 
 def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
@@ -107,10 +150,7 @@ def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedRemi
             for h in policy.hearing_countdown_hours
         ]
         # At the deadline with no decision the notice lapses: tell the officer and supervisors.
-        planned += [
-            PlannedReminder(NOTICE_LAPSED.format(user=u), deadline, u, critical=True, fire_if_late=True)
-            for u in (officer, *facts.supervisor_ids)
-        ]
+        planned += _lapse_alerts(facts)
     return planned
 
 
@@ -218,16 +258,37 @@ def _outside_quiet_hours(reminder: PlannedReminder, policy: ReminderPolicy, tz: 
     return PlannedReminder(reminder.kind, moved, reminder.recipient_id, reminder.critical, reminder.fire_if_late)
 
 
-def reconcile(session: Session, order_id: int, plan: Iterable[PlannedReminder], now: datetime) -> tuple[int, int]:
-    """Make the stored pending reminders match the plan. Returns (added, cancelled)."""
+def reconcile(
+    session: Session,
+    order_id: int,
+    plan: Iterable[PlannedReminder],
+    now: datetime,
+    relevant: set[tuple[str, datetime]] | None = None,
+) -> tuple[int, int]:
+    """Make the stored reminders match the plan. Returns (added, cancelled).
+
+    A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
+    A sent one that is no longer relevant will not escalate, and its pending follow-ups are
+    cancelled: the hearing it nagged about has been booked, say."""
     wanted = {(p.kind, p.due_at): p for p in plan}
+    keep = set(wanted) | (relevant or set())
     stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
     by_key = {(r.kind, r.due_at): r for r in stored}
     added = cancelled = 0
+    withdrawn: set[str] = set()  # ids of sent reminders no longer relevant: their follow-ups go too
     for key, reminder in by_key.items():
-        if reminder.state is ReminderState.PENDING and key not in wanted:
-            reminder.state = ReminderState.CANCELLED
-            reminder.cancelled_at = now
+        if key in keep or is_follow_up(reminder.kind):
+            continue
+        if reminder.state is ReminderState.PENDING:
+            reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
+            cancelled += 1
+        elif reminder.state is ReminderState.SENT:
+            if reminder.escalate_at is not None:
+                reminder.escalate_at = None
+            withdrawn.add(str(reminder.id))
+    for reminder in stored:
+        if reminder.state is ReminderState.PENDING and follow_up_source(reminder.kind) in withdrawn:
+            reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
     for key, planned in wanted.items():
         existing = by_key.get(key)
@@ -265,4 +326,5 @@ def replan(
             session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
         ),
     )
-    return reconcile(session, order.id, plan_reminders(facts, policy, tz, now), now)
+    plan = plan_reminders(facts, policy, tz, now)
+    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz))

@@ -168,7 +168,9 @@ def test_a_dvpn_with_no_hearing_lapses_once_its_deadline_passes(ctx: ServiceCont
     assert "remove it from the PNC" in str(row["close_reason"])
     after = reminders(ctx, order_id)
     assert [r for r in after if r["state"] == "sent"] == sent_before
-    assert {r["state"] for r in after} == {"sent", "cancelled"}
+    assert {r["state"] for r in after} == {"sent", "cancelled", "pending"}
+    # The lapse alerts survive the lapse: they tell the officer and supervisor to remove it from the PNC.
+    assert {str(r["kind"]).split(":")[0] for r in after if r["state"] == "pending"} == {"notice_lapsed"}
     [audit] = audit_rows(ctx.engine, entity_type="protection_order", action="update")
     assert audit["actor"] == "system:rollover"
     assert audit["actor_user_id"] is None
