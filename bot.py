@@ -1,5 +1,7 @@
 """dvpn-bot's composition root and command line.
 
+    dvpn-bot run                                             the bot, in Slack over Socket Mode (the default)
+    dvpn-bot serve [--host H] [--port P]                     the bot, in Slack over HTTP (/slack/events, /healthz)
     dvpn-bot deadline TYPE WHEN [--event served|arrested]   the statutory deadline, explained
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
@@ -15,13 +17,21 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import waitress
+from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings, SettingsError, load_settings
+from handlers.app import build_app
+from handlers.socket_mode import run_socket_mode
+from handlers.web_client import web_client
+from handlers.wsgi import EVENTS_PATH, wsgi_app
 from models.db import make_engine, session_scope
 from models.schema import SchemaState, head_revision, schema_state, upgrade
 from rules.calendar import ExcludedDayCalendar
@@ -29,6 +39,7 @@ from rules.order_types import OrderType
 from services.calculator import ClockEvent, calculate
 from services.calendar import force_calendar
 from services.clock import SystemClock
+from services.context import ServiceContext
 from services.errors import DomainError
 from services.when import parse_when
 
@@ -97,6 +108,66 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+@dataclass(frozen=True)
+class Runtime:
+    """Everything a running bot is made of, wired once: settings -> database -> Slack app."""
+
+    ctx: ServiceContext
+    client: WebClient
+    app: App
+
+
+def missing_slack_settings(settings: Settings, mode: str) -> list[str]:
+    needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
+    if mode == "run":
+        needed["SLACK_APP_TOKEN"] = settings.slack_app_token
+    else:
+        needed["SLACK_SIGNING_SECRET"] = settings.slack_signing_secret
+    return [name for name, value in needed.items() if not value]
+
+
+def compose(settings: Settings, *, mode: str) -> Runtime:
+    missing = missing_slack_settings(settings, mode)
+    if missing:
+        raise MissingSlackSettings(missing, mode)
+    engine = make_engine(settings.database_url)
+    require_current_schema(engine)
+    ctx = ServiceContext(engine=engine, settings=settings, clock=SystemClock(), source="slack")
+    client = web_client(settings)
+    secret = settings.slack_signing_secret if mode == "serve" else None
+    return Runtime(ctx, client, build_app(ctx, client=client, signing_secret=secret))
+
+
+class MissingSlackSettings(Exception):
+    def __init__(self, names: list[str], mode: str) -> None:
+        how = "Socket Mode (dvpn-bot run)" if mode == "run" else "HTTP mode (dvpn-bot serve)"
+        super().__init__(
+            f"dvpn-bot cannot connect to Slack: {' and '.join(names)} {'is' if len(names) == 1 else 'are'} not set "
+            f"(needed for {how}). Put them in .env (see .env.example and the README's 'Connect to Slack')."
+        )
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = compose(settings, mode="run")
+    log.info("dvpn-bot connecting to Slack over Socket Mode")
+    run_socket_mode(runtime.app, settings)  # blocks until interrupted
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    runtime = compose(settings, mode="serve")
+    host, port = args.host or settings.http_host, args.port or settings.http_port
+    log.info("dvpn-bot serving Slack on http://%s:%s%s", host, port, EVENTS_PATH)
+    waitress.serve(
+        wsgi_app(runtime.app, runtime.ctx.engine),
+        host=host,
+        port=port,
+        threads=settings.http_threads,
+        ident="dvpn-bot",
+    )
+    return EXIT_OK
+
+
 def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
     calendar, note = force_calendar_if_available(settings)
     day, end = date(args.year, 1, 1), date(args.year + 1, 1, 1)
@@ -134,7 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dvpn-bot",
         description="Protection notices and orders, their statutory deadlines, and reminders.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.set_defaults(handler=cmd_run)
+
+    run = commands.add_parser("run", help="run the bot in Slack over Socket Mode (needs SLACK_APP_TOKEN)")
+    run.set_defaults(handler=cmd_run)
+
+    serve = commands.add_parser("serve", help="run the bot in Slack over HTTP under a production server")
+    serve.add_argument("--host", help="address to listen on (default DVPN_HTTP_HOST, 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to listen on (default DVPN_HTTP_PORT, 3000)")
+    serve.set_defaults(handler=cmd_serve)
 
     deadline = commands.add_parser("deadline", help="compute a statutory deadline and show the working")
     deadline.add_argument("type", metavar="TYPE", help="DVPN, DAPN, DVPO, DAPO, SPO, ...")
@@ -170,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)
-    except (DomainError, SchemaNotCurrent) as error:
+    except (DomainError, SchemaNotCurrent, MissingSlackSettings) as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
     except Exception:

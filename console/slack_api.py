@@ -90,6 +90,7 @@ class SlackWebAPI:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.refusing = False  # True between stop() and start(): connections are refused
+        self.socket_mode_url: str | None = None  # what apps.connections.open hands out (Socket Mode tests)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -270,6 +271,12 @@ def _auth_test(api: SlackWebAPI, args: JSONObject) -> JSONObject:
     return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BDVPNBOT", "team_id": TEAM_ID, "user": "dvpn-bot"}
 
 
+def _open_socket(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    if not api.socket_mode_url:
+        return {"ok": False, "error": "not_allowed_token_type"}
+    return {"ok": True, "url": api.socket_mode_url}
+
+
 def _upload_url(api: SlackWebAPI, args: JSONObject) -> JSONObject:
     file_id = f"F{next(api._ids):08d}"
     api.state.files[file_id] = {"filename": args.get("filename"), "length": int(args.get("length", 0))}
@@ -295,6 +302,7 @@ _ANSWERS: dict[str, Callable[[SlackWebAPI, JSONObject], JSONObject]] = {
     "views.publish": _publish_view,
     "conversations.open": _open_conversation,
     "auth.test": _auth_test,
+    "apps.connections.open": _open_socket,
     "files.getUploadURLExternal": _upload_url,
     "files.completeUploadExternal": _complete_upload,
 }

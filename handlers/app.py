@@ -17,7 +17,7 @@ def build_app(
     ctx: ServiceContext,
     *,
     client: WebClient,
-    signing_secret: str,
+    signing_secret: str | None,
     router: Router | None = None,
     executor: Executor | None = None,
 ) -> App:
@@ -27,7 +27,8 @@ def build_app(
         client=client,
         signing_secret=signing_secret,
         token_verification_enabled=False,
-        request_verification_enabled=True,
+        # HTTP requests are signed and verified; Socket Mode's come over our own WebSocket, unsigned.
+        request_verification_enabled=signing_secret is not None,
         process_before_response=False,  # ack first, then work: Slack's 3 seconds never wait on us
         raise_error_for_unhandled_request=False,
         listener_executor=executor,
