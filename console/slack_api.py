@@ -60,6 +60,7 @@ class Fault:
     status: int
     times: int
     retry_after: int | None = None
+    error: str | None = None  # the `error` code in the answer; default follows the status
 
 
 @dataclass
@@ -152,9 +153,19 @@ class SlackWebAPI:
 
     # -- faults ------------------------------------------------------------------------------------
 
-    def fail(self, status: int, *, method: str | None = None, times: int = 1, retry_after: int | None = None) -> None:
+    def fail(
+        self,
+        status: int,
+        *,
+        method: str | None = None,
+        times: int = 1,
+        retry_after: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Answer the next `times` calls with `status`; with `error` (and status 200) Slack's
+        `{"ok": false, "error": ...}` for a refused call, such as channel_not_found or invalid_auth."""
         with self._lock:
-            self._faults.append(Fault(method, status, times, retry_after))
+            self._faults.append(Fault(method, status, times, retry_after, error))
 
     @contextmanager
     def outage(self, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> Iterator[None]:
@@ -356,7 +367,9 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
 
         def _fault(self, fault: Fault) -> None:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-            error = "ratelimited" if fault.status == HTTPStatus.TOO_MANY_REQUESTS else "service_unavailable"
+            error = fault.error or (
+                "ratelimited" if fault.status == HTTPStatus.TOO_MANY_REQUESTS else "service_unavailable"
+            )
             self._send(fault.status, json.dumps({"ok": False, "error": error}).encode(), "application/json", headers)
 
         def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:

@@ -1,0 +1,62 @@
+"""The reminder message's buttons: acknowledge, done, snooze. Ack at once, call the service,
+then update the message in place; a refusal is told to the presser alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from blocks import actions as ids
+from blocks.reminders import reminder_settled_blocks
+from services import reminder_actions
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.reminder_actions import ReminderActionResult
+
+Act = Callable[[str, int, str], ReminderActionResult]  # (presser's Slack id, reminder id, action id)
+
+
+def register(app: App, ctx: ServiceContext) -> None:
+    app.action(ids.REMINDER_ACKNOWLEDGE)(_listener(lambda user, rid, _: reminder_actions.acknowledge(ctx, user, rid)))
+    app.action(ids.REMINDER_DONE)(_listener(lambda user, rid, _: reminder_actions.done(ctx, user, rid)))
+    snooze = re.compile("^" + re.escape(ids.REMINDER_SNOOZE_PREFIX) + "(" + "|".join(ids.SNOOZE_CHOICES) + ")$")
+    app.action(snooze)(
+        _listener(
+            lambda user, rid, action_id: reminder_actions.snooze(
+                ctx, user, rid, action_id.removeprefix(ids.REMINDER_SNOOZE_PREFIX)
+            )
+        )
+    )
+
+
+def _listener(act: Act) -> Callable[..., None]:
+    def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        action = body["actions"][0]
+        user = str(body.get("user", {}).get("id", ""))
+        try:
+            result = act(user, _reminder_id(action.get("value")), str(action["action_id"]))
+        except DomainError as error:
+            respond(text=error.message, response_type="ephemeral", replace_original=False)
+            return
+        # The pressed message (it may be a re-send or an escalation), else where the reminder went.
+        container = body.get("container", {})
+        channel = container.get("channel_id") or body.get("channel", {}).get("id") or result.channel
+        ts = container.get("message_ts") or body.get("message", {}).get("ts") or result.ts
+        if channel and ts:
+            blocks = reminder_settled_blocks(result.message, result.status_line)
+            text = f"{result.message.text} ({result.status_line})"
+            client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+    return listener
+
+
+def _reminder_id(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise DomainError("That button is out of date. Open the record instead.") from None

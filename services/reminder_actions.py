@@ -1,0 +1,180 @@
+"""The reminder message's buttons: acknowledge, done, snooze. Each is authorised (the recipient,
+an officer of the record's team, or a supervisor of that team), audited, and returns what the
+handler needs to update the message in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models import AppUser, ProtectionOrder, Reminder, ReminderState
+from models.db import session_scope
+from services.access import acting_user, can_write
+from services.audit import changes, snapshot, write_audit
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.planning import follow_up_source, is_follow_up
+from services.reminder_text import ReminderMessage, messages_for
+from services.when import show
+
+SNOOZE_PERIODS = {"1h": timedelta(hours=1), "4h": timedelta(hours=4)}
+SNOOZE_UNTIL = {"0800": time(8, 0)}  # until 08:00 local, today if before then, else tomorrow
+SNOOZE_CHOICES = (*SNOOZE_PERIODS, *SNOOZE_UNTIL)  # the buttons' choices (blocks.actions.SNOOZE_CHOICES)
+# A reminder can be settled while it waits (snoozed or retrying) or after it was posted.
+SETTLEABLE = (ReminderState.PENDING, ReminderState.SENT, ReminderState.FAILED)
+
+
+@dataclass(frozen=True)
+class ReminderActionResult:
+    message: ReminderMessage
+    action: str  # acknowledged, done, snoozed, or "already" when nothing changed
+    status_line: str  # "Acknowledged by <@U…> at Thu 02 Apr 2026 22:10 BST"
+    channel: str | None  # where the reminder was posted, for chat.update
+    ts: str | None
+    snoozed_until: datetime | None = None
+
+
+def acknowledge(ctx: ServiceContext, actor_slack_id: str, reminder_id: int) -> ReminderActionResult:
+    """Seen and in hand: stops the re-notification and the escalation to the supervisors."""
+    return _settle(ctx, actor_slack_id, reminder_id, "acknowledged")
+
+
+def done(ctx: ServiceContext, actor_slack_id: str, reminder_id: int) -> ReminderActionResult:
+    """Dealt with. Closes the reminder only: the record itself changes through its own commands."""
+    return _settle(ctx, actor_slack_id, reminder_id, "done")
+
+
+def snooze(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, choice: str) -> ReminderActionResult:
+    """Send it again later (1h, 4h, or 08:00 next). Escalation waits until it has been sent again."""
+    if choice not in SNOOZE_CHOICES:
+        raise DomainError(f"Snooze for one of: {', '.join(SNOOZE_CHOICES)}.", "snooze")
+    now = ctx.clock.now()
+    until = _snooze_until(ctx, choice, now)
+    with session_scope(ctx.engine) as session:
+        user, reminder = _reminder_to_change(session, ctx, actor_slack_id, reminder_id)
+        if reminder.state not in (*SETTLEABLE, ReminderState.ACKNOWLEDGED) or reminder.cancelled_at:
+            raise Conflict("This reminder is no longer needed, so it cannot be snoozed.")
+        before = snapshot(reminder)
+        reminder.state, reminder.snoozed_until, reminder.next_attempt_at = ReminderState.PENDING, until, until
+        reminder.attempts, reminder.escalate_at, reminder.last_error = 0, None, None
+        reminder.acknowledged_at = reminder.acknowledged_by_id = None
+        _audit(session, ctx, user, reminder, before, "snooze", now)
+        line = f"Snoozed by <@{user.slack_user_id}> until {show(until, ctx.settings.timezone)}"
+        return _result(session, ctx, reminder, "snoozed", line, now, snoozed_until=until)
+
+
+def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: str) -> ReminderActionResult:
+    now = ctx.clock.now()
+    tz = ctx.settings.timezone
+    with session_scope(ctx.engine) as session:
+        user, reminder = _reminder_to_change(session, ctx, actor_slack_id, reminder_id)
+        if reminder.state is ReminderState.ACKNOWLEDGED:
+            by = session.get(AppUser, reminder.acknowledged_by_id) if reminder.acknowledged_by_id else None
+            who = f"<@{by.slack_user_id}>" if by else "someone"
+            when = show(reminder.acknowledged_at, tz) if reminder.acknowledged_at else ""
+            return _result(session, ctx, reminder, "already", f"Already acknowledged by {who} {when}", now)
+        if reminder.state is ReminderState.CLAIMED:
+            raise Conflict("This reminder is being sent right now. Try again in a moment.")
+        if reminder.state not in SETTLEABLE:
+            raise Conflict("This reminder is no longer needed: nothing to do.")
+        verb = "acknowledge" if action == "acknowledged" else "done"
+        for row in _with_linked(session, reminder):
+            before = snapshot(row)
+            if row.id != reminder.id and row.state is ReminderState.PENDING and is_follow_up(row.kind):
+                row.state, row.cancelled_at = ReminderState.CANCELLED, now  # not sent yet: not needed now
+            else:
+                row.state, row.acknowledged_at, row.acknowledged_by_id = ReminderState.ACKNOWLEDGED, now, user.id
+            row.escalate_at = row.next_attempt_at = None
+            _audit(session, ctx, user, row, before, verb, now)
+        word = "Acknowledged" if action == "acknowledged" else "Done"
+        return _result(session, ctx, reminder, action, f"{word} by <@{user.slack_user_id}> at {show(now, tz)}", now)
+
+
+def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
+    """The reminder, its source if it is a follow-up, and the source's other unsettled follow-ups:
+    settling any one of them settles the matter for everyone it reached."""
+    source_id = follow_up_source(reminder.kind)
+    source = session.get(Reminder, int(source_id)) if source_id else reminder
+    assert source is not None
+    siblings = session.exec(
+        select(Reminder).where(
+            Reminder.order_id == source.order_id,
+            sa.or_(
+                col(Reminder.kind) == f"renotify:{source.id}",
+                col(Reminder.kind).startswith(f"escalation:{source.id}:"),
+            ),
+        )
+    ).all()
+    linked = {r.id: r for r in (source, *siblings) if r.state in SETTLEABLE}
+    linked[reminder.id] = reminder
+    return list(linked.values())
+
+
+def _reminder_to_change(
+    session: Session, ctx: ServiceContext, actor_slack_id: str, reminder_id: int
+) -> tuple[AppUser, Reminder]:
+    user = acting_user(session, ctx, actor_slack_id)
+    reminder = session.exec(select(Reminder).where(Reminder.id == reminder_id).with_for_update()).first()
+    if reminder is None:
+        raise NotFound("That reminder no longer exists.")
+    order = session.get(ProtectionOrder, reminder.order_id)
+    assert order is not None
+    if reminder.recipient_id != user.id and not can_write(session, user, order):
+        raise NotAllowed(
+            f"This reminder is about {order.reference}, which is not yours to act on. Only its recipient, "
+            "officers of the record's team and its supervisors can."
+        )
+    return user, reminder
+
+
+def _snooze_until(ctx: ServiceContext, choice: str, now: datetime) -> datetime:
+    if choice in SNOOZE_PERIODS:
+        return now + SNOOZE_PERIODS[choice]
+    tz = ctx.settings.timezone
+    local = now.astimezone(tz)
+    at = SNOOZE_UNTIL[choice]
+    day = local.date() if local.time() < at else local.date() + timedelta(days=1)
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def _audit(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    row: Reminder,
+    before: dict[str, Any],
+    action: str,
+    now: datetime,
+) -> None:
+    old, new = changes(before, snapshot(row))
+    write_audit(
+        session,
+        actor=user,
+        at=now,
+        action=action,
+        entity_type="reminder",
+        entity_id=row.id,
+        order_id=row.order_id,
+        before=old,
+        after=new,
+        source=ctx.source,
+    )
+
+
+def _result(
+    session: Session,
+    ctx: ServiceContext,
+    reminder: Reminder,
+    action: str,
+    line: str,
+    now: datetime,
+    snoozed_until: datetime | None = None,
+) -> ReminderActionResult:
+    session.flush()
+    assert reminder.id is not None
+    message = replace(messages_for(session, [reminder], ctx.settings, now)[reminder.id], late_note=None)
+    return ReminderActionResult(message, action, line, reminder.slack_channel, reminder.slack_ts, snoozed_until)
