@@ -1,0 +1,34 @@
+"""The Slack app manifest agrees with the code: the command, the shortcut, the events and scopes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from blocks import actions as ids
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def manifest() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    return loaded
+
+
+def test_the_command_and_shortcut_are_the_ones_the_app_listens_for() -> None:
+    features = manifest()["features"]
+    [command] = features["slash_commands"]
+    assert command["command"] == "/dvpn"
+    assert command["should_escape"] is True  # mentions arrive as <@U123|name>, which /dvpn admin reads
+    assert [s["callback_id"] for s in features["shortcuts"]] == [ids.NEW_RECORD_SHORTCUT]
+    assert features["app_home"]["home_tab_enabled"] is True
+
+
+def test_the_smallest_set_of_scopes_and_the_events_used() -> None:
+    settings = manifest()["settings"]
+    assert manifest()["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "im:write"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
