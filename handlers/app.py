@@ -8,7 +8,7 @@ from concurrent.futures import Executor
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from handlers import buttons, command, errors, forms, home
+from handlers import buttons, command, errors, forms, home, reminder_actions
 from handlers.router import Router
 from services.context import ServiceContext
 
@@ -39,4 +39,5 @@ def build_app(
     forms.register(app, ctx)
     buttons.register(app, ctx)
     home.register(app, ctx)
+    reminder_actions.register(app, ctx)
     return app
