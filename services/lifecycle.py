@@ -4,17 +4,18 @@ by the passage of time (the scheduler's daily rollover calls `apply_time`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from models import AppUser, Hearing, OrderStatus, ProtectionOrder
+from models import AppUser, BreachCheck, Hearing, OrderStatus, ProtectionOrder
 from models.db import session_scope
+from models.types import pk
 from rules import validation
 from rules.deadlines import order_expiry
 from rules.order_types import rule_for
 from services.access import acting_user
-from services.audit import snapshot, write_change
+from services.audit import snapshot, write_change, write_creation
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lookup import order_to_change
@@ -166,3 +167,44 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
             end_record(session, ctx, None, order, OrderStatus.EXPIRED, order.expires_at, "reached its end date", now)
             expired.append(order.reference)
     return TimeApplied(tuple(lapsed), tuple(expired))
+
+
+def plan_due_checks(ctx: ServiceContext) -> tuple[str, ...]:
+    """Every order in force has a breach check waiting: the first DVPN_FIRST_BREACH_CHECK_HOURS after
+    service, then every DVPN_BREACH_CHECK_INTERVAL_DAYS after the last one done (a force policy),
+    while the order is in force. Plans a check for each active order with none open; safe to run
+    twice and from several processes (orders are locked, and one with a check open is skipped).
+    Returns the references given a check."""
+    now = ctx.clock.now()
+    policy = ctx.settings.reminders
+    planned: list[str] = []
+    with session_scope(ctx.engine) as session:
+        open_check = select(BreachCheck.id).where(
+            col(BreachCheck.order_id) == col(ProtectionOrder.id), col(BreachCheck.done_at).is_(None)
+        )
+        orders = session.exec(
+            select(ProtectionOrder)
+            .where(ProtectionOrder.status == OrderStatus.ACTIVE, ~open_check.exists())
+            .with_for_update(skip_locked=True)
+        ).all()
+        for order in orders:
+            done = select(func.max(BreachCheck.done_at)).where(BreachCheck.order_id == order.id)
+            last_done = session.exec(done).one()
+            start = order.served_at or order.made_at
+            if last_done is not None:
+                due = last_done + timedelta(days=policy.breach_check_interval_days)
+            elif start is not None:
+                due = start + timedelta(hours=policy.first_breach_check_hours)
+            else:
+                continue
+            if order.expires_at is not None and due >= order.expires_at:
+                continue
+            check = BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=order.officer_id, created_at=now)
+            session.add(check)
+            session.flush()
+            write_creation(
+                session, actor=None, at=now, row=check, source=ctx.source, order_id=order.id, system_actor="rollover"
+            )
+            replan(session, order, policy, ctx.settings.timezone, now)
+            planned.append(order.reference)
+    return tuple(planned)

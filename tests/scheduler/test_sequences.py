@@ -1,0 +1,115 @@
+"""The injected clock moves time and the sweep runs at every moment something falls due: the exact
+messages a DVPN produces, when it is heard in time and when it lapses, and after a long downtime."""
+
+from __future__ import annotations
+
+from models import HearingOutcome
+from scheduler.rollover import rollover
+from scheduler.sweep import sweep_once
+from services import checks, hearings, records, reminder_actions
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.hearings import GrantTerms
+from tests.conftest import Force
+from tests.scheduler.conftest import WORKER, Seen, at, dvpn, reminder_id_of, rows, run_until, user_ids
+
+
+def texts(slack) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(c["text"]) for c in slack.calls("chat.postMessage")]
+
+
+def test_a_dvpn_heard_in_time(ctx: ServiceContext, force: Force, clock: ManualClock, slack, notifier) -> None:  # type: ignore[no-untyped-def]
+    notice = records.record(ctx, force.officer, dvpn())  # served Thu 2 Apr 20:00; deadline Tue 7 Apr 20:00
+    clock.set(at("2026-04-02 21:30"))
+    hearings.book_hearing(ctx, force.officer, notice.reference, at("2026-04-07 10:00"))
+    seen = run_until(ctx, clock, slack, notifier, at("2026-04-03 19:00"))
+    checks.complete_check(ctx, force.officer, notice.reference, at("2026-04-03 18:30"))
+    seen += run_until(ctx, clock, slack, notifier, at("2026-04-06 20:10"))
+    countdown = next(c for c in slack.calls("chat.postMessage") if "Hearing deadline in 24 hours" in c["text"])
+    reminder_actions.acknowledge(ctx, force.officer, reminder_id_of(countdown))
+    seen += run_until(ctx, clock, slack, notifier, at("2026-04-07 10:30"))
+    granted, decided = GrantTerms(duration_days=14), at("2026-04-07 10:20")
+    hearings.record_outcome(ctx, force.officer, notice.reference, HearingOutcome.GRANTED, decided, granted)
+    seen += run_until(ctx, clock, slack, notifier, at("2026-04-08 09:00"))
+
+    # Booked in time: no "no hearing booked" alert, no lapse; the acknowledged countdown did not escalate;
+    # the 8 h and 2 h countdowns were withdrawn once the DVPO was granted.
+    assert seen == [
+        Seen("Mon 06 16:00", force.officer, "hearing_tomorrow"),
+        Seen("Mon 06 20:00", force.officer, "hearing_deadline_in_24h"),
+        Seen("Tue 07 08:00", force.officer, "hearing_in_2h"),
+    ]
+    assert all(t.startswith(f"{notice.reference} (AE): ") for t in texts(slack))
+    assert texts(slack) == [
+        f"{notice.reference} (AE): Hearing tomorrow",
+        f"{notice.reference} (AE): Hearing deadline in 24 hours",
+        f"{notice.reference} (AE): Hearing in 2 hours",
+    ]
+    notice_rows = [r for r in rows(ctx, "reminder") if r["order_id"] == 1]
+    assert {r["state"] for r in notice_rows} == {"sent", "acknowledged", "cancelled"}
+
+
+def test_a_dvpn_that_lapses(ctx: ServiceContext, force: Force, clock: ManualClock, slack, notifier) -> None:  # type: ignore[no-untyped-def]
+    notice = records.record(ctx, force.officer, dvpn())
+    officer, supervisor = force.officer, force.supervisor
+    sup = user_ids(ctx)[supervisor]
+
+    seen = run_until(ctx, clock, slack, notifier, at("2026-04-08 09:00"))
+    rollover(ctx)
+    seen += run_until(ctx, clock, slack, notifier, at("2026-04-12 09:00"))
+
+    ids = {str(r["kind"]): r["id"] for r in rows(ctx, "reminder")}
+    assert seen == [
+        Seen("Thu 02 22:00", officer, "no_hearing_booked"),
+        # Not acknowledged within 30 minutes: sent again, and escalated to the supervisor.
+        Seen("Thu 02 22:30", officer, f"renotify:{ids['no_hearing_booked']}"),
+        Seen("Thu 02 22:30", supervisor, f"escalation:{ids['no_hearing_booked']}:{sup}"),
+        Seen("Fri 03 20:00", officer, "breach_check_due:1"),
+        Seen("Sat 04 00:00", supervisor, f"breach_check_overdue:1:{sup}"),
+        Seen("Sat 04 00:30", supervisor, f"renotify:{ids[f'breach_check_overdue:1:{sup}']}"),
+        Seen("Mon 06 20:00", officer, "hearing_deadline_in_24h"),
+        Seen("Mon 06 20:30", officer, f"renotify:{ids['hearing_deadline_in_24h']}"),
+        Seen("Mon 06 20:30", supervisor, f"escalation:{ids['hearing_deadline_in_24h']}:{sup}"),
+        Seen("Tue 07 12:00", officer, "hearing_deadline_in_8h"),
+        Seen("Tue 07 12:30", officer, f"renotify:{ids['hearing_deadline_in_8h']}"),
+        Seen("Tue 07 12:30", supervisor, f"escalation:{ids['hearing_deadline_in_8h']}:{sup}"),
+        Seen("Tue 07 18:00", supervisor, f"hearing_unbooked_supervisor:{sup}"),
+        Seen("Tue 07 18:00", officer, "hearing_deadline_in_2h"),
+        Seen("Tue 07 18:30", supervisor, f"renotify:{ids[f'hearing_unbooked_supervisor:{sup}']}"),
+        Seen("Tue 07 18:30", officer, f"renotify:{ids['hearing_deadline_in_2h']}"),
+        Seen("Tue 07 18:30", supervisor, f"escalation:{ids['hearing_deadline_in_2h']}:{sup}"),
+        Seen("Tue 07 20:00", officer, f"notice_lapsed:{user_ids(ctx)[officer]}"),
+        Seen("Tue 07 20:00", supervisor, f"notice_lapsed:{sup}"),
+        Seen("Tue 07 20:30", officer, f"renotify:{ids[f'notice_lapsed:{user_ids(ctx)[officer]}']}"),
+        Seen("Tue 07 20:30", supervisor, f"escalation:{ids[f'notice_lapsed:{user_ids(ctx)[officer]}']}:{sup}"),
+        Seen("Tue 07 20:30", supervisor, f"renotify:{ids[f'notice_lapsed:{sup}']}"),
+    ]  # and after the lapse, nothing more: no checks or countdowns for a notice that has ended
+    assert all(t.startswith(f"{notice.reference} (AE): ") for t in texts(slack))
+    assert texts(slack).count(f"{notice.reference} (AE): Notice lapsed: remove it from the PNC") == 2
+    assert rows(ctx, "protection_order")[0]["status"] == "lapsed"
+
+
+def test_six_hours_down_sends_every_missed_reminder_at_once_late_in_due_order_and_once(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack, notifier  # type: ignore[no-untyped-def]
+) -> None:
+    notice = records.record(ctx, force.officer, dvpn())
+    run_until(ctx, clock, slack, notifier, at("2026-04-07 14:30"))
+    before = len(slack.calls("chat.postMessage"))
+
+    clock.set(at("2026-04-07 20:30"))  # the bot was stopped from 14:30 until now
+    result = sweep_once(ctx, notifier, WORKER)
+    again = sweep_once(ctx, notifier, WORKER)
+
+    missed = [str(c["text"]) for c in slack.calls("chat.postMessage")[before:]]
+    ref = notice.reference
+    assert missed == [
+        f"{ref} (AE): No hearing booked, 2 hours to the deadline (late: due 18:00)",
+        f"{ref} (AE): Hearing deadline in 2 hours (late: due 18:00)",
+        f"{ref} (AE): Notice lapsed: remove it from the PNC (late: due 20:00)",
+        f"{ref} (AE): Notice lapsed: remove it from the PNC (late: due 20:00)",
+    ]
+    assert (result.sent, again.claimed) == (4, 0)
+    sent = [r for r in rows(ctx, "reminder") if r["sent_at"] == clock.now()]
+    assert len(sent) == 4  # all at once, on restart
+    ids = [reminder_id_of(c) for c in slack.calls("chat.postMessage")]
+    assert len(ids) == len(set(ids))  # nothing was posted twice, before or after the downtime
