@@ -117,3 +117,26 @@ def user_ids(ctx: ServiceContext) -> dict[str, int]:
 
 
 __all__ = ["WORKER", "Seen", "at", "dvpn", "make_notifier", "rows", "run_until", "timedelta", "user_ids"]
+
+
+def add_reminders(
+    ctx: ServiceContext, order_id: int, recipient_id: int, count: int, first_due: datetime, *, critical: bool = False
+) -> None:
+    """`count` pending reminders a second apart, inserted in one statement (as a planner would
+    have left them): a batch large enough to race over."""
+    table = metadata.tables["reminder"]
+    values = [
+        {
+            "order_id": order_id,
+            "kind": "hearing_deadline_in_24h",
+            "due_at": first_due + timedelta(seconds=i),
+            "recipient_id": recipient_id,
+            "critical": critical,
+            "state": "pending",
+            "attempts": 0,
+            "created_at": first_due,
+        }
+        for i in range(count)
+    ]
+    with ctx.engine.begin() as connection:
+        connection.execute(sa.insert(table), values)
