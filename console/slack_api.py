@@ -100,7 +100,11 @@ class SlackWebAPI:
         self._server = ThreadingHTTPServer((self.host, self._port), handler)
         self._server.daemon_threads = True
         self._port = self._server.server_address[1]  # keep the port so a restart comes back on it
-        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-web-api", daemon=True)
+        # A short poll so stop() returns at once (the default half second is paid by every test).
+        server = self._server
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.02), name="slack-web-api", daemon=True
+        )
         self._thread.start()
         self.refusing = False
         return self

@@ -23,6 +23,7 @@ from blocks.forms import (
     record_form,
 )
 from blocks.lists import record_page
+from handlers.errors import reported
 from handlers.replies import channel_of, tell, user_of
 from handlers.router import Reply
 from services import listing, records
@@ -45,6 +46,7 @@ def register(app: App, ctx: ServiceContext) -> None:
         app.action(action_id)(_opens(form, ctx))
 
     @app.action(ids.OPEN_RECORD)
+    @reported
     def open_record(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         view = records.view(ctx, user_of(body), _value(body))
@@ -64,6 +66,7 @@ def register(app: App, ctx: ServiceContext) -> None:
             client.views_open(trigger_id=body["trigger_id"], view=card)
 
     @app.action(ids.POST_TO_CHANNEL)
+    @reported
     def post_to_channel(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         if not body.get("response_url") or not channel_of(body):
@@ -74,6 +77,7 @@ def register(app: App, ctx: ServiceContext) -> None:
         tell(body, client, respond, Reply(channel_card, card_text(view), in_channel=True))
 
     @app.action(ids.MORE_RECORDS)
+    @reported
     def more(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         wanted = json.loads(_value(body))
@@ -81,11 +85,13 @@ def register(app: App, ctx: ServiceContext) -> None:
         tell(body, client, respond, Reply(record_page(page, ctx.settings.timezone, ctx.clock.now()), "More records"))
 
     @app.action(ids.NEW_RECORD)
+    @reported
     def new_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=record_form(None, ctx.settings.order_types, FormMeta()))
 
     @app.shortcut(ids.NEW_RECORD_SHORTCUT)
+    @reported
     def new_from_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         channel = channel_of(body)
@@ -98,7 +104,8 @@ def _value(body: dict[str, Any]) -> str:
 
 
 def _opens(form: Callable[[FormMeta], dict[str, Any]], ctx: ServiceContext) -> Callable[..., None]:
-    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    @reported
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         reference = _value(body)
         records.require_change_allowed(ctx, user_of(body), reference)  # refuse before the form, not after it

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Reply, Router, Subcommand
 from handlers.subcommands import quick, records, tools
@@ -49,7 +50,8 @@ def build_router(digest: DigestRun | None = None) -> Router:
 def register(app: App, ctx: ServiceContext, router: Router) -> None:
 
     @app.command("/dvpn")
-    def dvpn(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    @reported
+    def dvpn(ack: Ack, body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()  # within Slack's 3 seconds, before any database or Web API work
         word, _, args = str(command.get("text") or "").strip().partition(" ")
         if not word:

@@ -3,8 +3,11 @@ else becomes "Something went wrong (error id X)" with the traceback logged under
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Respond
@@ -46,6 +49,28 @@ def on_error(error: Exception, body: dict[str, Any], client: WebClient, respond:
         tell(body, client, respond, reply)
     except (SlackApiError, OSError) as failure:  # Slack unreachable: the log is all we can do
         log.error("could not report error to the user: %s", type(failure).__name__)
+
+
+def reported(listener: Callable[..., None]) -> Callable[..., None]:
+    """Report a listener's errors from inside the listener, after its ack().
+
+    Bolt's thread runner mishandles a listener that acks and then raises (process_before_response
+    off): it drops the ack and answers Slack 404 "unhandled request" after its 3-second ack timeout,
+    or 500, on top of the friendly message. So listeners that ack first are wrapped: the error is
+    reported here exactly as the global handler would, and Bolt sees a listener that returned.
+    The listener must take `body` and `client` (and `respond` where there is one)."""
+    names = inspect.signature(listener).parameters
+    if "body" not in names or "client" not in names:
+        raise TypeError(f"{listener.__name__} must take body and client to report its errors")
+
+    @functools.wraps(listener)  # Bolt injects arguments by the wrapped function's names
+    def run(**kwargs: Any) -> None:
+        try:
+            listener(**kwargs)
+        except Exception as error:
+            on_error(error, kwargs["body"], kwargs["client"], kwargs.get("respond"))
+
+    return run
 
 
 def form_errors(error: BaseException, blocks: list[dict[str, Any]], aliases: dict[str, str]) -> dict[str, str]:

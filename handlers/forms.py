@@ -18,7 +18,7 @@ from blocks.common import section
 from blocks.forms import FormMeta, record_form
 from blocks.messages import interpreted
 from handlers import parsing
-from handlers.errors import form_errors, log_unexpected
+from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
 from models import HearingOutcome, RiskLevel
@@ -43,6 +43,7 @@ Submit = Callable[[ServiceContext, str, FormValues, FormMeta], tuple[RecordView,
 
 def register(app: App, ctx: ServiceContext) -> None:
     @app.action(ids.ORDER_TYPE_SELECT)
+    @reported
     def order_type_chosen(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         view = body["view"]

@@ -1,4 +1,7 @@
-"""The real Bolt app on a real database, its Web API client pointed at a local Slack stand-in."""
+"""The real Bolt app on a real database, its Web API client pointed at a local Slack stand-in.
+
+Every payload the app sends during a test (messages, response-URL replies, modals, home tabs) is
+validated as Block Kit when the test ends (tests/slack/block_limits.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from handlers.app import build_app
 from handlers.web_client import web_client
 from services.clock import ManualClock
 from services.context import ServiceContext
+from tests.slack.block_limits import check_recorded_call
 from tests.slack.slack_driver import SIGNING_SECRET, DrainingExecutor, SlackDriver
 
 
@@ -33,6 +37,11 @@ def slack(ctx: ServiceContext, slack_api: SlackWebAPI) -> Iterator[SlackDriver]:
     executor = DrainingExecutor()
     client = web_client(ctx.settings, retries=0)
     app = build_app(ctx, client=client, signing_secret=SIGNING_SECRET, executor=executor)
-    yield SlackDriver(app, slack_api, executor)
+    driver = SlackDriver(app, slack_api, executor)
+    yield driver
     executor.shutdown(wait=True)
-
+    for call in slack_api.calls():  # every payload the app sent in the test is valid Block Kit
+        check_recorded_call(call.method, call.args)
+    for response in driver.responses:  # and so is every view sent back in an ack
+        if response.get("view"):
+            check_recorded_call("views.update", {"view": response["view"]})

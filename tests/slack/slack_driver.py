@@ -54,12 +54,15 @@ class SlackDriver:
         self.api = api
         self.executor = executor
         self._triggers = 0
+        self.responses: list[dict[str, Any]] = []  # every JSON body the app acked with, in order
 
     # -- sending ---------------------------------------------------------------------------------
 
     def send(self, body: str, content_type: str, **sign: Any) -> BoltResponse:
         response = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(body, content_type, **sign)))
         self.executor.drain()
+        if response.body.startswith("{"):
+            self.responses.append(json.loads(response.body))
         return response
 
     def _trigger(self) -> str:
@@ -194,6 +197,10 @@ class SlackDriver:
 
     # -- reading what the app sent -----------------------------------------------------------------
 
+    def sent(self) -> list[Call]:
+        """Every call the app made for the requests (not Bolt's one auth.test on its first request)."""
+        return [c for c in self.api.calls() if c.method != "auth.test"]
+
     def replies(self) -> list[Call]:
         """Everything sent through response URLs, in order."""
         return self.api.calls("response_url")
@@ -205,9 +212,14 @@ class SlackDriver:
 
     def opened_view(self) -> dict[str, Any]:
         calls = [c for c in self.api.calls() if c.method in ("views.open", "views.push")]
-        assert calls, f"no modal opened; calls were {[c.method for c in self.api.calls()]}"
+        assert calls, f"no modal opened; calls were {[c.method for c in self.sent()]}"
         view_id = sorted(self.api.state.views)[-1]
         return self.api.state.views[view_id]
+
+
+def ack_body(response: BoltResponse) -> dict[str, Any]:
+    """What the app acked with: {} for a plain ack (a modal closes), else the JSON it sent."""
+    return json.loads(response.body) if response.body else {}
 
 
 def reply_text(call: Call) -> str:
