@@ -1,0 +1,78 @@
+"""The daily digest job: for each team whose digest time has passed today, claim the day's
+digest run (exactly one process wins), build the digest, and post it to the team's channel or
+as a DM to each of its supervisors. Reads the time only from ctx.clock."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from blocks.digest import digest_blocks, digest_text
+from models import DigestState
+from scheduler.notifier import DeliveryError, Notifier
+from services import digest_runs
+from services.context import ServiceContext
+from services.digest_runs import ClaimedDigest
+from services.reminder_text import late_note
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DigestResult:
+    sent: list[str] = field(default_factory=list)  # team names
+    skipped: list[str] = field(default_factory=list)  # too late, or nowhere to send
+    retrying: list[str] = field(default_factory=list)
+
+
+def send_due_digests(ctx: ServiceContext, notifier: Notifier, worker_id: str) -> DigestResult:
+    result = DigestResult()
+    for due in digest_runs.due_digests(ctx):
+        claimed = digest_runs.claim(ctx, due, worker_id)
+        if claimed is None:
+            continue  # another process has it
+        if ctx.clock.now() >= due.too_late_at:
+            reason = "missed: the bot was not running between the digest time and the late limit"
+            digest_runs.finish(ctx, claimed, worker_id, delivered=[], state=DigestState.SKIPPED, error=reason)
+            log.warning("digest for team %s on %s skipped: %s", due.team_id, due.local_date, reason)
+            result.skipped.append(due.team_name)
+            continue
+        _send(ctx, notifier, worker_id, claimed, result)
+    return result
+
+
+def _send(
+    ctx: ServiceContext, notifier: Notifier, worker_id: str, claimed: ClaimedDigest, result: DigestResult
+) -> None:
+    note = late_note(claimed.due.due_at, ctx.clock.now(), ctx.settings)
+    digest, team, supervisors = digest_runs.build(ctx, claimed, note)
+    in_channel = team.digest_channel is not None
+    destinations = [team.digest_channel] if team.digest_channel else supervisors
+    if not destinations:
+        error = "no digest channel and no supervisor to send it to"
+        digest_runs.finish(ctx, claimed, worker_id, delivered=[], state=DigestState.SKIPPED, error=error)
+        log.warning("digest for team %s skipped: %s", team.id, error)
+        result.skipped.append(team.name)
+        return
+    delivered = list(claimed.delivered)
+    blocks, text = digest_blocks(digest, in_channel=in_channel), digest_text(digest)
+    errors = []
+    for destination in destinations:
+        if destination in delivered:
+            continue  # posted by an earlier attempt that failed part-way
+        try:
+            if in_channel:
+                notifier.post(user=None, channel=destination, text=text, blocks=blocks)
+            else:
+                notifier.post(user=destination, channel=None, text=text, blocks=blocks)
+        except DeliveryError as error:  # one supervisor's DM failing does not hold up the others
+            errors.append(error.reason)
+            continue
+        delivered.append(destination)
+    if errors:
+        digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=None, error="; ".join(errors))
+        log.warning("digest for team %s not posted to all (%s): will retry", team.id, errors)
+        result.retrying.append(team.name)
+        return
+    digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=DigestState.SENT, late=note is not None)
+    result.sent.append(team.name)

@@ -1,0 +1,310 @@
+"""A team's daily digest as plain data: what its supervisors must know this morning. Counts first,
+then the items, each a record's reference and initials (never names, dates of birth or addresses:
+the digest may be posted in a channel). Also the on-demand digest behind `/dvpn digest`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from models import (
+    AppUser,
+    Breach,
+    BreachCheck,
+    Hearing,
+    OrderStatus,
+    Perpetrator,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+    Role,
+    Team,
+    TeamSupervisor,
+)
+from models.db import session_scope
+from services.access import acting_user
+from services.audit import write_audit
+from services.context import ServiceContext
+from services.errors import NotAllowed, NotFound
+from services.views import initials
+from services.when import show
+
+DAY = timedelta(hours=24)
+FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    reference: str
+    initials: str
+    order_type: str
+    text: str  # what is due or what happened, with times: "hearing deadline Tue 07 Apr 2026 20:00 BST"
+    officer_slack_id: str
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    title: str
+    items: tuple[DigestItem, ...]
+    show_all: str  # where the full list is: a /dvpn command
+
+
+@dataclass(frozen=True)
+class TeamDigest:
+    team_id: int
+    team_name: str
+    local_date: date
+    generated_at: datetime
+    sections: tuple[DigestSection, ...]
+    late_note: str | None = None  # "(late: due 07:00)" when sent after the bot was down
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.items) for s in self.sections)
+
+    @property
+    def summary(self) -> str:
+        """One line of counts, for the notification text."""
+        counts = ", ".join(f"{len(s.items)} {s.title.lower()}" for s in self.sections if s.items)
+        return f"Daily digest for {self.team_name}, {self.local_date:%a %d %b}: {counts or 'nothing to report'}"
+
+
+def collect(
+    session: Session, ctx: ServiceContext, team: Team, now: datetime, late_note: str | None = None
+) -> TeamDigest:
+    tz = ctx.settings.timezone
+    today = now.astimezone(tz).date()
+    start_today = datetime.combine(today, time(0), tzinfo=tz)
+    end_tomorrow = datetime.combine(today + timedelta(days=2), time(0), tzinfo=tz)
+    assert team.id is not None
+    q = _TeamQueries(session, team.id, tz)
+    sections = (
+        DigestSection("deadlines", "Hearing deadlines in the next 24 hours", q.deadlines(now), "/dvpn list due"),
+        DigestSection("unbooked", "Notices with no hearing booked", q.unbooked(), "/dvpn list due"),
+        DigestSection("lapsed", "Notices that lapsed", q.lapsed(now), "/dvpn list lapsed"),
+        DigestSection("expiring", "Orders expiring in 7 days", q.expiring(now), "/dvpn list expiring"),
+        DigestSection("hearings", "Hearings today and tomorrow", q.hearings(start_today, end_tomorrow), "/dvpn list"),
+        DigestSection("checks", "Breach checks overdue or due today", q.checks(now, today), "/dvpn list due"),
+        DigestSection("breaches", "Breaches in the last 24 hours", q.breaches(now), "/dvpn list team"),
+        DigestSection("crime", "Breaches without a crime reference", q.no_crime_reference(), "/dvpn list team"),
+        DigestSection("failed", "Reminders that could not be delivered", q.failed(now), "/dvpn list team"),
+        DigestSection("new", "New records", q.new_records(now), "/dvpn list team"),
+    )
+    return TeamDigest(team.id, team.name, today, now, sections, late_note)
+
+
+class _TeamQueries:
+    """One query per section, each limited to the team's records and joined to the perpetrator only
+    for initials."""
+
+    def __init__(self, session: Session, team_id: int, tz: Any) -> None:
+        self.session, self.team_id, self.tz = session, team_id, tz
+        self._officers: dict[int | None, str] | None = None
+
+    def _orders(self, *where: Any) -> list[tuple[ProtectionOrder, Perpetrator]]:
+        query = (
+            select(ProtectionOrder, Perpetrator)
+            .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .where(ProtectionOrder.team_id == self.team_id, *where)
+        )
+        return list(self.session.exec(query).all())
+
+    def _items(self, found: Iterable[tuple[ProtectionOrder, Perpetrator, str]]) -> tuple[DigestItem, ...]:
+        if self._officers is None:
+            team_officers = select(ProtectionOrder.officer_id).where(ProtectionOrder.team_id == self.team_id)
+            query = select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(team_officers))
+            self._officers = dict(self.session.exec(query).all())
+        officers = self._officers
+        return tuple(
+            DigestItem(o.reference, initials(p.full_name), o.order_type.value, text, officers.get(o.officer_id, ""))
+            for o, p, text in found
+        )
+
+    def when(self, instant: datetime | None) -> str:
+        return show(instant, self.tz) if instant else "not set"
+
+    def _pending_hearing_orders(self) -> set[int]:
+        pending = select(Hearing.order_id).where(col(Hearing.outcome).is_(None))
+        return set(self.session.exec(pending).all())
+
+    def deadlines(self, now: datetime) -> tuple[DigestItem, ...]:
+        rows = self._orders(
+            ProtectionOrder.status == OrderStatus.ACTIVE,
+            col(ProtectionOrder.hearing_deadline_at) > now,
+            col(ProtectionOrder.hearing_deadline_at) <= now + DAY,
+        )
+        booked = self._pending_hearing_orders()
+        return self._items(
+            (o, p, f"hearing deadline {self.when(o.hearing_deadline_at)}" + ("" if o.id in booked else ": NOT BOOKED"))
+            for o, p in sorted(rows, key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+        )
+
+    def unbooked(self) -> tuple[DigestItem, ...]:
+        rows = self._orders(
+            ProtectionOrder.status == OrderStatus.ACTIVE, col(ProtectionOrder.hearing_deadline_at).is_not(None)
+        )
+        booked = self._pending_hearing_orders()
+        return self._items(
+            (o, p, f"served {self.when(o.served_at)}; must be heard by {self.when(o.hearing_deadline_at)}")
+            for o, p in sorted(rows, key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+            if o.id not in booked
+        )
+
+    def lapsed(self, now: datetime) -> tuple[DigestItem, ...]:
+        """Marked lapsed in the last day, or past the deadline with no hearing held in time and not yet
+        marked (CSA 2010 s27(3); DAA 2021 s29(2))."""
+        recent = col(ProtectionOrder.updated_at) >= now - DAY  # marked by the rollover in the last day
+        marked = self._orders(ProtectionOrder.status == OrderStatus.LAPSED, recent)
+        listed_in_time = select(Hearing.id).where(
+            col(Hearing.order_id) == col(ProtectionOrder.id),
+            col(Hearing.scheduled_at) <= col(ProtectionOrder.hearing_deadline_at),
+        )
+        unmarked = self._orders(
+            ProtectionOrder.status == OrderStatus.ACTIVE,
+            col(ProtectionOrder.hearing_deadline_at) <= now,
+            ~listed_in_time.exists(),
+        )
+        return self._items(
+            (o, p, f"lapsed {self.when(o.hearing_deadline_at)}: remove it from the PNC")
+            for o, p in sorted([*marked, *unmarked], key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+        )
+
+    def expiring(self, now: datetime) -> tuple[DigestItem, ...]:
+        rows = self._orders(
+            ProtectionOrder.status == OrderStatus.ACTIVE,
+            col(ProtectionOrder.expires_at) > now,
+            col(ProtectionOrder.expires_at) <= now + timedelta(days=7),
+        )
+        return self._items(
+            (o, p, f"ends at the end of {self.when(o.expires_at - timedelta(microseconds=1))[:15]}")
+            for o, p in sorted(rows, key=lambda r: r[0].expires_at or r[0].created_at)
+            if o.expires_at is not None
+        )
+
+    def hearings(self, start: datetime, end: datetime) -> tuple[DigestItem, ...]:
+        found = self.session.exec(
+            select(Hearing, ProtectionOrder, Perpetrator)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(Hearing.order_id))
+            .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .where(
+                ProtectionOrder.team_id == self.team_id,
+                col(Hearing.outcome).is_(None),
+                col(Hearing.scheduled_at) >= start,
+                col(Hearing.scheduled_at) < end,
+            )
+            .order_by(col(Hearing.scheduled_at))
+        ).all()
+        return self._items(
+            (o, p, f"hearing {self.when(h.scheduled_at)}" + (f" at {h.court}" if h.court else "")) for h, o, p in found
+        )
+
+    def checks(self, now: datetime, today: date) -> tuple[DigestItem, ...]:
+        end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=self.tz)
+        found = self.session.exec(
+            select(BreachCheck, ProtectionOrder, Perpetrator)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
+            .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .where(
+                ProtectionOrder.team_id == self.team_id,
+                ProtectionOrder.status == OrderStatus.ACTIVE,
+                col(BreachCheck.done_at).is_(None),
+                col(BreachCheck.due_at) < end_of_today,
+            )
+            .order_by(col(BreachCheck.due_at))
+        ).all()
+        return self._items(
+            (o, p, ("OVERDUE since " if c.due_at < now else "due ") + self.when(c.due_at)) for c, o, p in found
+        )
+
+    def _breaches(self, *where: Any) -> Sequence[tuple[Breach, ProtectionOrder, Perpetrator]]:
+        return self.session.exec(
+            select(Breach, ProtectionOrder, Perpetrator)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
+            .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .where(ProtectionOrder.team_id == self.team_id, *where)
+            .order_by(col(Breach.recorded_at))
+        ).all()
+
+    def breaches(self, now: datetime) -> tuple[DigestItem, ...]:
+        return self._items(
+            (o, p, f"breach {self.when(b.occurred_at)}, crime reference {b.crime_reference or 'MISSING'}")
+            for b, o, p in self._breaches(col(Breach.recorded_at) >= now - DAY)
+        )
+
+    def no_crime_reference(self) -> tuple[DigestItem, ...]:
+        return self._items(
+            (o, p, f"breach recorded {self.when(b.recorded_at)} has no crime reference")
+            for b, o, p in self._breaches(col(Breach.crime_reference).is_(None))
+        )
+
+    def failed(self, now: datetime) -> tuple[DigestItem, ...]:
+        found = self.session.exec(
+            select(Reminder, ProtectionOrder, Perpetrator)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(Reminder.order_id))
+            .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .where(
+                ProtectionOrder.team_id == self.team_id,
+                Reminder.state == ReminderState.FAILED,
+                col(Reminder.due_at) >= now - FAILED_REMINDERS_SHOWN_FOR,
+            )
+            .order_by(col(Reminder.due_at))
+        ).all()
+        return self._items(
+            (o, p, f"{r.kind.split(':')[0].replace('_', ' ')} due {self.when(r.due_at)} not delivered")
+            for r, o, p in found
+        )
+
+    def new_records(self, now: datetime) -> tuple[DigestItem, ...]:
+        rows = self._orders(col(ProtectionOrder.created_at) >= now - DAY)
+        return self._items(
+            (o, p, f"{o.order_type} recorded {self.when(o.created_at)}")
+            for o, p in sorted(rows, key=lambda r: r[0].created_at)
+        )
+
+
+def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:
+    """The digest on demand (`/dvpn digest [team]`): a supervisor's teams, or one of them;
+    admins and champions any team, or all. Each team's digest viewed is audited."""
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        teams = _teams_for(session, user, team_name)
+        digests = []
+        for team in teams:
+            digests.append(collect(session, ctx, team, now))
+            write_audit(
+                session, actor=user, at=now, action="view", entity_type="digest", entity_id=team.id, source=ctx.source
+            )
+        return digests
+
+
+def _teams_for(session: Session, user: AppUser, team_name: str | None) -> list[Team]:
+    if user.role in (Role.ADMIN, Role.CHAMPION):
+        allowed = list(session.exec(select(Team).order_by(col(Team.name))).all())
+    elif user.role is Role.SUPERVISOR:
+        allowed = list(
+            session.exec(
+                select(Team)
+                .join(TeamSupervisor, col(TeamSupervisor.team_id) == col(Team.id))
+                .where(TeamSupervisor.user_id == user.id)
+                .order_by(col(Team.name))
+            ).all()
+        )
+    else:
+        raise NotAllowed("The digest is for supervisors, champions and admins. Try /dvpn list team.")
+    if team_name is None:
+        if not allowed:
+            raise NotAllowed("You do not supervise a team yet. Ask an admin: /dvpn admin team supervisor.")
+        return allowed
+    wanted = " ".join(team_name.split()).lower()
+    if session.exec(select(func.count()).select_from(Team).where(func.lower(Team.name) == wanted)).one() == 0:
+        raise NotFound(f"No team is called '{team_name.strip()}'.", "team")
+    chosen = [t for t in allowed if t.name.lower() == wanted]
+    if not chosen:
+        raise NotAllowed(f"You do not supervise {team_name.strip()}, so you cannot see its digest.")
+    return chosen

@@ -1,0 +1,166 @@
+"""Daily digests: at 07:00 local on clock-change days and bank holidays, exactly once across
+racing processes, late after downtime (until the late limit), privacy-safe, within Slack's limits."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from console.slack_api import SlackWebAPI
+from models import Role
+from scheduler.digests import send_due_digests
+from scheduler.notifier import SlackNotifier
+from scheduler.sweep import sweep_once
+from services import breaches, records, staff
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.digest import digest_for
+from services.errors import NotAllowed, NotFound
+from tests.conftest import Force, audit_rows
+from tests.scheduler.conftest import WORKER, at, dvpn, make_notifier, rows
+from tests.slack.block_limits import check_recorded_call
+
+PRIVATE = ("Alex", "Example", "Secret Street", "1990", "Sam", "Sample")
+
+
+@pytest.fixture
+def channel_for_team_b(ctx: ServiceContext, force: Force) -> str:
+    with ctx.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE team SET digest_channel = 'CPPUB' WHERE name = 'Team B'")
+    return "CPPUB"
+
+
+def digests_posted(slack: SlackWebAPI) -> list[tuple[str, str]]:
+    return [(c["channel"], str(c["text"])) for c in slack.calls("chat.postMessage")]
+
+
+@pytest.mark.parametrize(
+    "day, utc_hour",
+    [
+        ("2026-03-29", 6),  # clocks go forward at 01:00 GMT: 07:00 BST is 06:00 UTC
+        ("2026-10-25", 7),  # clocks go back at 02:00 BST: 07:00 GMT is 07:00 UTC
+        ("2026-04-06", 6),  # Easter Monday, a bank holiday: supervisors still get their digest
+    ],
+)
+def test_the_digest_goes_out_at_seven_local_on_clock_change_days_and_bank_holidays(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier,
+    channel_for_team_b: str, day: str, utc_hour: int,
+) -> None:
+    clock.set(at(f"{day} 06:59"))
+    assert send_due_digests(ctx, notifier, WORKER).sent == []
+    clock.set(at(f"{day} 07:00"))
+    assert clock.now() == datetime.fromisoformat(f"{day}T{utc_hour:02d}:00").replace(tzinfo=UTC)
+
+    result = send_due_digests(ctx, notifier, WORKER)
+    clock.advance(timedelta(minutes=1))
+    again = send_due_digests(ctx, notifier, WORKER)
+
+    assert result.sent == ["Team A", "Team B"] and again.sent == []
+    local = datetime.fromisoformat(day)
+    assert digests_posted(slack) == [
+        ("DSUPA", f"Daily digest for Team A, {local:%a %d %b}: nothing to report"),  # a DM: Team A has no channel
+        ("CPPUB", f"Daily digest for Team B, {local:%a %d %b}: nothing to report"),
+    ]
+    assert [(r["state"], str(r["local_date"])) for r in rows(ctx, "digest_run")] == [("sent", day), ("sent", day)]
+
+
+def test_two_processes_racing_for_the_same_digest_send_one(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, channel_for_team_b: str
+) -> None:
+    clock.set(at("2026-04-03 07:00"))
+    start = threading.Barrier(2)
+    sent: dict[str, list[str]] = {}
+
+    def process(name: str) -> None:
+        notifier = make_notifier(slack)
+        start.wait()
+        sent[name] = send_due_digests(ctx, notifier, name).sent
+
+    threads = [threading.Thread(target=process, args=(f"process-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(sent["process-0"] + sent["process-1"]) == ["Team A", "Team B"]
+    assert sorted(c for c, _ in digests_posted(slack)) == ["CPPUB", "DSUPA"]
+    assert len(rows(ctx, "digest_run")) == 2
+
+
+def test_a_digest_missed_while_down_is_sent_late_until_the_late_limit(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier
+) -> None:
+    clock.set(at("2026-04-03 09:30"))  # down from before 07:00 until now
+    assert send_due_digests(ctx, notifier, WORKER).sent == ["Team A"]
+    [(channel, text)] = digests_posted(slack)
+    assert channel == "DSUPA" and text.endswith("(late: due 07:00)")
+    assert "Sent late (late: due 07:00)" in str(slack.calls("chat.postMessage")[0].blocks)
+    assert rows(ctx, "digest_run")[0]["late"] is True
+
+    clock.set(at("2026-04-04 12:00"))  # next day, down until the late limit (DVPN_DIGEST_LATE_UNTIL)
+    result = send_due_digests(ctx, notifier, WORKER)
+    assert result.sent == [] and result.skipped == ["Team A", "Team B"]  # Team B has nowhere to send one
+    assert len(slack.calls("chat.postMessage")) == 1
+    assert [(str(r["local_date"]), r["state"]) for r in rows(ctx, "digest_run", team_id=1)] == [
+        ("2026-04-03", "sent"),
+        ("2026-04-04", "skipped"),
+    ]
+
+
+def test_a_digest_to_several_supervisors_retries_only_those_it_missed(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI
+) -> None:
+    staff.set_role(ctx, force.admin, "USUPA2", Role.SUPERVISOR)
+    staff.add_supervisor(ctx, force.admin, "USUPA2", "Team A")
+    notifier = make_notifier(slack, retries=0)
+    clock.set(at("2026-04-03 07:00"))
+    slack.fail(200, method="chat.postMessage", error="ratelimited", times=1)  # the first DM fails...
+    first = send_due_digests(ctx, notifier, WORKER)
+    assert first.retrying == ["Team A"]
+    assert [c["channel"] for c in slack.calls("chat.postMessage")] == ["DSUPA2"]  # ...the second went
+    clock.advance(timedelta(seconds=ctx.settings.reminders.retry_backoff_seconds))
+    second = send_due_digests(ctx, notifier, WORKER)
+    assert second.sent == ["Team A"]
+    assert sorted(c for c, _ in digests_posted(slack)) == ["DSUPA", "DSUPA2"]  # each supervisor exactly once
+
+
+def test_the_digest_lists_what_a_supervisor_must_see_with_references_and_initials_only(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier
+) -> None:
+    for n in range(14):  # more notices than a section shows
+        records.record(ctx, force.officer, dvpn(served=f"2026-04-02 {6 + n:02d}:00"))
+    breaches.record_breach(ctx, force.officer, "WM-DVPN-2026-0001", at("2026-04-02 20:30"))
+    clock.set(at("2026-04-03 07:00"))
+    sweep_once(ctx, notifier, WORKER)
+    slack.clear()
+
+    send_due_digests(ctx, notifier, WORKER)
+
+    [post] = slack.calls("chat.postMessage")
+    check_recorded_call(post.method, post.args)  # valid Block Kit within Slack's limits
+    body = str(post.blocks) + str(post["text"])
+    assert not [word for word in PRIVATE if word in body]
+    assert "*14* · Notices with no hearing booked" in body
+    assert "*1* · Breaches without a crime reference" in body
+    assert "*14* · Breach checks overdue or due today" in body
+    assert "*14* · New records" in body
+    assert "… and 4 more: `/dvpn list due`" in body
+    assert "*WM-DVPN-2026-0001* (AE) DVPN" in body and "<@UOFFA1>" in body  # a DM names the officer
+    assert len(post.blocks) <= 50
+
+
+def test_the_digest_on_demand_for_supervisors_champions_and_admins(ctx: ServiceContext, force: Force) -> None:
+    records.record(ctx, force.officer, dvpn())
+    [mine] = digest_for(ctx, force.supervisor, None)
+    assert (mine.team_name, mine.total > 0) == ("Team A", True)
+    assert [d.team_name for d in digest_for(ctx, force.champion, None)] == ["Team A", "Team B"]
+    assert [d.team_name for d in digest_for(ctx, force.admin, "team b")] == ["Team B"]
+    with pytest.raises(NotAllowed, match="do not supervise Team B"):
+        digest_for(ctx, force.supervisor, "Team B")
+    with pytest.raises(NotAllowed, match="for supervisors"):
+        digest_for(ctx, force.officer, None)
+    with pytest.raises(NotFound):
+        digest_for(ctx, force.admin, "Team Z")
+    assert len(audit_rows(ctx.engine, entity_type="digest", action="view")) == 4
