@@ -217,6 +217,12 @@ class SlackDriver:
         return self.api.state.views[view_id]
 
 
+def action_ids(blocks: list[dict[str, Any]]) -> list[str]:
+    """The buttons a message or view offers, in order, by action id."""
+    found = [e["action_id"] for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+    return found + [b["accessory"]["action_id"] for b in blocks if "action_id" in b.get("accessory", {})]
+
+
 def ack_body(response: BoltResponse) -> dict[str, Any]:
     """What the app acked with: {} for a plain ack (a modal closes), else the JSON it sent."""
     return json.loads(response.body) if response.body else {}
