@@ -36,7 +36,9 @@ STATUS_EMOJI = {
 }
 
 
-def record_card(view: RecordView, tz: ZoneInfo, *, in_channel: bool = False) -> list[Block]:
+def record_card(view: RecordView, tz: ZoneInfo, *, in_channel: bool = False, in_modal: bool = False) -> list[Block]:
+    """`in_channel`: the version anyone in a channel may read. `in_modal`: the card shown as a modal
+    (from the App Home), which has no conversation to post into."""
     blocks: list[Block] = [header(f"{view.reference} · {view.order_type}")]
     blocks.append(fields_section(_facts(view, tz)))
     blocks += [context(f":warning: {escape(w)}") for w in view.warnings]
@@ -46,12 +48,12 @@ def record_card(view: RecordView, tz: ZoneInfo, *, in_channel: bool = False) -> 
     if view.deadlines:
         blocks.append(divider())
         blocks += [_deadline(d, tz, explain=not in_channel) for d in view.deadlines]
-    history = _history(view)
+    history = _history(view, in_channel=in_channel)
     if history:
         blocks.append(section(history))
     if view.reminders and not in_channel:
         blocks.append(context(":alarm_clock: *Reminders:* " + "; ".join(view.reminders[:6])))
-    buttons = _channel_buttons(view) if in_channel else _next_actions(view)
+    buttons = _channel_buttons(view) if in_channel else _next_actions(view, postable=not in_modal)
     if buttons:
         blocks.append(actions(*buttons))
     return fit(blocks, MAX_MESSAGE_BLOCKS, "… {count} more blocks left out: open the record for the rest.")
@@ -96,21 +98,23 @@ def _deadline(deadline: DeadlineView, tz: ZoneInfo, *, explain: bool) -> Block:
     return section(text)
 
 
-def _history(view: RecordView) -> str:
+def _history(view: RecordView, *, in_channel: bool) -> str:
     parts = []
     if view.hearings:
         parts.append("*Hearings*\n" + bullet_lines([escape(h) for h in view.hearings], limit_chars=900))
     if view.breaches:
         parts.append("*Breaches*\n" + bullet_lines([escape(b) for b in view.breaches], limit_chars=900))
-    if view.checks:
-        parts.append("*Breach checks*\n" + bullet_lines([escape(c) for c in view.checks], limit_chars=900))
+    checks = view.check_times if in_channel else view.checks
+    if checks:
+        parts.append("*Breach checks*\n" + bullet_lines([escape(c) for c in checks], limit_chars=900))
     return "\n".join(parts)
 
 
-def _next_actions(view: RecordView) -> list[Block]:
+def _next_actions(view: RecordView, *, postable: bool) -> list[Block]:
     ref = view.reference
+    post = [button("Post to channel", ids.POST_TO_CHANNEL, ref)] if postable else []
     if not view.writable or not view.is_active:
-        return [button("Post to channel", ids.POST_TO_CHANNEL, ref)]
+        return post
     found: list[Block] = []
     if view.is_notice and not view.hearing_pending:
         found.append(button("Book hearing", ids.BOOK_HEARING, ref, style="primary"))
@@ -122,8 +126,7 @@ def _next_actions(view: RecordView) -> list[Block]:
     if view.notification_awaited:
         found.append(button("Notification received", ids.RECORD_NOTIFICATION, ref))
     found.append(button("Close", ids.CLOSE_RECORD, ref, style="danger"))
-    found.append(button("Post to channel", ids.POST_TO_CHANNEL, ref))
-    return found
+    return found + post
 
 
 def _channel_buttons(view: RecordView) -> list[Block]:

@@ -58,7 +58,7 @@ def register(app: App, ctx: ServiceContext) -> None:
             "type": "modal",
             "title": plain(view.reference[:24]),
             "close": plain("Close"),
-            "blocks": record_card(view, ctx.settings.timezone)[:MAX_VIEW_BLOCKS],
+            "blocks": record_card(view, ctx.settings.timezone, in_modal=True)[:MAX_VIEW_BLOCKS],
         }
         if body.get("view", {}).get("type") == "modal":
             client.views_push(trigger_id=body["trigger_id"], view=card)

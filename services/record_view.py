@@ -106,6 +106,7 @@ def build_view(
         hearings=tuple(_hearing_line(h, tz) for h in hearings),
         breaches=tuple(_breach_line(b, tz) for b in breaches),
         checks=tuple(_check_line(c, tz) for c in checks),
+        check_times=tuple(_check_line(c, tz, with_outcome=False) for c in checks),
         warnings=warnings,
         parent_reference=parent.reference if parent else None,
         follow_on_reference=child.reference if child else None,
@@ -140,7 +141,8 @@ def _breach_line(breach: Breach, tz: ZoneInfo) -> str:
     return f"{show(breach.occurred_at, tz)}{arrested} ({crime})"
 
 
-def _check_line(check: BreachCheck, tz: ZoneInfo) -> str:
+def _check_line(check: BreachCheck, tz: ZoneInfo, *, with_outcome: bool = True) -> str:
+    """An outcome is free text an officer typed (often naming people): never for a channel."""
     if check.done_at:
-        return f"done {show(check.done_at, tz)}" + (f": {check.outcome}" if check.outcome else "")
+        return f"done {show(check.done_at, tz)}" + (f": {check.outcome}" if check.outcome and with_outcome else "")
     return f"due {show(check.due_at, tz)}"

@@ -47,6 +47,7 @@ class RecordView:
     hearings: tuple[str, ...] = ()
     breaches: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    check_times: tuple[str, ...] = ()  # the same checks without their free-text outcomes, for channels
     warnings: tuple[str, ...] = field(default=())
     parent_reference: str | None = None
     follow_on_reference: str | None = None

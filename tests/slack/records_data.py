@@ -38,6 +38,17 @@ PERSONAL = (
 )
 
 
+# The record form, filled in for a DVPN (block id -> answer).
+DVPN_ANSWERS = {
+    "served_at": "2/4/2026 20:00",
+    "authoriser_name": "Supt Example",
+    "authoriser_rank": "superintendent",
+    "perpetrator_name": PERPETRATOR,
+    "perpetrator_dob": "1990-01-15",
+    "protected_name": PROTECTED,
+}
+
+
 def dvpn(**changes: object) -> NewRecord:
     values: dict[str, object] = dict(
         order_type=OrderType.DVPN,

@@ -228,6 +228,11 @@ def ack_body(response: BoltResponse) -> dict[str, Any]:
     return json.loads(response.body) if response.body else {}
 
 
+def blocks_text(blocks: list[dict[str, Any]]) -> str:
+    """Every text in blocks (a view's or a builder's), joined."""
+    return " ".join(_texts(blocks))
+
+
 def reply_text(call: Call) -> str:
     """Every text in a reply's blocks, joined, for asserting on what a user reads."""
     return " ".join(_texts(call.blocks)) + " " + str(call.get("text", ""))

@@ -12,17 +12,8 @@ import pytest
 from services import hearings
 from services.context import ServiceContext
 from tests.conftest import Force, london, row_counts
-from tests.slack.records_data import PERPETRATOR, dapo, record
+from tests.slack.records_data import DVPN_ANSWERS, PERPETRATOR, dapo, record
 from tests.slack.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text
-
-DVPN_ANSWERS = {
-    "served_at": "2/4/2026 20:00",
-    "authoriser_name": "Supt Example",
-    "authoriser_rank": "superintendent",
-    "perpetrator_name": PERPETRATOR,
-    "perpetrator_dob": "1990-01-15",
-    "protected_name": "Samantha Protected",
-}
 
 
 def inputs(view: dict[str, Any]) -> list[str]:
@@ -273,7 +264,9 @@ def test_the_outcome_form_needs_a_length_to_grant(
     before = row_counts(ctx.engine)
     errors = errors_of(slack.submit(force.officer, form, {"outcome": "granted", "decided_at": "now"}))
     assert errors == {"duration": "Give how long the order lasts: 28 days, or until 1/5/2026."}
-    errors = errors_of(slack.submit(force.officer, form, {"outcome": "granted", "decided_at": "now", "duration": "2 months"}))
+    errors = errors_of(
+        slack.submit(force.officer, form, {"outcome": "granted", "decided_at": "now", "duration": "2 months"})
+    )
     assert errors == {"duration": "Give the length in days or as an end date."}
     assert row_counts(ctx.engine) == before
 
@@ -284,7 +277,9 @@ def test_the_outcome_form_adjourns_and_refuses(
     form = open_form(slack, force.officer, "record_outcome", heard)
     errors = errors_of(slack.submit(force.officer, form, {"outcome": "adjourned", "decided_at": "now"}))
     assert "adjourned_to" in errors
-    response = slack.submit(force.officer, form, {"outcome": "adjourned", "decided_at": "now", "adjourned_to": "monday 10:00"})
+    response = slack.submit(
+        force.officer, form, {"outcome": "adjourned", "decided_at": "now", "adjourned_to": "monday 10:00"}
+    )
     assert ack_body(response) == {}
     assert "New hearing: Mon 06 Apr 2026 10:00 BST" in confirmed(slack)
 
