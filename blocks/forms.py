@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from blocks import actions as ids
-from blocks.common import MAX_MODAL_TITLE, MAX_PRIVATE_METADATA, Block, context, cut, option, plain, section
+from blocks.common import (
+    MAX_MODAL_TITLE,
+    MAX_PRIVATE_METADATA,
+    MAX_TEXT_INPUT,
+    Block,
+    context,
+    cut,
+    option,
+    plain,
+    section,
+)
 from rules.order_types import MadeBy, OrderType, OrderTypeRule, rule_for
 from rules.ranks import Rank
 
@@ -52,8 +62,8 @@ def text_input(
     element: Block = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    if initial:
-        element["initial_value"] = initial
+    if initial:  # kept from another type's form, whose field may have allowed more
+        element["initial_value"] = initial[: max_length or MAX_TEXT_INPUT]
     if max_length:
         element["max_length"] = max_length
     return _input(block_id, label, element, optional=optional, hint=hint)

@@ -37,6 +37,7 @@ MAX_ACTIONS_ELEMENTS = 25
 MAX_ID = 255
 MAX_INPUT_LABEL = 2000
 MAX_PLACEHOLDER = 150
+MAX_TEXT_INPUT = 3000
 MAX_MESSAGE_TEXT = 40_000
 
 # Keys Slack adds to a view it returns, which the app never sends.
@@ -160,6 +161,12 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         _plain(problems, f"{where} label", element.get("text"), MAX_BUTTON_LABEL)
         if len(str(element.get("value", ""))) > MAX_BUTTON_VALUE:
             problems.append(f"{where} value over {MAX_BUTTON_VALUE}")
+    if kind == "plain_text_input":
+        initial, most = str(element.get("initial_value", "")), int(element.get("max_length", MAX_TEXT_INPUT))
+        if len(initial) > min(most, MAX_TEXT_INPUT):
+            problems.append(f"{where} initial_value is {len(initial)} characters, over its max_length {most}")
+        if most > MAX_TEXT_INPUT:
+            problems.append(f"{where} max_length over {MAX_TEXT_INPUT}")
     if "placeholder" in element:
         _plain(problems, f"{where} placeholder", element["placeholder"], MAX_PLACEHOLDER)
     options = list(element.get("options", []))
@@ -179,18 +186,16 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
 
 
 def check_message(blocks: list[dict[str, Any]], text: str | None = None) -> None:
-    """A message (chat.post*, response_url): round trip, then the limits."""
-    round_trip_blocks(blocks)
+    """A message (chat.post*, response_url): the limits, then the round trip."""
     problems = block_problems(blocks, MAX_MESSAGE_BLOCKS)
     if text is not None and len(text) > MAX_MESSAGE_TEXT:
         problems.append("notification text over 40,000")
     _fail(problems, "message")
+    round_trip_blocks(blocks)
 
 
 def check_view(view: dict[str, Any]) -> None:
-    """A modal or home view: round trip, then the limits."""
-    round_trip_view(view)
-    round_trip_blocks(view["blocks"])
+    """A modal or home view: the limits, then the round trip."""
     problems = block_problems(view["blocks"], MAX_VIEW_BLOCKS)
     if view["type"] == "modal":
         _plain(problems, "modal title", view.get("title"), MAX_MODAL_TITLE)
@@ -206,6 +211,8 @@ def check_view(view: dict[str, Any]) -> None:
     if len(view.get("callback_id", "")) > MAX_ID:
         problems.append(f"callback_id over {MAX_ID}")
     _fail(problems, f"{view['type']} view")
+    round_trip_view(view)
+    round_trip_blocks(view["blocks"])
 
 
 def _decoded(value: Any) -> Any:

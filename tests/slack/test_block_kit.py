@@ -1,0 +1,292 @@
+"""Every Block Kit payload the app can build, with realistic and with maximal data, through slack_sdk's
+models and against the limits slack_sdk does not check (tests/slack/block_limits.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from blocks.card import card_text, record_card
+from blocks.common import Block, cut
+from blocks.forms import (
+    FormMeta,
+    breach_form,
+    check_form,
+    close_form,
+    hearing_form,
+    notification_form,
+    outcome_form,
+    record_form,
+)
+from blocks.lists import home_view, record_page
+from blocks.messages import HelpLine, deadline_blocks, help_blocks, interpreted, problem_blocks, unexpected_blocks
+from config import Settings
+from handlers.command import build_router
+from handlers.router import Invocation, Reply
+from handlers.subcommands.quick import _reply
+from rules.order_types import OrderType
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.listing import CheckDue, Dashboard, ListScope, NextDeadline, RecordPage, RecordSummary, WaitingReminder
+from services.views import DeadlineView, PersonView, RecordView
+from tests.slack.block_limits import BlockKitError, block_problems, check_message, check_view
+
+TZ = ZoneInfo("Europe/London")
+NOW = datetime(2026, 4, 2, 21, 0, tzinfo=TZ)
+LONG = "Bartholomew-Maximilian Fitzwilliam-Montgomery-Smythe " * 6  # ~330 characters, past every field
+NASTY = "<!channel> *bold* _it_ ~x~ `code` &amp; <@U123> <#C1> " * 20
+
+
+def deadline(n: int, *, lines: int = 3) -> DeadlineView:
+    return DeadlineView(
+        label=f"Deadline {n}: {LONG}"[: 80 + n],
+        at=NOW + timedelta(hours=n),
+        citation=f"Crime and Security Act 2010 s27(3), as amended, {LONG}",
+        explanation=tuple(f"Step {i}: {NASTY}" for i in range(lines)),
+    )
+
+
+def realistic_view(**changes: Any) -> RecordView:
+    values: dict[str, Any] = dict(
+        reference="WM-DVPN-2026-0042",
+        order_type="DVPN",
+        status="active",
+        perpetrator_initials="APE",
+        officer_slack_id="UOFFA1",
+        team_id=1,
+        served_at=NOW - timedelta(hours=1),
+        made_at=None,
+        deadlines=(
+            DeadlineView(
+                "Hearing deadline",
+                NOW + timedelta(days=5),
+                "CSA 2010 s27(3)",
+                ("Served Thu 02 Apr 2026 20:00 BST.", "Skipped Fri 03 Apr 2026: Good Friday."),
+            ),
+        ),
+        people=(
+            PersonView("perpetrator", "Alexander Example", "AE", date(1990, 1, 15), "14 Hollybush Lane"),
+            PersonView("protected", "Samantha Example", "SE", None, None),
+        ),
+        hearings=("Mon 06 Apr 2026 10:00 BST at Birmingham Magistrates",),
+        breaches=("Thu 02 Apr 2026 20:30 BST (43/1234/26)",),
+        checks=("due Fri 03 Apr 2026 20:00 BST",),
+        check_times=("due Fri 03 Apr 2026 20:00 BST",),
+        is_notice=True,
+        check_open=True,
+        reminders=("Fri 03 Apr 2026 08:00 BST: hearing deadline in 24h",),
+    )
+    values.update(changes)
+    return RecordView(**values)
+
+
+def maximal_view(**changes: Any) -> RecordView:
+    maximal: dict[str, Any] = dict(
+        reference="ABCD-FGMPO-2026-999999",
+        order_type="FGMPO",
+        perpetrator_initials="ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        officer_slack_id="W0123456789ABCDEF",
+        made_at=NOW - timedelta(days=3),
+        deadlines=tuple(deadline(n, lines=40) for n in range(30)),
+        people=tuple(
+            PersonView("protected" if n else "perpetrator", f"{LONG}{NASTY}", "X", date(2000, 1, 1), LONG * 3)
+            for n in range(25)
+        ),
+        hearings=tuple(f"hearing {n} at {LONG}: adjourned (after the statutory deadline)" for n in range(100)),
+        breaches=tuple(f"breach {n}, arrested {n} ({NASTY})" for n in range(100)),
+        checks=tuple(f"done {n}: {LONG}{NASTY}" for n in range(100)),
+        check_times=tuple(f"done {n}" for n in range(100)),
+        warnings=tuple(f"warning {n}: {NASTY}" for n in range(30)),
+        parent_reference="ABCD-DVPN-2026-999999",
+        follow_on_reference="ABCD-DVPO-2026-999999",
+        hearing_pending=True,
+        notification_awaited=True,
+        reminders=tuple(f"Fri 03 Apr 2026 08:00 BST: {LONG}" for n in range(50)),
+    )
+    return realistic_view(**(maximal | changes))
+
+
+VIEWS = {
+    "realistic": realistic_view(),
+    "maximal": maximal_view(),
+    "read-only": maximal_view(writable=False),
+    "ended": realistic_view(status="refused", check_open=False),
+    "no-deadlines": realistic_view(deadlines=(), people=(), hearings=(), breaches=(), checks=(), check_times=()),
+}
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+@pytest.mark.parametrize("mode", ["ephemeral", "channel", "modal"])
+def test_the_record_card(name: str, mode: str) -> None:
+    view = VIEWS[name]
+    blocks = record_card(view, TZ, in_channel=mode == "channel", in_modal=mode == "modal")
+    check_message(blocks, card_text(view))
+    if mode == "modal":  # shown as a modal from the App Home
+        check_view({"type": "modal", "title": {"type": "plain_text", "text": view.reference[:24]}, "blocks": blocks})
+
+
+def test_a_maximal_card_is_cut_with_a_more_line_and_keeps_its_buttons_reachable() -> None:
+    blocks = record_card(maximal_view(), TZ)
+    assert len(blocks) == 50
+    assert blocks[-1]["type"] == "context"
+    assert "more blocks left out: open the record for the rest." in blocks[-1]["elements"][0]["text"]
+
+
+def test_a_maximal_channel_card_has_no_personal_details() -> None:
+    people = tuple(PersonView("protected", "PERSONNAME", "P", date(1911, 11, 11), "ADDRESSLINE") for _ in range(5))
+    view = maximal_view(people=people, checks=tuple(f"done {n}: OUTCOMETEXT" for n in range(100)))
+    text = str(record_card(view, TZ, in_channel=True))
+    for private in ("PERSONNAME", "ADDRESSLINE", "1911", "OUTCOMETEXT"):
+        assert private not in text
+    assert "PERSONNAME" in str(record_card(view, TZ))  # the ephemeral card has them
+
+
+def summary(n: int, *, deadline_at: datetime | None = NOW) -> RecordSummary:
+    return RecordSummary(
+        reference=f"ABCD-FGMPO-2026-{n:06d}",
+        order_type="FGMPO",
+        status="active",
+        perpetrator_initials="ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        officer_slack_id="W0123456789ABCDEF",
+        next_deadline=NextDeadline(f"Breach: before a court by {LONG}", deadline_at) if deadline_at else None,
+    )
+
+
+@pytest.mark.parametrize("count, total, offset", [(0, 0, 0), (3, 3, 0), (20, 100, 0), (20, 100, 80), (100, 1000, 0)])
+@pytest.mark.parametrize("scope", list(ListScope))
+def test_the_record_list(count: int, total: int, offset: int, scope: ListScope) -> None:
+    page = RecordPage(scope, tuple(summary(n) for n in range(count)), total, offset)
+    blocks = record_page(page, TZ, NOW)
+    check_message(blocks)
+
+
+def dashboard(n: int, role: str = "supervisor", *, team: bool = True) -> Dashboard:
+    return Dashboard(
+        slack_user_id="USUPA",
+        role=role,
+        team_assigned=team,
+        mine=tuple(summary(i, deadline_at=NOW - timedelta(hours=i) if i % 2 else None) for i in range(n)),
+        checks_due=tuple(CheckDue(f"ABCD-FGMPO-2026-{i:06d}", NOW) for i in range(n)),
+        reminders_waiting=tuple(
+            WaitingReminder(10**9 + i, f"ABCD-FGMPO-2026-{i:06d}", f"breach_court_deadline_in_1h:{i}", NOW)
+            for i in range(n)
+        ),
+        team_overdue=tuple(summary(i, deadline_at=NOW - timedelta(days=1)) for i in range(n)),
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 15, 100])
+@pytest.mark.parametrize("role", ["officer", "supervisor", "champion", "admin"])
+def test_the_home_view(n: int, role: str) -> None:
+    view = home_view(dashboard(n, role, team=role != "officer"), TZ, NOW)
+    check_view(view)  # type: ignore[arg-type]
+
+
+def test_a_full_home_is_cut_with_a_more_line() -> None:
+    view: Any = home_view(dashboard(100), TZ, NOW)
+    assert len(view["blocks"]) == 100
+    assert "use `/dvpn list`" in view["blocks"][-1]["elements"][0]["text"]
+
+
+def test_help_and_the_unknown_command_reply() -> None:
+    router = build_router(digest=lambda inv: Reply([], ""))
+    check_message(router.help().blocks)
+    check_message(router.help("What would you like to do?").blocks)
+    check_message(router.unknown(NASTY * 5).blocks)
+    many = [HelpLine(f"cmd{n} {LONG}", NASTY) for n in range(200)]
+    check_message(help_blocks(many, intro=NASTY * 10))
+
+
+def test_short_messages_with_maximal_text() -> None:
+    check_message(problem_blocks(NASTY * 50, hint=NASTY * 50))
+    check_message(unexpected_blocks("DEADBEEF"))
+    check_message([interpreted([(f"Label {LONG}", NOW + timedelta(days=n)) for n in range(100)], TZ)])
+    for event in ("served", "arrested"):
+        check_message(deadline_blocks("FGMPO", event, deadline(1, lines=500), TZ))
+
+
+def test_a_quick_path_reply_with_a_maximal_card_stays_within_fifty_blocks() -> None:
+    ctx = ServiceContext(engine=None, settings=Settings(), clock=ManualClock(NOW), source="test")  # type: ignore[arg-type]
+    inv = Invocation(ctx=ctx, user_id="UOFFA1", args="")
+    reply = _reply(inv, maximal_view(), f"Hearing booked for {LONG}.", [("Hearing", NOW), ("Arrested", NOW)])
+    check_message(reply.blocks, reply.text)
+    assert len(reply.blocks) == 50
+
+
+METAS = [
+    FormMeta(),
+    FormMeta(channel="C0PPUNORTH"),
+    FormMeta(reference="ABCD-FGMPO-2026-999999", channel="D0123456789ABCDEF"),
+]
+
+
+@pytest.mark.parametrize("order_type", [None, *OrderType])
+@pytest.mark.parametrize("meta", METAS, ids=["none", "channel", "both"])
+def test_the_record_form_for_every_type(order_type: OrderType | None, meta: FormMeta) -> None:
+    check_view(record_form(order_type, tuple(OrderType), meta))
+
+
+@pytest.mark.parametrize("order_type", list(OrderType))
+def test_the_record_form_redrawn_with_maximal_answers(order_type: OrderType) -> None:
+    """Switching the type keeps what was typed: however long it was (Slack sends up to 3,000
+    characters), the redrawn form is valid."""
+    prefill = {
+        key: (LONG * 10)[:3000]
+        for key in (
+            "served_at",
+            "made_at",
+            "authoriser_name",
+            "perpetrator_name",
+            "protected_name",
+            "court",
+            "duration",
+        )
+    }
+    check_view(record_form(order_type, tuple(OrderType), FormMeta(channel="C1"), prefill))
+
+
+def test_the_record_form_with_one_enabled_type() -> None:
+    check_view(record_form(None, (OrderType.DVPN,), FormMeta()))
+
+
+@pytest.mark.parametrize("form", [hearing_form, outcome_form, breach_form, check_form, notification_form, close_form])
+@pytest.mark.parametrize("meta", METAS[1:], ids=["channel", "both"])
+def test_the_follow_up_forms(form: Any, meta: FormMeta) -> None:
+    check_view(form(FormMeta(reference="ABCD-FGMPO-2026-999999", channel=meta.channel)))
+
+
+def test_private_metadata_round_trips() -> None:
+    meta = FormMeta(reference="ABCD-FGMPO-2026-999999", channel="C0PPUNORTH")
+    assert FormMeta.load(record_form(None, tuple(OrderType), meta)["private_metadata"]) == meta
+
+
+# -- the checker itself catches what it is for ------------------------------------------------------------
+
+
+def test_the_checker_catches_what_slack_would_refuse() -> None:
+    button = {"type": "button", "text": {"type": "plain_text", "text": "x" * 76}, "action_id": "a"}
+    too_many: list[Block] = [{"type": "divider"}] * 51
+    assert block_problems(too_many, 50) == ["51 blocks, over 50"]
+    assert "label is 76 characters, over 75" in block_problems([{"type": "actions", "elements": [button]}], 50)[0]
+    header = {"type": "header", "text": {"type": "mrkdwn", "text": "x"}}
+    assert block_problems([header], 50) == ["block 0 (header) header text must be plain_text"]
+    option = {"text": {"type": "plain_text", "text": "o"}, "value": "v" * 151}
+    select = {"type": "static_select", "action_id": "s", "options": [option]}
+    assert "option value over 150" in block_problems([{"type": "actions", "elements": [select]}], 50)[0]
+    with pytest.raises(BlockKitError, match="modal title"):
+        check_view(
+            {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": [{"type": "divider"}]}
+        )
+    with pytest.raises(BlockKitError, match="private_metadata"):
+        check_view({"type": "home", "blocks": [{"type": "divider"}], "private_metadata": "m" * 3001})
+    text_input = {"type": "plain_text_input", "action_id": "v", "max_length": 5, "initial_value": "toolong"}
+    field = {"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "L"}, "element": text_input}
+    assert "initial_value is 7 characters, over its max_length 5" in block_problems([field], 100)[0]
+    with pytest.raises(BlockKitError, match="round trip"):
+        check_message([{"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "acessory": {}}])
+    with pytest.raises(BlockKitError, match="empty text"):
+        check_message([{"type": "section", "text": {"type": "mrkdwn", "text": " "}}])
+    assert cut("abc", 2) == "a…"
