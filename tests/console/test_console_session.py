@@ -42,6 +42,7 @@ SCRIPT = (
 tomorrow 10:00
 Demoton Magistrates' Court
 time +2h
+home
 as @champion
 /dvpn close DEMO-DVPN-2026-0011 finished
 quit
@@ -118,6 +119,15 @@ def test_moving_time_fires_reminders_marked_with_their_recipient(session: tuple[
     assert "── message: DM to @jordan, PC Jordan Example (officer, PPU North) ──" in lapsed
     assert "Notice lapsed: remove it from the PNC" in lapsed
     assert "The clock is now Thu 02 Apr 2026 11:30 BST." in moved
+
+
+def test_home_opens_the_app_home(session: tuple[int, str]) -> None:
+    _, output = session
+    home = section(output, "@jordan > home")
+    assert "── App Home of @jordan, PC Jordan Example (officer, PPU North) ──" in home
+    assert "Reminders waiting for you" in home
+    assert "DEMO-DVPN-2026-0011" in home
+    assert "[1] New protection record" in home
 
 
 def test_a_champion_may_read_but_is_refused_changes(session: tuple[int, str]) -> None:
