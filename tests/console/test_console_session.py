@@ -43,6 +43,8 @@ tomorrow 10:00
 Demoton Magistrates' Court
 time +2h
 home
+time 2026-04-03 11:00
+/dvpn granted DEMO-DVPN-2026-0011 28 days
 as @champion
 /dvpn close DEMO-DVPN-2026-0011 finished
 quit
@@ -128,6 +130,16 @@ def test_home_opens_the_app_home(session: tuple[int, str]) -> None:
     assert "Reminders waiting for you" in home
     assert "DEMO-DVPN-2026-0011" in home
     assert "[1] New protection record" in home
+
+
+def test_the_overnight_rollover_and_the_granted_order(session: tuple[int, str]) -> None:
+    _, output = session
+    overnight = section(output, "@jordan > time 2026-04-03 11:00")
+    assert "⏱  Fri 03 Apr 2026 08:00 BST" in overnight  # the hearing's 2-hour reminder, to its officer
+    assert "Hearing in 2 hours" in overnight
+    assert "lapsed: DEMO-DVPN-2026-0001" in overnight  # the 00:05 rollover marked the unheard notice
+    granted = section(output, "@jordan > /dvpn granted")
+    assert "Application granted: DEMO-DVPO-2026-0009 recorded." in granted
 
 
 def test_a_champion_may_read_but_is_refused_changes(session: tuple[int, str]) -> None:
