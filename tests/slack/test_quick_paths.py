@@ -290,3 +290,25 @@ def test_a_colleague_and_the_supervisor_may_change_the_teams_record(
     first, second = (reply_text(c) for c in slack.replies())
     assert f"Breach of {ref} recorded." in first
     assert f"Breach check on {ref} recorded." in second
+
+
+@pytest.mark.parametrize(
+    "command, message",
+    [
+        ("hearing {ref} monday 10:00 at " + "Court " * 50, "The court's name is too long"),
+        ("breach {ref} today 20:30 crime " + "9" * 41, "The crime reference is too long"),
+        ("check {ref} done today 20:45 " + "no contact " * 50, "The outcome is too long"),
+        ("close {ref} " + "reason " * 80, "The reason is too long"),
+        ("admin team create " + "Team " * 30, "The team name is too long"),
+    ],
+    ids=["court", "crime-reference", "check-outcome", "close-reason", "team-name"],
+)
+def test_text_longer_than_the_record_holds_is_refused_not_an_error(
+    slack: SlackDriver, ctx: ServiceContext, force: Force, ref: str, command: str, message: str
+) -> None:
+    before = row_counts(ctx.engine)
+    slack.command(force.admin if "admin" in command else force.officer, command.format(ref=ref))
+    text = one_reply(slack)
+    assert message in text
+    assert "Something went wrong" not in text
+    assert row_counts(ctx.engine) == before
