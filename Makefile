@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint typecheck pytest bench clean
+.PHONY: install demo test lint typecheck pytest bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# The console with a fresh, fictitious force: dvpn-bot doing its job without a Slack workspace.
+demo: install
+	$(BIN)/dvpn-bot console --demo
 
 lint: install
 	$(BIN)/ruff check .
@@ -27,6 +31,7 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python bench/clock_throughput.py
+	$(BIN)/python bench/serve_cold_start.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

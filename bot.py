@@ -2,6 +2,7 @@
 
     dvpn-bot run                                             the bot, in Slack over Socket Mode (the default)
     dvpn-bot serve [--host H] [--port P]                     the bot, in Slack over HTTP (/slack/events, /healthz)
+    dvpn-bot console [--demo] [--database PATH]              Slack in the terminal: the same app, no workspace
     dvpn-bot deadline TYPE WHEN [--event served|arrested]   the statutory deadline, explained
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings, SettingsError, load_settings
+from console.main import run_console
 from handlers.app import build_app
 from handlers.socket_mode import run_socket_mode
 from handlers.web_client import web_client
@@ -143,7 +145,8 @@ class MissingSlackSettings(Exception):
         how = "Socket Mode (dvpn-bot run)" if mode == "run" else "HTTP mode (dvpn-bot serve)"
         super().__init__(
             f"dvpn-bot cannot connect to Slack: {' and '.join(names)} {'is' if len(names) == 1 else 'are'} not set "
-            f"(needed for {how}). Put them in .env (see .env.example and the README's 'Connect to Slack')."
+            f"(needed for {how}). Put them in .env (see the README's 'Connect to Slack'). "
+            "To see the bot without Slack: dvpn-bot console --demo"
         )
 
 
@@ -166,6 +169,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         ident="dvpn-bot",
     )
     return EXIT_OK
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    return run_console(settings, demo=args.demo, database=args.database)
 
 
 def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
@@ -215,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default DVPN_HTTP_HOST, 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default DVPN_HTTP_PORT, 3000)")
     serve.set_defaults(handler=cmd_serve)
+
+    console = commands.add_parser("console", help="Slack in the terminal: the same app, no workspace needed")
+    console.add_argument("--demo", action="store_true", help="start from a fresh database with a fictitious force")
+    console.add_argument("--database", help="SQLite file or database URL (with --demo: where to create it)")
+    console.set_defaults(handler=cmd_console)
 
     deadline = commands.add_parser("deadline", help="compute a statutory deadline and show the working")
     deadline.add_argument("type", metavar="TYPE", help="DVPN, DAPN, DVPO, DAPO, SPO, ...")
