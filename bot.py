@@ -2,6 +2,7 @@
 
     dvpn-bot run                                             the bot, in Slack over Socket Mode (the default)
     dvpn-bot serve [--host H] [--port P]                     the bot, in Slack over HTTP (/slack/events, /healthz)
+    dvpn-bot scheduler                                       only the reminder sweep, digests and rollover
     dvpn-bot console [--demo] [--database PATH]              Slack in the terminal: the same app, no workspace
     dvpn-bot deadline TYPE WHEN [--event served|arrested]   the statutory deadline, explained
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
@@ -38,6 +39,7 @@ from models.db import make_engine, session_scope
 from models.schema import SchemaState, head_revision, schema_state, upgrade
 from rules.calendar import ExcludedDayCalendar
 from rules.order_types import OrderType
+from scheduler.runner import run_scheduler_forever, start_in_background
 from services.calculator import ClockEvent, calculate
 from services.calendar import force_calendar
 from services.clock import SystemClock
@@ -142,7 +144,7 @@ def compose(settings: Settings, *, mode: str) -> Runtime:
 
 class MissingSlackSettings(Exception):
     def __init__(self, names: list[str], mode: str) -> None:
-        how = "Socket Mode (dvpn-bot run)" if mode == "run" else "HTTP mode (dvpn-bot serve)"
+        how = {"run": "Socket Mode (dvpn-bot run)", "serve": "HTTP mode (dvpn-bot serve)"}.get(mode, f"dvpn-bot {mode}")
         super().__init__(
             f"dvpn-bot cannot connect to Slack: {' and '.join(names)} {'is' if len(names) == 1 else 'are'} not set "
             f"(needed for {how}). Put them in .env (see the README's 'Connect to Slack'). "
@@ -152,23 +154,43 @@ class MissingSlackSettings(Exception):
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     runtime = compose(settings, mode="run")
+    scheduler = None if args.no_scheduler else start_in_background(runtime.ctx, runtime.client)
     log.info("dvpn-bot connecting to Slack over Socket Mode")
-    run_socket_mode(runtime.app, settings)  # blocks until interrupted
+    try:
+        run_socket_mode(runtime.app, settings)  # blocks until interrupted
+    finally:
+        if scheduler is not None:
+            scheduler.stop()  # hands back any reminders this process had claimed
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     runtime = compose(settings, mode="serve")
     host, port = args.host or settings.http_host, args.port or settings.http_port
+    scheduler = None if args.no_scheduler else start_in_background(runtime.ctx, runtime.client)
     log.info("dvpn-bot serving Slack on http://%s:%s%s", host, port, EVENTS_PATH)
-    waitress.serve(
-        wsgi_app(runtime.app, runtime.ctx.engine),
-        host=host,
-        port=port,
-        threads=settings.http_threads,
-        ident="dvpn-bot",
-    )
+    try:
+        waitress.serve(
+            wsgi_app(runtime.app, runtime.ctx.engine),
+            host=host,
+            port=port,
+            threads=settings.http_threads,
+            ident="dvpn-bot",
+        )
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
     return EXIT_OK
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    """The sweep, digests and rollover without a Slack listener, for deployments that separate them."""
+    if not settings.slack_bot_token:
+        raise MissingSlackSettings(["SLACK_BOT_TOKEN"], "scheduler")
+    engine = make_engine(settings.database_url)
+    require_current_schema(engine)
+    ctx = ServiceContext(engine=engine, settings=settings, clock=SystemClock(), source="scheduler")
+    return run_scheduler_forever(ctx, web_client(settings))
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
@@ -213,15 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Protection notices and orders, their statutory deadlines, and reminders.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    parser.set_defaults(handler=cmd_run)
+    parser.set_defaults(handler=cmd_run, no_scheduler=False)
 
     run = commands.add_parser("run", help="run the bot in Slack over Socket Mode (needs SLACK_APP_TOKEN)")
+    run.add_argument("--no-scheduler", action="store_true", help="leave reminders to a separate `dvpn-bot scheduler`")
     run.set_defaults(handler=cmd_run)
 
     serve = commands.add_parser("serve", help="run the bot in Slack over HTTP under a production server")
     serve.add_argument("--host", help="address to listen on (default DVPN_HTTP_HOST, 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to listen on (default DVPN_HTTP_PORT, 3000)")
+    serve.add_argument("--no-scheduler", action="store_true", help="leave reminders to a separate `dvpn-bot scheduler`")
     serve.set_defaults(handler=cmd_serve)
+
+    scheduler = commands.add_parser("scheduler", help="run only the reminder sweep, digests and daily rollover")
+    scheduler.set_defaults(handler=cmd_scheduler)
 
     console = commands.add_parser("console", help="Slack in the terminal: the same app, no workspace needed")
     console.add_argument("--demo", action="store_true", help="start from a fresh database with a fictitious force")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -10,14 +9,13 @@ from slack_sdk import WebClient
 
 from handlers.errors import reported
 from handlers.replies import tell
-from handlers.router import Invocation, Reply, Router, Subcommand
+from handlers.router import Invocation, Router, Subcommand
 from handlers.subcommands import quick, records, tools
+from handlers.subcommands.digest import digest as digest_now
 from services.context import ServiceContext
 
-DigestRun = Callable[[Invocation], Reply]
 
-
-def build_router(digest: DigestRun | None = None) -> Router:
+def build_router() -> Router:
     """The table. Its order is the order of `/dvpn help`."""
     table = [
         Subcommand("new", "new [TYPE]", "Record a notice or order: opens the form (e.g. new DVPN).", records.new),
@@ -39,8 +37,7 @@ def build_router(digest: DigestRun | None = None) -> Router:
             "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline
         ),
     ]
-    if digest is not None:
-        table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest))
+    table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest_now))
     table.append(Subcommand("admin", "admin role|rank|team ...", "Admins: roles, ranks and teams.", tools.admin))
     table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",)))
     router = Router(table)  # the help entry reads the finished table

@@ -269,7 +269,7 @@ class _TeamQueries:
 
 def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:
     """The digest on demand (`/dvpn digest [team]`): a supervisor's teams, or one of them;
-    admins and champions any team, or all. Each team's digest viewed is audited."""
+    admins and champions any team, or all; an officer their own team. Each team's digest viewed is audited."""
     now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
@@ -296,8 +296,11 @@ def _teams_for(session: Session, user: AppUser, team_name: str | None) -> list[T
             ).all()
         )
     else:
-        raise NotAllowed("The digest is for supervisors, champions and admins. Try /dvpn list team.")
+        # An officer reads every record of their own team already; its digest shows them no more.
+        allowed = [team] if user.team_id is not None and (team := session.get(Team, user.team_id)) else []
     if team_name is None:
+        if not allowed and user.role is Role.OFFICER:
+            raise NotAllowed("You are not in a team yet, so there is no digest for you. Ask an admin to place you.")
         if not allowed:
             raise NotAllowed("You do not supervise a team yet. Ask an admin: /dvpn admin team supervisor.")
         return allowed
@@ -306,5 +309,6 @@ def _teams_for(session: Session, user: AppUser, team_name: str | None) -> list[T
         raise NotFound(f"No team is called '{team_name.strip()}'.", "team")
     chosen = [t for t in allowed if t.name.lower() == wanted]
     if not chosen:
-        raise NotAllowed(f"You do not supervise {team_name.strip()}, so you cannot see its digest.")
+        doing = "are not in" if user.role is Role.OFFICER else "do not supervise"
+        raise NotAllowed(f"You {doing} {team_name.strip()}, so you cannot see its digest.")
     return chosen

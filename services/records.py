@@ -13,7 +13,15 @@ from models.types import pk
 from rules import validation
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
-from services.access import acting_user, can_read, can_write, require_role, require_write, require_team, supervised_team_ids
+from services.access import (
+    acting_user,
+    can_read,
+    can_write,
+    require_role,
+    require_team,
+    require_write,
+    supervised_team_ids,
+)
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any

@@ -151,7 +151,7 @@ def test_the_digest_lists_what_a_supervisor_must_see_with_references_and_initial
     assert len(post.blocks) <= 50
 
 
-def test_the_digest_on_demand_for_supervisors_champions_and_admins(ctx: ServiceContext, force: Force) -> None:
+def test_the_digest_on_demand_for_each_role(ctx: ServiceContext, force: Force) -> None:
     records.record(ctx, force.officer, dvpn())
     [mine] = digest_for(ctx, force.supervisor, None)
     assert (mine.team_name, mine.total > 0) == ("Team A", True)
@@ -159,8 +159,11 @@ def test_the_digest_on_demand_for_supervisors_champions_and_admins(ctx: ServiceC
     assert [d.team_name for d in digest_for(ctx, force.admin, "team b")] == ["Team B"]
     with pytest.raises(NotAllowed, match="do not supervise Team B"):
         digest_for(ctx, force.supervisor, "Team B")
-    with pytest.raises(NotAllowed, match="for supervisors"):
-        digest_for(ctx, force.officer, None)
+    assert [d.team_name for d in digest_for(ctx, force.officer, None)] == ["Team A"]
+    with pytest.raises(NotAllowed, match="are not in Team B"):
+        digest_for(ctx, force.officer, "Team B")
+    with pytest.raises(NotAllowed, match="not in a team yet"):
+        digest_for(ctx, force.newcomer, None)
     with pytest.raises(NotFound):
         digest_for(ctx, force.admin, "Team Z")
-    assert len(audit_rows(ctx.engine, entity_type="digest", action="view")) == 4
+    assert len(audit_rows(ctx.engine, entity_type="digest", action="view")) == 5
