@@ -139,8 +139,17 @@ class SlackDriver:
         }
         return self.interact(payload)
 
-    def choose(self, user: str, view: dict[str, Any], block_id: str, action_id: str, value: str) -> BoltResponse:
-        """Pick an option in a select with dispatch_action (the record form's type)."""
+    def choose(
+        self,
+        user: str,
+        view: dict[str, Any],
+        block_id: str,
+        action_id: str,
+        value: str,
+        typed: dict[str, Any] | None = None,
+    ) -> BoltResponse:
+        """Pick an option in a select with dispatch_action (the record form's type). `typed`: what
+        was already entered in the form, which Slack sends along in the view's state."""
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM_ID},
@@ -148,7 +157,7 @@ class SlackDriver:
             "api_app_id": "ADVPN",
             "trigger_id": self._trigger(),
             "container": {"type": "view", "view_id": view["id"]},
-            "view": {**view, "hash": "h1", "state": {"values": {}}},
+            "view": {**view, "hash": "h1", "state": {"values": fill(view, typed or {})}},
             "actions": [
                 {
                     "type": "static_select",

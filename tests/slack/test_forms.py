@@ -58,6 +58,18 @@ def test_choosing_the_type_redraws_the_form_with_that_types_fields(slack: SlackD
     assert nmo["blocks"][0]["element"]["initial_option"]["value"] == "NMO"
 
 
+def test_switching_the_type_keeps_what_was_typed(slack: SlackDriver, force: Force) -> None:
+    dvpn = open_record_form(slack, force.officer, "DVPN")
+    typed = {"served_at": "today 20:00", "perpetrator_name": PERPETRATOR, "authoriser_name": "Supt Example"}
+    slack.choose(force.officer, dvpn, "order_type", "record_form_order_type", "DAPN", typed)
+
+    dapn = slack.api.state.views[dvpn["id"]]
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in dapn["blocks"] if b["type"] == "input"}
+    assert initial["served_at"] == "today 20:00"
+    assert initial["perpetrator_name"] == PERPETRATOR
+    assert initial["authoriser_name"] == "Supt Example"
+
+
 def test_a_valid_dvpn_is_recorded_the_modal_closes_and_the_officer_is_told(
     slack: SlackDriver, ctx: ServiceContext, force: Force
 ) -> None:

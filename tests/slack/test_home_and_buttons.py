@@ -6,13 +6,14 @@ import json
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from models import Role
-from services import checks, staff
+from models import metadata
+from services import checks
 from services.context import ServiceContext
 from tests.conftest import Force, london, row_counts
 from tests.slack.records_data import DVPN_ANSWERS, PERPETRATOR, PERSONAL, dvpn, record
-from tests.slack.slack_driver import SlackDriver, action_ids, blocks_text, reply_text
+from tests.slack.slack_driver import SlackDriver, ack_body, action_ids, blocks_text, reply_text
 
 
 def home_opened(slack: SlackDriver, user: str) -> dict[str, Any]:
@@ -267,12 +268,18 @@ def test_a_record_made_from_the_shortcut_is_confirmed_by_dm(
 # -- first contact and admins -----------------------------------------------------------------------------
 
 
-def test_settings_admins_are_admins_from_their_first_request(
-    slack: SlackDriver, ctx: ServiceContext, force: Force
-) -> None:
-    slack.command("UADMIN2", "help")  # not an admin in settings: an officer
-    slack.command(force.admin, "admin team create Fresh")
+def user_row(ctx: ServiceContext, slack_id: str) -> dict[str, Any] | None:
+    table = metadata.tables["app_user"]
+    with ctx.engine.connect() as connection:
+        row = connection.execute(sa.select(table).where(table.c.slack_user_id == slack_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def test_settings_admins_are_admins_from_their_first_request(slack: SlackDriver, ctx: ServiceContext) -> None:
+    assert user_row(ctx, "UADMIN") is None  # no force fixture: nobody has used the app yet
+    slack.command("UADMIN", "admin team create Fresh")
     assert "Team Fresh created." in reply_text(slack.last_reply())
+    assert user_row(ctx, "UADMIN")["role"] == "admin"  # type: ignore[index]
 
 
 def test_a_first_contact_user_is_an_officer_with_no_team_and_told_to_ask_an_admin(
@@ -280,6 +287,14 @@ def test_a_first_contact_user_is_an_officer_with_no_team_and_told_to_ask_an_admi
 ) -> None:
     slack.command("UFIRST", "list")
     assert "*Your records* (none)" in reply_text(slack.last_reply())
-    assert staff.set_role(ctx, force.admin, "UFIRST", Role.OFFICER).team is None
+    first = user_row(ctx, "UFIRST")
+    assert first is not None and first["role"] == "officer" and first["team_id"] is None
+
     slack.command("UFIRST", "admin team create Mine")
     assert "Only admins can create teams. Your role is officer." in reply_text(slack.last_reply())
+    slack.command("UFIRST", "new DVPN")
+    before = row_counts(ctx.engine)
+    response = slack.submit("UFIRST", slack.opened_view(), {"order_type": "DVPN", **DVPN_ANSWERS})
+    errors = " ".join(ack_body(response)["errors"].values())
+    assert "You are not in a team yet" in errors and "Ask an admin" in errors
+    assert row_counts(ctx.engine) == before
