@@ -25,7 +25,7 @@ from blocks.lists import home_view, record_page
 from blocks.messages import HelpLine, deadline_blocks, help_blocks, interpreted, problem_blocks, unexpected_blocks
 from config import Settings
 from handlers.command import build_router
-from handlers.router import Invocation, Reply
+from handlers.router import Invocation
 from handlers.subcommands.quick import _reply
 from rules.order_types import OrderType
 from services.clock import ManualClock
@@ -192,7 +192,7 @@ def test_a_full_home_is_cut_with_a_more_line() -> None:
 
 
 def test_help_and_the_unknown_command_reply() -> None:
-    router = build_router(digest=lambda inv: Reply([], ""))
+    router = build_router()
     check_message(router.help().blocks)
     check_message(router.help("What would you like to do?").blocks)
     check_message(router.unknown(NASTY * 5).blocks)
