@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import Executor
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from handlers import buttons, command, errors, forms, home, reminder_actions
@@ -21,10 +22,23 @@ def build_app(
     router: Router | None = None,
     executor: Executor | None = None,
 ) -> App:
-    """`client` carries the bot token and the Web API base URL (handlers.web_client). The token is
-    not checked at start-up (no auth.test), so the app starts with Slack unreachable."""
+    """`client` carries the bot token and the Web API base URL (handlers.web_client).
+
+    Bolt's single-workspace mode calls auth.test before acknowledging the first request, which puts
+    a Web API round trip in Slack's 3 seconds (and fails the request when Slack is unreachable).
+    Authorising every request with the configured token instead keeps the ack path off the Web
+    API: the app starts, and answers, with Slack away."""
+    bot_token = client.token
+    anonymous = WebClient(
+        base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers, logger=client.logger
+    )
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
+
     app = App(
-        client=client,
+        client=anonymous,
+        authorize=authorize,
         signing_secret=signing_secret,
         token_verification_enabled=False,
         # HTTP requests are signed and verified; Socket Mode's come over our own WebSocket, unsigned.

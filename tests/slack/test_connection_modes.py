@@ -125,6 +125,16 @@ def test_serve_answers_a_signed_help_and_replies_through_the_response_url(served
     reply = slack_api.wait_for(1, "response_url")[0]
     assert reply["response_type"] == "ephemeral"
     assert "/dvpn new [TYPE]" in json.dumps(reply.blocks)
+    assert slack_api.calls("auth.test") == []  # nothing before the ack waits on the Web API
+
+
+def test_the_first_command_is_acknowledged_with_slack_unreachable(served: str, slack_api: SlackWebAPI) -> None:
+    slack_api.stop()  # connections to the Web API are now refused
+    body = slash_command(slack_api, "help")
+    status, _ = post(
+        f"{served}/slack/events", body, signed_headers(body, "application/x-www-form-urlencoded", secret=SECRET)
+    )
+    assert status == 200  # acknowledged: the ack path makes no Web API call (it used to fail here on auth.test)
 
 
 def test_serve_refuses_bad_and_stale_signatures_and_touches_nothing(served: str, slack_api: SlackWebAPI) -> None:
