@@ -285,7 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(error.report(), file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The console's screen is the conversation: only warnings and errors (with their ids) go to stderr.
+    level = "WARNING" if args.command == "console" and settings.log_level == "INFO" else settings.log_level
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)

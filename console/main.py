@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -45,7 +44,6 @@ def run_console(
     interactive = stream is sys.stdin and stream.isatty() and out.isatty()
     style = Style(colour=out.isatty() and not os.environ.get("NO_COLOR"))
     write = _writer(out)
-    logging.getLogger("dvpn").setLevel(logging.CRITICAL if not interactive else logging.ERROR)
     try:
         console = open_console(settings, demo=demo, database=database, write=write, style=style, start=start)
     except ConsoleError as error:
