@@ -28,7 +28,7 @@ class DrainingExecutor(ThreadPoolExecutor):
     so everything a command caused is shown before the next prompt."""
 
     def __init__(self) -> None:
-        super().__init__(max_workers=4, thread_name_prefix="console-listener")
+        super().__init__(max_workers=4, thread_name_prefix="listener")
         self._futures: list[Future[Any]] = []
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -45,9 +45,10 @@ class DrainingExecutor(ThreadPoolExecutor):
         return failures
 
 
-def signed_headers(body: str, content_type: str, secret: str) -> dict[str, str | Sequence[str]]:
-    """The headers Slack adds: a timestamp and an HMAC signature Bolt verifies."""
-    timestamp = str(int(time.time()))
+def signed_headers(body: str, content_type: str, secret: str, *, age: int = 0) -> dict[str, str | Sequence[str]]:
+    """The headers Slack adds: a timestamp and an HMAC signature Bolt verifies. `age` backdates the
+    timestamp (a replayed request older than five minutes must be refused)."""
+    timestamp = str(int(time.time()) - age)
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body) or ""
     return {"content-type": content_type, "x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
 

@@ -5,47 +5,31 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_sdk.signature import SignatureVerifier
 
+from console.requests import DrainingExecutor as ConsoleExecutor
+from console.requests import signed_headers as console_signed_headers
 from console.slack_api import TEAM_ID, Call, SlackWebAPI
 
 SIGNING_SECRET = "test-signing-secret"
 CHANNEL = "C0PPUNORTH"
 
 
-class DrainingExecutor(ThreadPoolExecutor):
-    """Runs listeners on threads like production, and lets a test wait until they have finished."""
+class DrainingExecutor(ConsoleExecutor):
+    """The console's executor; a listener that crashed outside Bolt's error handler fails the test."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=4, thread_name_prefix="listener")
-        self._futures: list[Future[Any]] = []
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future = super().submit(fn, *args, **kwargs)
-        self._futures.append(future)
-        return future
-
-    def drain(self, timeout: float = 20.0) -> None:
-        while pending := [f for f in self._futures if not f.done()]:
-            wait(pending, timeout=timeout)
-        for future in self._futures:
-            future.result()  # a listener that crashed outside Bolt's error handler fails the test
-        self._futures.clear()
+    def drain(self, timeout: float = 20.0) -> list[BaseException]:
+        failures = super().drain(timeout)
+        if failures:
+            raise failures[0]
+        return failures
 
 
 def signed_headers(body: str, content_type: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
-    timestamp = str(int(time.time()) - age)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    return {
-        "content-type": content_type,
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": signature,
-    }
+    return {key: str(value) for key, value in console_signed_headers(body, content_type, secret, age=age).items()}
 
 
 class SlackDriver:
