@@ -67,21 +67,6 @@ def channel_id(text: str) -> str:
 
 
 # What the database holds for free text typed after a command (models/): the forms cap the same fields.
-COURT_LENGTH = 200
-CRIME_REFERENCE_LENGTH = 40
-OUTCOME_LENGTH = 500
-REASON_LENGTH = 500
-TEAM_NAME_LENGTH = 80
-
-
-def bounded(text: str | None, limit: int, what: str, field: str) -> str | None:
-    """Free text within what the record holds. Longer is refused, not cut: nothing typed is lost
-    silently, and the database never meets a value it cannot store."""
-    if text is not None and len(text) > limit:
-        raise DomainError(f"{what} is too long: {len(text)} characters, at most {limit}.", field)
-    return text
-
-
 def when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer, field: str) -> datetime:
     return parse_when(text, now=now, tz=tz, prefer=prefer, field=field)
 

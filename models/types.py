@@ -64,6 +64,13 @@ def utc_column(*, nullable: bool = True, index: bool = False) -> sa.Column[Any]:
     return sa.Column(UTCDateTime(), nullable=nullable, index=index)
 
 
+def column_length(model: type[SQLModel], name: str) -> int:
+    """The declared length of a VARCHAR column, so limits checked in services follow the schema."""
+    length = model.__table__.c[name].type.length  # type: ignore[attr-defined]
+    assert isinstance(length, int), f"{model.__name__}.{name} has no length"
+    return length
+
+
 def pk(row: SQLModel) -> int:
     """A row's id, which exists once the row has been flushed; SQLModel types it as optional."""
     value = getattr(row, "id", None)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from models import Breach, Hearing, ProtectionOrder
 from models.db import session_scope
-from models.types import pk
+from models.types import column_length, pk
 from rules import validation
 from rules.deadlines import breach_court_deadline
 from rules.order_types import rule_for
@@ -21,6 +21,8 @@ from services.lookup import order_to_change
 from services.planning import replan
 from services.record_view import build_view
 from services.views import RecordView
+
+CRIME_REFERENCE_LENGTH = column_length(Breach, "crime_reference")
 
 
 def record_breach(
@@ -35,6 +37,16 @@ def record_breach(
 ) -> RecordView:
     """A breach can only be of an order in force at the time (DOMAIN.md); an arrest starts the
     24-hour court clock where the statute has one (CSA 2010 s26(2), s29(2); DAA 2021 s26(2))."""
+    raise_if_any(
+        [
+            validation.text_fits(
+                "crime_reference",
+                "The crime reference",
+                (crime_reference or "").strip() or None,
+                CRIME_REFERENCE_LENGTH,
+            )
+        ]
+    )
     now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
@@ -91,6 +103,7 @@ def add_crime_reference(
     crime = crime_reference.strip()
     if not crime:
         raise DomainError("Give the crime reference, e.g. 22/123456/26.", "crime_reference")
+    raise_if_any([validation.text_fits("crime_reference", "The crime reference", crime, CRIME_REFERENCE_LENGTH)])
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         order = order_to_change(session, user, reference)

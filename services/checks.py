@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from models import BreachCheck, Notification, NotificationKind, OrderStatus
 from models.db import session_scope
-from models.types import pk
+from models.types import column_length, pk
 from rules import validation
 from services.access import acting_user
 from services.audit import snapshot, write_audit, write_change, write_creation
@@ -25,6 +25,7 @@ def complete_check(
 ) -> RecordView:
     """Mark the earliest open check done and, while the order is in force, plan the next one
     (every DVPN_BREACH_CHECK_INTERVAL_DAYS, a force policy)."""
+    raise_if_any([validation.text_fits("outcome", "The outcome", outcome, column_length(BreachCheck, "outcome"))])
     now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)

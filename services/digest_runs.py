@@ -148,3 +148,9 @@ def _owned(session: Session, run_id: int, worker_id: str) -> DigestRun | None:
     return session.exec(
         select(DigestRun).where(DigestRun.id == run_id, DigestRun.claimed_by == worker_id).with_for_update()
     ).first()
+
+
+def digest_times(ctx: ServiceContext) -> set[time]:
+    """The local times of day at which some team's digest is due."""
+    with session_scope(ctx.engine) as session:
+        return {team.digest_time for team in session.exec(select(Team)).all()}

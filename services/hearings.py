@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
 from models.db import session_scope
-from models.types import pk
+from models.types import column_length, pk
 from rules import validation
 from rules.order_types import rule_for
 from rules.validation import Violation
@@ -39,6 +39,7 @@ class GrantTerms:
 def book_hearing(
     ctx: ServiceContext, actor_slack_id: str, reference: str, scheduled_at: datetime, court: str | None = None
 ) -> RecordView:
+    raise_if_any([validation.text_fits("court", "The court's name", court, column_length(Hearing, "court"))])
     now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
@@ -58,6 +59,7 @@ def adjourn_hearing(
     ctx: ServiceContext, actor_slack_id: str, reference: str, to: datetime, court: str | None = None
 ) -> RecordView:
     """The notice continues in effect through adjournments (DAA 2021 s29(7); CSA 2010 s27)."""
+    raise_if_any([validation.text_fits("court", "The court's name", court, column_length(Hearing, "court"))])
     now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from models import AppUser, BreachCheck, Hearing, OrderStatus, ProtectionOrder
 from models.db import session_scope
-from models.types import pk
+from models.types import column_length, pk
 from rules import validation
 from rules.deadlines import order_expiry
 from rules.order_types import rule_for
@@ -43,6 +43,9 @@ def close(
     now = ctx.clock.now()
     if not reason.strip():
         raise DomainError("Say why the record is being closed (it goes in the audit trail).", "reason")
+    raise_if_any(
+        [validation.text_fits("reason", "The reason", reason.strip(), column_length(ProtectionOrder, "close_reason"))]
+    )
     if status not in CLOSING_STATUSES:
         raise DomainError(f"Close as one of: {', '.join(CLOSING_STATUSES)}.", "status")
     ended = at or now

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -169,9 +169,7 @@ def release(ctx: ServiceContext, worker_id: str, ids: list[int] | None = None) -
     """Hand claims back without counting an attempt: at shutdown, when a batch's lease ran out
     before its turn came, or when Slack refused our token. Returns how many were released."""
     c = REMINDERS.c
-    query = sa.update(REMINDERS).where(
-        c.state == ReminderState.CLAIMED, c.claimed_by == worker_id
-    )
+    query = sa.update(REMINDERS).where(c.state == ReminderState.CLAIMED, c.claimed_by == worker_id)
     if ids is not None:
         if not ids:
             return 0
@@ -247,3 +245,24 @@ def _escalate(session: Session, ctx: ServiceContext, row: Reminder, now: datetim
 def _rowcount(result: sa.Result[Any]) -> int:
     """Rows an UPDATE matched (SQLAlchemy types execute()'s result generically)."""
     return int(getattr(result, "rowcount", 0))
+
+
+def next_due_at(ctx: ServiceContext, now: datetime) -> datetime | None:
+    """When the next pending reminder (or its retry) or escalation falls due after `now`. Reads only:
+    the console moves its clock from one such moment to the next."""
+    c = metadata.tables["reminder"].c
+    ready = sa.case((c.next_attempt_at > c.due_at, c.next_attempt_at), else_=c.due_at)
+    pending = sa.select(sa.func.min(ready)).where(c.state == ReminderState.PENDING, ready > now)
+    escalation = sa.select(sa.func.min(c.escalate_at)).where(c.escalate_at > now)
+    with ctx.engine.connect() as connection:
+        found = [connection.execute(pending).scalar(), connection.execute(escalation).scalar()]
+    times = [_aware(t) for t in found if t is not None]
+    return min(times) if times else None
+
+
+def _aware(value: Any) -> datetime:
+    """An aggregate skips the column type, so SQLite hands back naive text; the stored value is UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

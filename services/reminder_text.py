@@ -131,9 +131,7 @@ def _load(session: Session, reminders: Sequence[Reminder], tz: ZoneInfo) -> _Fac
     every = [*reminders, *facts.sources.values()]
     order_ids = {r.order_id for r in every}
     facts.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
-    perpetrators = {
-        p.id: p for p in _by_ids(session, Perpetrator, {o.perpetrator_id for o in facts.orders.values()})
-    }
+    perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, {o.perpetrator_id for o in facts.orders.values()})}
     facts.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in facts.orders.items()}
     user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in facts.orders.values()}
     user_ids |= {int(part) for r in every for part in r.kind.split(":")[2:] if part.isdigit()}

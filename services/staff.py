@@ -9,12 +9,13 @@ from sqlmodel import Session, func, select
 
 from models import AppUser, Role, Team, TeamSupervisor
 from models.db import session_scope
-from models.types import pk
+from models.types import column_length, pk
+from rules import validation
 from rules.ranks import Rank
 from services.access import acting_user, require_role
 from services.audit import snapshot, write_change, write_creation
 from services.context import ServiceContext
-from services.errors import Conflict, DomainError, NotFound
+from services.errors import Conflict, DomainError, NotFound, raise_if_any
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def create_team(
     clean = " ".join(name.split())
     if not clean:
         raise DomainError("Give the team a name, e.g. 'PPU North'.", "name")
+    raise_if_any([validation.text_fits("name", "The team name", clean, column_length(Team, "name"))])
     with session_scope(ctx.engine) as session:
         admin = _admin(session, ctx, actor_slack_id, "create teams")
         existing = session.exec(select(Team).where(func.lower(Team.name) == clean.lower())).first()

@@ -29,7 +29,6 @@ def hearing(inv: Invocation) -> Reply:
     if not rest:
         raise DomainError("Give the hearing time: `/dvpn hearing REF tomorrow 10:00 at Birmingham Magistrates`.")
     at, court = parsing.time_and_court(rest, now=inv.now, tz=inv.tz, field="scheduled_at")
-    court = parsing.bounded(court, parsing.COURT_LENGTH, "The court's name", "court")
     view = hearings.book_hearing(inv.ctx, inv.user_id, ref, at, court)
     return _reply(inv, view, f"Hearing booked for {ref}.", [("Hearing", at)])
 
@@ -58,7 +57,6 @@ def adjourned(inv: Invocation) -> Reply:
     if not rest:
         raise DomainError("Give the new hearing time: `/dvpn adjourned REF monday 10:00`.", "scheduled_at")
     to, court = parsing.time_and_court(rest, now=inv.now, tz=inv.tz, field="scheduled_at")
-    court = parsing.bounded(court, parsing.COURT_LENGTH, "The court's name", "court")
     view = hearings.adjourn_hearing(inv.ctx, inv.user_id, ref, to, court)
     return _reply(inv, view, f"Hearing for {ref} adjourned.", [("New hearing", to)])
 
@@ -78,9 +76,7 @@ def breach(inv: Invocation) -> Reply:
         else None
     )
     crime_words = parts.get("crime", "").split(maxsplit=1)
-    crime = parsing.bounded(
-        crime_words[0] if crime_words else None, parsing.CRIME_REFERENCE_LENGTH, "The crime reference", "crime"
-    )
+    crime = crime_words[0] if crime_words else None
     details = " ".join(filter(None, [crime_words[1] if len(crime_words) > 1 else "", parts.get("details", "")]))
     view = breaches.record_breach(
         inv.ctx, inv.user_id, ref, occurred, arrested_at=arrested, crime_reference=crime, details=details or None
@@ -97,7 +93,6 @@ def check(inv: Invocation) -> Reply:
     verb, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
     if verb.lower() == "done":
         done_at, outcome = parsing.time_then_text(rest, now=inv.now, tz=inv.tz, prefer="past", field="done_at")
-        parsing.bounded(outcome, parsing.OUTCOME_LENGTH, "The outcome", "outcome")
         view = checks.complete_check(inv.ctx, inv.user_id, ref, done_at, outcome or None)
         return _reply(inv, view, f"Breach check on {ref} recorded.", [("Done", done_at)])
     if verb.lower() == "due":
@@ -121,6 +116,5 @@ def close(inv: Invocation) -> Reply:
     status, _, reason = parsing.rest_after_reference(inv.args).partition(" ")
     if status.lower() not in lifecycle.CLOSING_STATUSES:
         status, reason = "closed", f"{status} {reason}".strip()
-    parsing.bounded(reason.strip(), parsing.REASON_LENGTH, "The reason", "reason")
     view = lifecycle.close(inv.ctx, inv.user_id, ref, reason, status=status.lower())
     return _reply(inv, view, f"{ref} is now {view.status}.", [])

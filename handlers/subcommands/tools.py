@@ -62,7 +62,6 @@ def _team(inv: Invocation, verb: str, rest: list[str]) -> Reply:
     if verb == "create":
         channel = parsing.channel_id(rest[-1]) if len(rest) > 1 and rest[-1].startswith(("<#", "#")) else None
         name = " ".join(rest[:-1] if channel else rest)
-        parsing.bounded(name, parsing.TEAM_NAME_LENGTH, "The team name", "name")
         team = staff.create_team(inv.ctx, inv.user_id, name, digest_channel=channel)
         where = f" Its digest goes to <#{channel}>." if channel else " Its digest goes to its supervisors by DM."
         return _done(f"Team {team.name} created.{where}")
