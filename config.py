@@ -85,6 +85,11 @@ class Settings:
     http_port: int = 3000
     http_threads: int = 8
     digest_late_until: time = time(12, 0)  # a digest missed while down is still sent, marked late, until then
+    repeat_orders: int = 2  # this many notices/orders against one person within the window flags a repeat
+    repeat_window_months: int = 12
+    repeat_on_breach: bool = True  # any recorded breach also flags a repeat perpetrator
+    retention_years: int = 6  # personal data is reviewed for erasure this long after the last order ended
+    shutdown_grace_seconds: int = 20  # on SIGTERM, time allowed to finish or release claimed reminders
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
 
 
@@ -271,6 +276,17 @@ def _read_settings(read: _Reader) -> Settings:
         http_port=read.get("DVPN_HTTP_PORT", defaults.http_port, _port, "a port number, 1 to 65535"),
         http_threads=read.get("DVPN_HTTP_THREADS", defaults.http_threads, _positive_int, "a whole number above 0"),
         digest_late_until=read.get("DVPN_DIGEST_LATE_UNTIL", defaults.digest_late_until, _clock_time, "HH:MM"),
+        repeat_orders=read.get("DVPN_REPEAT_ORDERS", defaults.repeat_orders, _positive_int, "a whole number above 0"),
+        repeat_window_months=read.get(
+            "DVPN_REPEAT_WINDOW_MONTHS", defaults.repeat_window_months, _positive_int, "a whole number of months"
+        ),
+        repeat_on_breach=read.get("DVPN_REPEAT_ON_BREACH", defaults.repeat_on_breach, _boolean, "true or false"),
+        retention_years=read.get(
+            "DVPN_RETENTION_YEARS", defaults.retention_years, _positive_int, "a whole number of years"
+        ),
+        shutdown_grace_seconds=read.get(
+            "DVPN_SHUTDOWN_GRACE_SECONDS", defaults.shutdown_grace_seconds, _positive_int, "a whole number of seconds"
+        ),
         reminders=_read_reminder_policy(read),
     )
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
