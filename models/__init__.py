@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
+from models.deliveries import SlackDelivery
 from models.digests import DigestRun, DigestState
 from models.enums import HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
@@ -35,6 +36,7 @@ __all__ = [
     "ReminderState",
     "RiskLevel",
     "Role",
+    "SlackDelivery",
     "Team",
     "TeamSupervisor",
     "metadata",
