@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from rules.order_types import OrderType
+from services.clock import read_instant
 
 T = TypeVar("T")
 
@@ -90,6 +91,7 @@ class Settings:
     repeat_on_breach: bool = True  # any recorded breach also flags a repeat perpetrator
     retention_years: int = 6  # personal data is reviewed for erasure this long after the last order ended
     shutdown_grace_seconds: int = 20  # on SIGTERM, time allowed to finish or release claimed reminders
+    drill_clock_file: str | None = None  # drills and tests only: every process reads the time from this file
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
 
 
@@ -114,7 +116,7 @@ class _Reader:
             return default
         try:
             return parse(value)
-        except (ValueError, KeyError, ZoneInfoNotFoundError):
+        except (ValueError, KeyError, ZoneInfoNotFoundError, OSError):
             self.problems.append(f"{name}={value!r} is not valid: expected {expected}.")
             return default
 
@@ -197,6 +199,11 @@ def _port(text: str) -> int:
     if not 0 < number < 65536:
         raise ValueError(text)
     return number
+
+
+def _drill_clock_file(text: str) -> str:
+    read_instant(text)  # refuse at start, not at the first sweep
+    return text
 
 
 def _log_level(text: str) -> str:
@@ -286,6 +293,12 @@ def _read_settings(read: _Reader) -> Settings:
         ),
         shutdown_grace_seconds=read.get(
             "DVPN_SHUTDOWN_GRACE_SECONDS", defaults.shutdown_grace_seconds, _positive_int, "a whole number of seconds"
+        ),
+        drill_clock_file=read.get(
+            "DVPN_DRILL_CLOCK_FILE",
+            defaults.drill_clock_file,
+            _drill_clock_file,
+            "a readable file holding an ISO-8601 instant with its offset, e.g. 2026-04-02T06:58:00+00:00",
         ),
         reminders=_read_reminder_policy(read),
     )

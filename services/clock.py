@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from threading import Lock
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class Clock(Protocol):
@@ -46,3 +51,50 @@ class ManualClock:
         with self._lock:
             self.current = to.astimezone(UTC)
             return self.current
+
+
+def read_instant(path: str | Path) -> datetime:
+    """The instant a drill clock file holds: ISO-8601 with its UTC offset. ValueError if it holds
+    anything else, OSError if it cannot be read."""
+    text = Path(path).read_text().strip()
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return instant.astimezone(UTC)
+
+
+class DrillClock:
+    """For drills and tests only (DVPN_DRILL_CLOCK_FILE): the time is read from a file at every call,
+    so several bot processes share one clock that a drill moves for all of them by rewriting the file.
+    Never for production: deadlines and reminders would follow the file, not the world."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def now(self) -> datetime:
+        return read_instant(self.path)
+
+    def set(self, to: datetime) -> datetime:
+        if to.tzinfo is None:
+            raise ValueError("DrillClock needs a timezone-aware time")
+        instant = to.astimezone(UTC)
+        # Written aside then renamed over the file: a process reading at that moment sees the old
+        # time or the new one, never half of each.
+        staging = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        staging.write_text(instant.isoformat())
+        os.replace(staging, self.path)
+        return instant
+
+    def advance(self, by: timedelta) -> datetime:
+        """Move the shared time on. One controller moves a drill clock; readers only read."""
+        return self.set(self.now() + by)
+
+
+def configured_clock(drill_clock_file: str | None) -> Clock:
+    """The system clock, unless a drill clock file is configured (drills and tests only)."""
+    if not drill_clock_file:
+        return SystemClock()
+    log.warning(
+        "DRILL CLOCK: the time is read from %s, not the system clock. Never use this in production.", drill_clock_file
+    )
+    return DrillClock(drill_clock_file)

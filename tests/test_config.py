@@ -87,6 +87,19 @@ def test_env_example_documents_every_setting_with_its_default() -> None:
     example = (ROOT / ".env.example").read_text()
     documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, flags=re.M))
     assert variable_names() == set(documented)
-    assert len(documented) == 42
+    assert len(documented) == 43
     # The example's values are the defaults: loading it changes nothing.
     assert settings_from({k: v for k, v in documented.items()}) == Settings()
+
+
+def test_the_drill_clock_file_must_hold_an_instant_with_its_offset(tmp_path: Path) -> None:
+    good, naive, missing = tmp_path / "good", tmp_path / "naive", tmp_path / "missing"
+    good.write_text("2026-04-02T06:58:00+00:00\n")
+    naive.write_text("2026-04-02T06:58:00")
+    assert settings_from({}).drill_clock_file is None  # the system clock by default
+    assert settings_from({"DVPN_DRILL_CLOCK_FILE": str(good)}).drill_clock_file == str(good)
+    for bad in (naive, missing):
+        with pytest.raises(SettingsError) as failed:
+            settings_from({"DVPN_DRILL_CLOCK_FILE": str(bad)})
+        assert "DVPN_DRILL_CLOCK_FILE" in failed.value.report()
+        assert "ISO-8601 instant with its offset" in failed.value.report()
