@@ -80,6 +80,9 @@ class SlackWebAPI:
         self.host = host
         self._port = port
         self.latency = latency  # seconds every answer waits, to model a slow Slack
+        # Seconds every answer waits after the call took effect: Slack accepted the post, but the
+        # answer is slow to come back (a sender dying then leaves a post it never recorded).
+        self.answer_latency = 0.0
         self.state = SlackState()
         self.listeners: list[Callable[[Call], None]] = []  # told of every call (the console renders them)
         self._calls: list[Call] = []
@@ -233,6 +236,8 @@ def _post_message(api: SlackWebAPI, args: JSONObject) -> JSONObject:
     message = {"ts": api.next_ts(), "text": args.get("text", ""), "blocks": _decoded(args.get("blocks", []))}
     if args.get("thread_ts"):
         message["thread_ts"] = args["thread_ts"]
+    if args.get("metadata"):
+        message["metadata"] = _decoded(args["metadata"])
     api.state.messages.setdefault(channel, []).append(message)
     return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
@@ -307,7 +312,30 @@ def _complete_upload(api: SlackWebAPI, args: JSONObject) -> JSONObject:
     return {"ok": True, "files": [{"id": entry["id"], "title": entry.get("title")} for entry in files]}
 
 
+# -- conversations.history: the scheduler reads it to find a post an interrupted sender made ---------
+
+
+def _history(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    """Newest first, `limit` a page, the cursor an opaque position; metadata only when asked for
+    with include_all_metadata, as Slack does."""
+    newest_first = list(reversed(api.state.messages.get(str(args.get("channel", "")), [])))
+    start, limit = int(args.get("cursor") or 0), min(int(args.get("limit") or 100), 999)
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in {"1", "true"}
+    page = [
+        {"type": "message", **{k: v for k, v in m.items() if with_metadata or k != "metadata"}}
+        for m in newest_first[start : start + limit]
+    ]
+    more = start + limit < len(newest_first)
+    return {
+        "ok": True,
+        "messages": page,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
 _ANSWERS: dict[str, Callable[[SlackWebAPI, JSONObject], JSONObject]] = {
+    "conversations.history": _history,
     "chat.postMessage": _post_message,
     "chat.postEphemeral": _post_ephemeral,
     "chat.update": _update,
@@ -355,7 +383,10 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
                 return
             token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.pop("token", None)
             api._record(Call(method, args, token=token, at=time.time()))
-            self._send(HTTPStatus.OK, json.dumps(api.answer(method, args)).encode(), "application/json")
+            answer = api.answer(method, args)
+            if api.answer_latency:
+                time.sleep(api.answer_latency)
+            self._send(HTTPStatus.OK, json.dumps(answer).encode(), "application/json")
 
         do_GET = do_POST  # some Web API calls may be made as GET
 

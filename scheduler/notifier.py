@@ -1,14 +1,22 @@
 """The one way the scheduler posts to Slack: a DM (conversations.open, then chat.postMessage) or a
 channel post, returning where it landed. The WebClient (handlers.web_client) already retries rate
 limits (honouring Retry-After), server errors and dropped connections; what still fails is
-classified here, so the sweep knows whether to try again later."""
+classified here, so the sweep knows whether to try again later.
+
+Each post carries message metadata naming what it delivers (a Marker). A process can die after
+Slack accepted a post but before the database recorded it; whoever takes the delivery over asks
+Slack (conversations.history with include_all_metadata) whether that marker already landed, and
+records it instead of posting it again. Reading a DM's history needs the im:history scope, a
+channel's channels:history (groups:history for a private one)."""
 
 from __future__ import annotations
 
 import http.client
 import logging
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
@@ -48,14 +56,59 @@ class DeliveryError(Exception):
         self.fatal = fatal
 
 
+# How far back a DM or channel is searched for an interrupted delivery, newest first. A delivery is
+# taken over within minutes (a claim's lease); a DM or team channel receiving more messages than
+# this in that time is far beyond any force's traffic. Slack advises pages of at most 200.
+HISTORY_PAGE = 100
+HISTORY_LOOKBACK = 300
+
+
 @dataclass(frozen=True)
 class Posted:
     channel: str
     ts: str
 
 
+@dataclass(frozen=True)
+class Marker:
+    """What a post delivers, as Slack message metadata: event type and one id, e.g. a reminder's.
+    Ids only, never names: metadata is readable by anyone who can read the conversation."""
+
+    event_type: str
+    key: str
+    value: int
+
+    def metadata(self) -> dict[str, Any]:
+        return {"event_type": self.event_type, "event_payload": {self.key: self.value}}
+
+    def found_in(self, message: dict[str, Any]) -> bool:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        return bool(metadata.get("event_type") == self.event_type and payload.get(self.key) == self.value)
+
+
+def reminder_marker(reminder_id: int) -> Marker:
+    return Marker("dvpn_reminder", "reminder_id", reminder_id)
+
+
+def digest_marker(run_id: int) -> Marker:
+    return Marker("dvpn_digest", "digest_run_id", run_id)
+
+
 class Notifier(Protocol):
-    def post(self, *, user: str | None, channel: str | None, text: str, blocks: list[dict[str, Any]]) -> Posted: ...
+    def post(
+        self,
+        *,
+        user: str | None,
+        channel: str | None,
+        text: str,
+        blocks: list[dict[str, Any]],
+        marker: Marker | None = None,
+    ) -> Posted: ...
+
+    def already_posted(
+        self, *, user: str | None, channel: str | None, markers: Collection[Marker]
+    ) -> dict[Marker, Posted]: ...
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None: ...
 
@@ -69,15 +122,54 @@ class SlackNotifier:
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def post(self, *, user: str | None, channel: str | None, text: str, blocks: list[dict[str, Any]]) -> Posted:
-        target = channel or (self._dm(user) if user else None)
-        if not target:
-            raise DeliveryError("no_destination", retryable=False)
-        answer = _call(lambda: self.client.chat_postMessage(channel=target, text=text, blocks=blocks))
+    def post(
+        self,
+        *,
+        user: str | None,
+        channel: str | None,
+        text: str,
+        blocks: list[dict[str, Any]],
+        marker: Marker | None = None,
+    ) -> Posted:
+        target = self._target(user, channel)
+        metadata = marker.metadata() if marker else None
+        answer = _call(
+            lambda: self.client.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
+        )
         return Posted(str(answer.get("channel") or target), str(answer["ts"]))
+
+    def already_posted(
+        self, *, user: str | None, channel: str | None, markers: Collection[Marker]
+    ) -> dict[Marker, Posted]:
+        """Which of `markers` are on messages already in the DM or channel (the newest
+        HISTORY_LOOKBACK messages), and where. One history read serves a whole batch."""
+        target = self._target(user, channel)
+        wanted, found = set(markers), dict[Marker, Posted]()
+        cursor: str | None = None
+        for _ in range(HISTORY_LOOKBACK // HISTORY_PAGE):
+            page = _call(partial(self._history_page, target, cursor))
+            for message in page.get("messages") or []:
+                for marker in wanted - found.keys():
+                    if marker.found_in(message):
+                        found[marker] = Posted(target, str(message["ts"]))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if found.keys() == wanted or not page.get("has_more") or not cursor:
+                break
+        return found
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
         _call(lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks))
+
+    def _history_page(self, channel: str, cursor: str | None) -> Any:
+        return self.client.conversations_history(
+            channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+        )
+
+    def _target(self, user: str | None, channel: str | None) -> str:
+        target = channel or (self._dm(user) if user else None)
+        if not target:
+            raise DeliveryError("no_destination", retryable=False)
+        return target
 
     def _dm(self, user: str) -> str:
         with self._lock:
