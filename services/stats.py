@@ -1,0 +1,255 @@
+"""The figures a force reports to its Police and Crime Commissioner, for the force or a team.
+
+Every figure is counted by the database (COUNT with FILTER, a median in SQL) so a force-wide
+report over a million records never loads the records into Python. Reads only; it shows counts,
+never a person, so it is not a consultation of any record and is not audited.
+
+Definitions. The period is whole Europe/London days [start, end); "in the period" means the
+named timestamp falls inside it. Scope is the team that holds the record (protection_order.team_id).
+Notices are the police-issued types (DVPN, DAPN: rules.order_types, is_notice).
+
+- notices_issued: notices whose served_at is in the period.
+- applications_heard: of those notices, the ones with at least one hearing whose outcome is
+  recorded (granted, refused, withdrawn or adjourned: an adjourned hearing has begun).
+- heard_in_time: of those notices, the ones with such a hearing scheduled at or before the
+  notice's stored hearing_deadline_at (the 48-hour excluded-day clock, CSA 2010 s27(3),
+  DAA 2021 s29(3); computed by rules.deadlines when the notice was recorded).
+- orders_granted / orders_refused: notices whose application was decided in the period,
+  by the decision time (closed_at), with status superseded (order granted) or refused.
+- conversion_rate: of the notices issued in the period, the share whose application has been
+  granted (status superseded). Notices still awaiting a decision count as not converted, so a
+  recent period's rate can still rise. None when no notice was issued.
+- notices_lapsed: notices that lapsed (no hearing within 48 hours) with the lapse time
+  (closed_at, the deadline itself) in the period.
+- breaches: breaches whose occurred_at is in the period.
+- breaches_crime_reference_24h: of those breaches, the ones whose crime reference was added at
+  most 24 hours after the breach was recorded (crime_reference_added_at - recorded_at <= 24 h).
+- checks_due / checks_on_time: breach checks whose due_at is in the period, already passed
+  (before now), and no later than the record's end (closed_at): a check falling due after a
+  notice was superseded or an order ended was no longer needed. On time: done_at <= due_at.
+- median_hours_service_to_hearing: over the notices issued in the period that have a hearing
+  with an outcome, the median of the hours from service to the first such hearing's
+  scheduled time. None when there is none.
+
+The weekly trend counts the same things per ISO week (Monday to Sunday, Europe/London), the
+first and last weeks cut to the period: notices issued (served_at), orders granted (closed_at
+of superseded notices) and breaches (occurred_at).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, func, select
+
+from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
+from models.db import is_postgres, session_scope
+from rules.order_types import OrderType, rule_for
+from services.access import acting_user
+from services.context import ServiceContext
+from services.report_period import Period, Week, weeks_in
+from services.report_scope import ReportScope, stats_scope
+from services.sql_time import hours_between
+
+NOTICE_TYPES = tuple(t for t in OrderType if rule_for(t).is_notice)
+SERIES = ("Notices issued", "Orders granted", "Breaches")
+
+
+@dataclass(frozen=True)
+class Figures:
+    notices_issued: int
+    applications_heard: int
+    heard_in_time: int
+    orders_granted: int
+    orders_refused: int
+    notices_converted: int
+    notices_lapsed: int
+    breaches: int
+    breaches_crime_reference_24h: int
+    checks_due: int
+    checks_on_time: int
+    median_hours_service_to_hearing: float | None
+
+    @property
+    def conversion_rate(self) -> float | None:
+        return self.notices_converted / self.notices_issued if self.notices_issued else None
+
+
+@dataclass(frozen=True)
+class WeeklyTrend:
+    weeks: tuple[str, ...]
+    series: dict[str, tuple[int, ...]]  # name -> one count per week
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    scope: ReportScope
+    period: Period
+    figures: Figures
+    trend: WeeklyTrend
+
+
+def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: str | None = None) -> StatsReport:
+    tz = ctx.settings.timezone
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        scope = stats_scope(session, user, team_name)
+        window = _Window(period.start_at(tz), period.end_at(tz), scope, tz)
+        figures = _figures(session, window, now)
+        weeks = weeks_in(period)
+        counts = {name: _weekly(session, window, weeks, name) for name in SERIES}
+        return StatsReport(scope, period, figures, trend_from_counts(weeks, counts))
+
+
+def trend_from_counts(weeks: Sequence[Week], counts: Mapping[str, Mapping[int, int]]) -> WeeklyTrend:
+    """Counts by week index (as the database groups them) into one series per figure, with a zero
+    for every week nothing happened in."""
+    return WeeklyTrend(
+        weeks=tuple(w.label for w in weeks),
+        series={name: tuple(int(counts.get(name, {}).get(i, 0)) for i in range(len(weeks))) for name in SERIES},
+    )
+
+
+@dataclass(frozen=True)
+class _Window:
+    start: datetime
+    end: datetime
+    scope: ReportScope
+    tz: ZoneInfo
+
+    def inside(self, column: Any) -> ColumnElement[bool]:
+        return sa.and_(column >= self.start, column < self.end)
+
+    def scoped(self, *conditions: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+        team = self.scope.orders()
+        return [*conditions, team] if team is not None else list(conditions)
+
+
+def _is_notice() -> ColumnElement[bool]:
+    return col(ProtectionOrder.order_type).in_(NOTICE_TYPES)
+
+
+def _heard(in_time: bool) -> ColumnElement[bool]:
+    query = select(Hearing.id).where(
+        col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.outcome).is_not(None)
+    )
+    if in_time:
+        query = query.where(col(Hearing.scheduled_at) <= col(ProtectionOrder.hearing_deadline_at))
+    return query.exists()
+
+
+def _figures(session: Session, window: _Window, now: datetime) -> Figures:
+    issued = window.scoped(_is_notice(), window.inside(col(ProtectionOrder.served_at)))
+    cohort = session.exec(
+        select(
+            func.count(),
+            func.count().filter(_heard(in_time=False)),
+            func.count().filter(_heard(in_time=True)),
+            func.count().filter(col(ProtectionOrder.status) == OrderStatus.SUPERSEDED),
+        ).where(*issued)
+    ).one()
+    decided = session.exec(
+        select(
+            func.count().filter(col(ProtectionOrder.status) == OrderStatus.SUPERSEDED),
+            func.count().filter(col(ProtectionOrder.status) == OrderStatus.REFUSED),
+            func.count().filter(col(ProtectionOrder.status) == OrderStatus.LAPSED),
+        ).where(*window.scoped(_is_notice(), window.inside(col(ProtectionOrder.closed_at))))
+    ).one()
+    referenced_in_time = sa.and_(
+        col(Breach.crime_reference_added_at).is_not(None),
+        hours_between(col(Breach.recorded_at), col(Breach.crime_reference_added_at)) <= 24,
+    )
+    breaches = session.exec(
+        select(func.count(), func.count().filter(referenced_in_time))
+        .select_from(Breach)
+        .join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
+        .where(*window.scoped(window.inside(col(Breach.occurred_at))))
+    ).one()
+    due_by = min(window.end, now)
+    on_time = sa.and_(col(BreachCheck.done_at).is_not(None), col(BreachCheck.done_at) <= col(BreachCheck.due_at))
+    checks = session.exec(
+        select(func.count(), func.count().filter(on_time))
+        .select_from(BreachCheck)
+        .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
+        .where(
+            *window.scoped(
+                col(BreachCheck.due_at) >= window.start,
+                col(BreachCheck.due_at) < due_by,
+                sa.or_(col(ProtectionOrder.closed_at).is_(None), col(BreachCheck.due_at) <= ProtectionOrder.closed_at),
+            )
+        )
+    ).one()
+    return Figures(
+        notices_issued=cohort[0],
+        applications_heard=cohort[1],
+        heard_in_time=cohort[2],
+        notices_converted=cohort[3],
+        orders_granted=decided[0],
+        orders_refused=decided[1],
+        notices_lapsed=decided[2],
+        breaches=breaches[0],
+        breaches_crime_reference_24h=breaches[1],
+        checks_due=checks[0],
+        checks_on_time=checks[1],
+        median_hours_service_to_hearing=_median_hours_to_hearing(session, issued),
+    )
+
+
+def _median_hours_to_hearing(session: Session, issued: list[ColumnElement[bool]]) -> float | None:
+    """PostgreSQL's percentile_cont does it in one pass; elsewhere the middle one or two values are
+    fetched by OFFSET, so only they leave the database."""
+    first_hearing = func.min(col(Hearing.scheduled_at))
+    per_notice = (
+        select(hours_between(col(ProtectionOrder.served_at), first_hearing).label("hours"))
+        .select_from(ProtectionOrder)
+        .join(Hearing, col(Hearing.order_id) == col(ProtectionOrder.id))
+        .where(*issued, col(Hearing.outcome).is_not(None))
+        .group_by(col(ProtectionOrder.id), col(ProtectionOrder.served_at))
+        .subquery()
+    )
+    hours = per_notice.c.hours
+    if is_postgres(session.get_bind().engine):
+        value = session.exec(select(func.percentile_cont(0.5).within_group(hours))).one()
+        return None if value is None else float(value)
+    count = session.exec(select(func.count()).select_from(per_notice)).one()
+    if not count:
+        return None
+    middle = session.exec(select(hours).order_by(hours).limit(2 - count % 2).offset((count - 1) // 2)).all()
+    return sum(float(v) for v in middle) / len(middle)
+
+
+def _weekly(session: Session, window: _Window, weeks: Sequence[Week], series: str) -> dict[int, int]:
+    """Counts per week index. The bucket is a CASE over the weeks' start instants (computed in
+    Python, so each local Monday midnight is right across clock changes); grouping happens in a
+    subquery because PostgreSQL cannot match a GROUP BY expression holding bind parameters."""
+    timestamp, conditions, table = _series_source(series, window)
+    starts = [week.start_at(window.tz) for week in weeks]
+    bucket = sa.case(
+        *[(timestamp >= start, sa.literal_column(str(index))) for index, start in reversed(list(enumerate(starts)))],
+        else_=sa.literal_column("0"),
+    )
+    query = select(bucket.label("week")).select_from(table)
+    if table is Breach:
+        query = query.join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
+    inner = query.where(*conditions).subquery()
+    rows = session.exec(select(inner.c.week, func.count()).group_by(inner.c.week)).all()
+    return {int(week): int(count) for week, count in rows}
+
+
+def _series_source(series: str, window: _Window) -> tuple[Any, list[ColumnElement[bool]], Any]:
+    if series == "Notices issued":
+        timestamp = col(ProtectionOrder.served_at)
+        return timestamp, window.scoped(_is_notice(), window.inside(timestamp)), ProtectionOrder
+    if series == "Orders granted":
+        timestamp = col(ProtectionOrder.closed_at)
+        granted = col(ProtectionOrder.status) == OrderStatus.SUPERSEDED
+        return timestamp, window.scoped(_is_notice(), granted, window.inside(timestamp)), ProtectionOrder
+    timestamp = col(Breach.occurred_at)
+    return timestamp, window.scoped(window.inside(timestamp)), Breach
