@@ -11,8 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import case, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, or_, select
 
 from models import (
@@ -29,6 +34,7 @@ from models import (
     Role,
 )
 from models.db import session_scope
+from models.types import UTCDateTime
 from services.access import READ_ALL_ROLES, acting_user, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import DomainError
@@ -176,7 +182,8 @@ def readable(session: Session, user: AppUser) -> ColumnElement[bool] | None:
 def summarise(session: Session, orders: Sequence[ProtectionOrder], now: datetime) -> list[RecordSummary]:
     """Each record with its next deadline, most urgent first; a handful of queries, not one per record."""
     ids = [o.id for o in orders if o.id is not None]
-    deadlines = _open_deadlines(session, ids, now)
+    active = [o.id for o in orders if o.id is not None and o.status is OrderStatus.ACTIVE]
+    deadlines = _open_deadlines(session, ids, active, now)
     people = dict(
         session.exec(
             select(Perpetrator.id, Perpetrator.full_name).where(
@@ -238,8 +245,12 @@ def _stored_deadlines(order: ProtectionOrder) -> list[NextDeadline]:
     return found
 
 
-def _open_deadlines(session: Session, order_ids: Iterable[int], now: datetime) -> dict[int, list[NextDeadline]]:
-    ids = list(order_ids)
+def _open_deadlines(
+    session: Session, order_ids: Iterable[int], active_ids: Iterable[int], now: datetime
+) -> dict[int, list[NextDeadline]]:
+    """Open hearings and breach court deadlines of any record; checks and notifications are owed
+    only while the order is in force, so an ended record's leftovers are not deadlines."""
+    ids, active = list(order_ids), list(active_ids)
     found: dict[int, list[NextDeadline]] = defaultdict(list)
     if not ids:
         return found
@@ -251,13 +262,13 @@ def _open_deadlines(session: Session, order_ids: Iterable[int], now: datetime) -
         found[order_id].append(NextDeadline("Hearing", at))
     for order_id, at in session.exec(
         select(BreachCheck.order_id, BreachCheck.due_at).where(
-            col(BreachCheck.order_id).in_(ids), col(BreachCheck.done_at).is_(None)
+            col(BreachCheck.order_id).in_(active), col(BreachCheck.done_at).is_(None)
         )
     ).all():
         found[order_id].append(NextDeadline("Breach check", at))
     for order_id, at in session.exec(
         select(Notification.order_id, Notification.due_at).where(
-            col(Notification.order_id).in_(ids), col(Notification.received_at).is_(None)
+            col(Notification.order_id).in_(active), col(Notification.received_at).is_(None)
         )
     ).all():
         found[order_id].append(NextDeadline("Notification due", at))
@@ -270,6 +281,68 @@ def _open_deadlines(session: Session, order_ids: Iterable[int], now: datetime) -
         if court_by is not None:
             found[order_id].append(NextDeadline("Breach: before a court by", court_by))
     return found
+
+
+class earliest(FunctionElement[datetime]):  # named as the SQL idea it renders
+    """earliest(a, b, ...): the earliest non-NULL instant, NULL if all are NULL."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "earliest"
+
+
+@compiles(earliest, "postgresql")
+def _earliest_postgresql(element: earliest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"LEAST({', '.join(compiler.process(arg, **kw) for arg in element.clauses)})"  # LEAST skips NULLs
+
+
+# SQLite's scalar min() returns NULL if any argument is NULL, so NULLs are swapped for a date
+# later than any deadline and swapped back. Instants are stored as text that sorts by time.
+_NEVER = "9999-12-31 00:00:00.000000"
+
+
+@compiles(earliest, "sqlite")
+def _earliest_sqlite(element: earliest, compiler: SQLCompiler, **kw: Any) -> str:
+    args = ", ".join(f"COALESCE({compiler.process(arg, **kw)}, '{_NEVER}')" for arg in element.clauses)
+    return f"NULLIF(MIN({args}), '{_NEVER}')"
+
+
+def next_deadline_at(now: datetime) -> ColumnElement[datetime]:
+    """A record's next deadline as a SQL expression, so the database can sort, filter and page by
+    urgency. The same deadlines as summarise(): for open records their stored deadlines, open checks
+    and awaited notifications; for any record its open hearings and breach court deadlines still
+    ahead. Each subquery is an index lookup by order."""
+    order_id = col(ProtectionOrder.id)
+    active = col(ProtectionOrder.status) == OrderStatus.ACTIVE
+    found: list[ColumnElement[Any]] = [
+        case((active, col(ProtectionOrder.hearing_deadline_at)), else_=None),
+        case((active, col(ProtectionOrder.expires_at)), else_=None),
+        select(func.min(Hearing.scheduled_at))
+        .where(Hearing.order_id == order_id, col(Hearing.outcome).is_(None))
+        .scalar_subquery(),
+        case(
+            (
+                active,
+                select(func.min(BreachCheck.due_at))
+                .where(BreachCheck.order_id == order_id, col(BreachCheck.done_at).is_(None))
+                .scalar_subquery(),
+            ),
+            else_=None,
+        ),
+        case(
+            (
+                active,
+                select(func.min(Notification.due_at))
+                .where(Notification.order_id == order_id, col(Notification.received_at).is_(None))
+                .scalar_subquery(),
+            ),
+            else_=None,
+        ),
+        select(func.min(Breach.court_deadline_at))
+        .where(Breach.order_id == order_id, col(Breach.court_deadline_at) >= now)
+        .scalar_subquery(),
+    ]
+    return earliest(*found)
 
 
 def _end_of_local_day(now: datetime, ctx: ServiceContext) -> datetime:

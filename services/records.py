@@ -17,6 +17,7 @@ from services.access import (
     acting_user,
     can_read,
     can_write,
+    require_read,
     require_role,
     require_team,
     require_write,
@@ -25,7 +26,8 @@ from services.access import (
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
-from services.lookup import find_order, order_to_read
+from services.justification import JustificationRequired, checked, needs_justification, recent_justification
+from services.lookup import find_order
 from services.order_writer import (
     OrderTerms,
     PersonInput,
@@ -77,14 +79,26 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
 
 
 def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification: str | None = None) -> RecordView:
-    """A record's card. Looking at personal details is a consultation, so it is audited (DPA 2018 s62)."""
+    """A record's card. Looking at personal details is a consultation, so it is audited (DPA 2018 s62).
+    Beyond the viewer's own team the audit row must carry a justification: without one (given now,
+    or moments ago for the same record) JustificationRequired is raised and nothing is written."""
+    now = ctx.clock.now()
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_read(session, user, reference)
+        order = find_order(session, reference)
+        if needs_justification(session, user, order):
+            if justification is not None:
+                justification = checked(justification)
+            else:
+                justification = recent_justification(session, user, order, now)
+                if justification is None:
+                    raise JustificationRequired(order.reference)
+        else:
+            require_read(session, user, order)
         write_audit(
             session,
             actor=user,
-            at=ctx.clock.now(),
+            at=now,
             action="view",
             entity_type="protection_order",
             entity_id=order.id,

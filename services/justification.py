@@ -1,0 +1,80 @@
+"""When opening a record needs a reason first (Data Protection Act 2018 s62(2): consultation logs
+record the justification, date, time and user).
+
+Officers read only their own and their team's records, so they are never asked. Champions,
+supervisors and admins may read beyond their own team; doing so is a consultation that has to be
+justified. Every front end calls services.records.view, which raises JustificationRequired; Slack
+turns it into a modal, the console into the same modal's prompts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models import AppUser, AuditEvent, ProtectionOrder, Role
+from models.types import column_length
+from rules.validation import Violation
+from services.access import supervised_team_ids
+from services.errors import DomainError, ValidationFailed
+
+JUSTIFICATION_MIN = 10  # "ok" or "x" is not a reason a reviewer could check
+JUSTIFICATION_MAX = min(300, column_length(AuditEvent, "justification"))
+# Pressing a button on a card already justified (Post to channel, Open again) is the same
+# consultation: a reason given this recently by the same user for the same record covers it.
+JUSTIFICATION_HOLDS_FOR = timedelta(minutes=30)
+
+
+class JustificationRequired(DomainError):
+    """Opening this record needs a reason first. Carries the reference for the form."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            f"{reference} belongs to a team outside yours. Opening it is logged with your reason "
+            "(Data Protection Act 2018 s62): give a short justification to see it.",
+            "justification",
+        )
+        self.reference = reference
+
+
+def own_team_ids(session: Session, user: AppUser) -> set[int]:
+    """The teams whose records a user reads without giving a reason."""
+    if user.role is Role.SUPERVISOR:
+        return supervised_team_ids(session, user)
+    return {user.team_id} if user.team_id is not None else set()
+
+
+def needs_justification(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+    if user.role is Role.OFFICER:
+        return False  # officers cannot read beyond their team at all (services.access)
+    return order.team_id not in own_team_ids(session, user)
+
+
+def checked(text: str | None) -> str:
+    """The justification as it will be logged, or ValidationFailed saying what to write."""
+    reason = " ".join((text or "").split())
+    if not reason:
+        problem = "Give a short reason for opening this record, e.g. 'MARAC review of repeat victim'."
+    elif len(reason) < JUSTIFICATION_MIN:
+        problem = f"Say why in a few more words (at least {JUSTIFICATION_MIN} characters)."
+    elif len(reason) > JUSTIFICATION_MAX:
+        problem = f"Keep it to {JUSTIFICATION_MAX} characters; it has {len(reason)}."
+    else:
+        return reason
+    raise ValidationFailed([Violation("justification", problem)])
+
+
+def recent_justification(session: Session, user: AppUser, order: ProtectionOrder, now: datetime) -> str | None:
+    """The reason this user gave for this record within JUSTIFICATION_HOLDS_FOR, if any."""
+    return session.exec(
+        select(AuditEvent.justification)
+        .where(
+            AuditEvent.order_id == order.id,
+            AuditEvent.actor_user_id == user.id,
+            AuditEvent.action == "view",
+            col(AuditEvent.justification).is_not(None),
+            col(AuditEvent.at) >= now - JUSTIFICATION_HOLDS_FOR,
+        )
+        .order_by(col(AuditEvent.at).desc())
+    ).first()
