@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
-from handlers import buttons, command, errors, forms, home, reminder_actions
+from handlers import buttons, command, deliveries, errors, export_form, forms, home, reminder_actions
 from handlers.router import Router
 from services.context import ServiceContext
 
@@ -49,9 +49,11 @@ def build_app(
         logger=logging.getLogger("dvpn.bolt"),
     )
     app.error(errors.on_error)
+    app.use(deliveries.once_per_delivery(ctx))  # a delivery Slack sends twice runs once
     command.register(app, ctx, router or command.build_router())
     forms.register(app, ctx)
     buttons.register(app, ctx)
     home.register(app, ctx)
     reminder_actions.register(app, ctx)
+    export_form.register(app, ctx)
     return app

@@ -1,4 +1,5 @@
-"""One error handler for every listener: a domain error becomes a friendly ephemeral message; anything
+"""One error handler for every listener: a domain error becomes a friendly ephemeral message; a
+database that is away or busy becomes "try again in a minute" (it is known and passes); anything
 else becomes "Something went wrong (error id X)" with the traceback logged under X."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from blocks.messages import problem_blocks, unexpected_blocks
 from handlers.replies import tell
 from handlers.router import Reply
+from models.db import database_unavailable
 from services.errors import DomainError
 
 log = logging.getLogger("dvpn.handlers")
@@ -34,9 +36,29 @@ def log_unexpected(error: BaseException, where: str) -> str:
     return error_id
 
 
+DATABASE_AWAY = "The database is not answering just now, so nothing was done. Try again in a minute."
+DATABASE_AWAY_IN_FORM = "The database is not answering just now. Nothing was saved: submit again in a minute."
+
+
+def log_database_away(error: BaseException, where: str) -> None:
+    """No traceback and no error id: the cause is known, and a restart logs many of these.
+    The driver's class and SQLSTATE say which condition it was; its message is not logged."""
+    orig = getattr(error, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    log.warning(
+        "database not answering in %s (%s%s); asked to try again",
+        where,
+        type(orig or error).__name__,
+        f", SQLSTATE {state}" if state else "",
+    )
+
+
 def reply_for(error: BaseException, where: str) -> Reply:
     if isinstance(error, DomainError):
         return Reply(problem_blocks(error.message), error.message)
+    if database_unavailable(error):
+        log_database_away(error, where)
+        return Reply(problem_blocks(DATABASE_AWAY), DATABASE_AWAY)
     error_id = log_unexpected(error, where)
     return Reply(unexpected_blocks(error_id), f"Something went wrong (error id {error_id})")
 
@@ -84,5 +106,8 @@ def form_errors(error: BaseException, blocks: list[dict[str, Any]], aliases: dic
             target = block if block in input_ids else input_ids[0]
             found[target] = f"{found[target]} {message}" if target in found else message
         return found
+    if database_unavailable(error):
+        log_database_away(error, "form")
+        return {input_ids[0]: DATABASE_AWAY_IN_FORM}
     error_id = log_unexpected(error, "form")
     return {input_ids[0]: f"Something went wrong (error id {error_id}). Nothing was saved: try again."}

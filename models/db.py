@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
+
+# A PostgreSQL server that cannot be reached fails the connection attempt after this long instead
+# of hanging on TCP (a refused connection fails at once): a request waits seconds, not minutes.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -21,7 +28,9 @@ def make_engine(url: str, **options: Any) -> Engine:
         # pysqlite's own transaction handling defers BEGIN; we issue it so locks are taken up front.
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **options)
+    # pre-ping: a pooled connection the server dropped (a restart) is replaced before it is used.
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS} | options.pop("connect_args", {})
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,6 +52,24 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True for a database that is away or busy for now, where the same request a minute later
+    works: the server down, restarting or unreachable, a connection lost mid-request, the pool
+    exhausted, a deadlock or serialization failure (psycopg: all OperationalError), and SQLite's
+    "database is locked". SQLite's other OperationalErrors (no such table, disk I/O) are faults."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, sa.exc.OperationalError):
+        return False
+    if isinstance(error.orig, sqlite3.Error):
+        return "locked" in str(error.orig) or "busy" in str(error.orig)
+    return True
 
 
 def is_postgres(engine: Engine) -> bool:

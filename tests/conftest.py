@@ -110,11 +110,13 @@ def force(ctx: ServiceContext) -> Force:
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
-    """Rows in every table: equal before and after a refused call means nothing was written."""
+    """Rows in every table: equal before and after a refused call means nothing was written.
+    The delivery ledger is left out: it notes every request Slack sent, refused or not."""
     with engine.connect() as connection:
         return {
             table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             for table in metadata.sorted_tables
+            if table.name != "slack_delivery"
         }
 
 
