@@ -39,10 +39,10 @@ from models.db import make_engine, session_scope
 from models.schema import SchemaState, head_revision, schema_state, upgrade
 from rules.calendar import ExcludedDayCalendar
 from rules.order_types import OrderType
-from scheduler.runner import run_scheduler_forever, start_in_background
+from scheduler.runner import exit_gracefully_on_sigterm, run_scheduler_forever, start_in_background
 from services.calculator import ClockEvent, calculate
 from services.calendar import force_calendar
-from services.clock import SystemClock
+from services.clock import SystemClock, configured_clock
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.when import parse_when
@@ -136,7 +136,9 @@ def compose(settings: Settings, *, mode: str) -> Runtime:
         raise MissingSlackSettings(missing, mode)
     engine = make_engine(settings.database_url)
     require_current_schema(engine)
-    ctx = ServiceContext(engine=engine, settings=settings, clock=SystemClock(), source="slack")
+    ctx = ServiceContext(
+        engine=engine, settings=settings, clock=configured_clock(settings.drill_clock_file), source="slack"
+    )
     client = web_client(settings)
     secret = settings.slack_signing_secret if mode == "serve" else None
     return Runtime(ctx, client, build_app(ctx, client=client, signing_secret=secret))
@@ -155,6 +157,7 @@ class MissingSlackSettings(Exception):
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     runtime = compose(settings, mode="run")
     scheduler = None if args.no_scheduler else start_in_background(runtime.ctx, runtime.client)
+    exit_gracefully_on_sigterm(scheduler)
     log.info("dvpn-bot connecting to Slack over Socket Mode")
     try:
         run_socket_mode(runtime.app, settings)  # blocks until interrupted
@@ -168,6 +171,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     runtime = compose(settings, mode="serve")
     host, port = args.host or settings.http_host, args.port or settings.http_port
     scheduler = None if args.no_scheduler else start_in_background(runtime.ctx, runtime.client)
+    exit_gracefully_on_sigterm(scheduler)
     log.info("dvpn-bot serving Slack on http://%s:%s%s", host, port, EVENTS_PATH)
     try:
         waitress.serve(
@@ -189,7 +193,8 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         raise MissingSlackSettings(["SLACK_BOT_TOKEN"], "scheduler")
     engine = make_engine(settings.database_url)
     require_current_schema(engine)
-    ctx = ServiceContext(engine=engine, settings=settings, clock=SystemClock(), source="scheduler")
+    clock = configured_clock(settings.drill_clock_file)
+    ctx = ServiceContext(engine=engine, settings=settings, clock=clock, source="scheduler")
     return run_scheduler_forever(ctx, web_client(settings))
 
 

@@ -1,6 +1,9 @@
 """The daily digest job: for each team whose digest time has passed today, claim the day's
 digest run (exactly one process wins), build the digest, and post it to the team's channel or
-as a DM to each of its supervisors. Reads the time only from ctx.clock."""
+as a DM to each of its supervisors. Reads the time only from ctx.clock.
+
+Each post carries the digest run's marker. A run taken over from an earlier attempt (a process that
+died, or a post that failed) first asks Slack, per destination, whether the digest is already there."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from dataclasses import dataclass, field
 
 from blocks.digest import digest_blocks, digest_text
 from models import DigestState
-from scheduler.notifier import DeliveryError, Notifier
+from scheduler.notifier import DeliveryError, Notifier, digest_marker
+from scheduler.stopping import StopSignal
 from services import digest_runs
 from services.context import ServiceContext
 from services.digest_runs import ClaimedDigest
@@ -25,9 +29,14 @@ class DigestResult:
     retrying: list[str] = field(default_factory=list)
 
 
-def send_due_digests(ctx: ServiceContext, notifier: Notifier, worker_id: str) -> DigestResult:
+def send_due_digests(
+    ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: StopSignal | None = None
+) -> DigestResult:
+    stop = stop or StopSignal()
     result = DigestResult()
     for due in digest_runs.due_digests(ctx):
+        if stop.stopping:
+            break
         claimed = digest_runs.claim(ctx, due, worker_id)
         if claimed is None:
             continue  # another process has it
@@ -37,12 +46,17 @@ def send_due_digests(ctx: ServiceContext, notifier: Notifier, worker_id: str) ->
             log.warning("digest for team %s on %s skipped: %s", due.team_id, due.local_date, reason)
             result.skipped.append(due.team_name)
             continue
-        _send(ctx, notifier, worker_id, claimed, result)
+        _send(ctx, notifier, worker_id, claimed, result, stop)
     return result
 
 
 def _send(
-    ctx: ServiceContext, notifier: Notifier, worker_id: str, claimed: ClaimedDigest, result: DigestResult
+    ctx: ServiceContext,
+    notifier: Notifier,
+    worker_id: str,
+    claimed: ClaimedDigest,
+    result: DigestResult,
+    stop: StopSignal,
 ) -> None:
     note = late_note(claimed.due.due_at, ctx.clock.now(), ctx.settings)
     digest, team, supervisors = digest_runs.build(ctx, claimed, note)
@@ -57,14 +71,19 @@ def _send(
     delivered = list(claimed.delivered)
     blocks, text = digest_blocks(digest, in_channel=in_channel), digest_text(digest)
     errors = []
+    marker = digest_marker(claimed.run_id)
     for destination in destinations:
         if destination in delivered:
             continue  # posted by an earlier attempt that failed part-way
+        if stop.stopping:
+            errors.append("shutting down")  # another process finishes it after the backoff
+            break
+        user, channel = (None, destination) if in_channel else (destination, None)
         try:
-            if in_channel:
-                notifier.post(user=None, channel=destination, text=text, blocks=blocks)
-            else:
-                notifier.post(user=destination, channel=None, text=text, blocks=blocks)
+            # An earlier attempt may have posted here and died before recording it.
+            landed = claimed.attempts > 1 and notifier.already_posted(user=user, channel=channel, markers=[marker])
+            if not landed:
+                notifier.post(user=user, channel=channel, text=text, blocks=blocks, marker=marker)
         except DeliveryError as error:  # one supervisor's DM failing does not hold up the others
             errors.append(error.reason)
             continue

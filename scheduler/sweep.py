@@ -1,6 +1,10 @@
 """The reminder sweep: escalate what nobody acknowledged, then claim due reminders in short
 transactions, post each through the notifier outside any transaction, and record the result at
-once. Reads the time only from ctx.clock, so tests and the console can move it."""
+once. Reads the time only from ctx.clock, so tests and the console can move it.
+
+Every post carries its reminder's marker. A reminder claimed after an earlier attempt (Claim.recheck)
+is first looked for in Slack: if an interrupted sender's post is there, it is recorded as sent, not
+posted again. So a reminder reaches Slack once even when a process dies between post and record."""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ import logging
 from dataclasses import dataclass
 
 from blocks.reminders import reminder_blocks
-from scheduler.notifier import DeliveryError, Notifier
+from scheduler.notifier import DeliveryError, Marker, Notifier, Posted, reminder_marker
+from scheduler.stopping import StopSignal
 from services import reminder_queue
 from services.context import ServiceContext
 from services.reminder_queue import Claim
+from services.reminder_text import ReminderMessage
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +27,7 @@ class SweepResult:
     escalated: int = 0  # critical reminders escalated this sweep (their follow-ups are then sent)
     claimed: int = 0
     sent: int = 0
+    recovered: int = 0  # of those sent, found already in Slack (an interrupted sender's post) and recorded
     retrying: int = 0  # failed this time, pending again after a backoff
     failed: int = 0  # out of attempts, or refused by Slack for good: shown in the digest
     skipped: int = 0  # claimed but settled without posting (withdrawn follow-ups, no recipient)
@@ -28,15 +35,16 @@ class SweepResult:
     stopped: str | None = None  # why the sweep stopped early, if it did
 
 
-def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str) -> SweepResult:
-    """One sweep, until nothing is due. Safe to run in any number of processes at once."""
+def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: StopSignal | None = None) -> SweepResult:
+    """One sweep, until nothing is due or `stop` is set. Safe to run in any number of processes at once."""
+    stop = stop or StopSignal()
     result = SweepResult(escalated=reminder_queue.escalate_due(ctx))
     batch = ctx.settings.reminders.sweep_batch_size
-    while True:
+    while not stop.stopping:
         claim = reminder_queue.claim_due(ctx, worker_id, batch)
         result.claimed += len(claim.messages) + claim.skipped
         result.skipped += claim.skipped
-        finished = _deliver(ctx, notifier, claim, result)
+        finished = _deliver(ctx, notifier, claim, result, stop)
         if not finished or len(claim.messages) + claim.skipped < batch:
             break
     if result.claimed:
@@ -44,36 +52,90 @@ def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str) -> Sweep
     return result
 
 
-def _deliver(ctx: ServiceContext, notifier: Notifier, claim: Claim, result: SweepResult) -> bool:
+def _deliver(ctx: ServiceContext, notifier: Notifier, claim: Claim, result: SweepResult, stop: StopSignal) -> bool:
     """Post a claimed batch in due order. False if the batch was cut short."""
+    in_slack = _AlreadyInSlack(notifier, claim)
     for position, message in enumerate(claim.messages):
+        if stop.stopping:  # shutting down: what is not begun goes back for another process
+            result.released += _release_rest(ctx, claim, position)
+            result.stopped = "shutting down"
+            return False
         if ctx.clock.now() >= claim.lease_until:
             # Our lease ran out (a slow Slack): another process may take these now, so posting them
             # could double them. Hand them back; whoever claims next sends them.
             result.released += _release_rest(ctx, claim, position)
             return False
-        try:
+        with stop.posting(message.reminder_id):
+            if not _post_one(ctx, notifier, claim, message, in_slack, result):
+                result.released += _release_rest(ctx, claim, position)
+                return False
+    return True
+
+
+def _post_one(
+    ctx: ServiceContext,
+    notifier: Notifier,
+    claim: Claim,
+    message: ReminderMessage,
+    in_slack: _AlreadyInSlack,
+    result: SweepResult,
+) -> bool:
+    """Post one reminder (or find it already posted) and record the outcome. False if Slack refused
+    the bot itself: this reminder and the rest of the batch are to be handed back unposted."""
+    marker = reminder_marker(message.reminder_id)
+    try:
+        posted = in_slack.find(message, marker)
+        recovered = posted is not None
+        if posted is None:
             posted = notifier.post(
                 user=message.recipient_slack_id,
                 channel=message.channel,
                 text=message.text,
                 blocks=reminder_blocks(message),
+                marker=marker,
             )
-        except DeliveryError as error:
-            if error.fatal:
-                log.critical("Slack refused the bot (%s): reminders wait until it is fixed", error.reason)
-                result.released += _release_rest(ctx, claim, position)
-                result.stopped = error.reason
-                return False
-            _record_failure(ctx, claim, message.reminder_id, error.reason, error.retryable, result)
-            continue
-        except Exception as error:  # a bug must not stop every other reminder: log, retry later
-            log.exception("reminder %s could not be posted", message.reminder_id)
-            _record_failure(ctx, claim, message.reminder_id, f"internal: {type(error).__name__}", True, result)
-            continue
-        if reminder_queue.mark_sent(ctx, message.reminder_id, claim.worker_id, posted.channel, posted.ts):
-            result.sent += 1
+    except DeliveryError as error:
+        if error.fatal:
+            log.critical("Slack refused the bot (%s): reminders wait until it is fixed", error.reason)
+            result.stopped = error.reason
+            return False
+        _record_failure(ctx, claim, message.reminder_id, error.reason, error.retryable, result)
+        return True
+    except Exception as error:  # a bug must not stop every other reminder: log, retry later
+        log.exception("reminder %s could not be posted", message.reminder_id)
+        _record_failure(ctx, claim, message.reminder_id, f"internal: {type(error).__name__}", True, result)
+        return True
+    if reminder_queue.mark_sent(ctx, message.reminder_id, claim.worker_id, posted.channel, posted.ts):
+        result.sent += 1
+        if recovered:
+            result.recovered += 1
+            log.info(
+                "reminder %s was already in Slack (ts %s): recorded, not posted again", message.reminder_id, posted.ts
+            )
     return True
+
+
+class _AlreadyInSlack:
+    """For the claim's reminders an earlier attempt may have posted: which of them Slack already
+    has, read once per DM or channel for the whole batch."""
+
+    def __init__(self, notifier: Notifier, claim: Claim) -> None:
+        self.notifier = notifier
+        self.claim = claim
+        self._found: dict[tuple[str | None, str | None], dict[Marker, Posted]] = {}
+
+    def find(self, message: ReminderMessage, marker: Marker) -> Posted | None:
+        if message.reminder_id not in self.claim.recheck:
+            return None
+        where = (message.recipient_slack_id, message.channel)
+        if where not in self._found:
+            markers = [
+                reminder_marker(m.reminder_id)
+                for m in self.claim.messages
+                if m.reminder_id in self.claim.recheck and (m.recipient_slack_id, m.channel) == where
+            ]
+            self._found[where] = self.notifier.already_posted(user=where[0], channel=where[1], markers=markers)
+        return self._found[where].get(marker)
 
 
 def _record_failure(

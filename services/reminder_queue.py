@@ -7,12 +7,17 @@ sweeper is claiming, and the claim is a lease (claimed_by, claimed_until), so th
 that dies before posting come back once the lease runs out. SQLite has one writer at a time (the
 engine opens every transaction with BEGIN IMMEDIATE), so the same statement is safe there too.
 Posting happens outside any transaction; each result is recorded at once in its own.
+
+A process can die after Slack accepted a post and before it recorded it. Every claim counts an
+attempt, and a claim handed back unposted gives it back; so a reminder claimed with an earlier
+attempt behind it (a dead sender's lease ran out, or a post failed in a way that may have landed)
+is flagged in Claim.recheck, and the sweep asks Slack whether it is already there before posting.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,6 +45,7 @@ class Claim:
     lease_until: datetime
     messages: tuple[ReminderMessage, ...]  # in due order
     skipped: int = 0  # claimed but not to be posted: withdrawn follow-ups, missing recipients
+    recheck: frozenset[int] = frozenset()  # an earlier attempt may have posted these: ask Slack first
 
 
 def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> Claim:
@@ -50,19 +56,22 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
     now = ctx.clock.now()
     lease_until = now + timedelta(seconds=policy.claim_lease_seconds)
     with session_scope(ctx.engine) as session:
-        ids = _claim_rows(session, worker_id, now, lease_until, limit or policy.sweep_batch_size)
-        if not ids:
+        attempts = _claim_rows(session, worker_id, now, lease_until, limit or policy.sweep_batch_size)
+        if not attempts:
             return Claim(worker_id, lease_until, ())
+        ids = list(attempts)
         rows = session.exec(
             select(Reminder).where(col(Reminder.id).in_(ids)).order_by(col(Reminder.due_at), col(Reminder.id))
         ).all()
         deliverable, skipped = _sort_out(session, ctx, rows, now)
         found = messages_for(session, deliverable, ctx.settings, now)
         messages = tuple(found[r.id] for r in deliverable if r.id is not None)
-        return Claim(worker_id, lease_until, messages, skipped)
+        recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
+        return Claim(worker_id, lease_until, messages, skipped, recheck)
 
 
-def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[int]:
+def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> dict[int, int]:
+    """Claim due rows; their ids and attempt counts, this claim included."""
     table, c = REMINDERS, REMINDERS.c
     due = (
         sa.select(c.id)
@@ -84,9 +93,9 @@ def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: da
         sa.update(table)
         .where(c.id.in_(due.scalar_subquery()))
         .values(state=ReminderState.CLAIMED, claimed_by=worker_id, claimed_until=lease_until, attempts=c.attempts + 1)
-        .returning(c.id)
+        .returning(c.id, c.attempts)
     )
-    return [int(row[0]) for row in session.execute(claim)]
+    return {int(row[0]): int(row[1]) for row in session.execute(claim)}
 
 
 def _sort_out(
@@ -165,15 +174,19 @@ def mark_not_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, error: 
         return row.state.value
 
 
-def release(ctx: ServiceContext, worker_id: str, ids: list[int] | None = None) -> int:
-    """Hand claims back without counting an attempt: at shutdown, when a batch's lease ran out
-    before its turn came, or when Slack refused our token. Returns how many were released."""
+def release(ctx: ServiceContext, worker_id: str, ids: list[int] | None = None, *, keep: Collection[int] = ()) -> int:
+    """Hand unposted claims back without counting an attempt: at shutdown, when a batch's lease ran
+    out before its turn came, or when Slack refused our token. `keep`: reminders whose post is under
+    way and may land; they stay claimed until their lease runs out, and whoever takes them over asks
+    Slack first. Returns how many were released."""
     c = REMINDERS.c
     query = sa.update(REMINDERS).where(c.state == ReminderState.CLAIMED, c.claimed_by == worker_id)
     if ids is not None:
         if not ids:
             return 0
         query = query.where(c.id.in_(ids))
+    if keep:
+        query = query.where(c.id.not_in(list(keep)))
     with session_scope(ctx.engine) as session:
         result = session.execute(
             query.values(

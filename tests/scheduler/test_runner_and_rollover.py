@@ -11,9 +11,10 @@ from apscheduler.triggers.cron import CronTrigger
 from handlers.web_client import web_client
 from models import HearingOutcome
 from scheduler.rollover import rollover
-from scheduler.runner import JOB_IDS, build_scheduler, run_scheduler_forever, shutdown
+from scheduler.runner import JOB_IDS, StopReport, build_scheduler, run_scheduler_forever, shutdown
+from scheduler.stopping import StopSignal
 from services import checks, hearings, records, reminder_queue
-from services.clock import ManualClock
+from services.clock import ManualClock, SystemClock
 from services.context import ServiceContext
 from services.hearings import GrantTerms
 from tests.conftest import Force, row_counts
@@ -33,8 +34,11 @@ def test_the_scheduler_is_built_deliberately_and_not_started(ctx: ServiceContext
     assert jobs["reminder-sweep"].trigger.interval == timedelta(seconds=15)
     cron, at_start = jobs["rollover"].trigger.triggers
     assert isinstance(cron, CronTrigger) and "hour='0', minute='5'" in str(cron)
-    assert at_start.run_date == ctx.clock.now()  # and once at start, to catch up after downtime
-    assert jobs["reminder-sweep"].next_run_time == ctx.clock.now()
+    # And once at start, to catch up after downtime. APScheduler runs on real time, whatever ctx.clock says.
+    real_now = SystemClock().now()
+    assert abs(at_start.run_date - real_now) < timedelta(seconds=30)
+    assert abs(jobs["reminder-sweep"].next_run_time - real_now) < timedelta(seconds=30)
+    assert jobs["digests"].trigger.interval == timedelta(seconds=15)  # as punctual as the sweep
 
 
 def test_a_graceful_stop_releases_what_this_process_claimed(ctx: ServiceContext, force: Force, slack) -> None:  # type: ignore[no-untyped-def]
@@ -45,9 +49,9 @@ def test_a_graceful_stop_releases_what_this_process_claimed(ctx: ServiceContext,
     assert len(claim.messages) == 2
     client = web_client(ctx.settings.__class__(slack_api_url=slack.api_url), token="xoxb-test")
 
-    released = shutdown(build_scheduler(ctx, client, worker_id="w1"), ctx, "w1")
+    report = shutdown(build_scheduler(ctx, client, worker_id="w1"), ctx, "w1", StopSignal(), grace=5)
 
-    assert released == 2
+    assert report == StopReport(released=2, finished=True)
     mine = [r for r in rows(ctx, "reminder") if r["due_at"] in {m.due_at for m in claim.messages}]
     assert {(r["state"], r["claimed_by"], r["attempts"]) for r in mine} == {("pending", None, 0)}
 
