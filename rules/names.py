@@ -131,7 +131,7 @@ class NameQuery:
     with middle names between them ("John Smith" finds "John Paul Smith")."""
 
     keys: frozenset[str]
-    first_last: frozenset[tuple[str, str]]
+    first_last: tuple[tuple[str, str], ...]  # the names as typed first, then their variants
 
     @property
     def empty(self) -> bool:
@@ -143,16 +143,18 @@ def name_query(typed: str) -> NameQuery:
     name's variants, and the name without its middle names."""
     orders = [tokens for tokens in {_tokens(typed, key) for key in (name_key, unfolded_key)} if tokens]
     keys: set[str] = set()
-    pairs: set[tuple[str, str]] = set()
+    literal: list[tuple[str, str]] = []
+    varied: list[tuple[str, str]] = []
     for tokens in orders:
         for arranged in _arrangements(tokens):
-            expanded = _expand(arranged)
-            keys.update(" ".join(names) for names in expanded)
+            keys.update(" ".join(names) for names in _expand(arranged))
             if len(arranged) >= 2:
-                firsts, lasts = variants(arranged[0]), variants(arranged[-1])
+                firsts, lasts = sorted(variants(arranged[0])), sorted(variants(arranged[-1]))
                 keys.update(f"{first} {last}" for first in firsts for last in lasts)
-                pairs.update((first, last) for first in firsts for last in lasts if first != last)
-    return NameQuery(frozenset(keys), frozenset(pairs))
+                literal.append((arranged[0], arranged[-1]))
+                varied += [(first, last) for first in firsts for last in lasts]
+    pairs = tuple(pair for pair in dict.fromkeys(literal + varied) if pair[0] != pair[1])
+    return NameQuery(frozenset(keys), pairs)
 
 
 def _tokens(typed: str, key: Callable[[str], str]) -> tuple[str, ...]:
@@ -174,4 +176,3 @@ def _expand(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     if math.prod(len(options) for options in choices) > MAX_KEYS:
         choices = [sorted(variants(tokens[0])), *[[t] for t in tokens[1:]]]
     return list(itertools.product(*choices))
-

@@ -211,4 +211,3 @@ def _may_ask(session: Session, user: AppUser) -> str:
         return "You can ask for your own records: `/dvpn caseload`. An admin can place you in a team."
     teams = ", ".join(names)
     return f"You can ask for your own records, {teams}, or an officer in {teams}: e.g. `/dvpn caseload {names[0]}`."
-

@@ -150,7 +150,7 @@ def test_asking_outside_your_scope_is_refused_with_what_you_can_ask(
 
 def test_unknown_teams_and_people_are_named(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
     before = row_counts(ctx.engine)
-    with pytest.raises(NotFound, match="No team is called 'Team Z'. You can ask for your own records, Team A"):
+    with pytest.raises(NotFound, match=r"No team is called 'Team Z'\. You can ask for your own records, Team A"):
         caseload(ctx, force.supervisor, CaseloadQuery(team="Team Z"))
     with pytest.raises(NotFound, match="<@UNOBODY> does not use dvpn-bot"):
         caseload(ctx, force.champion, CaseloadQuery(officer="UNOBODY"))
