@@ -39,3 +39,6 @@ ORDER_TYPE_SELECT: Final = "record_form_order_type"
 
 # Global shortcut.
 NEW_RECORD_SHORTCUT: Final = "new_protection_record"
+
+# /dvpn export: the justification asked before a CSV is sent.
+EXPORT_FORM: Final = "export_form"

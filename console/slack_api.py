@@ -143,6 +143,15 @@ class SlackWebAPI:
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
 
+    def shared_files(self, channel: str | None = None) -> list[JSONObject]:
+        """Files shared so far (completed uploads), oldest first, each with its bytes in `content`."""
+        with self._lock:
+            return [
+                dict(f, id=file_id)
+                for file_id, f in self.state.files.items()
+                if "channel" in f and (channel is None or f["channel"] == channel)
+            ]
+
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
@@ -304,12 +313,23 @@ def _upload_url(api: SlackWebAPI, args: JSONObject) -> JSONObject:
 
 
 def _complete_upload(api: SlackWebAPI, args: JSONObject) -> JSONObject:
+    """Shares the uploaded files in the channel, as a message carrying them and the initial comment."""
     files = _decoded(args.get("files", []))
     for entry in files:
         if entry.get("id") not in api.state.files:
             return {"ok": False, "error": "file_not_found"}
-        api.state.files[entry["id"]].update(title=entry.get("title"), channel=args.get("channel_id"))
-    return {"ok": True, "files": [{"id": entry["id"], "title": entry.get("title")} for entry in files]}
+        if "content" not in api.state.files[entry["id"]]:
+            return {"ok": False, "error": "file_upload_not_complete"}  # nothing was sent to the upload URL
+    channel = args.get("channel_id")
+    shared = []
+    for entry in files:
+        kept = api.state.files[entry["id"]]
+        kept.update(title=entry.get("title"), channel=channel, initial_comment=args.get("initial_comment"))
+        shared.append({"id": entry["id"], "title": entry.get("title"), "name": kept.get("filename")})
+    if channel:
+        message = {"ts": api.next_ts(), "text": args.get("initial_comment") or "", "files": shared}
+        api.state.messages.setdefault(str(channel), []).append(message)
+    return {"ok": True, "files": shared}
 
 
 # -- conversations.history: the scheduler reads it to find a post an interrupted sender made ---------

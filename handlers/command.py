@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
-from handlers.subcommands import quick, records, tools
+from handlers.subcommands import quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.context import ServiceContext
 
@@ -37,6 +37,8 @@ def build_router() -> Router:
             "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline
         ),
     ]
+    table.append(Subcommand("stats", reports.STATS_USAGE, "Figures and a weekly chart: force or team.", reports.stats))
+    table.append(Subcommand("export", reports.EXPORT_USAGE, "Your teams' records as a CSV, by DM.", reports.export))
     table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest_now))
     table.append(Subcommand("admin", "admin role|rank|team ...", "Admins: roles, ranks and teams.", tools.admin))
     table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",)))

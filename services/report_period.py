@@ -147,3 +147,19 @@ def weeks_in(period: Period) -> list[Week]:
         weeks.append(Week(f"{year}-W{number:02d}", max(monday, period.start), min(next_monday, period.end)))
         monday = next_monday
     return weeks
+
+
+def period_then_team(text: str, today: date) -> tuple[Period, str | None]:
+    """'last 4 weeks Team A' -> (the period, 'Team A'). The longest run of leading words that reads
+    as a period is the period; what follows is a team name. No period at all: the default one, and
+    every word is the team's name."""
+    words = text.split()
+    for size in range(len(words), 0, -1):
+        try:
+            period = parse_period(" ".join(words[:size]), today)
+        except DomainError as error:
+            if "Could not read" in error.message:
+                continue
+            raise
+        return period, " ".join(words[size:]) or None
+    return parse_period(DEFAULT_PERIOD, today), " ".join(words) or None

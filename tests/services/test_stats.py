@@ -11,7 +11,7 @@ from services import stats
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
-from services.report_period import Period, parse_period, weeks_in
+from services.report_period import Period, parse_period, period_then_team, weeks_in
 from services.stats import Figures, trend_from_counts
 from tests.conftest import Force, row_counts
 from tests.services.report_seed import seed_april
@@ -218,3 +218,23 @@ def test_the_trend_fills_weeks_with_nothing_with_zeros() -> None:
     trend = trend_from_counts(weeks, {"Notices issued": {0: 3, 2: 1}, "Breaches": {1: 5}})
     assert trend.weeks == ("2026-W14", "2026-W15", "2026-W16")
     assert trend.series == {"Notices issued": (3, 0, 1), "Orders granted": (0, 0, 0), "Breaches": (0, 5, 0)}
+
+
+@pytest.mark.parametrize(
+    "text, period, team",
+    [
+        ("", "last 4 weeks", None),
+        ("this month", "this month", None),
+        ("2026-Q1 PPU North", "2026-Q1", "PPU North"),
+        ("Team A", "last 4 weeks", "Team A"),
+        ("last 4 weeks team b", "last 4 weeks", "team b"),
+    ],
+)
+def test_a_period_then_a_team(text: str, period: str, team: str | None) -> None:
+    found, rest = period_then_team(text, TODAY)
+    assert (found.label, rest) == (period, team)
+
+
+def test_a_period_that_is_wrong_in_itself_is_not_taken_for_a_team() -> None:
+    with pytest.raises(DomainError, match="ends before it starts"):
+        period_then_team("2026-06-30..2026-04-01 Team A", TODAY)

@@ -1,0 +1,116 @@
+"""What /dvpn stats and /dvpn export show: the figures as text, and the export's justification form.
+Figures are counts for a force or team: never a person."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from blocks import actions as ids
+from blocks.common import MAX_PRIVATE_METADATA, Block, context, header, plain, section
+from blocks.forms import text_input
+from services.report_period import Period
+from services.stats import Figures, StatsReport
+
+JUSTIFICATION_MAX = 1000  # audit_event.justification holds this much
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({part / whole:.0%})" if whole else f"{part} of 0"
+
+
+def figure_lines(figures: Figures) -> list[str]:
+    """One line per figure, as read aloud to a Police and Crime Commissioner."""
+    f = figures
+    rate = "—" if f.conversion_rate is None else f"{f.conversion_rate:.0%}"
+    median = "—" if f.median_hours_service_to_hearing is None else f"{f.median_hours_service_to_hearing:.1f} hours"
+    heard = _share(f.heard_in_time, f.applications_heard)
+    referenced = _share(f.breaches_crime_reference_24h, f.breaches)
+    return [
+        f"Notices issued: {f.notices_issued}",
+        f"Applications heard: {f.applications_heard}; heard within 48 hours: {heard}",
+        f"Orders granted: {f.orders_granted}; refused: {f.orders_refused}",
+        f"Conversion notice → order: {rate} ({f.notices_converted} of {f.notices_issued} notices issued)",
+        f"Notices lapsed: {f.notices_lapsed}",
+        f"Breaches: {f.breaches}; crime reference within 24 hours: {referenced}",
+        f"Breach checks done on time: {_share(f.checks_on_time, f.checks_due)}",
+        f"Median time from service to hearing: {median}",
+    ]
+
+
+def stats_title(report: StatsReport) -> str:
+    return f"{report.scope.label.capitalize() if report.scope.team_ids is None else report.scope.label}: " + (
+        report.period.describe()
+    )
+
+
+def stats_text(report: StatsReport) -> str:
+    """The figures as plain text: the chart's comment and its alternative text."""
+    return "\n".join([stats_title(report), *figure_lines(report.figures)])
+
+
+def stats_blocks(report: StatsReport, chart_note: str) -> list[Block]:
+    lines = "\n".join(f"• {line}" for line in figure_lines(report.figures))
+    return [
+        header(f"Figures for {report.scope.label}"),
+        context(report.period.describe()),
+        section(lines),
+        context(chart_note),
+        context("How each figure is counted: see `/dvpn help` and the README's Reporting section."),
+    ]
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the export form carries from opening to submission (private_metadata): the period as
+    read when the command was typed, so a submission after midnight exports what was asked for."""
+
+    label: str
+    first_day: str  # ISO dates, inclusive
+    last_day: str
+    team: str | None = None
+
+    def dump(self) -> str:
+        text = json.dumps({"label": self.label, "first": self.first_day, "last": self.last_day, "team": self.team})
+        if len(text) > MAX_PRIVATE_METADATA:
+            raise ValueError("private_metadata over Slack's 3,000 characters")
+        return text
+
+    @classmethod
+    def load(cls, text: str | None) -> ExportRequest:
+        data = json.loads(text) if text else {}
+        return cls(str(data["label"]), str(data["first"]), str(data["last"]), data.get("team"))
+
+    @property
+    def period(self) -> Period:
+        first, last = date.fromisoformat(self.first_day), date.fromisoformat(self.last_day)
+        return Period(first, last + timedelta(days=1), self.label)
+
+
+def export_form(request: ExportRequest, scope_label: str, period_text: str) -> Block:
+    """Asks why before anything is exported: the export is a disclosure, logged with its
+    justification (Data Protection Act 2018 s62(3))."""
+    return {
+        "type": "modal",
+        "callback_id": ids.EXPORT_FORM,
+        "private_metadata": request.dump(),
+        "title": plain("Export records", 24),
+        "submit": plain("Export", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            section(
+                f"A CSV of the records of *{scope_label}* active in {period_text} will be sent to you "
+                "in a direct message. It holds references, dates, outcomes and initials: no names, "
+                "dates of birth, addresses or free text."
+            ),
+            text_input(
+                "justification",
+                "Why do you need this export?",
+                multiline=True,
+                hint="Recorded in the audit trail with your name, the time and what was exported (DPA 2018 s62).",
+                placeholder="e.g. Monthly caseload review for the PPU North performance meeting",
+                max_length=JUSTIFICATION_MAX,
+            ),
+        ],
+    }

@@ -1,0 +1,76 @@
+"""The export's justification form: checked at once (inline error), then acknowledged, then the
+CSV made, logged and sent to the requester's direct messages, after Slack's 3 seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from blocks import actions as ids
+from blocks.common import section
+from blocks.reports import ExportRequest
+from handlers.errors import log_unexpected, reply_for
+from handlers.file_upload import direct_message_channel, share_file
+from services import export as export_service
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.export import Export
+
+
+def register(app: App, ctx: ServiceContext) -> None:
+    @app.view(ids.EXPORT_FORM)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = str(body["user"]["id"])
+        typed = _typed_justification(view)
+        try:
+            export_service.checked_justification(typed)
+        except DomainError as error:
+            ack(response_action="errors", errors={"justification": error.message})
+            return
+        ack()  # closes the modal; the export may take longer than Slack waits
+        try:
+            request = ExportRequest.load(view.get("private_metadata"))
+            made = export_service.export_records(ctx, user, request.period, request.team, typed)
+        except Exception as error:  # nothing was exported or logged: say why in the DM
+            _tell(client, user, reply_for(error, "export").blocks, "The export was not made.")
+            return
+        _deliver(ctx, client, user, made)
+
+
+def _typed_justification(view: dict[str, Any]) -> str:
+    state = view.get("state", {}).get("values", {})
+    return str(state.get("justification", {}).get("value", {}).get("value") or "")
+
+
+def _deliver(ctx: ServiceContext, client: WebClient, user: str, made: Export) -> None:
+    comment = f"Export of {made.rows} records of {made.scope.label}. Logged in the audit trail with your reason."
+    try:
+        share_file(
+            client,
+            user_id=user,
+            channel_id=None,
+            content=made.content,
+            filename=made.filename,
+            title=made.filename,
+            comment=comment,
+        )
+    except Exception as error:
+        error_id = log_unexpected(error, "export upload")
+        export_service.record_undelivered(ctx, user, made, error_id)
+        _tell(
+            client,
+            user,
+            [section(f":warning: The export could not be sent (error id {error_id}). Try again later.")],
+            "The export could not be sent.",
+        )
+
+
+def _tell(client: WebClient, user: str, blocks: list[dict[str, Any]], text: str) -> None:
+    try:
+        client.chat_postMessage(channel=direct_message_channel(client, user), blocks=blocks, text=text)
+    except Exception as error:  # Slack is away: the log holds the error id
+        log_unexpected(error, "export reply")
+
+
