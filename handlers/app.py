@@ -56,5 +56,4 @@ def build_app(
     home.register(app, ctx)
     reminder_actions.register(app, ctx)
     export_form.register(app, ctx)
-    export_form.register(app, ctx)
     return app
