@@ -1,0 +1,155 @@
+"""/dvpn search: records by reference (exact or its beginning), by crime reference (of the record
+or of one of its breaches), and by the name of the perpetrator or a protected person.
+
+Who sees what: a name search returns only records the user may read (services.access), so it
+never tells anyone that a person appears in a record beyond their reach. References and crime
+references are identifiers rather than personal data: supervisors, champions and admins find
+them force-wide (opening one beyond their team asks for a justification); officers only within
+their own scope, the only records they can open. Results show references and initials only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from models import AppUser, Breach, OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from models.db import session_scope
+from services.access import acting_user
+from services.audit import write_audit
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.finding import name_matches
+from services.listing import readable
+from services.views import initials
+
+RESULTS_SHOWN = 25
+MIN_LENGTH = 3
+
+
+class Matched(StrEnum):
+    """What a record was found by, in the order results are shown."""
+
+    REFERENCE = "reference"
+    CRIME_REFERENCE = "crime reference"
+    BREACH_CRIME_REFERENCE = "crime reference of a breach"
+    PERPETRATOR = "perpetrator's name"
+    PROTECTED = "protected person's name"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    reference: str
+    order_type: str
+    status: str
+    perpetrator_initials: str
+    matched: Matched
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: tuple[SearchHit, ...]
+    more: bool  # more matched than are shown: the user should narrow the search
+
+
+def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = RESULTS_SHOWN) -> SearchResults:
+    cleaned = " ".join(text.split())
+    if len(cleaned.replace(" ", "")) < MIN_LENGTH:
+        raise DomainError(
+            f"Give at least {MIN_LENGTH} characters: a reference (WM-DVPN-2026-0042 or its beginning, "
+            "WM-DVPN-2026), a crime reference, or a name.",
+            "text",
+        )
+    with session_scope(ctx.engine) as session:
+        user = acting_user(session, ctx, actor_slack_id)
+        found: dict[int, Matched] = {}
+        for matched, ids in _matching_ids(session, user, cleaned, limit + 1):
+            for order_id in ids:
+                found.setdefault(order_id, matched)
+        more = len(found) > limit
+        rows = session.exec(
+            select(ProtectionOrder, Perpetrator.full_name)
+            .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
+            .where(col(ProtectionOrder.id).in_(list(found)))
+        ).all()
+        order = list(Matched)
+        hits = sorted(
+            (
+                SearchHit(o.reference, o.order_type.value, o.status.value, initials(name), found[o.id or 0])
+                for o, name in rows
+            ),
+            key=lambda hit: (order.index(hit.matched), hit.reference),
+        )[:limit]
+        if hits:
+            write_audit(
+                session,
+                actor=user,
+                at=ctx.clock.now(),
+                action="search",
+                entity_type="protection_order",
+                entity_id=None,
+                after={"records": [h.reference for h in hits], "matched": sorted({h.matched.value for h in hits})},
+                source=ctx.source,
+            )
+        return SearchResults(tuple(hits), more)
+
+
+def _matching_ids(session: Session, user: AppUser, text: str, limit: int) -> list[tuple[Matched, list[int]]]:
+    """Each kind of match as its own small query, each limited, each on an indexed column."""
+    within = readable(session, user)
+    identifiers = within if user.role is Role.OFFICER else None
+    upper = text.upper()
+    prefix = _escape_like(upper) + "%"
+
+    def ids(query_where: list[ColumnElement[bool]], scope: ColumnElement[bool] | None) -> list[int]:
+        query = select(ProtectionOrder.id).where(*query_where)
+        if scope is not None:
+            query = query.where(scope)
+        return [i for i in session.exec(query.order_by(col(ProtectionOrder.reference)).limit(limit)).all() if i]
+
+    crime = [text, upper]
+    crime_prefixes = [_escape_like(t) + "%" for t in dict.fromkeys(crime)]
+    found = [
+        (Matched.REFERENCE, ids([col(ProtectionOrder.reference).like(prefix, escape="\\")], identifiers)),
+        (
+            Matched.CRIME_REFERENCE,
+            ids(
+                [or_(*(col(ProtectionOrder.crime_reference).like(p, escape="\\") for p in crime_prefixes))], identifiers
+            ),
+        ),
+        (
+            Matched.BREACH_CRIME_REFERENCE,
+            ids(
+                [
+                    col(ProtectionOrder.id).in_(
+                        select(Breach.order_id).where(
+                            or_(*(col(Breach.crime_reference).like(p, escape="\\") for p in crime_prefixes))
+                        )
+                    )
+                ],
+                identifiers,
+            ),
+        ),
+    ]
+    perpetrators = name_matches(Perpetrator.name_key, text)
+    protected = name_matches(ProtectedPerson.name_key, text)
+    if perpetrators is not None and protected is not None:
+        named_perpetrator = col(ProtectionOrder.perpetrator_id).in_(select(Perpetrator.id).where(perpetrators))
+        named_protected = col(ProtectionOrder.id).in_(
+            select(OrderProtectedPerson.order_id)
+            .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+            .where(protected)
+        )
+        found += [
+            (Matched.PERPETRATOR, ids([named_perpetrator], within)),
+            (Matched.PROTECTED, ids([named_protected], within)),
+        ]
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
