@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from blocks.digest import digest_blocks, digest_text
 from models import DigestState
@@ -46,7 +47,8 @@ def send_due_digests(
             log.warning("digest for team %s on %s skipped: %s", due.team_id, due.local_date, reason)
             result.skipped.append(due.team_name)
             continue
-        _send(ctx, notifier, worker_id, claimed, result, stop)
+        if not _send(ctx, notifier, worker_id, claimed, result, stop):
+            break  # Slack is unavailable or we are stopping: the other digests wait too
     return result
 
 
@@ -57,7 +59,8 @@ def _send(
     claimed: ClaimedDigest,
     result: DigestResult,
     stop: StopSignal,
-) -> None:
+) -> bool:
+    """Send one team's digest. False if it was handed back unsent (Slack unavailable, or stopping)."""
     note = late_note(claimed.due.due_at, ctx.clock.now(), ctx.settings)
     digest, team, supervisors = digest_runs.build(ctx, claimed, note)
     in_channel = team.digest_channel is not None
@@ -67,31 +70,52 @@ def _send(
         digest_runs.finish(ctx, claimed, worker_id, delivered=[], state=DigestState.SKIPPED, error=error)
         log.warning("digest for team %s skipped: %s", team.id, error)
         result.skipped.append(team.name)
-        return
-    delivered = list(claimed.delivered)
+        return True
     blocks, text = digest_blocks(digest, in_channel=in_channel), digest_text(digest)
-    errors = []
+    delivered, errors, halted = _post_to_each(notifier, claimed, destinations, in_channel, text, blocks, stop)
+    if halted:
+        digest_runs.hand_back(ctx, claimed, worker_id, delivered=delivered)
+        log.warning("digest for team %s handed back unsent (%s): tried again at the next check", team.id, halted)
+        result.retrying.append(team.name)
+        return False
+    if errors:
+        digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=None, error="; ".join(errors))
+        log.warning("digest for team %s not posted to all (%s): will retry", team.id, errors)
+        result.retrying.append(team.name)
+        return True
+    digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=DigestState.SENT, late=note is not None)
+    result.sent.append(team.name)
+    return True
+
+
+def _post_to_each(
+    notifier: Notifier,
+    claimed: ClaimedDigest,
+    destinations: list[str],
+    in_channel: bool,
+    text: str,
+    blocks: list[dict[str, Any]],
+    stop: StopSignal,
+) -> tuple[list[str], list[str], str | None]:
+    """Post where not yet delivered. Returns where it is now delivered, the errors of destinations
+    that failed, and why the round halted early (Slack unavailable or refusing us, or stopping)."""
+    delivered, errors = list(claimed.delivered), list[str]()
     marker = digest_marker(claimed.run_id)
     for destination in destinations:
         if destination in delivered:
             continue  # posted by an earlier attempt that failed part-way
         if stop.stopping:
-            errors.append("shutting down")  # another process finishes it after the backoff
-            break
+            return delivered, errors, "shutting down"
         user, channel = (None, destination) if in_channel else (destination, None)
         try:
             # An earlier attempt may have posted here and died before recording it.
             landed = claimed.attempts > 1 and notifier.already_posted(user=user, channel=channel, markers=[marker])
             if not landed:
                 notifier.post(user=user, channel=channel, text=text, blocks=blocks, marker=marker)
-        except DeliveryError as error:  # one supervisor's DM failing does not hold up the others
-            errors.append(error.reason)
+        except DeliveryError as error:
+            if error.unavailable or error.fatal:
+                return delivered, errors, error.reason
+            errors.append(error.reason)  # one supervisor's DM failing does not hold up the others
             continue
         delivered.append(destination)
-    if errors:
-        digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=None, error="; ".join(errors))
-        log.warning("digest for team %s not posted to all (%s): will retry", team.id, errors)
-        result.retrying.append(team.name)
-        return
-    digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=DigestState.SENT, late=note is not None)
-    result.sent.append(team.name)
+    return delivered, errors, None

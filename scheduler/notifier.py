@@ -47,13 +47,19 @@ FATAL_ERRORS = frozenset(
 
 class DeliveryError(Exception):
     """A post that did not happen. `retryable`: try again later; `fatal`: stop sending for now.
+    `unavailable`: Slack is down or unreachable and did not take the call (a refused connection, or
+    503 after the client's own retries): every post would fail alike and none was taken, so the
+    sweep stops and hands its reminders back without counting an attempt; an outage of any length
+    then fails no reminder, and when Slack returns they go out in due order. Errors that may come
+    after Slack took the post (a read timeout, a 500) count an attempt and are retried with backoff.
     The message names the Slack error code only (never message text, which is not logged)."""
 
-    def __init__(self, reason: str, *, retryable: bool, fatal: bool = False) -> None:
+    def __init__(self, reason: str, *, retryable: bool, fatal: bool = False, unavailable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.retryable = retryable or fatal
+        self.retryable = retryable or fatal or unavailable
         self.fatal = fatal
+        self.unavailable = unavailable
 
 
 # How far back a DM or channel is searched for an interrupted delivery, newest first. A delivery is
@@ -190,7 +196,11 @@ def _call(request: Any) -> Any:
     except SlackApiError as error:
         raise classify(error) from error
     except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out, DNS
-        raise DeliveryError(f"connection: {type(error).__name__}", retryable=True) from error
+        # urllib wraps what went wrong in URLError.reason; a refused connection never reached Slack.
+        cause = getattr(error, "reason", error)
+        refused = isinstance(cause, ConnectionRefusedError)
+        name = type(cause if isinstance(cause, BaseException) else error).__name__
+        raise DeliveryError(f"connection: {name}", retryable=True, unavailable=refused) from error
 
 
 def classify(error: SlackApiError) -> DeliveryError:
@@ -199,6 +209,8 @@ def classify(error: SlackApiError) -> DeliveryError:
     reason = f"{code or 'http_error'} (HTTP {status})"
     if code in FATAL_ERRORS:
         return DeliveryError(reason, retryable=True, fatal=True)
+    if status == 503:
+        return DeliveryError(reason, retryable=True, unavailable=True)
     if status == 429 or status >= 500 or code in RETRYABLE_ERRORS:
         return DeliveryError(reason, retryable=True)
     return DeliveryError(reason, retryable=False)  # channel_not_found, user_not_found, is_archived, ...

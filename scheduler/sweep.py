@@ -81,7 +81,8 @@ def _post_one(
     result: SweepResult,
 ) -> bool:
     """Post one reminder (or find it already posted) and record the outcome. False if Slack refused
-    the bot itself: this reminder and the rest of the batch are to be handed back unposted."""
+    the bot itself or is unavailable: this reminder and the rest of the batch are to be handed back
+    unposted, counting no attempt."""
     marker = reminder_marker(message.reminder_id)
     try:
         posted = in_slack.find(message, marker)
@@ -97,6 +98,10 @@ def _post_one(
     except DeliveryError as error:
         if error.fatal:
             log.critical("Slack refused the bot (%s): reminders wait until it is fixed", error.reason)
+            result.stopped = error.reason
+            return False
+        if error.unavailable:
+            log.warning("Slack unavailable (%s): reminders wait; the next sweep tries again", error.reason)
             result.stopped = error.reason
             return False
         _record_failure(ctx, claim, message.reminder_id, error.reason, error.retryable, result)

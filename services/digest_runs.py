@@ -144,6 +144,17 @@ def finish(
         run.sent_at = now if state is DigestState.SENT else None
 
 
+def hand_back(ctx: ServiceContext, claimed: ClaimedDigest, worker_id: str, *, delivered: list[str]) -> None:
+    """Give the run up unfinished without counting an attempt (Slack unavailable, or this process
+    stopping): any process may take it at its next check, posting only where it is not yet."""
+    with session_scope(ctx.engine) as session:
+        run = _owned(session, claimed.run_id, worker_id)
+        if run is None:
+            return
+        run.delivered, run.attempts = list(delivered), max(run.attempts - 1, 0)
+        run.claimed_until = ctx.clock.now()
+
+
 def _owned(session: Session, run_id: int, worker_id: str) -> DigestRun | None:
     return session.exec(
         select(DigestRun).where(DigestRun.id == run_id, DigestRun.claimed_by == worker_id).with_for_update()

@@ -102,7 +102,7 @@ def test_429_with_retry_after_then_500_then_ok_posts_once(
     assert (row["state"], row["attempts"], row["sent_at"]) == ("sent", 1, clock.now())  # on time (plus the waits)
 
 
-def test_an_outage_longer_than_the_clients_retries_is_retried_later_with_backoff(
+def test_an_outage_longer_than_the_clients_retries_fails_nothing_and_each_sweep_probes_once(
     ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, clock: ManualClock
 ) -> None:
     add_reminders(ctx, order, user_ids(ctx)[force.officer], 2, at("2026-04-02 20:00"))
@@ -110,17 +110,41 @@ def test_an_outage_longer_than_the_clients_retries_is_retried_later_with_backoff
     with slack.outage():
         first = sweep_once(ctx, notifier, WORKER)
     slack.stop()  # then Slack is unreachable altogether
+    clock.advance(timedelta(hours=3))  # far longer than every backoff together
+    second = sweep_once(ctx, notifier, WORKER)
+    live = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
+    during = {(r["state"], r["attempts"], r["claimed_by"], r["next_attempt_at"]) for r in live}
+    slack.start()
+    third = sweep_once(ctx, notifier, WORKER)
+
+    assert (first.released, first.stopped) == (2, "service_unavailable (HTTP 503)")
+    assert (second.released, second.stopped) == (2, "connection: ConnectionRefusedError")
+    assert [c.method for c in slack.faulted] == ["conversations.open"]  # one probe per sweep, not one per reminder
+    assert during == {("pending", 0, None, None)}  # no attempt spent, no backoff: Slack never took them
+    assert third.sent == 2
+    assert set(posted_ids(slack).values()) == {1}
+    live = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
+    assert {(r["state"], r["attempts"], r["last_error"]) for r in live} == {("sent", 1, None)}
+
+
+def test_an_error_slack_may_have_answered_after_taking_the_post_is_retried_with_backoff(
+    ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, clock: ManualClock
+) -> None:
+    add_reminders(ctx, order, user_ids(ctx)[force.officer], 1, at("2026-04-02 20:00"))
+    notifier = make_notifier(slack, retries=0)
+    slack.fail(500, method="chat.postMessage", error="internal_error", times=2)
+    first = sweep_once(ctx, notifier, WORKER)
     clock.advance(timedelta(seconds=30))
     second = sweep_once(ctx, notifier, WORKER)
-    slack.start()
     assert sweep_once(ctx, notifier, WORKER).claimed == 0  # waiting out the doubled backoff (60 s)
     clock.advance(timedelta(seconds=60))
     third = sweep_once(ctx, notifier, WORKER)
 
-    assert (first.retrying, second.retrying, third.sent) == (2, 2, 2)
+    assert (first.retrying, second.retrying, third.sent) == (1, 1, 1)
+    assert len(slack.calls("conversations.history")) == 2  # each retry first asks whether it landed
     assert set(posted_ids(slack).values()) == {1}
-    live = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
-    assert {(r["state"], r["attempts"], r["last_error"]) for r in live} == {("sent", 3, None)}
+    [row] = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
+    assert (row["state"], row["attempts"], row["last_error"]) == ("sent", 3, None)
 
 
 def test_after_the_last_attempt_a_reminder_fails_and_a_critical_one_is_escalated(
@@ -128,7 +152,7 @@ def test_after_the_last_attempt_a_reminder_fails_and_a_critical_one_is_escalated
 ) -> None:
     add_reminders(ctx, order, user_ids(ctx)[force.officer], 1, at("2026-04-02 20:00"), critical=True)
     notifier = make_notifier(slack, retries=0)
-    slack.fail(503, method="chat.postMessage", times=ctx.settings.reminders.max_send_attempts)
+    slack.fail(500, method="chat.postMessage", times=ctx.settings.reminders.max_send_attempts)
     states = []
     for _ in range(ctx.settings.reminders.max_send_attempts):
         sweep_once(ctx, notifier, WORKER)

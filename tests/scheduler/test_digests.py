@@ -167,3 +167,22 @@ def test_the_digest_on_demand_for_each_role(ctx: ServiceContext, force: Force) -
     with pytest.raises(NotFound):
         digest_for(ctx, force.admin, "Team Z")
     assert len(audit_rows(ctx.engine, entity_type="digest", action="view")) == 5
+
+
+def test_a_digest_due_during_a_slack_outage_spends_no_attempt_and_goes_out_once_after(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, channel_for_team_b: str
+) -> None:
+    notifier = make_notifier(slack, retries=0)
+    clock.set(at("2026-04-03 07:00"))
+    with slack.outage():
+        for _ in range(ctx.settings.reminders.max_send_attempts + 2):  # more checks than attempts allowed
+            during = send_due_digests(ctx, notifier, WORKER)
+            assert during.sent == [] and len(during.retrying) == 1  # halted at the first: the other waits too
+            clock.advance(timedelta(minutes=1))
+    assert {(r["state"], r["attempts"]) for r in rows(ctx, "digest_run")} == {("claimed", 0)}
+
+    after = send_due_digests(ctx, notifier, WORKER)
+
+    assert after.sent == ["Team A", "Team B"]
+    assert sorted(c for c, _ in digests_posted(slack)) == ["CPPUB", "DSUPA"]
+    assert {(r["state"], r["attempts"]) for r in rows(ctx, "digest_run")} == {("sent", 1)}
