@@ -9,6 +9,7 @@ turns it into a modal, the console into the same modal's prompts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -24,6 +25,7 @@ JUSTIFICATION_MAX = min(300, column_length(AuditEvent, "justification"))
 # Pressing a button on a card already justified (Post to channel, Open again) is the same
 # consultation: a reason given this recently by the same user for the same record covers it.
 JUSTIFICATION_HOLDS_FOR = timedelta(minutes=30)
+GIVEN_AT = "justification_given_at"  # in the audit row of a view that relied on an earlier reason
 
 
 class JustificationRequired(DomainError):
@@ -65,16 +67,30 @@ def checked(text: str | None) -> str:
     raise ValidationFailed([Violation("justification", problem)])
 
 
-def recent_justification(session: Session, user: AppUser, order: ProtectionOrder, now: datetime) -> str | None:
-    """The reason this user gave for this record within JUSTIFICATION_HOLDS_FOR, if any."""
-    return session.exec(
-        select(AuditEvent.justification)
+@dataclass(frozen=True)
+class GivenReason:
+    text: str
+    given_at: datetime
+
+
+def recent_justification(session: Session, user: AppUser, order: ProtectionOrder, now: datetime) -> GivenReason | None:
+    """The reason this user gave for this record within JUSTIFICATION_HOLDS_FOR of now, if any.
+    A view that relied on an earlier reason records when that was given, so the window runs from
+    the reason itself and cannot be stretched by viewing again and again."""
+    since = now - JUSTIFICATION_HOLDS_FOR
+    latest = session.exec(
+        select(AuditEvent)
         .where(
             AuditEvent.order_id == order.id,
             AuditEvent.actor_user_id == user.id,
             AuditEvent.action == "view",
             col(AuditEvent.justification).is_not(None),
-            col(AuditEvent.at) >= now - JUSTIFICATION_HOLDS_FOR,
+            col(AuditEvent.at) >= since,
         )
-        .order_by(col(AuditEvent.at).desc())
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
     ).first()
+    if latest is None or latest.justification is None:
+        return None
+    given = (latest.after or {}).get(GIVEN_AT)
+    given_at = datetime.fromisoformat(given) if isinstance(given, str) else latest.at
+    return GivenReason(latest.justification, given_at) if given_at >= since else None

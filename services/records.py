@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -26,7 +27,13 @@ from services.access import (
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
-from services.justification import JustificationRequired, checked, needs_justification, recent_justification
+from services.justification import (
+    GIVEN_AT,
+    JustificationRequired,
+    checked,
+    needs_justification,
+    recent_justification,
+)
 from services.lookup import find_order
 from services.order_writer import (
     OrderTerms,
@@ -86,13 +93,15 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         order = find_order(session, reference)
+        relied_on: dict[str, Any] | None = None
         if needs_justification(session, user, order):
             if justification is not None:
                 justification = checked(justification)
             else:
-                justification = recent_justification(session, user, order, now)
-                if justification is None:
+                earlier = recent_justification(session, user, order, now)
+                if earlier is None:
                     raise JustificationRequired(order.reference)
+                justification, relied_on = earlier.text, {GIVEN_AT: earlier.given_at.isoformat()}
         else:
             require_read(session, user, order)
         write_audit(
@@ -103,6 +112,7 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
             entity_type="protection_order",
             entity_id=order.id,
             order_id=order.id,
+            after=relied_on,
             justification=justification,
             source=ctx.source,
         )
