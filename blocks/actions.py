@@ -42,3 +42,8 @@ NEW_RECORD_SHORTCUT: Final = "new_protection_record"
 
 # /dvpn export: the justification asked before a CSV is sent.
 EXPORT_FORM: Final = "export_form"
+
+# Caseload, perpetrator history and audit trail.
+MORE_CASELOAD: Final = "caseload_more"  # value: JSON of the caseload's query and the next offset
+MORE_AUDIT: Final = "audit_more"  # value: JSON of the reference and the next offset
+PERPETRATOR_PICK: Final = "perpetrator_pick"  # value: a PNC id or a record reference

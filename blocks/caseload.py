@@ -1,0 +1,52 @@
+"""`/dvpn caseload`: counts per status and per officer, then the records by urgency with Open
+buttons and a "More" button. References, initials and deadlines only."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from blocks import actions as ids
+from blocks.common import MAX_MESSAGE_BLOCKS, Block, actions, button, context, divider, escape, fit, section
+from blocks.lists import record_row
+from services.caseload import Caseload
+
+FILTER_HELP = "Widen it: `status:all`, a longer `due:`, or drop a filter."
+
+
+def caseload_blocks(load: Caseload, tz: ZoneInfo, now: datetime) -> list[Block]:
+    shown = f"{load.offset + 1}–{load.offset + len(load.items)} of {load.total}" if load.items else "none"
+    blocks: list[Block] = [
+        section(f"*Caseload: {escape(load.whose)}* · {escape(load.query.filters_text())} ({shown})"),
+    ]
+    if load.offset == 0:
+        blocks += _counts(load)
+    if not load.items:
+        blocks.append(context(f"No records match. {FILTER_HELP}"))
+    blocks += [record_row(item, tz, now) for item in load.items]
+    if load.remaining:
+        value = json.dumps({"q": load.query.dump(), "offset": load.offset + len(load.items)})
+        blocks.append(actions(button(f"More ({load.remaining})", ids.MORE_CASELOAD, value)))
+    return fit(blocks, MAX_MESSAGE_BLOCKS, "… {count} more: narrow the caseload with a filter.")
+
+
+def caseload_text(load: Caseload) -> str:
+    return f"Caseload: {load.total} records"
+
+
+def _counts(load: Caseload) -> list[Block]:
+    if not load.by_status:
+        return []
+    statuses = " · ".join(f"{status} {count}" for status, count in load.by_status)
+    officers = [
+        f"<@{o.slack_user_id}> {o.records}" + (f" (:rotating_light: {o.overdue} overdue)" if o.overdue else "")
+        for o in load.by_officer
+    ]
+    blocks = [section(f"*By status:* {statuses}")]
+    if officers:
+        others = load.officers_total - len(officers)
+        tail = f"\n… and {others} more officer{'s' * (others != 1)}" if others > 0 else ""
+        blocks.append(section("*By officer:*\n" + "\n".join(officers) + tail))
+    blocks.append(divider())
+    return blocks
