@@ -1,7 +1,8 @@
 """Writing the audit trail (Data Protection Act 2018 s62).
 
-Snapshots never carry personal data: names, dates of birth and addresses are replaced by a marker
-saying the field was present or changed, so the trail can be kept after a person's data is erased.
+Snapshots never carry personal data: names, dates of birth, addresses and PNC ids, and free text
+that may name people, are replaced by a marker saying the field was present or changed, so the
+trail can be kept (it is append-only) after a person's data is erased.
 """
 
 from __future__ import annotations
@@ -14,24 +15,58 @@ from sqlmodel import Session, SQLModel
 
 from models import AppUser, AuditEvent
 
-PERSONAL_FIELDS = frozenset({"full_name", "name_key", "date_of_birth", "address"})
+PERSONAL_FIELDS = frozenset({"full_name", "name_key", "date_of_birth", "address", "pnc_id"})
 PERSONAL_MARKER = "[personal data]"
+# Free text typed by officers names people as often as not ("spoke to Sam at her mother's"), so the
+# trail records that it was written or changed, never what it says. Per table: hearing.outcome is
+# an enum, breach_check.outcome is free text.
+FREE_TEXT_FIELDS: dict[str, frozenset[str]] = {
+    "protection_order": frozenset({"conditions", "close_reason"}),
+    "breach": frozenset({"details"}),
+    "breach_check": frozenset({"outcome"}),
+}
+FREE_TEXT_MARKER = "[free text]"
 
 
-def snapshot(row: SQLModel) -> dict[str, Any]:
-    """A JSON-safe copy of a row with personal fields masked."""
-    data: dict[str, Any] = {}
+class Snapshot(dict[str, Any]):
+    """A row as the audit trail may show it, plus the masked fields' real values kept in memory
+    only, so a change to a masked field is still noticed (and logged as changed) by `changes`."""
+
+    def __init__(self, shown: dict[str, Any], hidden: dict[str, Any]) -> None:
+        super().__init__(shown)
+        self.hidden = hidden
+
+
+def masked_fields(table: str) -> frozenset[str]:
+    return PERSONAL_FIELDS | FREE_TEXT_FIELDS.get(table, frozenset())
+
+
+def snapshot(row: SQLModel) -> Snapshot:
+    """A JSON-safe copy of a row with personal fields and free text masked."""
+    table = str(getattr(row, "__tablename__", ""))
+    free_text = FREE_TEXT_FIELDS.get(table, frozenset())
+    shown: dict[str, Any] = {}
+    hidden: dict[str, Any] = {}
     for key, value in row.model_dump().items():
-        if key in PERSONAL_FIELDS:
-            data[key] = PERSONAL_MARKER if value is not None else None
+        if key in PERSONAL_FIELDS or key in free_text:
+            marker = PERSONAL_MARKER if key in PERSONAL_FIELDS else FREE_TEXT_MARKER
+            shown[key] = marker if value is not None else None
+            hidden[key] = value
         else:
-            data[key] = _json_safe(value)
-    return data
+            shown[key] = _json_safe(value)
+    return Snapshot(shown, hidden)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the fields that differ, for a compact audit row."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
+    """Only the fields that differ, for a compact audit row. A masked field that changed appears
+    with its marker on both sides: the trail says it changed, not what it said."""
+    hidden_before = before.hidden if isinstance(before, Snapshot) else {}
+    hidden_after = after.hidden if isinstance(after, Snapshot) else {}
+    keys = [
+        k
+        for k in after
+        if before.get(k) != after.get(k) or (k in hidden_after and hidden_before.get(k) != hidden_after[k])
+    ]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
