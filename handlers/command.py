@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
-from handlers.subcommands import quick, records, reports, tools
+from handlers.subcommands import casework, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.context import ServiceContext
 
@@ -19,10 +19,16 @@ def build_router() -> Router:
     """The table. Its order is the order of `/dvpn help`."""
     table = [
         Subcommand("new", "new [TYPE]", "Record a notice or order: opens the form (e.g. new DVPN).", records.new),
-        Subcommand("show", "show REF", "A record's card: parties, status, every deadline explained.", records.show),
+        Subcommand("show", "show REF", "A record's card: parties, status, every deadline explained.", casework.show),
         Subcommand(
             "list", "list [mine|team|due|expiring|lapsed]", "Records with their next deadline.", records.list_, ("ls",)
         ),
+        Subcommand("caseload", casework.CASELOAD_USAGE, "Counts, and records by urgency; filters.", casework.caseload),
+        Subcommand(
+            "perpetrator", "perpetrator NAME|PNC-ID|REF", "A person's history across the force.", casework.perpetrator
+        ),
+        Subcommand("search", "search TEXT", "Find records by reference, crime reference or name.", casework.search),
+        Subcommand("audit", "audit REF", "A record's audit trail (supervisors and admins).", casework.audit),
         Subcommand("hearing", "hearing REF WHEN [at COURT]", "Book the hearing of an application.", quick.hearing),
         Subcommand(
             "granted", "granted REF DAYS|UNTIL", "The court granted the order (28 days, until 1/5).", quick.granted
