@@ -13,20 +13,30 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from config import Settings
 from console.slack_api import SlackWebAPI
 from models import metadata
-from services.clock import DrillClock
+from services import records, staff
+from services.clock import DrillClock, ManualClock
+from services.context import ServiceContext
 from tests.conftest import london
+from tests.scheduler.conftest import dvpn
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BOT = ROOT / "bot.py"
-START = london("2026-04-02 06:58")  # a Thursday, just before the 07:00 digests
+START = london("2026-04-03 06:58")  # just before the 07:00 digests; the seeded DVPN was served the evening before
+ADMIN = "UADMIN"
 
 
 @pytest.fixture
@@ -161,3 +171,80 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str, poll: f
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(poll)
+
+
+# -- a force to deliver to, and what Slack received ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seeded:
+    order_id: int
+    recipients: tuple[int, ...]  # app_user ids of the officers reminders go to
+    digest_channels: tuple[str, ...]  # one per team, in team order
+
+
+def seed_force(engine: Engine, *, officers: int, digests_at: tuple[clock_time, ...] = ()) -> Seeded:
+    """A team of `officers` with one recorded DVPN (its planned reminders set aside, so a test sees only
+    the reminders it adds), and one team per time in `digests_at` with a digest channel."""
+    ctx = ServiceContext(engine=engine, settings=Settings(admins=(ADMIN,)), clock=ManualClock(START), source="test")
+    staff.create_team(ctx, ADMIN, "Response")
+    slack_ids = [f"UOFF{n:03d}" for n in range(1, officers + 1)]
+    for slack_id in slack_ids:
+        staff.place_in_team(ctx, ADMIN, slack_id, "Response")
+    channels = tuple(f"CDIGEST{n:02d}" for n in range(1, len(digests_at) + 1))
+    for n, (at, channel) in enumerate(zip(digests_at, channels, strict=True), start=1):
+        staff.create_team(ctx, ADMIN, f"Digest team {n}", digest_channel=channel, digest_time=at)
+    records.record(ctx, slack_ids[0], dvpn())
+    users, orders, reminders = (metadata.tables[t] for t in ("app_user", "protection_order", "reminder"))
+    with engine.begin() as connection:
+        connection.execute(sa.update(reminders).values(state="cancelled"))
+        order_id = connection.execute(sa.select(orders.c.id)).scalar_one()
+        ids = connection.execute(sa.select(users.c.id).where(users.c.slack_user_id.in_(slack_ids))).scalars()
+        return Seeded(int(order_id), tuple(sorted(int(i) for i in ids)), channels)
+
+
+def add_reminders(engine: Engine, seeded: Seeded, count: int, first_due: datetime, spacing: timedelta) -> None:
+    """`count` pending reminders, `spacing` apart, to the officers in turn (as a planner leaves them)."""
+    values = [
+        {
+            "order_id": seeded.order_id,
+            "kind": "hearing_deadline_in_24h",
+            "due_at": first_due + spacing * n,
+            "recipient_id": seeded.recipients[n % len(seeded.recipients)],
+            "critical": False,
+            "state": "pending",
+            "attempts": 0,
+            "created_at": START,
+        }
+        for n in range(count)
+    ]
+    with engine.begin() as connection:
+        connection.execute(sa.insert(metadata.tables["reminder"]), values)
+
+
+def reminder_rows(engine: Engine) -> list[dict[str, object]]:
+    table = metadata.tables["reminder"]
+    with engine.connect() as connection:
+        query = sa.select(table).where(table.c.state != "cancelled").order_by(table.c.due_at, table.c.id)
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def marked(message: dict[str, object], event_type: str) -> int | None:
+    """The id a message's metadata names, if it is of `event_type` (dvpn_reminder, dvpn_digest)."""
+    meta = message.get("metadata")
+    if not isinstance(meta, dict) or meta.get("event_type") != event_type:
+        return None
+    return int(next(iter(meta["event_payload"].values())))
+
+
+def in_slack(slack_api: SlackWebAPI, event_type: str) -> Counter[int]:
+    """How many times each reminder (or digest run) appears in Slack's conversations."""
+    with slack_api._lock:
+        messages = [m for kept in slack_api.state.messages.values() for m in kept]
+    return Counter(i for m in messages if (i := marked(m, event_type)) is not None)
+
+
+def posted(slack_api: SlackWebAPI, event_type: str) -> list[int]:
+    """Ids of the chat.postMessage calls Slack took, in the order it took them."""
+    calls = slack_api.calls("chat.postMessage")
+    return [i for c in calls if (i := marked(c.args, event_type)) is not None]
