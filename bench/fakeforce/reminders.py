@@ -40,6 +40,8 @@ class ReminderWriter:
         self.seen = 0  # records handled
         self.written = 0
         self.next_id = 0
+        # The latest record with a critical reminder left unanswered, and its latest re-send.
+        self.last_unanswered: tuple[Order, list[tuple[int, Planned, int]], int] | None = None
 
     def write_for(self, order: Order) -> None:
         self.seen += 1
@@ -54,9 +56,16 @@ class ReminderWriter:
             reminder = self._write(order, planned, state, at)
             if planned.critical and state == "sent" and at is not None:
                 unanswered.append((reminder, planned, at))
-        self._top_up(order, unanswered, allowed - len(rows))
+        latest = self._top_up(order, unanswered, allowed - len(rows))
+        if unanswered:
+            self.last_unanswered = (order, unanswered, max(latest, *(at for _, _, at in unanswered)))
 
     def finish(self) -> None:
+        """The last records may have had nothing to re-send: the latest record that had makes up the rest."""
+        if self.last_unanswered is not None and self.written < self.target:
+            order, unanswered, latest = self.last_unanswered
+            # After every re-send already made for it, so no (order, kind, due) is repeated.
+            self._top_up(order, [(s, p, latest) for s, p, _ in unanswered], self.target - self.written)
         if self.written != self.target:
             print(f"  reminders: {self.written:,} written, {self.target:,} wanted")
 
@@ -161,16 +170,20 @@ class ReminderWriter:
         )
         return reminder
 
-    def _top_up(self, order: Order, unanswered: list[tuple[int, Planned, int]], missing: int) -> None:
-        """Re-sends of unacknowledged critical reminders, to make up this record's share."""
+    def _top_up(self, order: Order, unanswered: list[tuple[int, Planned, int]], missing: int) -> int:
+        """Re-sends of unacknowledged critical reminders, to make up this record's share; returns
+        the latest re-send's due time (0 if none)."""
+        latest = 0
         if not unanswered or missing <= 0:
-            return
+            return latest
         for n in range(missing):
             source, planned, sent = unanswered[n % len(unanswered)]
             due = sent + ESCALATE_AFTER * (1 + n // len(unanswered))
             follow_up = Planned(f"renotify:{source}", due, planned.recipient, True, None, sent)
             state, at = ("sent", due + 2) if due <= self.now else ("pending", None)
             self._write(order, follow_up, state, at)
+            latest = max(latest, due)
+        return latest
 
 
 def _first(*instants: int | None) -> int | None:
