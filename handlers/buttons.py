@@ -10,8 +10,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from blocks import actions as ids
+from blocks.audit_trail import audit_trail_blocks
 from blocks.card import card_text, record_card
-from blocks.common import MAX_VIEW_BLOCKS, plain
+from blocks.caseload import caseload_blocks, caseload_text
 from blocks.forms import (
     FormMeta,
     breach_form,
@@ -22,14 +23,20 @@ from blocks.forms import (
     outcome_form,
     record_form,
 )
+from blocks.justification import card_modal
 from blocks.lists import record_page
+from blocks.perpetrator import history_blocks, history_text, matches_blocks
+from handlers import justification
 from handlers.errors import reported
 from handlers.replies import channel_of, tell, user_of
 from handlers.router import Reply
-from services import listing, records
+from services import audit_trail, caseload, listing, perpetrator_history, records
+from services.caseload import CaseloadQuery
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.justification import JustificationRequired
 from services.listing import ListScope
+from services.perpetrator_history import PerpetratorMatches
 
 FORMS: dict[str, Callable[[FormMeta], dict[str, Any]]] = {
     ids.BOOK_HEARING: hearing_form,
@@ -49,18 +56,18 @@ def register(app: App, ctx: ServiceContext) -> None:
     @reported
     def open_record(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        view = records.view(ctx, user_of(body), _value(body))
+        in_modal = body.get("view", {}).get("type") == "modal"
+        try:
+            view = records.view(ctx, user_of(body), _value(body))
+        except JustificationRequired as asked:
+            justification.ask(client, body["trigger_id"], asked, channel_of(body), push=in_modal)
+            return
         if body.get("response_url"):
             tell(body, client, respond, Reply(record_card(view, ctx.settings.timezone), card_text(view)))
             return
         # From the App Home or a modal there is no conversation to answer in: show the card as a modal.
-        card = {
-            "type": "modal",
-            "title": plain(view.reference[:24]),
-            "close": plain("Close"),
-            "blocks": record_card(view, ctx.settings.timezone, in_modal=True)[:MAX_VIEW_BLOCKS],
-        }
-        if body.get("view", {}).get("type") == "modal":
+        card = card_modal(view, ctx.settings.timezone)
+        if in_modal:
             client.views_push(trigger_id=body["trigger_id"], view=card)
         else:
             client.views_open(trigger_id=body["trigger_id"], view=card)
@@ -83,6 +90,36 @@ def register(app: App, ctx: ServiceContext) -> None:
         wanted = json.loads(_value(body))
         page = listing.list_records(ctx, user_of(body), ListScope.parse(wanted["scope"]), offset=int(wanted["offset"]))
         tell(body, client, respond, Reply(record_page(page, ctx.settings.timezone, ctx.clock.now()), "More records"))
+
+    @app.action(ids.MORE_CASELOAD)
+    @reported
+    def more_caseload(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        wanted = json.loads(_value(body))
+        query = CaseloadQuery.load(wanted["q"])
+        load = caseload.caseload(ctx, user_of(body), query, offset=int(wanted["offset"]))
+        blocks = caseload_blocks(load, ctx.settings.timezone, ctx.clock.now())
+        tell(body, client, respond, Reply(blocks, caseload_text(load)))
+
+    @app.action(ids.MORE_AUDIT)
+    @reported
+    def more_audit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        wanted = json.loads(_value(body))
+        page = audit_trail.trail(ctx, user_of(body), str(wanted["ref"]), offset=int(wanted["offset"]))
+        reply = Reply(audit_trail_blocks(page, ctx.settings.timezone), f"Audit trail of {page.reference}")
+        tell(body, client, respond, reply)
+
+    @app.action(ids.PERPETRATOR_PICK)
+    @reported
+    def pick_perpetrator(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        found = perpetrator_history.lookup(ctx, user_of(body), _value(body))
+        if isinstance(found, PerpetratorMatches):
+            reply = Reply(matches_blocks(found), f"{found.total} people match")
+        else:
+            reply = Reply(history_blocks(found, ctx.settings.timezone), history_text(found))
+        tell(body, client, respond, reply)
 
     @app.action(ids.NEW_RECORD)
     @reported

@@ -17,7 +17,7 @@ from blocks.card import record_card
 from blocks.common import section
 from blocks.forms import FormMeta, record_form
 from blocks.messages import interpreted
-from handlers import parsing
+from handlers import justification, parsing
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
@@ -55,6 +55,7 @@ def register(app: App, ctx: ServiceContext) -> None:
 
     for callback_id, submit in SUBMISSIONS.items():
         app.view(callback_id)(_submission(ctx, submit))
+    justification.register(app, ctx)  # its answer is the card itself, not a confirmation
 
 
 _KEPT = ("served_at", "made_at", "authoriser_name", "perpetrator_name", "protected_name", "court", "duration")
