@@ -1,6 +1,9 @@
-"""Migrations build exactly the models' schema on both databases, and the audit trail is append-only."""
+"""Migrations build exactly the models' schema on both databases, and the audit trail is append-only.
+The engine: SQLite pragmas, and which database errors are transient."""
 
 from __future__ import annotations
+
+import socket
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 import bot
 from models import metadata
-from models.db import make_engine
+from models.db import database_unavailable, make_engine
 from models.schema import SchemaState, schema_state
 
 
@@ -50,3 +53,41 @@ def test_the_bot_refuses_an_empty_or_newer_database(tmp_path) -> None:  # type: 
         connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
     with pytest.raises(bot.SchemaNotCurrent, match="newer dvpn-bot"):
         bot.require_current_schema(engine)
+
+
+# -- which database errors are "try again in a minute" ----------------------------------------------
+
+
+def test_a_refused_connection_is_a_database_that_is_away() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/dvpn")
+    with pytest.raises(sa.exc.OperationalError) as raised:
+        engine.connect()
+    assert database_unavailable(raised.value)
+
+
+def test_sqlite_locked_is_away_for_now_but_a_missing_table_is_a_fault(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # No busy timeout, so the lock is reported at once instead of waited out.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'locked.db'}", connect_args={"timeout": 0})
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+    holder = engine.raw_connection()
+    holder.cursor().execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sa.exc.OperationalError, match="locked") as locked, engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert database_unavailable(locked.value)
+
+    with pytest.raises(sa.exc.OperationalError, match="no such table") as missing, engine.connect() as connection:
+        connection.exec_driver_sql("SELECT * FROM nowhere")
+    assert not database_unavailable(missing.value)
+    with pytest.raises(sa.exc.IntegrityError) as duplicate, engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO t VALUES (1), (1)")
+    assert not database_unavailable(duplicate.value)
+    assert not database_unavailable(RuntimeError("database fell over"))
+    engine.dispose()

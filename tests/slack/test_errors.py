@@ -1,17 +1,21 @@
-"""Errors: a domain error is a friendly ephemeral message; anything unexpected is "Something went
-wrong (error id X)" with the traceback logged under X and no personal data in the log. Requests
-with a bad signature or an old timestamp are refused before anything runs."""
+"""Errors: a domain error is a friendly ephemeral message; a database that is not answering is
+"try again in a minute"; anything unexpected is "Something went wrong (error id X)" with the
+traceback logged under X and no personal data in the log. Requests with a bad signature or an old
+timestamp are refused before anything runs."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import socket
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
+from handlers.errors import DATABASE_AWAY, DATABASE_AWAY_IN_FORM
+from models.db import make_engine
 from services import breaches, listing, records
 from services.context import ServiceContext
 from tests.conftest import Force, row_counts
@@ -23,6 +27,15 @@ ERROR_ID = re.compile(r"Something went wrong \(error id `?([0-9A-F]{8})`?\)")
 
 def boom(*_: Any, **__: Any) -> None:
     raise RuntimeError("database fell over")
+
+
+def database_away(*_: Any, **__: Any) -> None:
+    """What a service raises while PostgreSQL restarts: the driver's own error for a refused
+    connection (a port nobody listens on; tests/faults restarts a real server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/dvpn").connect()
 
 
 def logged_error(caplog: pytest.LogCaptureFixture, error_id: str) -> logging.LogRecord:
@@ -142,6 +155,43 @@ def test_a_failed_confirmation_keeps_the_record_and_logs_it(
     assert row_counts(ctx.engine)["protection_order"] == 1
     assert "confirmation for WM-DVPN-2026-0001 not delivered" in caplog.text
     assert PERPETRATOR not in caplog.text
+
+
+def test_a_database_that_is_not_answering_is_told_as_try_again_in_a_minute(
+    slack: SlackDriver,
+    ctx: ServiceContext,
+    force: Force,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ref = record(ctx, force.officer).reference
+    monkeypatch.setattr(breaches, "record_breach", database_away)
+    before = row_counts(ctx.engine)
+    response = slack.command(force.officer, f"breach {ref} today 20:30 details {PERPETRATOR} kicked the door")
+
+    assert response.status == 200
+    [reply] = slack.sent()
+    assert reply["response_type"] == "ephemeral"
+    assert reply_text(reply).startswith(f":warning: {DATABASE_AWAY}")
+    assert not ERROR_ID.search(reply_text(reply))
+    [logged] = [r for r in caplog.records if r.name == "dvpn.handlers"]
+    assert logged.levelno == logging.WARNING and logged.exc_info is None  # a known condition: no traceback
+    assert logged.getMessage() == "database not answering in /dvpn (OperationalError); asked to try again"
+    assert row_counts(ctx.engine) == before
+
+
+def test_a_form_submitted_while_the_database_is_away_keeps_the_modal_open_with_the_reason(
+    slack: SlackDriver, ctx: ServiceContext, force: Force, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slack.command(force.officer, "new DVPN")
+    form = slack.opened_view()
+    monkeypatch.setattr(records, "record", database_away)
+    before = row_counts(ctx.engine)
+    body = ack_body(slack.submit(force.officer, form, {"order_type": "DVPN", **DVPN_ANSWERS}))
+
+    assert body["response_action"] == "errors"
+    assert body["errors"] == {"order_type": DATABASE_AWAY_IN_FORM}
+    assert row_counts(ctx.engine) == before
 
 
 # -- signatures ---------------------------------------------------------------------------------------
