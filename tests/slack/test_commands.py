@@ -200,6 +200,7 @@ def test_a_champion_reads_the_card_with_no_buttons_to_change_it(
     slack: SlackDriver, ctx: ServiceContext, force: Force
 ) -> None:
     ref = record(ctx, force.officer).reference
+    slack.command(force.admin, f"admin team add Team A <@{force.champion}>")  # their own team: no reason asked
     slack.command(force.champion, f"show {ref}")
 
     call = slack.last_reply()

@@ -233,8 +233,8 @@ def test_post_to_channel_is_refused_to_someone_who_may_not_read(
 
 def test_the_channel_card_open_button_checks_the_presser(slack: SlackDriver, ctx: ServiceContext, force: Force) -> None:
     ref = record(ctx, force.officer).reference
-    slack.press(force.champion, "record_open", ref)
-    assert PERPETRATOR in reply_text(slack.last_reply())
+    slack.press(force.champion, "record_open", ref)  # beyond the champion's own team: asked why first
+    assert slack.opened_view()["callback_id"] == "justification_form"
     slack.press(force.other_officer, "record_open", ref)
     assert PERPETRATOR not in reply_text(slack.last_reply())
 
