@@ -3,13 +3,16 @@ models and against the limits slack_sdk does not check (tests/slack/block_limits
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from blocks.audit_trail import audit_trail_blocks
 from blocks.card import card_text, record_card
+from blocks.caseload import caseload_blocks, caseload_text
 from blocks.common import Block, cut
 from blocks.forms import (
     FormMeta,
@@ -21,16 +24,30 @@ from blocks.forms import (
     outcome_form,
     record_form,
 )
+from blocks.justification import card_modal, justification_form
 from blocks.lists import home_view, record_page
 from blocks.messages import HelpLine, deadline_blocks, help_blocks, interpreted, problem_blocks, unexpected_blocks
+from blocks.perpetrator import history_blocks, history_text, matches_blocks
+from blocks.search_results import search_blocks
 from config import Settings
 from handlers.command import build_router
 from handlers.router import Invocation
 from handlers.subcommands.quick import _reply
+from models import OrderStatus, RiskLevel
 from rules.order_types import OrderType
+from services.audit_trail import AuditTrailPage, TrailEntry, describe
+from services.caseload import Caseload, CaseloadQuery, OfficerCount
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.listing import CheckDue, Dashboard, ListScope, NextDeadline, RecordPage, RecordSummary, WaitingReminder
+from services.perpetrator_history import (
+    HistoryRecord,
+    PerpetratorHistory,
+    PerpetratorMatches,
+    PersonMatch,
+    ProtectedEntry,
+)
+from services.search import Matched, SearchHit, SearchResults
 from services.views import DeadlineView, PersonView, RecordView
 from tests.slack.block_limits import BlockKitError, block_problems, check_message, check_view
 
@@ -261,6 +278,136 @@ def test_the_follow_up_forms(form: Any, meta: FormMeta) -> None:
 def test_private_metadata_round_trips() -> None:
     meta = FormMeta(reference="ABCD-FGMPO-2026-999999", channel="C0PPUNORTH")
     assert FormMeta.load(record_form(None, tuple(OrderType), meta)["private_metadata"]) == meta
+
+
+# -- caseload, perpetrator history, search, audit trail, justification ------------------------------------
+
+TEAM = ("Team " + LONG)[:80]
+EVERY_FILTER = CaseloadQuery(
+    team=TEAM, order_type=OrderType.FGMPO, risk=RiskLevel.HIGH, risk_unassessed=True, status=None, due_hours=9999
+)
+
+
+def caseload(count: int, total: int, offset: int, *, query: CaseloadQuery = EVERY_FILTER) -> Caseload:
+    return Caseload(
+        query=query,
+        whose=TEAM + NASTY,
+        by_status=tuple((status.value, 10**6 + n) for n, status in enumerate(OrderStatus)),
+        by_officer=tuple(OfficerCount(f"W{n:016d}", 10**6, 10**5) for n in range(10)),
+        officers_total=5000,
+        items=tuple(summary(n, deadline_at=NOW - timedelta(hours=n) if n % 3 else None) for n in range(count)),
+        total=total,
+        offset=offset,
+    )
+
+
+@pytest.mark.parametrize(
+    "count, total, offset", [(0, 0, 0), (3, 3, 0), (20, 10**6, 0), (20, 10**6, 20), (100, 10**6, 0)]
+)
+def test_the_caseload(count: int, total: int, offset: int) -> None:
+    load = caseload(count, total, offset)
+    check_message(caseload_blocks(load, TZ, NOW), caseload_text(load))
+    realistic = caseload(count, total, offset, query=CaseloadQuery())
+    check_message(caseload_blocks(realistic, TZ, NOW))
+
+
+def test_a_caseload_more_button_carries_the_whole_query() -> None:
+    blocks = caseload_blocks(caseload(20, 10**6, 0), TZ, NOW)
+    [value] = [e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    wanted = json.loads(value)
+    assert CaseloadQuery.load(wanted["q"]) == EVERY_FILTER and wanted["offset"] == 20
+
+
+def history(records: int, protected: int, *, named: bool = True) -> PerpetratorHistory:
+    return PerpetratorHistory(
+        name=(LONG + NASTY)[:200] if named else "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        named=named,
+        birth_year=1985,
+        pnc_id="2012/3456789A",
+        records=tuple(
+            HistoryRecord(
+                reference=f"ABCD-FGMPO-2026-{n:06d}",
+                order_type="FGMPO",
+                status="discharged",
+                started_at=NOW - timedelta(days=n),
+                team=TEAM + NASTY,
+                officer_slack_id="W0123456789ABCDEF",
+                risk_level="standard",
+                breaches=n,
+                checks_missed=10**6,
+            )
+            for n in range(records)
+        ),
+        breaches=10**6,
+        checks_missed=10**6,
+        current_risk="medium",
+        repeat=f"{10**6} notices/orders in the last 1200 months; {10**6} breaches recorded",
+        protected=tuple(
+            ProtectedEntry(
+                (LONG + NASTY)[:200] if n % 2 else "ABCDEFGH", bool(n % 2), (f"ABCD-FGMPO-2026-{n:06d}",) * 50
+            )
+            for n in range(protected)
+        ),
+        linked_by_name=True,
+    )
+
+
+@pytest.mark.parametrize("records, protected", [(0, 0), (3, 2), (200, 100)])
+@pytest.mark.parametrize("named", [True, False])
+def test_the_perpetrator_history(records: int, protected: int, named: bool) -> None:
+    found = history(records, protected, named=named)
+    check_message(history_blocks(found, TZ), history_text(found))
+
+
+@pytest.mark.parametrize("shown, total", [(1, 1), (2, 2), (20, 5000)])
+def test_the_people_a_name_matched(shown: int, total: int) -> None:
+    matches = tuple(
+        PersonMatch(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            1900 + n if n % 2 else None,
+            "2012/3456789A" if n % 3 else None,
+            10**6,
+            f"ABCD-FGMPO-2026-{n:06d}" if n % 4 else None,
+        )
+        for n in range(shown)
+    )
+    check_message(matches_blocks(PerpetratorMatches(matches, total)))
+
+
+@pytest.mark.parametrize("count", [0, 1, 25, 100])
+@pytest.mark.parametrize("more", [False, True])
+def test_the_search_results(count: int, more: bool) -> None:
+    hits = tuple(
+        SearchHit(f"ABCD-FGMPO-2026-{n:06d}", "FGMPO", "superseded", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", list(Matched)[n % 5])
+        for n in range(count)
+    )
+    check_message(search_blocks(SearchResults(hits, more), NASTY * 10))
+
+
+@pytest.mark.parametrize("count, total, offset", [(0, 0, 0), (3, 3, 0), (20, 10**6, 0), (60, 10**6, 40)])
+def test_the_audit_trail(count: int, total: int, offset: int) -> None:
+    entries = tuple(
+        TrailEntry(
+            at=NOW + timedelta(minutes=n),
+            actor_slack_id=None if n % 2 else "W0123456789ABCDEF",
+            system="check-planner" + NASTY if n % 2 else None,
+            what=describe(
+                "update", "breach_check" + LONG, {"status": LONG}, {f"field_{i}_{LONG}": NASTY for i in range(9)}
+            ),
+            justification=(NASTY * 10)[:1000] if n % 3 else None,
+            source="console" + LONG,
+        )
+        for n in range(count)
+    )
+    check_message(audit_trail_blocks(AuditTrailPage("ABCD-FGMPO-2026-999999", entries, total, offset), TZ))
+
+
+def test_the_justification_form_and_the_card_it_leads_to() -> None:
+    form = justification_form(FormMeta(reference="ABCD-FGMPO-2026-999999", channel="D0123456789ABCDEF"))
+    check_view(form)
+    assert FormMeta.load(form["private_metadata"]).reference == "ABCD-FGMPO-2026-999999"
+    for view in VIEWS.values():
+        check_view(card_modal(view, TZ))
 
 
 # -- the checker itself catches what it is for ------------------------------------------------------------
