@@ -7,6 +7,8 @@
     dvpn-bot deadline TYPE WHEN [--event served|arrested]   the statutory deadline, explained
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
+    dvpn-bot retention review --by ADMIN                     records past retention (references only)
+    dvpn-bot retention erase REF --reason TEXT --by ADMIN    delete a record family's personal data
 
 Settings come from the environment and `.env` (see .env.example). Exit status: 0 done,
 1 an unexpected error (logged with an error id), 2 bad settings or bad input.
@@ -40,6 +42,7 @@ from models.schema import SchemaState, head_revision, schema_state, upgrade
 from rules.calendar import ExcludedDayCalendar
 from rules.order_types import OrderType
 from scheduler.runner import exit_gracefully_on_sigterm, run_scheduler_forever, start_in_background
+from services import retention
 from services.calculator import ClockEvent, calculate
 from services.calendar import force_calendar
 from services.clock import SystemClock, configured_clock
@@ -234,6 +237,45 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
+def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
+    """Admins only, named with --by (their Slack member id): the audit trail says who reviewed or erased."""
+    engine = make_engine(settings.database_url)
+    try:
+        require_current_schema(engine)
+        clock = configured_clock(settings.drill_clock_file)
+        ctx = ServiceContext(engine=engine, settings=settings, clock=clock, source="cli")
+        if args.action == "review":
+            due = retention.review(ctx, args.by)
+            print(_retention_report(due, settings))
+            return EXIT_OK
+        if not args.reference:
+            raise DomainError("Give the reference to erase: dvpn-bot retention erase REF --reason TEXT --by ADMIN.")
+        done = retention.erase(ctx, args.by, args.reference, args.reason)
+        print(f"Erased {', '.join(done.references)} (audit event {done.audit_event_id}).")
+        for table, count in done.deleted.items():
+            print(f"  {table}: {count} rows deleted")
+        return EXIT_OK
+    finally:
+        engine.dispose()
+
+
+def _retention_report(due: list[retention.DueRecord], settings: Settings) -> str:
+    """References, types and dates only: the review lists no names."""
+    if not due:
+        return f"No record is past its retention period ({settings.retention_years} years after its family's last end)."
+    tz = settings.timezone
+    count = f"{len(due)} record{'' if len(due) == 1 else 's'}"
+    lines = [f"{count} past their retention period ({settings.retention_years} years):"]
+    for item in due:
+        together = [ref for ref in item.family if ref != item.reference]
+        with_others = f"  erased with {', '.join(together)}" if together else ""
+        lines.append(
+            f"  {item.reference:<20} {item.order_type:<6} ended {item.ended_at.astimezone(tz):%Y-%m-%d}"
+            f"  due for review since {item.review_due:%Y-%m-%d}{with_others}"
+        )
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dvpn-bot",
@@ -280,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database schema: upgrade or status")
     db.add_argument("action", choices=["upgrade", "status"])
     db.set_defaults(handler=cmd_db)
+
+    keep = commands.add_parser("retention", help="records past their retention period: review, or erase one")
+    keep.add_argument("action", choices=["review", "erase"])
+    keep.add_argument("reference", nargs="?", metavar="REF", help="erase: the record (its family goes with it)")
+    keep.add_argument("--reason", help="erase: why, for the audit trail (required)")
+    keep.add_argument("--by", required=True, metavar="SLACK_ID", help="your Slack member id; you must be an admin")
+    keep.set_defaults(handler=cmd_retention)
     return parser
 
 

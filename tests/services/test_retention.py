@@ -1,0 +1,241 @@
+"""Retention review and erasure: which records qualify, that erased personal data is gone from
+every column of every table (reflected from the database, not the models), that the audit trail
+keeps the erasure and never held the data, and every refusal changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from models import HearingOutcome, metadata
+from rules.order_types import OrderType
+from services import breaches, checks, hearings, lifecycle, records, retention
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.hearings import GrantTerms
+from services.lifecycle import Variation
+from services.order_writer import PersonInput
+from services.records import NewRecord
+from tests.conftest import LONDON, Force, audit_rows, london, row_counts
+from tests.slack.records_data import PERSONAL, dvpn
+
+# Free text about R1's people, typed by officers: it must go with them.
+CONDITIONS = "Not to contact Samantha or go to Safe Close"
+BREACH_DETAILS = "Samantha says Alexander shouted at her door"
+CHECK_OUTCOME = "Spoke to Samantha at Safe Close, all well"
+STORED = tuple(t for t in PERSONAL if t not in ("15 Jan 1990", "30 Jun 1992"))  # dates as the database holds them
+R1_TRACES = (*STORED, CONDITIONS, BREACH_DETAILS, CHECK_OUTCOME)
+
+OTHER = PersonInput("Jordan Unrelated", date(1985, 3, 3), "9 Lark Rise, Worcester WR1 1AA", pnc_id="01/999999Z")
+OTHER_CONDITIONS = "Not to contact Casey Unrelated at Lark Rise"
+OTHER_TRACES = (OTHER_CONDITIONS, "Jordan Unrelated", "Lark Rise", "WR1 1AA", "1985-03-03", "01/999999Z")
+REASON = "MoPI review: no policing purpose remains"
+
+
+@dataclass(frozen=True)
+class Records:
+    r1: str  # a DVPN refused in April 2026: past retention in 2032
+    r2: str  # a DVPN granted in April 2026 ...
+    r3: str  # ... its DVPO, expired April 2026 ...
+    r4: str  # ... and a DVPO against the same person (same PNC id) in 2029: keeps R2 and R3 until 2035
+    r5: str  # a DAPO until further order: open, never reviewed
+
+
+@pytest.fixture
+def kept(ctx: ServiceContext, clock: ManualClock, force: Force) -> Records:
+    a = force.officer
+    clock.set(london("2026-04-02 21:00"))
+    r1 = records.record(ctx, a, dvpn(conditions=CONDITIONS)).reference
+    clock.set(london("2026-04-03 21:00"))
+    checks.complete_check(ctx, a, r1, london("2026-04-03 20:30"), CHECK_OUTCOME)
+    breaches.record_breach(ctx, a, r1, london("2026-04-03 20:45"), details=BREACH_DETAILS)
+    hearings.book_hearing(ctx, a, r1, london("2026-04-07 10:00"), "Birmingham Magistrates")
+    other = dvpn(served_at=london("2026-04-03 20:00"), perpetrator=OTHER, protected=(PersonInput("Casey Unrelated"),))
+    r2 = records.record(ctx, a, other).reference
+    hearings.book_hearing(ctx, a, r2, london("2026-04-05 10:00"))
+    clock.set(london("2026-04-07 12:00"))
+    hearings.record_outcome(ctx, a, r1, HearingOutcome.REFUSED, london("2026-04-07 11:00"))
+    r3 = hearings.record_outcome(
+        ctx, a, r2, HearingOutcome.GRANTED, london("2026-04-05 11:00"), GrantTerms(duration_days=14)
+    ).reference
+    lifecycle.vary(ctx, a, r3, Variation(conditions=OTHER_CONDITIONS))
+    clock.set(london("2026-04-20 09:00"))
+    r5 = records.record(
+        ctx,
+        a,
+        NewRecord(
+            order_type=OrderType.DAPO,
+            made_at=london("2026-04-20 08:00"),
+            until_further_order=True,
+            perpetrator=PersonInput("Robin Current", date(1979, 9, 9)),
+        ),
+    ).reference
+    clock.set(london("2029-06-01 12:00"))
+    r4 = records.record(
+        ctx,
+        a,
+        NewRecord(
+            order_type=OrderType.DVPO, made_at=london("2029-06-01 11:00"), duration_days=14, perpetrator=OTHER
+        ),
+    ).reference
+    clock.set(london("2029-07-01 01:00"))
+    lifecycle.apply_time(ctx)  # R3 (2026) and R4 (2029) expire
+    clock.set(london("2032-05-01 09:00"))
+    return Records(r1, r2, r3, r4, r5)
+
+
+def every_value(engine: Engine) -> str:
+    """Every value in every column of every table the database holds, as text."""
+    reflected = sa.MetaData()
+    reflected.reflect(engine)
+    with engine.connect() as connection:
+        return "\n".join(
+            str(value)
+            for table in reflected.sorted_tables
+            for row in connection.execute(sa.select(table))
+            for value in row
+            if value is not None
+        )
+
+
+def test_the_review_lists_families_past_retention_by_reference(
+    ctx: ServiceContext, kept: Records, force: Force
+) -> None:
+    due = retention.review(ctx, force.admin)
+
+    assert [(d.reference, d.order_type) for d in due] == [(kept.r1, "DVPN")]
+    assert due[0].ended_at == london("2026-04-07 11:00")
+    assert due[0].review_due == datetime(2032, 4, 7, tzinfo=LONDON)
+    [logged] = audit_rows(ctx.engine, action="retention_review")
+    assert logged["actor"] == f"slack:{force.admin}" and logged["after"]["references"] == [kept.r1]
+
+
+def test_a_family_is_due_when_its_last_record_ended_long_enough_ago(
+    ctx: ServiceContext, clock: ManualClock, kept: Records, force: Force
+) -> None:
+    clock.set(london("2035-06-29 09:00"))  # R4 expired at the end of 14 June 2029... plus six years
+    due = {d.reference: d.family for d in retention.review(ctx, force.admin)}
+    assert due[kept.r2] == due[kept.r3] == due[kept.r4] == tuple(sorted((kept.r2, kept.r3, kept.r4)))
+    assert kept.r5 not in due  # open: never
+
+
+def test_erasure_removes_every_trace_of_the_people_and_keeps_the_audit_of_it(
+    ctx: ServiceContext, kept: Records, force: Force
+) -> None:
+    before_text = every_value(ctx.engine)
+    assert [t for t in R1_TRACES if t in before_text] == list(R1_TRACES)  # the search would find them
+    before = row_counts(ctx.engine)
+
+    done = retention.erase(ctx, force.admin, kept.r1, REASON)
+
+    after_text = every_value(ctx.engine)
+    assert [t for t in R1_TRACES if t in after_text] == []
+    assert [t for t in OTHER_TRACES if t in after_text] == list(OTHER_TRACES)  # other people's records stay
+    after = row_counts(ctx.engine)
+    assert {t: before[t] - after[t] for t in done.deleted} == done.deleted
+    assert done.deleted["protection_order"] == 1 and done.deleted["perpetrator"] == 1
+    assert done.deleted["protected_person"] == 1 and done.deleted["breach"] == 1 and done.deleted["hearing"] == 1
+    assert after["audit_event"] == before["audit_event"] + 1
+    assert {t for t in before if before[t] != after[t]} == {*done.deleted, "audit_event"} - {
+        t for t, n in done.deleted.items() if n == 0
+    }
+    [erased] = audit_rows(ctx.engine, action="erase")
+    assert erased["id"] == done.audit_event_id
+    assert erased["actor"] == f"slack:{force.admin}" and erased["source"] == "test"
+    assert erased["justification"] == REASON
+    assert erased["after"]["references"] == [kept.r1]
+    assert erased["after"]["deleted_rows"] == done.deleted
+    assert "full_name" in erased["after"]["personal_fields_erased"]["perpetrator"]
+    # The trail of the record's life is still there, masked as it always was.
+    history = audit_rows(ctx.engine, order_id=erased["order_id"])
+    assert {"create", "update", "erase"} <= {row["action"] for row in history}
+
+
+def test_a_family_inside_retention_is_refused_naming_the_records_that_keep_it(
+    ctx: ServiceContext, kept: Records, force: Force
+) -> None:
+    before = row_counts(ctx.engine)
+    with pytest.raises(Conflict) as refused:
+        retention.erase(ctx, force.admin, kept.r2, REASON)
+    message = refused.value.message
+    assert kept.r4 in message and "kept until 15 Jun 2035" in message
+    assert all(ref in message for ref in (kept.r2, kept.r3, kept.r4))
+    assert row_counts(ctx.engine) == before
+
+
+@pytest.mark.parametrize(
+    "case, error, fragment",
+    [
+        ("open", Conflict, "still open"),
+        ("unknown", NotFound, "No record has the reference 'WM-DVPN-2026-9999'"),
+        ("no reason", DomainError, "Say why the record is erased"),
+        ("not an admin", NotAllowed, "not an active dvpn-bot admin"),
+        ("unknown operator", NotAllowed, "not an active dvpn-bot admin"),
+    ],
+)
+def test_refusals_change_nothing(
+    ctx: ServiceContext, kept: Records, force: Force, case: str, error: type[Exception], fragment: str
+) -> None:
+    reference, by, reason = kept.r1, force.admin, REASON
+    if case == "open":
+        reference = kept.r5
+    elif case == "unknown":
+        reference = "WM-DVPN-2026-9999"
+    elif case == "no reason":
+        reason = "  "
+    elif case == "not an admin":
+        by = force.supervisor
+    elif case == "unknown operator":
+        by = "UNOBODY"
+    before = row_counts(ctx.engine)
+    with pytest.raises(error) as refused:
+        retention.erase(ctx, by, reference, reason)
+    assert fragment in str(refused.value)
+    assert row_counts(ctx.engine) == before
+
+
+def test_erasing_twice_says_when_it_was_erased(ctx: ServiceContext, kept: Records, force: Force) -> None:
+    retention.erase(ctx, force.admin, kept.r1, REASON)
+    before = row_counts(ctx.engine)
+    with pytest.raises(Conflict) as refused:
+        retention.erase(ctx, force.admin, kept.r1.lower(), REASON)
+    assert f"{kept.r1} was already erased on 01 May 2032 09:00 by slack:{force.admin}" in refused.value.message
+    assert row_counts(ctx.engine) == before
+
+
+def test_the_audit_trail_never_holds_free_text_or_identifiers(ctx: ServiceContext, kept: Records) -> None:
+    table = metadata.tables["audit_event"]
+    with ctx.engine.connect() as connection:
+        trail = "\n".join(str(dict(row._mapping)) for row in connection.execute(sa.select(table)))
+    assert [t for t in (*R1_TRACES, *OTHER_TRACES) if t in trail] == []
+    [varied] = [r for r in audit_rows(ctx.engine, action="update") if "conditions" in (r["after"] or {})]
+    assert varied["before"]["conditions"] is None and varied["after"]["conditions"] == "[free text]"
+
+
+def test_every_table_that_points_at_a_record_or_a_person_is_erased() -> None:
+    """A table added later that refers to records or people must join the erasure, or this fails."""
+    erased = {str(model.__tablename__) for model in retention.ERASED_TABLES}
+    referring = {
+        table.name
+        for table in metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name in erased
+    }
+    assert referring <= erased
+
+
+@pytest.mark.parametrize(
+    "ended, due",
+    [
+        ("2026-04-07 11:00", datetime(2032, 4, 7, tzinfo=LONDON)),
+        ("2024-02-29 10:00", datetime(2030, 3, 1, tzinfo=LONDON)),
+        ("2026-03-31 23:30", datetime(2032, 3, 31, tzinfo=LONDON)),  # the local date, not UTC's
+    ],
+)
+def test_the_review_date_is_whole_years_after_the_local_day_it_ended(ended: str, due: datetime) -> None:
+    assert retention.review_due(london(ended).astimezone(UTC), 6, LONDON) == due
