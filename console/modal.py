@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from console.people import Directory
 from console.render import BlockRenderer, Style, text_of
-from console.requests import Answer, SlackRequests
+from console.requests import Answer, SlackRequests, Where
 from console.screen import Screen
 from services.errors import DomainError
 from services.when import parse_when
@@ -135,7 +135,13 @@ class ModalPrompter:
         if action == "errors":
             return view, {str(k): str(v) for k, v in answer.body.get("errors", {}).items()}
         if action in ("update", "push"):
-            return {**answer.body["view"], "id": view.get("id")}, {}
+            shown = {**answer.body["view"], "id": view.get("id")}
+            if not any(b.get("type") == "input" for b in shown.get("blocks", [])):
+                # A view to read, not a form (a record card after its justification): show it, done.
+                title = f"modal: {shown.get('title', {}).get('text', '')}"
+                self.screen.surface(title, shown.get("blocks", []), Where("modal", view=shown))
+                return None, {}
+            return shown, {}
         if answer.status >= 400:
             self.screen.write(self.style.alert(f"  The app answered HTTP {answer.status}: not saved."))
         return None, {}

@@ -46,6 +46,10 @@ DOING = {
     "view_audit": "read the audit trail of",
     "export": "exported",
     "erase": "erased personal data from",
+    "escalate": "escalated",
+    "acknowledge": "acknowledged",
+    "done": "marked done",
+    "snooze": "snoozed",
 }
 
 
