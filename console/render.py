@@ -228,3 +228,12 @@ def describe_element(element: JSONObject) -> str:
         return "yes or no"
     initial = element.get("initial_value")
     return "text" + (f", now {initial!r}" if initial else "")
+
+
+def file_line(shared: JSONObject, style: Style) -> str:
+    """An uploaded file as the console shows it: the name, its size and what kind it is; the
+    bytes themselves are not printed (a PNG or a CSV of records has no place on a terminal)."""
+    content = shared.get("content") or b""
+    kind = "PNG image" if bytes(content).startswith(b"\x89PNG") else "file"
+    name = shared.get("filename") or shared.get("title") or "file"
+    return style.dim(f"[{kind}: {name}, {len(content):,} bytes]")

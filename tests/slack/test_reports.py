@@ -12,6 +12,7 @@ from slack_bolt import BoltRequest
 
 from blocks import actions as ids
 from blocks.charts import PNG_SIGNATURE
+from console.render import Style, file_line
 from console.slack_api import SlackWebAPI
 from services.clock import ManualClock
 from services.context import ServiceContext
@@ -176,3 +177,12 @@ def test_an_export_slack_will_not_take_is_logged_as_undelivered(
     assert undelivered["entity_id"] == summary["id"]
     told = [m for m in slack_api.state.messages.get("DADMIN", []) if "could not be sent" in m["text"]]
     assert len(told) == 1
+
+
+def test_the_console_shows_an_uploaded_chart_as_one_line(
+    slack: SlackDriver, slack_api: SlackWebAPI, april: Force
+) -> None:
+    slack.command(april.champion, "stats 2026-04")
+    [shared] = slack_api.shared_files(CHANNEL)
+    line = file_line(shared, Style(colour=False))
+    assert line == f"[PNG image: dvpn-stats-force-2026-04-01.png, {len(shared['content']):,} bytes]"
