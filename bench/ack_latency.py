@@ -1,0 +1,293 @@
+"""How fast `dvpn-bot serve` acknowledges Slack under load, next to a bare Bolt app (Slack allows 3 s).
+
+Starts, each in its own process: the local Slack stand-in, `dvpn-bot serve` (waitress, PostgreSQL,
+its scheduler running) and a bare Bolt app whose listeners only call ack(), under the same
+waitress server, thread count and signing secret. Seeds a force through the services (six teams,
+their officers and supervisors, champions, and a few thousand notices and orders), then drives
+both apps with signed requests at 1, 10 and 50 concurrent users:
+
+- /dvpn commands: for ours a mix of reads (help, show REF, list) and writes (breach REF ...,
+  hearing REF ...); the bare app gets the same requests;
+- the record form's submission (view_submission: ours validates and saves before its ack, as
+  Slack's inline errors require);
+- a button press (block_actions: a record card's Open button).
+
+Prints p50/p95/p99 ack latency and requests per second for both apps and the ratio ours/bare,
+then checks that the work after each ack was done: every reply reached the stand-in's response
+URLs, and the breaches, hearings and records are in the database.
+
+    .venv/bin/python bench/ack_latency.py                 # about 4 minutes on 2 cores
+    .venv/bin/python bench/ack_latency.py --scale 3       # three times the requests per level
+    DVPN_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/dvpn_bench_ack  (the default; EMPTIED)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ack_load import Figures, Triggers, button_press, command_body, interaction_body, run_load, view_submission
+from ack_seed import ADMIN, DEFAULT_URL, Force, row_count, scratch_engine, seed
+from ack_servers import SECRET, StandIn, cpu_load, scratch_directory, start_bare, start_ours, stopping
+from sqlalchemy.engine import Engine
+
+from blocks import actions as ids
+from blocks.forms import FormMeta, record_form
+from rules.order_types import OrderType
+from services.clock import SystemClock
+
+LONDON = ZoneInfo("Europe/London")
+# Requests per level at --scale 1: enough at 50 users for a p99 of 2,000 samples.
+COMMANDS = {1: 300, 10: 1_000, 50: 2_000}
+FORMS = {1: 50, 10: 200, 50: 400}
+BUTTONS = {1: 100, 10: 400, 50: 800}
+# The command mix, repeated: reads (help, show, list) and writes (breach, hearing).
+MIX = ("show", "list", "breach", "show", "hearing", "help", "show", "breach", "list", "hearing")
+
+
+@dataclass
+class Sent:
+    """What was asked of our app, so the work after the acks can be checked."""
+
+    replies: int = 0  # response-URL replies expected: one per command and per button press
+    breaches: int = 0
+    hearings: int = 0
+    forms: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+class CommandMix:
+    """Request n of the mix: its words, and the officer of the record's team who types them.
+    Hearings go to notices not yet heard; when none is left a breach takes the hearing's place."""
+
+    def __init__(self, force: Force, triggers: Triggers, sent: Sent | None) -> None:
+        self.force = force
+        self.triggers = triggers
+        self.sent = sent
+
+    def words(self, n: int) -> tuple[str, str, str]:
+        """(kind, the text after /dvpn, the Slack user who types it)"""
+        team = self.force.teams[n % len(self.force.teams)]
+        officer = team.officers[(n // len(self.force.teams)) % len(team.officers)]
+        record = team.in_force[(n * 7919) % len(team.in_force)]
+        kind = MIX[n % len(MIX)]
+        if kind == "hearing":
+            # Each notice's hearing is booked once; the bare app books nothing, so it takes none.
+            notice = self.force.unheard.pop() if self.sent is not None and self.force.unheard else None
+            if notice is not None or self.sent is None:
+                ref, by = notice or (record, officer)
+                return kind, f"hearing {ref} tomorrow 10:00 at Sampleford Magistrates' Court", by
+            kind = "breach"
+        text = {
+            "show": f"show {record}",
+            "list": ("list team", "list due", "list mine")[n % 3],
+            "help": "help",
+            "breach": f"breach {record} 20 minutes ago crime CR/BENCH/{n:06d}",
+        }[kind]
+        return kind, text, officer
+
+    def __call__(self, n: int) -> str:
+        kind, text, officer = self.words(n)
+        if self.sent is not None:
+            self.sent.replies += 1
+            self.sent.kinds[kind] = self.sent.kinds.get(kind, 0) + 1
+            self.sent.breaches += kind == "breach"
+            self.sent.hearings += kind == "hearing"
+        return command_body(officer, text, self.triggers.response_url(), self.triggers.trigger())
+
+
+class ButtonPresses:
+    """The Open button on a record card, pressed by an officer of the record's team."""
+
+    def __init__(self, force: Force, triggers: Triggers, sent: Sent | None) -> None:
+        self.force, self.triggers, self.sent = force, triggers, sent
+
+    def __call__(self, n: int) -> str:
+        team = self.force.teams[n % len(self.force.teams)]
+        officer = team.officers[n % len(team.officers)]
+        record = team.in_force[(n * 104729) % len(team.in_force)]
+        if self.sent is not None:
+            self.sent.replies += 1
+        press = button_press(officer, ids.OPEN_RECORD, record, self.triggers.response_url(), self.triggers.trigger())
+        return interaction_body(press)
+
+
+class FormSubmissions:
+    """The record form, filled in for a DVPN served two hours ago, submitted from a channel."""
+
+    def __init__(self, force: Force, triggers: Triggers, sent: Sent | None) -> None:
+        self.force, self.triggers, self.sent = force, triggers, sent
+        self.view = {**record_form(OrderType.DVPN, tuple(OrderType), FormMeta(channel="C0BENCHPPU")), "id": "VBENCH"}
+        served = SystemClock().now() - timedelta(hours=2)
+        self.served = served.astimezone(LONDON).strftime("%d/%m/%Y %H:%M")  # as an officer types it
+
+    def __call__(self, n: int) -> str:
+        team = self.force.teams[n % len(self.force.teams)]
+        officer = team.officers[n % len(team.officers)]
+        answers: dict[str, Any] = {
+            "order_type": "DVPN",
+            "served_at": self.served,
+            "authoriser_name": "Supt Avery Example",
+            "authoriser_rank": "superintendent",
+            "perpetrator_name": f"Blake Nonesuch {n}",
+            "perpetrator_dob": "1988-03-14",
+            "protected_name": f"Corin Invented {n}",
+            "protected_dob": "1991-07-02",
+        }
+        if self.sent is not None:
+            self.sent.forms += 1
+        return interaction_body(view_submission(officer, self.view, answers, self.triggers.trigger()))
+
+
+Payloads = Callable[[Force, Triggers, "Sent | None"], Callable[[int], str]]
+
+
+@dataclass(frozen=True)
+class Row:
+    users: int
+    bare: Figures
+    ours: Figures
+
+
+def compare(
+    title: str, counts: dict[int, int], make: Payloads, force: Force, triggers: Triggers, sent: Sent, urls: Urls
+) -> list[Row]:
+    rows = []
+    for users in counts:
+        per_user = max(1, counts[users] // users)
+        bare = run_load(urls.bare, SECRET, users, per_user, make(force, triggers, None))
+        ours = run_load(urls.ours, SECRET, users, per_user, make(force, triggers, sent))
+        rows.append(Row(users, bare, ours))
+        print(f"  {title}: {users} users done ({cpu_load()})", file=sys.stderr, flush=True)
+        urls.settle(sent)
+    return rows
+
+
+@dataclass
+class Urls:
+    ours: str
+    bare: str
+    stand_in: StandIn
+    drains: list[tuple[int, float, int]] = field(default_factory=list)  # (expected, seconds, arrived)
+
+    def settle(self, sent: Sent, timeout: float = 120.0) -> None:
+        """Wait for every reply our app owes before the next run, so runs do not overlap; note how
+        long the work after the last ack took to finish."""
+        started = time.perf_counter()
+        arrived = self.stand_in.wait_for(sent.replies, "response_url", timeout)
+        if arrived != sent.replies:
+            print(f"  only {arrived} of {sent.replies} replies arrived within {timeout:.0f} s", file=sys.stderr)
+        self.drains.append((sent.replies, time.perf_counter() - started, arrived))
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"{'users':>5}  {'app':<9} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}", end="")
+    print(f" {'max ms':>8} {'req/s':>8}")
+    for row in rows:
+        for name, f in (("bare", row.bare), ("ours", row.ours)):
+            print(f"{row.users:>5}  {name:<9} {f.requests:>8} {f.failures:>6} {f.p50:>8.1f} {f.p95:>8.1f}", end="")
+            print(f" {f.p99:>8.1f} {f.worst:>8.1f} {f.per_second:>8.0f}")
+        b, o = row.bare, row.ours
+        print(f"{'':>5}  {'ours/bare':<9} {'':>8} {'':>6} {o.p50 / b.p50:>7.2f}x {o.p95 / b.p95:>7.2f}x", end="")
+        print(f" {o.p99 / b.p99:>7.2f}x {o.worst / b.worst:>7.2f}x {o.per_second / b.per_second:>7.2f}x")
+
+
+def verify(engine: Engine, before: dict[str, int], sent: Sent, urls: Urls, forms_confirmed: int) -> bool:
+    """The work after the acks: replies delivered, rows written. False if anything is missing."""
+    replies = urls.stand_in.count("response_url")
+    grew = {table: row_count(engine, table) - count for table, count in before.items()}
+    checks = [
+        ("replies at response URLs (commands and button presses)", replies, sent.replies),
+        ("breaches written", grew["breach"], sent.breaches),
+        ("hearings written", grew["hearing"], sent.hearings),
+        ("records written from the form", grew["protection_order"], sent.forms),
+        ("form confirmations (chat.postEphemeral)", forms_confirmed, sent.forms),
+    ]
+    print("\nThe work after the acks (ours):")
+    for label, found, expected in checks:
+        print(f"  {label}: {found} of {expected} {'ok' if found == expected else 'MISSING'}")
+    mix = ", ".join(f"{kind} {count}" for kind, count in sorted(sent.kinds.items()))
+    print(f"  commands sent: {mix}")
+    for expected, seconds, arrived in urls.drains:
+        print(f"  after a run: {arrived} of {expected} replies in, {seconds:.1f} s after its last ack")
+    return all(found == expected for _, found, expected in checks)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every level's request count (default 1)")
+    parser.add_argument("--records", type=int, default=2_000, help="records to seed (default 2,000)")
+    parser.add_argument("--no-scheduler", action="store_true", help="serve without the reminder sweep")
+    return parser.parse_args(argv)
+
+
+def scaled(counts: dict[int, int], scale: float) -> dict[int, int]:
+    return {users: max(users, int(count * scale)) for users, count in counts.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    url = os.environ.get("DVPN_BENCH_POSTGRES_URL", DEFAULT_URL)
+    stand_in = StandIn()
+    with scratch_directory() as workdir, stopping(stand_in):
+        print(f"Seeding {args.records} records in {url.rsplit('/', 1)[-1]} ...", file=sys.stderr, flush=True)
+        engine = scratch_engine(url)
+        started = time.perf_counter()
+        force = seed(engine, args.records)
+        seconds = time.perf_counter() - started
+        print(f"  seeded in {seconds:.0f} s; {len(force.unheard)} notices await a hearing", file=sys.stderr)
+        ours = start_ours(url, stand_in.api_url, ADMIN, workdir, scheduler=not args.no_scheduler)
+        bare = start_bare(workdir)
+        with stopping(ours, bare):
+            return measure(engine, force, stand_in, ours.url, bare.url, args.scale)
+
+
+def measure(engine: Engine, force: Force, stand_in: StandIn, ours: str, bare: str, scale: float) -> int:
+    triggers = Triggers(stand_in.url)
+    sent = Sent()
+    urls = Urls(ours, bare, stand_in)
+    # Warm-up: connections, the date parser's first load, Bolt's first dispatch.
+    run_load(bare, SECRET, 5, 20, CommandMix(force, triggers, None))
+    run_load(ours, SECRET, 5, 20, CommandMix(force, triggers, sent))
+    run_load(ours, SECRET, 2, 5, FormSubmissions(force, triggers, sent))
+    urls.settle(sent)
+    confirmed_before = stand_in.wait_for(sent.forms, "chat.postEphemeral", 60)
+    before = {t: row_count(engine, t) for t in ("breach", "hearing", "protection_order")}
+    sent.breaches = sent.hearings = sent.forms = 0  # from here on, what the runs asked for
+    sent.kinds.clear()
+    urls.drains.clear()
+    load_before = cpu_load()
+
+    commands = compare("/dvpn", scaled(COMMANDS, scale), CommandMix, force, triggers, sent, urls)
+    forms = compare("form", scaled(FORMS, scale), FormSubmissions, force, triggers, sent, urls)
+    buttons = compare("button", scaled(BUTTONS, scale), ButtonPresses, force, triggers, sent, urls)
+    confirmed = stand_in.wait_for(confirmed_before + sent.forms, "chat.postEphemeral", 60) - confirmed_before
+
+    print(f"\ndvpn-bot serve vs a bare Bolt app: waitress, 8 threads each, PostgreSQL; {force.records} records")
+    print(f"Machine: {load_before} before the runs, {cpu_load()} after")
+    print_table("/dvpn commands (ours: show 30%, list 20%, breach 20%, hearing 20%, help 10%)", commands)
+    print_table("Record form submitted (view_submission; ours saves the record before its ack)", forms)
+    print_table("Button pressed (block_actions: a record card's Open)", buttons)
+    fifty = next((r for r in commands if r.users == 50), None)
+    if fifty is not None:
+        ratio = fifty.ours.p99 / fifty.bare.p99
+        met = ratio <= 1.5 and fifty.ours.p99 < 100
+        print(f"\nTarget at 50 users: our p99 {fifty.ours.p99:.1f} ms (under 100), {ratio:.2f}x bare's (within 1.5x):")
+        print(f"  {'met' if met else 'NOT met'}")
+    return 0 if verify(engine, before, sent, urls, confirmed) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

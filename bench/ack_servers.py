@@ -1,0 +1,245 @@
+"""The processes the ack benchmarks measure: `dvpn-bot serve` (the production server), a bare Bolt
+app under the same waitress server, and the local Slack stand-in, each in its own process so the
+load generator's timing shares no interpreter lock with what it measures.
+
+    .venv/bin/python bench/ack_servers.py bare PORT THREADS   the bare app (started by the benchmarks)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench"
+THREADS = 8  # DVPN_HTTP_THREADS's default, for both apps
+BARE_ACTIONS = ("record_open",)
+BARE_VIEWS = ("record_form",)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def process_rss_kib(pid: int) -> int:
+    """Resident memory (VmRSS) of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def cpu_load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+# -- the Slack stand-in, in its own process ------------------------------------------------------
+
+
+def _stand_in(connection: Connection) -> None:
+    from console.slack_api import SlackWebAPI
+
+    with SlackWebAPI() as slack:
+        connection.send(slack.url)
+        while True:
+            ask = connection.recv()
+            if ask[0] == "count":
+                connection.send(len(slack.calls(ask[1])))
+            elif ask[0] == "wait":
+                _, count, method, timeout = ask
+                try:
+                    connection.send(len(slack.wait_for(count, method, timeout=timeout)))
+                except TimeoutError:
+                    connection.send(len(slack.calls(method)))
+            else:
+                return
+
+
+class StandIn:
+    """The Slack Web API stand-in (console/slack_api.py) in a child process, asked over a pipe."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._ours, theirs = context.Pipe()
+        self.process = context.Process(target=_stand_in, args=(theirs,), name="slack-stand-in", daemon=True)
+        self.process.start()
+        self.url: str = self._ours.recv()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def count(self, method: str) -> int:
+        self._ours.send(("count", method))
+        found: int = self._ours.recv()
+        return found
+
+    def wait_for(self, count: int, method: str, timeout: float) -> int:
+        """Wait until `count` calls of `method` arrived (or `timeout` passed); how many did."""
+        self._ours.send(("wait", count, method, timeout))
+        found: int = self._ours.recv()
+        return found
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self._ours.send(("stop",))
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+# -- the two HTTP servers --------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    def rss_kib(self) -> int:
+        return process_rss_kib(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _wait_until_healthy(server: Server, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    health = f"http://127.0.0.1:{server.port}/healthz"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with status {server.process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(health, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.05)
+    raise RuntimeError(f"{server.name} did not answer {health} within {timeout:.0f} s")
+
+
+def start_ours(database_url: str, slack_api_url: str, admins: str, workdir: str, *, scheduler: bool) -> Server:
+    """`dvpn-bot serve` exactly as deployed, configured through its environment; run from an empty
+    directory so no developer's .env is read."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack_api_url,
+        "DVPN_ADMINS": admins,
+        "DVPN_HTTP_HOST": "127.0.0.1",
+        "DVPN_HTTP_PORT": str(port),
+        "DVPN_HTTP_THREADS": str(THREADS),
+        "DVPN_LOG_LEVEL": "ERROR",  # waitress warns of every queued request under load
+    }
+    command = [sys.executable, str(ROOT / "bot.py"), "serve"] + ([] if scheduler else ["--no-scheduler"])
+    server = Server("dvpn-bot serve", subprocess.Popen(command, cwd=workdir, env=env), port)
+    _wait_until_healthy(server)
+    return server
+
+
+def start_bare(workdir: str) -> Server:
+    port = free_port()
+    command = [sys.executable, str(Path(__file__).resolve()), "bare", str(port), str(THREADS)]
+    server = Server("bare Bolt app", subprocess.Popen(command, cwd=workdir), port)
+    _wait_until_healthy(server)
+    return server
+
+
+@contextmanager
+def stopping(*things: Any) -> Iterator[None]:
+    """Stop every started process on the way out, whatever happened (Ctrl-C included)."""
+    try:
+        yield
+    finally:
+        for thing in reversed(things):
+            thing.stop()
+
+
+@contextmanager
+def scratch_directory() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="dvpn-ack-") as folder:
+        yield folder
+
+
+def serve_bare(port: int, threads: int) -> None:
+    """A Bolt app whose listeners only acknowledge, with the same Bolt options, WSGI wrapper,
+    waitress server, thread count and signing secret as `dvpn-bot serve`."""
+    import logging
+
+    import waitress
+    from slack_bolt import Ack, App
+    from slack_bolt.authorization import AuthorizeResult
+    from slack_sdk import WebClient
+
+    from handlers.wsgi import wsgi_app
+    from models.db import make_engine
+
+    logging.basicConfig(level="ERROR")
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=TOKEN)
+
+    app = App(
+        client=WebClient(base_url="http://127.0.0.1:9/api/"),  # never called: nothing but ack()
+        authorize=authorize,
+        signing_secret=SECRET,
+        token_verification_enabled=False,
+        request_verification_enabled=True,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+
+    def only_ack(ack: Ack) -> None:
+        ack()
+
+    app.command("/dvpn")(only_ack)
+    for action_id in BARE_ACTIONS:
+        app.action(action_id)(only_ack)
+    for callback_id in BARE_VIEWS:
+        app.view(callback_id)(only_ack)
+    # /healthz needs a database to ask; an in-memory one answers at once and is never used otherwise.
+    waitress.serve(wsgi_app(app, make_engine("sqlite://")), host="127.0.0.1", port=port, threads=threads, ident="bare")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "bare":
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        serve_bare(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        sys.exit(__doc__)
