@@ -4,13 +4,14 @@ labelled with who would see it in Slack. Buttons get numbers for `press N`."""
 
 from __future__ import annotations
 
+import json
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from console.people import Directory
-from console.render import BlockRenderer, Rendered, Style
+from console.render import BlockRenderer, Rendered, Style, file_line
 from console.requests import Where
 from console.slack_api import Call, SlackWebAPI
 
@@ -162,7 +163,13 @@ class Screen:
         self.surface(f"App Home of {self.who(user)}", view.get("blocks", []), Where("home", view=view))
 
     def _file(self, call: Call) -> None:
-        self.write(self.style.dim(f"(file shared: {call.get('files')})"))
+        listed = call.get("files") or []
+        entries = json.loads(listed) if isinstance(listed, str) else listed
+        if call.get("initial_comment"):
+            self.write(str(call.get("initial_comment")))
+        for entry in entries:
+            shared = self.api.state.files.get(str(entry.get("id")), {})
+            self.write(file_line({**shared, "title": entry.get("title")}, self.style))
 
 
 PROBLEM_OPENINGS = (":warning:", ":boom:", "There is no /dvpn")
