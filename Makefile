@@ -32,6 +32,7 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python bench/clock_throughput.py
 	$(BIN)/python bench/serve_cold_start.py
+	$(BIN)/python bench/ack_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ack_load import Figures, Triggers, button_press, command_body, interaction_body, run_load, view_submission
-from ack_seed import ADMIN, DEFAULT_URL, Force, row_count, scratch_engine, seed
+from ack_seed import ADMIN, DEFAULT_URL, Force, row_count, scratch_engine, seed, wait_for_sweep
 from ack_servers import SECRET, StandIn, cpu_load, scratch_directory, start_bare, start_ours, stopping
 from sqlalchemy.engine import Engine
 
@@ -263,6 +263,8 @@ def measure(engine: Engine, force: Force, stand_in: StandIn, ours: str, bare: st
     run_load(ours, SECRET, 5, 20, CommandMix(force, triggers, sent))
     run_load(ours, SECRET, 2, 5, FormSubmissions(force, triggers, sent))
     urls.settle(sent)
+    still_due = wait_for_sweep(engine)
+    print(f"  the sweep has posted the seeded records' due reminders ({still_due} left)", file=sys.stderr)
     confirmed_before = stand_in.wait_for(sent.forms, "chat.postEphemeral", 60)
     before = {t: row_count(engine, t) for t in ("breach", "hearing", "protection_order")}
     sent.breaches = sent.hearings = sent.forms = 0  # from here on, what the runs asked for

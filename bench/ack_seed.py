@@ -7,6 +7,7 @@ The database is a scratch PostgreSQL database: created if missing and EMPTIED on
 from __future__ import annotations
 
 import random
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -159,3 +160,24 @@ def _plan(rng: random.Random, team: Team, n: int, now: datetime) -> tuple[Team, 
 def row_count(engine: Engine, table: str) -> int:
     with engine.connect() as connection:
         return int(connection.execute(sa.select(sa.func.count()).select_from(metadata.tables[table])).scalar_one())
+
+
+def due_reminders(engine: Engine) -> int:
+    """Reminders already due and not yet sent: the sweep's backlog."""
+    reminder = metadata.tables["reminder"]
+    with engine.connect() as connection:
+        query = (
+            sa.select(sa.func.count())
+            .select_from(reminder)
+            .where(reminder.c.state.in_(["pending", "claimed"]), reminder.c.due_at <= sa.func.now())
+        )
+        return int(connection.execute(query).scalar_one())
+
+
+def wait_for_sweep(engine: Engine, timeout: float = 180.0) -> int:
+    """Let the serve process's sweep post the reminders the seeding made due, so the runs measure
+    commands and not a catch-up; returns how many were still due when it stopped waiting."""
+    deadline = time.monotonic() + timeout
+    while (left := due_reminders(engine)) and time.monotonic() < deadline:
+        time.sleep(1)
+    return left
