@@ -110,7 +110,9 @@ def _post_to_each(
         try:
             # An earlier attempt may have posted here and died before recording it.
             landed = claimed.attempts > 1 and notifier.already_posted(user=user, channel=channel, markers=[marker])
-            if not landed:
+            if landed:
+                log.info("digest run %s was already in Slack: recorded, not posted again", claimed.run_id)
+            else:
                 notifier.post(user=user, channel=channel, text=text, blocks=blocks, marker=marker)
         except DeliveryError as error:
             if error.unavailable or error.fatal:

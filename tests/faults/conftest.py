@@ -102,8 +102,10 @@ class BotProcess:
         self.log = workdir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.log_position = 0  # where the output of the latest start begins in the log
 
     def start(self) -> BotProcess:
+        self.log_position = len(self.output())
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 [sys.executable, str(BOT), *self.command],
@@ -137,9 +139,10 @@ class BotProcess:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def wait_for_output(self, text: str, timeout: float = 30.0, count: int = 1) -> None:
-        """Until `text` appears `count` times in the log; fails with the log if the process ends first."""
+        """Until `text` appears `count` times in the output of the latest start; fails with the log if
+        the process ends first."""
         deadline = time.monotonic() + timeout
-        while self.output().count(text) < count:
+        while self.output()[self.log_position :].count(text) < count:
             if not self.running:
                 raise AssertionError(
                     f"{self.name} exited ({self.process and self.process.returncode}):\n{self.output()}"
