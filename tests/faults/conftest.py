@@ -232,6 +232,13 @@ def reminder_rows(engine: Engine) -> list[dict[str, object]]:
         return [dict(row._mapping) for row in connection.execute(query)]
 
 
+def digest_runs(engine: Engine) -> dict[int, dict[str, object]]:
+    """Today's digest run of each team, by team id."""
+    runs = metadata.tables["digest_run"]
+    with engine.connect() as connection:
+        return {int(r.team_id): dict(r._mapping) for r in connection.execute(sa.select(runs))}
+
+
 def marked(message: dict[str, object], event_type: str) -> int | None:
     """The id a message's metadata names, if it is of `event_type` (dvpn_reminder, dvpn_digest)."""
     meta = message.get("metadata")

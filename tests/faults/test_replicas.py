@@ -19,17 +19,16 @@ from collections.abc import Callable
 from datetime import time as clock_time
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from console.slack_api import Call, SlackWebAPI
-from models import metadata
 from services.clock import DrillClock
 from tests.faults.conftest import (
     START,
     BotProcess,
     add_reminders,
     bot_environment,
+    digest_runs,
     free_port,
     in_slack,
     marked,
@@ -63,12 +62,6 @@ class TargetedKill:
         assert self.victim.process is not None
         self.victim.process.send_signal(signal.SIGKILL)
         self.fired.set()
-
-
-def digest_runs(engine: Engine) -> dict[int, dict[str, object]]:
-    runs = metadata.tables["digest_run"]
-    with engine.connect() as connection:
-        return {int(r.team_id): dict(r._mapping) for r in connection.execute(sa.select(runs))}
 
 
 def test_three_replicas_with_one_killed_again_and_again_post_every_reminder_and_digest_once(
