@@ -25,7 +25,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # APScheduler 3 ships no type information.
@@ -153,7 +153,7 @@ class RunningScheduler:
     scheduler: BackgroundScheduler
     ctx: ServiceContext
     worker_id: str
-    stop_signal: StopSignal = field(default_factory=StopSignal)
+    stop_signal: StopSignal  # the one its jobs watch
 
     def stop(self) -> StopReport:
         """The graceful stop, bounded by DVPN_SHUTDOWN_GRACE_SECONDS. A job still running after it is

@@ -31,7 +31,7 @@ class SweepResult:
     retrying: int = 0  # failed this time, pending again after a backoff
     failed: int = 0  # out of attempts, or refused by Slack for good: shown in the digest
     skipped: int = 0  # claimed but settled without posting (withdrawn follow-ups, no recipient)
-    released: int = 0  # handed back unposted (lease ran out, or Slack refused our token)
+    released: int = 0  # handed back unposted: lease ran out, Slack away or refusing our token, or stopping
     stopped: str | None = None  # why the sweep stopped early, if it did
 
 
