@@ -24,6 +24,17 @@ class ProtectionOrder(SQLModel, table=True):
         sa.Index("ix_order_status_hearing_deadline", "status", "hearing_deadline_at"),
         sa.Index("ix_order_status_expires", "status", "expires_at"),
         sa.Index("ix_order_type_status", "order_type", "status"),
+        # Reports count notices by when they were served or decided (services.stats).
+        sa.Index("ix_order_type_served", "order_type", "served_at"),
+        sa.Index("ix_order_type_closed", "order_type", "closed_at", postgresql_include=["status"]),
+        # Searches by the beginning of a reference or crime reference (services.search): see
+        # models.people on varchar_pattern_ops.
+        sa.Index("ix_order_reference_prefix", "reference", postgresql_ops={"reference": "varchar_pattern_ops"}),
+        sa.Index(
+            "ix_protection_order_crime_reference",
+            "crime_reference",
+            postgresql_ops={"crime_reference": "varchar_pattern_ops"},
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,7 +58,7 @@ class ProtectionOrder(SQLModel, table=True):
     risk_level: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
     risk_assessed_at: datetime | None = Field(default=None, sa_column=utc_column())
     children_present: bool = False
-    crime_reference: str | None = Field(default=None, max_length=40, index=True)
+    crime_reference: str | None = Field(default=None, max_length=40)
     closed_at: datetime | None = Field(default=None, sa_column=utc_column())
     close_reason: str | None = Field(default=None, max_length=500)
     created_by_id: int = Field(foreign_key="app_user.id")
@@ -68,6 +79,16 @@ class ReferenceCounter(SQLModel, table=True):
 
 class Hearing(SQLModel, table=True):
     __tablename__ = "hearing"
+    __table_args__ = (
+        # A record's next deadline looks up its earliest hearing still awaiting an outcome.
+        sa.Index(
+            "ix_hearing_open_by_order",
+            "order_id",
+            "scheduled_at",
+            postgresql_where=sa.text("outcome IS NULL"),
+            sqlite_where=sa.text("outcome IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
@@ -83,7 +104,15 @@ class Hearing(SQLModel, table=True):
 
 class Breach(SQLModel, table=True):
     __tablename__ = "breach"
-    __table_args__ = (sa.Index("ix_breach_crime_reference_recorded", "crime_reference", "recorded_at"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_breach_crime_reference_recorded",
+            "crime_reference",
+            "recorded_at",
+            postgresql_ops={"crime_reference": "varchar_pattern_ops"},  # searched by its beginning
+        ),
+        sa.Index("ix_breach_occurred_at", "occurred_at"),  # reports count breaches by when they happened
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
@@ -104,6 +133,15 @@ class BreachCheck(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_check_assignee_done_due", "assigned_to_id", "done_at", "due_at"),
         sa.Index("ix_check_done_due", "done_at", "due_at"),
+        sa.Index("ix_check_due_done", "due_at", "done_at"),  # reports: checks falling due in a period
+        # A record's next deadline looks up its earliest open check.
+        sa.Index(
+            "ix_check_open_by_order",
+            "order_id",
+            "due_at",
+            postgresql_where=sa.text("done_at IS NULL"),
+            sqlite_where=sa.text("done_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -120,6 +158,16 @@ class Notification(SQLModel, table=True):
     """A perpetrator's duty to notify police of names and home address (DAA 2021 s41; SPA 2019 s9)."""
 
     __tablename__ = "notification"
+    __table_args__ = (
+        # A record's next deadline looks up the earliest notification still awaited.
+        sa.Index(
+            "ix_notification_awaited_by_order",
+            "order_id",
+            "due_at",
+            postgresql_where=sa.text("received_at IS NULL"),
+            sqlite_where=sa.text("received_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)

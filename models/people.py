@@ -13,10 +13,15 @@ from models.types import utc_column
 
 class Perpetrator(SQLModel, table=True):
     __tablename__ = "perpetrator"
+    # varchar_pattern_ops: PostgreSQL can then answer LIKE 'prefix%' from the index (the database's
+    # collation is not C); equality lookups use it too. SQLite ignores the option.
+    __table_args__ = (
+        sa.Index("ix_perpetrator_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200, index=True)  # normalised for search
+    name_key: str = Field(max_length=200)  # normalised for search
     date_of_birth: date | None = None
     address: str | None = Field(default=None, sa_type=sa.Text)
     pnc_id: str | None = Field(default=None, max_length=32, index=True)
@@ -26,10 +31,13 @@ class Perpetrator(SQLModel, table=True):
 
 class ProtectedPerson(SQLModel, table=True):
     __tablename__ = "protected_person"
+    __table_args__ = (
+        sa.Index("ix_protected_person_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200, index=True)
+    name_key: str = Field(max_length=200)
     date_of_birth: date | None = None
     address: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
