@@ -44,6 +44,7 @@ from sqlalchemy.engine import Engine
 
 from blocks import actions as ids
 from blocks.forms import FormMeta, record_form
+from config import Settings
 from rules.order_types import OrderType
 from services.clock import SystemClock
 
@@ -229,6 +230,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every level's request count (default 1)")
     parser.add_argument("--records", type=int, default=2_000, help="records to seed (default 2,000)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=Settings().http_threads,
+        help="waitress threads for both apps (default DVPN_HTTP_THREADS's default, %(default)s)",
+    )
     parser.add_argument("--no-scheduler", action="store_true", help="serve without the reminder sweep")
     return parser.parse_args(argv)
 
@@ -248,13 +255,14 @@ def main(argv: list[str] | None = None) -> int:
         force = seed(engine, args.records)
         seconds = time.perf_counter() - started
         print(f"  seeded in {seconds:.0f} s; {len(force.unheard)} notices await a hearing", file=sys.stderr)
-        ours = start_ours(url, stand_in.api_url, ADMIN, workdir, scheduler=not args.no_scheduler)
-        bare = start_bare(workdir)
+        ours = start_ours(url, stand_in.api_url, ADMIN, workdir, threads=args.threads, scheduler=not args.no_scheduler)
+        bare = start_bare(workdir, threads=args.threads)
         with stopping(ours, bare):
-            return measure(engine, force, stand_in, ours.url, bare.url, args.scale)
+            return measure(engine, force, stand_in, ours.url, bare.url, args)
 
 
-def measure(engine: Engine, force: Force, stand_in: StandIn, ours: str, bare: str, scale: float) -> int:
+def measure(engine: Engine, force: Force, stand_in: StandIn, ours: str, bare: str, args: argparse.Namespace) -> int:
+    scale = args.scale
     triggers = Triggers(stand_in.url)
     sent = Sent()
     urls = Urls(ours, bare, stand_in)
@@ -277,7 +285,8 @@ def measure(engine: Engine, force: Force, stand_in: StandIn, ours: str, bare: st
     buttons = compare("button", scaled(BUTTONS, scale), ButtonPresses, force, triggers, sent, urls)
     confirmed = stand_in.wait_for(confirmed_before + sent.forms, "chat.postEphemeral", 60) - confirmed_before
 
-    print(f"\ndvpn-bot serve vs a bare Bolt app: waitress, 8 threads each, PostgreSQL; {force.records} records")
+    print(f"\ndvpn-bot serve vs a bare Bolt app: waitress, {args.threads} threads each, PostgreSQL", end="")
+    print(f"; {force.records} records{'' if args.no_scheduler else ', scheduler running'}")
     print(f"Machine: {load_before} before the runs, {cpu_load()} after")
     print_table("/dvpn commands (ours: show 30%, list 20%, breach 20%, hearing 20%, help 10%)", commands)
     print_table("Record form submitted (view_submission; ours saves the record before its ack)", forms)

@@ -27,6 +27,8 @@ from ack_load import Triggers, run_load
 from ack_seed import ADMIN, DEFAULT_URL, row_count, scratch_engine, seed
 from ack_servers import SECRET, StandIn, cpu_load, scratch_directory, start_ours, stopping
 
+from config import Settings
+
 BATCH = 1_000
 USERS = 10
 
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Seeding {args.records} records ...", file=sys.stderr, flush=True)
         engine = scratch_engine(url)
         force = seed(engine, args.records)
-        ours = start_ours(url, stand_in.api_url, ADMIN, workdir, scheduler=True)
+        ours = start_ours(url, stand_in.api_url, ADMIN, workdir, threads=Settings().http_threads, scheduler=True)
         with stopping(ours):
             triggers, sent = Triggers(stand_in.url), Sent()
             at_start = ours.rss_kib()

@@ -30,7 +30,6 @@ if str(ROOT) not in sys.path:
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
-THREADS = 8  # DVPN_HTTP_THREADS's default, for both apps
 BARE_ACTIONS = ("record_open",)
 BARE_VIEWS = ("record_form",)
 
@@ -151,7 +150,9 @@ def _wait_until_healthy(server: Server, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{server.name} did not answer {health} within {timeout:.0f} s")
 
 
-def start_ours(database_url: str, slack_api_url: str, admins: str, workdir: str, *, scheduler: bool) -> Server:
+def start_ours(
+    database_url: str, slack_api_url: str, admins: str, workdir: str, *, threads: int, scheduler: bool
+) -> Server:
     """`dvpn-bot serve` exactly as deployed, configured through its environment; run from an empty
     directory so no developer's .env is read."""
     port = free_port()
@@ -164,7 +165,7 @@ def start_ours(database_url: str, slack_api_url: str, admins: str, workdir: str,
         "DVPN_ADMINS": admins,
         "DVPN_HTTP_HOST": "127.0.0.1",
         "DVPN_HTTP_PORT": str(port),
-        "DVPN_HTTP_THREADS": str(THREADS),
+        "DVPN_HTTP_THREADS": str(threads),
         "DVPN_LOG_LEVEL": "ERROR",  # waitress warns of every queued request under load
     }
     command = [sys.executable, str(ROOT / "bot.py"), "serve"] + ([] if scheduler else ["--no-scheduler"])
@@ -173,9 +174,9 @@ def start_ours(database_url: str, slack_api_url: str, admins: str, workdir: str,
     return server
 
 
-def start_bare(workdir: str) -> Server:
+def start_bare(workdir: str, *, threads: int) -> Server:
     port = free_port()
-    command = [sys.executable, str(Path(__file__).resolve()), "bare", str(port), str(THREADS)]
+    command = [sys.executable, str(Path(__file__).resolve()), "bare", str(port), str(threads)]
     server = Server("bare Bolt app", subprocess.Popen(command, cwd=workdir), port)
     _wait_until_healthy(server)
     return server
