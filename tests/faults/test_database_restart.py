@@ -320,6 +320,20 @@ def test_commands_during_a_restart_are_told_to_try_again_and_the_sweep_catches_u
     )
     assert status == 200 and answer["response_action"] == "errors"
     assert list(answer["errors"].values()) == [DATABASE_AWAY_IN_FORM]
+    status, _, _ = served.interact(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": force.officer},
+            "api_app_id": "ADVPN",
+            "trigger_id": served.trigger(),
+            "container": {"type": "message", "channel_id": CHANNEL, "is_ephemeral": True},
+            "channel": {"id": CHANNEL},
+            "response_url": slack_api.response_url("press"),
+            "actions": [{"type": "button", "action_id": "record_open", "block_id": "b", "value": ref}],
+        }
+    )
+    assert status == 200 and DATABASE_AWAY in reply_to(slack_api, "press")
 
     # The alerts fall due with the server down; the sweep keeps running (and failing) meanwhile.
     time.sleep(max(0.0, 9 - (time.monotonic() - stopped)))
@@ -343,6 +357,7 @@ def test_commands_during_a_restart_are_told_to_try_again_and_the_sweep_catches_u
     )
     log = served.bot.output()
     assert "database not answering in /dvpn" in log and "database not answering in form" in log
+    assert "database not answering in block_actions" in log
     assert "error id" not in log and "Alex Example" not in log
 
 
