@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from models import (
 from models.types import pk
 from rules import validation
 from rules.deadlines import hearing_deadline, notification_deadline, order_expiry
+from rules.names import name_key
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
 from rules.ranks import Rank
@@ -68,11 +68,6 @@ class OrderTerms:
     def event(self, rule: OrderTypeRule) -> datetime | None:
         """The instant the record starts from: service for police notices, the order for courts."""
         return self.served_at if rule.made_by is MadeBy.POLICE else self.made_at
-
-
-def name_key(full_name: str) -> str:
-    """Case, spacing and punctuation removed, so "O'Brien,  Sam" and "obrien sam" match."""
-    return " ".join(re.sub(r"[^a-z ]", "", full_name.lower().replace("-", " ")).split())
 
 
 def validate_length(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> list[Violation | None]:
@@ -193,7 +188,7 @@ def insert_order(
     for person_id in protected_ids:
         session.add(OrderProtectedPerson(order_id=pk(order), person_id=person_id))
     write_creation(session, actor=user, at=now, row=order, source=ctx.source, order_id=order.id)
-    _first_breach_check(session, ctx, order, officer.id, event, now)
+    _first_breach_check(session, ctx, user, order, officer.id, event, now)
     if order.notification_due_at is not None:
         session.add(
             Notification(
@@ -206,10 +201,19 @@ def insert_order(
 
 
 def _first_breach_check(
-    session: Session, ctx: ServiceContext, order: ProtectionOrder, officer_id: int, start: datetime, now: datetime
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    order: ProtectionOrder,
+    officer_id: int,
+    start: datetime,
+    now: datetime,
 ) -> None:
     """The first breach check falls due within a day of service (a force policy knob)."""
     due = start + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
     if order.expires_at is not None and due >= order.expires_at:
         return
-    session.add(BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now))
+    check = BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now)
+    session.add(check)
+    session.flush()
+    write_creation(session, actor=user, at=now, row=check, source=ctx.source, order_id=order.id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bench.fakeforce.copyfiles import CopyFiles, nullable, ts
 from bench.fakeforce.words import AREAS, FIRST, LAST, STREETS
-from services.order_writer import name_key
+from rules.names import name_key
 
 
 @dataclass

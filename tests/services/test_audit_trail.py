@@ -41,6 +41,7 @@ def test_a_supervisor_reads_the_whole_history_oldest_first(ctx: ServiceContext, 
 
     assert whats(page) == [
         (force.officer, "created the record"),
+        (force.officer, "created a breach check"),  # the first check is planned with the record
         (force.colleague, "viewed the details of the record"),
         (force.champion, "viewed the details of the record"),
         (force.supervisor, "created a hearing"),
@@ -48,11 +49,11 @@ def test_a_supervisor_reads_the_whole_history_oldest_first(ctx: ServiceContext, 
         (force.supervisor, "read the audit trail of the record"),
     ]
     assert [e.at for e in page.entries] == [
-        london(f"2026-04-02 {t}") for t in ("21:00", "21:10", "21:20", "21:30", "21:40", "21:50")
+        london(f"2026-04-02 {t}") for t in ("21:00", "21:00", "21:10", "21:20", "21:30", "21:40", "21:50")
     ]
-    assert page.entries[2].justification == "Quality review of DVPN service times"
-    assert all(e.justification is None for n, e in enumerate(page.entries) if n != 2)
-    assert (page.total, page.remaining) == (6, 0)
+    assert page.entries[3].justification == "Quality review of DVPN service times"
+    assert all(e.justification is None for n, e in enumerate(page.entries) if n != 3)
+    assert (page.total, page.remaining) == (7, 0)
 
 
 def test_changes_name_the_fields_and_show_coded_values_only(ctx: ServiceContext, force: Force, reference: str) -> None:
@@ -67,10 +68,11 @@ def test_changes_name_the_fields_and_show_coded_values_only(ctx: ServiceContext,
 
 def test_the_trail_is_paged_and_each_reading_is_audited(ctx: ServiceContext, force: Force, reference: str) -> None:
     first = trail(ctx, force.admin, reference, limit=4)
-    assert (len(first.entries), first.total, first.remaining) == (4, 6, 2)
+    assert (len(first.entries), first.total, first.remaining) == (4, 7, 3)
     second = trail(ctx, force.admin, reference, offset=4, limit=4)
-    assert second.total == 7  # the first reading is now in the trail
+    assert second.total == 8  # the first reading is now in the trail
     assert [w for _, w in whats(second)] == [
+        "created a hearing",
         "created a breach",
         "read the audit trail of the record",
         "read the audit trail of the record",
@@ -108,4 +110,4 @@ def test_a_supervisor_of_another_team_is_refused(ctx: ServiceContext, force: For
     with pytest.raises(NotFound, match="No record has the reference 'WM-DVPN-2026-0999'"):
         trail(ctx, force.admin, "WM-DVPN-2026-0999")
     assert row_counts(ctx.engine) == before
-    assert trail(ctx, force.admin, other).total == 2  # created, and this reading
+    assert trail(ctx, force.admin, other).total == 3  # created, its first check, and this reading

@@ -71,7 +71,8 @@ def test_completing_a_check_marks_it_done_and_plans_the_next_a_week_later(
     [done] = audit_rows(ctx.engine, entity_type="breach_check", action="update")
     assert done["actor"] == f"slack:{force.colleague}" and done["entity_id"] == first["id"]
     assert done["after"]["outcome"] == "[free text]"  # it may name people: the trail says it was written
-    [planned] = audit_rows(ctx.engine, entity_type="breach_check", action="create")
+    [recorded, planned] = audit_rows(ctx.engine, entity_type="breach_check", action="create")
+    assert recorded["actor"] == f"slack:{force.officer}" and recorded["entity_id"] == first["id"]  # with the record
     assert planned["actor"] == "system:check-planner" and planned["entity_id"] == second["id"]
     # The done check's reminders are cancelled; the next one's are pending.
     due = {r["kind"]: r["state"] for r in table_rows(ctx, "reminder") if r["kind"].startswith("breach_check_due:")}

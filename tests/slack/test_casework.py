@@ -275,7 +275,7 @@ def test_audit_trail_for_a_supervisor_in_london_time(
     slack.command(force.supervisor, f"audit {ref}")
 
     text = reply_text(slack.last_reply())
-    assert f"*Audit trail of {ref}* (1–3 of 3)" in text
+    assert f"*Audit trail of {ref}* (1–4 of 4)" in text  # created, its first check, viewed, this reading
     assert f"*Thu 02 Apr 2026 21:00 BST* · <@{force.officer}> created the record _(via slack)_" in text
     assert f"*Thu 02 Apr 2026 21:30 BST* · <@{force.champion}> viewed the details of the record" in text
     assert f"> Reason: {REASON}" in text
@@ -307,9 +307,9 @@ def test_audit_trail_pages_with_a_more_button(
         records.view(ctx, force.colleague, ref)
     slack.command(force.admin, f"audit {ref}")
     first = slack.last_reply()
-    assert "(1–20 of 26)" in reply_text(first)
+    assert "(1–20 of 27)" in reply_text(first)  # created, its first check, 24 views, this reading
     [more] = button_values(first.blocks, "audit_more")
     slack.press(force.admin, "audit_more", more)
     second = slack.last_reply()
-    assert "(21–27 of 27)" in reply_text(second)  # the first reading joined the trail
+    assert "(21–28 of 28)" in reply_text(second)  # the first reading joined the trail
     assert button_values(second.blocks, "audit_more") == []
