@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -52,12 +53,22 @@ def build_router() -> Router:
     return router
 
 
-def register(app: App, ctx: ServiceContext, router: Router) -> None:
+def register(app: App, ctx: ServiceContext, router: Router, work: Executor | None = None) -> None:
+    """`work` runs each command after its ack; None runs it on the listener's thread. Bolt runs
+    every listener, ack included, on one executor, first in first out: while its threads are busy
+    with earlier commands' work, a new command's ack waits in that queue. An executor of its own
+    for the work keeps Bolt's threads free to acknowledge."""
 
     @app.command("/dvpn")
-    @reported
     def dvpn(ack: Ack, body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()  # within Slack's 3 seconds, before any database or Web API work
+        if work is None:
+            answer(body=body, command=command, client=client, respond=respond)
+        else:
+            work.submit(answer, body=body, command=command, client=client, respond=respond)
+
+    @reported
+    def answer(body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         word, _, args = str(command.get("text") or "").strip().partition(" ")
         if not word:
             tell(command, client, respond, router.help("What would you like to do?"))
