@@ -148,12 +148,19 @@ class SlackNotifier:
         self, *, user: str | None, channel: str | None, markers: Collection[Marker]
     ) -> dict[Marker, Posted]:
         """Which of `markers` are on messages already in the DM or channel (the newest
-        HISTORY_LOOKBACK messages), and where. One history read serves a whole batch."""
+        HISTORY_LOOKBACK messages), and where. One history read serves a whole batch. Without the
+        history scope it answers none found: a possible duplicate beats a reminder never sent."""
         target = self._target(user, channel)
         wanted, found = set(markers), dict[Marker, Posted]()
         cursor: str | None = None
         for _ in range(HISTORY_LOOKBACK // HISTORY_PAGE):
-            page = _call(partial(self._history_page, target, cursor))
+            try:
+                page = _call(partial(self._history_page, target, cursor))
+            except DeliveryError as error:
+                if not error.reason.startswith("missing_scope"):
+                    raise
+                log.error("cannot read Slack history (%s): add im:history and channels:history", error.reason)
+                return found
             for message in page.get("messages") or []:
                 for marker in wanted - found.keys():
                     if marker.found_in(message):

@@ -163,3 +163,18 @@ def test_release_at_shutdown_keeps_the_claim_of_a_post_under_way(ctx: ServiceCon
     states = {r["id"]: (r["state"], r["claimed_by"]) for r in live(ctx)}
     assert states.pop(in_flight) == ("claimed", WORKER)
     assert set(states.values()) == {("pending", None)}
+
+
+def test_without_the_history_scope_a_retried_reminder_is_still_sent_rather_than_held(
+    ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, notifier: SlackNotifier, clock: ManualClock
+) -> None:
+    add_reminders(ctx, order, user_ids(ctx)[force.officer], 2, at("2026-04-02 20:00"))
+    reminder_queue.claim_due(ctx, "doomed-worker")  # died before posting either
+    clock.advance(timedelta(seconds=ctx.settings.reminders.claim_lease_seconds))
+    slack.fail(200, method="conversations.history", error="missing_scope")
+
+    result = sweep_once(ctx, notifier, WORKER)
+
+    assert (result.sent, result.recovered, result.stopped) == (2, 0, None)
+    assert [c["status"] for c in slack.faulted] == [200]  # the one history read, refused
+    assert set(posted_ids(slack).values()) == {1}
