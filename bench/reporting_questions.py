@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.fakeforce.force import NOW
-from services import caseload, listing, stats
+from services import caseload, listing, perpetrator_history, search, stats
 from services.context import ServiceContext
 from services.report_period import parse_period
 
@@ -38,8 +38,29 @@ def busiest_supervisor(ctx: ServiceContext) -> tuple[str, int]:
     return str(slack_id), int(records)
 
 
+def repeat_offender(ctx: ServiceContext) -> tuple[str, str, int]:
+    """The perpetrator with the most records: (PNC id, full name, records)."""
+    pnc, name, records = _one(
+        ctx,
+        "SELECT p.pnc_id, p.full_name, count(*) FROM protection_order o JOIN perpetrator p ON p.id = o.perpetrator_id "
+        "WHERE p.pnc_id IS NOT NULL GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1",
+    )
+    return str(pnc), str(name), int(records)
+
+
+def as_typed(full_name: str) -> str:
+    """A name as an officer might type it: surname first, in capitals, a comma, odd spacing."""
+    *given, surname = full_name.replace(",", " ").split()
+    return f"{surname.upper()},  {' '.join(given).lower()}"
+
+
 def a_champion(ctx: ServiceContext) -> str:
     return str(_one(ctx, "SELECT slack_user_id FROM app_user WHERE role = 'champion' ORDER BY id LIMIT 1")[0])
+
+
+def _shape(typed: str) -> str:
+    """The form of a typed name without the name: 'SMITH,  john' -> 'XXXXX,  xxxx'."""
+    return "".join("X" if c.isupper() else "x" if c.islower() else c for c in typed)
 
 
 def questions(ctx: ServiceContext) -> list[Question]:
@@ -48,6 +69,8 @@ def questions(ctx: ServiceContext) -> list[Question]:
     today = NOW.astimezone(ctx.settings.timezone).date()
     default_period = parse_period("", today)
     year = parse_period(str(today.year - 1), today)
+    pnc, name, records = repeat_offender(ctx)
+    typed = as_typed(name)
     return [
         Question(
             "caseload: supervisor, first page",
@@ -63,6 +86,21 @@ def questions(ctx: ServiceContext) -> list[Question]:
             "caseload: champion, whole force",
             f"/dvpn caseload all by champion {champion}",
             lambda: caseload.caseload(ctx, champion, caseload.CaseloadQuery(everyone=True)),
+        ),
+        Question(
+            "perpetrator: repeat offender by PNC id",
+            f"/dvpn perpetrator {pnc} by supervisor {supervisor} ({records} records)",
+            lambda: perpetrator_history.lookup(ctx, supervisor, pnc),
+        ),
+        Question(
+            "perpetrator: by name",
+            f"/dvpn perpetrator <the repeat offender's name typed as '{_shape(typed)}'> by supervisor {supervisor}",
+            lambda: perpetrator_history.lookup(ctx, supervisor, typed),
+        ),
+        Question(
+            "search: by name",
+            f"/dvpn search <the same name> by supervisor {supervisor}",
+            lambda: search.search(ctx, supervisor, typed),
         ),
         Question(
             "stats: force, default period",
