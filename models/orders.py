@@ -19,8 +19,11 @@ class ProtectionOrder(SQLModel, table=True):
 
     __tablename__ = "protection_order"
     __table_args__ = (
-        sa.Index("ix_order_team_status", "team_id", "status"),
-        sa.Index("ix_order_officer_status", "officer_id", "status"),
+        # Caseloads and lists: a team's, an officer's or the force's records of a status, most
+        # urgent first (services.caseload, services.listing).
+        sa.Index("ix_order_team_status_next", "team_id", "status", "next_deadline_at"),
+        sa.Index("ix_order_officer_status_next", "officer_id", "status", "next_deadline_at"),
+        sa.Index("ix_order_status_next", "status", "next_deadline_at"),
         sa.Index("ix_order_status_hearing_deadline", "status", "hearing_deadline_at"),
         sa.Index("ix_order_status_expires", "status", "expires_at"),
         sa.Index("ix_order_type_status", "order_type", "status"),
@@ -64,6 +67,9 @@ class ProtectionOrder(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+    # The earliest of the record's deadlines (services.planning.next_deadline), stored on every
+    # write and when time passes one that stops counting, so lists sort and page by it in SQL.
+    next_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class ReferenceCounter(SQLModel, table=True):

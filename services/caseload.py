@@ -1,8 +1,8 @@
 """Caseloads: who holds which records, how many per status and per officer, and the records with
 their next deadline, most urgent first, a page at a time.
 
-Counting, sorting and paging happen in the database (GROUP BY, ORDER BY the next deadline, LIMIT):
-a champion's force-wide question must not load every record into Python. Reads only: a caseload
+Counting, sorting and paging happen in the database (GROUP BY, ORDER BY the stored next deadline,
+LIMIT): a champion's force-wide question must not load every record into Python. Reads only: a caseload
 shows references, initials and deadlines, never personal details, so like /dvpn list it is not a
 consultation of any record (opening one from it is, through services.records.view).
 """
@@ -24,7 +24,7 @@ from rules.order_types import OrderType
 from services.access import READ_ALL_ROLES, acting_user, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from services.listing import RecordSummary, next_deadline_at, readable, summarise
+from services.listing import RecordSummary, by_urgency, readable, summarise
 
 PAGE_SIZE = 20
 OFFICERS_SHOWN = 10
@@ -105,8 +105,7 @@ def caseload(
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         scope, whose = _scope(session, user, query)
-        next_at = next_deadline_at(now)
-        wanted: list[ColumnElement[bool]] = [*scope, *_record_filters(query, next_at, now)]
+        wanted: list[ColumnElement[bool]] = [*scope, *_record_filters(query, now)]
         status_filter = [col(ProtectionOrder.status) == query.status] if query.status else []
 
         by_status = session.exec(
@@ -114,24 +113,18 @@ def caseload(
         ).all()
         counts = tuple(sorted(((OrderStatus(s).value, n) for s, n in by_status), key=lambda pair: (-pair[1], pair[0])))
         total = sum(n for s, n in counts if query.status is None or s == query.status.value)
-        officers = _by_officer(session, [*wanted, *status_filter], next_at, now)
+        officers = _by_officer(session, [*wanted, *status_filter], now)
         officers_total = session.exec(
             select(func.count(func.distinct(ProtectionOrder.officer_id))).where(*wanted, *status_filter)
         ).one()
         page = session.exec(
-            select(ProtectionOrder)
-            .where(*wanted, *status_filter)
-            .order_by(next_at.is_(None), next_at, col(ProtectionOrder.reference))
-            .offset(offset)
-            .limit(limit)
+            by_urgency(select(ProtectionOrder).where(*wanted, *status_filter)).offset(offset).limit(limit)
         ).all()
-        # summarise() labels each deadline; the database's order is kept.
-        labelled = {s.reference: s for s in summarise(session, page, now)}
-        items = tuple(labelled[order.reference] for order in page)
+        items = tuple(summarise(session, page, now))
         return Caseload(query, whose, counts, officers, officers_total, items, total, offset)
 
 
-def _record_filters(query: CaseloadQuery, next_at: ColumnElement[datetime], now: datetime) -> list[ColumnElement[bool]]:
+def _record_filters(query: CaseloadQuery, now: datetime) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
     if query.order_type is not None:
         found.append(col(ProtectionOrder.order_type) == query.order_type)
@@ -140,15 +133,13 @@ def _record_filters(query: CaseloadQuery, next_at: ColumnElement[datetime], now:
     if query.risk_unassessed:
         found.append(col(ProtectionOrder.risk_level).is_(None))
     if query.due_hours is not None:
-        found.append(next_at <= now + timedelta(hours=query.due_hours))
+        found.append(col(ProtectionOrder.next_deadline_at) <= now + timedelta(hours=query.due_hours))
     return found
 
 
-def _by_officer(
-    session: Session, wanted: list[ColumnElement[bool]], next_at: ColumnElement[datetime], now: datetime
-) -> tuple[OfficerCount, ...]:
+def _by_officer(session: Session, wanted: list[ColumnElement[bool]], now: datetime) -> tuple[OfficerCount, ...]:
     records = func.count().label("records")
-    overdue = func.sum(case((next_at < now, 1), else_=0))
+    overdue = func.sum(case((col(ProtectionOrder.next_deadline_at) < now, 1), else_=0))
     rows = session.exec(
         select(AppUser.slack_user_id, records, overdue)
         .join(AppUser, col(AppUser.id) == ProtectionOrder.officer_id)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from models import AppUser, BreachCheck, Hearing, OrderStatus, ProtectionOrder
+from models import AppUser, Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
 from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
@@ -20,7 +20,7 @@ from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lookup import order_to_change
 from services.order_writer import OrderTerms, validate_length
-from services.planning import replan
+from services.planning import refresh_next_deadline, replan
 from services.record_view import build_view
 from services.views import RecordView
 
@@ -128,6 +128,7 @@ def end_record(
 class TimeApplied:
     lapsed: tuple[str, ...]
     expired: tuple[str, ...]
+    deadlines_passed: tuple[str, ...] = ()  # records whose stored next deadline was a passed court deadline
 
 
 def apply_time(ctx: ServiceContext) -> TimeApplied:
@@ -169,7 +170,30 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
             assert order.expires_at is not None
             end_record(session, ctx, None, order, OrderStatus.EXPIRED, order.expires_at, "reached its end date", now)
             expired.append(order.reference)
-    return TimeApplied(tuple(lapsed), tuple(expired))
+        passed = _past_court_deadlines(session, now)
+    return TimeApplied(tuple(lapsed), tuple(expired), passed)
+
+
+def _past_court_deadlines(session: Session, now: datetime) -> tuple[str, ...]:
+    """A breach court deadline stops counting once it has passed (services.planning.deadlines_ahead),
+    so a record whose stored next deadline is one has its next deadline stored again. Only time
+    changed, not the record, so nothing is audited and no reminder is replanned."""
+    is_court_deadline = (
+        select(Breach.id)
+        .where(
+            col(Breach.order_id) == col(ProtectionOrder.id),
+            col(Breach.court_deadline_at) == col(ProtectionOrder.next_deadline_at),
+        )
+        .exists()
+    )
+    stale = session.exec(
+        select(ProtectionOrder)
+        .where(col(ProtectionOrder.next_deadline_at) < now, is_court_deadline)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for order in stale:
+        refresh_next_deadline(session, order, now)
+    return tuple(order.reference for order in stale)
 
 
 def plan_due_checks(ctx: ServiceContext) -> tuple[str, ...]:

@@ -11,14 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Protocol, TypeVar
 
-from sqlalchemy import case, func
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
     AppUser,
@@ -34,10 +32,10 @@ from models import (
     Role,
 )
 from models.db import session_scope
-from models.types import UTCDateTime
 from services.access import READ_ALL_ROLES, acting_user, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.planning import NextDeadline, OrderFacts, next_deadline
 from services.views import initials
 
 
@@ -58,15 +56,6 @@ class ListScope(StrEnum):
 
 DUE_WITHIN = timedelta(hours=24)
 EXPIRING_WITHIN = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class NextDeadline:
-    label: str
-    at: datetime
-
-    def overdue(self, now: datetime) -> bool:
-        return self.at < now
 
 
 @dataclass(frozen=True)
@@ -123,12 +112,13 @@ def list_records(
     ctx: ServiceContext, actor_slack_id: str, scope: ListScope, *, offset: int = 0, limit: int = 20
 ) -> RecordPage:
     now = ctx.clock.now()
+    offset = max(0, offset)
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
-        orders = _orders_in(session, user, scope)
-        summaries = summarise(session, orders, now)
-        summaries = _filter(summaries, scope, now)
-        return RecordPage(scope, tuple(summaries[offset : offset + limit]), len(summaries), offset)
+        wanted = [*_scope_filters(session, user, scope), *_window(scope, now)]
+        total = session.exec(select(func.count()).select_from(ProtectionOrder).where(*wanted)).one()
+        page = session.exec(by_urgency(select(ProtectionOrder).where(*wanted)).offset(offset).limit(limit)).all()
+        return RecordPage(scope, tuple(summarise(session, page, now)), total, offset)
 
 
 def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> Dashboard:
@@ -136,7 +126,9 @@ def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> D
     end_of_today = _end_of_local_day(now, ctx)
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
-        mine = summarise(session, _orders_in(session, user, ListScope.MINE), now)
+        mine = session.exec(
+            by_urgency(select(ProtectionOrder).where(*_scope_filters(session, user, ListScope.MINE))).limit(limit)
+        ).all()
         checks = session.exec(
             select(BreachCheck, ProtectionOrder.reference)
             .join(ProtectionOrder, col(ProtectionOrder.id) == BreachCheck.order_id)
@@ -147,25 +139,32 @@ def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> D
                 ProtectionOrder.status == OrderStatus.ACTIVE,
             )
             .order_by(col(BreachCheck.due_at))
+            .limit(limit)
         ).all()
         waiting = session.exec(
             select(Reminder, ProtectionOrder.reference)
             .join(ProtectionOrder, col(ProtectionOrder.id) == Reminder.order_id)
             .where(Reminder.recipient_id == user.id, Reminder.state == ReminderState.SENT)
             .order_by(col(Reminder.due_at))
+            .limit(limit)
         ).all()
-        overdue: list[RecordSummary] = []
+        overdue: Sequence[ProtectionOrder] = []
         if user.role is Role.SUPERVISOR:
-            team = summarise(session, _orders_in(session, user, ListScope.TEAM), now)
-            overdue = [s for s in team if s.next_deadline and s.next_deadline.overdue(now)]
+            overdue = session.exec(
+                by_urgency(
+                    select(ProtectionOrder).where(
+                        *_scope_filters(session, user, ListScope.TEAM), col(ProtectionOrder.next_deadline_at) < now
+                    )
+                ).limit(limit)
+            ).all()
         return Dashboard(
             slack_user_id=user.slack_user_id,
             role=user.role.value,
             team_assigned=user.team_id is not None,
-            mine=tuple(mine[:limit]),
-            checks_due=tuple(CheckDue(ref, check.due_at) for check, ref in checks[:limit]),
-            reminders_waiting=tuple(WaitingReminder(r.id or 0, ref, r.kind, r.due_at) for r, ref in waiting[:limit]),
-            team_overdue=tuple(overdue[:limit]),
+            mine=tuple(summarise(session, mine, now)),
+            checks_due=tuple(CheckDue(ref, check.due_at) for check, ref in checks),
+            reminders_waiting=tuple(WaitingReminder(r.id or 0, ref, r.kind, r.due_at) for r, ref in waiting),
+            team_overdue=tuple(summarise(session, overdue, now)),
         )
 
 
@@ -179,11 +178,20 @@ def readable(session: Session, user: AppUser) -> ColumnElement[bool] | None:
     return or_(mine, col(ProtectionOrder.team_id) == user.team_id) if user.team_id is not None else mine
 
 
+def by_urgency(query: SelectOfScalar[ProtectionOrder]) -> SelectOfScalar[ProtectionOrder]:
+    """Most urgent first, records with no deadline last; the stored next deadline is indexed with
+    the team, officer and status a list is asked by (models.orders)."""
+    return query.order_by(col(ProtectionOrder.next_deadline_at).asc().nulls_last(), col(ProtectionOrder.reference))
+
+
 def summarise(session: Session, orders: Sequence[ProtectionOrder], now: datetime) -> list[RecordSummary]:
-    """Each record with its next deadline, most urgent first; a handful of queries, not one per record."""
+    """Each record, in the order given, with its next deadline labelled (services.planning decides
+    which is next); a handful of queries for the lot, not one per record."""
     ids = [o.id for o in orders if o.id is not None]
-    active = [o.id for o in orders if o.id is not None and o.status is OrderStatus.ACTIVE]
-    deadlines = _open_deadlines(session, ids, active, now)
+    hearings = _by_order(session.exec(select(Hearing).where(col(Hearing.order_id).in_(ids))).all())
+    breaches = _by_order(session.exec(select(Breach).where(col(Breach.order_id).in_(ids))).all())
+    checks = _by_order(session.exec(select(BreachCheck).where(col(BreachCheck.order_id).in_(ids))).all())
+    notifications = _by_order(session.exec(select(Notification).where(col(Notification.order_id).in_(ids))).all())
     people = dict(
         session.exec(
             select(Perpetrator.id, Perpetrator.full_name).where(
@@ -198,9 +206,10 @@ def summarise(session: Session, orders: Sequence[ProtectionOrder], now: datetime
     )
     summaries = []
     for order in orders:
-        candidates = list(deadlines.get(order.id or 0, []))
-        if order.status is OrderStatus.ACTIVE:
-            candidates += _stored_deadlines(order)
+        key = order.id or 0
+        facts = OrderFacts(
+            order, hearings.get(key, []), breaches.get(key, []), checks.get(key, []), notifications.get(key, []), []
+        )
         summaries.append(
             RecordSummary(
                 reference=order.reference,
@@ -208,141 +217,45 @@ def summarise(session: Session, orders: Sequence[ProtectionOrder], now: datetime
                 status=order.status.value,
                 perpetrator_initials=initials(people.get(order.perpetrator_id, "")),
                 officer_slack_id=officers.get(order.officer_id, ""),
-                next_deadline=min(candidates, key=lambda d: d.at) if candidates else None,
+                next_deadline=next_deadline(facts, now),
                 expires_at=order.expires_at,
             )
         )
-    # Most urgent first; records with no deadline last.
-    return sorted(
-        summaries, key=lambda s: (s.next_deadline is None, s.next_deadline.at if s.next_deadline else now, s.reference)
-    )
-
-
-def _orders_in(session: Session, user: AppUser, scope: ListScope) -> Sequence[ProtectionOrder]:
-    query = select(ProtectionOrder)
-    if scope is ListScope.MINE:
-        query = query.where(ProtectionOrder.officer_id == user.id)
-    elif (allowed := readable(session, user)) is not None:
-        query = query.where(allowed)
-    wanted = OrderStatus.LAPSED if scope is ListScope.LAPSED else OrderStatus.ACTIVE
-    return session.exec(query.where(ProtectionOrder.status == wanted)).all()
-
-
-def _filter(summaries: list[RecordSummary], scope: ListScope, now: datetime) -> list[RecordSummary]:
-    if scope is ListScope.DUE:
-        return [s for s in summaries if s.next_deadline and s.next_deadline.at <= now + DUE_WITHIN]
-    if scope is ListScope.EXPIRING:
-        return [s for s in summaries if s.expires_at and now <= s.expires_at <= now + EXPIRING_WITHIN]
     return summaries
 
 
-def _stored_deadlines(order: ProtectionOrder) -> list[NextDeadline]:
-    found = []
-    if order.hearing_deadline_at is not None:
-        found.append(NextDeadline("Hearing deadline", order.hearing_deadline_at))
-    if order.expires_at is not None:
-        found.append(NextDeadline("Expires", order.expires_at))
+class _OfAnOrder(Protocol):
+    @property
+    def order_id(self) -> int: ...
+
+
+_Item = TypeVar("_Item", bound=_OfAnOrder)
+
+
+def _by_order(rows: Iterable[_Item]) -> dict[int, list[_Item]]:
+    found: dict[int, list[_Item]] = defaultdict(list)
+    for row in rows:
+        found[row.order_id].append(row)
     return found
 
 
-def _open_deadlines(
-    session: Session, order_ids: Iterable[int], active_ids: Iterable[int], now: datetime
-) -> dict[int, list[NextDeadline]]:
-    """Open hearings and breach court deadlines of any record; checks and notifications are owed
-    only while the order is in force, so an ended record's leftovers are not deadlines."""
-    ids, active = list(order_ids), list(active_ids)
-    found: dict[int, list[NextDeadline]] = defaultdict(list)
-    if not ids:
-        return found
-    for order_id, at in session.exec(
-        select(Hearing.order_id, Hearing.scheduled_at).where(
-            col(Hearing.order_id).in_(ids), col(Hearing.outcome).is_(None)
-        )
-    ).all():
-        found[order_id].append(NextDeadline("Hearing", at))
-    for order_id, at in session.exec(
-        select(BreachCheck.order_id, BreachCheck.due_at).where(
-            col(BreachCheck.order_id).in_(active), col(BreachCheck.done_at).is_(None)
-        )
-    ).all():
-        found[order_id].append(NextDeadline("Breach check", at))
-    for order_id, at in session.exec(
-        select(Notification.order_id, Notification.due_at).where(
-            col(Notification.order_id).in_(active), col(Notification.received_at).is_(None)
-        )
-    ).all():
-        found[order_id].append(NextDeadline("Notification due", at))
-    # A passed court deadline needs nothing more; only ones still ahead are shown.
-    for order_id, court_by in session.exec(
-        select(Breach.order_id, Breach.court_deadline_at).where(
-            col(Breach.order_id).in_(ids), col(Breach.court_deadline_at) >= now
-        )
-    ).all():
-        if court_by is not None:
-            found[order_id].append(NextDeadline("Breach: before a court by", court_by))
-    return found
+def _scope_filters(session: Session, user: AppUser, scope: ListScope) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if scope is ListScope.MINE:
+        found.append(col(ProtectionOrder.officer_id) == user.id)
+    elif (allowed := readable(session, user)) is not None:
+        found.append(allowed)
+    wanted = OrderStatus.LAPSED if scope is ListScope.LAPSED else OrderStatus.ACTIVE
+    return [*found, col(ProtectionOrder.status) == wanted]
 
 
-class earliest(FunctionElement[datetime]):  # named as the SQL idea it renders
-    """earliest(a, b, ...): the earliest non-NULL instant, NULL if all are NULL."""
-
-    type = UTCDateTime()
-    inherit_cache = True
-    name = "earliest"
-
-
-@compiles(earliest, "postgresql")
-def _earliest_postgresql(element: earliest, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"LEAST({', '.join(compiler.process(arg, **kw) for arg in element.clauses)})"  # LEAST skips NULLs
-
-
-# SQLite's scalar min() returns NULL if any argument is NULL, so NULLs are swapped for a date
-# later than any deadline and swapped back. Instants are stored as text that sorts by time.
-_NEVER = "9999-12-31 00:00:00.000000"
-
-
-@compiles(earliest, "sqlite")
-def _earliest_sqlite(element: earliest, compiler: SQLCompiler, **kw: Any) -> str:
-    args = ", ".join(f"COALESCE({compiler.process(arg, **kw)}, '{_NEVER}')" for arg in element.clauses)
-    return f"NULLIF(MIN({args}), '{_NEVER}')"
-
-
-def next_deadline_at(now: datetime) -> ColumnElement[datetime]:
-    """A record's next deadline as a SQL expression, so the database can sort, filter and page by
-    urgency. The same deadlines as summarise(): for open records their stored deadlines, open checks
-    and awaited notifications; for any record its open hearings and breach court deadlines still
-    ahead. Each subquery is an index lookup by order."""
-    order_id = col(ProtectionOrder.id)
-    active = col(ProtectionOrder.status) == OrderStatus.ACTIVE
-    found: list[ColumnElement[Any]] = [
-        case((active, col(ProtectionOrder.hearing_deadline_at)), else_=None),
-        case((active, col(ProtectionOrder.expires_at)), else_=None),
-        select(func.min(Hearing.scheduled_at))
-        .where(Hearing.order_id == order_id, col(Hearing.outcome).is_(None))
-        .scalar_subquery(),
-        case(
-            (
-                active,
-                select(func.min(BreachCheck.due_at))
-                .where(BreachCheck.order_id == order_id, col(BreachCheck.done_at).is_(None))
-                .scalar_subquery(),
-            ),
-            else_=None,
-        ),
-        case(
-            (
-                active,
-                select(func.min(Notification.due_at))
-                .where(Notification.order_id == order_id, col(Notification.received_at).is_(None))
-                .scalar_subquery(),
-            ),
-            else_=None,
-        ),
-        select(func.min(Breach.court_deadline_at))
-        .where(Breach.order_id == order_id, col(Breach.court_deadline_at) >= now)
-        .scalar_subquery(),
-    ]
-    return earliest(*found)
+def _window(scope: ListScope, now: datetime) -> list[ColumnElement[bool]]:
+    if scope is ListScope.DUE:
+        return [col(ProtectionOrder.next_deadline_at) <= now + DUE_WITHIN]
+    if scope is ListScope.EXPIRING:
+        expires = col(ProtectionOrder.expires_at)
+        return [expires >= now, expires <= now + EXPIRING_WITHIN]
+    return []
 
 
 def _end_of_local_day(now: datetime, ctx: ServiceContext) -> datetime:

@@ -69,6 +69,15 @@ class PlannedReminder:
 
 
 @dataclass(frozen=True)
+class NextDeadline:
+    label: str
+    at: datetime
+
+    def overdue(self, now: datetime) -> bool:
+        return self.at < now
+
+
+@dataclass(frozen=True)
 class OrderFacts:
     order: ProtectionOrder
     hearings: Sequence[Hearing]
@@ -76,6 +85,34 @@ class OrderFacts:
     checks: Sequence[BreachCheck]
     notifications: Sequence[Notification]
     supervisor_ids: Sequence[int]
+
+
+def deadlines_ahead(facts: OrderFacts, now: datetime) -> list[NextDeadline]:
+    """Every deadline a record still has. Open hearings and breach court deadlines count whatever
+    the record's status; its own deadlines, open checks and awaited notifications are owed only
+    while the order is in force, so an ended record's leftovers are not deadlines. A breach court
+    deadline (CSA 2010 s26(2)-(3); DAA 2021 s26(2), (4): before the court within 24 hours of
+    arrest) that has passed needs nothing more, so it stops counting at `now`."""
+    order = facts.order
+    found = [NextDeadline("Hearing", h.scheduled_at) for h in facts.hearings if h.outcome is None]
+    found += [
+        NextDeadline("Breach: before a court by", b.court_deadline_at)
+        for b in facts.breaches
+        if b.court_deadline_at is not None and b.court_deadline_at >= now
+    ]
+    if order.status is OrderStatus.ACTIVE:
+        if order.hearing_deadline_at is not None:
+            found.append(NextDeadline("Hearing deadline", order.hearing_deadline_at))
+        if order.expires_at is not None:
+            found.append(NextDeadline("Expires", order.expires_at))
+        found += [NextDeadline("Breach check", c.due_at) for c in facts.checks if c.done_at is None]
+        found += [NextDeadline("Notification due", n.due_at) for n in facts.notifications if n.received_at is None]
+    return found
+
+
+def next_deadline(facts: OrderFacts, now: datetime) -> NextDeadline | None:
+    """The earliest of a record's deadlines, or None when it has none."""
+    return min(deadlines_ahead(facts, now), key=lambda d: d.at, default=None)
 
 
 def plan_reminders(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> list[PlannedReminder]:
@@ -314,9 +351,27 @@ def reconcile(
 def replan(
     session: Session, order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo, now: datetime
 ) -> tuple[int, int]:
-    """Load the order's facts, plan, and reconcile. Every service that changes a record calls this."""
+    """Load the order's facts, store its next deadline, plan, and reconcile. Every service that
+    changes a record calls this."""
+    facts = load_facts(session, order)
+    order.next_deadline_at = at_or_none(next_deadline(facts, now))
+    plan = plan_reminders(facts, policy, tz, now)
     assert order.id is not None
-    facts = OrderFacts(
+    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz))
+
+
+def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:
+    """Store the next deadline again when only time has moved (nothing else about the record changed)."""
+    order.next_deadline_at = at_or_none(next_deadline(load_facts(session, order), now))
+
+
+def at_or_none(deadline: NextDeadline | None) -> datetime | None:
+    return deadline.at if deadline else None
+
+
+def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
+    assert order.id is not None
+    return OrderFacts(
         order=order,
         hearings=session.exec(select(Hearing).where(Hearing.order_id == order.id)).all(),
         breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
@@ -326,5 +381,3 @@ def replan(
             session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
         ),
     )
-    plan = plan_reminders(facts, policy, tz, now)
-    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz))
