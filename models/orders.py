@@ -94,6 +94,14 @@ class Hearing(SQLModel, table=True):
             postgresql_where=sa.text("outcome IS NULL"),
             sqlite_where=sa.text("outcome IS NULL"),
         ),
+        # Stats take each notice's earliest hearing with an outcome.
+        sa.Index(
+            "ix_hearing_decided_by_order",
+            "order_id",
+            "scheduled_at",
+            postgresql_where=sa.text("outcome IS NOT NULL"),
+            sqlite_where=sa.text("outcome IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,7 +13,9 @@ Notices are the police-issued types (DVPN, DAPN: rules.order_types, is_notice).
   recorded (granted, refused, withdrawn or adjourned: an adjourned hearing has begun).
 - heard_in_time: of those notices, the ones with such a hearing scheduled at or before the
   notice's stored hearing_deadline_at (the 48-hour excluded-day clock, CSA 2010 s27(3),
-  DAA 2021 s29(3); computed by rules.deadlines when the notice was recorded).
+  DAA 2021 s29(3); computed by rules.deadlines when the notice was recorded). A notice has such a
+  hearing exactly when its earliest decided hearing is one, so both counts and the median below
+  come from one pass that takes each notice's earliest decided hearing.
 - orders_granted / orders_refused: notices whose application was decided in the period,
   by the decision time (closed_at), with status superseded (order granted) or refused.
 - conversion_rate: of the notices issued in the period, the share whose application has been
@@ -136,25 +138,18 @@ def _is_notice() -> ColumnElement[bool]:
     return col(ProtectionOrder.order_type).in_(NOTICE_TYPES)
 
 
-def _heard(in_time: bool) -> ColumnElement[bool]:
-    query = select(Hearing.id).where(
-        col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.outcome).is_not(None)
+def _first_decided_hearing() -> Any:
+    """The notice's earliest hearing with an outcome: one probe of ix_hearing_decided_by_order per
+    notice instead of a join over every hearing."""
+    return (
+        select(func.min(Hearing.scheduled_at))
+        .where(col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.outcome).is_not(None))
+        .scalar_subquery()
     )
-    if in_time:
-        query = query.where(col(Hearing.scheduled_at) <= col(ProtectionOrder.hearing_deadline_at))
-    return query.exists()
 
 
 def _figures(session: Session, window: _Window, now: datetime) -> Figures:
-    issued = window.scoped(_is_notice(), window.inside(col(ProtectionOrder.served_at)))
-    cohort = session.exec(
-        select(
-            func.count(),
-            func.count().filter(_heard(in_time=False)),
-            func.count().filter(_heard(in_time=True)),
-            func.count().filter(col(ProtectionOrder.status) == OrderStatus.SUPERSEDED),
-        ).where(*issued)
-    ).one()
+    cohort = _cohort(session, window.scoped(_is_notice(), window.inside(col(ProtectionOrder.served_at))))
     decided = session.exec(
         select(
             func.count().filter(col(ProtectionOrder.status) == OrderStatus.SUPERSEDED),
@@ -167,30 +162,16 @@ def _figures(session: Session, window: _Window, now: datetime) -> Figures:
         hours_between(col(Breach.recorded_at), col(Breach.crime_reference_added_at)) <= 24,
     )
     breaches = session.exec(
-        select(func.count(), func.count().filter(referenced_in_time))
-        .select_from(Breach)
-        .join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
-        .where(*window.scoped(window.inside(col(Breach.occurred_at))))
-    ).one()
-    due_by = min(window.end, now)
-    on_time = sa.and_(col(BreachCheck.done_at).is_not(None), col(BreachCheck.done_at) <= col(BreachCheck.due_at))
-    checks = session.exec(
-        select(func.count(), func.count().filter(on_time))
-        .select_from(BreachCheck)
-        .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
-        .where(
-            *window.scoped(
-                col(BreachCheck.due_at) >= window.start,
-                col(BreachCheck.due_at) < due_by,
-                sa.or_(col(ProtectionOrder.closed_at).is_(None), col(BreachCheck.due_at) <= ProtectionOrder.closed_at),
-            )
+        _breaches_in_scope(select(func.count(), func.count().filter(referenced_in_time)), window).where(
+            *window.scoped(window.inside(col(Breach.occurred_at)))
         )
     ).one()
+    checks = _checks(session, window, now)
     return Figures(
-        notices_issued=cohort[0],
-        applications_heard=cohort[1],
-        heard_in_time=cohort[2],
-        notices_converted=cohort[3],
+        notices_issued=cohort.issued,
+        applications_heard=cohort.heard,
+        heard_in_time=cohort.heard_in_time,
+        notices_converted=cohort.converted,
         orders_granted=decided[0],
         orders_refused=decided[1],
         notices_lapsed=decided[2],
@@ -198,31 +179,110 @@ def _figures(session: Session, window: _Window, now: datetime) -> Figures:
         breaches_crime_reference_24h=breaches[1],
         checks_due=checks[0],
         checks_on_time=checks[1],
-        median_hours_service_to_hearing=_median_hours_to_hearing(session, issued),
+        median_hours_service_to_hearing=cohort.median_hours,
     )
 
 
-def _median_hours_to_hearing(session: Session, issued: list[ColumnElement[bool]]) -> float | None:
-    """PostgreSQL's percentile_cont does it in one pass; elsewhere the middle one or two values are
+@dataclass(frozen=True)
+class _Cohort:
+    issued: int
+    heard: int
+    heard_in_time: int
+    converted: int
+    median_hours: float | None
+
+
+def _cohort(session: Session, issued: list[ColumnElement[bool]]) -> _Cohort:
+    """The notices issued in the period, each with its earliest decided hearing. PostgreSQL's
+    percentile_cont takes the median in the same pass; elsewhere the middle one or two values are
     fetched by OFFSET, so only they leave the database."""
-    first_hearing = func.min(col(Hearing.scheduled_at))
-    per_notice = (
-        select(hours_between(col(ProtectionOrder.served_at), first_hearing).label("hours"))
-        .select_from(ProtectionOrder)
-        .join(Hearing, col(Hearing.order_id) == col(ProtectionOrder.id))
-        .where(*issued, col(Hearing.outcome).is_not(None))
-        .group_by(col(ProtectionOrder.id), col(ProtectionOrder.served_at))
-        .subquery()
+    notices = (
+        select(
+            col(ProtectionOrder.served_at).label("served_at"),
+            col(ProtectionOrder.hearing_deadline_at).label("deadline"),
+            col(ProtectionOrder.status).label("status"),
+            _first_decided_hearing().label("first_heard"),
+        )
+        .where(*issued)
+        .cte("notices")
+        # Materialised, PostgreSQL looks up each notice's hearing once, not once per figure using it.
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    hours = per_notice.c.hours
-    if is_postgres(session.get_bind().engine):
-        value = session.exec(select(func.percentile_cont(0.5).within_group(hours))).one()
-        return None if value is None else float(value)
-    count = session.exec(select(func.count()).select_from(per_notice)).one()
+    first_heard = notices.c.first_heard
+    hours = hours_between(notices.c.served_at, first_heard)
+    counts: list[Any] = [
+        func.count(),
+        func.count(first_heard),
+        func.count().filter(first_heard <= notices.c.deadline),
+        func.count().filter(notices.c.status == OrderStatus.SUPERSEDED),
+    ]
+    postgres = is_postgres(session.get_bind().engine)
+    if postgres:
+        counts.append(func.percentile_cont(0.5).within_group(hours))
+    row = session.exec(select(*counts)).one()
+    if postgres:
+        median = None if row[4] is None else float(row[4])
+    else:
+        median = _median_by_offset(session, select(hours.label("hours")).where(first_heard.is_not(None)), row[1])
+    return _Cohort(row[0], row[1], row[2], row[3], median)
+
+
+def _median_by_offset(session: Session, values: Any, count: int) -> float | None:
     if not count:
         return None
-    middle = session.exec(select(hours).order_by(hours).limit(2 - count % 2).offset((count - 1) // 2)).all()
+    inner = values.subquery()
+    middle = session.exec(
+        select(inner.c.hours).order_by(inner.c.hours).limit(2 - count % 2).offset((count - 1) // 2)
+    ).all()
     return sum(float(v) for v in middle) / len(middle)
+
+
+def _breaches_in_scope(query: Any, window: _Window) -> Any:
+    """Breaches joined to their record only when a team filter needs it: force-wide, the join
+    would be one primary-key probe per breach for nothing."""
+    query = query.select_from(Breach)
+    if window.scope.team_ids is None:
+        return query
+    return query.join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
+
+
+def _checks(session: Session, window: _Window, now: datetime) -> tuple[int, int]:
+    """Checks due in the period and already passed, and those done on time, leaving out checks
+    that fell due after their record ended."""
+    due_by = min(window.end, now)
+    on_time = sa.and_(col(BreachCheck.done_at).is_not(None), col(BreachCheck.done_at) <= col(BreachCheck.due_at))
+    due_in_period = [col(BreachCheck.due_at) >= window.start, col(BreachCheck.due_at) < due_by]
+    if window.scope.team_ids is not None:
+        in_force = sa.or_(
+            col(ProtectionOrder.closed_at).is_(None), col(BreachCheck.due_at) <= ProtectionOrder.closed_at
+        )
+        due, done_in_time = session.exec(
+            select(func.count(), func.count().filter(on_time))
+            .select_from(BreachCheck)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
+            .where(*window.scoped(*due_in_period, in_force))
+        ).one()
+        return due, done_in_time
+    # Force-wide, every check in the period is counted and those due after their record ended are
+    # taken away: the join then needs only the records closed before the last instant counted.
+    ended_before = sa.and_(
+        col(ProtectionOrder.id) == col(BreachCheck.order_id),
+        col(ProtectionOrder.closed_at) < due_by,
+        col(ProtectionOrder.closed_at) < col(BreachCheck.due_at),
+    )
+    after_end = col(ProtectionOrder.id).is_not(None)
+    due, done_in_time, not_needed, not_needed_in_time = session.exec(
+        select(
+            func.count(),
+            func.count().filter(on_time),
+            func.count().filter(after_end),
+            func.count().filter(after_end, on_time),
+        )
+        .select_from(BreachCheck)
+        .outerjoin(ProtectionOrder, ended_before)
+        .where(*due_in_period)
+    ).one()
+    return due - not_needed, done_in_time - not_needed_in_time
 
 
 def _weekly(session: Session, window: _Window, weeks: Sequence[Week], series: str) -> dict[int, int]:
@@ -235,9 +295,8 @@ def _weekly(session: Session, window: _Window, weeks: Sequence[Week], series: st
         *[(timestamp >= start, sa.literal_column(str(index))) for index, start in reversed(list(enumerate(starts)))],
         else_=sa.literal_column("0"),
     )
-    query = select(bucket.label("week")).select_from(table)
-    if table is Breach:
-        query = query.join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
+    query = select(bucket.label("week"))
+    query = _breaches_in_scope(query, window) if table is Breach else query.select_from(table)
     inner = query.where(*conditions).subquery()
     rows = session.exec(select(inner.c.week, func.count()).group_by(inner.c.week)).all()
     return {int(week): int(count) for week, count in rows}
