@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, tuple_
 from sqlmodel import Session, col, select
 
 from models import (
@@ -159,18 +159,20 @@ def _people(session: Session, rows: Sequence[Perpetrator]) -> list[list[Perpetra
     people: dict[tuple[object, ...], dict[int, Perpetrator]] = {}
     for row in rows:
         people.setdefault(_identity(row), {})[pk(row)] = row
-    for members in people.values():
-        first = next(iter(members.values()))
-        if first.date_of_birth is None:
-            continue
-        same = session.exec(
+    firsts = {key: next(iter(members.values())) for key, members in people.items()}
+    named = {(first.name_key, first.date_of_birth) for first in firsts.values() if first.date_of_birth is not None}
+    unlinked: dict[tuple[object, ...], list[Perpetrator]] = defaultdict(list)
+    if named:  # one query for every person found, however common the name
+        for row in session.exec(
             select(Perpetrator).where(
-                Perpetrator.name_key == first.name_key,
-                Perpetrator.date_of_birth == first.date_of_birth,
+                tuple_(col(Perpetrator.name_key), col(Perpetrator.date_of_birth)).in_(sorted(named)),
                 col(Perpetrator.pnc_id).is_(None),
             )
-        ).all()
-        members.update({pk(r): r for r in same})
+        ).all():
+            unlinked[(row.name_key, row.date_of_birth)].append(row)
+    for key, members in people.items():
+        first = firsts[key]
+        members.update({pk(r): r for r in unlinked.get((first.name_key, first.date_of_birth), [])})
     # A row without a PNC id that also sits with a PNC group belongs to that group only.
     claimed = {i for key, members in people.items() if key[0] == "pnc" for i in members}
     grouped = []
