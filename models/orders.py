@@ -147,7 +147,14 @@ class BreachCheck(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_check_assignee_done_due", "assigned_to_id", "done_at", "due_at"),
         sa.Index("ix_check_done_due", "done_at", "due_at"),
-        sa.Index("ix_check_due_done", "due_at", "done_at"),  # reports: checks falling due in a period
+        # Reports count the checks still needed that fell due in a period.
+        sa.Index(
+            "ix_check_needed_due",
+            "due_at",
+            "done_at",
+            postgresql_where=sa.text("cancelled_at IS NULL"),
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+        ),
         # A record's next deadline looks up its earliest open check.
         sa.Index(
             "ix_check_open_by_order",
@@ -164,6 +171,9 @@ class BreachCheck(SQLModel, table=True):
     assigned_to_id: int = Field(foreign_key="app_user.id")
     done_at: datetime | None = Field(default=None, sa_column=utc_column())
     done_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # Set when the record ended before the check fell due: it was no longer needed. Kept on the
+    # check itself so reports need not join every record to know it.
+    cancelled_at: datetime | None = Field(default=None, sa_column=utc_column())
     outcome: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 

@@ -121,7 +121,36 @@ def end_record(
         source=ctx.source,
         system_actor="rollover",
     )
+    _cancel_checks_after(session, ctx, user, order, at, now)
     replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+
+
+def _cancel_checks_after(
+    session: Session, ctx: ServiceContext, user: AppUser | None, order: ProtectionOrder, ended: datetime, now: datetime
+) -> None:
+    """Open checks falling due after the record ended are no longer needed: they are marked so,
+    with the end as the time, and leave the figures of checks due (services.stats)."""
+    checks = session.exec(
+        select(BreachCheck).where(
+            BreachCheck.order_id == order.id,
+            col(BreachCheck.done_at).is_(None),
+            col(BreachCheck.cancelled_at).is_(None),
+            col(BreachCheck.due_at) > ended,
+        )
+    ).all()
+    for check in checks:
+        before = snapshot(check)
+        check.cancelled_at = ended
+        write_change(
+            session,
+            actor=user,
+            at=now,
+            row=check,
+            before=before,
+            order_id=order.id,
+            source=ctx.source,
+            system_actor="rollover",
+        )
 
 
 @dataclass(frozen=True)

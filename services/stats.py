@@ -28,7 +28,8 @@ Notices are the police-issued types (DVPN, DAPN: rules.order_types, is_notice).
   most 24 hours after the breach was recorded (crime_reference_added_at - recorded_at <= 24 h).
 - checks_due / checks_on_time: breach checks whose due_at is in the period, already passed
   (before now), and no later than the record's end (closed_at): a check falling due after a
-  notice was superseded or an order ended was no longer needed. On time: done_at <= due_at.
+  notice was superseded or an order ended was no longer needed, and is marked so (cancelled_at)
+  when the record ends. On time: done_at <= due_at.
 - median_hours_service_to_hearing: over the notices issued in the period that have a hearing
   with an outcome, the median of the hours from service to the first such hearing's
   scheduled time. None when there is none.
@@ -247,42 +248,21 @@ def _breaches_in_scope(query: Any, window: _Window) -> Any:
 
 
 def _checks(session: Session, window: _Window, now: datetime) -> tuple[int, int]:
-    """Checks due in the period and already passed, and those done on time, leaving out checks
-    that fell due after their record ended."""
+    """Checks due in the period and already passed, and those done on time. A check falling due
+    after its record ended was cancelled then (services.lifecycle.end_record), so it is left out
+    without joining the record, except to know its team."""
     due_by = min(window.end, now)
     on_time = sa.and_(col(BreachCheck.done_at).is_not(None), col(BreachCheck.done_at) <= col(BreachCheck.due_at))
-    due_in_period = [col(BreachCheck.due_at) >= window.start, col(BreachCheck.due_at) < due_by]
+    needed = [
+        col(BreachCheck.due_at) >= window.start,
+        col(BreachCheck.due_at) < due_by,
+        col(BreachCheck.cancelled_at).is_(None),
+    ]
+    query = select(func.count(), func.count().filter(on_time)).select_from(BreachCheck)
     if window.scope.team_ids is not None:
-        in_force = sa.or_(
-            col(ProtectionOrder.closed_at).is_(None), col(BreachCheck.due_at) <= ProtectionOrder.closed_at
-        )
-        due, done_in_time = session.exec(
-            select(func.count(), func.count().filter(on_time))
-            .select_from(BreachCheck)
-            .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
-            .where(*window.scoped(*due_in_period, in_force))
-        ).one()
-        return due, done_in_time
-    # Force-wide, every check in the period is counted and those due after their record ended are
-    # taken away: the join then needs only the records closed before the last instant counted.
-    ended_before = sa.and_(
-        col(ProtectionOrder.id) == col(BreachCheck.order_id),
-        col(ProtectionOrder.closed_at) < due_by,
-        col(ProtectionOrder.closed_at) < col(BreachCheck.due_at),
-    )
-    after_end = col(ProtectionOrder.id).is_not(None)
-    due, done_in_time, not_needed, not_needed_in_time = session.exec(
-        select(
-            func.count(),
-            func.count().filter(on_time),
-            func.count().filter(after_end),
-            func.count().filter(after_end, on_time),
-        )
-        .select_from(BreachCheck)
-        .outerjoin(ProtectionOrder, ended_before)
-        .where(*due_in_period)
-    ).one()
-    return due - not_needed, done_in_time - not_needed_in_time
+        query = query.join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
+    due, done_in_time = session.exec(query.where(*window.scoped(*needed))).one()
+    return due, done_in_time
 
 
 def _weekly(session: Session, window: _Window, weeks: Sequence[Week], series: str) -> dict[int, int]:
