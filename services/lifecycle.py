@@ -203,6 +203,14 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
     return TimeApplied(tuple(lapsed), tuple(expired), passed)
 
 
+def store_passed_deadlines(ctx: ServiceContext) -> tuple[str, ...]:
+    """What apply_time does for breach court deadlines alone, for a scheduler that wants stored
+    next deadlines fresher than the daily rollover: cheap (an index range of overdue records) and
+    safe to run from several processes."""
+    with session_scope(ctx.engine) as session:
+        return _past_court_deadlines(session, ctx.clock.now())
+
+
 def _past_court_deadlines(session: Session, now: datetime) -> tuple[str, ...]:
     """A breach court deadline stops counting once it has passed (services.planning.deadlines_ahead),
     so a record whose stored next deadline is one has its next deadline stored again. Only time

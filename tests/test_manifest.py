@@ -29,7 +29,17 @@ def test_the_command_and_shortcut_are_the_ones_the_app_listens_for() -> None:
 def test_the_smallest_set_of_scopes_and_the_events_used() -> None:
     settings = manifest()["settings"]
     # files:write: /dvpn stats uploads its chart and /dvpn export its CSV with files_upload_v2.
-    assert manifest()["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "im:write", "files:write"]
+    # im:history, channels:history, groups:history: before re-sending a reminder or digest whose
+    # sender died mid-post, the sweep reads the DM or digest channel for the post's metadata.
+    assert manifest()["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "im:write",
+        "files:write",
+        "im:history",
+        "channels:history",
+        "groups:history",
+    ]
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True

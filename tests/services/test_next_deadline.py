@@ -124,6 +124,21 @@ def test_breaches_checks_notifications_and_the_court_deadline_passing(
     assert after is not None and after > court_by
     assert _label(ctx, force, seeded.smith_dvpn)[1] == after
     assert lifecycle.apply_time(ctx).deadlines_passed == ()  # nothing left to refresh
+    assert lifecycle.store_passed_deadlines(ctx) == ()
+
+
+def test_a_passed_court_deadline_can_be_refreshed_between_rollovers(
+    ctx: ServiceContext, clock: ManualClock, force: Force, seeded: Seeded
+) -> None:
+    checks.complete_check(ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:30"))
+    breaches.record_breach(
+        ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:40"), arrested_at=london("2026-04-02 20:50")
+    )
+    court_by = as_stored(ctx.engine)[seeded.smith_dvpn]
+    assert court_by is not None
+    clock.set(court_by + timedelta(seconds=1))
+    assert lifecycle.store_passed_deadlines(ctx) == (seeded.smith_dvpn,)
+    assert assert_kept(ctx, clock)[seeded.smith_dvpn] == london("2026-04-07 20:00")  # the hearing deadline
 
 
 def test_lapses_expiries_closures_variations_and_new_checks(
