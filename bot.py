@@ -32,7 +32,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings, SettingsError, load_settings
-from console.main import run_console
 from handlers.app import build_app
 from handlers.socket_mode import run_socket_mode
 from handlers.web_client import web_client
@@ -202,6 +201,8 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from console.main import run_console  # imported here: it is a third of a bot process's start-up
+
     return run_console(settings, demo=args.demo, database=args.database)
 
 

@@ -84,7 +84,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL  # GovSlack and test stand-ins use their own
     http_host: str = "0.0.0.0"  # `dvpn-bot serve` listens on every interface by default
     http_port: int = 3000
-    http_threads: int = 8
+    http_threads: int = 32  # Bolt holds a thread per request while it waits for the ack (10 ms polls)
     digest_late_until: time = time(12, 0)  # a digest missed while down is still sent, marked late, until then
     repeat_orders: int = 2  # this many notices/orders against one person within the window flags a repeat
     repeat_window_months: int = 12

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
@@ -12,6 +12,8 @@ from slack_sdk import WebClient
 from handlers import buttons, command, deliveries, errors, export_form, forms, home, reminder_actions
 from handlers.router import Router
 from services.context import ServiceContext
+
+COMMAND_WORKERS = 4  # the work is mostly Python under one interpreter lock: more threads only queue
 
 
 def build_app(
@@ -50,7 +52,11 @@ def build_app(
     )
     app.error(errors.on_error)
     app.use(deliveries.once_per_delivery(ctx))  # a delivery Slack sends twice runs once
-    command.register(app, ctx, router or command.build_router())
+    # Commands get a pool of their own for the work after the ack, so an ack never queues behind
+    # earlier commands' work on Bolt's listener threads. An injected executor (tests, the console)
+    # runs both, so whoever injected it can wait for everything.
+    work = executor or ThreadPoolExecutor(max_workers=COMMAND_WORKERS, thread_name_prefix="dvpn-work")
+    command.register(app, ctx, router or command.build_router(), work=work)
     forms.register(app, ctx)
     buttons.register(app, ctx)
     home.register(app, ctx)

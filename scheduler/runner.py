@@ -38,6 +38,7 @@ from apscheduler.triggers.date import DateTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from slack_sdk import WebClient
 
+from models.db import database_unavailable
 from scheduler.digests import send_due_digests
 from scheduler.notifier import SlackNotifier
 from scheduler.rollover import rollover
@@ -108,7 +109,14 @@ def _logged(job: Callable[[], None], stop: StopSignal) -> Callable[[], None]:
                 return
             try:
                 job()
-            except Exception:
+            except Exception as error:
+                if database_unavailable(error):  # one line per run while the database is away, not a traceback
+                    log.warning(
+                        "scheduler job %s: the database is not answering (%s); it runs again at its next time",
+                        job.__name__,
+                        type(getattr(error, "orig", None) or error).__name__,
+                    )
+                    return
                 log.exception("scheduler job %s failed; it runs again at its next time", job.__name__)
 
     run.__name__ = job.__name__
