@@ -44,14 +44,14 @@ from scheduler.notifier import SlackNotifier
 from scheduler.rollover import rollover
 from scheduler.stopping import StopSignal
 from scheduler.sweep import sweep_once
-from services import reminder_queue
+from services import lifecycle, reminder_queue
 from services.clock import SystemClock
 from services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 60  # due digests are looked for this often at most; each team's time is in the database
-JOB_IDS = ("reminder-sweep", "digests", "rollover")
+JOB_IDS = ("reminder-sweep", "digests", "rollover", "passed-deadlines")
 
 
 def new_worker_id() -> str:
@@ -84,6 +84,11 @@ def build_scheduler(
     def daily() -> None:
         rollover(ctx)
 
+    def passed_deadlines() -> None:
+        # A breach court deadline stops being a record's next deadline once it passes; between
+        # rollovers, lists and caseloads would sort such a record as overdue for up to a day.
+        lifecycle.store_passed_deadlines(ctx)
+
     # Each job also runs as soon as the scheduler starts: whatever fell due while the bot was down
     # goes out now, not after the first interval. APScheduler's times are real time (see above).
     start = SystemClock().now()
@@ -95,6 +100,8 @@ def build_scheduler(
     at = CronTrigger(hour=policy.rollover_at.hour, minute=policy.rollover_at.minute, timezone=tz)
     daily_and_now = OrTrigger([at, DateTrigger(run_date=start, timezone=tz)])
     scheduler.add_job(_logged(daily, stop), daily_and_now, id="rollover", name="daily rollover")
+    hourly = IntervalTrigger(hours=1, timezone=tz)
+    scheduler.add_job(_logged(passed_deadlines, stop), hourly, id="passed-deadlines", name="passed court deadlines")
     return scheduler
 
 
