@@ -15,11 +15,10 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.fakeforce.reminders import ReminderWriter
-
 from bench.fakeforce.cases import CaseMaker
 from bench.fakeforce.copyfiles import copy_files
 from bench.fakeforce.people import People
+from bench.fakeforce.reminders import ReminderWriter
 from bench.fakeforce.staff import write_digest_runs, write_staff
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the bench's clock: a Tuesday morning
