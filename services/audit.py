@@ -47,7 +47,11 @@ def snapshot(row: SQLModel) -> Snapshot:
     free_text = FREE_TEXT_FIELDS.get(table, frozenset())
     shown: dict[str, Any] = {}
     hidden: dict[str, Any] = {}
-    for key, value in row.model_dump().items():
+    values = row.model_dump()
+    # In the model's field order: model_dump follows the order attributes were loaded, which
+    # differs between a fresh row and one refreshed after a commit.
+    for key in (name for name in type(row).model_fields if name in values):
+        value = values[key]
         if key in PERSONAL_FIELDS or key in free_text:
             marker = PERSONAL_MARKER if key in PERSONAL_FIELDS else FREE_TEXT_MARKER
             shown[key] = marker if value is not None else None
