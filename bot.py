@@ -31,10 +31,11 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from config import Settings, SettingsError, load_settings
+from config import LOG_FORMAT, Settings, SettingsError, load_settings
 from handlers.app import build_app
 from handlers.socket_mode import run_socket_mode
 from handlers.web_client import web_client
+from handlers.work_processes import WorkProcesses
 from handlers.wsgi import EVENTS_PATH, wsgi_app
 from models.db import make_engine, session_scope
 from models.schema import SchemaState, head_revision, schema_state, upgrade
@@ -121,6 +122,11 @@ class Runtime:
     ctx: ServiceContext
     client: WebClient
     app: App
+    work: WorkProcesses | None = None
+
+    def stop_work(self) -> None:
+        if self.work is not None:
+            self.work.stop(grace=self.ctx.settings.shutdown_grace_seconds)
 
 
 def missing_slack_settings(settings: Settings, mode: str) -> list[str]:
@@ -143,7 +149,10 @@ def compose(settings: Settings, *, mode: str) -> Runtime:
     )
     client = web_client(settings)
     secret = settings.slack_signing_secret if mode == "serve" else None
-    return Runtime(ctx, client, build_app(ctx, client=client, signing_secret=secret))
+    work = None
+    if settings.work_processes:
+        work = WorkProcesses(settings, processes=settings.work_processes, threads=settings.work_threads)
+    return Runtime(ctx, client, build_app(ctx, client=client, signing_secret=secret, work=work), work)
 
 
 class MissingSlackSettings(Exception):
@@ -166,6 +175,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if scheduler is not None:
             scheduler.stop()  # hands back any reminders this process had claimed
+        runtime.stop_work()
     return EXIT_OK
 
 
@@ -186,6 +196,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if scheduler is not None:
             scheduler.stop()
+        runtime.stop_work()
     return EXIT_OK
 
 
@@ -342,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The console's screen is the conversation: only warnings and errors (with their ids) go to stderr.
     level = "WARNING" if args.command == "console" and settings.log_level == "INFO" else settings.log_level
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format=LOG_FORMAT)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)

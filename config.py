@@ -26,6 +26,7 @@ DEFAULT_DATABASE_FILE = "dvpn-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process of the bot logs alike
 
 
 class SettingsError(Exception):
@@ -85,6 +86,8 @@ class Settings:
     http_host: str = "0.0.0.0"  # `dvpn-bot serve` listens on every interface by default
     http_port: int = 3000
     http_threads: int = 32  # Bolt holds a thread per request while it waits for the ack (10 ms polls)
+    work_processes: int = 2  # processes running the work after an ack; 0 runs it on threads in-process
+    work_threads: int = 4  # threads per work process (in-process: the pool's size)
     digest_late_until: time = time(12, 0)  # a digest missed while down is still sent, marked late, until then
     repeat_orders: int = 2  # this many notices/orders against one person within the window flags a repeat
     repeat_window_months: int = 12
@@ -194,6 +197,13 @@ def _api_url(text: str) -> str:
     return text if text.endswith("/") else text + "/"
 
 
+def _whole_number(text: str) -> int:
+    number = int(text)
+    if number < 0:
+        raise ValueError(text)
+    return number
+
+
 def _port(text: str) -> int:
     number = int(text)
     if not 0 < number < 65536:
@@ -282,6 +292,10 @@ def _read_settings(read: _Reader) -> Settings:
         http_host=read.get("DVPN_HTTP_HOST", defaults.http_host, str, "a host name or address"),
         http_port=read.get("DVPN_HTTP_PORT", defaults.http_port, _port, "a port number, 1 to 65535"),
         http_threads=read.get("DVPN_HTTP_THREADS", defaults.http_threads, _positive_int, "a whole number above 0"),
+        work_processes=read.get(
+            "DVPN_WORK_PROCESSES", defaults.work_processes, _whole_number, "a whole number, 0 or more"
+        ),
+        work_threads=read.get("DVPN_WORK_THREADS", defaults.work_threads, _positive_int, "a whole number above 0"),
         digest_late_until=read.get("DVPN_DIGEST_LATE_UNTIL", defaults.digest_late_until, _clock_time, "HH:MM"),
         repeat_orders=read.get("DVPN_REPEAT_ORDERS", defaults.repeat_orders, _positive_int, "a whole number above 0"),
         repeat_window_months=read.get(

@@ -7,13 +7,12 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.lazy_listener import LazyListenerRunner, ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
 from handlers import buttons, command, deliveries, errors, export_form, forms, home, reminder_actions
 from handlers.router import Router
 from services.context import ServiceContext
-
-COMMAND_WORKERS = 4  # the work is mostly Python under one interpreter lock: more threads only queue
 
 
 def build_app(
@@ -23,13 +22,20 @@ def build_app(
     signing_secret: str | None,
     router: Router | None = None,
     executor: Executor | None = None,
+    work: LazyListenerRunner | None = None,
 ) -> App:
     """`client` carries the bot token and the Web API base URL (handlers.web_client).
 
     Bolt's single-workspace mode calls auth.test before acknowledging the first request, which puts
     a Web API round trip in Slack's 3 seconds (and fails the request when Slack is unreachable).
     Authorising every request with the configured token instead keeps the ack path off the Web
-    API: the app starts, and answers, with Slack away."""
+    API: the app starts, and answers, with Slack away.
+
+    Most listeners only acknowledge and then work (handlers.after_ack). `work` runs that work:
+    the serving processes pass handlers.work_processes; without it, a thread pool of its own
+    (DVPN_WORK_THREADS), so an ack never queues behind earlier work on Bolt's listener threads.
+    An injected `executor` (tests, the console) runs both, so whoever injected it can wait for
+    everything."""
     bot_token = client.token
     anonymous = WebClient(
         base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers, logger=client.logger
@@ -50,13 +56,15 @@ def build_app(
         listener_executor=executor,
         logger=logging.getLogger("dvpn.bolt"),
     )
+    in_work_processes = work is not None  # a runner passed in hands the work to other processes
+    if work is None:
+        pool = executor or ThreadPoolExecutor(max_workers=ctx.settings.work_threads, thread_name_prefix="dvpn-work")
+        work = ThreadLazyListenerRunner(logging.getLogger("dvpn.work"), pool)
+    app.listener_runner.lazy_listener_runner = work
     app.error(errors.on_error)
-    app.use(deliveries.once_per_delivery(ctx))  # a delivery Slack sends twice runs once
-    # Commands get a pool of their own for the work after the ack, so an ack never queues behind
-    # earlier commands' work on Bolt's listener threads. An injected executor (tests, the console)
-    # runs both, so whoever injected it can wait for everything.
-    work = executor or ThreadPoolExecutor(max_workers=COMMAND_WORKERS, thread_name_prefix="dvpn-work")
-    command.register(app, ctx, router or command.build_router(), work=work)
+    # A delivery Slack sends twice runs once.
+    app.use(deliveries.once_per_delivery(ctx, taken_by_work_processes=in_work_processes))
+    command.register(app, ctx, router or command.build_router())
     forms.register(app, ctx)
     buttons.register(app, ctx)
     home.register(app, ctx)

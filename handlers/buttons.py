@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from blocks import actions as ids
@@ -27,6 +27,7 @@ from blocks.justification import card_modal
 from blocks.lists import record_page
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
 from handlers import justification
+from handlers.after_ack import after_ack
 from handlers.errors import reported
 from handlers.replies import channel_of, tell, user_of
 from handlers.router import Reply
@@ -50,12 +51,11 @@ FORMS: dict[str, Callable[[FormMeta], dict[str, Any]]] = {
 
 def register(app: App, ctx: ServiceContext) -> None:
     for action_id, form in FORMS.items():
-        app.action(action_id)(_opens(form, ctx))
+        after_ack(app, app.action(action_id))(_opens(form, ctx))
 
-    @app.action(ids.OPEN_RECORD)
+    @after_ack(app, app.action(ids.OPEN_RECORD))
     @reported
-    def open_record(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def open_record(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         in_modal = body.get("view", {}).get("type") == "modal"
         try:
             view = records.view(ctx, user_of(body), _value(body))
@@ -72,10 +72,9 @@ def register(app: App, ctx: ServiceContext) -> None:
         else:
             client.views_open(trigger_id=body["trigger_id"], view=card)
 
-    @app.action(ids.POST_TO_CHANNEL)
+    @after_ack(app, app.action(ids.POST_TO_CHANNEL))
     @reported
-    def post_to_channel(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def post_to_channel(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         if not body.get("response_url") or not channel_of(body):
             raise DomainError("Post a record from a channel: type /dvpn show REF there, then press Post to channel.")
         view = records.view(ctx, user_of(body), _value(body))
@@ -83,37 +82,33 @@ def register(app: App, ctx: ServiceContext) -> None:
         channel_card = record_card(view, ctx.settings.timezone, in_channel=True)
         tell(body, client, respond, Reply(channel_card, card_text(view), in_channel=True))
 
-    @app.action(ids.MORE_RECORDS)
+    @after_ack(app, app.action(ids.MORE_RECORDS))
     @reported
-    def more(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def more(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         wanted = json.loads(_value(body))
         page = listing.list_records(ctx, user_of(body), ListScope.parse(wanted["scope"]), offset=int(wanted["offset"]))
         tell(body, client, respond, Reply(record_page(page, ctx.settings.timezone, ctx.clock.now()), "More records"))
 
-    @app.action(ids.MORE_CASELOAD)
+    @after_ack(app, app.action(ids.MORE_CASELOAD))
     @reported
-    def more_caseload(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def more_caseload(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         wanted = json.loads(_value(body))
         query = CaseloadQuery.load(wanted["q"])
         load = caseload.caseload(ctx, user_of(body), query, offset=int(wanted["offset"]))
         blocks = caseload_blocks(load, ctx.settings.timezone, ctx.clock.now())
         tell(body, client, respond, Reply(blocks, caseload_text(load)))
 
-    @app.action(ids.MORE_AUDIT)
+    @after_ack(app, app.action(ids.MORE_AUDIT))
     @reported
-    def more_audit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def more_audit(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         wanted = json.loads(_value(body))
         page = audit_trail.trail(ctx, user_of(body), str(wanted["ref"]), offset=int(wanted["offset"]))
         reply = Reply(audit_trail_blocks(page, ctx.settings.timezone), f"Audit trail of {page.reference}")
         tell(body, client, respond, reply)
 
-    @app.action(ids.PERPETRATOR_PICK)
+    @after_ack(app, app.action(ids.PERPETRATOR_PICK))
     @reported
-    def pick_perpetrator(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def pick_perpetrator(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         found = perpetrator_history.lookup(ctx, user_of(body), _value(body))
         if isinstance(found, PerpetratorMatches):
             reply = Reply(matches_blocks(found), f"{found.total} people match")
@@ -121,16 +116,14 @@ def register(app: App, ctx: ServiceContext) -> None:
             reply = Reply(history_blocks(found, ctx.settings.timezone), history_text(found))
         tell(body, client, respond, reply)
 
-    @app.action(ids.NEW_RECORD)
+    @after_ack(app, app.action(ids.NEW_RECORD))
     @reported
-    def new_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
+    def new_from_home(body: dict[str, Any], client: WebClient) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=record_form(None, ctx.settings.order_types, FormMeta()))
 
-    @app.shortcut(ids.NEW_RECORD_SHORTCUT)
+    @after_ack(app, app.shortcut(ids.NEW_RECORD_SHORTCUT))
     @reported
-    def new_from_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
+    def new_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
         channel = channel_of(body)
         meta = FormMeta(channel=channel)
         client.views_open(trigger_id=body["trigger_id"], view=record_form(None, ctx.settings.order_types, meta))
@@ -142,8 +135,7 @@ def _value(body: dict[str, Any]) -> str:
 
 def _opens(form: Callable[[FormMeta], dict[str, Any]], ctx: ServiceContext) -> Callable[..., None]:
     @reported
-    def open_form(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    def open_form(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         reference = _value(body)
         records.require_change_allowed(ctx, user_of(body), reference)  # refuse before the form, not after it
         meta = FormMeta(reference=reference, channel=channel_of(body))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from handlers.after_ack import after_ack
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
@@ -53,20 +53,10 @@ def build_router() -> Router:
     return router
 
 
-def register(app: App, ctx: ServiceContext, router: Router, work: Executor | None = None) -> None:
-    """`work` runs each command after its ack; None runs it on the listener's thread. Bolt runs
-    every listener, ack included, on one executor, first in first out: while its threads are busy
-    with earlier commands' work, a new command's ack waits in that queue. An executor of its own
-    for the work keeps Bolt's threads free to acknowledge."""
+def register(app: App, ctx: ServiceContext, router: Router) -> None:
+    """Acknowledged before any database or Web API work; answered by the response URL."""
 
-    @app.command("/dvpn")
-    def dvpn(ack: Ack, body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()  # within Slack's 3 seconds, before any database or Web API work
-        if work is None:
-            answer(body=body, command=command, client=client, respond=respond)
-        else:
-            work.submit(answer, body=body, command=command, client=client, respond=respond)
-
+    @after_ack(app, app.command("/dvpn"))
     @reported
     def answer(body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         word, _, args = str(command.get("text") or "").strip().partition(" ")

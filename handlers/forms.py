@@ -18,6 +18,7 @@ from blocks.common import section
 from blocks.forms import FormMeta, record_form
 from blocks.messages import interpreted
 from handlers import justification, parsing
+from handlers.after_ack import after_ack
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
@@ -42,10 +43,9 @@ Submit = Callable[[ServiceContext, str, FormValues, FormMeta], tuple[RecordView,
 
 
 def register(app: App, ctx: ServiceContext) -> None:
-    @app.action(ids.ORDER_TYPE_SELECT)
+    @after_ack(app, app.action(ids.ORDER_TYPE_SELECT))
     @reported
-    def order_type_chosen(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
+    def order_type_chosen(body: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
         chosen = OrderType.parse(body["actions"][0]["selected_option"]["value"])
         values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)

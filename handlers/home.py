@@ -8,13 +8,16 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from blocks.lists import home_view
+from handlers.after_ack import after_ack
+from handlers.errors import reported
 from services import listing
 from services.context import ServiceContext
 
 
 def register(app: App, ctx: ServiceContext) -> None:
-    @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], client: WebClient) -> None:
+    @after_ack(app, app.event("app_home_opened"))
+    @reported
+    def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return  # the Messages tab needs nothing from us
         publish_home(ctx, client, str(event["user"]))

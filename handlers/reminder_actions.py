@@ -1,5 +1,5 @@
-"""The reminder message's buttons: acknowledge, done, snooze. Ack at once, call the service,
-then update the message in place; a refusal is told to the presser alone."""
+"""The reminder message's buttons: acknowledge, done, snooze. Acknowledged at once; then the
+service is called and the message updated in place; a refusal is told to the presser alone."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from blocks import actions as ids
 from blocks.reminders import reminder_settled_blocks
+from handlers.after_ack import after_ack
+from handlers.errors import reported
 from services import reminder_actions
 from services.context import ServiceContext
 from services.errors import DomainError
@@ -21,10 +23,11 @@ Act = Callable[[str, int, str], ReminderActionResult]  # (presser's Slack id, re
 
 
 def register(app: App, ctx: ServiceContext) -> None:
-    app.action(ids.REMINDER_ACKNOWLEDGE)(_listener(lambda user, rid, _: reminder_actions.acknowledge(ctx, user, rid)))
-    app.action(ids.REMINDER_DONE)(_listener(lambda user, rid, _: reminder_actions.done(ctx, user, rid)))
+    acknowledged = _listener(lambda user, rid, _: reminder_actions.acknowledge(ctx, user, rid))
+    after_ack(app, app.action(ids.REMINDER_ACKNOWLEDGE))(acknowledged)
+    after_ack(app, app.action(ids.REMINDER_DONE))(_listener(lambda user, rid, _: reminder_actions.done(ctx, user, rid)))
     snooze = re.compile("^" + re.escape(ids.REMINDER_SNOOZE_PREFIX) + "(" + "|".join(ids.SNOOZE_CHOICES) + ")$")
-    app.action(snooze)(
+    after_ack(app, app.action(snooze))(
         _listener(
             lambda user, rid, action_id: reminder_actions.snooze(
                 ctx, user, rid, action_id.removeprefix(ids.REMINDER_SNOOZE_PREFIX)
@@ -34,8 +37,8 @@ def register(app: App, ctx: ServiceContext) -> None:
 
 
 def _listener(act: Act) -> Callable[..., None]:
-    def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+    @reported
+    def listener(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         action = body["actions"][0]
         user = str(body.get("user", {}).get("id", ""))
         try:

@@ -1,0 +1,174 @@
+"""The work after an ack, in processes of its own.
+
+Slack wants every request acknowledged within 3 seconds, and a Python process runs Python on one
+core at a time: while a command's 15 to 25 ms of work runs in the serving process, the acks of
+the requests behind it wait for the interpreter lock. So the serving process only verifies the
+signature, acknowledges and hands the request on; these processes do the work.
+
+A listener registered with handlers.after_ack gets, in the serving process, an ack function from
+`WorkProcesses.acknowledging`: it puts (listener's name, request body) on a queue and acks. A
+work process dispatches that body to its own copy of the same app as a Bolt lazy-only request,
+which runs just the named listener, after taking the delivery (handlers.deliveries) so a request
+Slack sent twice runs once.
+
+The work processes run at a lower CPU priority, so on a busy machine an acknowledgement is never
+queued behind a command's work. A work process that dies is replaced within a second; the requests
+it held are lost, as they would be in a serving process that died after its ack.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest
+from slack_bolt.lazy_listener import LazyListenerRunner
+from slack_bolt.util.utils import get_name_for_callable
+
+from config import LOG_FORMAT, Settings
+from handlers.app import build_app
+from handlers.web_client import web_client
+from models.db import make_engine
+from services.clock import configured_clock
+from services.context import ServiceContext
+
+log = logging.getLogger("dvpn.work")
+
+NICENESS = 10  # below the serving process: acknowledgements first, work with what is left
+WATCH_EVERY = 1.0  # seconds between checks that every work process is alive
+LAZY_ONLY = "x-slack-bolt-lazy-only"
+LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One lazy listener to run: what crosses to a work process (picklable, no Bolt objects)."""
+
+    function: str
+    body: dict[str, Any]
+
+    def request(self) -> BoltRequest:
+        # Already verified and parsed by the serving process; Bolt takes a parsed body only in
+        # its Socket Mode form, which also skips the signature check the serving process did.
+        headers: dict[str, str | Sequence[str]] = {LAZY_ONLY: "1", LAZY_FUNCTION: self.function}
+        return BoltRequest(body=self.body, headers=headers, mode="socket_mode")
+
+
+class WorkProcesses(LazyListenerRunner):
+    """The serving process's side: hands work to the work processes, which it starts, watches,
+    replaces and stops. Installed as the app's lazy listener runner, so handlers.after_ack finds
+    it, and any lazy listener registered directly goes the same way."""
+
+    def __init__(self, settings: Settings, *, processes: int, threads: int) -> None:
+        self.logger = log
+        self._settings = settings
+        self._threads = threads
+        self._spawn = multiprocessing.get_context("spawn")  # a fork would copy the server's threads' locks
+        self._jobs: multiprocessing.Queue[Job | None] = self._spawn.Queue()
+        self._processes: list[BaseProcess] = [self._start_one(n) for n in range(processes)]
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="work-watch", daemon=True)
+        self._watcher.start()
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self._processes if p.pid is not None]
+
+    def acknowledging(self, listener: Callable[..., None]) -> Callable[..., None]:
+        name = get_name_for_callable(listener)
+
+        def hand_off(ack: Ack, body: dict[str, Any]) -> None:
+            # Queued before the ack: if it cannot be, Slack hears of a failure and sends it again.
+            self._jobs.put(Job(name, body))
+            ack()
+
+        return hand_off
+
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        name = request.lazy_function_name or get_name_for_callable(function)
+        self._jobs.put(Job(name, request.body))
+
+    def stop(self, grace: float) -> None:
+        """Let the work processes finish what is queued, for up to `grace` seconds, then end them."""
+        self._stopping.set()
+        for _ in range(len(self._processes) * self._threads):
+            self._jobs.put(None)  # one for each work thread: it ends after the jobs queued before it
+        deadline = time.monotonic() + grace
+        for process in self._processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        cut_short = [p for p in self._processes if p.is_alive()]
+        for process in cut_short:
+            process.terminate()
+            process.join(5)
+        if cut_short:
+            log.warning("work processes stopped after %.0f s with work unfinished", grace)
+        self._jobs.close()
+
+    def _start_one(self, number: int) -> BaseProcess:
+        process = self._spawn.Process(
+            target=work,
+            args=(self._settings, self._jobs, self._threads, os.getpid()),
+            name=f"dvpn-work-{number}",
+            daemon=True,
+        )
+        process.start()
+        return process
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(WATCH_EVERY):
+            for number, process in enumerate(self._processes):
+                if process.is_alive() or self._stopping.is_set():
+                    continue
+                log.warning("work process %s ended (exit code %s); starting another", process.pid, process.exitcode)
+                self._processes[number] = self._start_one(number)
+
+
+def work(settings: Settings, jobs: multiprocessing.Queue[Job | None], threads: int, parent: int) -> None:
+    """A work process: `threads` threads taking jobs until told to stop or the parent is gone."""
+    # Ctrl-C and a service manager's SIGTERM reach the whole process group; the serving process
+    # decides when work stops (WorkProcesses.stop), so queued work is not cut off here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.nice(NICENESS)
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    app = _work_app(settings)
+    runners = [threading.Thread(target=_take_jobs, args=(app, jobs, parent), name=f"work-{n}") for n in range(threads)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+
+
+def _take_jobs(app: App, jobs: multiprocessing.Queue[Job | None], parent: int) -> None:
+    while True:
+        try:
+            job = jobs.get(timeout=WATCH_EVERY)
+        except queue.Empty:
+            if os.getppid() != parent:  # the serving process died: nobody will send more
+                return
+            continue
+        if job is None:
+            return
+        # Listeners report their own failures to the user (handlers.errors.reported); Bolt logs the rest.
+        app.dispatch(job.request())
+
+
+def _work_app(settings: Settings) -> App:
+    """The same app as the serving process's, over this process's own database pool and Web API
+    client. Its work runs on the calling thread: lazy-only requests are dispatched synchronously."""
+    ctx = ServiceContext(
+        engine=make_engine(settings.database_url),
+        settings=settings,
+        clock=configured_clock(settings.drill_clock_file),
+        source="slack",
+    )
+    return build_app(ctx, client=web_client(settings), signing_secret=None)
