@@ -49,6 +49,14 @@ def process_rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (dvpn-bot serve's work processes), from /proc (Linux)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return sorted(found)
+
+
 def cpu_load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
@@ -124,6 +132,10 @@ class Server:
 
     def rss_kib(self) -> int:
         return process_rss_kib(self.process.pid)
+
+    def children_rss_kib(self) -> int:
+        """Resident memory of the processes this server started (its work processes), together."""
+        return sum(process_rss_kib(pid) for pid in child_pids(self.process.pid))
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -7,25 +7,31 @@ DVPN_TEST_POSTGRES_URL they skip, and under CI=true they fail instead (tests/con
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from config import Settings
-from console.slack_api import SlackWebAPI
+from console.requests import signed_headers
+from console.slack_api import TEAM_ID, SlackWebAPI
 from models import metadata
 from services import records, staff
 from services.clock import DrillClock, ManualClock
@@ -35,6 +41,8 @@ from tests.scheduler.conftest import dvpn
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BOT = ROOT / "bot.py"
+FORM = "application/x-www-form-urlencoded"
+CHANNEL = "C0PPUNORTH"
 START = london("2026-04-03 06:58")  # just before the 07:00 digests; the seeded DVPN was served the evening before
 ADMIN = "UADMIN"
 
@@ -153,6 +161,78 @@ class BotProcess:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.name}: {text!r} not seen within {timeout}s:\n{self.output()[-4000:]}")
             time.sleep(0.05)
+
+
+class Served:
+    """A running `dvpn-bot serve`, and requests to it signed as Slack signs them."""
+
+    def __init__(self, bot: BotProcess, port: int, slack_api: SlackWebAPI, secret: str) -> None:
+        self.bot = bot
+        self.secret = secret
+        self.base = f"http://127.0.0.1:{port}"
+        self.slack_api = slack_api
+        self._triggers = 0
+
+    def health(self) -> int:
+        try:
+            with urllib.request.urlopen(f"{self.base}/healthz", timeout=10) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+        except OSError:
+            return 0
+
+    def post(self, body: str, **extra_headers: str) -> tuple[int, dict[str, Any], float]:
+        """Status, JSON body and seconds to the acknowledgement."""
+        headers = {k: str(v) for k, v in signed_headers(body, FORM, self.secret).items()} | extra_headers
+        request = urllib.request.Request(f"{self.base}/slack/events", body.encode(), headers, method="POST")
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                status, data = int(answer.status), answer.read()
+        except urllib.error.HTTPError as error:
+            status, data = int(error.code), error.read()
+        return status, json.loads(data) if data.startswith(b"{") else {}, time.monotonic() - started
+
+    def trigger(self) -> str:
+        self._triggers += 1
+        return f"{self._triggers}.{time.monotonic_ns()}.restart"
+
+    def command_body(self, user: str, text: str) -> tuple[str, str]:
+        """A slash command's form body, and the key of its response URL."""
+        trigger = self.trigger()
+        key = f"cmd{self._triggers}"
+        fields = {
+            "team_id": TEAM_ID,
+            "channel_id": CHANNEL,
+            "user_id": user,
+            "command": "/dvpn",
+            "text": text,
+            "response_url": self.slack_api.response_url(key),
+            "trigger_id": trigger,
+        }
+        return urlencode(fields), key
+
+    def command(self, user: str, text: str, *, replied: bool = True) -> tuple[str, float]:
+        """A slash command; the reply it gets through its response URL, and the ack's seconds."""
+        body, key = self.command_body(user, text)
+        status, _, seconds = self.post(body)
+        assert status == 200, f"/dvpn {text.split()[0]} answered {status}"
+        return (reply_to(self.slack_api, key) if replied else ""), seconds
+
+    def interact(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
+        return self.post(urlencode({"payload": json.dumps(payload)}))
+
+
+def reply_to(slack_api: SlackWebAPI, key: str, timeout: float = 15.0) -> str:
+    """The text of the reply sent to one response URL, as the user reads it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for call in slack_api.calls("response_url"):
+            if call.get("url_key") == key:
+                return " ".join([str(call.get("text", "")), json.dumps(call.blocks)])
+        time.sleep(0.05)
+    raise AssertionError(f"no reply on response URL {key}")
 
 
 @pytest.fixture

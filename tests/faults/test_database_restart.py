@@ -16,26 +16,21 @@ The connection half runs in-process, where the connections held across the resta
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from console.requests import signed_headers
 from console.slack_api import TEAM_ID, SlackWebAPI
 from handlers.errors import DATABASE_AWAY, DATABASE_AWAY_IN_FORM
 from models import metadata
@@ -49,7 +44,7 @@ from services.context import ServiceContext
 from services.order_writer import PersonInput
 from services.records import NewRecord
 from tests.conftest import POSTGRES_URL_VARIABLE, Force, row_counts
-from tests.faults.conftest import BotProcess, free_port, wait_until
+from tests.faults.conftest import BotProcess, Served, free_port, reply_to, wait_until
 from tests.slack.slack_driver import fill
 
 SECRET = "restart-test-signing-secret"
@@ -145,74 +140,6 @@ def clock() -> ManualClock:
 # -- the bot process ---------------------------------------------------------------------------------
 
 
-class Served:
-    """`dvpn-bot serve` on the private cluster, and signed requests to it."""
-
-    def __init__(self, bot: BotProcess, port: int, slack_api: SlackWebAPI) -> None:
-        self.bot = bot
-        self.base = f"http://127.0.0.1:{port}"
-        self.slack_api = slack_api
-        self._triggers = 0
-
-    def health(self) -> int:
-        try:
-            with urllib.request.urlopen(f"{self.base}/healthz", timeout=10) as answer:
-                return int(answer.status)
-        except urllib.error.HTTPError as error:
-            return int(error.code)
-        except OSError:
-            return 0
-
-    def post(self, body: str) -> tuple[int, dict[str, Any], float]:
-        """Status, JSON body and seconds to the acknowledgement."""
-        headers = {k: str(v) for k, v in signed_headers(body, FORM, SECRET).items()}
-        request = urllib.request.Request(f"{self.base}/slack/events", body.encode(), headers, method="POST")
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                status, data = int(answer.status), answer.read()
-        except urllib.error.HTTPError as error:
-            status, data = int(error.code), error.read()
-        return status, json.loads(data) if data.startswith(b"{") else {}, time.monotonic() - started
-
-    def trigger(self) -> str:
-        self._triggers += 1
-        return f"{self._triggers}.{time.monotonic_ns()}.restart"
-
-    def command(self, user: str, text: str, *, replied: bool = True) -> tuple[str, float]:
-        """A slash command; the reply it gets through its response URL, and the ack's seconds."""
-        trigger = self.trigger()
-        key = f"cmd{self._triggers}"
-        body = urlencode(
-            {
-                "team_id": TEAM_ID,
-                "channel_id": CHANNEL,
-                "user_id": user,
-                "command": "/dvpn",
-                "text": text,
-                "response_url": self.slack_api.response_url(key),
-                "trigger_id": trigger,
-            }
-        )
-        status, _, seconds = self.post(body)
-        assert status == 200, f"/dvpn {text.split()[0]} answered {status}"
-        return (reply_to(self.slack_api, key) if replied else ""), seconds
-
-    def interact(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
-        return self.post(urlencode({"payload": json.dumps(payload)}))
-
-
-def reply_to(slack_api: SlackWebAPI, key: str, timeout: float = 15.0) -> str:
-    """The text of the reply sent to one response URL, as the user reads it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for call in slack_api.calls("response_url"):
-            if call.get("url_key") == key:
-                return " ".join([str(call.get("text", "")), json.dumps(call.blocks)])
-        time.sleep(0.05)
-    raise AssertionError(f"no reply on response URL {key}")
-
-
 @pytest.fixture
 def serve(
     server: PrivatePostgres, engine: Engine, slack_api: SlackWebAPI, bots: Callable[..., BotProcess]
@@ -245,7 +172,7 @@ def start_serving(
     }
     bot = bots("serve", ["serve", "--port", str(port)], env).start()
     bot.wait_for_output("dvpn-bot serving Slack")
-    running = Served(bot, port, slack_api)
+    running = Served(bot, port, slack_api, SECRET)
     wait_until(lambda: running.health() == 200, 30, "dvpn-bot serve to answer /healthz")
     return running
 
