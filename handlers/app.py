@@ -32,7 +32,8 @@ def build_app(
     API: the app starts, and answers, with Slack away.
 
     Most listeners only acknowledge and then work (handlers.after_ack). `work` runs that work:
-    the serving processes pass handlers.work_processes; without it, a thread pool of its own
+    the serving processes pass handlers.work_processes (which also run the forms, see
+    handlers.after_ack); without it, a thread pool of its own
     (DVPN_WORK_THREADS), so an ack never queues behind earlier work on Bolt's listener threads.
     An injected `executor` (tests, the console) runs both, so whoever injected it can wait for
     everything."""
@@ -56,14 +57,13 @@ def build_app(
         listener_executor=executor,
         logger=logging.getLogger("dvpn.bolt"),
     )
-    in_work_processes = work is not None  # a runner passed in hands the work to other processes
+    app.error(errors.on_error)
     if work is None:
         pool = executor or ThreadPoolExecutor(max_workers=ctx.settings.work_threads, thread_name_prefix="dvpn-work")
         work = ThreadLazyListenerRunner(logging.getLogger("dvpn.work"), pool)
+        app.use(deliveries.once_per_delivery(ctx))  # a delivery Slack sends twice runs once
+    # else the work processes take each delivery before running it: this process never waits on the database.
     app.listener_runner.lazy_listener_runner = work
-    app.error(errors.on_error)
-    # A delivery Slack sends twice runs once.
-    app.use(deliveries.once_per_delivery(ctx, taken_by_work_processes=in_work_processes))
     command.register(app, ctx, router or command.build_router())
     forms.register(app, ctx)
     buttons.register(app, ctx)

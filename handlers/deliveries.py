@@ -29,8 +29,6 @@ log = logging.getLogger("dvpn.deliveries")
 
 # Options requests for a select menu change nothing, carry no trigger_id and must always be answered.
 NOT_LEDGERED = frozenset({"block_suggestion"})
-# Answered in the ack itself (inline errors, the next view): taken before the listener, always.
-ANSWERED_IN_ACK = frozenset({"view_submission", "view_closed"})
 PRUNE_EVERY = timedelta(hours=1)
 
 Middleware = Callable[..., BoltResponse | None]
@@ -50,18 +48,16 @@ def delivery_key(body: dict[str, Any], raw_body: str) -> str:
     return "body:" + hashlib.sha256(raw_body.encode()).hexdigest()
 
 
-def once_per_delivery(ctx: ServiceContext, *, taken_by_work_processes: bool = False) -> Middleware:
-    """With work processes (handlers.work_processes), a delivery whose only answer is the empty
-    ack is taken by the work process that runs its work, as a lazy-only request: the ack itself
-    then never waits on the database. Without them, every delivery is taken before its ack."""
+def once_per_delivery(ctx: ServiceContext) -> Middleware:
+    """Installed where the work is done: in a serving process without work processes, or in each
+    work process (handlers.work_processes), where a request arrives once more, as a lazy-only
+    request after its ack or as a form waiting for its answer, and is taken before it runs."""
     pruner = _Pruner(ctx)
 
     def take_delivery(req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
         kind = delivery_kind(body)
         if kind in NOT_LEDGERED:
             return next()
-        if taken_by_work_processes and not req.lazy_only and kind not in ANSWERED_IN_ACK:
-            return next()  # acknowledged here; the work process takes it before doing anything
         try:
             taken = deliveries.take(ctx, delivery_key(body, req.raw_body), kind)
         except SQLAlchemyError as error:

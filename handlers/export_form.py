@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from blocks import actions as ids
 from blocks.common import section
 from blocks.reports import ExportRequest
+from handlers.after_ack import answered_in_ack
 from handlers.errors import log_unexpected, reply_for
 from handlers.file_upload import direct_message_channel, share_file
 from services import export as export_service
@@ -20,7 +21,7 @@ from services.export import Export
 
 
 def register(app: App, ctx: ServiceContext) -> None:
-    @app.view(ids.EXPORT_FORM)
+    @answered_in_ack(app, app.view(ids.EXPORT_FORM))
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         user = str(body["user"]["id"])
         typed = _typed_justification(view)
@@ -72,5 +73,3 @@ def _tell(client: WebClient, user: str, blocks: list[dict[str, Any]], text: str)
         client.chat_postMessage(channel=direct_message_channel(client, user), blocks=blocks, text=text)
     except Exception as error:  # Slack is away: the log holds the error id
         log_unexpected(error, "export reply")
-
-

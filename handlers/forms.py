@@ -18,7 +18,7 @@ from blocks.common import section
 from blocks.forms import FormMeta, record_form
 from blocks.messages import interpreted
 from handlers import justification, parsing
-from handlers.after_ack import after_ack
+from handlers.after_ack import after_ack, answered_in_ack
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
@@ -54,7 +54,7 @@ def register(app: App, ctx: ServiceContext) -> None:
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=redrawn)
 
     for callback_id, submit in SUBMISSIONS.items():
-        app.view(callback_id)(_submission(ctx, submit))
+        answered_in_ack(app, app.view(callback_id))(_submission(ctx, submit))
     justification.register(app, ctx)  # its answer is the card itself, not a confirmation
 
 

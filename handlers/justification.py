@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from blocks import actions as ids
 from blocks.forms import FormMeta
 from blocks.justification import card_modal, justification_form
+from handlers.after_ack import answered_in_ack
 from handlers.errors import form_errors
 from handlers.form_values import FormValues
 from services import records
@@ -31,7 +32,7 @@ def ask(client: WebClient, trigger_id: str, asked: JustificationRequired, channe
 
 
 def register(app: App, ctx: ServiceContext) -> None:
-    @app.view(ids.JUSTIFICATION_FORM)
+    @answered_in_ack(app, app.view(ids.JUSTIFICATION_FORM))
     def justified(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = FormMeta.load(view.get("private_metadata"))
         reason = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone).text("justification")

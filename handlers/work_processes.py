@@ -18,6 +18,8 @@ it held are lost, as they would be in a serving process that died after its ack.
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import multiprocessing
 import os
@@ -26,6 +28,8 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -45,22 +49,39 @@ log = logging.getLogger("dvpn.work")
 
 NICENESS = 10  # below the serving process: acknowledgements first, work with what is left
 WATCH_EVERY = 1.0  # seconds between checks that every work process is alive
+# A form's answer must reach Slack within its 3 seconds. A form not started within START_WITHIN
+# is never started (the officer is told to submit again); one started has until ANSWER_WITHIN.
+START_WITHIN = 1.5
+ANSWER_WITHIN = 2.6
+BUSY = "dvpn-bot is too busy to check this just now. Nothing was saved: submit again in a minute."
 LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
 
 
 @dataclass(frozen=True)
 class Job:
-    """One lazy listener to run: what crosses to a work process (picklable, no Bolt objects)."""
+    """What crosses to a work process (picklable, no Bolt objects): a lazy listener to run by
+    name, or (`asked` set) a request whose acknowledgement the serving process waits for."""
 
-    function: str
     body: dict[str, Any]
+    function: str | None = None
+    asked: int | None = None
+    start_by: float = 0.0  # wall-clock time after which an asked job is not started
 
     def request(self) -> BoltRequest:
         # Already verified and parsed by the serving process; Bolt takes a parsed body only in
         # its Socket Mode form, which also skips the signature check the serving process did.
-        headers: dict[str, str | Sequence[str]] = {LAZY_ONLY: "1", LAZY_FUNCTION: self.function}
+        headers: dict[str, str | Sequence[str]] = {}
+        if self.function is not None:
+            headers = {LAZY_ONLY: "1", LAZY_FUNCTION: self.function}
         return BoltRequest(body=self.body, headers=headers, mode="socket_mode")
+
+
+@dataclass(frozen=True)
+class Answer:
+    asked: int
+    status: int | None  # None: not started in time
+    body: str = ""
 
 
 class WorkProcesses(LazyListenerRunner):
@@ -74,28 +95,55 @@ class WorkProcesses(LazyListenerRunner):
         self._threads = threads
         self._spawn = multiprocessing.get_context("spawn")  # a fork would copy the server's threads' locks
         self._jobs: multiprocessing.Queue[Job | None] = self._spawn.Queue()
+        self._answers: multiprocessing.Queue[Answer] = self._spawn.Queue()
+        self._waiting: dict[int, Future[Answer]] = {}
+        self._asked = itertools.count(1)
+        self._lock = threading.Lock()
         self._processes: list[BaseProcess] = [self._start_one(n) for n in range(processes)]
         self._stopping = threading.Event()
-        self._watcher = threading.Thread(target=self._watch, name="work-watch", daemon=True)
-        self._watcher.start()
-
-    @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in self._processes if p.pid is not None]
+        for target, name in ((self._watch, "work-watch"), (self._read_answers, "work-answers")):
+            threading.Thread(target=target, name=name, daemon=True).start()
 
     def acknowledging(self, listener: Callable[..., None]) -> Callable[..., None]:
         name = get_name_for_callable(listener)
 
         def hand_off(ack: Ack, body: dict[str, Any]) -> None:
             # Queued before the ack: if it cannot be, Slack hears of a failure and sends it again.
-            self._jobs.put(Job(name, body))
+            self._jobs.put(Job(body, function=name))
             ack()
 
         return hand_off
 
+    def answering(self, listener: Callable[..., None]) -> Callable[..., None]:
+        """For a form: a work process runs `listener` and its acknowledgement (close the modal,
+        inline errors, the next view) is passed back and sent from here."""
+
+        def ask(ack: Ack, body: dict[str, Any]) -> None:
+            future: Future[Answer] = Future()
+            with self._lock:
+                asked = next(self._asked)
+                self._waiting[asked] = future
+            self._jobs.put(Job(body, asked=asked, start_by=time.time() + START_WITHIN))
+            try:
+                answer = future.result(timeout=ANSWER_WITHIN)
+            except FutureTimeout:
+                answer = Answer(asked, None)
+            finally:
+                with self._lock:
+                    self._waiting.pop(asked, None)
+            if answer.status is None:
+                log.warning("a form waited too long for a work process; the officer was asked to submit again")
+                ack(response_action="errors", errors={first_input(body): BUSY})
+            elif answer.status != 200:
+                raise RuntimeError(f"the form's work process answered {answer.status}")
+            else:
+                ack(**(json.loads(answer.body) if answer.body else {}))
+
+        return ask
+
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
         name = request.lazy_function_name or get_name_for_callable(function)
-        self._jobs.put(Job(name, request.body))
+        self._jobs.put(Job(request.body, function=name))
 
     def stop(self, grace: float) -> None:
         """Let the work processes finish what is queued, for up to `grace` seconds, then end them."""
@@ -116,7 +164,7 @@ class WorkProcesses(LazyListenerRunner):
     def _start_one(self, number: int) -> BaseProcess:
         process = self._spawn.Process(
             target=work,
-            args=(self._settings, self._jobs, self._threads, os.getpid()),
+            args=(self._settings, self._jobs, self._answers, self._threads, os.getpid()),
             name=f"dvpn-work-{number}",
             daemon=True,
         )
@@ -131,8 +179,27 @@ class WorkProcesses(LazyListenerRunner):
                 log.warning("work process %s ended (exit code %s); starting another", process.pid, process.exitcode)
                 self._processes[number] = self._start_one(number)
 
+    def _read_answers(self) -> None:
+        while True:
+            answer = self._answers.get()
+            with self._lock:
+                future = self._waiting.get(answer.asked)
+            if future is not None:  # else its form was already told to submit again
+                future.set_result(answer)
 
-def work(settings: Settings, jobs: multiprocessing.Queue[Job | None], threads: int, parent: int) -> None:
+
+def first_input(body: dict[str, Any]) -> str:
+    blocks = body.get("view", {}).get("blocks", [])
+    return next((str(b["block_id"]) for b in blocks if b.get("type") == "input"), "")
+
+
+def work(
+    settings: Settings,
+    jobs: multiprocessing.Queue[Job | None],
+    answers: multiprocessing.Queue[Answer],
+    threads: int,
+    parent: int,
+) -> None:
     """A work process: `threads` threads taking jobs until told to stop or the parent is gone."""
     # Ctrl-C and a service manager's SIGTERM reach the whole process group; the serving process
     # decides when work stops (WorkProcesses.stop), so queued work is not cut off here.
@@ -141,14 +208,18 @@ def work(settings: Settings, jobs: multiprocessing.Queue[Job | None], threads: i
     os.nice(NICENESS)
     logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
     app = _work_app(settings)
-    runners = [threading.Thread(target=_take_jobs, args=(app, jobs, parent), name=f"work-{n}") for n in range(threads)]
+    runners = [
+        threading.Thread(target=_take_jobs, args=(app, jobs, answers, parent), name=f"work-{n}") for n in range(threads)
+    ]
     for runner in runners:
         runner.start()
     for runner in runners:
         runner.join()
 
 
-def _take_jobs(app: App, jobs: multiprocessing.Queue[Job | None], parent: int) -> None:
+def _take_jobs(
+    app: App, jobs: multiprocessing.Queue[Job | None], answers: multiprocessing.Queue[Answer], parent: int
+) -> None:
     while True:
         try:
             job = jobs.get(timeout=WATCH_EVERY)
@@ -158,8 +229,15 @@ def _take_jobs(app: App, jobs: multiprocessing.Queue[Job | None], parent: int) -
             continue
         if job is None:
             return
-        # Listeners report their own failures to the user (handlers.errors.reported); Bolt logs the rest.
-        app.dispatch(job.request())
+        if job.asked is None:
+            # Listeners report their own failures to the user (handlers.errors.reported); Bolt logs the rest.
+            app.dispatch(job.request())
+        elif time.time() > job.start_by:
+            answers.put(Answer(job.asked, None))  # its officer is being told to submit again
+        else:
+            # Returns at the listener's ack(); whatever follows it (a confirmation) runs on.
+            response = app.dispatch(job.request())
+            answers.put(Answer(job.asked, response.status, str(response.body or "")))
 
 
 def _work_app(settings: Settings) -> App:

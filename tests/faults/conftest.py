@@ -224,6 +224,19 @@ class Served:
         return self.post(urlencode({"payload": json.dumps(payload)}))
 
 
+def form_answers(served: datetime) -> dict[str, str]:
+    """The record form filled in correctly, so only the database can refuse it."""
+    return {
+        "order_type": "DVPN",
+        "served_at": f"{served:%d/%m/%Y %H:%M}",
+        "authoriser_name": "Supt Example",
+        "authoriser_rank": "superintendent",
+        "perpetrator_name": "Alex Example",
+        "perpetrator_dob": "1990-01-15",
+        "protected_name": "Sam Sample",
+    }
+
+
 def reply_to(slack_api: SlackWebAPI, key: str, timeout: float = 15.0) -> str:
     """The text of the reply sent to one response URL, as the user reads it."""
     deadline = time.monotonic() + timeout

@@ -44,7 +44,7 @@ from services.context import ServiceContext
 from services.order_writer import PersonInput
 from services.records import NewRecord
 from tests.conftest import POSTGRES_URL_VARIABLE, Force, row_counts
-from tests.faults.conftest import BotProcess, Served, free_port, reply_to, wait_until
+from tests.faults.conftest import BotProcess, Served, form_answers, free_port, reply_to, wait_until
 from tests.slack.slack_driver import fill
 
 SECRET = "restart-test-signing-secret"
@@ -286,19 +286,6 @@ def test_commands_during_a_restart_are_told_to_try_again_and_the_sweep_catches_u
     assert "database not answering in /dvpn" in log and "database not answering in form" in log
     assert "database not answering in block_actions" in log
     assert "error id" not in log and "Alex Example" not in log
-
-
-def form_answers(served: datetime) -> dict[str, str]:
-    """The record form filled in correctly, so only the database can refuse it."""
-    return {
-        "order_type": "DVPN",
-        "served_at": f"{served:%d/%m/%Y %H:%M}",
-        "authoriser_name": "Supt Example",
-        "authoriser_rank": "superintendent",
-        "perpetrator_name": "Alex Example",
-        "perpetrator_dob": "1990-01-15",
-        "protected_name": "Sam Sample",
-    }
 
 
 def test_connections_held_when_the_server_went_away_fail_once_and_the_pool_recovers(

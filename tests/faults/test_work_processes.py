@@ -1,26 +1,44 @@
 """`dvpn-bot serve` hands the work after each ack to work processes (handlers.work_processes).
 Against a real serving process on PostgreSQL: the work is done there, once, even when Slack sends
-a request twice; a work process killed is replaced; SIGTERM lets the queued work finish; and a
-serving process killed outright leaves no work process behind."""
+a request twice; a form's inline errors and its closing come back from there; a work process
+killed is replaced; SIGTERM lets the queued work finish; and a serving process killed outright
+leaves no work process behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from console.slack_api import SlackWebAPI
+from console.slack_api import TEAM_ID, SlackWebAPI
 from models import metadata
 from services.clock import DrillClock
-from tests.faults.conftest import BotProcess, Served, bot_environment, free_port, reply_to, seed_force, wait_until
+from tests.faults.conftest import (
+    START,
+    BotProcess,
+    Served,
+    bot_environment,
+    form_answers,
+    free_port,
+    reply_to,
+    seed_force,
+    wait_until,
+)
+from tests.slack.slack_driver import fill
 
 SECRET = "fault-test-signing-secret"  # bot_environment's
 OFFICER = "UOFF001"
+LONDON = ZoneInfo("Europe/London")
 
 
 def children(pid: int) -> set[int]:
@@ -96,6 +114,41 @@ def test_a_command_slack_sends_twice_records_one_breach(served: Served, pg_engin
     served.command(OFFICER, "help")  # the retry was queued before this; its work is over by its reply
     assert breaches(pg_engine) == 1
     assert len([c for c in served.slack_api.calls("response_url") if c.get("url_key") == key]) == 1
+
+
+def submission(served: Served, form: dict[str, Any], answers: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID},
+        "user": {"id": OFFICER},
+        "api_app_id": "ADVPN",
+        "trigger_id": served.trigger(),
+        "view": form | {"state": {"values": fill(form, answers)}},
+    }
+
+
+def test_a_form_is_answered_from_a_work_process_inline_errors_included(
+    served: Served, pg_engine: Engine, slack_api: SlackWebAPI
+) -> None:
+    served.command(OFFICER, "new DVPN", replied=False)
+    [opened] = slack_api.wait_for(1, "views.open", timeout=10)
+    form = opened.view | {"id": "VWORK", "hash": "h1"}
+    an_hour_ago = (START - timedelta(hours=1)).astimezone(LONDON)
+    answers = form_answers(an_hour_ago)
+
+    refused = served.interact(submission(served, form, answers | {"served_at": "yesterday-ish"}))
+    saved = submission(served, form, answers)
+    accepted = served.interact(saved)
+    again = served.post(urlencode({"payload": json.dumps(saved)}), **{"X-Slack-Retry-Num": "1"})
+
+    assert refused[0] == 200 and refused[1]["response_action"] == "errors"
+    assert "served_at" in refused[1]["errors"]
+    assert accepted[:2] == (200, {})  # closes the modal
+    assert again[:2] == (200, {})
+    assert len(slack_api.wait_for(1, "chat.postEphemeral", timeout=10)) == 1  # the confirmation, once
+    with pg_engine.connect() as connection:
+        orders = metadata.tables["protection_order"]
+        assert connection.execute(sa.select(sa.func.count()).select_from(orders)).scalar_one() == 2  # seeded + this
 
 
 def test_a_killed_work_process_is_replaced(served: Served) -> None:
