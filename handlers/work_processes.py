@@ -84,32 +84,40 @@ class Answer:
     body: str = ""
 
 
+@dataclass
+class _Worker:
+    """One work process and its two queues. Each queue has one process at each end, so a process
+    killed mid-read or mid-write can only break its own queues, which are replaced with it."""
+
+    process: BaseProcess
+    jobs: multiprocessing.Queue[Job | None]
+    answers: multiprocessing.Queue[Answer]
+
+
 class WorkProcesses(LazyListenerRunner):
-    """The serving process's side: hands work to the work processes, which it starts, watches,
-    replaces and stops. Installed as the app's lazy listener runner, so handlers.after_ack finds
-    it, and any lazy listener registered directly goes the same way."""
+    """The serving process's side: hands work to the work processes, in turn, and starts, watches,
+    replaces and stops them. Installed as the app's lazy listener runner, so handlers.after_ack
+    finds it, and any lazy listener registered directly goes the same way."""
 
     def __init__(self, settings: Settings, *, processes: int, threads: int) -> None:
         self.logger = log
         self._settings = settings
         self._threads = threads
         self._spawn = multiprocessing.get_context("spawn")  # a fork would copy the server's threads' locks
-        self._jobs: multiprocessing.Queue[Job | None] = self._spawn.Queue()
-        self._answers: multiprocessing.Queue[Answer] = self._spawn.Queue()
         self._waiting: dict[int, Future[Answer]] = {}
         self._asked = itertools.count(1)
+        self._turn = itertools.count()
         self._lock = threading.Lock()
-        self._processes: list[BaseProcess] = [self._start_one(n) for n in range(processes)]
         self._stopping = threading.Event()
-        for target, name in ((self._watch, "work-watch"), (self._read_answers, "work-answers")):
-            threading.Thread(target=target, name=name, daemon=True).start()
+        self._workers: list[_Worker] = [self._start_one(n) for n in range(processes)]
+        threading.Thread(target=self._watch, name="work-watch", daemon=True).start()
 
     def acknowledging(self, listener: Callable[..., None]) -> Callable[..., None]:
         name = get_name_for_callable(listener)
 
         def hand_off(ack: Ack, body: dict[str, Any]) -> None:
             # Queued before the ack: if it cannot be, Slack hears of a failure and sends it again.
-            self._jobs.put(Job(body, function=name))
+            self._send(Job(body, function=name))
             ack()
 
         return hand_off
@@ -123,7 +131,7 @@ class WorkProcesses(LazyListenerRunner):
             with self._lock:
                 asked = next(self._asked)
                 self._waiting[asked] = future
-            self._jobs.put(Job(body, asked=asked, start_by=time.time() + START_WITHIN))
+            self._send(Job(body, asked=asked, start_by=time.time() + START_WITHIN))
             try:
                 answer = future.result(timeout=ANSWER_WITHIN)
             except FutureTimeout:
@@ -143,45 +151,64 @@ class WorkProcesses(LazyListenerRunner):
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
         name = request.lazy_function_name or get_name_for_callable(function)
-        self._jobs.put(Job(request.body, function=name))
+        self._send(Job(request.body, function=name))
 
     def stop(self, grace: float) -> None:
         """Let the work processes finish what is queued, for up to `grace` seconds, then end them."""
         self._stopping.set()
-        for _ in range(len(self._processes) * self._threads):
-            self._jobs.put(None)  # one for each work thread: it ends after the jobs queued before it
+        for worker in self._workers:
+            for _ in range(self._threads):
+                worker.jobs.put(None)  # one for each work thread: it ends after the jobs queued before it
         deadline = time.monotonic() + grace
-        for process in self._processes:
-            process.join(max(0.0, deadline - time.monotonic()))
-        cut_short = [p for p in self._processes if p.is_alive()]
+        for worker in self._workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        cut_short = [w.process for w in self._workers if w.process.is_alive()]
         for process in cut_short:
             process.terminate()
             process.join(5)
         if cut_short:
             log.warning("work processes stopped after %.0f s with work unfinished", grace)
-        self._jobs.close()
 
-    def _start_one(self, number: int) -> BaseProcess:
+    def _send(self, job: Job) -> None:
+        """To the work processes in turn, passing over one that died and is not yet replaced.
+        A put never blocks: multiprocessing's feeder thread writes the pipe."""
+        workers = list(self._workers)
+        for _ in workers:
+            worker = workers[next(self._turn) % len(workers)]
+            if worker.process.is_alive():
+                break
+        worker.jobs.put(job)
+
+    def _start_one(self, number: int) -> _Worker:
+        jobs: multiprocessing.Queue[Job | None] = self._spawn.Queue()
+        answers: multiprocessing.Queue[Answer] = self._spawn.Queue()
         process = self._spawn.Process(
             target=work,
-            args=(self._settings, self._jobs, self._answers, self._threads, os.getpid()),
+            args=(self._settings, jobs, answers, self._threads, os.getpid()),
             name=f"dvpn-work-{number}",
             daemon=True,
         )
         process.start()
-        return process
+        worker = _Worker(process, jobs, answers)
+        threading.Thread(target=self._read_answers, args=(worker,), name=f"work-answers-{number}", daemon=True).start()
+        return worker
 
     def _watch(self) -> None:
         while not self._stopping.wait(WATCH_EVERY):
-            for number, process in enumerate(self._processes):
-                if process.is_alive() or self._stopping.is_set():
+            for number, worker in enumerate(self._workers):
+                if worker.process.is_alive() or self._stopping.is_set():
                     continue
+                process = worker.process
                 log.warning("work process %s ended (exit code %s); starting another", process.pid, process.exitcode)
-                self._processes[number] = self._start_one(number)
+                self._workers[number] = self._start_one(number)
 
-    def _read_answers(self) -> None:
-        while True:
-            answer = self._answers.get()
+    def _read_answers(self, worker: _Worker) -> None:
+        """Passes a work process's answers to the forms waiting for them, while it lives."""
+        while worker.process.is_alive():
+            try:
+                answer = worker.answers.get(timeout=WATCH_EVERY)
+            except queue.Empty:
+                continue
             with self._lock:
                 future = self._waiting.get(answer.asked)
             if future is not None:  # else its form was already told to submit again
