@@ -32,11 +32,10 @@ def build_app(
     API: the app starts, and answers, with Slack away.
 
     Most listeners only acknowledge and then work (handlers.after_ack). `work` runs that work:
-    the serving processes pass handlers.work_processes (which also run the forms, see
-    handlers.after_ack); without it, a thread pool of its own
-    (DVPN_WORK_THREADS), so an ack never queues behind earlier work on Bolt's listener threads.
-    An injected `executor` (tests, the console) runs both, so whoever injected it can wait for
-    everything."""
+    the serving processes pass handlers.work_processes, which run the forms too. Without it, a
+    thread pool of its own (DVPN_WORK_THREADS) runs it, so an ack never queues behind earlier work
+    on Bolt's listener threads. An injected `executor` (tests, the console) runs both, so whoever
+    injected it can wait for everything."""
     bot_token = client.token
     anonymous = WebClient(
         base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers, logger=client.logger

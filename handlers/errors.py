@@ -74,7 +74,9 @@ def on_error(error: Exception, body: dict[str, Any], client: WebClient, respond:
 
 
 def reported(listener: Callable[..., None]) -> Callable[..., None]:
-    """Report a listener's errors from inside the listener, after its ack().
+    """Report a listener's errors from inside the listener, after its ack() (or, for a listener
+    registered with handlers.after_ack, after the ack Bolt sent for it: Bolt's lazy runner only
+    logs a failure, so without this the user would hear nothing).
 
     Bolt's thread runner mishandles a listener that acks and then raises (process_before_response
     off): it drops the ack and answers Slack 404 "unhandled request" after its 3-second ack timeout,

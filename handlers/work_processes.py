@@ -6,10 +6,12 @@ the requests behind it wait for the interpreter lock. So the serving process onl
 signature, acknowledges and hands the request on; these processes do the work.
 
 A listener registered with handlers.after_ack gets, in the serving process, an ack function from
-`WorkProcesses.acknowledging`: it puts (listener's name, request body) on a queue and acks. A
-work process dispatches that body to its own copy of the same app as a Bolt lazy-only request,
-which runs just the named listener, after taking the delivery (handlers.deliveries) so a request
-Slack sent twice runs once.
+`WorkProcesses.acknowledging`: it puts (listener's name, request body) on the next work process's
+queue and acks. That process dispatches the body to its own copy of the same app as a Bolt
+lazy-only request, which runs just the named listener. A form (handlers.after_ack's
+`answered_in_ack`) is dispatched there as it came, and its acknowledgement is sent back on the
+process's answer queue for the serving process to send. Either way the work process takes the
+delivery first (handlers.deliveries), so a request Slack sent twice runs once.
 
 The work processes run at a lower CPU priority, so on a busy machine an acknowledgement is never
 queued behind a command's work. A work process that dies is replaced within a second; the requests
