@@ -5,7 +5,7 @@ role, team and rank is audited like a real force's."""
 from __future__ import annotations
 
 from console.people import Directory, Person
-from models import Role
+from domain.enums import Role
 from rules.ranks import Rank
 from services import staff
 from services.context import ServiceContext

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from console.demo_people import TEAMS
 from console.people import Directory, Person
-from models import HearingOutcome
+from domain.enums import HearingOutcome
 from rules.calendar import calendar_with
 from rules.deadlines import hearing_deadline
 from rules.order_types import OrderType, rule_for

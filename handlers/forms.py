@@ -17,12 +17,12 @@ from blocks.card import record_card
 from blocks.common import section
 from blocks.forms import FormMeta, record_form
 from blocks.messages import interpreted
+from domain.enums import HearingOutcome, RiskLevel
 from handlers import justification, parsing
 from handlers.after_ack import after_ack, answered_in_ack
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
-from models import HearingOutcome, RiskLevel
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from rules.validation import Violation

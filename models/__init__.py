@@ -2,11 +2,11 @@
 
 from sqlmodel import SQLModel
 
+from domain.enums import DigestState, HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
 from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
 from models.deliveries import SlackDelivery
-from models.digests import DigestRun, DigestState
-from models.enums import HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
+from models.digests import DigestRun
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder

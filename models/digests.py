@@ -4,18 +4,12 @@ bot process (the unique key decides), and a digest missed while the bot was down
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from domain.enums import DigestState
 from models.types import enum_column, utc_column
-
-
-class DigestState(StrEnum):
-    CLAIMED = "claimed"  # a process is sending it, until claimed_until; then another may take over
-    SENT = "sent"
-    SKIPPED = "skipped"  # too late to be useful, or nowhere to send it: last_error says which
 
 
 class DigestRun(SQLModel, table=True):

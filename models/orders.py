@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import HearingOutcome, NotificationKind, OrderStatus, RiskLevel
+from domain.enums import HearingOutcome, NotificationKind, OrderStatus, RiskLevel
 from models.types import enum_column, utc_column
 from rules.order_types import OrderType
 from rules.ranks import Rank

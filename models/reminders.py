@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import ReminderState
+from domain.enums import ReminderState
 from models.types import enum_column, utc_column
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import Role
+from domain.enums import Role
 from models.types import enum_column, utc_column
 from rules.ranks import Rank
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blocks.digest import digest_blocks, digest_text
-from models import DigestState
+from domain.enums import DigestState
 from scheduler.notifier import DeliveryError, Notifier, digest_marker
 from scheduler.stopping import StopSignal
 from services import digest_runs

@@ -10,6 +10,8 @@ from pathlib import Path
 from threading import Lock
 from typing import Protocol
 
+from config import read_instant
+
 log = logging.getLogger(__name__)
 
 
@@ -51,16 +53,6 @@ class ManualClock:
         with self._lock:
             self.current = to.astimezone(UTC)
             return self.current
-
-
-def read_instant(path: str | Path) -> datetime:
-    """The instant a drill clock file holds: ISO-8601 with its UTC offset. ValueError if it holds
-    anything else, OSError if it cannot be read."""
-    text = Path(path).read_text().strip()
-    instant = datetime.fromisoformat(text)
-    if instant.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset")
-    return instant.astimezone(UTC)
 
 
 class DrillClock:

@@ -1,35 +1,45 @@
 """Fixtures: a real database (SQLite and PostgreSQL, migrated with Alembic), an injected clock,
-and a small force with teams and users of every role."""
+and a small force with teams and users of every role. What the fixtures are made of lives in
+tests/support/."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from config import Settings
-from models import Role, metadata
 from models.db import make_engine
 from models.schema import upgrade
-from services import staff
 from services.clock import ManualClock
 from services.context import ServiceContext
+from tests.support.april import seed_april
+from tests.support.casework import Seeded as CaseworkSeed
+from tests.support.casework import seed as seed_casework
+from tests.support.database import (
+    POSTGRES_URL_VARIABLE,
+    Seeds,
+    create_database,
+    drop_database,
+    empty_postgres,
+    worker_database_url,
+)
+from tests.support.force import Force, build_force, london
 
-LONDON = ZoneInfo("Europe/London")
-POSTGRES_URL_VARIABLE = "DVPN_TEST_POSTGRES_URL"
+DRILLS = ("tests/faults/", "tests/test_quickstart.py")
 
 
-def london(text: str) -> datetime:
-    """'2026-04-02 20:00' as a Europe/London instant."""
-    return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drills run real processes against wall-clock waits: `pytest -m "not drill"` leaves them out."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        if where.startswith(DRILLS):
+            item.add_marker(pytest.mark.drill)
 
 
 @pytest.fixture(scope="session")
@@ -44,15 +54,19 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
-    url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if not url:
+    """This test process's own migrated PostgreSQL database, dropped at the end of the run."""
+    base = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not base:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set: under CI the PostgreSQL half must run")
         pytest.skip(f"PostgreSQL half skipped: set {POSTGRES_URL_VARIABLE} (bash .ci/run does)")
-    engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    url = worker_database_url(base)
+    create_database(url)
+    engine = make_engine(url)
     upgrade(engine)
     yield engine
     engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -66,10 +80,13 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         sqlite.dispose()
         return
     postgres: Engine = request.getfixturevalue("postgres_engine")
-    tables = ", ".join(t.name for t in metadata.sorted_tables)
-    with postgres.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    empty_postgres(postgres)
     yield postgres
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Seeds:
+    return Seeds(tmp_path_factory.mktemp("seeds"))
 
 
 @pytest.fixture
@@ -82,48 +99,21 @@ def ctx(engine: Engine, clock: ManualClock) -> ServiceContext:
     return ServiceContext(engine=engine, settings=Settings(admins=("UADMIN",)), clock=clock, source="test")
 
 
-@dataclass(frozen=True)
-class Force:
-    """Slack ids of the people in the test force."""
-
-    admin: str = "UADMIN"
-    officer: str = "UOFFA1"  # team A
-    colleague: str = "UOFFA2"  # team A
-    other_officer: str = "UOFFB1"  # team B
-    supervisor: str = "USUPA"  # supervises team A
-    champion: str = "UCHAMP"
-    newcomer: str = "UNEW"  # never placed in a team
+@pytest.fixture
+def force(ctx: ServiceContext, clock: ManualClock, seeds: Seeds) -> Force:
+    return seeds.restore_or_build(f"force from {ctx.source}", ctx.engine, clock, lambda: build_force(ctx))
 
 
 @pytest.fixture
-def force(ctx: ServiceContext) -> Force:
-    f = Force()
-    staff.create_team(ctx, f.admin, "Team A")
-    staff.create_team(ctx, f.admin, "Team B")
-    for slack_id, team in ((f.officer, "Team A"), (f.colleague, "Team A"), (f.other_officer, "Team B")):
-        staff.place_in_team(ctx, f.admin, slack_id, team)
-    staff.set_role(ctx, f.admin, f.supervisor, Role.SUPERVISOR)
-    staff.place_in_team(ctx, f.admin, f.supervisor, "Team A")
-    staff.add_supervisor(ctx, f.admin, f.supervisor, "Team A")
-    staff.set_role(ctx, f.admin, f.champion, Role.CHAMPION)
-    return f
+def casework(ctx: ServiceContext, clock: ManualClock, force: Force, seeds: Seeds) -> CaseworkSeed:
+    """The casework force of tests/support/casework.py."""
+    name = f"force+casework from {ctx.source}"
+    return seeds.restore_or_build(name, ctx.engine, clock, lambda: seed_casework(ctx, force))
 
 
-def row_counts(engine: Engine) -> dict[str, int]:
-    """Rows in every table: equal before and after a refused call means nothing was written.
-    The delivery ledger is left out: it notes every request Slack sent, refused or not."""
-    with engine.connect() as connection:
-        return {
-            table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for table in metadata.sorted_tables
-            if table.name != "slack_delivery"
-        }
-
-
-def audit_rows(engine: Engine, **where: object) -> list[dict[str, object]]:
-    table = metadata.tables["audit_event"]
-    query = sa.select(table).order_by(table.c.id)
-    for key, value in where.items():
-        query = query.where(table.c[key] == value)
-    with engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+@pytest.fixture
+def april(ctx: ServiceContext, clock: ManualClock, force: Force, seeds: Seeds) -> Force:
+    """April 2026 of tests/support/april.py, the clock at its end."""
+    name = f"force+april from {ctx.source}"
+    seeds.restore_or_build(name, ctx.engine, clock, lambda: seed_april(ctx, clock, force))
+    return force

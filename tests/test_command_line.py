@@ -16,7 +16,7 @@ from models.schema import upgrade
 from services import calendar as calendar_service
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import london
+from tests.support.force import london
 
 BOT = Path(__file__).resolve().parent.parent / "bot.py"
 

@@ -14,8 +14,9 @@ from models.schema import upgrade
 from services import lifecycle, records, staff
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import audit_rows, london, row_counts
-from tests.slack.records_data import PERPETRATOR, dvpn
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import london
+from tests.support.records import PERPETRATOR, dvpn
 from tests.test_command_line import run
 
 REASON = "MoPI review: no policing purpose remains"

@@ -8,7 +8,7 @@ import pytest
 
 from services.errors import DomainError
 from services.when import parse_when, show
-from tests.conftest import london
+from tests.support.force import london
 
 TZ = ZoneInfo("Europe/London")
 NOW = london("2026-11-21 09:00")  # a Saturday

@@ -8,10 +8,10 @@ from blocks.audit_trail import audit_trail_blocks
 from blocks.caseload import caseload_blocks, caseload_text
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
 from blocks.search_results import search_blocks
+from domain.enums import OrderStatus, RiskLevel
 from handlers import justification, parsing
 from handlers.router import Invocation, Reply
 from handlers.subcommands import records as record_commands
-from models import OrderStatus, RiskLevel
 from rules.order_types import OrderType
 from services import audit_trail, perpetrator_history
 from services import search as record_search

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from blocks.common import fit
 from blocks.messages import interpreted
+from domain.enums import HearingOutcome
 from handlers import parsing
 from handlers.router import Invocation, Reply
 from handlers.subcommands.records import card_reply
-from models import HearingOutcome
 from services import breaches, checks, hearings, lifecycle
 from services.errors import DomainError
 from services.hearings import GrantTerms

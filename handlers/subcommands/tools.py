@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from blocks.common import context, section
 from blocks.messages import deadline_blocks, interpreted
+from domain.enums import Role
 from handlers import parsing
 from handlers.router import Invocation, Reply
-from models import Role
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from services import staff

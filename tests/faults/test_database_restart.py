@@ -43,9 +43,11 @@ from services.clock import ManualClock, SystemClock
 from services.context import ServiceContext
 from services.order_writer import PersonInput
 from services.records import NewRecord
-from tests.conftest import POSTGRES_URL_VARIABLE, Force, row_counts
-from tests.faults.conftest import BotProcess, Served, form_answers, free_port, reply_to, wait_until
-from tests.slack.slack_driver import fill
+from tests.support.database import POSTGRES_URL_VARIABLE, row_counts
+from tests.support.drills import BotProcess, Served, form_answers, reply_to, wait_until
+from tests.support.force import Force
+from tests.support.network import free_port
+from tests.support.slack_driver import fill
 
 SECRET = "restart-test-signing-secret"
 CHANNEL = "C0PPUNORTH"

@@ -23,19 +23,19 @@ from sqlalchemy.engine import Engine
 
 from console.slack_api import Call, SlackWebAPI
 from services.clock import DrillClock
-from tests.faults.conftest import (
+from tests.support.drills import (
     START,
     BotProcess,
     add_reminders,
     bot_environment,
     digest_runs,
-    free_port,
     in_slack,
     marked,
     posted,
     reminder_rows,
     seed_force,
 )
+from tests.support.network import free_port
 
 REMINDERS = 1000
 DIGEST_TIMES = tuple(clock_time(7, m) for m in range(5))  # 07:00 to 07:04

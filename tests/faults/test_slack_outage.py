@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from console.slack_api import SlackWebAPI
 from services.clock import DrillClock
-from tests.faults.conftest import (
+from tests.support.drills import (
     START,
     BotProcess,
     add_reminders,

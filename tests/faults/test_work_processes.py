@@ -23,18 +23,18 @@ from sqlalchemy.engine import Engine
 from console.slack_api import TEAM_ID, SlackWebAPI
 from models import metadata
 from services.clock import DrillClock
-from tests.faults.conftest import (
+from tests.support.drills import (
     START,
     BotProcess,
     Served,
     bot_environment,
     form_answers,
-    free_port,
     reply_to,
     seed_force,
     wait_until,
 )
-from tests.slack.slack_driver import fill
+from tests.support.network import free_port
+from tests.support.slack_driver import fill
 
 SECRET = "fault-test-signing-secret"  # bot_environment's
 OFFICER = "UOFF001"

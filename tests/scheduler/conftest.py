@@ -1,30 +1,14 @@
-"""Scheduler fixtures: the local Slack Web API stand-in, a notifier pointed at it, and helpers
-that move the injected clock from one due reminder to the next, sweeping at each."""
+"""Scheduler fixtures: the local Slack Web API stand-in and a notifier pointed at it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from config import Settings
-from console.slack_api import Call, SlackWebAPI
-from handlers.web_client import web_client
-from models import metadata
-from rules.order_types import OrderType
-from rules.ranks import Rank
+from console.slack_api import SlackWebAPI
 from scheduler.notifier import SlackNotifier
-from scheduler.sweep import sweep_once
-from services.clock import ManualClock
-from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.records import NewRecord
-from tests.conftest import LONDON, london
-
-WORKER = "test-worker"
+from tests.support.sweeps import make_notifier
 
 
 @pytest.fixture
@@ -33,110 +17,6 @@ def slack() -> Iterator[SlackWebAPI]:
         yield api
 
 
-def make_notifier(slack: SlackWebAPI, retries: int = 2) -> SlackNotifier:
-    return SlackNotifier(web_client(Settings(slack_api_url=slack.api_url), token="xoxb-test", retries=retries))
-
-
 @pytest.fixture
 def notifier(slack: SlackWebAPI) -> SlackNotifier:
     return make_notifier(slack)
-
-
-def dvpn(served: str = "2026-04-02 20:00") -> NewRecord:
-    return NewRecord(
-        order_type=OrderType.DVPN,
-        served_at=london(served),
-        authoriser_name="Supt Example",
-        authoriser_rank=Rank.SUPERINTENDENT,
-        perpetrator=PersonInput("Alex Example", date(1990, 1, 1), address="1 Secret Street"),
-        protected=(PersonInput("Sam Sample"),),
-    )
-
-
-def rows(ctx: ServiceContext, table_name: str, **where: object) -> list[dict[str, object]]:
-    table = metadata.tables[table_name]
-    query = sa.select(table).order_by(table.c.id)
-    for key, value in where.items():
-        query = query.where(table.c[key] == value)
-    with ctx.engine.connect() as connection:
-        return [dict(r._mapping) for r in connection.execute(query)]
-
-
-def reminder_id_of(call: Call) -> int:
-    """The reminder a posted message is about: its buttons' block id is reminder_<id>."""
-    return next(int(b["block_id"].removeprefix("reminder_")) for b in call.blocks if b.get("type") == "actions")
-
-
-def dm_user(channel: str) -> str:
-    """The stand-in opens DM channel D<rest of the user id> for user U<rest>."""
-    return "U" + channel.removeprefix("D")
-
-
-@dataclass(frozen=True)
-class Seen:
-    at: str  # local time the message was posted, "Thu 02 22:00"
-    to: str  # Slack user id
-    kind: str
-
-
-def next_event(ctx: ServiceContext) -> datetime | None:
-    """The earliest moment the sweep has something to do: a reminder due or an escalation."""
-    times: list[datetime] = []
-    for r in rows(ctx, "reminder"):
-        if r["state"] == "pending":
-            times.append(max(t for t in (r["due_at"], r["next_attempt_at"]) if isinstance(t, datetime)))
-        if isinstance(r["escalate_at"], datetime):
-            times.append(r["escalate_at"])
-    return min(times, default=None)
-
-
-def run_until(
-    ctx: ServiceContext, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier, to: datetime
-) -> list[Seen]:
-    """Sweep at every moment something falls due up to `to`, as a scheduler sweeping continuously
-    would; then leave the clock at `to`. Returns what was posted, in order."""
-    seen: list[Seen] = []
-    while (moment := next_event(ctx)) is not None and moment <= to:
-        clock.set(max(moment, clock.now()))
-        before = len(slack.calls("chat.postMessage"))
-        sweep_once(ctx, notifier, WORKER)
-        kinds = {r["id"]: str(r["kind"]) for r in rows(ctx, "reminder")}
-        for call in slack.calls("chat.postMessage")[before:]:
-            local = clock.now().astimezone(LONDON)
-            seen.append(Seen(f"{local:%a %d %H:%M}", dm_user(call["channel"]), kinds[reminder_id_of(call)]))
-    clock.set(max(to, clock.now()))
-    return seen
-
-
-def at(text: str) -> datetime:
-    return london(text)
-
-
-def user_ids(ctx: ServiceContext) -> dict[str, int]:
-    return {str(u["slack_user_id"]): int(u["id"]) for u in rows(ctx, "app_user")}  # type: ignore[call-overload]
-
-
-__all__ = ["WORKER", "Seen", "at", "dvpn", "make_notifier", "rows", "run_until", "timedelta", "user_ids"]
-
-
-def add_reminders(
-    ctx: ServiceContext, order_id: int, recipient_id: int, count: int, first_due: datetime, *, critical: bool = False
-) -> None:
-    """`count` pending reminders a second apart, inserted in one statement (as a planner would
-    have left them): a batch large enough to race over."""
-    table = metadata.tables["reminder"]
-    values = [
-        {
-            "order_id": order_id,
-            "kind": "hearing_deadline_in_24h",
-            "due_at": first_due + timedelta(seconds=i),
-            "recipient_id": recipient_id,
-            "critical": critical,
-            "state": "pending",
-            "attempts": 0,
-            "created_at": first_due,
-        }
-        for i in range(count)
-    ]
-    with ctx.engine.begin() as connection:
-        connection.execute(sa.insert(table), values)

@@ -16,8 +16,9 @@ from scheduler.sweep import SweepResult, sweep_once
 from services import records, reminder_queue
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import Force
-from tests.scheduler.conftest import WORKER, add_reminders, at, dvpn, make_notifier, reminder_id_of, rows, user_ids
+from tests.support.force import Force
+from tests.support.records import dvpn
+from tests.support.sweeps import WORKER, add_reminders, at, make_notifier, reminder_id_of, rows, user_ids
 
 
 @pytest.fixture

@@ -18,11 +18,13 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.digest import digest_for
 from services.errors import NotAllowed, NotFound
-from tests.conftest import Force, audit_rows
-from tests.scheduler.conftest import WORKER, at, dvpn, make_notifier, rows
-from tests.slack.block_limits import check_recorded_call
+from tests.support.block_limits import check_recorded_call
+from tests.support.database import audit_rows
+from tests.support.force import Force
+from tests.support.records import PERSONAL, dvpn
+from tests.support.sweeps import WORKER, at, make_notifier, rows
 
-PRIVATE = ("Alex", "Example", "Secret Street", "1990", "Sam", "Sample")
+PRIVATE = PERSONAL
 
 
 @pytest.fixture
@@ -147,7 +149,7 @@ def test_the_digest_lists_what_a_supervisor_must_see_with_references_and_initial
     assert "*14* · Breach checks overdue or due today" in body
     assert "*14* · New records" in body
     assert "… and 4 more: `/dvpn list due`" in body
-    assert "*WM-DVPN-2026-0001* (AE) DVPN" in body and "<@UOFFA1>" in body  # a DM names the officer
+    assert "*WM-DVPN-2026-0001* (APE) DVPN" in body and "<@UOFFA1>" in body  # a DM names the officer
     assert len(post.blocks) <= 50
 
 

@@ -20,8 +20,9 @@ from scheduler.sweep import sweep_once
 from services import digest_runs, records, reminder_queue
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import Force
-from tests.scheduler.conftest import WORKER, add_reminders, at, dvpn, reminder_id_of, rows, user_ids
+from tests.support.force import Force
+from tests.support.records import dvpn
+from tests.support.sweeps import WORKER, add_reminders, at, reminder_id_of, rows, user_ids
 
 
 @pytest.fixture

@@ -16,10 +16,12 @@ from services import hearings, records, reminder_actions
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, NotFound
-from tests.conftest import Force, audit_rows, row_counts
-from tests.scheduler.conftest import WORKER, at, dvpn, reminder_id_of, rows, run_until
-from tests.slack.block_limits import check_recorded_call
-from tests.slack.slack_driver import SIGNING_SECRET, DrainingExecutor, SlackDriver
+from tests.support.block_limits import check_recorded_call
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force
+from tests.support.records import dvpn
+from tests.support.slack_driver import SIGNING_SECRET, DrainingExecutor, SlackDriver
+from tests.support.sweeps import WORKER, at, reminder_id_of, rows, run_until
 
 
 def first_alert(
@@ -97,7 +99,7 @@ def test_snooze_sends_it_again_later_not_marked_late(ctx, force, clock, slack, n
     assert sweep_once(ctx, notifier, WORKER).sent == 0  # not escalated, not sent while snoozed
     clock.set(at("2026-04-02 23:05"))
     assert sweep_once(ctx, notifier, WORKER).sent == 1
-    assert slack.calls("chat.postMessage")[-1]["text"] == "WM-DVPN-2026-0001 (AE): No hearing booked"
+    assert slack.calls("chat.postMessage")[-1]["text"] == "WM-DVPN-2026-0001 (APE): No hearing booked"
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,10 @@ from services import checks, hearings, records, reminder_queue
 from services.clock import ManualClock, SystemClock
 from services.context import ServiceContext
 from services.hearings import GrantTerms
-from tests.conftest import Force, row_counts
-from tests.scheduler.conftest import add_reminders, at, dvpn, rows, user_ids
+from tests.support.database import row_counts
+from tests.support.force import Force
+from tests.support.records import dvpn
+from tests.support.sweeps import add_reminders, at, rows, user_ids
 
 
 def test_the_scheduler_is_built_deliberately_and_not_started(ctx: ServiceContext, slack) -> None:  # type: ignore[no-untyped-def]

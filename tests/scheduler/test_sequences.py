@@ -10,8 +10,9 @@ from services import checks, hearings, records, reminder_actions
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.hearings import GrantTerms
-from tests.conftest import Force
-from tests.scheduler.conftest import WORKER, Seen, at, dvpn, reminder_id_of, rows, run_until, user_ids
+from tests.support.force import Force
+from tests.support.records import dvpn
+from tests.support.sweeps import WORKER, Seen, at, reminder_id_of, rows, run_until, user_ids
 
 
 def texts(slack) -> list[str]:  # type: ignore[no-untyped-def]
@@ -39,11 +40,11 @@ def test_a_dvpn_heard_in_time(ctx: ServiceContext, force: Force, clock: ManualCl
         Seen("Mon 06 20:00", force.officer, "hearing_deadline_in_24h"),
         Seen("Tue 07 08:00", force.officer, "hearing_in_2h"),
     ]
-    assert all(t.startswith(f"{notice.reference} (AE): ") for t in texts(slack))
+    assert all(t.startswith(f"{notice.reference} (APE): ") for t in texts(slack))
     assert texts(slack) == [
-        f"{notice.reference} (AE): Hearing tomorrow",
-        f"{notice.reference} (AE): Hearing deadline in 24 hours",
-        f"{notice.reference} (AE): Hearing in 2 hours",
+        f"{notice.reference} (APE): Hearing tomorrow",
+        f"{notice.reference} (APE): Hearing deadline in 24 hours",
+        f"{notice.reference} (APE): Hearing in 2 hours",
     ]
     notice_rows = [r for r in rows(ctx, "reminder") if r["order_id"] == 1]
     assert {r["state"] for r in notice_rows} == {"sent", "acknowledged", "cancelled"}
@@ -84,8 +85,8 @@ def test_a_dvpn_that_lapses(ctx: ServiceContext, force: Force, clock: ManualCloc
         Seen("Tue 07 20:30", supervisor, f"escalation:{ids[f'notice_lapsed:{user_ids(ctx)[officer]}']}:{sup}"),
         Seen("Tue 07 20:30", supervisor, f"renotify:{ids[f'notice_lapsed:{sup}']}"),
     ]  # and after the lapse, nothing more: no checks or countdowns for a notice that has ended
-    assert all(t.startswith(f"{notice.reference} (AE): ") for t in texts(slack))
-    assert texts(slack).count(f"{notice.reference} (AE): Notice lapsed: remove it from the PNC") == 2
+    assert all(t.startswith(f"{notice.reference} (APE): ") for t in texts(slack))
+    assert texts(slack).count(f"{notice.reference} (APE): Notice lapsed: remove it from the PNC") == 2
     assert rows(ctx, "protection_order")[0]["status"] == "lapsed"
 
 
@@ -103,10 +104,10 @@ def test_six_hours_down_sends_every_missed_reminder_at_once_late_in_due_order_an
     missed = [str(c["text"]) for c in slack.calls("chat.postMessage")[before:]]
     ref = notice.reference
     assert missed == [
-        f"{ref} (AE): No hearing booked, 2 hours to the deadline (late: due 18:00)",
-        f"{ref} (AE): Hearing deadline in 2 hours (late: due 18:00)",
-        f"{ref} (AE): Notice lapsed: remove it from the PNC (late: due 20:00)",
-        f"{ref} (AE): Notice lapsed: remove it from the PNC (late: due 20:00)",
+        f"{ref} (APE): No hearing booked, 2 hours to the deadline (late: due 18:00)",
+        f"{ref} (APE): Hearing deadline in 2 hours (late: due 18:00)",
+        f"{ref} (APE): Notice lapsed: remove it from the PNC (late: due 20:00)",
+        f"{ref} (APE): Notice lapsed: remove it from the PNC (late: due 20:00)",
     ]
     assert (result.sent, again.claimed) == (4, 0)
     sent = [r for r in rows(ctx, "reminder") if r["sent_at"] == clock.now()]

@@ -12,8 +12,9 @@ from services.audit_trail import AuditTrailPage, trail
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from tests.conftest import Force, audit_rows, london, row_counts
-from tests.slack.records_data import dvpn
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
+from tests.support.records import dvpn
 
 
 def whats(page: AuditTrailPage) -> list[tuple[str | None, str]]:

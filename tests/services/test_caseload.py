@@ -1,4 +1,4 @@
-"""Caseloads against the seeded force (tests/services/casework_seed.py): exact counts for each role,
+"""Caseloads against the casework force (tests/support/casework.py): exact counts for each role,
 filters that combine, paging, and the refusals that say what may be asked for."""
 
 from __future__ import annotations
@@ -10,13 +10,9 @@ from rules.order_types import OrderType
 from services.caseload import Caseload, CaseloadQuery, caseload
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from tests.conftest import Force, london, row_counts
-from tests.services.casework_seed import Seeded, seed
-
-
-@pytest.fixture
-def seeded(ctx: ServiceContext, force: Force) -> Seeded:
-    return seed(ctx, force)
+from tests.support.casework import Seeded
+from tests.support.database import row_counts
+from tests.support.force import Force, london
 
 
 def refs(load: Caseload) -> list[str]:
@@ -27,13 +23,13 @@ def officers(load: Caseload) -> dict[str, tuple[int, int]]:
     return {o.slack_user_id: (o.records, o.overdue) for o in load.by_officer}
 
 
-def test_a_supervisor_sees_their_team_most_urgent_first(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_a_supervisor_sees_their_team_most_urgent_first(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     load = caseload(ctx, force.supervisor, CaseloadQuery())
 
     assert load.whose == "your teams"
     assert load.by_status == (("active", 3), ("withdrawn", 1))
     assert load.total == 3
-    assert refs(load) == [seeded.smith_dvpo, seeded.obrien_dvpn, seeded.smith_dvpn]
+    assert refs(load) == [casework.smith_dvpo, casework.obrien_dvpn, casework.smith_dvpn]
     first, second, third = load.items
     assert (first.next_deadline and first.next_deadline.label, first.next_deadline and first.next_deadline.at) == (
         "Breach check",
@@ -46,68 +42,68 @@ def test_a_supervisor_sees_their_team_most_urgent_first(ctx: ServiceContext, for
     assert load.remaining == 0
 
 
-def test_an_officer_sees_their_own_and_their_teams(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_an_officer_sees_their_own_and_their_teams(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     mine = caseload(ctx, force.officer, CaseloadQuery())
     assert mine.whose == "yours and your team's"
-    assert refs(mine) == [seeded.smith_dvpo, seeded.obrien_dvpn, seeded.smith_dvpn]
+    assert refs(mine) == [casework.smith_dvpo, casework.obrien_dvpn, casework.smith_dvpn]
 
     own = caseload(ctx, force.officer, CaseloadQuery(officer=force.officer))
-    assert refs(own) == [seeded.obrien_dvpn, seeded.smith_dvpn]
+    assert refs(own) == [casework.obrien_dvpn, casework.smith_dvpn]
     colleague = caseload(ctx, force.officer, CaseloadQuery(officer=force.colleague))
-    assert refs(colleague) == [seeded.smith_dvpo]
+    assert refs(colleague) == [casework.smith_dvpo]
     team = caseload(ctx, force.other_officer, CaseloadQuery(team="team b"))
     assert team.whose == "Team B"
-    assert refs(team) == [seeded.smith_dapo, seeded.obrien_dvpo]
+    assert refs(team) == [casework.smith_dapo, casework.obrien_dvpo]
 
 
 @pytest.mark.parametrize("who", ["champion", "admin"])
-def test_champions_and_admins_see_the_force(ctx: ServiceContext, force: Force, seeded: Seeded, who: str) -> None:
+def test_champions_and_admins_see_the_force(ctx: ServiceContext, force: Force, casework: Seeded, who: str) -> None:
     load = caseload(ctx, getattr(force, who), CaseloadQuery(everyone=True))
 
     assert load.whose == "the force"
     assert load.by_status == (("active", 5), ("withdrawn", 1))
     assert refs(load) == [
-        seeded.smith_dapo,  # notification due Tue 13 Jan, never received
-        seeded.smith_dvpo,
-        seeded.obrien_dvpn,
-        seeded.smith_dvpn,
-        seeded.obrien_dvpo,
+        casework.smith_dapo,  # notification due Tue 13 Jan, never received
+        casework.smith_dvpo,
+        casework.obrien_dvpn,
+        casework.smith_dvpn,
+        casework.obrien_dvpo,
     ]
     assert officers(load) == {force.officer: (2, 1), force.other_officer: (2, 1), force.colleague: (1, 1)}
     assert caseload(ctx, getattr(force, who), CaseloadQuery()).total == 5  # their default is the force
     assert caseload(ctx, getattr(force, who), CaseloadQuery(team="Team A")).total == 3
 
 
-def test_filters_combine(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_filters_combine(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     champion = force.champion
     dvpns = caseload(ctx, champion, CaseloadQuery(everyone=True, order_type=OrderType.DVPN))
-    assert refs(dvpns) == [seeded.obrien_dvpn, seeded.smith_dvpn]
+    assert refs(dvpns) == [casework.obrien_dvpn, casework.smith_dvpn]
     assert dvpns.by_status == (("active", 2), ("withdrawn", 1))
 
     high = caseload(ctx, champion, CaseloadQuery(everyone=True, risk=RiskLevel.HIGH))
-    assert refs(high) == [seeded.smith_dvpn]
+    assert refs(high) == [casework.smith_dvpn]
     medium_dvpn = caseload(
         ctx, champion, CaseloadQuery(everyone=True, risk=RiskLevel.MEDIUM, order_type=OrderType.DVPN)
     )
-    assert refs(medium_dvpn) == [seeded.obrien_dvpn]
+    assert refs(medium_dvpn) == [casework.obrien_dvpn]
     unassessed = caseload(ctx, champion, CaseloadQuery(everyone=True, risk_unassessed=True))
-    assert refs(unassessed) == [seeded.smith_dvpo, seeded.obrien_dvpo]
+    assert refs(unassessed) == [casework.smith_dvpo, casework.obrien_dvpo]
 
     within_day = caseload(ctx, champion, CaseloadQuery(everyone=True, due_hours=24))
-    assert refs(within_day) == [seeded.smith_dapo, seeded.smith_dvpo, seeded.obrien_dvpn, seeded.smith_dvpn]
+    assert refs(within_day) == [casework.smith_dapo, casework.smith_dvpo, casework.obrien_dvpn, casework.smith_dvpn]
     overdue = caseload(ctx, force.supervisor, CaseloadQuery(due_hours=0))
-    assert refs(overdue) == [seeded.smith_dvpo, seeded.obrien_dvpn]
+    assert refs(overdue) == [casework.smith_dvpo, casework.obrien_dvpn]
     week = caseload(ctx, champion, CaseloadQuery(everyone=True, due_hours=7 * 24, order_type=OrderType.DVPO))
-    assert refs(week) == [seeded.smith_dvpo, seeded.obrien_dvpo]
+    assert refs(week) == [casework.smith_dvpo, casework.obrien_dvpo]
 
     withdrawn = caseload(ctx, champion, CaseloadQuery(everyone=True, status=OrderStatus.WITHDRAWN))
-    assert refs(withdrawn) == [seeded.khan_dvpn]
+    assert refs(withdrawn) == [casework.khan_dvpn]
     assert withdrawn.items[0].next_deadline is None
     every = caseload(ctx, champion, CaseloadQuery(everyone=True, status=None))
-    assert every.total == 6 and refs(every)[-1] == seeded.khan_dvpn  # no deadline: last
+    assert every.total == 6 and refs(every)[-1] == casework.khan_dvpn  # no deadline: last
 
 
-def test_pages_follow_on_without_gaps_or_repeats(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_pages_follow_on_without_gaps_or_repeats(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     query = CaseloadQuery(everyone=True)
     first = caseload(ctx, force.champion, query, limit=2)
     second = caseload(ctx, force.champion, query, offset=2, limit=2)
@@ -138,7 +134,7 @@ def test_a_query_survives_a_more_button(ctx: ServiceContext, force: Force) -> No
     ],
 )
 def test_asking_outside_your_scope_is_refused_with_what_you_can_ask(
-    ctx: ServiceContext, force: Force, seeded: Seeded, who: str, query: CaseloadQuery, fragment: str
+    ctx: ServiceContext, force: Force, casework: Seeded, who: str, query: CaseloadQuery, fragment: str
 ) -> None:
     caseload(ctx, getattr(force, who), CaseloadQuery())  # first contact registers the user
     before = row_counts(ctx.engine)
@@ -148,7 +144,7 @@ def test_asking_outside_your_scope_is_refused_with_what_you_can_ask(
     assert row_counts(ctx.engine) == before
 
 
-def test_unknown_teams_and_people_are_named(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_unknown_teams_and_people_are_named(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     before = row_counts(ctx.engine)
     with pytest.raises(NotFound, match=r"No team is called 'Team Z'\. You can ask for your own records, Team A"):
         caseload(ctx, force.supervisor, CaseloadQuery(team="Team Z"))
@@ -157,6 +153,6 @@ def test_unknown_teams_and_people_are_named(ctx: ServiceContext, force: Force, s
     assert row_counts(ctx.engine) == before
 
 
-def test_a_newcomer_without_a_team_sees_only_their_own(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_a_newcomer_without_a_team_sees_only_their_own(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     load = caseload(ctx, force.newcomer, CaseloadQuery())
     assert load.total == 0 and load.by_status == () and load.by_officer == ()

@@ -1,4 +1,4 @@
-"""/dvpn export's CSV against the seeded April (tests/services/report_seed.py), its audit rows,
+"""/dvpn export's CSV against the seeded April (tests/support/april.py), its audit rows,
 CSV injection, and the refusals."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed
 from services.report_period import parse_period
-from tests.conftest import Force, audit_rows, london, row_counts
-from tests.services.report_seed import seed_april
-from tests.slack.records_data import dvpn
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
+from tests.support.records import dvpn
 
 APRIL = parse_period("2026-04", date(2026, 4, 30))
 REASON = "Monthly caseload review for the PPU performance meeting"
@@ -59,12 +59,6 @@ def lines(content: bytes) -> list[str]:
     return text.removesuffix("\r\n").split("\r\n")
 
 
-@pytest.fixture
-def april(ctx: ServiceContext, clock: ManualClock, force: Force) -> Force:
-    seed_april(ctx, clock, force)
-    return force
-
-
 def test_a_supervisor_exports_their_teams_records_in_force_in_the_period(ctx: ServiceContext, april: Force) -> None:
     made = export.export_records(ctx, april.supervisor, APRIL, None, REASON)
 
@@ -81,7 +75,7 @@ def test_an_admin_exports_the_force(ctx: ServiceContext, april: Force) -> None:
 
 
 def test_the_export_holds_no_names_dates_of_birth_or_addresses(ctx: ServiceContext, april: Force) -> None:
-    from tests.slack.records_data import PERSONAL
+    from tests.support.records import PERSONAL
 
     content = export.export_records(ctx, april.admin, APRIL, None, REASON).content.decode()
     assert [fragment for fragment in PERSONAL if fragment in content] == []

@@ -16,7 +16,8 @@ from services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from services.lifecycle import Variation
 from services.order_writer import PersonInput
 from services.records import NewRecord
-from tests.conftest import Force, audit_rows, london, row_counts
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
 
 
 def dvpn(served: str = "2026-04-02 20:00") -> NewRecord:

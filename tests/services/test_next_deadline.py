@@ -11,7 +11,6 @@ import importlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -23,16 +22,11 @@ from services.context import ServiceContext
 from services.hearings import GrantTerms
 from services.lifecycle import Variation
 from services.planning import NextDeadline, OrderFacts, next_deadline
-from tests.conftest import Force, london
-from tests.services.casework_seed import Seeded, seed
+from tests.support.casework import Seeded
+from tests.support.force import Force, london
 
 backfill = importlib.import_module("migrations.versions.0005_next_deadline").backfill
 ORDERS = ProtectionOrder.__table__  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def seeded(ctx: ServiceContext, force: Force) -> Seeded:
-    return seed(ctx, force)
 
 
 def stored(connection: sa.Connection) -> dict[str, datetime | None]:
@@ -62,122 +56,124 @@ def assert_kept(ctx: ServiceContext, clock: ManualClock) -> dict[str, datetime |
     return now_stored
 
 
-def test_the_seeded_records_store_their_next_deadline(ctx: ServiceContext, clock: ManualClock, seeded: Seeded) -> None:
+def test_the_seeded_records_store_their_next_deadline(
+    ctx: ServiceContext, clock: ManualClock, casework: Seeded
+) -> None:
     kept = assert_kept(ctx, clock)
-    # The deadlines in tests/services/casework_seed.py's table.
+    # The deadlines in tests/support/casework.py's table.
     assert kept == {
-        seeded.smith_dvpn: london("2026-04-03 20:00"),
-        seeded.smith_dvpo: london("2026-03-21 11:00"),
-        seeded.smith_dapo: london("2026-01-13 00:00"),
-        seeded.obrien_dvpn: london("2026-03-31 10:00"),
-        seeded.obrien_dvpo: london("2026-04-09 09:00"),
-        seeded.khan_dvpn: None,  # withdrawn
+        casework.smith_dvpn: london("2026-04-03 20:00"),
+        casework.smith_dvpo: london("2026-03-21 11:00"),
+        casework.smith_dapo: london("2026-01-13 00:00"),
+        casework.obrien_dvpn: london("2026-03-31 10:00"),
+        casework.obrien_dvpo: london("2026-04-09 09:00"),
+        casework.khan_dvpn: None,  # withdrawn
     }
     assert as_defined(ctx.engine, None) == kept  # no court deadline in the seed: the clock does not matter
 
 
 def test_hearings_booked_adjourned_and_decided(
-    ctx: ServiceContext, clock: ManualClock, force: Force, seeded: Seeded
+    ctx: ServiceContext, clock: ManualClock, force: Force, casework: Seeded
 ) -> None:
-    checks.complete_check(ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:30"))
-    hearings.book_hearing(ctx, force.officer, seeded.smith_dvpn, london("2026-04-03 10:00"), "Kidderminster")
-    assert assert_kept(ctx, clock)[seeded.smith_dvpn] == london("2026-04-03 10:00")
+    checks.complete_check(ctx, force.officer, casework.smith_dvpn, london("2026-04-02 20:30"))
+    hearings.book_hearing(ctx, force.officer, casework.smith_dvpn, london("2026-04-03 10:00"), "Kidderminster")
+    assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-03 10:00")
 
-    hearings.adjourn_hearing(ctx, force.officer, seeded.smith_dvpn, london("2026-04-04 10:00"))
-    assert assert_kept(ctx, clock)[seeded.smith_dvpn] == london("2026-04-04 10:00")
+    hearings.adjourn_hearing(ctx, force.officer, casework.smith_dvpn, london("2026-04-04 10:00"))
+    assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-04 10:00")
 
     clock.set(london("2026-04-04 12:00"))
     view = hearings.record_outcome(
-        ctx, force.officer, seeded.smith_dvpn, HearingOutcome.GRANTED, london("2026-04-04 11:00"), GrantTerms(28)
+        ctx, force.officer, casework.smith_dvpn, HearingOutcome.GRANTED, london("2026-04-04 11:00"), GrantTerms(28)
     )
     kept = assert_kept(ctx, clock)
-    assert kept[seeded.smith_dvpn] is None  # superseded by the order
+    assert kept[casework.smith_dvpn] is None  # superseded by the order
     assert kept[view.reference] is not None  # the order's own first check or expiry
 
 
 def test_breaches_checks_notifications_and_the_court_deadline_passing(
-    ctx: ServiceContext, clock: ManualClock, force: Force, seeded: Seeded
+    ctx: ServiceContext, clock: ManualClock, force: Force, casework: Seeded
 ) -> None:
-    checks.complete_check(ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:30"))
+    checks.complete_check(ctx, force.officer, casework.smith_dvpn, london("2026-04-02 20:30"))
     assert_kept(ctx, clock)
     breaches.record_breach(
-        ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:40"), arrested_at=london("2026-04-02 20:50")
+        ctx, force.officer, casework.smith_dvpn, london("2026-04-02 20:40"), arrested_at=london("2026-04-02 20:50")
     )
-    court_by = assert_kept(ctx, clock)[seeded.smith_dvpn]
-    assert _label(ctx, force, seeded.smith_dvpn) == ("Breach: before a court by", court_by)
+    court_by = assert_kept(ctx, clock)[casework.smith_dvpn]
+    assert _label(ctx, force, casework.smith_dvpn) == ("Breach: before a court by", court_by)
 
-    checks.complete_check(ctx, force.colleague, seeded.smith_dvpo, london("2026-04-02 20:00"))
-    checks.plan_check(ctx, force.colleague, seeded.smith_dvpo, london("2026-04-03 12:00"))
-    assert assert_kept(ctx, clock)[seeded.smith_dvpo] == london("2026-04-03 12:00")
-    checks.record_notification(ctx, force.other_officer, seeded.smith_dapo, london("2026-01-12 18:00"))
-    assert assert_kept(ctx, clock)[seeded.smith_dapo] != london("2026-01-13 00:00")
-    breaches.add_crime_reference(ctx, force.officer, seeded.smith_dvpn, "22/123456/26")
+    checks.complete_check(ctx, force.colleague, casework.smith_dvpo, london("2026-04-02 20:00"))
+    checks.plan_check(ctx, force.colleague, casework.smith_dvpo, london("2026-04-03 12:00"))
+    assert assert_kept(ctx, clock)[casework.smith_dvpo] == london("2026-04-03 12:00")
+    checks.record_notification(ctx, force.other_officer, casework.smith_dapo, london("2026-01-12 18:00"))
+    assert assert_kept(ctx, clock)[casework.smith_dapo] != london("2026-01-13 00:00")
+    breaches.add_crime_reference(ctx, force.officer, casework.smith_dvpn, "22/123456/26")
     assert_kept(ctx, clock)
 
     # Passed, the court deadline stops counting: the rollover stores the next one.
     assert court_by is not None
     clock.set(court_by + timedelta(minutes=1))
-    assert as_stored(ctx.engine)[seeded.smith_dvpn] == court_by
+    assert as_stored(ctx.engine)[casework.smith_dvpn] == court_by
     applied = lifecycle.apply_time(ctx)
-    assert seeded.smith_dvpn in applied.deadlines_passed
-    after = assert_kept(ctx, clock)[seeded.smith_dvpn]
+    assert casework.smith_dvpn in applied.deadlines_passed
+    after = assert_kept(ctx, clock)[casework.smith_dvpn]
     assert after is not None and after > court_by
-    assert _label(ctx, force, seeded.smith_dvpn)[1] == after
+    assert _label(ctx, force, casework.smith_dvpn)[1] == after
     assert lifecycle.apply_time(ctx).deadlines_passed == ()  # nothing left to refresh
     assert lifecycle.store_passed_deadlines(ctx) == ()
 
 
 def test_a_passed_court_deadline_can_be_refreshed_between_rollovers(
-    ctx: ServiceContext, clock: ManualClock, force: Force, seeded: Seeded
+    ctx: ServiceContext, clock: ManualClock, force: Force, casework: Seeded
 ) -> None:
-    checks.complete_check(ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:30"))
+    checks.complete_check(ctx, force.officer, casework.smith_dvpn, london("2026-04-02 20:30"))
     breaches.record_breach(
-        ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:40"), arrested_at=london("2026-04-02 20:50")
+        ctx, force.officer, casework.smith_dvpn, london("2026-04-02 20:40"), arrested_at=london("2026-04-02 20:50")
     )
-    court_by = as_stored(ctx.engine)[seeded.smith_dvpn]
+    court_by = as_stored(ctx.engine)[casework.smith_dvpn]
     assert court_by is not None
     clock.set(court_by + timedelta(seconds=1))
-    assert lifecycle.store_passed_deadlines(ctx) == (seeded.smith_dvpn,)
-    assert assert_kept(ctx, clock)[seeded.smith_dvpn] == london("2026-04-07 20:00")  # the hearing deadline
+    assert lifecycle.store_passed_deadlines(ctx) == (casework.smith_dvpn,)
+    assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-07 20:00")  # the hearing deadline
 
 
 def test_lapses_expiries_closures_variations_and_new_checks(
-    ctx: ServiceContext, clock: ManualClock, force: Force, seeded: Seeded
+    ctx: ServiceContext, clock: ManualClock, force: Force, casework: Seeded
 ) -> None:
-    checks.complete_check(ctx, force.other_officer, seeded.obrien_dvpo, london("2026-04-02 20:00"))
-    assert assert_kept(ctx, clock)[seeded.obrien_dvpo] == london("2026-04-09 20:00")  # the next weekly check
-    lifecycle.vary(ctx, force.other_officer, seeded.obrien_dvpo, Variation(last_day=date(2026, 4, 15)))
-    assert assert_kept(ctx, clock)[seeded.obrien_dvpo] == london("2026-04-09 20:00")
-    lifecycle.close(ctx, force.colleague, seeded.smith_dvpo, "discharged by the court", status="discharged")
-    assert assert_kept(ctx, clock)[seeded.smith_dvpo] is None
+    checks.complete_check(ctx, force.other_officer, casework.obrien_dvpo, london("2026-04-02 20:00"))
+    assert assert_kept(ctx, clock)[casework.obrien_dvpo] == london("2026-04-09 20:00")  # the next weekly check
+    lifecycle.vary(ctx, force.other_officer, casework.obrien_dvpo, Variation(last_day=date(2026, 4, 15)))
+    assert assert_kept(ctx, clock)[casework.obrien_dvpo] == london("2026-04-09 20:00")
+    lifecycle.close(ctx, force.colleague, casework.smith_dvpo, "discharged by the court", status="discharged")
+    assert assert_kept(ctx, clock)[casework.smith_dvpo] is None
 
     clock.set(london("2026-04-08 09:00"))
     applied = lifecycle.apply_time(ctx)
-    assert set(applied.lapsed) == {seeded.smith_dvpn, seeded.obrien_dvpn}
+    assert set(applied.lapsed) == {casework.smith_dvpn, casework.obrien_dvpn}
     kept = assert_kept(ctx, clock)
-    assert kept[seeded.smith_dvpn] is kept[seeded.obrien_dvpn] is None
+    assert kept[casework.smith_dvpn] is kept[casework.obrien_dvpn] is None
 
     clock.set(london("2026-04-10 09:00"))
-    checks.complete_check(ctx, force.other_officer, seeded.obrien_dvpo, london("2026-04-10 08:00"))
-    assert assert_kept(ctx, clock)[seeded.obrien_dvpo] == london("2026-04-16 00:00")  # expiry: end of 15 April
+    checks.complete_check(ctx, force.other_officer, casework.obrien_dvpo, london("2026-04-10 08:00"))
+    assert assert_kept(ctx, clock)[casework.obrien_dvpo] == london("2026-04-16 00:00")  # expiry: end of 15 April
     clock.set(london("2026-04-16 09:00"))
-    assert lifecycle.apply_time(ctx).expired == (seeded.obrien_dvpo,)
-    assert assert_kept(ctx, clock)[seeded.obrien_dvpo] is None
+    assert lifecycle.apply_time(ctx).expired == (casework.obrien_dvpo,)
+    assert assert_kept(ctx, clock)[casework.obrien_dvpo] is None
 
-    checks.complete_check(ctx, force.other_officer, seeded.smith_dapo, london("2026-04-16 08:00"))
-    assert assert_kept(ctx, clock)[seeded.smith_dapo] == london("2026-01-13 00:00")  # still awaited: overdue
-    checks.record_notification(ctx, force.other_officer, seeded.smith_dapo, london("2026-01-12 18:00"))
-    assert assert_kept(ctx, clock)[seeded.smith_dapo] == london("2026-04-23 08:00")  # the next weekly check
+    checks.complete_check(ctx, force.other_officer, casework.smith_dapo, london("2026-04-16 08:00"))
+    assert assert_kept(ctx, clock)[casework.smith_dapo] == london("2026-01-13 00:00")  # still awaited: overdue
+    checks.record_notification(ctx, force.other_officer, casework.smith_dapo, london("2026-01-12 18:00"))
+    assert assert_kept(ctx, clock)[casework.smith_dapo] == london("2026-04-23 08:00")  # the next weekly check
 
 
 def test_an_added_bank_holiday_moves_a_running_clock(
-    ctx: ServiceContext, clock: ManualClock, force: Force, seeded: Seeded
+    ctx: ServiceContext, clock: ManualClock, force: Force, casework: Seeded
 ) -> None:
-    checks.complete_check(ctx, force.officer, seeded.smith_dvpn, london("2026-04-02 20:30"))
-    before = assert_kept(ctx, clock)[seeded.smith_dvpn]
+    checks.complete_check(ctx, force.officer, casework.smith_dvpn, london("2026-04-02 20:30"))
+    before = assert_kept(ctx, clock)[casework.smith_dvpn]
     assert before == london("2026-04-07 20:00")  # the hearing deadline (DOMAIN.md's worked example)
     calendar.add_excluded_day(ctx, force.admin, date(2026, 4, 4), "A proclaimed bank holiday")
-    assert assert_kept(ctx, clock)[seeded.smith_dvpn] == london("2026-04-08 20:00")
+    assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-08 20:00")
 
 
 def test_the_choice_of_next_deadline_is_the_earliest_that_still_counts() -> None:

@@ -1,4 +1,4 @@
-"""Perpetrator history against the seeded force (tests/services/casework_seed.py): found by name
+"""Perpetrator history against the casework force (tests/support/casework.py): found by name
 (with variants), PNC id or reference; exact counts; names of protected people only to those who
 may read the record; several matches listed without names; every lookup audited."""
 
@@ -18,13 +18,9 @@ from services.hearings import GrantTerms
 from services.order_writer import PersonInput
 from services.perpetrator_history import PerpetratorHistory, PerpetratorMatches, PersonMatch, lookup
 from services.records import NewRecord
-from tests.conftest import Force, audit_rows, london, row_counts
-from tests.services.casework_seed import PNC, Seeded, seed
-
-
-@pytest.fixture
-def seeded(ctx: ServiceContext, force: Force) -> Seeded:
-    return seed(ctx, force)
+from tests.support.casework import PNC, Seeded
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
 
 
 def history(ctx: ServiceContext, who: str, typed: str) -> PerpetratorHistory:
@@ -38,18 +34,18 @@ def history(ctx: ServiceContext, who: str, typed: str) -> PerpetratorHistory:
     ["John Smith", "john   SMITH", "Smith, John", "Jon Smith", "Johnny Smith", "smith john", PNC, "12/345678a"],
 )
 def test_one_person_is_found_by_name_variant_or_pnc(
-    ctx: ServiceContext, force: Force, seeded: Seeded, typed: str
+    ctx: ServiceContext, force: Force, casework: Seeded, typed: str
 ) -> None:
     found = history(ctx, force.champion, typed)
     assert (found.name, found.pnc_id, found.birth_year) == ("John Smith", PNC, 1985)
 
 
 def test_the_history_has_every_record_breach_and_missed_check(
-    ctx: ServiceContext, force: Force, seeded: Seeded
+    ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
-    found = history(ctx, force.champion, seeded.smith_dapo)
+    found = history(ctx, force.champion, casework.smith_dapo)
 
-    assert [r.reference for r in found.records] == [seeded.smith_dvpn, seeded.smith_dvpo, seeded.smith_dapo]
+    assert [r.reference for r in found.records] == [casework.smith_dvpn, casework.smith_dvpo, casework.smith_dapo]
     dvpn, dvpo, dapo = found.records
     assert (dvpn.team, dvpn.officer_slack_id, dvpn.status, dvpn.risk_level) == (
         "Team A",
@@ -67,26 +63,26 @@ def test_the_history_has_every_record_breach_and_missed_check(
 
 
 def test_protected_people_are_named_only_to_those_who_may_read_the_record(
-    ctx: ServiceContext, force: Force, seeded: Seeded
+    ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     champion = history(ctx, force.champion, "John Smith").protected
     assert [(p.name, p.named, p.references) for p in champion] == [
-        ("Mary Jones", True, (seeded.smith_dvpn, seeded.smith_dvpo)),
-        ("Kate Brown", True, (seeded.smith_dapo,)),
+        ("Mary Jones", True, (casework.smith_dvpn, casework.smith_dvpo)),
+        ("Kate Brown", True, (casework.smith_dapo,)),
     ]
     officer = history(ctx, force.officer, "John Smith")
     assert officer.named and officer.name == "John Smith"
     assert [(p.name, p.named) for p in officer.protected] == [("Mary Jones", True), ("KB", False)]
     other = history(ctx, force.other_officer, "John Smith").protected
     assert [(p.name, p.named, p.references) for p in other] == [
-        ("Kate Brown", True, (seeded.smith_dapo,)),
-        ("MJ", False, (seeded.smith_dvpn,)),
-        ("MJ", False, (seeded.smith_dvpo,)),
+        ("Kate Brown", True, (casework.smith_dapo,)),
+        ("MJ", False, (casework.smith_dvpn,)),
+        ("MJ", False, (casework.smith_dvpo,)),
     ]
 
 
 def test_someone_who_may_read_none_of_the_records_sees_initials_only(
-    ctx: ServiceContext, force: Force, seeded: Seeded
+    ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     found = history(ctx, force.newcomer, "John Smith")
     assert (found.name, found.named) == ("JS", False)
@@ -96,15 +92,15 @@ def test_someone_who_may_read_none_of_the_records_sees_initials_only(
 
 
 def test_several_people_are_listed_without_names_to_pick_from(
-    ctx: ServiceContext, force: Force, seeded: Seeded
+    ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     before = len(audit_rows(ctx.engine))
     found = lookup(ctx, force.officer, "Steven O'Brien")
 
     assert isinstance(found, PerpetratorMatches)
     assert found.matches == (
-        PersonMatch("SO", 1979, None, 1, seeded.obrien_dvpo),
-        PersonMatch("SO", 1990, None, 1, seeded.obrien_dvpn),
+        PersonMatch("SO", 1979, None, 1, casework.obrien_dvpo),
+        PersonMatch("SO", 1990, None, 1, casework.obrien_dvpn),
     )
     assert "Stephen" not in repr(found) and "Steve" not in repr(found)
     [searched] = audit_rows(ctx.engine)[before:]
@@ -113,13 +109,13 @@ def test_several_people_are_listed_without_names_to_pick_from(
         "perpetrator",
         "name",
     )
-    picked = history(ctx, force.officer, seeded.obrien_dvpo)
-    assert [r.reference for r in picked.records] == [seeded.obrien_dvpo]
+    picked = history(ctx, force.officer, casework.obrien_dvpo)
+    assert [r.reference for r in picked.records] == [casework.obrien_dvpo]
     assert picked.named is False  # Team B's record: initials for a Team A officer
 
 
 def test_rows_without_a_pnc_are_joined_by_name_and_date_of_birth(
-    ctx: ServiceContext, force: Force, seeded: Seeded
+    ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     again = NewRecord(
         order_type=OrderType.DVPO,
@@ -128,28 +124,28 @@ def test_rows_without_a_pnc_are_joined_by_name_and_date_of_birth(
         perpetrator=PersonInput("Stephen O'Brien", date(1990, 7, 7)),
     )
     ref = records.record(ctx, force.officer, again).reference
-    found = history(ctx, force.champion, seeded.obrien_dvpn)
-    assert [r.reference for r in found.records] == [ref, seeded.obrien_dvpn]
+    found = history(ctx, force.champion, casework.obrien_dvpn)
+    assert [r.reference for r in found.records] == [ref, casework.obrien_dvpn]
     assert found.linked_by_name is True
     assert found.repeat == "2 notices/orders in the last 12 months"
 
 
-def test_a_notice_and_the_order_made_on_it_count_once(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_a_notice_and_the_order_made_on_it_count_once(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     found = history(ctx, force.champion, "Mohammed Khan")  # stored as Muhammad Khan
-    assert [r.reference for r in found.records] == [seeded.khan_dvpn]
+    assert [r.reference for r in found.records] == [casework.khan_dvpn]
     assert found.repeat is None and found.current_risk is None
     # The O'Brien notice is granted: the DVPO made on its application follows it.
-    hearings.book_hearing(ctx, force.officer, seeded.obrien_dvpn, london("2026-04-02 21:00"))
+    hearings.book_hearing(ctx, force.officer, casework.obrien_dvpn, london("2026-04-02 21:00"))
     terms = GrantTerms(28, None, False, None)
     hearings.record_outcome(
-        ctx, force.officer, seeded.obrien_dvpn, HearingOutcome.GRANTED, london("2026-04-02 21:00"), terms
+        ctx, force.officer, casework.obrien_dvpn, HearingOutcome.GRANTED, london("2026-04-02 21:00"), terms
     )
-    obrien = history(ctx, force.champion, seeded.obrien_dvpn)
+    obrien = history(ctx, force.champion, casework.obrien_dvpn)
     assert len(obrien.records) == 2
     assert obrien.repeat is None  # one episode, no breach
 
 
-def test_the_repeat_flag_follows_the_settings(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_the_repeat_flag_follows_the_settings(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     strict = replace(ctx, settings=replace(ctx.settings, repeat_orders=4, repeat_on_breach=False))
     assert history(strict, force.champion, "John Smith").repeat is None
     short = replace(
@@ -159,7 +155,7 @@ def test_the_repeat_flag_follows_the_settings(ctx: ServiceContext, force: Force,
 
 
 def test_each_lookup_is_audited_with_the_person_and_every_record_shown(
-    ctx: ServiceContext, force: Force, seeded: Seeded
+    ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     before = len(audit_rows(ctx.engine))
     history(ctx, force.officer, "Smith, John")
@@ -171,7 +167,7 @@ def test_each_lookup_is_audited_with_the_person_and_every_record_shown(
     assert rows[0]["after"] == {
         "found_by": "name",
         "perpetrators": [rows[0]["entity_id"]],
-        "records": [seeded.smith_dvpn, seeded.smith_dvpo, seeded.smith_dapo],
+        "records": [casework.smith_dvpn, casework.smith_dvpo, casework.smith_dapo],
     }
     assert all(r["actor"] == f"slack:{force.officer}" and r["at"] is not None for r in rows)
     assert {r["order_id"] for r in rows[1:]} == {r["entity_id"] for r in rows[1:]}
@@ -189,7 +185,7 @@ def test_each_lookup_is_audited_with_the_person_and_every_record_shown(
     ],
 )
 def test_nothing_found_says_what_to_try_and_writes_nothing(
-    ctx: ServiceContext, force: Force, seeded: Seeded, typed: str, error: type[Exception], fragment: str
+    ctx: ServiceContext, force: Force, casework: Seeded, typed: str, error: type[Exception], fragment: str
 ) -> None:
     before = row_counts(ctx.engine)
     with pytest.raises(error) as refused:

@@ -21,7 +21,7 @@ from services.hearings import GrantTerms
 from services.order_writer import PersonInput
 from services.planning import OrderFacts, PlannedReminder, plan_reminders, reconcile
 from services.records import NewRecord
-from tests.conftest import Force, london
+from tests.support.force import Force, london
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -21,8 +21,9 @@ from services.hearings import GrantTerms
 from services.lifecycle import Variation
 from services.order_writer import PersonInput
 from services.records import NewRecord
-from tests.conftest import LONDON, Force, audit_rows, london, row_counts
-from tests.slack.records_data import PERSONAL, dvpn
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import LONDON, Force, london
+from tests.support.records import PERSONAL, dvpn
 
 # Free text about R1's people, typed by officers: it must go with them.
 CONDITIONS = "Not to contact Samantha or go to Safe Close"

@@ -1,4 +1,4 @@
-"""/dvpn search against the seeded force (tests/services/casework_seed.py): references exact and by
+"""/dvpn search against the casework force (tests/support/casework.py): references exact and by
 their beginning, crime references of records and breaches, names only within what the user may read."""
 
 from __future__ import annotations
@@ -8,42 +8,39 @@ import pytest
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.search import Matched, SearchResults, search
-from tests.conftest import Force, audit_rows, row_counts
-from tests.services.casework_seed import Seeded, seed
-
-
-@pytest.fixture
-def seeded(ctx: ServiceContext, force: Force) -> Seeded:
-    return seed(ctx, force)
+from tests.support.casework import Seeded
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force
 
 
 def found(results: SearchResults) -> list[tuple[str, Matched]]:
     return [(hit.reference, hit.matched) for hit in results.hits]
 
 
-def test_a_reference_exactly_and_by_its_beginning(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_a_reference_exactly_and_by_its_beginning(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     exact = search(ctx, force.champion, " wm-dvpn-2026-0001 ")
-    assert found(exact) == [(seeded.smith_dvpn, Matched.REFERENCE)]
+    assert found(exact) == [(casework.smith_dvpn, Matched.REFERENCE)]
     hit = exact.hits[0]
     assert (hit.order_type, hit.status, hit.perpetrator_initials) == ("DVPN", "active", "JS")
 
     beginning = search(ctx, force.champion, "WM-DVPN")
-    assert [r for r, _ in found(beginning)] == [seeded.smith_dvpn, seeded.obrien_dvpn, seeded.khan_dvpn]
+    assert [r for r, _ in found(beginning)] == [casework.smith_dvpn, casework.obrien_dvpn, casework.khan_dvpn]
     assert beginning.more is False
 
 
-def test_officers_find_references_only_within_their_scope(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
-    assert [r for r, _ in found(search(ctx, force.officer, "WM-DVPO"))] == [seeded.smith_dvpo]
-    assert [r for r, _ in found(search(ctx, force.supervisor, "WM-DVPO"))] == [seeded.smith_dvpo, seeded.obrien_dvpo]
+def test_officers_find_references_only_within_their_scope(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
+    assert [r for r, _ in found(search(ctx, force.officer, "WM-DVPO"))] == [casework.smith_dvpo]
+    supervised = [casework.smith_dvpo, casework.obrien_dvpo]
+    assert [r for r, _ in found(search(ctx, force.supervisor, "WM-DVPO"))] == supervised
     assert found(search(ctx, force.officer, "43/2002/26")) == []
 
 
-def test_crime_references_of_records_and_of_breaches(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
-    assert found(search(ctx, force.champion, "43/1001/26")) == [(seeded.smith_dvpn, Matched.CRIME_REFERENCE)]
-    assert found(search(ctx, force.supervisor, "43/2002/26")) == [(seeded.smith_dapo, Matched.BREACH_CRIME_REFERENCE)]
+def test_crime_references_of_records_and_of_breaches(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
+    assert found(search(ctx, force.champion, "43/1001/26")) == [(casework.smith_dvpn, Matched.CRIME_REFERENCE)]
+    assert found(search(ctx, force.supervisor, "43/2002/26")) == [(casework.smith_dapo, Matched.BREACH_CRIME_REFERENCE)]
     assert found(search(ctx, force.champion, "43/")) == [
-        (seeded.smith_dvpn, Matched.CRIME_REFERENCE),
-        (seeded.smith_dapo, Matched.BREACH_CRIME_REFERENCE),
+        (casework.smith_dvpn, Matched.CRIME_REFERENCE),
+        (casework.smith_dapo, Matched.BREACH_CRIME_REFERENCE),
     ]
 
 
@@ -59,41 +56,41 @@ def test_crime_references_of_records_and_of_breaches(ctx: ServiceContext, force:
     ],
 )
 def test_a_name_finds_only_records_the_user_may_read(
-    ctx: ServiceContext, force: Force, seeded: Seeded, who: str, expected: list[str]
+    ctx: ServiceContext, force: Force, casework: Seeded, who: str, expected: list[str]
 ) -> None:
     results = search(ctx, getattr(force, who), "Smith, Jon")
-    assert found(results) == [(getattr(seeded, name), Matched.PERPETRATOR) for name in expected]
+    assert found(results) == [(getattr(casework, name), Matched.PERPETRATOR) for name in expected]
 
 
-def test_protected_people_are_found_by_name_too(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_protected_people_are_found_by_name_too(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     assert found(search(ctx, force.officer, "mary JONES")) == [
-        (seeded.smith_dvpn, Matched.PROTECTED),
-        (seeded.smith_dvpo, Matched.PROTECTED),
+        (casework.smith_dvpn, Matched.PROTECTED),
+        (casework.smith_dvpo, Matched.PROTECTED),
     ]
     assert found(search(ctx, force.other_officer, "Mary Jones")) == []
     assert found(search(ctx, force.champion, "Steve O'Brien")) == [
-        (seeded.obrien_dvpn, Matched.PERPETRATOR),
-        (seeded.obrien_dvpo, Matched.PERPETRATOR),
+        (casework.obrien_dvpn, Matched.PERPETRATOR),
+        (casework.obrien_dvpo, Matched.PERPETRATOR),
     ]
 
 
-def test_more_than_fit_says_so(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_more_than_fit_says_so(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     results = search(ctx, force.champion, "WM-", limit=2)
     assert len(results.hits) == 2 and results.more is True
 
 
-def test_a_search_is_audited_without_what_was_typed(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_a_search_is_audited_without_what_was_typed(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     before = len(audit_rows(ctx.engine))
     search(ctx, force.officer, "John Smith")
     [row] = audit_rows(ctx.engine)[before:]
     assert (row["action"], row["actor"]) == ("search", f"slack:{force.officer}")
-    assert row["after"] == {"records": [seeded.smith_dvpn, seeded.smith_dvpo], "matched": ["perpetrator's name"]}
+    assert row["after"] == {"records": [casework.smith_dvpn, casework.smith_dvpo], "matched": ["perpetrator's name"]}
     assert "Smith" not in repr(row)
 
 
 @pytest.mark.parametrize("typed", ["", "  ", "ab", "a b"])
 def test_too_little_to_search_for_is_refused_with_what_to_type(
-    ctx: ServiceContext, force: Force, seeded: Seeded, typed: str
+    ctx: ServiceContext, force: Force, casework: Seeded, typed: str
 ) -> None:
     before = row_counts(ctx.engine)
     with pytest.raises(DomainError, match="Give at least 3 characters"):
@@ -101,7 +98,7 @@ def test_too_little_to_search_for_is_refused_with_what_to_type(
     assert row_counts(ctx.engine) == before
 
 
-def test_wildcards_typed_are_taken_literally(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_wildcards_typed_are_taken_literally(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     before = row_counts(ctx.engine)
     assert found(search(ctx, force.champion, "%%%")) == []
     assert found(search(ctx, force.champion, "WM_DVPN")) == []

@@ -1,4 +1,4 @@
-"""/dvpn stats figures against a seeded April (tests/services/report_seed.py has the working),
+"""/dvpn stats figures against a seeded April (tests/support/april.py has the working),
 for each role, the weekly trend's series, and the period parser."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
 from services.report_period import Period, parse_period, period_then_team, weeks_in
 from services.stats import Figures, trend_from_counts
-from tests.conftest import Force, row_counts
-from tests.services.report_seed import seed_april
+from tests.support.database import row_counts
+from tests.support.force import Force
 
 APRIL = parse_period("2026-04", date(2026, 4, 30))
 
@@ -60,12 +60,6 @@ TEAM_B_APRIL = Figures(
     checks_on_time=1,
     median_hours_service_to_hearing=24.0,
 )
-
-
-@pytest.fixture
-def april(ctx: ServiceContext, clock: ManualClock, force: Force) -> Force:
-    seed_april(ctx, clock, force)
-    return force
 
 
 @pytest.mark.parametrize(

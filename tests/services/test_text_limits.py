@@ -10,8 +10,9 @@ import pytest
 from services import breaches, checks, hearings, lifecycle, records, staff
 from services.context import ServiceContext
 from services.errors import ValidationFailed
-from tests.conftest import Force, london, row_counts
 from tests.services.test_breaches import dvpn
+from tests.support.database import row_counts
+from tests.support.force import Force, london
 
 REF = "WM-DVPN-2026-0001"
 

@@ -1,7 +1,7 @@
 """The real Bolt app on a real database, its Web API client pointed at a local Slack stand-in.
 
 Every payload the app sends during a test (messages, response-URL replies, modals, home tabs) is
-validated as Block Kit when the test ends (tests/slack/block_limits.py)."""
+validated as Block Kit when the test ends (tests/support/block_limits.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from handlers.app import build_app
 from handlers.web_client import web_client
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.slack.block_limits import check_recorded_call
-from tests.slack.slack_driver import SIGNING_SECRET, DrainingExecutor, SlackDriver
+from tests.support.block_limits import check_recorded_call
+from tests.support.slack_driver import SIGNING_SECRET, DrainingExecutor, SlackDriver
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from models import metadata
 from services.context import ServiceContext
-from tests.conftest import Force, audit_rows, row_counts
-from tests.slack.slack_driver import SlackDriver, reply_text
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force
+from tests.support.slack_driver import SlackDriver, reply_text
 
 
 def user_row(ctx: ServiceContext, slack_id: str) -> dict[str, object]:

@@ -1,5 +1,5 @@
 """Every Block Kit payload the app can build, with realistic and with maximal data, through slack_sdk's
-models and against the limits slack_sdk does not check (tests/slack/block_limits.py)."""
+models and against the limits slack_sdk does not check (tests/support/block_limits.py)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ from services.perpetrator_history import (
 )
 from services.search import Matched, SearchHit, SearchResults
 from services.views import DeadlineView, PersonView, RecordView
-from tests.slack.block_limits import BlockKitError, block_problems, check_message, check_view
+from tests.support.block_limits import BlockKitError, block_problems, check_message, check_view
 
 TZ = ZoneInfo("Europe/London")
 NOW = datetime(2026, 4, 2, 21, 0, tzinfo=TZ)

@@ -13,10 +13,11 @@ import pytest
 from services import records
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import Force, audit_rows, london, row_counts
-from tests.services.casework_seed import Seeded, seed
-from tests.slack.records_data import PERPETRATOR, PROTECTED, dvpn, record
-from tests.slack.slack_driver import SlackDriver, ack_body, action_ids, blocks_text, reply_text
+from tests.support.casework import Seeded
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
+from tests.support.records import PERPETRATOR, PROTECTED, dvpn, record
+from tests.support.slack_driver import SlackDriver, ack_body, action_ids, blocks_text, reply_text
 
 REASON = "MARAC review of repeat victim"
 
@@ -151,13 +152,8 @@ def test_after_a_reason_the_cards_buttons_work_without_asking_again(
 # -- /dvpn caseload ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def seeded(ctx: ServiceContext, force: Force) -> Seeded:
-    return seed(ctx, force)
-
-
 def test_caseload_shows_counts_then_records_by_urgency(
-    slack: SlackDriver, ctx: ServiceContext, force: Force, seeded: Seeded
+    slack: SlackDriver, ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     slack.command(force.supervisor, "caseload")
 
@@ -166,22 +162,22 @@ def test_caseload_shows_counts_then_records_by_urgency(
     assert "*Caseload: your teams* · active (1–3 of 3)" in text
     assert "*By status:* active 3 · withdrawn 1" in text
     assert f"<@{force.officer}> 2 (:rotating_light: 1 overdue)" in text
-    assert button_values(call.blocks, "record_open") == [seeded.smith_dvpo, seeded.obrien_dvpn, seeded.smith_dvpn]
+    assert button_values(call.blocks, "record_open") == [casework.smith_dvpo, casework.obrien_dvpn, casework.smith_dvpn]
     assert "Breach check: Sat 21 Mar 2026 11:00 GMT" in text
     assert "John" not in text and "Smith" not in text
     assert call["response_type"] == "ephemeral"
 
 
 def test_caseload_filters_and_their_mistakes(
-    slack: SlackDriver, ctx: ServiceContext, force: Force, seeded: Seeded
+    slack: SlackDriver, ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     slack.command(force.champion, "caseload all type:dvpo due:7d")
     call = slack.last_reply()
     assert "*Caseload: the force* · DVPO · active · a deadline within 7 days (1–2 of 2)" in reply_text(call)
-    assert button_values(call.blocks, "record_open") == [seeded.smith_dvpo, seeded.obrien_dvpo]
+    assert button_values(call.blocks, "record_open") == [casework.smith_dvpo, casework.obrien_dvpo]
 
     slack.command(force.officer, "caseload @UOFFA2 status:all")
-    assert button_values(slack.last_reply().blocks, "record_open") == [seeded.smith_dvpo, seeded.khan_dvpn]
+    assert button_values(slack.last_reply().blocks, "record_open") == [casework.smith_dvpo, casework.khan_dvpn]
 
     before = row_counts(ctx.engine)
     slack.command(force.officer, "caseload colour:red")
@@ -219,7 +215,7 @@ def test_caseload_pages_with_a_more_button(slack: SlackDriver, ctx: ServiceConte
 # -- /dvpn perpetrator and /dvpn search --------------------------------------------------------------
 
 
-def test_perpetrator_history_in_slack(slack: SlackDriver, ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
+def test_perpetrator_history_in_slack(slack: SlackDriver, ctx: ServiceContext, force: Force, casework: Seeded) -> None:
     slack.command(force.officer, "perpetrator Smith, Jon")
     call = slack.last_reply()
     text = reply_text(call)
@@ -228,34 +224,34 @@ def test_perpetrator_history_in_slack(slack: SlackDriver, ctx: ServiceContext, f
     assert "*Repeat perpetrator:* 3 notices/orders in the last 12 months; 1 breach recorded" in text
     assert "Mary Jones" in text and "KB _(initials: not a record you can read)_" in text
     assert "Kate" not in text
-    assert button_values(call.blocks, "record_open") == [seeded.smith_dvpn, seeded.smith_dvpo, seeded.smith_dapo]
+    assert button_values(call.blocks, "record_open") == [casework.smith_dvpn, casework.smith_dvpo, casework.smith_dapo]
     assert call["text"] == "Perpetrator history: 3 records (repeat)"  # no name in the notification
 
 
 def test_several_matches_are_listed_to_pick_from(
-    slack: SlackDriver, ctx: ServiceContext, force: Force, seeded: Seeded
+    slack: SlackDriver, ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     slack.command(force.champion, "perpetrator steve o'brien")
     call = slack.last_reply()
     text = reply_text(call)
     assert "*2 people match that name.*" in text
-    assert f"*SO* · born 1979 · no PNC id · 1 record (latest {seeded.obrien_dvpo})" in text
+    assert f"*SO* · born 1979 · no PNC id · 1 record (latest {casework.obrien_dvpo})" in text
     assert "Stephen" not in text and "Steve" not in text.replace("steve o'brien", "")
     picks = button_values(call.blocks, "perpetrator_pick")
-    assert picks == [seeded.obrien_dvpo, seeded.obrien_dvpn]
+    assert picks == [casework.obrien_dvpo, casework.obrien_dvpn]
 
     slack.press(force.champion, "perpetrator_pick", picks[1])
     assert "Perpetrator history: Stephen O'Brien" in reply_text(slack.last_reply())
 
 
 def test_search_lists_records_with_open_buttons(
-    slack: SlackDriver, ctx: ServiceContext, force: Force, seeded: Seeded
+    slack: SlackDriver, ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
     slack.command(force.officer, "search mary jones")
     call = slack.last_reply()
     assert "*Search:* mary jones · 2 records" in reply_text(call)
     assert "_matched its protected person's name_" in reply_text(call)
-    assert button_values(call.blocks, "record_open") == [seeded.smith_dvpn, seeded.smith_dvpo]
+    assert button_values(call.blocks, "record_open") == [casework.smith_dvpn, casework.smith_dvpo]
 
     before = row_counts(ctx.engine)
     slack.command(force.officer, "search x")

@@ -9,8 +9,9 @@ from rules.order_types import OrderType
 from services import checks, lifecycle
 from services.context import ServiceContext
 from services.order_writer import PersonInput
-from tests.conftest import Force, audit_rows, london, row_counts
-from tests.slack.records_data import (
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
+from tests.support.records import (
     PERPETRATOR,
     PERPETRATOR_ADDRESS,
     PROTECTED,
@@ -19,7 +20,7 @@ from tests.slack.records_data import (
     dvpn,
     record,
 )
-from tests.slack.slack_driver import CHANNEL, SlackDriver, reply_text
+from tests.support.slack_driver import CHANNEL, SlackDriver, reply_text
 
 
 def only_reply(slack: SlackDriver) -> dict[str, object]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -31,17 +30,12 @@ from models.db import make_engine
 from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import london
-from tests.slack.slack_driver import signed_headers
+from tests.support.force import london
+from tests.support.network import free_port
+from tests.support.slack_driver import signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

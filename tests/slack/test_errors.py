@@ -18,9 +18,10 @@ from handlers.errors import DATABASE_AWAY, DATABASE_AWAY_IN_FORM
 from models.db import make_engine
 from services import breaches, listing, records
 from services.context import ServiceContext
-from tests.conftest import Force, row_counts
-from tests.slack.records_data import DVPN_ANSWERS, PERPETRATOR, record
-from tests.slack.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text
+from tests.support.database import row_counts
+from tests.support.force import Force
+from tests.support.records import DVPN_ANSWERS, PERPETRATOR, record
+from tests.support.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text
 
 ERROR_ID = re.compile(r"Something went wrong \(error id `?([0-9A-F]{8})`?\)")
 

@@ -11,9 +11,10 @@ import pytest
 
 from services import hearings
 from services.context import ServiceContext
-from tests.conftest import Force, london, row_counts
-from tests.slack.records_data import DVPN_ANSWERS, PERPETRATOR, dapo, record
-from tests.slack.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text
+from tests.support.database import row_counts
+from tests.support.force import Force, london
+from tests.support.records import DVPN_ANSWERS, PERPETRATOR, dapo, record
+from tests.support.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text
 
 
 def inputs(view: dict[str, Any]) -> list[str]:

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.context import ServiceContext
-from tests.conftest import Force, row_counts
-from tests.slack.records_data import dapo, record
-from tests.slack.slack_driver import SlackDriver, reply_text
+from tests.support.database import row_counts
+from tests.support.force import Force
+from tests.support.records import dapo, record
+from tests.support.slack_driver import SlackDriver, reply_text
 
 WORDS = [
     "new", "show", "list", "ls", "hearing", "granted", "refused", "adjourned", "breach", "check", "notified",

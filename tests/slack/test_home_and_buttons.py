@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from models import metadata
 from services import checks
 from services.context import ServiceContext
-from tests.conftest import Force, london, row_counts
-from tests.slack.records_data import DVPN_ANSWERS, PERPETRATOR, PERSONAL, dvpn, record
-from tests.slack.slack_driver import SlackDriver, ack_body, action_ids, blocks_text, reply_text
+from tests.support.database import row_counts
+from tests.support.force import Force, london
+from tests.support.records import DVPN_ANSWERS, PERPETRATOR, PERSONAL, dvpn, record
+from tests.support.slack_driver import SlackDriver, ack_body, action_ids, blocks_text, reply_text
 
 
 def home_opened(slack: SlackDriver, user: str) -> dict[str, Any]:

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from models import metadata
 from services import hearings
 from services.context import ServiceContext
-from tests.conftest import Force, london, row_counts
-from tests.slack.records_data import PERPETRATOR, dapo, record
-from tests.slack.slack_driver import SlackDriver, action_ids, reply_text
+from tests.support.database import row_counts
+from tests.support.force import Force, london
+from tests.support.records import PERPETRATOR, dapo, record
+from tests.support.slack_driver import SlackDriver, action_ids, reply_text
 
 
 def one_reply(slack: SlackDriver) -> str:

@@ -14,18 +14,11 @@ from blocks import actions as ids
 from blocks.charts import PNG_SIGNATURE
 from console.render import Style, file_line
 from console.slack_api import SlackWebAPI
-from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import Force, audit_rows, row_counts
-from tests.services.report_seed import seed_april
 from tests.services.test_export import HEADER, TEAM_A_ROWS
-from tests.slack.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text, signed_headers
-
-
-@pytest.fixture
-def april(ctx: ServiceContext, clock: ManualClock, force: Force) -> Force:
-    seed_april(ctx, clock, force)
-    return force
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force
+from tests.support.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text, signed_headers
 
 
 def assert_png(content: bytes) -> None:

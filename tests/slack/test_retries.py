@@ -27,9 +27,10 @@ from models import metadata
 from models.db import make_engine
 from services.clock import ManualClock
 from services.context import ServiceContext
-from tests.conftest import Force, audit_rows, row_counts
-from tests.slack.records_data import DVPN_ANSWERS, PERPETRATOR, record
-from tests.slack.slack_driver import CHANNEL, SIGNING_SECRET, DrainingExecutor, SlackDriver
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force
+from tests.support.records import DVPN_ANSWERS, PERPETRATOR, record
+from tests.support.slack_driver import CHANNEL, SIGNING_SECRET, DrainingExecutor, SlackDriver
 
 DELIVERIES = metadata.tables["slack_delivery"]
 

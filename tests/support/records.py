@@ -1,4 +1,4 @@
-"""Records for the Slack tests, made through the services as an officer would make them."""
+"""Records as an officer would enter them, with people whose details must never leak."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from services.context import ServiceContext
 from services.order_writer import PersonInput
 from services.records import NewRecord
 from services.views import RecordView
-from tests.conftest import london
+from tests.support.force import london
 
 PERPETRATOR = "Alexander Perpetrator-Example"
 PERPETRATOR_DOB = date(1990, 1, 15)
@@ -49,10 +49,11 @@ DVPN_ANSWERS = {
 }
 
 
-def dvpn(**changes: object) -> NewRecord:
+def dvpn(served: str = "2026-04-02 20:00", **changes: object) -> NewRecord:
+    """A DVPN served at `served` (UK time), authorised by a superintendent."""
     values: dict[str, object] = dict(
         order_type=OrderType.DVPN,
-        served_at=london("2026-04-02 20:00"),
+        served_at=london(served),
         authoriser_name="Supt Example",
         authoriser_rank=Rank.SUPERINTENDENT,
         perpetrator=PersonInput(PERPETRATOR, PERPETRATOR_DOB, PERPETRATOR_ADDRESS),

@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from rules.order_types import OrderType
-from services.clock import read_instant
 
 T = TypeVar("T")
 
@@ -27,6 +26,16 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process of the bot logs alike
+
+
+def read_instant(path: str | Path) -> datetime:
+    """The instant a drill clock file holds: ISO-8601 with its UTC offset. ValueError if it holds
+    anything else, OSError if it cannot be read."""
+    text = Path(path).read_text().strip()
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return instant.astimezone(UTC)
 
 
 class SettingsError(Exception):

@@ -1,4 +1,4 @@
-"""Enumerations stored in the tables. Order types and ranks live in rules/ (they are law)."""
+"""Enumerations the tables store and every layer names. Order types and ranks live in rules/ (they are law)."""
 
 from __future__ import annotations
 
@@ -52,3 +52,9 @@ class ReminderState(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class DigestState(StrEnum):
+    CLAIMED = "claimed"  # a process is sending it, until claimed_until; then another may take over
+    SENT = "sent"
+    SKIPPED = "skipped"  # too late to be useful, or nowhere to send it: last_error says which

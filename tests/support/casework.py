@@ -26,7 +26,7 @@ from services import breaches, checks, lifecycle, records
 from services.context import ServiceContext
 from services.order_writer import PersonInput
 from services.records import NewRecord
-from tests.conftest import Force, london
+from tests.support.force import Force, london
 
 PNC = "12/345678A"
 

@@ -33,8 +33,8 @@ from services import breaches, checks, hearings, lifecycle, records
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.hearings import GrantTerms
-from tests.conftest import Force, london
-from tests.slack.records_data import dvpn
+from tests.support.force import Force, london
+from tests.support.records import dvpn
 
 END_OF_APRIL = "2026-04-30 12:00"
 
