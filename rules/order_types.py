@@ -128,7 +128,7 @@ FORTY_EIGHT_HOURS_DVPN = HourClock("DVPO application hearing deadline", 48, "CSA
 FORTY_EIGHT_HOURS_DAPN = HourClock("DAPO application hearing deadline", 48, "DAA 2021 s29(2)-(3)")
 # CSA 2010 s26 (breach of a DVPN) has the structure of DAA 2021 s26(2): 24 hours from arrest,
 # excluded days disregarded, "or, if earlier, at the hearing" of the DVPO application. The CSA text
-# could not be retrieved to confirm its subsection numbers, so the section alone is cited (rules/LEGAL
+# could not be retrieved to confirm its subsection numbers, so the section alone is cited (open
 # questions: confirm s26's subsections and s29's before citing them).
 BREACH_ARREST_DVPN = HourClock(
     "Court appearance after arrest for breach",
