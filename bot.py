@@ -4,7 +4,8 @@
     dvpn-bot serve [--host H] [--port P]                     the bot, in Slack over HTTP (/slack/events, /healthz)
     dvpn-bot scheduler                                       only the reminder sweep, digests and rollover
     dvpn-bot console [--demo] [--database PATH]              Slack in the terminal: the same app, no workspace
-    dvpn-bot deadline TYPE WHEN [--event served|arrested]   the statutory deadline, explained
+    dvpn-bot deadline TYPE WHEN [--event served|arrested] [--extended-by inspector|superintendent|court]
+                    [--hearing WHEN]   the statutory deadline, explained (BAIL: WHEN is the arrest)
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
     dvpn-bot retention review --by ADMIN                     records past retention (references only)
@@ -43,7 +44,7 @@ from rules.calendar import ExcludedDayCalendar
 from rules.order_types import OrderType
 from scheduler.runner import exit_gracefully_on_sigterm, run_scheduler_forever, start_in_background
 from services import retention
-from services.calculator import ClockEvent, calculate
+from services.calculator import BailExtension, ClockEvent, calculate
 from services.calendar import force_calendar
 from services.clock import SystemClock, configured_clock
 from services.context import ServiceContext
@@ -106,7 +107,10 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     tz = settings.timezone
     at = parse_when(" ".join(args.when), now=SystemClock().now(), tz=tz, prefer="past")
     calendar, note = force_calendar_if_available(settings)
-    deadline = calculate(order_type, ClockEvent(args.event), at, calendar, tz)
+    hearing = parse_when(" ".join(args.hearing), now=SystemClock().now(), tz=tz) if args.hearing else None
+    extended = BailExtension(args.extended_by) if args.extended_by else None
+    event = ClockEvent.ARRESTED if order_type is OrderType.BAIL else ClockEvent(args.event)
+    deadline = calculate(order_type, event, at, calendar, tz, extended_by=extended, hearing_at=hearing)
     print(deadline.at.astimezone(tz).isoformat())
     for line in deadline.explanation:
         print(line)
@@ -323,7 +327,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--event",
         choices=[e.value for e in ClockEvent],
         default=ClockEvent.SERVED.value,
-        help="served (the hearing clock) or arrested (the breach-arrest clock); default served",
+        help="served (the hearing clock) or arrested (the breach-arrest clock); default served. For BAIL, "
+        "WHEN is always the arrest",
+    )
+    deadline.add_argument(
+        "--extended-by",
+        choices=[e.value for e in BailExtension],
+        help="BAIL only: extended by an inspector (6 months, PACE s47ZD), a superintendent (9 months, "
+        "s47ZDA) or a magistrates' court (12 months, s47ZF(4)(a))",
+    )
+    deadline.add_argument(
+        "--hearing",
+        metavar="WHEN",
+        nargs="+",
+        help="with --event arrested on a DVPN/DAPN: when the application is listed; the court deadline is "
+        "the hearing if earlier (DAA 2021 s26(2)(b); CSA 2010 s26)",
     )
     deadline.set_defaults(handler=cmd_deadline)
 

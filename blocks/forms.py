@@ -171,6 +171,14 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
             ),
             text_input("court", "Court", optional=True, initial=given.get("court"), max_length=200),
         ]
+        if rule.breach_arrest_clock is not None and rule.breach_arrest_clock.needs_power_of_arrest:
+            fields.append(
+                checkbox_input(
+                    "power_of_arrest",
+                    "Power of arrest",
+                    "The court attached a power of arrest (FLA 1996 s47(2)-(3))",
+                )
+            )
         parents = [t for t in OrderType if rule_for(t).follow_on is rule.code]
         if parents:
             fields.append(
@@ -184,6 +192,15 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
             )
         return fields
     fields = [when_input("served_at", "When it was served (or given)", initial=given.get("served_at"))]
+    if rule.code is OrderType.BAIL:
+        # PACE 1984 s47ZB(4)(a): the bail periods run from the day after the arrest.
+        fields.append(
+            when_input(
+                "arrested_at",
+                "When the person was arrested (bail runs from the next day)",
+                initial=given.get("arrested_at"),
+            )
+        )
     if rule.is_notice or rule.min_rank is not None:
         ranks = [(r.label, r.value) for r in Rank]
         fields += [

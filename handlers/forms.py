@@ -58,7 +58,16 @@ def register(app: App, ctx: ServiceContext) -> None:
     justification.register(app, ctx)  # its answer is the card itself, not a confirmation
 
 
-_KEPT = ("served_at", "made_at", "authoriser_name", "perpetrator_name", "protected_name", "court", "duration")
+_KEPT = (
+    "served_at",
+    "made_at",
+    "arrested_at",
+    "authoriser_name",
+    "perpetrator_name",
+    "protected_name",
+    "court",
+    "duration",
+)
 
 
 def _submission(ctx: ServiceContext, submit: Submit) -> Callable[..., None]:
@@ -116,6 +125,7 @@ def _new_record(
         raise DomainError("Choose the type of notice or order.", "order_type")
     served = form.when("served_at", required=False)
     made = form.when("made_at", required=False)
+    arrested = form.when("arrested_at") if order_type is OrderType.BAIL else None
     length = (
         form.read("duration", lambda: parsing.length(form.text("duration") or "", now=form.now, tz=form.tz))
         if form.text("duration")
@@ -128,6 +138,8 @@ def _new_record(
         order_type=order_type,
         served_at=served,
         made_at=made,
+        arrested_at=arrested,
+        power_of_arrest=form.checked("power_of_arrest"),
         authoriser_name=form.text("authoriser_name"),
         authoriser_rank=Rank(rank_text) if rank_text else None,
         court=form.text("court"),
@@ -150,7 +162,7 @@ def _new_record(
         parent_reference=(form.text("parent_reference") or "").upper() or None,
     )
     view = records.record(ctx, user, new)
-    times = [(label, at) for label, at in (("Served", served), ("Made", made)) if at is not None]
+    times = [(label, at) for label, at in (("Served", served), ("Made", made), ("Arrested", arrested)) if at]
     return view, f"{view.reference} recorded.", times
 
 

@@ -50,6 +50,10 @@ class ProtectionOrder(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id")
     served_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
     made_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Pre-charge bail: the arrest, whose next day is the bail start date (PACE 1984 s47ZB(4)(a)).
+    arrested_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Occupation order: a power of arrest attached by the court (FLA 1996 s47(2)-(3)).
+    power_of_arrest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     authoriser_name: str | None = Field(default=None, max_length=120)
     authoriser_rank: Rank | None = Field(default=None, sa_column=enum_column(Rank, nullable=True))
     court: str | None = Field(default=None, max_length=200)
@@ -133,6 +137,9 @@ class Breach(SQLModel, table=True):
     occurred_at: datetime = Field(sa_column=utc_column(nullable=False))
     arrested_at: datetime | None = Field(default=None, sa_column=utc_column())
     court_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # The court deadline is the hearing of the application, earlier than the 24 hours
+    # (DAA 2021 s26(2)(b); CSA 2010 s26).
+    court_deadline_at_hearing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     crime_reference: str | None = Field(default=None, max_length=40)
     crime_reference_added_at: datetime | None = Field(default=None, sa_column=utc_column())
     details: str | None = Field(default=None, sa_type=sa.Text)

@@ -1,9 +1,11 @@
 """Hour-clocks that disregard whole excluded days.
 
-CSA 2010 s27(3)-(4) and DAA 2021 s29(2)-(3): a notice's application must be heard within 48 hours
-of service, disregarding Sundays, Christmas Day, Good Friday and bank holidays.
-CSA 2010 s26(2)-(3) and DAA 2021 s26(2), (4): a person arrested for breaching a notice must be
-brought before the court within 24 hours of arrest, disregarding the same days.
+DAA 2021 s29(2)-(3) (and CSA 2010 s27 for a DVPN): a notice's application must be heard within 48
+hours of service, disregarding Sundays, Christmas Day, Good Friday and bank holidays.
+DAA 2021 s26(2)(a), (4) (and CSA 2010 s26 for a DVPN, s29 for a DVPO): a person arrested for breach
+must be brought before the court within 24 hours of arrest, disregarding the same days.
+FLA 1996 s47(7): after an arrest under an occupation order's power of arrest, 24 hours disregarding
+only Christmas Day, Good Friday and Sundays. Which days a clock skips is passed in (`disregards`).
 
 Counting (DOMAIN.md): start at the moment of service or arrest, walk forward, skip every excluded
 day in full, and add up the hours on the other days. Time is counted in Europe/London wall-clock
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from rules.calendar import DayRuling, ExcludedDayCalendar
+from rules.calendar import ALL_EXCLUDED_DAYS, DayRuling, Disregarded, ExcludedDayCalendar, disregarded_words
 
 LONDON = ZoneInfo("Europe/London")
 DAY = timedelta(days=1)
@@ -51,6 +53,10 @@ class Deadline:
     counted: tuple[CountedSpan, ...]
     skipped: tuple[DayRuling, ...]
     notes: tuple[str, ...] = field(default=())
+    disregards: frozenset[Disregarded] = ALL_EXCLUDED_DAYS
+    # Set when an earlier limit than the counted period applies (the hearing of the application,
+    # DAA 2021 s26(2)(b)): the words saying which limit applies. `at` is then that earlier instant.
+    earlier_limit: str | None = None
 
     @property
     def ends_at_midnight(self) -> bool:
@@ -64,14 +70,19 @@ class Deadline:
     def explanation(self) -> list[str]:
         """The working, one line each, in words an officer can check."""
         tz = self.at.tzinfo
-        lines = [f"{self.label}: {self.period_words()} ({self.citation}), excluded days not counted."]
+        lines = [
+            f"{self.label}: {self.period_words()} ({self.citation}), not counting {disregarded_words(self.disregards)}."
+        ]
         event = self.started_at.astimezone(tz)
         lines.append(f"Clock event: {_when(event)}.")
         steps = [(r.day, f"Skipped {r.day:%a %d %b %Y}: {r.reason}.") for r in self.skipped]
         steps += [(s.day, f"Counted {_hours(s.hours)} on {s.day:%a %d %b %Y}{_from(s)}.") for s in self.counted]
         lines.extend(line for _, line in sorted(steps, key=lambda step: step[0]))
         lines.extend(self.notes)
-        if self.ends_at_midnight:
+        if self.earlier_limit is not None:
+            lines.append(self.earlier_limit)
+            lines.append(f"Deadline: {_when(self.at)} (the earlier of the two).")
+        elif self.ends_at_midnight:
             lines.append(
                 f"Deadline: the end of {self.last_counted_day:%A %d %B %Y} (midnight, shown as {_when(self.at)})."
             )
@@ -111,8 +122,9 @@ def excluded_day_deadline(
     label: str,
     citation: str,
     tz: ZoneInfo = LONDON,
+    disregards: frozenset[Disregarded] = ALL_EXCLUDED_DAYS,
 ) -> Deadline:
-    """Count `period` of wall-clock hours from `event_at`, skipping excluded days whole."""
+    """Count `period` of wall-clock hours from `event_at`, skipping whole the days `disregards` names."""
     if event_at.tzinfo is None:
         raise ClockError("the event time must carry a timezone")
     if period <= timedelta(0):
@@ -126,7 +138,7 @@ def excluded_day_deadline(
     counted: list[CountedSpan] = []
     remaining = period
 
-    day, offset = _first_counted_moment(day, offset, calendar, skipped, notes)
+    day, offset = _first_counted_moment(day, offset, calendar, skipped, notes, disregards)
     clock_start = _aware(day, offset, tz)
     while True:
         available = DAY - offset
@@ -143,10 +155,11 @@ def excluded_day_deadline(
                 counted=tuple(counted),
                 skipped=tuple(skipped),
                 notes=tuple(notes),
+                disregards=disregards,
             )
         counted.append(CountedSpan(day, _time_of(offset), available))
         remaining -= available
-        day, offset = _first_counted_moment(day + DAY, timedelta(0), calendar, skipped, notes)
+        day, offset = _first_counted_moment(day + DAY, timedelta(0), calendar, skipped, notes, disregards)
 
 
 def _first_counted_moment(
@@ -155,10 +168,11 @@ def _first_counted_moment(
     calendar: ExcludedDayCalendar,
     skipped: list[DayRuling],
     notes: list[str],
+    disregards: frozenset[Disregarded],
 ) -> tuple[date, timedelta]:
     """Walk forward from (day, offset) to the first moment of a counted day."""
     for _ in range(MAX_CONSECUTIVE_EXCLUDED_DAYS):
-        ruling = calendar.ruling(day)
+        ruling = calendar.ruling(day, disregards)
         if not ruling.excluded:
             if ruling.note and ruling.note not in notes:
                 notes.append(ruling.note)

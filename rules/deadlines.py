@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import LONDON, Deadline, excluded_day_deadline
 from rules.order_types import OrderTypeRule
-from rules.periods import PeriodEnd, days_beginning_with, end_of_day, months_beginning_with
+from rules.periods import PeriodEnd, days_beginning_with, end_of_day, local_day, months_beginning_with
 
 
 def hearing_deadline(
@@ -22,13 +23,90 @@ def hearing_deadline(
 
 
 def breach_court_deadline(
-    rule: OrderTypeRule, arrested_at: datetime, calendar: ExcludedDayCalendar, tz: ZoneInfo = LONDON
+    rule: OrderTypeRule,
+    arrested_at: datetime,
+    calendar: ExcludedDayCalendar,
+    tz: ZoneInfo = LONDON,
+    *,
+    hearing_at: datetime | None = None,
+    power_of_arrest: bool = True,
 ) -> Deadline | None:
-    """When a person arrested for breach must be before the court (CSA 2010 s26(2), s29(2); DAA 2021 s26(2))."""
+    """When a person arrested for breach must be before the court: 24 hours on the clock's own
+    excluded days (CSA 2010 s26, s29; DAA 2021 s26(2)(a), (4); FLA 1996 s47(7)), or, for a notice,
+    at the hearing of the application if that is earlier (DAA 2021 s26(2)(b); CSA 2010 s26).
+
+    `hearing_at` is the application's next hearing at or after the arrest, if one is listed.
+    `power_of_arrest` says whether the court attached one, for a clock that needs it (FLA 1996 s47(6))."""
     clock = rule.breach_arrest_clock
-    if clock is None:
+    if clock is None or (clock.needs_power_of_arrest and not power_of_arrest):
         return None
-    return excluded_day_deadline(arrested_at, clock.period, calendar, label=clock.label, citation=clock.citation, tz=tz)
+    counted = excluded_day_deadline(
+        arrested_at,
+        clock.period,
+        calendar,
+        label=clock.label,
+        citation=clock.citation,
+        tz=tz,
+        disregards=clock.disregards,
+    )
+    hearing_rule = clock.or_if_earlier_the_hearing
+    if hearing_rule is None or hearing_at is None or hearing_at < arrested_at:
+        return counted
+    hearing_local = hearing_at.astimezone(tz)
+    words = f"{hearing_local:%a %d %b %Y %H:%M} {hearing_local.tzname()}"
+    if hearing_at < counted.at:
+        return replace(
+            counted,
+            at=hearing_local,
+            earlier_limit=f"The hearing is earlier: {hearing_rule}, listed for {words}. "
+            "The person must be brought before the court at that hearing.",
+        )
+    return replace(
+        counted,
+        notes=(*counted.notes, f"The hearing ({hearing_rule}), listed for {words}, is later: the 24 hours apply."),
+    )
+
+
+def applies_words(deadline: Deadline) -> str:
+    """Which limit a breach court deadline is: the counted hours, or the earlier hearing."""
+    return "at the hearing of the application (earlier)" if deadline.earlier_limit else f"{deadline.period_words()}"
+
+
+def bail_start(arrested_at: datetime, tz: ZoneInfo = LONDON) -> datetime:
+    """PACE 1984 s47ZB(4)(a): "a person's bail start date is the day after the day on which the person
+    was arrested for the relevant offence". The instant that day begins, local time."""
+    return datetime.combine(local_day(arrested_at, tz) + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def bail_end(
+    rule: OrderTypeRule,
+    arrested_at: datetime,
+    months: int | None = None,
+    *,
+    authorised_by: str | None = None,
+    tz: ZoneInfo = LONDON,
+) -> PeriodEnd:
+    """The end of the applicable bail period: "the period of 3 months beginning with the person's bail
+    start date" (PACE 1984 s47ZB(1)(b)); extended to end "at the end of the period of 6 months
+    beginning with the person's bail start date" by an inspector (s47ZD(2), (6)), 9 months by a
+    superintendent (s47ZDA(2), (6)), 12 (or 18) months by a magistrates' court (s47ZF(4), (6))."""
+    duration = rule.duration
+    assert duration is not None and duration.default_months is not None
+    months = months or duration.default_months
+    citation = "PACE 1984 s47ZB(1)(b), (4)(a)"
+    for extension in rule.extensions:
+        if extension.total_months == months:
+            citation += f"; extended by {extension.authorised_by} ({extension.citation})"
+    if authorised_by:
+        citation += f"; {authorised_by}"
+    end = months_beginning_with(
+        bail_start(arrested_at, tz), months, label="Pre-charge bail ends", citation=citation, tz=tz
+    )
+    arrest_local = arrested_at.astimezone(tz)
+    return replace(
+        end,
+        label=f"Pre-charge bail ends (arrested {arrest_local:%a %d %b %Y %H:%M}; bail start date the day after)",
+    )
 
 
 def notification_deadline(

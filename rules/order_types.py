@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from rules.calendar import ALL_EXCLUDED_DAYS, SUNDAYS_CHRISTMAS_GOOD_FRIDAY, Disregarded
 from rules.ranks import Rank
 
 
@@ -38,11 +39,19 @@ class MadeBy(StrEnum):
 
 @dataclass(frozen=True)
 class HourClock:
-    """A period counted in hours that disregards excluded days (rules.clock)."""
+    """A period counted in hours that disregards excluded days (rules.clock). Which days it
+    disregards is the statute's, per clock: `disregards`."""
 
     label: str
     hours: int
     citation: str
+    disregards: frozenset[Disregarded] = ALL_EXCLUDED_DAYS
+    # The earlier limit the statute sets beside the hours, if any, and its citation: a person
+    # arrested for breaching a notice is brought to court within 24 hours "or, if earlier, at the
+    # hearing of the application" (DAA 2021 s26(2)(b)).
+    or_if_earlier_the_hearing: str | None = None
+    # Starts only when the court attached a power of arrest to the order (FLA 1996 s47(6)).
+    needs_power_of_arrest: bool = False
 
     @property
     def period(self) -> timedelta:
@@ -79,6 +88,8 @@ class NotificationWindow:
     days: int
     counted_from: str  # "made" or "served"
     citation: str
+    # What failing to notify is in law, in words for the officer (empty: not stated).
+    failure: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,9 +126,39 @@ class OrderTypeRule:
 
 FORTY_EIGHT_HOURS_DVPN = HourClock("DVPO application hearing deadline", 48, "CSA 2010 s27(3)-(4)")
 FORTY_EIGHT_HOURS_DAPN = HourClock("DAPO application hearing deadline", 48, "DAA 2021 s29(2)-(3)")
-BREACH_ARREST_DVPN = HourClock("Court appearance after arrest for breach", 24, "CSA 2010 s26(2)-(3)")
-BREACH_ARREST_DVPO = HourClock("Court appearance after arrest for breach", 24, "CSA 2010 s29(2)-(3)")
-BREACH_ARREST_DAPN = HourClock("Court appearance after arrest for breach", 24, "DAA 2021 s26(2), (4)")
+# CSA 2010 s26 (breach of a DVPN) has the structure of DAA 2021 s26(2): 24 hours from arrest,
+# excluded days disregarded, "or, if earlier, at the hearing" of the DVPO application. The CSA text
+# could not be retrieved to confirm its subsection numbers, so the section alone is cited (open
+# questions: confirm s26's subsections and s29's before citing them).
+BREACH_ARREST_DVPN = HourClock(
+    "Court appearance after arrest for breach",
+    24,
+    "CSA 2010 s26",
+    or_if_earlier_the_hearing="the hearing of the DVPO application (CSA 2010 s26)",
+)
+# CSA 2010 s29: a person arrested for breaching a DVPO is brought before the court within 24 hours,
+# excluded days disregarded; there is no application hearing to be earlier.
+BREACH_ARREST_DVPO = HourClock("Court appearance after arrest for breach", 24, "CSA 2010 s29")
+# DAA 2021 s26(2): "(a) before the end of the period of 24 hours beginning with the time of the
+# arrest, or (b) if earlier, at the hearing of the application for a domestic abuse protection order
+# against the person"; s26(4): Sundays, Christmas Day, Good Friday and bank holidays disregarded.
+BREACH_ARREST_DAPN = HourClock(
+    "Court appearance after arrest for breach",
+    24,
+    "DAA 2021 s26(2)(a), (4)",
+    or_if_earlier_the_hearing="the hearing of the DAPO application (DAA 2021 s26(2)(b))",
+)
+# FLA 1996 s47(7)(a): "he must be brought before the relevant judicial authority within the period
+# of 24 hours beginning at the time of his arrest"; s47(7): "In reckoning for the purposes of this
+# subsection any period of 24 hours, no account is to be taken of Christmas Day, Good Friday or any
+# Sunday" -- bank holidays count. Only an arrest under an attached power of arrest (s47(6)).
+BREACH_ARREST_OO = HourClock(
+    "Before the court after arrest under the power of arrest",
+    24,
+    "FLA 1996 s47(6)-(7)",
+    disregards=SUNDAYS_CHRISTMAS_GOOD_FRIDAY,
+    needs_power_of_arrest=True,
+)
 
 FIVE_YEARS = "5 years' imprisonment, a fine, or both"
 
@@ -157,7 +198,7 @@ RULES: dict[OrderType, OrderTypeRule] = {
             "within 24 hours (excluded days disregarded)",
             is_offence=False,
             max_penalty="a fine up to £5,000 or up to 2 months' committal (MCA 1980 s63(3))",
-            power_of_arrest="arrest without warrant (CSA 2010 s29(1))",
+            power_of_arrest="arrest without warrant (CSA 2010 s28: the DVPO states the power)",
             citation="CSA 2010 s29; Magistrates' Courts Act 1980 s63(3)",
         ),
     ),
@@ -192,7 +233,10 @@ RULES: dict[OrderType, OrderTypeRule] = {
         made_by=MadeBy.COURT,
         is_notice=False,
         duration=Duration(
-            citation="DAA 2021 s37",
+            # Not s37 (the conditions for an electronic monitoring requirement). s38 sets how long
+            # an order lasts and limits electronic monitoring to 12 months; its text could not be
+            # retrieved to confirm the subsections, so the section is cited.
+            citation="DAA 2021 s38",
             until_further_order=True,
             note="A fixed period, until an event, or until further order; no statutory maximum.",
         ),
@@ -233,6 +277,7 @@ RULES: dict[OrderType, OrderTypeRule] = {
         made_by=MadeBy.COURT,
         is_notice=False,
         has_return_date=True,
+        breach_arrest_clock=BREACH_ARREST_OO,
         duration=Duration(
             citation="FLA 1996 ss33(10), 35(10), 36(10), 37(5), 38(6)",
             until_further_order=True,
@@ -243,8 +288,10 @@ RULES: dict[OrderType, OrderTypeRule] = {
             consequence="Contempt of court",
             is_offence=False,
             max_penalty="committal for contempt (up to 2 years)",
-            power_of_arrest="only if attached by the court (FLA 1996 s47(2))",
-            citation="FLA 1996 s47(2)",
+            power_of_arrest="only if attached by the court (FLA 1996 s47(2)-(3)); then arrest without "
+            "warrant (s47(6)) and before the court within 24 hours, not counting Christmas Day, Good Friday "
+            "or Sundays (s47(7))",
+            citation="FLA 1996 s47",
         ),
     ),
     OrderType.RESTRAINING: OrderTypeRule(
@@ -278,7 +325,16 @@ RULES: dict[OrderType, OrderTypeRule] = {
             until_further_order=True,
             note="A fixed period of at least 2 years, or until further order.",
         ),
-        notification=NotificationWindow(3, "served", "Stalking Protection Act 2019 s9(1)"),
+        notification=NotificationWindow(
+            3,
+            "served",
+            "Stalking Protection Act 2019 s9(1)",
+            # SPA 2019 s11(1)(a): failing "without reasonable excuse, to comply with section 9(1), (3)
+            # or (4)" is an offence of its own (PNLD offence codes H20165-H20167 list it under
+            # s11(1)(a) and (2)), not a breach of the order under s8.
+            failure="Failing to notify without reasonable excuse is an offence in its own right "
+            "(Stalking Protection Act 2019 s11(1)(a)), not a breach of the order (s8)",
+        ),
         breach=BreachRule(
             consequence="Criminal offence",
             is_offence=True,
@@ -298,7 +354,16 @@ RULES: dict[OrderType, OrderTypeRule] = {
             until_further_order=True,
             note="Until the application for the full order is decided, or as the court sets.",
         ),
-        notification=NotificationWindow(3, "served", "Stalking Protection Act 2019 s9(1)"),
+        notification=NotificationWindow(
+            3,
+            "served",
+            "Stalking Protection Act 2019 s9(1)",
+            # SPA 2019 s11(1)(a): failing "without reasonable excuse, to comply with section 9(1), (3)
+            # or (4)" is an offence of its own (PNLD offence codes H20165-H20167 list it under
+            # s11(1)(a) and (2)), not a breach of the order under s8.
+            failure="Failing to notify without reasonable excuse is an offence in its own right "
+            "(Stalking Protection Act 2019 s11(1)(a)), not a breach of the order (s8)",
+        ),
         breach=BreachRule(
             consequence="Criminal offence",
             is_offence=True,
@@ -351,11 +416,19 @@ RULES: dict[OrderType, OrderTypeRule] = {
         statute="Police and Criminal Evidence Act 1984 ss47ZA-47ZM",
         made_by=MadeBy.POLICE,
         is_notice=False,
-        duration=Duration(citation="PACE 1984 s47ZB(1)(b)", default_months=3),
+        # s47ZB(1)(b): "the period of 3 months beginning with the person's bail start date";
+        # s47ZB(4)(a): "a person's bail start date is the day after the day on which the person was
+        # arrested for the relevant offence" (rules.deadlines.bail_end).
+        duration=Duration(citation="PACE 1984 s47ZB(1)(b), (4)(a)", default_months=3),
         extensions=(
-            Extension(6, "an inspector or above", Rank.INSPECTOR, "PACE 1984 s47ZD"),
-            Extension(9, "a superintendent or above", Rank.SUPERINTENDENT, "PACE 1984 s47ZDA"),
-            Extension(12, "a magistrates' court", None, "PACE 1984 s47ZF"),
+            # s47ZD(2): "ends at the end of the period of 6 months beginning with the person's bail
+            # start date"; s47ZD(6): "a police officer of the rank of inspector or above".
+            Extension(6, "an inspector or above", Rank.INSPECTOR, "PACE 1984 s47ZD(2), (6)"),
+            # s47ZDA(2): 9 months beginning with the bail start date; s47ZDA(6): superintendent.
+            Extension(9, "a superintendent or above", Rank.SUPERINTENDENT, "PACE 1984 s47ZDA(2), (6)"),
+            # s47ZF(4)(a): after a s47ZDA extension, "at the end of the period of 12 months beginning
+            # with the person's bail start date" (18 months where s47ZF(7) applies; further, s47ZG).
+            Extension(12, "a magistrates' court", None, "PACE 1984 s47ZF(4)(a)"),
         ),
         breach=BreachRule(
             consequence="Not an offence; arrest for breach of bail conditions",

@@ -10,10 +10,10 @@ from models import Breach, Hearing, ProtectionOrder
 from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
-from rules.deadlines import breach_court_deadline
 from rules.order_types import rule_for
 from services.access import acting_user
 from services.audit import snapshot, write_change, write_creation
+from services.breach_court import court_deadline
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
@@ -36,7 +36,9 @@ def record_breach(
     details: str | None = None,
 ) -> RecordView:
     """A breach can only be of an order in force at the time (DOMAIN.md); an arrest starts the
-    24-hour court clock where the statute has one (CSA 2010 s26(2), s29(2); DAA 2021 s26(2))."""
+    24-hour court clock where the statute has one (CSA 2010 s26, s29; DAA 2021 s26(2)(a), (4);
+    FLA 1996 s47(7) when the occupation order has a power of arrest), or for a notice the
+    application's hearing if earlier (DAA 2021 s26(2)(b); CSA 2010 s26): services.breach_court."""
     raise_if_any(
         [
             validation.text_fits(
@@ -64,15 +66,15 @@ def record_breach(
             ]
         )
         tz = ctx.settings.timezone
-        court = (
-            breach_court_deadline(rule, arrested_at, force_calendar(session, ctx.settings), tz) if arrested_at else None
-        )
+        calendar = force_calendar(session, ctx.settings)
+        court = court_deadline(session, order, arrested_at, calendar, tz) if arrested_at else None
         crime = (crime_reference or "").strip() or None
         breach = Breach(
             order_id=pk(order),
             occurred_at=occurred_at,
             arrested_at=arrested_at,
             court_deadline_at=court.at if court else None,
+            court_deadline_at_hearing=bool(court and court.earlier_limit),
             crime_reference=crime,
             crime_reference_added_at=now if crime else None,
             details=(details or "").strip() or None,
@@ -92,6 +94,16 @@ def record_breach(
             )
         if not rule.breach.is_offence:
             warnings += (f"A {rule.code} breach is not itself an offence: {rule.breach.consequence}.",)
+        if court is not None:
+            which = "the hearing of the application, which is earlier" if court.earlier_limit else "24 hours"
+            warnings += (
+                f"Before the court by {court.at.astimezone(tz):%a %d %b %Y %H:%M} ({which}; {court.citation}).",
+            )
+        elif arrested_at and rule.breach_arrest_clock and rule.breach_arrest_clock.needs_power_of_arrest:
+            warnings += (
+                f"No power of arrest is recorded on {order.reference}, so no 24-hour court clock was started "
+                "(FLA 1996 s47(6)-(7)). If the court attached one, record it on the order.",
+            )
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
 

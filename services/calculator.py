@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from models.db import session_scope
 from rules.calendar import ExcludedDayCalendar
-from rules.deadlines import breach_court_deadline, hearing_deadline, notification_deadline
+from rules.deadlines import bail_end, breach_court_deadline, hearing_deadline, notification_deadline
 from rules.order_types import OrderType, rule_for
 from services.calendar import force_calendar
 from services.context import ServiceContext
@@ -21,13 +21,46 @@ class ClockEvent(StrEnum):
     ARRESTED = "arrested"
 
 
+class BailExtension(StrEnum):
+    """Who extended pre-charge bail, and so how long it runs from the bail start date."""
+
+    INSPECTOR = "inspector"  # 6 months, PACE 1984 s47ZD(2), (6)
+    SUPERINTENDENT = "superintendent"  # 9 months, s47ZDA(2), (6)
+    COURT = "court"  # 12 months, s47ZF(4)(a)
+
+
+_BAIL_MONTHS = {BailExtension.INSPECTOR: 6, BailExtension.SUPERINTENDENT: 9, BailExtension.COURT: 12}
+
+
 def calculate(
-    order_type: OrderType, event: ClockEvent, at: datetime, calendar: ExcludedDayCalendar, tz: ZoneInfo
+    order_type: OrderType,
+    event: ClockEvent,
+    at: datetime,
+    calendar: ExcludedDayCalendar,
+    tz: ZoneInfo,
+    *,
+    extended_by: BailExtension | None = None,
+    hearing_at: datetime | None = None,
 ) -> DeadlineView:
-    """The statutory deadline that `event` starts for this type, with its working."""
+    """The statutory deadline that `event` starts for this type, with its working. For pre-charge
+    bail `at` is always the arrest (PACE 1984 s47ZB(4)(a)); `extended_by` gives a longer period.
+    For a notice's breach arrest, `hearing_at` is the application's hearing, used if earlier."""
     rule = rule_for(order_type)
+    if extended_by is not None and order_type is not OrderType.BAIL:
+        raise DomainError("Only pre-charge bail (BAIL) is extended by an inspector, superintendent or court.", "type")
+    if order_type is OrderType.BAIL:
+        end = bail_end(rule, at, _BAIL_MONTHS[extended_by] if extended_by else None, tz=tz)
+        view = DeadlineView.of(end)
+        extra = ["The time given is the arrest: the bail start date is the next day (PACE 1984 s47ZB(4)(a))."]
+        if extended_by is BailExtension.COURT:
+            extra.append("A court may set 18 months where s47ZF(7) applies, and extend further (s47ZG).")
+        return DeadlineView(view.label, view.at, view.citation, (*view.explanation, *extra))
     if event is ClockEvent.ARRESTED:
-        clock = breach_court_deadline(rule, at, calendar, tz)
+        clock = breach_court_deadline(rule, at, calendar, tz, hearing_at=hearing_at)
+        if clock is not None and rule.breach_arrest_clock and rule.breach_arrest_clock.needs_power_of_arrest:
+            view = DeadlineView.of(clock)
+            note = "Only after an arrest under a power of arrest the court attached to the order (FLA 1996 s47(6))."
+            return DeadlineView(view.label, view.at, view.citation, (*view.explanation, note))
         if clock is None:
             with_clock = [t.value for t in OrderType if rule_for(t).breach_arrest_clock]
             raise DomainError(
@@ -50,8 +83,15 @@ def calculate(
     )
 
 
-def calculate_for_force(ctx: ServiceContext, order_type: OrderType, event: ClockEvent, at: datetime) -> DeadlineView:
+def calculate_for_force(
+    ctx: ServiceContext,
+    order_type: OrderType,
+    event: ClockEvent,
+    at: datetime,
+    *,
+    extended_by: BailExtension | None = None,
+) -> DeadlineView:
     """The calculator on the force's calendar (bank holidays plus the days its admins added)."""
     with session_scope(ctx.engine) as session:
         calendar = force_calendar(session, ctx.settings)
-    return calculate(order_type, event, at, calendar, ctx.settings.timezone)
+    return calculate(order_type, event, at, calendar, ctx.settings.timezone, extended_by=extended_by)

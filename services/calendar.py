@@ -11,10 +11,11 @@ from models import AppUser, Breach, ExtraExcludedDay, OrderStatus, ProtectionOrd
 from models.db import session_scope
 from models.types import pk
 from rules.calendar import ExcludedDayCalendar, calendar_with
-from rules.deadlines import breach_court_deadline, hearing_deadline
+from rules.deadlines import hearing_deadline
 from rules.order_types import rule_for
 from services.access import acting_user, require_role
 from services.audit import snapshot, write_change, write_creation
+from services.breach_court import court_deadline
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
 from services.planning import replan
@@ -91,10 +92,10 @@ def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: A
     for breach in breaches:
         breached = session.get(ProtectionOrder, breach.order_id)
         assert breached is not None and breach.arrested_at is not None
-        court = breach_court_deadline(rule_for(breached.order_type), breach.arrested_at, calendar, tz)
+        court = court_deadline(session, breached, breach.arrested_at, calendar, tz)
         if court is not None and court.at != breach.court_deadline_at:
             before = snapshot(breach)
-            breach.court_deadline_at = court.at
+            breach.court_deadline_at, breach.court_deadline_at_hearing = court.at, court.earlier_limit is not None
             write_change(
                 session,
                 actor=user,

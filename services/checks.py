@@ -10,6 +10,7 @@ from models import BreachCheck, Notification, NotificationKind, OrderStatus
 from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
+from rules.order_types import rule_for
 from services.access import acting_user
 from services.audit import snapshot, write_audit, write_change, write_creation
 from services.context import ServiceContext
@@ -120,5 +121,8 @@ def record_notification(ctx: ServiceContext, actor_slack_id: str, reference: str
         replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
         warnings: tuple[str, ...] = ()
         if received_at > waiting.due_at:
-            warnings = ("The notification came after its 3-day window ended: a breach of the order to consider.",)
+            window = rule_for(order.order_type).notification
+            # SPA 2019 s11(1)(a): a failure to notify is its own offence, not a breach of the order.
+            what = window.failure if window and window.failure else "Failing to notify may be an offence"
+            warnings = (f"The notification came after its 3-day window ended. {what}: consider action.",)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)

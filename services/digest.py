@@ -230,9 +230,20 @@ class _TeamQueries:
             .order_by(col(Breach.recorded_at))
         ).all()
 
+    def _court(self, breach: Breach) -> str:
+        """The arrest's court deadline and which limit it is (DAA 2021 s26(2)(a)-(b); CSA 2010 s26)."""
+        if breach.court_deadline_at is None:
+            return ""
+        which = "at the application hearing, earlier than 24 hours" if breach.court_deadline_at_hearing else "24 hours"
+        return f", before the court by {self.when(breach.court_deadline_at)} ({which})"
+
     def breaches(self, now: datetime) -> tuple[DigestItem, ...]:
         return self._items(
-            (o, p, f"breach {self.when(b.occurred_at)}, crime reference {b.crime_reference or 'MISSING'}")
+            (
+                o,
+                p,
+                f"breach {self.when(b.occurred_at)}, crime reference {b.crime_reference or 'MISSING'}{self._court(b)}",
+            )
             for b, o, p in self._breaches(col(Breach.recorded_at) >= now - DAY)
         )
 

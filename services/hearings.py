@@ -15,6 +15,8 @@ from rules.order_types import rule_for
 from rules.validation import Violation
 from services.access import acting_user
 from services.audit import snapshot, write_change, write_creation
+from services.breach_court import refresh_court_deadlines
+from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lifecycle import end_record
@@ -51,6 +53,8 @@ def book_hearing(
                 "scheduled_at",
             )
         _, warnings = _add_hearing(session, ctx, user, order, scheduled_at, court, now)
+        # An arrest for breach before this hearing: the hearing may now be the earlier court deadline.
+        refresh_court_deadlines(session, ctx, user, order, force_calendar(session, ctx.settings), now)
         _touch(session, ctx, order, now)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
@@ -73,6 +77,7 @@ def adjourn_hearing(
         new_hearing, warnings = _add_hearing(session, ctx, user, order, to, court or pending.court, now, after=pending)
         pending.adjourned_to_id = new_hearing.id
         write_change(session, actor=user, at=now, row=pending, before=before, order_id=order.id, source=ctx.source)
+        refresh_court_deadlines(session, ctx, user, order, force_calendar(session, ctx.settings), now)
         _touch(session, ctx, order, now)
         return build_view(session, ctx, order, with_people=True, warnings=warnings)
 

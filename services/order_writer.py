@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -23,7 +24,8 @@ from models import (
 )
 from models.types import pk
 from rules import validation
-from rules.deadlines import hearing_deadline, notification_deadline, order_expiry
+from rules.clock import LONDON
+from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
 from rules.names import name_key
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
@@ -53,6 +55,8 @@ class OrderTerms:
     order_type: OrderType
     served_at: datetime | None = None  # notices, bail, and court orders once served
     made_at: datetime | None = None  # court orders
+    arrested_at: datetime | None = None  # pre-charge bail: the arrest (PACE 1984 s47ZB(4)(a))
+    power_of_arrest: bool = False  # occupation order: a power of arrest attached (FLA 1996 s47(2)-(3))
     authoriser_name: str | None = None
     authoriser_rank: Rank | None = None
     court: str | None = None
@@ -69,8 +73,19 @@ class OrderTerms:
         """The instant the record starts from: service for police notices, the order for courts."""
         return self.served_at if rule.made_by is MadeBy.POLICE else self.made_at
 
+    def period_start(self, rule: OrderTypeRule, event: datetime, tz: ZoneInfo) -> datetime:
+        """Where the record's length is counted from. Pre-charge bail runs from the bail start date,
+        the day after the arrest (PACE 1984 s47ZB(4)(a)); with no arrest recorded, from the day bail
+        was given, which is never later than the statute's date unless the arrest was two or more
+        days before bail."""
+        if rule.code is OrderType.BAIL and self.arrested_at is not None:
+            return bail_start(self.arrested_at, tz)
+        return event
 
-def validate_length(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> list[Violation | None]:
+
+def validate_length(
+    rule: OrderTypeRule, terms: OrderTerms, event: datetime, tz: ZoneInfo = LONDON
+) -> list[Violation | None]:
     given = [x is not None for x in (terms.duration_days, terms.last_day, terms.duration_months)].count(True)
     if given > 1:
         return [Violation("duration", "Give the order's length one way only: days, an end date, or months.")]
@@ -80,12 +95,13 @@ def validate_length(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> 
         if given or rule.duration is None or not rule.duration.until_further_order:
             return [Violation("duration", f"A {rule.code} cannot be made until further order; give its length.")]
         return []
-    end = _expiry(rule, terms, event)
+    start = terms.period_start(rule, event, tz)
+    end = _expiry(rule, terms, start)
     if end is None:
         return [Violation("duration", f"Give when the {rule.code} ends: days, an end date, or until further order.")]
-    checks = [validation.order_length(rule, event, end.last_day)]
+    checks = [validation.order_length(rule, start, end.last_day)]
     if rule.code is OrderType.BAIL:
-        checks.append(validation.bail_period(rule, event, end.last_day, terms.authoriser_rank))
+        checks.append(validation.bail_period(rule, start, end.last_day, terms.authoriser_rank))
     return checks
 
 
@@ -155,7 +171,8 @@ def insert_order(
     assert event is not None and officer.team_id is not None and officer.id is not None
     calendar = force_calendar(session, ctx.settings)
     hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
-    expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, event)
+    start = terms.period_start(rule, event, tz)
+    expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, start)
     notify = notification_deadline(rule, terms.made_at, terms.served_at, tz)
     order = ProtectionOrder(
         reference=next_reference(session, ctx.settings.force_code, rule.code.value, event.astimezone(tz).year),
@@ -167,6 +184,8 @@ def insert_order(
         team_id=officer.team_id,
         served_at=terms.served_at,
         made_at=terms.made_at,
+        arrested_at=terms.arrested_at if rule.code is OrderType.BAIL else None,
+        power_of_arrest=terms.power_of_arrest and rule.code is OrderType.OCCUPATION,
         authoriser_name=(terms.authoriser_name or "").strip() or None,
         authoriser_rank=terms.authoriser_rank,
         court=terms.court,

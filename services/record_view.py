@@ -22,9 +22,10 @@ from models import (
 )
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import Deadline
-from rules.deadlines import breach_court_deadline, hearing_deadline, notification_deadline, order_expiry
+from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
 from rules.order_types import rule_for
 from rules.periods import PeriodEnd
+from services.breach_court import court_deadline
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.views import DeadlineView, PersonView, RecordView, initials
@@ -40,6 +41,8 @@ def deadline_views(
         found.append(hearing_deadline(rule, order.served_at, calendar, tz))
     if order.expires_at is not None:
         start = order.made_at or order.served_at
+        if order.arrested_at is not None:
+            start = bail_start(order.arrested_at, tz)  # PACE 1984 s47ZB(4)(a)
         assert start is not None
         # The stored instant is the end of the last day, i.e. the next day's 00:00.
         last_day = order.expires_at.astimezone(tz).date() - timedelta(days=1)
@@ -48,7 +51,7 @@ def deadline_views(
     breaches = session.exec(
         select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
     ).all()
-    found += [breach_court_deadline(rule, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
+    found += [court_deadline(session, order, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
     return [DeadlineView.of(deadline) for deadline in found if deadline is not None]
 
 

@@ -174,7 +174,11 @@ def _validate(
             checks.append(Violation("authoriser_name", f"Give the name of the officer who authorised the {rule.code}."))
     checks.append(v.minimum_age(rule, "perpetrator", new.perpetrator.date_of_birth, event))
     checks += [v.minimum_age(rule, "protected", p.date_of_birth, event) for p in new.protected]
-    checks += validate_length(rule, new, event)
+    if new.arrested_at is not None:
+        # PACE 1984 s47ZB(4)(a): the bail periods run from the day after the arrest.
+        checks.append(v.not_in_future("arrested_at", "arrest", new.arrested_at, now))
+        checks.append(v.not_before("served_at", "bail", event, "arrest", new.arrested_at))
+    checks += validate_length(rule, new, event, ctx.settings.timezone)
     if parent is not None and rule_for(parent.order_type).follow_on is not new.order_type:
         checks.append(Violation("parent_reference", f"A {new.order_type} cannot follow a {parent.order_type}."))
     return checks

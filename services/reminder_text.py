@@ -264,10 +264,15 @@ def _notification(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     order = f.orders[r.order_id]
     window = rule_for(order.order_type).notification
     citation = window.citation if window else "the order"
+    failure = (
+        f"{window.failure}: consider action."
+        if window and window.failure
+        else "Failing to notify may be an offence: consider action."
+    )
     return "No notification received", (
         f"The perpetrator's {window.days if window else 3}-day window to notify police of their names and "
         f"home address ended {f.when(order.notification_due_at)} ({citation}) and none is recorded. "
-        "Failing to notify may be an offence: consider action."
+        f"{failure}"
     )
 
 
@@ -275,6 +280,9 @@ def _breach_court(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     order, breach = f.orders[r.order_id], f.breaches.get(int(m[2]))
     clock = rule_for(order.order_type).breach_arrest_clock
     citation = f" ({clock.citation})" if clock else ""
+    if breach is not None and breach.court_deadline_at_hearing and clock and clock.or_if_earlier_the_hearing:
+        # DAA 2021 s26(2)(b); CSA 2010 s26: the hearing is earlier than the 24 hours, so it applies.
+        citation = f": {clock.or_if_earlier_the_hearing}, earlier than {clock.hours} hours from the arrest"
     return f"Breach arrest: court deadline in {m[1]} hours", (
         f"The person arrested for the breach must be brought before the court by "
         f"{f.when(breach.court_deadline_at if breach else None)}{citation}."

@@ -53,8 +53,45 @@ def test_the_breach_arrest_clock(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("extra", "first_line"),
+    [
+        # PACE 1984 s47ZB(4)(a): arrested Thu 1 Jan 2026 -> bail start date Fri 2 Jan; s47ZB(1)(b): 3 months
+        # beginning with 2 Jan -> last day Wed 1 Apr, printed as the end of that day: 2 Apr 00:00 BST.
+        ((), "2026-04-02T00:00:00+01:00"),
+        (("--extended-by", "inspector"), "2026-07-02T00:00:00+01:00"),  # s47ZD(2): 6 months, last day 1 Jul
+        (("--extended-by", "superintendent"), "2026-10-02T00:00:00+01:00"),  # s47ZDA(2): 9 months, 1 Oct
+        (("--extended-by", "court"), "2027-01-02T00:00:00+00:00"),  # s47ZF(4)(a): 12 months, 1 Jan 2027
+    ],
+)
+def test_bail_is_counted_from_the_day_after_the_arrest(tmp_path: Path, extra: tuple[str, ...], first_line: str) -> None:
+    result = run("deadline", "BAIL", "1/1/2026 10:00", *extra, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == first_line
+    assert "beginning with Fri 02 Jan 2026" in result.stdout
+
+
+def test_an_occupation_order_arrest_counts_bank_holidays(tmp_path: Path) -> None:
+    # FLA 1996 s47(7): Sat 23 May 2026 15:00 -> 9 h Sat, Sunday skipped, 15 h on the bank holiday Monday.
+    result = run("deadline", "OO", "2026-05-23 15:00", "--event", "arrested", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "2026-05-25T15:00:00+01:00"
+    assert "FLA 1996 s47(6)-(7)" in result.stdout
+
+
+def test_a_notice_arrest_before_the_listed_hearing(tmp_path: Path) -> None:
+    # DAA 2021 s26(2)(b): 24 hours from Thu 2 Apr 20:00 end Sat 4 Apr 20:00; the hearing Fri 10:00 is earlier.
+    result = run(
+        "deadline", "DAPN", "2026-04-02 20:00", "--event", "arrested", "--hearing", "2026-04-03 10:00", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "2026-04-03T10:00:00+01:00"
+    assert "The hearing is earlier" in result.stdout
+
+
+@pytest.mark.parametrize(
     "args, fragment",
     [
+        (("deadline", "DVPN", "2026-04-02 20:00", "--extended-by", "inspector"), "Only pre-charge bail"),
         (("deadline", "ASBO", "today"), "Unknown type 'ASBO'"),
         (("deadline", "DVPO", "2026-04-02 20:00"), "starts no statutory clock"),
         (("deadline", "DAPO", "2026-04-02 20:00", "--event", "arrested"), "no statutory court clock"),

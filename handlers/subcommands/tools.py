@@ -10,10 +10,10 @@ from handlers.router import Invocation, Reply
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from services import staff
-from services.calculator import ClockEvent, calculate_for_force
+from services.calculator import BailExtension, ClockEvent, calculate_for_force
 from services.errors import DomainError
 
-DEADLINE_USAGE = "deadline TYPE WHEN [arrested]"
+DEADLINE_USAGE = "deadline TYPE WHEN [arrested] (BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court])"
 
 
 def deadline(inv: Invocation) -> Reply:
@@ -23,10 +23,16 @@ def deadline(inv: Invocation) -> Reply:
         known = ", ".join(t.value for t in OrderType)
         raise DomainError(f"Give the type first, one of {known}: `/dvpn {DEADLINE_USAGE}`.", "order_type")
     event = ClockEvent.SERVED
+    extended: BailExtension | None = None
+    last = rest.rsplit(" ", 1)[-1].lower()
+    if order_type is OrderType.BAIL:
+        event = ClockEvent.ARRESTED  # PACE 1984 s47ZB(4)(a): bail runs from the day after the arrest
+        if last in {e.value for e in BailExtension}:
+            extended, rest = BailExtension(last), rest[: -len(last)].strip()
     if rest.lower().endswith(" arrested") or rest.lower() == "arrested":
         event, rest = ClockEvent.ARRESTED, rest[: -len("arrested")].strip()
     at = parsing.when(rest or "now", now=inv.now, tz=inv.tz, prefer="past", field="when")
-    view = calculate_for_force(inv.ctx, order_type, event, at)
+    view = calculate_for_force(inv.ctx, order_type, event, at, extended_by=extended)
     label = "Arrested" if event is ClockEvent.ARRESTED else "Served"
     blocks = [interpreted([(label, at)], inv.tz), *deadline_blocks(order_type.value, event.value, view, inv.tz)]
     return Reply(blocks, f"{view.label} for a {order_type.value}")

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.calendar import ExcludedDayCalendar
+from rules.calendar import (
+    CHRISTMAS_DAY_REASON,
+    GOOD_FRIDAY_REASON,
+    SUNDAY_REASON,
+    SUNDAYS_CHRISTMAS_GOOD_FRIDAY,
+    ExcludedDayCalendar,
+)
 from rules.clock import excluded_day_deadline
 
 LONDON = ZoneInfo("Europe/London")
@@ -142,3 +148,61 @@ def test_no_year_has_an_impossibly_long_run_of_excluded_days(year: int) -> None:
         longest = max(longest, run)
         day += timedelta(days=1)
     assert 2 <= longest <= 4
+
+
+# -- per-clock excluded days: the occupation order clock (FLA 1996 s47(7)) -------------------------
+# s47(7): "no account is to be taken of Christmas Day, Good Friday or any Sunday": bank holidays count.
+
+OO_DAYS = SUNDAYS_CHRISTMAS_GOOD_FRIDAY
+OO_WORDS = {SUNDAY_REASON, CHRISTMAS_DAY_REASON, GOOD_FRIDAY_REASON}
+
+
+def oo_deadline(arrest: datetime, calendar: ExcludedDayCalendar = CALENDAR):
+    return excluded_day_deadline(
+        arrest, timedelta(hours=24), calendar, label="Test", citation="FLA 1996 s47(7)", disregards=OO_DAYS
+    )
+
+
+@PROPERTY_SETTINGS
+@given(arrest=instants)
+def test_the_oo_clock_skips_only_christmas_good_friday_and_sundays(arrest: datetime) -> None:
+    deadline = oo_deadline(arrest)
+    for ruling in deadline.skipped:
+        assert set(ruling.reasons) <= OO_WORDS, ruling
+        assert (
+            ruling.day.weekday() == 6
+            or (ruling.day.month, ruling.day.day) == (12, 25)
+            or ruling.reasons == (GOOD_FRIDAY_REASON,)
+        )
+    # Every day from the arrest's to the deadline's that is not one of the three is counted, bank
+    # holiday or not.
+    counted_days = {span.day for span in deadline.counted}
+    day = arrest.astimezone(LONDON).date()
+    last = deadline.last_counted_day
+    while day <= last:
+        if not CALENDAR.is_excluded(day, OO_DAYS):
+            assert day in counted_days or day == arrest.astimezone(LONDON).date(), day
+        day += timedelta(days=1)
+
+
+@PROPERTY_SETTINGS
+@given(arrest=instants)
+def test_the_oo_clock_never_skips_a_bank_holiday_that_is_not_one_of_its_three(arrest: datetime) -> None:
+    for span in oo_deadline(arrest).counted:
+        ruling = CALENDAR.ruling(span.day)  # the general clock's view of the same day
+        if ruling.excluded:
+            assert not (set(ruling.reasons) & OO_WORDS), ruling  # a bank holiday only: counted here
+
+
+@PROPERTY_SETTINGS
+@given(arrest=instants, offset_days=st.integers(min_value=0, max_value=3))
+def test_the_oo_clock_never_ends_after_the_general_clock(arrest: datetime, offset_days: int) -> None:
+    # It disregards a subset of the general clock's days, so it can only end earlier or at the same
+    # instant, whatever extra bank holidays an admin added (which the OO clock ignores).
+    extra = ExcludedDayCalendar(extra_days={arrest.astimezone(LONDON).date() + timedelta(days=offset_days): "Extra"})
+    for calendar in (CALENDAR, extra):
+        general = deadline_for(arrest, timedelta(hours=24), calendar)
+        oo = oo_deadline(arrest, calendar)
+        assert utc(oo.at) <= utc(general.at)
+        assert utc(oo.at) >= utc(arrest) + timedelta(hours=24) - timedelta(hours=1)  # a clock change at most
+        assert oo.at == oo_deadline(arrest, CALENDAR).at  # admin-added bank holidays never move it
