@@ -187,10 +187,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info("dvpn-bot serving Slack on http://%s:%s%s", host, port, EVENTS_PATH)
     try:
         waitress.serve(
-            wsgi_app(runtime.app, runtime.ctx.engine),
+            wsgi_app(
+                runtime.app,
+                runtime.ctx.engine,
+                signing_secret=settings.slack_signing_secret,
+                max_body=settings.max_request_bytes,
+            ),
             host=host,
             port=port,
             threads=settings.http_threads,
+            max_request_body_size=settings.max_request_bytes,  # refused with 413 before the body is read
             ident="dvpn-bot",
         )
     finally:

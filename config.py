@@ -86,6 +86,7 @@ class Settings:
     http_host: str = "0.0.0.0"  # `dvpn-bot serve` listens on every interface by default
     http_port: int = 3000
     http_threads: int = 32  # Bolt holds a thread per request while it waits for the ack (10 ms polls)
+    max_request_bytes: int = 1024 * 1024  # larger request bodies are refused (413) unread; Slack's are a few KB
     work_processes: int = 2  # processes running the work after an ack; 0 runs it on threads in-process
     work_threads: int = 4  # threads per work process (in-process: the pool's size)
     digest_late_until: time = time(12, 0)  # a digest missed while down is still sent, marked late, until then
@@ -292,6 +293,9 @@ def _read_settings(read: _Reader) -> Settings:
         http_host=read.get("DVPN_HTTP_HOST", defaults.http_host, str, "a host name or address"),
         http_port=read.get("DVPN_HTTP_PORT", defaults.http_port, _port, "a port number, 1 to 65535"),
         http_threads=read.get("DVPN_HTTP_THREADS", defaults.http_threads, _positive_int, "a whole number above 0"),
+        max_request_bytes=read.get(
+            "DVPN_MAX_REQUEST_BYTES", defaults.max_request_bytes, _positive_int, "a whole number of bytes above 0"
+        ),
         work_processes=read.get(
             "DVPN_WORK_PROCESSES", defaults.work_processes, _whole_number, "a whole number, 0 or more"
         ),
