@@ -31,7 +31,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from config import LOG_FORMAT, Settings, SettingsError, load_settings
+from config import Settings, SettingsError, configure_logging, load_settings
 from handlers.app import build_app
 from handlers.socket_mode import run_socket_mode
 from handlers.web_client import web_client
@@ -359,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The console's screen is the conversation: only warnings and errors (with their ids) go to stderr.
     level = "WARNING" if args.command == "console" and settings.log_level == "INFO" else settings.log_level
-    logging.basicConfig(level=level, format=LOG_FORMAT)
+    configure_logging(level)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)

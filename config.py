@@ -6,6 +6,7 @@ problem before failing, so one run tells the user everything to fix.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -27,6 +28,37 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process of the bot logs alike
+# Other people's code logs whole request bodies, Web API arguments (message text), SQL and HTTP
+# traffic at DEBUG: names, dates of birth and addresses. DVPN_LOG_LEVEL=DEBUG lowers only the
+# bot's own loggers; these stay at INFO or above whatever the setting. "dvpn.bolt" is Bolt's
+# framework logger under the name the app gives it (handlers.app).
+LIBRARY_LOGGERS = (
+    "dvpn.bolt",
+    "slack_bolt",
+    "slack_sdk",
+    "urllib3",
+    "requests",
+    "websocket",
+    "waitress",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "apscheduler",
+    "dateparser",
+    "tzlocal",
+    "asyncio",
+    "multiprocessing",
+    "matplotlib",
+    "PIL",
+)
+
+
+def configure_logging(level: str) -> None:
+    """Every process of the bot: the bot's own loggers at `level`, the libraries' never below INFO."""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    floor = max(logging.getLevelName(level), logging.INFO)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(floor)
 
 
 class SettingsError(Exception):

@@ -53,6 +53,7 @@ def wsgi_app(
             log.warning("a signed request did not parse (%s)", type(error).__name__)
             return _send(start_response, "400 Bad Request", {"ok": False, "error": "unreadable request"})
         answer = app.dispatch(request)
+        log.debug("a signed request was answered %s", answer.status)  # its kind and content are not logged
         response = WsgiHttpResponse(status=answer.status, headers=answer.headers, body=answer.body)
         start_response(response.status, response.get_headers())
         return response.get_body()

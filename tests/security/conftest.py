@@ -75,21 +75,30 @@ def slack_api() -> Iterator[SlackWebAPI]:
 
 
 @pytest.fixture
-def served(
+def serve(
     engine: Engine, force: Force, slack_api: SlackWebAPI, tmp_path: Path, bots: Callable[..., BotProcess]
-) -> Iterator[Served]:
-    """`dvpn-bot serve` with one work process, on the test's database (SQLite file or PostgreSQL)
-    holding a small force."""
-    clock = DrillClock(tmp_path / "drill-clock")
-    clock.set(START)
-    url = engine.url.render_as_string(hide_password=False)
-    env = bot_environment(url, slack_api, clock, DVPN_WORK_PROCESSES="1", DVPN_WORK_THREADS="1")
-    port = free_port()
-    bot = bots("serve", ["serve", "--no-scheduler", "--port", str(port)], env).start()
-    bot.wait_for_output("dvpn-bot serving Slack")
-    running = Served(bot, port, slack_api, SECRET)
-    wait_until(lambda: running.health() == 200, 30, "dvpn-bot serve to answer /healthz")
-    yield running
+) -> Callable[..., Served]:
+    """Starts `dvpn-bot serve` with one work process on the test's database (SQLite file or
+    PostgreSQL) holding a small force; `settings` are added to its environment."""
+
+    def start(**settings: str) -> Served:
+        clock = DrillClock(tmp_path / "drill-clock")
+        clock.set(START)
+        url = engine.url.render_as_string(hide_password=False)
+        env = bot_environment(url, slack_api, clock, DVPN_WORK_PROCESSES="1", DVPN_WORK_THREADS="1", **settings)
+        port = free_port()
+        bot = bots("serve", ["serve", "--no-scheduler", "--port", str(port)], env).start()
+        bot.wait_for_output("dvpn-bot serving Slack")
+        running = Served(bot, port, slack_api, SECRET)
+        wait_until(lambda: running.health() == 200, 30, "dvpn-bot serve to answer /healthz")
+        return running
+
+    return start
+
+
+@pytest.fixture
+def served(serve: Callable[..., Served]) -> Served:
+    return serve()
 
 
 def assert_nothing_happened(
