@@ -32,7 +32,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from config import LOG_FORMAT, Settings, SettingsError, load_settings
+from config import Settings, SettingsError, configure_logging, load_settings
 from handlers.app import build_app
 from handlers.socket_mode import run_socket_mode
 from handlers.web_client import web_client
@@ -191,10 +191,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info("dvpn-bot serving Slack on http://%s:%s%s", host, port, EVENTS_PATH)
     try:
         waitress.serve(
-            wsgi_app(runtime.app, runtime.ctx.engine),
+            wsgi_app(
+                runtime.app,
+                runtime.ctx.engine,
+                signing_secret=settings.slack_signing_secret,
+                max_body=settings.max_request_bytes,
+            ),
             host=host,
             port=port,
             threads=settings.http_threads,
+            max_request_body_size=settings.max_request_bytes,  # refused with 413 before the body is read
             ident="dvpn-bot",
         )
     finally:
@@ -371,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The console's screen is the conversation: only warnings and errors (with their ids) go to stderr.
     level = "WARNING" if args.command == "console" and settings.log_level == "INFO" else settings.log_level
-    logging.basicConfig(level=level, format=LOG_FORMAT)
+    configure_logging(level)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.mrkdwn import escape as escape  # user text in every builder: the one helper
+
 Block = dict[str, Any]
 
 # Slack's limits (https://api.slack.com/reference/block-kit). slack_sdk checks some; tests check all.
@@ -30,11 +32,6 @@ MAX_ACTIONS_ELEMENTS = 25
 def cut(text: str, limit: int) -> str:
     """Shorten to `limit` characters with an ellipsis: a long free-text field never breaks a block."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def escape(text: str) -> str:
-    """mrkdwn treats &, < and > as control characters; user text must not form links or mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def plain(text: str, limit: int = MAX_SECTION_TEXT) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def digest_blocks(digest: TeamDigest, *, in_channel: bool) -> list[Block]:
 
 def digest_text(digest: TeamDigest) -> str:
     late = f" {digest.late_note}" if digest.late_note else ""
-    return digest.summary + late
+    return escape(digest.summary + late)  # the notification text is read as mrkdwn too
 
 
 def _section_text(digest_section: DigestSection, in_channel: bool) -> str:

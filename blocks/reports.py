@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from blocks import actions as ids
-from blocks.common import MAX_PRIVATE_METADATA, Block, context, header, plain, section
+from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section
 from blocks.forms import text_input
 from services.report_period import Period
 from services.stats import Figures, StatsReport
@@ -100,7 +100,7 @@ def export_form(request: ExportRequest, scope_label: str, period_text: str) -> B
         "close": plain("Cancel", 24),
         "blocks": [
             section(
-                f"A CSV of the records of *{scope_label}* active in {period_text} will be sent to you "
+                f"A CSV of the records of *{escape(scope_label)}* active in {period_text} will be sent to you "
                 "in a direct message. It holds references, dates, outcomes and initials: no names, "
                 "dates of birth, addresses or free text."
             ),

@@ -6,6 +6,7 @@ problem before failing, so one run tells the user everything to fix.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -26,6 +27,37 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process of the bot logs alike
+# Other people's code logs whole request bodies, Web API arguments (message text), SQL and HTTP
+# traffic at DEBUG: names, dates of birth and addresses. DVPN_LOG_LEVEL=DEBUG lowers only the
+# bot's own loggers; these stay at INFO or above whatever the setting. "dvpn.bolt" is Bolt's
+# framework logger under the name the app gives it (handlers.app).
+LIBRARY_LOGGERS = (
+    "dvpn.bolt",
+    "slack_bolt",
+    "slack_sdk",
+    "urllib3",
+    "requests",
+    "websocket",
+    "waitress",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "apscheduler",
+    "dateparser",
+    "tzlocal",
+    "asyncio",
+    "multiprocessing",
+    "matplotlib",
+    "PIL",
+)
+
+
+def configure_logging(level: str) -> None:
+    """Every process of the bot: the bot's own loggers at `level`, the libraries' never below INFO."""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    floor = max(logging.getLevelName(level), logging.INFO)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(floor)
 
 
 def read_instant(path: str | Path) -> datetime:
@@ -95,6 +127,7 @@ class Settings:
     http_host: str = "0.0.0.0"  # `dvpn-bot serve` listens on every interface by default
     http_port: int = 3000
     http_threads: int = 32  # Bolt holds a thread per request while it waits for the ack (10 ms polls)
+    max_request_bytes: int = 1024 * 1024  # larger request bodies are refused (413) unread; Slack's are a few KB
     work_processes: int = 2  # processes running the work after an ack; 0 runs it on threads in-process
     work_threads: int = 4  # threads per work process (in-process: the pool's size)
     digest_late_until: time = time(12, 0)  # a digest missed while down is still sent, marked late, until then
@@ -301,6 +334,9 @@ def _read_settings(read: _Reader) -> Settings:
         http_host=read.get("DVPN_HTTP_HOST", defaults.http_host, str, "a host name or address"),
         http_port=read.get("DVPN_HTTP_PORT", defaults.http_port, _port, "a port number, 1 to 65535"),
         http_threads=read.get("DVPN_HTTP_THREADS", defaults.http_threads, _positive_int, "a whole number above 0"),
+        max_request_bytes=read.get(
+            "DVPN_MAX_REQUEST_BYTES", defaults.max_request_bytes, _positive_int, "a whole number of bytes above 0"
+        ),
         work_processes=read.get(
             "DVPN_WORK_PROCESSES", defaults.work_processes, _whole_number, "a whole number, 0 or more"
         ),

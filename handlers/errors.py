@@ -11,13 +11,14 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from blocks.messages import problem_blocks, unexpected_blocks
 from handlers.replies import tell
 from handlers.router import Reply
+from handlers.verification import verified
 from models.db import database_unavailable
 from services.errors import DomainError
 
@@ -63,8 +64,15 @@ def reply_for(error: BaseException, where: str) -> Reply:
     return Reply(unexpected_blocks(error_id), f"Something went wrong (error id {error_id})")
 
 
-def on_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-    """Bolt's global error handler: every listener's exception ends here."""
+def on_error(
+    error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None, context: BoltContext | None
+) -> None:
+    """Bolt's global error handler: every listener's and middleware's exception ends here. Only a
+    request that passed verification is answered: an unverified body names whatever response URL,
+    channel and user its sender chose, so it is only logged (by class, never its content)."""
+    if not verified(context):
+        log.warning("error before the request was verified: %s; not answered", type(error).__name__)
+        return
     where = str(body.get("command") or body.get("type") or "request")
     reply = reply_for(error, where)
     try:
@@ -82,18 +90,29 @@ def reported(listener: Callable[..., None]) -> Callable[..., None]:
     off): it drops the ack and answers Slack 404 "unhandled request" after its 3-second ack timeout,
     or 500, on top of the friendly message. So listeners that ack first are wrapped: the error is
     reported here exactly as the global handler would, and Bolt sees a listener that returned.
-    The listener must take `body` and `client` (and `respond` where there is one)."""
-    names = inspect.signature(listener).parameters
+    The listener must take `body` and `client` (and `respond` where there is one). Bolt also hands
+    the wrapper the request's `context`, which says whether it was verified (on_error)."""
+    signature = inspect.signature(listener)
+    names = signature.parameters
     if "body" not in names or "client" not in names:
         raise TypeError(f"{listener.__name__} must take body and client to report its errors")
+    wanted = "context" in names
 
-    @functools.wraps(listener)  # Bolt injects arguments by the wrapped function's names
     def run(**kwargs: Any) -> None:
+        context = kwargs.get("context") if wanted else kwargs.pop("context", None)
         try:
             listener(**kwargs)
         except Exception as error:
-            on_error(error, kwargs["body"], kwargs["client"], kwargs.get("respond"))
+            on_error(error, kwargs["body"], kwargs["client"], kwargs.get("respond"), context)
 
+    # Bolt injects arguments by the names in the signature it finds (not following __wrapped__):
+    # the listener's own, and the context.
+    functools.update_wrapper(run, listener, updated=())
+    del run.__wrapped__  # type: ignore[attr-defined]
+    if not wanted:
+        context = inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        signature = signature.replace(parameters=[*names.values(), context])
+    run.__signature__ = signature  # type: ignore[attr-defined]
     return run
 
 

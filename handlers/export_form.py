@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from blocks import actions as ids
-from blocks.common import section
+from blocks.common import escape, section
 from blocks.reports import ExportRequest
 from handlers.after_ack import answered_in_ack
 from handlers.errors import log_unexpected, reply_for
@@ -46,7 +46,8 @@ def _typed_justification(view: dict[str, Any]) -> str:
 
 
 def _deliver(ctx: ServiceContext, client: WebClient, user: str, made: Export) -> None:
-    comment = f"Export of {made.rows} records of {made.scope.label}. Logged in the audit trail with your reason."
+    scope = escape(made.scope.label)
+    comment = f"Export of {made.rows} records of {scope}. Logged in the audit trail with your reason."
     try:
         share_file(
             client,

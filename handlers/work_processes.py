@@ -40,7 +40,7 @@ from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.util.utils import get_name_for_callable
 
-from config import LOG_FORMAT, Settings
+from config import Settings, configure_logging
 from handlers.app import build_app
 from handlers.web_client import web_client
 from models.db import make_engine
@@ -235,7 +235,7 @@ def work(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(NICENESS)
-    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    configure_logging(settings.log_level)
     app = _work_app(settings)
     runners = [
         threading.Thread(target=_take_jobs, args=(app, jobs, answers, parent), name=f"work-{n}") for n in range(threads)

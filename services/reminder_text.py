@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 from config import Settings
 from models import AppUser, Breach, BreachCheck, Hearing, Perpetrator, ProtectionOrder, Reminder, ReminderState
 from rules.order_types import rule_for
+from services.mrkdwn import escape
 from services.planning import follow_up_source
 from services.views import initials
 from services.when import show
@@ -232,7 +233,7 @@ def _lapsed(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
 def _hearing_soon(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     order = f.orders[r.order_id]
     booked = _booked(f, order)
-    court = f" at {booked.court}" if booked and booked.court else ""
+    court = f" at {escape(booked.court)}" if booked and booked.court else ""
     when = f.when(booked.scheduled_at) if booked else "the booked time"
     headline = "Hearing tomorrow" if m[0] == "hearing_tomorrow" else f"Hearing in {m[1]} hours"
     return headline, f"{order.order_type} hearing {when}{court}."

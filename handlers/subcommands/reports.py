@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from blocks.charts import weekly_trend_png
+from blocks.common import escape
 from blocks.reports import ExportRequest, export_form, stats_blocks, stats_text, stats_title
 from handlers.errors import log_unexpected
 from handlers.file_upload import share_file
@@ -24,7 +25,7 @@ def stats(inv: Invocation) -> Reply:
     period, team = _period_and_team(inv)
     with _unread_words(inv, team):
         report = stats_service.stats(inv.ctx, inv.user_id, period, team)
-    return Reply(stats_blocks(report, _share_chart(inv, report)), f"Figures for {report.scope.label}")
+    return Reply(stats_blocks(report, _share_chart(inv, report)), f"Figures for {escape(report.scope.label)}")
 
 
 def _share_chart(inv: Invocation, report: StatsReport) -> str:
@@ -39,7 +40,7 @@ def _share_chart(inv: Invocation, report: StatsReport) -> str:
             content=weekly_trend_png(report.trend, stats_title(report)),
             filename=f"dvpn-stats-{report.scope.slug}-{report.period.start.isoformat()}.png",
             title=f"Weekly trend: {stats_title(report)}",
-            comment=stats_text(report),
+            comment=escape(stats_text(report)),  # a file comment is mrkdwn
             alt_text=stats_text(report),
         )
     except Exception as error:  # the figures above still answer the question

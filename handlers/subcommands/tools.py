@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blocks.common import context, section
+from blocks.common import context, escape, section
 from blocks.messages import deadline_blocks, interpreted
 from domain.enums import Role
 from handlers import parsing
@@ -70,14 +70,14 @@ def _team(inv: Invocation, verb: str, rest: list[str]) -> Reply:
         name = " ".join(rest[:-1] if channel else rest)
         team = staff.create_team(inv.ctx, inv.user_id, name, digest_channel=channel)
         where = f" Its digest goes to <#{channel}>." if channel else " Its digest goes to its supervisors by DM."
-        return _done(f"Team {team.name} created.{where}")
+        return _done(f"Team {escape(team.name)} created.{where}")
     if verb in ("add", "supervisor") and len(rest) >= 2:
         target, team_name = parsing.user_id(rest[-1]), " ".join(rest[:-1])
         if verb == "add":
             staff.place_in_team(inv.ctx, inv.user_id, target, team_name)
-            return _done(f"<@{target}> is now in {team_name}.")
+            return _done(f"<@{target}> is now in {escape(team_name)}.")
         staff.add_supervisor(inv.ctx, inv.user_id, target, team_name)
-        return _done(f"<@{target}> now supervises {team_name}.")
+        return _done(f"<@{target}> now supervises {escape(team_name)}.")
     raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
 
 
