@@ -4,7 +4,7 @@ the drill clock and a factory of bot processes (tests/support/drills.py)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,9 @@ from sqlalchemy.engine import Engine
 from console.slack_api import SlackWebAPI
 from services.clock import DrillClock
 from tests.support.database import POSTGRES_URL_VARIABLE, empty_postgres
-from tests.support.drills import START, BotProcess
+from tests.support.drills import START, bots
+
+__all__ = ["bots"]  # a fixture shared with the attack tests
 
 
 @pytest.fixture
@@ -43,19 +45,3 @@ def drill_clock(tmp_path: Path) -> DrillClock:
     clock = DrillClock(tmp_path / "drill-clock")
     clock.set(START)
     return clock
-
-
-@pytest.fixture
-def bots(tmp_path: Path) -> Iterator[Callable[..., BotProcess]]:
-    """A factory of bot processes; every one still running at the end is killed."""
-    made: list[BotProcess] = []
-
-    def make(name: str, command: list[str], env: dict[str, str]) -> BotProcess:
-        bot = BotProcess(name, command, env, tmp_path)
-        made.append(bot)
-        return bot
-
-    yield make
-    for bot in made:
-        if bot.running:
-            bot.kill()

@@ -14,7 +14,7 @@ from rules.deadlines import bail_end, bail_start, breach_court_deadline
 from rules.order_types import OrderType, rule_for
 from services.calculator import BailExtension, ClockEvent, calculate
 from services.errors import DomainError
-from tests.conftest import london
+from tests.support.force import london
 
 CALENDAR = ExcludedDayCalendar()
 LONDON = ZoneInfo("Europe/London")

@@ -13,9 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from console.slack_api import TEAM_ID, SlackWebAPI
-from tests.conftest import Force
-from tests.faults.conftest import START, Served, form_answers
-from tests.slack.slack_driver import fill
+from tests.support.drills import START, Served, form_answers
+from tests.support.force import Force
+from tests.support.slack_driver import fill
 
 PERPETRATOR = "Zebedee Quartermaine"
 PROTECTED = "Philippa Thistlewood"

@@ -21,12 +21,11 @@ from services import staff
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.mrkdwn import escape
-from tests.conftest import Force, london
-from tests.scheduler.conftest import next_event
-from tests.slack.conftest import ctx, slack
-from tests.slack.records_data import DVPN_ANSWERS
-from tests.slack.slack_driver import SlackDriver
-from tests.slack.test_forms import open_record_form
+from tests.support.force import Force, london
+from tests.support.records import DVPN_ANSWERS
+from tests.support.slack_app import ctx, slack
+from tests.support.slack_driver import SlackDriver, open_record_form
+from tests.support.sweeps import next_event
 
 __all__ = ["ctx", "slack"]  # the real app on the stand-in, as tests/slack drives it
 

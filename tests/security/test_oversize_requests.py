@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 
 from config import Settings
 from console.slack_api import SlackWebAPI
-from tests.conftest import Force, row_counts
-from tests.faults.conftest import Served
-from tests.security.conftest import Attacker, assert_nothing_happened
+from tests.support.attacks import Attacker, assert_nothing_happened
+from tests.support.database import row_counts
+from tests.support.drills import Served
+from tests.support.force import Force
 
 CAP = Settings().max_request_bytes
 ATTEMPT = 64 * 1024 * 1024  # what each attack tries to send: 64 times the cap

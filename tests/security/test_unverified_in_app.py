@@ -17,10 +17,11 @@ from handlers.errors import on_error
 from handlers.verification import VERIFIED
 from handlers.web_client import web_client
 from services.context import ServiceContext
-from tests.conftest import Force, row_counts
-from tests.security.conftest import Attacker, assert_nothing_happened
-from tests.slack.conftest import ctx, slack
-from tests.slack.slack_driver import SIGNING_SECRET, SlackDriver, signed_headers
+from tests.support.attacks import Attacker, assert_nothing_happened
+from tests.support.database import row_counts
+from tests.support.force import Force
+from tests.support.slack_app import ctx, slack
+from tests.support.slack_driver import SIGNING_SECRET, SlackDriver, signed_headers
 
 __all__ = ["ctx", "slack"]  # the real app on the stand-in, as tests/slack drives it
 

@@ -15,9 +15,10 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from console.slack_api import TEAM_ID, SlackWebAPI
-from tests.conftest import Force, row_counts
-from tests.faults.conftest import Served
-from tests.security.conftest import SECRET, Attacker, assert_nothing_happened
+from tests.support.attacks import SECRET, Attacker, assert_nothing_happened
+from tests.support.database import row_counts
+from tests.support.drills import Served
+from tests.support.force import Force
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

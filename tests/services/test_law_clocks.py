@@ -17,7 +17,8 @@ from services.context import ServiceContext
 from services.errors import ValidationFailed
 from services.order_writer import PersonInput
 from services.records import NewRecord
-from tests.conftest import Force, audit_rows, london, row_counts
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
 
 
 def rows(ctx: ServiceContext, name: str) -> list[dict[str, object]]:

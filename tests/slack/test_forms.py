@@ -14,19 +14,11 @@ from services.context import ServiceContext
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 from tests.support.records import DVPN_ANSWERS, PERPETRATOR, dapo, record
-from tests.support.slack_driver import CHANNEL, SlackDriver, ack_body, reply_text
+from tests.support.slack_driver import CHANNEL, SlackDriver, ack_body, open_record_form, reply_text
 
 
 def inputs(view: dict[str, Any]) -> list[str]:
     return [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
-
-
-def open_record_form(slack: SlackDriver, user: str, order_type: str) -> dict[str, Any]:
-    """/dvpn new, then pick the type: the form is redrawn in place with that type's fields."""
-    slack.command(user, "new")
-    picker = slack.opened_view()
-    slack.choose(user, picker, "order_type", "record_form_order_type", order_type)
-    return slack.api.state.views[picker["id"]]
 
 
 def errors_of(response: Any) -> dict[str, str]:

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock_time
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -312,3 +313,19 @@ def posted(slack_api: SlackWebAPI, event_type: str) -> list[int]:
     """Ids of the chat.postMessage calls Slack took, in the order it took them."""
     calls = slack_api.calls("chat.postMessage")
     return [i for c in calls if (i := marked(c.args, event_type)) is not None]
+
+
+@pytest.fixture
+def bots(tmp_path: Path) -> Iterator[Callable[..., BotProcess]]:
+    """A factory of bot processes; every one still running at the end is killed."""
+    made: list[BotProcess] = []
+
+    def make(name: str, command: list[str], env: dict[str, str]) -> BotProcess:
+        bot = BotProcess(name, command, env, tmp_path)
+        made.append(bot)
+        return bot
+
+    yield make
+    for bot in made:
+        if bot.running:
+            bot.kill()

@@ -268,3 +268,11 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     unknown = set(answers) - set(values)
     assert not unknown, f"the form has no fields {unknown}"
     return values
+
+
+def open_record_form(slack: SlackDriver, user: str, order_type: str) -> dict[str, Any]:
+    """/dvpn new, then pick the type: the form is redrawn in place with that type's fields."""
+    slack.command(user, "new")
+    picker = slack.opened_view()
+    slack.choose(user, picker, "order_type", "record_form_order_type", order_type)
+    return slack.api.state.views[picker["id"]]
