@@ -25,6 +25,7 @@ from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.listing import RecordSummary, by_urgency, readable, summarise
 from services.unit_of_work import reading
+from services.views import Paged
 
 PAGE_SIZE = 20
 OFFICERS_SHOWN = 10
@@ -82,7 +83,7 @@ class OfficerCount:
 
 
 @dataclass(frozen=True)
-class Caseload:
+class Caseload(Paged):
     query: CaseloadQuery
     whose: str  # "Team A", "<@U123>", "your teams", "the force"
     by_status: tuple[tuple[str, int], ...]  # every status, whatever the status filter
@@ -91,10 +92,6 @@ class Caseload:
     items: tuple[RecordSummary, ...]
     total: int
     offset: int
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.total - self.offset - len(self.items))
 
 
 def caseload(

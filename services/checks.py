@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypeVar
 
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from models import BreachCheck, Notification, NotificationKind, OrderStatus
@@ -15,6 +17,8 @@ from services.errors import Conflict, DomainError, raise_if_any
 from services.unit_of_work import Change, changing
 from services.views import RecordView
 
+Awaited = TypeVar("Awaited", BreachCheck, Notification)  # a row that falls due and is then settled
+
 
 def complete_check(
     ctx: ServiceContext, actor_slack_id: str, reference: str, done_at: datetime, outcome: str | None = None
@@ -24,11 +28,7 @@ def complete_check(
     raise_if_any([validation.text_fits("outcome", "The outcome", outcome, column_length(BreachCheck, "outcome"))])
     with changing(ctx, actor_slack_id, reference) as change:
         order, now = change.order, change.now
-        check = change.session.exec(
-            select(BreachCheck)
-            .where(BreachCheck.order_id == order.id, col(BreachCheck.done_at).is_(None))
-            .order_by(col(BreachCheck.due_at))
-        ).first()
+        check = _earliest(change, BreachCheck, col(BreachCheck.done_at).is_(None))
         if check is None:
             raise Conflict(f"{order.reference} has no breach check waiting. Plan one with: due <when>.", "check")
         start = order.served_at or order.made_at
@@ -59,6 +59,12 @@ def plan_check(ctx: ServiceContext, actor_slack_id: str, reference: str, due_at:
         return change.view()
 
 
+def _earliest(change: Change, model: type[Awaited], still_open: ColumnElement[bool]) -> Awaited | None:
+    """The record's `model` row falling due first among those still open."""
+    query = select(model).where(model.order_id == change.order.id, still_open).order_by(col(model.due_at))
+    return change.session.exec(query).first()
+
+
 def _add_check(change: Change, assignee_id: int, due_at: datetime) -> None:
     order_id = pk(change.order)
     check = BreachCheck(order_id=order_id, due_at=due_at, assigned_to_id=assignee_id, created_at=change.now)
@@ -69,11 +75,7 @@ def record_notification(ctx: ServiceContext, actor_slack_id: str, reference: str
     """The perpetrator told police their names and home address (DAA 2021 s41(2); SPA 2019 s9(1))."""
     with changing(ctx, actor_slack_id, reference) as change:
         order, now = change.order, change.now
-        waiting = change.session.exec(
-            select(Notification)
-            .where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
-            .order_by(col(Notification.due_at))
-        ).first()
+        waiting = _earliest(change, Notification, col(Notification.received_at).is_(None))
         if waiting is None:
             if order.notification_due_at is None:
                 raise Conflict(f"A {order.order_type} carries no duty to notify.", "received_at")

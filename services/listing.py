@@ -36,7 +36,7 @@ from services.context import ServiceContext
 from services.errors import DomainError
 from services.planning import NextDeadline, OrderFacts, next_deadline
 from services.unit_of_work import reading
-from services.views import initials
+from services.views import Paged, initials
 
 
 class ListScope(StrEnum):
@@ -70,15 +70,11 @@ class RecordSummary:
 
 
 @dataclass(frozen=True)
-class RecordPage:
+class RecordPage(Paged):
     scope: ListScope
     items: tuple[RecordSummary, ...]
     total: int
     offset: int
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.total - self.offset - len(self.items))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlmodel import Session, SQLModel
 
@@ -45,6 +45,24 @@ from services.views import RecordView
 FindUser = Callable[[Session, ServiceContext, str], AppUser]
 
 
+class _By(TypedDict):
+    """Who wrote an audit row, when, and through which front end."""
+
+    actor: AppUser | None
+    at: datetime
+    source: str
+    system_actor: str
+
+
+class AuditDetails(TypedDict, total=False):
+    """What an audit row may say beyond what was done to which row (services.audit.write_audit)."""
+
+    order_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    justification: str | None
+
+
 @dataclass(eq=False, kw_only=True)
 class _Unit:
     """An open transaction, who acts in it, and the one instant it happens at."""
@@ -56,32 +74,19 @@ class _Unit:
     system_actor: str = "system"
 
     def audit(
-        self,
-        action: str,
-        entity_type: str,
-        entity_id: int | None = None,
-        *,
-        order_id: int | None = None,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-        justification: str | None = None,
+        self, action: str, entity_type: str, entity_id: int | None = None, **details: Unpack[AuditDetails]
     ) -> AuditEvent:
         """An audit row for anything other than a plain create or update: a view, a search, an
         export, an erasure, a reminder's button."""
         return write_audit(
-            self.session,
-            actor=self.actor,
-            at=self.now,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            order_id=order_id,
-            before=before,
-            after=after,
-            justification=justification,
-            source=self.ctx.source,
-            system_actor=self.system_actor,
+            self.session, action=action, entity_type=entity_type, entity_id=entity_id, **self._by(), **details
         )
+
+    def _by(self, system_actor: str | None = None) -> _By:
+        """The audit row's author: the scope's actor, or the part of the system named."""
+        if system_actor:
+            return _By(actor=None, at=self.now, source=self.ctx.source, system_actor=system_actor)
+        return _By(actor=self.actor, at=self.now, source=self.ctx.source, system_actor=self.system_actor)
 
     def view(self, order: ProtectionOrder, *, warnings: tuple[str, ...] = (), writable: bool = True) -> RecordView:
         """The record's card, people included."""
@@ -94,14 +99,20 @@ class _Unit:
         """What a clean finish does before the commit."""
 
 
-@dataclass(eq=False, kw_only=True)
-class Reading(_Unit):
-    """A user's read: nothing to write but the audit of what they consulted."""
+class _ByUser:
+    """A scope opened for a user, never for the system."""
+
+    actor: AppUser | None
 
     @property
     def user(self) -> AppUser:
         assert self.actor is not None
         return self.actor
+
+
+@dataclass(eq=False, kw_only=True)
+class Reading(_ByUser, _Unit):
+    """A user's read: nothing to write but the audit of what they consulted."""
 
 
 @dataclass(eq=False, kw_only=True)
@@ -116,15 +127,7 @@ class Work(_Unit):
         it on the user's behalf (a check the planner adds after one is done), audited as such."""
         self.session.add(row)
         self.session.flush()
-        write_creation(
-            self.session,
-            actor=None if system_actor else self.actor,
-            at=self.now,
-            row=row,
-            source=self.ctx.source,
-            order_id=order_id,
-            system_actor=system_actor or self.system_actor,
-        )
+        write_creation(self.session, row=row, order_id=order_id, **self._by(system_actor))
 
     def changed(
         self, row: SQLModel, before: dict[str, Any], *, order_id: int | None = None, justification: str | None = None
@@ -134,15 +137,7 @@ class Work(_Unit):
         if isinstance(row, ProtectionOrder):
             row.updated_at = self.now
         return write_change(
-            self.session,
-            actor=self.actor,
-            at=self.now,
-            row=row,
-            before=before,
-            source=self.ctx.source,
-            order_id=order_id,
-            justification=justification,
-            system_actor=self.system_actor,
+            self.session, row=row, before=before, order_id=order_id, justification=justification, **self._by()
         )
 
     def touch(self, order: ProtectionOrder) -> None:
@@ -169,13 +164,8 @@ class Work(_Unit):
 
 
 @dataclass(eq=False, kw_only=True)
-class Acting(Work):
+class Acting(_ByUser, Work):
     """A user's write."""
-
-    @property
-    def user(self) -> AppUser:
-        assert self.actor is not None
-        return self.actor
 
 
 @dataclass(eq=False, kw_only=True)
