@@ -183,6 +183,8 @@ class Change(Acting):
 
 @contextmanager
 def changing(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iterator[Change]:
+    """A change to the record `reference`, locked for update and refused (before the block runs)
+    unless the user may change it; replanned and committed when the block finishes."""
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         order = order_to_change(session, user, reference)
@@ -196,6 +198,8 @@ def changing(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iterat
 def acting(
     ctx: ServiceContext, actor_slack_id: str, *roles: Role, doing: str = "", user_from: FindUser = acting_user
 ) -> Iterator[Acting]:
+    """A user's write not tied to one existing record, refused unless they hold one of `roles`
+    (any role when none is named; `doing` completes "Only admins can ...")."""
     with session_scope(ctx.engine) as session:
         user = user_from(session, ctx, actor_slack_id)
         if roles:
@@ -207,6 +211,7 @@ def acting(
 
 @contextmanager
 def reading(ctx: ServiceContext, actor_slack_id: str) -> Iterator[Reading]:
+    """A user's read; what they may see is the use case's to decide (services.access)."""
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         yield Reading(session=session, ctx=ctx, now=ctx.clock.now(), actor=user)
@@ -214,6 +219,8 @@ def reading(ctx: ServiceContext, actor_slack_id: str) -> Iterator[Reading]:
 
 @contextmanager
 def system(ctx: ServiceContext, name: str = "system") -> Iterator[Work]:
+    """Work no user asked for (the scheduler, the rollover, the command line's calculator),
+    audited as `system:<name>`."""
     with session_scope(ctx.engine) as session:
         work = Work(session=session, ctx=ctx, now=ctx.clock.now(), actor=None, system_actor=name)
         yield work
