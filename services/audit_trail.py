@@ -17,12 +17,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from models import AuditEvent, Role
-from models.db import session_scope
-from services.access import acting_user, require_role, supervised_team_ids
-from services.audit import write_audit
+from services.access import require_role, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.lookup import find_order
+from services.unit_of_work import reading
 
 PAGE_SIZE = 20
 # Short coded fields whose old and new values are worth showing; other fields are named only.
@@ -79,8 +78,8 @@ def trail(
     ctx: ServiceContext, actor_slack_id: str, reference: str, *, offset: int = 0, limit: int = PAGE_SIZE
 ) -> AuditTrailPage:
     offset = max(0, offset)
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user = read.session, read.user
         require_role(user, Role.SUPERVISOR, Role.ADMIN, doing="see a record's audit trail")
         order = find_order(session, reference)
         if user.role is Role.SUPERVISOR and order.team_id not in supervised_team_ids(session, user):
@@ -88,17 +87,7 @@ def trail(
                 f"{order.reference} belongs to a team you do not supervise. Its supervisors or an admin "
                 "can see its audit trail."
             )
-        write_audit(
-            session,
-            actor=user,
-            at=ctx.clock.now(),
-            action="view_audit",
-            entity_type="protection_order",
-            entity_id=order.id,
-            order_id=order.id,
-            after={"offset": offset},
-            source=ctx.source,
-        )
+        read.audit("view_audit", "protection_order", order.id, order_id=order.id, after={"offset": offset})
         session.flush()
         total = session.exec(select(func.count()).where(AuditEvent.order_id == order.id)).one()
         rows = session.exec(

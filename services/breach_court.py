@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models import AppUser, Breach, Hearing, ProtectionOrder
+from models import Breach, Hearing, ProtectionOrder
 from models.types import pk
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import Deadline
 from rules.deadlines import breach_court_deadline
 from rules.order_types import rule_for
-from services.audit import snapshot, write_change
-from services.context import ServiceContext
+from services.audit import snapshot
+from services.unit_of_work import Work
 
 RECOMPUTED = "court deadline recomputed: a hearing of the application was listed or moved"
 
@@ -46,22 +46,16 @@ def court_deadline(
     )
 
 
-def refresh_court_deadlines(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    order: ProtectionOrder,
-    calendar: ExcludedDayCalendar,
-    now: datetime,
-) -> int:
+def refresh_court_deadlines(work: Work, order: ProtectionOrder, calendar: ExcludedDayCalendar) -> int:
     """Store again the court deadline of every arrest on `order` (after a hearing was listed or
     moved); each change is audited. Returns how many changed."""
+    session = work.session
     breaches = session.exec(
         select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
     ).all()
     if not breaches:
         return 0
-    tz = ctx.settings.timezone
+    tz = work.ctx.settings.timezone
     changed = 0
     for breach in breaches:
         assert breach.arrested_at is not None
@@ -72,15 +66,6 @@ def refresh_court_deadlines(
             continue
         before = snapshot(breach)
         breach.court_deadline_at, breach.court_deadline_at_hearing = at, at_hearing
-        write_change(
-            session,
-            actor=user,
-            at=now,
-            row=breach,
-            before=before,
-            order_id=pk(order),
-            source=ctx.source,
-            justification=RECOMPUTED,
-        )
+        work.changed(breach, before, order_id=pk(order), justification=RECOMPUTED)
         changed += 1
     return changed

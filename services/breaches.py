@@ -7,19 +7,15 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from models import Breach, Hearing, ProtectionOrder
-from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
 from rules.order_types import rule_for
-from services.access import acting_user
-from services.audit import snapshot, write_change, write_creation
+from services.audit import snapshot
 from services.breach_court import court_deadline
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
-from services.lookup import order_to_change
-from services.planning import replan
-from services.record_view import build_view
+from services.unit_of_work import changing
 from services.views import RecordView
 
 CRIME_REFERENCE_LENGTH = column_length(Breach, "crime_reference")
@@ -49,10 +45,8 @@ def record_breach(
             )
         ]
     )
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
+    with changing(ctx, actor_slack_id, reference) as change:
+        session, order, now = change.session, change.order, change.now
         rule = rule_for(order.order_type)
         ended_at = _in_force_until(session, order)
         raise_if_any(
@@ -78,14 +72,10 @@ def record_breach(
             crime_reference=crime,
             crime_reference_added_at=now if crime else None,
             details=(details or "").strip() or None,
-            recorded_by_id=pk(user),
+            recorded_by_id=pk(change.user),
             recorded_at=now,
         )
-        session.add(breach)
-        session.flush()
-        write_creation(session, actor=user, at=now, row=breach, source=ctx.source, order_id=order.id)
-        order.updated_at = now
-        replan(session, order, ctx.settings.reminders, tz, now)
+        change.created(breach, order_id=order.id)
         warnings: tuple[str, ...] = ()
         if not crime:
             warnings += (
@@ -104,22 +94,20 @@ def record_breach(
                 f"No power of arrest is recorded on {order.reference}, so no 24-hour court clock was started "
                 "(FLA 1996 s47(6)-(7)). If the court attached one, record it on the order.",
             )
-        return build_view(session, ctx, order, with_people=True, warnings=warnings)
+        return change.view(warnings=warnings)
 
 
 def add_crime_reference(
     ctx: ServiceContext, actor_slack_id: str, reference: str, crime_reference: str, breach_number: int | None = None
 ) -> RecordView:
     """Attach the crime reference to a breach (the latest one without, unless a number is given)."""
-    now = ctx.clock.now()
     crime = crime_reference.strip()
     if not crime:
         raise DomainError("Give the crime reference, e.g. 22/123456/26.", "crime_reference")
     raise_if_any([validation.text_fits("crime_reference", "The crime reference", crime, CRIME_REFERENCE_LENGTH)])
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
-        breaches = session.exec(
+    with changing(ctx, actor_slack_id, reference) as change:
+        order = change.order
+        breaches = change.session.exec(
             select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))
         ).all()
         if breach_number is not None:
@@ -132,10 +120,9 @@ def add_crime_reference(
                 raise Conflict(f"Every breach on {order.reference} already has a crime reference.", "crime_reference")
             target = missing[-1]
         before = snapshot(target)
-        target.crime_reference, target.crime_reference_added_at = crime, now
-        write_change(session, actor=user, at=now, row=target, before=before, order_id=order.id, source=ctx.source)
-        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
-        return build_view(session, ctx, order, with_people=True)
+        target.crime_reference, target.crime_reference_added_at = crime, change.now
+        change.changed(target, before, order_id=order.id)
+        return change.view()
 
 
 def _in_force_until(session: Session, order: ProtectionOrder) -> datetime | None:

@@ -6,13 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from models.db import session_scope
 from rules.calendar import ExcludedDayCalendar
 from rules.deadlines import bail_end, breach_court_deadline, hearing_deadline, notification_deadline
 from rules.order_types import OrderType, rule_for
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.unit_of_work import system
 from services.views import DeadlineView
 
 
@@ -92,6 +92,6 @@ def calculate_for_force(
     extended_by: BailExtension | None = None,
 ) -> DeadlineView:
     """The calculator on the force's calendar (bank holidays plus the days its admins added)."""
-    with session_scope(ctx.engine) as session:
-        calendar = force_calendar(session, ctx.settings)
+    with system(ctx) as work:
+        calendar = force_calendar(work.session, ctx.settings)
     return calculate(order_type, event, at, calendar, ctx.settings.timezone, extended_by=extended_by)

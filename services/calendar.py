@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from config import Settings
-from models import AppUser, Breach, ExtraExcludedDay, OrderStatus, ProtectionOrder, Role
-from models.db import session_scope
+from models import Breach, ExtraExcludedDay, OrderStatus, ProtectionOrder, Role
 from models.types import pk
 from rules.calendar import ExcludedDayCalendar, calendar_with
 from rules.deadlines import hearing_deadline
 from rules.order_types import rule_for
-from services.access import acting_user, require_role
-from services.audit import snapshot, write_change, write_creation
+from services.audit import snapshot
 from services.breach_court import court_deadline
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
-from services.planning import replan
+from services.unit_of_work import Work, acting
 
 RECOMPUTED = "deadline recomputed: an excluded day was added"
 
@@ -35,9 +34,8 @@ def add_excluded_day(
 ) -> None:
     """An extra excluded day makes deadlines later, so only admins may add one, and it is audited
     (DOMAIN.md policy). Deadlines of records changed afterwards include it."""
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        require_role(user, Role.ADMIN, doing="add a bank holiday")
+    with acting(ctx, actor_slack_id, Role.ADMIN, doing="add a bank holiday") as work:
+        session = work.session
         if not name.strip():
             raise DomainError("Give the bank holiday's name, as in the proclamation.", "name")
         if session.get(ExtraExcludedDay, day) is not None:
@@ -45,21 +43,19 @@ def add_excluded_day(
         if ExcludedDayCalendar().is_excluded(day):
             raise Conflict(f"{day:%A %d %B %Y} is already excluded; nothing to add.", "day")
         row = ExtraExcludedDay(
-            day=day, name=name.strip(), proclamation=proclamation, added_by_id=pk(user), added_at=ctx.clock.now()
+            day=day, name=name.strip(), proclamation=proclamation, added_by_id=pk(work.user), added_at=work.now
         )
-        session.add(row)
-        write_creation(session, actor=user, at=ctx.clock.now(), row=row, source=ctx.source)
-        session.flush()
-        _recompute_deadlines_spanning(session, ctx, user, day)
+        work.created(row)
+        _recompute_deadlines_spanning(work, day)
 
 
-def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: AppUser, day: date) -> None:
+def _recompute_deadlines_spanning(work: Work, day: date) -> None:
     """A new excluded day moves every running clock that crosses it: the stored deadlines drive the
     reminders and the lapse, so they are recomputed (and audited) here, not only on screen."""
-    tz = ctx.settings.timezone
-    calendar = force_calendar(session, ctx.settings)
+    session, settings = work.session, work.ctx.settings
+    tz = settings.timezone
+    calendar = force_calendar(session, settings)
     day_start = datetime.combine(day, time(0), tzinfo=tz)
-    now = ctx.clock.now()
     notices = session.exec(
         select(ProtectionOrder).where(
             ProtectionOrder.status == OrderStatus.ACTIVE,
@@ -72,18 +68,8 @@ def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: A
         clock = hearing_deadline(rule_for(order.order_type), order.served_at, calendar, tz)
         if clock is not None and clock.at != order.hearing_deadline_at:
             before = snapshot(order)
-            order.hearing_deadline_at, order.updated_at = clock.at, now
-            write_change(
-                session,
-                actor=user,
-                at=now,
-                row=order,
-                before=before,
-                order_id=pk(order),
-                source=ctx.source,
-                justification=RECOMPUTED,
-            )
-            replan(session, order, ctx.settings.reminders, tz, now)
+            order.hearing_deadline_at = clock.at
+            _recomputed(work, order, order, before)
     breaches = session.exec(
         select(Breach).where(
             col(Breach.court_deadline_at) > day_start, col(Breach.arrested_at) < day_start + timedelta(days=1)
@@ -96,14 +82,11 @@ def _recompute_deadlines_spanning(session: Session, ctx: ServiceContext, user: A
         if court is not None and court.at != breach.court_deadline_at:
             before = snapshot(breach)
             breach.court_deadline_at, breach.court_deadline_at_hearing = court.at, court.earlier_limit is not None
-            write_change(
-                session,
-                actor=user,
-                at=now,
-                row=breach,
-                before=before,
-                order_id=pk(breached),
-                source=ctx.source,
-                justification=RECOMPUTED,
-            )
-            replan(session, breached, ctx.settings.reminders, tz, now)
+            _recomputed(work, breached, breach, before)
+
+
+def _recomputed(work: Work, order: ProtectionOrder, row: ProtectionOrder | Breach, before: dict[str, Any]) -> None:
+    """A deadline of `order` (on the record itself or one of its breaches) moved: audited, and
+    the record replanned."""
+    work.changed(row, before, order_id=pk(order), justification=RECOMPUTED)
+    work.touch(order)

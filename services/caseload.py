@@ -19,12 +19,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import AppUser, OrderStatus, ProtectionOrder, RiskLevel, Role, Team
-from models.db import session_scope
 from rules.order_types import OrderType
-from services.access import READ_ALL_ROLES, acting_user, supervised_team_ids
+from services.access import READ_ALL_ROLES, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.listing import RecordSummary, by_urgency, readable, summarise
+from services.unit_of_work import reading
+from services.views import Paged
 
 PAGE_SIZE = 20
 OFFICERS_SHOWN = 10
@@ -82,7 +83,7 @@ class OfficerCount:
 
 
 @dataclass(frozen=True)
-class Caseload:
+class Caseload(Paged):
     query: CaseloadQuery
     whose: str  # "Team A", "<@U123>", "your teams", "the force"
     by_status: tuple[tuple[str, int], ...]  # every status, whatever the status filter
@@ -92,19 +93,15 @@ class Caseload:
     total: int
     offset: int
 
-    @property
-    def remaining(self) -> int:
-        return max(0, self.total - self.offset - len(self.items))
-
 
 def caseload(
     ctx: ServiceContext, actor_slack_id: str, query: CaseloadQuery, *, offset: int = 0, limit: int = PAGE_SIZE
 ) -> Caseload:
     now = ctx.clock.now()
     offset = max(0, offset)
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        scope, whose = _scope(session, user, query)
+    with reading(ctx, actor_slack_id) as read:
+        session = read.session
+        scope, whose = _scope(session, read.user, query)
         wanted: list[ColumnElement[bool]] = [*scope, *_record_filters(query, now)]
         status_filter = [col(ProtectionOrder.status) == query.status] if query.status else []
 

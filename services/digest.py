@@ -25,11 +25,9 @@ from models import (
     Team,
     TeamSupervisor,
 )
-from models.db import session_scope
-from services.access import acting_user
-from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
+from services.unit_of_work import reading
 from services.views import initials
 from services.when import show
 
@@ -281,16 +279,11 @@ class _TeamQueries:
 def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:
     """The digest on demand (`/dvpn digest [team]`): a supervisor's teams, or one of them;
     admins and champions any team, or all; an officer their own team. Each team's digest viewed is audited."""
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        teams = _teams_for(session, user, team_name)
+    with reading(ctx, actor_slack_id) as read:
         digests = []
-        for team in teams:
-            digests.append(collect(session, ctx, team, now))
-            write_audit(
-                session, actor=user, at=now, action="view", entity_type="digest", entity_id=team.id, source=ctx.source
-            )
+        for team in _teams_for(read.session, read.user, team_name):
+            digests.append(collect(read.session, ctx, team, read.now))
+            read.audit("view", "digest", team.id)
         return digests
 
 

@@ -13,10 +13,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from models import AppUser, DigestRun, DigestState, Team, TeamSupervisor, metadata
-from models.db import is_postgres, session_scope
+from models.db import is_postgres
 from services.context import ServiceContext
 from services.digest import TeamDigest, collect
+from services.unit_of_work import system
 
+SCHEDULER = "scheduler"
 RUNS: sa.Table = metadata.tables["digest_run"]
 
 
@@ -43,7 +45,8 @@ def due_digests(ctx: ServiceContext) -> list[DueDigest]:
     now = ctx.clock.now()
     tz = ctx.settings.timezone
     today = now.astimezone(tz).date()
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         settled = set(
             session.exec(
                 select(DigestRun.team_id).where(
@@ -93,7 +96,8 @@ def claim(ctx: ServiceContext, due: DueDigest, worker_id: str) -> ClaimedDigest 
         .values(claimed_by=worker_id, claimed_until=lease, attempts=RUNS.c.attempts + 1)
         .returning(RUNS.c.id)
     )
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         run_id = session.execute(insert).scalar() or session.execute(take_over).scalar()
         if run_id is None:
             return None
@@ -104,7 +108,8 @@ def claim(ctx: ServiceContext, due: DueDigest, worker_id: str) -> ClaimedDigest 
 
 def build(ctx: ServiceContext, claimed: ClaimedDigest, late_note: str | None) -> tuple[TeamDigest, Team, list[str]]:
     """The digest, its team, and its supervisors' Slack ids (for DMs when the team has no channel)."""
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         team = session.get(Team, claimed.due.team_id)
         assert team is not None
         supervisors = session.exec(
@@ -130,7 +135,8 @@ def finish(
     retry backoff so this or another process tries again, posting only where it has not yet."""
     now = ctx.clock.now()
     backoff = timedelta(seconds=ctx.settings.reminders.retry_backoff_seconds)
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         run = _owned(session, claimed.run_id, worker_id)
         if run is None:
             return
@@ -147,7 +153,8 @@ def finish(
 def hand_back(ctx: ServiceContext, claimed: ClaimedDigest, worker_id: str, *, delivered: list[str]) -> None:
     """Give the run up unfinished without counting an attempt (Slack unavailable, or this process
     stopping): any process may take it at its next check, posting only where it is not yet."""
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         run = _owned(session, claimed.run_id, worker_id)
         if run is None:
             return
@@ -163,5 +170,6 @@ def _owned(session: Session, run_id: int, worker_id: str) -> DigestRun | None:
 
 def digest_times(ctx: ServiceContext) -> set[time]:
     """The local times of day at which some team's digest is due."""
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         return {team.digest_time for team in session.exec(select(Team)).all()}

@@ -41,14 +41,12 @@ from models import (
     ProtectionOrder,
     Team,
 )
-from models.db import session_scope
 from models.types import column_length
-from services.access import acting_user
-from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.report_period import Period
 from services.report_scope import ReportScope, export_scope
+from services.unit_of_work import reading
 from services.views import initials
 
 JUSTIFICATION_MIN = 10  # "ok" is not a reason a reviewer could check
@@ -107,8 +105,8 @@ def checked_justification(text: str | None) -> str:
 
 def prepare(ctx: ServiceContext, actor_slack_id: str, team_name: str | None) -> ReportScope:
     """Refuse before the justification form opens rather than after it is filled in. Reads only."""
-    with session_scope(ctx.engine) as session:
-        return export_scope(session, acting_user(session, ctx, actor_slack_id), team_name)
+    with reading(ctx, actor_slack_id) as read:
+        return export_scope(read.session, read.user, team_name)
 
 
 def export_records(
@@ -116,20 +114,15 @@ def export_records(
 ) -> Export:
     reason = checked_justification(justification)
     tz = ctx.settings.timezone
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user, now = read.session, read.user, read.now
         scope = export_scope(session, user, team_name)
         orders = _orders(session, scope, period.start_at(tz), period.end_at(tz))
         rows = _rows(session, orders, tz, now)
         filename = f"dvpn-export-{scope.slug}-{period.start.isoformat()}-to-{period.last_day.isoformat()}.csv"
-        summary = write_audit(
-            session,
-            actor=user,
-            at=now,
-            action="export",
-            entity_type="export",
-            entity_id=None,
+        summary = read.audit(
+            "export",
+            "export",
             after={
                 "scope": scope.label,
                 "team_ids": list(scope.team_ids) if scope.team_ids is not None else None,
@@ -144,7 +137,6 @@ def export_records(
                 "delivered_to": "requester's direct message",
             },
             justification=reason,
-            source=ctx.source,
         )
         session.flush()
         _audit_each_record(session, ctx, user, orders, summary, reason, now)
@@ -154,18 +146,9 @@ def export_records(
 
 def record_undelivered(ctx: ServiceContext, actor_slack_id: str, export: Export, error_id: str) -> None:
     """The file was prepared and logged but Slack did not take it: say so in the trail."""
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        write_audit(
-            session,
-            actor=user,
-            at=ctx.clock.now(),
-            action="export_undelivered",
-            entity_type="export",
-            entity_id=export.audit_event_id,
-            after={"export_event": export.audit_event_id, "error_id": error_id},
-            source=ctx.source,
-        )
+    with reading(ctx, actor_slack_id) as read:
+        after = {"export_event": export.audit_event_id, "error_id": error_id}
+        read.audit("export_undelivered", "export", export.audit_event_id, after=after)
 
 
 def neutralised(value: str) -> str:

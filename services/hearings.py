@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
-from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
 from rules.order_types import rule_for
 from rules.validation import Violation
-from services.access import acting_user
-from services.audit import snapshot, write_change, write_creation
+from services.audit import snapshot
 from services.breach_court import refresh_court_deadlines
 from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.lifecycle import end_record
-from services.lookup import order_to_change
 from services.order_writer import OrderTerms, insert_order, validate_length
-from services.planning import replan
-from services.record_view import build_view
+from services.unit_of_work import Change, changing
 from services.views import RecordView
 from services.when import show
 
@@ -42,21 +40,17 @@ def book_hearing(
     ctx: ServiceContext, actor_slack_id: str, reference: str, scheduled_at: datetime, court: str | None = None
 ) -> RecordView:
     raise_if_any([validation.text_fits("court", "The court's name", court, column_length(Hearing, "court"))])
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
-        _require_active(order)
-        if _pending_hearing(session, order) is not None:
+    with _changing_active(ctx, actor_slack_id, reference) as change:
+        if _pending_hearing(change) is not None:
             raise Conflict(
-                f"{order.reference} already has a hearing booked. Record its outcome, or adjourn it to a new time.",
+                f"{change.order.reference} already has a hearing booked. Record its outcome, or adjourn it to a "
+                "new time.",
                 "scheduled_at",
             )
-        _, warnings = _add_hearing(session, ctx, user, order, scheduled_at, court, now)
+        _, warnings = _add_hearing(change, scheduled_at, court)
         # An arrest for breach before this hearing: the hearing may now be the earlier court deadline.
-        refresh_court_deadlines(session, ctx, user, order, force_calendar(session, ctx.settings), now)
-        _touch(session, ctx, order, now)
-        return build_view(session, ctx, order, with_people=True, warnings=warnings)
+        refresh_court_deadlines(change, change.order, force_calendar(change.session, ctx.settings))
+        return change.view(warnings=warnings)
 
 
 def adjourn_hearing(
@@ -64,22 +58,19 @@ def adjourn_hearing(
 ) -> RecordView:
     """The notice continues in effect through adjournments (DAA 2021 s29(7); CSA 2010 s27)."""
     raise_if_any([validation.text_fits("court", "The court's name", court, column_length(Hearing, "court"))])
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
-        _require_active(order)
-        pending = _pending_hearing(session, order)
+    with _changing_active(ctx, actor_slack_id, reference) as change:
+        pending = _pending_hearing(change)
         if pending is None:
-            raise Conflict(f"{order.reference} has no hearing booked to adjourn. Book one first.", "scheduled_at")
+            raise Conflict(
+                f"{change.order.reference} has no hearing booked to adjourn. Book one first.", "scheduled_at"
+            )
         before = snapshot(pending)
-        pending.outcome, pending.outcome_recorded_at = HearingOutcome.ADJOURNED, now
-        new_hearing, warnings = _add_hearing(session, ctx, user, order, to, court or pending.court, now, after=pending)
+        pending.outcome, pending.outcome_recorded_at = HearingOutcome.ADJOURNED, change.now
+        new_hearing, warnings = _add_hearing(change, to, court or pending.court, after=pending)
         pending.adjourned_to_id = new_hearing.id
-        write_change(session, actor=user, at=now, row=pending, before=before, order_id=order.id, source=ctx.source)
-        refresh_court_deadlines(session, ctx, user, order, force_calendar(session, ctx.settings), now)
-        _touch(session, ctx, order, now)
-        return build_view(session, ctx, order, with_people=True, warnings=warnings)
+        change.changed(pending, before, order_id=change.order.id)
+        refresh_court_deadlines(change, change.order, force_calendar(change.session, ctx.settings))
+        return change.view(warnings=warnings)
 
 
 def record_outcome(
@@ -94,13 +85,10 @@ def record_outcome(
     Refused or withdrawn: the notice ends."""
     if outcome is HearingOutcome.ADJOURNED:
         raise DomainError("To adjourn, use adjourn with the new hearing time.", "outcome")
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
-        _require_active(order)
+    with _changing_active(ctx, actor_slack_id, reference) as change:
+        order, now = change.order, change.now
         rule = rule_for(order.order_type)
-        hearing = _pending_hearing(session, order)
+        hearing = _pending_hearing(change)
         if hearing is None:
             raise Conflict(
                 f"{order.reference} has no hearing booked. Book the hearing first, then its outcome.", "outcome"
@@ -113,17 +101,13 @@ def record_outcome(
         )
         before = snapshot(hearing)
         hearing.outcome, hearing.outcome_recorded_at = outcome, now
-        write_change(session, actor=user, at=now, row=hearing, before=before, order_id=order.id, source=ctx.source)
+        change.changed(hearing, before, order_id=order.id)
         follow_on = None
         if rule.is_notice:
             if outcome is HearingOutcome.GRANTED:
-                follow_on = _grant(session, ctx, user, order, decided_at, terms or GrantTerms(), hearing)
-            end_record(
-                session, ctx, user, order, _notice_status(outcome), decided_at, f"application {outcome.value}", now
-            )
-        else:
-            _touch(session, ctx, order, now)
-        return build_view(session, ctx, follow_on or order, with_people=True)
+                follow_on = _grant(change, decided_at, terms or GrantTerms(), hearing)
+            end_record(change, order, _notice_status(outcome), decided_at, f"application {outcome.value}")
+        return change.view(follow_on)
 
 
 def _notice_status(outcome: HearingOutcome) -> OrderStatus:
@@ -134,16 +118,9 @@ def _notice_status(outcome: HearingOutcome) -> OrderStatus:
     }[outcome]
 
 
-def _grant(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    notice: ProtectionOrder,
-    made_at: datetime,
-    terms: GrantTerms,
-    hearing: Hearing,
-) -> ProtectionOrder:
+def _grant(change: Change, made_at: datetime, terms: GrantTerms, hearing: Hearing) -> ProtectionOrder:
     """The order protects the same people from the same person as the notice it follows."""
+    session, notice = change.session, change.order
     rule = rule_for(notice.order_type)
     assert rule.follow_on is not None
     order_rule = rule_for(rule.follow_on)
@@ -168,28 +145,22 @@ def _grant(
     ).all()
     return insert_order(
         session,
-        ctx,
-        user,
+        change.ctx,
+        change.user,
         officer,
         order_rule,
         order_terms,
         perpetrator_id=notice.perpetrator_id,
         protected_ids=list(protected),
         parent=notice,
-        now=ctx.clock.now(),
+        now=change.now,
     )
 
 
 def _add_hearing(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    order: ProtectionOrder,
-    scheduled_at: datetime,
-    court: str | None,
-    now: datetime,
-    after: Hearing | None = None,
+    change: Change, scheduled_at: datetime, court: str | None, after: Hearing | None = None
 ) -> tuple[Hearing, tuple[str, ...]]:
+    order = change.order
     start = order.served_at or order.made_at
     problems: list[Violation | None] = []
     if start is not None:
@@ -204,16 +175,14 @@ def _add_hearing(
         scheduled_at=scheduled_at,
         court=court,
         after_statutory_deadline=late,
-        created_by_id=pk(user),
-        created_at=now,
+        created_by_id=pk(change.user),
+        created_at=change.now,
     )
-    session.add(hearing)
-    session.flush()
-    write_creation(session, actor=user, at=now, row=hearing, source=ctx.source, order_id=order.id)
+    change.created(hearing, order_id=order.id)
     warnings: tuple[str, ...] = ()
     if late:
         assert order.hearing_deadline_at is not None
-        tz = ctx.settings.timezone
+        tz = change.ctx.settings.timezone
         warnings = (
             f"This hearing ({show(scheduled_at, tz)}) is after the statutory deadline "
             f"({show(order.hearing_deadline_at, tz)}, {_clock_citation(order)}). "
@@ -227,19 +196,19 @@ def _clock_citation(order: ProtectionOrder) -> str:
     return clock.citation if clock else rule_for(order.order_type).statute
 
 
-def _pending_hearing(session: Session, order: ProtectionOrder) -> Hearing | None:
-    return session.exec(
+def _pending_hearing(change: Change) -> Hearing | None:
+    return change.session.exec(
         select(Hearing)
-        .where(Hearing.order_id == order.id, col(Hearing.outcome).is_(None))
+        .where(Hearing.order_id == change.order.id, col(Hearing.outcome).is_(None))
         .order_by(col(Hearing.scheduled_at))
     ).first()
 
 
-def _require_active(order: ProtectionOrder) -> None:
-    if order.status is not OrderStatus.ACTIVE:
-        raise Conflict(f"{order.reference} is {order.status.value}; it can no longer be changed this way.")
-
-
-def _touch(session: Session, ctx: ServiceContext, order: ProtectionOrder, now: datetime) -> None:
-    order.updated_at = now
-    replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+@contextmanager
+def _changing_active(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iterator[Change]:
+    """A change to a record still in force: an ended one cannot be heard again."""
+    with changing(ctx, actor_slack_id, reference) as change:
+        order = change.order
+        if order.status is not OrderStatus.ACTIVE:
+            raise Conflict(f"{order.reference} is {order.status.value}; it can no longer be changed this way.")
+        yield change

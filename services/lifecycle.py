@@ -8,22 +8,20 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from models import AppUser, Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
-from models.db import session_scope
+from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
 from models.types import column_length, pk
 from rules import validation
 from rules.deadlines import order_expiry
 from rules.order_types import rule_for
-from services.access import acting_user
-from services.audit import snapshot, write_change, write_creation
+from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
-from services.lookup import order_to_change
 from services.order_writer import OrderTerms, validate_length
-from services.planning import refresh_next_deadline, replan
-from services.record_view import build_view
+from services.planning import refresh_next_deadline
+from services.unit_of_work import Work, changing, system
 from services.views import RecordView
 
+ROLLOVER = "rollover"  # the daily job that applies the passage of time, as the audit trail names it
 CLOSING_STATUSES = {
     "discharged": OrderStatus.DISCHARGED,
     "withdrawn": OrderStatus.WITHDRAWN,
@@ -49,14 +47,13 @@ def close(
     if status not in CLOSING_STATUSES:
         raise DomainError(f"Close as one of: {', '.join(CLOSING_STATUSES)}.", "status")
     ended = at or now
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
+    with changing(ctx, actor_slack_id, reference) as change:
+        order = change.order
         if order.status is not OrderStatus.ACTIVE:
             raise Conflict(f"{order.reference} is already {order.status.value}.")
         raise_if_any([validation.not_in_future("at", "closing", ended, now)])
-        end_record(session, ctx, user, order, CLOSING_STATUSES[status], ended, reason.strip(), now)
-        return build_view(session, ctx, order, with_people=True)
+        end_record(change, order, CLOSING_STATUSES[status], ended, reason.strip())
+        return change.view()
 
 
 @dataclass(frozen=True)
@@ -68,12 +65,10 @@ class Variation:
 
 def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Variation) -> RecordView:
     """A court varied the order: a new end date or conditions. The length rules still apply."""
-    now = ctx.clock.now()
     if change.last_day is None and not change.until_further_order and change.conditions is None:
         raise DomainError("Nothing to vary: give a new end date, until further order, or new conditions.")
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
+    with changing(ctx, actor_slack_id, reference) as work:
+        order = work.order
         rule = rule_for(order.order_type)
         if order.status is not OrderStatus.ACTIVE or rule.is_notice:
             raise Conflict(f"{order.reference} cannot be varied: only an order in force can be.")
@@ -93,44 +88,23 @@ def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Varia
             order.until_further_order = change.until_further_order
         if change.conditions is not None:
             order.conditions = change.conditions.strip() or None
-        order.updated_at = now
-        write_change(session, actor=user, at=now, row=order, before=before, order_id=order.id, source=ctx.source)
-        replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
-        return build_view(session, ctx, order, with_people=True)
+        work.changed(order, before, order_id=order.id)
+        return work.view()
 
 
-def end_record(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser | None,
-    order: ProtectionOrder,
-    status: OrderStatus,
-    at: datetime,
-    reason: str,
-    now: datetime,
-) -> None:
+def end_record(work: Work, order: ProtectionOrder, status: OrderStatus, at: datetime, reason: str) -> None:
+    """The record ends `at` (by whoever `work` acts for: an officer, a court's decision, the rollover)."""
     before = snapshot(order)
-    order.status, order.closed_at, order.close_reason, order.updated_at = status, at, reason, now
-    write_change(
-        session,
-        actor=user,
-        at=now,
-        row=order,
-        before=before,
-        order_id=order.id,
-        source=ctx.source,
-        system_actor="rollover",
-    )
-    _cancel_checks_after(session, ctx, user, order, at, now)
-    replan(session, order, ctx.settings.reminders, ctx.settings.timezone, now)
+    order.status, order.closed_at, order.close_reason = status, at, reason
+    work.changed(order, before, order_id=order.id)
+    _cancel_checks_after(work, order, at)
+    work.touch(order)
 
 
-def _cancel_checks_after(
-    session: Session, ctx: ServiceContext, user: AppUser | None, order: ProtectionOrder, ended: datetime, now: datetime
-) -> None:
+def _cancel_checks_after(work: Work, order: ProtectionOrder, ended: datetime) -> None:
     """Open checks falling due after the record ended are no longer needed: they are marked so,
     with the end as the time, and leave the figures of checks due (services.stats)."""
-    checks = session.exec(
+    checks = work.session.exec(
         select(BreachCheck).where(
             BreachCheck.order_id == order.id,
             col(BreachCheck.done_at).is_(None),
@@ -141,16 +115,7 @@ def _cancel_checks_after(
     for check in checks:
         before = snapshot(check)
         check.cancelled_at = ended
-        write_change(
-            session,
-            actor=user,
-            at=now,
-            row=check,
-            before=before,
-            order_id=order.id,
-            source=ctx.source,
-            system_actor="rollover",
-        )
+        work.changed(check, before, order_id=order.id)
 
 
 @dataclass(frozen=True)
@@ -164,10 +129,10 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
     """Notices whose hearing deadline passed with no hearing held by then have lapsed (CSA 2010
     s27(3); DAA 2021 s29(2)); orders past their end have expired. A notice with a hearing listed in
     time but no outcome recorded is left active: it may have been heard, and its officer is alerted."""
-    now = ctx.clock.now()
     lapsed: list[str] = []
     expired: list[str] = []
-    with session_scope(ctx.engine) as session:
+    with system(ctx, ROLLOVER) as work:
+        session, now = work.session, work.now
         heard_in_time = (
             select(Hearing.id)
             .where(
@@ -188,7 +153,7 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
         for order in overdue:
             assert order.hearing_deadline_at is not None
             reason = "no hearing within 48 hours of service: the notice lapsed; remove it from the PNC"
-            end_record(session, ctx, None, order, OrderStatus.LAPSED, order.hearing_deadline_at, reason, now)
+            end_record(work, order, OrderStatus.LAPSED, order.hearing_deadline_at, reason)
             lapsed.append(order.reference)
         ended = session.exec(
             select(ProtectionOrder)
@@ -197,8 +162,9 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
         ).all()
         for order in ended:
             assert order.expires_at is not None
-            end_record(session, ctx, None, order, OrderStatus.EXPIRED, order.expires_at, "reached its end date", now)
+            end_record(work, order, OrderStatus.EXPIRED, order.expires_at, "reached its end date")
             expired.append(order.reference)
+        work.replan_touched()  # the ended records' next deadlines are stored before the stale ones are sought
         passed = _past_court_deadlines(session, now)
     return TimeApplied(tuple(lapsed), tuple(expired), passed)
 
@@ -207,8 +173,8 @@ def store_passed_deadlines(ctx: ServiceContext) -> tuple[str, ...]:
     """What apply_time does for breach court deadlines alone, for a scheduler that wants stored
     next deadlines fresher than the daily rollover: cheap (an index range of overdue records) and
     safe to run from several processes."""
-    with session_scope(ctx.engine) as session:
-        return _past_court_deadlines(session, ctx.clock.now())
+    with system(ctx, ROLLOVER) as work:
+        return _past_court_deadlines(work.session, work.now)
 
 
 def _past_court_deadlines(session: Session, now: datetime) -> tuple[str, ...]:
@@ -239,10 +205,10 @@ def plan_due_checks(ctx: ServiceContext) -> tuple[str, ...]:
     while the order is in force. Plans a check for each active order with none open; safe to run
     twice and from several processes (orders are locked, and one with a check open is skipped).
     Returns the references given a check."""
-    now = ctx.clock.now()
     policy = ctx.settings.reminders
     planned: list[str] = []
-    with session_scope(ctx.engine) as session:
+    with system(ctx, ROLLOVER) as work:
+        session, now = work.session, work.now
         open_check = select(BreachCheck.id).where(
             col(BreachCheck.order_id) == col(ProtectionOrder.id), col(BreachCheck.done_at).is_(None)
         )
@@ -264,11 +230,7 @@ def plan_due_checks(ctx: ServiceContext) -> tuple[str, ...]:
             if order.expires_at is not None and due >= order.expires_at:
                 continue
             check = BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=order.officer_id, created_at=now)
-            session.add(check)
-            session.flush()
-            write_creation(
-                session, actor=None, at=now, row=check, source=ctx.source, order_id=order.id, system_actor="rollover"
-            )
-            replan(session, order, policy, ctx.settings.timezone, now)
+            work.created(check, order_id=order.id)
+            work.touch(order)
             planned.append(order.reference)
     return tuple(planned)

@@ -31,12 +31,12 @@ from models import (
     ReminderState,
     Role,
 )
-from models.db import session_scope
-from services.access import READ_ALL_ROLES, acting_user, supervised_team_ids
+from services.access import READ_ALL_ROLES, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.planning import NextDeadline, OrderFacts, next_deadline
-from services.views import initials
+from services.unit_of_work import reading
+from services.views import Paged, initials
 
 
 class ListScope(StrEnum):
@@ -70,15 +70,11 @@ class RecordSummary:
 
 
 @dataclass(frozen=True)
-class RecordPage:
+class RecordPage(Paged):
     scope: ListScope
     items: tuple[RecordSummary, ...]
     total: int
     offset: int
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.total - self.offset - len(self.items))
 
 
 @dataclass(frozen=True)
@@ -113,8 +109,8 @@ def list_records(
 ) -> RecordPage:
     now = ctx.clock.now()
     offset = max(0, offset)
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user = read.session, read.user
         wanted = [*_scope_filters(session, user, scope), *_window(scope, now)]
         total = session.exec(select(func.count()).select_from(ProtectionOrder).where(*wanted)).one()
         page = session.exec(by_urgency(select(ProtectionOrder).where(*wanted)).offset(offset).limit(limit)).all()
@@ -124,8 +120,8 @@ def list_records(
 def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> Dashboard:
     now = ctx.clock.now()
     end_of_today = _end_of_local_day(now, ctx)
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user = read.session, read.user
         mine = session.exec(
             by_urgency(select(ProtectionOrder).where(*_scope_filters(session, user, ListScope.MINE))).limit(limit)
         ).all()

@@ -32,15 +32,15 @@ from models import (
     ProtectionOrder,
     Team,
 )
-from models.db import session_scope
 from models.types import pk
 from rules.repeat import RepeatPolicy, repeat_reason
-from services.access import acting_user, can_read
+from services.access import can_read
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import DomainError, NotFound
 from services.finding import FoundBy, name_matches, read_identifier
 from services.lookup import find_order
+from services.unit_of_work import reading
 from services.views import initials
 
 USAGE = "`/dvpn perpetrator NAME`, `/dvpn perpetrator PNC-ID` (e.g. 12/345678A) or `/dvpn perpetrator REF`"
@@ -103,9 +103,8 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
     if not typed.strip():
         raise DomainError(f"Say who: {USAGE}.", "perpetrator")
     found_by, text = read_identifier(typed)
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user, now = read.session, read.user, read.now
         rows = _rows(session, found_by, text)
         people = _people(session, rows)
         if not people:

@@ -9,22 +9,18 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import AppUser, ProtectionOrder, Role
-from models.db import session_scope
 from models.types import pk
 from rules import validation
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
 from services.access import (
-    acting_user,
     can_read,
     can_write,
     require_read,
-    require_role,
     require_team,
     require_write,
     supervised_team_ids,
 )
-from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
 from services.justification import (
@@ -43,7 +39,7 @@ from services.order_writer import (
     insert_order,
     validate_length,
 )
-from services.record_view import build_view
+from services.unit_of_work import acting, reading
 from services.views import RecordView
 
 
@@ -59,10 +55,8 @@ class NewRecord(OrderTerms):
 
 def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordView:
     """Record a notice or order: authorise, validate, write, audit, plan reminders; one transaction."""
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        require_role(user, Role.OFFICER, Role.SUPERVISOR, doing="record notices and orders")
+    with acting(ctx, actor_slack_id, Role.OFFICER, Role.SUPERVISOR, doing="record notices and orders") as work:
+        session, user, now = work.session, work.user, work.now
         officer = _officer_in_charge(session, user, new.officer_slack_id)
         rule = rule_for(new.order_type)
         parent = _parent(session, user, new)
@@ -82,16 +76,15 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             parent=parent,
             now=now,
         )
-        return build_view(session, ctx, order, with_people=True, warnings=_warnings(order, now))
+        return work.view(order, warnings=_warnings(order, now))
 
 
 def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification: str | None = None) -> RecordView:
     """A record's card. Looking at personal details is a consultation, so it is audited (DPA 2018 s62).
     Beyond the viewer's own team the audit row must carry a justification: without one (given now,
     or moments ago for the same record) JustificationRequired is raised and nothing is written."""
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user, now = read.session, read.user, read.now
         order = find_order(session, reference)
         relied_on: dict[str, Any] | None = None
         if needs_justification(session, user, order):
@@ -104,19 +97,10 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
                 justification, relied_on = earlier.text, {GIVEN_AT: earlier.given_at.isoformat()}
         else:
             require_read(session, user, order)
-        write_audit(
-            session,
-            actor=user,
-            at=now,
-            action="view",
-            entity_type="protection_order",
-            entity_id=order.id,
-            order_id=order.id,
-            after=relied_on,
-            justification=justification,
-            source=ctx.source,
+        read.audit(
+            "view", "protection_order", order.id, order_id=order.id, after=relied_on, justification=justification
         )
-        return build_view(session, ctx, order, with_people=True, writable=can_write(session, user, order))
+        return read.view(order, writable=can_write(session, user, order))
 
 
 def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> AppUser:
@@ -195,6 +179,5 @@ def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:
 
 def require_change_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> None:
     """Refuse before a form opens rather than after it is filled in. Reads only."""
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        require_write(session, user, find_order(session, reference))
+    with reading(ctx, actor_slack_id) as read:
+        require_write(read.session, read.user, find_order(read.session, reference))

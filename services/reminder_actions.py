@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models import AppUser, ProtectionOrder, Reminder, ReminderState
-from models.db import session_scope
-from services.access import acting_user, can_write
-from services.audit import changes, snapshot, write_audit
+from services.access import can_write
+from services.audit import changes, snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.planning import follow_up_source, is_follow_up
 from services.reminder_text import ReminderMessage, messages_for
+from services.unit_of_work import Acting, acting
 from services.when import show
 
 SNOOZE_PERIODS = {"1h": timedelta(hours=1), "4h": timedelta(hours=4)}
@@ -52,31 +52,30 @@ def snooze(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, choice: s
     """Send it again later (1h, 4h, or 08:00 next). Escalation waits until it has been sent again."""
     if choice not in SNOOZE_CHOICES:
         raise DomainError(f"Snooze for one of: {', '.join(SNOOZE_CHOICES)}.", "snooze")
-    now = ctx.clock.now()
-    until = _snooze_until(ctx, choice, now)
-    with session_scope(ctx.engine) as session:
-        user, reminder = _reminder_to_change(session, ctx, actor_slack_id, reminder_id)
+    with acting(ctx, actor_slack_id) as work:
+        until = _snooze_until(ctx, choice, work.now)
+        reminder = _reminder_to_change(work, reminder_id)
         if reminder.state not in (*SETTLEABLE, ReminderState.ACKNOWLEDGED) or reminder.cancelled_at:
             raise Conflict("This reminder is no longer needed, so it cannot be snoozed.")
         before = snapshot(reminder)
         reminder.state, reminder.snoozed_until, reminder.next_attempt_at = ReminderState.PENDING, until, until
         reminder.attempts, reminder.escalate_at, reminder.last_error = 0, None, None
         reminder.acknowledged_at = reminder.acknowledged_by_id = None
-        _audit(session, ctx, user, reminder, before, "snooze", now)
-        line = f"Snoozed by <@{user.slack_user_id}> until {show(until, ctx.settings.timezone)}"
-        return _result(session, ctx, reminder, "snoozed", line, now, snoozed_until=until)
+        _audit(work, reminder, before, "snooze")
+        line = f"Snoozed by <@{work.user.slack_user_id}> until {show(until, ctx.settings.timezone)}"
+        return _result(work, reminder, "snoozed", line, snoozed_until=until)
 
 
 def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: str) -> ReminderActionResult:
-    now = ctx.clock.now()
     tz = ctx.settings.timezone
-    with session_scope(ctx.engine) as session:
-        user, reminder = _reminder_to_change(session, ctx, actor_slack_id, reminder_id)
+    with acting(ctx, actor_slack_id) as work:
+        session, user, now = work.session, work.user, work.now
+        reminder = _reminder_to_change(work, reminder_id)
         if reminder.state is ReminderState.ACKNOWLEDGED:
             by = session.get(AppUser, reminder.acknowledged_by_id) if reminder.acknowledged_by_id else None
             who = f"<@{by.slack_user_id}>" if by else "someone"
             when = show(reminder.acknowledged_at, tz) if reminder.acknowledged_at else ""
-            return _result(session, ctx, reminder, "already", f"Already acknowledged by {who} {when}", now)
+            return _result(work, reminder, "already", f"Already acknowledged by {who} {when}")
         if reminder.state is ReminderState.CLAIMED:
             raise Conflict("This reminder is being sent right now. Try again in a moment.")
         if reminder.state not in SETTLEABLE:
@@ -89,9 +88,9 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
             else:
                 row.state, row.acknowledged_at, row.acknowledged_by_id = ReminderState.ACKNOWLEDGED, now, user.id
             row.escalate_at = row.next_attempt_at = None
-            _audit(session, ctx, user, row, before, verb, now)
+            _audit(work, row, before, verb)
         word = "Acknowledged" if action == "acknowledged" else "Done"
-        return _result(session, ctx, reminder, action, f"{word} by <@{user.slack_user_id}> at {show(now, tz)}", now)
+        return _result(work, reminder, action, f"{word} by <@{user.slack_user_id}> at {show(now, tz)}")
 
 
 def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
@@ -114,10 +113,9 @@ def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
     return list(linked.values())
 
 
-def _reminder_to_change(
-    session: Session, ctx: ServiceContext, actor_slack_id: str, reminder_id: int
-) -> tuple[AppUser, Reminder]:
-    user = acting_user(session, ctx, actor_slack_id)
+def _reminder_to_change(work: Acting, reminder_id: int) -> Reminder:
+    """The reminder, locked for update, if the user may act on it."""
+    session, user = work.session, work.user
     reminder = session.exec(select(Reminder).where(Reminder.id == reminder_id).with_for_update()).first()
     if reminder is None:
         raise NotFound("That reminder no longer exists.")
@@ -128,7 +126,7 @@ def _reminder_to_change(
             f"This reminder is about {order.reference}, which is not yours to act on. Only its recipient, "
             "officers of the record's team and its supervisors can."
         )
-    return user, reminder
+    return reminder
 
 
 def _snooze_until(ctx: ServiceContext, choice: str, now: datetime) -> datetime:
@@ -141,40 +139,15 @@ def _snooze_until(ctx: ServiceContext, choice: str, now: datetime) -> datetime:
     return datetime.combine(day, at, tzinfo=tz)
 
 
-def _audit(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    row: Reminder,
-    before: dict[str, Any],
-    action: str,
-    now: datetime,
-) -> None:
+def _audit(work: Acting, row: Reminder, before: dict[str, Any], action: str) -> None:
     old, new = changes(before, snapshot(row))
-    write_audit(
-        session,
-        actor=user,
-        at=now,
-        action=action,
-        entity_type="reminder",
-        entity_id=row.id,
-        order_id=row.order_id,
-        before=old,
-        after=new,
-        source=ctx.source,
-    )
+    work.audit(action, "reminder", row.id, order_id=row.order_id, before=old, after=new)
 
 
 def _result(
-    session: Session,
-    ctx: ServiceContext,
-    reminder: Reminder,
-    action: str,
-    line: str,
-    now: datetime,
-    snoozed_until: datetime | None = None,
+    work: Acting, reminder: Reminder, action: str, line: str, snoozed_until: datetime | None = None
 ) -> ReminderActionResult:
-    session.flush()
+    work.session.flush()
     assert reminder.id is not None
-    message = replace(messages_for(session, [reminder], ctx.settings, now)[reminder.id], late_note=None)
+    message = replace(messages_for(work.session, [reminder], work.ctx.settings, work.now)[reminder.id], late_note=None)
     return ReminderActionResult(message, action, line, reminder.slack_channel, reminder.slack_ts, snoozed_until)

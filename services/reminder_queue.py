@@ -26,14 +26,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models import ProtectionOrder, Reminder, ReminderState, TeamSupervisor, metadata
-from models.db import session_scope
-from services.audit import write_audit
 from services.context import ServiceContext
 from services.planning import ESCALATION, RENOTIFY
 from services.reminder_text import ReminderMessage, messages_for, undeliverable
+from services.unit_of_work import Work, system
 
 log = logging.getLogger(__name__)
 
+SCHEDULER = "scheduler"  # who the audit trail says acted
 REMINDERS: sa.Table = metadata.tables["reminder"]
 MAX_BACKOFF = timedelta(hours=1)
 ERROR_LIMIT = 500  # reminder.last_error's length
@@ -55,7 +55,8 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
     policy = ctx.settings.reminders
     now = ctx.clock.now()
     lease_until = now + timedelta(seconds=policy.claim_lease_seconds)
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         attempts = _claim_rows(session, worker_id, now, lease_until, limit or policy.sweep_batch_size)
         if not attempts:
             return Claim(worker_id, lease_until, ())
@@ -128,7 +129,8 @@ def mark_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, channel: st
     now = ctx.clock.now()
     escalate = timedelta(minutes=ctx.settings.reminders.escalate_after_minutes)
     c = REMINDERS.c
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         done = session.execute(
             sa.update(REMINDERS)
             .where(c.id == reminder_id, c.state == ReminderState.CLAIMED, c.claimed_by == worker_id)
@@ -156,7 +158,8 @@ def mark_not_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, error: 
     Returns the reminder's new state."""
     now = ctx.clock.now()
     policy = ctx.settings.reminders
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         row = session.exec(
             select(Reminder).where(Reminder.id == reminder_id, Reminder.claimed_by == worker_id).with_for_update()
         ).first()
@@ -187,7 +190,8 @@ def release(ctx: ServiceContext, worker_id: str, ids: list[int] | None = None, *
         query = query.where(c.id.in_(ids))
     if keep:
         query = query.where(c.id.not_in(list(keep)))
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         result = session.execute(
             query.values(
                 state=ReminderState.PENDING,
@@ -205,7 +209,8 @@ def escalate_due(ctx: ServiceContext, limit: int = 500) -> int:
     The follow-ups are reminder rows, so they are delivered with the same guarantees. Returns how
     many reminders were escalated."""
     now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
         rows = session.exec(
             select(Reminder)
             .where(col(Reminder.escalate_at) <= now)
@@ -214,11 +219,12 @@ def escalate_due(ctx: ServiceContext, limit: int = 500) -> int:
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
-            _escalate(session, ctx, row, now)
+            _escalate(work, row)
         return len(rows)
 
 
-def _escalate(session: Session, ctx: ServiceContext, row: Reminder, now: datetime) -> None:
+def _escalate(work: Work, row: Reminder) -> None:
+    session, now = work.session, work.now
     row.escalate_at = None
     if row.acknowledged_at is not None or row.state not in (ReminderState.SENT, ReminderState.FAILED):
         return
@@ -241,18 +247,8 @@ def _escalate(session: Session, ctx: ServiceContext, row: Reminder, now: datetim
                 created_at=now,
             )
         )
-    write_audit(
-        session,
-        actor=None,
-        at=now,
-        action="escalate",
-        entity_type="reminder",
-        entity_id=row.id,
-        order_id=row.order_id,
-        after={"kind": row.kind, "state": row.state.value, "follow_ups": [k for k, _ in planned]},
-        source=ctx.source,
-        system_actor="scheduler",
-    )
+    after = {"kind": row.kind, "state": row.state.value, "follow_ups": [k for k, _ in planned]}
+    work.audit("escalate", "reminder", row.id, order_id=row.order_id, after=after)
 
 
 def _rowcount(result: sa.Result[Any]) -> int:
@@ -267,8 +263,8 @@ def next_due_at(ctx: ServiceContext, now: datetime) -> datetime | None:
     ready = sa.case((c.next_attempt_at > c.due_at, c.next_attempt_at), else_=c.due_at)
     pending = sa.select(sa.func.min(ready)).where(c.state == ReminderState.PENDING, ready > now)
     escalation = sa.select(sa.func.min(c.escalate_at)).where(c.escalate_at > now)
-    with ctx.engine.connect() as connection:
-        found = [connection.execute(pending).scalar(), connection.execute(escalation).scalar()]
+    with system(ctx, SCHEDULER) as work:
+        found = [work.session.execute(pending).scalar(), work.session.execute(escalation).scalar()]
     times = [_aware(t) for t in found if t is not None]
     return min(times) if times else None
 

@@ -45,12 +45,12 @@ from models import (
     Reminder,
     Role,
 )
-from models.db import session_scope
 from models.types import column_length
-from services.audit import FREE_TEXT_FIELDS, PERSONAL_FIELDS, write_audit
+from services.audit import FREE_TEXT_FIELDS, PERSONAL_FIELDS
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.lookup import normalise_reference
+from services.unit_of_work import acting
 
 # What an erasure deletes, children first (each refers to the one after it).
 ERASED_TABLES: tuple[type[Any], ...] = (
@@ -98,8 +98,8 @@ def review(ctx: ServiceContext, operator_slack_id: str) -> list[DueRecord]:
     and dates, no names. The review is logged (who looked, when, how many were due) as evidence
     that the periodic review took place."""
     tz, years, now = ctx.settings.timezone, ctx.settings.retention_years, ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        operator = _operator(session, operator_slack_id)
+    with acting(ctx, operator_slack_id, user_from=_operator) as work:
+        session = work.session
         orders = session.exec(select(ProtectionOrder)).all()
         links = session.exec(select(OrderProtectedPerson.order_id, OrderProtectedPerson.person_id)).all()
         due: list[DueRecord] = []
@@ -113,16 +113,8 @@ def review(ctx: ServiceContext, operator_slack_id: str) -> list[DueRecord]:
                 assert order.closed_at is not None
                 due.append(DueRecord(order.reference, order.order_type.value, order.closed_at, refs, when))
         due.sort(key=lambda d: (d.review_due, d.family, d.reference))
-        write_audit(
-            session,
-            actor=operator,
-            at=now,
-            action="retention_review",
-            entity_type="protection_order",
-            entity_id=None,
-            after={"retention_years": years, "due": len(due), "references": [d.reference for d in due]},
-            source=ctx.source,
-        )
+        after = {"retention_years": years, "due": len(due), "references": [d.reference for d in due]}
+        work.audit("retention_review", "protection_order", after=after)
         return due
 
 
@@ -133,8 +125,8 @@ def erase(ctx: ServiceContext, operator_slack_id: str, reference: str, reason: s
     if len(why) > REASON_MAX:
         raise DomainError(f"Keep the reason under {REASON_MAX} characters.", "reason")
     tz, years, now = ctx.settings.timezone, ctx.settings.retention_years, ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        operator = _operator(session, operator_slack_id)
+    with acting(ctx, operator_slack_id, user_from=_operator) as work:
+        session = work.session
         order = _order_or_why_not(session, reference, tz)
         family = _family_of(session, order)
         _require_past_retention(family, years, tz, now)
@@ -142,13 +134,10 @@ def erase(ctx: ServiceContext, operator_slack_id: str, reference: str, reason: s
         refs = tuple(sorted(o.reference for o in family))
         last = _last_ended(family)
         assert last is not None
-        event = write_audit(
-            session,
-            actor=operator,
-            at=now,
-            action="erase",
-            entity_type="protection_order",
-            entity_id=order.id,
+        event = work.audit(
+            "erase",
+            "protection_order",
+            order.id,
             order_id=order.id,
             after={
                 "references": list(refs),
@@ -162,14 +151,13 @@ def erase(ctx: ServiceContext, operator_slack_id: str, reference: str, reason: s
                 "retention_years": years,
             },
             justification=why,
-            source=ctx.source,
         )
         session.flush()
         assert event.id is not None
         return Erasure(refs, deleted, event.id)
 
 
-def _operator(session: Session, slack_id: str) -> AppUser:
+def _operator(session: Session, _ctx: ServiceContext, slack_id: str) -> AppUser:
     """The command line has no Slack request: the operator names themselves, and must be an admin."""
     user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_id.strip().upper())).first()
     if user is None or not user.active or user.role is not Role.ADMIN:

@@ -18,13 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import AppUser, Breach, OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, Role
-from models.db import session_scope
-from services.access import acting_user
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.finding import name_matches
 from services.listing import readable
+from services.unit_of_work import reading
 from services.views import initials
 
 RESULTS_SHOWN = 25
@@ -64,8 +63,8 @@ def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = 
             "WM-DVPN-2026), a crime reference, or a name.",
             "text",
         )
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
+    with reading(ctx, actor_slack_id) as read:
+        session, user = read.session, read.user
         found: dict[int, Matched] = {}
         for matched, ids in _matching_ids(session, user, cleaned, limit + 1):
             for order_id in ids:

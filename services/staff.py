@@ -8,14 +8,14 @@ from datetime import time
 from sqlmodel import Session, func, select
 
 from models import AppUser, Role, Team, TeamSupervisor
-from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
 from rules.ranks import Rank
-from services.access import acting_user, require_role
-from services.audit import snapshot, write_change, write_creation
+from services.access import acting_user
+from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound, raise_if_any
+from services.unit_of_work import Acting, acting
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,19 @@ class UserView:
 
 
 def set_role(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, role: Role) -> UserView:
-    with session_scope(ctx.engine) as session:
-        admin = _admin(session, ctx, actor_slack_id, "change roles")
-        target = acting_user(session, ctx, target_slack_id)
-        if target.role is Role.ADMIN and role is not Role.ADMIN and _admin_count(session) == 1:
+    with acting(ctx, actor_slack_id, Role.ADMIN, doing="change roles") as work:
+        target = _user(work, target_slack_id)
+        if target.role is Role.ADMIN and role is not Role.ADMIN and _admin_count(work.session) == 1:
             raise Conflict("That would leave no admin. Make someone else an admin first.", "role")
-        _change(session, ctx, admin, target, role=role)
-        return _view(session, target)
+        _change(work, target, role=role)
+        return _view(work.session, target)
 
 
 def set_rank(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, rank: Rank | None) -> UserView:
-    with session_scope(ctx.engine) as session:
-        admin = _admin(session, ctx, actor_slack_id, "set ranks")
-        target = acting_user(session, ctx, target_slack_id)
-        _change(session, ctx, admin, target, rank=rank)
-        return _view(session, target)
+    with acting(ctx, actor_slack_id, Role.ADMIN, doing="set ranks") as work:
+        target = _user(work, target_slack_id)
+        _change(work, target, rank=rank)
+        return _view(work.session, target)
 
 
 def create_team(
@@ -55,45 +53,37 @@ def create_team(
     if not clean:
         raise DomainError("Give the team a name, e.g. 'PPU North'.", "name")
     raise_if_any([validation.text_fits("name", "The team name", clean, column_length(Team, "name"))])
-    with session_scope(ctx.engine) as session:
-        admin = _admin(session, ctx, actor_slack_id, "create teams")
-        existing = session.exec(select(Team).where(func.lower(Team.name) == clean.lower())).first()
+    with acting(ctx, actor_slack_id, Role.ADMIN, doing="create teams") as work:
+        existing = work.session.exec(select(Team).where(func.lower(Team.name) == clean.lower())).first()
         if existing is not None:
             raise Conflict(f"There is already a team called {existing.name}.", "name")
-        team = Team(name=clean, digest_channel=digest_channel, digest_time=digest_time, created_at=ctx.clock.now())
-        session.add(team)
-        session.flush()
-        write_creation(session, actor=admin, at=ctx.clock.now(), row=team, source=ctx.source)
+        team = Team(name=clean, digest_channel=digest_channel, digest_time=digest_time, created_at=work.now)
+        work.created(team)
         return team
 
 
 def place_in_team(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, team_name: str) -> UserView:
-    with session_scope(ctx.engine) as session:
-        admin = _admin(session, ctx, actor_slack_id, "place people in teams")
-        team = _team(session, team_name)
-        target = acting_user(session, ctx, target_slack_id)
-        _change(session, ctx, admin, target, team_id=team.id)
-        return _view(session, target)
+    with acting(ctx, actor_slack_id, Role.ADMIN, doing="place people in teams") as work:
+        team = _team(work.session, team_name)
+        target = _user(work, target_slack_id)
+        _change(work, target, team_id=team.id)
+        return _view(work.session, target)
 
 
 def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, team_name: str) -> UserView:
-    with session_scope(ctx.engine) as session:
-        admin = _admin(session, ctx, actor_slack_id, "assign supervisors")
-        team = _team(session, team_name)
-        target = acting_user(session, ctx, target_slack_id)
+    with acting(ctx, actor_slack_id, Role.ADMIN, doing="assign supervisors") as work:
+        team = _team(work.session, team_name)
+        target = _user(work, target_slack_id)
         if target.role is not Role.SUPERVISOR:
             raise Conflict("Make them a supervisor first: /dvpn admin role @user supervisor.", "role")
-        if session.get(TeamSupervisor, (team.id, target.id)) is None:
-            link = TeamSupervisor(team_id=pk(team), user_id=pk(target))
-            session.add(link)
-            write_creation(session, actor=admin, at=ctx.clock.now(), row=link, source=ctx.source)
-        return _view(session, target)
+        if work.session.get(TeamSupervisor, (team.id, target.id)) is None:
+            work.created(TeamSupervisor(team_id=pk(team), user_id=pk(target)))
+        return _view(work.session, target)
 
 
-def _admin(session: Session, ctx: ServiceContext, slack_id: str, doing: str) -> AppUser:
-    user = acting_user(session, ctx, slack_id)
-    require_role(user, Role.ADMIN, doing=doing)
-    return user
+def _user(work: Acting, slack_id: str) -> AppUser:
+    """The user an admin acts on: made an officer if dvpn-bot has not seen them yet."""
+    return acting_user(work.session, work.ctx, slack_id)
 
 
 def _admin_count(session: Session) -> int:
@@ -110,11 +100,11 @@ def _team(session: Session, name: str) -> Team:
     return team
 
 
-def _change(session: Session, ctx: ServiceContext, admin: AppUser, target: AppUser, **values: object) -> None:
+def _change(work: Acting, target: AppUser, **values: object) -> None:
     before = snapshot(target)
     for key, value in values.items():
         setattr(target, key, value)
-    write_change(session, actor=admin, at=ctx.clock.now(), row=target, before=before, source=ctx.source)
+    work.changed(target, before)
 
 
 def _view(session: Session, user: AppUser) -> UserView:

@@ -52,13 +52,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
-from models.db import is_postgres, session_scope
+from models.db import is_postgres
 from rules.order_types import OrderType, rule_for
-from services.access import acting_user
 from services.context import ServiceContext
 from services.report_period import Period, Week, weeks_in
 from services.report_scope import ReportScope, stats_scope
 from services.sql_time import hours_between
+from services.unit_of_work import reading
 
 NOTICE_TYPES = tuple(t for t in OrderType if rule_for(t).is_notice)
 SERIES = ("Notices issued", "Orders granted", "Breaches")
@@ -100,10 +100,9 @@ class StatsReport:
 
 def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: str | None = None) -> StatsReport:
     tz = ctx.settings.timezone
-    now = ctx.clock.now()
-    with session_scope(ctx.engine) as session:
-        user = acting_user(session, ctx, actor_slack_id)
-        scope = stats_scope(session, user, team_name)
+    with reading(ctx, actor_slack_id) as read:
+        session, now = read.session, read.now
+        scope = stats_scope(session, read.user, team_name)
         window = _Window(period.start_at(tz), period.end_at(tz), scope, tz)
         figures = _figures(session, window, now)
         weeks = weeks_in(period)

@@ -9,6 +9,18 @@ from rules.clock import Deadline
 from rules.periods import PeriodEnd
 
 
+class Paged:
+    """Mixed into a result that is one page of a longer list: `items` shown of `total`, from `offset`."""
+
+    items: tuple[object, ...]
+    total: int
+    offset: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.offset - len(self.items))
+
+
 @dataclass(frozen=True)
 class DeadlineView:
     label: str

@@ -1,0 +1,219 @@
+"""The unit of work (services.unit_of_work): a refusal or an error writes nothing, a clean change
+audits each changed row once and leaves the record replanned, and two changes to one record wait
+for each other instead of losing one."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from models import BreachCheck, ProtectionOrder, Reminder, ReminderState, Role
+from models.db import session_scope
+from models.types import pk
+from rules.order_types import OrderType
+from rules.ranks import Rank
+from rules.validation import Violation
+from services import records
+from services.audit import snapshot
+from services.context import ServiceContext
+from services.errors import NotAllowed, ValidationFailed, raise_if_any
+from services.order_writer import PersonInput
+from services.planning import CHECK_DUE, load_facts, next_deadline, replan
+from services.records import NewRecord
+from services.unit_of_work import acting, changing, system
+from tests.conftest import Force, audit_rows, london, row_counts
+
+
+def dvpn() -> NewRecord:
+    return NewRecord(
+        order_type=OrderType.DVPN,
+        served_at=london("2026-04-02 20:00"),
+        authoriser_name="Supt Example",
+        authoriser_rank=Rank.SUPERINTENDENT,
+        perpetrator=PersonInput("Alex Example", date(1990, 1, 1)),
+        protected=(PersonInput("Sam Sample"),),
+    )
+
+
+def check_due(order: ProtectionOrder, due: str, now: datetime) -> BreachCheck:
+    return BreachCheck(order_id=pk(order), due_at=london(due), assigned_to_id=order.officer_id, created_at=now)
+
+
+def stored_order(ctx: ServiceContext, reference: str) -> ProtectionOrder:
+    with Session(ctx.engine, expire_on_commit=False) as session:
+        order = session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == reference)).one()
+        session.expunge(order)
+        return order
+
+
+def refused_change(ctx: ServiceContext, force: Force, reference: str) -> Callable[[], None]:
+    def run() -> None:
+        with changing(ctx, force.other_officer, reference):
+            pytest.fail("the block ran for a user of another team")
+
+    return run
+
+
+def refused_by_a_stranger(ctx: ServiceContext, force: Force, reference: str) -> Callable[[], None]:
+    def run() -> None:
+        with changing(ctx, "USTRANGER", reference):  # first contact: an officer in no team
+            pytest.fail("the block ran for a user seen for the first time")
+
+    return run
+
+
+def refused_champion(ctx: ServiceContext, force: Force, reference: str) -> Callable[[], None]:
+    def run() -> None:
+        with changing(ctx, force.champion, reference):
+            pytest.fail("the block ran for a champion, who reads but never changes")
+
+    return run
+
+
+def refused_role(ctx: ServiceContext, force: Force, reference: str) -> Callable[[], None]:
+    def run() -> None:
+        with acting(ctx, force.officer, Role.ADMIN, doing="add a bank holiday"):
+            pytest.fail("the block ran for an officer acting as an admin")
+
+    return run
+
+
+@pytest.mark.parametrize("attempt", [refused_change, refused_by_a_stranger, refused_champion, refused_role])
+def test_a_refused_authorisation_runs_nothing_and_writes_nothing(
+    ctx: ServiceContext,
+    force: Force,
+    attempt: Callable[[ServiceContext, Force, str], Callable[[], None]],
+) -> None:
+    notice = records.record(ctx, force.officer, dvpn())
+    before = row_counts(ctx.engine)
+    with pytest.raises(NotAllowed):
+        attempt(ctx, force, notice.reference)()
+    assert row_counts(ctx.engine) == before
+
+
+def test_an_error_inside_the_block_rolls_back_every_write_and_its_audit(ctx: ServiceContext, force: Force) -> None:
+    notice = records.record(ctx, force.officer, dvpn())
+    before, stored = row_counts(ctx.engine), stored_order(ctx, notice.reference)
+    with pytest.raises(ValidationFailed), changing(ctx, force.officer, notice.reference) as change:
+        order = change.order
+        was = snapshot(order)
+        order.conditions = "not to enter the street"
+        assert change.changed(order, was, order_id=order.id)
+        check = BreachCheck(
+            order_id=pk(order),
+            due_at=london("2026-04-03 09:00"),
+            assigned_to_id=order.officer_id,
+            created_at=change.now,
+        )
+        change.created(check, order_id=order.id)
+        change.audit("view", "protection_order", order.id, order_id=order.id)
+        raise_if_any([Violation("conditions", "A condition the rules refuse.")])
+    assert row_counts(ctx.engine) == before
+    after = stored_order(ctx, notice.reference)
+    assert (after.conditions, after.updated_at, after.next_deadline_at) == (
+        stored.conditions,
+        stored.updated_at,
+        stored.next_deadline_at,
+    )
+
+
+def test_a_clean_change_audits_each_changed_row_once_and_replans_the_record(
+    ctx: ServiceContext, force: Force, clock
+) -> None:  # type: ignore[no-untyped-def]
+    notice = records.record(ctx, force.officer, dvpn())
+    assert stored_order(ctx, notice.reference).next_deadline_at == london("2026-04-03 20:00")  # the first check
+    audited = len(audit_rows(ctx.engine))
+    clock.set(london("2026-04-02 22:00"))
+    with changing(ctx, force.colleague, notice.reference) as change:
+        order = change.order
+        was = snapshot(order)
+        order.conditions = "not to enter the street"
+        change.changed(order, was, order_id=order.id)
+        assert not change.changed(order, snapshot(order), order_id=order.id)  # nothing more changed: no row
+        early = BreachCheck(
+            order_id=pk(order),
+            due_at=london("2026-04-03 09:00"),
+            assigned_to_id=order.officer_id,
+            created_at=change.now,
+        )
+        change.created(early, order_id=order.id)
+    new = audit_rows(ctx.engine)[audited:]
+    assert [(r["action"], r["entity_type"]) for r in new] == [
+        ("update", "protection_order"),
+        ("create", "breach_check"),
+    ]
+    assert {r["actor"] for r in new} == {f"slack:{force.colleague}"} and {r["source"] for r in new} == {"test"}
+    assert new[0]["after"]["conditions"] == "[free text]"  # masked: the trail says it changed, not what it says
+
+    stored = stored_order(ctx, notice.reference)
+    assert stored.updated_at == london("2026-04-02 22:00")
+    assert stored.next_deadline_at == london("2026-04-03 09:00")  # the earlier check is now the next deadline
+    with session_scope(ctx.engine) as session:
+        order = session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == notice.reference)).one()
+        recomputed = next_deadline(load_facts(session, order), clock.now())
+        assert recomputed is not None and recomputed.at == stored.next_deadline_at
+        # Planning again finds nothing to add or withdraw: the change left the reminders as planned.
+        assert replan(session, order, ctx.settings.reminders, ctx.settings.timezone, clock.now()) == (0, 0)
+        due = session.exec(
+            select(Reminder).where(
+                Reminder.order_id == order.id,
+                Reminder.kind == CHECK_DUE.format(check=early.id),
+                Reminder.state == ReminderState.PENDING,
+            )
+        ).one()
+        assert due.due_at == london("2026-04-03 09:00")
+        session.rollback()
+
+
+def test_the_system_scope_audits_as_the_part_of_the_system_that_acted(ctx: ServiceContext, force: Force) -> None:
+    notice = records.record(ctx, force.officer, dvpn())
+    with system(ctx, "rollover") as work:
+        order = work.session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == notice.reference)).one()
+        was = snapshot(order)
+        order.children_present = True
+        work.changed(order, was, order_id=order.id)
+        work.touch(order)
+    [row] = audit_rows(ctx.engine, action="update", entity_type="protection_order")
+    assert row["actor"] == "system:rollover" and row["actor_user_id"] is None
+
+
+def test_two_changes_to_one_record_wait_for_each_other_and_neither_is_lost(ctx: ServiceContext, force: Force) -> None:
+    """The record is locked for update (PostgreSQL: SELECT ... FOR UPDATE; SQLite: one writer at a
+    time): the second change reads the record only after the first has committed."""
+    notice = records.record(ctx, force.officer, dvpn())
+    first_inside, times, errors = threading.Event(), {}, []
+
+    def append(slack_id: str, mark: str, hold: float, inside: threading.Event | None) -> None:
+        try:
+            times[f"{mark} asks"] = time.monotonic()
+            with changing(ctx, slack_id, notice.reference) as change:
+                times[f"{mark} holds"] = time.monotonic()
+                order = change.order
+                was = snapshot(order)
+                order.conditions = (order.conditions or "") + mark
+                change.changed(order, was, order_id=order.id)
+                if inside is not None:
+                    inside.set()
+                time.sleep(hold)
+                times[f"{mark} leaves"] = time.monotonic()
+        except BaseException as error:  # reported by the test's own thread below
+            errors.append(error)
+            first_inside.set()
+
+    first = threading.Thread(target=append, args=(force.officer, "A", 0.5, first_inside))
+    first.start()
+    assert first_inside.wait(30)
+    second = threading.Thread(target=append, args=(force.colleague, "B", 0, None))
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert not errors
+    assert times["B asks"] < times["A leaves"] <= times["B holds"]  # B waited for A's commit
+    assert stored_order(ctx, notice.reference).conditions == "AB"  # B saw A's change: nothing was lost
+    updates = audit_rows(ctx.engine, action="update", entity_type="protection_order")
+    assert [r["actor"] for r in updates] == [f"slack:{force.officer}", f"slack:{force.colleague}"]
