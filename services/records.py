@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -18,7 +17,6 @@ from services.access import (
     acting_user,
     can_read,
     can_write,
-    require_read,
     require_role,
     require_team,
     require_write,
@@ -27,19 +25,15 @@ from services.access import (
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
-from services.justification import (
-    GIVEN_AT,
-    JustificationRequired,
-    checked,
-    needs_justification,
-    recent_justification,
-)
+from services.justification import access
 from services.lookup import find_order
 from services.order_writer import (
+    PNC_MISMATCH_WARNING,
     OrderTerms,
     PersonInput,
     add_perpetrator,
     add_protected_person,
+    flag_identity_mismatch,
     insert_order,
     validate_length,
 )
@@ -82,7 +76,10 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             parent=parent,
             now=now,
         )
-        return build_view(session, ctx, order, with_people=True, warnings=_warnings(order, now))
+        warnings = _warnings(order, now)
+        if flag_identity_mismatch(session, ctx, user, perpetrator, order, now):
+            warnings += (PNC_MISMATCH_WARNING,)
+        return build_view(session, ctx, order, with_people=True, warnings=warnings)
 
 
 def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification: str | None = None) -> RecordView:
@@ -93,17 +90,7 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         order = find_order(session, reference)
-        relied_on: dict[str, Any] | None = None
-        if needs_justification(session, user, order):
-            if justification is not None:
-                justification = checked(justification)
-            else:
-                earlier = recent_justification(session, user, order, now)
-                if earlier is None:
-                    raise JustificationRequired(order.reference)
-                justification, relied_on = earlier.text, {GIVEN_AT: earlier.given_at.isoformat()}
-        else:
-            require_read(session, user, order)
+        allowed = access(session, user, order, now, justification).require()
         write_audit(
             session,
             actor=user,
@@ -112,8 +99,8 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
             entity_type="protection_order",
             entity_id=order.id,
             order_id=order.id,
-            after=relied_on,
-            justification=justification,
+            after=allowed.relied_on,
+            justification=allowed.justification,
             source=ctx.source,
         )
         return build_view(session, ctx, order, with_people=True, writable=can_write(session, user, order))

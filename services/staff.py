@@ -12,7 +12,7 @@ from models.db import session_scope
 from models.types import column_length, pk
 from rules import validation
 from rules.ranks import Rank
-from services.access import acting_user, require_role
+from services.access import acting_user, known_user, require_role
 from services.audit import snapshot, write_change, write_creation
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound, raise_if_any
@@ -29,7 +29,7 @@ class UserView:
 def set_role(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, role: Role) -> UserView:
     with session_scope(ctx.engine) as session:
         admin = _admin(session, ctx, actor_slack_id, "change roles")
-        target = acting_user(session, ctx, target_slack_id)
+        target = known_user(session, ctx, target_slack_id)
         if target.role is Role.ADMIN and role is not Role.ADMIN and _admin_count(session) == 1:
             raise Conflict("That would leave no admin. Make someone else an admin first.", "role")
         _change(session, ctx, admin, target, role=role)
@@ -39,7 +39,7 @@ def set_role(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, rol
 def set_rank(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str, rank: Rank | None) -> UserView:
     with session_scope(ctx.engine) as session:
         admin = _admin(session, ctx, actor_slack_id, "set ranks")
-        target = acting_user(session, ctx, target_slack_id)
+        target = known_user(session, ctx, target_slack_id)
         _change(session, ctx, admin, target, rank=rank)
         return _view(session, target)
 
@@ -71,7 +71,7 @@ def place_in_team(ctx: ServiceContext, actor_slack_id: str, target_slack_id: str
     with session_scope(ctx.engine) as session:
         admin = _admin(session, ctx, actor_slack_id, "place people in teams")
         team = _team(session, team_name)
-        target = acting_user(session, ctx, target_slack_id)
+        target = known_user(session, ctx, target_slack_id)
         _change(session, ctx, admin, target, team_id=team.id)
         return _view(session, target)
 
@@ -80,7 +80,7 @@ def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: st
     with session_scope(ctx.engine) as session:
         admin = _admin(session, ctx, actor_slack_id, "assign supervisors")
         team = _team(session, team_name)
-        target = acting_user(session, ctx, target_slack_id)
+        target = known_user(session, ctx, target_slack_id)
         if target.role is not Role.SUPERVISOR:
             raise Conflict("Make them a supervisor first: /dvpn admin role @user supervisor.", "role")
         if session.get(TeamSupervisor, (team.id, target.id)) is None:
