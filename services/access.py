@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models import AppUser, ProtectionOrder, Role, TeamSupervisor
+from models.db import session_scope
 from services.audit import write_creation
 from services.context import ServiceContext
 from services.errors import NotAllowed
@@ -37,6 +38,13 @@ def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, displ
     user = known_user(session, ctx, slack_user_id, display_name)
     require_placed(session, user)
     return user
+
+
+def require_placed_user(ctx: ServiceContext, slack_user_id: str) -> None:
+    """The gate for a request that reaches no other service first (a form opening, the calculator):
+    NotPlaced for a user in no team. Writes nothing for them, not even their first contact."""
+    with session_scope(ctx.engine) as session:
+        acting_user(session, ctx, slack_user_id)
 
 
 def is_placed(session: Session, user: AppUser) -> bool:

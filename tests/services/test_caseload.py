@@ -156,9 +156,7 @@ def test_unknown_teams_and_people_are_named(ctx: ServiceContext, force: Force, s
     assert row_counts(ctx.engine) == before
 
 
-def test_a_newcomer_without_a_team_is_told_how_to_get_placed(
-    ctx: ServiceContext, force: Force, seeded: Seeded
-) -> None:
+def test_a_newcomer_without_a_team_is_told_how_to_get_placed(ctx: ServiceContext, force: Force, seeded: Seeded) -> None:
     before = row_counts(ctx.engine)
     with pytest.raises(NotAllowed, match=r"Ask an admin to place you: they type `/dvpn admin team add TEAM @you`"):
         caseload(ctx, force.newcomer, CaseloadQuery())
