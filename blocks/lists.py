@@ -59,6 +59,11 @@ def record_page(page: RecordPage, tz: ZoneInfo, now: datetime) -> list[Block]:
     return fit(blocks, MAX_MESSAGE_BLOCKS, "… {count} more: narrow the list.")
 
 
+def unplaced_home(message: str) -> dict[str, object]:
+    """The App Home of someone in no team: how to get placed, and nothing else."""
+    return {"type": "home", "blocks": [header("dvpn-bot"), section(f":information_source: {message}")]}
+
+
 def home_view(board: Dashboard, tz: ZoneInfo, now: datetime) -> dict[str, object]:
     blocks: list[Block] = [
         header("dvpn-bot"),

@@ -21,6 +21,7 @@ from blocks.common import (
     header,
     section,
 )
+from services.justification import JUSTIFICATION_HOLDS_FOR
 from services.perpetrator_history import HistoryRecord, PerpetratorHistory, PerpetratorMatches
 
 
@@ -50,6 +51,15 @@ def history_blocks(found: PerpetratorHistory, tz: ZoneInfo) -> list[Block]:
         blocks.append(
             context(
                 "Some records have no PNC id: they were joined by name and date of birth. Check before relying on them."
+            )
+        )
+    if found.withheld:
+        minutes = int(JUSTIFICATION_HOLDS_FOR.total_seconds() // 60)
+        blocks.append(
+            context(
+                f"Names on {', '.join(found.withheld[:10])}{' …' if len(found.withheld) > 10 else ''} are withheld: "
+                "those records are beyond your teams. `/dvpn show REF` asks your reason (Data Protection Act "
+                f"2018 s62); for {minutes} minutes after, that record's names show here too."
             )
         )
     if found.protected:

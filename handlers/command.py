@@ -14,6 +14,7 @@ from handlers.router import Invocation, Router, Subcommand
 from handlers.subcommands import casework, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.context import ServiceContext
+from services.unit_of_work import require_placed_user
 
 
 def build_router() -> Router:
@@ -30,6 +31,9 @@ def build_router() -> Router:
         ),
         Subcommand("search", "search TEXT", "Find records by reference, crime reference or name.", casework.search),
         Subcommand("audit", "audit REF", "A record's audit trail (supervisors and admins).", casework.audit),
+        Subcommand(
+            "identity", "identity [resolve ID same|different]", "PNC ids typed with other details.", casework.identity
+        ),
         Subcommand("hearing", "hearing REF WHEN [at COURT]", "Book the hearing of an application.", quick.hearing),
         Subcommand(
             "granted", "granted REF DAYS|UNTIL", "The court granted the order (28 days, until 1/5).", quick.granted
@@ -48,7 +52,7 @@ def build_router() -> Router:
     table.append(Subcommand("export", reports.EXPORT_USAGE, "Your teams' records as a CSV, by DM.", reports.export))
     table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest_now))
     table.append(Subcommand("admin", "admin role|rank|team ...", "Admins: roles, ranks and teams.", tools.admin))
-    table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",)))
+    table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",), open_to_unplaced=True))
     router = Router(table)  # the help entry reads the finished table
     return router
 
@@ -67,6 +71,8 @@ def register(app: App, ctx: ServiceContext, router: Router) -> None:
         if sub is None:
             tell(command, client, respond, router.unknown(word))
             return
+        if not sub.open_to_unplaced:
+            require_placed_user(ctx, str(command["user_id"]))  # one gate for every subcommand
         invocation = Invocation(
             ctx=ctx,
             user_id=str(command["user_id"]),

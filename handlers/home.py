@@ -7,10 +7,11 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from blocks.lists import home_view
+from blocks.lists import home_view, unplaced_home
 from handlers.after_ack import after_ack
 from handlers.errors import reported
 from services import listing
+from services.access import NotPlaced
 from services.context import ServiceContext
 
 
@@ -24,5 +25,9 @@ def register(app: App, ctx: ServiceContext) -> None:
 
 
 def publish_home(ctx: ServiceContext, client: WebClient, slack_user_id: str) -> None:
-    board = listing.dashboard(ctx, slack_user_id)
+    try:
+        board = listing.dashboard(ctx, slack_user_id)
+    except NotPlaced as refused:
+        client.views_publish(user_id=slack_user_id, view=unplaced_home(refused.message))
+        return
     client.views_publish(user_id=slack_user_id, view=home_view(board, ctx.settings.timezone, ctx.clock.now()))

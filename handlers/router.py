@@ -52,6 +52,7 @@ class Subcommand:
     summary: str
     run: Run
     aliases: tuple[str, ...] = field(default=())
+    open_to_unplaced: bool = False  # only help: a user in no team is told how to get placed
 
 
 class Router:

@@ -8,7 +8,7 @@ from models.calendar_days import ExtraExcludedDay
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
-from models.people import OrderProtectedPerson, Perpetrator, ProtectedPerson
+from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
 from models.staff import AppUser, Team, TeamSupervisor
 
@@ -24,6 +24,7 @@ __all__ = [
     "ExtraExcludedDay",
     "Hearing",
     "HearingOutcome",
+    "IdentityMismatch",
     "Notification",
     "NotificationKind",
     "OrderProtectedPerson",

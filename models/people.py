@@ -51,3 +51,21 @@ class OrderProtectedPerson(SQLModel, table=True):
 
     order_id: int = Field(foreign_key="protection_order.id", primary_key=True)
     person_id: int = Field(foreign_key="protected_person.id", primary_key=True, index=True)
+
+
+class IdentityMismatch(SQLModel, table=True):
+    """A perpetrator recorded with a PNC id already on record under a different name or date of
+    birth. What the officer typed is kept in its own perpetrator row; until a supervisor or admin
+    entitled to both records says whether it is the same person, perpetrator history keeps the rows
+    apart, so a PNC id never opens another team's record."""
+
+    __tablename__ = "identity_mismatch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)  # the row as typed
+    order_id: int = Field(foreign_key="protection_order.id", index=True)  # the record it was typed on
+    recorded_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    resolved_at: datetime | None = Field(default=None, sa_column=utc_column())
+    resolved_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    same_person: bool | None = None  # the resolution: joined in history (True) or kept apart (False)

@@ -1,6 +1,10 @@
 """Who may do what. Officers: their own and their team's records. Supervisors: the teams they
 supervise and their own. Champions: read everything, change nothing. Admins: manage users, teams
-and the calendar, and read everything."""
+and the calendar, and read everything. Reading beyond one's own teams needs a reason first
+(services.justification.access, the one decision every path to personal data goes through).
+
+A user placed nowhere (an officer with no team, a supervisor of no team) may do nothing but be
+told how to get placed: acting_user refuses them, so every service refuses them in one place."""
 
 from __future__ import annotations
 
@@ -14,9 +18,42 @@ from services.errors import NotAllowed
 READ_ALL_ROLES = frozenset({Role.CHAMPION, Role.ADMIN})
 
 
+PLACEMENT = (
+    "You are not in a team yet, so dvpn-bot can show and record nothing for you. Ask an admin to "
+    "place you: they type `/dvpn admin team add TEAM @you`. `/dvpn help` lists the commands."
+)
+
+
+class NotPlaced(NotAllowed):
+    """The user is in no team: every command but help is refused with how to get placed."""
+
+    def __init__(self) -> None:
+        super().__init__(PLACEMENT)
+
+
 def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, display_name: str = "") -> AppUser:
-    """The user behind a request. A Slack user seen for the first time becomes an officer with no
-    team, or an admin if listed in DVPN_ADMINS."""
+    """The user behind a request, refused (NotPlaced) while they are in no team. A Slack user seen
+    for the first time becomes an officer with no team, or an admin if listed in DVPN_ADMINS."""
+    user = known_user(session, ctx, slack_user_id, display_name)
+    require_placed(session, user)
+    return user
+
+
+def is_placed(session: Session, user: AppUser) -> bool:
+    """Champions and admins work force-wide; officers need a team; supervisors a team they work in or supervise."""
+    if user.role in READ_ALL_ROLES:
+        return True
+    return bool(supervised_team_ids(session, user)) if user.role is Role.SUPERVISOR else user.team_id is not None
+
+
+def require_placed(session: Session, user: AppUser) -> None:
+    if not is_placed(session, user):
+        raise NotPlaced()
+
+
+def known_user(session: Session, ctx: ServiceContext, slack_user_id: str, display_name: str = "") -> AppUser:
+    """The user a Slack id stands for, whether or not they are placed yet (an admin placing
+    someone names them before they have a team). Created on first contact, and audited."""
     user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_user_id)).first()
     if user is not None:
         if not user.active:

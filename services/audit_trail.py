@@ -36,6 +36,7 @@ THINGS = {
     "reminder": "a reminder",
     "perpetrator": "the perpetrator's details",
     "protected_person": "a protected person's details",
+    "identity_mismatch": "an identity check (a PNC id given with differing details)",
 }
 DOING = {
     "create": "created",

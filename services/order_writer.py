@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     AppUser,
     BreachCheck,
+    IdentityMismatch,
     Notification,
     NotificationKind,
     OrderProtectedPerson,
@@ -26,7 +27,7 @@ from models.types import pk
 from rules import validation
 from rules.clock import LONDON
 from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
-from rules.names import name_key
+from rules.names import name_key, name_query
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
 from rules.ranks import Rank
@@ -112,12 +113,10 @@ def _expiry(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> PeriodEn
 def add_perpetrator(
     session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
 ) -> Perpetrator:
-    """Reuse the person if their PNC id is already known, so their history stays in one place."""
+    """A row holding exactly what the officer typed. A PNC id already on record does not fetch that
+    person: it would show another team's person to whoever types their PNC id, and drop what was
+    typed. Perpetrator history joins rows by PNC id instead (flag_identity_mismatch says when not)."""
     pnc = (given.pnc_id or "").strip().upper() or None
-    if pnc:
-        known = session.exec(select(Perpetrator).where(Perpetrator.pnc_id == pnc)).first()
-        if known is not None:
-            return known
     person = Perpetrator(
         full_name=given.full_name.strip(),
         name_key=name_key(given.full_name),
@@ -128,6 +127,51 @@ def add_perpetrator(
         updated_at=now,
     )
     return _added(session, ctx, user, person, now)
+
+
+PNC_MISMATCH_WARNING = (
+    "The PNC id given is already on record with a different name or date of birth. What you typed "
+    "is kept on this record only, and nothing of the other record is shown; a supervisor or admin "
+    "will check which is right (`/dvpn identity`). Check the PNC id on the PNC meanwhile."
+)
+
+
+def flag_identity_mismatch(
+    session: Session, ctx: ServiceContext, user: AppUser, person: Perpetrator, order: ProtectionOrder, now: datetime
+) -> bool:
+    """When `person`'s PNC id is already held by people whose name or date of birth differ, record
+    an identity mismatch (audited on the new record) for a supervisor or admin to resolve. True if
+    one was recorded. The same name with a date of birth missing on either side is no mismatch."""
+    if not person.pnc_id:
+        return False
+    unsettled = select(IdentityMismatch.perpetrator_id).where(col(IdentityMismatch.same_person).is_not(True))
+    holders = session.exec(
+        select(Perpetrator).where(
+            Perpetrator.pnc_id == person.pnc_id,
+            col(Perpetrator.id) != person.id,
+            col(Perpetrator.id).not_in(unsettled),
+        )
+    ).all()
+    if not holders or any(same_identity(person, held) for held in holders):
+        return False
+    mismatch = IdentityMismatch(perpetrator_id=pk(person), order_id=pk(order), recorded_by_id=pk(user), created_at=now)
+    session.add(mismatch)
+    session.flush()
+    write_creation(session, actor=user, at=now, row=mismatch, source=ctx.source, order_id=order.id)
+    return True
+
+
+def same_identity(typed: Perpetrator, held: Perpetrator) -> bool:
+    """The typed details could be the held person's: the name matches as a lookup by name would
+    (variants, surname first, middle names left out), and the dates of birth do not disagree."""
+    births_agree = (
+        typed.date_of_birth is None or held.date_of_birth is None or typed.date_of_birth == held.date_of_birth
+    )
+    query = name_query(typed.full_name)
+    names_agree = held.name_key in query.keys or any(
+        held.name_key.startswith(f"{first} ") and held.name_key.endswith(f" {last}") for first, last in query.first_last
+    )
+    return births_agree and names_agree
 
 
 def add_protected_person(

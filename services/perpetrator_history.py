@@ -6,9 +6,19 @@ it. Each lookup is a consultation, audited with the perpetrator and every record
 s62(1)(c)). Names of protected people appear only to those who may read the record protecting
 them; everyone else sees initials.
 
-One person may have several perpetrator rows: a record made without a PNC id gets its own row.
-Rows are treated as one person when they share a PNC id, or (for rows without one) the same name
-and date of birth; rows with neither stand alone rather than risk joining two people's histories.
+Names are shown by the one access decision (services.justification.access): on a record of the
+user's own teams, or one they gave a reason for within the last JUSTIFICATION_HOLDS_FOR (`/dvpn
+show REF` asks for it); each record's audit row carries the reason that allowed it. Records that
+would need a reason are listed with initials only, and named as withheld, rather than asking for
+one reason to cover a whole history.
+
+Each record has its own perpetrator row, holding what its officer typed. Rows are treated as one
+person when they share a PNC id, or (for rows without one) the same name and date of birth; rows
+with neither stand alone rather than risk joining two people's histories. A row recorded with a
+PNC id already held under a different name or date of birth (an identity mismatch) stands alone
+until a supervisor or admin settles it as the same person; while one is open, a lookup by that PNC
+id shows only the people on records the user may see, so a PNC id is never a key to another
+team's person.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from models import (
     AppUser,
     Breach,
     BreachCheck,
+    IdentityMismatch,
     OrderProtectedPerson,
     OrderStatus,
     Perpetrator,
@@ -34,11 +45,11 @@ from models import (
 )
 from models.types import pk
 from rules.repeat import RepeatPolicy, repeat_reason
-from services.access import can_read
 from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import DomainError, NotFound
 from services.finding import FoundBy, name_matches, read_identifier
+from services.justification import Access, Reach, access, reasons_in_force
 from services.lookup import find_order
 from services.unit_of_work import reading
 from services.views import initials
@@ -97,6 +108,7 @@ class PerpetratorHistory:
     repeat: str | None  # why the person is flagged as a repeat perpetrator, or None
     protected: tuple[ProtectedEntry, ...]
     linked_by_name: bool  # some rows were joined by name and date of birth, not by PNC id
+    withheld: tuple[str, ...] = ()  # records whose names need a reason first (/dvpn show REF asks)
 
 
 def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorHistory | PerpetratorMatches:
@@ -106,7 +118,12 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
         rows = _rows(session, found_by, text)
-        people = _people(session, rows)
+        unsettled = _unsettled(session, rows)
+        people = _people(session, rows, unsettled)
+        if found_by is FoundBy.PNC and any(pk(r) in unsettled for p in people for r in p):
+            people = _seen_only(session, user, people, now)
+            if not people:
+                raise NotFound(UNDER_CHECK, "perpetrator")
         if not people:
             raise NotFound(_nobody(found_by), "perpetrator")
         if len(people) > 1:
@@ -123,6 +140,38 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
             )
             return matches
         return _history(session, ctx, user, people[0], found_by, now)
+
+
+UNDER_CHECK = (
+    "That PNC id is on record with differing details, which a supervisor or admin is checking "
+    "(`/dvpn identity`), and none of those records is one you can read. Look the person up by a "
+    "record reference instead: `/dvpn perpetrator REF`."
+)
+
+
+def _unsettled(session: Session, rows: Sequence[Perpetrator]) -> set[int]:
+    """Rows in an identity mismatch not settled as the same person: they stand alone."""
+    pncs = sorted({r.pnc_id for r in rows if r.pnc_id})
+    if not pncs:
+        return set()
+    return set(
+        session.exec(
+            select(IdentityMismatch.perpetrator_id)
+            .join(Perpetrator, col(Perpetrator.id) == IdentityMismatch.perpetrator_id)
+            .where(col(Perpetrator.pnc_id).in_(pncs), col(IdentityMismatch.same_person).is_not(True))
+        ).all()
+    )
+
+
+def _seen_only(
+    session: Session, user: AppUser, people: list[list[Perpetrator]], now: datetime
+) -> list[list[Perpetrator]]:
+    """The people with a record the user may see (own teams, or a reason in force)."""
+    ids = [pk(r) for p in people for r in p]
+    orders = session.exec(select(ProtectionOrder).where(col(ProtectionOrder.perpetrator_id).in_(ids))).all()
+    given = reasons_in_force(session, user, now, [pk(o) for o in orders])
+    seen = {o.perpetrator_id for o in orders if access(session, user, o, now, given=given).may_see}
+    return [p for p in people if any(pk(r) in seen for r in p)]
 
 
 def _nobody(found_by: FoundBy) -> str:
@@ -152,12 +201,18 @@ def _rows(session: Session, found_by: FoundBy, text: str) -> Sequence[Perpetrato
     return session.exec(select(Perpetrator).where(matches).order_by(col(Perpetrator.id))).all()
 
 
-def _people(session: Session, rows: Sequence[Perpetrator]) -> list[list[Perpetrator]]:
+def _people(session: Session, rows: Sequence[Perpetrator], unsettled: set[int]) -> list[list[Perpetrator]]:
     """Group rows into people, adding the rows of the same person that the search did not reach
-    (a record made without the PNC id, under the same name and date of birth)."""
+    (the other records under the same PNC id, and those made without it under the same name and
+    date of birth)."""
+    pncs = sorted({r.pnc_id for r in rows if r.pnc_id and pk(r) not in unsettled})
+    if pncs:
+        same_pnc = session.exec(select(Perpetrator).where(col(Perpetrator.pnc_id).in_(pncs))).all()
+        unsettled |= _unsettled(session, same_pnc)
+        rows = [*rows, *(r for r in same_pnc if pk(r) not in unsettled)]
     people: dict[tuple[object, ...], dict[int, Perpetrator]] = {}
     for row in rows:
-        people.setdefault(_identity(row), {})[pk(row)] = row
+        people.setdefault(_identity(row, unsettled), {})[pk(row)] = row
     firsts = {key: next(iter(members.values())) for key, members in people.items()}
     named = {(first.name_key, first.date_of_birth) for first in firsts.values() if first.date_of_birth is not None}
     unlinked: dict[tuple[object, ...], list[Perpetrator]] = defaultdict(list)
@@ -182,7 +237,9 @@ def _people(session: Session, rows: Sequence[Perpetrator]) -> list[list[Perpetra
     return grouped
 
 
-def _identity(row: Perpetrator) -> tuple[object, ...]:
+def _identity(row: Perpetrator, unsettled: set[int]) -> tuple[object, ...]:
+    if pk(row) in unsettled:
+        return ("row", pk(row))
     if row.pnc_id:
         return ("pnc", row.pnc_id)
     if row.date_of_birth is not None:
@@ -235,7 +292,9 @@ def _history(
         .order_by(started.desc(), col(ProtectionOrder.reference).desc())
     ).all()
     order_ids = [pk(o) for o in orders]
-    readable = {pk(o) for o in orders if can_read(session, user, o)}
+    given = reasons_in_force(session, user, now, order_ids)
+    decisions = {pk(o): access(session, user, o, now, given=given) for o in orders}
+    readable = {i for i, decision in decisions.items() if decision.may_see}
     breaches = _breaches(session, order_ids)
     missed = _missed_checks(session, order_ids, now)
     teams = dict(session.exec(select(Team.id, Team.name).where(col(Team.id).in_({o.team_id for o in orders}))).all())
@@ -258,8 +317,10 @@ def _history(
         )
         for o in orders
     )
-    _audit(session, ctx, user, person, orders, found_by, now)
-    first = person[0]
+    _audit(session, ctx, user, person, orders, decisions, found_by, now)
+    # The name shown is one typed on a record the user may see; other rows may spell it otherwise.
+    seen = {o.perpetrator_id for o in orders if pk(o) in readable}
+    first = next((r for r in person if pk(r) in seen), person[0])
     births = [r.date_of_birth.year for r in person if r.date_of_birth]
     named = bool(readable)
     return PerpetratorHistory(
@@ -273,7 +334,8 @@ def _history(
         current_risk=_current_risk(orders),
         repeat=_repeat(ctx, orders, sum(breaches.values()), now),
         protected=_protected(session, orders, readable),
-        linked_by_name=len(person) > 1,
+        linked_by_name=any(r.pnc_id is None for r in person) and len(person) > 1,
+        withheld=tuple(o.reference for o in orders if decisions[pk(o)].reach is Reach.ASK),
     )
 
 
@@ -349,10 +411,12 @@ def _audit(
     user: AppUser,
     person: list[Perpetrator],
     orders: Sequence[ProtectionOrder],
+    decisions: dict[int, Access],
     found_by: FoundBy,
     now: datetime,
 ) -> None:
-    """One row for the person, and one per record shown, so each record's own trail shows the look."""
+    """One row for the person, and one per record shown, so each record's own trail shows the look;
+    a record whose names were shown on a reason carries that reason."""
     shown = [o.reference for o in orders]
     write_audit(
         session,
@@ -365,6 +429,7 @@ def _audit(
         source=ctx.source,
     )
     for order in orders:
+        decision = decisions[pk(order)]
         write_audit(
             session,
             actor=user,
@@ -373,6 +438,7 @@ def _audit(
             entity_type="protection_order",
             entity_id=order.id,
             order_id=order.id,
-            after={"perpetrator": pk(person[0])},
+            after={"perpetrator": pk(person[0]), "names_shown": decision.may_see, **(decision.relied_on or {})},
+            justification=decision.justification,
             source=ctx.source,
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -16,26 +15,21 @@ from rules.validation import Violation
 from services.access import (
     can_read,
     can_write,
-    require_read,
     require_team,
     require_write,
     supervised_team_ids,
 )
 from services.context import ServiceContext
 from services.errors import NotAllowed, raise_if_any
-from services.justification import (
-    GIVEN_AT,
-    JustificationRequired,
-    checked,
-    needs_justification,
-    recent_justification,
-)
+from services.justification import access
 from services.lookup import find_order
 from services.order_writer import (
+    PNC_MISMATCH_WARNING,
     OrderTerms,
     PersonInput,
     add_perpetrator,
     add_protected_person,
+    flag_identity_mismatch,
     insert_order,
     validate_length,
 )
@@ -76,7 +70,10 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             parent=parent,
             now=now,
         )
-        return work.view(order, warnings=_warnings(order, now))
+        warnings = _warnings(order, now)
+        if flag_identity_mismatch(session, ctx, user, perpetrator, order, now):
+            warnings += (PNC_MISMATCH_WARNING,)
+        return work.view(order, warnings=warnings)
 
 
 def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification: str | None = None) -> RecordView:
@@ -86,19 +83,14 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
         order = find_order(session, reference)
-        relied_on: dict[str, Any] | None = None
-        if needs_justification(session, user, order):
-            if justification is not None:
-                justification = checked(justification)
-            else:
-                earlier = recent_justification(session, user, order, now)
-                if earlier is None:
-                    raise JustificationRequired(order.reference)
-                justification, relied_on = earlier.text, {GIVEN_AT: earlier.given_at.isoformat()}
-        else:
-            require_read(session, user, order)
+        allowed = access(session, user, order, now, justification).require()
         read.audit(
-            "view", "protection_order", order.id, order_id=order.id, after=relied_on, justification=justification
+            "view",
+            "protection_order",
+            order.id,
+            order_id=order.id,
+            after=allowed.relied_on,
+            justification=allowed.justification,
         )
         return read.view(order, writable=can_write(session, user, order))
 

@@ -36,6 +36,7 @@ from models import (
     Breach,
     BreachCheck,
     Hearing,
+    IdentityMismatch,
     Notification,
     OrderProtectedPerson,
     OrderStatus,
@@ -54,6 +55,7 @@ from services.unit_of_work import acting
 
 # What an erasure deletes, children first (each refers to the one after it).
 ERASED_TABLES: tuple[type[Any], ...] = (
+    IdentityMismatch,
     Reminder,
     Notification,
     BreachCheck,
@@ -102,8 +104,11 @@ def review(ctx: ServiceContext, operator_slack_id: str) -> list[DueRecord]:
         session = work.session
         orders = session.exec(select(ProtectionOrder)).all()
         links = session.exec(select(OrderProtectedPerson.order_id, OrderProtectedPerson.person_id)).all()
+        pncs = session.exec(
+            select(Perpetrator.id, Perpetrator.pnc_id).where(col(Perpetrator.pnc_id).is_not(None))
+        ).all()
         due: list[DueRecord] = []
-        for family in _families(orders, links):
+        for family in _families(orders, links, {i: pnc for i, pnc in pncs if i is not None and pnc}):
             last = _last_ended(family)
             if last is None or review_due(last, years, tz) > now:
                 continue
@@ -220,6 +225,12 @@ def _family_of(session: Session, start: ProtectionOrder) -> list[ProtectionOrder
             found[order.id] = order
         ids = list(found)
         perpetrators = {o.perpetrator_id for o in found.values()}
+        # Each record has its own perpetrator row; rows sharing a PNC id are one person's.
+        pncs = select(Perpetrator.pnc_id).where(
+            col(Perpetrator.id).in_(perpetrators), col(Perpetrator.pnc_id).is_not(None)
+        )
+        same_pnc = session.exec(select(Perpetrator.id).where(col(Perpetrator.pnc_id).in_(pncs))).all()
+        perpetrators |= {i for i in same_pnc if i is not None}
         parents = {o.parent_id for o in found.values() if o.parent_id is not None}
         people = select(OrderProtectedPerson.person_id).where(col(OrderProtectedPerson.order_id).in_(ids))
         sharing = select(OrderProtectedPerson.order_id).where(col(OrderProtectedPerson.person_id).in_(people))
@@ -240,8 +251,11 @@ def _family_of(session: Session, start: ProtectionOrder) -> list[ProtectionOrder
     return list(found.values())
 
 
-def _families(orders: Sequence[ProtectionOrder], links: Sequence[tuple[int, int]]) -> list[list[ProtectionOrder]]:
-    """Every family at once (union-find over shared perpetrators, protected people and links)."""
+def _families(
+    orders: Sequence[ProtectionOrder], links: Sequence[tuple[int, int]], pnc_of: dict[int, str]
+) -> list[list[ProtectionOrder]]:
+    """Every family at once (union-find over shared perpetrators or their PNC ids, protected people
+    and links)."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -254,11 +268,14 @@ def _families(orders: Sequence[ProtectionOrder], links: Sequence[tuple[int, int]
         parent[root(a)] = root(b)
 
     by_perpetrator: dict[int, int] = {}
+    by_pnc: dict[str, int] = {}
     by_person: dict[int, int] = {}
     for order in orders:
         assert order.id is not None
         root(order.id)
         join(order.id, by_perpetrator.setdefault(order.perpetrator_id, order.id))
+        if (pnc := pnc_of.get(order.perpetrator_id)) is not None:
+            join(order.id, by_pnc.setdefault(pnc, order.id))
         if order.parent_id is not None:
             join(order.id, order.parent_id)
     for order_id, person_id in links:

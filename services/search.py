@@ -1,16 +1,20 @@
 """/dvpn search: records by reference (exact or its beginning), by crime reference (of the record
 or of one of its breaches), and by the name of the perpetrator or a protected person.
 
-Who sees what: a name search returns only records the user may read (services.access), so it
-never tells anyone that a person appears in a record beyond their reach. References and crime
-references are identifiers rather than personal data: supervisors, champions and admins find
-them force-wide (opening one beyond their team asks for a justification); officers only within
-their own scope, the only records they can open. Results show references and initials only.
+Who sees what: a name search returns only records whose names the user may see without asking
+(services.justification.access: their own teams' records, or one they gave a reason for within
+the last JUSTIFICATION_HOLDS_FOR), so it never tells anyone that a person appears in a record
+beyond their reach, and never serves as a reason-free way round the card's question. A record
+found by name on a reason is audited with that reason. References and crime references are
+identifiers rather than personal data: supervisors, champions and admins find them force-wide
+(opening one beyond their team asks for a justification); officers only within their own scope,
+the only records they can open. Results show references and initials only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import or_
@@ -22,6 +26,7 @@ from services.audit import write_audit
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.finding import name_matches
+from services.justification import GivenReason, Reach, access, own_records, reasons_in_force
 from services.listing import readable
 from services.unit_of_work import reading
 from services.views import initials
@@ -64,9 +69,10 @@ def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = 
             "text",
         )
     with reading(ctx, actor_slack_id) as read:
-        session, user = read.session, read.user
+        session, user, now = read.session, read.user, read.now
+        reasons = reasons_in_force(session, user, now)
         found: dict[int, Matched] = {}
-        for matched, ids in _matching_ids(session, user, cleaned, limit + 1):
+        for matched, ids in _matching_ids(session, user, cleaned, limit + 1, reasons):
             for order_id in ids:
                 found.setdefault(order_id, matched)
         more = len(found) > limit
@@ -87,20 +93,55 @@ def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = 
             write_audit(
                 session,
                 actor=user,
-                at=ctx.clock.now(),
+                at=now,
                 action="search",
                 entity_type="protection_order",
                 entity_id=None,
                 after={"records": [h.reference for h in hits], "matched": sorted({h.matched.value for h in hits})},
                 source=ctx.source,
             )
+            _audit_found_on_a_reason(session, ctx, user, [o for o, _ in rows], hits, reasons, now)
         return SearchResults(tuple(hits), more)
 
 
-def _matching_ids(session: Session, user: AppUser, text: str, limit: int) -> list[tuple[Matched, list[int]]]:
+def _audit_found_on_a_reason(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    orders: list[ProtectionOrder],
+    hits: list[SearchHit],
+    reasons: dict[int, GivenReason],
+    now: datetime,
+) -> None:
+    """A record matched by a name beyond the user's teams was matched on the reason given for it:
+    its own trail says so, with that reason."""
+    by_name = {h.reference for h in hits if h.matched in (Matched.PERPETRATOR, Matched.PROTECTED)}
+    for order in orders:
+        if order.reference not in by_name:
+            continue
+        decision = access(session, user, order, now, given=reasons)
+        if decision.reach is Reach.JUSTIFIED:
+            write_audit(
+                session,
+                actor=user,
+                at=now,
+                action="search",
+                entity_type="protection_order",
+                entity_id=order.id,
+                order_id=order.id,
+                after={"matched": "name", **(decision.relied_on or {})},
+                justification=decision.justification,
+                source=ctx.source,
+            )
+
+
+def _matching_ids(
+    session: Session, user: AppUser, text: str, limit: int, reasons: dict[int, GivenReason]
+) -> list[tuple[Matched, list[int]]]:
     """Each kind of match as its own small query, each limited, each on an indexed column."""
-    within = readable(session, user)
-    identifiers = within if user.role is Role.OFFICER else None
+    identifiers = readable(session, user) if user.role is Role.OFFICER else None
+    # Names only where access() would show them: own teams, or a reason in force.
+    within = or_(own_records(session, user), col(ProtectionOrder.id).in_(sorted(reasons)))
     upper = text.upper()
     prefix = _escape_like(upper) + "%"
 

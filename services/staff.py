@@ -11,7 +11,7 @@ from models import AppUser, Role, Team, TeamSupervisor
 from models.types import column_length, pk
 from rules import validation
 from rules.ranks import Rank
-from services.access import acting_user
+from services.access import known_user
 from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound, raise_if_any
@@ -82,8 +82,8 @@ def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: st
 
 
 def _user(work: Acting, slack_id: str) -> AppUser:
-    """The user an admin acts on: made an officer if dvpn-bot has not seen them yet."""
-    return acting_user(work.session, work.ctx, slack_id)
+    """The user an admin acts on, placed or not yet: made an officer if dvpn-bot has not seen them."""
+    return known_user(work.session, work.ctx, slack_id)
 
 
 def _admin_count(session: Session) -> int:

@@ -225,3 +225,10 @@ def system(ctx: ServiceContext, name: str = "system") -> Iterator[Work]:
         work = Work(session=session, ctx=ctx, now=ctx.clock.now(), actor=None, system_actor=name)
         yield work
         work._finish()
+
+
+def require_placed_user(ctx: ServiceContext, actor_slack_id: str) -> None:
+    """The gate for a request that reaches no other service first (a form opening, the calculator):
+    NotPlaced for a user in no team. Writes nothing for them, not even their first contact."""
+    with reading(ctx, actor_slack_id):
+        return

@@ -6,6 +6,8 @@ import re
 
 from blocks.audit_trail import audit_trail_blocks
 from blocks.caseload import caseload_blocks, caseload_text
+from blocks.common import section
+from blocks.identity import identity_blocks
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
 from blocks.search_results import search_blocks
 from domain.enums import OrderStatus, RiskLevel
@@ -14,6 +16,7 @@ from handlers.router import Invocation, Reply
 from handlers.subcommands import records as record_commands
 from rules.order_types import OrderType
 from services import audit_trail, perpetrator_history
+from services import identity as identity_service
 from services import search as record_search
 from services.caseload import CaseloadQuery
 from services.caseload import caseload as caseload_of
@@ -51,6 +54,20 @@ def perpetrator(inv: Invocation) -> Reply:
 def search(inv: Invocation) -> Reply:
     results = record_search.search(inv.ctx, inv.user_id, inv.args)
     return Reply(search_blocks(results, inv.args), f"{len(results.hits)} records found")
+
+
+def identity(inv: Invocation) -> Reply:
+    words = inv.args.split()
+    if not words:
+        found = identity_service.open_mismatches(inv.ctx, inv.user_id)
+        return Reply(identity_blocks(found, inv.tz), f"{len(found)} identity checks open")
+    if len(words) == 3 and words[0].lower() == "resolve" and words[1].lstrip("#").isdigit():
+        verdict = words[2].lower()
+        if verdict in ("same", "different"):
+            settled = identity_service.resolve(inv.ctx, inv.user_id, int(words[1].lstrip("#")), verdict == "same")
+            joined = "joined in perpetrator history" if verdict == "same" else "kept apart: correct the wrong PNC id"
+            return Reply([section(f":white_check_mark: Identity check #{settled.id} settled: {joined}.")], "Settled")
+    raise DomainError(f"Usage: `/dvpn {identity_service.USAGE}`.")
 
 
 def audit(inv: Invocation) -> Reply:

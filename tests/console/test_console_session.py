@@ -155,7 +155,8 @@ def test_a_refused_command_makes_the_exit_status_non_zero(session: tuple[int, st
 
 
 def test_every_command_succeeding_exits_zero(tmp_path: Path) -> None:
-    status, output = run("/dvpn help\n/dvpn deadline DVPN 2/4/2026 20:00\ntime\nhelp\n", tmp_path, demo=False)
+    script = "as UADMIN\n/dvpn help\n/dvpn deadline DVPN 2/4/2026 20:00\ntime\nhelp\n"
+    status, output = run(script, tmp_path, demo=False, settings=Settings(admins=("UADMIN",)))
     assert status == 0, output
     assert "Skipped Fri 03 Apr 2026: Good Friday." in output
 

@@ -130,7 +130,6 @@ def test_a_query_survives_a_more_button(ctx: ServiceContext, force: Force) -> No
         ("supervisor", CaseloadQuery(team="Team B"), "Team B is not a team you work in or supervise."),
         ("officer", CaseloadQuery(officer="UOFFB1"), "<@UOFFB1> is not in your team. You can ask for"),
         ("supervisor", CaseloadQuery(officer="UOFFB1"), "or an officer in Team A"),
-        ("newcomer", CaseloadQuery(team="Team A"), "You can ask for your own records: `/dvpn caseload`."),
     ],
 )
 def test_asking_outside_your_scope_is_refused_with_what_you_can_ask(
@@ -153,6 +152,10 @@ def test_unknown_teams_and_people_are_named(ctx: ServiceContext, force: Force, c
     assert row_counts(ctx.engine) == before
 
 
-def test_a_newcomer_without_a_team_sees_only_their_own(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
-    load = caseload(ctx, force.newcomer, CaseloadQuery())
-    assert load.total == 0 and load.by_status == () and load.by_officer == ()
+def test_a_newcomer_without_a_team_is_told_how_to_get_placed(
+    ctx: ServiceContext, force: Force, casework: Seeded
+) -> None:
+    before = row_counts(ctx.engine)
+    with pytest.raises(NotAllowed, match=r"Ask an admin to place you: they type `/dvpn admin team add TEAM @you`"):
+        caseload(ctx, force.newcomer, CaseloadQuery())
+    assert row_counts(ctx.engine) == before

@@ -11,9 +11,10 @@ import pytest
 
 from models import HearingOutcome
 from rules.order_types import OrderType
+from rules.ranks import Rank
 from services import hearings, records
 from services.context import ServiceContext
-from services.errors import DomainError, NotFound
+from services.errors import DomainError, NotAllowed, NotFound
 from services.hearings import GrantTerms
 from services.order_writer import PersonInput
 from services.perpetrator_history import PerpetratorHistory, PerpetratorMatches, PersonMatch, lookup
@@ -21,6 +22,8 @@ from services.records import NewRecord
 from tests.support.casework import PNC, Seeded
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
+
+REASON = "MARAC review of repeat victim"
 
 
 def history(ctx: ServiceContext, who: str, typed: str) -> PerpetratorHistory:
@@ -36,8 +39,31 @@ def history(ctx: ServiceContext, who: str, typed: str) -> PerpetratorHistory:
 def test_one_person_is_found_by_name_variant_or_pnc(
     ctx: ServiceContext, force: Force, casework: Seeded, typed: str
 ) -> None:
-    found = history(ctx, force.champion, typed)
+    found = history(ctx, force.supervisor, typed)
     assert (found.name, found.pnc_id, found.birth_year) == ("John Smith", PNC, 1985)
+    assert len(found.records) == 3  # three rows, as each officer typed them, joined by the PNC id
+
+
+def test_a_champion_sees_initials_until_a_reason_is_given_and_the_audit_carries_it(
+    ctx: ServiceContext, force: Force, casework: Seeded
+) -> None:
+    unjustified = history(ctx, force.champion, "John Smith")
+    assert (unjustified.name, unjustified.named) == ("JS", False)
+    assert unjustified.withheld == (casework.smith_dvpn, casework.smith_dvpo, casework.smith_dapo)
+    assert "Mary" not in repr(unjustified) and "Kate" not in repr(unjustified)
+
+    records.view(ctx, force.champion, casework.smith_dapo, justification=REASON)
+    before = len(audit_rows(ctx.engine))
+    justified = history(ctx, force.champion, "John Smith")
+    assert (justified.name, justified.named, justified.withheld) == (
+        "Smith, John",  # as typed on the record the reason covers
+        True,
+        (casework.smith_dvpn, casework.smith_dvpo),
+    )
+    assert [(p.name, p.named) for p in justified.protected] == [("Kate Brown", True), ("MJ", False), ("MJ", False)]
+    per_record = {r["order_id"]: r for r in audit_rows(ctx.engine)[before:] if r["entity_type"] == "protection_order"}
+    reasons = {r["after"]["names_shown"]: r["justification"] for r in per_record.values()}
+    assert reasons == {True: REASON, False: None}
 
 
 def test_the_history_has_every_record_breach_and_missed_check(
@@ -65,10 +91,10 @@ def test_the_history_has_every_record_breach_and_missed_check(
 def test_protected_people_are_named_only_to_those_who_may_read_the_record(
     ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
-    champion = history(ctx, force.champion, "John Smith").protected
-    assert [(p.name, p.named, p.references) for p in champion] == [
+    supervisor = history(ctx, force.supervisor, "John Smith").protected
+    assert [(p.name, p.named, p.references) for p in supervisor] == [
         ("Mary Jones", True, (casework.smith_dvpn, casework.smith_dvpo)),
-        ("Kate Brown", True, (casework.smith_dapo,)),
+        ("KB", False, (casework.smith_dapo,)),
     ]
     officer = history(ctx, force.officer, "John Smith")
     assert officer.named and officer.name == "John Smith"
@@ -84,11 +110,31 @@ def test_protected_people_are_named_only_to_those_who_may_read_the_record(
 def test_someone_who_may_read_none_of_the_records_sees_initials_only(
     ctx: ServiceContext, force: Force, casework: Seeded
 ) -> None:
-    found = history(ctx, force.newcomer, "John Smith")
-    assert (found.name, found.named) == ("JS", False)
-    assert len(found.records) == 3  # the history itself is force-wide
-    assert all(not p.named for p in found.protected)
-    assert "Mary" not in repr(found) and "Kate" not in repr(found)
+    found = history(ctx, force.other_officer, casework.smith_dvpn)
+    assert (found.name, found.named) == ("Smith, John", True)  # as typed on their own team's record
+    other = NewRecord(
+        order_type=OrderType.DVPN,
+        served_at=london("2026-04-02 10:00"),
+        authoriser_name="Supt Example",
+        authoriser_rank=Rank.SUPERINTENDENT,
+        perpetrator=PersonInput("Xavier Quinn", date(1970, 1, 1)),
+        protected=(PersonInput("Yolanda Quinn"),),
+    )
+    ref = records.record(ctx, force.officer, other).reference
+    stranger = history(ctx, force.other_officer, ref)
+    assert (stranger.name, stranger.named, stranger.withheld) == ("XQ", False, ())
+    assert len(stranger.records) == 1  # the history itself is force-wide
+    assert all(not p.named for p in stranger.protected)
+    assert "Xavier" not in repr(stranger) and "Yolanda" not in repr(stranger)
+
+
+def test_someone_in_no_team_is_refused_and_nothing_is_written(
+    ctx: ServiceContext, force: Force, casework: Seeded
+) -> None:
+    before = row_counts(ctx.engine)
+    with pytest.raises(NotAllowed, match="You are not in a team yet"):
+        lookup(ctx, force.newcomer, "John Smith")
+    assert row_counts(ctx.engine) == before
 
 
 def test_several_people_are_listed_without_names_to_pick_from(
@@ -166,7 +212,7 @@ def test_each_lookup_is_audited_with_the_person_and_every_record_shown(
     ] * 3
     assert rows[0]["after"] == {
         "found_by": "name",
-        "perpetrators": [rows[0]["entity_id"]],
+        "perpetrators": [rows[0]["entity_id"], rows[0]["entity_id"] + 1, rows[0]["entity_id"] + 2],
         "records": [casework.smith_dvpn, casework.smith_dvpo, casework.smith_dapo],
     }
     assert all(r["actor"] == f"slack:{force.officer}" and r["at"] is not None for r in rows)

@@ -26,7 +26,8 @@ from services.order_writer import PersonInput
 from services.planning import CHECK_DUE, load_facts, next_deadline, replan
 from services.records import NewRecord
 from services.unit_of_work import acting, changing, system
-from tests.conftest import Force, audit_rows, london, row_counts
+from tests.support.database import audit_rows, row_counts
+from tests.support.force import Force, london
 
 
 def dvpn() -> NewRecord:

@@ -241,6 +241,9 @@ def test_several_matches_are_listed_to_pick_from(
     assert picks == [casework.obrien_dvpo, casework.obrien_dvpn]
 
     slack.press(force.champion, "perpetrator_pick", picks[1])
+    picked = reply_text(slack.last_reply())  # beyond the champion's teams: initials until a reason is given
+    assert "Perpetrator history: SO" in picked and f"Names on {casework.obrien_dvpn} are withheld" in picked
+    slack.press(force.supervisor, "perpetrator_pick", picks[1])  # Team A's record, to Team A's supervisor
     assert "Perpetrator history: Stephen O'Brien" in reply_text(slack.last_reply())
 
 

@@ -182,7 +182,12 @@ def test_socket_mode_acks_the_envelope_and_replies(engine: Any, slack_api: Slack
     server = serve(slack_side, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     slack_api.socket_mode_url = f"ws://127.0.0.1:{server.socket.getsockname()[1]}/link"
-    settings = Settings(slack_api_url=slack_api.api_url, slack_bot_token="xoxb-sock", slack_app_token="xapp-sock")
+    settings = Settings(
+        slack_api_url=slack_api.api_url,
+        slack_bot_token="xoxb-sock",
+        slack_app_token="xapp-sock",
+        admins=("UOFFSOCKET",),  # placed: a user in no team is only told how to get placed
+    )
     ctx = ServiceContext(engine=engine, settings=settings, clock=ManualClock(london("2026-04-02 21:00")))
     app = build_app(ctx, client=web_client(settings), signing_secret=None)
     handler = socket_mode_handler(app, settings)

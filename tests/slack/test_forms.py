@@ -176,7 +176,7 @@ def test_submitting_the_type_picker_alone_shows_that_types_fields(slack: SlackDr
 def test_an_officer_with_no_team_is_told_to_ask_an_admin_on_the_form(
     slack: SlackDriver, ctx: ServiceContext, force: Force
 ) -> None:
-    form = open_record_form(slack, force.newcomer, "DVPN")
+    form = open_record_form(slack, force.officer, "DVPN")  # /dvpn new itself refuses them: a forged submission
     before = row_counts(ctx.engine)
     errors = errors_of(slack.submit(force.newcomer, form, {"order_type": "DVPN", **DVPN_ANSWERS}))
     assert "You are not in a team yet" in " ".join(errors.values())

@@ -10,6 +10,7 @@ The clock stands at Thu 02 Apr 2026 21:00 BST (tests/conftest.py).
 | WM-DVPO-2026-0002 | B    | other     | DVPO | Steve OBrien 1979 (P3)     | —      | breach check Thu 09 Apr 09:00    |
 | WM-DVPN-2026-0003 | A    | colleague | DVPN | Muhammad Khan (P4)         | —      | none: withdrawn                  |
 
+Each record has its own perpetrator row as typed; the three P1 rows are one person by their PNC id.
 The DAPO has one breach (crime reference 43/2002/26) and its first check was done a day late; the
 DVPO of P1 protects Mary Jones, as does the first DVPN (two protected-person rows of one name).
 """
