@@ -127,8 +127,12 @@ class Seeds:
             shutil.copy(_sqlite_path(engine), kept)
             return _Saved(clock.now(), value, sqlite_file=kept)
         with engine.connect() as connection:
+            # In key order, so a row that refers to another of its own table (an order to the notice
+            # it was made on) is put back after the row it refers to.
             rows = {
-                table.name: [dict(row._mapping) for row in connection.execute(sa.select(table))]
+                table.name: [
+                    dict(row._mapping) for row in connection.execute(sa.select(table).order_by(*table.primary_key))
+                ]
                 for table in metadata.sorted_tables
             }
         return _Saved(clock.now(), value, rows=rows)
@@ -148,7 +152,7 @@ class Seeds:
             for table in metadata.sorted_tables:
                 rows = saved.rows[table.name]
                 if rows:
-                    connection.execute(table.insert(), rows)
+                    _insert(connection, table, rows)
                 if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
                     # Ids made after the seed continue from where the seed's own left off.
                     connection.execute(
@@ -158,6 +162,20 @@ class Seeds:
                         ),
                         {"table": table.name},
                     )
+
+
+def _insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Rows that refer to others of their own table (an adjourned hearing to the later one it was
+    adjourned to) go in without those references first, which are then set."""
+    own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    if not own:
+        connection.execute(table.insert(), rows)
+        return
+    connection.execute(table.insert(), [{**row, **dict.fromkeys(own)} for row in rows])
+    linked = [row for row in rows if any(row[name] is not None for name in own)]
+    key = table.c.id
+    for row in linked:
+        connection.execute(table.update().where(key == row["id"]).values({name: row[name] for name in own}))
 
 
 def _sqlite_path(engine: Engine) -> Path:
