@@ -22,54 +22,25 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-
-import waitress
-from slack_bolt import App
-from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from config import Settings, SettingsError, configure_logging, load_settings
-from handlers.app import build_app
-from handlers.socket_mode import run_socket_mode
-from handlers.web_client import web_client
-from handlers.work_processes import WorkProcesses
-from handlers.wsgi import EVENTS_PATH, wsgi_app
-from models.db import make_engine, session_scope
-from models.schema import SchemaState, head_revision, schema_state, upgrade
 from rules.calendar import ExcludedDayCalendar
+from rules.deadlines import BailExtension, ClockEvent
 from rules.order_types import OrderType
-from scheduler.runner import exit_gracefully_on_sigterm, run_scheduler_forever, start_in_background
-from services import retention
-from services.calculator import BailExtension, ClockEvent, calculate
-from services.calendar import force_calendar
-from services.clock import SystemClock, configured_clock
-from services.context import ServiceContext
+from runtime.errors import MissingSlackSettings, SchemaNotCurrent
 from services.errors import DomainError
-from services.when import parse_when
 
+if TYPE_CHECKING:
+    from services.retention import DueRecord
+
+# The command line starts at once: each command imports what it needs (the Slack app, the database,
+# Alembic, matplotlib) when it runs, so the calculator and the calendar load none of them.
 log = logging.getLogger("dvpn-bot")
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
-
-
-class SchemaNotCurrent(Exception):
-    """The database is not at this release's schema; the message says what to run."""
-
-
-def require_current_schema(engine: Engine) -> None:
-    """The bot refuses to run against a database it would misread."""
-    state = schema_state(engine)
-    if state is SchemaState.CURRENT:
-        return
-    if state is SchemaState.AHEAD:
-        raise SchemaNotCurrent("The database was upgraded by a newer dvpn-bot than this one. Run the newer release.")
-    raise SchemaNotCurrent(
-        f"The database schema is {state.value}: run `dvpn-bot db upgrade` first (it is safe to repeat)."
-    )
 
 
 def _sqlite_file_missing(url: str) -> bool:
@@ -85,15 +56,21 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
     plain = ExcludedDayCalendar(count_saturday_boxing_day=settings.count_saturday_boxing_day)
     if _sqlite_file_missing(settings.database_url):
         return plain, "No database yet, so no admin-added bank holidays were included."
-    engine = make_engine(settings.database_url)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.schema import SchemaState, schema_state
+    from runtime.parts import service_context
+    from services.calendar import calendar_for_force
+
+    ctx = service_context(settings, source="cli")
+    engine = ctx.engine
     try:
         if schema_state(engine) is not SchemaState.CURRENT:
             return (
                 plain,
                 "The database is not set up (dvpn-bot db upgrade), so no admin-added bank holidays were included.",
             )
-        with session_scope(engine) as session:
-            return force_calendar(session, settings), None
+        return calendar_for_force(ctx), None
     except SQLAlchemyError:
         return plain, "The database could not be reached, so no admin-added bank holidays were included."
     finally:
@@ -101,6 +78,10 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
 
 
 def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from services.calculator import calculate
+    from services.clock import SystemClock
+    from services.when import parse_when
+
     order_type = OrderType.parse(args.type)
     if order_type is None:
         raise DomainError(f"Unknown type '{args.type}'. Use one of: {', '.join(t.value for t in OrderType)}.")
@@ -119,57 +100,11 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-@dataclass(frozen=True)
-class Runtime:
-    """Everything a running bot is made of, wired once: settings -> database -> Slack app."""
-
-    ctx: ServiceContext
-    client: WebClient
-    app: App
-    work: WorkProcesses | None = None
-
-    def stop_work(self) -> None:
-        if self.work is not None:
-            self.work.stop(grace=self.ctx.settings.shutdown_grace_seconds)
-
-
-def missing_slack_settings(settings: Settings, mode: str) -> list[str]:
-    needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
-    if mode == "run":
-        needed["SLACK_APP_TOKEN"] = settings.slack_app_token
-    else:
-        needed["SLACK_SIGNING_SECRET"] = settings.slack_signing_secret
-    return [name for name, value in needed.items() if not value]
-
-
-def compose(settings: Settings, *, mode: str) -> Runtime:
-    missing = missing_slack_settings(settings, mode)
-    if missing:
-        raise MissingSlackSettings(missing, mode)
-    engine = make_engine(settings.database_url)
-    require_current_schema(engine)
-    ctx = ServiceContext(
-        engine=engine, settings=settings, clock=configured_clock(settings.drill_clock_file), source="slack"
-    )
-    client = web_client(settings)
-    secret = settings.slack_signing_secret if mode == "serve" else None
-    work = None
-    if settings.work_processes:
-        work = WorkProcesses(settings, processes=settings.work_processes, threads=settings.work_threads)
-    return Runtime(ctx, client, build_app(ctx, client=client, signing_secret=secret, work=work), work)
-
-
-class MissingSlackSettings(Exception):
-    def __init__(self, names: list[str], mode: str) -> None:
-        how = {"run": "Socket Mode (dvpn-bot run)", "serve": "HTTP mode (dvpn-bot serve)"}.get(mode, f"dvpn-bot {mode}")
-        super().__init__(
-            f"dvpn-bot cannot connect to Slack: {' and '.join(names)} {'is' if len(names) == 1 else 'are'} not set "
-            f"(needed for {how}). Put them in .env (see the README's 'Connect to Slack'). "
-            "To see the bot without Slack: dvpn-bot console --demo"
-        )
-
-
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.socket_mode import run_socket_mode
+    from runtime.compose import compose
+    from scheduler.runner import exit_gracefully_on_sigterm, start_in_background
+
     runtime = compose(settings, mode="run")
     scheduler = None if args.no_scheduler else start_in_background(runtime.ctx, runtime.client)
     exit_gracefully_on_sigterm(scheduler)
@@ -184,6 +119,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import waitress
+
+    from handlers.wsgi import EVENTS_PATH, wsgi_app
+    from runtime.compose import compose
+    from scheduler.runner import exit_gracefully_on_sigterm, start_in_background
+
     runtime = compose(settings, mode="serve")
     host, port = args.host or settings.http_host, args.port or settings.http_port
     scheduler = None if args.no_scheduler else start_in_background(runtime.ctx, runtime.client)
@@ -212,12 +153,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The sweep, digests and rollover without a Slack listener, for deployments that separate them."""
+    from handlers.web_client import web_client
+    from runtime.compose import require_current_schema
+    from runtime.parts import service_context
+    from scheduler.runner import run_scheduler_forever
+
     if not settings.slack_bot_token:
         raise MissingSlackSettings(["SLACK_BOT_TOKEN"], "scheduler")
-    engine = make_engine(settings.database_url)
-    require_current_schema(engine)
-    clock = configured_clock(settings.drill_clock_file)
-    ctx = ServiceContext(engine=engine, settings=settings, clock=clock, source="scheduler")
+    ctx = service_context(settings, source="scheduler")
+    require_current_schema(ctx.engine)
     return run_scheduler_forever(ctx, web_client(settings))
 
 
@@ -244,6 +188,10 @@ def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from models.db import make_engine
+    from models.schema import SchemaState, head_revision, schema_state, upgrade
+    from runtime.compose import require_current_schema
+
     engine = make_engine(settings.database_url)
     try:
         if args.action == "upgrade":
@@ -261,11 +209,14 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     """Admins only, named with --by (their Slack member id): the audit trail says who reviewed or erased."""
-    engine = make_engine(settings.database_url)
+    from runtime.compose import require_current_schema
+    from runtime.parts import service_context
+    from services import retention
+
+    ctx = service_context(settings, source="cli")
+    engine = ctx.engine
     try:
         require_current_schema(engine)
-        clock = configured_clock(settings.drill_clock_file)
-        ctx = ServiceContext(engine=engine, settings=settings, clock=clock, source="cli")
         if args.action == "review":
             due = retention.review(ctx, args.by)
             print(_retention_report(due, settings))
@@ -281,7 +232,7 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
-def _retention_report(due: list[retention.DueRecord], settings: Settings) -> str:
+def _retention_report(due: list[DueRecord], settings: Settings) -> str:
     """References, types and dates only: the review lists no names."""
     if not due:
         return f"No record is past its retention period ({settings.retention_years} years after its family's last end)."
@@ -381,14 +332,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     try:
         return handler(args, settings)
-    except (DomainError, SchemaNotCurrent, MissingSlackSettings) as error:
-        print(str(error), file=sys.stderr)
-        return EXIT_USAGE
-    except Exception:
+    except Exception as error:
+        if _tells_the_user_what_to_fix(error):
+            print(str(error), file=sys.stderr)
+            return EXIT_USAGE
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s", error_id)
         print(f"Something went wrong (error id {error_id}); the details are in the log.", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def _tells_the_user_what_to_fix(error: Exception) -> bool:
+    """Bad input, a database at another schema, missing Slack settings: said, with exit status 2."""
+    return isinstance(error, DomainError | SchemaNotCurrent | MissingSlackSettings)
 
 
 if __name__ == "__main__":

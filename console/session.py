@@ -21,10 +21,10 @@ from console.render import Style
 from console.requests import DrainingExecutor, SlackRequests
 from console.screen import Screen
 from console.slack_api import SlackWebAPI
-from handlers.app import build_app
 from handlers.web_client import web_client
 from models.db import make_engine
 from models.schema import SchemaState, schema_state, upgrade
+from runtime.parts import service_context, slack_app
 from services.clock import ManualClock, SystemClock
 from services.context import ServiceContext
 
@@ -96,14 +96,14 @@ def _assemble(
     # `time` (and, at a terminal, the time that passes between commands) moves it.
     begin = start or (DEMO_START if demo else SystemClock().now().replace(second=0, microsecond=0))
     clock = ManualClock(begin)
-    ctx = ServiceContext(engine=engine, settings=settings, clock=clock, source="console")
+    ctx = service_context(settings, source="console", engine=engine, clock=clock)
     client = web_client(settings, token=TOKEN, retries=0)
     jobs = ConsoleJobs(ctx, client, clock)
     built = build_demo(ctx, clock, jobs, begin) if demo else None
     executor = DrainingExecutor()
     cleanup.append(lambda: executor.shutdown(wait=True))
     secret = secrets.token_hex(16)  # the app verifies every request, as it does Slack's
-    app = build_app(ctx, client=client, signing_secret=secret, executor=executor)
+    app = slack_app(ctx, client=client, signing_secret=secret, executor=executor)
     directory = built.directory if built else Directory()
     screen = Screen(api, directory, style, write, CHANNEL)  # listens from here on: history is not shown
     requests = SlackRequests(app, api, executor, secret, CHANNEL)

@@ -5,7 +5,7 @@ They are acknowledged at once and run afterwards. `answered_in_ack`: form submis
 answer (inline errors, the next view) goes in the acknowledgement itself.
 
 Where the work runs is the app's lazy listener runner's business. In the serving processes it is
-handlers.work_processes, which hands each request straight to a work process (no Bolt lazy
+runtime.work_processes, which hands each request straight to a work process (no Bolt lazy
 listener is started there, so the ack path does not copy the request) and, for a form, waits for
 its answer. Everywhere else an `after_ack` listener is a Bolt lazy listener (on the in-process work
 pool, or in a work process run by name from a lazy-only request) and a form runs where it is."""

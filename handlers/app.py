@@ -33,7 +33,7 @@ def build_app(
     API: the app starts, and answers, with Slack away.
 
     Most listeners only acknowledge and then work (handlers.after_ack). `work` runs that work:
-    the serving processes pass handlers.work_processes, which run the forms too. Without it, a
+    the serving processes pass runtime.work_processes, which run the forms too. Without it, a
     thread pool of its own (DVPN_WORK_THREADS) runs it, so an ack never queues behind earlier work
     on Bolt's listener threads. An injected `executor` (tests, the console) runs both, so whoever
     injected it can wait for everything."""

@@ -50,7 +50,7 @@ def delivery_key(body: dict[str, Any], raw_body: str) -> str:
 
 def once_per_delivery(ctx: ServiceContext) -> Middleware:
     """Installed where the work is done: in a serving process without work processes, or in each
-    work process (handlers.work_processes), where a request arrives once more, as a lazy-only
+    work process (runtime.work_processes), where a request arrives once more, as a lazy-only
     request after its ack or as a form waiting for its answer, and is taken before it runs."""
     pruner = _Pruner(ctx)
 

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import LONDON, Deadline, excluded_day_deadline
 from rules.order_types import OrderTypeRule
 from rules.periods import PeriodEnd, days_beginning_with, end_of_day, local_day, months_beginning_with
+
+
+class ClockEvent(StrEnum):
+    SERVED = "served"
+    ARRESTED = "arrested"
+
+
+class BailExtension(StrEnum):
+    """Who extended pre-charge bail, and so how long it runs from the bail start date."""
+
+    INSPECTOR = "inspector"  # 6 months, PACE 1984 s47ZD(2), (6)
+    SUPERINTENDENT = "superintendent"  # 9 months, s47ZDA(2), (6)
+    COURT = "court"  # 12 months, s47ZF(4)(a)
+
+
+BAIL_MONTHS = {BailExtension.INSPECTOR: 6, BailExtension.SUPERINTENDENT: 9, BailExtension.COURT: 12}
 
 
 def hearing_deadline(

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from rules.calendar import ExcludedDayCalendar
-from rules.deadlines import bail_end, breach_court_deadline, hearing_deadline, notification_deadline
+from rules.deadlines import (
+    BAIL_MONTHS,
+    BailExtension,
+    ClockEvent,
+    bail_end,
+    breach_court_deadline,
+    hearing_deadline,
+    notification_deadline,
+)
 from rules.order_types import OrderType, rule_for
-from services.calendar import force_calendar
-from services.context import ServiceContext
 from services.errors import DomainError
-from services.unit_of_work import system
 from services.views import DeadlineView
 
-
-class ClockEvent(StrEnum):
-    SERVED = "served"
-    ARRESTED = "arrested"
-
-
-class BailExtension(StrEnum):
-    """Who extended pre-charge bail, and so how long it runs from the bail start date."""
-
-    INSPECTOR = "inspector"  # 6 months, PACE 1984 s47ZD(2), (6)
-    SUPERINTENDENT = "superintendent"  # 9 months, s47ZDA(2), (6)
-    COURT = "court"  # 12 months, s47ZF(4)(a)
-
-
-_BAIL_MONTHS = {BailExtension.INSPECTOR: 6, BailExtension.SUPERINTENDENT: 9, BailExtension.COURT: 12}
+__all__ = ["BailExtension", "ClockEvent", "calculate"]
 
 
 def calculate(
@@ -49,7 +39,7 @@ def calculate(
     if extended_by is not None and order_type is not OrderType.BAIL:
         raise DomainError("Only pre-charge bail (BAIL) is extended by an inspector, superintendent or court.", "type")
     if order_type is OrderType.BAIL:
-        end = bail_end(rule, at, _BAIL_MONTHS[extended_by] if extended_by else None, tz=tz)
+        end = bail_end(rule, at, BAIL_MONTHS[extended_by] if extended_by else None, tz=tz)
         view = DeadlineView.of(end)
         extra = ["The time given is the arrest: the bail start date is the next day (PACE 1984 s47ZB(4)(a))."]
         if extended_by is BailExtension.COURT:
@@ -81,17 +71,3 @@ def calculate(
         f"sets. Types with a deadline from service: {', '.join(with_deadline)}.",
         "order_type",
     )
-
-
-def calculate_for_force(
-    ctx: ServiceContext,
-    order_type: OrderType,
-    event: ClockEvent,
-    at: datetime,
-    *,
-    extended_by: BailExtension | None = None,
-) -> DeadlineView:
-    """The calculator on the force's calendar (bank holidays plus the days its admins added)."""
-    with system(ctx) as work:
-        calendar = force_calendar(work.session, ctx.settings)
-    return calculate(order_type, event, at, calendar, ctx.settings.timezone, extended_by=extended_by)

@@ -11,13 +11,15 @@ from config import Settings
 from models import Breach, ExtraExcludedDay, OrderStatus, ProtectionOrder, Role
 from models.types import pk
 from rules.calendar import ExcludedDayCalendar, calendar_with
-from rules.deadlines import hearing_deadline
-from rules.order_types import rule_for
+from rules.deadlines import BailExtension, ClockEvent, hearing_deadline
+from rules.order_types import OrderType, rule_for
 from services.audit import snapshot
 from services.breach_court import court_deadline
+from services.calculator import calculate
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
-from services.unit_of_work import Work, acting
+from services.unit_of_work import Work, acting, system
+from services.views import DeadlineView
 
 RECOMPUTED = "deadline recomputed: an excluded day was added"
 
@@ -90,3 +92,21 @@ def _recomputed(work: Work, order: ProtectionOrder, row: ProtectionOrder | Breac
     the record replanned."""
     work.changed(row, before, order_id=pk(order), justification=RECOMPUTED)
     work.touch(order)
+
+
+def calendar_for_force(ctx: ServiceContext) -> ExcludedDayCalendar:
+    """The force's calendar: bank holidays plus the days its admins added."""
+    with system(ctx) as work:
+        return force_calendar(work.session, ctx.settings)
+
+
+def calculate_for_force(
+    ctx: ServiceContext,
+    order_type: OrderType,
+    event: ClockEvent,
+    at: datetime,
+    *,
+    extended_by: BailExtension | None = None,
+) -> DeadlineView:
+    """The calculator (`/dvpn deadline`) on the force's calendar."""
+    return calculate(order_type, event, at, calendar_for_force(ctx), ctx.settings.timezone, extended_by=extended_by)

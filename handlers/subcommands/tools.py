@@ -7,10 +7,11 @@ from blocks.messages import deadline_blocks, interpreted
 from domain.enums import Role
 from handlers import parsing
 from handlers.router import Invocation, Reply
+from rules.deadlines import BailExtension, ClockEvent
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from services import staff
-from services.calculator import BailExtension, ClockEvent, calculate_for_force
+from services.calendar import calculate_for_force
 from services.errors import DomainError
 
 DEADLINE_USAGE = "deadline TYPE WHEN [arrested] (BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court])"

@@ -1,4 +1,4 @@
-"""`dvpn-bot serve` hands the work after each ack to work processes (handlers.work_processes).
+"""`dvpn-bot serve` hands the work after each ack to work processes (runtime.work_processes).
 Against a real serving process on PostgreSQL: the work is done there, once, even when Slack sends
 a request twice; a form's inline errors and its closing come back from there; a work process
 killed is replaced; SIGTERM lets the queued work finish; and a serving process killed outright

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules.calendar import ExcludedDayCalendar
-from rules.deadlines import bail_end, bail_start, breach_court_deadline
+from rules.deadlines import BailExtension, ClockEvent, bail_end, bail_start, breach_court_deadline
 from rules.order_types import OrderType, rule_for
-from services.calculator import BailExtension, ClockEvent, calculate
+from services.calculator import calculate
 from services.errors import DomainError
 from tests.support.force import london
 

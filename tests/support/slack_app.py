@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 
 from config import Settings
 from console.slack_api import SlackWebAPI
-from handlers.app import build_app
 from handlers.web_client import web_client
+from runtime.parts import service_context, slack_app
 from services.clock import ManualClock
 from services.context import ServiceContext
 from tests.support.block_limits import check_recorded_call
@@ -30,14 +30,14 @@ def slack_api() -> Iterator[SlackWebAPI]:
 @pytest.fixture
 def ctx(engine: Engine, clock: ManualClock, slack_api: SlackWebAPI) -> ServiceContext:
     settings = Settings(admins=("UADMIN",), slack_api_url=slack_api.api_url, slack_bot_token="xoxb-test")
-    return ServiceContext(engine=engine, settings=settings, clock=clock, source="slack")
+    return service_context(settings, source="slack", engine=engine, clock=clock)
 
 
 @pytest.fixture
 def slack(ctx: ServiceContext, slack_api: SlackWebAPI) -> Iterator[SlackDriver]:
     executor = DrainingExecutor()
     client = web_client(ctx.settings, retries=0)
-    app = build_app(ctx, client=client, signing_secret=SIGNING_SECRET, executor=executor)
+    app = slack_app(ctx, client=client, signing_secret=SIGNING_SECRET, executor=executor)
     driver = SlackDriver(app, slack_api, executor)
     yield driver
     executor.shutdown(wait=True)

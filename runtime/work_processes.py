@@ -41,11 +41,7 @@ from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.util.utils import get_name_for_callable
 
 from config import Settings, configure_logging
-from handlers.app import build_app
-from handlers.web_client import web_client
-from models.db import make_engine
-from services.clock import configured_clock
-from services.context import ServiceContext
+from runtime.parts import service_context, slack_app
 
 log = logging.getLogger("dvpn.work")
 
@@ -272,10 +268,4 @@ def _take_jobs(
 def _work_app(settings: Settings) -> App:
     """The same app as the serving process's, over this process's own database pool and Web API
     client. Its work runs on the calling thread: lazy-only requests are dispatched synchronously."""
-    ctx = ServiceContext(
-        engine=make_engine(settings.database_url),
-        settings=settings,
-        clock=configured_clock(settings.drill_clock_file),
-        source="slack",
-    )
-    return build_app(ctx, client=web_client(settings), signing_secret=None)
+    return slack_app(service_context(settings, source="slack"), signing_secret=None)
