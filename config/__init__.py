@@ -52,12 +52,17 @@ LIBRARY_LOGGERS = (
 )
 
 
+# SQLAlchemy logs every statement at INFO (its "echo"), so it stays at WARNING, its own default.
+LIBRARY_FLOORS = {"sqlalchemy": logging.WARNING}
+
+
 def configure_logging(level: str) -> None:
-    """Every process of the bot: the bot's own loggers at `level`, the libraries' never below INFO."""
+    """Every process of the bot: the bot's own loggers at `level`, the libraries' never below INFO
+    (SQLAlchemy's never below WARNING)."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
-    floor = max(logging.getLevelName(level), logging.INFO)
+    wanted = logging.getLevelName(level)
     for name in LIBRARY_LOGGERS:
-        logging.getLogger(name).setLevel(floor)
+        logging.getLogger(name).setLevel(max(wanted, LIBRARY_FLOORS.get(name, logging.INFO)))
 
 
 def read_instant(path: str | Path) -> datetime:

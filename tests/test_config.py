@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import time
 from pathlib import Path
 
 import pytest
 
-from config import Settings, SettingsError, load_settings, settings_from, variable_names
+from config import Settings, SettingsError, configure_logging, load_settings, settings_from, variable_names
 from rules.order_types import OrderType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,3 +104,12 @@ def test_the_drill_clock_file_must_hold_an_instant_with_its_offset(tmp_path: Pat
             settings_from({"DVPN_DRILL_CLOCK_FILE": str(bad)})
         assert "DVPN_DRILL_CLOCK_FILE" in failed.value.report()
         assert "ISO-8601 instant with its offset" in failed.value.report()
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+def test_sql_is_never_echoed_to_the_log(level: str) -> None:
+    # SQLAlchemy logs every statement at INFO: a log that must never hold personal data, and a
+    # volume that once filled an unread pipe and stopped `dvpn-bot serve` from exiting.
+    configure_logging(level)
+    assert not logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.INFO)
+    assert not logging.getLogger("slack_sdk.web.base_client").isEnabledFor(logging.DEBUG)

@@ -11,10 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-import bot
 from models import metadata
 from models.db import database_unavailable, make_engine
 from models.schema import SchemaState, schema_state
+from runtime.compose import require_current_schema
+from runtime.errors import SchemaNotCurrent
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -46,13 +47,13 @@ def test_sqlite_runs_with_foreign_keys_and_wal(sqlite_template) -> None:  # type
 
 def test_the_bot_refuses_an_empty_or_newer_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    with pytest.raises(bot.SchemaNotCurrent, match="dvpn-bot db upgrade"):
-        bot.require_current_schema(engine)
+    with pytest.raises(SchemaNotCurrent, match="dvpn-bot db upgrade"):
+        require_current_schema(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
         connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
-    with pytest.raises(bot.SchemaNotCurrent, match="newer dvpn-bot"):
-        bot.require_current_schema(engine)
+    with pytest.raises(SchemaNotCurrent, match="newer dvpn-bot"):
+        require_current_schema(engine)
 
 
 # -- which database errors are "try again in a minute" ----------------------------------------------
