@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from blocks import actions as ids
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, actions, button, context, divider, escape, fit, section
 from blocks.lists import record_row
-from services.caseload import Caseload
+from services.list_results import Caseload
 
 FILTER_HELP = "Widen it: `status:all`, a longer `due:`, or drop a filter."
 

@@ -5,7 +5,7 @@ pointer to the full list, so the message stays within Slack's 50 blocks."""
 from __future__ import annotations
 
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, context, escape, fields_section, fit, header, section
-from services.digest import DigestItem, DigestSection, TeamDigest
+from services.reminder_results import DigestItem, DigestSection, TeamDigest
 
 ITEMS_SHOWN = 10  # per section; the rest are counted and the "show all" command named
 

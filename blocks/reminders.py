@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
-from services.reminder_text import ReminderMessage
+from services.reminder_results import ReminderMessage
 
 SNOOZE_LABELS = {"1h": "Snooze 1h", "4h": "Snooze 4h", "0800": "Until 08:00"}
 

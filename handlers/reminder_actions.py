@@ -17,7 +17,7 @@ from handlers.errors import reported
 from services import reminder_actions
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.reminder_actions import ReminderActionResult
+from services.reminder_results import ReminderActionResult
 
 Act = Callable[[str, int, str], ReminderActionResult]  # (presser's Slack id, reminder id, action id)
 

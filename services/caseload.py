@@ -9,89 +9,22 @@ consultation of any record (opening one from it is, through services.records.vie
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from models import AppUser, OrderStatus, ProtectionOrder, RiskLevel, Role, Team
-from rules.order_types import OrderType
+from models import AppUser, OrderStatus, ProtectionOrder, Role, Team
 from services.access import READ_ALL_ROLES, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from services.listing import RecordSummary, by_urgency, readable, summarise
+from services.list_results import Caseload, CaseloadQuery, OfficerCount
+from services.listing import by_urgency, readable, summarise
 from services.unit_of_work import reading
-from services.views import Paged
 
 PAGE_SIZE = 20
 OFFICERS_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class CaseloadQuery:
-    """Whose records, and which. Filters combine; the defaults are the asker's own scope's open records."""
-
-    officer: str | None = None  # a Slack user id
-    team: str | None = None  # a team's name as typed
-    everyone: bool = False  # the whole force
-    order_type: OrderType | None = None
-    risk: RiskLevel | None = None
-    risk_unassessed: bool = False  # risk:none, records with no risk level recorded
-    status: OrderStatus | None = OrderStatus.ACTIVE  # None: every status
-    due_hours: int | None = None  # next deadline within this many hours (passed ones included); 0: overdue
-
-    def dump(self) -> str:
-        """For a "More" button's value: plain JSON of the fields that differ from the default."""
-        default = asdict(CaseloadQuery())
-        return json.dumps({k: v for k, v in asdict(self).items() if v != default[k]}, separators=(",", ":"))
-
-    @classmethod
-    def load(cls, text: str) -> CaseloadQuery:
-        data: dict[str, Any] = json.loads(text)
-        for key, kind in (("order_type", OrderType), ("risk", RiskLevel), ("status", OrderStatus)):
-            if data.get(key) is not None:
-                data[key] = kind(data[key])
-        return cls(**data)
-
-    def filters_text(self) -> str:
-        parts = []
-        if self.order_type:
-            parts.append(self.order_type.value)
-        if self.risk:
-            parts.append(f"{self.risk.value} risk")
-        if self.risk_unassessed:
-            parts.append("no risk level recorded")
-        parts.append(self.status.value if self.status else "every status")
-        if self.due_hours == 0:
-            parts.append("past a deadline")
-        elif self.due_hours is not None:
-            days, hours = divmod(self.due_hours, 24)
-            span = f"{days} day{'s' * (days != 1)}" if not hours else f"{self.due_hours} hours"
-            parts.append(f"a deadline within {span}")
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True)
-class OfficerCount:
-    slack_user_id: str
-    records: int
-    overdue: int
-
-
-@dataclass(frozen=True)
-class Caseload(Paged):
-    query: CaseloadQuery
-    whose: str  # "Team A", "<@U123>", "your teams", "the force"
-    by_status: tuple[tuple[str, int], ...]  # every status, whatever the status filter
-    by_officer: tuple[OfficerCount, ...]  # the busiest first, at most OFFICERS_SHOWN
-    officers_total: int
-    items: tuple[RecordSummary, ...]
-    total: int
-    offset: int
 
 
 def caseload(

@@ -5,7 +5,6 @@ the digest may be posted in a channel). Also the on-demand digest behind `/dvpn 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,49 +26,13 @@ from models import (
 )
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
+from services.reminder_results import DigestItem, DigestSection, TeamDigest
 from services.unit_of_work import reading
 from services.views import initials
 from services.when import show
 
 DAY = timedelta(hours=24)
 FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    reference: str
-    initials: str
-    order_type: str
-    text: str  # what is due or what happened, with times: "hearing deadline Tue 07 Apr 2026 20:00 BST"
-    officer_slack_id: str
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    key: str
-    title: str
-    items: tuple[DigestItem, ...]
-    show_all: str  # where the full list is: a /dvpn command
-
-
-@dataclass(frozen=True)
-class TeamDigest:
-    team_id: int
-    team_name: str
-    local_date: date
-    generated_at: datetime
-    sections: tuple[DigestSection, ...]
-    late_note: str | None = None  # "(late: due 07:00)" when sent after the bot was down
-
-    @property
-    def total(self) -> int:
-        return sum(len(s.items) for s in self.sections)
-
-    @property
-    def summary(self) -> str:
-        """One line of counts, for the notification text."""
-        counts = ", ".join(f"{len(s.items)} {s.title.lower()}" for s in self.sections if s.items)
-        return f"Daily digest for {self.team_name}, {self.local_date:%a %d %b}: {counts or 'nothing to report'}"
 
 
 def collect(

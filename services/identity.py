@@ -10,9 +10,6 @@ different people, they stay apart and the PNC id on one of them is to be correct
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlmodel import Session, col, select
 
 from models import AppUser, IdentityMismatch, Perpetrator, ProtectionOrder, Role, Team
@@ -21,19 +18,10 @@ from services.access import supervised_team_ids
 from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, NotFound
+from services.people_results import OpenMismatch
 from services.unit_of_work import acting
 
 USAGE = "identity [resolve ID same|different]"
-
-
-@dataclass(frozen=True)
-class OpenMismatch:
-    id: int
-    reference: str  # the record the details were typed on
-    team: str
-    recorded_by: str  # Slack id
-    recorded_at: datetime
-    held_on: tuple[str, ...]  # records already holding the PNC id, under other details
 
 
 def open_mismatches(ctx: ServiceContext, actor_slack_id: str) -> tuple[OpenMismatch, ...]:

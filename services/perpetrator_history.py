@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, tuple_
@@ -51,64 +50,12 @@ from services.errors import DomainError, NotFound
 from services.finding import FoundBy, name_matches, read_identifier
 from services.justification import Access, Reach, access, reasons_in_force
 from services.lookup import find_order
+from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
 from services.unit_of_work import reading
 from services.views import initials
 
 USAGE = "`/dvpn perpetrator NAME`, `/dvpn perpetrator PNC-ID` (e.g. 12/345678A) or `/dvpn perpetrator REF`"
 MATCHES_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class PersonMatch:
-    """One of several people a name matches: enough to tell them apart, no name."""
-
-    initials: str
-    birth_year: int | None
-    pnc_id: str | None
-    records: int
-    latest_reference: str | None  # to pick them by when they have no PNC id
-
-
-@dataclass(frozen=True)
-class PerpetratorMatches:
-    matches: tuple[PersonMatch, ...]
-    total: int
-
-
-@dataclass(frozen=True)
-class HistoryRecord:
-    reference: str
-    order_type: str
-    status: str
-    started_at: datetime | None  # served, or made by the court
-    team: str
-    officer_slack_id: str
-    risk_level: str | None
-    breaches: int
-    checks_missed: int
-
-
-@dataclass(frozen=True)
-class ProtectedEntry:
-    name: str  # the full name, or initials for someone the user may not read about
-    named: bool
-    references: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PerpetratorHistory:
-    name: str
-    named: bool
-    birth_year: int | None
-    pnc_id: str | None
-    records: tuple[HistoryRecord, ...]  # newest first
-    breaches: int
-    checks_missed: int
-    current_risk: str | None  # the latest assessed risk on a record still in force
-    repeat: str | None  # why the person is flagged as a repeat perpetrator, or None
-    protected: tuple[ProtectedEntry, ...]
-    linked_by_name: bool  # some rows were joined by name and date of birth, not by PNC id
-    withheld: tuple[str, ...] = ()  # records whose names need a reason first (/dvpn show REF asks)
 
 
 def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorHistory | PerpetratorMatches:

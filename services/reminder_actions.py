@@ -4,7 +4,7 @@ handler needs to update the message in place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -17,7 +17,8 @@ from services.audit import changes, snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.planning import follow_up_source, is_follow_up
-from services.reminder_text import ReminderMessage, messages_for
+from services.reminder_results import ReminderActionResult
+from services.reminder_text import messages_for
 from services.unit_of_work import Acting, acting
 from services.when import show
 
@@ -26,16 +27,6 @@ SNOOZE_UNTIL = {"0800": time(8, 0)}  # until 08:00 local, today if before then, 
 SNOOZE_CHOICES = (*SNOOZE_PERIODS, *SNOOZE_UNTIL)  # the buttons' choices (blocks.actions.SNOOZE_CHOICES)
 # A reminder can be settled while it waits (snoozed or retrying) or after it was posted.
 SETTLEABLE = (ReminderState.PENDING, ReminderState.SENT, ReminderState.FAILED)
-
-
-@dataclass(frozen=True)
-class ReminderActionResult:
-    message: ReminderMessage
-    action: str  # acknowledged, done, snoozed, or "already" when nothing changed
-    status_line: str  # "Acknowledged by <@U…> at Thu 02 Apr 2026 22:10 BST"
-    channel: str | None  # where the reminder was posted, for chat.update
-    ts: str | None
-    snoozed_until: datetime | None = None
 
 
 def acknowledge(ctx: ServiceContext, actor_slack_id: str, reminder_id: int) -> ReminderActionResult:

@@ -18,33 +18,11 @@ from models import AppUser, Breach, BreachCheck, Hearing, Perpetrator, Protectio
 from rules.order_types import rule_for
 from services.mrkdwn import escape
 from services.planning import follow_up_source
+from services.reminder_results import ReminderMessage
 from services.views import initials
 from services.when import show
 
 Row = TypeVar("Row", bound=SQLModel)
-
-
-@dataclass(frozen=True)
-class ReminderMessage:
-    reminder_id: int
-    kind: str
-    reference: str
-    order_type: str
-    initials: str
-    headline: str  # "Hearing deadline in 24 hours"
-    detail: str  # the times, the statute, what to do
-    critical: bool
-    due_at: datetime
-    officer_slack_id: str
-    recipient_slack_id: str | None = None  # a DM to this user, or
-    channel: str | None = None  # a post to this channel
-    late_note: str | None = None  # "(late: due 03:00)" when sent well after its time
-
-    @property
-    def text(self) -> str:
-        """The notification text (and the fallback for clients that cannot show blocks)."""
-        late = f" {self.late_note}" if self.late_note else ""
-        return f"{self.reference} ({self.initials}): {self.headline}{late}"
 
 
 @dataclass

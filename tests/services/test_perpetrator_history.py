@@ -17,7 +17,8 @@ from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
 from services.hearings import GrantTerms
 from services.order_writer import PersonInput
-from services.perpetrator_history import PerpetratorHistory, PerpetratorMatches, PersonMatch, lookup
+from services.people_results import PerpetratorHistory, PerpetratorMatches, PersonMatch
+from services.perpetrator_history import lookup
 from services.records import NewRecord
 from tests.support.casework import PNC, Seeded
 from tests.support.database import audit_rows, row_counts
