@@ -1,6 +1,6 @@
 """A team's daily digest as plain data: what its supervisors must know this morning. Counts first,
 then the items, each a record's reference and initials (never names, dates of birth or addresses:
-the digest may be posted in a channel). Also the on-demand digest behind `/dvpn digest`."""
+the digest may be posted in a channel). Also the on-demand digest behind the digest command."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from services.reminder_results import DigestItem, DigestSection, TeamDigest
 from services.unit_of_work import reading
 from services.views import initials
 from services.when import show
+from services.wording import Command
 
 DAY = timedelta(hours=24)
 FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
@@ -45,16 +46,18 @@ def collect(
     assert team.id is not None
     q = _TeamQueries(session, team.id, tz)
     sections = (
-        DigestSection("deadlines", "Hearing deadlines in the next 24 hours", q.deadlines(now), "/dvpn list due"),
-        DigestSection("unbooked", "Notices with no hearing booked", q.unbooked(), "/dvpn list due"),
-        DigestSection("lapsed", "Notices that lapsed", q.lapsed(now), "/dvpn list lapsed"),
-        DigestSection("expiring", "Orders expiring in 7 days", q.expiring(now), "/dvpn list expiring"),
-        DigestSection("hearings", "Hearings today and tomorrow", q.hearings(start_today, end_tomorrow), "/dvpn list"),
-        DigestSection("checks", "Breach checks overdue or due today", q.checks(now, today), "/dvpn list due"),
-        DigestSection("breaches", "Breaches in the last 24 hours", q.breaches(now), "/dvpn list team"),
-        DigestSection("crime", "Breaches without a crime reference", q.no_crime_reference(), "/dvpn list team"),
-        DigestSection("failed", "Reminders that could not be delivered", q.failed(now), "/dvpn list team"),
-        DigestSection("new", "New records", q.new_records(now), "/dvpn list team"),
+        DigestSection("deadlines", "Hearing deadlines in the next 24 hours", q.deadlines(now), Command("list", "due")),
+        DigestSection("unbooked", "Notices with no hearing booked", q.unbooked(), Command("list", "due")),
+        DigestSection("lapsed", "Notices that lapsed", q.lapsed(now), Command("list", "lapsed")),
+        DigestSection("expiring", "Orders expiring in 7 days", q.expiring(now), Command("list", "expiring")),
+        DigestSection(
+            "hearings", "Hearings today and tomorrow", q.hearings(start_today, end_tomorrow), Command("list")
+        ),
+        DigestSection("checks", "Breach checks overdue or due today", q.checks(now, today), Command("list", "due")),
+        DigestSection("breaches", "Breaches in the last 24 hours", q.breaches(now), Command("list", "team")),
+        DigestSection("crime", "Breaches without a crime reference", q.no_crime_reference(), Command("list", "team")),
+        DigestSection("failed", "Reminders that could not be delivered", q.failed(now), Command("list", "team")),
+        DigestSection("new", "New records", q.new_records(now), Command("list", "team")),
     )
     return TeamDigest(team.id, team.name, today, now, sections, late_note)
 
@@ -240,7 +243,7 @@ class _TeamQueries:
 
 
 def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:
-    """The digest on demand (`/dvpn digest [team]`): a supervisor's teams, or one of them;
+    """The digest on demand (the digest command (`digest [team]`)): a supervisor's teams, or one of them;
     admins and champions any team, or all; an officer their own team. Each team's digest viewed is audited."""
     with reading(ctx, actor_slack_id) as read:
         digests = []
@@ -269,7 +272,13 @@ def _teams_for(session: Session, user: AppUser, team_name: str | None) -> list[T
         if not allowed and user.role is Role.OFFICER:
             raise NotAllowed("You are not in a team yet, so there is no digest for you. Ask an admin to place you.")
         if not allowed:
-            raise NotAllowed("You do not supervise a team yet. Ask an admin: /dvpn admin team supervisor.")
+            raise NotAllowed(
+                (
+                    "You do not supervise a team yet. Ask an admin: ",
+                    Command("admin team supervisor", "TEAM @you", set_apart=False),
+                    ".",
+                )
+            )
         return allowed
     wanted = " ".join(team_name.split()).lower()
     if session.exec(select(func.count()).select_from(Team).where(func.lower(Team.name) == wanted)).one() == 0:

@@ -1,4 +1,4 @@
-"""/dvpn export: the records in a supervisor's or admin's scope as a CSV, a disclosure logged with
+"""The export command: the records in a supervisor's or admin's scope as a CSV, a disclosure logged with
 its justification (Data Protection Act 2018 s62(1)(d), s62(3)).
 
 Which records: those of the teams in scope that were in force at any time in the period: begun
@@ -12,7 +12,7 @@ open each record, and each opening is logged; a bulk file leaves the tracker's c
 carries only what caseload work needs (DPA 2018 s37: adequate, relevant and not excessive).
 
 Audit: one row for the export (scope, period, row count, columns, justification) and one row per
-exported record pointing at it, so a record's own history (/dvpn audit REF, and a subject access
+exported record pointing at it, so a record's own history (the audit command, and a subject access
 request) shows every disclosure of it, not only the ones someone thinks to search for.
 """
 

@@ -14,6 +14,7 @@ from domain.enums import OrderStatus, RiskLevel
 from rules.order_types import OrderType
 from services.errors import DomainError
 from services.views import Paged
+from services.wording import Mention
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class OfficerCount:
 @dataclass(frozen=True)
 class Caseload(Paged):
     query: CaseloadQuery
-    whose: str  # "Team A", "<@U123>", "your teams", "the force"
+    whose: str | Mention  # "Team A", an officer, "your teams", "the force"
     by_status: tuple[tuple[str, int], ...]  # every status, whatever the status filter
     by_officer: tuple[OfficerCount, ...]  # the busiest first, at most OFFICERS_SHOWN
     officers_total: int

@@ -56,7 +56,7 @@ class PerpetratorHistory:
     repeat: str | None  # why the person is flagged as a repeat perpetrator, or None
     protected: tuple[ProtectedEntry, ...]
     linked_by_name: bool  # some rows were joined by name and date of birth, not by PNC id
-    withheld: tuple[str, ...] = ()  # records whose names need a reason first (/dvpn show REF asks)
+    withheld: tuple[str, ...] = ()  # records whose names need a reason first (the show command asks)
 
 
 @dataclass(frozen=True)

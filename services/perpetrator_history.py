@@ -7,8 +7,8 @@ s62(1)(c)). Names of protected people appear only to those who may read the reco
 them; everyone else sees initials.
 
 Names are shown by the one access decision (services.justification.access): on a record of the
-user's own teams, or one they gave a reason for within the last JUSTIFICATION_HOLDS_FOR (`/dvpn
-show REF` asks for it); each record's audit row carries the reason that allowed it. Records that
+user's own teams, or one they gave a reason for within the last JUSTIFICATION_HOLDS_FOR (the show
+command asks for it); each record's audit row carries the reason that allowed it. Records that
 would need a reason are listed with initials only, and named as withheld, rather than asking for
 one reason to cover a whole history.
 
@@ -53,14 +53,21 @@ from services.lookup import find_order
 from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
 from services.unit_of_work import reading
 from services.views import initials
+from services.wording import Command, Part, Text
 
-USAGE = "`/dvpn perpetrator NAME`, `/dvpn perpetrator PNC-ID` (e.g. 12/345678A) or `/dvpn perpetrator REF`"
+USAGE: tuple[Part, ...] = (
+    Command("perpetrator", "NAME"),
+    ", ",
+    Command("perpetrator", "PNC-ID"),
+    " (e.g. 12/345678A) or ",
+    Command("perpetrator", "REF"),
+)
 MATCHES_SHOWN = 20
 
 
 def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorHistory | PerpetratorMatches:
     if not typed.strip():
-        raise DomainError(f"Say who: {USAGE}.", "perpetrator")
+        raise DomainError(("Say who: ", *USAGE, "."), "perpetrator")
     found_by, text = read_identifier(typed)
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
@@ -89,10 +96,12 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
         return _history(session, ctx, user, people[0], found_by, now)
 
 
-UNDER_CHECK = (
-    "That PNC id is on record with differing details, which a supervisor or admin is checking "
-    "(`/dvpn identity`), and none of those records is one you can read. Look the person up by a "
-    "record reference instead: `/dvpn perpetrator REF`."
+UNDER_CHECK: Text = (
+    "That PNC id is on record with differing details, which a supervisor or admin is checking (",
+    Command("identity"),
+    "), and none of those records is one you can read. Look the person up by a record reference instead: ",
+    Command("perpetrator", "REF"),
+    ".",
 )
 
 
@@ -121,14 +130,20 @@ def _seen_only(
     return [p for p in people if any(pk(r) in seen for r in p)]
 
 
-def _nobody(found_by: FoundBy) -> str:
+def _nobody(found_by: FoundBy) -> Text:
     if found_by is FoundBy.PNC:
-        return f"No one on record has that PNC id. Try their name or a record reference: {USAGE}."
+        return ("No one on record has that PNC id. Try their name or a record reference: ", *USAGE, ".")
     if found_by is FoundBy.REFERENCE:
-        return "No record has that reference. References look like WM-DVPN-2026-0042: try /dvpn search."
+        return (
+            "No record has that reference. References look like WM-DVPN-2026-0042: try ",
+            Command("search", set_apart=False),
+            ".",
+        )
     return (
         "No one on record matches that name (variants such as Jon/John were tried too). "
-        f"Check the spelling, or use a PNC id or a record reference: {USAGE}."
+        "Check the spelling, or use a PNC id or a record reference: ",
+        *USAGE,
+        ".",
     )
 
 

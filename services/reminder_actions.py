@@ -21,6 +21,7 @@ from services.reminder_results import ReminderActionResult
 from services.reminder_text import messages_for
 from services.unit_of_work import Acting, acting
 from services.when import show
+from services.wording import Mention, Part, Text
 
 SNOOZE_PERIODS = {"1h": timedelta(hours=1), "4h": timedelta(hours=4)}
 SNOOZE_UNTIL = {"0800": time(8, 0)}  # until 08:00 local, today if before then, else tomorrow
@@ -53,7 +54,7 @@ def snooze(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, choice: s
         reminder.attempts, reminder.escalate_at, reminder.last_error = 0, None, None
         reminder.acknowledged_at = reminder.acknowledged_by_id = None
         _audit(work, reminder, before, "snooze")
-        line = f"Snoozed by <@{work.user.slack_user_id}> until {show(until, ctx.settings.timezone)}"
+        line = ("Snoozed by ", Mention(work.user.slack_user_id), f" until {show(until, ctx.settings.timezone)}")
         return _result(work, reminder, "snoozed", line, snoozed_until=until)
 
 
@@ -64,9 +65,9 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
         reminder = _reminder_to_change(work, reminder_id)
         if reminder.state is ReminderState.ACKNOWLEDGED:
             by = session.get(AppUser, reminder.acknowledged_by_id) if reminder.acknowledged_by_id else None
-            who = f"<@{by.slack_user_id}>" if by else "someone"
+            who: Part = Mention(by.slack_user_id) if by else "someone"
             when = show(reminder.acknowledged_at, tz) if reminder.acknowledged_at else ""
-            return _result(work, reminder, "already", f"Already acknowledged by {who} {when}")
+            return _result(work, reminder, "already", ("Already acknowledged by ", who, f" {when}"))
         if reminder.state is ReminderState.CLAIMED:
             raise Conflict("This reminder is being sent right now. Try again in a moment.")
         if reminder.state not in SETTLEABLE:
@@ -81,7 +82,7 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
             row.escalate_at = row.next_attempt_at = None
             _audit(work, row, before, verb)
         word = "Acknowledged" if action == "acknowledged" else "Done"
-        return _result(work, reminder, action, f"{word} by <@{user.slack_user_id}> at {show(now, tz)}")
+        return _result(work, reminder, action, (f"{word} by ", Mention(user.slack_user_id), f" at {show(now, tz)}"))
 
 
 def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
@@ -136,7 +137,7 @@ def _audit(work: Acting, row: Reminder, before: dict[str, Any], action: str) -> 
 
 
 def _result(
-    work: Acting, reminder: Reminder, action: str, line: str, snoozed_until: datetime | None = None
+    work: Acting, reminder: Reminder, action: str, line: Text, snoozed_until: datetime | None = None
 ) -> ReminderActionResult:
     work.session.flush()
     assert reminder.id is not None

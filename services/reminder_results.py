@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from services.wording import Command, Text
+
 
 @dataclass(frozen=True)
 class ReminderMessage:
@@ -15,7 +17,7 @@ class ReminderMessage:
     order_type: str
     initials: str
     headline: str  # "Hearing deadline in 24 hours"
-    detail: str  # the times, the statute, what to do
+    detail: Text  # the times, the statute, what to do
     critical: bool
     due_at: datetime
     officer_slack_id: str
@@ -34,7 +36,7 @@ class ReminderMessage:
 class ReminderActionResult:
     message: ReminderMessage
     action: str  # acknowledged, done, snoozed, or "already" when nothing changed
-    status_line: str  # "Acknowledged by <@U…> at Thu 02 Apr 2026 22:10 BST"
+    status_line: Text  # "Acknowledged by", the person, "at Thu 02 Apr 2026 22:10 BST"
     channel: str | None  # where the reminder was posted, for chat.update
     ts: str | None
     snoozed_until: datetime | None = None
@@ -54,7 +56,7 @@ class DigestSection:
     key: str
     title: str
     items: tuple[DigestItem, ...]
-    show_all: str  # where the full list is: a /dvpn command
+    show_all: Command  # where the full list is
 
 
 @dataclass(frozen=True)

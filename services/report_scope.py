@@ -1,6 +1,6 @@
 """Whose records a report covers: the force, one team, or the teams a supervisor answers for.
 
-/dvpn stats and /dvpn export share this; each says which roles may ask for what.
+The stats and export commands share this; each says which roles may ask for what.
 """
 
 from __future__ import annotations

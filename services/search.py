@@ -1,4 +1,4 @@
-"""/dvpn search: records by reference (exact or its beginning), by crime reference (of the record
+"""The search command: records by reference (exact or its beginning), by crime reference (of the record
 or of one of its breaches), and by the name of the perpetrator or a protected person.
 
 Who sees what: a name search returns only records whose names the user may see without asking

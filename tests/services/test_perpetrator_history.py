@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from blocks.wording import problem
 from models import HearingOutcome
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -237,5 +238,5 @@ def test_nothing_found_says_what_to_try_and_writes_nothing(
     before = row_counts(ctx.engine)
     with pytest.raises(error) as refused:
         lookup(ctx, force.champion, typed)
-    assert fragment in str(refused.value)
+    assert isinstance(refused.value, DomainError) and fragment in problem(refused.value)
     assert row_counts(ctx.engine) == before
