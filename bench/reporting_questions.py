@@ -10,6 +10,7 @@ from typing import Any
 from bench.fakeforce.force import NOW
 from services import caseload, listing, perpetrator_history, search, stats
 from services.context import ServiceContext
+from services.list_results import CaseloadQuery, ListScope
 from services.report_period import parse_period
 
 
@@ -75,17 +76,17 @@ def questions(ctx: ServiceContext) -> list[Question]:
         Question(
             "caseload: supervisor, first page",
             f"/dvpn caseload by supervisor {supervisor} ({open_records:,} open records in their teams)",
-            lambda: caseload.caseload(ctx, supervisor, caseload.CaseloadQuery()),
+            lambda: caseload.caseload(ctx, supervisor, CaseloadQuery()),
         ),
         Question(
             "caseload: supervisor, due within 7 days",
             f"/dvpn caseload due:7d by supervisor {supervisor}",
-            lambda: caseload.caseload(ctx, supervisor, caseload.CaseloadQuery(due_hours=7 * 24)),
+            lambda: caseload.caseload(ctx, supervisor, CaseloadQuery(due_hours=7 * 24)),
         ),
         Question(
             "caseload: champion, whole force",
             f"/dvpn caseload all by champion {champion}",
-            lambda: caseload.caseload(ctx, champion, caseload.CaseloadQuery(everyone=True)),
+            lambda: caseload.caseload(ctx, champion, CaseloadQuery(everyone=True)),
         ),
         Question(
             "perpetrator: repeat offender by PNC id",
@@ -115,6 +116,6 @@ def questions(ctx: ServiceContext) -> list[Question]:
         Question(
             "list team (existing /dvpn list)",
             f"/dvpn list team by supervisor {supervisor}",
-            lambda: listing.list_records(ctx, supervisor, listing.ListScope.TEAM),
+            lambda: listing.list_records(ctx, supervisor, ListScope.TEAM),
         ),
     ]

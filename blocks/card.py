@@ -25,6 +25,7 @@ from blocks.common import (
     section,
     when,
 )
+from blocks.wording import say
 from services.views import DeadlineView, PersonView, RecordView
 
 STATUS_EMOJI = {
@@ -41,7 +42,7 @@ def record_card(view: RecordView, tz: ZoneInfo, *, in_channel: bool = False, in_
     (from the App Home), which has no conversation to post into."""
     blocks: list[Block] = [header(f"{view.reference} · {view.order_type}")]
     blocks.append(fields_section(_facts(view, tz)))
-    blocks += [context(f":warning: {escape(w)}") for w in view.warnings]
+    blocks += [context(f":warning: {escape(w) if isinstance(w, str) else say(w)}") for w in view.warnings]
     if view.people and not in_channel:
         blocks.append(divider())
         blocks += [_person(p) for p in view.people]

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from blocks import actions as ids
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, actions, button, context, divider, escape, fit, section
 from blocks.lists import record_row
-from services.caseload import Caseload
+from blocks.wording import mention
+from services.list_results import Caseload
+from services.wording import Mention
 
 FILTER_HELP = "Widen it: `status:all`, a longer `due:`, or drop a filter."
 
@@ -18,7 +20,7 @@ FILTER_HELP = "Widen it: `status:all`, a longer `due:`, or drop a filter."
 def caseload_blocks(load: Caseload, tz: ZoneInfo, now: datetime) -> list[Block]:
     shown = f"{load.offset + 1}–{load.offset + len(load.items)} of {load.total}" if load.items else "none"
     blocks: list[Block] = [
-        section(f"*Caseload: {escape(load.whose)}* · {escape(load.query.filters_text())} ({shown})"),
+        section(f"*Caseload: {_whose(load.whose)}* · {escape(load.query.filters_text())} ({shown})"),
     ]
     if load.offset == 0:
         blocks += _counts(load)
@@ -50,3 +52,7 @@ def _counts(load: Caseload) -> list[Block]:
         blocks.append(section("*By officer:*\n" + "\n".join(officers) + tail))
     blocks.append(divider())
     return blocks
+
+
+def _whose(whose: str | Mention) -> str:
+    return mention(whose.user_id) if isinstance(whose, Mention) else escape(whose)

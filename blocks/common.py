@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.mrkdwn import escape as escape  # user text in every builder: the one helper
+from blocks.mrkdwn import escape as escape  # user text in every builder: the one helper
 
 Block = dict[str, Any]
 

@@ -5,7 +5,8 @@ pointer to the full list, so the message stays within Slack's 50 blocks."""
 from __future__ import annotations
 
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, context, escape, fields_section, fit, header, section
-from services.digest import DigestItem, DigestSection, TeamDigest
+from blocks.wording import command
+from services.reminder_results import DigestItem, DigestSection, TeamDigest
 
 ITEMS_SHOWN = 10  # per section; the rest are counted and the "show all" command named
 
@@ -42,7 +43,7 @@ def _section_text(digest_section: DigestSection, in_channel: bool) -> str:
     more = len(items) - len(lines)
     text = f"*{escape(digest_section.title)}* ({len(items)})\n" + "\n".join(f"• {line}" for line in lines)
     if more:
-        text += f"\n… and {more} more: `{digest_section.show_all}`"
+        text += f"\n… and {more} more: {command(digest_section.show_all)}"
     return text
 
 

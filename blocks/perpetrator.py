@@ -21,8 +21,8 @@ from blocks.common import (
     header,
     section,
 )
-from services.justification import JUSTIFICATION_HOLDS_FOR
-from services.perpetrator_history import HistoryRecord, PerpetratorHistory, PerpetratorMatches
+from services.justification_terms import JUSTIFICATION_HOLDS_FOR
+from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches
 
 
 def history_blocks(found: PerpetratorHistory, tz: ZoneInfo) -> list[Block]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
-from services.reminder_text import ReminderMessage
+from blocks.wording import say
+from services.reminder_results import ReminderMessage
+from services.wording import Text
 
 SNOOZE_LABELS = {"1h": "Snooze 1h", "4h": "Snooze 4h", "0800": "Until 08:00"}
 
@@ -16,7 +18,7 @@ def _summary(message: ReminderMessage) -> Block:
     return section(
         f"{mark} *{escape(message.headline)}*{late}\n"
         f"*{message.reference}* · {message.order_type} · {escape(message.initials)}\n"
-        f"{message.detail}"  # built by services from references, times and statute: no user text
+        f"{say(message.detail)}"  # typed text in it (a court's name) is escaped by say
     )
 
 
@@ -33,10 +35,10 @@ def reminder_blocks(message: ReminderMessage) -> list[Block]:
     return [_summary(message), actions(*buttons, block_id=f"reminder_{value}"), context(hint)]
 
 
-def reminder_settled_blocks(message: ReminderMessage, status_line: str) -> list[Block]:
+def reminder_settled_blocks(message: ReminderMessage, status_line: Text) -> list[Block]:
     """After acknowledge, snooze or done: the same words, the outcome, and only 'Open record'."""
     return [
         _summary(message),
-        context(status_line),
+        context(say(status_line)),
         actions(button("Open record", ids.OPEN_RECORD, message.reference), block_id=f"reminder_{message.reminder_id}"),
     ]

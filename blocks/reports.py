@@ -11,7 +11,7 @@ from blocks import actions as ids
 from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section
 from blocks.forms import text_input
 from services.report_period import Period
-from services.stats import Figures, StatsReport
+from services.report_results import Figures, StatsReport
 
 JUSTIFICATION_MAX = 1000  # audit_event.justification holds this much
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from blocks.wording import problem
 from console.people import Directory
 from console.render import BlockRenderer, Style, text_of
 from console.requests import Answer, SlackRequests, Where
@@ -196,7 +197,7 @@ class ModalPrompter:
         try:
             return parse_when(typed, now=self.now(), tz=self.tz, prefer="past").date().isoformat()
         except DomainError as error:
-            raise ValueError(error.message) from None
+            raise ValueError(problem(error)) from None
 
     def _user(self, typed: str) -> str:
         person = self.directory.find(typed)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TextIO
 
+from blocks.wording import problem as problem_text
 from console.jobs import JobNotes
 from console.modal import ModalPrompter, Outcome
 from console.requests import Answer
@@ -95,7 +96,7 @@ class Repl:
                 self.write(f"Unknown command {word!r}. Type help, or a slash command such as /dvpn help.")
                 return False
         except DomainError as error:
-            self.write(self.c.screen.style.alert(error.message))
+            self.write(self.c.screen.style.alert(problem_text(error)))
             ok = False
         self.after_command()
         return ok and self.c.screen.problems == problems_before

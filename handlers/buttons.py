@@ -32,12 +32,11 @@ from handlers.errors import reported
 from handlers.replies import channel_of, tell, user_of
 from handlers.router import Reply
 from services import audit_trail, caseload, listing, perpetrator_history, records
-from services.caseload import CaseloadQuery
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.justification import JustificationRequired
-from services.listing import ListScope
-from services.perpetrator_history import PerpetratorMatches
+from services.justification_terms import JustificationRequired
+from services.list_results import CaseloadQuery, ListScope
+from services.people_results import PerpetratorMatches
 
 FORMS: dict[str, Callable[[FormMeta], dict[str, Any]]] = {
     ids.BOOK_HEARING: hearing_form,

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from blocks.wording import COMMAND
 from handlers.after_ack import after_ack
 from handlers.errors import reported
 from handlers.replies import tell
@@ -60,7 +61,7 @@ def build_router() -> Router:
 def register(app: App, ctx: ServiceContext, router: Router) -> None:
     """Acknowledged before any database or Web API work; answered by the response URL."""
 
-    @after_ack(app, app.command("/dvpn"))
+    @after_ack(app, app.command(COMMAND))
     @reported
     def answer(body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         word, _, args = str(command.get("text") or "").strip().partition(" ")

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from blocks.messages import problem_blocks, unexpected_blocks
+from blocks.wording import field_problems, problem
 from handlers.replies import tell
 from handlers.router import Reply
 from handlers.verification import verified
@@ -56,7 +57,7 @@ def log_database_away(error: BaseException, where: str) -> None:
 
 def reply_for(error: BaseException, where: str) -> Reply:
     if isinstance(error, DomainError):
-        return Reply(problem_blocks(error.message), error.message)
+        return Reply(problem_blocks(problem(error)), problem(error))
     if database_unavailable(error):
         log_database_away(error, where)
         return Reply(problem_blocks(DATABASE_AWAY), DATABASE_AWAY)
@@ -122,7 +123,7 @@ def form_errors(error: BaseException, blocks: list[dict[str, Any]], aliases: dic
     input_ids = [b["block_id"] for b in blocks if b.get("type") == "input"]
     if isinstance(error, DomainError):
         found: dict[str, str] = {}
-        for field, message in (error.field_errors or {"": error.message}).items():
+        for field, message in (field_problems(error) or {"": problem(error)}).items():
             block = aliases.get(field, field)
             target = block if block in input_ids else input_ids[0]
             found[target] = f"{found[target]} {message}" if target in found else message

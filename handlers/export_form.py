@@ -17,7 +17,7 @@ from handlers.file_upload import direct_message_channel, share_file
 from services import export as export_service
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.export import Export
+from services.report_results import Export
 
 
 def register(app: App, ctx: ServiceContext) -> None:

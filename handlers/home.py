@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from blocks.lists import home_view, unplaced_home
+from blocks.wording import problem
 from handlers.after_ack import after_ack
 from handlers.errors import reported
 from services import listing
@@ -28,6 +29,6 @@ def publish_home(ctx: ServiceContext, client: WebClient, slack_user_id: str) -> 
     try:
         board = listing.dashboard(ctx, slack_user_id)
     except NotPlaced as refused:
-        client.views_publish(user_id=slack_user_id, view=unplaced_home(refused.message))
+        client.views_publish(user_id=slack_user_id, view=unplaced_home(problem(refused)))
         return
     client.views_publish(user_id=slack_user_id, view=home_view(board, ctx.settings.timezone, ctx.clock.now()))

@@ -19,7 +19,7 @@ from handlers.errors import form_errors
 from handlers.form_values import FormValues
 from services import records
 from services.context import ServiceContext
-from services.justification import JustificationRequired
+from services.justification_terms import JustificationRequired
 
 
 def ask(client: WebClient, trigger_id: str, asked: JustificationRequired, channel: str | None, *, push: bool) -> None:

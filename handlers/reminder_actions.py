@@ -12,12 +12,13 @@ from slack_sdk import WebClient
 
 from blocks import actions as ids
 from blocks.reminders import reminder_settled_blocks
+from blocks.wording import problem, say
 from handlers.after_ack import after_ack
 from handlers.errors import reported
 from services import reminder_actions
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.reminder_actions import ReminderActionResult
+from services.reminder_results import ReminderActionResult
 
 Act = Callable[[str, int, str], ReminderActionResult]  # (presser's Slack id, reminder id, action id)
 
@@ -44,7 +45,7 @@ def _listener(act: Act) -> Callable[..., None]:
         try:
             result = act(user, _reminder_id(action.get("value")), str(action["action_id"]))
         except DomainError as error:
-            respond(text=error.message, response_type="ephemeral", replace_original=False)
+            respond(text=problem(error), response_type="ephemeral", replace_original=False)
             return
         # The pressed message (it may be a re-send or an escalation), else where the reminder went.
         container = body.get("container", {})
@@ -52,7 +53,7 @@ def _listener(act: Act) -> Callable[..., None]:
         ts = container.get("message_ts") or body.get("message", {}).get("ts") or result.ts
         if channel and ts:
             blocks = reminder_settled_blocks(result.message, result.status_line)
-            text = f"{result.message.text} ({result.status_line})"
+            text = f"{result.message.text} ({say(result.status_line)})"
             client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
 
     return listener

@@ -17,7 +17,7 @@ from scheduler.stopping import StopSignal
 from services import reminder_queue
 from services.context import ServiceContext
 from services.reminder_queue import Claim
-from services.reminder_text import ReminderMessage
+from services.reminder_results import ReminderMessage
 
 log = logging.getLogger(__name__)
 

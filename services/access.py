@@ -14,13 +14,18 @@ from models import AppUser, ProtectionOrder, Role, TeamSupervisor
 from services.audit import write_creation
 from services.context import ServiceContext
 from services.errors import NotAllowed
+from services.wording import Command, Text
 
 READ_ALL_ROLES = frozenset({Role.CHAMPION, Role.ADMIN})
 
 
-PLACEMENT = (
+PLACEMENT: Text = (
     "You are not in a team yet, so dvpn-bot can show and record nothing for you. Ask an admin to "
-    "place you: they type `/dvpn admin team add TEAM @you`. `/dvpn help` lists the commands."
+    "place you: they type ",
+    Command("admin team add", "TEAM @you"),
+    ". ",
+    Command("help"),
+    " lists the commands.",
 )
 
 
@@ -115,7 +120,11 @@ def require_role(user: AppUser, *roles: Role, doing: str) -> None:
 def require_team(user: AppUser) -> int:
     if user.team_id is None:
         raise NotAllowed(
-            "You are not in a team yet, so records you make would have no supervisor. Ask an admin "
-            "to place you: /dvpn admin team add <team> @you."
+            (
+                "You are not in a team yet, so records you make would have no supervisor. Ask an admin "
+                "to place you: ",
+                Command("admin team add", "<team> @you", set_apart=False),
+                ".",
+            )
         )
     return user.team_id

@@ -9,8 +9,6 @@ close reason are named here but not shown: the trail says *that* they changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -18,6 +16,7 @@ from sqlmodel import col, select
 
 from models import AuditEvent, Role
 from services.access import require_role, supervised_team_ids
+from services.audit_results import AuditTrailPage, TrailEntry
 from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.lookup import find_order
@@ -51,28 +50,6 @@ DOING = {
     "done": "marked done",
     "snooze": "snoozed",
 }
-
-
-@dataclass(frozen=True)
-class TrailEntry:
-    at: datetime
-    actor_slack_id: str | None  # None for the system
-    system: str | None  # which part of dvpn-bot acted: scheduler, rollover, check-planner, ...
-    what: str  # "changed the record: status active → lapsed, closed at"
-    justification: str | None
-    source: str
-
-
-@dataclass(frozen=True)
-class AuditTrailPage:
-    reference: str
-    entries: tuple[TrailEntry, ...]
-    total: int
-    offset: int
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.total - self.offset - len(self.entries))
 
 
 def trail(

@@ -1,4 +1,4 @@
-"""The deadline calculator: `/dvpn deadline` and `dvpn-bot deadline`. Reads, never writes."""
+"""The deadline calculator: the deadline command in Slack and `dvpn-bot deadline`. Reads, never writes."""
 
 from __future__ import annotations
 

@@ -3,95 +3,29 @@ their next deadline, most urgent first, a page at a time.
 
 Counting, sorting and paging happen in the database (GROUP BY, ORDER BY the stored next deadline,
 LIMIT): a champion's force-wide question must not load every record into Python. Reads only: a caseload
-shows references, initials and deadlines, never personal details, so like /dvpn list it is not a
+shows references, initials and deadlines, never personal details, so like the list command it is not a
 consultation of any record (opening one from it is, through services.records.view).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from models import AppUser, OrderStatus, ProtectionOrder, RiskLevel, Role, Team
-from rules.order_types import OrderType
+from models import AppUser, OrderStatus, ProtectionOrder, Role, Team
 from services.access import READ_ALL_ROLES, supervised_team_ids
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from services.listing import RecordSummary, by_urgency, readable, summarise
+from services.list_results import Caseload, CaseloadQuery, OfficerCount
+from services.listing import by_urgency, readable, summarise
 from services.unit_of_work import reading
-from services.views import Paged
+from services.wording import Command, Mention, Part
 
 PAGE_SIZE = 20
 OFFICERS_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class CaseloadQuery:
-    """Whose records, and which. Filters combine; the defaults are the asker's own scope's open records."""
-
-    officer: str | None = None  # a Slack user id
-    team: str | None = None  # a team's name as typed
-    everyone: bool = False  # the whole force
-    order_type: OrderType | None = None
-    risk: RiskLevel | None = None
-    risk_unassessed: bool = False  # risk:none, records with no risk level recorded
-    status: OrderStatus | None = OrderStatus.ACTIVE  # None: every status
-    due_hours: int | None = None  # next deadline within this many hours (passed ones included); 0: overdue
-
-    def dump(self) -> str:
-        """For a "More" button's value: plain JSON of the fields that differ from the default."""
-        default = asdict(CaseloadQuery())
-        return json.dumps({k: v for k, v in asdict(self).items() if v != default[k]}, separators=(",", ":"))
-
-    @classmethod
-    def load(cls, text: str) -> CaseloadQuery:
-        data: dict[str, Any] = json.loads(text)
-        for key, kind in (("order_type", OrderType), ("risk", RiskLevel), ("status", OrderStatus)):
-            if data.get(key) is not None:
-                data[key] = kind(data[key])
-        return cls(**data)
-
-    def filters_text(self) -> str:
-        parts = []
-        if self.order_type:
-            parts.append(self.order_type.value)
-        if self.risk:
-            parts.append(f"{self.risk.value} risk")
-        if self.risk_unassessed:
-            parts.append("no risk level recorded")
-        parts.append(self.status.value if self.status else "every status")
-        if self.due_hours == 0:
-            parts.append("past a deadline")
-        elif self.due_hours is not None:
-            days, hours = divmod(self.due_hours, 24)
-            span = f"{days} day{'s' * (days != 1)}" if not hours else f"{self.due_hours} hours"
-            parts.append(f"a deadline within {span}")
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True)
-class OfficerCount:
-    slack_user_id: str
-    records: int
-    overdue: int
-
-
-@dataclass(frozen=True)
-class Caseload(Paged):
-    query: CaseloadQuery
-    whose: str  # "Team A", "<@U123>", "your teams", "the force"
-    by_status: tuple[tuple[str, int], ...]  # every status, whatever the status filter
-    by_officer: tuple[OfficerCount, ...]  # the busiest first, at most OFFICERS_SHOWN
-    officers_total: int
-    items: tuple[RecordSummary, ...]
-    total: int
-    offset: int
 
 
 def caseload(
@@ -148,28 +82,30 @@ def _by_officer(session: Session, wanted: list[ColumnElement[bool]], now: dateti
     return tuple(OfficerCount(slack_id, int(n), int(late or 0)) for slack_id, n, late in rows)
 
 
-def _scope(session: Session, user: AppUser, query: CaseloadQuery) -> tuple[list[ColumnElement[bool]], str]:
+def _scope(session: Session, user: AppUser, query: CaseloadQuery) -> tuple[list[ColumnElement[bool]], str | Mention]:
     """The records the question covers, within what the asker may see; NotAllowed says what they may ask."""
     base = readable(session, user)
     limit = [] if base is None else [base]
     if query.everyone:
         if user.role not in READ_ALL_ROLES:
-            raise NotAllowed(f"Only champions and admins can see the whole force's caseload. {_may_ask(session, user)}")
+            raise NotAllowed(
+                ("Only champions and admins can see the whole force's caseload. ", *_may_ask(session, user))
+            )
         return [], "the force"
     if query.officer:
         target = session.exec(select(AppUser).where(AppUser.slack_user_id == query.officer)).first()
         if target is None:
-            raise NotFound(f"<@{query.officer}> does not use dvpn-bot, so has no caseload.", "officer")
+            raise NotFound((Mention(query.officer), " does not use dvpn-bot, so has no caseload."), "officer")
         if not _may_see_officer(session, user, target):
-            raise NotAllowed(f"<@{target.slack_user_id}> is not in your team. {_may_ask(session, user)}")
-        return [col(ProtectionOrder.officer_id) == target.id, *limit], f"<@{target.slack_user_id}>"
+            raise NotAllowed((Mention(target.slack_user_id), " is not in your team. ", *_may_ask(session, user)))
+        return [col(ProtectionOrder.officer_id) == target.id, *limit], Mention(target.slack_user_id)
     if query.team:
         team = session.exec(select(Team).where(func.lower(Team.name) == " ".join(query.team.split()).lower())).first()
         if team is None:
-            raise NotFound(f"No team is called '{query.team[:80]}'. {_may_ask(session, user)}", "team")
+            raise NotFound((f"No team is called '{query.team[:80]}'. ", *_may_ask(session, user)), "team")
         allowed = _team_ids(session, user)
         if allowed is not None and team.id not in allowed:
-            raise NotAllowed(f"{team.name} is not a team you work in or supervise. {_may_ask(session, user)}")
+            raise NotAllowed((f"{team.name} is not a team you work in or supervise. ", *_may_ask(session, user)))
         return [col(ProtectionOrder.team_id) == team.id], team.name
     if user.role in READ_ALL_ROLES:
         return [], "the force"
@@ -190,12 +126,16 @@ def _may_see_officer(session: Session, user: AppUser, target: AppUser) -> bool:
     return allowed is None or target.id == user.id or target.team_id in allowed
 
 
-def _may_ask(session: Session, user: AppUser) -> str:
+def _may_ask(session: Session, user: AppUser) -> tuple[Part, ...]:
     if user.role in READ_ALL_ROLES:
-        return "You can ask for any team, any officer, or `all`."
+        return ("You can ask for any team, any officer, or `all`.",)
     ids = _team_ids(session, user) or set()
     names = sorted(session.exec(select(Team.name).where(col(Team.id).in_(ids))).all())
     if not names:
-        return "You can ask for your own records: `/dvpn caseload`. An admin can place you in a team."
+        return ("You can ask for your own records: ", Command("caseload"), ". An admin can place you in a team.")
     teams = ", ".join(names)
-    return f"You can ask for your own records, {teams}, or an officer in {teams}: e.g. `/dvpn caseload {names[0]}`."
+    return (
+        f"You can ask for your own records, {teams}, or an officer in {teams}: e.g. ",
+        Command("caseload", names[0]),
+        ".",
+    )

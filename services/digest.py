@@ -1,11 +1,10 @@
 """A team's daily digest as plain data: what its supervisors must know this morning. Counts first,
 then the items, each a record's reference and initials (never names, dates of birth or addresses:
-the digest may be posted in a channel). Also the on-demand digest behind `/dvpn digest`."""
+the digest may be posted in a channel). Also the on-demand digest behind the digest command."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,49 +26,14 @@ from models import (
 )
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
+from services.reminder_results import DigestItem, DigestSection, TeamDigest
 from services.unit_of_work import reading
 from services.views import initials
 from services.when import show
+from services.wording import Command
 
 DAY = timedelta(hours=24)
 FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    reference: str
-    initials: str
-    order_type: str
-    text: str  # what is due or what happened, with times: "hearing deadline Tue 07 Apr 2026 20:00 BST"
-    officer_slack_id: str
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    key: str
-    title: str
-    items: tuple[DigestItem, ...]
-    show_all: str  # where the full list is: a /dvpn command
-
-
-@dataclass(frozen=True)
-class TeamDigest:
-    team_id: int
-    team_name: str
-    local_date: date
-    generated_at: datetime
-    sections: tuple[DigestSection, ...]
-    late_note: str | None = None  # "(late: due 07:00)" when sent after the bot was down
-
-    @property
-    def total(self) -> int:
-        return sum(len(s.items) for s in self.sections)
-
-    @property
-    def summary(self) -> str:
-        """One line of counts, for the notification text."""
-        counts = ", ".join(f"{len(s.items)} {s.title.lower()}" for s in self.sections if s.items)
-        return f"Daily digest for {self.team_name}, {self.local_date:%a %d %b}: {counts or 'nothing to report'}"
 
 
 def collect(
@@ -82,16 +46,18 @@ def collect(
     assert team.id is not None
     q = _TeamQueries(session, team.id, tz)
     sections = (
-        DigestSection("deadlines", "Hearing deadlines in the next 24 hours", q.deadlines(now), "/dvpn list due"),
-        DigestSection("unbooked", "Notices with no hearing booked", q.unbooked(), "/dvpn list due"),
-        DigestSection("lapsed", "Notices that lapsed", q.lapsed(now), "/dvpn list lapsed"),
-        DigestSection("expiring", "Orders expiring in 7 days", q.expiring(now), "/dvpn list expiring"),
-        DigestSection("hearings", "Hearings today and tomorrow", q.hearings(start_today, end_tomorrow), "/dvpn list"),
-        DigestSection("checks", "Breach checks overdue or due today", q.checks(now, today), "/dvpn list due"),
-        DigestSection("breaches", "Breaches in the last 24 hours", q.breaches(now), "/dvpn list team"),
-        DigestSection("crime", "Breaches without a crime reference", q.no_crime_reference(), "/dvpn list team"),
-        DigestSection("failed", "Reminders that could not be delivered", q.failed(now), "/dvpn list team"),
-        DigestSection("new", "New records", q.new_records(now), "/dvpn list team"),
+        DigestSection("deadlines", "Hearing deadlines in the next 24 hours", q.deadlines(now), Command("list", "due")),
+        DigestSection("unbooked", "Notices with no hearing booked", q.unbooked(), Command("list", "due")),
+        DigestSection("lapsed", "Notices that lapsed", q.lapsed(now), Command("list", "lapsed")),
+        DigestSection("expiring", "Orders expiring in 7 days", q.expiring(now), Command("list", "expiring")),
+        DigestSection(
+            "hearings", "Hearings today and tomorrow", q.hearings(start_today, end_tomorrow), Command("list")
+        ),
+        DigestSection("checks", "Breach checks overdue or due today", q.checks(now, today), Command("list", "due")),
+        DigestSection("breaches", "Breaches in the last 24 hours", q.breaches(now), Command("list", "team")),
+        DigestSection("crime", "Breaches without a crime reference", q.no_crime_reference(), Command("list", "team")),
+        DigestSection("failed", "Reminders that could not be delivered", q.failed(now), Command("list", "team")),
+        DigestSection("new", "New records", q.new_records(now), Command("list", "team")),
     )
     return TeamDigest(team.id, team.name, today, now, sections, late_note)
 
@@ -277,7 +243,7 @@ class _TeamQueries:
 
 
 def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:
-    """The digest on demand (`/dvpn digest [team]`): a supervisor's teams, or one of them;
+    """The digest on demand (the digest command (`digest [team]`)): a supervisor's teams, or one of them;
     admins and champions any team, or all; an officer their own team. Each team's digest viewed is audited."""
     with reading(ctx, actor_slack_id) as read:
         digests = []
@@ -306,7 +272,13 @@ def _teams_for(session: Session, user: AppUser, team_name: str | None) -> list[T
         if not allowed and user.role is Role.OFFICER:
             raise NotAllowed("You are not in a team yet, so there is no digest for you. Ask an admin to place you.")
         if not allowed:
-            raise NotAllowed("You do not supervise a team yet. Ask an admin: /dvpn admin team supervisor.")
+            raise NotAllowed(
+                (
+                    "You do not supervise a team yet. Ask an admin: ",
+                    Command("admin team supervisor", "TEAM @you", set_apart=False),
+                    ".",
+                )
+            )
         return allowed
     wanted = " ".join(team_name.split()).lower()
     if session.exec(select(func.count()).select_from(Team).where(func.lower(Team.name) == wanted)).one() == 0:

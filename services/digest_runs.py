@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 from models import AppUser, DigestRun, DigestState, Team, TeamSupervisor, metadata
 from models.db import is_postgres
 from services.context import ServiceContext
-from services.digest import TeamDigest, collect
+from services.digest import collect
+from services.reminder_results import TeamDigest
 from services.unit_of_work import system
 
 SCHEDULER = "scheduler"

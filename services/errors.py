@@ -1,23 +1,32 @@
-"""Domain errors: each carries a message for the user and, for forms, the field it belongs to."""
+"""Domain errors: each carries what to tell the user (services/wording.py: plain sentences, or
+with the command to type and the people named, for the front end to render) and, for forms, the
+field it belongs to."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from rules.validation import Violation
+from services.wording import Text, parts, plain
 
 
 class DomainError(Exception):
-    """Something the user can fix. `message` is safe to show them; it never holds personal data."""
+    """Something the user can fix. `wording` is safe to show them (front ends render it); it never
+    holds personal data. `message` is the same without any front end's markup, for logs."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text, field: str | None = None) -> None:
+        self.wording = parts(message)
+        self.message = plain(message)
+        super().__init__(self.message)
         self.field = field
 
     @property
     def field_errors(self) -> dict[str, str]:
         return {self.field: self.message} if self.field else {}
+
+    @property
+    def field_wordings(self) -> dict[str, Text]:
+        return {self.field: self.wording} if self.field else {}
 
 
 class ValidationFailed(DomainError):
@@ -37,6 +46,10 @@ class ValidationFailed(DomainError):
                 f"{errors[violation.field]} {violation.message}" if violation.field in errors else violation.message
             )
         return errors
+
+    @property
+    def field_wordings(self) -> dict[str, Text]:
+        return dict(self.field_errors)
 
 
 class NotAllowed(DomainError):

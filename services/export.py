@@ -1,4 +1,4 @@
-"""/dvpn export: the records in a supervisor's or admin's scope as a CSV, a disclosure logged with
+"""The export command: the records in a supervisor's or admin's scope as a CSV, a disclosure logged with
 its justification (Data Protection Act 2018 s62(1)(d), s62(3)).
 
 Which records: those of the teams in scope that were in force at any time in the period: begun
@@ -12,7 +12,7 @@ open each record, and each opening is logged; a bulk file leaves the tracker's c
 carries only what caseload work needs (DPA 2018 s37: adequate, relevant and not excessive).
 
 Audit: one row for the export (scope, period, row count, columns, justification) and one row per
-exported record pointing at it, so a record's own history (/dvpn audit REF, and a subject access
+exported record pointing at it, so a record's own history (the audit command, and a subject access
 request) shows every disclosure of it, not only the ones someone thinks to search for.
 """
 
@@ -45,7 +45,8 @@ from models.types import column_length
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.report_period import Period
-from services.report_scope import ReportScope, export_scope
+from services.report_results import Export, ReportScope
+from services.report_scope import export_scope, orders_in
 from services.unit_of_work import reading
 from services.views import initials
 
@@ -79,15 +80,6 @@ COLUMNS = (
     "perpetrator_initials",
     "protected_people",
 )
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
-    scope: ReportScope
-    audit_event_id: int
 
 
 def checked_justification(text: str | None) -> str:
@@ -171,7 +163,7 @@ def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime
         began < end, sa.or_(col(ProtectionOrder.closed_at).is_(None), col(ProtectionOrder.closed_at) >= start)
     )
     query = select(ProtectionOrder).where(in_force)
-    if (team := scope.orders()) is not None:
+    if (team := orders_in(scope)) is not None:
         query = query.where(team)
     return session.exec(query.order_by(began, col(ProtectionOrder.reference))).all()
 

@@ -3,15 +3,12 @@ name or date of birth (services.order_writer.flag_identity_mismatch).
 
 Resolving one means comparing two records' people, so it is for those answerable for both: admins,
 and supervisors of every team involved. The list shows references, teams and who recorded, never
-names or the PNC id; each record is compared by opening it (`/dvpn show REF`, which asks a reason
+names or the PNC id; each record is compared by opening it (the show command, which asks a reason
 beyond one's teams). Settled as the same person, the rows join in perpetrator history; settled as
 different people, they stay apart and the PNC id on one of them is to be corrected.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -21,19 +18,11 @@ from services.access import supervised_team_ids
 from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, NotFound
+from services.people_results import OpenMismatch
 from services.unit_of_work import acting
+from services.wording import Command
 
 USAGE = "identity [resolve ID same|different]"
-
-
-@dataclass(frozen=True)
-class OpenMismatch:
-    id: int
-    reference: str  # the record the details were typed on
-    team: str
-    recorded_by: str  # Slack id
-    recorded_at: datetime
-    held_on: tuple[str, ...]  # records already holding the PNC id, under other details
 
 
 def open_mismatches(ctx: ServiceContext, actor_slack_id: str) -> tuple[OpenMismatch, ...]:
@@ -50,7 +39,9 @@ def resolve(ctx: ServiceContext, actor_slack_id: str, mismatch_id: int, same_per
         row = session.get(IdentityMismatch, mismatch_id)
         shown = next((m for m in _open(session) if m.id == mismatch_id), None)
         if row is None or shown is None:
-            raise NotFound(f"No open identity check is numbered {mismatch_id}: `/dvpn identity` lists them.", "id")
+            raise NotFound(
+                (f"No open identity check is numbered {mismatch_id}: ", Command("identity"), " lists them."), "id"
+            )
         if not _entitled(session, user, shown):
             raise NotAllowed("Only admins, or supervisors of every team involved, can settle this identity check.")
         if row.resolved_at is not None:

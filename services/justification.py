@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import or_
@@ -27,26 +27,17 @@ from models import AppUser, AuditEvent, ProtectionOrder, Role
 from models.types import column_length
 from rules.validation import Violation
 from services.access import READ_ALL_ROLES, can_write, supervised_team_ids
-from services.errors import DomainError, NotAllowed, ValidationFailed
+from services.errors import NotAllowed, ValidationFailed
+from services.justification_terms import (
+    JUSTIFICATION_HOLDS_FOR,
+    JUSTIFICATION_MAX,
+    JUSTIFICATION_MIN,
+    JustificationRequired,
+)
 
-JUSTIFICATION_MIN = 10  # "ok" or "x" is not a reason a reviewer could check
-JUSTIFICATION_MAX = min(300, column_length(AuditEvent, "justification"))
-# Pressing a button on a card already justified (Post to channel, Open again) is the same
-# consultation: a reason given this recently by the same user for the same record covers it.
-JUSTIFICATION_HOLDS_FOR = timedelta(minutes=30)
+if column_length(AuditEvent, "justification") < JUSTIFICATION_MAX:
+    raise RuntimeError("audit_event.justification is shorter than JUSTIFICATION_MAX: a reason would not fit")
 GIVEN_AT = "justification_given_at"  # in the audit row of a view that relied on an earlier reason
-
-
-class JustificationRequired(DomainError):
-    """Opening this record needs a reason first. Carries the reference for the form."""
-
-    def __init__(self, reference: str) -> None:
-        super().__init__(
-            f"{reference} belongs to a team outside yours. Opening it is logged with your reason "
-            "(Data Protection Act 2018 s62): give a short justification to see it.",
-            "justification",
-        )
-        self.reference = reference
 
 
 def own_team_ids(session: Session, user: AppUser) -> set[int]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from sqlalchemy import func
@@ -33,75 +31,20 @@ from models import (
 )
 from services.access import READ_ALL_ROLES, supervised_team_ids
 from services.context import ServiceContext
-from services.errors import DomainError
-from services.planning import NextDeadline, OrderFacts, next_deadline
+from services.list_results import (
+    CheckDue,
+    Dashboard,
+    ListScope,
+    RecordPage,
+    RecordSummary,
+    WaitingReminder,
+)
+from services.planning import OrderFacts, next_deadline
 from services.unit_of_work import reading
-from services.views import Paged, initials
-
-
-class ListScope(StrEnum):
-    MINE = "mine"  # records I am the officer in charge of
-    TEAM = "team"  # my team's, or the teams I supervise (champions and admins: the force's)
-    DUE = "due"  # a deadline within DUE_WITHIN, or already passed
-    EXPIRING = "expiring"  # orders ending within EXPIRING_WITHIN
-    LAPSED = "lapsed"  # notices whose hearing deadline passed with no decision
-
-    @classmethod
-    def parse(cls, text: str) -> ListScope:
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            raise DomainError(f"List one of: {', '.join(s.value for s in cls)}.", "scope") from None
-
+from services.views import initials
 
 DUE_WITHIN = timedelta(hours=24)
 EXPIRING_WITHIN = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class RecordSummary:
-    reference: str
-    order_type: str
-    status: str
-    perpetrator_initials: str
-    officer_slack_id: str
-    next_deadline: NextDeadline | None
-    expires_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class RecordPage(Paged):
-    scope: ListScope
-    items: tuple[RecordSummary, ...]
-    total: int
-    offset: int
-
-
-@dataclass(frozen=True)
-class CheckDue:
-    reference: str
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class WaitingReminder:
-    reminder_id: int
-    reference: str
-    kind: str
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """What a user's App Home shows."""
-
-    slack_user_id: str
-    role: str
-    team_assigned: bool
-    mine: tuple[RecordSummary, ...]
-    checks_due: tuple[CheckDue, ...]
-    reminders_waiting: tuple[WaitingReminder, ...]
-    team_overdue: tuple[RecordSummary, ...]  # supervisors: their teams' records past a deadline
 
 
 def list_records(

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from models import AppUser, ProtectionOrder
 from services.access import require_read, require_write
 from services.errors import NotFound
+from services.wording import Command
 
 
 def normalise_reference(text: str) -> str:
@@ -21,8 +22,14 @@ def find_order(session: Session, reference: str, *, for_update: bool = False) ->
     order = session.exec(query).first()
     if order is None:
         raise NotFound(
-            f"No record has the reference '{reference.strip()}'. References look like WM-DVPN-2026-0042: "
-            "try /dvpn list or /dvpn search.",
+            (
+                f"No record has the reference '{reference.strip()}'. References look like WM-DVPN-2026-0042: "
+                "try ",
+                Command("list", set_apart=False),
+                " or ",
+                Command("search", set_apart=False),
+                ".",
+            ),
             "reference",
         )
     return order

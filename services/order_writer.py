@@ -37,6 +37,7 @@ from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.planning import replan
 from services.references import next_reference
+from services.wording import Command, Text
 
 PersonRow = TypeVar("PersonRow", Perpetrator, ProtectedPerson)
 
@@ -129,10 +130,12 @@ def add_perpetrator(
     return _added(session, ctx, user, person, now)
 
 
-PNC_MISMATCH_WARNING = (
+PNC_MISMATCH_WARNING: Text = (
     "The PNC id given is already on record with a different name or date of birth. What you typed "
     "is kept on this record only, and nothing of the other record is shown; a supervisor or admin "
-    "will check which is right (`/dvpn identity`). Check the PNC id on the PNC meanwhile."
+    "will check which is right (",
+    Command("identity"),
+    "). Check the PNC id on the PNC meanwhile.",
 )
 
 

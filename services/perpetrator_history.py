@@ -7,8 +7,8 @@ s62(1)(c)). Names of protected people appear only to those who may read the reco
 them; everyone else sees initials.
 
 Names are shown by the one access decision (services.justification.access): on a record of the
-user's own teams, or one they gave a reason for within the last JUSTIFICATION_HOLDS_FOR (`/dvpn
-show REF` asks for it); each record's audit row carries the reason that allowed it. Records that
+user's own teams, or one they gave a reason for within the last JUSTIFICATION_HOLDS_FOR (the show
+command asks for it); each record's audit row carries the reason that allowed it. Records that
 would need a reason are listed with initials only, and named as withheld, rather than asking for
 one reason to cover a whole history.
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, tuple_
@@ -51,69 +50,24 @@ from services.errors import DomainError, NotFound
 from services.finding import FoundBy, name_matches, read_identifier
 from services.justification import Access, Reach, access, reasons_in_force
 from services.lookup import find_order
+from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
 from services.unit_of_work import reading
 from services.views import initials
+from services.wording import Command, Part, Text
 
-USAGE = "`/dvpn perpetrator NAME`, `/dvpn perpetrator PNC-ID` (e.g. 12/345678A) or `/dvpn perpetrator REF`"
+USAGE: tuple[Part, ...] = (
+    Command("perpetrator", "NAME"),
+    ", ",
+    Command("perpetrator", "PNC-ID"),
+    " (e.g. 12/345678A) or ",
+    Command("perpetrator", "REF"),
+)
 MATCHES_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class PersonMatch:
-    """One of several people a name matches: enough to tell them apart, no name."""
-
-    initials: str
-    birth_year: int | None
-    pnc_id: str | None
-    records: int
-    latest_reference: str | None  # to pick them by when they have no PNC id
-
-
-@dataclass(frozen=True)
-class PerpetratorMatches:
-    matches: tuple[PersonMatch, ...]
-    total: int
-
-
-@dataclass(frozen=True)
-class HistoryRecord:
-    reference: str
-    order_type: str
-    status: str
-    started_at: datetime | None  # served, or made by the court
-    team: str
-    officer_slack_id: str
-    risk_level: str | None
-    breaches: int
-    checks_missed: int
-
-
-@dataclass(frozen=True)
-class ProtectedEntry:
-    name: str  # the full name, or initials for someone the user may not read about
-    named: bool
-    references: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PerpetratorHistory:
-    name: str
-    named: bool
-    birth_year: int | None
-    pnc_id: str | None
-    records: tuple[HistoryRecord, ...]  # newest first
-    breaches: int
-    checks_missed: int
-    current_risk: str | None  # the latest assessed risk on a record still in force
-    repeat: str | None  # why the person is flagged as a repeat perpetrator, or None
-    protected: tuple[ProtectedEntry, ...]
-    linked_by_name: bool  # some rows were joined by name and date of birth, not by PNC id
-    withheld: tuple[str, ...] = ()  # records whose names need a reason first (/dvpn show REF asks)
 
 
 def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorHistory | PerpetratorMatches:
     if not typed.strip():
-        raise DomainError(f"Say who: {USAGE}.", "perpetrator")
+        raise DomainError(("Say who: ", *USAGE, "."), "perpetrator")
     found_by, text = read_identifier(typed)
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
@@ -142,10 +96,12 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
         return _history(session, ctx, user, people[0], found_by, now)
 
 
-UNDER_CHECK = (
-    "That PNC id is on record with differing details, which a supervisor or admin is checking "
-    "(`/dvpn identity`), and none of those records is one you can read. Look the person up by a "
-    "record reference instead: `/dvpn perpetrator REF`."
+UNDER_CHECK: Text = (
+    "That PNC id is on record with differing details, which a supervisor or admin is checking (",
+    Command("identity"),
+    "), and none of those records is one you can read. Look the person up by a record reference instead: ",
+    Command("perpetrator", "REF"),
+    ".",
 )
 
 
@@ -174,14 +130,20 @@ def _seen_only(
     return [p for p in people if any(pk(r) in seen for r in p)]
 
 
-def _nobody(found_by: FoundBy) -> str:
+def _nobody(found_by: FoundBy) -> Text:
     if found_by is FoundBy.PNC:
-        return f"No one on record has that PNC id. Try their name or a record reference: {USAGE}."
+        return ("No one on record has that PNC id. Try their name or a record reference: ", *USAGE, ".")
     if found_by is FoundBy.REFERENCE:
-        return "No record has that reference. References look like WM-DVPN-2026-0042: try /dvpn search."
+        return (
+            "No record has that reference. References look like WM-DVPN-2026-0042: try ",
+            Command("search", set_apart=False),
+            ".",
+        )
     return (
         "No one on record matches that name (variants such as Jon/John were tried too). "
-        f"Check the spelling, or use a PNC id or a record reference: {USAGE}."
+        "Check the spelling, or use a PNC id or a record reference: ",
+        *USAGE,
+        ".",
     )
 
 

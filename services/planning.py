@@ -24,6 +24,7 @@ from models import (
     ReminderState,
     TeamSupervisor,
 )
+from services.list_results import NextDeadline
 
 # Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
 # alerts that go to several people, because rows are unique on (order, kind, due_at).
@@ -66,15 +67,6 @@ class PlannedReminder:
     # Sent even if planned after its time (an overdue alert); otherwise a past time is dropped so
     # a record entered late does not produce a burst of stale countdowns.
     fire_if_late: bool = False
-
-
-@dataclass(frozen=True)
-class NextDeadline:
-    label: str
-    at: datetime
-
-    def overdue(self, now: datetime) -> bool:
-        return self.at < now
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from services.calendar import force_calendar
 from services.context import ServiceContext
 from services.views import DeadlineView, PersonView, RecordView, initials
 from services.when import show
+from services.wording import Text
 
 
 def deadline_views(
@@ -61,7 +62,7 @@ def build_view(
     order: ProtectionOrder,
     *,
     with_people: bool,
-    warnings: tuple[str, ...] = (),
+    warnings: tuple[Text, ...] = (),
     writable: bool = True,
 ) -> RecordView:
     tz = ctx.settings.timezone

@@ -35,6 +35,7 @@ from services.order_writer import (
 )
 from services.unit_of_work import acting, reading
 from services.views import RecordView
+from services.wording import Text
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             parent=parent,
             now=now,
         )
-        warnings = _warnings(order, now)
+        warnings: tuple[Text, ...] = _warnings(order, now)
         if flag_identity_mismatch(session, ctx, user, perpetrator, order, now):
             warnings += (PNC_MISMATCH_WARNING,)
         return work.view(order, warnings=warnings)

@@ -4,7 +4,7 @@ handler needs to update the message in place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -17,25 +17,17 @@ from services.audit import changes, snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.planning import follow_up_source, is_follow_up
-from services.reminder_text import ReminderMessage, messages_for
+from services.reminder_results import ReminderActionResult
+from services.reminder_text import messages_for
 from services.unit_of_work import Acting, acting
 from services.when import show
+from services.wording import Mention, Part, Text
 
 SNOOZE_PERIODS = {"1h": timedelta(hours=1), "4h": timedelta(hours=4)}
 SNOOZE_UNTIL = {"0800": time(8, 0)}  # until 08:00 local, today if before then, else tomorrow
 SNOOZE_CHOICES = (*SNOOZE_PERIODS, *SNOOZE_UNTIL)  # the buttons' choices (blocks.actions.SNOOZE_CHOICES)
 # A reminder can be settled while it waits (snoozed or retrying) or after it was posted.
 SETTLEABLE = (ReminderState.PENDING, ReminderState.SENT, ReminderState.FAILED)
-
-
-@dataclass(frozen=True)
-class ReminderActionResult:
-    message: ReminderMessage
-    action: str  # acknowledged, done, snoozed, or "already" when nothing changed
-    status_line: str  # "Acknowledged by <@U…> at Thu 02 Apr 2026 22:10 BST"
-    channel: str | None  # where the reminder was posted, for chat.update
-    ts: str | None
-    snoozed_until: datetime | None = None
 
 
 def acknowledge(ctx: ServiceContext, actor_slack_id: str, reminder_id: int) -> ReminderActionResult:
@@ -62,7 +54,7 @@ def snooze(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, choice: s
         reminder.attempts, reminder.escalate_at, reminder.last_error = 0, None, None
         reminder.acknowledged_at = reminder.acknowledged_by_id = None
         _audit(work, reminder, before, "snooze")
-        line = f"Snoozed by <@{work.user.slack_user_id}> until {show(until, ctx.settings.timezone)}"
+        line = ("Snoozed by ", Mention(work.user.slack_user_id), f" until {show(until, ctx.settings.timezone)}")
         return _result(work, reminder, "snoozed", line, snoozed_until=until)
 
 
@@ -73,9 +65,9 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
         reminder = _reminder_to_change(work, reminder_id)
         if reminder.state is ReminderState.ACKNOWLEDGED:
             by = session.get(AppUser, reminder.acknowledged_by_id) if reminder.acknowledged_by_id else None
-            who = f"<@{by.slack_user_id}>" if by else "someone"
+            who: Part = Mention(by.slack_user_id) if by else "someone"
             when = show(reminder.acknowledged_at, tz) if reminder.acknowledged_at else ""
-            return _result(work, reminder, "already", f"Already acknowledged by {who} {when}")
+            return _result(work, reminder, "already", ("Already acknowledged by ", who, f" {when}"))
         if reminder.state is ReminderState.CLAIMED:
             raise Conflict("This reminder is being sent right now. Try again in a moment.")
         if reminder.state not in SETTLEABLE:
@@ -90,7 +82,7 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
             row.escalate_at = row.next_attempt_at = None
             _audit(work, row, before, verb)
         word = "Acknowledged" if action == "acknowledged" else "Done"
-        return _result(work, reminder, action, f"{word} by <@{user.slack_user_id}> at {show(now, tz)}")
+        return _result(work, reminder, action, (f"{word} by ", Mention(user.slack_user_id), f" at {show(now, tz)}"))
 
 
 def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
@@ -145,7 +137,7 @@ def _audit(work: Acting, row: Reminder, before: dict[str, Any], action: str) -> 
 
 
 def _result(
-    work: Acting, reminder: Reminder, action: str, line: str, snoozed_until: datetime | None = None
+    work: Acting, reminder: Reminder, action: str, line: Text, snoozed_until: datetime | None = None
 ) -> ReminderActionResult:
     work.session.flush()
     assert reminder.id is not None

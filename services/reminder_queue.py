@@ -28,7 +28,8 @@ from sqlmodel import Session, col, select
 from models import ProtectionOrder, Reminder, ReminderState, TeamSupervisor, metadata
 from services.context import ServiceContext
 from services.planning import ESCALATION, RENOTIFY
-from services.reminder_text import ReminderMessage, messages_for, undeliverable
+from services.reminder_results import ReminderMessage
+from services.reminder_text import messages_for, undeliverable
 from services.unit_of_work import Work, system
 
 log = logging.getLogger(__name__)

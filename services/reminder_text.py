@@ -16,35 +16,13 @@ from sqlmodel import Session, SQLModel, col, select
 from config import Settings
 from models import AppUser, Breach, BreachCheck, Hearing, Perpetrator, ProtectionOrder, Reminder, ReminderState
 from rules.order_types import rule_for
-from services.mrkdwn import escape
 from services.planning import follow_up_source
+from services.reminder_results import ReminderMessage
 from services.views import initials
 from services.when import show
+from services.wording import Command, Mention, Part, Stressed, Text, Typed, parts
 
 Row = TypeVar("Row", bound=SQLModel)
-
-
-@dataclass(frozen=True)
-class ReminderMessage:
-    reminder_id: int
-    kind: str
-    reference: str
-    order_type: str
-    initials: str
-    headline: str  # "Hearing deadline in 24 hours"
-    detail: str  # the times, the statute, what to do
-    critical: bool
-    due_at: datetime
-    officer_slack_id: str
-    recipient_slack_id: str | None = None  # a DM to this user, or
-    channel: str | None = None  # a post to this channel
-    late_note: str | None = None  # "(late: due 03:00)" when sent well after its time
-
-    @property
-    def text(self) -> str:
-        """The notification text (and the fallback for clients that cannot show blocks)."""
-        late = f" {self.late_note}" if self.late_note else ""
-        return f"{self.reference} ({self.initials}): {self.headline}{late}"
 
 
 @dataclass
@@ -63,9 +41,9 @@ class _Facts:
     def when(self, instant: datetime | None) -> str:
         return show(instant, self.tz) if instant else "not set"
 
-    def slack(self, user_id: int | None) -> str:
+    def person(self, user_id: int | None) -> Part:
         user = self.users.get(user_id or 0)
-        return f"<@{user.slack_user_id}>" if user else "someone"
+        return Mention(user.slack_user_id) if user else "someone"
 
 
 def late_note(intended: datetime, now: datetime, settings: Settings) -> str | None:
@@ -163,7 +141,7 @@ def _ids_in(reminders: Sequence[Reminder], *prefixes: str) -> set[int]:
 # -- what each kind says ------------------------------------------------------------------------
 
 
-def describe(reminder: Reminder, facts: _Facts) -> tuple[str, str]:
+def describe(reminder: Reminder, facts: _Facts) -> tuple[str, Text]:
     """(headline, detail) for a reminder, from the kind's name and the record's current facts."""
     for pattern, words in _KINDS:
         match = pattern.fullmatch(reminder.kind)
@@ -172,7 +150,7 @@ def describe(reminder: Reminder, facts: _Facts) -> tuple[str, str]:
     return reminder.kind.split(":")[0].replace("_", " ").capitalize(), ""
 
 
-Words = Callable[[Reminder, _Facts, re.Match[str]], tuple[str, str]]
+Words = Callable[[Reminder, _Facts, re.Match[str]], tuple[str, Text]]
 
 
 def _hearing_deadline(facts: _Facts, order: ProtectionOrder) -> str:
@@ -187,31 +165,36 @@ def _booked(facts: _Facts, order: ProtectionOrder) -> Hearing | None:
     return next((h for h in facts.hearings.get(order.id or 0, []) if h.outcome is None), None)
 
 
-def _no_hearing(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _no_hearing(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     return "No hearing booked", (
         f"{order.order_type} served {f.when(order.served_at)} and no hearing is booked. "
-        f"{_hearing_deadline(f, order)} Book it: `/dvpn hearing {order.reference} <when>`."
+        f"{_hearing_deadline(f, order)} Book it: ",
+        Command("hearing", f"{order.reference} <when>"),
+        ".",
     )
 
 
-def _countdown(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _countdown(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     booked = _booked(f, order)
-    state = f"Hearing booked for {f.when(booked.scheduled_at)}." if booked else "*No hearing is booked yet.*"
-    return f"Hearing deadline in {m[1]} hours", f"{_hearing_deadline(f, order)} {state}"
+    state: Part = (
+        f"Hearing booked for {f.when(booked.scheduled_at)}." if booked else Stressed("No hearing is booked yet.")
+    )
+    return f"Hearing deadline in {m[1]} hours", (f"{_hearing_deadline(f, order)} ", state)
 
 
-def _unbooked_supervisor(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _unbooked_supervisor(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     hours = round((order.hearing_deadline_at - r.due_at).total_seconds() / 3600) if order.hearing_deadline_at else 0
     return f"No hearing booked, {hours} hours to the deadline", (
-        f"{_hearing_deadline(f, order)} Officer in charge: {f.slack(order.officer_id)}. "
-        "Unless it is heard in time the notice lapses."
+        f"{_hearing_deadline(f, order)} Officer in charge: ",
+        f.person(order.officer_id),
+        ". Unless it is heard in time the notice lapses.",
     )
 
 
-def _lapsed(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _lapsed(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     deadline = order.hearing_deadline_at
     listed = [h for h in f.hearings.get(order.id or 0, []) if deadline and h.scheduled_at <= deadline]
@@ -226,20 +209,22 @@ def _lapsed(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     return "Notice lapsed: remove it from the PNC", (
         f"No hearing by {f.when(deadline)} ({clock.citation if clock else 'the 48-hour deadline'}): "
         f"the {order.order_type} has lapsed. Remove it from the PNC and tell the people it protected. "
-        f"Officer in charge: {f.slack(order.officer_id)}."
+        "Officer in charge: ",
+        f.person(order.officer_id),
+        ".",
     )
 
 
-def _hearing_soon(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _hearing_soon(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     booked = _booked(f, order)
-    court = f" at {escape(booked.court)}" if booked and booked.court else ""
+    court: tuple[Part, ...] = (" at ", Typed(booked.court)) if booked and booked.court else ()
     when = f.when(booked.scheduled_at) if booked else "the booked time"
     headline = "Hearing tomorrow" if m[0] == "hearing_tomorrow" else f"Hearing in {m[1]} hours"
-    return headline, f"{order.order_type} hearing {when}{court}."
+    return headline, (f"{order.order_type} hearing {when}", *court, ".")
 
 
-def _expiry(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _expiry(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     end = order.expires_at - timedelta(microseconds=1) if order.expires_at else None
     headline = "Expires today" if m[0] == "expires_today" else f"Expires in {m[1]} days"
@@ -249,19 +234,23 @@ def _expiry(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     )
 
 
-def _check_due(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _check_due(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     check = f.checks.get(int(m[1] or m[2]))
     due = f.when(check.due_at if check else None)
     overdue = m[0].startswith("breach_check_overdue")
     detail = f"A breach check was due {due}" + (" and is not recorded as done." if overdue else ".")
-    assignee = f" Assigned to {f.slack(check.assigned_to_id)}." if overdue and check else ""
+    assignee: tuple[Part, ...] = (" Assigned to ", f.person(check.assigned_to_id), ".") if overdue and check else ()
     order = f.orders[r.order_id]
     return ("Breach check overdue" if overdue else "Breach check due"), (
-        f"{detail}{assignee} Record it: `/dvpn check {order.reference} done <when>`."
+        detail,
+        *assignee,
+        " Record it: ",
+        Command("check", f"{order.reference} done <when>"),
+        ".",
     )
 
 
-def _notification(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _notification(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order = f.orders[r.order_id]
     window = rule_for(order.order_type).notification
     citation = window.citation if window else "the order"
@@ -277,7 +266,7 @@ def _notification(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     )
 
 
-def _breach_court(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _breach_court(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order, breach = f.orders[r.order_id], f.breaches.get(int(m[2]))
     clock = rule_for(order.order_type).breach_arrest_clock
     citation = f" ({clock.citation})" if clock else ""
@@ -290,15 +279,17 @@ def _breach_court(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     )
 
 
-def _crime_reference(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _crime_reference(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     order, breach = f.orders[r.order_id], f.breaches.get(int(m[1]))
     return "Breach has no crime reference", (
         f"The breach recorded {f.when(breach.recorded_at if breach else None)} still has no crime reference. "
-        f"Every breach should be crime-recorded: `/dvpn breach {order.reference} crime <reference>`."
+        "Every breach should be crime-recorded: ",
+        Command("breach", f"{order.reference} crime <reference>"),
+        ".",
     )
 
 
-def _follow_up(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
+def _follow_up(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, Text]:
     source = f.sources.get(int(m[2]))
     if source is None:
         return "Reminder", ""
@@ -306,7 +297,7 @@ def _follow_up(r: Reminder, f: _Facts, m: re.Match[str]) -> tuple[str, str]:
     if m[1] == "renotify":
         return f"Still not acknowledged: {headline}", detail
     why = "could not be delivered to" if source.state is ReminderState.FAILED else "was not acknowledged by"
-    return f"Escalated: {headline}", f"This reminder {why} {f.slack(source.recipient_id)}. {detail}"
+    return f"Escalated: {headline}", (f"This reminder {why} ", f.person(source.recipient_id), ". ", *parts(detail))
 
 
 _KINDS: list[tuple[re.Pattern[str], Words]] = [

@@ -1,4 +1,4 @@
-"""Reporting periods as people type them after /dvpn stats and /dvpn export, and the ISO weeks a
+"""Reporting periods as people type them after the stats and export commands, and the ISO weeks a
 period's trend chart is drawn in. Pure: no database, no Slack, and "today" is passed in.
 
 A period is a run of whole Europe/London days, start inclusive, end exclusive; its instants are

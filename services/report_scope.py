@@ -1,12 +1,11 @@
 """Whose records a report covers: the force, one team, or the teams a supervisor answers for.
 
-/dvpn stats and /dvpn export share this; each says which roles may ask for what.
+The stats and export commands share this; each says which roles may ask for what.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
@@ -15,26 +14,14 @@ from models import AppUser, ProtectionOrder, Role, Team
 from models.types import pk
 from services.access import supervised_team_ids
 from services.errors import NotAllowed, NotFound
+from services.report_results import ReportScope
 
 
-@dataclass(frozen=True)
-class ReportScope:
-    label: str  # "the force", "Team A", "your teams (Team A, Team B)": never a person
-    team_ids: tuple[int, ...] | None  # None: every team
-
-    def orders(self) -> ColumnElement[bool] | None:
-        """The filter on protection_order for this scope; None means every record."""
-        if self.team_ids is None:
-            return None
-        return col(ProtectionOrder.team_id).in_(self.team_ids)
-
-    @property
-    def slug(self) -> str:
-        """For file names: 'force', 'team-a'."""
-        if self.team_ids is None:
-            return "force"
-        cleaned = "".join(c if c.isalnum() else "-" for c in self.label.lower()).strip("-")
-        return "-".join(part for part in cleaned.split("-") if part) or "teams"
+def orders_in(scope: ReportScope) -> ColumnElement[bool] | None:
+    """The filter on protection_order for this scope; None means every record."""
+    if scope.team_ids is None:
+        return None
+    return col(ProtectionOrder.team_id).in_(scope.team_ids)
 
 
 FORCE = ReportScope("the force", None)

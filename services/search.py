@@ -1,4 +1,4 @@
-"""/dvpn search: records by reference (exact or its beginning), by crime reference (of the record
+"""The search command: records by reference (exact or its beginning), by crime reference (of the record
 or of one of its breaches), and by the name of the perpetrator or a protected person.
 
 Who sees what: a name search returns only records whose names the user may see without asking
@@ -13,9 +13,7 @@ the only records they can open. Results show references and initials only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
@@ -27,37 +25,13 @@ from services.context import ServiceContext
 from services.errors import DomainError
 from services.finding import name_matches
 from services.justification import GivenReason, Reach, access, own_records, reasons_in_force
+from services.list_results import Matched, SearchHit, SearchResults
 from services.listing import readable
 from services.unit_of_work import reading
 from services.views import initials
 
 RESULTS_SHOWN = 25
 MIN_LENGTH = 3
-
-
-class Matched(StrEnum):
-    """What a record was found by, in the order results are shown."""
-
-    REFERENCE = "reference"
-    CRIME_REFERENCE = "crime reference"
-    BREACH_CRIME_REFERENCE = "crime reference of a breach"
-    PERPETRATOR = "perpetrator's name"
-    PROTECTED = "protected person's name"
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    reference: str
-    order_type: str
-    status: str
-    perpetrator_initials: str
-    matched: Matched
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    hits: tuple[SearchHit, ...]
-    more: bool  # more matched than are shown: the user should narrow the search
 
 
 def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = RESULTS_SHOWN) -> SearchResults:

@@ -16,6 +16,7 @@ from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound, raise_if_any
 from services.unit_of_work import Acting, acting
+from services.wording import Command
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: st
         team = _team(work.session, team_name)
         target = _user(work, target_slack_id)
         if target.role is not Role.SUPERVISOR:
-            raise Conflict("Make them a supervisor first: /dvpn admin role @user supervisor.", "role")
+            raise Conflict(
+                ("Make them a supervisor first: ", Command("admin role", "@user supervisor", set_apart=False), "."),
+                "role",
+            )
         if work.session.get(TeamSupervisor, (team.id, target.id)) is None:
             work.created(TeamSupervisor(team_id=pk(team), user_id=pk(target)))
         return _view(work.session, target)

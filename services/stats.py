@@ -56,46 +56,13 @@ from models.db import is_postgres
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
 from services.report_period import Period, Week, weeks_in
-from services.report_scope import ReportScope, stats_scope
+from services.report_results import Figures, ReportScope, StatsReport, WeeklyTrend
+from services.report_scope import orders_in, stats_scope
 from services.sql_time import hours_between
 from services.unit_of_work import reading
 
 NOTICE_TYPES = tuple(t for t in OrderType if rule_for(t).is_notice)
 SERIES = ("Notices issued", "Orders granted", "Breaches")
-
-
-@dataclass(frozen=True)
-class Figures:
-    notices_issued: int
-    applications_heard: int
-    heard_in_time: int
-    orders_granted: int
-    orders_refused: int
-    notices_converted: int
-    notices_lapsed: int
-    breaches: int
-    breaches_crime_reference_24h: int
-    checks_due: int
-    checks_on_time: int
-    median_hours_service_to_hearing: float | None
-
-    @property
-    def conversion_rate(self) -> float | None:
-        return self.notices_converted / self.notices_issued if self.notices_issued else None
-
-
-@dataclass(frozen=True)
-class WeeklyTrend:
-    weeks: tuple[str, ...]
-    series: dict[str, tuple[int, ...]]  # name -> one count per week
-
-
-@dataclass(frozen=True)
-class StatsReport:
-    scope: ReportScope
-    period: Period
-    figures: Figures
-    trend: WeeklyTrend
 
 
 def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: str | None = None) -> StatsReport:
@@ -130,7 +97,7 @@ class _Window:
         return sa.and_(column >= self.start, column < self.end)
 
     def scoped(self, *conditions: ColumnElement[bool]) -> list[ColumnElement[bool]]:
-        team = self.scope.orders()
+        team = orders_in(self.scope)
         return [*conditions, team] if team is not None else list(conditions)
 
 

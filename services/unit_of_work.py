@@ -39,6 +39,7 @@ from services.context import ServiceContext
 from services.lookup import order_to_change
 from services.planning import replan
 from services.views import RecordView
+from services.wording import Text
 
 # How a scope finds the user it acts for: services.access.acting_user (a Slack user seen for the
 # first time is made an officer), or a stricter lookup such as the command line's admin operator.
@@ -88,7 +89,7 @@ class _Unit:
             return _By(actor=None, at=self.now, source=self.ctx.source, system_actor=system_actor)
         return _By(actor=self.actor, at=self.now, source=self.ctx.source, system_actor=self.system_actor)
 
-    def view(self, order: ProtectionOrder, *, warnings: tuple[str, ...] = (), writable: bool = True) -> RecordView:
+    def view(self, order: ProtectionOrder, *, warnings: tuple[Text, ...] = (), writable: bool = True) -> RecordView:
         """The record's card, people included."""
         # Imported here: the card reads the force calendar, whose own use case opens a unit of work.
         from services.record_view import build_view
@@ -154,7 +155,7 @@ class Work(_Unit):
             order.updated_at = self.now
             replan(self.session, order, self.ctx.settings.reminders, self.ctx.settings.timezone, self.now)
 
-    def view(self, order: ProtectionOrder, *, warnings: tuple[str, ...] = (), writable: bool = True) -> RecordView:
+    def view(self, order: ProtectionOrder, *, warnings: tuple[Text, ...] = (), writable: bool = True) -> RecordView:
         """The record's card, showing the reminders as replanned."""
         self.replan_touched()
         return super().view(order, warnings=warnings, writable=writable)
@@ -175,7 +176,7 @@ class Change(Acting):
     order: ProtectionOrder
 
     def view(
-        self, order: ProtectionOrder | None = None, *, warnings: tuple[str, ...] = (), writable: bool = True
+        self, order: ProtectionOrder | None = None, *, warnings: tuple[Text, ...] = (), writable: bool = True
     ) -> RecordView:
         """The changed record's card (or another's, such as the order a granted notice made)."""
         return super().view(order or self.order, warnings=warnings, writable=writable)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from rules.clock import Deadline
 from rules.periods import PeriodEnd
+from services.wording import Text
 
 
 class Paged:
@@ -60,7 +61,7 @@ class RecordView:
     breaches: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     check_times: tuple[str, ...] = ()  # the same checks without their free-text outcomes, for channels
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Text, ...] = field(default=())
     parent_reference: str | None = None
     follow_on_reference: str | None = None
     # What the card offers next: the buttons follow the record's state and the user's rights.

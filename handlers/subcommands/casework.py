@@ -18,11 +18,11 @@ from rules.order_types import OrderType
 from services import audit_trail, perpetrator_history
 from services import identity as identity_service
 from services import search as record_search
-from services.caseload import CaseloadQuery
 from services.caseload import caseload as caseload_of
 from services.errors import DomainError
-from services.justification import JustificationRequired
-from services.perpetrator_history import PerpetratorMatches
+from services.justification_terms import JustificationRequired
+from services.list_results import CaseloadQuery
+from services.people_results import PerpetratorMatches
 
 CASELOAD_USAGE = "caseload [@officer|TEAM|all] [type:DVPO] [risk:high] [status:active] [due:7d]"
 DUE = re.compile(r"^(\d{1,4})(h|d|w)$")

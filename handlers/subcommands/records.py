@@ -10,7 +10,7 @@ from handlers.router import Invocation, Reply
 from rules.order_types import OrderType
 from services import listing, records
 from services.errors import DomainError
-from services.listing import ListScope
+from services.list_results import ListScope
 from services.views import RecordView
 
 

@@ -15,7 +15,7 @@ from services import export as export_service
 from services import stats as stats_service
 from services.errors import DomainError, NotFound
 from services.report_period import PERIOD_HELP, Period, period_then_team
-from services.stats import StatsReport
+from services.report_results import StatsReport
 
 STATS_USAGE = "stats [PERIOD] [TEAM]"
 EXPORT_USAGE = "export [PERIOD] [TEAM]"

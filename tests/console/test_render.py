@@ -25,8 +25,16 @@ from blocks.messages import HelpLine, deadline_blocks, help_blocks, problem_bloc
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from console.render import BlockRenderer, Rendered, Style, mrkdwn
 from rules.order_types import OrderType
-from services.listing import CheckDue, Dashboard, ListScope, NextDeadline, RecordPage, RecordSummary, WaitingReminder
-from services.reminder_text import ReminderMessage
+from services.list_results import (
+    CheckDue,
+    Dashboard,
+    ListScope,
+    NextDeadline,
+    RecordPage,
+    RecordSummary,
+    WaitingReminder,
+)
+from services.reminder_results import ReminderMessage
 from services.views import DeadlineView, PersonView, RecordView
 
 TZ = ZoneInfo("Europe/London")

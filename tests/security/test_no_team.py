@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from blocks import actions as ids
+from blocks.wording import say
 from handlers.command import build_router
 from services.access import PLACEMENT
 from services.context import ServiceContext
@@ -64,7 +65,7 @@ def test_a_user_in_no_team_is_refused_every_subcommand_with_how_to_get_placed(
     [reply] = slack.sent()  # the one reply, and nothing else: no modal, no file, no DM
     assert reply.method == "response_url"
     text = reply_text(reply)
-    assert PLACEMENT in text and "/dvpn admin team add TEAM @you" in text
+    assert say(PLACEMENT) in text and "/dvpn admin team add TEAM @you" in text
     assert not any(secret in text for secret in SEEDED_SECRETS)
     assert row_counts(ctx.engine) == before  # not even the first-contact row is kept
 
@@ -106,7 +107,7 @@ def test_forged_buttons_from_a_user_in_no_team_are_refused(
     [reply] = slack.sent()
     assert reply.method == "response_url"
     text = reply_text(reply)
-    assert PLACEMENT in text
+    assert say(PLACEMENT) in text
     assert not any(secret in text for secret in SEEDED_SECRETS)
     assert row_counts(ctx.engine) == before
 
@@ -122,6 +123,6 @@ def test_the_app_home_of_a_user_in_no_team_says_only_how_to_get_placed(
     [published] = slack.sent()
     assert published.method == "views.publish"
     text = blocks_text(published.view["blocks"])
-    assert PLACEMENT in text
+    assert say(PLACEMENT) in text
     assert not any(secret in text for secret in SEEDED_SECRETS)
     assert row_counts(ctx.engine) == before

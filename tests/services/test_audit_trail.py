@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from services import breaches, hearings, records
-from services.audit_trail import AuditTrailPage, trail
+from services.audit_results import AuditTrailPage
+from services.audit_trail import trail
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound

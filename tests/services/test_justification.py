@@ -11,7 +11,7 @@ from services import records
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed
-from services.justification import JustificationRequired
+from services.justification_terms import JustificationRequired
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 from tests.support.records import dvpn

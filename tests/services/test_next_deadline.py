@@ -16,12 +16,13 @@ from sqlalchemy.engine import Engine
 
 from models import Breach, BreachCheck, Hearing, HearingOutcome, OrderStatus, ProtectionOrder
 from services import breaches, calendar, checks, hearings, lifecycle, listing
-from services.caseload import CaseloadQuery, caseload
+from services.caseload import caseload
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.hearings import GrantTerms
 from services.lifecycle import Variation
-from services.planning import NextDeadline, OrderFacts, next_deadline
+from services.list_results import CaseloadQuery, ListScope, NextDeadline
+from services.planning import OrderFacts, next_deadline
 from tests.support.casework import Seeded
 from tests.support.force import Force, london
 
@@ -204,7 +205,7 @@ def _label(ctx: ServiceContext, force: Force, reference: str) -> tuple[str, date
     page = caseload(ctx, force.officer, CaseloadQuery(officer=force.officer))
     item = next(i for i in page.items if i.reference == reference)
     listed = next(
-        i for i in listing.list_records(ctx, force.officer, listing.ListScope.MINE).items if i.reference == reference
+        i for i in listing.list_records(ctx, force.officer, ListScope.MINE).items if i.reference == reference
     )
     assert listed == item
     assert item.next_deadline is not None

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from blocks.wording import problem
 from models import HearingOutcome
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -17,7 +18,8 @@ from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
 from services.hearings import GrantTerms
 from services.order_writer import PersonInput
-from services.perpetrator_history import PerpetratorHistory, PerpetratorMatches, PersonMatch, lookup
+from services.people_results import PerpetratorHistory, PerpetratorMatches, PersonMatch
+from services.perpetrator_history import lookup
 from services.records import NewRecord
 from tests.support.casework import PNC, Seeded
 from tests.support.database import audit_rows, row_counts
@@ -236,5 +238,5 @@ def test_nothing_found_says_what_to_try_and_writes_nothing(
     before = row_counts(ctx.engine)
     with pytest.raises(error) as refused:
         lookup(ctx, force.champion, typed)
-    assert fragment in str(refused.value)
+    assert isinstance(refused.value, DomainError) and fragment in problem(refused.value)
     assert row_counts(ctx.engine) == before

@@ -8,7 +8,8 @@ import pytest
 from services import records
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed
-from services.search import Matched, SearchResults, search
+from services.list_results import Matched, SearchResults
+from services.search import search
 from tests.support.casework import Seeded
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force

@@ -12,7 +12,8 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
 from services.report_period import Period, parse_period, period_then_team, weeks_in
-from services.stats import Figures, trend_from_counts
+from services.report_results import Figures
+from services.stats import trend_from_counts
 from tests.support.database import row_counts
 from tests.support.force import Force
 

@@ -35,19 +35,26 @@ from handlers.router import Invocation
 from handlers.subcommands.quick import _reply
 from models import OrderStatus, RiskLevel
 from rules.order_types import OrderType
-from services.audit_trail import AuditTrailPage, TrailEntry, describe
-from services.caseload import Caseload, CaseloadQuery, OfficerCount
+from services.audit_results import AuditTrailPage, TrailEntry
+from services.audit_trail import describe
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.listing import CheckDue, Dashboard, ListScope, NextDeadline, RecordPage, RecordSummary, WaitingReminder
-from services.perpetrator_history import (
-    HistoryRecord,
-    PerpetratorHistory,
-    PerpetratorMatches,
-    PersonMatch,
-    ProtectedEntry,
+from services.list_results import (
+    Caseload,
+    CaseloadQuery,
+    CheckDue,
+    Dashboard,
+    ListScope,
+    Matched,
+    NextDeadline,
+    OfficerCount,
+    RecordPage,
+    RecordSummary,
+    SearchHit,
+    SearchResults,
+    WaitingReminder,
 )
-from services.search import Matched, SearchHit, SearchResults
+from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
 from services.views import DeadlineView, PersonView, RecordView
 from tests.support.block_limits import BlockKitError, block_problems, check_message, check_view
 

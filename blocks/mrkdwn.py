@@ -1,5 +1,5 @@
-"""Slack's text escaping, the one helper for user text in every message: blocks/ and the reminder
-wording (services/reminder_text.py) both use it.
+"""Slack's text escaping, the one helper for user text in every message (blocks/common.py, and
+typed text in service wording through blocks/wording.py).
 
 In mrkdwn (and in a message's fallback `text`) Slack reads `<...>` as a link, a mention or a
 broadcast (`<!channel>`, `<@U123>`, `<http://evil|click>`) and `&` as the start of an entity, so
