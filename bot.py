@@ -155,7 +155,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The sweep, digests and rollover without a Slack listener, for deployments that separate them."""
     from handlers.web_client import web_client
-    from runtime.compose import require_current_schema
+    from runtime.compose import require_current_schema, warn_if_audit_trail_exposed
     from runtime.parts import service_context
     from scheduler.runner import run_scheduler_forever
 
@@ -163,6 +163,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         raise MissingSlackSettings(["SLACK_BOT_TOKEN"], "scheduler")
     ctx = service_context(settings, source="scheduler")
     require_current_schema(ctx.engine)
+    warn_if_audit_trail_exposed(ctx.engine)
     return run_scheduler_forever(ctx, web_client(settings))
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from config import Settings
 from models import HearingOutcome, metadata
 from models.db import make_engine
-from models.roles import AUDIT_TABLE, RUNTIME_PRIVILEGES, grant_runtime_role, grant_statements
+from models.roles import AUDIT_TABLE, RUNTIME_PRIVILEGES, audit_trail_exposure, grant_runtime_role, grant_statements
 from models.schema import upgrade
 from services import breaches, deliveries, hearings, lifecycle, records, reminder_queue, retention
 from services.clock import ManualClock
@@ -127,6 +127,12 @@ def test_even_the_owner_cannot_empty_or_change_the_audit_trail_in_passing(locked
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), locked.owner.begin() as connection:
         connection.exec_driver_sql(statement)
     assert audit_trail(locked.superuser) == trail
+
+
+def test_the_bot_says_at_start_when_its_connection_could_get_round_the_audit_trail(locked: Locked) -> None:
+    assert audit_trail_exposure(locked.bot) is None
+    assert audit_trail_exposure(locked.owner) == "the bot connects as the owner of the tables"
+    assert audit_trail_exposure(locked.superuser) == "the bot connects as a superuser"
 
 
 def test_the_services_do_their_work_as_the_bots_role(locked: Locked) -> None:
