@@ -8,6 +8,7 @@
                     [--hearing WHEN]   the statutory deadline, explained (BAIL: WHEN is the arrest)
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
+    dvpn-bot db grants [--role ROLE]                         the SQL giving the bot's PostgreSQL role its privileges
     dvpn-bot retention review --by ADMIN                     records past retention (references only)
     dvpn-bot retention erase REF --reason TEXT --by ADMIN    delete a record family's personal data
 
@@ -154,7 +155,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """The sweep, digests and rollover without a Slack listener, for deployments that separate them."""
     from handlers.web_client import web_client
-    from runtime.compose import require_current_schema
+    from runtime.compose import require_current_schema, warn_if_audit_trail_exposed
     from runtime.parts import service_context
     from scheduler.runner import run_scheduler_forever
 
@@ -162,6 +163,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         raise MissingSlackSettings(["SLACK_BOT_TOKEN"], "scheduler")
     ctx = service_context(settings, source="scheduler")
     require_current_schema(ctx.engine)
+    warn_if_audit_trail_exposed(ctx.engine)
     return run_scheduler_forever(ctx, web_client(settings))
 
 
@@ -188,16 +190,30 @@ def cmd_calendar(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "grants":
+        return _print_grants(args, settings)
     from models.db import make_engine
+    from models.roles import RoleProblem, grant_runtime_role
     from models.schema import SchemaState, head_revision, schema_state, upgrade
     from runtime.compose import require_current_schema
 
-    engine = make_engine(settings.database_url)
-    try:
-        if args.action == "upgrade":
+    if args.action == "upgrade":
+        # Migrations run as the owner of the tables; the bot's own role is then granted what it uses.
+        engine = make_engine(settings.migration_database_url or settings.database_url)
+        try:
             upgrade(engine)
             print(f"Database is at schema {head_revision()}.")
+            if settings.database_role:
+                grant_runtime_role(engine, settings.database_role)
+                print(f"Role {settings.database_role} holds the bot's privileges (audit_event: SELECT, INSERT).")
             return EXIT_OK
+        except RoleProblem as problem:
+            print(str(problem), file=sys.stderr)
+            return EXIT_USAGE
+        finally:
+            engine.dispose()
+    engine = make_engine(settings.database_url)
+    try:
         state = schema_state(engine)
         print(f"Database schema: {state.value} (this release needs {head_revision()}).")
         if state is not SchemaState.CURRENT:
@@ -205,6 +221,25 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     finally:
         engine.dispose()
+
+
+def _print_grants(args: argparse.Namespace, settings: Settings) -> int:
+    """The SQL a DBA runs as the owner to give the bot's role its privileges (what `db upgrade` runs)."""
+    from models.roles import grant_statements
+
+    role = args.role or settings.database_role
+    if not role:
+        print("Name the role: dvpn-bot db grants --role ROLE (or set DVPN_DATABASE_ROLE).", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        print("\n".join(grant_statements(role)))
+    except ValueError:
+        print(
+            f"{role!r} is not a role name: lower-case letters, digits and _, not starting with a digit.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
@@ -306,8 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.add_argument("year", type=int, metavar="YEAR")
     calendar.set_defaults(handler=cmd_calendar)
 
-    db = commands.add_parser("db", help="database schema: upgrade or status")
-    db.add_argument("action", choices=["upgrade", "status"])
+    db = commands.add_parser("db", help="database schema: upgrade, status, or the SQL granting the bot's role")
+    db.add_argument("action", choices=["upgrade", "status", "grants"])
+    db.add_argument("--role", help="grants: the role the bot runs as (default DVPN_DATABASE_ROLE)")
     db.set_defaults(handler=cmd_db)
 
     keep = commands.add_parser("retention", help="records past their retention period: review, or erase one")

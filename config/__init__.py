@@ -26,6 +26,7 @@ DEFAULT_DATABASE_FILE = "dvpn-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
+DATABASE_ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")  # an unquoted PostgreSQL role name
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process of the bot logs alike
 # Other people's code logs whole request bodies, Web API arguments (message text), SQL and HTTP
 # traffic at DEBUG: names, dates of birth and addresses. DVPN_LOG_LEVEL=DEBUG lowers only the
@@ -119,6 +120,8 @@ class ReminderPolicy:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{DEFAULT_DATABASE_FILE}"
+    migration_database_url: str | None = None  # the owner's URL for `dvpn-bot db upgrade`; None: DATABASE_URL
+    database_role: str | None = None  # PostgreSQL: the role the bot runs as, granted by `dvpn-bot db upgrade`
     force_code: str = "WM"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     order_types: tuple[OrderType, ...] = tuple(OrderType)
@@ -238,6 +241,19 @@ def _database_url(text: str) -> str:
     return text
 
 
+def _postgres_url(text: str) -> str:
+    url = _database_url(text)
+    if not url.startswith("postgresql+psycopg://"):
+        raise ValueError(text)
+    return url
+
+
+def _database_role(text: str) -> str:
+    if not DATABASE_ROLE.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
 def _api_url(text: str) -> str:
     if not text.startswith(("https://", "http://")):
         raise ValueError(text)
@@ -319,6 +335,18 @@ def _read_settings(read: _Reader) -> Settings:
             _database_url,
             "a sqlite:/// or postgresql:// URL",
         ),
+        migration_database_url=read.get(
+            "DVPN_MIGRATION_DATABASE_URL",
+            defaults.migration_database_url,
+            _postgres_url,
+            "a postgresql:// URL naming the role that owns the tables",
+        ),
+        database_role=read.get(
+            "DVPN_DATABASE_ROLE",
+            defaults.database_role,
+            _database_role,
+            "a PostgreSQL role name: lower-case letters, digits and _, not starting with a digit",
+        ),
         force_code=read.get("DVPN_FORCE_CODE", defaults.force_code, _force_code, "2 to 4 letters, e.g. WM"),
         timezone=read.get("DVPN_TIMEZONE", defaults.timezone, ZoneInfo, "an IANA zone such as Europe/London"),
         order_types=read.get(
@@ -366,11 +394,45 @@ def _read_settings(read: _Reader) -> Settings:
         ),
         reminders=_read_reminder_policy(read),
     )
+    _check_database_roles(settings, read.problems)
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
         read.problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
         read.problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
     return settings
+
+
+def _check_database_roles(settings: Settings, problems: list[str]) -> None:
+    """The two roles go together, on PostgreSQL, and on the one database."""
+    on_postgres = settings.database_url.startswith("postgresql")
+    if settings.database_role and not on_postgres:
+        problems.append("DVPN_DATABASE_ROLE applies to PostgreSQL only: DATABASE_URL is not a postgresql:// URL.")
+    if settings.migration_database_url is None:
+        return
+    if not on_postgres:
+        problems.append(
+            "DVPN_MIGRATION_DATABASE_URL applies to PostgreSQL only: DATABASE_URL is not a postgresql:// URL."
+        )
+        return
+    if not settings.database_role:
+        problems.append(
+            "DVPN_MIGRATION_DATABASE_URL is set, so DVPN_DATABASE_ROLE must name the role the bot runs as "
+            "(the one `dvpn-bot db upgrade` grants the bot's privileges to)."
+        )
+    if _where(settings.migration_database_url) != _where(settings.database_url):
+        problems.append(
+            "DVPN_MIGRATION_DATABASE_URL must name the same server and database as DATABASE_URL "
+            "(only the user differs)."
+        )
+
+
+def _where(url: str) -> tuple[str, str]:
+    """host:port and database of a URL, without parsing it with SQLAlchemy (the command line starts fast)."""
+    rest = url.split("://", 1)[1].split("?", 1)[0]
+    location = rest.rsplit("@", 1)[-1]
+    host, _, database = location.partition("/")
+    host = host.lower()
+    return (host if ":" in host.rsplit("]", 1)[-1] else f"{host}:5432"), database
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:

@@ -3,6 +3,7 @@ The scheduler is started from the same runtime by the command that wants it (bot
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from config import Settings
 from handlers.web_client import web_client
+from models.roles import audit_trail_exposure
 from models.schema import SchemaState, schema_state
 from runtime.errors import MissingSlackSettings, SchemaNotCurrent
 from runtime.parts import service_context, slack_app
@@ -28,6 +30,18 @@ def require_current_schema(engine: Engine) -> None:
     raise SchemaNotCurrent(
         f"The database schema is {state.value}: run `dvpn-bot db upgrade` first (it is safe to repeat)."
     )
+
+
+def warn_if_audit_trail_exposed(engine: Engine) -> None:
+    """A bot connected as the tables' owner or a superuser can get round the audit trail's triggers;
+    it still runs (a small force may choose to), but the log says so at every start."""
+    why = audit_trail_exposure(engine)
+    if why:
+        logging.getLogger("dvpn-bot").warning(
+            "%s: the audit trail is append-only against mistakes, not against this connection. "
+            "Run the bot as a role that owns nothing (README: Database roles).",
+            why,
+        )
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,7 @@ def compose(settings: Settings, *, mode: str) -> Runtime:
         raise MissingSlackSettings(missing, mode)
     ctx = service_context(settings, source="slack")
     require_current_schema(ctx.engine)
+    warn_if_audit_trail_exposed(ctx.engine)
     client = web_client(settings)
     work = None
     if settings.work_processes:

@@ -88,7 +88,7 @@ def test_env_example_documents_every_setting_with_its_default() -> None:
     example = (ROOT / ".env.example").read_text()
     documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, flags=re.M))
     assert variable_names() == set(documented)
-    assert len(documented) == 46
+    assert len(documented) == 48
     # The example's values are the defaults: loading it changes nothing.
     assert settings_from({k: v for k, v in documented.items()}) == Settings()
 
@@ -113,3 +113,34 @@ def test_sql_is_never_echoed_to_the_log(level: str) -> None:
     configure_logging(level)
     assert not logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.INFO)
     assert not logging.getLogger("slack_sdk.web.base_client").isEnabledFor(logging.DEBUG)
+
+
+def test_the_database_roles_go_together_on_one_postgresql_database() -> None:
+    owner = "postgresql://dvpn_owner:pw@db.example:5432/dvpn"
+    bot = "postgresql://dvpn_bot:pw@db.example/dvpn"
+    settings = settings_from(
+        {"DATABASE_URL": bot, "DVPN_MIGRATION_DATABASE_URL": owner, "DVPN_DATABASE_ROLE": "dvpn_bot"}
+    )
+    assert settings.database_role == "dvpn_bot"
+    assert settings.migration_database_url == "postgresql+psycopg://dvpn_owner:pw@db.example:5432/dvpn"
+    refused = {
+        "no role for the grants": {"DATABASE_URL": bot, "DVPN_MIGRATION_DATABASE_URL": owner},
+        "another database": {
+            "DATABASE_URL": bot,
+            "DVPN_MIGRATION_DATABASE_URL": "postgresql://dvpn_owner@db.example/other",
+            "DVPN_DATABASE_ROLE": "dvpn_bot",
+        },
+        "SQLite": {"DVPN_DATABASE_ROLE": "dvpn_bot"},
+        "an owner URL on SQLite": {"DVPN_MIGRATION_DATABASE_URL": owner, "DVPN_DATABASE_ROLE": "dvpn_bot"},
+        "not a role name": {"DATABASE_URL": bot, "DVPN_DATABASE_ROLE": "bot; DROP TABLE audit_event"},
+        "an owner URL that is not PostgreSQL": {
+            "DATABASE_URL": bot,
+            "DVPN_MIGRATION_DATABASE_URL": "sqlite:///x.db",
+            "DVPN_DATABASE_ROLE": "dvpn_bot",
+        },
+    }
+    for why, source in refused.items():
+        with pytest.raises(SettingsError) as failed:
+            settings_from(source)
+        report = failed.value.report()
+        assert "DVPN_DATABASE_ROLE" in report or "DVPN_MIGRATION_DATABASE_URL" in report, why
