@@ -35,7 +35,7 @@ from runtime.errors import MissingSlackSettings, SchemaNotCurrent
 from services.errors import DomainError
 
 if TYPE_CHECKING:
-    from services.retention import DueRecord
+    from services.governance.retention import DueRecord
 
 # The command line starts at once: each command imports what it needs (the Slack app, the database,
 # Alembic, matplotlib) when it runs, so the calculator and the calendar load none of them.
@@ -61,7 +61,7 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
 
     from models.schema import SchemaState, schema_state
     from runtime.parts import service_context
-    from services.calendar import calendar_for_force
+    from services.records.calendar import calendar_for_force
 
     ctx = service_context(settings, source="cli")
     engine = ctx.engine
@@ -79,8 +79,8 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
 
 
 def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
-    from services.calculator import calculate
     from services.clock import SystemClock
+    from services.records.calculator import calculate
     from services.when import parse_when
 
     order_type = OrderType.parse(args.type)
@@ -246,7 +246,7 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     """Admins only, named with --by (their Slack member id): the audit trail says who reviewed or erased."""
     from runtime.compose import require_current_schema
     from runtime.parts import service_context
-    from services import retention
+    from services.governance import retention
 
     ctx = service_context(settings, source="cli")
     engine = ctx.engine

@@ -23,11 +23,12 @@ from models.db import make_engine
 from models.schema import upgrade
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import records, staff
 from services.clock import SystemClock
 from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.governance import staff
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/dvpn_bench_ack"
 ADMIN = "UBADM0001"

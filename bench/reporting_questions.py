@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.fakeforce.force import NOW
-from services import caseload, listing, perpetrator_history, search, stats
 from services.context import ServiceContext
-from services.list_results import CaseloadQuery, ListScope
-from services.report_period import parse_period
+from services.people import perpetrator_history, search
+from services.reporting import caseload, listing, stats
+from services.reporting.list_results import CaseloadQuery, ListScope
+from services.reporting.period import parse_period
 
 
 @dataclass(frozen=True)

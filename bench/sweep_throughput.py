@@ -36,11 +36,13 @@ from rules.order_types import OrderType
 from rules.ranks import Rank
 from scheduler.notifier import SlackNotifier
 from scheduler.sweep import sweep_once
-from services import records, reminder_queue, staff
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.governance import staff
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
+from services.reminders import queue as reminder_queue
 
 THROUGHPUT_N = 2_000
 PENDING = 1_000_000

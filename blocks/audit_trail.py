@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from blocks import actions as ids
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, actions, button, context, escape, fit, section, when
-from services.audit_results import AuditTrailPage, TrailEntry
+from services.governance.audit_results import AuditTrailPage, TrailEntry
 
 
 def audit_trail_blocks(page: AuditTrailPage, tz: ZoneInfo) -> list[Block]:

@@ -11,7 +11,7 @@ from blocks import actions as ids
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, actions, button, context, divider, escape, fit, section
 from blocks.lists import record_row
 from blocks.wording import mention
-from services.list_results import Caseload
+from services.reporting.list_results import Caseload
 from services.wording import Mention
 
 FILTER_HELP = "Widen it: `status:all`, a longer `due:`, or drop a filter."

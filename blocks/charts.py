@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from services.report_results import WeeklyTrend
+from services.reporting.report_results import WeeklyTrend
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

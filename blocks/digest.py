@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, context, escape, fields_section, fit, header, section
 from blocks.wording import command
-from services.reminder_results import DigestItem, DigestSection, TeamDigest
+from services.reminders.results import DigestItem, DigestSection, TeamDigest
 
 ITEMS_SHOWN = 10  # per section; the rest are counted and the "show all" command named
 

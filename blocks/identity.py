@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, context, escape, fit, section, when
-from services.people_results import OpenMismatch
+from services.people.results import OpenMismatch
 
 
 def identity_blocks(found: tuple[OpenMismatch, ...], tz: ZoneInfo) -> list[Block]:

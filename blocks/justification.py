@@ -10,7 +10,7 @@ from blocks import actions as ids
 from blocks.card import record_card
 from blocks.common import MAX_VIEW_BLOCKS, context, plain, section
 from blocks.forms import FormMeta, text_input
-from services.justification_terms import JUSTIFICATION_MAX
+from services.governance.justification_terms import JUSTIFICATION_MAX
 from services.views import RecordView
 
 

@@ -21,7 +21,7 @@ from blocks.common import (
     section,
     when,
 )
-from services.list_results import Dashboard, RecordPage, RecordSummary
+from services.reporting.list_results import Dashboard, RecordPage, RecordSummary
 
 SCOPE_TITLES = {
     "mine": "Your records",

@@ -21,8 +21,8 @@ from blocks.common import (
     header,
     section,
 )
-from services.justification_terms import JUSTIFICATION_HOLDS_FOR
-from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches
+from services.governance.justification_terms import JUSTIFICATION_HOLDS_FOR
+from services.people.results import HistoryRecord, PerpetratorHistory, PerpetratorMatches
 
 
 def history_blocks(found: PerpetratorHistory, tz: ZoneInfo) -> list[Block]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
 from blocks.wording import say
-from services.reminder_results import ReminderMessage
+from services.reminders.results import ReminderMessage
 from services.wording import Text
 
 SNOOZE_LABELS = {"1h": "Snooze 1h", "4h": "Snooze 4h", "0800": "Until 08:00"}

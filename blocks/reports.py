@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from blocks import actions as ids
 from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section
 from blocks.forms import text_input
-from services.report_period import Period
-from services.report_results import Figures, StatsReport
+from services.reporting.period import Period
+from services.reporting.report_results import Figures, StatsReport
 
 JUSTIFICATION_MAX = 1000  # audit_event.justification holds this much
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from blocks import actions as ids
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, button, context, escape, fit, section
-from services.list_results import SearchResults
+from services.reporting.list_results import SearchResults
 
 
 def search_blocks(results: SearchResults, typed: str) -> list[Block]:

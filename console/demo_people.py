@@ -7,8 +7,8 @@ from __future__ import annotations
 from console.people import Directory, Person
 from domain.enums import Role
 from rules.ranks import Rank
-from services import staff
 from services.context import ServiceContext
+from services.governance import staff
 
 TEAMS = ("PPU North", "PPU South", "PPU Central")
 PER_ROLE = 12  # a dozen people of each role

@@ -17,11 +17,12 @@ from rules.calendar import calendar_with
 from rules.deadlines import hearing_deadline
 from rules.order_types import OrderType, rule_for
 from rules.ranks import Rank
-from services import breaches, checks, hearings, records
 from services.context import ServiceContext
-from services.hearings import GrantTerms
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import breaches, checks, hearings
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from services.views import RecordView
 
 SEED = 20260402

@@ -20,8 +20,8 @@ from scheduler.rollover import rollover
 from scheduler.sweep import sweep_once
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.digest_runs import digest_times
-from services.reminder_queue import next_due_at
+from services.reminders.digest_runs import digest_times
+from services.reminders.queue import next_due_at
 
 log = logging.getLogger("dvpn.console")
 MAX_STOPS = 5000  # a jump of a year with a busy force still ends

@@ -31,12 +31,15 @@ from handlers.after_ack import after_ack
 from handlers.errors import reported
 from handlers.replies import channel_of, tell, user_of
 from handlers.router import Reply
-from services import audit_trail, caseload, listing, perpetrator_history, records
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.justification_terms import JustificationRequired
-from services.list_results import CaseloadQuery, ListScope
-from services.people_results import PerpetratorMatches
+from services.governance import audit_trail
+from services.governance.justification_terms import JustificationRequired
+from services.people import perpetrator_history
+from services.people.results import PerpetratorMatches
+from services.records import recording as records
+from services.reporting import caseload, listing
+from services.reporting.list_results import CaseloadQuery, ListScope
 
 FORMS: dict[str, Callable[[FormMeta], dict[str, Any]]] = {
     ids.BOOK_HEARING: hearing_form,

@@ -2,7 +2,7 @@
 
 A global Bolt middleware, so it covers HTTP and Socket Mode alike and runs after Bolt has checked
 the signature (a forged request never reaches the ledger). It takes the delivery in the ledger
-(services.deliveries) before any listener runs; a delivery already taken is acknowledged with an
+(services.reminders.deliveries) before any listener runs; a delivery already taken is acknowledged with an
 empty 200, so Slack stops retrying, and nothing else happens.
 
 The delivery's identity is what Slack keeps the same when it sends a request again: the event_id
@@ -22,8 +22,8 @@ from typing import Any
 from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from services import deliveries
 from services.context import ServiceContext
+from services.reminders import deliveries
 
 log = logging.getLogger("dvpn.deliveries")
 

@@ -14,10 +14,10 @@ from blocks.reports import ExportRequest
 from handlers.after_ack import answered_in_ack
 from handlers.errors import log_unexpected, reply_for
 from handlers.file_upload import direct_message_channel, share_file
-from services import export as export_service
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.report_results import Export
+from services.reporting import export as export_service
+from services.reporting.report_results import Export
 
 
 def register(app: App, ctx: ServiceContext) -> None:

@@ -26,12 +26,13 @@ from handlers.router import Reply
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from rules.validation import Violation
-from services import breaches, checks, hearings, lifecycle, records
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.hearings import GrantTerms
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import breaches, checks, hearings, lifecycle
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from services.views import RecordView
 
 log = logging.getLogger("dvpn.handlers")

@@ -11,9 +11,9 @@ from blocks.lists import home_view, unplaced_home
 from blocks.wording import problem
 from handlers.after_ack import after_ack
 from handlers.errors import reported
-from services import listing
-from services.access import NotPlaced
 from services.context import ServiceContext
+from services.governance.access import NotPlaced
+from services.reporting import listing
 
 
 def register(app: App, ctx: ServiceContext) -> None:

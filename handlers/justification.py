@@ -1,7 +1,7 @@
 """Asking for a justification before a record beyond the user's own team is opened, and answering
 the form: the card replaces the form, or the problem is shown inline and nothing is written.
 
-services.records.view decides (JustificationRequired); every way of opening a record in Slack
+services.records.recording.view decides (JustificationRequired); every way of opening a record in Slack
 (`/dvpn show`, Open buttons in messages, the App Home and modals) comes here when it is raised."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from blocks.justification import card_modal, justification_form
 from handlers.after_ack import answered_in_ack
 from handlers.errors import form_errors
 from handlers.form_values import FormValues
-from services import records
 from services.context import ServiceContext
-from services.justification_terms import JustificationRequired
+from services.governance.justification_terms import JustificationRequired
+from services.records import recording as records
 
 
 def ask(client: WebClient, trigger_id: str, asked: JustificationRequired, channel: str | None, *, push: bool) -> None:

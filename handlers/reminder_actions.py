@@ -15,10 +15,10 @@ from blocks.reminders import reminder_settled_blocks
 from blocks.wording import problem, say
 from handlers.after_ack import after_ack
 from handlers.errors import reported
-from services import reminder_actions
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.reminder_results import ReminderActionResult
+from services.reminders import actions as reminder_actions
+from services.reminders.results import ReminderActionResult
 
 Act = Callable[[str, int, str], ReminderActionResult]  # (presser's Slack id, reminder id, action id)
 

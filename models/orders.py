@@ -20,17 +20,17 @@ class ProtectionOrder(SQLModel, table=True):
     __tablename__ = "protection_order"
     __table_args__ = (
         # Caseloads and lists: a team's, an officer's or the force's records of a status, most
-        # urgent first (services.caseload, services.listing).
+        # urgent first (services.reporting.caseload, services.reporting.listing).
         sa.Index("ix_order_team_status_next", "team_id", "status", "next_deadline_at"),
         sa.Index("ix_order_officer_status_next", "officer_id", "status", "next_deadline_at"),
         sa.Index("ix_order_status_next", "status", "next_deadline_at"),
         sa.Index("ix_order_status_hearing_deadline", "status", "hearing_deadline_at"),
         sa.Index("ix_order_status_expires", "status", "expires_at"),
         sa.Index("ix_order_type_status", "order_type", "status"),
-        # Reports count notices by when they were served or decided (services.stats).
+        # Reports count notices by when they were served or decided (services.reporting.stats).
         sa.Index("ix_order_type_served", "order_type", "served_at"),
         sa.Index("ix_order_type_closed", "order_type", "closed_at", postgresql_include=["status"]),
-        # Searches by the beginning of a reference or crime reference (services.search): see
+        # Searches by the beginning of a reference or crime reference (services.people.search): see
         # models.people on varchar_pattern_ops.
         sa.Index("ix_order_reference_prefix", "reference", postgresql_ops={"reference": "varchar_pattern_ops"}),
         sa.Index(
@@ -71,7 +71,7 @@ class ProtectionOrder(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_column(nullable=False))
-    # The earliest of the record's deadlines (services.planning.next_deadline), stored on every
+    # The earliest of the record's deadlines (services.records.planning.next_deadline), stored on every
     # write and when time passes one that stops counting, so lists sort and page by it in SQL.
     next_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
 

@@ -36,7 +36,7 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "digest_run": CHANGE,  # claimed and marked sent
     "slack_delivery": ("SELECT", "INSERT", "DELETE"),  # taken once; pruned after a day
     # The record and person tables: changed as casework goes on, deleted by retention erasure
-    # (services/retention.py: ERASED_TABLES).
+    # (services/governance/retention.py: ERASED_TABLES).
     "protection_order": ERASE,
     "hearing": ERASE,
     "breach": ERASE,

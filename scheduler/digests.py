@@ -15,10 +15,10 @@ from blocks.digest import digest_blocks, digest_text
 from domain.enums import DigestState
 from scheduler.notifier import DeliveryError, Notifier, digest_marker
 from scheduler.stopping import StopSignal
-from services import digest_runs
 from services.context import ServiceContext
-from services.digest_runs import ClaimedDigest
-from services.reminder_text import late_note
+from services.reminders import digest_runs
+from services.reminders.digest_runs import ClaimedDigest
+from services.reminders.wording import late_note
 
 log = logging.getLogger(__name__)
 

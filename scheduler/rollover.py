@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from services import lifecycle
 from services.context import ServiceContext
+from services.records import lifecycle
 
 log = logging.getLogger(__name__)
 

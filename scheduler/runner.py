@@ -44,9 +44,10 @@ from scheduler.notifier import SlackNotifier
 from scheduler.rollover import rollover
 from scheduler.stopping import StopSignal
 from scheduler.sweep import sweep_once
-from services import lifecycle, reminder_queue
 from services.clock import SystemClock
 from services.context import ServiceContext
+from services.records import lifecycle
+from services.reminders import queue as reminder_queue
 
 log = logging.getLogger(__name__)
 

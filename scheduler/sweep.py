@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from blocks.reminders import reminder_blocks
 from scheduler.notifier import DeliveryError, Marker, Notifier, Posted, reminder_marker
 from scheduler.stopping import StopSignal
-from services import reminder_queue
 from services.context import ServiceContext
-from services.reminder_queue import Claim
-from services.reminder_results import ReminderMessage
+from services.reminders import queue as reminder_queue
+from services.reminders.queue import Claim
+from services.reminders.results import ReminderMessage
 
 log = logging.getLogger(__name__)
 

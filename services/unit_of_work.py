@@ -33,15 +33,15 @@ from sqlmodel import Session, SQLModel
 from models import AppUser, AuditEvent, ProtectionOrder, Role
 from models.db import session_scope
 from models.types import pk
-from services.access import acting_user, require_role
-from services.audit import write_audit, write_change, write_creation
 from services.context import ServiceContext
-from services.lookup import order_to_change
-from services.planning import replan
+from services.governance.access import acting_user, require_role
+from services.governance.audit import write_audit, write_change, write_creation
+from services.records.lookup import order_to_change
+from services.records.planning import replan
 from services.views import RecordView
 from services.wording import Text
 
-# How a scope finds the user it acts for: services.access.acting_user (a Slack user seen for the
+# How a scope finds the user it acts for: services.governance.access.acting_user (a Slack user seen for the
 # first time is made an officer), or a stricter lookup such as the command line's admin operator.
 FindUser = Callable[[Session, ServiceContext, str], AppUser]
 
@@ -56,7 +56,7 @@ class _By(TypedDict):
 
 
 class AuditDetails(TypedDict, total=False):
-    """What an audit row may say beyond what was done to which row (services.audit.write_audit)."""
+    """What an audit row may say beyond what was done to which row (services.governance.audit.write_audit)."""
 
     order_id: int | None
     before: dict[str, Any] | None
@@ -92,7 +92,7 @@ class _Unit:
     def view(self, order: ProtectionOrder, *, warnings: tuple[Text, ...] = (), writable: bool = True) -> RecordView:
         """The record's card, people included."""
         # Imported here: the card reads the force calendar, whose own use case opens a unit of work.
-        from services.record_view import build_view
+        from services.records.card import build_view
 
         return build_view(self.session, self.ctx, order, with_people=True, warnings=warnings, writable=writable)
 
@@ -133,7 +133,7 @@ class Work(_Unit):
     def changed(
         self, row: SQLModel, before: dict[str, Any], *, order_id: int | None = None, justification: str | None = None
     ) -> bool:
-        """Audit `row`'s change since the `before` snapshot (services.audit.snapshot); a changed
+        """Audit `row`'s change since the `before` snapshot (services.governance.audit.snapshot); a changed
         record is stamped as updated first. False, writing nothing, when nothing changed."""
         if isinstance(row, ProtectionOrder):
             row.updated_at = self.now
@@ -143,7 +143,7 @@ class Work(_Unit):
 
     def touch(self, order: ProtectionOrder) -> None:
         """The record's facts changed: before the commit its updated_at is stamped and its
-        reminders and stored next deadline are replanned (services.planning.replan), once however
+        reminders and stored next deadline are replanned (services.records.planning.replan), once however
         often it was touched."""
         self._touched[pk(order)] = order
 
@@ -212,7 +212,7 @@ def acting(
 
 @contextmanager
 def reading(ctx: ServiceContext, actor_slack_id: str) -> Iterator[Reading]:
-    """A user's read; what they may see is the use case's to decide (services.access)."""
+    """A user's read; what they may see is the use case's to decide (services.governance.access)."""
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
         yield Reading(session=session, ctx=ctx, now=ctx.clock.now(), actor=user)

@@ -13,9 +13,9 @@ import pytest
 from config import Settings
 from models.db import make_engine
 from models.schema import upgrade
-from services import calendar as calendar_service
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.records import calendar as calendar_service
 from tests.support.force import london
 
 BOT = Path(__file__).resolve().parent.parent / "bot.py"

@@ -11,9 +11,11 @@ import pytest
 from config import Settings
 from models.db import make_engine
 from models.schema import upgrade
-from services import lifecycle, records, staff
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.governance import staff
+from services.records import lifecycle
+from services.records import recording as records
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import london
 from tests.support.records import PERPETRATOR, dvpn

@@ -1,5 +1,5 @@
 """The reminders the bot would have planned for each generated record (the kinds and times of
-services/planning.py under the default policy), in the state the sweep would have left them:
+services/records/planning.py under the default policy), in the state the sweep would have left them:
 sent or acknowledged when due in the past, cancelled once obsolete, pending when still ahead.
 
 The total is held to an exact target: each record is allowed its share, surplus cancelled rows are
@@ -69,7 +69,7 @@ class ReminderWriter:
         if self.written != self.target:
             print(f"  reminders: {self.written:,} written, {self.target:,} wanted")
 
-    # Planning, as services/planning.py does it
+    # Planning, as services/records/planning.py does it
 
     def _plan(self, order: Order) -> list[Planned]:
         plan: list[Planned] = []

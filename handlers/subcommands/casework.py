@@ -15,14 +15,15 @@ from handlers import justification, parsing
 from handlers.router import Invocation, Reply
 from handlers.subcommands import records as record_commands
 from rules.order_types import OrderType
-from services import audit_trail, perpetrator_history
-from services import identity as identity_service
-from services import search as record_search
-from services.caseload import caseload as caseload_of
 from services.errors import DomainError
-from services.justification_terms import JustificationRequired
-from services.list_results import CaseloadQuery
-from services.people_results import PerpetratorMatches
+from services.governance import audit_trail
+from services.governance.justification_terms import JustificationRequired
+from services.people import identity as identity_service
+from services.people import perpetrator_history
+from services.people import search as record_search
+from services.people.results import PerpetratorMatches
+from services.reporting.caseload import caseload as caseload_of
+from services.reporting.list_results import CaseloadQuery
 
 CASELOAD_USAGE = "caseload [@officer|TEAM|all] [type:DVPO] [risk:high] [status:active] [due:7d]"
 DUE = re.compile(r"^(\d{1,4})(h|d|w)$")

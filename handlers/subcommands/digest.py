@@ -6,7 +6,7 @@ from __future__ import annotations
 from blocks.common import MAX_MESSAGE_BLOCKS, context, divider, fit
 from blocks.digest import digest_blocks
 from handlers.router import Invocation, Reply
-from services.digest import digest_for
+from services.reminders.digest import digest_for
 
 
 def digest(inv: Invocation) -> Reply:

@@ -11,9 +11,9 @@ from domain.enums import HearingOutcome
 from handlers import parsing
 from handlers.router import Invocation, Reply
 from handlers.subcommands.records import card_reply
-from services import breaches, checks, hearings, lifecycle
 from services.errors import DomainError
-from services.hearings import GrantTerms
+from services.records import breaches, checks, hearings, lifecycle
+from services.records.hearings import GrantTerms
 from services.views import RecordView
 
 

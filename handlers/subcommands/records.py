@@ -8,9 +8,10 @@ from blocks.lists import record_page
 from handlers import parsing
 from handlers.router import Invocation, Reply
 from rules.order_types import OrderType
-from services import listing, records
 from services.errors import DomainError
-from services.list_results import ListScope
+from services.records import recording as records
+from services.reporting import listing
+from services.reporting.list_results import ListScope
 from services.views import RecordView
 
 

@@ -11,11 +11,11 @@ from blocks.reports import ExportRequest, export_form, stats_blocks, stats_text,
 from handlers.errors import log_unexpected
 from handlers.file_upload import share_file
 from handlers.router import Invocation, Reply
-from services import export as export_service
-from services import stats as stats_service
 from services.errors import DomainError, NotFound
-from services.report_period import PERIOD_HELP, Period, period_then_team
-from services.report_results import StatsReport
+from services.reporting import export as export_service
+from services.reporting import stats as stats_service
+from services.reporting.period import PERIOD_HELP, Period, period_then_team
+from services.reporting.report_results import StatsReport
 
 STATS_USAGE = "stats [PERIOD] [TEAM]"
 EXPORT_USAGE = "export [PERIOD] [TEAM]"

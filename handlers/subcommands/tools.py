@@ -10,9 +10,9 @@ from handlers.router import Invocation, Reply
 from rules.deadlines import BailExtension, ClockEvent
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import staff
-from services.calendar import calculate_for_force
 from services.errors import DomainError
+from services.governance import staff
+from services.records.calendar import calculate_for_force
 
 DEADLINE_USAGE = "deadline TYPE WHEN [arrested] (BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court])"
 

@@ -7,15 +7,15 @@ Create Date: 2026-12-02
 Caseloads computed each record's next deadline with four correlated subqueries per row, evaluated
 for every record in scope before the first page could be chosen (bench/reporting_queries.py: a
 supervisor's first page 243 ms, a champion's 2.3 s at 1,000,000 orders). The value is now kept on
-protection_order by services.planning on every write, and the indexes serve "these teams' (or this
+protection_order by services.records.planning on every write, and the indexes serve "these teams' (or this
 officer's, or the force's) records of a status, most urgent first". They replace the
 (team_id, status) and (officer_id, status) indexes, which are their prefixes.
 
-The backfill uses the same definition as services.planning.next_deadline: for a record in force,
+The backfill uses the same definition as services.records.planning.next_deadline: for a record in force,
 its hearing deadline, expiry, open breach checks and awaited notifications; for any record, its
 open hearings and breach court deadlines not yet passed. Only rows that can have one are updated.
 A migration has no application clock, so "not yet passed" is the database's CURRENT_TIMESTAMP; the
-rollover (services.lifecycle.apply_time) recomputes any breach court deadline passed since.
+rollover (services.records.lifecycle.apply_time) recomputes any breach court deadline passed since.
 """
 
 from collections.abc import Sequence

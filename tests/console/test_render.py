@@ -25,7 +25,8 @@ from blocks.messages import HelpLine, deadline_blocks, help_blocks, problem_bloc
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from console.render import BlockRenderer, Rendered, Style, mrkdwn
 from rules.order_types import OrderType
-from services.list_results import (
+from services.reminders.results import ReminderMessage
+from services.reporting.list_results import (
     CheckDue,
     Dashboard,
     ListScope,
@@ -34,7 +35,6 @@ from services.list_results import (
     RecordSummary,
     WaitingReminder,
 )
-from services.reminder_results import ReminderMessage
 from services.views import DeadlineView, PersonView, RecordView
 
 TZ = ZoneInfo("Europe/London")

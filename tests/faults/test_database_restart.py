@@ -38,11 +38,12 @@ from models.db import database_unavailable, make_engine, session_scope
 from models.schema import upgrade
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import records, staff
 from services.clock import ManualClock, SystemClock
 from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.governance import staff
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.database import POSTGRES_URL_VARIABLE, row_counts
 from tests.support.drills import BotProcess, Served, form_answers, reply_to, wait_until
 from tests.support.force import Force

@@ -12,8 +12,8 @@ import pytest
 from rules.calendar import ExcludedDayCalendar
 from rules.deadlines import BailExtension, ClockEvent, bail_end, bail_start, breach_court_deadline
 from rules.order_types import OrderType, rule_for
-from services.calculator import calculate
 from services.errors import DomainError
+from services.records.calculator import calculate
 from tests.support.force import london
 
 CALENDAR = ExcludedDayCalendar()

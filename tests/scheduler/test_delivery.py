@@ -13,9 +13,10 @@ import pytest
 from console.slack_api import SlackWebAPI
 from scheduler.notifier import SlackNotifier
 from scheduler.sweep import SweepResult, sweep_once
-from services import records, reminder_queue
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.records import recording as records
+from services.reminders import queue as reminder_queue
 from tests.support.force import Force
 from tests.support.records import dvpn
 from tests.support.sweeps import WORKER, add_reminders, at, make_notifier, reminder_id_of, rows, user_ids

@@ -13,11 +13,13 @@ from models import Role
 from scheduler.digests import send_due_digests
 from scheduler.notifier import SlackNotifier
 from scheduler.sweep import sweep_once
-from services import breaches, records, staff
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.digest import digest_for
 from services.errors import NotAllowed, NotFound
+from services.governance import staff
+from services.records import breaches
+from services.records import recording as records
+from services.reminders.digest import digest_for
 from tests.support.block_limits import check_recorded_call
 from tests.support.database import audit_rows
 from tests.support.force import Force

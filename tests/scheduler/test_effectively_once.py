@@ -17,9 +17,11 @@ from scheduler.digests import send_due_digests
 from scheduler.notifier import SlackNotifier, digest_marker, reminder_marker
 from scheduler.stopping import StopSignal
 from scheduler.sweep import sweep_once
-from services import digest_runs, records, reminder_queue
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.records import recording as records
+from services.reminders import digest_runs
+from services.reminders import queue as reminder_queue
 from tests.support.force import Force
 from tests.support.records import dvpn
 from tests.support.sweeps import WORKER, add_reminders, at, reminder_id_of, rows, user_ids

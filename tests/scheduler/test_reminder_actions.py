@@ -13,10 +13,12 @@ from handlers import reminder_actions as reminder_buttons
 from handlers.web_client import web_client
 from scheduler.notifier import SlackNotifier
 from scheduler.sweep import sweep_once
-from services import hearings, records, reminder_actions
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, NotFound
+from services.records import hearings
+from services.records import recording as records
+from services.reminders import actions as reminder_actions
 from tests.support.block_limits import check_recorded_call
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force

@@ -13,10 +13,12 @@ from models import HearingOutcome
 from scheduler.rollover import rollover
 from scheduler.runner import JOB_IDS, StopReport, build_scheduler, run_scheduler_forever, shutdown
 from scheduler.stopping import StopSignal
-from services import checks, hearings, records, reminder_queue
 from services.clock import ManualClock, SystemClock
 from services.context import ServiceContext
-from services.hearings import GrantTerms
+from services.records import checks, hearings
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.reminders import queue as reminder_queue
 from tests.support.database import row_counts
 from tests.support.force import Force
 from tests.support.records import dvpn

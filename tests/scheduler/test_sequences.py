@@ -6,10 +6,12 @@ from __future__ import annotations
 from models import HearingOutcome
 from scheduler.rollover import rollover
 from scheduler.sweep import sweep_once
-from services import checks, hearings, records, reminder_actions
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.hearings import GrantTerms
+from services.records import checks, hearings
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.reminders import actions as reminder_actions
 from tests.support.force import Force
 from tests.support.records import dvpn
 from tests.support.sweeps import WORKER, Seen, at, reminder_id_of, rows, run_until, user_ids

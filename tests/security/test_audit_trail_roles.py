@@ -26,11 +26,15 @@ from models import HearingOutcome, metadata
 from models.db import make_engine
 from models.roles import AUDIT_TABLE, RUNTIME_PRIVILEGES, audit_trail_exposure, grant_runtime_role, grant_statements
 from models.schema import upgrade
-from services import breaches, deliveries, hearings, lifecycle, records, reminder_queue, retention
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.retention import ERASED_TABLES
+from services.governance import retention
+from services.governance.retention import ERASED_TABLES
+from services.records import breaches, hearings, lifecycle
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.reminders import deliveries
+from services.reminders import queue as reminder_queue
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, build_force, london
 from tests.support.records import dvpn

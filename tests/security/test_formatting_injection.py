@@ -18,9 +18,9 @@ from blocks.mrkdwn import escape
 from console.slack_api import SlackWebAPI
 from scheduler.notifier import SlackNotifier
 from scheduler.sweep import sweep_once
-from services import staff
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.governance import staff
 from tests.support.force import Force, london
 from tests.support.records import DVPN_ANSWERS
 from tests.support.slack_app import ctx, slack

@@ -1,7 +1,7 @@
 """Attack: a Slack user never placed in a team (first contact makes them an officer with no team)
 runs every /dvpn subcommand, presses a record's buttons and opens the App Home, to learn PNC ids,
 birth years and references across the force. Each is refused with how to get placed, by one gate
-(services.access.acting_user and the dispatcher's require_placed_user); nothing is sent but that
+(services.governance.access.acting_user and the dispatcher's require_placed_user); nothing is sent but that
 reply, and no row changes. `/dvpn help` still answers."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from blocks import actions as ids
 from blocks.wording import say
 from handlers.command import build_router
-from services.access import PLACEMENT
 from services.context import ServiceContext
+from services.governance.access import PLACEMENT
 from tests.support.casework import PNC, Seeded
 from tests.support.database import row_counts
 from tests.support.force import Force

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from models import IdentityMismatch, Perpetrator
 from services.context import ServiceContext
-from services.order_writer import PersonInput
+from services.records.order_writer import PersonInput
 from tests.slack.test_forms import open_record_form
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from services import breaches, hearings, records
-from services.audit_results import AuditTrailPage
-from services.audit_trail import trail
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
+from services.governance.audit_results import AuditTrailPage
+from services.governance.audit_trail import trail
+from services.records import breaches, hearings
+from services.records import recording as records
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 from tests.support.records import dvpn
@@ -59,7 +60,7 @@ def test_a_supervisor_reads_the_whole_history_oldest_first(ctx: ServiceContext, 
 
 
 def test_changes_name_the_fields_and_show_coded_values_only(ctx: ServiceContext, force: Force, reference: str) -> None:
-    from services import lifecycle
+    from services.records import lifecycle
 
     lifecycle.close(ctx, force.officer, reference, "Victim moved out of area: Jane at her sister's", status="withdrawn")
     page = trail(ctx, force.admin, reference)

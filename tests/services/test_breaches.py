@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from models import metadata
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import breaches, records
 from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, ValidationFailed
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import breaches
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 

@@ -8,10 +8,10 @@ import pytest
 from blocks.wording import problem
 from models import OrderStatus, RiskLevel
 from rules.order_types import OrderType
-from services.caseload import caseload
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from services.list_results import Caseload, CaseloadQuery
+from services.reporting.caseload import caseload
+from services.reporting.list_results import Caseload, CaseloadQuery
 from tests.support.casework import Seeded
 from tests.support.database import row_counts
 from tests.support.force import Force, london

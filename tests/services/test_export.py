@@ -9,11 +9,12 @@ from datetime import date
 
 import pytest
 
-from services import export, records
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed
-from services.report_period import parse_period
+from services.records import recording as records
+from services.reporting import export
+from services.reporting.period import parse_period
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 from tests.support.records import dvpn

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from models import HearingOutcome, metadata
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import hearings, records
 from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, ValidationFailed
-from services.hearings import GrantTerms
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import hearings
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from services import records
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed
-from services.justification_terms import JustificationRequired
+from services.governance.justification_terms import JustificationRequired
+from services.records import recording as records
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 from tests.support.records import dvpn

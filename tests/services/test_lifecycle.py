@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from models import metadata
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import hearings, lifecycle, records
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
-from services.lifecycle import Variation
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import hearings, lifecycle
+from services.records import recording as records
+from services.records.lifecycle import Variation
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 
@@ -221,7 +222,7 @@ def test_a_dvpo_past_its_end_expires(ctx: ServiceContext, force: Force, clock) -
 
 def test_varying_nothing_is_refused_with_what_to_give(ctx: ServiceContext, force: Force) -> None:
     from services.errors import DomainError
-    from services.lifecycle import Variation, vary
+    from services.records.lifecycle import Variation, vary
 
     before = row_counts(ctx.engine)
     with pytest.raises(DomainError, match="Nothing to vary: give a new end date"):

@@ -2,7 +2,7 @@
 says after every kind of write, and after time passes a breach court deadline.
 
 The definition checked against is migration 0005's backfill: plain SQL over the hearings, checks,
-notifications and breaches, written apart from services.planning.next_deadline, which stores the
+notifications and breaches, written apart from services.records.planning.next_deadline, which stores the
 value. Both must agree on every record, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from models import Breach, BreachCheck, Hearing, HearingOutcome, OrderStatus, ProtectionOrder
-from services import breaches, calendar, checks, hearings, lifecycle, listing
-from services.caseload import caseload
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.hearings import GrantTerms
-from services.lifecycle import Variation
-from services.list_results import CaseloadQuery, ListScope, NextDeadline
-from services.planning import OrderFacts, next_deadline
+from services.records import breaches, calendar, checks, hearings, lifecycle
+from services.records.hearings import GrantTerms
+from services.records.lifecycle import Variation
+from services.records.planning import OrderFacts, next_deadline
+from services.reporting import listing
+from services.reporting.caseload import caseload
+from services.reporting.list_results import CaseloadQuery, ListScope, NextDeadline
 from tests.support.casework import Seeded
 from tests.support.force import Force, london
 

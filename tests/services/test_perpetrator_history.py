@@ -13,14 +13,15 @@ from blocks.wording import problem
 from models import HearingOutcome
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import hearings, records
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
-from services.hearings import GrantTerms
-from services.order_writer import PersonInput
-from services.people_results import PerpetratorHistory, PerpetratorMatches, PersonMatch
-from services.perpetrator_history import lookup
-from services.records import NewRecord
+from services.people.perpetrator_history import lookup
+from services.people.results import PerpetratorHistory, PerpetratorMatches, PersonMatch
+from services.records import hearings
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.casework import PNC, Seeded
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london

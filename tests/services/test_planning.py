@@ -15,12 +15,13 @@ from models import BreachCheck, HearingOutcome, OrderStatus, ProtectionOrder, Re
 from models.db import session_scope
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import breaches, checks, hearings, records
 from services.context import ServiceContext
-from services.hearings import GrantTerms
-from services.order_writer import PersonInput
-from services.planning import OrderFacts, PlannedReminder, plan_reminders, reconcile
-from services.records import NewRecord
+from services.records import breaches, checks, hearings
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.records.order_writer import PersonInput
+from services.records.planning import OrderFacts, PlannedReminder, plan_reminders, reconcile
+from services.records.recording import NewRecord
 from tests.support.force import Force, london
 
 LONDON = ZoneInfo("Europe/London")

@@ -9,11 +9,12 @@ import pytest
 from models import Role
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import records, staff
 from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.governance import staff
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 

@@ -13,14 +13,16 @@ from sqlalchemy.engine import Engine
 
 from models import HearingOutcome, metadata
 from rules.order_types import OrderType
-from services import breaches, checks, hearings, lifecycle, records, retention
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
-from services.hearings import GrantTerms
-from services.lifecycle import Variation
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.governance import retention
+from services.records import breaches, checks, hearings, lifecycle
+from services.records import recording as records
+from services.records.hearings import GrantTerms
+from services.records.lifecycle import Variation
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import LONDON, Force, london
 from tests.support.records import PERSONAL, dvpn

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from services import records
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed
-from services.list_results import Matched, SearchResults
-from services.search import search
+from services.people.search import search
+from services.records import recording as records
+from services.reporting.list_results import Matched, SearchResults
 from tests.support.casework import Seeded
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from services import stats
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
-from services.report_period import Period, parse_period, period_then_team, weeks_in
-from services.report_results import Figures
-from services.stats import trend_from_counts
+from services.reporting import stats
+from services.reporting.period import Period, parse_period, period_then_team, weeks_in
+from services.reporting.report_results import Figures
+from services.reporting.stats import trend_from_counts
 from tests.support.database import row_counts
 from tests.support.force import Force
 

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from services import breaches, checks, hearings, lifecycle, records, staff
 from services.context import ServiceContext
 from services.errors import ValidationFailed
+from services.governance import staff
+from services.records import breaches, checks, hearings, lifecycle
+from services.records import recording as records
 from tests.services.test_breaches import dvpn
 from tests.support.database import row_counts
 from tests.support.force import Force, london

@@ -18,13 +18,13 @@ from models.types import pk
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from rules.validation import Violation
-from services import records
-from services.audit import snapshot
 from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed, raise_if_any
-from services.order_writer import PersonInput
-from services.planning import CHECK_DUE, load_facts, next_deadline, replan
-from services.records import NewRecord
+from services.governance.audit import snapshot
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.planning import CHECK_DUE, load_facts, next_deadline, replan
+from services.records.recording import NewRecord
 from services.unit_of_work import acting, changing, system
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london

@@ -35,11 +35,12 @@ from handlers.router import Invocation
 from handlers.subcommands.quick import _reply
 from models import OrderStatus, RiskLevel
 from rules.order_types import OrderType
-from services.audit_results import AuditTrailPage, TrailEntry
-from services.audit_trail import describe
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.list_results import (
+from services.governance.audit_results import AuditTrailPage, TrailEntry
+from services.governance.audit_trail import describe
+from services.people.results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
+from services.reporting.list_results import (
     Caseload,
     CaseloadQuery,
     CheckDue,
@@ -54,7 +55,6 @@ from services.list_results import (
     SearchResults,
     WaitingReminder,
 )
-from services.people_results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
 from services.views import DeadlineView, PersonView, RecordView
 from tests.support.block_limits import BlockKitError, block_problems, check_message, check_view
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from services import records
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.records import recording as records
 from tests.support.casework import Seeded
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from rules.order_types import OrderType
-from services import checks, lifecycle
 from services.context import ServiceContext
-from services.order_writer import PersonInput
+from services.records import checks, lifecycle
+from services.records.order_writer import PersonInput
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 from tests.support.records import (

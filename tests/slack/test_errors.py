@@ -16,8 +16,10 @@ import pytest
 
 from handlers.errors import DATABASE_AWAY, DATABASE_AWAY_IN_FORM
 from models.db import make_engine
-from services import breaches, listing, records
 from services.context import ServiceContext
+from services.records import breaches
+from services.records import recording as records
+from services.reporting import listing
 from tests.support.database import row_counts
 from tests.support.force import Force
 from tests.support.records import DVPN_ANSWERS, PERPETRATOR, record

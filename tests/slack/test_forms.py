@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from services import hearings
 from services.context import ServiceContext
+from services.records import hearings
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 from tests.support.records import DVPN_ANSWERS, PERPETRATOR, dapo, record

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from models import metadata
-from services import checks
 from services.context import ServiceContext
+from services.records import checks
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 from tests.support.records import DVPN_ANSWERS, PERPETRATOR, PERSONAL, dvpn, record

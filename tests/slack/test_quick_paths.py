@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from models import metadata
-from services import hearings
 from services.context import ServiceContext
+from services.records import hearings
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 from tests.support.records import PERPETRATOR, dapo, record

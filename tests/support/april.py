@@ -29,10 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import HearingOutcome
-from services import breaches, checks, hearings, lifecycle, records
 from services.clock import ManualClock
 from services.context import ServiceContext
-from services.hearings import GrantTerms
+from services.records import breaches, checks, hearings, lifecycle
+from services.records import recording as records
+from services.records.hearings import GrantTerms
 from tests.support.force import Force, london
 from tests.support.records import dvpn
 

@@ -23,10 +23,11 @@ from datetime import date
 from models import RiskLevel
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import breaches, checks, lifecycle, records
 from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import breaches, checks, lifecycle
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.support.force import Force, london
 
 PNC = "12/345678A"

@@ -32,9 +32,10 @@ from config import Settings
 from console.requests import signed_headers
 from console.slack_api import TEAM_ID, SlackWebAPI
 from models import metadata
-from services import records, staff
 from services.clock import DrillClock, ManualClock
 from services.context import ServiceContext
+from services.governance import staff
+from services.records import recording as records
 from tests.support.force import london
 from tests.support.records import dvpn
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from models import Role
-from services import staff
 from services.context import ServiceContext
+from services.governance import staff
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from rules.order_types import OrderType
 from rules.ranks import Rank
-from services import records
 from services.context import ServiceContext
-from services.order_writer import PersonInput
-from services.records import NewRecord
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from services.views import RecordView
 from tests.support.force import london
 

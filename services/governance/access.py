@@ -1,0 +1,130 @@
+"""Who may do what. Officers: their own and their team's records. Supervisors: the teams they
+supervise and their own. Champions: read everything, change nothing. Admins: manage users, teams
+and the calendar, and read everything. Reading beyond one's own teams needs a reason first
+(services.governance.justification.access, the one decision every path to personal data goes through).
+
+A user placed nowhere (an officer with no team, a supervisor of no team) may do nothing but be
+told how to get placed: acting_user refuses them, so every service refuses them in one place."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from models import AppUser, ProtectionOrder, Role, TeamSupervisor
+from services.context import ServiceContext
+from services.errors import NotAllowed
+from services.governance.audit import write_creation
+from services.wording import Command, Text
+
+READ_ALL_ROLES = frozenset({Role.CHAMPION, Role.ADMIN})
+
+
+PLACEMENT: Text = (
+    "You are not in a team yet, so dvpn-bot can show and record nothing for you. Ask an admin to "
+    "place you: they type ",
+    Command("admin team add", "TEAM @you"),
+    ". ",
+    Command("help"),
+    " lists the commands.",
+)
+
+
+class NotPlaced(NotAllowed):
+    """The user is in no team: every command but help is refused with how to get placed."""
+
+    def __init__(self) -> None:
+        super().__init__(PLACEMENT)
+
+
+def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, display_name: str = "") -> AppUser:
+    """The user behind a request, refused (NotPlaced) while they are in no team. A Slack user seen
+    for the first time becomes an officer with no team, or an admin if listed in DVPN_ADMINS."""
+    user = known_user(session, ctx, slack_user_id, display_name)
+    require_placed(session, user)
+    return user
+
+
+def is_placed(session: Session, user: AppUser) -> bool:
+    """Champions and admins work force-wide; officers need a team; supervisors a team they work in or supervise."""
+    if user.role in READ_ALL_ROLES:
+        return True
+    return bool(supervised_team_ids(session, user)) if user.role is Role.SUPERVISOR else user.team_id is not None
+
+
+def require_placed(session: Session, user: AppUser) -> None:
+    if not is_placed(session, user):
+        raise NotPlaced()
+
+
+def known_user(session: Session, ctx: ServiceContext, slack_user_id: str, display_name: str = "") -> AppUser:
+    """The user a Slack id stands for, whether or not they are placed yet (an admin placing
+    someone names them before they have a team). Created on first contact, and audited."""
+    user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_user_id)).first()
+    if user is not None:
+        if not user.active:
+            raise NotAllowed("Your dvpn-bot access has been withdrawn. Speak to an admin if this is wrong.")
+        return user
+    role = Role.ADMIN if slack_user_id in ctx.settings.admins else Role.OFFICER
+    user = AppUser(slack_user_id=slack_user_id, display_name=display_name, role=role, created_at=ctx.clock.now())
+    session.add(user)
+    session.flush()
+    write_creation(session, actor=None, at=ctx.clock.now(), row=user, source=ctx.source, system_actor="first-contact")
+    return user
+
+
+def supervised_team_ids(session: Session, user: AppUser) -> set[int]:
+    ids = set(session.exec(select(TeamSupervisor.team_id).where(TeamSupervisor.user_id == user.id)).all())
+    if user.team_id is not None:
+        ids.add(user.team_id)
+    return ids
+
+
+def can_write(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+    if user.role is Role.OFFICER:
+        return order.officer_id == user.id or (user.team_id is not None and order.team_id == user.team_id)
+    if user.role is Role.SUPERVISOR:
+        return order.team_id in supervised_team_ids(session, user)
+    return False
+
+
+def can_read(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+    return user.role in READ_ALL_ROLES or can_write(session, user, order)
+
+
+def require_write(session: Session, user: AppUser, order: ProtectionOrder) -> None:
+    if can_write(session, user, order):
+        return
+    if user.role in READ_ALL_ROLES:
+        raise NotAllowed(
+            f"{user.role.value.capitalize()}s can read records but not change them. Ask the "
+            f"officer in charge of {order.reference} or their supervisor."
+        )
+    raise NotAllowed(
+        f"{order.reference} belongs to another team. Only its officers and their supervisors can change it."
+    )
+
+
+def require_read(session: Session, user: AppUser, order: ProtectionOrder) -> None:
+    if not can_read(session, user, order):
+        raise NotAllowed(
+            f"{order.reference} belongs to another team, so you cannot see its details. A supervisor or champion can."
+        )
+
+
+def require_role(user: AppUser, *roles: Role, doing: str) -> None:
+    if user.role not in roles:
+        allowed = " or ".join(f"{r.value}s" for r in roles)
+        raise NotAllowed(f"Only {allowed} can {doing}. Your role is {user.role.value}.")
+
+
+def require_team(user: AppUser) -> int:
+    if user.team_id is None:
+        raise NotAllowed(
+            (
+                "You are not in a team yet, so records you make would have no supervisor. Ask an admin "
+                "to place you: ",
+                Command("admin team add", "<team> @you", set_apart=False),
+                ".",
+            )
+        )
+    return user.team_id

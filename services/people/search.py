@@ -1,0 +1,169 @@
+"""The search command: records by reference (exact or its beginning), by crime reference (of the record
+or of one of its breaches), and by the name of the perpetrator or a protected person.
+
+Who sees what: a name search returns only records whose names the user may see without asking
+(services.governance.justification.access: their own teams' records, or one they gave a reason for within
+the last JUSTIFICATION_HOLDS_FOR), so it never tells anyone that a person appears in a record
+beyond their reach, and never serves as a reason-free way round the card's question. A record
+found by name on a reason is audited with that reason. References and crime references are
+identifiers rather than personal data: supervisors, champions and admins find them force-wide
+(opening one beyond their team asks for a justification); officers only within their own scope,
+the only records they can open. Results show references and initials only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from models import AppUser, Breach, OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.governance.audit import write_audit
+from services.governance.justification import GivenReason, Reach, access, own_records, reasons_in_force
+from services.people.matching import name_matches
+from services.reporting.list_results import Matched, SearchHit, SearchResults
+from services.reporting.listing import readable
+from services.unit_of_work import reading
+from services.views import initials
+
+RESULTS_SHOWN = 25
+MIN_LENGTH = 3
+
+
+def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = RESULTS_SHOWN) -> SearchResults:
+    cleaned = " ".join(text.split())
+    if len(cleaned.replace(" ", "")) < MIN_LENGTH:
+        raise DomainError(
+            f"Give at least {MIN_LENGTH} characters: a reference (WM-DVPN-2026-0042 or its beginning, "
+            "WM-DVPN-2026), a crime reference, or a name.",
+            "text",
+        )
+    with reading(ctx, actor_slack_id) as read:
+        session, user, now = read.session, read.user, read.now
+        reasons = reasons_in_force(session, user, now)
+        found: dict[int, Matched] = {}
+        for matched, ids in _matching_ids(session, user, cleaned, limit + 1, reasons):
+            for order_id in ids:
+                found.setdefault(order_id, matched)
+        more = len(found) > limit
+        rows = session.exec(
+            select(ProtectionOrder, Perpetrator.full_name)
+            .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
+            .where(col(ProtectionOrder.id).in_(list(found)))
+        ).all()
+        order = list(Matched)
+        hits = sorted(
+            (
+                SearchHit(o.reference, o.order_type.value, o.status.value, initials(name), found[o.id or 0])
+                for o, name in rows
+            ),
+            key=lambda hit: (order.index(hit.matched), hit.reference),
+        )[:limit]
+        if hits:
+            write_audit(
+                session,
+                actor=user,
+                at=now,
+                action="search",
+                entity_type="protection_order",
+                entity_id=None,
+                after={"records": [h.reference for h in hits], "matched": sorted({h.matched.value for h in hits})},
+                source=ctx.source,
+            )
+            _audit_found_on_a_reason(session, ctx, user, [o for o, _ in rows], hits, reasons, now)
+        return SearchResults(tuple(hits), more)
+
+
+def _audit_found_on_a_reason(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    orders: list[ProtectionOrder],
+    hits: list[SearchHit],
+    reasons: dict[int, GivenReason],
+    now: datetime,
+) -> None:
+    """A record matched by a name beyond the user's teams was matched on the reason given for it:
+    its own trail says so, with that reason."""
+    by_name = {h.reference for h in hits if h.matched in (Matched.PERPETRATOR, Matched.PROTECTED)}
+    for order in orders:
+        if order.reference not in by_name:
+            continue
+        decision = access(session, user, order, now, given=reasons)
+        if decision.reach is Reach.JUSTIFIED:
+            write_audit(
+                session,
+                actor=user,
+                at=now,
+                action="search",
+                entity_type="protection_order",
+                entity_id=order.id,
+                order_id=order.id,
+                after={"matched": "name", **(decision.relied_on or {})},
+                justification=decision.justification,
+                source=ctx.source,
+            )
+
+
+def _matching_ids(
+    session: Session, user: AppUser, text: str, limit: int, reasons: dict[int, GivenReason]
+) -> list[tuple[Matched, list[int]]]:
+    """Each kind of match as its own small query, each limited, each on an indexed column."""
+    identifiers = readable(session, user) if user.role is Role.OFFICER else None
+    # Names only where access() would show them: own teams, or a reason in force.
+    within = or_(own_records(session, user), col(ProtectionOrder.id).in_(sorted(reasons)))
+    upper = text.upper()
+    prefix = _escape_like(upper) + "%"
+
+    def ids(query_where: list[ColumnElement[bool]], scope: ColumnElement[bool] | None) -> list[int]:
+        query = select(ProtectionOrder.id).where(*query_where)
+        if scope is not None:
+            query = query.where(scope)
+        return [i for i in session.exec(query.order_by(col(ProtectionOrder.reference)).limit(limit)).all() if i]
+
+    crime = [text, upper]
+    crime_prefixes = [_escape_like(t) + "%" for t in dict.fromkeys(crime)]
+    found = [
+        (Matched.REFERENCE, ids([col(ProtectionOrder.reference).like(prefix, escape="\\")], identifiers)),
+        (
+            Matched.CRIME_REFERENCE,
+            ids(
+                [or_(*(col(ProtectionOrder.crime_reference).like(p, escape="\\") for p in crime_prefixes))], identifiers
+            ),
+        ),
+        (
+            Matched.BREACH_CRIME_REFERENCE,
+            ids(
+                [
+                    col(ProtectionOrder.id).in_(
+                        select(Breach.order_id).where(
+                            or_(*(col(Breach.crime_reference).like(p, escape="\\") for p in crime_prefixes))
+                        )
+                    )
+                ],
+                identifiers,
+            ),
+        ),
+    ]
+    perpetrators = name_matches(Perpetrator.name_key, text)
+    protected = name_matches(ProtectedPerson.name_key, text)
+    if perpetrators is not None and protected is not None:
+        named_perpetrator = col(ProtectionOrder.perpetrator_id).in_(select(Perpetrator.id).where(perpetrators))
+        named_protected = col(ProtectionOrder.id).in_(
+            select(OrderProtectedPerson.order_id)
+            .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+            .where(protected)
+        )
+        found += [
+            (Matched.PERPETRATOR, ids([named_perpetrator], within)),
+            (Matched.PROTECTED, ids([named_protected], within)),
+        ]
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,140 @@
+"""Recording breaches, and the crime reference every breach must carry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models import Breach, Hearing, ProtectionOrder
+from models.types import column_length, pk
+from rules import validation
+from rules.order_types import rule_for
+from services.context import ServiceContext
+from services.errors import Conflict, DomainError, raise_if_any
+from services.governance.audit import snapshot
+from services.records.breach_court import court_deadline
+from services.records.calendar import force_calendar
+from services.unit_of_work import changing
+from services.views import RecordView
+
+CRIME_REFERENCE_LENGTH = column_length(Breach, "crime_reference")
+
+
+def record_breach(
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    reference: str,
+    occurred_at: datetime,
+    *,
+    arrested_at: datetime | None = None,
+    crime_reference: str | None = None,
+    details: str | None = None,
+) -> RecordView:
+    """A breach can only be of an order in force at the time (DOMAIN.md); an arrest starts the
+    24-hour court clock where the statute has one (CSA 2010 s26, s29; DAA 2021 s26(2)(a), (4);
+    FLA 1996 s47(7) when the occupation order has a power of arrest), or for a notice the
+    application's hearing if earlier (DAA 2021 s26(2)(b); CSA 2010 s26): services.records.breach_court."""
+    raise_if_any(
+        [
+            validation.text_fits(
+                "crime_reference",
+                "The crime reference",
+                (crime_reference or "").strip() or None,
+                CRIME_REFERENCE_LENGTH,
+            )
+        ]
+    )
+    with changing(ctx, actor_slack_id, reference) as change:
+        session, order, now = change.session, change.order, change.now
+        rule = rule_for(order.order_type)
+        ended_at = _in_force_until(session, order)
+        raise_if_any(
+            [
+                validation.not_in_future("occurred_at", "breach", occurred_at, now),
+                validation.breach_within_order(rule.code, occurred_at, order.served_at or order.made_at, ended_at),
+                validation.not_in_future("arrested_at", "arrest", arrested_at, now) if arrested_at else None,
+                validation.not_before("arrested_at", "arrest", arrested_at, "breach", occurred_at)
+                if arrested_at
+                else None,
+            ]
+        )
+        tz = ctx.settings.timezone
+        calendar = force_calendar(session, ctx.settings)
+        court = court_deadline(session, order, arrested_at, calendar, tz) if arrested_at else None
+        crime = (crime_reference or "").strip() or None
+        breach = Breach(
+            order_id=pk(order),
+            occurred_at=occurred_at,
+            arrested_at=arrested_at,
+            court_deadline_at=court.at if court else None,
+            court_deadline_at_hearing=bool(court and court.earlier_limit),
+            crime_reference=crime,
+            crime_reference_added_at=now if crime else None,
+            details=(details or "").strip() or None,
+            recorded_by_id=pk(change.user),
+            recorded_at=now,
+        )
+        change.created(breach, order_id=order.id)
+        warnings: tuple[str, ...] = ()
+        if not crime:
+            warnings += (
+                "No crime reference yet. Every breach should be recorded as a crime: add its reference to "
+                f"this breach on {order.reference} within 24 hours, or your supervisor is alerted.",
+            )
+        if not rule.breach.is_offence:
+            warnings += (f"A {rule.code} breach is not itself an offence: {rule.breach.consequence}.",)
+        if court is not None:
+            which = "the hearing of the application, which is earlier" if court.earlier_limit else "24 hours"
+            warnings += (
+                f"Before the court by {court.at.astimezone(tz):%a %d %b %Y %H:%M} ({which}; {court.citation}).",
+            )
+        elif arrested_at and rule.breach_arrest_clock and rule.breach_arrest_clock.needs_power_of_arrest:
+            warnings += (
+                f"No power of arrest is recorded on {order.reference}, so no 24-hour court clock was started "
+                "(FLA 1996 s47(6)-(7)). If the court attached one, record it on the order.",
+            )
+        return change.view(warnings=warnings)
+
+
+def add_crime_reference(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, crime_reference: str, breach_number: int | None = None
+) -> RecordView:
+    """Attach the crime reference to a breach (the latest one without, unless a number is given)."""
+    crime = crime_reference.strip()
+    if not crime:
+        raise DomainError("Give the crime reference, e.g. 22/123456/26.", "crime_reference")
+    raise_if_any([validation.text_fits("crime_reference", "The crime reference", crime, CRIME_REFERENCE_LENGTH)])
+    with changing(ctx, actor_slack_id, reference) as change:
+        order = change.order
+        breaches = change.session.exec(
+            select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))
+        ).all()
+        if breach_number is not None:
+            if not 1 <= breach_number <= len(breaches):
+                raise DomainError(f"{order.reference} has {len(breaches)} breach(es); give a number from 1.", "breach")
+            target = breaches[breach_number - 1]
+        else:
+            missing = [b for b in breaches if b.crime_reference is None]
+            if not missing:
+                raise Conflict(f"Every breach on {order.reference} already has a crime reference.", "crime_reference")
+            target = missing[-1]
+        before = snapshot(target)
+        target.crime_reference, target.crime_reference_added_at = crime, change.now
+        change.changed(target, before, order_id=order.id)
+        return change.view()
+
+
+def _in_force_until(session: Session, order: ProtectionOrder) -> datetime | None:
+    """When the record stopped being in force. A notice with no hearing listed by its deadline
+    lapsed at that deadline, even before the daily rollover marks it (CSA 2010 s27(3); DAA 2021 s29(2))."""
+    ends = [t for t in (order.closed_at, order.expires_at) if t is not None]
+    if order.hearing_deadline_at is not None:
+        listed_in_time = session.exec(
+            select(Hearing.id).where(
+                Hearing.order_id == order.id, col(Hearing.scheduled_at) <= order.hearing_deadline_at
+            )
+        ).first()
+        if listed_in_time is None:
+            ends.append(order.hearing_deadline_at)
+    return min(ends) if ends else None

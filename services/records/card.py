@@ -1,0 +1,152 @@
+"""Building a RecordView: the record's facts with every deadline explained from rules/."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from models import (
+    AppUser,
+    Breach,
+    BreachCheck,
+    Hearing,
+    Notification,
+    OrderProtectedPerson,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+)
+from rules.calendar import ExcludedDayCalendar
+from rules.clock import Deadline
+from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
+from rules.order_types import rule_for
+from rules.periods import PeriodEnd
+from services.context import ServiceContext
+from services.records.breach_court import court_deadline
+from services.records.calendar import force_calendar
+from services.views import DeadlineView, PersonView, RecordView, initials
+from services.when import show
+from services.wording import Text
+
+
+def deadline_views(
+    session: Session, order: ProtectionOrder, calendar: ExcludedDayCalendar, tz: ZoneInfo
+) -> list[DeadlineView]:
+    rule = rule_for(order.order_type)
+    found: list[Deadline | PeriodEnd | None] = []
+    if order.served_at is not None:
+        found.append(hearing_deadline(rule, order.served_at, calendar, tz))
+    if order.expires_at is not None:
+        start = order.made_at or order.served_at
+        if order.arrested_at is not None:
+            start = bail_start(order.arrested_at, tz)  # PACE 1984 s47ZB(4)(a)
+        assert start is not None
+        # The stored instant is the end of the last day, i.e. the next day's 00:00.
+        last_day = order.expires_at.astimezone(tz).date() - timedelta(days=1)
+        found.append(order_expiry(rule, start, last_day=last_day, tz=tz))
+    found.append(notification_deadline(rule, order.made_at, order.served_at, tz))
+    breaches = session.exec(
+        select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
+    ).all()
+    found += [court_deadline(session, order, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
+    return [DeadlineView.of(deadline) for deadline in found if deadline is not None]
+
+
+def build_view(
+    session: Session,
+    ctx: ServiceContext,
+    order: ProtectionOrder,
+    *,
+    with_people: bool,
+    warnings: tuple[Text, ...] = (),
+    writable: bool = True,
+) -> RecordView:
+    tz = ctx.settings.timezone
+    perpetrator = session.get(Perpetrator, order.perpetrator_id)
+    assert perpetrator is not None
+    officer = session.get(AppUser, order.officer_id)
+    assert officer is not None
+    people: list[PersonView] = []
+    if with_people:
+        people.append(_person("perpetrator", perpetrator))
+        protected = session.exec(
+            select(ProtectedPerson)
+            .join(OrderProtectedPerson, col(OrderProtectedPerson.person_id) == ProtectedPerson.id)
+            .where(OrderProtectedPerson.order_id == order.id)
+        ).all()
+        people += [_person("protected", person) for person in protected]
+    parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
+    child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
+    hearings = session.exec(
+        select(Hearing).where(Hearing.order_id == order.id).order_by(col(Hearing.scheduled_at))
+    ).all()
+    breaches = session.exec(select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))).all()
+    checks = session.exec(
+        select(BreachCheck).where(BreachCheck.order_id == order.id).order_by(col(BreachCheck.due_at))
+    ).all()
+    awaited = session.exec(
+        select(Notification.id).where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
+    ).first()
+    reminders = session.exec(
+        select(Reminder)
+        .where(Reminder.order_id == order.id, Reminder.state == ReminderState.PENDING)
+        .order_by(col(Reminder.due_at))
+    ).all()
+    return RecordView(
+        reference=order.reference,
+        order_type=order.order_type.value,
+        status=order.status.value,
+        perpetrator_initials=initials(perpetrator.full_name),
+        officer_slack_id=officer.slack_user_id,
+        team_id=order.team_id,
+        served_at=order.served_at,
+        made_at=order.made_at,
+        deadlines=tuple(deadline_views(session, order, force_calendar(session, ctx.settings), tz)),
+        people=tuple(people),
+        hearings=tuple(_hearing_line(h, tz) for h in hearings),
+        breaches=tuple(_breach_line(b, tz) for b in breaches),
+        checks=tuple(_check_line(c, tz) for c in checks),
+        check_times=tuple(_check_line(c, tz, with_outcome=False) for c in checks),
+        warnings=warnings,
+        parent_reference=parent.reference if parent else None,
+        follow_on_reference=child.reference if child else None,
+        writable=writable,
+        is_notice=rule_for(order.order_type).is_notice,
+        hearing_pending=any(h.outcome is None for h in hearings),
+        check_open=any(c.done_at is None for c in checks),
+        notification_awaited=awaited is not None,
+        reminders=tuple(f"{show(r.due_at, tz)}: {reminder_label(r.kind)}" for r in reminders),
+    )
+
+
+def reminder_label(kind: str) -> str:
+    """'hearing_deadline_in_24h' reads as 'hearing deadline in 24h'; ids after ':' are internal."""
+    return kind.split(":", 1)[0].replace("_", " ")
+
+
+def _person(role: str, person: Perpetrator | ProtectedPerson) -> PersonView:
+    return PersonView(role, person.full_name, initials(person.full_name), person.date_of_birth, person.address)
+
+
+def _hearing_line(hearing: Hearing, tz: ZoneInfo) -> str:
+    where = f" at {hearing.court}" if hearing.court else ""
+    outcome = f": {hearing.outcome.value}" if hearing.outcome else ""
+    late = " (after the statutory deadline)" if hearing.after_statutory_deadline else ""
+    return f"{show(hearing.scheduled_at, tz)}{where}{outcome}{late}"
+
+
+def _breach_line(breach: Breach, tz: ZoneInfo) -> str:
+    crime = breach.crime_reference or "no crime reference yet"
+    arrested = f", arrested {show(breach.arrested_at, tz)}" if breach.arrested_at else ""
+    return f"{show(breach.occurred_at, tz)}{arrested} ({crime})"
+
+
+def _check_line(check: BreachCheck, tz: ZoneInfo, *, with_outcome: bool = True) -> str:
+    """An outcome is free text an officer typed (often naming people): never for a channel."""
+    if check.done_at:
+        return f"done {show(check.done_at, tz)}" + (f": {check.outcome}" if check.outcome and with_outcome else "")
+    return f"due {show(check.due_at, tz)}"

@@ -1,0 +1,285 @@
+"""Writing a new notice or order row: shared by recording one and by a granted application."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from models import (
+    AppUser,
+    BreachCheck,
+    IdentityMismatch,
+    Notification,
+    NotificationKind,
+    OrderProtectedPerson,
+    OrderStatus,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+    RiskLevel,
+)
+from models.types import pk
+from rules import validation
+from rules.clock import LONDON
+from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
+from rules.names import name_key, name_query
+from rules.order_types import MadeBy, OrderType, OrderTypeRule
+from rules.periods import PeriodEnd
+from rules.ranks import Rank
+from rules.validation import Violation
+from services.context import ServiceContext
+from services.governance.audit import write_creation
+from services.records.calendar import force_calendar
+from services.records.planning import replan
+from services.records.references import next_reference
+from services.wording import Command, Text
+
+PersonRow = TypeVar("PersonRow", Perpetrator, ProtectedPerson)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    full_name: str
+    date_of_birth: date | None = None
+    address: str | None = None
+    pnc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """What a new row needs beyond its people: its type, times, authority and length."""
+
+    order_type: OrderType
+    served_at: datetime | None = None  # notices, bail, and court orders once served
+    made_at: datetime | None = None  # court orders
+    arrested_at: datetime | None = None  # pre-charge bail: the arrest (PACE 1984 s47ZB(4)(a))
+    power_of_arrest: bool = False  # occupation order: a power of arrest attached (FLA 1996 s47(2)-(3))
+    authoriser_name: str | None = None
+    authoriser_rank: Rank | None = None
+    court: str | None = None
+    conditions: str | None = None
+    duration_days: int | None = None
+    last_day: date | None = None
+    duration_months: int | None = None
+    until_further_order: bool = False
+    risk_level: RiskLevel | None = None
+    children_present: bool = False
+    crime_reference: str | None = None
+
+    def event(self, rule: OrderTypeRule) -> datetime | None:
+        """The instant the record starts from: service for police notices, the order for courts."""
+        return self.served_at if rule.made_by is MadeBy.POLICE else self.made_at
+
+    def period_start(self, rule: OrderTypeRule, event: datetime, tz: ZoneInfo) -> datetime:
+        """Where the record's length is counted from. Pre-charge bail runs from the bail start date,
+        the day after the arrest (PACE 1984 s47ZB(4)(a)); with no arrest recorded, from the day bail
+        was given, which is never later than the statute's date unless the arrest was two or more
+        days before bail."""
+        if rule.code is OrderType.BAIL and self.arrested_at is not None:
+            return bail_start(self.arrested_at, tz)
+        return event
+
+
+def validate_length(
+    rule: OrderTypeRule, terms: OrderTerms, event: datetime, tz: ZoneInfo = LONDON
+) -> list[Violation | None]:
+    given = [x is not None for x in (terms.duration_days, terms.last_day, terms.duration_months)].count(True)
+    if given > 1:
+        return [Violation("duration", "Give the order's length one way only: days, an end date, or months.")]
+    if rule.is_notice:
+        return []
+    if terms.until_further_order:
+        if given or rule.duration is None or not rule.duration.until_further_order:
+            return [Violation("duration", f"A {rule.code} cannot be made until further order; give its length.")]
+        return []
+    start = terms.period_start(rule, event, tz)
+    end = _expiry(rule, terms, start)
+    if end is None:
+        return [Violation("duration", f"Give when the {rule.code} ends: days, an end date, or until further order.")]
+    checks = [validation.order_length(rule, start, end.last_day)]
+    if rule.code is OrderType.BAIL:
+        checks.append(validation.bail_period(rule, start, end.last_day, terms.authoriser_rank))
+    return checks
+
+
+def _expiry(rule: OrderTypeRule, terms: OrderTerms, event: datetime) -> PeriodEnd | None:
+    return order_expiry(rule, event, days=terms.duration_days, last_day=terms.last_day, months=terms.duration_months)
+
+
+def add_perpetrator(
+    session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
+) -> Perpetrator:
+    """A row holding exactly what the officer typed. A PNC id already on record does not fetch that
+    person: it would show another team's person to whoever types their PNC id, and drop what was
+    typed. Perpetrator history joins rows by PNC id instead (flag_identity_mismatch says when not)."""
+    pnc = (given.pnc_id or "").strip().upper() or None
+    person = Perpetrator(
+        full_name=given.full_name.strip(),
+        name_key=name_key(given.full_name),
+        date_of_birth=given.date_of_birth,
+        address=(given.address or "").strip() or None,
+        pnc_id=pnc,
+        created_at=now,
+        updated_at=now,
+    )
+    return _added(session, ctx, user, person, now)
+
+
+PNC_MISMATCH_WARNING: Text = (
+    "The PNC id given is already on record with a different name or date of birth. What you typed "
+    "is kept on this record only, and nothing of the other record is shown; a supervisor or admin "
+    "will check which is right (",
+    Command("identity"),
+    "). Check the PNC id on the PNC meanwhile.",
+)
+
+
+def flag_identity_mismatch(
+    session: Session, ctx: ServiceContext, user: AppUser, person: Perpetrator, order: ProtectionOrder, now: datetime
+) -> bool:
+    """When `person`'s PNC id is already held by people whose name or date of birth differ, record
+    an identity mismatch (audited on the new record) for a supervisor or admin to resolve. True if
+    one was recorded. The same name with a date of birth missing on either side is no mismatch."""
+    if not person.pnc_id:
+        return False
+    unsettled = select(IdentityMismatch.perpetrator_id).where(col(IdentityMismatch.same_person).is_not(True))
+    holders = session.exec(
+        select(Perpetrator).where(
+            Perpetrator.pnc_id == person.pnc_id,
+            col(Perpetrator.id) != person.id,
+            col(Perpetrator.id).not_in(unsettled),
+        )
+    ).all()
+    if not holders or any(same_identity(person, held) for held in holders):
+        return False
+    mismatch = IdentityMismatch(perpetrator_id=pk(person), order_id=pk(order), recorded_by_id=pk(user), created_at=now)
+    session.add(mismatch)
+    session.flush()
+    write_creation(session, actor=user, at=now, row=mismatch, source=ctx.source, order_id=order.id)
+    return True
+
+
+def same_identity(typed: Perpetrator, held: Perpetrator) -> bool:
+    """The typed details could be the held person's: the name matches as a lookup by name would
+    (variants, surname first, middle names left out), and the dates of birth do not disagree."""
+    births_agree = (
+        typed.date_of_birth is None or held.date_of_birth is None or typed.date_of_birth == held.date_of_birth
+    )
+    query = name_query(typed.full_name)
+    names_agree = held.name_key in query.keys or any(
+        held.name_key.startswith(f"{first} ") and held.name_key.endswith(f" {last}") for first, last in query.first_last
+    )
+    return births_agree and names_agree
+
+
+def add_protected_person(
+    session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
+) -> ProtectedPerson:
+    person = ProtectedPerson(
+        full_name=given.full_name.strip(),
+        name_key=name_key(given.full_name),
+        date_of_birth=given.date_of_birth,
+        address=(given.address or "").strip() or None,
+        created_at=now,
+        updated_at=now,
+    )
+    return _added(session, ctx, user, person, now)
+
+
+def _added(session: Session, ctx: ServiceContext, user: AppUser, person: PersonRow, now: datetime) -> PersonRow:
+    session.add(person)
+    session.flush()
+    write_creation(session, actor=user, at=now, row=person, source=ctx.source)
+    return person
+
+
+def insert_order(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    officer: AppUser,
+    rule: OrderTypeRule,
+    terms: OrderTerms,
+    *,
+    perpetrator_id: int,
+    protected_ids: Sequence[int],
+    parent: ProtectionOrder | None,
+    now: datetime,
+) -> ProtectionOrder:
+    """Insert the row with its computed deadlines, link the people, audit, start its checks, and
+    plan its reminders. The caller has validated `terms`."""
+    tz = ctx.settings.timezone
+    event = terms.event(rule)
+    assert event is not None and officer.team_id is not None and officer.id is not None
+    calendar = force_calendar(session, ctx.settings)
+    hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
+    start = terms.period_start(rule, event, tz)
+    expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, start)
+    notify = notification_deadline(rule, terms.made_at, terms.served_at, tz)
+    order = ProtectionOrder(
+        reference=next_reference(session, ctx.settings.force_code, rule.code.value, event.astimezone(tz).year),
+        order_type=rule.code,
+        status=OrderStatus.ACTIVE,
+        perpetrator_id=perpetrator_id,
+        parent_id=parent.id if parent else None,
+        officer_id=officer.id,
+        team_id=officer.team_id,
+        served_at=terms.served_at,
+        made_at=terms.made_at,
+        arrested_at=terms.arrested_at if rule.code is OrderType.BAIL else None,
+        power_of_arrest=terms.power_of_arrest and rule.code is OrderType.OCCUPATION,
+        authoriser_name=(terms.authoriser_name or "").strip() or None,
+        authoriser_rank=terms.authoriser_rank,
+        court=terms.court,
+        conditions=terms.conditions,
+        hearing_deadline_at=hearing.at if hearing else None,
+        expires_at=expiry.at if expiry else None,
+        until_further_order=terms.until_further_order,
+        notification_due_at=notify.at if notify else None,
+        risk_level=terms.risk_level,
+        risk_assessed_at=now if terms.risk_level else None,
+        children_present=terms.children_present,
+        crime_reference=(terms.crime_reference or "").strip() or None,
+        created_by_id=pk(user),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+    for person_id in protected_ids:
+        session.add(OrderProtectedPerson(order_id=pk(order), person_id=person_id))
+    write_creation(session, actor=user, at=now, row=order, source=ctx.source, order_id=order.id)
+    _first_breach_check(session, ctx, user, order, officer.id, event, now)
+    if order.notification_due_at is not None:
+        session.add(
+            Notification(
+                order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
+            )
+        )
+    session.flush()
+    replan(session, order, ctx.settings.reminders, tz, now)
+    return order
+
+
+def _first_breach_check(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    order: ProtectionOrder,
+    officer_id: int,
+    start: datetime,
+    now: datetime,
+) -> None:
+    """The first breach check falls due within a day of service (a force policy knob)."""
+    due = start + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
+    if order.expires_at is not None and due >= order.expires_at:
+        return
+    check = BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now)
+    session.add(check)
+    session.flush()
+    write_creation(session, actor=user, at=now, row=check, source=ctx.source, order_id=order.id)

@@ -1,0 +1,375 @@
+"""Reminder planning: from an order's facts and the reminder policy, the full set of reminders it
+should have; then reconcile that plan with the stored rows (new ones added, obsolete ones
+cancelled, never deleted, so the history stays)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from config import ReminderPolicy
+from models import (
+    Breach,
+    BreachCheck,
+    Hearing,
+    HearingOutcome,
+    Notification,
+    OrderStatus,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+    TeamSupervisor,
+)
+from services.reporting.list_results import NextDeadline
+
+# Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
+# alerts that go to several people, because rows are unique on (order, kind, due_at).
+NO_HEARING_BOOKED = "no_hearing_booked"
+HEARING_COUNTDOWN = "hearing_deadline_in_{hours}h"
+HEARING_UNBOOKED_SUPERVISOR = "hearing_unbooked_supervisor:{user}"
+NOTICE_LAPSED = "notice_lapsed:{user}"
+HEARING_DAY_BEFORE = "hearing_tomorrow"
+HEARING_SOON = "hearing_in_{hours}h"
+EXPIRY_SOON = "expires_in_{days}d"
+EXPIRY_TODAY = "expires_today"
+CHECK_DUE = "breach_check_due:{check}"
+CHECK_OVERDUE = "breach_check_overdue:{check}:{user}"
+NOTIFICATION_MISSING = "notification_missing:{user}"
+BREACH_COURT_COUNTDOWN = "breach_court_in_{hours}h:{breach}"
+CRIME_REFERENCE_MISSING = "crime_reference_missing:{breach}:{user}"
+# Follow-ups the sweep adds when a critical reminder goes unacknowledged (scheduler issue). They are
+# not planned from the record's facts, so reconciling leaves them alone; the sweep drops one whose
+# source was acknowledged or withdrawn before it went out.
+RENOTIFY = "renotify:{source}"
+ESCALATION = "escalation:{source}:{user}"
+FOLLOW_UP_PREFIXES = ("renotify:", "escalation:")
+
+
+def is_follow_up(kind: str) -> bool:
+    return kind.startswith(FOLLOW_UP_PREFIXES)
+
+
+def follow_up_source(kind: str) -> str | None:
+    """The id (as text) of the reminder a follow-up is about, or None for a planned reminder."""
+    return kind.split(":")[1] if is_follow_up(kind) else None
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    kind: str
+    due_at: datetime
+    recipient_id: int
+    critical: bool = False
+    # Sent even if planned after its time (an overdue alert); otherwise a past time is dropped so
+    # a record entered late does not produce a burst of stale countdowns.
+    fire_if_late: bool = False
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    order: ProtectionOrder
+    hearings: Sequence[Hearing]
+    breaches: Sequence[Breach]
+    checks: Sequence[BreachCheck]
+    notifications: Sequence[Notification]
+    supervisor_ids: Sequence[int]
+
+
+def deadlines_ahead(facts: OrderFacts, now: datetime) -> list[NextDeadline]:
+    """Every deadline a record still has. Open hearings and breach court deadlines count whatever
+    the record's status; its own deadlines, open checks and awaited notifications are owed only
+    while the order is in force, so an ended record's leftovers are not deadlines. A breach court
+    deadline (CSA 2010 s26(2)-(3); DAA 2021 s26(2), (4): before the court within 24 hours of
+    arrest) that has passed needs nothing more, so it stops counting at `now`."""
+    order = facts.order
+    found = [NextDeadline("Hearing", h.scheduled_at) for h in facts.hearings if h.outcome is None]
+    found += [
+        NextDeadline("Breach: before a court by", b.court_deadline_at)
+        for b in facts.breaches
+        if b.court_deadline_at is not None and b.court_deadline_at >= now
+    ]
+    if order.status is OrderStatus.ACTIVE:
+        if order.hearing_deadline_at is not None:
+            found.append(NextDeadline("Hearing deadline", order.hearing_deadline_at))
+        if order.expires_at is not None:
+            found.append(NextDeadline("Expires", order.expires_at))
+        found += [NextDeadline("Breach check", c.due_at) for c in facts.checks if c.done_at is None]
+        found += [NextDeadline("Notification due", n.due_at) for n in facts.notifications if n.received_at is None]
+    return found
+
+
+def next_deadline(facts: OrderFacts, now: datetime) -> NextDeadline | None:
+    """The earliest of a record's deadlines, or None when it has none."""
+    return min(deadlines_ahead(facts, now), key=lambda d: d.at, default=None)
+
+
+def plan_reminders(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> list[PlannedReminder]:
+    """The reminders to add now: everything the facts call for, less what is already in the past
+    (unless it must fire late), with non-urgent ones moved out of quiet hours."""
+    kept = [p for p in _everything(facts, policy, tz) if p.fire_if_late or p.due_at >= now]
+    return [_outside_quiet_hours(p, policy, tz) for p in kept]
+
+
+def still_relevant(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> set[tuple[str, datetime]]:
+    """Keys of every reminder the facts still call for, past or future. A stored reminder outside
+    this set is obsolete; one inside it is kept even if overdue (the bot was down, a post is being
+    retried, or it was snoozed), so nothing that fell due is dropped by an unrelated change."""
+    return {(p.kind, p.due_at) for p in (_outside_quiet_hours(r, policy, tz) for r in _everything(facts, policy, tz))}
+
+
+def _everything(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    order = facts.order
+    if order.status is OrderStatus.LAPSED:
+        # The lapse alerts outlive the notice: they tell the officer to remove it from the PNC, and
+        # marking the notice lapsed (the rollover) may happen before the sweep has sent them.
+        return _lapse_alerts(facts)
+    if order.status is not OrderStatus.ACTIVE:
+        return []
+    planned: list[PlannedReminder] = []
+    planned += _notice_clock(facts, policy)
+    planned += _hearings(facts, policy, tz)
+    planned += _expiry(order, policy, tz)
+    planned += _checks(facts, policy)
+    planned += _notification(facts)
+    planned += _breaches(facts, policy)
+    return planned
+
+
+def _lapse_alerts(facts: OrderFacts) -> list[PlannedReminder]:
+    """CSA 2010 s27(3); DAA 2021 s29(2): not heard within 48 hours of service, the notice lapses."""
+    order = facts.order
+    if order.hearing_deadline_at is None:
+        return []
+    return [
+        PlannedReminder(NOTICE_LAPSED.format(user=u), order.hearing_deadline_at, u, critical=True, fire_if_late=True)
+        for u in (order.officer_id, *facts.supervisor_ids)
+    ]
+
+
+def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    order = facts.order
+    if order.hearing_deadline_at is None or order.served_at is None:
+        return []
+    officer, deadline = order.officer_id, order.hearing_deadline_at
+    booked = any(h.outcome is None or h.outcome is HearingOutcome.ADJOURNED for h in facts.hearings)
+    heard = any(h.outcome is not None for h in facts.hearings)
+    planned = []
+    if not booked:
+        planned.append(
+            PlannedReminder(
+                NO_HEARING_BOOKED,
+                order.served_at + timedelta(hours=policy.no_hearing_alert_after_hours),
+                officer,
+                critical=True,
+                fire_if_late=True,
+            )
+        )
+        at = deadline - timedelta(hours=policy.supervisor_alert_hours_before)
+        planned += [
+            PlannedReminder(HEARING_UNBOOKED_SUPERVISOR.format(user=s), at, s, critical=True, fire_if_late=True)
+            for s in facts.supervisor_ids
+        ]
+    if not heard:
+        planned += [
+            PlannedReminder(HEARING_COUNTDOWN.format(hours=h), deadline - timedelta(hours=h), officer, critical=True)
+            for h in policy.hearing_countdown_hours
+        ]
+        # At the deadline with no decision the notice lapses: tell the officer and supervisors.
+        planned += _lapse_alerts(facts)
+    return planned
+
+
+def _hearings(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    planned = []
+    for hearing in facts.hearings:
+        if hearing.outcome is not None:
+            continue
+        local = hearing.scheduled_at.astimezone(tz)
+        day_before = _local_instant(local.date() - timedelta(days=1), policy.hearing_reminder_day_before_at, tz)
+        planned.append(PlannedReminder(HEARING_DAY_BEFORE, day_before, facts.order.officer_id))
+        hours = policy.hearing_reminder_hours_before
+        planned.append(
+            PlannedReminder(
+                HEARING_SOON.format(hours=hours),
+                hearing.scheduled_at - timedelta(hours=hours),
+                facts.order.officer_id,
+            )
+        )
+    return planned
+
+
+def _expiry(order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    if order.expires_at is None:
+        return []
+    last_day = (order.expires_at.astimezone(tz) - timedelta(microseconds=1)).date()
+    planned = [
+        PlannedReminder(
+            EXPIRY_SOON.format(days=days),
+            _local_instant(last_day - timedelta(days=days), policy.morning_at, tz),
+            order.officer_id,
+        )
+        for days in policy.expiry_reminder_days
+    ]
+    planned.append(PlannedReminder(EXPIRY_TODAY, _local_instant(last_day, policy.morning_at, tz), order.officer_id))
+    return planned
+
+
+def _checks(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    planned = []
+    for check in facts.checks:
+        if check.done_at is not None:
+            continue
+        planned.append(PlannedReminder(CHECK_DUE.format(check=check.id), check.due_at, check.assigned_to_id))
+        overdue_at = check.due_at + timedelta(hours=policy.breach_check_grace_hours)
+        planned += [
+            PlannedReminder(
+                CHECK_OVERDUE.format(check=check.id, user=s), overdue_at, s, critical=True, fire_if_late=True
+            )
+            for s in facts.supervisor_ids
+        ]
+    return planned
+
+
+def _notification(facts: OrderFacts) -> list[PlannedReminder]:
+    order = facts.order
+    if order.notification_due_at is None or any(n.received_at for n in facts.notifications):
+        return []
+    return [
+        PlannedReminder(NOTIFICATION_MISSING.format(user=u), order.notification_due_at, u, fire_if_late=True)
+        for u in (order.officer_id, *facts.supervisor_ids)
+    ]
+
+
+def _breaches(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    planned = []
+    officer = facts.order.officer_id
+    for breach in facts.breaches:
+        if breach.court_deadline_at is not None:
+            planned += [
+                PlannedReminder(
+                    BREACH_COURT_COUNTDOWN.format(hours=h, breach=breach.id),
+                    breach.court_deadline_at - timedelta(hours=h),
+                    officer,
+                    critical=True,
+                )
+                for h in policy.hearing_countdown_hours
+                if h < 24
+            ]
+        if breach.crime_reference is None:
+            at = breach.recorded_at + timedelta(hours=policy.crime_reference_grace_hours)
+            planned += [
+                PlannedReminder(CRIME_REFERENCE_MISSING.format(breach=breach.id, user=u), at, u, fire_if_late=True)
+                for u in (officer, *facts.supervisor_ids)
+            ]
+    return planned
+
+
+def _local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def _outside_quiet_hours(reminder: PlannedReminder, policy: ReminderPolicy, tz: ZoneInfo) -> PlannedReminder:
+    """Non-urgent reminders that fall in the night wait for the morning; countdowns never wait."""
+    if reminder.critical:
+        return reminder
+    local = reminder.due_at.astimezone(tz)
+    start, end = policy.quiet_hours_start, policy.quiet_hours_end
+    clock = local.time()
+    in_quiet = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not in_quiet:
+        return reminder
+    morning_day = local.date() + timedelta(days=1) if clock >= end and start > end else local.date()
+    moved = datetime.combine(morning_day, end, tzinfo=tz)
+    return PlannedReminder(reminder.kind, moved, reminder.recipient_id, reminder.critical, reminder.fire_if_late)
+
+
+def reconcile(
+    session: Session,
+    order_id: int,
+    plan: Iterable[PlannedReminder],
+    now: datetime,
+    relevant: set[tuple[str, datetime]] | None = None,
+) -> tuple[int, int]:
+    """Make the stored reminders match the plan. Returns (added, cancelled).
+
+    A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
+    A sent one that is no longer relevant will not escalate, and its pending follow-ups are
+    cancelled: the hearing it nagged about has been booked, say."""
+    wanted = {(p.kind, p.due_at): p for p in plan}
+    keep = set(wanted) | (relevant or set())
+    stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
+    by_key = {(r.kind, r.due_at): r for r in stored}
+    added = cancelled = 0
+    withdrawn: set[str] = set()  # ids of sent reminders no longer relevant: their follow-ups go too
+    for key, reminder in by_key.items():
+        if key in keep or is_follow_up(reminder.kind):
+            continue
+        if reminder.state is ReminderState.PENDING:
+            reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
+            cancelled += 1
+        elif reminder.state is ReminderState.SENT:
+            if reminder.escalate_at is not None:
+                reminder.escalate_at = None
+            withdrawn.add(str(reminder.id))
+    for reminder in stored:
+        if reminder.state is ReminderState.PENDING and follow_up_source(reminder.kind) in withdrawn:
+            reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
+            cancelled += 1
+    for key, planned in wanted.items():
+        existing = by_key.get(key)
+        if existing is None:
+            session.add(
+                Reminder(
+                    order_id=order_id,
+                    kind=planned.kind,
+                    due_at=planned.due_at,
+                    recipient_id=planned.recipient_id,
+                    critical=planned.critical,
+                    state=ReminderState.PENDING,
+                    created_at=now,
+                )
+            )
+            added += 1
+        elif existing.state is ReminderState.CANCELLED:
+            existing.state, existing.cancelled_at = ReminderState.PENDING, None
+            added += 1
+    return added, cancelled
+
+
+def replan(
+    session: Session, order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo, now: datetime
+) -> tuple[int, int]:
+    """Load the order's facts, store its next deadline, plan, and reconcile. Every service that
+    changes a record calls this."""
+    facts = load_facts(session, order)
+    order.next_deadline_at = at_or_none(next_deadline(facts, now))
+    plan = plan_reminders(facts, policy, tz, now)
+    assert order.id is not None
+    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz))
+
+
+def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:
+    """Store the next deadline again when only time has moved (nothing else about the record changed)."""
+    order.next_deadline_at = at_or_none(next_deadline(load_facts(session, order), now))
+
+
+def at_or_none(deadline: NextDeadline | None) -> datetime | None:
+    return deadline.at if deadline else None
+
+
+def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
+    assert order.id is not None
+    return OrderFacts(
+        order=order,
+        hearings=session.exec(select(Hearing).where(Hearing.order_id == order.id)).all(),
+        breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
+        checks=session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all(),
+        notifications=session.exec(select(Notification).where(Notification.order_id == order.id)).all(),
+        supervisor_ids=sorted(
+            session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
+        ),
+    )

@@ -1,0 +1,176 @@
+"""Recording a notice or order, and viewing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from models import AppUser, ProtectionOrder, Role
+from models.types import pk
+from rules import validation
+from rules.order_types import MadeBy, OrderTypeRule, rule_for
+from rules.validation import Violation
+from services.context import ServiceContext
+from services.errors import NotAllowed, raise_if_any
+from services.governance.access import (
+    can_read,
+    can_write,
+    require_team,
+    require_write,
+    supervised_team_ids,
+)
+from services.governance.justification import access
+from services.records.lookup import find_order
+from services.records.order_writer import (
+    PNC_MISMATCH_WARNING,
+    OrderTerms,
+    PersonInput,
+    add_perpetrator,
+    add_protected_person,
+    flag_identity_mismatch,
+    insert_order,
+    validate_length,
+)
+from services.unit_of_work import acting, reading
+from services.views import RecordView
+from services.wording import Text
+
+
+@dataclass(frozen=True)
+class NewRecord(OrderTerms):
+    """A record as an officer enters it: the order's terms and the people it concerns."""
+
+    perpetrator: PersonInput = field(default_factory=lambda: PersonInput(full_name=""))  # validated as missing
+    protected: tuple[PersonInput, ...] = ()
+    officer_slack_id: str | None = None  # officer in charge; the recording officer if not given
+    parent_reference: str | None = None
+
+
+def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordView:
+    """Record a notice or order: authorise, validate, write, audit, plan reminders; one transaction."""
+    with acting(ctx, actor_slack_id, Role.OFFICER, Role.SUPERVISOR, doing="record notices and orders") as work:
+        session, user, now = work.session, work.user, work.now
+        officer = _officer_in_charge(session, user, new.officer_slack_id)
+        rule = rule_for(new.order_type)
+        parent = _parent(session, user, new)
+        raise_if_any(_validate(ctx, rule, new, parent, now))
+
+        perpetrator = add_perpetrator(session, ctx, user, new.perpetrator, now)
+        protected = [add_protected_person(session, ctx, user, p, now) for p in new.protected]
+        order = insert_order(
+            session,
+            ctx,
+            user,
+            officer,
+            rule,
+            new,
+            perpetrator_id=pk(perpetrator),
+            protected_ids=[pk(p) for p in protected],
+            parent=parent,
+            now=now,
+        )
+        warnings: tuple[Text, ...] = _warnings(order, now)
+        if flag_identity_mismatch(session, ctx, user, perpetrator, order, now):
+            warnings += (PNC_MISMATCH_WARNING,)
+        return work.view(order, warnings=warnings)
+
+
+def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification: str | None = None) -> RecordView:
+    """A record's card. Looking at personal details is a consultation, so it is audited (DPA 2018 s62).
+    Beyond the viewer's own team the audit row must carry a justification: without one (given now,
+    or moments ago for the same record) JustificationRequired is raised and nothing is written."""
+    with reading(ctx, actor_slack_id) as read:
+        session, user, now = read.session, read.user, read.now
+        order = find_order(session, reference)
+        allowed = access(session, user, order, now, justification).require()
+        read.audit(
+            "view",
+            "protection_order",
+            order.id,
+            order_id=order.id,
+            after=allowed.relied_on,
+            justification=allowed.justification,
+        )
+        return read.view(order, writable=can_write(session, user, order))
+
+
+def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> AppUser:
+    if slack_id is None or slack_id == user.slack_user_id:
+        require_team(user)
+        return user
+    officer = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_id)).first()
+    if officer is None or officer.team_id is None:
+        raise NotAllowed(
+            "The officer in charge must be a dvpn-bot user placed in a team. Ask an admin to add them.",
+        )
+    allowed = {user.team_id} if user.role is Role.OFFICER else supervised_team_ids(session, user)
+    if officer.team_id not in allowed:
+        raise NotAllowed(
+            "You can only make an officer in your own team (or a team you supervise) the officer in charge."
+        )
+    return officer
+
+
+def _parent(session: Session, user: AppUser, new: NewRecord) -> ProtectionOrder | None:
+    if not new.parent_reference:
+        return None
+    parent = find_order(session, new.parent_reference)
+    if not can_read(session, user, parent):
+        raise NotAllowed(f"{parent.reference} belongs to another team; you cannot link to it.")
+    return parent
+
+
+def _validate(
+    ctx: ServiceContext, rule: OrderTypeRule, new: NewRecord, parent: ProtectionOrder | None, now: datetime
+) -> list[Violation | None]:
+    v = validation
+    checks: list[Violation | None] = []
+    if new.order_type not in ctx.settings.order_types:
+        enabled = ", ".join(t.value for t in ctx.settings.order_types)
+        checks.append(Violation("order_type", f"This force does not use {new.order_type} records. It uses: {enabled}."))
+    if not new.perpetrator.full_name.strip():
+        checks.append(Violation("perpetrator_name", "Give the name of the person the order is against."))
+    event = new.served_at if rule.made_by is MadeBy.POLICE else new.made_at
+    if event is None:
+        word = "served (or given)" if rule.made_by is MadeBy.POLICE else "made by the court"
+        checks.append(
+            Violation(
+                "served_at" if rule.made_by is MadeBy.POLICE else "made_at", f"Give when the {rule.code} was {word}."
+            )
+        )
+        return checks
+    checks.append(v.not_in_future("served_at", "service", new.served_at, now) if new.served_at else None)
+    checks.append(v.not_in_future("made_at", "order", new.made_at, now) if new.made_at else None)
+    if new.served_at and new.made_at:
+        checks.append(v.not_before("served_at", "service", new.served_at, "order being made", new.made_at))
+    if rule.is_notice:
+        checks.append(v.authoriser_rank(rule, new.authoriser_rank))
+        if not (new.authoriser_name or "").strip():
+            checks.append(Violation("authoriser_name", f"Give the name of the officer who authorised the {rule.code}."))
+    checks.append(v.minimum_age(rule, "perpetrator", new.perpetrator.date_of_birth, event))
+    checks += [v.minimum_age(rule, "protected", p.date_of_birth, event) for p in new.protected]
+    if new.arrested_at is not None:
+        # PACE 1984 s47ZB(4)(a): the bail periods run from the day after the arrest.
+        checks.append(v.not_in_future("arrested_at", "arrest", new.arrested_at, now))
+        checks.append(v.not_before("served_at", "bail", event, "arrest", new.arrested_at))
+    checks += validate_length(rule, new, event, ctx.settings.timezone)
+    if parent is not None and rule_for(parent.order_type).follow_on is not new.order_type:
+        checks.append(Violation("parent_reference", f"A {new.order_type} cannot follow a {parent.order_type}."))
+    return checks
+
+
+def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:
+    if order.hearing_deadline_at is not None and order.hearing_deadline_at <= now:
+        return (
+            "The 48-hour hearing deadline has already passed. Unless the application was heard in "
+            "time, the notice has lapsed: record the hearing, or remove it from the PNC.",
+        )
+    return ()
+
+
+def require_change_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> None:
+    """Refuse before a form opens rather than after it is filled in. Reads only."""
+    with reading(ctx, actor_slack_id) as read:
+        require_write(read.session, read.user, find_order(read.session, reference))

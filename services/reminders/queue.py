@@ -1,0 +1,278 @@
+"""The reminder queue: claiming due reminders, recording what happened when they were posted,
+and escalating critical ones nobody acknowledged.
+
+Any number of bot processes may sweep one database (DESIGN.md, "How a reminder flows"). A claim
+is a short transaction: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED` picks rows no other
+sweeper is claiming, and the claim is a lease (claimed_by, claimed_until), so the rows of a process
+that dies before posting come back once the lease runs out. SQLite has one writer at a time (the
+engine opens every transaction with BEGIN IMMEDIATE), so the same statement is safe there too.
+Posting happens outside any transaction; each result is recorded at once in its own.
+
+A process can die after Slack accepted a post and before it recorded it. Every claim counts an
+attempt, and a claim handed back unposted gives it back; so a reminder claimed with an earlier
+attempt behind it (a dead sender's lease ran out, or a post failed in a way that may have landed)
+is flagged in Claim.recheck, and the sweep asks Slack whether it is already there before posting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models import ProtectionOrder, Reminder, ReminderState, TeamSupervisor, metadata
+from services.context import ServiceContext
+from services.records.planning import ESCALATION, RENOTIFY
+from services.reminders.results import ReminderMessage
+from services.reminders.wording import messages_for, undeliverable
+from services.unit_of_work import Work, system
+
+log = logging.getLogger(__name__)
+
+SCHEDULER = "scheduler"  # who the audit trail says acted
+REMINDERS: sa.Table = metadata.tables["reminder"]
+MAX_BACKOFF = timedelta(hours=1)
+ERROR_LIMIT = 500  # reminder.last_error's length
+
+
+@dataclass(frozen=True)
+class Claim:
+    worker_id: str
+    lease_until: datetime
+    messages: tuple[ReminderMessage, ...]  # in due order
+    skipped: int = 0  # claimed but not to be posted: withdrawn follow-ups, missing recipients
+    recheck: frozenset[int] = frozenset()  # an earlier attempt may have posted these: ask Slack first
+
+
+def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> Claim:
+    """Claim up to `limit` due reminders (DVPN_SWEEP_BATCH_SIZE) for `worker_id`, oldest first.
+    Due means pending and past its time (and past any retry wait or snooze), or claimed by a
+    process whose lease has run out."""
+    policy = ctx.settings.reminders
+    now = ctx.clock.now()
+    lease_until = now + timedelta(seconds=policy.claim_lease_seconds)
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
+        attempts = _claim_rows(session, worker_id, now, lease_until, limit or policy.sweep_batch_size)
+        if not attempts:
+            return Claim(worker_id, lease_until, ())
+        ids = list(attempts)
+        rows = session.exec(
+            select(Reminder).where(col(Reminder.id).in_(ids)).order_by(col(Reminder.due_at), col(Reminder.id))
+        ).all()
+        deliverable, skipped = _sort_out(session, ctx, rows, now)
+        found = messages_for(session, deliverable, ctx.settings, now)
+        messages = tuple(found[r.id] for r in deliverable if r.id is not None)
+        recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
+        return Claim(worker_id, lease_until, messages, skipped, recheck)
+
+
+def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> dict[int, int]:
+    """Claim due rows; their ids and attempt counts, this claim included."""
+    table, c = REMINDERS, REMINDERS.c
+    due = (
+        sa.select(c.id)
+        .where(
+            c.state.in_([ReminderState.PENDING, ReminderState.CLAIMED]),
+            c.due_at <= now,  # with state, this walks ix_reminder_state_due: only due rows are read
+            sa.or_(
+                sa.and_(
+                    c.state == ReminderState.PENDING, sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)
+                ),
+                sa.and_(c.state == ReminderState.CLAIMED, c.claimed_until <= now),
+            ),
+        )
+        .order_by(c.due_at, c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's compiler leaves it out
+    )
+    claim = (
+        sa.update(table)
+        .where(c.id.in_(due.scalar_subquery()))
+        .values(state=ReminderState.CLAIMED, claimed_by=worker_id, claimed_until=lease_until, attempts=c.attempts + 1)
+        .returning(c.id, c.attempts)
+    )
+    return {int(row[0]): int(row[1]) for row in session.execute(claim)}
+
+
+def _sort_out(
+    session: Session, ctx: ServiceContext, rows: Sequence[Reminder], now: datetime
+) -> tuple[list[Reminder], int]:
+    """Rows to post, and how many were settled without posting: a follow-up whose reminder was
+    acknowledged first is cancelled; one with nobody to send it to, or claimed too often without
+    being sent (a process crashing on it), is failed so it shows in the supervisors' digest."""
+    keep: list[Reminder] = []
+    for row in rows:
+        reason = undeliverable(session, row)
+        if reason is None and row.attempts > ctx.settings.reminders.max_send_attempts:
+            reason = f"claimed {row.attempts - 1} times without being sent"
+        if reason is None:
+            keep.append(row)
+            continue
+        cancel = reason.startswith("its reminder")
+        row.state = ReminderState.CANCELLED if cancel else ReminderState.FAILED
+        row.cancelled_at = now if cancel else row.cancelled_at
+        row.last_error, row.claimed_by, row.claimed_until = reason, None, None
+        if not cancel and row.critical:
+            row.escalate_at = now  # nobody will see it: tell the supervisors at once
+        log.warning("reminder %s not posted: %s", row.id, reason)
+    return keep, len(rows) - len(keep)
+
+
+def mark_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, channel: str, ts: str) -> bool:
+    """Record a post. False if this worker no longer held the claim (its lease ran out and another
+    process took the reminder over): the reminder may then have been posted twice, which is logged."""
+    now = ctx.clock.now()
+    escalate = timedelta(minutes=ctx.settings.reminders.escalate_after_minutes)
+    c = REMINDERS.c
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
+        done = session.execute(
+            sa.update(REMINDERS)
+            .where(c.id == reminder_id, c.state == ReminderState.CLAIMED, c.claimed_by == worker_id)
+            .values(
+                state=ReminderState.SENT,
+                sent_at=now,
+                slack_channel=channel,
+                slack_ts=ts,
+                claimed_by=None,
+                claimed_until=None,
+                next_attempt_at=None,
+                last_error=None,
+                escalate_at=sa.case((c.critical, now + escalate), else_=None),
+            )
+        )
+    if _rowcount(done) != 1:
+        log.error("reminder %s posted (ts %s) after %s lost its claim: may show twice", reminder_id, ts, worker_id)
+        return False
+    return True
+
+
+def mark_not_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, error: str, *, retryable: bool) -> str:
+    """A post failed. Retryable and attempts left: pending again after a backoff that doubles per
+    attempt; otherwise failed (shown in the digest; a critical one is escalated at once).
+    Returns the reminder's new state."""
+    now = ctx.clock.now()
+    policy = ctx.settings.reminders
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
+        row = session.exec(
+            select(Reminder).where(Reminder.id == reminder_id, Reminder.claimed_by == worker_id).with_for_update()
+        ).first()
+        if row is None or row.state is not ReminderState.CLAIMED:
+            return "lost"
+        row.claimed_by, row.claimed_until, row.last_error = None, None, error[:ERROR_LIMIT]
+        if retryable and row.attempts < policy.max_send_attempts:
+            backoff = timedelta(seconds=policy.retry_backoff_seconds) * 2 ** (row.attempts - 1)
+            row.state, row.next_attempt_at = ReminderState.PENDING, now + min(backoff, MAX_BACKOFF)
+        else:
+            row.state = ReminderState.FAILED
+            if row.critical:
+                row.escalate_at = now
+            log.error("reminder %s failed after %s attempts: %s", reminder_id, row.attempts, error[:200])
+        return row.state.value
+
+
+def release(ctx: ServiceContext, worker_id: str, ids: list[int] | None = None, *, keep: Collection[int] = ()) -> int:
+    """Hand unposted claims back without counting an attempt: at shutdown, when a batch's lease ran
+    out before its turn came, or when Slack refused our token. `keep`: reminders whose post is under
+    way and may land; they stay claimed until their lease runs out, and whoever takes them over asks
+    Slack first. Returns how many were released."""
+    c = REMINDERS.c
+    query = sa.update(REMINDERS).where(c.state == ReminderState.CLAIMED, c.claimed_by == worker_id)
+    if ids is not None:
+        if not ids:
+            return 0
+        query = query.where(c.id.in_(ids))
+    if keep:
+        query = query.where(c.id.not_in(list(keep)))
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
+        result = session.execute(
+            query.values(
+                state=ReminderState.PENDING,
+                claimed_by=None,
+                claimed_until=None,
+                attempts=sa.case((c.attempts > 0, c.attempts - 1), else_=0),
+            )
+        )
+        return _rowcount(result)
+
+
+def escalate_due(ctx: ServiceContext, limit: int = 500) -> int:
+    """Critical reminders not acknowledged within DVPN_ESCALATE_AFTER_MINUTES of being sent (or that
+    could not be delivered): re-send to the recipient and alert each supervisor of the record's team.
+    The follow-ups are reminder rows, so they are delivered with the same guarantees. Returns how
+    many reminders were escalated."""
+    now = ctx.clock.now()
+    with system(ctx, SCHEDULER) as work:
+        session = work.session
+        rows = session.exec(
+            select(Reminder)
+            .where(col(Reminder.escalate_at) <= now)
+            .order_by(col(Reminder.escalate_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            _escalate(work, row)
+        return len(rows)
+
+
+def _escalate(work: Work, row: Reminder) -> None:
+    session, now = work.session, work.now
+    row.escalate_at = None
+    if row.acknowledged_at is not None or row.state not in (ReminderState.SENT, ReminderState.FAILED):
+        return
+    order = session.get(ProtectionOrder, row.order_id)
+    assert order is not None and row.id is not None
+    supervisors = session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
+    planned: list[tuple[str, int]] = []
+    if row.state is ReminderState.SENT and row.recipient_id is not None:
+        planned.append((RENOTIFY.format(source=row.id), row.recipient_id))
+    planned += [(ESCALATION.format(source=row.id, user=s), s) for s in sorted(supervisors) if s != row.recipient_id]
+    for kind, user in planned:
+        session.add(
+            Reminder(
+                order_id=row.order_id,
+                kind=kind,
+                due_at=now,
+                recipient_id=user,
+                critical=False,  # a follow-up does not escalate again
+                state=ReminderState.PENDING,
+                created_at=now,
+            )
+        )
+    after = {"kind": row.kind, "state": row.state.value, "follow_ups": [k for k, _ in planned]}
+    work.audit("escalate", "reminder", row.id, order_id=row.order_id, after=after)
+
+
+def _rowcount(result: sa.Result[Any]) -> int:
+    """Rows an UPDATE matched (SQLAlchemy types execute()'s result generically)."""
+    return int(getattr(result, "rowcount", 0))
+
+
+def next_due_at(ctx: ServiceContext, now: datetime) -> datetime | None:
+    """When the next pending reminder (or its retry) or escalation falls due after `now`. Reads only:
+    the console moves its clock from one such moment to the next."""
+    c = metadata.tables["reminder"].c
+    ready = sa.case((c.next_attempt_at > c.due_at, c.next_attempt_at), else_=c.due_at)
+    pending = sa.select(sa.func.min(ready)).where(c.state == ReminderState.PENDING, ready > now)
+    escalation = sa.select(sa.func.min(c.escalate_at)).where(c.escalate_at > now)
+    with system(ctx, SCHEDULER) as work:
+        found = [work.session.execute(pending).scalar(), work.session.execute(escalation).scalar()]
+    times = [_aware(t) for t in found if t is not None]
+    return min(times) if times else None
+
+
+def _aware(value: Any) -> datetime:
+    """An aggregate skips the column type, so SQLite hands back naive text; the stored value is UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,340 @@
+"""The export command: the records in a supervisor's or admin's scope as a CSV, a disclosure logged with
+its justification (Data Protection Act 2018 s62(1)(d), s62(3)).
+
+Which records: those of the teams in scope that were in force at any time in the period: begun
+(served, or made if never served) before the period ends, and not ended (closed_at) before it
+starts.
+
+What it holds: references, types, statuses, dates, outcomes, counts, the officer's Slack id and the
+perpetrator's initials. No names, dates of birth, addresses, PNC ids or free text (conditions,
+breach details, check outcomes, close reasons), which may name people. A supervisor can already
+open each record, and each opening is logged; a bulk file leaves the tracker's control, so it
+carries only what caseload work needs (DPA 2018 s37: adequate, relevant and not excessive).
+
+Audit: one row for the export (scope, period, row count, columns, justification) and one row per
+exported record pointing at it, so a record's own history (the audit command, and a subject access
+request) shows every disclosure of it, not only the ones someone thinks to search for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from models import (
+    AppUser,
+    AuditEvent,
+    Breach,
+    BreachCheck,
+    Hearing,
+    OrderProtectedPerson,
+    Perpetrator,
+    ProtectionOrder,
+    Team,
+)
+from models.types import column_length
+from services.context import ServiceContext
+from services.errors import DomainError
+from services.reporting.period import Period
+from services.reporting.report_results import Export, ReportScope
+from services.reporting.scope import export_scope, orders_in
+from services.unit_of_work import reading
+from services.views import initials
+
+JUSTIFICATION_MIN = 10  # "ok" is not a reason a reviewer could check
+JUSTIFICATION_MAX = column_length(AuditEvent, "justification")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+COLUMNS = (
+    "reference",
+    "type",
+    "status",
+    "team",
+    "officer_slack_id",
+    "follows",
+    "served",
+    "made",
+    "hearing_deadline",
+    "first_hearing",
+    "heard_within_48h",
+    "last_hearing_outcome",
+    "expires",
+    "until_further_order",
+    "ended",
+    "risk_level",
+    "children_present",
+    "crime_reference",
+    "breaches",
+    "breaches_without_crime_reference",
+    "checks_done",
+    "checks_overdue",
+    "perpetrator_initials",
+    "protected_people",
+)
+
+
+def checked_justification(text: str | None) -> str:
+    reason = " ".join((text or "").split())
+    if len(reason) < JUSTIFICATION_MIN:
+        raise DomainError(
+            f"Say why you need this export in a few words (at least {JUSTIFICATION_MIN} characters), "
+            "e.g. 'Monthly caseload review for the PPU North performance meeting'.",
+            "justification",
+        )
+    if len(reason) > JUSTIFICATION_MAX:
+        raise DomainError(f"Keep the justification under {JUSTIFICATION_MAX} characters.", "justification")
+    return reason
+
+
+def prepare(ctx: ServiceContext, actor_slack_id: str, team_name: str | None) -> ReportScope:
+    """Refuse before the justification form opens rather than after it is filled in. Reads only."""
+    with reading(ctx, actor_slack_id) as read:
+        return export_scope(read.session, read.user, team_name)
+
+
+def export_records(
+    ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: str | None, justification: str | None
+) -> Export:
+    reason = checked_justification(justification)
+    tz = ctx.settings.timezone
+    with reading(ctx, actor_slack_id) as read:
+        session, user, now = read.session, read.user, read.now
+        scope = export_scope(session, user, team_name)
+        orders = _orders(session, scope, period.start_at(tz), period.end_at(tz))
+        rows = _rows(session, orders, tz, now)
+        filename = f"dvpn-export-{scope.slug}-{period.start.isoformat()}-to-{period.last_day.isoformat()}.csv"
+        summary = read.audit(
+            "export",
+            "export",
+            after={
+                "scope": scope.label,
+                "team_ids": list(scope.team_ids) if scope.team_ids is not None else None,
+                "period": {
+                    "label": period.label,
+                    "first_day": period.start.isoformat(),
+                    "last_day": period.last_day.isoformat(),
+                },
+                "rows": len(rows),
+                "columns": list(COLUMNS),
+                "filename": filename,
+                "delivered_to": "requester's direct message",
+            },
+            justification=reason,
+        )
+        session.flush()
+        _audit_each_record(session, ctx, user, orders, summary, reason, now)
+        assert summary.id is not None
+        return Export(filename, to_csv(rows), len(rows), scope, summary.id)
+
+
+def record_undelivered(ctx: ServiceContext, actor_slack_id: str, export: Export, error_id: str) -> None:
+    """The file was prepared and logged but Slack did not take it: say so in the trail."""
+    with reading(ctx, actor_slack_id) as read:
+        after = {"export_event": export.audit_event_id, "error_id": error_id}
+        read.audit("export_undelivered", "export", export.audit_event_id, after=after)
+
+
+def neutralised(value: str) -> str:
+    """A cell a spreadsheet would read as a formula starts with a quote instead (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def to_csv(rows: Sequence[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: neutralised(value) for key, value in row.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime) -> Sequence[ProtectionOrder]:
+    began = func.coalesce(col(ProtectionOrder.served_at), col(ProtectionOrder.made_at))
+    in_force = sa.and_(
+        began < end, sa.or_(col(ProtectionOrder.closed_at).is_(None), col(ProtectionOrder.closed_at) >= start)
+    )
+    query = select(ProtectionOrder).where(in_force)
+    if (team := orders_in(scope)) is not None:
+        query = query.where(team)
+    return session.exec(query.order_by(began, col(ProtectionOrder.reference))).all()
+
+
+def _rows(session: Session, orders: Sequence[ProtectionOrder], tz: ZoneInfo, now: datetime) -> list[dict[str, str]]:
+    ids = [o.id for o in orders if o.id is not None]
+    facts = _Facts.load(session, orders, ids, now)
+    rows = []
+    for order in orders:
+        assert order.id is not None
+        first, last_outcome, in_time = facts.hearings.get(order.id, (None, "", ""))
+        breaches, unreferenced = facts.breaches.get(order.id, (0, 0))
+        done, overdue = facts.checks.get(order.id, (0, 0))
+        rows.append(
+            {
+                "reference": order.reference,
+                "type": order.order_type.value,
+                "status": order.status.value,
+                "team": facts.teams.get(order.team_id, ""),
+                "officer_slack_id": facts.officers.get(order.officer_id, ""),
+                "follows": facts.references.get(order.parent_id, "") if order.parent_id else "",
+                "served": _local(order.served_at, tz),
+                "made": _local(order.made_at, tz),
+                "hearing_deadline": _local(order.hearing_deadline_at, tz),
+                "first_hearing": _local(first, tz),
+                "heard_within_48h": in_time,
+                "last_hearing_outcome": last_outcome,
+                "expires": _local(order.expires_at, tz),
+                "until_further_order": "yes" if order.until_further_order else "no",
+                "ended": _local(order.closed_at, tz),
+                "risk_level": order.risk_level.value if order.risk_level else "",
+                "children_present": "yes" if order.children_present else "no",
+                "crime_reference": order.crime_reference or "",
+                "breaches": str(breaches),
+                "breaches_without_crime_reference": str(unreferenced),
+                "checks_done": str(done),
+                "checks_overdue": str(overdue),
+                "perpetrator_initials": initials(facts.perpetrators.get(order.perpetrator_id, "")),
+                "protected_people": str(facts.protected.get(order.id, 0)),
+            }
+        )
+    return rows
+
+
+@dataclass
+class _Facts:
+    """What each row needs beyond its order, a handful of grouped queries for the whole export."""
+
+    teams: dict[int, str]
+    officers: dict[int, str]
+    references: dict[int | None, str]
+    perpetrators: dict[int, str]
+    protected: dict[int, int]
+    breaches: dict[int, tuple[int, int]]
+    checks: dict[int, tuple[int, int]]
+    hearings: dict[int, tuple[datetime | None, str, str]]
+
+    @classmethod
+    def load(cls, session: Session, orders: Sequence[ProtectionOrder], ids: list[int], now: datetime) -> _Facts:
+        parents = {o.parent_id for o in orders if o.parent_id is not None}
+        return cls(
+            teams=dict(session.exec(select(Team.id, Team.name)).all()),  # type: ignore[arg-type]
+            officers=dict(
+                session.exec(
+                    select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_({o.officer_id for o in orders}))
+                ).all()  # type: ignore[arg-type]
+            ),
+            references=dict(
+                session.exec(
+                    select(ProtectionOrder.id, ProtectionOrder.reference).where(col(ProtectionOrder.id).in_(parents))
+                ).all()
+            ),
+            perpetrators=dict(
+                session.exec(
+                    select(Perpetrator.id, Perpetrator.full_name).where(
+                        col(Perpetrator.id).in_({o.perpetrator_id for o in orders})
+                    )
+                ).all()  # type: ignore[arg-type]
+            ),
+            protected=_grouped_count(session, col(OrderProtectedPerson.order_id), ids),
+            breaches=_breach_counts(session, ids),
+            checks=_check_counts(session, ids, now),
+            hearings=_hearing_facts(session, orders, ids),
+        )
+
+
+def _grouped_count(session: Session, order_column: Any, ids: list[int]) -> dict[int, int]:
+    rows = session.exec(select(order_column, func.count()).where(order_column.in_(ids)).group_by(order_column)).all()
+    return {int(order_id): int(count) for order_id, count in rows}
+
+
+def _breach_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
+    rows = session.exec(
+        select(Breach.order_id, func.count(), func.count().filter(col(Breach.crime_reference).is_(None)))
+        .where(col(Breach.order_id).in_(ids))
+        .group_by(col(Breach.order_id))
+    ).all()
+    return {order_id: (total, missing) for order_id, total, missing in rows}
+
+
+def _check_counts(session: Session, ids: list[int], now: datetime) -> dict[int, tuple[int, int]]:
+    """Checks done, and checks still open that fell due before now while the record was in force
+    (one falling due after a notice was superseded was no longer needed)."""
+    done = col(BreachCheck.done_at).is_not(None)
+    late = sa.and_(
+        col(BreachCheck.done_at).is_(None),
+        col(BreachCheck.due_at) < now,
+        sa.or_(col(ProtectionOrder.closed_at).is_(None), col(BreachCheck.due_at) <= col(ProtectionOrder.closed_at)),
+    )
+    rows = session.exec(
+        select(BreachCheck.order_id, func.count().filter(done), func.count().filter(late))
+        .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
+        .where(col(BreachCheck.order_id).in_(ids))
+        .group_by(col(BreachCheck.order_id))
+    ).all()
+    return {order_id: (done, overdue) for order_id, done, overdue in rows}
+
+
+def _hearing_facts(
+    session: Session, orders: Sequence[ProtectionOrder], ids: list[int]
+) -> dict[int, tuple[datetime | None, str, str]]:
+    """First hearing, the latest recorded outcome, and for notices whether a hearing with an outcome
+    was listed by the 48-hour deadline (CSA 2010 s27(3); DAA 2021 s29(3))."""
+    deadlines = {o.id: o.hearing_deadline_at for o in orders}
+    found: dict[int, list[Hearing]] = defaultdict(list)
+    for hearing in session.exec(
+        select(Hearing).where(col(Hearing.order_id).in_(ids)).order_by(col(Hearing.scheduled_at))
+    ).all():
+        found[hearing.order_id].append(hearing)
+    facts: dict[int, tuple[datetime | None, str, str]] = {}
+    for order_id, hearings in found.items():
+        decided = [h for h in hearings if h.outcome is not None]
+        deadline = deadlines.get(order_id)
+        in_time = ""  # not a notice, or not heard (yet)
+        if deadline is not None and decided:
+            in_time = "yes" if any(h.scheduled_at <= deadline for h in decided) else "no"
+        outcome = decided[-1].outcome if decided else None
+        facts[order_id] = (hearings[0].scheduled_at, outcome.value if outcome else "", in_time)
+    return facts
+
+
+def _audit_each_record(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    orders: Sequence[ProtectionOrder],
+    summary: AuditEvent,
+    reason: str,
+    now: datetime,
+) -> None:
+    if not orders:
+        return
+    session.execute(
+        sa.insert(AuditEvent),
+        [
+            {
+                "at": now,
+                "actor_user_id": user.id,
+                "actor": f"slack:{user.slack_user_id}",
+                "action": "export",
+                "entity_type": "protection_order",
+                "entity_id": order.id,
+                "order_id": order.id,
+                "after": {"export_event": summary.id},
+                "justification": reason,
+                "source": ctx.source,
+            }
+            for order in orders
+        ],
+    )
+
+
+def _local(instant: datetime | None, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M") if instant else ""

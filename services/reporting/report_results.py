@@ -1,0 +1,65 @@
+"""What reports return: whose records a report covers, the figures and their weekly trend, and an
+export's file. Plain data for blocks/ and the handlers, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.reporting.period import Period
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    label: str  # "the force", "Team A", "your teams (Team A, Team B)": never a person
+    team_ids: tuple[int, ...] | None  # None: every team
+
+    @property
+    def slug(self) -> str:
+        """For file names: 'force', 'team-a'."""
+        if self.team_ids is None:
+            return "force"
+        cleaned = "".join(c if c.isalnum() else "-" for c in self.label.lower()).strip("-")
+        return "-".join(part for part in cleaned.split("-") if part) or "teams"
+
+
+@dataclass(frozen=True)
+class Figures:
+    notices_issued: int
+    applications_heard: int
+    heard_in_time: int
+    orders_granted: int
+    orders_refused: int
+    notices_converted: int
+    notices_lapsed: int
+    breaches: int
+    breaches_crime_reference_24h: int
+    checks_due: int
+    checks_on_time: int
+    median_hours_service_to_hearing: float | None
+
+    @property
+    def conversion_rate(self) -> float | None:
+        return self.notices_converted / self.notices_issued if self.notices_issued else None
+
+
+@dataclass(frozen=True)
+class WeeklyTrend:
+    weeks: tuple[str, ...]
+    series: dict[str, tuple[int, ...]]  # name -> one count per week
+
+
+@dataclass(frozen=True)
+class StatsReport:
+    scope: ReportScope
+    period: Period
+    figures: Figures
+    trend: WeeklyTrend
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content: bytes
+    rows: int
+    scope: ReportScope
+    audit_event_id: int
