@@ -185,4 +185,6 @@ def test_work_processes_end_when_the_serving_process_is_killed(served: Served) -
 
     served.bot.kill()
 
-    wait_until(lambda: not any(alive(pid) for pid in workers), 15, "the orphaned work processes to end")
+    # Work processes run at a lower CPU priority, so on a loaded machine one may still be starting
+    # when its server dies: what is proven is that each ends by itself, not how soon.
+    wait_until(lambda: not any(alive(pid) for pid in workers), 60, "the orphaned work processes to end")

@@ -30,12 +30,15 @@ from models.db import make_engine
 from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
+from tests.support.drills import EXIT_ALLOWANCE_SECONDS
 from tests.support.force import london
 from tests.support.network import free_port
 from tests.support.slack_driver import signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"
+
+SHUTDOWN_GRACE = 2  # seconds the serve process gives queued work when the test stops it
 
 
 @pytest.fixture
@@ -54,6 +57,7 @@ def served(tmp_path: Path, slack_api: SlackWebAPI) -> Iterator[str]:
         "SLACK_API_URL": slack_api.api_url,
         "DVPN_HTTP_HOST": "127.0.0.1",
         "DVPN_HTTP_PORT": str(port),
+        "DVPN_SHUTDOWN_GRACE_SECONDS": str(SHUTDOWN_GRACE),
     }
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "bot.py"), "serve"],
@@ -68,7 +72,7 @@ def served(tmp_path: Path, slack_api: SlackWebAPI) -> Iterator[str]:
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=SHUTDOWN_GRACE + EXIT_ALLOWANCE_SECONDS)
 
 
 def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
