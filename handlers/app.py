@@ -11,7 +11,7 @@ from slack_bolt.lazy_listener import LazyListenerRunner, ThreadLazyListenerRunne
 from slack_sdk import WebClient
 
 from handlers import buttons, command, deliveries, errors, export_form, forms, home, reminder_actions
-from handlers.router import Router
+from handlers.context import ProvideServices
 from handlers.verification import SlackSignature
 from services.context import ServiceContext
 
@@ -21,7 +21,6 @@ def build_app(
     *,
     client: WebClient,
     signing_secret: str | None,
-    router: Router | None = None,
     executor: Executor | None = None,
     work: LazyListenerRunner | None = None,
 ) -> App:
@@ -60,16 +59,17 @@ def build_app(
         logger=logging.getLogger("dvpn.bolt"),
     )
     app.error(errors.on_error)
+    app.use(ProvideServices(ctx))  # listeners are module-level functions: they find the services here
     if work is None:
         pool = executor or ThreadPoolExecutor(max_workers=ctx.settings.work_threads, thread_name_prefix="dvpn-work")
         work = ThreadLazyListenerRunner(logging.getLogger("dvpn.work"), pool)
         app.use(deliveries.once_per_delivery(ctx))  # a delivery Slack sends twice runs once
     # else the work processes take each delivery before running it: this process never waits on the database.
     app.listener_runner.lazy_listener_runner = work
-    command.register(app, ctx, router or command.build_router())
-    forms.register(app, ctx)
-    buttons.register(app, ctx)
-    home.register(app, ctx)
-    reminder_actions.register(app, ctx)
-    export_form.register(app, ctx)
+    command.register(app)
+    forms.register(app)
+    buttons.register(app)
+    home.register(app)
+    reminder_actions.register(app)
+    export_form.register(app)
     return app

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from blocks.wording import COMMAND
 from handlers.after_ack import after_ack
+from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
 from handlers.subcommands import casework, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
-from services.context import ServiceContext
 from services.unit_of_work import require_placed_user
 
 
@@ -58,30 +58,37 @@ def build_router() -> Router:
     return router
 
 
-def register(app: App, ctx: ServiceContext, router: Router) -> None:
-    """Acknowledged before any database or Web API work; answered by the response URL."""
+ROUTER = build_router()
 
-    @after_ack(app, app.command(COMMAND))
-    @reported
-    def answer(body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        word, _, args = str(command.get("text") or "").strip().partition(" ")
-        if not word:
-            tell(command, client, respond, router.help("What would you like to do?"))
-            return
-        sub = router.find(word)
-        if sub is None:
-            tell(command, client, respond, router.unknown(word))
-            return
-        if not sub.open_to_unplaced:
-            require_placed_user(ctx, str(command["user_id"]))  # one gate for every subcommand
-        invocation = Invocation(
-            ctx=ctx,
-            user_id=str(command["user_id"]),
-            args=args.strip(),
-            channel_id=command.get("channel_id"),
-            trigger_id=command.get("trigger_id"),
-            client=client,
-        )
-        reply = sub.run(invocation)
-        if reply is not None:
-            tell(command, client, respond, reply)
+
+def register(app: App) -> None:
+    after_ack(app, app.command(COMMAND))(answer_command)
+
+
+@reported
+def answer_command(
+    body: dict[str, Any], command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """Acknowledged before any database or Web API work; answered by the response URL."""
+    word, _, args = str(command.get("text") or "").strip().partition(" ")
+    if not word:
+        tell(command, client, respond, ROUTER.help("What would you like to do?"))
+        return
+    sub = ROUTER.find(word)
+    if sub is None:
+        tell(command, client, respond, ROUTER.unknown(word))
+        return
+    ctx = services(context)
+    if not sub.open_to_unplaced:
+        require_placed_user(ctx, str(command["user_id"]))  # one gate for every subcommand
+    invocation = Invocation(
+        ctx=ctx,
+        user_id=str(command["user_id"]),
+        args=args.strip(),
+        channel_id=command.get("channel_id"),
+        trigger_id=command.get("trigger_id"),
+        client=client,
+    )
+    reply = sub.run(invocation)
+    if reply is not None:
+        tell(command, client, respond, reply)

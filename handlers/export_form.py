@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from blocks import actions as ids
 from blocks.common import escape, section
 from blocks.reports import ExportRequest
 from handlers.after_ack import answered_in_ack
+from handlers.context import services
 from handlers.errors import log_unexpected, reply_for
 from handlers.file_upload import direct_message_channel, share_file
 from services.context import ServiceContext
@@ -20,24 +21,29 @@ from services.reporting import export as export_service
 from services.reporting.report_results import Export
 
 
-def register(app: App, ctx: ServiceContext) -> None:
-    @answered_in_ack(app, app.view(ids.EXPORT_FORM))
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        user = str(body["user"]["id"])
-        typed = _typed_justification(view)
-        try:
-            export_service.checked_justification(typed)
-        except DomainError as error:
-            ack(response_action="errors", errors={"justification": error.message})
-            return
-        ack()  # closes the modal; the export may take longer than Slack waits
-        try:
-            request = ExportRequest.load(view.get("private_metadata"))
-            made = export_service.export_records(ctx, user, request.period, request.team, typed)
-        except Exception as error:  # nothing was exported or logged: say why in the DM
-            _tell(client, user, reply_for(error, "export").blocks, "The export was not made.")
-            return
-        _deliver(ctx, client, user, made)
+def register(app: App) -> None:
+    answered_in_ack(app, app.view(ids.EXPORT_FORM))(submit_export)
+
+
+def submit_export(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    user = str(body["user"]["id"])
+    typed = _typed_justification(view)
+    try:
+        export_service.checked_justification(typed)
+    except DomainError as error:
+        ack(response_action="errors", errors={"justification": error.message})
+        return
+    ack()  # closes the modal; the export may take longer than Slack waits
+    ctx = services(context)
+    try:
+        request = ExportRequest.load(view.get("private_metadata"))
+        made = export_service.export_records(ctx, user, request.period, request.team, typed)
+    except Exception as error:  # nothing was exported or logged: say why in the DM
+        _tell(client, user, reply_for(error, "export").blocks, "The export was not made.")
+        return
+    _deliver(ctx, client, user, made)
 
 
 def _typed_justification(view: dict[str, Any]) -> str:

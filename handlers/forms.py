@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from blocks import actions as ids
@@ -20,6 +20,7 @@ from blocks.messages import interpreted
 from domain.enums import HearingOutcome, RiskLevel
 from handlers import justification, parsing
 from handlers.after_ack import after_ack, answered_in_ack
+from handlers.context import services
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
@@ -43,20 +44,44 @@ FIELD_BLOCKS = {"expires_on": "duration", "order_type": "order_type", "perpetrat
 Submit = Callable[[ServiceContext, str, FormValues, FormMeta], tuple[RecordView, str, list[tuple[str, datetime]]]]
 
 
-def register(app: App, ctx: ServiceContext) -> None:
-    @after_ack(app, app.action(ids.ORDER_TYPE_SELECT))
-    @reported
-    def order_type_chosen(body: dict[str, Any], client: WebClient) -> None:
-        view = body["view"]
-        chosen = OrderType.parse(body["actions"][0]["selected_option"]["value"])
-        values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
-        prefill = {k: v for k in _KEPT if (v := values.text(k))}
-        redrawn = record_form(chosen, ctx.settings.order_types, FormMeta.load(view.get("private_metadata")), prefill)
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=redrawn)
+def register(app: App) -> None:
+    after_ack(app, app.action(ids.ORDER_TYPE_SELECT))(order_type_chosen)
+    for callback_id in SUBMISSIONS:
+        answered_in_ack(app, app.view(callback_id))(submit_form)
+    justification.register(app)  # its answer is the card itself, not a confirmation
 
-    for callback_id, submit in SUBMISSIONS.items():
-        answered_in_ack(app, app.view(callback_id))(_submission(ctx, submit))
-    justification.register(app, ctx)  # its answer is the card itself, not a confirmation
+
+@reported
+def order_type_chosen(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ctx = services(context)
+    view = body["view"]
+    chosen = OrderType.parse(body["actions"][0]["selected_option"]["value"])
+    values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
+    prefill = {k: v for k in _KEPT if (v := values.text(k))}
+    redrawn = record_form(chosen, ctx.settings.order_types, FormMeta.load(view.get("private_metadata")), prefill)
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=redrawn)
+
+
+def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Every form in SUBMISSIONS: its callback id says which use case it submits to."""
+    ctx = services(context)
+    meta = FormMeta.load(view.get("private_metadata"))
+    user = str(body["user"]["id"])
+    values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
+    if view["callback_id"] == ids.RECORD_FORM and not any(
+        b.get("block_id") == "perpetrator_name" for b in view["blocks"]
+    ):
+        # Submitted from the type picker alone: show the chosen type's fields instead of saving.
+        chosen = OrderType.parse(values.choice("order_type") or "")
+        ack(response_action="update", view=record_form(chosen, ctx.settings.order_types, meta))
+        return
+    try:
+        record_view, headline, times = SUBMISSIONS[view["callback_id"]](ctx, user, values, meta)
+    except Exception as error:  # every failure must answer the modal, or Slack shows a timeout
+        ack(response_action="errors", errors=form_errors(error, view["blocks"], FIELD_BLOCKS))
+        return
+    ack()  # closes the modal
+    _confirm(client, user, meta, record_view, headline, times, ctx)
 
 
 _KEPT = (
@@ -69,29 +94,6 @@ _KEPT = (
     "court",
     "duration",
 )
-
-
-def _submission(ctx: ServiceContext, submit: Submit) -> Callable[..., None]:
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        meta = FormMeta.load(view.get("private_metadata"))
-        user = str(body["user"]["id"])
-        values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
-        if view["callback_id"] == ids.RECORD_FORM and not any(
-            b.get("block_id") == "perpetrator_name" for b in view["blocks"]
-        ):
-            # Submitted from the type picker alone: show the chosen type's fields instead of saving.
-            chosen = OrderType.parse(values.choice("order_type") or "")
-            ack(response_action="update", view=record_form(chosen, ctx.settings.order_types, meta))
-            return
-        try:
-            record_view, headline, times = submit(ctx, user, values, meta)
-        except Exception as error:  # every failure must answer the modal, or Slack shows a timeout
-            ack(response_action="errors", errors=form_errors(error, view["blocks"], FIELD_BLOCKS))
-            return
-        ack()  # closes the modal
-        _confirm(client, user, meta, record_view, headline, times, ctx)
-
-    return on_submit
 
 
 def _confirm(

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from blocks.lists import home_view, unplaced_home
 from blocks.wording import problem
 from handlers.after_ack import after_ack
+from handlers.context import services
 from handlers.errors import reported
 from services.context import ServiceContext
 from services.governance.access import NotPlaced
 from services.reporting import listing
 
 
-def register(app: App, ctx: ServiceContext) -> None:
-    @after_ack(app, app.event("app_home_opened"))
-    @reported
-    def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return  # the Messages tab needs nothing from us
-        publish_home(ctx, client, str(event["user"]))
+def register(app: App) -> None:
+    after_ack(app, app.event("app_home_opened"))(home_opened)
+
+
+@reported
+def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    if event.get("tab", "home") != "home":
+        return  # the Messages tab needs nothing from us
+    publish_home(services(context), client, str(event["user"]))
 
 
 def publish_home(ctx: ServiceContext, client: WebClient, slack_user_id: str) -> None:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from blocks import actions as ids
 from blocks.forms import FormMeta
 from blocks.justification import card_modal, justification_form
 from handlers.after_ack import answered_in_ack
+from handlers.context import services
 from handlers.errors import form_errors
 from handlers.form_values import FormValues
-from services.context import ServiceContext
 from services.governance.justification_terms import JustificationRequired
 from services.records import recording as records
 
@@ -31,15 +31,18 @@ def ask(client: WebClient, trigger_id: str, asked: JustificationRequired, channe
         client.views_open(trigger_id=trigger_id, view=form)
 
 
-def register(app: App, ctx: ServiceContext) -> None:
-    @answered_in_ack(app, app.view(ids.JUSTIFICATION_FORM))
-    def justified(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meta = FormMeta.load(view.get("private_metadata"))
-        reason = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone).text("justification")
-        try:
-            assert meta.reference, "the form carries its record's reference"
-            record = records.view(ctx, str(body["user"]["id"]), meta.reference, justification=reason or "")
-        except Exception as error:  # every failure must answer the modal, or Slack shows a timeout
-            ack(response_action="errors", errors=form_errors(error, view["blocks"], {}))
-            return
-        ack(response_action="update", view=card_modal(record, ctx.settings.timezone))
+def register(app: App) -> None:
+    answered_in_ack(app, app.view(ids.JUSTIFICATION_FORM))(justified)
+
+
+def justified(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    ctx = services(context)
+    meta = FormMeta.load(view.get("private_metadata"))
+    reason = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone).text("justification")
+    try:
+        assert meta.reference, "the form carries its record's reference"
+        record = records.view(ctx, str(body["user"]["id"]), meta.reference, justification=reason or "")
+    except Exception as error:  # every failure must answer the modal, or Slack shows a timeout
+        ack(response_action="errors", errors=form_errors(error, view["blocks"], {}))
+        return
+    ack(response_action="update", view=card_modal(record, ctx.settings.timezone))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -19,3 +20,13 @@ class ServiceContext:
 
     def from_source(self, source: str) -> ServiceContext:
         return replace(self, source=source)
+
+    # Bolt deep-copies a request's context for each lazy listener, and the Slack app carries this
+    # context in it (handlers.context). It is immutable and shared by design: one engine and its
+    # connection pool, one clock and one set of settings for the whole process. So a copy is the
+    # context itself, which also keeps the engine's pool (locks, connections) from being copied.
+    def __copy__(self) -> ServiceContext:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ServiceContext:
+        return self

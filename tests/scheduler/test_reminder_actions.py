@@ -10,6 +10,7 @@ from blocks import actions as ids
 from blocks.wording import say
 from console.slack_api import SlackWebAPI
 from handlers import reminder_actions as reminder_buttons
+from handlers.context import ProvideServices
 from handlers.web_client import web_client
 from scheduler.notifier import SlackNotifier
 from scheduler.sweep import sweep_once
@@ -159,7 +160,8 @@ def driver(ctx: ServiceContext, slack: SlackWebAPI):  # type: ignore[no-untyped-
     app = App(
         client=client, signing_secret=SIGNING_SECRET, token_verification_enabled=False, listener_executor=executor
     )
-    reminder_buttons.register(app, ctx)
+    app.use(ProvideServices(ctx))  # as handlers.app does: the listeners find the services in the context
+    reminder_buttons.register(app)
     yield SlackDriver(app, slack, executor)
     executor.shutdown(wait=True)
     for call in slack.calls():
