@@ -152,6 +152,22 @@ class SlackWebAPI:
                 if "channel" in f and (channel is None or f["channel"] == channel)
             ]
 
+    def messages(self, channel: str | None = None) -> list[JSONObject]:
+        """Messages standing in `channel` (every channel when None), oldest first, as copies."""
+        with self._lock:
+            kept = [self.state.messages.get(channel, [])] if channel else list(self.state.messages.values())
+            return [dict(m) for ms in kept for m in ms]
+
+    def view(self, view_id: str) -> JSONObject:
+        """The modal open under `view_id`, as Slack would show it now."""
+        with self._lock:
+            return dict(self.state.views[view_id])
+
+    def newest_view(self) -> JSONObject:
+        """The modal opened or updated last."""
+        with self._lock:
+            return dict(self.state.views[sorted(self.state.views)[-1]])
+
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()

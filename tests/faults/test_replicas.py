@@ -159,13 +159,13 @@ def test_three_replicas_with_one_killed_again_and_again_post_every_reminder_and_
     assert len(rows) == REMINDERS and {r["state"] for r in rows} == {"sent"}
     assert in_slack(slack_api, "dvpn_reminder") == every  # each reminder in Slack exactly once
     assert Counter(posted(slack_api, "dvpn_reminder")) == every  # and posted once
-    ts_in_slack = {marked(m, "dvpn_reminder"): m["ts"] for kept in slack_api.state.messages.values() for m in kept}
+    ts_in_slack = {marked(m, "dvpn_reminder"): m["ts"] for m in slack_api.messages()}
     assert all(r["slack_ts"] == ts_in_slack[r["id"]] for r in rows)  # the database holds Slack's post
 
     runs = digest_runs(pg_engine)
     digest_teams = range(2, 2 + len(DIGEST_TIMES))
     assert in_slack(slack_api, "dvpn_digest") == Counter({int(runs[t]["id"]): 1 for t in digest_teams})  # type: ignore[call-overload]
-    assert [len(slack_api.state.messages.get(c, [])) for c in seeded.digest_channels] == [1] * len(DIGEST_TIMES)
+    assert [len(slack_api.messages(c)) for c in seeded.digest_channels] == [1] * len(DIGEST_TIMES)
     assert {runs[t]["state"] for t in digest_teams} == {"sent"}
 
     logs = "".join(bot.output() for bot in (victim, *others))

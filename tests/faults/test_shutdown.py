@@ -151,5 +151,5 @@ def test_a_post_outliving_the_grace_stays_claimed_and_is_found_in_slack_not_post
     landed = slack_api.calls("chat.postMessage")[0]
     recorded = reminder_rows(pg_engine)[0]
     assert landed["metadata"]["event_payload"]["reminder_id"] == in_flight
-    assert recorded["slack_ts"] == slack_api.state.messages[landed["channel"]][0]["ts"]
+    assert recorded["slack_ts"] == slack_api.messages(landed["channel"])[0]["ts"]
     assert f"reminder {in_flight} was already in Slack" in second.output()

@@ -110,4 +110,4 @@ def test_a_ten_minute_slack_outage_loses_fails_and_doubles_nothing(
     assert all(r["sent_at"] >= BACK_AT for r in during)  # type: ignore[operator]
     run = digest_runs(pg_engine)[2]
     assert (run["state"], run["attempts"], run["late"]) == ("sent", 1, True)  # due 07:03, sent after 07:09:30
-    assert [len(slack_api.state.messages[c]) for c in seeded.digest_channels] == [1]
+    assert [len(slack_api.messages(c)) for c in seeded.digest_channels] == [1]

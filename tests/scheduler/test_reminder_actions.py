@@ -171,7 +171,7 @@ def driver(ctx: ServiceContext, slack: SlackWebAPI):  # type: ignore[no-untyped-
 def test_pressing_a_button_updates_the_message_in_place(ctx, force, clock, slack, notifier, driver) -> None:  # type: ignore[no-untyped-def]
     rid = first_alert(ctx, force, clock, slack, notifier)
     [post] = slack.calls("chat.postMessage")
-    channel, ts = post["channel"], slack.state.messages[post["channel"]][0]["ts"]
+    channel, ts = post["channel"], slack.messages(post["channel"])[0]["ts"]
     buttons = [e["action_id"] for b in post.blocks if b["type"] == "actions" for e in b["elements"]]
     snoozes = [ids.REMINDER_SNOOZE_PREFIX + c for c in ids.SNOOZE_CHOICES]
     assert buttons == [ids.REMINDER_ACKNOWLEDGE, ids.REMINDER_DONE, *snoozes, ids.OPEN_RECORD]

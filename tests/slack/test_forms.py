@@ -39,12 +39,12 @@ def test_choosing_the_type_redraws_the_form_with_that_types_fields(slack: SlackD
     [update] = slack.api.calls("views.update")
     assert update["view_id"] == picker["id"]
     assert update["hash"] == "h1"  # a stale form is not overwritten
-    dvpn = slack.api.state.views[picker["id"]]
+    dvpn = slack.api.view(picker["id"])
     assert inputs(dvpn)[:4] == ["order_type", "served_at", "authoriser_name", "authoriser_rank"]
     assert json.loads(dvpn["private_metadata"]) == {"channel": CHANNEL}
 
     slack.choose(force.officer, dvpn, "order_type", "record_form_order_type", "NMO")
-    nmo = slack.api.state.views[picker["id"]]
+    nmo = slack.api.view(picker["id"])
     assert inputs(nmo)[:4] == ["order_type", "made_at", "served_at", "court"]
     assert "duration" in inputs(nmo) and "duration" not in inputs(dvpn)
     assert "authoriser_rank" not in inputs(nmo)
@@ -56,7 +56,7 @@ def test_switching_the_type_keeps_what_was_typed(slack: SlackDriver, force: Forc
     typed = {"served_at": "today 20:00", "perpetrator_name": PERPETRATOR, "authoriser_name": "Supt Example"}
     slack.choose(force.officer, dvpn, "order_type", "record_form_order_type", "DAPN", typed)
 
-    dapn = slack.api.state.views[dvpn["id"]]
+    dapn = slack.api.view(dvpn["id"])
     initial = {b["block_id"]: b["element"].get("initial_value") for b in dapn["blocks"] if b["type"] == "input"}
     assert initial["served_at"] == "today 20:00"
     assert initial["perpetrator_name"] == PERPETRATOR

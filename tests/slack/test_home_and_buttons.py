@@ -259,7 +259,7 @@ def test_a_record_made_from_the_shortcut_is_confirmed_by_dm(
     slack.shortcut(force.officer, "new_protection_record")
     picker = slack.opened_view()
     slack.choose(force.officer, picker, "order_type", "record_form_order_type", "DVPN")
-    form = slack.api.state.views[picker["id"]]
+    form = slack.api.view(picker["id"])
     slack.submit(force.officer, form, {"order_type": "DVPN", **DVPN_ANSWERS})
     [dm] = slack.api.calls("chat.postMessage")
     assert dm["channel"] == force.officer

@@ -306,7 +306,7 @@ def marked(message: dict[str, object], event_type: str) -> int | None:
 def in_slack(slack_api: SlackWebAPI, event_type: str) -> Counter[int]:
     """How many times each reminder (or digest run) appears in Slack's conversations."""
     with slack_api._lock:
-        messages = [m for kept in slack_api.state.messages.values() for m in kept]
+        messages = slack_api.messages()
     return Counter(i for m in messages if (i := marked(m, event_type)) is not None)
 
 

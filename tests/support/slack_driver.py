@@ -206,8 +206,7 @@ class SlackDriver:
     def opened_view(self) -> dict[str, Any]:
         calls = [c for c in self.api.calls() if c.method in ("views.open", "views.push")]
         assert calls, f"no modal opened; calls were {[c.method for c in self.sent()]}"
-        view_id = sorted(self.api.state.views)[-1]
-        return self.api.state.views[view_id]
+        return self.api.newest_view()
 
 
 def action_ids(blocks: list[dict[str, Any]]) -> list[str]:
@@ -275,4 +274,4 @@ def open_record_form(slack: SlackDriver, user: str, order_type: str) -> dict[str
     slack.command(user, "new")
     picker = slack.opened_view()
     slack.choose(user, picker, "order_type", "record_form_order_type", order_type)
-    return slack.api.state.views[picker["id"]]
+    return slack.api.view(picker["id"])
