@@ -5,6 +5,7 @@ pointer to the full list, so the message stays within Slack's 50 blocks."""
 from __future__ import annotations
 
 from blocks.common import MAX_MESSAGE_BLOCKS, Block, context, escape, fields_section, fit, header, section
+from blocks.reminder_wording import late_note
 from blocks.wording import command
 from services.reminders.results import DigestItem, DigestSection, TeamDigest
 
@@ -16,8 +17,9 @@ def digest_blocks(digest: TeamDigest, *, in_channel: bool) -> list[Block]:
     whole channel); in a supervisor's DM each item names its officer in charge."""
     title = f"Daily digest: {digest.team_name} · {digest.local_date:%a %d %b %Y}"
     blocks: list[Block] = [header(title)]
-    if digest.late_note:
-        blocks.append(context(f":hourglass: Sent late {escape(digest.late_note)}: the bot was not running then."))
+    note = late_note(digest.late)
+    if note:
+        blocks.append(context(f":hourglass: Sent late {escape(note)}: the bot was not running then."))
     blocks.append(fields_section([f"*{len(s.items)}* · {s.title}" for s in digest.sections]))
     shown = [s for s in digest.sections if s.items]
     if not shown:
@@ -33,8 +35,15 @@ def digest_blocks(digest: TeamDigest, *, in_channel: bool) -> list[Block]:
 
 
 def digest_text(digest: TeamDigest) -> str:
-    late = f" {digest.late_note}" if digest.late_note else ""
-    return escape(digest.summary + late)  # the notification text is read as mrkdwn too
+    note = late_note(digest.late)
+    late = f" {note}" if note else ""
+    return escape(_summary(digest) + late)  # the notification text is read as mrkdwn too
+
+
+def _summary(digest: TeamDigest) -> str:
+    """One line of counts, for the notification text."""
+    counts = ", ".join(f"{len(s.items)} {s.title.lower()}" for s in digest.sections if s.items)
+    return f"Daily digest for {digest.team_name}, {digest.local_date:%a %d %b}: {counts or 'nothing to report'}"
 
 
 def _section_text(digest_section: DigestSection, in_channel: bool) -> str:

@@ -26,7 +26,7 @@ from models import (
 )
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from services.reminders.results import DigestItem, DigestSection, TeamDigest
+from services.reminders.results import DigestItem, DigestSection, Late, TeamDigest
 from services.unit_of_work import reading
 from services.views import initials
 from services.when import show
@@ -36,9 +36,7 @@ DAY = timedelta(hours=24)
 FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
 
 
-def collect(
-    session: Session, ctx: ServiceContext, team: Team, now: datetime, late_note: str | None = None
-) -> TeamDigest:
+def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, late: Late | None = None) -> TeamDigest:
     tz = ctx.settings.timezone
     today = now.astimezone(tz).date()
     start_today = datetime.combine(today, time(0), tzinfo=tz)
@@ -59,7 +57,7 @@ def collect(
         DigestSection("failed", "Reminders that could not be delivered", q.failed(now), Command("list", "team")),
         DigestSection("new", "New records", q.new_records(now), Command("list", "team")),
     )
-    return TeamDigest(team.id, team.name, today, now, sections, late_note)
+    return TeamDigest(team.id, team.name, today, now, sections, late)
 
 
 class _TeamQueries:
