@@ -175,18 +175,90 @@ class ReminderActionResult:
 
 
 @dataclass(frozen=True)
+class DeadlineSoon:
+    deadline: datetime | None
+    booked: bool
+
+
+@dataclass(frozen=True)
+class AwaitingHearing:
+    served_at: datetime | None
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
+class LapsedAt:
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
+class EndsAt:
+    expires_at: datetime  # the first instant it no longer runs
+
+
+@dataclass(frozen=True)
+class HearingAt:
+    at: datetime
+    court: str | None  # as typed
+
+
+@dataclass(frozen=True)
+class CheckAt:
+    due_at: datetime
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RecentBreach:
+    occurred_at: datetime
+    crime_reference: str | None  # as typed
+    court_by: datetime | None
+    at_the_hearing: bool  # the court deadline is the application hearing, earlier than the hours
+
+
+@dataclass(frozen=True)
+class NoCrimeReference:
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    kind: str  # the reminder kind's first part: "breach_check_due"
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Recorded:
+    order_type: str
+    created_at: datetime
+
+
+DigestFact = (
+    DeadlineSoon
+    | AwaitingHearing
+    | LapsedAt
+    | EndsAt
+    | HearingAt
+    | CheckAt
+    | RecentBreach
+    | NoCrimeReference
+    | Undelivered
+    | Recorded
+)
+
+
+@dataclass(frozen=True)
 class DigestItem:
     reference: str
     initials: str
     order_type: str
-    text: str  # what is due or what happened, with times: "hearing deadline Tue 07 Apr 2026 20:00 BST"
+    about: DigestFact  # what is due or what happened, and when
     officer_slack_id: str
 
 
 @dataclass(frozen=True)
 class DigestSection:
-    key: str
-    title: str
+    key: str  # deadlines, unbooked, lapsed, expiring, hearings, checks, breaches, crime, failed, new
     items: tuple[DigestItem, ...]
     show_all: Command  # where the full list is
 
@@ -198,6 +270,7 @@ class TeamDigest:
     local_date: date
     generated_at: datetime
     sections: tuple[DigestSection, ...]
+    tz: ZoneInfo  # the clock its times are shown on
     late: Late | None = None  # sent after the bot was down
 
     @property

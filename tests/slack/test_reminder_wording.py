@@ -1,4 +1,4 @@
-"""Reminders are facts until blocks/ says them. Each kind is rendered here from hand-built facts and
+"""Reminders and digests are facts until blocks/ says them. Each kind is rendered here from hand-built facts and
 compared with the exact words the service used to write itself (so the move changed no message);
 and the facts are checked to hold no words: their text fields are labels, references and the law's
 citations, never a sentence or Slack markup."""
@@ -13,31 +13,47 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from blocks.digest import digest_blocks, digest_text, item_text
 from blocks.reminder_wording import headline, late_note, reminder_text, settled_text, status_line
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from blocks.wording import say
 from rules.order_types import OrderType, rule_for
 from services.reminders import results
 from services.reminders.results import (
+    AwaitingHearing,
     BreachCheckDue,
     BreachCourtDeadline,
+    CheckAt,
     CrimeReferenceMissing,
+    DeadlineSoon,
+    DigestFact,
+    DigestItem,
+    DigestSection,
+    EndsAt,
     Expiring,
     FollowUp,
+    HearingAt,
     HearingCountdown,
     HearingDeadline,
     HearingSoon,
+    LapsedAt,
     Late,
+    NoCrimeReference,
     NoHearingBooked,
     NoticeLapsed,
     NotificationMissing,
     OtherKind,
     Person,
+    RecentBreach,
+    Recorded,
     ReminderActionResult,
     ReminderFacts,
     Subject,
+    TeamDigest,
     UnbookedToSupervisor,
+    Undelivered,
 )
+from services.wording import Command
 
 TZ = ZoneInfo("Europe/London")
 REF = "WM-DVPN-2026-0042"
@@ -297,6 +313,13 @@ TEXT_FIELDS = {
     "HearingSoon": {"order_type", "court"},
     "Expiring": {"order_type", "statute"},
     "OtherKind": {"name"},
+    "DigestItem": {"reference", "initials", "order_type", "officer_slack_id"},
+    "DigestSection": {"key"},
+    "TeamDigest": {"team_name"},
+    "HearingAt": {"court"},
+    "RecentBreach": {"crime_reference"},
+    "Undelivered": {"kind"},
+    "Recorded": {"order_type"},
 }
 
 
@@ -309,9 +332,90 @@ def _holds_text(annotation: Any) -> bool:
 
 
 @pytest.mark.parametrize(
-    "facts_type", [ReminderFacts, ReminderActionResult, Person, Late, *get_args(Subject)], ids=lambda t: t.__name__
-)
+    "facts_type",
+    [
+        ReminderFacts, ReminderActionResult, Person, Late, *get_args(Subject),
+        TeamDigest, DigestSection, DigestItem, *get_args(DigestFact),
+    ],
+    ids=lambda t: t.__name__,
+)  # fmt: skip
 def test_reminder_facts_hold_no_sentences(facts_type: type) -> None:
     hints = get_type_hints(facts_type, vars(results))
     textual = {f.name for f in dataclasses.fields(facts_type) if _holds_text(hints[f.name])}
     assert textual == TEXT_FIELDS.get(facts_type.__name__, set())
+
+
+BREACH_AT = utc("2026-04-02 21:15")
+# Each digest item's facts, and the words the service itself used to write for it.
+DIGEST_ITEMS: dict[str, tuple[DigestFact, str]] = {
+    "deadline, unbooked": (DeadlineSoon(DEADLINE, False), "hearing deadline Sat 04 Apr 2026 20:00 BST: NOT BOOKED"),
+    "deadline, booked": (DeadlineSoon(DEADLINE, True), "hearing deadline Sat 04 Apr 2026 20:00 BST"),
+    "awaiting a hearing": (
+        AwaitingHearing(SERVED, DEADLINE),
+        "served Thu 02 Apr 2026 20:00 BST; must be heard by Sat 04 Apr 2026 20:00 BST",
+    ),
+    "deadline not set": (AwaitingHearing(SERVED, None), "served Thu 02 Apr 2026 20:00 BST; must be heard by not set"),
+    "lapsed": (LapsedAt(DEADLINE), "lapsed Sat 04 Apr 2026 20:00 BST: remove it from the PNC"),
+    "expiring": (EndsAt(utc("2026-04-30 23:00")), "ends at the end of Thu 30 Apr 2026"),
+    "hearing at a court": (HearingAt(BOOKED, "Leeds"), "hearing Fri 03 Apr 2026 10:30 BST at Leeds"),
+    "hearing, no court": (HearingAt(BOOKED, None), "hearing Fri 03 Apr 2026 10:30 BST"),
+    "check overdue": (CheckAt(CHECK_DUE, True), "OVERDUE since Fri 03 Apr 2026 09:00 BST"),
+    "check due": (CheckAt(CHECK_DUE, False), "due Fri 03 Apr 2026 09:00 BST"),
+    "breach, court at the hearing": (
+        RecentBreach(BREACH_AT, None, BOOKED, True),
+        "breach Thu 02 Apr 2026 22:15 BST, crime reference MISSING, before the court by Fri 03 Apr 2026 10:30 BST "
+        "(at the application hearing, earlier than 24 hours)",
+    ),
+    "breach, court in 24 hours": (
+        RecentBreach(BREACH_AT, "43/1/26", utc("2026-04-03 21:15"), False),
+        "breach Thu 02 Apr 2026 22:15 BST, crime reference 43/1/26, before the court by Fri 03 Apr 2026 22:15 BST "
+        "(24 hours)",
+    ),
+    "breach, no arrest": (
+        RecentBreach(BREACH_AT, "43/1/26", None, False),
+        "breach Thu 02 Apr 2026 22:15 BST, crime reference 43/1/26",
+    ),
+    "no crime reference": (
+        NoCrimeReference(BREACH_AT),
+        "breach recorded Thu 02 Apr 2026 22:15 BST has no crime reference",
+    ),
+    "undelivered": (
+        Undelivered("breach_check_due", CHECK_DUE),
+        "breach check due due Fri 03 Apr 2026 09:00 BST not delivered",
+    ),
+    "new record": (Recorded("DVPN", SERVED), "DVPN recorded Thu 02 Apr 2026 20:00 BST"),
+}
+
+
+@pytest.mark.parametrize(("about", "words"), DIGEST_ITEMS.values(), ids=DIGEST_ITEMS.keys())
+def test_each_digest_item_reads_as_the_service_used_to_write_it(about: DigestFact, words: str) -> None:
+    assert item_text(about, TZ) == words
+
+
+def test_every_kind_of_digest_item_is_covered() -> None:
+    assert {type(about) for about, _ in DIGEST_ITEMS.values()} == set(get_args(DigestFact))
+
+
+def test_a_digest_says_its_sections_and_escapes_what_was_typed() -> None:
+    typed = DigestItem(REF, "AP", "DVPN", HearingAt(BOOKED, "Leeds <!channel> & co"), "UOFF")
+    sections = (
+        DigestSection("hearings", (typed,), Command("list")),
+        DigestSection("failed", (), Command("list", "team")),
+    )
+    late = Late(utc("2026-04-02 06:00"), utc("2026-04-02 09:00"), TZ)
+    digest = TeamDigest(1, "Team <B>", SERVED.date(), SERVED, sections, TZ, late)
+
+    blocks = digest_blocks(digest, in_channel=False)
+
+    assert digest_text(digest) == (
+        "Daily digest for Team &lt;B&gt;, Thu 02 Apr: 1 hearings today and tomorrow (late: due 07:00)"
+    )
+    assert blocks[1]["elements"][0]["text"] == ":hourglass: Sent late (late: due 07:00): the bot was not running then."
+    assert [f["text"] for f in blocks[2]["fields"]] == [
+        "*1* · Hearings today and tomorrow",
+        "*0* · Reminders that could not be delivered",
+    ]
+    assert blocks[3]["text"]["text"] == (
+        "*Hearings today and tomorrow* (1)\n"
+        f"• *{REF}* (AP) DVPN: hearing Fri 03 Apr 2026 10:30 BST at Leeds &lt;!channel&gt; &amp; co · <@UOFF>"
+    )
