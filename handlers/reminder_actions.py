@@ -11,8 +11,9 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from blocks import actions as ids
+from blocks.reminder_wording import settled_text
 from blocks.reminders import reminder_settled_blocks
-from blocks.wording import problem, say
+from blocks.wording import problem
 from handlers.after_ack import after_ack
 from handlers.context import services
 from handlers.errors import reported
@@ -72,8 +73,7 @@ def _settle(body: dict[str, Any], client: WebClient, respond: Respond, context: 
     channel = container.get("channel_id") or body.get("channel", {}).get("id") or result.channel
     ts = container.get("message_ts") or body.get("message", {}).get("ts") or result.ts
     if channel and ts:
-        blocks = reminder_settled_blocks(result.message, result.status_line)
-        text = f"{result.message.text} ({say(result.status_line)})"
+        blocks, text = reminder_settled_blocks(result), settled_text(result)
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
 
 

@@ -18,7 +18,7 @@ from scheduler.stopping import StopSignal
 from services.context import ServiceContext
 from services.reminders import digest_runs
 from services.reminders.digest_runs import ClaimedDigest
-from services.reminders.wording import late_note
+from services.reminders.facts import lateness
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,8 @@ def _send(
     stop: StopSignal,
 ) -> bool:
     """Send one team's digest. False if it was handed back unsent (Slack unavailable, or stopping)."""
-    note = late_note(claimed.due.due_at, ctx.clock.now(), ctx.settings)
-    digest, team, supervisors = digest_runs.build(ctx, claimed, note)
+    late = lateness(claimed.due.due_at, ctx.clock.now(), ctx.settings)
+    digest, team, supervisors = digest_runs.build(ctx, claimed, late)
     in_channel = team.digest_channel is not None
     destinations = [team.digest_channel] if team.digest_channel else supervisors
     if not destinations:
@@ -83,7 +83,7 @@ def _send(
         log.warning("digest for team %s not posted to all (%s): will retry", team.id, errors)
         result.retrying.append(team.name)
         return True
-    digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=DigestState.SENT, late=note is not None)
+    digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=DigestState.SENT, late=late is not None)
     result.sent.append(team.name)
     return True
 

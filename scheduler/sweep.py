@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from blocks.reminder_wording import reminder_text
 from blocks.reminders import reminder_blocks
 from scheduler.notifier import DeliveryError, Marker, Notifier, Posted, reminder_marker
 from scheduler.stopping import StopSignal
 from services.context import ServiceContext
 from services.reminders import queue as reminder_queue
 from services.reminders.queue import Claim
-from services.reminders.results import ReminderMessage
+from services.reminders.results import ReminderFacts
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def _post_one(
     ctx: ServiceContext,
     notifier: Notifier,
     claim: Claim,
-    message: ReminderMessage,
+    message: ReminderFacts,
     in_slack: _AlreadyInSlack,
     result: SweepResult,
 ) -> bool:
@@ -91,7 +92,7 @@ def _post_one(
             posted = notifier.post(
                 user=message.recipient_slack_id,
                 channel=message.channel,
-                text=message.text,
+                text=reminder_text(message),
                 blocks=reminder_blocks(message),
                 marker=marker,
             )
@@ -129,7 +130,7 @@ class _AlreadyInSlack:
         self.claim = claim
         self._found: dict[tuple[str | None, str | None], dict[Marker, Posted]] = {}
 
-    def find(self, message: ReminderMessage, marker: Marker) -> Posted | None:
+    def find(self, message: ReminderFacts, marker: Marker) -> Posted | None:
         if message.reminder_id not in self.claim.recheck:
             return None
         where = (message.recipient_slack_id, message.channel)

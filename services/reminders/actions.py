@@ -4,7 +4,6 @@ handler needs to update the message in place."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -17,11 +16,9 @@ from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.access import can_write
 from services.governance.audit import changes, snapshot
 from services.records.planning import follow_up_source, is_follow_up
-from services.reminders.results import ReminderActionResult
-from services.reminders.wording import messages_for
+from services.reminders.facts import facts_for
+from services.reminders.results import Person, ReminderActionResult
 from services.unit_of_work import Acting, acting
-from services.when import show
-from services.wording import Mention, Part, Text
 
 SNOOZE_PERIODS = {"1h": timedelta(hours=1), "4h": timedelta(hours=4)}
 SNOOZE_UNTIL = {"0800": time(8, 0)}  # until 08:00 local, today if before then, else tomorrow
@@ -54,20 +51,17 @@ def snooze(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, choice: s
         reminder.attempts, reminder.escalate_at, reminder.last_error = 0, None, None
         reminder.acknowledged_at = reminder.acknowledged_by_id = None
         _audit(work, reminder, before, "snooze")
-        line = ("Snoozed by ", Mention(work.user.slack_user_id), f" until {show(until, ctx.settings.timezone)}")
-        return _result(work, reminder, "snoozed", line, snoozed_until=until)
+        return _result(work, reminder, "snoozed", Person(work.user.slack_user_id), until, snoozed_until=until)
 
 
 def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: str) -> ReminderActionResult:
-    tz = ctx.settings.timezone
     with acting(ctx, actor_slack_id) as work:
         session, user, now = work.session, work.user, work.now
         reminder = _reminder_to_change(work, reminder_id)
         if reminder.state is ReminderState.ACKNOWLEDGED:
             by = session.get(AppUser, reminder.acknowledged_by_id) if reminder.acknowledged_by_id else None
-            who: Part = Mention(by.slack_user_id) if by else "someone"
-            when = show(reminder.acknowledged_at, tz) if reminder.acknowledged_at else ""
-            return _result(work, reminder, "already", ("Already acknowledged by ", who, f" {when}"))
+            who = Person(by.slack_user_id if by else None)
+            return _result(work, reminder, "already", who, reminder.acknowledged_at)
         if reminder.state is ReminderState.CLAIMED:
             raise Conflict("This reminder is being sent right now. Try again in a moment.")
         if reminder.state not in SETTLEABLE:
@@ -81,8 +75,7 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
                 row.state, row.acknowledged_at, row.acknowledged_by_id = ReminderState.ACKNOWLEDGED, now, user.id
             row.escalate_at = row.next_attempt_at = None
             _audit(work, row, before, verb)
-        word = "Acknowledged" if action == "acknowledged" else "Done"
-        return _result(work, reminder, action, (f"{word} by ", Mention(user.slack_user_id), f" at {show(now, tz)}"))
+        return _result(work, reminder, action, Person(user.slack_user_id), now)
 
 
 def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
@@ -137,9 +130,14 @@ def _audit(work: Acting, row: Reminder, before: dict[str, Any], action: str) -> 
 
 
 def _result(
-    work: Acting, reminder: Reminder, action: str, line: Text, snoozed_until: datetime | None = None
+    work: Acting,
+    reminder: Reminder,
+    action: str,
+    by: Person,
+    at: datetime | None,
+    snoozed_until: datetime | None = None,
 ) -> ReminderActionResult:
     work.session.flush()
     assert reminder.id is not None
-    message = replace(messages_for(work.session, [reminder], work.ctx.settings, work.now)[reminder.id], late_note=None)
-    return ReminderActionResult(message, action, line, reminder.slack_channel, reminder.slack_ts, snoozed_until)
+    facts = facts_for(work.session, [reminder], work.ctx.settings, work.now, late=False)[reminder.id]
+    return ReminderActionResult(facts, action, by, at, reminder.slack_channel, reminder.slack_ts, snoozed_until)

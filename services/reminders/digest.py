@@ -26,19 +26,32 @@ from models import (
 )
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
-from services.reminders.results import DigestItem, DigestSection, TeamDigest
+from services.reminders.results import (
+    AwaitingHearing,
+    CheckAt,
+    DeadlineSoon,
+    DigestFact,
+    DigestItem,
+    DigestSection,
+    EndsAt,
+    HearingAt,
+    LapsedAt,
+    Late,
+    NoCrimeReference,
+    RecentBreach,
+    Recorded,
+    TeamDigest,
+    Undelivered,
+)
 from services.unit_of_work import reading
 from services.views import initials
-from services.when import show
 from services.wording import Command
 
 DAY = timedelta(hours=24)
 FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
 
 
-def collect(
-    session: Session, ctx: ServiceContext, team: Team, now: datetime, late_note: str | None = None
-) -> TeamDigest:
+def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, late: Late | None = None) -> TeamDigest:
     tz = ctx.settings.timezone
     today = now.astimezone(tz).date()
     start_today = datetime.combine(today, time(0), tzinfo=tz)
@@ -46,20 +59,18 @@ def collect(
     assert team.id is not None
     q = _TeamQueries(session, team.id, tz)
     sections = (
-        DigestSection("deadlines", "Hearing deadlines in the next 24 hours", q.deadlines(now), Command("list", "due")),
-        DigestSection("unbooked", "Notices with no hearing booked", q.unbooked(), Command("list", "due")),
-        DigestSection("lapsed", "Notices that lapsed", q.lapsed(now), Command("list", "lapsed")),
-        DigestSection("expiring", "Orders expiring in 7 days", q.expiring(now), Command("list", "expiring")),
-        DigestSection(
-            "hearings", "Hearings today and tomorrow", q.hearings(start_today, end_tomorrow), Command("list")
-        ),
-        DigestSection("checks", "Breach checks overdue or due today", q.checks(now, today), Command("list", "due")),
-        DigestSection("breaches", "Breaches in the last 24 hours", q.breaches(now), Command("list", "team")),
-        DigestSection("crime", "Breaches without a crime reference", q.no_crime_reference(), Command("list", "team")),
-        DigestSection("failed", "Reminders that could not be delivered", q.failed(now), Command("list", "team")),
-        DigestSection("new", "New records", q.new_records(now), Command("list", "team")),
+        DigestSection("deadlines", q.deadlines(now), Command("list", "due")),
+        DigestSection("unbooked", q.unbooked(), Command("list", "due")),
+        DigestSection("lapsed", q.lapsed(now), Command("list", "lapsed")),
+        DigestSection("expiring", q.expiring(now), Command("list", "expiring")),
+        DigestSection("hearings", q.hearings(start_today, end_tomorrow), Command("list")),
+        DigestSection("checks", q.checks(now, today), Command("list", "due")),
+        DigestSection("breaches", q.breaches(now), Command("list", "team")),
+        DigestSection("crime", q.no_crime_reference(), Command("list", "team")),
+        DigestSection("failed", q.failed(now), Command("list", "team")),
+        DigestSection("new", q.new_records(now), Command("list", "team")),
     )
-    return TeamDigest(team.id, team.name, today, now, sections, late_note)
+    return TeamDigest(team.id, team.name, today, now, sections, tz, late)
 
 
 class _TeamQueries:
@@ -78,19 +89,16 @@ class _TeamQueries:
         )
         return list(self.session.exec(query).all())
 
-    def _items(self, found: Iterable[tuple[ProtectionOrder, Perpetrator, str]]) -> tuple[DigestItem, ...]:
+    def _items(self, found: Iterable[tuple[ProtectionOrder, Perpetrator, DigestFact]]) -> tuple[DigestItem, ...]:
         if self._officers is None:
             team_officers = select(ProtectionOrder.officer_id).where(ProtectionOrder.team_id == self.team_id)
             query = select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(team_officers))
             self._officers = dict(self.session.exec(query).all())
         officers = self._officers
         return tuple(
-            DigestItem(o.reference, initials(p.full_name), o.order_type.value, text, officers.get(o.officer_id, ""))
-            for o, p, text in found
+            DigestItem(o.reference, initials(p.full_name), o.order_type.value, about, officers.get(o.officer_id, ""))
+            for o, p, about in found
         )
-
-    def when(self, instant: datetime | None) -> str:
-        return show(instant, self.tz) if instant else "not set"
 
     def _pending_hearing_orders(self) -> set[int]:
         pending = select(Hearing.order_id).where(col(Hearing.outcome).is_(None))
@@ -104,7 +112,7 @@ class _TeamQueries:
         )
         booked = self._pending_hearing_orders()
         return self._items(
-            (o, p, f"hearing deadline {self.when(o.hearing_deadline_at)}" + ("" if o.id in booked else ": NOT BOOKED"))
+            (o, p, DeadlineSoon(o.hearing_deadline_at, o.id in booked))
             for o, p in sorted(rows, key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
         )
 
@@ -114,7 +122,7 @@ class _TeamQueries:
         )
         booked = self._pending_hearing_orders()
         return self._items(
-            (o, p, f"served {self.when(o.served_at)}; must be heard by {self.when(o.hearing_deadline_at)}")
+            (o, p, AwaitingHearing(o.served_at, o.hearing_deadline_at))
             for o, p in sorted(rows, key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
             if o.id not in booked
         )
@@ -134,7 +142,7 @@ class _TeamQueries:
             ~listed_in_time.exists(),
         )
         return self._items(
-            (o, p, f"lapsed {self.when(o.hearing_deadline_at)}: remove it from the PNC")
+            (o, p, LapsedAt(o.hearing_deadline_at))
             for o, p in sorted([*marked, *unmarked], key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
         )
 
@@ -145,7 +153,7 @@ class _TeamQueries:
             col(ProtectionOrder.expires_at) <= now + timedelta(days=7),
         )
         return self._items(
-            (o, p, f"ends at the end of {self.when(o.expires_at - timedelta(microseconds=1))[:15]}")
+            (o, p, EndsAt(o.expires_at))
             for o, p in sorted(rows, key=lambda r: r[0].expires_at or r[0].created_at)
             if o.expires_at is not None
         )
@@ -163,9 +171,7 @@ class _TeamQueries:
             )
             .order_by(col(Hearing.scheduled_at))
         ).all()
-        return self._items(
-            (o, p, f"hearing {self.when(h.scheduled_at)}" + (f" at {h.court}" if h.court else "")) for h, o, p in found
-        )
+        return self._items((o, p, HearingAt(h.scheduled_at, h.court or None)) for h, o, p in found)
 
     def checks(self, now: datetime, today: date) -> tuple[DigestItem, ...]:
         end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=self.tz)
@@ -181,9 +187,7 @@ class _TeamQueries:
             )
             .order_by(col(BreachCheck.due_at))
         ).all()
-        return self._items(
-            (o, p, ("OVERDUE since " if c.due_at < now else "due ") + self.when(c.due_at)) for c, o, p in found
-        )
+        return self._items((o, p, CheckAt(c.due_at, c.due_at < now)) for c, o, p in found)
 
     def _breaches(self, *where: Any) -> Sequence[tuple[Breach, ProtectionOrder, Perpetrator]]:
         return self.session.exec(
@@ -194,27 +198,22 @@ class _TeamQueries:
             .order_by(col(Breach.recorded_at))
         ).all()
 
-    def _court(self, breach: Breach) -> str:
-        """The arrest's court deadline and which limit it is (DAA 2021 s26(2)(a)-(b); CSA 2010 s26)."""
-        if breach.court_deadline_at is None:
-            return ""
-        which = "at the application hearing, earlier than 24 hours" if breach.court_deadline_at_hearing else "24 hours"
-        return f", before the court by {self.when(breach.court_deadline_at)} ({which})"
-
     def breaches(self, now: datetime) -> tuple[DigestItem, ...]:
         return self._items(
+            # The arrest's court deadline and which limit it is (DAA 2021 s26(2)(a)-(b); CSA 2010 s26).
             (
                 o,
                 p,
-                f"breach {self.when(b.occurred_at)}, crime reference {b.crime_reference or 'MISSING'}{self._court(b)}",
+                RecentBreach(
+                    b.occurred_at, b.crime_reference or None, b.court_deadline_at, bool(b.court_deadline_at_hearing)
+                ),
             )
             for b, o, p in self._breaches(col(Breach.recorded_at) >= now - DAY)
         )
 
     def no_crime_reference(self) -> tuple[DigestItem, ...]:
         return self._items(
-            (o, p, f"breach recorded {self.when(b.recorded_at)} has no crime reference")
-            for b, o, p in self._breaches(col(Breach.crime_reference).is_(None))
+            (o, p, NoCrimeReference(b.recorded_at)) for b, o, p in self._breaches(col(Breach.crime_reference).is_(None))
         )
 
     def failed(self, now: datetime) -> tuple[DigestItem, ...]:
@@ -229,17 +228,17 @@ class _TeamQueries:
             )
             .order_by(col(Reminder.due_at))
         ).all()
-        return self._items(
-            (o, p, f"{r.kind.split(':')[0].replace('_', ' ')} due {self.when(r.due_at)} not delivered")
-            for r, o, p in found
-        )
+        return self._items((o, p, Undelivered(r.kind.split(":")[0], r.due_at)) for r, o, p in found)
 
     def new_records(self, now: datetime) -> tuple[DigestItem, ...]:
         rows = self._orders(col(ProtectionOrder.created_at) >= now - DAY)
         return self._items(
-            (o, p, f"{o.order_type} recorded {self.when(o.created_at)}")
-            for o, p in sorted(rows, key=lambda r: r[0].created_at)
+            (o, p, Recorded(o.order_type.value, o.created_at)) for o, p in sorted(rows, key=lambda r: r[0].created_at)
         )
+
+
+def _at_hearing(breach: Breach) -> bool:
+    return bool(breach.court_deadline_at_hearing)
 
 
 def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:

@@ -16,7 +16,7 @@ from models import AppUser, DigestRun, DigestState, Team, TeamSupervisor, metada
 from models.db import is_postgres
 from services.context import ServiceContext
 from services.reminders.digest import collect
-from services.reminders.results import TeamDigest
+from services.reminders.results import Late, TeamDigest
 from services.unit_of_work import system
 
 SCHEDULER = "scheduler"
@@ -107,7 +107,7 @@ def claim(ctx: ServiceContext, due: DueDigest, worker_id: str) -> ClaimedDigest 
         return ClaimedDigest(run_id, due, tuple(run.delivered or ()), run.attempts)
 
 
-def build(ctx: ServiceContext, claimed: ClaimedDigest, late_note: str | None) -> tuple[TeamDigest, Team, list[str]]:
+def build(ctx: ServiceContext, claimed: ClaimedDigest, late: Late | None) -> tuple[TeamDigest, Team, list[str]]:
     """The digest, its team, and its supervisors' Slack ids (for DMs when the team has no channel)."""
     with system(ctx, SCHEDULER) as work:
         session = work.session
@@ -119,7 +119,7 @@ def build(ctx: ServiceContext, claimed: ClaimedDigest, late_note: str | None) ->
             .where(TeamSupervisor.team_id == team.id, col(AppUser.active))
             .order_by(col(AppUser.slack_user_id))
         ).all()
-        return collect(session, ctx, team, ctx.clock.now(), late_note), team, list(supervisors)
+        return collect(session, ctx, team, ctx.clock.now(), late), team, list(supervisors)
 
 
 def finish(

@@ -20,16 +20,17 @@ import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import ProtectionOrder, Reminder, ReminderState, TeamSupervisor, metadata
+from models import AppUser, ProtectionOrder, Reminder, ReminderState, TeamSupervisor, metadata
 from services.context import ServiceContext
-from services.records.planning import ESCALATION, RENOTIFY
-from services.reminders.results import ReminderMessage
-from services.reminders.wording import messages_for, undeliverable
+from services.records.planning import ESCALATION, RENOTIFY, follow_up_source
+from services.reminders.facts import facts_for
+from services.reminders.results import ReminderFacts
 from services.unit_of_work import Work, system
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ ERROR_LIMIT = 500  # reminder.last_error's length
 class Claim:
     worker_id: str
     lease_until: datetime
-    messages: tuple[ReminderMessage, ...]  # in due order
+    messages: tuple[ReminderFacts, ...]  # in due order
     skipped: int = 0  # claimed but not to be posted: withdrawn follow-ups, missing recipients
     recheck: frozenset[int] = frozenset()  # an earlier attempt may have posted these: ask Slack first
 
@@ -66,7 +67,7 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
             select(Reminder).where(col(Reminder.id).in_(ids)).order_by(col(Reminder.due_at), col(Reminder.id))
         ).all()
         deliverable, skipped = _sort_out(session, ctx, rows, now)
-        found = messages_for(session, deliverable, ctx.settings, now)
+        found = facts_for(session, deliverable, ctx.settings, now)
         messages = tuple(found[r.id] for r in deliverable if r.id is not None)
         recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
         return Claim(worker_id, lease_until, messages, skipped, recheck)
@@ -100,6 +101,32 @@ def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: da
     return {int(row[0]): int(row[1]) for row in session.execute(claim)}
 
 
+class Undeliverable(StrEnum):
+    """Why a claimed reminder is not posted: kept in reminder.last_error and the log, for whoever
+    looks into it."""
+
+    SETTLED_FIRST = "its reminder was acknowledged or withdrawn first"
+    NO_RECIPIENT = "no recipient"
+    ACCESS_WITHDRAWN = "the recipient's dvpn-bot access was withdrawn"
+
+
+def undeliverable(session: Session, reminder: Reminder) -> Undeliverable | None:
+    """Why a claimed reminder must not be posted (None: post it)."""
+    source_id = follow_up_source(reminder.kind)
+    if source_id is not None:
+        source = session.get(Reminder, int(source_id))
+        if source is None or source.acknowledged_at is not None or source.state is ReminderState.CANCELLED:
+            return Undeliverable.SETTLED_FIRST
+    if reminder.recipient_channel:
+        return None
+    user = session.get(AppUser, reminder.recipient_id) if reminder.recipient_id else None
+    if user is None:
+        return Undeliverable.NO_RECIPIENT
+    if not user.active:
+        return Undeliverable.ACCESS_WITHDRAWN
+    return None
+
+
 def _sort_out(
     session: Session, ctx: ServiceContext, rows: Sequence[Reminder], now: datetime
 ) -> tuple[list[Reminder], int]:
@@ -108,13 +135,14 @@ def _sort_out(
     being sent (a process crashing on it), is failed so it shows in the supervisors' digest."""
     keep: list[Reminder] = []
     for row in rows:
-        reason = undeliverable(session, row)
-        if reason is None and row.attempts > ctx.settings.reminders.max_send_attempts:
+        found = undeliverable(session, row)
+        reason: str | None = found
+        if found is None and row.attempts > ctx.settings.reminders.max_send_attempts:
             reason = f"claimed {row.attempts - 1} times without being sent"
         if reason is None:
             keep.append(row)
             continue
-        cancel = reason.startswith("its reminder")
+        cancel = found is Undeliverable.SETTLED_FIRST
         row.state = ReminderState.CANCELLED if cancel else ReminderState.FAILED
         row.cancelled_at = now if cancel else row.cancelled_at
         row.last_error, row.claimed_by, row.claimed_until = reason, None, None

@@ -1,45 +1,250 @@
-"""What reminders and digests return: a reminder's message, what pressing its button did, and a
-team's digest. Plain data for blocks/ and the scheduler, no database."""
+"""What reminders and digests return: the facts of a reminder (what it is about, the times, the
+statute, who is in charge), what pressing its button did, and a team's digest. Plain data for
+blocks/ and the scheduler, no database and no sentences: blocks/reminder_wording.py says them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from services.wording import Command, Text
+from rules.order_types import HourClock, NotificationWindow
+from services.wording import Command
 
 
 @dataclass(frozen=True)
-class ReminderMessage:
+class Person:
+    """Someone a reminder names, by chat user id; None when they are not known."""
+
+    slack_id: str | None
+
+
+@dataclass(frozen=True)
+class Late:
+    """Sent more than DVPN_LATE_AFTER_MINUTES after its time."""
+
+    due: datetime  # when it was meant to go
+    sent: datetime  # when it is going
+    tz: ZoneInfo  # the clock both are shown on
+
+
+@dataclass(frozen=True)
+class HearingDeadline:
+    """When the application a notice leads to must be heard, and by which clock."""
+
+    application: str  # the follow-on order ("DVPO"), or "order"
+    deadline: datetime | None
+    clock: HourClock | None
+
+
+@dataclass(frozen=True)
+class NoHearingBooked:
+    order_type: str
+    served_at: datetime | None
+    hearing: HearingDeadline
+
+
+@dataclass(frozen=True)
+class HearingCountdown:
+    hours: int
+    hearing: HearingDeadline
+    booked_for: datetime | None  # the pending hearing, if one is booked
+
+
+@dataclass(frozen=True)
+class UnbookedToSupervisor:
+    hours_left: int  # from the reminder's time to the deadline
+    hearing: HearingDeadline
+    officer: Person
+
+
+@dataclass(frozen=True)
+class NoticeLapsed:
+    order_type: str
+    deadline: datetime | None
+    clock: HourClock | None
+    officer: Person
+    # Listed in time but no outcome recorded: it may have been heard (CSA 2010 s27; DAA 2021 s29).
+    listed_without_outcome: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HearingSoon:
+    hours: int | None  # None: tomorrow
+    order_type: str
+    booked_for: datetime | None
+    court: str | None  # as typed
+
+
+@dataclass(frozen=True)
+class Expiring:
+    days: int | None  # None: today
+    order_type: str
+    expires_at: datetime | None  # the first instant it no longer runs
+    statute: str
+
+
+@dataclass(frozen=True)
+class BreachCheckDue:
+    overdue: bool
+    due_at: datetime | None
+    assigned_to: Person | None  # named when overdue (None: the check is gone)
+
+
+@dataclass(frozen=True)
+class NotificationMissing:
+    window: NotificationWindow | None
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BreachCourtDeadline:
+    hours: int
+    court_by: datetime | None
+    clock: HourClock | None
+    at_the_hearing: bool  # the application hearing is earlier than the hours, so it is the limit
+
+
+@dataclass(frozen=True)
+class CrimeReferenceMissing:
+    recorded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A critical reminder sent again to its recipient (renotify) or to a supervisor (escalation)."""
+
+    renotify: bool
+    about: Subject | None  # the source reminder's subject (None: it is gone)
+    undelivered: bool  # the source could not be delivered (else: was not acknowledged)
+    recipient: Person  # the source's recipient
+
+
+@dataclass(frozen=True)
+class OtherKind:
+    """A kind with no words of its own: its name is shown."""
+
+    name: str  # the kind's first part: "breach_check_due"
+
+
+Subject = (
+    NoHearingBooked
+    | HearingCountdown
+    | UnbookedToSupervisor
+    | NoticeLapsed
+    | HearingSoon
+    | Expiring
+    | BreachCheckDue
+    | NotificationMissing
+    | BreachCourtDeadline
+    | CrimeReferenceMissing
+    | FollowUp
+    | OtherKind
+)
+
+
+@dataclass(frozen=True)
+class ReminderFacts:
+    """One reminder as facts: the record it is about (reference and initials only), what it is
+    about, and where it goes."""
+
     reminder_id: int
     kind: str
     reference: str
     order_type: str
     initials: str
-    headline: str  # "Hearing deadline in 24 hours"
-    detail: Text  # the times, the statute, what to do
+    subject: Subject
     critical: bool
     due_at: datetime
     officer_slack_id: str
+    tz: ZoneInfo  # the clock its times are shown on
     recipient_slack_id: str | None = None  # a DM to this user, or
     channel: str | None = None  # a post to this channel
-    late_note: str | None = None  # "(late: due 03:00)" when sent well after its time
-
-    @property
-    def text(self) -> str:
-        """The notification text (and the fallback for clients that cannot show blocks)."""
-        late = f" {self.late_note}" if self.late_note else ""
-        return f"{self.reference} ({self.initials}): {self.headline}{late}"
+    late: Late | None = None  # when sent well after its time
 
 
 @dataclass(frozen=True)
 class ReminderActionResult:
-    message: ReminderMessage
+    reminder: ReminderFacts
     action: str  # acknowledged, done, snoozed, or "already" when nothing changed
-    status_line: Text  # "Acknowledged by", the person, "at Thu 02 Apr 2026 22:10 BST"
+    by: Person  # who pressed it (for "already": who acknowledged it first)
+    at: datetime | None  # when (snoozed: until when); None if not recorded
     channel: str | None  # where the reminder was posted, for chat.update
     ts: str | None
     snoozed_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineSoon:
+    deadline: datetime | None
+    booked: bool
+
+
+@dataclass(frozen=True)
+class AwaitingHearing:
+    served_at: datetime | None
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
+class LapsedAt:
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
+class EndsAt:
+    expires_at: datetime  # the first instant it no longer runs
+
+
+@dataclass(frozen=True)
+class HearingAt:
+    at: datetime
+    court: str | None  # as typed
+
+
+@dataclass(frozen=True)
+class CheckAt:
+    due_at: datetime
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RecentBreach:
+    occurred_at: datetime
+    crime_reference: str | None  # as typed
+    court_by: datetime | None
+    at_the_hearing: bool  # the court deadline is the application hearing, earlier than the hours
+
+
+@dataclass(frozen=True)
+class NoCrimeReference:
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    kind: str  # the reminder kind's first part: "breach_check_due"
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Recorded:
+    order_type: str
+    created_at: datetime
+
+
+DigestFact = (
+    DeadlineSoon
+    | AwaitingHearing
+    | LapsedAt
+    | EndsAt
+    | HearingAt
+    | CheckAt
+    | RecentBreach
+    | NoCrimeReference
+    | Undelivered
+    | Recorded
+)
 
 
 @dataclass(frozen=True)
@@ -47,14 +252,13 @@ class DigestItem:
     reference: str
     initials: str
     order_type: str
-    text: str  # what is due or what happened, with times: "hearing deadline Tue 07 Apr 2026 20:00 BST"
+    about: DigestFact  # what is due or what happened, and when
     officer_slack_id: str
 
 
 @dataclass(frozen=True)
 class DigestSection:
-    key: str
-    title: str
+    key: str  # deadlines, unbooked, lapsed, expiring, hearings, checks, breaches, crime, failed, new
     items: tuple[DigestItem, ...]
     show_all: Command  # where the full list is
 
@@ -66,14 +270,9 @@ class TeamDigest:
     local_date: date
     generated_at: datetime
     sections: tuple[DigestSection, ...]
-    late_note: str | None = None  # "(late: due 07:00)" when sent after the bot was down
+    tz: ZoneInfo  # the clock its times are shown on
+    late: Late | None = None  # sent after the bot was down
 
     @property
     def total(self) -> int:
         return sum(len(s.items) for s in self.sections)
-
-    @property
-    def summary(self) -> str:
-        """One line of counts, for the notification text."""
-        counts = ", ".join(f"{len(s.items)} {s.title.lower()}" for s in self.sections if s.items)
-        return f"Daily digest for {self.team_name}, {self.local_date:%a %d %b}: {counts or 'nothing to report'}"

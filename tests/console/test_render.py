@@ -25,7 +25,7 @@ from blocks.messages import HelpLine, deadline_blocks, help_blocks, problem_bloc
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from console.render import BlockRenderer, Rendered, Style, mrkdwn
 from rules.order_types import OrderType
-from services.reminders.results import ReminderMessage
+from services.reminders.results import HearingCountdown, HearingDeadline, Person, ReminderActionResult, ReminderFacts
 from services.reporting.list_results import (
     CheckDue,
     Dashboard,
@@ -60,10 +60,11 @@ VIEW = RecordView(
     reminders=("Thu 02 Apr 2026 20:00 BST: breach check due",),
 )
 SUMMARY = RecordSummary("DEMO-DVPN-2026-0001", "DVPN", "active", "FM", "UOFF1", NextDeadline("Hearing", NOW))
-MESSAGE = ReminderMessage(
-    7, "hearing_deadline_in_2h", "DEMO-DVPN-2026-0001", "DVPN", "FM", "Hearing deadline in 2 hours", "Book it.", True,
-    NOW, "UOFF1", recipient_slack_id="UOFF1",
+MESSAGE = ReminderFacts(
+    7, "hearing_deadline_in_2h", "DEMO-DVPN-2026-0001", "DVPN", "FM",
+    HearingCountdown(2, HearingDeadline("DVPO", NOW, None), None), True, NOW, "UOFF1", TZ, recipient_slack_id="UOFF1",
 )  # fmt: skip
+SETTLED = ReminderActionResult(MESSAGE, "acknowledged", Person("UOFF1"), NOW, None, None)
 
 
 def home_blocks() -> list[dict[str, Any]]:
@@ -87,7 +88,7 @@ def builders() -> dict[str, list[dict[str, Any]]]:
         "channel card": record_card(VIEW, TZ, in_channel=True),
         "list": record_page(RecordPage(ListScope.DUE, (SUMMARY,) * 3, total=30, offset=0), TZ, NOW),
         "reminder": reminder_blocks(MESSAGE),
-        "settled reminder": reminder_settled_blocks(MESSAGE, "Acknowledged by <@UOFF1>"),
+        "settled reminder": reminder_settled_blocks(SETTLED),
         "home": home_blocks(),
         "type picker": record_form(None, tuple(OrderType), meta)["blocks"],
     }  # fmt: skip

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from blocks.reminder_wording import reminder_text
 from blocks.reminders import reminder_blocks
 from console.slack_api import SlackWebAPI
 from scheduler.digests import send_due_digests
@@ -54,7 +55,7 @@ def test_a_post_that_landed_before_its_sender_died_is_recorded_not_posted_again(
     landed = notifier.post(
         user=first.recipient_slack_id,
         channel=first.channel,
-        text=first.text,
+        text=reminder_text(first),
         blocks=reminder_blocks(first),
         marker=reminder_marker(first.reminder_id),
     )

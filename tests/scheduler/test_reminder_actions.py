@@ -7,6 +7,7 @@ import pytest
 from slack_bolt import App
 
 from blocks import actions as ids
+from blocks.reminder_wording import status_line
 from blocks.wording import say
 from console.slack_api import SlackWebAPI
 from handlers import reminder_actions as reminder_buttons
@@ -48,7 +49,7 @@ def test_acknowledging_stops_the_escalation_and_is_audited(ctx, force, clock, sl
 
     row = reminder(ctx, rid)
     assert (row["state"], row["acknowledged_at"], row["escalate_at"]) == ("acknowledged", clock.now(), None)
-    assert say(result.status_line) == "Acknowledged by <@UOFFA1> at Thu 02 Apr 2026 22:05 BST"
+    assert say(status_line(result)) == "Acknowledged by <@UOFFA1> at Thu 02 Apr 2026 22:05 BST"
     assert (result.channel, result.ts) == (row["slack_channel"], row["slack_ts"])
     [audit] = audit_rows(ctx.engine, entity_type="reminder", action="acknowledge")
     assert audit["actor"] == "slack:UOFFA1" and audit["entity_id"] == rid
@@ -93,7 +94,7 @@ def test_snooze_sends_it_again_later_not_marked_late(ctx, force, clock, slack, n
     rid = first_alert(ctx, force, clock, slack, notifier)
     result = reminder_actions.snooze(ctx, force.officer, rid, "1h")
     assert result.snoozed_until == at("2026-04-02 23:05")
-    assert say(result.status_line) == "Snoozed by <@UOFFA1> until Thu 02 Apr 2026 23:05 BST"
+    assert say(status_line(result)) == "Snoozed by <@UOFFA1> until Thu 02 Apr 2026 23:05 BST"
     row = reminder(ctx, rid)
     assert (row["state"], row["attempts"], row["escalate_at"]) == ("pending", 0, None)
     [audit] = audit_rows(ctx.engine, entity_type="reminder", action="snooze")
@@ -118,7 +119,7 @@ def test_snooze_until_eight_is_the_next_eight_oclock_local(ctx, force, clock, sl
 def test_done_closes_the_reminder_for_a_supervisor_of_the_team(ctx, force, clock, slack, notifier) -> None:  # type: ignore[no-untyped-def]
     rid = first_alert(ctx, force, clock, slack, notifier)
     result = reminder_actions.done(ctx, force.supervisor, rid)
-    assert say(result.status_line).startswith("Done by <@USUPA> at")
+    assert say(status_line(result)).startswith("Done by <@USUPA> at")
     assert reminder(ctx, rid)["acknowledged_by_id"] is not None
     assert [a["action"] for a in audit_rows(ctx.engine, entity_type="reminder")] == ["done"]
 

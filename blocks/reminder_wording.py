@@ -1,0 +1,220 @@
+"""What a reminder says, from its facts (services/reminders/results.py): the headline, the detail
+with its times, statute and what to do, the late note, and the line saying who pressed which
+button. Commands, people, typed text and stressed words are parts (services/wording.py), put into
+Slack's dialect by blocks.wording.say."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from blocks.common import when
+from blocks.wording import say
+from services.reminders.results import (
+    BreachCheckDue,
+    BreachCourtDeadline,
+    CrimeReferenceMissing,
+    Expiring,
+    FollowUp,
+    HearingCountdown,
+    HearingDeadline,
+    HearingSoon,
+    Late,
+    NoHearingBooked,
+    NoticeLapsed,
+    NotificationMissing,
+    OtherKind,
+    Person,
+    ReminderActionResult,
+    ReminderFacts,
+    Subject,
+    UnbookedToSupervisor,
+)
+from services.wording import Command, Mention, Part, Stressed, Text, Typed, parts
+
+
+def late_note(late: Late | None) -> str | None:
+    """'(late: due 03:00)', with the day when it was due on another day."""
+    if late is None:
+        return None
+    local, today = late.due.astimezone(late.tz), late.sent.astimezone(late.tz).date()
+    return f"(late: due {local:%H:%M})" if local.date() == today else f"(late: due {local:%a %d %b %H:%M})"
+
+
+def reminder_text(facts: ReminderFacts) -> str:
+    """The notification text (and the fallback for clients that cannot show blocks)."""
+    note = late_note(facts.late)
+    late = f" {note}" if note else ""
+    return f"{facts.reference} ({facts.initials}): {headline(facts)}{late}"
+
+
+def headline(facts: ReminderFacts) -> str:
+    return words(facts.subject, facts.reference, facts.tz)[0]
+
+
+def detail(facts: ReminderFacts) -> Text:
+    return words(facts.subject, facts.reference, facts.tz)[1]
+
+
+def status_line(result: ReminderActionResult) -> Text:
+    """Who pressed which button, and when: 'Acknowledged by @jo at Thu 02 Apr 2026 22:10 BST'."""
+    tz = result.reminder.tz
+    who = _person(result.by)
+    at = _when(result.at, tz) if result.at else ""
+    if result.action == "already":
+        return ("Already acknowledged by ", who, f" {at}")
+    if result.action == "snoozed":
+        return ("Snoozed by ", who, f" until {at}")
+    word = "Acknowledged" if result.action == "acknowledged" else "Done"
+    return (f"{word} by ", who, f" at {at}")
+
+
+def settled_text(result: ReminderActionResult) -> str:
+    """The notification text of a reminder after a button was pressed."""
+    return f"{reminder_text(result.reminder)} ({say(status_line(result))})"
+
+
+def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
+    """(headline, detail) for what a reminder is about."""
+    say_when = _Clock(tz)
+    match subject:
+        case NoHearingBooked():
+            return "No hearing booked", (
+                f"{subject.order_type} served {say_when(subject.served_at)} and no hearing is booked. "
+                f"{say_when.heard_by(subject.hearing)} Book it: ",
+                Command("hearing", f"{reference} <when>"),
+                ".",
+            )
+        case HearingCountdown():
+            state: Part = (
+                f"Hearing booked for {say_when(subject.booked_for)}."
+                if subject.booked_for
+                else Stressed("No hearing is booked yet.")
+            )
+            return f"Hearing deadline in {subject.hours} hours", (f"{say_when.heard_by(subject.hearing)} ", state)
+        case UnbookedToSupervisor():
+            return f"No hearing booked, {subject.hours_left} hours to the deadline", (
+                f"{say_when.heard_by(subject.hearing)} Officer in charge: ",
+                _person(subject.officer),
+                ". Unless it is heard in time the notice lapses.",
+            )
+        case NoticeLapsed():
+            return _lapsed(subject, say_when)
+        case HearingSoon():
+            court: tuple[Part, ...] = (" at ", Typed(subject.court)) if subject.court else ()
+            at = say_when(subject.booked_for) if subject.booked_for else "the booked time"
+            title = "Hearing tomorrow" if subject.hours is None else f"Hearing in {subject.hours} hours"
+            return title, (f"{subject.order_type} hearing {at}", *court, ".")
+        case Expiring():
+            end = subject.expires_at - timedelta(microseconds=1) if subject.expires_at else None
+            title = "Expires today" if subject.days is None else f"Expires in {subject.days} days"
+            return title, (
+                f"The {subject.order_type} ends at the end of {say_when(end)[:15]} ({subject.statute}). "
+                "Consider whether protection is still needed."
+            )
+        case BreachCheckDue():
+            return _check(subject, reference, say_when)
+        case NotificationMissing():
+            return _notification(subject, say_when)
+        case BreachCourtDeadline():
+            return _breach_court(subject, say_when)
+        case CrimeReferenceMissing():
+            return "Breach has no crime reference", (
+                f"The breach recorded {say_when(subject.recorded_at)} still has no crime reference. "
+                "Every breach should be crime-recorded: ",
+                Command("breach", f"{reference} crime <reference>"),
+                ".",
+            )
+        case FollowUp():
+            return _follow_up(subject, reference, tz)
+        case OtherKind():
+            return subject.name.replace("_", " ").capitalize(), ""
+
+
+class _Clock:
+    """Instants as they read on screen, 'not set' when unknown."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+
+    def __call__(self, instant: datetime | None) -> str:
+        return _when(instant, self.tz)
+
+    def heard_by(self, hearing: HearingDeadline) -> str:
+        citation = f" ({hearing.clock.citation})" if hearing.clock else ""
+        return f"The {hearing.application} application must be heard by {self(hearing.deadline)}{citation}."
+
+
+def _when(instant: datetime | None, tz: ZoneInfo) -> str:
+    return when(instant, tz) if instant else "not set"
+
+
+def _person(person: Person) -> Part:
+    return Mention(person.slack_id) if person.slack_id else "someone"
+
+
+def _lapsed(subject: NoticeLapsed, say_when: _Clock) -> tuple[str, Text]:
+    if subject.listed_without_outcome is not None:
+        return "Hearing deadline passed: record the outcome", (
+            f"The hearing was listed for {say_when(subject.listed_without_outcome)} but no outcome is recorded. "
+            f"Record it now: if the application was not heard by {say_when(subject.deadline)}, the notice has "
+            "lapsed and must be removed from the PNC."
+        )
+    citation = subject.clock.citation if subject.clock else "the 48-hour deadline"
+    return "Notice lapsed: remove it from the PNC", (
+        f"No hearing by {say_when(subject.deadline)} ({citation}): "
+        f"the {subject.order_type} has lapsed. Remove it from the PNC and tell the people it protected. "
+        "Officer in charge: ",
+        _person(subject.officer),
+        ".",
+    )
+
+
+def _check(subject: BreachCheckDue, reference: str, say_when: _Clock) -> tuple[str, Text]:
+    overdue = subject.overdue
+    text = f"A breach check was due {say_when(subject.due_at)}" + (" and is not recorded as done." if overdue else ".")
+    assignee: tuple[Part, ...] = (" Assigned to ", _person(subject.assigned_to), ".") if subject.assigned_to else ()
+    return ("Breach check overdue" if overdue else "Breach check due"), (
+        text,
+        *assignee,
+        " Record it: ",
+        Command("check", f"{reference} done <when>"),
+        ".",
+    )
+
+
+def _notification(subject: NotificationMissing, say_when: _Clock) -> tuple[str, Text]:
+    window = subject.window
+    citation = window.citation if window else "the order"
+    failure = (
+        f"{window.failure}: consider action."
+        if window and window.failure
+        else "Failing to notify may be an offence: consider action."
+    )
+    return "No notification received", (
+        f"The perpetrator's {window.days if window else 3}-day window to notify police of their names and "
+        f"home address ended {say_when(subject.due_at)} ({citation}) and none is recorded. "
+        f"{failure}"
+    )
+
+
+def _breach_court(subject: BreachCourtDeadline, say_when: _Clock) -> tuple[str, Text]:
+    clock = subject.clock
+    citation = f" ({clock.citation})" if clock else ""
+    if subject.at_the_hearing and clock and clock.or_if_earlier_the_hearing:
+        # DAA 2021 s26(2)(b); CSA 2010 s26: the hearing is earlier than the 24 hours, so it applies.
+        citation = f": {clock.or_if_earlier_the_hearing}, earlier than {clock.hours} hours from the arrest"
+    return f"Breach arrest: court deadline in {subject.hours} hours", (
+        f"The person arrested for the breach must be brought before the court by "
+        f"{say_when(subject.court_by)}{citation}."
+    )
+
+
+def _follow_up(subject: FollowUp, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
+    if subject.about is None:
+        return "Reminder", ""
+    title, text = words(subject.about, reference, tz)
+    if subject.renotify:
+        return f"Still not acknowledged: {title}", text
+    why = "could not be delivered to" if subject.undelivered else "was not acknowledged by"
+    return f"Escalated: {title}", (f"This reminder {why} ", _person(subject.recipient), ". ", *parts(text))

@@ -1,0 +1,242 @@
+"""What a reminder is about, as facts. Loaded in bulk for a batch of reminders and returned as plain
+data (services/reminders/results.py); blocks/reminder_wording.py says it. Privacy (DESIGN.md): a
+reminder carries the record's reference and the perpetrator's initials, never a name, date of birth
+or address, whether it goes to a DM or a channel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+
+from config import Settings
+from models import AppUser, Breach, BreachCheck, Hearing, Perpetrator, ProtectionOrder, Reminder, ReminderState
+from rules.order_types import rule_for
+from services.records.planning import follow_up_source
+from services.reminders.results import (
+    BreachCheckDue,
+    BreachCourtDeadline,
+    CrimeReferenceMissing,
+    Expiring,
+    FollowUp,
+    HearingCountdown,
+    HearingDeadline,
+    HearingSoon,
+    Late,
+    NoHearingBooked,
+    NoticeLapsed,
+    NotificationMissing,
+    OtherKind,
+    Person,
+    ReminderFacts,
+    Subject,
+    UnbookedToSupervisor,
+)
+from services.views import initials
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+@dataclass
+class _Loaded:
+    """Everything the batch's reminders mention, loaded with one query per table."""
+
+    orders: dict[int, ProtectionOrder] = field(default_factory=dict)
+    initials: dict[int, str] = field(default_factory=dict)  # order id -> perpetrator initials
+    users: dict[int, AppUser] = field(default_factory=dict)
+    hearings: dict[int, list[Hearing]] = field(default_factory=dict)  # order id -> hearings by time
+    checks: dict[int, BreachCheck] = field(default_factory=dict)
+    breaches: dict[int, Breach] = field(default_factory=dict)
+    sources: dict[int, Reminder] = field(default_factory=dict)  # follow-up's source reminders
+
+    def person(self, user_id: int | None) -> Person:
+        user = self.users.get(user_id or 0)
+        return Person(user.slack_user_id if user else None)
+
+
+def lateness(intended: datetime, now: datetime, settings: Settings) -> Late | None:
+    """Late when sent more than DVPN_LATE_AFTER_MINUTES after its time."""
+    if now - intended <= timedelta(minutes=settings.reminders.late_after_minutes):
+        return None
+    return Late(intended, now, settings.timezone)
+
+
+def facts_for(
+    session: Session, reminders: Sequence[Reminder], settings: Settings, now: datetime, *, late: bool = True
+) -> dict[int, ReminderFacts]:
+    """The facts of each reminder. `late`: whether to say it is going late (not when it is shown
+    again after a button was pressed)."""
+    loaded = _load(session, reminders)
+    found: dict[int, ReminderFacts] = {}
+    for reminder in reminders:
+        order = loaded.orders[reminder.order_id]
+        recipient = loaded.users.get(reminder.recipient_id or 0)
+        assert reminder.id is not None
+        officer = loaded.users.get(order.officer_id)
+        found[reminder.id] = ReminderFacts(
+            reminder_id=reminder.id,
+            kind=reminder.kind,
+            reference=order.reference,
+            order_type=order.order_type.value,
+            initials=loaded.initials.get(order.id or 0, "?"),
+            subject=subject(reminder, loaded),
+            critical=reminder.critical,
+            due_at=reminder.due_at,
+            officer_slack_id=officer.slack_user_id if officer else "",
+            tz=settings.timezone,
+            recipient_slack_id=recipient.slack_user_id if recipient else None,
+            channel=reminder.recipient_channel,
+            late=lateness(reminder.snoozed_until or reminder.due_at, now, settings) if late else None,
+        )
+    return found
+
+
+def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:
+    loaded = _Loaded()
+    source_ids = {int(s) for r in reminders if (s := follow_up_source(r.kind))}
+    loaded.sources = {r.id: r for r in _by_ids(session, Reminder, source_ids) if r.id is not None}
+    every = [*reminders, *loaded.sources.values()]
+    order_ids = {r.order_id for r in every}
+    loaded.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
+    perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, {o.perpetrator_id for o in loaded.orders.values()})}
+    loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in loaded.orders.items()}
+    user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in loaded.orders.values()}
+    user_ids |= {int(part) for r in every for part in r.kind.split(":")[2:] if part.isdigit()}
+    loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
+    for hearing in session.exec(
+        select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
+    ).all():
+        loaded.hearings.setdefault(hearing.order_id, []).append(hearing)
+    checks = _by_ids(session, BreachCheck, _ids_in(every, "breach_check"))
+    loaded.checks = {c.id: c for c in checks if c.id is not None}
+    breaches = _by_ids(session, Breach, _ids_in(every, "breach_court", "crime_reference"))
+    loaded.breaches = {b.id: b for b in breaches if b.id is not None}
+    return loaded
+
+
+def _by_ids(session: Session, table: type[Row], ids: set[int]) -> list[Row]:
+    if not ids:
+        return []
+    key: Any = table.id  # type: ignore[attr-defined]  # every table here has an integer id
+    return list(session.exec(select(table).where(col(key).in_(sorted(ids)))).all())
+
+
+def _ids_in(reminders: Sequence[Reminder], *prefixes: str) -> set[int]:
+    """The check or breach id a kind names: breach_check_due:17, crime_reference_missing:4:20."""
+    return {int(r.kind.split(":")[1]) for r in reminders if r.kind.startswith(prefixes) and ":" in r.kind}
+
+
+# -- what each kind is about --------------------------------------------------------------------
+
+
+def subject(reminder: Reminder, loaded: _Loaded) -> Subject:
+    """What a reminder is about, from the kind's name and the record's current facts."""
+    for pattern, about in _KINDS:
+        match = pattern.fullmatch(reminder.kind)
+        if match:
+            return about(reminder, loaded, match)
+    return OtherKind(reminder.kind.split(":")[0])
+
+
+About = Callable[[Reminder, _Loaded, re.Match[str]], Subject]
+
+
+def _hearing_deadline(order: ProtectionOrder) -> HearingDeadline:
+    rule = rule_for(order.order_type)
+    return HearingDeadline(str(rule.follow_on or "order"), order.hearing_deadline_at, rule.hearing_clock)
+
+
+def _booked(loaded: _Loaded, order: ProtectionOrder) -> Hearing | None:
+    return next((h for h in loaded.hearings.get(order.id or 0, []) if h.outcome is None), None)
+
+
+def _no_hearing(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    return NoHearingBooked(str(order.order_type), order.served_at, _hearing_deadline(order))
+
+
+def _countdown(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    booked = _booked(f, order)
+    return HearingCountdown(int(m[1]), _hearing_deadline(order), booked.scheduled_at if booked else None)
+
+
+def _unbooked_supervisor(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    hours = round((order.hearing_deadline_at - r.due_at).total_seconds() / 3600) if order.hearing_deadline_at else 0
+    return UnbookedToSupervisor(hours, _hearing_deadline(order), f.person(order.officer_id))
+
+
+def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    deadline = order.hearing_deadline_at
+    listed = [h for h in f.hearings.get(order.id or 0, []) if deadline and h.scheduled_at <= deadline]
+    unresolved = listed[0].scheduled_at if listed and all(h.outcome is None for h in listed) else None
+    clock = rule_for(order.order_type).hearing_clock
+    return NoticeLapsed(str(order.order_type), deadline, clock, f.person(order.officer_id), unresolved)
+
+
+def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    booked = _booked(f, order)
+    hours = None if m[0] == "hearing_tomorrow" else int(m[1])
+    court = booked.court if booked and booked.court else None
+    return HearingSoon(hours, str(order.order_type), booked.scheduled_at if booked else None, court)
+
+
+def _expiry(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    days = None if m[0] == "expires_today" else int(m[1])
+    return Expiring(days, str(order.order_type), order.expires_at, rule_for(order.order_type).statute)
+
+
+def _check_due(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    check = f.checks.get(int(m[1] or m[2]))
+    overdue = m[0].startswith("breach_check_overdue")
+    assignee = f.person(check.assigned_to_id) if overdue and check else None
+    return BreachCheckDue(overdue, check.due_at if check else None, assignee)
+
+
+def _notification(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    return NotificationMissing(rule_for(order.order_type).notification, order.notification_due_at)
+
+
+def _breach_court(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order, breach = f.orders[r.order_id], f.breaches.get(int(m[2]))
+    clock = rule_for(order.order_type).breach_arrest_clock
+    at_hearing = breach is not None and bool(breach.court_deadline_at_hearing)
+    return BreachCourtDeadline(int(m[1]), breach.court_deadline_at if breach else None, clock, at_hearing)
+
+
+def _crime_reference(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    breach = f.breaches.get(int(m[1]))
+    return CrimeReferenceMissing(breach.recorded_at if breach else None)
+
+
+def _follow_up(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    source = f.sources.get(int(m[2]))
+    renotify = m[1] == "renotify"
+    if source is None:
+        return FollowUp(renotify, None, False, Person(None))
+    failed = source.state is ReminderState.FAILED
+    return FollowUp(renotify, subject(source, f), failed, f.person(source.recipient_id))
+
+
+_KINDS: list[tuple[re.Pattern[str], About]] = [
+    (re.compile(r"no_hearing_booked"), _no_hearing),
+    (re.compile(r"hearing_deadline_in_(\d+)h"), _countdown),
+    (re.compile(r"hearing_unbooked_supervisor:\d+"), _unbooked_supervisor),
+    (re.compile(r"notice_lapsed:\d+"), _lapsed),
+    (re.compile(r"hearing_tomorrow|hearing_in_(\d+)h"), _hearing_soon),
+    (re.compile(r"expires_today|expires_in_(\d+)d"), _expiry),
+    (re.compile(r"breach_check_due:(\d+)|breach_check_overdue:(\d+):\d+"), _check_due),
+    (re.compile(r"notification_missing:\d+"), _notification),
+    (re.compile(r"breach_court_in_(\d+)h:(\d+)"), _breach_court),
+    (re.compile(r"crime_reference_missing:(\d+):\d+"), _crime_reference),
+    (re.compile(r"(renotify|escalation):(\d+)(?::\d+)?"), _follow_up),
+]
