@@ -198,7 +198,7 @@ RULES: dict[OrderType, OrderTypeRule] = {
             "within 24 hours (excluded days disregarded)",
             is_offence=False,
             max_penalty="a fine up to £5,000 or up to 2 months' committal (MCA 1980 s63(3))",
-            power_of_arrest="arrest without warrant (CSA 2010 s28: the DVPO states the power)",
+            power_of_arrest="arrest without warrant (CSA 2010 s28(9): the DVPO states the power)",
             citation="CSA 2010 s29; Magistrates' Courts Act 1980 s63(3)",
         ),
     ),

@@ -83,7 +83,7 @@ def deadlines_ahead(facts: OrderFacts, now: datetime) -> list[NextDeadline]:
     """Every deadline a record still has. Open hearings and breach court deadlines count whatever
     the record's status; its own deadlines, open checks and awaited notifications are owed only
     while the order is in force, so an ended record's leftovers are not deadlines. A breach court
-    deadline (CSA 2010 s26(2)-(3); DAA 2021 s26(2), (4): before the court within 24 hours of
+    deadline (CSA 2010 s26; DAA 2021 s26(2), (4): before the court within 24 hours of
     arrest) that has passed needs nothing more, so it stops counting at `now`."""
     order = facts.order
     found = [NextDeadline("Hearing", h.scheduled_at) for h in facts.hearings if h.outcome is None]

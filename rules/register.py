@@ -1,0 +1,794 @@
+"""The legal register: every rule the code applies, the provision it rests on, the words relied on,
+whether those words were read in the statute's text and where, the policy choices and their
+settings, and the questions left for a force's legal adviser.
+
+`rules/LEGAL.md` is generated from this table (`python -m rules.register > rules/LEGAL.md`);
+tests/rules/test_legal_register.py fails when a rule in the rule tables has no entry here, when a
+citation differs between a table and its entry, or when a citation anywhere in the code or the
+README is not one the register knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rules.calendar import disregarded_words
+from rules.order_types import RULES, HourClock
+
+LEGISLATION = "https://www.legislation.gov.uk/ukpga"
+NOT_IN_CORPUS = "not read: the stored copies hold only this section's metadata, not its text"
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    id: str  # stable: "<type>.<field>" for a rule-table field, "<area>.<rule>" otherwise
+    computes: str
+    citation: str  # exactly as the code cites it
+    words: str  # the statute's words relied on, quoted briefly ("" where none was read)
+    verified: bool  # the words were read in the statute's text
+    source: str  # where they were read, or "not read: why"
+    policy: str = ""  # a choice the law leaves open: the setting and its default
+    excluded_days: str = ""  # for an hour clock: the days it disregards, in the code's words
+    also_cites: tuple[str, ...] = ()  # finer references the code's messages use for the same rule
+
+
+@dataclass(frozen=True)
+class AppliedRule:
+    """One rule a rule table applies: its register id and the citation the table gives it."""
+
+    id: str
+    citation: str
+    text: str = ""  # where the citation sits inside a sentence (power of arrest, failure)
+    clock: HourClock | None = None
+
+
+def applied_rules() -> Iterator[AppliedRule]:
+    """Every rule the order-type tables apply, with the id its register entry must carry."""
+    for code, rule in RULES.items():
+        if rule.min_rank is not None:
+            yield AppliedRule(f"{code}.rank", rule.min_rank_citation)
+        if rule.perpetrator_min_age is not None:
+            yield AppliedRule(f"{code}.age.perpetrator", rule.perpetrator_age_citation)
+        if rule.protected_min_age is not None:
+            yield AppliedRule(f"{code}.age.protected", rule.protected_age_citation)
+        if rule.hearing_clock is not None:
+            yield AppliedRule(f"{code}.hearing", rule.hearing_clock.citation, clock=rule.hearing_clock)
+        if rule.breach_arrest_clock is not None:
+            clock = rule.breach_arrest_clock
+            yield AppliedRule(f"{code}.breach_arrest", clock.citation, clock.or_if_earlier_the_hearing or "", clock)
+        if rule.duration is not None:
+            yield AppliedRule(f"{code}.duration", rule.duration.citation)
+        for extension in rule.extensions:
+            yield AppliedRule(f"{code}.extension.{extension.total_months}", extension.citation)
+        if rule.notification is not None:
+            yield AppliedRule(f"{code}.notification", rule.notification.citation)
+            if rule.notification.failure:
+                yield AppliedRule(f"{code}.notification.failure", "", rule.notification.failure)
+        yield AppliedRule(f"{code}.breach", rule.breach.citation)
+        yield AppliedRule(f"{code}.power_of_arrest", "", rule.breach.power_of_arrest)
+
+
+def _url(year: int, chapter: int, section: str) -> str:
+    return f"{LEGISLATION}/{year}/{chapter}/section/{section}"
+
+
+CSA, DAA, FLA, PACE, SPA = (2010, 17), (2021, 17), (1996, 27), (1984, 60), (2019, 9)
+
+ALL_DAYS = "Sundays, Christmas Day, Good Friday and bank holidays (BFDA 1971)"
+OO_DAYS = "Sundays, Christmas Day and Good Friday"
+
+REGISTER: tuple[RegisterEntry, ...] = (
+    # --- DVPN (Crime and Security Act 2010) ---
+    RegisterEntry(
+        "DVPN.rank",
+        "A DVPN is refused unless authorised by a superintendent or above.",
+        "CSA 2010 s24(1)",
+        '"A member of a police force not below the rank of superintendent (\u201cthe authorising officer\u201d) '
+        'may issue a domestic violence protection notice"',
+        True,
+        _url(*CSA, "24"),
+    ),
+    RegisterEntry(
+        "DVPN.age.perpetrator",
+        "A DVPN is refused for a person under 18 on the day of service.",
+        "CSA 2010 s24(2)",
+        '"A DVPN may be issued to a person (\u201cP\u201d) aged 18 years or over"',
+        True,
+        _url(*CSA, "24"),
+    ),
+    RegisterEntry(
+        "DVPN.hearing",
+        "The DVPO application's hearing deadline: 48 hours from service, excluded days "
+        "disregarded; a notice not heard by then lapses.",
+        "CSA 2010 s27(3)-(4)",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '27')}); the structure matches DAA 2021 s29(2)-(3), which was read",
+        excluded_days=ALL_DAYS,
+        also_cites=("CSA 2010 s27(3)",),
+    ),
+    RegisterEntry(
+        "DVPN.adjournment",
+        "A DVPN continues through an adjournment of the DVPO hearing.",
+        "CSA 2010 s27",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '27')})",
+    ),
+    RegisterEntry(
+        "DVPN.breach_arrest",
+        "After an arrest for breach: before the magistrates' court within 24 hours, "
+        "excluded days disregarded, or at the DVPO hearing if that is earlier.",
+        "CSA 2010 s26",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '26')}); the subsection numbers are not cited until read",
+        excluded_days=ALL_DAYS,
+    ),
+    RegisterEntry(
+        "DVPN.breach",
+        "Breach of a DVPN is not an offence: arrest and the court clock above.",
+        "CSA 2010 s26",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '26')})",
+    ),
+    RegisterEntry(
+        "DVPN.power_of_arrest",
+        "A constable may arrest without warrant for breach of a DVPN.",
+        "CSA 2010 s26(1)",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '26')}); s25 (the DVPN must state the power) not read either",
+    ),
+    # --- DVPO ---
+    RegisterEntry(
+        "DVPO.duration",
+        "A DVPO lasts 14 to 28 days beginning with the day it is made; outside that is refused.",
+        "CSA 2010 s28(10)",
+        "",
+        False,
+        f"not read: the stored text of {_url(*CSA, '28')} stops at s28(9); explanatory note 79 says "
+        '"between 14 and 28 days"',
+    ),
+    RegisterEntry(
+        "DVPO.power_of_arrest",
+        "A constable may arrest without warrant for breach of a DVPO.",
+        "CSA 2010 s28(9)",
+        '"A DVPO must state that a constable may arrest P without warrant"',
+        True,
+        _url(*CSA, "28"),
+    ),
+    RegisterEntry(
+        "DVPO.breach_arrest",
+        "After an arrest for breach of a DVPO: before the magistrates' court within 24 hours, "
+        "excluded days disregarded.",
+        "CSA 2010 s29",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '29')})",
+        excluded_days=ALL_DAYS,
+    ),
+    RegisterEntry(
+        "DVPO.breach",
+        "Breach of a DVPO is civil contempt: a fine up to \u00a35,000 or up to 2 months' committal.",
+        "CSA 2010 s29; Magistrates' Courts Act 1980 s63(3)",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*CSA, '29')}); MCA 1980 s63(3) not read",
+    ),
+    # --- DAPN (Domestic Abuse Act 2021) ---
+    RegisterEntry(
+        "DAPN.rank",
+        "A DAPN is refused unless authorised by an inspector or above.",
+        "DAA 2021 s22(8)",
+        '"\u201csenior police officer\u201d means a member of a relevant police force who is a constable of at least '
+        'the rank of inspector"',
+        True,
+        _url(*DAA, "22"),
+    ),
+    RegisterEntry(
+        "DAPN.age.perpetrator",
+        "A DAPN is refused for a person under 18.",
+        "DAA 2021 s22(6)",
+        '"A domestic abuse protection notice may not be given to a person who is under the age of 18."',
+        True,
+        _url(*DAA, "22"),
+    ),
+    RegisterEntry(
+        "DAPN.age.protected",
+        "A DAPN protects a person aged 16 or over.",
+        "DAA 2021 s22(2)-(3)",
+        '"prohibiting P from being abusive towards a person aged 16 or over"',
+        True,
+        _url(*DAA, "22"),
+    ),
+    RegisterEntry(
+        "DAPN.hearing",
+        "The DAPO application's hearing deadline: 48 hours from the notice, excluded days disregarded.",
+        "DAA 2021 s29(2)-(3)",
+        "\"The application must be heard by the magistrates' court not later than 48 hours after the notice was "
+        'given to P"; s29(3): "(a) any Sunday, (b) Christmas Day, (c) Good Friday, and (d) any day which is a bank '
+        'holiday in England and Wales under the Banking and Financial Dealings Act 1971"',
+        True,
+        _url(*DAA, "29"),
+        excluded_days=ALL_DAYS,
+        also_cites=("DAA 2021 s29(2)", "DAA 2021 s29(3)"),
+    ),
+    RegisterEntry(
+        "DAPN.adjournment",
+        "A DAPN continues through an adjournment of the DAPO hearing.",
+        "DAA 2021 s29(7)",
+        '"If the court adjourns the hearing of the application, the domestic abuse protection notice continues in '
+        'effect until the application has been determined or withdrawn."',
+        True,
+        _url(*DAA, "29"),
+    ),
+    RegisterEntry(
+        "DAPN.breach_arrest",
+        "After an arrest for breach: before the court within 24 hours, excluded days "
+        "disregarded, or at the DAPO hearing if that is earlier (the earlier is shown, saying which applies).",
+        "DAA 2021 s26(2)(a), (4)",
+        '"(a) before the end of the period of 24 hours beginning with the time of the arrest, or (b) if earlier, at '
+        'the hearing of the application for a domestic abuse protection order"',
+        True,
+        _url(*DAA, "26"),
+        excluded_days=ALL_DAYS,
+        also_cites=("DAA 2021 s26(2)(b)",),
+    ),
+    RegisterEntry(
+        "DAPN.breach",
+        "Breach of a DAPN is not an offence: arrest and the court clock above.",
+        "DAA 2021 s26",
+        '"the constable may arrest the person without warrant" (no offence is created)',
+        True,
+        _url(*DAA, "26"),
+    ),
+    RegisterEntry(
+        "DAPN.power_of_arrest",
+        "A constable may arrest without warrant for breach of a DAPN.",
+        "DAA 2021 s26(1)",
+        '"If a constable has reasonable grounds for believing that a person is in breach of a domestic abuse '
+        'protection notice, the constable may arrest the person without warrant."',
+        True,
+        _url(*DAA, "26"),
+    ),
+    # --- DAPO ---
+    RegisterEntry(
+        "DAPO.duration",
+        "A DAPO lasts a fixed period, until an event or until further order: no maximum.",
+        "DAA 2021 s38",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*DAA, '38')}); s37 was read and is the electronic-monitoring conditions, not duration",
+    ),
+    RegisterEntry(
+        "DAPO.notification",
+        "The DAPO subject must notify name(s) and home address within 3 days beginning with the day the order is made.",
+        "DAA 2021 s41(2)",
+        '"within the period of three days beginning with the day on which the order is made, notify the police"',
+        True,
+        _url(*DAA, "41"),
+    ),
+    RegisterEntry(
+        "DAPO.notification.repeat",
+        "A change of name, of home address or ceasing to have one starts a new 3-day window.",
+        "DAA 2021 s41(4)-(6)",
+        '"before the end of the period of three days beginning with the day on which that happens"',
+        True,
+        _url(*DAA, "41"),
+    ),
+    RegisterEntry(
+        "DAPO.notification.exempt",
+        "No fresh duty where already notifying under another DAPO, SOA 2003 Part 2 or SPA 2019 s9.",
+        "DAA 2021 s41(8)",
+        '"do not apply where (a) the person is subject to another domestic abuse protection order ... or (b) ... '
+        'Part 2 of the Sexual Offences Act 2003 or section 9 of the Stalking Protection Act 2019"',
+        True,
+        _url(*DAA, "41"),
+    ),
+    RegisterEntry(
+        "DAPO.breach",
+        "Breach of a DAPO is an offence: up to 5 years.",
+        "DAA 2021 s39",
+        "",
+        False,
+        f"{NOT_IN_CORPUS} ({_url(*DAA, '39')})",
+    ),
+    RegisterEntry(
+        "DAPO.power_of_arrest",
+        "Arrest for breach of a DAPO is under PACE s24 (it is an offence).",
+        "DAA 2021 s40(9)",
+        '"For the power of a constable to arrest P without warrant for breach of a domestic abuse protection order, '
+        'see section 24 of the Police and Criminal Evidence Act 1984."',
+        True,
+        _url(*DAA, "40"),
+        also_cites=("PACE 1984 s24",),
+    ),
+    # --- Non-molestation order ---
+    RegisterEntry(
+        "NMO.duration",
+        "A non-molestation order lasts a specified period or until further order.",
+        "FLA 1996 s42(7)",
+        "",
+        False,
+        f"not read ({_url(*FLA, '42')})",
+    ),
+    RegisterEntry(
+        "NMO.return_date",
+        "A without-notice order carries a return date, tracked as a hearing.",
+        "FLA 1996 s45",
+        "",
+        False,
+        f"not read ({_url(*FLA, '45')})",
+    ),
+    RegisterEntry(
+        "NMO.breach",
+        "Breach of a non-molestation order is an offence: up to 5 years.",
+        "FLA 1996 s42A",
+        "",
+        False,
+        f"not read ({_url(*FLA, '42A')})",
+    ),
+    RegisterEntry(
+        "NMO.power_of_arrest",
+        "Arrest for breach is under PACE s24 (it is an offence).",
+        "PACE 1984 s24",
+        "",
+        False,
+        f"not read ({_url(*PACE, '24')})",
+    ),
+    # --- Occupation order ---
+    RegisterEntry(
+        "OO.duration",
+        "Occupation order lengths: s33 open-ended; ss35, 37 up to 6 months renewable; ss36, 38 up to "
+        "6 months renewable once.",
+        "FLA 1996 ss33(10), 35(10), 36(10), 37(5), 38(6)",
+        "",
+        False,
+        f"not read ({_url(*FLA, '33')} to section/38)",
+    ),
+    RegisterEntry(
+        "OO.breach_arrest",
+        "After an arrest under an attached power of arrest: before the court within 24 hours, "
+        "disregarding only Christmas Day, Good Friday and Sundays (bank holidays count).",
+        "FLA 1996 s47(6)-(7)",
+        's47(7)(a): "he must be brought before the relevant judicial authority within the period of 24 hours '
+        'beginning at the time of his arrest"',
+        False,
+        f"{_url(*FLA, '47')} (2007-07-01 text): s47(6) and s47(7)(a) read; the stored copy stops before the "
+        "sentence disregarding Christmas Day, Good Friday and Sundays, so the excluded days are not verified",
+        excluded_days=OO_DAYS,
+        also_cites=("FLA 1996 s47(7)",),
+    ),
+    RegisterEntry(
+        "OO.breach",
+        "Breach of an occupation order is contempt of court.",
+        "FLA 1996 s47",
+        's47(6): "a constable may arrest without warrant a person whom he has reasonable cause for suspecting to be '
+        'in breach of any such provision"',
+        True,
+        _url(*FLA, "47"),
+    ),
+    RegisterEntry(
+        "OO.power_of_arrest",
+        "Only where the court attached a power of arrest; then arrest without warrant.",
+        "FLA 1996 s47(2)-(3)",
+        's47(2): "it shall attach a power of arrest to one or more provisions of the order unless satisfied ..."',
+        True,
+        _url(*FLA, "47"),
+        also_cites=("FLA 1996 s47(6)", "FLA 1996 s47(7)"),
+    ),
+    # --- Restraining order ---
+    RegisterEntry(
+        "RO.duration",
+        "A restraining order lasts a specified period or until further order.",
+        "Sentencing Act 2020 s359(2)",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/2020/17/section/359)",
+    ),
+    RegisterEntry(
+        "RO.breach",
+        "Breach of a restraining order is an offence: up to 5 years.",
+        "Sentencing Act 2020 s363",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/2020/17/section/363)",
+    ),
+    RegisterEntry(
+        "RO.power_of_arrest",
+        "Arrest for breach is under PACE s24.",
+        "PACE 1984 s24",
+        "",
+        False,
+        f"not read ({_url(*PACE, '24')})",
+    ),
+    # --- Stalking protection orders ---
+    RegisterEntry(
+        "SPO.duration",
+        "A full SPO is a fixed term of at least 2 years, or until further order.",
+        "Stalking Protection Act 2019 s3",
+        "",
+        False,
+        f"not read ({_url(*SPA, '3')})",
+    ),
+    RegisterEntry(
+        "SPO.notification",
+        "The SPO subject must notify name(s) and home address within 3 days beginning with the date of service.",
+        "Stalking Protection Act 2019 s9(1)",
+        '"must, within the period of 3 days beginning with the date of service of the order, notify to the police"',
+        True,
+        _url(*SPA, "9"),
+        also_cites=("SPA 2019 s9(1)",),
+    ),
+    RegisterEntry(
+        "SPO.notification.repeat",
+        "A new name or a change of home address starts a new 3-day window.",
+        "Stalking Protection Act 2019 s9(3)-(4)",
+        '"before the end of the period of 3 days beginning with the date on which that happens"',
+        True,
+        _url(*SPA, "9"),
+        also_cites=("SPA 2019 s9(3)", "SPA 2019 s9(4)"),
+    ),
+    RegisterEntry(
+        "SPO.notification.exempt",
+        "No duty for an SPO replacing an interim SPO, nor for a person on the sex-offender notification regime.",
+        "Stalking Protection Act 2019 s9(1)(a), (5)",
+        's9(1)(a): "a stalking protection order (other than one which replaces an interim stalking protection '
+        'order)"; s9(5): "do not apply to a person who is subject to notification requirements under Part 2 of the '
+        'Sexual Offences Act 2003"',
+        True,
+        _url(*SPA, "9"),
+    ),
+    RegisterEntry(
+        "SPO.notification.failure",
+        "Failing to notify is its own offence, not a breach of the order.",
+        "Stalking Protection Act 2019 s11(1)(a)",
+        "",
+        False,
+        f"not read ({_url(*SPA, '11')}); PNLD's offence list (pnld.co.uk, offences H20165-H20167) gives "
+        '"Sections 9(1), 11(1)(a) and (2)"',
+        also_cites=("SPA 2019 s11(1)(a)",),
+    ),
+    RegisterEntry(
+        "SPO.breach",
+        "Breach of an SPO is an offence: up to 5 years.",
+        "Stalking Protection Act 2019 s8",
+        "",
+        False,
+        f'not read ({_url(*SPA, "8")}); PNLD gives "Section 8(1) and (2) - Breach"',
+    ),
+    RegisterEntry(
+        "SPO.power_of_arrest",
+        "Arrest for breach is under PACE s24.",
+        "PACE 1984 s24",
+        "",
+        False,
+        f"not read ({_url(*PACE, '24')})",
+    ),
+    RegisterEntry(
+        "ISPO.duration",
+        "An interim SPO lasts until the full application is decided, or as the court sets.",
+        "Stalking Protection Act 2019 s5",
+        "",
+        False,
+        f"not read ({_url(*SPA, '5')})",
+    ),
+    RegisterEntry(
+        "ISPO.notification",
+        "As SPO.notification, from the date of service of the interim order.",
+        "Stalking Protection Act 2019 s9(1)",
+        '"(b) an interim stalking protection order"',
+        True,
+        _url(*SPA, "9"),
+    ),
+    RegisterEntry(
+        "ISPO.notification.failure",
+        "As SPO.notification.failure.",
+        "Stalking Protection Act 2019 s11(1)(a)",
+        "",
+        False,
+        f"not read ({_url(*SPA, '11')}); PNLD offence list only",
+    ),
+    RegisterEntry(
+        "ISPO.breach",
+        "Breach of an interim SPO is an offence: up to 5 years.",
+        "Stalking Protection Act 2019 s8",
+        "",
+        False,
+        f"not read ({_url(*SPA, '8')})",
+    ),
+    RegisterEntry(
+        "ISPO.power_of_arrest",
+        "Arrest for breach is under PACE s24.",
+        "PACE 1984 s24",
+        "",
+        False,
+        f"not read ({_url(*PACE, '24')})",
+    ),
+    # --- Forced marriage and FGM protection orders ---
+    RegisterEntry(
+        "FMPO.duration",
+        "A specified period or until varied or discharged.",
+        "FLA 1996 s63B(3)",
+        "",
+        False,
+        f"not read ({_url(*FLA, '63B')})",
+    ),
+    RegisterEntry(
+        "FMPO.breach",
+        "Breach is an offence: up to 5 years.",
+        "FLA 1996 s63CA",
+        "",
+        False,
+        f"not read ({_url(*FLA, '63CA')})",
+    ),
+    RegisterEntry(
+        "FMPO.power_of_arrest",
+        "Arrest for breach is under PACE s24.",
+        "PACE 1984 s24",
+        "",
+        False,
+        f"not read ({_url(*PACE, '24')})",
+    ),
+    RegisterEntry(
+        "FGMPO.duration",
+        "A specified period or until varied or discharged.",
+        "FGMA 2003 Sch 2 para 1(6)",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/2003/31/schedule/2)",
+    ),
+    RegisterEntry(
+        "FGMPO.breach",
+        "Breach is an offence: up to 5 years.",
+        "FGMA 2003 Sch 2 para 4",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/2003/31/schedule/2)",
+    ),
+    RegisterEntry(
+        "FGMPO.power_of_arrest",
+        "Arrest for breach is under PACE s24.",
+        "PACE 1984 s24",
+        "",
+        False,
+        f"not read ({_url(*PACE, '24')})",
+    ),
+    # --- Pre-charge bail (PACE 1984) ---
+    RegisterEntry(
+        "BAIL.start",
+        "The bail start date is the day after the day of arrest; every bail period runs from it.",
+        "PACE 1984 s47ZB(4)(a)",
+        "\"a person's bail start date is the day after the day on which the person was arrested for the relevant "
+        'offence"',
+        True,
+        "https://www.lawglobalhub.com/section-47zb-police-and-criminal-evidence-act-1984-uk/ (a copy of "
+        f"{_url(*PACE, '47ZB')})",
+    ),
+    RegisterEntry(
+        "BAIL.duration",
+        "Pre-charge bail ends at the end of 3 months beginning with the bail start date.",
+        "PACE 1984 s47ZB(1)(b), (4)(a)",
+        '"in any other case, the period of 3 months beginning with the person\'s bail start date"',
+        True,
+        "https://www.lawglobalhub.com/section-47zb-police-and-criminal-evidence-act-1984-uk/ (a copy of "
+        f"{_url(*PACE, '47ZB')})",
+        policy="Month arithmetic (a reading, no setting): a period of N months beginning with day D ends the day "
+        "before the same date N months later; where that month has no such date, on its last day (open question 4).",
+    ),
+    RegisterEntry(
+        "BAIL.extension.6",
+        "An inspector or above may extend bail to 6 months from the bail start date.",
+        "PACE 1984 s47ZD(2), (6)",
+        "",
+        False,
+        f"not read in its current form ({_url(*PACE, '47ZD')}); only the 2017 text (3 months) was found",
+    ),
+    RegisterEntry(
+        "BAIL.extension.9",
+        "A superintendent or above may extend bail to 9 months from the bail start date.",
+        "PACE 1984 s47ZDA(2), (6)",
+        "",
+        False,
+        f"not read ({_url(*PACE, '47ZDA')})",
+    ),
+    RegisterEntry(
+        "BAIL.extension.12",
+        "A magistrates' court may extend bail to 12 months (18 in the s47ZF(6) cases).",
+        "PACE 1984 s47ZF(4)(a)",
+        '"(a) in a case falling within subsection (1)(b), at the end of the period of 12 months beginning with the '
+        "person's bail start date\"",
+        True,
+        "https://www.lawglobalhub.com/section-47zf-police-and-criminal-evidence-act-1984-uk/ (a copy of "
+        f"{_url(*PACE, '47ZF')})",
+        also_cites=("PACE 1984 s47ZF(6)", "PACE 1984 s47ZF(7)", "PACE 1984 s47ZG"),
+    ),
+    RegisterEntry(
+        "BAIL.breach",
+        "Breach of bail conditions is not an offence; arrest without warrant.",
+        "PACE 1984 s46A(1A)",
+        "",
+        False,
+        f"not read ({_url(*PACE, '46A')})",
+    ),
+    RegisterEntry(
+        "BAIL.power_of_arrest",
+        "Arrest without warrant for breach of bail conditions.",
+        "PACE 1984 s46A(1A)",
+        "",
+        False,
+        f"not read ({_url(*PACE, '46A')})",
+    ),
+    # --- The calendar and the policy settings ---
+    RegisterEntry(
+        "calendar.bank_holidays",
+        "England and Wales bank holidays, substitute days and one-off proclaimed days, from the `holidays` package.",
+        "BFDA 1971 s1 and Sch 1",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/1971/80/schedule/1)",
+        also_cites=("BFDA 1971 Sch 1", "BFDA 1971 s1"),
+    ),
+    RegisterEntry(
+        "calendar.extra_days",
+        "An admin may add a day proclaimed after the release; it makes deadlines later, so "
+        "it is admin-only and audited.",
+        "BFDA 1971 s1(3)",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/1971/80/section/1)",
+        policy="Admin-added excluded days (`dvpn-bot` admin list, audited); none by default.",
+    ),
+    RegisterEntry(
+        "calendar.saturday_boxing_day",
+        "A Saturday 26 December is counted by the hour clocks (the earlier, safer deadline), and the officer is told.",
+        "BFDA 1971 Sch 1",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/1971/80/schedule/1)",
+        policy="DVPN_COUNT_SATURDAY_BOXING_DAY, default true (count the Saturday).",
+    ),
+    RegisterEntry(
+        "calendar.saturday_new_year",
+        "A Saturday 1 January is an ordinary day: the proclamation appoints the Monday.",
+        "BFDA 1971 s1(3)",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/1971/80/section/1)",
+    ),
+    RegisterEntry(
+        "periods.beginning_with",
+        'Calendar-day and month periods "beginning with" a day count that day as day 1 '
+        "and end at the end of the last day, Europe/London (shown as the next day's 00:00).",
+        "DAA 2021 s41(2)",
+        '"within the period of three days beginning with the day on which the order is made"',
+        True,
+        _url(*DAA, "41"),
+        policy="DVPN_TIMEZONE, default Europe/London: the statutory day is the local day.",
+    ),
+    RegisterEntry(
+        "ranks.order",
+        "Police ranks, lowest first, with the Metropolitan and City equivalents at one level; "
+        "used for the authorising-rank checks.",
+        "Police Act 1996 s13",
+        "",
+        False,
+        "not read (https://www.legislation.gov.uk/ukpga/1996/16/section/13); the ranks are also set by the "
+        "Police Regulations 2003",
+    ),
+    RegisterEntry(
+        "policy.repeat",
+        "The repeat-perpetrator flag: force policy, not law.",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+        policy="DVPN_REPEAT_ORDERS within DVPN_REPEAT_WINDOW_MONTHS, or any breach if DVPN_REPEAT_ON_BREACH.",
+    ),
+)
+
+OPEN_QUESTIONS: tuple[str, ...] = (
+    "CSA 2010 s26, s27, s28(10) and s29: the subsections were not read (the stored copies hold only their "
+    'metadata). Confirm the subsections for the DVPN and DVPO breach clocks (24 hours, excluded days, "or, if '
+    'earlier, at the hearing" for a DVPN), the DVPO hearing clock (cited s27(3)-(4)), the DVPO length (cited '
+    "s28(10)) and the DVPN power of arrest (cited s26(1)); the code cites the section alone where unsure.",
+    "DAA 2021 s38: not read. Confirm that s38(3) sets a DAPO's duration (fixed period, until an event, until "
+    "further order) and s38(5)-(6) limit electronic monitoring to 12 months; the code cites s38 alone.",
+    "A held-then-adjourned hearing: after an arrest for breach of a notice, does the adjourned hearing of the "
+    'application count as "the hearing of the application" for the earlier limit (DAA 2021 s26(2)(b))? The code '
+    "takes the application's next listed hearing at or after the arrest.",
+    'Month-end bail arithmetic: a bail start date of 31 March gives "3 months beginning with" ending 30 June '
+    "(the day before the corresponding date, or the month's last day where there is none). Confirm this reading.",
+    "Existing bail records with no recorded arrest time: their end was computed from the day bail was given. Should "
+    "they be recomputed from an arrest time to be entered, flagged for review, or left as recorded?",
+    "Occupation orders: the 24-hour clock (FLA 1996 s47(7)) is applied only to an arrest under an attached power "
+    "of arrest (s47(6)), not to an arrest on a warrant (s47(8)). Confirm.",
+    "FLA 1996 s47(7): the words disregarding only Christmas Day, Good Friday and Sundays were not in the stored "
+    "copy; confirm that bank holidays count on this clock.",
+    "Stalking Protection Act 2019 s11(1)(a) and s8: cited from PNLD's offence list, not read in the Act.",
+    "PACE 1984 s47ZD and s47ZDA: the current text (6 months by an inspector, 9 by a superintendent) was not read.",
+    "Saturday Boxing Day: counting it gives the earlier hearing deadline (DVPN_COUNT_SATURDAY_BOXING_DAY), but the "
+    "lapse alert and its PNC instruction should follow the literal reading. Confirm the literal reading: is a "
+    "Saturday 26 December a bank holiday under BFDA 1971 Sch 1 when the proclamation names the Monday?",
+)
+
+ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("CSA 2010", "Crime and Security Act 2010"),
+    ("DAA 2021", "Domestic Abuse Act 2021"),
+    ("FLA 1996", "Family Law Act 1996"),
+    ("PACE 1984", "Police and Criminal Evidence Act 1984"),
+    ("SPA 2019", "Stalking Protection Act 2019"),
+    ("BFDA 1971", "Banking and Financial Dealings Act 1971"),
+    ("FGMA 2003", "Female Genital Mutilation Act 2003"),
+    ("MCA 1980", "Magistrates' Courts Act 1980"),
+    ("SOA 2003", "Sexual Offences Act 2003"),
+    ("PHA 1997", "Protection from Harassment Act 1997"),
+)
+
+
+def statutes() -> dict[str, str]:
+    """Each type's statute as its table names it: the scheme, not a rule, listed so every Act and
+    section range the code names is in the register."""
+    return {str(code): rule.statute for code, rule in RULES.items()}
+
+
+def entry(register_id: str) -> RegisterEntry:
+    for candidate in REGISTER:
+        if candidate.id == register_id:
+            return candidate
+    raise KeyError(register_id)
+
+
+def clock_days(clock: HourClock) -> str:
+    return disregarded_words(clock.disregards)
+
+
+def render_markdown() -> str:
+    """rules/LEGAL.md: one section per rule, for a legal adviser to sign off line by line."""
+    verified = sum(1 for e in REGISTER if e.verified)
+    lines = [
+        "# Legal register",
+        "",
+        "Generated from `rules/register.py` (`python -m rules.register > rules/LEGAL.md`); "
+        "`tests/rules/test_legal_register.py` fails if this file, the rule tables, the code's citations or the "
+        'README\'s "The law in code" section disagree.',
+        "",
+        f"{len(REGISTER)} rules: {verified} verified against the statute's text, {len(REGISTER) - verified} not.",
+        "A rule is *verified* only where the words quoted were read in the text at the place given.",
+        "",
+        "Abbreviations: " + "; ".join(f"{short}: {full}" for short, full in ABBREVIATIONS) + ".",
+        "",
+        "## Rules",
+        "",
+    ]
+    for e in REGISTER:
+        lines += [
+            f"### `{e.id}`",
+            "",
+            f"- Computes: {e.computes}",
+            f"- Cited as: {e.citation or '(no statute: policy)'}",
+        ]
+        if e.excluded_days:
+            lines.append(f"- Disregards: {e.excluded_days}")
+        if e.also_cites:
+            lines.append(f"- Also cited in messages as: {', '.join(e.also_cites)}")
+        lines += [
+            f"- Words relied on: {e.words or '(none read)'}",
+            f"- Verified against the text: {'yes' if e.verified else 'no'}, {e.source}",
+        ]
+        if e.policy:
+            lines.append(f"- Policy: {e.policy}")
+        lines += ["- Signed off: ____________________", ""]
+    lines += ["## The statute of each type", ""]
+    lines += [f"- {code}: {statute}" for code, statute in statutes().items()]
+    lines += ["", "## Open questions for a legal adviser", ""]
+    lines += [f"{number}. {question}" for number, question in enumerate(OPEN_QUESTIONS, 1)]
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")
