@@ -153,14 +153,14 @@ def parse_when(
     _matches_typed(wall, typed, cleaned, field)
     if typed.without_year:
         wall = _the_year_in_window(wall, cleaned, span, now, tz, offset, field)
-    if (typed.day is not None or typed.without_year) and typed.clock is None and not _HOUR_WORDS.search(body):
-        if kind != "order_end":
-            written = f"{_written(wall.replace(hour=10, minute=0))}"
-            raise TimeQuestion(
-                ("'", Typed(cleaned[:40]), f"' has no time of day: add it, e.g. {written}. Nothing was saved."),
-                field,
-                instead=written,
-            )
+    dated = typed.day is not None or typed.without_year
+    if dated and typed.clock is None and not _HOUR_WORDS.search(body) and kind != "order_end":
+        written = f"{_written(wall.replace(hour=10, minute=0))}"
+        raise TimeQuestion(
+            ("'", Typed(cleaned[:40]), f"' has no time of day: add it, e.g. {written}. Nothing was saved."),
+            field,
+            instead=written,
+        )
     if offset is not None:
         instant = wall.replace(tzinfo=timezone(offset)).astimezone(tz)
     else:
@@ -196,7 +196,6 @@ def _check_typed(body: str, cleaned: str, field: str) -> _Typed:
             raise TimeQuestion(
                 ("'", Typed(numeric[0]), f"' has a two-digit year: write the year in full, e.g. {full}."),
                 field,
-                instead=cleaned.replace(numeric[0], full, 1),
             )
         elif len(year) != 4:
             raise _unreadable(cleaned, field)
