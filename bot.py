@@ -90,8 +90,9 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     now, days = SystemClock().now(), settings.past_event_days
     at = parse_when(" ".join(args.when), now=now, tz=tz, kind="calculator", field="when", past_event_days=days)
     calendar, note = force_calendar_if_available(settings)
+    # The listed hearing is plausible around the start the calculator was given, not around today.
     hearing = (
-        parse_when(" ".join(args.hearing), now=now, tz=tz, kind="hearing", field="hearing") if args.hearing else None
+        parse_when(" ".join(args.hearing), now=at, tz=tz, kind="hearing", field="hearing") if args.hearing else None
     )
     extended = BailExtension(args.extended_by) if args.extended_by else None
     event = ClockEvent.ARRESTED if order_type is OrderType.BAIL else ClockEvent(args.event)

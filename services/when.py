@@ -77,8 +77,9 @@ def window(kind: Kind, past_event_days: int = DEFAULT_PAST_EVENT_DAYS) -> Window
         "check_due": Window("due time for a breach check", timedelta(days=1), timedelta(weeks=26), "future"),
         # Orders last weeks (DVPO: 14 to 28 days) or years (a fixed-term DAPO).
         "order_end": Window("last day of the order", past, timedelta(days=3653), "future"),
-        # The calculator may be asked about a notice about to be served.
-        "calculator": Window("start time", past, timedelta(days=31), "past"),
+        # The calculator explains deadlines of past cases too (a review, a complaint), and may be
+        # asked about a notice about to be served.
+        "calculator": Window("start time", timedelta(days=3653), timedelta(days=31), "past"),
         "console_clock": Window("console time", timedelta(0), timedelta(days=3653), "future"),
     }
     return windows[kind]
@@ -247,7 +248,7 @@ def _unreadable(cleaned: str, field: str) -> DomainError:
         (
             "Could not read '",
             Typed(cleaned[:40]),
-            "' as a date and time, so nothing was saved. Try '2/4/2026 20:00' (day first), "
+            "' as a date and time. Nothing was saved: try '2/4/2026 20:00' (day first), "
             "'2026-04-02 20:00' or 'friday 17:30'.",
         ),
         field,

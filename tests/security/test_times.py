@@ -197,7 +197,8 @@ def test_the_repeated_hour_in_the_record_form_is_asked_then_settled_by_gmt(
         ("hearing", "1/10/2026 21:00", "1/10/2026 21:01"),  # ... to 26 weeks ahead
         ("check_due", "1/4/2026 21:00", "1/4/2026 20:59"),  # a day back, 26 weeks ahead
         ("order_end", "1/4/2036", "3/4/2036"),  # ten years ahead
-        ("calculator", "3/5/2026 21:00", "3/5/2026 21:01"),  # a month ahead
+        ("calculator", "3/5/2026 21:00", "3/5/2026 21:01"),  # a month ahead, ten years back
+        ("calculator", "1/4/2016 21:00", "1/4/2016 20:59"),  # 3653 days
     ],
 )
 def test_each_kind_of_time_has_its_window(kind: Any, inside: str, outside: str) -> None:
