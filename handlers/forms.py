@@ -140,6 +140,8 @@ def _new_record(
     )
     rank_text = form.choice("authoriser_rank")
     risk = form.choice("risk_level")
+    perpetrator_dob = form.date_of_birth("perpetrator_dob")
+    protected = _protected(form)
     form.raise_problems()
     new = NewRecord(
         order_type=order_type,
@@ -160,11 +162,11 @@ def _new_record(
         crime_reference=form.text("crime_reference"),
         perpetrator=PersonInput(
             full_name=form.text("perpetrator_name") or "",
-            date_of_birth=form.date_of_birth("perpetrator_dob"),
+            date_of_birth=perpetrator_dob,
             address=form.text("perpetrator_address"),
             pnc_id=form.text("perpetrator_pnc"),
         ),
-        protected=_protected(form),
+        protected=protected,
         officer_slack_id=form.user("officer"),
         parent_reference=(form.text("parent_reference") or "").upper() or None,
     )
