@@ -87,9 +87,13 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     if order_type is None:
         raise DomainError(f"Unknown type '{args.type}'. Use one of: {', '.join(t.value for t in OrderType)}.")
     tz = settings.timezone
-    at = parse_when(" ".join(args.when), now=SystemClock().now(), tz=tz, prefer="past")
+    now, days = SystemClock().now(), settings.past_event_days
+    at = parse_when(" ".join(args.when), now=now, tz=tz, kind="calculator", field="when", past_event_days=days)
     calendar, note = force_calendar_if_available(settings)
-    hearing = parse_when(" ".join(args.hearing), now=SystemClock().now(), tz=tz) if args.hearing else None
+    # The listed hearing is plausible around the start the calculator was given, not around today.
+    hearing = (
+        parse_when(" ".join(args.hearing), now=at, tz=tz, kind="hearing", field="hearing") if args.hearing else None
+    )
     extended = BailExtension(args.extended_by) if args.extended_by else None
     event = ClockEvent.ARRESTED if order_type is OrderType.BAIL else ClockEvent(args.event)
     deadline = calculate(order_type, event, at, calendar, tz, extended_by=extended, hearing_at=hearing)

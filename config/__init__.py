@@ -142,6 +142,7 @@ class Settings:
     repeat_orders: int = 2  # this many notices/orders against one person within the window flags a repeat
     repeat_window_months: int = 12
     repeat_on_breach: bool = True  # any recorded breach also flags a repeat perpetrator
+    past_event_days: int = 365  # a typed service, breach, arrest or decision time may be this far back
     retention_years: int = 6  # personal data is reviewed for erasure this long after the last order ended
     shutdown_grace_seconds: int = 20  # on SIGTERM, time allowed to finish or release claimed reminders
     drill_clock_file: str | None = None  # drills and tests only: every process reads the time from this file
@@ -380,6 +381,9 @@ def _read_settings(read: _Reader) -> Settings:
             "DVPN_REPEAT_WINDOW_MONTHS", defaults.repeat_window_months, _positive_int, "a whole number of months"
         ),
         repeat_on_breach=read.get("DVPN_REPEAT_ON_BREACH", defaults.repeat_on_breach, _boolean, "true or false"),
+        past_event_days=read.get(
+            "DVPN_PAST_EVENT_DAYS", defaults.past_event_days, _positive_int, "a whole number of days"
+        ),
         retention_years=read.get(
             "DVPN_RETENTION_YEARS", defaults.retention_years, _positive_int, "a whole number of years"
         ),

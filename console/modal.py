@@ -18,7 +18,7 @@ from console.render import BlockRenderer, Style, text_of
 from console.requests import Answer, SlackRequests, Where
 from console.screen import Screen
 from services.errors import DomainError
-from services.when import parse_when
+from services.when import parse_day
 
 JSONObject = dict[str, Any]
 Ask = Callable[[str], str | None]  # a prompt -> the line typed, or None at the end of input
@@ -195,7 +195,7 @@ class ModalPrompter:
 
     def _date(self, typed: str) -> str:
         try:
-            return parse_when(typed, now=self.now(), tz=self.tz, prefer="past").date().isoformat()
+            return parse_day(typed, field="date").isoformat()
         except DomainError as error:
             raise ValueError(problem(error)) from None
 

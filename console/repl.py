@@ -186,7 +186,7 @@ class Repl:
         if step and any(step.groups()):
             days, hours, minutes = (int(g or 0) for g in step.groups())
             return now + timedelta(days=days, hours=hours, minutes=minutes)
-        return parse_when(arg, now=now, tz=self.c.ctx.settings.timezone, prefer="future", field="time")
+        return parse_when(arg, now=now, tz=self.c.ctx.settings.timezone, kind="console_clock", field="time")
 
     def _show_stop(self) -> None:
         if self.c.screen.pending():

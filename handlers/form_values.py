@@ -9,16 +9,19 @@ from typing import Any, TypeVar
 
 from rules.validation import Violation
 from services.errors import DomainError, ValidationFailed
-from services.when import Prefer, parse_when
+from services.when import DEFAULT_PAST_EVENT_DAYS, Kind, date_of_birth, parse_when
 
 T = TypeVar("T")
 
 
 class FormValues:
-    def __init__(self, view: dict[str, Any], *, now: datetime, tz: Any) -> None:
+    def __init__(
+        self, view: dict[str, Any], *, now: datetime, tz: Any, past_event_days: int = DEFAULT_PAST_EVENT_DAYS
+    ) -> None:
         self.values: dict[str, dict[str, Any]] = view.get("state", {}).get("values", {})
         self.now = now
         self.tz = tz
+        self.past_event_days = past_event_days
         self.problems: list[Violation] = []
 
     def _element(self, block_id: str) -> dict[str, Any]:
@@ -33,6 +36,12 @@ class FormValues:
         value = self._element(block_id).get("selected_date")
         return date.fromisoformat(value) if value else None
 
+    def date_of_birth(self, block_id: str) -> date | None:
+        """A picked date of birth, inside the plausible years (services/when.py)."""
+        picked = self.day(block_id)
+        today = self.now.astimezone(self.tz).date()
+        return self.read(block_id, lambda: date_of_birth(picked, today=today, field=block_id))
+
     def choice(self, block_id: str) -> str | None:
         selected = self._element(block_id).get("selected_option")
         return str(selected["value"]) if selected else None
@@ -44,13 +53,18 @@ class FormValues:
     def checked(self, block_id: str) -> bool:
         return bool(self._element(block_id).get("selected_options"))
 
-    def when(self, block_id: str, *, prefer: Prefer = "past", required: bool = True) -> datetime | None:
+    def when(self, block_id: str, *, kind: Kind, required: bool = True) -> datetime | None:
         text = self.text(block_id)
         if text is None:
             if required:
                 self.problems.append(Violation(block_id, "Give a date and time, e.g. today 20:00."))
             return None
-        return self.read(block_id, lambda: parse_when(text, now=self.now, tz=self.tz, prefer=prefer, field=block_id))
+        return self.read(
+            block_id,
+            lambda: parse_when(
+                text, now=self.now, tz=self.tz, kind=kind, field=block_id, past_event_days=self.past_event_days
+            ),
+        )
 
     def read(self, block_id: str, parse: Callable[[], T]) -> T | None:
         """Run a parser; a DomainError becomes this field's problem instead of stopping the form."""

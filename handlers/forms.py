@@ -56,7 +56,9 @@ def order_type_chosen(body: dict[str, Any], client: WebClient, context: BoltCont
     ctx = services(context)
     view = body["view"]
     chosen = OrderType.parse(body["actions"][0]["selected_option"]["value"])
-    values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
+    values = FormValues(
+        view, now=ctx.clock.now(), tz=ctx.settings.timezone, past_event_days=ctx.settings.past_event_days
+    )
     prefill = {k: v for k in _KEPT if (v := values.text(k))}
     redrawn = record_form(chosen, ctx.settings.order_types, FormMeta.load(view.get("private_metadata")), prefill)
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=redrawn)
@@ -67,7 +69,9 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
     ctx = services(context)
     meta = FormMeta.load(view.get("private_metadata"))
     user = str(body["user"]["id"])
-    values = FormValues(view, now=ctx.clock.now(), tz=ctx.settings.timezone)
+    values = FormValues(
+        view, now=ctx.clock.now(), tz=ctx.settings.timezone, past_event_days=ctx.settings.past_event_days
+    )
     if view["callback_id"] == ids.RECORD_FORM and not any(
         b.get("block_id") == "perpetrator_name" for b in view["blocks"]
     ):
@@ -126,16 +130,18 @@ def _new_record(
     order_type = OrderType.parse(form.choice("order_type") or "")
     if order_type is None:
         raise DomainError("Choose the type of notice or order.", "order_type")
-    served = form.when("served_at", required=False)
-    made = form.when("made_at", required=False)
-    arrested = form.when("arrested_at") if order_type is OrderType.BAIL else None
+    served = form.when("served_at", kind="service", required=False)
+    made = form.when("made_at", kind="service", required=False)
+    arrested = form.when("arrested_at", kind="arrest") if order_type is OrderType.BAIL else None
     length = (
-        form.read("duration", lambda: parsing.length(form.text("duration") or "", now=form.now, tz=form.tz))
+        form.read("duration", lambda: parsing.length(form.text("duration") or "", _reading(form)))
         if form.text("duration")
         else None
     )
     rank_text = form.choice("authoriser_rank")
     risk = form.choice("risk_level")
+    perpetrator_dob = form.date_of_birth("perpetrator_dob")
+    protected = _protected(form)
     form.raise_problems()
     new = NewRecord(
         order_type=order_type,
@@ -156,11 +162,11 @@ def _new_record(
         crime_reference=form.text("crime_reference"),
         perpetrator=PersonInput(
             full_name=form.text("perpetrator_name") or "",
-            date_of_birth=form.day("perpetrator_dob"),
+            date_of_birth=perpetrator_dob,
             address=form.text("perpetrator_address"),
             pnc_id=form.text("perpetrator_pnc"),
         ),
-        protected=_protected(form),
+        protected=protected,
         officer_slack_id=form.user("officer"),
         parent_reference=(form.text("parent_reference") or "").upper() or None,
     )
@@ -169,19 +175,25 @@ def _new_record(
     return view, f"{view.reference} recorded.", times
 
 
+def _reading(form: FormValues) -> parsing.Reading:
+    return parsing.Reading(form.now, form.tz, form.past_event_days)
+
+
 def _protected(form: FormValues) -> tuple[PersonInput, ...]:
     name = form.text("protected_name")
     if not name:
         return ()
     return (
-        PersonInput(full_name=name, date_of_birth=form.day("protected_dob"), address=form.text("protected_address")),
+        PersonInput(
+            full_name=name, date_of_birth=form.date_of_birth("protected_dob"), address=form.text("protected_address")
+        ),
     )
 
 
 def _hearing(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
-    at = form.when("scheduled_at", prefer="future")
+    at = form.when("scheduled_at", kind="hearing")
     form.raise_problems()
     assert at is not None and meta.reference
     view = hearings.book_hearing(ctx, user, meta.reference, at, form.text("court"))
@@ -193,9 +205,9 @@ def _outcome(
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
     assert meta.reference
     outcome = HearingOutcome(form.choice("outcome") or "granted")
-    decided = form.when("decided_at")
+    decided = form.when("decided_at", kind="decision")
     if outcome is HearingOutcome.ADJOURNED:
-        to = form.when("adjourned_to", prefer="future")
+        to = form.when("adjourned_to", kind="hearing")
         form.raise_problems()
         assert to is not None
         view = hearings.adjourn_hearing(ctx, user, meta.reference, to)
@@ -205,7 +217,7 @@ def _outcome(
         text = form.text("duration")
         if text is None:
             form.problems.append(Violation("duration", "Give how long the order lasts: 28 days, or until 1/5/2026."))
-        length = form.read("duration", lambda: parsing.length(text or "", now=form.now, tz=form.tz)) if text else None
+        length = form.read("duration", lambda: parsing.length(text or "", _reading(form))) if text else None
         if length is not None and length.months is not None:
             form.problems.append(Violation("duration", "Give the length in days or as an end date."))
         if length is not None:
@@ -220,8 +232,8 @@ def _breach(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
     assert meta.reference
-    occurred = form.when("occurred_at")
-    arrested = form.when("arrested_at", required=False)
+    occurred = form.when("occurred_at", kind="breach")
+    arrested = form.when("arrested_at", kind="arrest", required=False)
     form.raise_problems()
     assert occurred is not None
     view = breaches.record_breach(
@@ -241,7 +253,7 @@ def _check(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
     assert meta.reference
-    done = form.when("done_at")
+    done = form.when("done_at", kind="check_done")
     form.raise_problems()
     assert done is not None
     view = checks.complete_check(ctx, user, meta.reference, done, form.text("outcome"))
@@ -252,7 +264,7 @@ def _notification(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
     assert meta.reference
-    at = form.when("received_at")
+    at = form.when("received_at", kind="notification")
     form.raise_problems()
     assert at is not None
     view = checks.record_notification(ctx, user, meta.reference, at)
@@ -263,7 +275,7 @@ def _close(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
     assert meta.reference
-    at = form.when("at", required=False)
+    at = form.when("at", kind="ended", required=False)
     form.raise_problems()
     view = lifecycle.close(
         ctx, user, meta.reference, form.text("reason") or "", status=form.choice("status") or "closed", at=at

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from services.errors import DomainError
-from services.when import Prefer, parse_when
+from services.when import Kind, TimeQuestion, example, parse_when
+from services.wording import Command, parts
 
 REFERENCE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z]{2,5}-\d{4}-\d{1,6}$")
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
@@ -66,9 +67,29 @@ def channel_id(text: str) -> str:
     return match[1] or match[2]
 
 
-# What the database holds for free text typed after a command (models/): the forms cap the same fields.
-def when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer, field: str) -> datetime:
-    return parse_when(text, now=now, tz=tz, prefer=prefer, field=field)
+@dataclass(frozen=True)
+class Reading:
+    """What a command needs to read its times: the clock, the zone, the force's window for past
+    events (DVPN_PAST_EVENT_DAYS), and the command's words before the time, to show a fix that works."""
+
+    now: datetime
+    tz: ZoneInfo
+    past_event_days: int
+    command: str | None = None  # "check WM-DVPN-2026-0001 due"; None in a form, where the error is on the field
+
+
+def when(text: str, reading: Reading, *, kind: Kind, field: str) -> datetime:
+    """A time typed after a command; a refusal ends with the command to type instead."""
+    try:
+        return parse_when(
+            text, now=reading.now, tz=reading.tz, kind=kind, field=field, past_event_days=reading.past_event_days
+        )
+    except DomainError as error:
+        if reading.command is None:
+            raise
+        instead = error.instead if isinstance(error, TimeQuestion) and error.instead else None
+        typed = instead or example(kind, reading.now, reading.tz, reading.past_event_days)
+        raise DomainError((*parts(error.wording), " Type: ", Command(reading.command, typed)), field) from None
 
 
 def split_keywords(text: str, keywords: tuple[str, ...]) -> dict[str, str]:
@@ -87,37 +108,47 @@ def split_keywords(text: str, keywords: tuple[str, ...]) -> dict[str, str]:
     return {key: " ".join(value) for key, value in parts.items()}
 
 
-def time_and_court(text: str, *, now: datetime, tz: ZoneInfo, field: str) -> tuple[datetime, str | None]:
+def time_and_court(text: str, reading: Reading, *, field: str) -> tuple[datetime, str | None]:
     """'tomorrow 10:00 at Birmingham Magistrates' -> (time, court). 'friday at 10:00' has no court:
     an 'at' followed by a clock time belongs to the time."""
     pieces = re.split(r"\s+at\s+", text.strip(), flags=re.I)
     for cut_at in range(len(pieces) - 1, 0, -1):
         court = " at ".join(pieces[cut_at:]).strip()
         if court and not CLOCK_TIME.match(court) and re.search(r"[A-Za-z]{3,}", court):
-            at = when(" at ".join(pieces[:cut_at]), now=now, tz=tz, prefer="future", field=field)
+            at = when(" at ".join(pieces[:cut_at]), reading, kind="hearing", field=field)
             return at, court
-    return when(text, now=now, tz=tz, prefer="future", field=field), None
+    return when(text, reading, kind="hearing", field=field), None
 
 
-def time_then_text(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer, field: str) -> tuple[datetime, str]:
+TIME_LIKE = re.compile(r"\d|^(today|yesterday|now|tonight|noon|midnight|last|this)$", re.I)
+
+
+def time_then_text(text: str, reading: Reading, *, kind: Kind, field: str) -> tuple[datetime, str]:
     """The longest leading run of words that reads as a time, then the rest as free text.
-    'yesterday 14:00 no contact made' -> (yesterday 14:00, 'no contact made'). No time: now."""
+    'yesterday 14:00 no contact made' -> (yesterday 14:00, 'no contact made'). Text that does not
+    start like a time: now, and all of it is the text. Text that starts like a time but is not a
+    plausible one ('31/2/2026 10:00 ...') is refused, never saved as the text."""
     tokens = text.split()
+    if not tokens or not TIME_LIKE.search(tokens[0]):
+        return reading.now, text.strip()
+    if tokens[0].lower() == "now":
+        return reading.now, " ".join(tokens[1:])
+    refusals: list[DomainError] = []
     for size in range(min(len(tokens), 5), 0, -1):
         head = " ".join(tokens[:size])
-        if not re.search(r"\d|today|yesterday|now|day|night|noon|midnight|ago", head, re.I):
-            continue
         try:
-            return when(head, now=now, tz=tz, prefer=prefer, field=field), " ".join(tokens[size:])
-        except DomainError:
-            continue
-    return now, text.strip()
+            return when(head, reading, kind=kind, field=field), " ".join(tokens[size:])
+        except DomainError as error:
+            refusals.append(error)
+    # The reason given for the longest head that was read as a time but refused beats "could not read".
+    asked = [e for e in refusals if not e.message.startswith("Could not read")]
+    raise (asked or refusals)[-1 if not asked else 0]
 
 
 LENGTH_USAGE = "Give the length as: 28 days, 6 months, until 1/5/2026, or until further order."
 
 
-def length(text: str, *, now: datetime, tz: ZoneInfo) -> Length:
+def length(text: str, reading: Reading) -> Length:
     cleaned = " ".join(text.lower().split())
     if not cleaned:
         raise DomainError(LENGTH_USAGE, "duration")
@@ -132,6 +163,6 @@ def length(text: str, *, now: datetime, tz: ZoneInfo) -> Length:
             return Length(months=number)
         return Length(days=number * 7 if unit == "w" else number)
     if cleaned.startswith(("until ", "to ", "ends ")):
-        day = when(cleaned.split(" ", 1)[1], now=now, tz=tz, prefer="future", field="duration")
+        day = when(cleaned.split(" ", 1)[1], reading, kind="order_end", field="duration")
         return Length(last_day=day.date())
     raise DomainError(f"Could not read '{text[:40]}' as a length. {LENGTH_USAGE}", "duration")

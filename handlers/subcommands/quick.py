@@ -17,6 +17,10 @@ from services.records.hearings import GrantTerms
 from services.views import RecordView
 
 
+def _reading(inv: Invocation, command: str) -> parsing.Reading:
+    return parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, command)
+
+
 def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
     reply = card_reply(view, inv, headline)
     blocks = [reply.blocks[0], interpreted(times, inv.tz), *reply.blocks[1:]] if times else reply.blocks
@@ -28,14 +32,14 @@ def hearing(inv: Invocation) -> Reply:
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         raise DomainError("Give the hearing time: `/dvpn hearing REF tomorrow 10:00 at Birmingham Magistrates`.")
-    at, court = parsing.time_and_court(rest, now=inv.now, tz=inv.tz, field="scheduled_at")
+    at, court = parsing.time_and_court(rest, _reading(inv, f"hearing {ref}"), field="scheduled_at")
     view = hearings.book_hearing(inv.ctx, inv.user_id, ref, at, court)
     return _reply(inv, view, f"Hearing booked for {ref}.", [("Hearing", at)])
 
 
 def granted(inv: Invocation) -> Reply:
     ref = parsing.reference(inv.args, "granted REF DAYS|UNTIL")
-    length = parsing.length(parsing.rest_after_reference(inv.args), now=inv.now, tz=inv.tz)
+    length = parsing.length(parsing.rest_after_reference(inv.args), _reading(inv, f"granted {ref} until"))
     if length.months is not None:
         raise DomainError("Give the order's length in days or as an end date: `/dvpn granted REF 28 days`.", "duration")
     terms = GrantTerms(
@@ -56,7 +60,7 @@ def adjourned(inv: Invocation) -> Reply:
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         raise DomainError("Give the new hearing time: `/dvpn adjourned REF monday 10:00`.", "scheduled_at")
-    to, court = parsing.time_and_court(rest, now=inv.now, tz=inv.tz, field="scheduled_at")
+    to, court = parsing.time_and_court(rest, _reading(inv, f"adjourned {ref}"), field="scheduled_at")
     view = hearings.adjourn_hearing(inv.ctx, inv.user_id, ref, to, court)
     return _reply(inv, view, f"Hearing for {ref} adjourned.", [("New hearing", to)])
 
@@ -69,9 +73,14 @@ def breach(inv: Invocation) -> Reply:
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("arrested", "crime", "details"))
     if not parts[""]:
         raise DomainError(f"Give when the breach happened: `/dvpn {BREACH_USAGE}`.", "occurred_at")
-    occurred = parsing.when(parts[""], now=inv.now, tz=inv.tz, prefer="past", field="occurred_at")
+    occurred = parsing.when(parts[""], _reading(inv, f"breach {ref}"), kind="breach", field="occurred_at")
     arrested = (
-        parsing.when(parts["arrested"] or "now", now=inv.now, tz=inv.tz, prefer="past", field="arrested_at")
+        parsing.when(
+            parts["arrested"] or "now",
+            _reading(inv, f"breach {ref} {parts['']} arrested"),
+            kind="arrest",
+            field="arrested_at",
+        )
         if "arrested" in parts
         else None
     )
@@ -92,11 +101,13 @@ def check(inv: Invocation) -> Reply:
     ref = parsing.reference(inv.args, CHECK_USAGE)
     verb, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
     if verb.lower() == "done":
-        done_at, outcome = parsing.time_then_text(rest, now=inv.now, tz=inv.tz, prefer="past", field="done_at")
+        done_at, outcome = parsing.time_then_text(
+            rest, _reading(inv, f"check {ref} done"), kind="check_done", field="done_at"
+        )
         view = checks.complete_check(inv.ctx, inv.user_id, ref, done_at, outcome or None)
         return _reply(inv, view, f"Breach check on {ref} recorded.", [("Done", done_at)])
     if verb.lower() == "due":
-        due = parsing.when(rest, now=inv.now, tz=inv.tz, prefer="future", field="due_at")
+        due = parsing.when(rest, _reading(inv, f"check {ref} due"), kind="check_due", field="due_at")
         view = checks.plan_check(inv.ctx, inv.user_id, ref, due)
         return _reply(inv, view, f"Breach check on {ref} planned.", [("Due", due)])
     raise DomainError(f"Say done or due: `/dvpn {CHECK_USAGE}`.", "check")
@@ -105,7 +116,10 @@ def check(inv: Invocation) -> Reply:
 def notified(inv: Invocation) -> Reply:
     ref = parsing.reference(inv.args, "notified REF WHEN")
     at = parsing.when(
-        parsing.rest_after_reference(inv.args) or "now", now=inv.now, tz=inv.tz, prefer="past", field="received_at"
+        parsing.rest_after_reference(inv.args) or "now",
+        _reading(inv, f"notified {ref}"),
+        kind="notification",
+        field="received_at",
     )
     view = checks.record_notification(inv.ctx, inv.user_id, ref, at)
     return _reply(inv, view, f"Notification for {ref} recorded.", [("Notified", at)])

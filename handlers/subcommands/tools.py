@@ -32,7 +32,8 @@ def deadline(inv: Invocation) -> Reply:
             extended, rest = BailExtension(last), rest[: -len(last)].strip()
     if rest.lower().endswith(" arrested") or rest.lower() == "arrested":
         event, rest = ClockEvent.ARRESTED, rest[: -len("arrested")].strip()
-    at = parsing.when(rest or "now", now=inv.now, tz=inv.tz, prefer="past", field="when")
+    reading = parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, f"deadline {order_type.value}")
+    at = parsing.when(rest or "now", reading, kind="calculator", field="when")
     view = calculate_for_force(inv.ctx, order_type, event, at, extended_by=extended)
     label = "Arrested" if event is ClockEvent.ARRESTED else "Served"
     blocks = [interpreted([(label, at)], inv.tz), *deadline_blocks(order_type.value, event.value, view, inv.tz)]
