@@ -138,7 +138,9 @@ def _person(role: str, person: Perpetrator | ProtectedPerson) -> PersonView:
 
 
 def _hearing_line(hearing: Hearing, tz: ZoneInfo, *, with_court: bool = True) -> str:
-    """A court is typed as free text (a name or an address could be in it): never for a channel."""
+    """A court is typed as free text (a name or an address could be in it): never for a channel.
+    Left out rather than checked: no format tells "Worcester MC" from "14 Acacia Road", and a list
+    of every court in England and Wales would be one more thing to keep up to date."""
     where = f" at {hearing.court}" if hearing.court and with_court else ""
     outcome = f": {hearing.outcome.value}" if hearing.outcome else ""
     late = " (after the statutory deadline)" if hearing.after_statutory_deadline else ""
