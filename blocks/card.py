@@ -101,10 +101,13 @@ def _deadline(deadline: DeadlineView, tz: ZoneInfo, *, explain: bool) -> Block:
 
 def _history(view: RecordView, *, in_channel: bool) -> str:
     parts = []
-    if view.hearings:
-        parts.append("*Hearings*\n" + bullet_lines([escape(h) for h in view.hearings], limit_chars=900))
-    if view.breaches:
-        parts.append("*Breaches*\n" + bullet_lines([escape(b) for b in view.breaches], limit_chars=900))
+    # In a channel: no court, no check outcome, and only crime references in the force's format.
+    hearings = view.hearing_times if in_channel else view.hearings
+    if hearings:
+        parts.append("*Hearings*\n" + bullet_lines([escape(h) for h in hearings], limit_chars=900))
+    breaches = view.channel_breaches if in_channel else view.breaches
+    if breaches:
+        parts.append("*Breaches*\n" + bullet_lines([escape(b) for b in breaches], limit_chars=900))
     checks = view.check_times if in_channel else view.checks
     if checks:
         parts.append("*Breach checks*\n" + bullet_lines([escape(c) for c in checks], limit_chars=900))

@@ -88,12 +88,14 @@ def _section_text(digest_section: DigestSection, in_channel: bool, tz: ZoneInfo)
 
 def _line(item: DigestItem, in_channel: bool, tz: ZoneInfo) -> str:
     officer = f" · <@{item.officer_slack_id}>" if item.officer_slack_id and not in_channel else ""
-    text = item_text(item.about, tz)  # typed text in it (a court, a crime reference) is escaped here
+    text = item_text(item.about, tz, in_channel=in_channel)  # typed text in it is escaped here
     return f"*{item.reference}* ({escape(item.initials)}) {item.order_type}: {escape(text)}{officer}"
 
 
-def item_text(about: DigestFact, tz: ZoneInfo) -> str:
-    """What an item says is due or happened, with its times: 'hearing deadline Tue 07 Apr 2026 20:00 BST'."""
+def item_text(about: DigestFact, tz: ZoneInfo, *, in_channel: bool = False) -> str:
+    """What an item says is due or happened, with its times: 'hearing deadline Tue 07 Apr 2026 20:00 BST'.
+    `in_channel`: without the court, which is typed as free text (a name or an address could be in
+    it); the crime reference comes checked against the force's format (services.reminders.digest)."""
 
     def at(instant: datetime | None) -> str:
         return when(instant, tz) if instant else "not set"
@@ -108,7 +110,7 @@ def item_text(about: DigestFact, tz: ZoneInfo) -> str:
         case EndsAt():
             return f"ends at the end of {at(about.expires_at - timedelta(microseconds=1))[:15]}"
         case HearingAt():
-            return f"hearing {at(about.at)}" + (f" at {about.court}" if about.court else "")
+            return f"hearing {at(about.at)}" + (f" at {about.court}" if about.court and not in_channel else "")
         case CheckAt():
             return ("OVERDUE since " if about.overdue else "due ") + at(about.due_at)
         case RecentBreach():

@@ -26,6 +26,15 @@ DEFAULT_DATABASE_FILE = "dvpn-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORCE_CODE = re.compile(r"^[A-Z]{2,4}$")
+# A crime reference as England and Wales forces write them (22/123456/26, CRI/12345/26,
+# WM-20260401-1234, 42CR/012345/26): groups of digits, or of at most four letters, joined by / or -,
+# with at least one digit, 4 to 30 characters. Short letter groups keep most names and streets out
+# of the one typed value channels and exports may carry; a force sets its own exact format.
+DEFAULT_CRIME_REFERENCE_PATTERN = (
+    r"(?=.{4,30}$)(?=.*[0-9])"
+    r"(?:[A-Z]{1,4}|[A-Z]{0,4}[0-9]{1,12}[A-Z]{0,2})(?:[/-](?:[A-Z]{1,4}|[A-Z]{0,4}[0-9]{1,12}[A-Z]{0,2})){0,5}"
+)
+DEFAULT_CRIME_REFERENCE_EXAMPLE = "22/123456/26"
 DATABASE_ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")  # an unquoted PostgreSQL role name
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process of the bot logs alike
 # Other people's code logs whole request bodies, Web API arguments (message text), SQL and HTTP
@@ -143,6 +152,8 @@ class Settings:
     repeat_window_months: int = 12
     repeat_on_breach: bool = True  # any recorded breach also flags a repeat perpetrator
     past_event_days: int = 365  # a typed service, breach, arrest or decision time may be this far back
+    crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTERN  # matched whole, ignoring case
+    crime_reference_example: str = DEFAULT_CRIME_REFERENCE_EXAMPLE  # shown when a typed one is refused
     retention_years: int = 6  # personal data is reviewed for erasure this long after the last order ended
     shutdown_grace_seconds: int = 20  # on SIGTERM, time allowed to finish or release claimed reminders
     drill_clock_file: str | None = None  # drills and tests only: every process reads the time from this file
@@ -223,6 +234,14 @@ def _force_code(text: str) -> str:
     if not FORCE_CODE.fullmatch(text.upper()):
         raise ValueError(text)
     return text.upper()
+
+
+def _pattern(text: str) -> str:
+    try:
+        re.compile(text, re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(text) from error
+    return text
 
 
 def _admins(text: str) -> tuple[str, ...]:
@@ -384,6 +403,15 @@ def _read_settings(read: _Reader) -> Settings:
         past_event_days=read.get(
             "DVPN_PAST_EVENT_DAYS", defaults.past_event_days, _positive_int, "a whole number of days"
         ),
+        crime_reference_pattern=read.get(
+            "DVPN_CRIME_REFERENCE_PATTERN",
+            defaults.crime_reference_pattern,
+            _pattern,
+            "a Python regular expression a whole crime reference must match",
+        ),
+        crime_reference_example=read.get(
+            "DVPN_CRIME_REFERENCE_EXAMPLE", defaults.crime_reference_example, str, "a crime reference"
+        ),
         retention_years=read.get(
             "DVPN_RETENTION_YEARS", defaults.retention_years, _positive_int, "a whole number of years"
         ),
@@ -399,6 +427,11 @@ def _read_settings(read: _Reader) -> Settings:
         reminders=_read_reminder_policy(read),
     )
     _check_database_roles(settings, read.problems)
+    if not re.fullmatch(settings.crime_reference_pattern, settings.crime_reference_example, re.IGNORECASE):
+        read.problems.append(
+            f"DVPN_CRIME_REFERENCE_EXAMPLE={settings.crime_reference_example!r} does not match "
+            "DVPN_CRIME_REFERENCE_PATTERN: give an example of the format the pattern accepts."
+        )
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
         read.problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):

@@ -61,6 +61,10 @@ class RecordView:
     breaches: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     check_times: tuple[str, ...] = ()  # the same checks without their free-text outcomes, for channels
+    # For channels: hearings without the court (typed as free text), breaches with only a crime
+    # reference in the force's format (services.records.crime_references).
+    hearing_times: tuple[str, ...] = ()
+    channel_breaches: tuple[str, ...] = ()
     warnings: tuple[Text, ...] = field(default=())
     parent_reference: str | None = None
     follow_on_reference: str | None = None

@@ -17,12 +17,15 @@ from models import AppUser, AuditEvent
 
 PERSONAL_FIELDS = frozenset({"full_name", "name_key", "date_of_birth", "address", "pnc_id"})
 PERSONAL_MARKER = "[personal data]"
-# Free text typed by officers names people as often as not ("spoke to Sam at her mother's"), so the
-# trail records that it was written or changed, never what it says. Per table: hearing.outcome is
-# an enum, breach_check.outcome is free text.
+# Anything an officer types may name people ("spoke to Sam at her mother's", a court "Sam's address"),
+# so the trail records that it was written or changed, never what it says: every typed field,
+# checked or not (a crime reference that matches the force's format can still be a reference to
+# the person's other cases, which erasure must take with it). Per table: hearing.outcome is an
+# enum, breach_check.outcome is free text.
 FREE_TEXT_FIELDS: dict[str, frozenset[str]] = {
-    "protection_order": frozenset({"conditions", "close_reason"}),
-    "breach": frozenset({"details"}),
+    "protection_order": frozenset({"conditions", "close_reason", "court", "crime_reference", "authoriser_name"}),
+    "hearing": frozenset({"court"}),
+    "breach": frozenset({"details", "crime_reference"}),
     "breach_check": frozenset({"outcome"}),
 }
 FREE_TEXT_MARKER = "[free text]"

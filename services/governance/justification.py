@@ -23,8 +23,9 @@ from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from models import AppUser, AuditEvent, ProtectionOrder, Role
+from models import AppUser, AuditEvent, OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, Role
 from models.types import column_length
+from rules.names import name_key, normalise_pnc_id
 from rules.validation import Violation
 from services.errors import NotAllowed, ValidationFailed
 from services.governance.access import READ_ALL_ROLES, can_write, supervised_team_ids
@@ -96,7 +97,7 @@ def access(
     if user.role not in READ_ALL_ROLES and user.role is not Role.SUPERVISOR:
         return Access(Reach.NONE, order.reference)
     if justification is not None:
-        return Access(Reach.JUSTIFIED, order.reference, checked(justification))
+        return Access(Reach.JUSTIFIED, order.reference, naming_no_one(session, order, checked(justification)))
     earlier = recent_justification(session, user, order, now) if given is None else given.get(order.id or 0)
     if earlier is None:
         return Access(Reach.ASK, order.reference)
@@ -121,6 +122,33 @@ def checked(text: str | None) -> str:
     else:
         return reason
     raise ValidationFailed([Violation("justification", problem)])
+
+
+def naming_no_one(session: Session, order: ProtectionOrder, reason: str) -> str:
+    """The reason, or ValidationFailed if it names the record's people (a word of a name, or the
+    PNC id). DPA 2018 s62 keeps the reason with the log of the view, and the log outlives the
+    record's erasure, so it must say why without saying who."""
+    people: list[tuple[str, str | None]] = [
+        (p.full_name, p.pnc_id)
+        for p in session.exec(select(Perpetrator).where(Perpetrator.id == order.perpetrator_id)).all()
+    ]
+    linked = select(OrderProtectedPerson.person_id).where(OrderProtectedPerson.order_id == order.id)
+    protected = session.exec(select(ProtectedPerson).where(col(ProtectedPerson.id).in_(linked))).all()
+    people += [(p.full_name, None) for p in protected]
+    said = set(name_key(reason).split())
+    named = any(len(word) > 1 and word in said for full_name, _ in people for word in name_key(full_name).split())
+    pnc = any(pnc_id and normalise_pnc_id(pnc_id) in reason.upper().replace(" ", "") for _, pnc_id in people)
+    if named or pnc:
+        raise ValidationFailed(
+            [
+                Violation(
+                    "justification",
+                    "Say why without naming anyone: the reason stays in the audit trail after the record is "
+                    "erased. E.g. 'MARAC review of repeat victim'.",
+                )
+            ]
+        )
+    return reason
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
 from services.records.breach_court import court_deadline
 from services.records.calendar import force_calendar
+from services.records.crime_references import crime_reference_violation
 from services.unit_of_work import changing
 from services.views import RecordView
 
@@ -42,7 +43,8 @@ def record_breach(
                 "The crime reference",
                 (crime_reference or "").strip() or None,
                 CRIME_REFERENCE_LENGTH,
-            )
+            ),
+            crime_reference_violation(ctx.settings, "crime_reference", (crime_reference or "").strip() or None),
         ]
     )
     with changing(ctx, actor_slack_id, reference) as change:
@@ -103,8 +105,13 @@ def add_crime_reference(
     """Attach the crime reference to a breach (the latest one without, unless a number is given)."""
     crime = crime_reference.strip()
     if not crime:
-        raise DomainError("Give the crime reference, e.g. 22/123456/26.", "crime_reference")
-    raise_if_any([validation.text_fits("crime_reference", "The crime reference", crime, CRIME_REFERENCE_LENGTH)])
+        raise DomainError(f"Give the crime reference, e.g. {ctx.settings.crime_reference_example}.", "crime_reference")
+    raise_if_any(
+        [
+            validation.text_fits("crime_reference", "The crime reference", crime, CRIME_REFERENCE_LENGTH),
+            crime_reference_violation(ctx.settings, "crime_reference", crime),
+        ]
+    )
     with changing(ctx, actor_slack_id, reference) as change:
         order = change.order
         breaches = change.session.exec(

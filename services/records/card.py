@@ -28,6 +28,7 @@ from rules.periods import PeriodEnd
 from services.context import ServiceContext
 from services.records.breach_court import court_deadline
 from services.records.calendar import force_calendar
+from services.records.crime_references import shareable_crime_reference
 from services.views import DeadlineView, PersonView, RecordView, initials
 from services.when import show
 from services.wording import Text
@@ -111,6 +112,10 @@ def build_view(
         breaches=tuple(_breach_line(b, tz) for b in breaches),
         checks=tuple(_check_line(c, tz) for c in checks),
         check_times=tuple(_check_line(c, tz, with_outcome=False) for c in checks),
+        hearing_times=tuple(_hearing_line(h, tz, with_court=False) for h in hearings),
+        channel_breaches=tuple(
+            _breach_line(b, tz, shareable_crime_reference(ctx.settings, b.crime_reference)) for b in breaches
+        ),
         warnings=warnings,
         parent_reference=parent.reference if parent else None,
         follow_on_reference=child.reference if child else None,
@@ -132,15 +137,19 @@ def _person(role: str, person: Perpetrator | ProtectedPerson) -> PersonView:
     return PersonView(role, person.full_name, initials(person.full_name), person.date_of_birth, person.address)
 
 
-def _hearing_line(hearing: Hearing, tz: ZoneInfo) -> str:
-    where = f" at {hearing.court}" if hearing.court else ""
+def _hearing_line(hearing: Hearing, tz: ZoneInfo, *, with_court: bool = True) -> str:
+    """A court is typed as free text (a name or an address could be in it): never for a channel.
+    Left out rather than checked: no format tells "Worcester MC" from "14 Acacia Road", and a list
+    of every court in England and Wales would be one more thing to keep up to date."""
+    where = f" at {hearing.court}" if hearing.court and with_court else ""
     outcome = f": {hearing.outcome.value}" if hearing.outcome else ""
     late = " (after the statutory deadline)" if hearing.after_statutory_deadline else ""
     return f"{show(hearing.scheduled_at, tz)}{where}{outcome}{late}"
 
 
-def _breach_line(breach: Breach, tz: ZoneInfo) -> str:
-    crime = breach.crime_reference or "no crime reference yet"
+def _breach_line(breach: Breach, tz: ZoneInfo, crime_reference: str | None = None) -> str:
+    """`crime_reference`: the one to show instead of the breach's (a channel's, checked)."""
+    crime = crime_reference or breach.crime_reference or "no crime reference yet"
     arrested = f", arrested {show(breach.arrested_at, tz)}" if breach.arrested_at else ""
     return f"{show(breach.occurred_at, tz)}{arrested} ({crime})"
 

@@ -22,6 +22,7 @@ from services.governance.access import (
     supervised_team_ids,
 )
 from services.governance.justification import access
+from services.records.crime_references import crime_reference_violation
 from services.records.lookup import find_order
 from services.records.order_writer import (
     PNC_MISMATCH_WARNING,
@@ -156,6 +157,9 @@ def _validate(
         checks.append(v.not_in_future("arrested_at", "arrest", new.arrested_at, now))
         checks.append(v.not_before("served_at", "bail", event, "arrest", new.arrested_at))
     checks += validate_length(rule, new, event, ctx.settings.timezone)
+    checks.append(
+        crime_reference_violation(ctx.settings, "crime_reference", (new.crime_reference or "").strip() or None)
+    )
     if parent is not None and rule_for(parent.order_type).follow_on is not new.order_type:
         checks.append(Violation("parent_reference", f"A {new.order_type} cannot follow a {parent.order_type}."))
     return checks

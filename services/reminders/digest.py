@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from config import Settings
 from models import (
     AppUser,
     Breach,
@@ -26,6 +27,7 @@ from models import (
 )
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
+from services.records.crime_references import shareable_crime_reference
 from services.reminders.results import (
     AwaitingHearing,
     CheckAt,
@@ -57,7 +59,7 @@ def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, la
     start_today = datetime.combine(today, time(0), tzinfo=tz)
     end_tomorrow = datetime.combine(today + timedelta(days=2), time(0), tzinfo=tz)
     assert team.id is not None
-    q = _TeamQueries(session, team.id, tz)
+    q = _TeamQueries(session, team.id, tz, ctx.settings)
     sections = (
         DigestSection("deadlines", q.deadlines(now), Command("list", "due")),
         DigestSection("unbooked", q.unbooked(), Command("list", "due")),
@@ -77,8 +79,8 @@ class _TeamQueries:
     """One query per section, each limited to the team's records and joined to the perpetrator only
     for initials."""
 
-    def __init__(self, session: Session, team_id: int, tz: Any) -> None:
-        self.session, self.team_id, self.tz = session, team_id, tz
+    def __init__(self, session: Session, team_id: int, tz: Any, settings: Settings) -> None:
+        self.session, self.team_id, self.tz, self.settings = session, team_id, tz, settings
         self._officers: dict[int | None, str] | None = None
 
     def _orders(self, *where: Any) -> list[tuple[ProtectionOrder, Perpetrator]]:
@@ -205,7 +207,10 @@ class _TeamQueries:
                 o,
                 p,
                 RecentBreach(
-                    b.occurred_at, b.crime_reference or None, b.court_deadline_at, bool(b.court_deadline_at_hearing)
+                    b.occurred_at,
+                    shareable_crime_reference(self.settings, b.crime_reference or None),
+                    b.court_deadline_at,
+                    bool(b.court_deadline_at_hearing),
                 ),
             )
             for b, o, p in self._breaches(col(Breach.recorded_at) >= now - DAY)

@@ -184,7 +184,8 @@ def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     order = f.orders[r.order_id]
     booked = _booked(f, order)
     hours = None if m[0] == "hearing_tomorrow" else int(m[1])
-    court = booked.court if booked and booked.court else None
+    # A court is typed as free text: a reminder posted to a channel leaves it out.
+    court = booked.court if booked and booked.court and not r.recipient_channel else None
     return HearingSoon(hours, str(order.order_type), booked.scheduled_at if booked else None, court)
 
 

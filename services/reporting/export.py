@@ -6,8 +6,9 @@ Which records: those of the teams in scope that were in force at any time in the
 starts.
 
 What it holds: references, types, statuses, dates, outcomes, counts, the officer's Slack id and the
-perpetrator's initials. No names, dates of birth, addresses, PNC ids or free text (conditions,
-breach details, check outcomes, close reasons), which may name people. A supervisor can already
+perpetrator's initials. No names, dates of birth, addresses, PNC ids or free text (courts,
+authorisers, conditions, breach details, check outcomes, close reasons), which may name people;
+the crime reference only as the force's format allows (services.records.crime_references). A supervisor can already
 open each record, and each opening is logged; a bulk file leaves the tracker's control, so it
 carries only what caseload work needs (DPA 2018 s37: adequate, relevant and not excessive).
 
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from config import Settings
 from models import (
     AppUser,
     AuditEvent,
@@ -44,6 +46,7 @@ from models import (
 from models.types import column_length
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.records.crime_references import shareable_crime_reference
 from services.reporting.period import Period
 from services.reporting.report_results import Export, ReportScope
 from services.reporting.scope import export_scope, orders_in
@@ -110,7 +113,7 @@ def export_records(
         session, user, now = read.session, read.user, read.now
         scope = export_scope(session, user, team_name)
         orders = _orders(session, scope, period.start_at(tz), period.end_at(tz))
-        rows = _rows(session, orders, tz, now)
+        rows = _rows(session, orders, ctx.settings, now)
         filename = f"dvpn-export-{scope.slug}-{period.start.isoformat()}-to-{period.last_day.isoformat()}.csv"
         summary = read.audit(
             "export",
@@ -168,7 +171,10 @@ def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime
     return session.exec(query.order_by(began, col(ProtectionOrder.reference))).all()
 
 
-def _rows(session: Session, orders: Sequence[ProtectionOrder], tz: ZoneInfo, now: datetime) -> list[dict[str, str]]:
+def _rows(
+    session: Session, orders: Sequence[ProtectionOrder], settings: Settings, now: datetime
+) -> list[dict[str, str]]:
+    tz = settings.timezone
     ids = [o.id for o in orders if o.id is not None]
     facts = _Facts.load(session, orders, ids, now)
     rows = []
@@ -196,7 +202,9 @@ def _rows(session: Session, orders: Sequence[ProtectionOrder], tz: ZoneInfo, now
                 "ended": _local(order.closed_at, tz),
                 "risk_level": order.risk_level.value if order.risk_level else "",
                 "children_present": "yes" if order.children_present else "no",
-                "crime_reference": order.crime_reference or "",
+                # The one typed value exported, and only in the force's format; courts,
+                # authorisers and every other typed field stay in the tracker.
+                "crime_reference": shareable_crime_reference(settings, order.crime_reference) or "",
                 "breaches": str(breaches),
                 "breaches_without_crime_reference": str(unreferenced),
                 "checks_done": str(done),
