@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from config import Settings
 from models.db import make_engine
 from models.schema import upgrade
+from runtime.parts import service_context
 from services.clock import ManualClock
 from services.context import ServiceContext
 from tests.support.april import seed_april
@@ -96,7 +97,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def ctx(engine: Engine, clock: ManualClock) -> ServiceContext:
-    return ServiceContext(engine=engine, settings=Settings(admins=("UADMIN",)), clock=clock, source="test")
+    return service_context(Settings(admins=("UADMIN",)), source="test", engine=engine, clock=clock)
 
 
 @pytest.fixture
