@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from domain.enums import HearingOutcome, NotificationKind, OrderStatus, RiskLevel
 from models.types import enum_column, utc_column
+from rules.notification import Change, Exemption
 from rules.order_types import OrderType
 from rules.ranks import Rank
 
@@ -59,9 +60,18 @@ class ProtectionOrder(SQLModel, table=True):
     court: str | None = Field(default=None, max_length=200)
     conditions: str | None = Field(default=None, sa_type=sa.Text)
     hearing_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # When an unheard notice lapses by the literal statutory reading (rules.deadlines.lapse_deadline):
+    # later than hearing_deadline_at only when the force counts a Saturday Boxing Day for the
+    # countdowns. The status change and the PNC instruction follow it.
+    lapses_at: datetime | None = Field(default=None, sa_column=utc_column())
     expires_at: datetime | None = Field(default=None, sa_column=utc_column())
     until_further_order: bool = False
     notification_due_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Why the notification duties do not apply to this subject (DAA 2021 s41(8); SPA 2019 s9(1)(a), (5)).
+    notification_exempt: Exemption | None = Field(default=None, sa_column=enum_column(Exemption, nullable=True))
+    # A DAPO's electronic monitoring requirement: from its start to the end of its last day (DAA 2021 s38(5)).
+    monitoring_starts_at: datetime | None = Field(default=None, sa_column=utc_column())
+    monitoring_ends_at: datetime | None = Field(default=None, sa_column=utc_column())
     risk_level: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
     risk_assessed_at: datetime | None = Field(default=None, sa_column=utc_column())
     children_present: bool = False
@@ -203,6 +213,9 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
     kind: NotificationKind = Field(sa_column=enum_column(NotificationKind))
+    # For a change: what changed and when, which starts its own 3-day window (DAA 2021 s41(4)-(6)).
+    change: Change | None = Field(default=None, sa_column=enum_column(Change, nullable=True))
+    happened_at: datetime | None = Field(default=None, sa_column=utc_column())
     due_at: datetime = Field(sa_column=utc_column(nullable=False, index=True))
     received_at: datetime | None = Field(default=None, sa_column=utc_column())
     recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")

@@ -39,6 +39,23 @@ def hearing_deadline(
     return excluded_day_deadline(served_at, clock.period, calendar, label=clock.label, citation=clock.citation, tz=tz)
 
 
+def lapse_deadline(
+    rule: OrderTypeRule, served_at: datetime, calendar: ExcludedDayCalendar, tz: ZoneInfo = LONDON
+) -> Deadline | None:
+    """When a notice not heard in time lapses, by the literal reading of the statute: a Saturday
+    26 December is a bank holiday (BFDA 1971 Sch 1: "26th December, if it be not a Sunday") and so is
+    disregarded, whatever the force's policy for the countdowns (DVPN_COUNT_SATURDAY_BOXING_DAY counts
+    it, which makes the hearing deadline earlier). The status change and the instruction to remove the
+    notice from the PNC follow this time, so they are never early."""
+    clock = rule.hearing_clock
+    if clock is None:
+        return None
+    literal = replace(calendar, count_saturday_boxing_day=False)
+    return excluded_day_deadline(
+        served_at, clock.period, literal, label="The notice lapses", citation=clock.citation, tz=tz
+    )
+
+
 def breach_court_deadline(
     rule: OrderTypeRule,
     arrested_at: datetime,
