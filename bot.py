@@ -4,8 +4,9 @@
     dvpn-bot serve [--host H] [--port P]                     the bot, in Slack over HTTP (/slack/events, /healthz)
     dvpn-bot scheduler                                       only the reminder sweep, digests and rollover
     dvpn-bot console [--demo] [--database PATH]              Slack in the terminal: the same app, no workspace
-    dvpn-bot deadline TYPE WHEN [--event served|arrested] [--extended-by inspector|superintendent|court]
-                    [--hearing WHEN]   the statutory deadline, explained (BAIL: WHEN is the arrest)
+    dvpn-bot deadline TYPE WHEN [--event served|arrested|changed|monitoring]
+                    [--extended-by inspector|superintendent|court] [--hearing WHEN]
+                                                             the statutory deadline, explained (BAIL: WHEN: the arrest)
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
     dvpn-bot db grants [--role ROLE]                         the SQL giving the bot's PostgreSQL role its privileges

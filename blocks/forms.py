@@ -21,6 +21,7 @@ from blocks.common import (
     plain,
     section,
 )
+from rules.notification import EXEMPTIONS
 from rules.order_types import MadeBy, OrderType, OrderTypeRule, rule_for
 from rules.ranks import Rank
 
@@ -177,6 +178,18 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
                     "power_of_arrest",
                     "Power of arrest",
                     "The court attached a power of arrest (FLA 1996 s47(2)-(3))",
+                )
+            )
+        exemptions = EXEMPTIONS.get(rule.code, {})
+        if exemptions:
+            # DAA 2021 s41(8); SPA 2019 s9(1)(a), (5): no fresh duty to notify, so no false alarms.
+            fields.append(
+                select_input(
+                    "notification_exempt",
+                    "Not required to notify name and address because",
+                    [(f"{e.words[:60]} ({e.citation})"[:75], code.value) for code, e in exemptions.items()],
+                    optional=True,
+                    initial=given.get("notification_exempt"),
                 )
             )
         parents = [t for t in OrderType if rule_for(t).follow_on is rule.code]

@@ -20,8 +20,10 @@ from services.reminders.results import (
     HearingDeadline,
     HearingSoon,
     Late,
+    MonitoringEnding,
     NoHearingBooked,
     NoticeLapsed,
+    NotificationChangeDue,
     NotificationMissing,
     OtherKind,
     Person,
@@ -116,6 +118,20 @@ def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
             return _check(subject, reference, say_when)
         case NotificationMissing():
             return _notification(subject, say_when)
+        case NotificationChangeDue():
+            return _notification_change(subject, reference, say_when)
+        case MonitoringEnding():
+            end = subject.ends_at - timedelta(microseconds=1) if subject.ends_at else None
+            title = (
+                "Electronic monitoring ends today"
+                if subject.days is None
+                else (f"Electronic monitoring ends in {subject.days} days")
+            )
+            return title, (
+                f"The electronic monitoring requirement ends at the end of {say_when(end)[:15]} "
+                f"({subject.citation}: at most 12 months unless the court varies the order). "
+                "Consider whether to ask the court to vary it."
+            )
         case BreachCourtDeadline():
             return _breach_court(subject, say_when)
         case CrimeReferenceMissing():
@@ -161,9 +177,15 @@ def _lapsed(subject: NoticeLapsed, say_when: _Clock) -> tuple[str, Text]:
             "lapsed and must be removed from the PNC."
         )
     citation = subject.clock.citation if subject.clock else "the 48-hour deadline"
+    literal = (
+        f" The countdowns used {say_when(subject.countdown_deadline)}, counting Saturday 26 December by force "
+        "policy; the notice lapses at the later time, reading that day as a bank holiday (BFDA 1971 Sch 1)."
+        if subject.countdown_deadline
+        else ""
+    )
     return "Notice lapsed: remove it from the PNC", (
         f"No hearing by {say_when(subject.deadline)} ({citation}): "
-        f"the {subject.order_type} has lapsed. Remove it from the PNC and tell the people it protected. "
+        f"the {subject.order_type} has lapsed.{literal} Remove it from the PNC and tell the people it protected. "
         "Officer in charge: ",
         _person(subject.officer),
         ".",
@@ -195,6 +217,24 @@ def _notification(subject: NotificationMissing, say_when: _Clock) -> tuple[str, 
         f"The perpetrator's {window.days if window else 3}-day window to notify police of their names and "
         f"home address ended {say_when(subject.due_at)} ({citation}) and none is recorded. "
         f"{failure}"
+    )
+
+
+def _notification_change(subject: NotificationChangeDue, reference: str, say_when: _Clock) -> tuple[str, Text]:
+    ends = f"{say_when(subject.due_at)} ({subject.citation})"
+    if not subject.missed:
+        return "Notification of a change due today", (
+            f"The perpetrator must notify police of {subject.what} by {ends}. When they do: ",
+            Command("notified", f"{reference} <when>"),
+            ".",
+        )
+    failure = (
+        f"{subject.failure}: consider action."
+        if subject.failure
+        else ("Failing to notify may be an offence: consider action.")
+    )
+    return "Change not notified", (
+        f"The window to notify police of {subject.what} ended {ends} and no notification is recorded. {failure}"
     )
 
 

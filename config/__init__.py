@@ -135,6 +135,10 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     order_types: tuple[OrderType, ...] = tuple(OrderType)
     admins: tuple[str, ...] = ()
+    # The areas the force operates in, as named in rules/commencement.toml ("greater-manchester"):
+    # a DAPN or DAPO is law only where commencement regulations say. Empty: not set, so a
+    # restricted type is recorded with a warning to check the area.
+    force_areas: tuple[str, ...] = ()
     count_saturday_boxing_day: bool = True
     log_level: str = "INFO"
     slack_bot_token: str | None = None
@@ -242,6 +246,13 @@ def _pattern(text: str) -> str:
     except re.error as error:
         raise ValueError(text) from error
     return text
+
+
+def _areas(text: str) -> tuple[str, ...]:
+    areas = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    if not all(re.fullmatch(r"[a-z][a-z-]*", area) for area in areas):
+        raise ValueError(text)
+    return areas
 
 
 def _admins(text: str) -> tuple[str, ...]:
@@ -376,6 +387,12 @@ def _read_settings(read: _Reader) -> Settings:
             "order type codes, comma-separated, from " + ", ".join(t.value for t in OrderType),
         ),
         admins=read.get("DVPN_ADMINS", defaults.admins, _admins, "Slack user ids such as U012ABCDEF, comma-separated"),
+        force_areas=read.get(
+            "DVPN_FORCE_AREAS",
+            defaults.force_areas,
+            _areas,
+            "area names from rules/commencement.toml, comma-separated, e.g. greater-manchester",
+        ),
         count_saturday_boxing_day=read.get(
             "DVPN_COUNT_SATURDAY_BOXING_DAY", defaults.count_saturday_boxing_day, _boolean, "true or false"
         ),

@@ -13,7 +13,7 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
-from handlers.subcommands import casework, quick, records, reports, tools
+from handlers.subcommands import casework, duties, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.unit_of_work import require_placed_user
 
@@ -44,6 +44,16 @@ def build_router() -> Router:
         Subcommand("breach", quick.BREACH_USAGE, "Record a breach, and an arrest if there was one.", quick.breach),
         Subcommand("check", quick.CHECK_USAGE, "Record a breach check done, or plan one.", quick.check),
         Subcommand("notified", "notified REF WHEN", "The perpetrator gave the notification required.", quick.notified),
+        Subcommand(
+            "changed", duties.CHANGED_USAGE, "A change the perpetrator must notify: a new 3-day window.", duties.changed
+        ),
+        Subcommand("exempt", duties.EXEMPT_USAGE, "The perpetrator need not notify, and why.", duties.exempt),
+        Subcommand(
+            "monitoring",
+            duties.MONITORING_USAGE,
+            "A DAPO's electronic monitoring (12 months at most).",
+            duties.monitoring,
+        ),
         Subcommand("close", "close REF [discharged|withdrawn] REASON", "End a record, with the reason.", quick.close),
         Subcommand(
             "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline

@@ -24,6 +24,7 @@ from handlers.context import services
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
 from handlers.router import Reply
+from rules.notification import Exemption
 from rules.order_types import OrderType
 from rules.ranks import Rank
 from rules.validation import Violation
@@ -140,6 +141,7 @@ def _new_record(
     )
     rank_text = form.choice("authoriser_rank")
     risk = form.choice("risk_level")
+    exempt = form.choice("notification_exempt")
     perpetrator_dob = form.date_of_birth("perpetrator_dob")
     protected = _protected(form)
     form.raise_problems()
@@ -160,6 +162,7 @@ def _new_record(
         risk_level=RiskLevel(risk) if risk else None,
         children_present=form.checked("children_present"),
         crime_reference=form.text("crime_reference"),
+        notification_exempt=Exemption(exempt) if exempt else None,
         perpetrator=PersonInput(
             full_name=form.text("perpetrator_name") or "",
             date_of_birth=perpetrator_dob,

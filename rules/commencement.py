@@ -78,7 +78,7 @@ def parse(text: str) -> tuple[Scheme, ...]:
             raise CommencementTableError(f"scheme {index}: {error}") from error
         first = _day(row.get("from"), "from", index)
         last = _day(row["until"], "until", index) if "until" in row else None
-        if last is not None and last < first or not basis or not areas:
+        if (last is not None and last < first) or not basis or not areas:
             raise CommencementTableError(f"scheme {index}: needs areas, a basis, and 'until' on or after 'from'")
         schemes.append(Scheme(types, areas, first, last, basis))
     return tuple(schemes)

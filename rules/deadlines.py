@@ -16,6 +16,10 @@ from rules.periods import PeriodEnd, days_beginning_with, end_of_day, local_day,
 class ClockEvent(StrEnum):
     SERVED = "served"
     ARRESTED = "arrested"
+    # A change the subject of a DAPO or SPO must notify: the repeat window (rules.notification).
+    CHANGED = "changed"
+    # A DAPO's electronic monitoring starting: the latest it may end (rules.monitoring).
+    MONITORING = "monitoring"
 
 
 class BailExtension(StrEnum):

@@ -36,9 +36,7 @@ def longest_monitoring(starts_at: datetime, tz: ZoneInfo = LONDON) -> PeriodEnd:
     )
 
 
-def monitoring_end(
-    order_type: OrderType, starts_at: datetime, last_day: date, tz: ZoneInfo = LONDON
-) -> PeriodEnd:
+def monitoring_end(order_type: OrderType, starts_at: datetime, last_day: date, tz: ZoneInfo = LONDON) -> PeriodEnd:
     """The end of a requirement running from `starts_at`'s day to `last_day` inclusive, or
     MonitoringError when the type has none or it would run more than 12 months."""
     if order_type not in MONITORED_TYPES:

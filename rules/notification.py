@@ -88,8 +88,9 @@ EXEMPTIONS: dict[OrderType, dict[Exemption, ExemptionRule]] = {
     OrderType.SPO: {
         Exemption.SEX_OFFENDER: _SEX_OFFENDER_SPA,
         Exemption.REPLACES_INTERIM: ExemptionRule(
-            "Stalking Protection Act 2019 s9(1)(a)", "an SPO replacing an interim SPO: the first notification "
-            "was owed under the interim order", False
+            "Stalking Protection Act 2019 s9(1)(a)",
+            "an SPO replacing an interim SPO: the first notification was owed under the interim order",
+            False,
         ),
     },
     OrderType.INTERIM_SPO: {Exemption.SEX_OFFENDER: _SEX_OFFENDER_SPA},
@@ -104,7 +105,9 @@ def change_rule(order_type: OrderType, change: Change) -> ChangeRule:
     rules = CHANGES.get(order_type, {})
     if change not in rules:
         allowed = ", ".join(c.value for c in rules) or "none"
-        raise NotificationRuleError(f"A {order_type} carries no duty to notify '{change}' (changes notified: {allowed}).")
+        raise NotificationRuleError(
+            f"A {order_type} carries no duty to notify '{change}' (changes it notifies: {allowed})."
+        )
     return rules[change]
 
 
@@ -114,6 +117,19 @@ def exemption_rule(order_type: OrderType, exemption: Exemption) -> ExemptionRule
         allowed = ", ".join(e.value for e in rules) or "none"
         raise NotificationRuleError(f"'{exemption}' does not exempt a {order_type} (its exemptions: {allowed}).")
     return rules[exemption]
+
+
+def exemption_of(order_type: OrderType, exemption: Exemption | None) -> ExemptionRule | None:
+    """The rule behind a record's exemption, or None when it has none (or none that fits its type)."""
+    return EXEMPTIONS.get(order_type, {}).get(exemption) if exemption is not None else None
+
+
+def owed(order_type: OrderType, exemption: Exemption | None, is_change: bool) -> bool:
+    """Whether a notification is owed under the record's exemption: none is owed under one that
+    covers changes; under one that does not (an SPO replacing an interim SPO, SPA 2019 s9(1)(a)),
+    only the first notification is not owed."""
+    rule = exemption_of(order_type, exemption)
+    return rule is None or (not rule.covers_changes and is_change)
 
 
 def change_deadline(order_type: OrderType, change: Change, happened_at: datetime, tz: ZoneInfo = LONDON) -> PeriodEnd:

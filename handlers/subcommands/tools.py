@@ -14,7 +14,10 @@ from services.errors import DomainError
 from services.governance import staff
 from services.records.calendar import calculate_for_force
 
-DEADLINE_USAGE = "deadline TYPE WHEN [arrested] (BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court])"
+DEADLINE_USAGE = (
+    "deadline TYPE WHEN [arrested|changed|monitoring] "
+    "(BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court])"
+)
 
 
 def deadline(inv: Invocation) -> Reply:
@@ -30,12 +33,15 @@ def deadline(inv: Invocation) -> Reply:
         event = ClockEvent.ARRESTED  # PACE 1984 s47ZB(4)(a): bail runs from the day after the arrest
         if last in {e.value for e in BailExtension}:
             extended, rest = BailExtension(last), rest[: -len(last)].strip()
-    if rest.lower().endswith(" arrested") or rest.lower() == "arrested":
-        event, rest = ClockEvent.ARRESTED, rest[: -len("arrested")].strip()
+    for word in (ClockEvent.ARRESTED, ClockEvent.CHANGED, ClockEvent.MONITORING):
+        if rest.lower().endswith(f" {word}") or rest.lower() == word:
+            event, rest = word, rest[: -len(word)].strip()
     reading = parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, f"deadline {order_type.value}")
     at = parsing.when(rest or "now", reading, kind="calculator", field="when")
     view = calculate_for_force(inv.ctx, order_type, event, at, extended_by=extended)
-    label = "Arrested" if event is ClockEvent.ARRESTED else "Served"
+    label = {ClockEvent.ARRESTED: "Arrested", ClockEvent.CHANGED: "Changed", ClockEvent.MONITORING: "Starts"}.get(
+        event, "Served"
+    )
     blocks = [interpreted([(label, at)], inv.tz), *deadline_blocks(order_type.value, event.value, view, inv.tz)]
     return Reply(blocks, f"{view.label} for a {order_type.value}")
 

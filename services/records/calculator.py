@@ -13,8 +13,11 @@ from rules.deadlines import (
     bail_end,
     breach_court_deadline,
     hearing_deadline,
+    lapse_deadline,
     notification_deadline,
 )
+from rules.monitoring import MonitoringError, longest_monitoring, monitoring_end
+from rules.notification import CHANGES, Change, change_deadline
 from rules.order_types import OrderType, rule_for
 from services.errors import DomainError
 from services.views import DeadlineView
@@ -59,15 +62,51 @@ def calculate(
                 "order_type",
             )
         return DeadlineView.of(clock)
+    if event is ClockEvent.CHANGED:
+        return _change_window(order_type, at, tz)
+    if event is ClockEvent.MONITORING:
+        try:  # refuses a type with no monitoring requirement, in the words the record form uses
+            monitoring_end(order_type, at, at.astimezone(tz).date(), tz)
+        except MonitoringError as error:
+            raise DomainError(str(error), "order_type") from None
+        return DeadlineView.of(longest_monitoring(at, tz))
     clock = hearing_deadline(rule, at, calendar, tz)
     if clock is not None:
-        return DeadlineView.of(clock)
+        view = DeadlineView.of(clock)
+        lapse = lapse_deadline(rule, at, calendar, tz)
+        if lapse is not None and lapse.at != clock.at:
+            # The countdowns keep the earlier deadline; the lapse (and the PNC instruction) follow the law.
+            note = (
+                f"The notice lapses at {lapse.at:%a %d %b %Y %H:%M} {lapse.at.tzname()}, not at the deadline above: "
+                "the deadline counts a Saturday 26 December by force policy (DVPN_COUNT_SATURDAY_BOXING_DAY), "
+                "but read literally that day is a bank holiday (BFDA 1971 Sch 1) and is disregarded."
+            )
+            return DeadlineView(view.label, view.at, view.citation, (*view.explanation, note))
+        return view
     window = notification_deadline(rule, at, at, tz)
     if window is not None:
         return DeadlineView.of(window)
     with_deadline = [t.value for t in OrderType if rule_for(t).hearing_clock or rule_for(t).notification]
+    with_deadline.append("or --event changed for DAPO, SPO, ISPO; --event monitoring for DAPO")
     raise DomainError(
         f"Service of a {order_type} starts no statutory clock; its expiry depends on the length the court "
         f"sets. Types with a deadline from service: {', '.join(with_deadline)}.",
         "order_type",
+    )
+
+
+def _change_window(order_type: OrderType, at: datetime, tz: ZoneInfo) -> DeadlineView:
+    """The repeat notification window a change starts (DAA 2021 s41(4)-(6); SPA 2019 s9(3)-(4)). Every
+    change has the same 3 days; the view names each provision."""
+    changes = CHANGES.get(order_type)
+    if not changes:
+        with_duty = ", ".join(t.value for t in CHANGES)
+        raise DomainError(
+            f"A {order_type} carries no duty to notify changes. Types with one: {with_duty}.", "order_type"
+        )
+    window = change_deadline(order_type, Change.ADDRESS, at, tz)
+    cited = "; ".join(f"{rule.words}: {rule.citation}" for rule in changes.values())
+    label = "Notification of a change (3 days beginning with the day of the change)"
+    return DeadlineView(
+        label, window.at, window.citation, (*window.explanation(), f"The same window for each: {cited}.")
     )

@@ -11,7 +11,7 @@ from config import Settings
 from models import Breach, ExtraExcludedDay, OrderStatus, ProtectionOrder, Role
 from models.types import pk
 from rules.calendar import ExcludedDayCalendar, calendar_with
-from rules.deadlines import BailExtension, ClockEvent, hearing_deadline
+from rules.deadlines import BailExtension, ClockEvent, hearing_deadline, lapse_deadline
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError
@@ -68,9 +68,12 @@ def _recompute_deadlines_spanning(work: Work, day: date) -> None:
     for order in notices:
         assert order.served_at is not None
         clock = hearing_deadline(rule_for(order.order_type), order.served_at, calendar, tz)
-        if clock is not None and clock.at != order.hearing_deadline_at:
+        lapse = lapse_deadline(rule_for(order.order_type), order.served_at, calendar, tz)
+        moved = clock is not None and clock.at != order.hearing_deadline_at
+        if moved or (lapse is not None and lapse.at != order.lapses_at):
             before = snapshot(order)
-            order.hearing_deadline_at = clock.at
+            order.hearing_deadline_at = clock.at if clock else order.hearing_deadline_at
+            order.lapses_at = lapse.at if lapse else None
             _recomputed(work, order, order, before)
     breaches = session.exec(
         select(Breach).where(

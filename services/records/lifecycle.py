@@ -133,11 +133,14 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
     expired: list[str] = []
     with system(ctx, ROLLOVER) as work:
         session, now = work.session, work.now
+        # The lapse follows the literal statutory reading (rules.deadlines.lapse_deadline), which is
+        # never earlier than the countdowns' deadline; records from before it was stored have none.
+        lapses_at = func.coalesce(col(ProtectionOrder.lapses_at), col(ProtectionOrder.hearing_deadline_at))
         heard_in_time = (
             select(Hearing.id)
             .where(
                 col(Hearing.order_id) == col(ProtectionOrder.id),
-                col(Hearing.scheduled_at) <= col(ProtectionOrder.hearing_deadline_at),
+                col(Hearing.scheduled_at) <= lapses_at,
             )
             .exists()
         )
@@ -145,15 +148,18 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
             select(ProtectionOrder)
             .where(
                 ProtectionOrder.status == OrderStatus.ACTIVE,
-                col(ProtectionOrder.hearing_deadline_at) <= now,
+                lapses_at <= now,
                 ~heard_in_time,
             )
             .with_for_update(skip_locked=True)
         ).all()
         for order in overdue:
-            assert order.hearing_deadline_at is not None
+            lapsed_at = order.lapses_at or order.hearing_deadline_at
+            assert lapsed_at is not None
             reason = "no hearing within 48 hours of service: the notice lapsed; remove it from the PNC"
-            end_record(work, order, OrderStatus.LAPSED, order.hearing_deadline_at, reason)
+            if lapsed_at != order.hearing_deadline_at:
+                reason += " (lapse timed by the literal reading: Saturday 26 December disregarded, BFDA 1971 Sch 1)"
+            end_record(work, order, OrderStatus.LAPSED, lapsed_at, reason)
             lapsed.append(order.reference)
         ended = session.exec(
             select(ProtectionOrder)

@@ -26,8 +26,9 @@ from models import (
 from models.types import pk
 from rules import validation
 from rules.clock import LONDON
-from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
+from rules.deadlines import bail_start, hearing_deadline, lapse_deadline, notification_deadline, order_expiry
 from rules.names import name_key, name_query
+from rules.notification import Exemption, owed
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
 from rules.ranks import Rank
@@ -70,6 +71,8 @@ class OrderTerms:
     risk_level: RiskLevel | None = None
     children_present: bool = False
     crime_reference: str | None = None
+    # Why the notification duties do not apply (DAA 2021 s41(8); SPA 2019 s9(1)(a), (5)), if they do not.
+    notification_exempt: Exemption | None = None
 
     def event(self, rule: OrderTypeRule) -> datetime | None:
         """The instant the record starts from: service for police notices, the order for courts."""
@@ -218,6 +221,7 @@ def insert_order(
     assert event is not None and officer.team_id is not None and officer.id is not None
     calendar = force_calendar(session, ctx.settings)
     hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
+    lapse = lapse_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
     start = terms.period_start(rule, event, tz)
     expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, start)
     notify = notification_deadline(rule, terms.made_at, terms.served_at, tz)
@@ -238,9 +242,11 @@ def insert_order(
         court=terms.court,
         conditions=terms.conditions,
         hearing_deadline_at=hearing.at if hearing else None,
+        lapses_at=lapse.at if lapse else None,
         expires_at=expiry.at if expiry else None,
         until_further_order=terms.until_further_order,
         notification_due_at=notify.at if notify else None,
+        notification_exempt=terms.notification_exempt,
         risk_level=terms.risk_level,
         risk_assessed_at=now if terms.risk_level else None,
         children_present=terms.children_present,
@@ -255,7 +261,7 @@ def insert_order(
         session.add(OrderProtectedPerson(order_id=pk(order), person_id=person_id))
     write_creation(session, actor=user, at=now, row=order, source=ctx.source, order_id=order.id)
     _first_breach_check(session, ctx, user, order, officer.id, event, now)
-    if order.notification_due_at is not None:
+    if order.notification_due_at is not None and owed(rule.code, terms.notification_exempt, False):
         session.add(
             Notification(
                 order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now

@@ -18,12 +18,14 @@ from models import (
     Hearing,
     HearingOutcome,
     Notification,
+    NotificationKind,
     OrderStatus,
     ProtectionOrder,
     Reminder,
     ReminderState,
     TeamSupervisor,
 )
+from rules.notification import owed
 from services.reporting.list_results import NextDeadline
 
 # Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
@@ -41,6 +43,12 @@ CHECK_OVERDUE = "breach_check_overdue:{check}:{user}"
 NOTIFICATION_MISSING = "notification_missing:{user}"
 BREACH_COURT_COUNTDOWN = "breach_court_in_{hours}h:{breach}"
 CRIME_REFERENCE_MISSING = "crime_reference_missing:{breach}:{user}"
+# A change the subject must notify (DAA 2021 s41(4)-(6); SPA 2019 s9(3)-(4)): the last day of its
+# window, then the window missed. Electronic monitoring ending (DAA 2021 s38(5)).
+NOTIFICATION_CHANGE_DUE = "notification_change_due:{notification}"
+NOTIFICATION_CHANGE_MISSING = "notification_change_missing:{notification}:{user}"
+MONITORING_ENDS_SOON = "monitoring_ends_in_{days}d"
+MONITORING_ENDS_TODAY = "monitoring_ends_today"
 # Follow-ups the sweep adds when a critical reminder goes unacknowledged (scheduler issue). They are
 # not planned from the record's facts, so reconciling leaves them alone; the sweep drops one whose
 # source was acknowledged or withdrawn before it went out.
@@ -98,7 +106,9 @@ def deadlines_ahead(facts: OrderFacts, now: datetime) -> list[NextDeadline]:
         if order.expires_at is not None:
             found.append(NextDeadline("Expires", order.expires_at))
         found += [NextDeadline("Breach check", c.due_at) for c in facts.checks if c.done_at is None]
-        found += [NextDeadline("Notification due", n.due_at) for n in facts.notifications if n.received_at is None]
+        found += [NextDeadline("Notification due", n.due_at) for n in _awaited(facts)]
+        if order.monitoring_ends_at is not None and order.monitoring_ends_at >= now:
+            found.append(NextDeadline("Electronic monitoring ends", order.monitoring_ends_at))
     return found
 
 
@@ -136,16 +146,19 @@ def _everything(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list
     planned += _checks(facts, policy)
     planned += _notification(facts)
     planned += _breaches(facts, policy)
+    planned += _duties(facts, policy, tz)
     return planned
 
 
 def _lapse_alerts(facts: OrderFacts) -> list[PlannedReminder]:
     """CSA 2010 s27(3); DAA 2021 s29(2): not heard within 48 hours of service, the notice lapses."""
     order = facts.order
-    if order.hearing_deadline_at is None:
+    # The literal lapse time, never earlier than the countdowns' deadline (rules.deadlines.lapse_deadline).
+    lapses_at = order.lapses_at or order.hearing_deadline_at
+    if lapses_at is None:
         return []
     return [
-        PlannedReminder(NOTICE_LAPSED.format(user=u), order.hearing_deadline_at, u, critical=True, fire_if_late=True)
+        PlannedReminder(NOTICE_LAPSED.format(user=u), lapses_at, u, critical=True, fire_if_late=True)
         for u in (order.officer_id, *facts.supervisor_ids)
     ]
 
@@ -236,7 +249,8 @@ def _checks(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
 
 def _notification(facts: OrderFacts) -> list[PlannedReminder]:
     order = facts.order
-    if order.notification_due_at is None or any(n.received_at for n in facts.notifications):
+    first = [n for n in facts.notifications if n.kind is NotificationKind.INITIAL]
+    if order.notification_due_at is None or any(n.received_at for n in first) or not _owes(order, change=False):
         return []
     return [
         PlannedReminder(NOTIFICATION_MISSING.format(user=u), order.notification_due_at, u, fire_if_late=True)
@@ -265,6 +279,57 @@ def _breaches(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder
                 PlannedReminder(CRIME_REFERENCE_MISSING.format(breach=breach.id, user=u), at, u, fire_if_late=True)
                 for u in (officer, *facts.supervisor_ids)
             ]
+    return planned
+
+
+def _owes(order: ProtectionOrder, *, change: bool) -> bool:
+    return owed(order.order_type, order.notification_exempt, change)
+
+
+def _awaited(facts: OrderFacts) -> list[Notification]:
+    """Notifications not yet given that the subject owes (an exemption, DAA 2021 s41(8), owes none)."""
+    return [
+        n
+        for n in facts.notifications
+        if n.received_at is None and _owes(facts.order, change=n.kind is NotificationKind.CHANGE)
+    ]
+
+
+def _duties(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    """A change's window (the morning of its last day, then missed: failing to notify may be an
+    offence, SPA 2019 s11(1)(a)) and the end of electronic monitoring (as an order's expiry)."""
+    order, planned = facts.order, []
+    people = (order.officer_id, *facts.supervisor_ids)
+    for waiting in _awaited(facts):
+        if waiting.kind is not NotificationKind.CHANGE:
+            continue
+        last_day = (waiting.due_at.astimezone(tz) - timedelta(microseconds=1)).date()
+        morning = _local_instant(last_day, policy.morning_at, tz)
+        planned.append(
+            PlannedReminder(NOTIFICATION_CHANGE_DUE.format(notification=waiting.id), morning, order.officer_id)
+        )
+        planned += [
+            PlannedReminder(
+                NOTIFICATION_CHANGE_MISSING.format(notification=waiting.id, user=u),
+                waiting.due_at,
+                u,
+                fire_if_late=True,
+            )
+            for u in people
+        ]
+    if order.monitoring_ends_at is not None:
+        last_day = (order.monitoring_ends_at.astimezone(tz) - timedelta(microseconds=1)).date()
+        planned += [
+            PlannedReminder(
+                MONITORING_ENDS_SOON.format(days=days),
+                _local_instant(last_day - timedelta(days=days), policy.morning_at, tz),
+                order.officer_id,
+            )
+            for days in policy.expiry_reminder_days
+        ]
+        planned.append(
+            PlannedReminder(MONITORING_ENDS_TODAY, _local_instant(last_day, policy.morning_at, tz), order.officer_id)
+        )
     return planned
 
 

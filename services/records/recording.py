@@ -13,7 +13,7 @@ from rules import validation
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
 from services.context import ServiceContext
-from services.errors import NotAllowed, raise_if_any
+from services.errors import DomainError, NotAllowed, raise_if_any
 from services.governance.access import (
     can_read,
     can_write,
@@ -23,6 +23,7 @@ from services.governance.access import (
 )
 from services.governance.justification import access
 from services.records.crime_references import crime_reference_violation
+from services.records.duties import check_exemption
 from services.records.lookup import find_order
 from services.records.order_writer import (
     PNC_MISMATCH_WARNING,
@@ -34,6 +35,7 @@ from services.records.order_writer import (
     insert_order,
     validate_length,
 )
+from services.records.where_law import commencement_violation, commencement_warning
 from services.unit_of_work import acting, reading
 from services.views import RecordView
 from services.wording import Text
@@ -73,6 +75,10 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             now=now,
         )
         warnings: tuple[Text, ...] = _warnings(order, now)
+        event = new.event(rule)
+        assert event is not None
+        if unchecked := commencement_warning(ctx.settings, rule.code, event):
+            warnings += (unchecked,)
         if flag_identity_mismatch(session, ctx, user, perpetrator, order, now):
             warnings += (PNC_MISMATCH_WARNING,)
         return work.view(order, warnings=warnings)
@@ -157,12 +163,23 @@ def _validate(
         checks.append(v.not_in_future("arrested_at", "arrest", new.arrested_at, now))
         checks.append(v.not_before("served_at", "bail", event, "arrest", new.arrested_at))
     checks += validate_length(rule, new, event, ctx.settings.timezone)
+    checks.append(commencement_violation(ctx.settings, rule.code, event))
+    checks.append(_exemption(rule, new))
     checks.append(
         crime_reference_violation(ctx.settings, "crime_reference", (new.crime_reference or "").strip() or None)
     )
     if parent is not None and rule_for(parent.order_type).follow_on is not new.order_type:
         checks.append(Violation("parent_reference", f"A {new.order_type} cannot follow a {parent.order_type}."))
     return checks
+
+
+def _exemption(rule: OrderTypeRule, new: NewRecord) -> Violation | None:
+    """An exemption from notifying (DAA 2021 s41(8); SPA 2019 s9(1)(a), (5)) must be one the type has."""
+    try:
+        check_exemption(rule.code, new.notification_exempt)
+    except DomainError as error:
+        return Violation("notification_exempt", error.message)
+    return None
 
 
 def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:

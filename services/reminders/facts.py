@@ -14,7 +14,19 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, select
 
 from config import Settings
-from models import AppUser, Breach, BreachCheck, Hearing, Perpetrator, ProtectionOrder, Reminder, ReminderState
+from models import (
+    AppUser,
+    Breach,
+    BreachCheck,
+    Hearing,
+    Notification,
+    Perpetrator,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+)
+from rules.monitoring import MONITORING_CITATION
+from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.reminders.results import (
@@ -27,8 +39,10 @@ from services.reminders.results import (
     HearingDeadline,
     HearingSoon,
     Late,
+    MonitoringEnding,
     NoHearingBooked,
     NoticeLapsed,
+    NotificationChangeDue,
     NotificationMissing,
     OtherKind,
     Person,
@@ -51,6 +65,7 @@ class _Loaded:
     hearings: dict[int, list[Hearing]] = field(default_factory=dict)  # order id -> hearings by time
     checks: dict[int, BreachCheck] = field(default_factory=dict)
     breaches: dict[int, Breach] = field(default_factory=dict)
+    notifications: dict[int, Notification] = field(default_factory=dict)
     sources: dict[int, Reminder] = field(default_factory=dict)  # follow-up's source reminders
 
     def person(self, user_id: int | None) -> Person:
@@ -115,6 +130,8 @@ def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:
     loaded.checks = {c.id: c for c in checks if c.id is not None}
     breaches = _by_ids(session, Breach, _ids_in(every, "breach_court", "crime_reference"))
     loaded.breaches = {b.id: b for b in breaches if b.id is not None}
+    notifications = _by_ids(session, Notification, _ids_in(every, "notification_change"))
+    loaded.notifications = {n.id: n for n in notifications if n.id is not None}
     return loaded
 
 
@@ -177,7 +194,9 @@ def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     listed = [h for h in f.hearings.get(order.id or 0, []) if deadline and h.scheduled_at <= deadline]
     unresolved = listed[0].scheduled_at if listed and all(h.outcome is None for h in listed) else None
     clock = rule_for(order.order_type).hearing_clock
-    return NoticeLapsed(str(order.order_type), deadline, clock, f.person(order.officer_id), unresolved)
+    lapses = order.lapses_at or deadline
+    earlier = deadline if lapses != deadline else None
+    return NoticeLapsed(str(order.order_type), lapses, clock, f.person(order.officer_id), unresolved, earlier)
 
 
 def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
@@ -205,6 +224,26 @@ def _check_due(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
 def _notification(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     order = f.orders[r.order_id]
     return NotificationMissing(rule_for(order.order_type).notification, order.notification_due_at)
+
+
+def _notification_change(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order, waiting = f.orders[r.order_id], f.notifications.get(int(m[2]))
+    rules = CHANGES.get(order.order_type, {})
+    rule = rules.get(waiting.change) if waiting and waiting.change else None
+    window = rule_for(order.order_type).notification
+    return NotificationChangeDue(
+        m[1] == "missing",
+        rule.words if rule else "the change",
+        rule.citation if rule else rule_for(order.order_type).statute,
+        waiting.due_at if waiting else None,
+        window.failure if window else "",
+    )
+
+
+def _monitoring(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    days = None if m[0] == "monitoring_ends_today" else int(m[1])
+    return MonitoringEnding(days, order.monitoring_ends_at, MONITORING_CITATION)
 
 
 def _breach_court(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
@@ -237,6 +276,8 @@ _KINDS: list[tuple[re.Pattern[str], About]] = [
     (re.compile(r"expires_today|expires_in_(\d+)d"), _expiry),
     (re.compile(r"breach_check_due:(\d+)|breach_check_overdue:(\d+):\d+"), _check_due),
     (re.compile(r"notification_missing:\d+"), _notification),
+    (re.compile(r"notification_change_(due|missing):(\d+)(?::\d+)?"), _notification_change),
+    (re.compile(r"monitoring_ends_today|monitoring_ends_in_(\d+)d"), _monitoring),
     (re.compile(r"breach_court_in_(\d+)h:(\d+)"), _breach_court),
     (re.compile(r"crime_reference_missing:(\d+):\d+"), _crime_reference),
     (re.compile(r"(renotify|escalation):(\d+)(?::\d+)?"), _follow_up),

@@ -66,6 +66,9 @@ class NoticeLapsed:
     officer: Person
     # Listed in time but no outcome recorded: it may have been heard (CSA 2010 s27; DAA 2021 s29).
     listed_without_outcome: datetime | None = None
+    # The countdowns' earlier deadline, when the force counts a Saturday Boxing Day and `deadline`
+    # (the literal lapse) is later (rules.deadlines.lapse_deadline).
+    countdown_deadline: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,24 @@ class BreachCheckDue:
 class NotificationMissing:
     window: NotificationWindow | None
     due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NotificationChangeDue:
+    """A change the subject must notify: the window's last day, or the window missed."""
+
+    missed: bool
+    what: str  # "the new home address"
+    citation: str
+    due_at: datetime | None  # the end of the window
+    failure: str  # what failing to notify is in law, in words ("" where not stated)
+
+
+@dataclass(frozen=True)
+class MonitoringEnding:
+    days: int | None  # None: today
+    ends_at: datetime | None
+    citation: str
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,8 @@ Subject = (
     | Expiring
     | BreachCheckDue
     | NotificationMissing
+    | NotificationChangeDue
+    | MonitoringEnding
     | BreachCourtDeadline
     | CrimeReferenceMissing
     | FollowUp
