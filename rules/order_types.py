@@ -233,10 +233,10 @@ RULES: dict[OrderType, OrderTypeRule] = {
         made_by=MadeBy.COURT,
         is_notice=False,
         duration=Duration(
-            # Not s37 (the conditions for an electronic monitoring requirement). s38 sets how long
-            # an order lasts and limits electronic monitoring to 12 months; its text could not be
-            # retrieved to confirm the subsections, so the section is cited.
-            citation="DAA 2021 s38",
+            # Not s37 (the conditions for an electronic monitoring requirement). s38(3): "A domestic
+            # abuse protection order has effect (a) for a specified period, (b) until the occurrence
+            # of a specified event, or (c) until further order." Monitoring: rules.monitoring (s38(5)).
+            citation="DAA 2021 s38(3)",
             until_further_order=True,
             note="A fixed period, until an event, or until further order; no statutory maximum.",
         ),

@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rules.calendar import disregarded_words
+from rules.commencement import schemes
+from rules.monitoring import MONITORED_TYPES, MONITORING_CITATION
+from rules.notification import CHANGES, EXEMPTIONS
 from rules.order_types import RULES, HourClock
 
 LEGISLATION = "https://www.legislation.gov.uk/ukpga"
@@ -67,6 +70,12 @@ def applied_rules() -> Iterator[AppliedRule]:
                 yield AppliedRule(f"{code}.notification.failure", "", rule.notification.failure)
         yield AppliedRule(f"{code}.breach", rule.breach.citation)
         yield AppliedRule(f"{code}.power_of_arrest", "", rule.breach.power_of_arrest)
+        for change, change_rule in CHANGES.get(code, {}).items():
+            yield AppliedRule(f"{code}.notification.change.{change}", change_rule.citation)
+        for exemption, exemption_rule in EXEMPTIONS.get(code, {}).items():
+            yield AppliedRule(f"{code}.notification.exempt.{exemption}", exemption_rule.citation)
+        if code in MONITORED_TYPES:
+            yield AppliedRule(f"{code}.monitoring", MONITORING_CITATION)
 
 
 def _url(year: int, chapter: int, section: str) -> str:
@@ -74,6 +83,9 @@ def _url(year: int, chapter: int, section: str) -> str:
 
 
 CSA, DAA, FLA, PACE, SPA = (2010, 17), (2021, 17), (1996, 27), (1984, 60), (2019, 9)
+# A copy of the Act's text: the legislation QA dataset of the i.AI unit, section 38 as on legislation.gov.uk.
+I_DOT_AI = "https://huggingface.co/datasets/i-dot-ai/legislation_2021-2023_qa"
+SPA_9 = "https://legislation.gov.uk/ukpga/2019/9/crossheading/notification-requirements"
 
 ALL_DAYS = "Sundays, Christmas Day, Good Friday and bank holidays (BFDA 1971)"
 OO_DAYS = "Sundays, Christmas Day and Good Friday"
@@ -258,10 +270,25 @@ REGISTER: tuple[RegisterEntry, ...] = (
     RegisterEntry(
         "DAPO.duration",
         "A DAPO lasts a fixed period, until an event or until further order: no maximum.",
-        "DAA 2021 s38",
-        "",
-        False,
-        f"{NOT_IN_CORPUS} ({_url(*DAA, '38')}); s37 was read and is the electronic-monitoring conditions, not duration",
+        "DAA 2021 s38(3)",
+        '"A domestic abuse protection order has effect— (a) for a specified period, (b) until the occurrence of '
+        'a specified event, or (c) until further order."',
+        True,
+        f"{I_DOT_AI} (a copy of {_url(*DAA, '38')}); s37 was read and is the electronic-monitoring conditions",
+    ),
+    RegisterEntry(
+        "DAPO.monitoring",
+        "An electronic monitoring requirement is recorded with its start and last day; more than 12 months from "
+        "its start is refused, and the officer is reminded before it ends.",
+        MONITORING_CITATION,
+        's38(5): "But a domestic abuse protection order may not provide for an electronic monitoring requirement to '
+        'have effect for more than 12 months." s38(6): "Subsection (5) is subject to any variation of the order under '
+        'section 44."',
+        True,
+        f"{I_DOT_AI} (a copy of {_url(*DAA, '38')})",
+        policy="Reading: the 12 months run from the day the requirement starts (s38(4) lets the order set periods for "
+        "particular requirements), counted like other month periods (open question).",
+        also_cites=("DAA 2021 s38(4)", "DAA 2021 s38(5)", "DAA 2021 s38(6)", "DAA 2021 s44"),
     ),
     RegisterEntry(
         "DAPO.notification",
@@ -272,29 +299,71 @@ REGISTER: tuple[RegisterEntry, ...] = (
         _url(*DAA, "41"),
     ),
     RegisterEntry(
-        "DAPO.notification.repeat",
-        "A change of name, of home address or ceasing to have one starts a new 3-day window.",
-        "DAA 2021 s41(4)-(6)",
-        '"before the end of the period of three days beginning with the day on which that happens"',
+        "DAPO.notification.change.name",
+        "Using a name not yet notified starts a new 3-day window (its own reminders; missed, flagged).",
+        "DAA 2021 s41(4)",
+        '"If the person uses a name which has not been notified under this section, the person must, within the '
+        "period of three days beginning with the day on which the person first uses that name, notify the police of "
+        'that name."',
         True,
-        _url(*DAA, "41"),
+        _url(*DAA, "41") + "/enacted",
+        also_cites=("DAA 2021 s41(4)-(6)",),
     ),
     RegisterEntry(
-        "DAPO.notification.exempt",
-        "No fresh duty where already notifying under another DAPO, SOA 2003 Part 2 or SPA 2019 s9.",
-        "DAA 2021 s41(8)",
-        '"do not apply where (a) the person is subject to another domestic abuse protection order ... or (b) ... '
-        'Part 2 of the Sexual Offences Act 2003 or section 9 of the Stalking Protection Act 2019"',
+        "DAPO.notification.change.address",
+        "A change of home address starts a new 3-day window.",
+        "DAA 2021 s41(5)",
+        '"If the person changes home address, the person must, before the end of the period of three days beginning '
+        'with the day on which that happens, notify the police of the new home address."',
         True,
-        _url(*DAA, "41"),
+        _url(*DAA, "41") + "/enacted",
+    ),
+    RegisterEntry(
+        "DAPO.notification.change.no-address",
+        "Ceasing to have any home address starts a new 3-day window.",
+        "DAA 2021 s41(6)",
+        '"If the person ceases to have any home address, the person must, before the end of the period of three days '
+        'beginning with the day on which that happens, notify the police of that fact."',
+        True,
+        _url(*DAA, "41") + "/enacted",
+    ),
+    RegisterEntry(
+        "DAPO.notification.exempt.another-dapo",
+        "No notification is owed (and none is chased) where the person is subject to another DAPO.",
+        "DAA 2021 s41(8)(a)",
+        '"The requirements imposed by subsections (2) to (6) do not apply where— (a) the person is subject to another '
+        'domestic abuse protection order (and accordingly those requirements already apply)"',
+        True,
+        _url(*DAA, "41") + "/enacted",
+        also_cites=("DAA 2021 s41(8)",),
+    ),
+    RegisterEntry(
+        "DAPO.notification.exempt.sex-offender",
+        "No notification is owed where the person is subject to the sex-offender notification requirements.",
+        "DAA 2021 s41(8)(b)",
+        '"(b) the person is subject to notification requirements under Part 2 of the Sexual Offences Act 2003 or '
+        'section 9 of the Stalking Protection Act 2019"',
+        True,
+        _url(*DAA, "41") + "/enacted",
+        also_cites=("SOA 2003 Part 2",),
+    ),
+    RegisterEntry(
+        "DAPO.notification.exempt.spo-notification",
+        "No notification is owed where the person is subject to the SPA 2019 s9 notification requirements.",
+        "DAA 2021 s41(8)(b)",
+        '"(b) ... or section 9 of the Stalking Protection Act 2019"',
+        True,
+        _url(*DAA, "41") + "/enacted",
     ),
     RegisterEntry(
         "DAPO.breach",
         "Breach of a DAPO is an offence: up to 5 years.",
         "DAA 2021 s39",
-        "",
-        False,
-        f"{NOT_IN_CORPUS} ({_url(*DAA, '39')})",
+        's39(1): "A person who is subject to a domestic abuse protection order commits an offence if without '
+        'reasonable excuse the person fails to comply with any requirement imposed by the order."; s39(5)(b): '
+        '"to imprisonment for a term not exceeding 5 years or to a fine, or both"',
+        True,
+        _url(*DAA, "39"),
     ),
     RegisterEntry(
         "DAPO.power_of_arrest",
@@ -424,23 +493,43 @@ REGISTER: tuple[RegisterEntry, ...] = (
         also_cites=("SPA 2019 s9(1)",),
     ),
     RegisterEntry(
-        "SPO.notification.repeat",
-        "A new name or a change of home address starts a new 3-day window.",
-        "Stalking Protection Act 2019 s9(3)-(4)",
-        '"before the end of the period of 3 days beginning with the date on which that happens"',
+        "SPO.notification.change.name",
+        "Using a name not yet notified starts a new 3-day window.",
+        "Stalking Protection Act 2019 s9(3)",
+        '"uses a name which has not been notified under this section, must, before the end of the period of 3 days '
+        'beginning with the date on which that happens, notify to the police that name"',
         True,
-        _url(*SPA, "9"),
-        also_cites=("SPA 2019 s9(3)", "SPA 2019 s9(4)"),
+        SPA_9,
+        also_cites=("Stalking Protection Act 2019 s9(3)-(4)", "SPA 2019 s9(3)", "SPA 2019 s9(4)"),
     ),
     RegisterEntry(
-        "SPO.notification.exempt",
-        "No duty for an SPO replacing an interim SPO, nor for a person on the sex-offender notification regime.",
-        "Stalking Protection Act 2019 s9(1)(a), (5)",
-        's9(1)(a): "a stalking protection order (other than one which replaces an interim stalking protection '
-        'order)"; s9(5): "do not apply to a person who is subject to notification requirements under Part 2 of the '
-        'Sexual Offences Act 2003"',
+        "SPO.notification.change.address",
+        "A change of home address starts a new 3-day window (SPA s9 has no duty on ceasing to have an address).",
+        "Stalking Protection Act 2019 s9(4)",
+        '"changes home address, must, before the end of the period of 3 days beginning with the date on which that '
+        'happens, notify to the police the new home address"',
         True,
-        _url(*SPA, "9"),
+        SPA_9,
+    ),
+    RegisterEntry(
+        "SPO.notification.exempt.sex-offender",
+        "No notification is owed by a person on the sex-offender notification regime.",
+        "Stalking Protection Act 2019 s9(5)",
+        '"The requirements imposed by this section do not apply to a person who is subject to notification '
+        'requirements under Part 2 of the Sexual Offences Act 2003."',
+        True,
+        SPA_9,
+        also_cites=("Stalking Protection Act 2019 s9(1)(a), (5)",),
+    ),
+    RegisterEntry(
+        "SPO.notification.exempt.replaces-interim",
+        "An SPO replacing an interim SPO starts no new first notification; changes are still notified.",
+        "Stalking Protection Act 2019 s9(1)(a)",
+        's9(1)(a): "a stalking protection order (other than one which replaces an interim stalking protection '
+        'order)"; s9(3)(a) and (4)(a): "is subject to a stalking protection order or an interim stalking protection '
+        'order"',
+        True,
+        SPA_9,
     ),
     RegisterEntry(
         "SPO.notification.failure",
@@ -491,6 +580,33 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "",
         False,
         f"not read ({_url(*SPA, '11')}); PNLD offence list only",
+    ),
+    RegisterEntry(
+        "ISPO.notification.change.name",
+        "As SPO.notification.change.name, for an interim SPO.",
+        "Stalking Protection Act 2019 s9(3)",
+        '"(a) is subject to a stalking protection order or an interim stalking protection order, and (b) uses a name '
+        'which has not been notified"',
+        True,
+        SPA_9,
+    ),
+    RegisterEntry(
+        "ISPO.notification.change.address",
+        "As SPO.notification.change.address, for an interim SPO.",
+        "Stalking Protection Act 2019 s9(4)",
+        '"(a) is subject to a stalking protection order or an interim stalking protection order, and (b) changes home '
+        'address"',
+        True,
+        SPA_9,
+    ),
+    RegisterEntry(
+        "ISPO.notification.exempt.sex-offender",
+        "As SPO.notification.exempt.sex-offender, for an interim SPO.",
+        "Stalking Protection Act 2019 s9(5)",
+        '"do not apply to a person who is subject to notification requirements under Part 2 of the Sexual Offences Act '
+        '2003"',
+        True,
+        SPA_9,
     ),
     RegisterEntry(
         "ISPO.breach",
@@ -644,12 +760,55 @@ REGISTER: tuple[RegisterEntry, ...] = (
     ),
     RegisterEntry(
         "calendar.saturday_boxing_day",
-        "A Saturday 26 December is counted by the hour clocks (the earlier, safer deadline), and the officer is told.",
+        "A Saturday 26 December is counted by the hour clocks' countdowns (the earlier, safer deadline), and the "
+        "officer is told.",
         "BFDA 1971 Sch 1",
         "",
         False,
         "not read (https://www.legislation.gov.uk/ukpga/1971/80/schedule/1)",
         policy="DVPN_COUNT_SATURDAY_BOXING_DAY, default true (count the Saturday).",
+    ),
+    RegisterEntry(
+        "lapse.literal",
+        "An unheard notice lapses, and the officer is told to remove it from the PNC, at the 48 hours counted with a "
+        "Saturday 26 December disregarded as a bank holiday (the literal reading), whatever the countdown policy: "
+        "about a day after the safe deadline in such a year. The status change, its reason and the alert say so.",
+        "DAA 2021 s29(2)-(3)",
+        's29(3)(d): "any day which is a bank holiday in England and Wales under the Banking and Financial Dealings '
+        'Act 1971"',
+        True,
+        _url(*DAA, "29"),
+        policy="Not a setting: the lapse never follows the policy, so a notice is never treated as lapsed while the "
+        "law may still have it in force. The Monday substitute is disregarded too (proclaimed, BFDA 1971 s1(3)).",
+        also_cites=("CSA 2010 s27(3)-(4)", "BFDA 1971 Sch 1"),
+    ),
+    RegisterEntry(
+        "commencement.part3",
+        "A DAPN or DAPO is refused on a day (service for a notice, making for an order) no commencement scheme covers "
+        "in the force's areas (DVPN_FORCE_AREAS), citing the instruments; with no areas set, it is recorded with a "
+        "warning. Records made lawfully stay valid after a scheme ends: the check runs only when a record is made, "
+        "and a DAPO granted on a DAPN's application is not checked (the instruments' savings).",
+        "DAA 2021 s90(6)-(8)",
+        'S.I. 2024/1191 reg 2: "Part 3 (powers for dealing with domestic abuse), except section 55 (repeal of '
+        "provisions about domestic violence protection notices and orders), comes into force on 27 November 2024 for "
+        'the specified period in relation to the areas specified in regulation 3."',
+        False,
+        "not read: s90 itself; the instruments were read at https://legislation.gov.uk/uksi/2024/1191/made, "
+        "http://www.legislation.gov.uk/uksi/2025/261/made, https://zoomlaw.co.uk/2025-319-uksi.html (a copy of S.I. "
+        "2025/319) and https://legislation.glitch.me/uksi/2025/515/regulation/1/made (a copy of S.I. 2025/515); "
+        "S.I. 2025/1222 (the extension to 31 March 2026) only in a summary (policy-wire.co.uk)",
+        policy="DVPN_FORCE_AREAS (empty by default); the schemes are data in rules/commencement.toml, listed below.",
+        also_cites=("DAA 2021 Part 3",),
+    ),
+    RegisterEntry(
+        "commencement.dvpn",
+        "DVPNs and DVPOs stay available everywhere: their repeal is excepted from every commencement of Part 3.",
+        "DAA 2021 s55",
+        'S.I. 2024/1191 reg 2, S.I. 2025/261 reg 2, S.I. 2025/319 reg 2: "except section 55 (repeal of provisions '
+        'about domestic violence protection notices and orders)"',
+        True,
+        "https://legislation.gov.uk/uksi/2024/1191/made",
+        also_cites=("CSA 2010 ss24-33",),
     ),
     RegisterEntry(
         "calendar.saturday_new_year",
@@ -695,8 +854,9 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     'metadata). Confirm the subsections for the DVPN and DVPO breach clocks (24 hours, excluded days, "or, if '
     'earlier, at the hearing" for a DVPN), the DVPO hearing clock (cited s27(3)-(4)), the DVPO length (cited '
     "s28(10)) and the DVPN power of arrest (cited s26(1)); the code cites the section alone where unsure.",
-    "DAA 2021 s38: not read. Confirm that s38(3) sets a DAPO's duration (fixed period, until an event, until "
-    "further order) and s38(5)-(6) limit electronic monitoring to 12 months; the code cites s38 alone.",
+    "DAA 2021 s38(5): electronic monitoring is limited per requirement to 12 months; the code counts them from the "
+    "day the requirement starts, as a month period (last day the day before the same date 12 months on). Confirm, "
+    "and whether a variation under s44 restarts the count.",
     "A held-then-adjourned hearing: after an arrest for breach of a notice, does the adjourned hearing of the "
     'application count as "the hearing of the application" for the earlier limit (DAA 2021 s26(2)(b))? The code '
     "takes the application's next listed hearing at or after the arrest.",
@@ -709,10 +869,23 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     "FLA 1996 s47(7): the words disregarding only Christmas Day, Good Friday and Sundays were not in the stored "
     "copy; confirm that bank holidays count on this clock.",
     "Stalking Protection Act 2019 s11(1)(a) and s8: cited from PNLD's offence list, not read in the Act.",
+    "DAA 2021 s41: which provision makes a failure to notify an offence was not found. s39(1) covers failing to "
+    'comply with "any requirement imposed by the order", while the s41 duties are imposed by the Act. The bot says '
+    '"failing to notify may be an offence". Confirm the offence (if any) and its citation.',
+    "Commencement: nothing in rules/commencement.toml runs past 31 March 2026 (S.I. 2025/1222, read only in a "
+    "summary). Today DAPNs and DAPOs are refused on later dates where a force's areas are set. Has Part 3 been "
+    "extended again or commenced further? The force updates the table (and regenerates this file) as instruments "
+    "are made; which area names it uses is its own (DVPN_FORCE_AREAS).",
+    "Commencement savings: a DAPO granted on the application that followed a DAPN given within a scheme is not "
+    "checked against the scheme's dates (the instruments save applications made before the period ends). Confirm "
+    "the savings cover an application heard after the end date, and a variation or discharge.",
+    "SPA 2019 s9(1)(a): an SPO replacing an interim SPO owes no first notification; changes are still owed under "
+    "s9(3)-(4). Confirm the replacing SPO's changes run from the day of each change, not from its service.",
     "PACE 1984 s47ZD and s47ZDA: the current text (6 months by an inspector, 9 by a superintendent) was not read.",
-    "Saturday Boxing Day: counting it gives the earlier hearing deadline (DVPN_COUNT_SATURDAY_BOXING_DAY), but the "
-    "lapse alert and its PNC instruction should follow the literal reading. Confirm the literal reading: is a "
-    "Saturday 26 December a bank holiday under BFDA 1971 Sch 1 when the proclamation names the Monday?",
+    "Saturday Boxing Day: the countdowns count it (DVPN_COUNT_SATURDAY_BOXING_DAY, the earlier deadline) but the "
+    "lapse, its status change and its PNC instruction follow the literal reading, which disregards it. Confirm the "
+    "literal reading: is a Saturday 26 December a bank holiday under BFDA 1971 Sch 1 when a proclamation also names "
+    "the Monday (the code disregards both)?",
 )
 
 ABBREVIATIONS: tuple[tuple[str, str], ...] = (
@@ -782,6 +955,13 @@ def render_markdown() -> str:
         if e.policy:
             lines.append(f"- Policy: {e.policy}")
         lines += ["- Signed off: ____________________", ""]
+    lines += ["## Where and when a type is law (rules/commencement.toml)", ""]
+    lines += [
+        f"- {', '.join(sorted(t.value for t in scheme.types))} in {', '.join(sorted(scheme.areas))}: "
+        f"{scheme.dates()}, {scheme.basis}"
+        for scheme in schemes()
+    ]
+    lines += ["- Every other type: everywhere, no dates (DVPN and DVPO: DAA 2021 s55 is not commenced).", ""]
     lines += ["## The statute of each type", ""]
     lines += [f"- {code}: {statute}" for code, statute in statutes().items()]
     lines += ["", "## Open questions for a legal adviser", ""]

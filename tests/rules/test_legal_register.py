@@ -187,7 +187,8 @@ def test_a_finer_or_different_subsection_than_the_register_is_not_covered() -> N
     assert covered(Atom("DAA 2021", "26", ("2",)), known)  # s26(2): both limbs the register cites
     assert not covered(Atom("CSA 2010", "26", ("2",)), known)  # s26's subsections are not verified
     assert not covered(Atom("CSA 2010", "29", ("1",)), known)  # the old DVPO power-of-arrest citation
-    assert not covered(Atom("DAA 2021", "38", ("3",)), known)  # s38's subsections are not verified
+    assert covered(Atom("DAA 2021", "38", ("3",)), known)  # s38(3), read in a copy of the Act
+    assert not covered(Atom("DAA 2021", "38", ("7",)), known)  # a subsection the register does not cite
 
 
 # --- the register against the tables ---
