@@ -17,6 +17,10 @@ from rules.calendar import (
     ExcludedDayCalendar,
 )
 from rules.clock import excluded_day_deadline
+from rules.deadlines import hearing_deadline, lapse_deadline
+from rules.monitoring import MonitoringError, longest_monitoring, monitoring_end
+from rules.notification import Change, change_deadline
+from rules.order_types import OrderType, rule_for
 
 LONDON = ZoneInfo("Europe/London")
 UTC = UTC
@@ -206,3 +210,58 @@ def test_the_oo_clock_never_ends_after_the_general_clock(arrest: datetime, offse
         assert utc(oo.at) <= utc(general.at)
         assert utc(oo.at) >= utc(arrest) + timedelta(hours=24) - timedelta(hours=1)  # a clock change at most
         assert oo.at == oo_deadline(arrest, CALENDAR).at  # admin-added bank holidays never move it
+
+
+# --- the literal lapse, the repeat notification windows, electronic monitoring ---------------------
+
+LITERAL = ExcludedDayCalendar(count_saturday_boxing_day=False)
+
+
+def _saturday_boxing_day_between(start: datetime, end: datetime) -> bool:
+    first, last = start.astimezone(LONDON).date(), end.astimezone(LONDON).date()
+    return any(
+        (day := first + timedelta(days=n)).month == 12 and day.day == 26 and day.weekday() == 5
+        for n in range((last - first).days + 1)
+    )
+
+
+@PROPERTY_SETTINGS
+@given(service=instants)
+def test_the_lapse_is_never_before_the_countdown_deadline_and_differs_only_over_a_saturday_boxing_day(
+    service: datetime,
+) -> None:
+    # rules.deadlines.lapse_deadline: the notice is never treated as lapsed while the literal reading
+    # (s29(3)(d), BFDA 1971 Sch 1) may still have it in force.
+    rule = rule_for(OrderType.DAPN)
+    safe, lapse = hearing_deadline(rule, service, CALENDAR), lapse_deadline(rule, service, CALENDAR)
+    assert safe is not None and lapse is not None
+    assert utc(lapse.at) >= utc(safe.at)
+    if utc(lapse.at) != utc(safe.at):
+        assert _saturday_boxing_day_between(service, lapse.at)
+        assert utc(lapse.at) - utc(safe.at) <= timedelta(days=1, hours=1)
+    # Under the literal policy the two are one.
+    literal = hearing_deadline(rule, service, LITERAL)
+    assert literal is not None and utc(literal.at) == utc(lapse_deadline(rule, service, LITERAL).at)  # type: ignore[union-attr]
+
+
+@PROPERTY_SETTINGS
+@given(happened=instants, order_type=st.sampled_from([OrderType.DAPO, OrderType.SPO, OrderType.INTERIM_SPO]))
+def test_a_change_window_ends_at_local_midnight_three_days_on(happened: datetime, order_type: OrderType) -> None:
+    # DAA 2021 s41(4)-(6); SPA 2019 s9(3)-(4): 3 days beginning with the (local) day of the change.
+    window = change_deadline(order_type, Change.ADDRESS, happened)
+    local = window.at.astimezone(LONDON)
+    assert local.time() == time(0)
+    assert local.date() == happened.astimezone(LONDON).date() + timedelta(days=3)
+    assert timedelta(days=2) < utc(window.at) - utc(happened) <= timedelta(days=3, hours=1)
+
+
+@PROPERTY_SETTINGS
+@given(start=instants)
+def test_monitoring_accepts_twelve_months_and_refuses_a_day_more(start: datetime) -> None:
+    # DAA 2021 s38(5): not "more than 12 months", counted from the requirement's first day.
+    longest = longest_monitoring(start)
+    first = start.astimezone(LONDON).date()
+    assert 364 <= (longest.last_day - first).days <= 365
+    assert monitoring_end(OrderType.DAPO, start, longest.last_day).last_day == longest.last_day
+    with pytest.raises(MonitoringError):
+        monitoring_end(OrderType.DAPO, start, longest.last_day + timedelta(days=1))
