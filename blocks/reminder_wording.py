@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from blocks.common import when
 from blocks.wording import say
+from rules.monitoring import MONITORING_CITATION
 from services.reminders.results import (
     BreachCheckDue,
     BreachCourtDeadline,
@@ -129,7 +130,7 @@ def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
             )
             return title, (
                 f"The electronic monitoring requirement ends at the end of {say_when(end)[:15]} "
-                f"({subject.citation}: at most 12 months unless the court varies the order). "
+                f"({MONITORING_CITATION}: at most 12 months unless the court varies the order). "
                 "Consider whether to ask the court to vary it."
             )
         case BreachCourtDeadline():
@@ -221,20 +222,23 @@ def _notification(subject: NotificationMissing, say_when: _Clock) -> tuple[str, 
 
 
 def _notification_change(subject: NotificationChangeDue, reference: str, say_when: _Clock) -> tuple[str, Text]:
-    ends = f"{say_when(subject.due_at)} ({subject.citation})"
+    change = subject.change
+    what, citation = (change.words, change.citation) if change else ("the change", "the order")
+    ends = f"{say_when(subject.due_at)} ({citation})"
     if not subject.missed:
         return "Notification of a change due today", (
-            f"The perpetrator must notify police of {subject.what} by {ends}. When they do: ",
+            f"The perpetrator must notify police of {what} by {ends}. When they do: ",
             Command("notified", f"{reference} <when>"),
             ".",
         )
+    window = subject.window
     failure = (
-        f"{subject.failure}: consider action."
-        if subject.failure
-        else ("Failing to notify may be an offence: consider action.")
+        f"{window.failure}: consider action."
+        if window and window.failure
+        else "Failing to notify may be an offence: consider action."
     )
     return "Change not notified", (
-        f"The window to notify police of {subject.what} ended {ends} and no notification is recorded. {failure}"
+        f"The window to notify police of {what} ended {ends} and no notification is recorded. {failure}"
     )
 
 

@@ -25,7 +25,6 @@ from models import (
     Reminder,
     ReminderState,
 )
-from rules.monitoring import MONITORING_CITATION
 from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
@@ -228,22 +227,15 @@ def _notification(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
 
 def _notification_change(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     order, waiting = f.orders[r.order_id], f.notifications.get(int(m[2]))
-    rules = CHANGES.get(order.order_type, {})
-    rule = rules.get(waiting.change) if waiting and waiting.change else None
+    rule = CHANGES.get(order.order_type, {}).get(waiting.change) if waiting and waiting.change else None
     window = rule_for(order.order_type).notification
-    return NotificationChangeDue(
-        m[1] == "missing",
-        rule.words if rule else "the change",
-        rule.citation if rule else rule_for(order.order_type).statute,
-        waiting.due_at if waiting else None,
-        window.failure if window else "",
-    )
+    return NotificationChangeDue(m[1] == "missing", rule, waiting.due_at if waiting else None, window)
 
 
 def _monitoring(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     order = f.orders[r.order_id]
     days = None if m[0] == "monitoring_ends_today" else int(m[1])
-    return MonitoringEnding(days, order.monitoring_ends_at, MONITORING_CITATION)
+    return MonitoringEnding(days, order.monitoring_ends_at)
 
 
 def _breach_court(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rules.notification import ChangeRule
 from rules.order_types import HourClock, NotificationWindow
 from services.wording import Command
 
@@ -105,17 +106,15 @@ class NotificationChangeDue:
     """A change the subject must notify: the window's last day, or the window missed."""
 
     missed: bool
-    what: str  # "the new home address"
-    citation: str
+    change: ChangeRule | None  # what must be notified and the provision (rules.notification)
     due_at: datetime | None  # the end of the window
-    failure: str  # what failing to notify is in law, in words ("" where not stated)
+    window: NotificationWindow | None  # the type's duty, for what failing it is in law
 
 
 @dataclass(frozen=True)
 class MonitoringEnding:
     days: int | None  # None: today
     ends_at: datetime | None
-    citation: str
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from blocks.digest import digest_blocks, digest_text, item_text
 from blocks.reminder_wording import headline, late_note, reminder_text, settled_text, status_line
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from blocks.wording import say
+from rules.notification import CHANGES, Change
 from rules.order_types import OrderType, rule_for
 from services.reminders import results
 from services.reminders.results import (
@@ -38,9 +39,11 @@ from services.reminders.results import (
     HearingSoon,
     LapsedAt,
     Late,
+    MonitoringEnding,
     NoCrimeReference,
     NoHearingBooked,
     NoticeLapsed,
+    NotificationChangeDue,
     NotificationMissing,
     OtherKind,
     Person,
@@ -116,6 +119,17 @@ CASES: dict[str, tuple[Subject, str, str]] = {
         "Notice lapsed: remove it from the PNC",
         "No hearing by Sat 04 Apr 2026 20:00 BST (CSA 2010 s27(3)-(4)): the DVPN has lapsed. Remove it from the PNC "
         "and tell the people it protected. Officer in charge: <@UOFF>.",
+    ),
+    "lapsed at the literal time, after the countdowns' deadline": (
+        # Countdowns: Tue 29 Dec 2026 10:00 (Saturday 26th counted); the law: Wed 30 Dec 10:00.
+        NoticeLapsed(
+            "DAPN", utc("2026-12-30 10:00"), DAPN.hearing_clock, OFFICER, countdown_deadline=utc("2026-12-29 10:00")
+        ),
+        "Notice lapsed: remove it from the PNC",
+        "No hearing by Wed 30 Dec 2026 10:00 GMT (DAA 2021 s29(2)-(3)): the DAPN has lapsed. The countdowns used "
+        "Tue 29 Dec 2026 10:00 GMT, counting Saturday 26 December by force policy; the notice lapses at the later "
+        "time, reading that day as a bank holiday (BFDA 1971 Sch 1). Remove it from the PNC and tell the people it "
+        "protected. Officer in charge: <@UOFF>.",
     ),
     "lapsed DAPN, officer unknown": (
         NoticeLapsed("DAPN", DEADLINE, DAPN.hearing_clock, NOBODY),
@@ -193,6 +207,41 @@ CASES: dict[str, tuple[Subject, str, str]] = {
         "No notification received",
         "The perpetrator's 3-day window to notify police of their names and home address ended not set (the order) "
         "and none is recorded. Failing to notify may be an offence: consider action.",
+    ),
+    "change due today, DAPO": (
+        NotificationChangeDue(
+            False, CHANGES[OrderType.DAPO][Change.ADDRESS], NOTIFY_BY, rule_for(OrderType.DAPO).notification
+        ),
+        "Notification of a change due today",
+        "The perpetrator must notify police of the new home address by Sun 05 Apr 2026 20:00 BST (DAA 2021 s41(5)). "
+        "When they do: `/dvpn notified WM-DVPN-2026-0042 <when>`.",
+    ),
+    "change missed, SPO": (
+        NotificationChangeDue(
+            True, CHANGES[OrderType.SPO][Change.NAME], NOTIFY_BY, rule_for(OrderType.SPO).notification
+        ),
+        "Change not notified",
+        "The window to notify police of a name not yet notified ended Sun 05 Apr 2026 20:00 BST (Stalking Protection "
+        "Act 2019 s9(3)) and no notification is recorded. Failing to notify without reasonable excuse is an offence "
+        "in its own right (Stalking Protection Act 2019 s11(1)(a)), not a breach of the order (s8): consider action.",
+    ),
+    "change missed, facts gone": (
+        NotificationChangeDue(True, None, None, None),
+        "Change not notified",
+        "The window to notify police of the change ended not set (the order) and no notification is recorded. "
+        "Failing to notify may be an offence: consider action.",
+    ),
+    "monitoring ends in 7 days": (
+        MonitoringEnding(7, utc("2026-05-07 23:00")),
+        "Electronic monitoring ends in 7 days",
+        "The electronic monitoring requirement ends at the end of Thu 07 May 2026 (DAA 2021 s38(5)-(6): at most 12 "
+        "months unless the court varies the order). Consider whether to ask the court to vary it.",
+    ),
+    "monitoring ends today": (
+        MonitoringEnding(None, utc("2026-05-07 23:00")),
+        "Electronic monitoring ends today",
+        "The electronic monitoring requirement ends at the end of Thu 07 May 2026 (DAA 2021 s38(5)-(6): at most 12 "
+        "months unless the court varies the order). Consider whether to ask the court to vary it.",
     ),
     "court in 24 hours": (
         BreachCourtDeadline(6, utc("2026-04-05 19:00"), DVPN.breach_arrest_clock, False),
