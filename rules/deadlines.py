@@ -60,6 +60,20 @@ def lapse_deadline(
     )
 
 
+def with_lapse(deadline: Deadline, lapse: Deadline | None) -> Deadline:
+    """The hearing deadline, saying when the notice lapses where that is later (a Saturday Boxing Day
+    the force counts): the countdowns keep the earlier time, the lapse and its PNC instruction the law's."""
+    if lapse is None or lapse.at == deadline.at:
+        return deadline
+    at = lapse.at
+    note = (
+        f"The notice lapses at {at:%a %d %b %Y %H:%M} {at.tzname()}, not at the deadline above: the deadline counts "
+        "a Saturday 26 December by force policy (DVPN_COUNT_SATURDAY_BOXING_DAY), but read literally that day is a "
+        "bank holiday (BFDA 1971 Sch 1) and is disregarded."
+    )
+    return replace(deadline, notes=(*deadline.notes, note))
+
+
 def breach_court_deadline(
     rule: OrderTypeRule,
     arrested_at: datetime,

@@ -15,6 +15,7 @@ from rules.deadlines import (
     hearing_deadline,
     lapse_deadline,
     notification_deadline,
+    with_lapse,
 )
 from rules.monitoring import MonitoringError, longest_monitoring, monitoring_end
 from rules.notification import CHANGES, Change, change_deadline
@@ -72,17 +73,7 @@ def calculate(
         return DeadlineView.of(longest_monitoring(at, tz))
     clock = hearing_deadline(rule, at, calendar, tz)
     if clock is not None:
-        view = DeadlineView.of(clock)
-        lapse = lapse_deadline(rule, at, calendar, tz)
-        if lapse is not None and lapse.at != clock.at:
-            # The countdowns keep the earlier deadline; the lapse (and the PNC instruction) follow the law.
-            note = (
-                f"The notice lapses at {lapse.at:%a %d %b %Y %H:%M} {lapse.at.tzname()}, not at the deadline above: "
-                "the deadline counts a Saturday 26 December by force policy (DVPN_COUNT_SATURDAY_BOXING_DAY), "
-                "but read literally that day is a bank holiday (BFDA 1971 Sch 1) and is disregarded."
-            )
-            return DeadlineView(view.label, view.at, view.citation, (*view.explanation, note))
-        return view
+        return DeadlineView.of(with_lapse(clock, lapse_deadline(rule, at, calendar, tz)))
     window = notification_deadline(rule, at, at, tz)
     if window is not None:
         return DeadlineView.of(window)

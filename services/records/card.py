@@ -13,6 +13,7 @@ from models import (
     BreachCheck,
     Hearing,
     Notification,
+    NotificationKind,
     OrderProtectedPerson,
     Perpetrator,
     ProtectedPerson,
@@ -22,7 +23,16 @@ from models import (
 )
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import Deadline
-from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
+from rules.deadlines import (
+    bail_start,
+    hearing_deadline,
+    lapse_deadline,
+    notification_deadline,
+    order_expiry,
+    with_lapse,
+)
+from rules.monitoring import monitoring_end
+from rules.notification import change_deadline, owed
 from rules.order_types import rule_for
 from rules.periods import PeriodEnd
 from services.context import ServiceContext
@@ -40,7 +50,8 @@ def deadline_views(
     rule = rule_for(order.order_type)
     found: list[Deadline | PeriodEnd | None] = []
     if order.served_at is not None:
-        found.append(hearing_deadline(rule, order.served_at, calendar, tz))
+        clock = hearing_deadline(rule, order.served_at, calendar, tz)
+        found.append(with_lapse(clock, lapse_deadline(rule, order.served_at, calendar, tz)) if clock else None)
     if order.expires_at is not None:
         start = order.made_at or order.served_at
         if order.arrested_at is not None:
@@ -49,7 +60,17 @@ def deadline_views(
         # The stored instant is the end of the last day, i.e. the next day's 00:00.
         last_day = order.expires_at.astimezone(tz).date() - timedelta(days=1)
         found.append(order_expiry(rule, start, last_day=last_day, tz=tz))
-    found.append(notification_deadline(rule, order.made_at, order.served_at, tz))
+    if owed(order.order_type, order.notification_exempt, False):
+        found.append(notification_deadline(rule, order.made_at, order.served_at, tz))
+    changes = session.exec(
+        select(Notification).where(Notification.order_id == order.id, col(Notification.change).is_not(None))
+    ).all()
+    found += [
+        change_deadline(order.order_type, n.change, n.happened_at, tz) for n in changes if n.change and n.happened_at
+    ]
+    if order.monitoring_starts_at is not None and order.monitoring_ends_at is not None:
+        last = (order.monitoring_ends_at.astimezone(tz) - timedelta(microseconds=1)).date()
+        found.append(monitoring_end(order.order_type, order.monitoring_starts_at, last, tz))
     breaches = session.exec(
         select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
     ).all()
@@ -89,9 +110,13 @@ def build_view(
     checks = session.exec(
         select(BreachCheck).where(BreachCheck.order_id == order.id).order_by(col(BreachCheck.due_at))
     ).all()
-    awaited = session.exec(
-        select(Notification.id).where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
-    ).first()
+    awaited = [
+        n
+        for n in session.exec(
+            select(Notification).where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
+        ).all()
+        if owed(order.order_type, order.notification_exempt, n.kind is NotificationKind.CHANGE)
+    ]
     reminders = session.exec(
         select(Reminder)
         .where(Reminder.order_id == order.id, Reminder.state == ReminderState.PENDING)
@@ -123,7 +148,7 @@ def build_view(
         is_notice=rule_for(order.order_type).is_notice,
         hearing_pending=any(h.outcome is None for h in hearings),
         check_open=any(c.done_at is None for c in checks),
-        notification_awaited=awaited is not None,
+        notification_awaited=bool(awaited),
         reminders=tuple(f"{show(r.due_at, tz)}: {reminder_label(r.kind)}" for r in reminders),
     )
 

@@ -65,7 +65,9 @@ def test_a_change_of_address_starts_a_new_window_with_its_reminders(ctx: Service
     checks.record_notification(ctx, force.officer, dapo.reference, london("2026-04-01 15:00"))
     # Moved Thu 2 Apr 2026 09:00: s41(5) "three days beginning with the day on which that happens" is
     # 2, 3 and 4 Apr, so the window ends Sun 5 Apr 00:00 BST.
-    duties.record_change(ctx, force.officer, dapo.reference, Change.ADDRESS, london("2026-04-02 09:00"))
+    view = duties.record_change(ctx, force.officer, dapo.reference, Change.ADDRESS, london("2026-04-02 09:00"))
+    [window] = [d for d in view.deadlines if d.citation == "DAA 2021 s41(5)"]
+    assert window.at == london("2026-04-05 00:00") and view.notification_awaited
     first, change = rows(ctx, "notification")
     assert first["received_at"] is not None
     assert (change["kind"], change["change"], change["due_at"]) == ("change", "address", london("2026-04-05 00:00"))
@@ -123,6 +125,7 @@ def test_an_exemption_given_at_record_time_owes_no_notification_and_raises_no_al
     assert rows(ctx, "notification") == []
     assert reminders(ctx, "notification_") == []
     assert rows(ctx, "protection_order")[0]["notification_exempt"] == "another-dapo"
+    assert not dapo.notification_awaited and all("s41" not in d.citation for d in dapo.deadlines)
     with pytest.raises(Conflict, match=r"exempt from the notification duties \(DAA 2021 s41\(8\)\(a\)"):
         duties.record_change(ctx, force.officer, dapo.reference, Change.ADDRESS, london("2026-04-01 10:00"))
 
@@ -172,7 +175,9 @@ def test_monitoring_is_recorded_with_reminders_and_refused_beyond_twelve_months(
     ):
         duties.record_monitoring(ctx, force.officer, dapo.reference, date(2027, 4, 1))
     assert row_counts(ctx.engine) == before
-    duties.record_monitoring(ctx, force.officer, dapo.reference, date(2027, 3, 31))
+    view = duties.record_monitoring(ctx, force.officer, dapo.reference, date(2027, 3, 31))
+    [ends] = [d for d in view.deadlines if d.label == "Electronic monitoring ends"]
+    assert ends.at == london("2027-04-01 00:00")
     stored = rows(ctx, "protection_order")[0]
     assert stored["monitoring_starts_at"] == london("2026-04-01 11:00")
     assert stored["monitoring_ends_at"] == london("2027-04-01 00:00")
@@ -211,6 +216,9 @@ def test_a_notice_over_a_saturday_boxing_day_lapses_at_the_literal_time(
     # 10 h Wed 30 = Wed 30 Dec 10:00, when the notice lapses and the PNC alert goes.
     clock.set(london("2026-12-24 12:00"))
     dvpn = records.record(ctx, force.officer, notice(OrderType.DVPN, "2026-12-24 10:00"))
+    [hearing] = [d for d in dvpn.deadlines if d.citation == "CSA 2010 s27(3)-(4)"]
+    assert hearing.at == london("2026-12-29 10:00")
+    assert any("lapses at Wed 30 Dec 2026 10:00 GMT" in line for line in hearing.explanation)
     stored = rows(ctx, "protection_order")[0]
     assert stored["hearing_deadline_at"] == london("2026-12-29 10:00")
     assert stored["lapses_at"] == london("2026-12-30 10:00")
