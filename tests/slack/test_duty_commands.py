@@ -11,7 +11,7 @@ from services.context import ServiceContext
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 from tests.support.records import dapo, record
-from tests.support.slack_driver import SlackDriver, reply_text
+from tests.support.slack_driver import SlackDriver, ack_body, open_record_form, reply_text
 
 
 def one_reply(slack: SlackDriver) -> str:
@@ -79,3 +79,27 @@ def test_the_calculator_gives_the_change_window_and_the_longest_monitoring(slack
     slack.command(force.officer, "deadline DAPO 2/4/2026 11:00 monitoring")
     text = reply_text(slack.last_reply())
     assert "Starts: Thu 02 Apr 2026 11:00 BST" in text and "Fri 02 Apr 2027 00:00 BST" in text
+
+
+def test_the_record_form_offers_the_exemptions_a_type_has_and_records_one(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    form = open_record_form(slack, force.officer, "SPO")
+    exempt = next(b for b in form["blocks"] if b.get("block_id") == "notification_exempt")
+    assert [o["value"] for o in exempt["element"]["options"]] == ["sex-offender", "replaces-interim"]
+    answers = {
+        "order_type": "SPO",
+        "made_at": "2/4/2026 11:00",
+        "duration": "until further order",
+        "perpetrator_name": "Alex Example",
+        "notification_exempt": "replaces-interim",
+    }
+    assert ack_body(slack.submit(force.officer, form, answers)) == {}
+    # SPA 2019 s9(1)(a): the first notification is owed under the interim order, not this one.
+    assert rows(ctx, "protection_order")[0]["notification_exempt"] == "replaces-interim"
+    assert rows(ctx, "notification") == []
+
+
+def test_the_record_form_of_a_type_with_no_exemption_has_no_such_field(slack: SlackDriver, force: Force) -> None:
+    form = open_record_form(slack, force.officer, "DVPO")
+    assert all(b.get("block_id") != "notification_exempt" for b in form["blocks"])
