@@ -3,16 +3,32 @@ notify, and why) and monitoring (a DAPO's electronic monitoring requirement)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from blocks.common import fit
+from blocks.messages import interpreted
 from handlers import parsing
 from handlers.router import Invocation, Reply
-from handlers.subcommands.quick import _reading, _reply
+from handlers.subcommands.records import card_reply
 from rules.notification import Change, Exemption
 from services.errors import DomainError
 from services.records import duties
+from services.views import RecordView
 
 CHANGED_USAGE = "changed REF name|address|no-address [WHEN]"
 EXEMPT_USAGE = "exempt REF " + "|".join(e.value for e in Exemption)
 MONITORING_USAGE = "monitoring REF until LAST-DAY [from WHEN]"
+
+
+def _reading(inv: Invocation, command: str) -> parsing.Reading:
+    return parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, command)
+
+
+def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
+    """The card, with how the times typed were read above it."""
+    reply = card_reply(view, inv, headline)
+    blocks = [reply.blocks[0], interpreted(times, inv.tz), *reply.blocks[1:]] if times else reply.blocks
+    return Reply(fit(blocks, 50, "… {count} more"), reply.text)
 
 
 def changed(inv: Invocation) -> Reply:

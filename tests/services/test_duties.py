@@ -22,6 +22,7 @@ from services.records import checks, duties, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
+from services.reminders import digest
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 
@@ -225,12 +226,20 @@ def test_a_notice_over_a_saturday_boxing_day_lapses_at_the_literal_time(
     assert {r["due_at"] for r in reminders(ctx, "notice_lapsed:")} == {london("2026-12-30 10:00")}
     assert {r["due_at"] for r in reminders(ctx, "hearing_deadline_in_2h")} == {london("2026-12-29 08:00")}
     clock.set(london("2026-12-29 12:00"))  # past the countdowns' deadline, not the law's
+    assert dvpn.reference not in _digest_lapsed(ctx, force)
     assert dvpn.reference not in lifecycle.apply_time(ctx).lapsed
     clock.set(london("2026-12-30 10:05"))
     assert dvpn.reference in lifecycle.apply_time(ctx).lapsed
+    assert _digest_lapsed(ctx, force) == [dvpn.reference]
     ended = rows(ctx, "protection_order")[0]
     assert ended["status"] == "lapsed" and ended["closed_at"] == london("2026-12-30 10:00")
     assert "literal reading" in str(ended["close_reason"])
+
+
+def _digest_lapsed(ctx: ServiceContext, force: Force) -> list[str]:
+    """The references in the team digest's "lapsed: remove it from the PNC" section."""
+    [team] = digest.digest_for(ctx, force.supervisor)
+    return [item.reference for section in team.sections if section.key == "lapsed" for item in section.items]
 
 
 # --- where and when a type is law -----------------------------------------------------------------
