@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from models import BreachCheck, Notification, NotificationKind, OrderStatus
 from models.types import column_length, pk
 from rules import validation
+from rules.notification import exemption_of, owed
 from rules.order_types import rule_for
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
@@ -76,7 +77,23 @@ def record_notification(ctx: ServiceContext, actor_slack_id: str, reference: str
     """The perpetrator told police their names and home address (DAA 2021 s41(2); SPA 2019 s9(1))."""
     with changing(ctx, actor_slack_id, reference) as change:
         order, now = change.order, change.now
-        waiting = _earliest(change, Notification, col(Notification.received_at).is_(None))
+        # The earliest notification still owed: an exemption recorded later (DAA 2021 s41(8)) leaves the
+        # rows it covers unanswered, and they are not what the subject has now given.
+        awaiting = change.session.exec(
+            select(Notification)
+            .where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
+            .order_by(col(Notification.due_at))
+        ).all()
+        is_change = NotificationKind.CHANGE
+        waiting = next(
+            (n for n in awaiting if owed(order.order_type, order.notification_exempt, n.kind is is_change)), None
+        )
+        exempt = exemption_of(order.order_type, order.notification_exempt)
+        if waiting is None and exempt is not None and exempt.covers_changes:
+            raise Conflict(
+                f"{order.reference} is exempt from notifying ({exempt.citation}: {exempt.words}): nothing is owed.",
+                "received_at",
+            )
         if waiting is None:
             if order.notification_due_at is None:
                 raise Conflict(f"A {order.order_type} carries no duty to notify.", "received_at")

@@ -129,6 +129,8 @@ def test_an_exemption_given_at_record_time_owes_no_notification_and_raises_no_al
     assert not dapo.notification_awaited and all("s41" not in d.citation for d in dapo.deadlines)
     with pytest.raises(Conflict, match=r"exempt from the notification duties \(DAA 2021 s41\(8\)\(a\)"):
         duties.record_change(ctx, force.officer, dapo.reference, Change.ADDRESS, london("2026-04-01 10:00"))
+    with pytest.raises(Conflict, match=r"exempt from notifying \(DAA 2021 s41\(8\)\(a\)"):
+        checks.record_notification(ctx, force.officer, dapo.reference, london("2026-04-01 10:00"))
 
 
 def test_an_exemption_recorded_later_cancels_the_false_alarms(ctx: ServiceContext, force: Force) -> None:
@@ -149,6 +151,10 @@ def test_an_spo_replacing_an_interim_spo_owes_changes_but_not_the_first(ctx: Ser
     assert rows(ctx, "notification") == [] and reminders(ctx, "notification_missing:") == []
     duties.record_change(ctx, force.officer, spo.reference, Change.ADDRESS, london("2026-04-02 09:00"))
     assert len(reminders(ctx, "notification_change_missing:")) == 2
+    # The change notified settles the change's row: there is no first notification to take it.
+    checks.record_notification(ctx, force.officer, spo.reference, london("2026-04-02 12:00"))
+    [given] = rows(ctx, "notification")
+    assert given["kind"] == "change" and given["received_at"] == london("2026-04-02 12:00")
 
 
 def test_an_exemption_the_type_does_not_have_is_refused(ctx: ServiceContext, force: Force) -> None:
