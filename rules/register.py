@@ -880,9 +880,8 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     "checked against the scheme's dates (the instruments save applications made before the period ends). Confirm "
     "the savings cover an application heard after the end date, and a variation or discharge.",
     "Ending an exemption: when the other regime ends, the duties apply from that day (DAA 2021 s41(9); SPA 2019 "
-    "s9(6)-(7), read but not applied). The bot records an exemption but has no command to lift it; today an "
-    "officer closes nothing and must track the day the other regime ends. Should it be a command starting a "
-    "fresh 3-day window from that day?",
+    "s9(6)-(7), read but not applied). The bot records an exemption but cannot lift it, so the officer must track "
+    "the day the other regime ends. Should lifting it be a command that starts a fresh 3-day window from that day?",
     "SPA 2019 s9(1)(a): an SPO replacing an interim SPO owes no first notification; changes are still owed under "
     "s9(3)-(4). Confirm the replacing SPO's changes run from the day of each change, not from its service.",
     "PACE 1984 s47ZD and s47ZDA: the current text (6 months by an inspector, 9 by a superintendent) was not read.",
