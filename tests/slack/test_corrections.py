@@ -283,3 +283,23 @@ def test_the_type_cannot_be_corrected_and_says_what_to_do(
         "authoriser, rank, court, conditions, length, risk, children, crime, officer; for the people, open the "
         f"form: `/dvpn edit {ref}`."
     )
+
+
+def test_a_court_variation_is_recorded_with_varied_and_a_notice_cannot_be_varied(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    from tests.support.records import dapo
+
+    order = record(ctx, force.officer, dapo()).reference
+    slack.command(force.officer, f"varied {order} until 1/10/2026 conditions Not to enter Selly Oak")
+    text = one_reply(slack)
+    assert text.startswith(f":white_check_mark: Variation of {order} recorded."), text
+    row = order_row(ctx, order)
+    assert row["expires_at"] == london("2026-10-02 00:00") and row["until_further_order"] is False
+    assert row["conditions"] == "Not to enter Selly Oak"
+
+    notice = record(ctx, force.officer).reference
+    slack.command(force.officer, f"varied {notice} until 1/10/2026")
+    assert one_reply(slack, len(slack.sent()) - 1) == (
+        f":warning: {notice} cannot be varied: only an order in force can be."
+    )
