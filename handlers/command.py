@@ -49,7 +49,10 @@ def build_router() -> Router:
             "edit", corrections.EDIT_USAGE, "Correct a record's details (the form, or one field).", corrections.edit
         ),
         Subcommand(
-            "varied", corrections.VARIED_USAGE, "The court varied an order: new end or conditions.", corrections.varied
+            "varied",
+            corrections.VARIED_USAGE,
+            "A court varied an order: until 1/10/2026, or until further order.",
+            corrections.varied,
         ),
         Subcommand(
             "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline

@@ -183,7 +183,7 @@ def prefill(entered: NewRecord, tz: ZoneInfo) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-VARIED_USAGE = "varied REF until DATE|until further order [conditions TEXT]"
+VARIED_USAGE = "varied REF UNTIL [conditions TEXT]"
 
 
 def varied(inv: Invocation) -> Reply:
