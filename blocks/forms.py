@@ -27,7 +27,9 @@ from rules.ranks import Rank
 WHEN_HINT = "Day first, UK time: 2/4/2026 20:00, today 14:30, yesterday 9pm."
 DURATION_HINT = "28 days, 6 months, until 1/5/2026, or until further order."
 REASON_HINT = "Kept in the audit trail: say why without naming anyone, e.g. typo in the date."
-SERVED_LONG_AGO = "The service time is right, though more than 48 hours ago"
+# A service time more than 48 hours ago is asked about (services.when.service_long_ago); this word
+# after the time says it is right.
+CONFIRMED = "confirmed"
 Prefill = Mapping[str, str]
 
 
@@ -188,7 +190,6 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
             when_input(
                 "served_at", "When it was served (if it has been)", optional=True, initial=given.get("served_at")
             ),
-            checkbox_input("served_confirmed", "Served long ago", SERVED_LONG_AGO),
             text_input("court", "Court", optional=True, initial=given.get("court"), max_length=200),
         ]
         if rule.breach_arrest_clock is not None and rule.breach_arrest_clock.needs_power_of_arrest:
@@ -212,10 +213,7 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
                 )
             )
         return fields
-    fields = [
-        when_input("served_at", "When it was served (or given)", initial=given.get("served_at")),
-        checkbox_input("served_confirmed", "Served long ago", SERVED_LONG_AGO),
-    ]
+    fields = [when_input("served_at", "When it was served (or given)", initial=given.get("served_at"))]
     if rule.code is OrderType.BAIL:
         # PACE 1984 s47ZB(4)(a): the bail periods run from the day after the arrest.
         fields.append(

@@ -64,8 +64,9 @@ class FormValues:
     def checked(self, block_id: str) -> bool:
         return bool(self._element(block_id).get("selected_options"))
 
-    def when(self, block_id: str, *, kind: Kind, required: bool = True) -> datetime | None:
-        text = self.text(block_id)
+    def when(self, block_id: str, *, kind: Kind, required: bool = True, text: str | None = None) -> datetime | None:
+        """The field's time; `text` reads that instead of what the field holds (a word taken off it)."""
+        text = text if text is not None else self.text(block_id)
         if text is None:
             if required:
                 self.problems.append(Violation(block_id, "Give a date and time, e.g. today 20:00."))

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from blocks import actions as ids
 from blocks.card import record_card
 from blocks.common import section
-from blocks.forms import SERVED_LONG_AGO, FormMeta, record_form
+from blocks.forms import CONFIRMED, FormMeta, record_form
 from blocks.messages import correction_headline, interpreted
 from domain.enums import HearingOutcome, RiskLevel
 from handlers import justification, parsing
@@ -146,11 +146,16 @@ def record_from_form(form: FormValues) -> tuple[NewRecord, list[tuple[str, datet
     order_type = OrderType.parse(form.choice("order_type") or "")
     if order_type is None:
         raise DomainError("Choose the type of notice or order.", "order_type")
-    served = form.when("served_at", kind="service", required=False)
-    if served is not None and form.typed("served_at") and not form.checked("served_confirmed"):
-        question = service_long_ago(served, form.text("served_at") or "", now=form.now, tz=form.tz, field="served_at")
+    typed = form.text("served_at") or ""
+    confirmed = typed.lower().endswith(f" {CONFIRMED}")
+    typed = typed[: -len(CONFIRMED)].strip() if confirmed else typed
+    served = form.when("served_at", kind="service", required=False, text=typed or None)
+    if served is not None and form.typed("served_at") and not confirmed:
+        question = service_long_ago(served, typed, now=form.now, tz=form.tz, field="served_at")
         if question is not None:
-            form.problems.append(Violation("served_at", f"{question.message} {CONFIRM_ON_FORM}"))
+            form.problems.append(
+                Violation("served_at", f"{question.message} If it is right, type {typed} {CONFIRMED} and save again.")
+            )
     made = form.when("made_at", kind="service", required=False)
     arrested = form.when("arrested_at", kind="arrest") if order_type is OrderType.BAIL else None
     length = (
@@ -192,9 +197,6 @@ def record_from_form(form: FormValues) -> tuple[NewRecord, list[tuple[str, datet
     )
     times = [(label, at) for label, at in (("Served", served), ("Made", made), ("Arrested", arrested)) if at]
     return new, times
-
-
-CONFIRM_ON_FORM = f"If it is right, tick '{SERVED_LONG_AGO}' and save again."
 
 
 def _correction(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from blocks.forms import FormMeta, record_form
+from blocks.forms import CONFIRMED, FormMeta, record_form
 from blocks.messages import correction_headline
 from domain.enums import RiskLevel
 from handlers import parsing
@@ -40,7 +40,6 @@ QUICK_FIELDS = {
 }
 TIMES = {"served_at": ("service", "Served"), "made_at": ("service", "Made"), "arrested_at": ("arrest", "Arrested")}
 REASON = re.compile(r"\s+reason\s+(.*)$", re.I | re.S)
-CONFIRMED = "confirmed"
 
 
 def edit(inv: Invocation) -> Reply | None:

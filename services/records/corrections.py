@@ -108,7 +108,6 @@ def correct(
 ) -> Corrected:
     """Correct `reference`: `changes` maps NewRecord's field names to their right values (a form
     gives them all; the quick path one). Each changed row is audited before/after with the reason."""
-    refused = [FIXED[name] for name in changes if name in FIXED]
     unknown = [name for name in changes if name not in {f.name for f in fields(NewRecord)}]
     if unknown:
         raise DomainError(f"There is no field {unknown[0]} to correct.", unknown[0])
@@ -116,8 +115,8 @@ def correct(
         session, order, now = change.session, change.order, change.now
         why = _reason(session, order, reason)
         was = _as_entered(session, ctx, order)
-        if refused and any(changes[name] != getattr(was, name) for name in changes if name in FIXED):
-            raise DomainError(refused[0], "order_type")
+        for name in (n for n in FIXED if n in changes and changes[n] != getattr(was, n)):
+            raise DomainError(FIXED[name], name)
         if any(name in changes for name in LENGTH_FIELDS):
             changes = {**{name: None for name in LENGTH_FIELDS[:3]}, "until_further_order": False, **changes}
         new = replace(was, **{k: v for k, v in changes.items() if k not in FIXED})

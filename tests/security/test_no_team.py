@@ -37,6 +37,8 @@ ATTEMPTS = {
     "check": "WM-DVPN-2026-0001 done",
     "notified": "WM-DVPN-2026-0001 now",
     "close": "WM-DVPN-2026-0001 withdrawn no longer needed",
+    "edit": 'WM-DVPN-2026-0001 risk high reason "assessment redone"',
+    "varied": "WM-DVPO-2026-0001 until 1/10/2026",
     "deadline": "DVPN now",
     "stats": "last 4 weeks",
     "export": "last 4 weeks",

@@ -128,7 +128,7 @@ def test_new_with_a_type_preselects_it_and_shows_its_fields(slack: SlackDriver, 
     picker = view["blocks"][0]["element"]
     assert picker["initial_option"]["value"] == "DVPN"
     ids = block_ids(view)
-    assert ids[:5] == ["order_type", "served_at", "served_confirmed", "authoriser_name", "authoriser_rank"]
+    assert ids[:4] == ["order_type", "served_at", "authoriser_name", "authoriser_rank"]
     assert "perpetrator_name" in ids and "protected_name" in ids
     assert "duration" not in ids  # a notice has no length
     assert view["submit"]["text"] == "Record"

@@ -194,13 +194,14 @@ def test_the_forms_ask_about_a_service_time_over_48_hours_ago_until_it_is_confir
     assert asked["response_action"] == "errors"
     assert asked["errors"] == {
         "served_at": "Read '30/3/2026 20:00' as Mon 30 Mar 2026 20:00 BST, 3 days ago: more than 48 hours before "
-        "now. Did you mean 2/4/2026 20:00 (Thu 02 Apr 2026 20:00 BST)? Nothing was saved. If it is right, tick "
-        "'The service time is right, though more than 48 hours ago' and save again."
+        "now. Did you mean 2/4/2026 20:00 (Thu 02 Apr 2026 20:00 BST)? Nothing was saved. If it is right, type "
+        "30/3/2026 20:00 confirmed and save again."
     }
     assert row_counts(ctx.engine) == before
 
-    assert ack_body(slack.submit(force.officer, form, {**answers, "served_confirmed": True})) == {}
-    assert "recorded." in reply_text(slack.api.calls("chat.postEphemeral")[-1])
+    assert ack_body(slack.submit(force.officer, form, {**answers, "served_at": "30/3/2026 20:00 confirmed"})) == {}
+    confirmation = reply_text(slack.api.calls("chat.postEphemeral")[-1])
+    assert "recorded." in confirmation and "Served: Mon 30 Mar 2026 20:00 BST" in confirmation
 
 
 @pytest.mark.parametrize(
