@@ -10,6 +10,7 @@
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
     dvpn-bot db grants [--role ROLE]                         the SQL giving the bot's PostgreSQL role its privileges
+    dvpn-bot holiday add|remove|list [DATE] [NAME] --by ADMIN   bank holidays the force adds (audited)
     dvpn-bot retention review --by ADMIN                     records past retention (references only)
     dvpn-bot retention erase REF --reason TEXT --by ADMIN    delete a record family's personal data
 
@@ -272,6 +273,45 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
+def cmd_holiday(args: argparse.Namespace, settings: Settings) -> int:
+    """Admins only, named with --by: an added bank holiday moves deadlines, so it is audited against them."""
+    from handlers.subcommands.tools import holiday_said, tell_reinstated
+    from handlers.web_client import web_client
+    from runtime.compose import require_current_schema
+    from runtime.parts import service_context
+    from services.governance.retention import admin_operator
+    from services.records import calendar
+    from services.when import parse_day
+
+    ctx = service_context(settings, source="cli")
+    try:
+        require_current_schema(ctx.engine)
+        if args.action == "list":
+            days = calendar.added_days(ctx, args.by, user_from=admin_operator)
+            for added in days:
+                print(f"{added.day:%Y-%m-%d}  {added.name}  (added by {added.added_by})")
+            if not days:
+                print("No bank holidays added: the calendar is the statutory one.")
+            return EXIT_OK
+        if not args.day:
+            raise DomainError(f"Give the day: dvpn-bot holiday {args.action} 2026-12-28 ... --by ADMIN.")
+        day = parse_day(args.day, field="day")
+        if args.action == "add":
+            changed = calendar.add_excluded_day(ctx, args.by, day, args.name or "", user_from=admin_operator)
+        else:
+            changed = calendar.remove_excluded_day(ctx, args.by, day, user_from=admin_operator)
+        print(holiday_said(args.action, changed).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+        if changed.reinstated:
+            if settings.slack_bot_token:
+                tell_reinstated(web_client(settings), changed)
+            else:
+                officers = ", ".join(f"{r.reference}: {r.officer_slack_id}" for r in changed.reinstated)
+                print(f"No SLACK_BOT_TOKEN: tell the officers yourself ({officers}).")
+        return EXIT_OK
+    finally:
+        ctx.engine.dispose()
+
+
 def _retention_report(due: list[DueRecord], settings: Settings) -> str:
     """References, types and dates only: the review lists no names."""
     if not due:
@@ -350,6 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "status", "grants"])
     db.add_argument("--role", help="grants: the role the bot runs as (default DVPN_DATABASE_ROLE)")
     db.set_defaults(handler=cmd_db)
+
+    holiday = commands.add_parser("holiday", help="bank holidays the force adds to the calendar: add, remove, list")
+    holiday.add_argument("action", choices=["add", "remove", "list"])
+    holiday.add_argument("day", nargs="?", metavar="DATE", help="add, remove: the day, e.g. 2026-12-28 or 28/12/2026")
+    holiday.add_argument("name", nargs="?", metavar="NAME", help="add: its name, as in the proclamation")
+    holiday.add_argument("--by", required=True, metavar="SLACK_ID", help="your Slack member id; you must be an admin")
+    holiday.set_defaults(handler=cmd_holiday)
 
     keep = commands.add_parser("retention", help="records past their retention period: review, or erase one")
     keep.add_argument("action", choices=["review", "erase"])

@@ -32,6 +32,7 @@ BREACH_FORM: Final = "breach_form"
 CHECK_FORM: Final = "check_form"
 NOTIFICATION_FORM: Final = "notification_form"
 CLOSE_FORM: Final = "close_form"
+EDIT_FORM: Final = "edit_form"
 JUSTIFICATION_FORM: Final = "justification_form"
 
 # Record form: choosing the order type redraws the form in place.

@@ -27,6 +27,10 @@ from rules.ranks import Rank
 
 WHEN_HINT = "Day first, UK time: 2/4/2026 20:00, today 14:30, yesterday 9pm."
 DURATION_HINT = "28 days, 6 months, until 1/5/2026, or until further order."
+REASON_HINT = "Kept in the audit trail: say why without naming anyone, e.g. typo in the date."
+# A service time more than 48 hours ago is asked about (services.when.service_long_ago); this word
+# after the time says it is right.
+CONFIRMED = "confirmed"
 Prefill = Mapping[str, str]
 
 
@@ -104,8 +108,13 @@ def select_input(
     return block
 
 
-def user_input(block_id: str, label: str, *, optional: bool = True, hint: str | None = None) -> Block:
-    return _input(block_id, label, {"type": "users_select", "action_id": "value"}, optional=optional, hint=hint)
+def user_input(
+    block_id: str, label: str, *, optional: bool = True, hint: str | None = None, initial: str | None = None
+) -> Block:
+    element: Block = {"type": "users_select", "action_id": "value"}
+    if initial:
+        element["initial_user"] = initial
+    return _input(block_id, label, element, optional=optional, hint=hint)
 
 
 def checkbox_input(block_id: str, label: str, choice: str, *, checked: bool = False) -> Block:
@@ -141,19 +150,31 @@ def modal(callback_id: str, title: str, blocks: list[Block], meta: FormMeta, *, 
 
 
 def record_form(
-    order_type: OrderType | None, enabled: Sequence[OrderType], meta: FormMeta, prefill: Prefill | None = None
+    order_type: OrderType | None,
+    enabled: Sequence[OrderType],
+    meta: FormMeta,
+    prefill: Prefill | None = None,
+    *,
+    correcting: bool = False,
 ) -> dict[str, Any]:
     """The form for `order_type`; with no type chosen, just the type picker. Choosing a type
-    redraws the form in place (views.update) with that type's fields."""
+    redraws the form in place (views.update) with that type's fields. `correcting`: the same form
+    filled in with the record's details, its type fixed, asking why (services.records.corrections)."""
     given = prefill or {}
     picker = select_input(
         "order_type",
         "Type of notice or order",
         [(f"{t.value}: {rule_for(t).name}", t.value) for t in enabled],
         initial=order_type.value if order_type else None,
-        action_id=ids.ORDER_TYPE_SELECT,
-        dispatch=True,
+        action_id="value" if correcting else ids.ORDER_TYPE_SELECT,
+        dispatch=not correcting,
     )
+    if correcting and order_type is not None:
+        rule = rule_for(order_type)
+        blocks = [context(f"*{meta.reference}* · _{rule.statute}_"), picker, *_event_fields(rule, given)]
+        blocks += [*_people_fields(given), *_order_fields(rule, given)]
+        blocks.append(text_input("reason", "Why it is corrected", hint=REASON_HINT, max_length=300))
+        return modal(ids.EDIT_FORM, "Correct record", blocks, meta, submit="Save correction")
     if order_type is None:
         blocks = [picker, context("Choose the type: the form then asks for what that type needs.")]
         return modal(ids.RECORD_FORM, "New protection record", blocks, meta, submit="Next")
@@ -178,6 +199,7 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
                     "power_of_arrest",
                     "Power of arrest",
                     "The court attached a power of arrest (FLA 1996 s47(2)-(3))",
+                    checked=given.get("power_of_arrest") == "yes",
                 )
             )
         exemptions = EXEMPTIONS.get(rule.code, {})
@@ -234,12 +256,33 @@ def _people_fields(given: Prefill) -> list[Block]:
         section("*The person it is against*"),
         text_input("perpetrator_name", "Full name", initial=given.get("perpetrator_name"), max_length=120),
         date_input("perpetrator_dob", "Date of birth", initial=given.get("perpetrator_dob")),
-        text_input("perpetrator_address", "Address", optional=True, multiline=True, max_length=500),
-        text_input("perpetrator_pnc", "PNC ID", optional=True, placeholder="e.g. 12/345678A", max_length=20),
+        text_input(
+            "perpetrator_address",
+            "Address",
+            optional=True,
+            multiline=True,
+            max_length=500,
+            initial=given.get("perpetrator_address"),
+        ),
+        text_input(
+            "perpetrator_pnc",
+            "PNC ID",
+            optional=True,
+            placeholder="e.g. 12/345678A",
+            max_length=20,
+            initial=given.get("perpetrator_pnc"),
+        ),
         section("*The person it protects*"),
         text_input("protected_name", "Full name", optional=True, initial=given.get("protected_name"), max_length=120),
         date_input("protected_dob", "Date of birth", initial=given.get("protected_dob")),
-        text_input("protected_address", "Address", optional=True, multiline=True, max_length=500),
+        text_input(
+            "protected_address",
+            "Address",
+            optional=True,
+            multiline=True,
+            max_length=500,
+            initial=given.get("protected_address"),
+        ),
     ]
 
 
@@ -256,9 +299,16 @@ def _order_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
             optional=True,
             initial=given.get("risk_level"),
         ),
-        checkbox_input("children_present", "Children", "Children live in or visit the household"),
-        text_input("crime_reference", "Crime reference", optional=True, max_length=40),
-        user_input("officer", "Officer in charge", hint="Leave empty if it is you."),
+        checkbox_input(
+            "children_present",
+            "Children",
+            "Children live in or visit the household",
+            checked=given.get("children_present") == "yes",
+        ),
+        text_input(
+            "crime_reference", "Crime reference", optional=True, max_length=40, initial=given.get("crime_reference")
+        ),
+        user_input("officer", "Officer in charge", hint="Leave empty if it is you.", initial=given.get("officer")),
     ]
     return fields
 

@@ -60,3 +60,11 @@ def deadline_blocks(order_type: str, event_label: str, view: DeadlineView, tz: Z
         context(escape(view.citation)),
         section("\n".join(f"> {escape(line)}" for line in view.explanation) or "—"),
     ]
+
+
+def correction_headline(reference: str, changed: Sequence[str], reinstated: bool) -> str:
+    """What a saved correction says: which details changed, and that the clocks follow them."""
+    said = f"{reference} corrected: {', '.join(changed)}. Deadlines and reminders are worked out again from it."
+    if reinstated:
+        said += f" {reference} is active again: the corrected details do not end it."
+    return said

@@ -187,7 +187,7 @@ class ModalPrompter:
         if kind == "datepicker":
             return {"type": kind, "selected_date": self._date(typed) if typed else element.get("initial_date")}
         if kind == "users_select":
-            return {"type": kind, "selected_user": self._user(typed) if typed else None}
+            return {"type": kind, "selected_user": self._user(typed) if typed else element.get("initial_user")}
         if kind == "checkboxes":
             ticked = _yes(typed) if typed else bool(element.get("initial_options"))
             return {"type": kind, "selected_options": element["options"] if ticked else []}
@@ -220,6 +220,7 @@ def _current(element: JSONObject) -> str:
         element.get("initial_value")
         or element.get("initial_date")
         or element.get("initial_option", {}).get("text", {}).get("text")
+        or element.get("initial_user")
     )
     return f" [{initial}]" if initial else ""
 

@@ -13,7 +13,7 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
-from handlers.subcommands import casework, duties, quick, records, reports, tools
+from handlers.subcommands import casework, corrections, duties, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.unit_of_work import require_placed_user
 
@@ -56,13 +56,26 @@ def build_router() -> Router:
         ),
         Subcommand("close", "close REF [discharged|withdrawn] REASON", "End a record, with the reason.", quick.close),
         Subcommand(
+            "edit", corrections.EDIT_USAGE, "Correct a record's details (the form, or one field).", corrections.edit
+        ),
+        Subcommand(
+            "varied",
+            corrections.VARIED_USAGE,
+            "A court varied an order: until 1/10/2026, or until further order.",
+            corrections.varied,
+        ),
+        Subcommand(
             "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline
         ),
     ]
     table.append(Subcommand("stats", reports.STATS_USAGE, "Figures and a weekly chart: force or team.", reports.stats))
     table.append(Subcommand("export", reports.EXPORT_USAGE, "Your teams' records as a CSV, by DM.", reports.export))
     table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest_now))
-    table.append(Subcommand("admin", "admin role|rank|team ...", "Admins: roles, ranks and teams.", tools.admin))
+    table.append(
+        Subcommand(
+            "admin", "admin role|rank|team|holiday ...", "Admins: roles, ranks, teams, bank holidays.", tools.admin
+        )
+    )
     table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",), open_to_unplaced=True))
     router = Router(table)  # the help entry reads the finished table
     return router

@@ -23,6 +23,13 @@ class FormValues:
         self.tz = tz
         self.past_event_days = past_event_days
         self.problems: list[Violation] = []
+        # What each text field was opened with (a correction form comes filled in), to tell a value
+        # the user typed from one they left as it was.
+        self.initial: dict[str, str] = {
+            str(block["block_id"]): str(block["element"]["initial_value"])
+            for block in view.get("blocks", [])
+            if block.get("type") == "input" and "initial_value" in block.get("element", {})
+        }
 
     def _element(self, block_id: str) -> dict[str, Any]:
         elements = self.values.get(block_id) or {}
@@ -31,6 +38,10 @@ class FormValues:
     def text(self, block_id: str) -> str | None:
         value = self._element(block_id).get("value")
         return value.strip() or None if isinstance(value, str) else None
+
+    def typed(self, block_id: str) -> bool:
+        """Whether the field holds something other than what the form was opened with."""
+        return self.text(block_id) != ((self.initial.get(block_id) or "").strip() or None)
 
     def day(self, block_id: str) -> date | None:
         value = self._element(block_id).get("selected_date")
@@ -53,8 +64,9 @@ class FormValues:
     def checked(self, block_id: str) -> bool:
         return bool(self._element(block_id).get("selected_options"))
 
-    def when(self, block_id: str, *, kind: Kind, required: bool = True) -> datetime | None:
-        text = self.text(block_id)
+    def when(self, block_id: str, *, kind: Kind, required: bool = True, text: str | None = None) -> datetime | None:
+        """The field's time; `text` reads that instead of what the field holds (a word taken off it)."""
+        text = text if text is not None else self.text(block_id)
         if text is None:
             if required:
                 self.problems.append(Violation(block_id, "Give a date and time, e.g. today 20:00."))

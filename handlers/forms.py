@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,8 @@ from slack_sdk import WebClient
 from blocks import actions as ids
 from blocks.card import record_card
 from blocks.common import section
-from blocks.forms import FormMeta, record_form
-from blocks.messages import interpreted
+from blocks.forms import CONFIRMED, FormMeta, record_form
+from blocks.messages import correction_headline, interpreted
 from domain.enums import HearingOutcome, RiskLevel
 from handlers import justification, parsing
 from handlers.after_ack import after_ack, answered_in_ack
@@ -30,17 +31,24 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.records import breaches, checks, hearings, lifecycle
+from services.records import breaches, checks, corrections, hearings, lifecycle
 from services.records import recording as records
 from services.records.hearings import GrantTerms
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from services.views import RecordView
+from services.when import service_long_ago
 
 log = logging.getLogger("dvpn.handlers")
 
 # Service field names that the forms show under another block.
-FIELD_BLOCKS = {"expires_on": "duration", "order_type": "order_type", "perpetrator": "perpetrator_name"}
+FIELD_BLOCKS = {
+    "expires_on": "duration",
+    "order_type": "order_type",
+    "perpetrator": "perpetrator_name",
+    "protected": "protected_name",
+    "officer_slack_id": "officer",
+}
 
 Submit = Callable[[ServiceContext, str, FormValues, FormMeta], tuple[RecordView, str, list[tuple[str, datetime]]]]
 
@@ -128,10 +136,27 @@ def _confirm(
 def _new_record(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    new, times = record_from_form(form)
+    view = records.record(ctx, user, new)
+    return view, f"{view.reference} recorded.", times
+
+
+def record_from_form(form: FormValues) -> tuple[NewRecord, list[tuple[str, datetime]]]:
+    """The record form's fields, read and checked field by field (a correction form is the same
+    form), and the times as they were read, to echo."""
     order_type = OrderType.parse(form.choice("order_type") or "")
     if order_type is None:
         raise DomainError("Choose the type of notice or order.", "order_type")
-    served = form.when("served_at", kind="service", required=False)
+    typed = form.text("served_at") or ""
+    confirmed = typed.lower().endswith(f" {CONFIRMED}")
+    typed = typed[: -len(CONFIRMED)].strip() if confirmed else typed
+    served = form.when("served_at", kind="service", required=False, text=typed or None)
+    if served is not None and form.typed("served_at") and not confirmed:
+        question = service_long_ago(served, typed, now=form.now, tz=form.tz, field="served_at")
+        if question is not None:
+            form.problems.append(
+                Violation("served_at", f"{question.message} If it is right, type {typed} {CONFIRMED} and save again.")
+            )
     made = form.when("made_at", kind="service", required=False)
     arrested = form.when("arrested_at", kind="arrest") if order_type is OrderType.BAIL else None
     length = (
@@ -173,9 +198,28 @@ def _new_record(
         officer_slack_id=form.user("officer"),
         parent_reference=(form.text("parent_reference") or "").upper() or None,
     )
-    view = records.record(ctx, user, new)
     times = [(label, at) for label, at in (("Served", served), ("Made", made), ("Arrested", arrested)) if at]
-    return view, f"{view.reference} recorded.", times
+    return new, times
+
+
+def _correction(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    """The correction form: every field it shows is the record's value, changed or not; the service
+    saves what differs."""
+    assert meta.reference
+    reason = form.text("reason") or ""
+    new, _ = record_from_form(form)
+    changes = {f.name: getattr(new, f.name) for f in fields(NewRecord) if f.name != "parent_reference"}
+    if not form.user("officer"):
+        del changes["officer_slack_id"]  # left empty: the officer in charge stays as they are
+    done = corrections.correct(ctx, user, meta.reference, changes, reason)
+    times = [
+        (label, at)
+        for label, at in (("Served", new.served_at), ("Made", new.made_at))
+        if at and form.typed("served_at" if label == "Served" else "made_at")
+    ]
+    return done.view, correction_headline(meta.reference, done.changed, done.reinstated), times
 
 
 def _reading(form: FormValues) -> parsing.Reading:
@@ -294,4 +338,5 @@ SUBMISSIONS: dict[str, Submit] = {
     ids.CHECK_FORM: _check,
     ids.NOTIFICATION_FORM: _notification,
     ids.CLOSE_FORM: _close,
+    ids.EDIT_FORM: _correction,
 }

@@ -31,7 +31,7 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "team": CHANGE,  # channel and digest settings change
     "app_user": CHANGE,  # roles, ranks and teams change
     "team_supervisor": APPEND,  # supervisors are added; none is removed
-    "extra_excluded_day": APPEND,  # admins add bank holidays
+    "extra_excluded_day": ("SELECT", "INSERT", "DELETE"),  # admins add bank holidays, and remove one added in error
     "reference_counter": CHANGE,  # the row-locked UPDATE ... RETURNING that numbers references
     "digest_run": CHANGE,  # claimed and marked sent
     "slack_delivery": ("SELECT", "INSERT", "DELETE"),  # taken once; pruned after a day

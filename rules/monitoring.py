@@ -36,13 +36,18 @@ def longest_monitoring(starts_at: datetime, tz: ZoneInfo = LONDON) -> PeriodEnd:
     )
 
 
-def monitoring_end(order_type: OrderType, starts_at: datetime, last_day: date, tz: ZoneInfo = LONDON) -> PeriodEnd:
-    """The end of a requirement running from `starts_at`'s day to `last_day` inclusive, or
-    MonitoringError when the type has none or it would run more than 12 months."""
+def require_monitored(order_type: OrderType) -> None:
+    """MonitoringError unless the type can carry an electronic monitoring requirement."""
     if order_type not in MONITORED_TYPES:
         raise MonitoringError(
             f"A {order_type} carries no electronic monitoring requirement; only a DAPO does ({MONITORING_CITATION})."
         )
+
+
+def monitoring_end(order_type: OrderType, starts_at: datetime, last_day: date, tz: ZoneInfo = LONDON) -> PeriodEnd:
+    """The end of a requirement running from `starts_at`'s day to `last_day` inclusive, or
+    MonitoringError when the type has none or it would run more than 12 months."""
+    require_monitored(order_type)
     first = local_day(starts_at, tz)
     if last_day < first:
         raise MonitoringError("The monitoring cannot end before it starts: give its last day on or after its start.")

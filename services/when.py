@@ -434,3 +434,36 @@ def show(instant: datetime, tz: ZoneInfo) -> str:
     """How an instant appears on screen: 'Thu 02 Apr 2026 20:00 BST'."""
     local = instant.astimezone(tz)
     return f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
+
+
+# A notice is recorded as it is served, or within hours: a service time more than this long ago is
+# more often a misreading ('1/2' typed for yesterday, read as 1 February) than a late entry, and it
+# would start alerts for deadlines long gone. It is asked about, and saved once confirmed.
+SERVICE_CONFIRM_AFTER = timedelta(hours=48)
+
+
+def service_long_ago(instant: datetime, typed: str, *, now: datetime, tz: ZoneInfo, field: str) -> TimeQuestion | None:
+    """A "did you mean …?" for a service time more than 48 hours before now, or None. The suggestion
+    is the day and month swapped when that falls within the 48 hours, else the same time of day on
+    the latest day that is not in the future."""
+    if instant >= now - SERVICE_CONFIRM_AFTER:
+        return None
+    local, today = instant.astimezone(tz), now.astimezone(tz)
+    candidates: list[datetime] = []
+    if local.day <= 12:  # a day that can be a month, and every month number is a day of any month
+        candidates.append(local.replace(month=local.day, day=local.month, fold=0))
+    same_time = today.replace(hour=local.hour, minute=local.minute, second=0, microsecond=0, fold=0)
+    candidates.append(same_time if same_time <= today else same_time - timedelta(days=1))
+    likely = next((c for c in candidates if now - SERVICE_CONFIRM_AFTER <= c <= now), candidates[-1])
+    days = (now - instant).days
+    suggestion = _written(likely.replace(tzinfo=None))
+    return TimeQuestion(
+        (
+            "Read '",
+            Typed(typed[:40]),
+            f"' as {show(instant, tz)}, {days} days ago: more than 48 hours before now. Did you mean "
+            f"{suggestion} ({show(likely, tz)})? Nothing was saved.",
+        ),
+        field,
+        instead=suggestion,
+    )

@@ -59,10 +59,18 @@ def monitoring(inv: Invocation) -> Reply:
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("until", "from"))
     if not parts.get("until"):
         raise DomainError(f"Give the last day: `/dvpn {MONITORING_USAGE}`.", "monitoring_ends_at")
-    reading = _reading(inv, f"monitoring {ref}")
-    last = parsing.when(parts["until"], reading, kind="order_end", field="monitoring_ends_at")
+    # Each reading names the command up to its own field, so "Type: ..." after a time it could
+    # not read is a command that works.
+    last = parsing.when(
+        parts["until"], _reading(inv, f"monitoring {ref} until"), kind="order_end", field="monitoring_ends_at"
+    )
     start = (
-        parsing.when(parts["from"], reading, kind="service", field="monitoring_starts_at")
+        parsing.when(
+            parts["from"],
+            _reading(inv, f"monitoring {ref} until {parts['until']} from"),
+            kind="service",
+            field="monitoring_starts_at",
+        )
         if parts.get("from")
         else None
     )

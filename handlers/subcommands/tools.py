@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from slack_sdk import WebClient
+
 from blocks.common import context, escape, section
 from blocks.messages import deadline_blocks, interpreted
 from domain.enums import Role
@@ -12,7 +14,9 @@ from rules.order_types import OrderType
 from rules.ranks import Rank
 from services.errors import DomainError
 from services.governance import staff
-from services.records.calendar import calculate_for_force
+from services.records import calendar
+from services.records.calendar import CalendarChanged, calculate_for_force
+from services.when import parse_day
 
 DEADLINE_USAGE = (
     "deadline TYPE WHEN [arrested|changed|monitoring] "
@@ -48,7 +52,8 @@ def deadline(inv: Invocation) -> Reply:
 
 ADMIN_USAGE = (
     "admin role @user officer|supervisor|champion|admin · admin rank @user RANK · admin team create NAME [#channel] · "
-    "admin team add TEAM @user · admin team supervisor TEAM @user"
+    "admin team add TEAM @user · admin team supervisor TEAM @user · "
+    'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list'
 )
 
 
@@ -69,6 +74,8 @@ def admin(inv: Invocation) -> Reply:
         return _done(f"<@{done.slack_user_id}> is now recorded as {rank.label}.")
     if what == "team" and len(tokens) >= 3:
         return _team(inv, tokens[1].lower(), tokens[2:])
+    if what == "holiday" and len(tokens) >= 2:
+        return holiday(inv, tokens[1].lower(), inv.args.split(maxsplit=2)[2] if len(tokens) > 2 else "")
     raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
 
 
@@ -98,3 +105,53 @@ def _role(text: str) -> Role:
 
 def _done(message: str) -> Reply:
     return Reply([section(f":white_check_mark: {message}"), context("Recorded in the audit trail.")], message)
+
+
+HOLIDAY_USAGE = 'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list'
+
+
+def holiday(inv: Invocation, verb: str, rest: str) -> Reply:
+    """Admins: a bank holiday proclaimed for the force's calendar (or one added in error taken away).
+    The records it moves are recomputed; each officer whose lapsed notice comes back is told."""
+    if verb == "list":
+        days = calendar.added_days(inv.ctx, inv.user_id)
+        lines = [f"{d.day:%a %d %b %Y}: {escape(d.name)} (added by <@{d.added_by}>)" for d in days]
+        text = "\n".join(lines) or "No bank holidays added: the calendar is the statutory one."
+        return Reply([section(text), context(HOLIDAY_NOTE)], f"{len(days)} added bank holidays")
+    day_text, _, name = rest.strip().partition(" ")
+    if verb not in ("add", "remove") or not day_text:
+        raise DomainError(f"Usage: `/dvpn {HOLIDAY_USAGE}`.")
+    day = parse_day(day_text, field="day")
+    if verb == "add":
+        changed = calendar.add_excluded_day(inv.ctx, inv.user_id, day, name.strip().strip("\"'“”‘’"))
+    else:
+        changed = calendar.remove_excluded_day(inv.ctx, inv.user_id, day)
+    tell_reinstated(inv.client, changed)
+    return _done(holiday_said(verb, changed))
+
+
+HOLIDAY_NOTE = "Sundays, Christmas Day, Good Friday and the bank holidays of England and Wales are excluded by law."
+
+
+def holiday_said(verb: str, changed: CalendarChanged) -> str:
+    what = "added as an excluded day" if verb == "add" else "is no longer an excluded day"
+    said = f"{changed.day:%a %d %b %Y} ({escape(changed.name)}) {what}."
+    moved = (
+        f" Deadlines recomputed: {', '.join(changed.moved)}." if changed.moved else " No running deadline crosses it."
+    )
+    back = [r.reference for r in changed.reinstated]
+    again = f" Active again, their officers told: {', '.join(back)}." if back else ""
+    return said + moved + again
+
+
+def tell_reinstated(client: WebClient | None, changed: CalendarChanged) -> None:
+    """A DM to the officer of each notice brought back: it is theirs to act on again."""
+    for back in changed.reinstated:
+        if client is None or not back.officer_slack_id:
+            continue
+        text = (
+            f"{back.reference} is active again: {changed.day:%a %d %b %Y} was added as an excluded day, so its "
+            "48-hour hearing deadline had not passed when it was marked lapsed. "
+            f"See it with `/dvpn show {back.reference}`."
+        )
+        client.chat_postMessage(channel=back.officer_slack_id, text=text, blocks=[section(text)])

@@ -103,13 +103,6 @@ def require_write(session: Session, user: AppUser, order: ProtectionOrder) -> No
     )
 
 
-def require_read(session: Session, user: AppUser, order: ProtectionOrder) -> None:
-    if not can_read(session, user, order):
-        raise NotAllowed(
-            f"{order.reference} belongs to another team, so you cannot see its details. A supervisor or champion can."
-        )
-
-
 def require_role(user: AppUser, *roles: Role, doing: str) -> None:
     if user.role not in roles:
         allowed = " or ".join(f"{r.value}s" for r in roles)

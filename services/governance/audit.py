@@ -40,10 +40,6 @@ class Snapshot(dict[str, Any]):
         self.hidden = hidden
 
 
-def masked_fields(table: str) -> frozenset[str]:
-    return PERSONAL_FIELDS | FREE_TEXT_FIELDS.get(table, frozenset())
-
-
 def snapshot(row: SQLModel) -> Snapshot:
     """A JSON-safe copy of a row with personal fields and free text masked."""
     table = str(getattr(row, "__tablename__", ""))

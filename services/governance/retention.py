@@ -173,6 +173,9 @@ def _operator(session: Session, _ctx: ServiceContext, slack_id: str) -> AppUser:
     return user
 
 
+admin_operator = _operator  # the same check for every command-line command an admin runs
+
+
 def _order_or_why_not(session: Session, reference: str, tz: ZoneInfo) -> ProtectionOrder:
     ref = normalise_reference(reference)
     order = session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == ref)).first()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from models import Notification, NotificationKind, OrderStatus, ProtectionOrder
 from models.types import pk
 from rules import validation
-from rules.monitoring import MonitoringError, monitoring_end
+from rules.monitoring import MonitoringError, monitoring_end, require_monitored
 from rules.notification import (
     Change,
     Exemption,
@@ -114,10 +114,11 @@ def record_monitoring(
     tz = ctx.settings.timezone
     with changing(ctx, actor_slack_id, reference) as change:
         order = change.order
-        start = starts_at or order.made_at
-        if start is None:
-            raise DomainError("Give when the monitoring starts: from WHEN.", "monitoring_starts_at")
         try:
+            require_monitored(order.order_type)  # said before asking for a start it would not use
+            start = starts_at or order.made_at
+            if start is None:
+                raise DomainError("Say when the monitoring starts: add from WHEN.", "monitoring_starts_at")
             end = monitoring_end(order.order_type, start, last_day, tz)
         except MonitoringError as error:
             raise DomainError(str(error), "monitoring_ends_at") from None

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from models import AppUser, ProtectionOrder
 from services.errors import NotFound
-from services.governance.access import require_read, require_write
+from services.governance.access import require_write
 from services.wording import Command
 
 
@@ -37,10 +37,4 @@ def find_order(session: Session, reference: str, *, for_update: bool = False) ->
 def order_to_change(session: Session, user: AppUser, reference: str) -> ProtectionOrder:
     order = find_order(session, reference, for_update=True)
     require_write(session, user, order)
-    return order
-
-
-def order_to_read(session: Session, user: AppUser, reference: str) -> ProtectionOrder:
-    order = find_order(session, reference)
-    require_read(session, user, order)
     return order

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -282,7 +282,9 @@ def _first_breach_check(
     now: datetime,
 ) -> None:
     """The first breach check falls due within a day of service (a force policy knob)."""
-    due = start + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
+    # Hours elapsed, not on the wall clock: `start` may arrive in UK time, and a night the clocks
+    # change would make "24 hours after" 23 or 25 (the rollover and a correction count in UTC too).
+    due = start.astimezone(UTC) + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
     if order.expires_at is not None and due >= order.expires_at:
         return
     check = BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now)

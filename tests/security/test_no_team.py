@@ -40,6 +40,8 @@ ATTEMPTS = {
     "exempt": "WM-DAPO-2026-0001 another-dapo",
     "monitoring": "WM-DAPO-2026-0001 until 1/3/2027",
     "close": "WM-DVPN-2026-0001 withdrawn no longer needed",
+    "edit": 'WM-DVPN-2026-0001 risk high reason "assessment redone"',
+    "varied": "WM-DVPO-2026-0001 until 1/10/2026",
     "deadline": "DVPN now",
     "stats": "last 4 weeks",
     "export": "last 4 weeks",
