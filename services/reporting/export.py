@@ -47,7 +47,7 @@ from models.types import column_length
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.records.crime_references import shareable_crime_reference
-from services.reporting.period import Period
+from services.reporting.period import Period, checked_period
 from services.reporting.report_results import Export, ReportScope
 from services.reporting.scope import export_scope, orders_in
 from services.unit_of_work import reading
@@ -109,6 +109,7 @@ def export_records(
 ) -> Export:
     reason = checked_justification(justification)
     tz = ctx.settings.timezone
+    period = checked_period(period, ctx.clock.now().astimezone(tz).date())  # the form's metadata is the client's
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
         scope = export_scope(session, user, team_name)

@@ -88,6 +88,14 @@ def parse_period(text: str, today: date) -> Period:
         raise DomainError(_outside(text, today), "period") from None
     if period is None:
         raise DomainError(f"Could not read '{text.strip()[:40]}' as a period. {PERIOD_HELP}", "period")
+    return checked_period(period, today, text)
+
+
+def checked_period(period: Period, today: date, text: str | None = None) -> Period:
+    """`period` if a report may cover it; else a DomainError saying why. Every use case that reports
+    on a period calls it on the period it is given, however it arrived (typed now, or carried in a
+    form's metadata, which the client could have changed)."""
+    text = period.label if text is None else text
     if period.end <= period.start:
         raise DomainError(f"The period '{text.strip()[:40]}' ends before it starts. {PERIOD_HELP}", "period")
     if period.start.year < EARLIEST_YEAR or period.end > date(today.year + 2, 1, 1):
