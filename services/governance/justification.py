@@ -34,6 +34,7 @@ from services.governance.justification_terms import (
     JUSTIFICATION_MAX,
     JUSTIFICATION_MIN,
     JustificationRequired,
+    meaningless,
 )
 
 if column_length(AuditEvent, "justification") < JUSTIFICATION_MAX:
@@ -119,6 +120,8 @@ def checked(text: str | None) -> str:
         problem = f"Say why in a few more words (at least {JUSTIFICATION_MIN} characters)."
     elif len(reason) > JUSTIFICATION_MAX:
         problem = f"Keep it to {JUSTIFICATION_MAX} characters; it has {len(reason)}."
+    elif (nonsense := meaningless(reason)) is not None:
+        problem = nonsense
     else:
         return reason
     raise ValidationFailed([Violation("justification", problem)])

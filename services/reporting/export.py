@@ -46,6 +46,7 @@ from models import (
 from models.types import column_length
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.governance.justification_terms import meaningless
 from services.records.crime_references import shareable_crime_reference
 from services.reporting.period import Period, checked_period
 from services.reporting.report_results import Export, ReportScope
@@ -95,6 +96,8 @@ def checked_justification(text: str | None) -> str:
         )
     if len(reason) > JUSTIFICATION_MAX:
         raise DomainError(f"Keep the justification under {JUSTIFICATION_MAX} characters.", "justification")
+    if (nonsense := meaningless(reason)) is not None:
+        raise DomainError(nonsense, "justification")
     return reason
 
 
