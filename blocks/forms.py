@@ -222,7 +222,7 @@ def _people_fields(given: Prefill) -> list[Block]:
         text_input("perpetrator_name", "Full name", initial=given.get("perpetrator_name"), max_length=120),
         date_input("perpetrator_dob", "Date of birth", initial=given.get("perpetrator_dob")),
         text_input("perpetrator_address", "Address", optional=True, multiline=True, max_length=500),
-        text_input("perpetrator_pnc", "PNC ID", optional=True, placeholder="e.g. 12/345678A", max_length=20),
+        text_input("perpetrator_pnc", "PNC ID", optional=True, placeholder="e.g. 12/345678U", max_length=20),
         section("*The person it protects*"),
         text_input("protected_name", "Full name", optional=True, initial=given.get("protected_name"), max_length=120),
         date_input("protected_dob", "Date of birth", initial=given.get("protected_dob")),

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from models import AppUser, Perpetrator, ProtectedPerson, ProtectionOrder, Role
 from models.types import pk
 from rules import validation
+from rules.names import pnc_id_problem
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
 from services import stored_text
@@ -133,6 +134,8 @@ def _validate(
         enabled = ", ".join(t.value for t in ctx.settings.order_types)
         checks.append(Violation("order_type", f"This force does not use {new.order_type} records. It uses: {enabled}."))
     checks += _storable(new)
+    if (new.perpetrator.pnc_id or "").strip() and (wrong := pnc_id_problem(new.perpetrator.pnc_id or "")):
+        checks.append(Violation("perpetrator_pnc", wrong))
     if not new.perpetrator.full_name.strip():
         checks.append(Violation("perpetrator_name", "Give the name of the person the order is against."))
     event = new.served_at if rule.made_by is MadeBy.POLICE else new.made_at
