@@ -65,7 +65,7 @@ def row_violations(row: Any) -> list[Violation]:
     if not isinstance(row, SQLModel) or not hasattr(row, "__table__"):
         return []
     found = []
-    for column in row.__table__.c:  # type: ignore[attr-defined]
+    for column in row.__table__.c:
         value = getattr(row, column.key, None)
         if isinstance(value, str) and (problem := violation(type(row), column.key, value)) is not None:
             found.append(problem)
