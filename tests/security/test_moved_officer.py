@@ -1,16 +1,21 @@
 """Attack: an officer moved to another team keeps working on the old team's records they were in
 charge of. Access follows the teams they are in now (services.governance.access.can_write, the one
 decision): every change is refused, saying to ask a supervisor of the record's team to reassign
-it, with nothing else sent and no row changed; opening the record asks for a reason first, as for
-any record beyond their team; and the old team's supervisor still changes it."""
+it, with nothing else sent and no row changed, and a reminder sent to them about it cannot be
+settled by them; opening the record asks for a reason first, as for any record beyond their team;
+and the old team's supervisor still changes it."""
 
 from __future__ import annotations
 
 import pytest
+from sqlmodel import Session, select
 
 from blocks import actions as ids
+from models import AppUser, ProtectionOrder, Reminder
 from services.context import ServiceContext
+from services.errors import NotAllowed
 from services.governance import staff
+from services.reminders import actions as reminder_actions
 from tests.support.database import row_counts
 from tests.support.force import Force
 from tests.support.records import PERSONAL, record
@@ -92,3 +97,23 @@ def test_the_old_teams_supervisor_still_changes_it(
 ) -> None:
     slack.command(force.supervisor, f"hearing {moved} tomorrow 10:00")
     assert "Hearing booked" in reply_text(slack.last_reply())
+
+
+def test_a_moved_officer_cannot_settle_a_reminder_about_the_old_teams_record(
+    ctx: ServiceContext,  # noqa: F811
+    force: Force,
+    moved: str,
+) -> None:
+    with Session(ctx.engine) as session:
+        order = session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == moved)).one()
+        officer = session.exec(select(AppUser).where(AppUser.slack_user_id == force.officer)).one()
+        [reminder_id, *_] = session.exec(
+            select(Reminder.id).where(Reminder.order_id == order.id, Reminder.recipient_id == officer.id)
+        ).all()
+    before = row_counts(ctx.engine)
+
+    for settle in (reminder_actions.acknowledge, reminder_actions.done):
+        with pytest.raises(NotAllowed, match="reassign"):
+            settle(ctx, force.officer, reminder_id or 0)
+
+    assert row_counts(ctx.engine) == before
