@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -259,12 +260,12 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     try:
         require_current_schema(engine)
         if args.action == "review":
-            due = retention.review(ctx, args.by)
+            due = retention.review(ctx, args.by, os_user=_os_user())
             print(_retention_report(due, settings))
             return EXIT_OK
         if not args.reference:
             raise DomainError("Give the reference to erase: dvpn-bot retention erase REF --reason TEXT --by ADMIN.")
-        done = retention.erase(ctx, args.by, args.reference, args.reason)
+        done = retention.erase(ctx, args.by, args.reference, args.reason, os_user=_os_user())
         print(f"Erased {', '.join(done.references)} (audit event {done.audit_event_id}).")
         for table, count in done.deleted.items():
             print(f"  {table}: {count} rows deleted")
@@ -310,6 +311,16 @@ def cmd_holiday(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     finally:
         ctx.engine.dispose()
+
+
+def _os_user() -> str:
+    """The account the command runs under, for the audit: --by is typed, this is not."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (some containers)
+        return f"uid {os.getuid()}"
 
 
 def _retention_report(due: list[DueRecord], settings: Settings) -> str:

@@ -268,7 +268,7 @@ def _people_fields(given: Prefill) -> list[Block]:
             "perpetrator_pnc",
             "PNC ID",
             optional=True,
-            placeholder="e.g. 12/345678A",
+            placeholder="e.g. 12/345678U",
             max_length=20,
             initial=given.get("perpetrator_pnc"),
         ),

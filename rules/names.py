@@ -89,7 +89,15 @@ for _group in VARIANT_GROUPS:
         _VARIANTS[_name] = _VARIANTS.get(_name, frozenset()) | frozenset(_group)
 
 MAX_KEYS = 256  # a bound on one search's IN list; past it only the first given name is varied
-PNC_ID = re.compile(r"^\d{2}(?:\d{2})?/\d{1,7}[A-Z]$")  # e.g. 12/3456789A or 2012/3456789A
+# A PNC id: the year the record was made (two digits, or four), a slash, a serial of up to seven
+# digits and a check letter, e.g. 12/345678U (shown with the century and the serial's leading
+# zeros left out, as the PNC shows it). The check letter: the two-digit year followed by the serial
+# padded to seven digits, as one number, modulo 23; remainder 0 is Z, 1 to 22 are A to Y leaving out
+# I, O and S (the PNC's data definition, as given in the Criminal Justice Hub's glossary and in
+# HMPPS's person-record validator).
+PNC_ID = re.compile(r"^(\d{2}(?:\d{2})?)/(\d{1,7})([A-Z])$")
+PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+PNC_FORMAT = "two digits of the year, a slash, up to seven digits and the check letter, e.g. 12/345678U"
 
 
 def fold(text: str) -> str:
@@ -122,7 +130,32 @@ def is_pnc_id(text: str) -> bool:
 
 
 def normalise_pnc_id(text: str) -> str:
-    return "".join(text.split()).upper()
+    """The PNC id as the PNC shows it (12/345678U for 2012/0345678u); other text only spaces removed
+    and upper-cased, so a lookup by it still finds what was stored."""
+    squeezed = "".join(text.split()).upper()
+    match = PNC_ID.fullmatch(squeezed)
+    if match is None:
+        return squeezed
+    year, serial, letter = match.groups()
+    return f"{year[-2:]}/{int(serial)}{letter}"
+
+
+def pnc_check_letter(year: str, serial: str) -> str:
+    return PNC_CHECK_LETTERS[int(f"{year[-2:]}{int(serial):07d}") % len(PNC_CHECK_LETTERS)]
+
+
+def pnc_id_problem(text: str) -> str | None:
+    """What is wrong with a typed PNC id, or None. The check letter catches most mistyped digits."""
+    match = PNC_ID.fullmatch("".join(text.split()).upper())
+    if match is None:
+        return f"That is not a PNC id. Type it as the PNC shows it: {PNC_FORMAT}."
+    year, serial, letter = match.groups()
+    if letter != pnc_check_letter(year, serial):
+        return (
+            "The PNC id's check letter does not match its number, so a digit or the letter is mistyped: "
+            "check it on the PNC and type it again."
+        )
+    return None
 
 
 @dataclass(frozen=True)

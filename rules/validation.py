@@ -42,14 +42,6 @@ def authoriser_rank(rule: OrderTypeRule, rank: Rank | None) -> Violation | None:
     return None
 
 
-def text_fits(field: str, what: str, text: str | None, limit: int) -> Violation | None:
-    """Free text within what the record can hold. Longer is refused, not cut: nothing typed is
-    lost silently."""
-    if text is not None and len(text) > limit:
-        return Violation(field, f"{what} is too long: {len(text)} characters, at most {limit}.")
-    return None
-
-
 def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 

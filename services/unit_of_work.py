@@ -33,6 +33,7 @@ from sqlmodel import Session, SQLModel
 from models import AppUser, AuditEvent, ProtectionOrder, Role
 from models.db import session_scope
 from models.types import pk
+from services import stored_text
 from services.context import ServiceContext
 from services.governance.access import acting_user, require_role
 from services.governance.audit import write_audit, write_change, write_creation
@@ -40,6 +41,8 @@ from services.records.lookup import order_to_change
 from services.records.planning import replan
 from services.views import RecordView
 from services.wording import Text
+
+stored_text.install()  # every row any scope writes is checked against its columns before it is flushed
 
 # How a scope finds the user it acts for: services.governance.access.acting_user (a Slack user seen for the
 # first time is made an officer), or a stricter lookup such as the command line's admin operator.

@@ -1,4 +1,6 @@
-"""Who may do what. Officers: their own and their team's records. Supervisors: the teams they
+"""Who may do what, by the teams a user is in now. Officers: their team's records (an officer
+moved to another team keeps no access to the old team's records they were in charge of: they may
+read them with a reason, as a supervisor beyond their teams may, and change none). Supervisors: the teams they
 supervise and their own. Champions: read everything, change nothing. Admins: manage users, teams
 and the calendar, and read everything. Reading beyond one's own teams needs a reason first
 (services.governance.justification.access, the one decision every path to personal data goes through).
@@ -79,8 +81,10 @@ def supervised_team_ids(session: Session, user: AppUser) -> set[int]:
 
 
 def can_write(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+    """Decided by the teams the user is in now, never by having been the officer in charge: an
+    officer moved to another team loses their old team's records with the team."""
     if user.role is Role.OFFICER:
-        return order.officer_id == user.id or (user.team_id is not None and order.team_id == user.team_id)
+        return user.team_id is not None and order.team_id == user.team_id
     if user.role is Role.SUPERVISOR:
         return order.team_id in supervised_team_ids(session, user)
     return False
@@ -97,6 +101,11 @@ def require_write(session: Session, user: AppUser, order: ProtectionOrder) -> No
         raise NotAllowed(
             f"{user.role.value.capitalize()}s can read records but not change them. Ask the "
             f"officer in charge of {order.reference} or their supervisor."
+        )
+    if order.officer_id == user.id:
+        raise NotAllowed(
+            f"You are the officer in charge of {order.reference}, but it belongs to a team you are no longer in, "
+            "so you cannot change it. Ask a supervisor of its team to reassign it, or to record this for you."
         )
     raise NotAllowed(
         f"{order.reference} belongs to another team. Only its officers and their supervisors can change it."

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -34,6 +33,7 @@ from services.governance.justification_terms import (
     JUSTIFICATION_MAX,
     JUSTIFICATION_MIN,
     JustificationRequired,
+    meaningless,
 )
 
 if column_length(AuditEvent, "justification") < JUSTIFICATION_MAX:
@@ -94,7 +94,8 @@ def access(
     deciding for many records at once; otherwise they are looked up."""
     if can_write(session, user, order) or order.team_id in own_team_ids(session, user):
         return Access(Reach.OWN, order.reference)
-    if user.role not in READ_ALL_ROLES and user.role is not Role.SUPERVISOR:
+    moved_on = order.officer_id == user.id  # in charge of it, but now in another team: a reason first
+    if user.role not in READ_ALL_ROLES and user.role is not Role.SUPERVISOR and not moved_on:
         return Access(Reach.NONE, order.reference)
     if justification is not None:
         return Access(Reach.JUSTIFIED, order.reference, naming_no_one(session, order, checked(justification)))
@@ -106,8 +107,7 @@ def access(
 
 def own_records(session: Session, user: AppUser) -> ColumnElement[bool]:
     """The filter on protection_order for the records `access` finds OWN for `user`."""
-    in_teams = col(ProtectionOrder.team_id).in_(sorted(own_team_ids(session, user)))
-    return or_(in_teams, col(ProtectionOrder.officer_id) == user.id) if user.role is Role.OFFICER else in_teams
+    return col(ProtectionOrder.team_id).in_(sorted(own_team_ids(session, user)))
 
 
 def checked(text: str | None) -> str:
@@ -119,6 +119,8 @@ def checked(text: str | None) -> str:
         problem = f"Say why in a few more words (at least {JUSTIFICATION_MIN} characters)."
     elif len(reason) > JUSTIFICATION_MAX:
         problem = f"Keep it to {JUSTIFICATION_MAX} characters; it has {len(reason)}."
+    elif (nonsense := meaningless(reason)) is not None:
+        problem = nonsense
     else:
         return reason
     raise ValidationFailed([Violation("justification", problem)])

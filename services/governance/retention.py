@@ -95,7 +95,7 @@ def review_due(last_ended: datetime, years: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(due, time(0), tz)
 
 
-def review(ctx: ServiceContext, operator_slack_id: str) -> list[DueRecord]:
+def review(ctx: ServiceContext, operator_slack_id: str, *, os_user: str | None = None) -> list[DueRecord]:
     """Every record whose family is past retention, oldest family first. Lists references, types
     and dates, no names. The review is logged (who looked, when, how many were due) as evidence
     that the periodic review took place."""
@@ -118,12 +118,19 @@ def review(ctx: ServiceContext, operator_slack_id: str) -> list[DueRecord]:
                 assert order.closed_at is not None
                 due.append(DueRecord(order.reference, order.order_type.value, order.closed_at, refs, when))
         due.sort(key=lambda d: (d.review_due, d.family, d.reference))
-        after = {"retention_years": years, "due": len(due), "references": [d.reference for d in due]}
+        after = {
+            "retention_years": years,
+            "due": len(due),
+            "references": [d.reference for d in due],
+            **_who_ran_it(os_user),
+        }
         work.audit("retention_review", "protection_order", after=after)
         return due
 
 
-def erase(ctx: ServiceContext, operator_slack_id: str, reference: str, reason: str | None) -> Erasure:
+def erase(
+    ctx: ServiceContext, operator_slack_id: str, reference: str, reason: str | None, *, os_user: str | None = None
+) -> Erasure:
     why = " ".join((reason or "").split())
     if not why:
         raise DomainError("Say why the record is erased (--reason), e.g. 'MoPI review: no policing purpose'.", "reason")
@@ -154,6 +161,7 @@ def erase(ctx: ServiceContext, operator_slack_id: str, reference: str, reason: s
                 },
                 "last_ended": last.isoformat(),
                 "retention_years": years,
+                **_who_ran_it(os_user),
             },
             justification=why,
         )
@@ -162,8 +170,16 @@ def erase(ctx: ServiceContext, operator_slack_id: str, reference: str, reason: s
         return Erasure(refs, deleted, event.id)
 
 
+def _who_ran_it(os_user: str | None) -> dict[str, str]:
+    """The server account the command line ran under: --by names an admin but proves nothing (anyone
+    with a shell on the server can type any admin's id), so the audit keeps who really typed it."""
+    return {"os_user": os_user[:80]} if os_user else {}
+
+
 def _operator(session: Session, _ctx: ServiceContext, slack_id: str) -> AppUser:
-    """The command line has no Slack request: the operator names themselves, and must be an admin."""
+    """The command line has no Slack request: the operator names themselves, and must be an admin.
+    This is a check against mistakes, not authentication: whoever can run the command line on the
+    server is trusted (README, Security), and the audit row keeps their OS account too."""
     user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_id.strip().upper())).first()
     if user is None or not user.active or user.role is not Role.ADMIN:
         raise NotAllowed(

@@ -8,9 +8,9 @@ from datetime import time
 from sqlmodel import Session, func, select
 
 from models import AppUser, Role, Team, TeamSupervisor
-from models.types import column_length, pk
-from rules import validation
+from models.types import pk
 from rules.ranks import Rank
+from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound, raise_if_any
 from services.governance.access import known_user
@@ -53,7 +53,7 @@ def create_team(
     clean = " ".join(name.split())
     if not clean:
         raise DomainError("Give the team a name, e.g. 'PPU North'.", "name")
-    raise_if_any([validation.text_fits("name", "The team name", clean, column_length(Team, "name"))])
+    raise_if_any([stored_text.violation(Team, "name", clean)])
     with acting(ctx, actor_slack_id, Role.ADMIN, doing="create teams") as work:
         existing = work.session.exec(select(Team).where(func.lower(Team.name) == clean.lower())).first()
         if existing is not None:

@@ -59,7 +59,7 @@ USAGE: tuple[Part, ...] = (
     Command("perpetrator", "NAME"),
     ", ",
     Command("perpetrator", "PNC-ID"),
-    " (e.g. 12/345678A) or ",
+    " (e.g. 12/345678U) or ",
     Command("perpetrator", "REF"),
 )
 MATCHES_SHOWN = 20

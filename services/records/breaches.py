@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from models import Breach, Hearing, ProtectionOrder
-from models.types import column_length, pk
+from models.types import pk
 from rules import validation
 from rules.order_types import rule_for
+from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
@@ -18,8 +19,6 @@ from services.records.calendar import force_calendar
 from services.records.crime_references import crime_reference_violation
 from services.unit_of_work import changing
 from services.views import RecordView
-
-CRIME_REFERENCE_LENGTH = column_length(Breach, "crime_reference")
 
 
 def record_breach(
@@ -38,12 +37,8 @@ def record_breach(
     application's hearing if earlier (DAA 2021 s26(2)(b); CSA 2010 s26): services.records.breach_court."""
     raise_if_any(
         [
-            validation.text_fits(
-                "crime_reference",
-                "The crime reference",
-                (crime_reference or "").strip() or None,
-                CRIME_REFERENCE_LENGTH,
-            ),
+            stored_text.violation(Breach, "crime_reference", (crime_reference or "").strip() or None),
+            stored_text.violation(Breach, "details", details),
             crime_reference_violation(ctx.settings, "crime_reference", (crime_reference or "").strip() or None),
         ]
     )
@@ -108,7 +103,7 @@ def add_crime_reference(
         raise DomainError(f"Give the crime reference, e.g. {ctx.settings.crime_reference_example}.", "crime_reference")
     raise_if_any(
         [
-            validation.text_fits("crime_reference", "The crime reference", crime, CRIME_REFERENCE_LENGTH),
+            stored_text.violation(Breach, "crime_reference", crime),
             crime_reference_violation(ctx.settings, "crime_reference", crime),
         ]
     )

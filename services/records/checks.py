@@ -9,10 +9,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from models import BreachCheck, Notification, NotificationKind, OrderStatus
-from models.types import column_length, pk
+from models.types import pk
 from rules import validation
 from rules.notification import exemption_of, owed
 from rules.order_types import rule_for
+from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
@@ -27,7 +28,7 @@ def complete_check(
 ) -> RecordView:
     """Mark the earliest open check done and, while the order is in force, plan the next one
     (every DVPN_BREACH_CHECK_INTERVAL_DAYS, a force policy)."""
-    raise_if_any([validation.text_fits("outcome", "The outcome", outcome, column_length(BreachCheck, "outcome"))])
+    raise_if_any([stored_text.violation(BreachCheck, "outcome", outcome)])
     with changing(ctx, actor_slack_id, reference) as change:
         order, now = change.order, change.now
         check = _earliest(change, BreachCheck, col(BreachCheck.done_at).is_(None))

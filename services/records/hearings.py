@@ -10,10 +10,11 @@ from datetime import date, datetime
 from sqlmodel import col, select
 
 from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
-from models.types import column_length, pk
+from models.types import pk
 from rules import validation
 from rules.order_types import rule_for
 from rules.validation import Violation
+from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
@@ -39,7 +40,7 @@ class GrantTerms:
 def book_hearing(
     ctx: ServiceContext, actor_slack_id: str, reference: str, scheduled_at: datetime, court: str | None = None
 ) -> RecordView:
-    raise_if_any([validation.text_fits("court", "The court's name", court, column_length(Hearing, "court"))])
+    raise_if_any([stored_text.violation(Hearing, "court", court)])
     with _changing_active(ctx, actor_slack_id, reference) as change:
         if _pending_hearing(change) is not None:
             raise Conflict(
@@ -57,7 +58,7 @@ def adjourn_hearing(
     ctx: ServiceContext, actor_slack_id: str, reference: str, to: datetime, court: str | None = None
 ) -> RecordView:
     """The notice continues in effect through adjournments (DAA 2021 s29(7); CSA 2010 s27)."""
-    raise_if_any([validation.text_fits("court", "The court's name", court, column_length(Hearing, "court"))])
+    raise_if_any([stored_text.violation(Hearing, "court", court)])
     with _changing_active(ctx, actor_slack_id, reference) as change:
         pending = _pending_hearing(change)
         if pending is None:

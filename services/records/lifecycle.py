@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, func, select
 
 from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
-from models.types import column_length, pk
+from models.types import pk
 from rules import validation
 from rules.deadlines import order_expiry
 from rules.order_types import rule_for
+from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
@@ -41,9 +42,7 @@ def close(
     now = ctx.clock.now()
     if not reason.strip():
         raise DomainError("Say why the record is being closed (it goes in the audit trail).", "reason")
-    raise_if_any(
-        [validation.text_fits("reason", "The reason", reason.strip(), column_length(ProtectionOrder, "close_reason"))]
-    )
+    raise_if_any([stored_text.violation(ProtectionOrder, "close_reason", reason.strip())])
     if status not in CLOSING_STATUSES:
         raise DomainError(f"Close as one of: {', '.join(CLOSING_STATUSES)}.", "status")
     ended = at or now

@@ -27,7 +27,7 @@ from models.types import pk
 from rules import validation
 from rules.clock import LONDON
 from rules.deadlines import bail_start, hearing_deadline, lapse_deadline, notification_deadline, order_expiry
-from rules.names import name_key, name_query
+from rules.names import name_key, name_query, normalise_pnc_id
 from rules.notification import Exemption, owed
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
@@ -120,7 +120,7 @@ def add_perpetrator(
     """A row holding exactly what the officer typed. A PNC id already on record does not fetch that
     person: it would show another team's person to whoever types their PNC id, and drop what was
     typed. Perpetrator history joins rows by PNC id instead (flag_identity_mismatch says when not)."""
-    pnc = (given.pnc_id or "").strip().upper() or None
+    pnc = normalise_pnc_id(given.pnc_id or "") or None  # as the PNC shows it, so one id matches however typed
     person = Perpetrator(
         full_name=given.full_name.strip(),
         name_key=name_key(given.full_name),

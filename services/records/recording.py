@@ -7,11 +7,13 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models import AppUser, ProtectionOrder, Role
+from models import AppUser, Perpetrator, ProtectedPerson, ProtectionOrder, Role
 from models.types import pk
 from rules import validation
+from rules.names import pnc_id_problem
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
 from rules.validation import Violation
+from services import stored_text
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, raise_if_any
 from services.governance.access import (
@@ -137,6 +139,9 @@ def _validate(
     if new.order_type not in ctx.settings.order_types:
         enabled = ", ".join(t.value for t in ctx.settings.order_types)
         checks.append(Violation("order_type", f"This force does not use {new.order_type} records. It uses: {enabled}."))
+    checks += _storable(new)
+    if (new.perpetrator.pnc_id or "").strip() and (wrong := pnc_id_problem(new.perpetrator.pnc_id or "")):
+        checks.append(Violation("perpetrator_pnc", wrong))
     if not new.perpetrator.full_name.strip():
         checks.append(Violation("perpetrator_name", "Give the name of the person the order is against."))
     event = new.served_at if rule.made_by is MadeBy.POLICE else new.made_at
@@ -180,6 +185,26 @@ def _exemption(rule: OrderTypeRule, new: NewRecord) -> Violation | None:
     except DomainError as error:
         return Violation("notification_exempt", error.message)
     return None
+
+
+def _storable(new: NewRecord) -> list[Violation | None]:
+    """What was typed, as the database could keep it (services.stored_text), checked with the rest
+    so every problem shows on its field at once."""
+    person, order = new.perpetrator, ProtectionOrder
+    checks = [
+        stored_text.violation(Perpetrator, "full_name", person.full_name.strip()),
+        stored_text.violation(Perpetrator, "address", person.address),
+        stored_text.violation(Perpetrator, "pnc_id", person.pnc_id),
+    ]
+    for protected in new.protected:
+        checks += [
+            stored_text.violation(ProtectedPerson, "full_name", protected.full_name.strip()),
+            stored_text.violation(ProtectedPerson, "address", protected.address),
+        ]
+    return checks + [
+        stored_text.violation(order, column, getattr(new, column))
+        for column in ("authoriser_name", "court", "conditions", "crime_reference")
+    ]
 
 
 def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:

@@ -106,10 +106,13 @@ def _reminder_to_change(work: Acting, reminder_id: int) -> Reminder:
         raise NotFound("That reminder no longer exists.")
     order = session.get(ProtectionOrder, reminder.order_id)
     assert order is not None
-    if reminder.recipient_id != user.id and not can_write(session, user, order):
+    # Being its recipient is not enough: the decision is the record's (services.governance.access), so
+    # an officer moved to another team cannot settle reminders about the old team's records.
+    if not can_write(session, user, order):
         raise NotAllowed(
-            f"This reminder is about {order.reference}, which is not yours to act on. Only its recipient, "
-            "officers of the record's team and its supervisors can."
+            f"This reminder is about {order.reference}, which is not yours to act on. Only officers of the "
+            "record's team and its supervisors can: if it was yours before you changed team, ask a supervisor "
+            "of that team to reassign it."
         )
     return reminder
 

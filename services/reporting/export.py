@@ -46,8 +46,9 @@ from models import (
 from models.types import column_length
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.governance.justification_terms import meaningless
 from services.records.crime_references import shareable_crime_reference
-from services.reporting.period import Period
+from services.reporting.period import Period, checked_period
 from services.reporting.report_results import Export, ReportScope
 from services.reporting.scope import export_scope, orders_in
 from services.unit_of_work import reading
@@ -95,6 +96,8 @@ def checked_justification(text: str | None) -> str:
         )
     if len(reason) > JUSTIFICATION_MAX:
         raise DomainError(f"Keep the justification under {JUSTIFICATION_MAX} characters.", "justification")
+    if (nonsense := meaningless(reason)) is not None:
+        raise DomainError(nonsense, "justification")
     return reason
 
 
@@ -109,6 +112,7 @@ def export_records(
 ) -> Export:
     reason = checked_justification(justification)
     tz = ctx.settings.timezone
+    period = checked_period(period, ctx.clock.now().astimezone(tz).date())  # the form's metadata is the client's
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
         scope = export_scope(session, user, team_name)

@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
@@ -113,8 +113,7 @@ def readable(session: Session, user: AppUser) -> ColumnElement[bool] | None:
         return None
     if user.role is Role.SUPERVISOR:
         return col(ProtectionOrder.team_id).in_(supervised_team_ids(session, user))
-    mine = col(ProtectionOrder.officer_id) == user.id
-    return or_(mine, col(ProtectionOrder.team_id) == user.team_id) if user.team_id is not None else mine
+    return col(ProtectionOrder.team_id) == user.team_id  # the team now (services.governance.access.can_write)
 
 
 def by_urgency(query: SelectOfScalar[ProtectionOrder]) -> SelectOfScalar[ProtectionOrder]:

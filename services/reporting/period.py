@@ -16,6 +16,9 @@ from services.errors import DomainError
 
 DEFAULT_PERIOD = "last 4 weeks"
 MAX_DAYS = 3 * 366  # a longer period makes an unreadable weekly chart and a slow export
+# No record can start before this (events are read at most ten years back), and a period past next
+# year holds nothing either; beyond both, a year such as 0000 or 9999 overflows the calendar.
+EARLIEST_YEAR = 2000
 PERIOD_HELP = (
     "Periods: `last 4 weeks` (the default), `last 30 days`, `this week|month|quarter|year`, "
     "`last week|month|quarter|year`, `2026-Q3`, `2026-04`, `2026`, or `2026-04-01..2026-06-30`."
@@ -79,14 +82,34 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
 def parse_period(text: str, today: date) -> Period:
     """The period `text` names, read against `today` (a local date); a DomainError says how to write one."""
     cleaned = " ".join(text.lower().split()) or DEFAULT_PERIOD
-    period = _read(cleaned, today)
+    try:
+        period = _read(cleaned, today)
+    except (ValueError, OverflowError):  # a year 0, or a month past 9999
+        raise DomainError(_outside(text, today), "period") from None
     if period is None:
         raise DomainError(f"Could not read '{text.strip()[:40]}' as a period. {PERIOD_HELP}", "period")
+    return checked_period(period, today, text)
+
+
+def checked_period(period: Period, today: date, text: str | None = None) -> Period:
+    """`period` if a report may cover it; else a DomainError saying why. Every use case that reports
+    on a period calls it on the period it is given, however it arrived (typed now, or carried in a
+    form's metadata, which the client could have changed)."""
+    text = period.label if text is None else text
     if period.end <= period.start:
         raise DomainError(f"The period '{text.strip()[:40]}' ends before it starts. {PERIOD_HELP}", "period")
+    if period.start.year < EARLIEST_YEAR or period.end > date(today.year + 2, 1, 1):
+        raise DomainError(_outside(text, today), "period")
     if period.days > MAX_DAYS:
         raise DomainError("Ask for at most three years at a time, e.g. `2025` or `2026-Q1`.", "period")
     return period
+
+
+def _outside(text: str, today: date) -> str:
+    return (
+        f"'{text.strip()[:40]}' is outside the years the bot can report on "
+        f"({EARLIEST_YEAR} to {today.year + 1}). {PERIOD_HELP}"
+    )
 
 
 def _read(text: str, today: date) -> Period | None:

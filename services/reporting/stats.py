@@ -55,7 +55,7 @@ from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
 from models.db import is_postgres
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
-from services.reporting.period import Period, Week, weeks_in
+from services.reporting.period import Period, Week, checked_period, weeks_in
 from services.reporting.report_results import Figures, ReportScope, StatsReport, WeeklyTrend
 from services.reporting.scope import orders_in, stats_scope
 from services.reporting.sql_time import hours_between
@@ -67,6 +67,7 @@ SERIES = ("Notices issued", "Orders granted", "Breaches")
 
 def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: str | None = None) -> StatsReport:
     tz = ctx.settings.timezone
+    period = checked_period(period, ctx.clock.now().astimezone(tz).date())
     with reading(ctx, actor_slack_id) as read:
         session, now = read.session, read.now
         scope = stats_scope(session, read.user, team_name)

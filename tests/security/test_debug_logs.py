@@ -23,7 +23,7 @@ SECRETS = {
     "perpetrator_name": PERPETRATOR,
     "perpetrator_dob": "1987-03-14",
     "perpetrator_address": "17 Larkspur Crescent, Dudley DY1 4QQ",
-    "perpetrator_pnc": "11/987654Z",
+    "perpetrator_pnc": "11/987654D",
     "protected_name": PROTECTED,
     "protected_dob": "1990-06-21",
     "protected_address": "4 Marram Close, Walsall WS2 8PL",

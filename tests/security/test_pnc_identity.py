@@ -21,7 +21,7 @@ from tests.support.records import DVPN_ANSWERS, PERPETRATOR, PERSONAL, dvpn, rec
 from tests.support.slack_app import ctx, slack, slack_api  # noqa: F401  (the real Bolt app and Slack stand-in)
 from tests.support.slack_driver import SlackDriver, ack_body, reply_text
 
-PNC = "12/345678A"
+PNC = "12/345678U"
 TYPED = {"name": "Brian Decoy-Baker", "dob": "1991-11-11", "address": "7 Elsewhere Road, Dudley DY1 1AA"}
 
 

@@ -37,7 +37,7 @@ def history(ctx: ServiceContext, who: str, typed: str) -> PerpetratorHistory:
 
 @pytest.mark.parametrize(
     "typed",
-    ["John Smith", "john   SMITH", "Smith, John", "Jon Smith", "Johnny Smith", "smith john", PNC, "12/345678a"],
+    ["John Smith", "john   SMITH", "Smith, John", "Jon Smith", "Johnny Smith", "smith john", PNC, "12/345678u"],
 )
 def test_one_person_is_found_by_name_variant_or_pnc(
     ctx: ServiceContext, force: Force, casework: Seeded, typed: str
@@ -227,7 +227,7 @@ def test_each_lookup_is_audited_with_the_person_and_every_record_shown(
     "typed, error, fragment",
     [
         ("Nobody Atall", NotFound, "No one on record matches that name"),
-        ("99/999999Z", NotFound, "No one on record has that PNC id"),
+        ("99/999999L", NotFound, "No one on record has that PNC id"),
         ("WM-DVPN-2026-9999", NotFound, "No record has that reference"),
         ("   ", DomainError, "Say who: `/dvpn perpetrator NAME`"),
         ("!!!", NotFound, "No one on record matches that name"),

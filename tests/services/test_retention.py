@@ -34,9 +34,9 @@ CHECK_OUTCOME = "Spoke to Samantha at Safe Close, all well"
 STORED = tuple(t for t in PERSONAL if t not in ("15 Jan 1990", "30 Jun 1992"))  # dates as the database holds them
 R1_TRACES = (*STORED, CONDITIONS, BREACH_DETAILS, CHECK_OUTCOME)
 
-OTHER = PersonInput("Jordan Unrelated", date(1985, 3, 3), "9 Lark Rise, Worcester WR1 1AA", pnc_id="01/999999Z")
+OTHER = PersonInput("Jordan Unrelated", date(1985, 3, 3), "9 Lark Rise, Worcester WR1 1AA", pnc_id="01/999999V")
 OTHER_CONDITIONS = "Not to contact Casey Unrelated at Lark Rise"
-OTHER_TRACES = (OTHER_CONDITIONS, "Jordan Unrelated", "Lark Rise", "WR1 1AA", "1985-03-03", "01/999999Z")
+OTHER_TRACES = (OTHER_CONDITIONS, "Jordan Unrelated", "Lark Rise", "WR1 1AA", "1985-03-03", "01/999999V")
 REASON = "MoPI review: no policing purpose remains"
 
 

@@ -330,7 +330,7 @@ def history(records: int, protected: int, *, named: bool = True) -> PerpetratorH
         name=(LONG + NASTY)[:200] if named else "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
         named=named,
         birth_year=1985,
-        pnc_id="2012/3456789A",
+        pnc_id="2012/3456789L",
         records=tuple(
             HistoryRecord(
                 reference=f"ABCD-FGMPO-2026-{n:06d}",
@@ -372,7 +372,7 @@ def test_the_people_a_name_matched(shown: int, total: int) -> None:
         PersonMatch(
             "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
             1900 + n if n % 2 else None,
-            "2012/3456789A" if n % 3 else None,
+            "2012/3456789L" if n % 3 else None,
             10**6,
             f"ABCD-FGMPO-2026-{n:06d}" if n % 4 else None,
         )

@@ -220,7 +220,7 @@ def test_perpetrator_history_in_slack(slack: SlackDriver, ctx: ServiceContext, f
     call = slack.last_reply()
     text = reply_text(call)
     assert "Perpetrator history: John Smith" in text
-    assert "3 records · born 1985 · PNC 12/345678A" in text
+    assert "3 records · born 1985 · PNC 12/345678U" in text
     assert "*Repeat perpetrator:* 3 notices/orders in the last 12 months; 1 breach recorded" in text
     assert "Mary Jones" in text and "KB _(initials: not a record you can read)_" in text
     assert "Kate" not in text

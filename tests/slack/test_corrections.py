@@ -256,12 +256,12 @@ def test_a_corrected_pnc_id_held_by_another_person_follows_the_identity_path(
     other = record(
         ctx,
         force.other_officer,
-        dvpn(perpetrator=PersonInput("Someone Else Entirely", None, "1 Far Road", "12/345678A")),
+        dvpn(perpetrator=PersonInput("Someone Else Entirely", None, "1 Far Road", "12/345678U")),
     )
     ref = record(ctx, force.officer).reference
     slack.command(force.officer, f"edit {ref}")
     form = slack.opened_view()
-    answers = {**_kept(form), "perpetrator_pnc": "12/345678A", "reason": "PNC id added after the check"}
+    answers = {**_kept(form), "perpetrator_pnc": "12/345678U", "reason": "PNC id added after the check"}
     assert ack_body(slack.submit(force.officer, form, answers)) == {}
     text = reply_text(slack.api.calls("chat.postEphemeral")[-1])
     assert f"{ref} corrected: the person it is against." in text

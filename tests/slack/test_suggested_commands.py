@@ -155,7 +155,7 @@ SAME_FOR_ALL = {
     "#channel": "<#C0PPUNORTH>",
     "RANK": "inspector",
     "PERIOD": "last 4 weeks",
-    "PNC-ID": "12/345678A",
+    "PNC-ID": "12/345678U",
     "TYPE": "DVPN",
     "ARREST-TIME": "now",
     "TEXT": "no contact made",
@@ -259,8 +259,8 @@ def places(ctx: ServiceContext, force: Force) -> dict[str, str]:
     notice = record(ctx, force.officer).reference
     hearings.book_hearing(ctx, force.officer, notice, london("2026-04-02 20:30"), "Birmingham Magistrates")
     order = record(ctx, force.officer, dapo()).reference
-    record(ctx, force.other_officer, dvpn(perpetrator=PersonInput("Someone Else", None, None, "12/345678A")))
-    record(ctx, force.officer, dvpn(perpetrator=PersonInput("Another Person", None, None, "12/345678A")))
+    record(ctx, force.other_officer, dvpn(perpetrator=PersonInput("Someone Else", None, None, "12/345678U")))
+    record(ctx, force.officer, dvpn(perpetrator=PersonInput("Another Person", None, None, "12/345678U")))
     return {"notice": notice, "order": order, "mismatch": "1"}
 
 

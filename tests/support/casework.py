@@ -30,7 +30,7 @@ from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.support.force import Force, london
 
-PNC = "12/345678A"
+PNC = "12/345678U"
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def seed(ctx: ServiceContext, force: Force) -> Seeded:
         order_type=OrderType.DVPO,
         made_at=london("2026-03-20 11:00"),
         duration_days=28,
-        perpetrator=PersonInput("Jon Smith", None, None, "12/345678a"),
+        perpetrator=PersonInput("Jon Smith", None, None, "12/345678u"),
         protected=(PersonInput("Mary Jones"),),
     )
     assert records.record(ctx, force.colleague, dvpo).reference == made.smith_dvpo
