@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from blocks import actions as ids
 from blocks.common import escape, section
 from blocks.reports import ExportRequest
+from blocks.wording import COMMAND
 from handlers.after_ack import answered_in_ack
 from handlers.context import services
 from handlers.errors import log_unexpected, reply_for
@@ -19,6 +20,11 @@ from services.context import ServiceContext
 from services.errors import DomainError
 from services.reporting import export as export_service
 from services.reporting.report_results import Export
+
+UNREADABLE_FORM = (
+    f"The export form came back without a period that can be read, so nothing was exported. "
+    f"Type `{COMMAND} export last 4 weeks` (or the period you need) to start again."
+)
 
 
 def register(app: App) -> None:
@@ -39,7 +45,12 @@ def submit_export(
     ctx = services(context)
     try:
         request = ExportRequest.load(view.get("private_metadata"))
-        made = export_service.export_records(ctx, user, request.period, request.team, typed)
+        period = request.period
+    except (ValueError, KeyError, TypeError, AttributeError):  # the form came back altered: start again
+        _tell(client, user, [section(f":warning: {UNREADABLE_FORM}")], "The export was not made.")
+        return
+    try:
+        made = export_service.export_records(ctx, user, period, request.team, typed)
     except Exception as error:  # nothing was exported or logged: say why in the DM
         _tell(client, user, reply_for(error, "export").blocks, "The export was not made.")
         return

@@ -55,3 +55,29 @@ def test_a_forged_export_period_or_team_is_refused_by_the_service(
     [told] = slack_api.calls("chat.postMessage")  # the refusal, in the requester's DM
     assert refusal in json.dumps(told.args), told.args
     assert row_counts(ctx.engine) == before
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ['{"label": "2026-04", "first": "last year", "last": "2026-04-30"}', '{"label": "2026-04"}', "not json", "[]"],
+)
+def test_an_export_form_whose_period_cannot_be_read_says_to_start_again(
+    slack: SlackDriver,  # noqa: F811
+    slack_api: SlackWebAPI,  # noqa: F811
+    ctx: ServiceContext,  # noqa: F811
+    force: Force,
+    metadata: str,
+) -> None:
+    slack.command(force.supervisor, "export 2026-04")
+    form = slack.opened_view()
+    before = row_counts(ctx.engine)
+    slack_api.clear()
+
+    slack.submit(force.supervisor, form | {"private_metadata": metadata}, {"justification": REASON})
+
+    assert slack_api.shared_files() == []
+    [told] = slack_api.calls("chat.postMessage")
+    said = json.dumps(told.args)
+    assert "nothing was exported" in said and "/dvpn export last 4 weeks" in said, said
+    assert "Something went wrong" not in said
+    assert row_counts(ctx.engine) == before
