@@ -21,7 +21,6 @@ from tests.support.network import free_port
 __all__ = ["bots"]  # the fixture, for the tests here
 
 
-
 @pytest.fixture
 def attacker() -> Iterator[Attacker]:
     server = Attacker()
