@@ -1,11 +1,12 @@
 """Slack's rate limits and answer times, for the local Slack stand-in (console.slack_api).
 
-Slack limits each Web API method per app per workspace by tier, and chat.postMessage by channel
-(https://docs.slack.dev/apis/web-api/rate-limits): Tier 3 methods (conversations.history,
-chat.update) allow 50+ calls a minute with sporadic bursts, Tier 4 (conversations.open, as the
-stand-in models it) 100+ with generous bursts; posting allows about one message a second per
-channel with short bursts, within a workspace-wide limit of several hundred a minute. Beyond a limit
-Slack answers HTTP 429 with a Retry-After header (seconds) and does not act on the call.
+Slack limits each Web API method per app per workspace by tier
+(https://docs.slack.dev/apis/web-api/rate-limits): Tier 3 methods allow 50+ calls a minute with
+sporadic bursts, Tier 4 100+ with generous bursts. conversations.open, conversations.history and
+chat.update are Tier 3 on their method pages. chat.postMessage allows about one message a second
+per channel, "short bursts >1 allowed" but not guaranteed, within a workspace-wide limit whose
+figure Slack does not publish (so it is not modelled unless given). Beyond a limit Slack answers
+HTTP 429 with a Retry-After header (seconds) and does not act on the call.
 
 Each limit here is a token bucket: `burst` calls at once, refilled at `per_minute`. The figures are
 the documented floors ("50+") so a client that keeps within them keeps within Slack's.
@@ -33,20 +34,18 @@ class Limit:
 TIER_3 = Limit(per_minute=50, burst=10)
 TIER_4 = Limit(per_minute=100, burst=20)
 POST_PER_CHANNEL = Limit(per_minute=60, burst=3)  # "1 per second, short bursts >1 allowed"
-POST_PER_WORKSPACE = Limit(per_minute=600, burst=60)  # "several hundred messages per minute"
 
 
 @dataclass(frozen=True)
 class SlackLimits:
-    """Which methods are limited and how. `methods`: per method for the whole workspace;
-    chat.postMessage also per channel."""
+    """Which methods are limited and how. `methods`: per method for the whole workspace (a
+    chat.postMessage entry models the workspace-wide limit); chat.postMessage also per channel."""
 
     methods: dict[str, Limit] = field(
         default_factory=lambda: {
-            "conversations.open": TIER_4,
+            "conversations.open": TIER_3,
             "conversations.history": TIER_3,
             "chat.update": TIER_3,
-            "chat.postMessage": POST_PER_WORKSPACE,
         }
     )
     post_per_channel: Limit = POST_PER_CHANNEL

@@ -9,9 +9,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
 from console.slack_api import SlackWebAPI
-from scheduler.notifier import SlackNotifier
+from console.slack_limits import SlackLimits
+from scheduler.notifier import ChannelPacer, SlackNotifier
 from scheduler.sweep import SweepResult, sweep_once
 from services.clock import ManualClock
 from services.context import ServiceContext
@@ -220,3 +222,29 @@ def test_a_refused_post_fails_at_once_and_a_refused_token_stops_the_sweep_losing
     live = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
     assert [(r["state"], r["attempts"]) for r in live] == [("failed", 1), ("pending", 0), ("pending", 0)]
     assert sweep_once(ctx, notifier, WORKER).sent == 2  # token fixed: the rest go out
+
+
+def test_against_slacks_limits_the_paced_sweep_is_never_refused_and_an_unpaced_burst_is_told_to_wait(
+    ctx: ServiceContext, force: Force, order: int, clock: ManualClock
+) -> None:
+    officer, supervisor = user_ids(ctx)[force.officer], user_ids(ctx)[force.supervisor]
+    add_reminders(ctx, order, officer, 3, at("2026-04-02 20:00"))
+    add_reminders(ctx, order, supervisor, 3, at("2026-04-02 20:05"))
+    with SlackWebAPI(limits=SlackLimits()) as slack:
+        paced = SlackNotifier(make_notifier(slack).client, ChannelPacer(1.0))
+        result = sweep_once(ctx, paced, WORKER)
+        assert (result.sent, slack.rate_limited) == (6, 0)
+        assert set(posted_ids(slack).values()) == {1}
+
+        # Five posts at once to one channel: beyond Slack's short burst, 429 with Retry-After.
+        client = make_notifier(slack, retries=0).client
+        answers = []
+        for n in range(5):
+            try:
+                answers.append(client.chat_postMessage(channel="CBURST", text=f"{n}").status_code)
+            except SlackApiError as error:
+                answers.append(error.response.status_code)
+                assert int(error.response.headers["Retry-After"][0]) >= 1
+        assert answers[:3] == [200, 200, 200]
+        assert 429 in answers[3:]
+        assert len(slack.messages("CBURST")) == answers.count(200)  # a refused post is not kept
