@@ -24,11 +24,22 @@ from services.views import DeadlineView
 RECOMPUTED = "deadline recomputed: an excluded day was added"
 
 
+_CALENDAR = "force_calendar"  # the session.info key of the calendar read in this transaction
+
+
 def force_calendar(session: Session, settings: Settings) -> ExcludedDayCalendar:
+    """Read once per transaction: recording a notice computes its deadlines and then shows them,
+    and each would otherwise read the added days again. Adding a day forgets it (add_excluded_day)."""
+    key = (_CALENDAR, settings.count_saturday_boxing_day)
+    known = session.info.get(key)
+    if isinstance(known, ExcludedDayCalendar):
+        return known
     extra = session.exec(select(ExtraExcludedDay)).all()
-    return calendar_with(
+    calendar = calendar_with(
         ((row.day, row.name) for row in extra), count_saturday_boxing_day=settings.count_saturday_boxing_day
     )
+    session.info[key] = calendar
+    return calendar
 
 
 def add_excluded_day(
@@ -48,6 +59,8 @@ def add_excluded_day(
             day=day, name=name.strip(), proclamation=proclamation, added_by_id=pk(work.user), added_at=work.now
         )
         work.created(row)
+        for key in [k for k in session.info if isinstance(k, tuple) and k[:1] == (_CALENDAR,)]:
+            del session.info[key]  # read again with the new day
         _recompute_deadlines_spanning(work, day)
 
 

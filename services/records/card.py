@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,8 +36,13 @@ from services.wording import Text
 
 
 def deadline_views(
-    session: Session, order: ProtectionOrder, calendar: ExcludedDayCalendar, tz: ZoneInfo
+    session: Session,
+    order: ProtectionOrder,
+    calendar: ExcludedDayCalendar,
+    tz: ZoneInfo,
+    breaches: Sequence[Breach] | None = None,
 ) -> list[DeadlineView]:
+    """`breaches`: the record's breaches, if the caller has read them already."""
     rule = rule_for(order.order_type)
     found: list[Deadline | PeriodEnd | None] = []
     if order.served_at is not None:
@@ -50,11 +56,16 @@ def deadline_views(
         last_day = order.expires_at.astimezone(tz).date() - timedelta(days=1)
         found.append(order_expiry(rule, start, last_day=last_day, tz=tz))
     found.append(notification_deadline(rule, order.made_at, order.served_at, tz))
-    breaches = session.exec(
-        select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
-    ).all()
+    if breaches is None:
+        breaches = session.exec(
+            select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
+        ).all()
     found += [court_deadline(session, order, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
     return [DeadlineView.of(deadline) for deadline in found if deadline is not None]
+
+
+def by_id(breach: Breach) -> int:
+    return breach.id or 0
 
 
 def build_view(
@@ -106,7 +117,9 @@ def build_view(
         team_id=order.team_id,
         served_at=order.served_at,
         made_at=order.made_at,
-        deadlines=tuple(deadline_views(session, order, force_calendar(session, ctx.settings), tz)),
+        deadlines=tuple(
+            deadline_views(session, order, force_calendar(session, ctx.settings), tz, sorted(breaches, key=by_id))
+        ),
         people=tuple(people),
         hearings=tuple(_hearing_line(h, tz) for h in hearings),
         breaches=tuple(_breach_line(b, tz) for b in breaches),
