@@ -5,9 +5,10 @@ jitter, one post a second per channel, Tier 3 limits answering 429 with Retry-Af
 Runs, in one process and one go so the ratios compare like with like:
 - sequential: one post at a time and no pacing, as the sweep posted before it drained concurrently;
   timed on the first SEQUENTIAL_N reminders of the wave (the rest would take minutes);
-- concurrent: the rest of the wave at DVPN_SWEEP_CONCURRENCY 8 and 16, paced per channel.
-Each officer's DM id is known beforehand (as after the first day: a process remembers it), so the
-figures measure posting, not Tier 3's 50 conversations.open a minute.
+- concurrent: the whole wave at DVPN_SWEEP_CONCURRENCY 8 and 16, paced per channel;
+- three sweepers at once (threads, each with its own client and DM memory, as three processes).
+Each officer's DM id is kept in the database beforehand (as from the first day on: app_user.slack_dm_channel),
+so the figures measure posting, not Tier 3's 50 conversations.open a minute.
 
 PostgreSQL when DVPN_BENCH_POSTGRES_URL is set (its tables are EMPTIED: use a scratch database);
 otherwise a SQLite file in a temporary directory. Usage:
@@ -22,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import replace
@@ -38,6 +40,7 @@ from config import Settings
 from console.slack_api import SlackWebAPI
 from handlers.web_client import web_client
 from models.db import is_postgres
+from scheduler.dm_directory import StoredDmChannels
 from scheduler.notifier import ChannelPacer, SlackNotifier
 from scheduler.sweep import SweepResult, sweep_once
 from services.context import ServiceContext
@@ -51,7 +54,9 @@ def officers(ctx: ServiceContext, count: int) -> list[tuple[int, str]]:
     slack_ids = [f"UWAVE{n:05d}" for n in range(count)]
     for slack_id in slack_ids:
         staff.place_in_team(ctx, "UADMIN", slack_id, "Bench")
-    with ctx.engine.connect() as connection:
+    with ctx.engine.begin() as connection:
+        # Each officer's DM already opened and kept (the stand-in opens D<rest> for U<rest>).
+        connection.exec_driver_sql("UPDATE app_user SET slack_dm_channel = 'D' || substr(slack_user_id, 2)")
         found = dict(connection.exec_driver_sql("SELECT slack_user_id, id FROM app_user").all())
     return [(int(found[s]), s) for s in slack_ids]
 
@@ -84,11 +89,9 @@ def insert_wave(engine: Engine, order: int, people: list[tuple[int, str]], count
         )
 
 
-def notifier_for(slack: SlackWebAPI, people: list[tuple[int, str]], pace: float) -> SlackNotifier:
-    notifier = SlackNotifier(web_client(Settings(slack_api_url=slack.api_url), token="xoxb-bench"), ChannelPacer(pace))
-    # DM ids known beforehand: the stand-in opens D<rest> for U<rest>.
-    notifier._dm_channels.update({s: "D" + s.removeprefix("U") for _, s in people})
-    return notifier
+def notifier_for(ctx: ServiceContext, slack: SlackWebAPI, pace: float) -> SlackNotifier:
+    client = web_client(Settings(slack_api_url=slack.api_url), token="xoxb-bench")
+    return SlackNotifier(client, ChannelPacer(pace), StoredDmChannels(ctx))
 
 
 def sweep(ctx: ServiceContext, notifier: SlackNotifier, concurrency: int) -> tuple[SweepResult, float]:
@@ -116,23 +119,45 @@ def main() -> None:
         runs: list[tuple[str, int, float, int]] = []
         load = os.getloadavg()
         insert_wave(engine, order, people, SEQUENTIAL_N, "sequential")
-        result, took = sweep(ctx, notifier_for(slack, people, 0.0), 1)
+        result, took = sweep(ctx, notifier_for(ctx, slack, 0.0), 1)
         runs.append(("sequential (before)", result.sent, took, slack.rate_limited))
         for concurrency in (8, 16):
             limited = slack.rate_limited
             insert_wave(engine, order, people, args.reminders, f"concurrent{concurrency}")
-            result, took = sweep(ctx, notifier_for(slack, people, 1.0), concurrency)
+            result, took = sweep(ctx, notifier_for(ctx, slack, 1.0), concurrency)
             runs.append(
                 (f"concurrent {concurrency}, paced 1/s per DM", result.sent, took, slack.rate_limited - limited)
             )
+        # Three sweepers at once, each with its own client and DM memory, as three processes would.
+        limited = slack.rate_limited
+        insert_wave(engine, order, people, args.reminders, "three")
+        outcomes: list[SweepResult] = []
+        start = threading.Barrier(3)
+
+        def sweeper(name: str) -> None:
+            notifier = notifier_for(ctx, slack, 1.0)
+            start.wait()
+            outcomes.append(sweep_once(ctx, notifier, name))
+
+        threads = [threading.Thread(target=sweeper, args=(f"wave-p{n}",)) for n in range(3)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        took = time.perf_counter() - began
+        runs.append(
+            ("3 sweepers, concurrent 8 each", sum(o.sent for o in outcomes), took, slack.rate_limited - limited)
+        )
         posts = Counter(json.dumps(c["metadata"], sort_keys=True) for c in slack.calls("chat.postMessage"))
         duplicates = sum(n - 1 for n in posts.values())
         base = runs[0][1] / runs[0][2]
         for name, sent, took, limited in runs:
             rate = sent / took
+            processes = 3 if name.startswith("3 ") else 1
             print(
                 f"wave: {sent} reminders to {min(sent, args.officers)} recipients in {took:.1f} s at "
-                f"{args.latency * 1000:.0f} ms latency, 1 process(es), 429s {limited}, "
+                f"{args.latency * 1000:.0f} ms latency, {processes} process(es), 429s {limited}, "
                 f"duplicates {duplicates}  [{name}: {rate:.1f} reminders/s, {rate / base:.1f}x]"
             )
         end = os.getloadavg()

@@ -149,14 +149,26 @@ class ChannelPacer:
             time.sleep(at - now)
 
 
+class DmDirectory(Protocol):
+    """Where DM channel ids are kept beyond this process (the database)."""
+
+    def stored(self, user: str) -> str | None: ...
+
+    def keep(self, user: str, channel: str) -> None: ...
+
+
 class SlackNotifier:
     """Posts through a WebClient. Thread-safe; remembers each user's DM channel (conversations.open
-    answers the same id every time, so asking once per user halves the calls)."""
+    answers the same id every time, so asking once per user halves the calls), and with a
+    `directory` keeps it for other processes and restarts too."""
 
-    def __init__(self, client: WebClient, pacer: ChannelPacer | None = None) -> None:
+    def __init__(
+        self, client: WebClient, pacer: ChannelPacer | None = None, directory: DmDirectory | None = None
+    ) -> None:
         self.client = client
         self.posting = posting_client(client)
         self.pacer = pacer or ChannelPacer(0)  # unpaced unless given one: the scheduler passes its setting
+        self.directory = directory
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -222,8 +234,12 @@ class SlackNotifier:
             known = self._dm_channels.get(user)
         if known:
             return known
-        answer = _call(lambda: self.client.conversations_open(users=user))
-        opened = str(answer["channel"]["id"])
+        opened = self.directory.stored(user) if self.directory else None
+        if not opened:
+            answer = _call(lambda: self.client.conversations_open(users=user))
+            opened = str(answer["channel"]["id"])
+            if self.directory:
+                self.directory.keep(user, opened)
         with self._lock:
             self._dm_channels[user] = opened
         return opened

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from console.slack_api import SlackWebAPI
 from console.slack_limits import SlackLimits
+from scheduler.dm_directory import StoredDmChannels
 from scheduler.notifier import ChannelPacer, SlackNotifier
 from scheduler.sweep import SweepResult, sweep_once
 from services.clock import ManualClock
@@ -248,3 +249,22 @@ def test_against_slacks_limits_the_paced_sweep_is_never_refused_and_an_unpaced_b
         assert answers[:3] == [200, 200, 200]
         assert 429 in answers[3:]
         assert len(slack.messages("CBURST")) == answers.count(200)  # a refused post is not kept
+
+
+def test_a_dm_opened_once_is_kept_so_a_restarted_process_does_not_open_it_again(
+    ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, clock: ManualClock
+) -> None:
+    officer = user_ids(ctx)[force.officer]
+    add_reminders(ctx, order, officer, 2, at("2026-04-02 20:00"))
+    first = SlackNotifier(make_notifier(slack).client, directory=StoredDmChannels(ctx))
+    assert sweep_once(ctx, first, WORKER).sent == 2
+    [opened] = slack.calls("conversations.open")
+    add_reminders(ctx, order, officer, 2, at("2026-04-02 21:00"))
+    clock.advance(timedelta(hours=1))
+
+    restarted = SlackNotifier(make_notifier(slack).client, directory=StoredDmChannels(ctx))  # memory empty
+    assert sweep_once(ctx, restarted, WORKER).sent == 2
+
+    assert slack.calls("conversations.open") == [opened]
+    [user] = rows(ctx, "app_user", slack_user_id=force.officer)
+    assert {c["channel"] for c in slack.calls("chat.postMessage")} == {user["slack_dm_channel"]}
