@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from console.slack_limits import Latency, RateLimiter, SlackLimits
 
 BOT_USER_ID = "UDVPNBOT"
 TEAM_ID = "TDVPN0001"
@@ -61,6 +64,10 @@ class Fault:
     times: int
     retry_after: int | None = None
     error: str | None = None  # the `error` code in the answer; default follows the status
+    # The call takes effect (a post is stored) before the fault is answered: Slack documents that
+    # after an error some part of the operation may have succeeded.
+    after_effect: bool = False
+    drop: bool = False  # close the connection without answering (status unused)
 
 
 @dataclass
@@ -76,10 +83,19 @@ class SlackState:
 class SlackWebAPI:
     """Start with `with SlackWebAPI() as slack:`; `slack.api_url` is the WebClient base URL."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float | Latency = 0.0,
+        limits: SlackLimits | None = None,
+    ) -> None:
         self.host = host
         self._port = port
-        self.latency = latency  # seconds every answer waits, to model a slow Slack
+        # Seconds every answer waits, to model a slow Slack: a fixed figure, or a Latency with jitter.
+        self.latency: float | Latency = latency
+        # Slack's rate limits (None: unlimited, as most tests want): beyond them, 429 and Retry-After.
+        self.limiter = RateLimiter(limits) if limits is not None else None
         # Seconds every answer waits after the call took effect: Slack accepted the post, but the
         # answer is slow to come back (a sender dying then leaves a post it never recorded).
         self.answer_latency = 0.0
@@ -125,6 +141,21 @@ class SlackWebAPI:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+    @classmethod
+    def like_slack(cls, latency: float = 0.2, jitter: float = 0.25) -> SlackWebAPI:
+        """A stand-in as slow and as strict as Slack: `latency` seconds an answer (+/- `jitter` of
+        it) and Slack's documented rate limits. For benchmarks; start it with `with`."""
+        return cls(latency=Latency(latency, jitter), limits=SlackLimits())
+
+    def delay(self) -> float:
+        latency = self.latency
+        return latency.sample() if isinstance(latency, Latency) else latency
+
+    @property
+    def rate_limited(self) -> int:
+        """Calls answered 429 by the rate limits so far."""
+        return len(self.limiter.limited) if self.limiter else 0
 
     @property
     def url(self) -> str:
@@ -193,11 +224,15 @@ class SlackWebAPI:
         times: int = 1,
         retry_after: int | None = None,
         error: str | None = None,
+        after_effect: bool = False,
+        drop: bool = False,
     ) -> None:
         """Answer the next `times` calls with `status`; with `error` (and status 200) Slack's
-        `{"ok": false, "error": ...}` for a refused call, such as channel_not_found or invalid_auth."""
+        `{"ok": false, "error": ...}` for a refused call, such as channel_not_found or invalid_auth.
+        `after_effect`: the call first takes effect (a post is stored, and recorded in calls), then
+        the fault is answered; `drop`: the connection is closed with no answer at all."""
         with self._lock:
-            self._faults.append(Fault(method, status, times, retry_after, error))
+            self._faults.append(Fault(method, status, times, retry_after, error, after_effect, drop))
 
     @contextmanager
     def outage(self, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> Iterator[None]:
@@ -397,8 +432,9 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             path = urlsplit(self.path).path
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if api.latency:
-                time.sleep(api.latency)
+            delay = api.delay()
+            if delay:
+                time.sleep(delay)
             if path.startswith("/upload/"):
                 file_id = path.rsplit("/", 1)[1]
                 api.state.files.setdefault(file_id, {})["content"] = body
@@ -412,12 +448,24 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
                 return
             method = path.removeprefix("/api/")
             fault = api._take_fault(method)
+            token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.pop("token", None)
             if fault is not None:
+                if fault.after_effect:
+                    api._record(Call(method, args, token=token, at=time.time()))
+                    api.answer(method, args)
                 with api._lock:
                     api.faulted.append(Call(method, dict(args, status=fault.status), at=time.time()))
                 self._fault(fault)
                 return
-            token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.pop("token", None)
+            wait = api.limiter.retry_after(method, str(args.get("channel", ""))) if api.limiter else None
+            if wait is not None:
+                self._send(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    json.dumps({"ok": False, "error": "ratelimited"}).encode(),
+                    "application/json",
+                    {"Retry-After": str(wait)},
+                )
+                return
             api._record(Call(method, args, token=token, at=time.time()))
             answer = api.answer(method, args)
             if api.answer_latency:
@@ -437,6 +485,11 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
             return args
 
         def _fault(self, fault: Fault) -> None:
+            if fault.drop:
+                # What a proxy or a failing Slack front end does: the socket closes, no status line.
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             error = fault.error or (
                 "ratelimited" if fault.status == HTTPStatus.TOO_MANY_REQUESTS else "service_unavailable"

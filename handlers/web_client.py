@@ -1,5 +1,9 @@
 """The one way the app makes a Slack Web API client: the configured base URL (GovSlack and test
-stand-ins have their own) and retries on rate limits, server errors and dropped connections."""
+stand-ins have their own) and retries on rate limits, server errors and dropped connections.
+
+The scheduler posts reminders, digests and their updates through a copy without the server-error
+and dropped-connection retries (scheduler.notifier.posting_client): after a 500 or a dropped
+connection Slack may have stored the post, so its own recovery asks Slack before sending again."""
 
 from __future__ import annotations
 

@@ -35,6 +35,9 @@ class AppUser(SQLModel, table=True):
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     active: bool = True
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    # The bot's DM channel with this user, from conversations.open (always the same id), kept so
+    # a restarted or added process does not ask Slack again (Tier 3: 50+ calls a minute).
+    slack_dm_channel: str | None = Field(default=None, max_length=32)
 
 
 class TeamSupervisor(SQLModel, table=True):

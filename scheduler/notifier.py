@@ -1,7 +1,11 @@
 """The one way the scheduler posts to Slack: a DM (conversations.open, then chat.postMessage) or a
-channel post, returning where it landed. The WebClient (handlers.web_client) already retries rate
-limits (honouring Retry-After), server errors and dropped connections; what still fails is
-classified here, so the sweep knows whether to try again later.
+channel post, returning where it landed. Reads (conversations.open, conversations.history) go
+through the WebClient as given (handlers.web_client), which retries rate limits, server errors and
+dropped connections. Posts and updates do not: a 500 or a dropped connection may come after Slack
+stored the post (Slack documents that after internal_error part of the operation may have
+succeeded), and a client re-sending it at once would show it twice. They are retried by the client
+only when Slack cannot have acted: a 429 (honouring Retry-After) or a refused connection. What
+still fails is classified here, so the sweep knows whether to try again later, asking Slack first.
 
 Each post carries message metadata naming what it delivers (a Marker). A process can die after
 Slack accepted a post but before the database recorded it; whoever takes the delivery over asks
@@ -14,13 +18,17 @@ from __future__ import annotations
 import http.client
 import logging
 import threading
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
 
 log = logging.getLogger(__name__)
 
@@ -119,12 +127,48 @@ class Notifier(Protocol):
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None: ...
 
 
+class ChannelPacer:
+    """Spaces the posts a process makes to one channel `interval` seconds apart (DVPN_POST_INTERVAL_MS).
+    Slack allows about one message a second per channel (https://docs.slack.dev/apis/web-api/rate-limits,
+    "Posting messages") and guarantees no burst beyond it, so the sweep's concurrent posting stays
+    within it and 429s stay rare. Thread-safe."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            at = max(now, self._next.get(channel, now))
+            self._next[channel] = at + self.interval
+            if len(self._next) > 10_000:  # forget channels whose turn has long passed
+                self._next = {c: t for c, t in self._next.items() if t > now}
+        if at > now:
+            time.sleep(at - now)
+
+
+class DmDirectory(Protocol):
+    """Where DM channel ids are kept beyond this process (the database)."""
+
+    def stored(self, user: str) -> str | None: ...
+
+    def keep(self, user: str, channel: str) -> None: ...
+
+
 class SlackNotifier:
     """Posts through a WebClient. Thread-safe; remembers each user's DM channel (conversations.open
-    answers the same id every time, so asking once per user halves the calls)."""
+    answers the same id every time, so asking once per user halves the calls), and with a
+    `directory` keeps it for other processes and restarts too."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(
+        self, client: WebClient, pacer: ChannelPacer | None = None, directory: DmDirectory | None = None
+    ) -> None:
         self.client = client
+        self.posting = posting_client(client)
+        self.pacer = pacer or ChannelPacer(0)  # unpaced unless given one: the scheduler passes its setting
+        self.directory = directory
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -139,8 +183,9 @@ class SlackNotifier:
     ) -> Posted:
         target = self._target(user, channel)
         metadata = marker.metadata() if marker else None
+        self.pacer.wait(target)
         answer = _call(
-            lambda: self.client.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
+            lambda: self.posting.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
         )
         return Posted(str(answer.get("channel") or target), str(answer["ts"]))
 
@@ -171,7 +216,7 @@ class SlackNotifier:
         return found
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
-        _call(lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks))
+        _call(lambda: self.posting.chat_update(channel=channel, ts=ts, text=text, blocks=blocks))
 
     def _history_page(self, channel: str, cursor: str | None) -> Any:
         return self.client.conversations_history(
@@ -189,11 +234,43 @@ class SlackNotifier:
             known = self._dm_channels.get(user)
         if known:
             return known
-        answer = _call(lambda: self.client.conversations_open(users=user))
-        opened = str(answer["channel"]["id"])
+        opened = self.directory.stored(user) if self.directory else None
+        if not opened:
+            answer = _call(lambda: self.client.conversations_open(users=user))
+            opened = str(answer["channel"]["id"])
+            if self.directory:
+                self.directory.keep(user, opened)
         with self._lock:
             self._dm_channels[user] = opened
         return opened
+
+
+class RefusedConnectionRetryHandler(ConnectionErrorRetryHandler):
+    """Retries a call only when the connection was refused: the request never left this host."""
+
+    def _can_retry(self, *, state: Any, request: Any, response: Any = None, error: Exception | None = None) -> bool:
+        cause = error.reason if isinstance(error, URLError) else error
+        return isinstance(cause, ConnectionRefusedError) and response is None
+
+
+def posting_client(client: WebClient) -> WebClient:
+    """`client` for calls that must not be re-sent once they may have reached Slack: the same
+    token, URL and timeout, keeping only the retries of calls Slack cannot have acted on."""
+    kept: list[RetryHandler] = []
+    for handler in client.retry_handlers:
+        if isinstance(handler, RateLimitErrorRetryHandler):
+            kept.append(handler)
+        elif isinstance(handler, ConnectionErrorRetryHandler):
+            kept.append(RefusedConnectionRetryHandler(max_retry_count=handler.max_retry_count))
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=dict(client.headers),
+        retry_handlers=kept,
+    )
 
 
 def _call(request: Any) -> Any:

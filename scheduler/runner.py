@@ -40,7 +40,8 @@ from slack_sdk import WebClient
 
 from models.db import database_unavailable
 from scheduler.digests import send_due_digests
-from scheduler.notifier import SlackNotifier
+from scheduler.dm_directory import StoredDmChannels
+from scheduler.notifier import ChannelPacer, SlackNotifier
 from scheduler.rollover import rollover
 from scheduler.stopping import StopSignal
 from scheduler.sweep import sweep_once
@@ -68,7 +69,7 @@ def build_scheduler(
     stop = stop or StopSignal()
     ctx = ctx.from_source("scheduler")
     policy, tz = ctx.settings.reminders, ctx.settings.timezone
-    notifier = SlackNotifier(client)
+    notifier = SlackNotifier(client, ChannelPacer(policy.post_interval_ms / 1000), StoredDmChannels(ctx))
     scheduler = BackgroundScheduler(
         jobstores={"default": MemoryJobStore()},
         executors={"default": ThreadPoolExecutor(max_workers=len(JOB_IDS))},

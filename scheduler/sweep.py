@@ -9,6 +9,9 @@ posted again. So a reminder reaches Slack once even when a process dies between 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from blocks.reminder_wording import reminder_text
@@ -35,6 +38,12 @@ class SweepResult:
     released: int = 0  # handed back unposted: lease ran out, Slack away or refusing our token, or stopping
     stopped: str | None = None  # why the sweep stopped early, if it did
 
+    def merge(self, other: SweepResult) -> None:
+        """Add the counts of one destination's posts (made on another thread)."""
+        for name in ("claimed", "sent", "recovered", "retrying", "failed", "skipped", "released"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.stopped = self.stopped or other.stopped
+
 
 def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: StopSignal | None = None) -> SweepResult:
     """One sweep, until nothing is due or `stop` is set. Safe to run in any number of processes at once."""
@@ -54,23 +63,79 @@ def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: St
 
 
 def _deliver(ctx: ServiceContext, notifier: Notifier, claim: Claim, result: SweepResult, stop: StopSignal) -> bool:
-    """Post a claimed batch in due order. False if the batch was cut short."""
+    """Post a claimed batch: each recipient's (or channel's) reminders in due order, one after
+    another, and up to DVPN_SWEEP_CONCURRENCY recipients at once, since Slack answers each call in
+    a few hundred milliseconds and limits posts per channel, not per app. False if the batch was
+    cut short (stopping, lease run out, Slack away or refusing us): what was not begun is handed
+    back."""
     in_slack = _AlreadyInSlack(notifier, claim)
-    for position, message in enumerate(claim.messages):
+    queues = _by_destination(claim.messages)
+    halt = _Halt()
+    workers = max(1, min(ctx.settings.reminders.sweep_concurrency, len(queues)))
+    if workers == 1:
+        outcomes = [_drain(ctx, notifier, claim, queue, in_slack, stop, halt) for queue in queues]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sweep-post") as pool:
+            futures = [pool.submit(_drain, ctx, notifier, claim, queue, in_slack, stop, halt) for queue in queues]
+            outcomes = [future.result() for future in futures]
+    for outcome in outcomes:
+        result.merge(outcome)
+    if halt.reason is not None and result.stopped is None:
+        result.stopped = halt.reason
+    return not halt.cut
+
+
+class _Halt:
+    """Shared by a batch's posting threads: once one of them must stop (Slack away or refusing our
+    token, our lease run out, shutting down), the others begin nothing more."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.cut = False
+        self.reason: str | None = None
+
+    def set(self, reason: str | None) -> None:
+        with self._lock:
+            self.cut = True
+            self.reason = self.reason or reason
+
+
+def _by_destination(messages: Sequence[ReminderFacts]) -> list[list[ReminderFacts]]:
+    """The batch split per DM or channel, each in due order (the claim's order), so a recipient
+    never sees a later reminder before an earlier one."""
+    queues: dict[tuple[str | None, str | None], list[ReminderFacts]] = {}
+    for message in messages:
+        queues.setdefault((message.recipient_slack_id, message.channel), []).append(message)
+    return list(queues.values())
+
+
+def _drain(
+    ctx: ServiceContext,
+    notifier: Notifier,
+    claim: Claim,
+    queue: list[ReminderFacts],
+    in_slack: _AlreadyInSlack,
+    stop: StopSignal,
+    halt: _Halt,
+) -> SweepResult:
+    """Post one destination's reminders in order; what is not begun when the batch halts goes back."""
+    result = SweepResult()
+    for position, message in enumerate(queue):
         if stop.stopping:  # shutting down: what is not begun goes back for another process
-            result.released += _release_rest(ctx, claim, position)
-            result.stopped = "shutting down"
-            return False
-        if ctx.clock.now() >= claim.lease_until:
+            halt.set("shutting down")
+        elif ctx.clock.now() >= claim.lease_until:
             # Our lease ran out (a slow Slack): another process may take these now, so posting them
             # could double them. Hand them back; whoever claims next sends them.
-            result.released += _release_rest(ctx, claim, position)
-            return False
+            halt.set(None)
+        if halt.cut:
+            result.released += _release(ctx, claim, queue[position:])
+            return result
         with stop.posting(message.reminder_id):
             if not _post_one(ctx, notifier, claim, message, in_slack, result):
-                result.released += _release_rest(ctx, claim, position)
-                return False
-    return True
+                halt.set(result.stopped)
+                result.released += _release(ctx, claim, queue[position:])
+                return result
+    return result
 
 
 def _post_one(
@@ -155,5 +220,5 @@ def _record_failure(
         result.retrying += 1
 
 
-def _release_rest(ctx: ServiceContext, claim: Claim, position: int) -> int:
-    return reminder_queue.release(ctx, claim.worker_id, [m.reminder_id for m in claim.messages[position:]])
+def _release(ctx: ServiceContext, claim: Claim, messages: Sequence[ReminderFacts]) -> int:
+    return reminder_queue.release(ctx, claim.worker_id, [m.reminder_id for m in messages])

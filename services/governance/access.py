@@ -73,11 +73,25 @@ def known_user(session: Session, ctx: ServiceContext, slack_user_id: str, displa
     return user
 
 
+_SUPERVISED = "supervised_team_ids"  # session.info: user id -> the teams they supervise, this transaction
+
+
 def supervised_team_ids(session: Session, user: AppUser) -> set[int]:
-    ids = set(session.exec(select(TeamSupervisor.team_id).where(TeamSupervisor.user_id == user.id)).all())
+    """Read once per user and transaction: a report checks each record it lists against it (a
+    repeat offender's history asked it once per record). add_supervisor forgets it."""
+    known: dict[int | None, frozenset[int]] = session.info.setdefault(_SUPERVISED, {})
+    if user.id not in known:
+        rows = session.exec(select(TeamSupervisor.team_id).where(TeamSupervisor.user_id == user.id)).all()
+        known[user.id] = frozenset(rows)
+    ids = set(known[user.id])
     if user.team_id is not None:
         ids.add(user.team_id)
     return ids
+
+
+def forget_supervised_teams(session: Session) -> None:
+    """After a supervisor is given a team: read the teams again."""
+    session.info.pop(_SUPERVISED, None)
 
 
 def can_write(session: Session, user: AppUser, order: ProtectionOrder) -> bool:

@@ -13,7 +13,7 @@ from rules.ranks import Rank
 from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotFound, raise_if_any
-from services.governance.access import known_user
+from services.governance.access import forget_supervised_teams, known_user
 from services.governance.audit import snapshot
 from services.unit_of_work import Acting, acting
 from services.wording import Command
@@ -82,6 +82,7 @@ def add_supervisor(ctx: ServiceContext, actor_slack_id: str, target_slack_id: st
             )
         if work.session.get(TeamSupervisor, (team.id, target.id)) is None:
             work.created(TeamSupervisor(team_id=pk(team), user_id=pk(target)))
+            forget_supervised_teams(work.session)
         return _view(work.session, target)
 
 

@@ -29,11 +29,28 @@ RECOMPUTED_REMOVED = "deadline recomputed: an added excluded day was removed"
 REINSTATED = "reinstated: with the excluded day the notice had not lapsed"
 
 
+_CALENDAR = "force_calendar"  # the session.info key of the calendar read in this transaction
+
+
 def force_calendar(session: Session, settings: Settings) -> ExcludedDayCalendar:
+    """Read once per transaction: recording a notice computes its deadlines and then shows them,
+    and each would otherwise read the added days again. Adding a day forgets it (add_excluded_day)."""
+    key = (_CALENDAR, settings.count_saturday_boxing_day)
+    known = session.info.get(key)
+    if isinstance(known, ExcludedDayCalendar):
+        return known
     extra = session.exec(select(ExtraExcludedDay)).all()
-    return calendar_with(
+    calendar = calendar_with(
         ((row.day, row.name) for row in extra), count_saturday_boxing_day=settings.count_saturday_boxing_day
     )
+    session.info[key] = calendar
+    return calendar
+
+
+def _forget_calendar(session: Session) -> None:
+    """The added days changed in this transaction: the next force_calendar reads them again."""
+    for key in [k for k in session.info if isinstance(k, tuple) and k[:1] == (_CALENDAR,)]:
+        del session.info[key]
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,7 @@ def add_excluded_day(
             day=day, name=name.strip(), proclamation=proclamation, added_by_id=pk(work.user), added_at=work.now
         )
         work.created(row)
+        _forget_calendar(session)
         return _recompute_deadlines_spanning(work, day, row.name, RECOMPUTED)
 
 
@@ -114,6 +132,7 @@ def remove_excluded_day(
         work.audit("delete", "extra_excluded_day", None, before=snapshot(row))
         session.delete(row)
         session.flush()
+        _forget_calendar(session)
         return _recompute_deadlines_spanning(work, day, name, RECOMPUTED_REMOVED)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,8 +46,13 @@ from services.wording import Text
 
 
 def deadline_views(
-    session: Session, order: ProtectionOrder, calendar: ExcludedDayCalendar, tz: ZoneInfo
+    session: Session,
+    order: ProtectionOrder,
+    calendar: ExcludedDayCalendar,
+    tz: ZoneInfo,
+    breaches: Sequence[Breach] | None = None,
 ) -> list[DeadlineView]:
+    """`breaches`: the record's breaches, if the caller has read them already."""
     rule = rule_for(order.order_type)
     found: list[Deadline | PeriodEnd | None] = []
     if order.served_at is not None:
@@ -71,11 +77,16 @@ def deadline_views(
     if order.monitoring_starts_at is not None and order.monitoring_ends_at is not None:
         last = (order.monitoring_ends_at.astimezone(tz) - timedelta(microseconds=1)).date()
         found.append(monitoring_end(order.order_type, order.monitoring_starts_at, last, tz))
-    breaches = session.exec(
-        select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
-    ).all()
+    if breaches is None:
+        breaches = session.exec(
+            select(Breach).where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
+        ).all()
     found += [court_deadline(session, order, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
     return [DeadlineView.of(deadline) for deadline in found if deadline is not None]
+
+
+def by_id(breach: Breach) -> int:
+    return breach.id or 0
 
 
 def build_view(
@@ -131,7 +142,9 @@ def build_view(
         team_id=order.team_id,
         served_at=order.served_at,
         made_at=order.made_at,
-        deadlines=tuple(deadline_views(session, order, force_calendar(session, ctx.settings), tz)),
+        deadlines=tuple(
+            deadline_views(session, order, force_calendar(session, ctx.settings), tz, sorted(breaches, key=by_id))
+        ),
         people=tuple(people),
         hearings=tuple(_hearing_line(h, tz) for h in hearings),
         breaches=tuple(_breach_line(b, tz) for b in breaches),

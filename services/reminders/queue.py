@@ -243,7 +243,7 @@ def escalate_due(ctx: ServiceContext, limit: int = 500) -> int:
         rows = session.exec(
             select(Reminder)
             .where(col(Reminder.escalate_at) <= now)
-            .order_by(col(Reminder.escalate_at))
+            .order_by(col(Reminder.escalate_at), col(Reminder.id))  # ties in id order on every database
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()

@@ -9,9 +9,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
 from console.slack_api import SlackWebAPI
-from scheduler.notifier import SlackNotifier
+from console.slack_limits import SlackLimits
+from scheduler.dm_directory import StoredDmChannels
+from scheduler.notifier import ChannelPacer, SlackNotifier
 from scheduler.sweep import SweepResult, sweep_once
 from services.clock import ManualClock
 from services.context import ServiceContext
@@ -88,20 +91,58 @@ def test_a_sender_killed_between_claim_and_post_is_replaced_after_its_lease(
     assert reminder_queue.mark_sent(ctx, claim.messages[0].reminder_id, "doomed-worker", "D1", "1.1") is False
 
 
-def test_429_with_retry_after_then_500_then_ok_posts_once(
+def test_429_with_retry_after_is_retried_by_the_client_and_a_500_is_left_to_the_sweep(
     ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, notifier: SlackNotifier, clock: ManualClock
 ) -> None:
     add_reminders(ctx, order, user_ids(ctx)[force.officer], 1, at("2026-04-02 20:00"))
     slack.fail(429, method="chat.postMessage", retry_after=1)
     slack.fail(500, method="chat.postMessage")
 
-    result = sweep_once(ctx, notifier, WORKER)
-
+    first = sweep_once(ctx, notifier, WORKER)
+    # A 429 means Slack did not take the post: the client waits Retry-After and sends it again. A
+    # 500 may come after Slack stored it, so the client does not re-send; the sweep backs off.
     assert [c["status"] for c in slack.faulted] == [429, 500]
+    assert (first.sent, first.retrying) == (0, 1)
+    assert slack.calls("chat.postMessage") == []
+    clock.advance(timedelta(seconds=ctx.settings.reminders.retry_backoff_seconds))
+    second = sweep_once(ctx, notifier, WORKER)
+
+    assert (second.sent, second.recovered) == (1, 0)
+    assert len(slack.calls("conversations.history")) == 1  # asked Slack first; it was not there
     assert len(slack.calls("chat.postMessage")) == 1
-    assert result.sent == 1
     [row] = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
-    assert (row["state"], row["attempts"], row["sent_at"]) == ("sent", 1, clock.now())  # on time (plus the waits)
+    assert (row["state"], row["attempts"], row["last_error"]) == ("sent", 2, None)
+
+
+@pytest.mark.parametrize("fault", ["500", "dropped connection"])
+def test_a_post_slack_stored_before_failing_is_found_by_the_sweep_and_shows_once(
+    ctx: ServiceContext,
+    force: Force,
+    order: int,
+    slack: SlackWebAPI,
+    notifier: SlackNotifier,
+    clock: ManualClock,
+    fault: str,
+) -> None:
+    add_reminders(ctx, order, user_ids(ctx)[force.officer], 1, at("2026-04-02 20:00"))
+    # The notifier's client retries server errors and dropped connections (make_notifier, 2
+    # retries): none of those may re-send a post.
+    if fault == "500":
+        slack.fail(500, method="chat.postMessage", error="internal_error", after_effect=True)
+    else:
+        slack.fail(0, method="chat.postMessage", after_effect=True, drop=True)
+
+    first = sweep_once(ctx, notifier, WORKER)
+    [dm] = {c["channel"] for c in slack.calls("chat.postMessage")}
+    assert (first.sent, first.retrying, len(slack.messages(dm))) == (0, 1, 1)
+    clock.advance(timedelta(seconds=ctx.settings.reminders.retry_backoff_seconds))
+    second = sweep_once(ctx, notifier, WORKER)
+
+    assert (second.sent, second.recovered) == (1, 1)
+    assert len(slack.messages(dm)) == 1  # exactly one message in the officer's DM
+    assert len(slack.calls("chat.postMessage")) == 1
+    [row] = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
+    assert (row["state"], row["slack_ts"], row["slack_channel"]) == ("sent", slack.messages(dm)[0]["ts"], dm)
 
 
 def test_an_outage_longer_than_the_clients_retries_fails_nothing_and_each_sweep_probes_once(
@@ -182,3 +223,48 @@ def test_a_refused_post_fails_at_once_and_a_refused_token_stops_the_sweep_losing
     live = [r for r in rows(ctx, "reminder") if r["state"] != "cancelled"]
     assert [(r["state"], r["attempts"]) for r in live] == [("failed", 1), ("pending", 0), ("pending", 0)]
     assert sweep_once(ctx, notifier, WORKER).sent == 2  # token fixed: the rest go out
+
+
+def test_against_slacks_limits_the_paced_sweep_is_never_refused_and_an_unpaced_burst_is_told_to_wait(
+    ctx: ServiceContext, force: Force, order: int, clock: ManualClock
+) -> None:
+    officer, supervisor = user_ids(ctx)[force.officer], user_ids(ctx)[force.supervisor]
+    add_reminders(ctx, order, officer, 3, at("2026-04-02 20:00"))
+    add_reminders(ctx, order, supervisor, 3, at("2026-04-02 20:05"))
+    with SlackWebAPI(limits=SlackLimits()) as slack:
+        paced = SlackNotifier(make_notifier(slack).client, ChannelPacer(1.0))
+        result = sweep_once(ctx, paced, WORKER)
+        assert (result.sent, slack.rate_limited) == (6, 0)
+        assert set(posted_ids(slack).values()) == {1}
+
+        # Five posts at once to one channel: beyond Slack's short burst, 429 with Retry-After.
+        client = make_notifier(slack, retries=0).client
+        answers = []
+        for n in range(5):
+            try:
+                answers.append(client.chat_postMessage(channel="CBURST", text=f"{n}").status_code)
+            except SlackApiError as error:
+                answers.append(error.response.status_code)
+                assert int(error.response.headers["Retry-After"][0]) >= 1
+        assert answers[:3] == [200, 200, 200]
+        assert 429 in answers[3:]
+        assert len(slack.messages("CBURST")) == answers.count(200)  # a refused post is not kept
+
+
+def test_a_dm_opened_once_is_kept_so_a_restarted_process_does_not_open_it_again(
+    ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, clock: ManualClock
+) -> None:
+    officer = user_ids(ctx)[force.officer]
+    add_reminders(ctx, order, officer, 2, at("2026-04-02 20:00"))
+    first = SlackNotifier(make_notifier(slack).client, directory=StoredDmChannels(ctx))
+    assert sweep_once(ctx, first, WORKER).sent == 2
+    [opened] = slack.calls("conversations.open")
+    add_reminders(ctx, order, officer, 2, at("2026-04-02 21:00"))
+    clock.advance(timedelta(hours=1))
+
+    restarted = SlackNotifier(make_notifier(slack).client, directory=StoredDmChannels(ctx))  # memory empty
+    assert sweep_once(ctx, restarted, WORKER).sent == 2
+
+    assert slack.calls("conversations.open") == [opened]
+    [user] = rows(ctx, "app_user", slack_user_id=force.officer)
+    assert {c["channel"] for c in slack.calls("chat.postMessage")} == {user["slack_dm_channel"]}

@@ -49,8 +49,14 @@ def digests_posted(slack: SlackWebAPI) -> list[tuple[str, str]]:
     ],
 )
 def test_the_digest_goes_out_at_seven_local_on_clock_change_days_and_bank_holidays(
-    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier,
-    channel_for_team_b: str, day: str, utc_hour: int,
+    ctx: ServiceContext,
+    force: Force,
+    clock: ManualClock,
+    slack: SlackWebAPI,
+    notifier: SlackNotifier,
+    channel_for_team_b: str,
+    day: str,
+    utc_hour: int,
 ) -> None:
     clock.set(at(f"{day} 06:59"))
     assert send_due_digests(ctx, notifier, WORKER).sent == []

@@ -93,7 +93,11 @@ def test_a_dvpn_that_lapses(ctx: ServiceContext, force: Force, clock: ManualCloc
 
 
 def test_six_hours_down_sends_every_missed_reminder_at_once_late_in_due_order_and_once(
-    ctx: ServiceContext, force: Force, clock: ManualClock, slack, notifier  # type: ignore[no-untyped-def]
+    ctx: ServiceContext,
+    force: Force,
+    clock: ManualClock,
+    slack,
+    notifier,  # type: ignore[no-untyped-def]
 ) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     run_until(ctx, clock, slack, notifier, at("2026-04-07 14:30"))
@@ -103,12 +107,17 @@ def test_six_hours_down_sends_every_missed_reminder_at_once_late_in_due_order_an
     result = sweep_once(ctx, notifier, WORKER)
     again = sweep_once(ctx, notifier, WORKER)
 
-    missed = [str(c["text"]) for c in slack.calls("chat.postMessage")[before:]]
+    missed = slack.calls("chat.postMessage")[before:]
     ref = notice.reference
-    assert missed == [
+    # Posted to the officer and the supervisor at once: each one's in due order.
+    to = {dm: [str(c["text"]) for c in missed if c["channel"] == dm] for dm in ("DOFFA1", "DSUPA")}
+    assert len(missed) == 4
+    assert to["DSUPA"] == [
         f"{ref} (APE): No hearing booked, 2 hours to the deadline (late: due 18:00)",
-        f"{ref} (APE): Hearing deadline in 2 hours (late: due 18:00)",
         f"{ref} (APE): Notice lapsed: remove it from the PNC (late: due 20:00)",
+    ]
+    assert to["DOFFA1"] == [
+        f"{ref} (APE): Hearing deadline in 2 hours (late: due 18:00)",
         f"{ref} (APE): Notice lapsed: remove it from the PNC (late: due 20:00)",
     ]
     assert (result.sent, again.claimed) == (4, 0)

@@ -205,9 +205,7 @@ def test_the_choice_of_next_deadline_is_the_earliest_that_still_counts() -> None
 def _label(ctx: ServiceContext, force: Force, reference: str) -> tuple[str, datetime | None]:
     page = caseload(ctx, force.officer, CaseloadQuery(officer=force.officer))
     item = next(i for i in page.items if i.reference == reference)
-    listed = next(
-        i for i in listing.list_records(ctx, force.officer, ListScope.MINE).items if i.reference == reference
-    )
+    listed = next(i for i in listing.list_records(ctx, force.officer, ListScope.MINE).items if i.reference == reference)
     assert listed == item
     assert item.next_deadline is not None
     return item.next_deadline.label, item.next_deadline.at

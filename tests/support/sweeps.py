@@ -62,6 +62,11 @@ def next_event(ctx: ServiceContext) -> datetime | None:
     return min(times, default=None)
 
 
+def _due_order(reminder: dict[str, object]) -> tuple[str, int]:
+    """The order a sweep claims reminders in: due time, then id."""
+    return (str(reminder["due_at"]), int(reminder["id"]))  # type: ignore[call-overload]
+
+
 def run_until(
     ctx: ServiceContext, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier, to: datetime
 ) -> list[Seen]:
@@ -72,10 +77,19 @@ def run_until(
         clock.set(max(moment, clock.now()))
         before = len(slack.calls("chat.postMessage"))
         sweep_once(ctx, notifier, WORKER)
-        kinds = {r["id"]: str(r["kind"]) for r in rows(ctx, "reminder")}
-        for call in slack.calls("chat.postMessage")[before:]:
+        reminders = {r["id"]: r for r in rows(ctx, "reminder")}
+        arrived = slack.calls("chat.postMessage")[before:]
+        # A sweep posts to several recipients at once, so posts to different recipients may arrive
+        # in any order; each recipient's must arrive in due order. Listed in due order.
+        in_due_order = sorted(arrived, key=lambda c: _due_order(reminders[reminder_id_of(c)]))
+        for channel in {c["channel"] for c in arrived}:
+            assert [c for c in arrived if c["channel"] == channel] == [
+                c for c in in_due_order if c["channel"] == channel
+            ], f"posts to {channel} out of due order"
+        for call in in_due_order:
             local = clock.now().astimezone(LONDON)
-            seen.append(Seen(f"{local:%a %d %H:%M}", dm_user(call["channel"]), kinds[reminder_id_of(call)]))
+            kind = str(reminders[reminder_id_of(call)]["kind"])
+            seen.append(Seen(f"{local:%a %d %H:%M}", dm_user(call["channel"]), kind))
     clock.set(max(to, clock.now()))
     return seen
 
