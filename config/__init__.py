@@ -135,6 +135,9 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     order_types: tuple[OrderType, ...] = tuple(OrderType)
     admins: tuple[str, ...] = ()
+    # Who an unacknowledged alert goes to when the team's supervisors are the ones who did not
+    # acknowledge it (or the team has none): the escalation chain's last level. Empty: it stops there.
+    escalation_next_level: tuple[str, ...] = ()
     count_saturday_boxing_day: bool = True
     log_level: str = "INFO"
     slack_bot_token: str | None = None
@@ -376,6 +379,12 @@ def _read_settings(read: _Reader) -> Settings:
             "order type codes, comma-separated, from " + ", ".join(t.value for t in OrderType),
         ),
         admins=read.get("DVPN_ADMINS", defaults.admins, _admins, "Slack user ids such as U012ABCDEF, comma-separated"),
+        escalation_next_level=read.get(
+            "DVPN_ESCALATION_NEXT_LEVEL",
+            defaults.escalation_next_level,
+            _admins,
+            "Slack user ids such as U012ABCDEF, comma-separated",
+        ),
         count_saturday_boxing_day=read.get(
             "DVPN_COUNT_SATURDAY_BOXING_DAY", defaults.count_saturday_boxing_day, _boolean, "true or false"
         ),

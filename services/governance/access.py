@@ -20,8 +20,7 @@ READ_ALL_ROLES = frozenset({Role.CHAMPION, Role.ADMIN})
 
 
 PLACEMENT: Text = (
-    "You are not in a team yet, so dvpn-bot can show and record nothing for you. Ask an admin to "
-    "place you: they type ",
+    "You are not in a team yet, so dvpn-bot can show and record nothing for you. Ask an admin to place you: they type ",
     Command("admin team add", "TEAM @you"),
     ". ",
     Command("help"),
@@ -121,8 +120,7 @@ def require_team(user: AppUser) -> int:
     if user.team_id is None:
         raise NotAllowed(
             (
-                "You are not in a team yet, so records you make would have no supervisor. Ask an admin "
-                "to place you: ",
+                "You are not in a team yet, so records you make would have no supervisor. Ask an admin to place you: ",
                 Command("admin team add", "<team> @you", set_apart=False),
                 ".",
             )

@@ -23,8 +23,7 @@ def find_order(session: Session, reference: str, *, for_update: bool = False) ->
     if order is None:
         raise NotFound(
             (
-                f"No record has the reference '{reference.strip()}'. References look like WM-DVPN-2026-0042: "
-                "try ",
+                f"No record has the reference '{reference.strip()}'. References look like WM-DVPN-2026-0042: try ",
                 Command("list", set_apart=False),
                 " or ",
                 Command("search", set_apart=False),
