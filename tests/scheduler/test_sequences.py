@@ -88,7 +88,11 @@ def test_a_dvpn_that_lapses(ctx: ServiceContext, force: Force, clock: ManualCloc
 
 
 def test_six_hours_down_sends_every_missed_reminder_at_once_late_in_due_order_and_once(
-    ctx: ServiceContext, force: Force, clock: ManualClock, slack, notifier  # type: ignore[no-untyped-def]
+    ctx: ServiceContext,
+    force: Force,
+    clock: ManualClock,
+    slack,
+    notifier,  # type: ignore[no-untyped-def]
 ) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     run_until(ctx, clock, slack, notifier, at("2026-04-07 14:30"))
