@@ -135,10 +135,9 @@ class Life:
         self.actions.sort(key=lambda a: a[0])
 
 
-def live(workdir: str) -> Life:
+def live(workdir: str, slack: SlackWebAPI) -> Life:
     engine = make_engine(f"sqlite:///{workdir}/life.db")
     upgrade(engine)
-    slack = SlackWebAPI().__enter__()
     clock = ManualClock(london("2026-04-02 20:30"))
     ctx = ServiceContext(engine, Settings(admins=("UADMIN",)), clock, "bench")
     staff.create_team(ctx, "UADMIN", "PPU North")
@@ -183,8 +182,8 @@ def live(workdir: str) -> Life:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as workdir:
-        life = live(workdir)
+    with tempfile.TemporaryDirectory() as workdir, SlackWebAPI() as slack:
+        life = live(workdir, slack)
     counts = Counter(to for _, to, _ in life.posts)
     print(f"officer: {counts[OFFICER]}  sergeant: {counts[SERGEANT]}  total: {len(life.posts)}")
     for when, to, kind in life.posts:
