@@ -203,13 +203,15 @@ def _owner_not_told(
     if owner is None or owner.state is ReminderState.FAILED:
         return None
     grace = timedelta(hours=ctx.settings.reminders.breach_check_grace_hours) if counted else timedelta(0)
-    if owner.state in (ReminderState.PENDING, ReminderState.CLAIMED) or owner.sent_at is None:
-        if owner.id in claimed and not counted and (owner.due_at, owner.id or 0) < (row.due_at, row.id or 0):
-            return None  # posted just before it, in this batch
-        ready = max(t for t in (owner.due_at, owner.next_attempt_at, now) if t is not None)
-        return max(ready + grace, now + OWNER_RECHECK)
-    sent = _utc(owner.sent_at)
-    return sent + grace if now < sent + grace else None
+    if owner.sent_at is not None:  # told (a snoozed one waits to be told again: it was told already)
+        sent = _utc(owner.sent_at)
+        return sent + grace if now < sent + grace else None
+    if owner.state not in (ReminderState.PENDING, ReminderState.CLAIMED):
+        return None  # settled without being posted: nothing to wait for
+    if owner.id in claimed and not counted and (owner.due_at, owner.id or 0) < (row.due_at, row.id or 0):
+        return None  # posted just before it, in this batch
+    ready = max(t for t in (owner.due_at, owner.next_attempt_at, now) if t is not None)
+    return max(ready + grace, now + OWNER_RECHECK)
 
 
 def _utc(value: datetime) -> datetime:
