@@ -20,7 +20,14 @@ MORE_RECORDS: Final = "list_more"  # value: JSON of the list's filter and offset
 
 # Reminder message buttons. The button's value is the reminder's id.
 REMINDER_ACKNOWLEDGE: Final = "reminder_acknowledge"
-REMINDER_DONE: Final = "reminder_done"
+# Clears the message only. Its id is the old "Done" button's, so messages already posted still work.
+REMINDER_DISMISS: Final = "reminder_done"
+# Buttons that do the work the reminder asks for.
+REMINDER_CHECK_DONE: Final = "reminder_check_done"  # records the breach check, done now
+REMINDER_CHECK_FORM: Final = "reminder_check_form"  # the check form, for an outcome
+REMINDER_CRIME_REFERENCE: Final = "reminder_crime_reference"  # the crime reference form
+REMINDER_BOOK_HEARING: Final = "reminder_book_hearing"  # the hearing form
+REMINDER_RECORD_OUTCOME: Final = "reminder_record_outcome"  # the outcome form
 REMINDER_SNOOZE_PREFIX: Final = "reminder_snooze_"  # + one of SNOOZE_CHOICES
 SNOOZE_CHOICES: Final = ("1h", "4h", "0800")  # an hour, four hours, until 08:00 (local) next
 
@@ -33,6 +40,7 @@ CHECK_FORM: Final = "check_form"
 NOTIFICATION_FORM: Final = "notification_form"
 CLOSE_FORM: Final = "close_form"
 EDIT_FORM: Final = "edit_form"
+CRIME_REFERENCE_FORM: Final = "crime_reference_form"
 JUSTIFICATION_FORM: Final = "justification_form"
 
 # Record form: choosing the order type redraws the form in place.

@@ -40,9 +40,11 @@ class FormMeta:
 
     reference: str | None = None
     channel: str | None = None  # where the command was typed, for the confirmation
+    reminder: int | None = None  # opened from a reminder's button: its message is updated after
 
     def dump(self) -> str:
-        text = json.dumps({k: v for k, v in (("ref", self.reference), ("channel", self.channel)) if v})
+        given = (("ref", self.reference), ("channel", self.channel), ("reminder", self.reminder))
+        text = json.dumps({k: v for k, v in given if v})
         if len(text) > MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata over Slack's 3,000 characters")
         return text
@@ -50,7 +52,12 @@ class FormMeta:
     @classmethod
     def load(cls, text: str | None) -> FormMeta:
         data = json.loads(text) if text else {}
-        return cls(reference=data.get("ref"), channel=data.get("channel"))
+        reminder = data.get("reminder")
+        return cls(
+            reference=data.get("ref"),
+            channel=data.get("channel"),
+            reminder=reminder if isinstance(reminder, int) else None,
+        )
 
 
 def text_input(
@@ -358,6 +365,14 @@ def check_form(meta: FormMeta) -> dict[str, Any]:
         text_input("outcome", "Outcome", optional=True, multiline=True, max_length=500),
     ]
     return modal(ids.CHECK_FORM, "Breach check done", blocks, meta)
+
+
+def crime_reference_form(meta: FormMeta) -> dict[str, Any]:
+    blocks = [
+        context(f"*{meta.reference}*: the breach this reminder is about"),
+        text_input("crime_reference", "Crime reference", max_length=40),
+    ]
+    return modal(ids.CRIME_REFERENCE_FORM, "Add crime reference", blocks, meta)
 
 
 def notification_form(meta: FormMeta) -> dict[str, Any]:

@@ -59,6 +59,16 @@ def detail(facts: ReminderFacts) -> Text:
     return words(facts.subject, facts.reference, facts.tz)[1]
 
 
+SETTLED_AS = {
+    "acknowledged": "Acknowledged",
+    "dismissed": "Dismissed",
+    "check_recorded": "Check recorded",
+    "crime_reference_added": "Crime reference added",
+    "hearing_booked": "Hearing booked",
+    "outcome_recorded": "Outcome recorded",
+}
+
+
 def status_line(result: ReminderActionResult) -> Text:
     """Who pressed which button, and when: 'Acknowledged by @jo at Thu 02 Apr 2026 22:10 BST'."""
     tz = result.reminder.tz
@@ -68,8 +78,7 @@ def status_line(result: ReminderActionResult) -> Text:
         return ("Already acknowledged by ", who, f" {at}")
     if result.action == "snoozed":
         return ("Snoozed by ", who, f" until {at}")
-    word = "Acknowledged" if result.action == "acknowledged" else "Done"
-    return (f"{word} by ", who, f" at {at}")
+    return (f"{SETTLED_AS[result.action]} by ", who, f" at {at}")
 
 
 def settled_text(result: ReminderActionResult) -> str:
@@ -139,7 +148,7 @@ def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
             return "Breach has no crime reference", (
                 f"The breach recorded {say_when(subject.recorded_at)} still has no crime reference. "
                 "Every breach should be crime-recorded: ",
-                Command("breach", f"{reference} crime <reference>"),
+                Command("crime", f"{reference} <crime reference>"),
                 ".",
             )
         case FollowUp():

@@ -7,9 +7,20 @@ from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
 from blocks.reminder_wording import detail, headline, late_note, status_line
 from blocks.wording import say
-from services.reminders.results import ReminderActionResult, ReminderFacts
+from services.reminders.results import Level, Offer, ReminderActionResult, ReminderFacts
 
 SNOOZE_LABELS = {"1h": "Snooze 1h", "4h": "Snooze 4h", "0800": "Until 08:00"}
+# The button that does the work a reminder asks for, by what it asks for.
+WORK_BUTTONS = {
+    Offer.CHECK: (("Check done", ids.REMINDER_CHECK_DONE), ("Record outcome of check", ids.REMINDER_CHECK_FORM)),
+    Offer.CRIME_REFERENCE: (("Add crime reference", ids.REMINDER_CRIME_REFERENCE),),
+    Offer.HEARING: (("Book hearing", ids.REMINDER_BOOK_HEARING),),
+    Offer.OUTCOME: (("Record outcome", ids.REMINDER_RECORD_OUTCOME),),
+}
+ESCALATES = {
+    Level.SUPERVISORS: "Not acknowledged, this goes to your supervisor.",
+    Level.NEXT_LEVEL: "Not acknowledged, this goes to the next level of the escalation chain.",
+}
 
 
 def _summary(facts: ReminderFacts) -> Block:
@@ -24,16 +35,26 @@ def _summary(facts: ReminderFacts) -> Block:
 
 
 def reminder_blocks(facts: ReminderFacts) -> list[Block]:
-    """The message as first posted: acknowledge (critical ones), done, snooze, open the record."""
+    """The message as first posted: the work it asks for, acknowledge (critical ones) or dismiss,
+    the snoozes that end before its deadline, open the record. Each button does what it says."""
     value = str(facts.reminder_id)
-    buttons: list[Block] = []
+    work = WORK_BUTTONS.get(facts.offer, ()) if facts.offer else ()
+    buttons: list[Block] = [
+        button(label, action, value, style="primary" if i == 0 else None) for i, (label, action) in enumerate(work)
+    ]
     if facts.critical:
-        buttons.append(button("Acknowledge", ids.REMINDER_ACKNOWLEDGE, value, style="primary"))
-    buttons.append(button("Done", ids.REMINDER_DONE, value, style=None if facts.critical else "primary"))
-    buttons += [button(SNOOZE_LABELS[c], ids.REMINDER_SNOOZE_PREFIX + c, value) for c in ids.SNOOZE_CHOICES]
+        buttons.append(button("Acknowledge", ids.REMINDER_ACKNOWLEDGE, value, style=None if work else "primary"))
+    else:
+        buttons.append(button("Dismiss", ids.REMINDER_DISMISS, value))
+    buttons += [button(SNOOZE_LABELS[c], ids.REMINDER_SNOOZE_PREFIX + c, value) for c in facts.snoozes]
     buttons.append(button("Open record", ids.OPEN_RECORD, facts.reference))
-    hint = "Not acknowledged, this goes to your supervisor." if facts.critical else "Done clears it."
-    return [_summary(facts), actions(*buttons, block_id=f"reminder_{value}"), context(hint)]
+    return [_summary(facts), actions(*buttons, block_id=f"reminder_{value}"), context(_hint(facts))]
+
+
+def _hint(facts: ReminderFacts) -> str:
+    if facts.critical:
+        return ESCALATES[facts.escalates_to] if facts.escalates_to else "Acknowledge it to stop it being sent again."
+    return "Dismiss clears this message; it changes nothing on the record."
 
 
 def reminder_settled_blocks(result: ReminderActionResult) -> list[Block]:

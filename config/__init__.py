@@ -141,6 +141,9 @@ class Settings:
     # a DAPN or DAPO is law only where commencement regulations say. Empty: not set, so a
     # restricted type is recorded with a warning to check the area.
     force_areas: tuple[str, ...] = ()
+    # Who an unacknowledged alert goes to when the team's supervisors are the ones who did not
+    # acknowledge it (or the team has none): the escalation chain's last level. Empty: it stops there.
+    escalation_next_level: tuple[str, ...] = ()
     count_saturday_boxing_day: bool = True
     log_level: str = "INFO"
     slack_bot_token: str | None = None
@@ -394,6 +397,12 @@ def _read_settings(read: _Reader) -> Settings:
             defaults.force_areas,
             _areas,
             "area names from rules/commencement.toml, comma-separated, e.g. greater-manchester",
+        ),
+        escalation_next_level=read.get(
+            "DVPN_ESCALATION_NEXT_LEVEL",
+            defaults.escalation_next_level,
+            _admins,
+            "Slack user ids such as U012ABCDEF, comma-separated",
         ),
         count_saturday_boxing_day=read.get(
             "DVPN_COUNT_SATURDAY_BOXING_DAY", defaults.count_saturday_boxing_day, _boolean, "true or false"

@@ -42,6 +42,7 @@ def build_router() -> Router:
         Subcommand("refused", "refused REF", "The court refused the application.", quick.refused),
         Subcommand("adjourned", "adjourned REF WHEN", "The hearing was adjourned to a new time.", quick.adjourned),
         Subcommand("breach", quick.BREACH_USAGE, "Record a breach, and an arrest if there was one.", quick.breach),
+        Subcommand("crime", quick.CRIME_USAGE, "Add the crime reference to a breach recorded earlier.", quick.crime),
         Subcommand("check", quick.CHECK_USAGE, "Record a breach check done, or plan one.", quick.check),
         Subcommand("notified", "notified REF WHEN", "The perpetrator gave the notification required.", quick.notified),
         Subcommand(

@@ -24,6 +24,7 @@ from handlers.after_ack import after_ack, answered_in_ack
 from handlers.context import services
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
+from handlers.reminder_actions import update_after_form
 from handlers.router import Reply
 from rules.notification import Exemption
 from rules.order_types import OrderType
@@ -36,6 +37,7 @@ from services.records import recording as records
 from services.records.hearings import GrantTerms
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
+from services.reminders import actions as reminder_actions
 from services.views import RecordView
 from services.when import service_long_ago
 
@@ -94,6 +96,14 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
         ack(response_action="errors", errors=form_errors(error, view["blocks"], FIELD_BLOCKS))
         return
     ack()  # closes the modal
+    if meta.reminder is not None:  # opened from a reminder: its message says what was done
+        try:
+            update_after_form(client, ctx, user, view["callback_id"], meta)
+            return
+        except DomainError:  # the reminder changed meanwhile: confirm the usual way instead
+            log.info("reminder %s not updated after its form was saved", meta.reminder)
+        except Exception as error:  # the record is saved; only the message update failed
+            log.warning("reminder %s not updated (error id %s)", meta.reminder, log_unexpected(error, "reminder"))
     _confirm(client, user, meta, record_view, headline, times, ctx)
 
 
@@ -307,6 +317,18 @@ def _check(
     return view, f"Breach check on {meta.reference} recorded.", [("Done", done)]
 
 
+def _crime_reference(
+    ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
+) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
+    assert meta.reference
+    crime = form.text("crime_reference") or ""
+    if meta.reminder is not None:  # the very breach the reminder is about
+        view = reminder_actions.add_crime_reference(ctx, user, meta.reminder, crime)
+    else:
+        view = breaches.add_crime_reference(ctx, user, meta.reference, crime)
+    return view, f"Crime reference added to the breach of {meta.reference}.", []
+
+
 def _notification(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
@@ -336,6 +358,7 @@ SUBMISSIONS: dict[str, Submit] = {
     ids.OUTCOME_FORM: _outcome,
     ids.BREACH_FORM: _breach,
     ids.CHECK_FORM: _check,
+    ids.CRIME_REFERENCE_FORM: _crime_reference,
     ids.NOTIFICATION_FORM: _notification,
     ids.CLOSE_FORM: _close,
     ids.EDIT_FORM: _correction,

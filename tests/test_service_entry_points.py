@@ -11,20 +11,12 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 FRONT_ENDS = ("handlers", "scheduler", "console", "runtime")
 
 # Public by name, internal by use, each with why. None so far: everything public in services/ is
 # reached from a front end, directly or through another use case.
 INTERNAL: dict[str, str] = {}
-# A way in being built on another branch: listed until it lands, when its test below starts passing
-# and (strict) fails the run until it is taken off this list.
-PENDING: dict[str, str] = {
-    "services.records.breaches.add_crime_reference": "fixed on the actions branch",
-}
-
 Node = tuple[str, str]  # (module, function); function "" for module-level code
 
 
@@ -115,7 +107,7 @@ def reached() -> set[Node]:
 
 def test_every_public_service_function_is_reachable_from_a_front_end() -> None:
     unreachable = sorted(f"{module}.{name}" for module, name in public_service_functions() - reached())
-    unreachable = [name for name in unreachable if name not in INTERNAL and name not in PENDING]
+    unreachable = [name for name in unreachable if name not in INTERNAL]
     assert unreachable == [], (
         "Public service functions no handler, scheduler job, console or command-line command reaches: "
         "give each a way in, make it private, delete it, or say in INTERNAL why it is internal."
@@ -127,9 +119,3 @@ def test_the_exceptions_are_still_needed() -> None:
     public = {f"{module}.{name}" for module, name in public_service_functions()}
     reachable = {f"{module}.{name}" for module, name in reached()}
     assert [name for name in INTERNAL if name not in public or name in reachable] == []
-
-
-@pytest.mark.xfail(strict=True, reason="fixed on the actions branch")
-@pytest.mark.parametrize("name", sorted(PENDING))
-def test_the_pending_ways_in_have_landed(name: str) -> None:
-    assert name in {f"{module}.{function}" for module, function in reached()}

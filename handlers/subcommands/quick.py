@@ -94,6 +94,27 @@ def breach(inv: Invocation) -> Reply:
     return _reply(inv, view, f"Breach of {ref} recorded.", times)
 
 
+CRIME_USAGE = "crime REF CRIMEREF [breach N]"
+
+
+def crime(inv: Invocation) -> Reply:
+    """A crime reference for a breach already recorded: the latest one without, or the Nth."""
+    ref = parsing.reference(inv.args, CRIME_USAGE)
+    words = parsing.rest_after_reference(inv.args).split()
+    if not words:
+        example = inv.ctx.settings.crime_reference_example
+        raise DomainError(f"Give the crime reference: `/dvpn crime {ref} {example}`.", "crime_reference")
+    number: int | None = None
+    if len(words) == 3 and words[1].lower() == "breach" and words[2].isdigit():
+        number = int(words[2])
+    elif len(words) != 1:
+        raise DomainError(
+            f"Give one crime reference, and the breach's number if not the latest: `/dvpn {CRIME_USAGE}`."
+        )
+    view = breaches.add_crime_reference(inv.ctx, inv.user_id, ref, words[0], number)
+    return _reply(inv, view, f"Crime reference added to the breach of {ref}.", [])
+
+
 CHECK_USAGE = "check REF done [WHEN] [outcome] | check REF due WHEN"
 
 

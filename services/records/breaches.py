@@ -95,9 +95,16 @@ def record_breach(
 
 
 def add_crime_reference(
-    ctx: ServiceContext, actor_slack_id: str, reference: str, crime_reference: str, breach_number: int | None = None
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    reference: str,
+    crime_reference: str,
+    breach_number: int | None = None,
+    *,
+    breach_id: int | None = None,
 ) -> RecordView:
-    """Attach the crime reference to a breach (the latest one without, unless a number is given)."""
+    """Attach the crime reference to a breach: the one a reminder is about (`breach_id`), the
+    `breach_number`th by when it happened, or else the latest one without."""
     crime = crime_reference.strip()
     if not crime:
         raise DomainError(f"Give the crime reference, e.g. {ctx.settings.crime_reference_example}.", "crime_reference")
@@ -112,10 +119,20 @@ def add_crime_reference(
         breaches = change.session.exec(
             select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))
         ).all()
-        if breach_number is not None:
+        if breach_id is not None:
+            target = next((b for b in breaches if b.id == breach_id), None)
+            if target is None:
+                raise Conflict(f"That breach is no longer on {order.reference}. Open the record instead.", "breach")
+            if target.crime_reference is not None:
+                raise Conflict(f"That breach of {order.reference} already has its crime reference.", "crime_reference")
+        elif breach_number is not None:
             if not 1 <= breach_number <= len(breaches):
                 raise DomainError(f"{order.reference} has {len(breaches)} breach(es); give a number from 1.", "breach")
             target = breaches[breach_number - 1]
+            if target.crime_reference is not None:  # adding never overwrites: a correction is audited as one
+                raise Conflict(
+                    f"Breach {breach_number} of {order.reference} already has a crime reference.", "crime_reference"
+                )
         else:
             missing = [b for b in breaches if b.crime_reference is None]
             if not missing:

@@ -55,6 +55,19 @@ MONITORING_ENDS_TODAY = "monitoring_ends_today"
 RENOTIFY = "renotify:{source}"
 ESCALATION = "escalation:{source}:{user}"
 FOLLOW_UP_PREFIXES = ("renotify:", "escalation:")
+# Alerts about a statutory deadline. They and their escalations go out whatever the hour; every
+# other reminder, and every escalation of one, waits for the end of quiet hours.
+STATUTORY_PREFIXES = (
+    "no_hearing_booked",
+    "hearing_deadline_in_",
+    "hearing_unbooked_supervisor:",
+    "notice_lapsed:",
+    "breach_court_in_",
+)
+
+
+def is_statutory(kind: str) -> bool:
+    return kind.startswith(STATUTORY_PREFIXES)
 
 
 def is_follow_up(kind: str) -> bool:
@@ -170,6 +183,9 @@ def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedRemi
     officer, deadline = order.officer_id, order.hearing_deadline_at
     booked = any(h.outcome is None or h.outcome is HearingOutcome.ADJOURNED for h in facts.hearings)
     heard = any(h.outcome is not None for h in facts.hearings)
+    # A hearing listed before the deadline answers the countdown: it would only tell the officer,
+    # in court, what they have done. The lapse alarm stays until the outcome is recorded.
+    listed_in_time = any(h.outcome is None and h.scheduled_at <= deadline for h in facts.hearings)
     planned = []
     if not booked:
         planned.append(
@@ -190,6 +206,7 @@ def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedRemi
         planned += [
             PlannedReminder(HEARING_COUNTDOWN.format(hours=h), deadline - timedelta(hours=h), officer, critical=True)
             for h in policy.hearing_countdown_hours
+            if not listed_in_time
         ]
         # At the deadline with no decision the notice lapses: tell the officer and supervisors.
         planned += _lapse_alerts(facts)
@@ -338,18 +355,25 @@ def _local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def _outside_quiet_hours(reminder: PlannedReminder, policy: ReminderPolicy, tz: ZoneInfo) -> PlannedReminder:
-    """Non-urgent reminders that fall in the night wait for the morning; countdowns never wait."""
-    if reminder.critical:
+    """Reminders that fall in the night wait for the morning; statutory countdowns never wait."""
+    if is_statutory(reminder.kind):
         return reminder
-    local = reminder.due_at.astimezone(tz)
+    moved = after_quiet_hours(reminder.due_at, policy, tz)
+    if moved == reminder.due_at:
+        return reminder
+    return PlannedReminder(reminder.kind, moved, reminder.recipient_id, reminder.critical, reminder.fire_if_late)
+
+
+def after_quiet_hours(at: datetime, policy: ReminderPolicy, tz: ZoneInfo) -> datetime:
+    """`at`, or the end of the quiet hours it falls in."""
+    local = at.astimezone(tz)
     start, end = policy.quiet_hours_start, policy.quiet_hours_end
     clock = local.time()
     in_quiet = (start <= clock or clock < end) if start > end else (start <= clock < end)
     if not in_quiet:
-        return reminder
+        return at
     morning_day = local.date() + timedelta(days=1) if clock >= end and start > end else local.date()
-    moved = datetime.combine(morning_day, end, tzinfo=tz)
-    return PlannedReminder(reminder.kind, moved, reminder.recipient_id, reminder.critical, reminder.fire_if_late)
+    return datetime.combine(morning_day, end, tzinfo=tz)
 
 
 def reconcile(

@@ -20,6 +20,7 @@ from models import (
     BreachCheck,
     Hearing,
     Notification,
+    OrderStatus,
     Perpetrator,
     ProtectionOrder,
     Reminder,
@@ -28,6 +29,7 @@ from models import (
 from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
+from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     BreachCheckDue,
     BreachCourtDeadline,
@@ -38,17 +40,20 @@ from services.reminders.results import (
     HearingDeadline,
     HearingSoon,
     Late,
+    Level,
     MonitoringEnding,
     NoHearingBooked,
     NoticeLapsed,
     NotificationChangeDue,
     NotificationMissing,
+    Offer,
     OtherKind,
     Person,
     ReminderFacts,
     Subject,
     UnbookedToSupervisor,
 )
+from services.reminders.snoozing import snoozes_before
 from services.views import initials
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -66,6 +71,7 @@ class _Loaded:
     breaches: dict[int, Breach] = field(default_factory=dict)
     notifications: dict[int, Notification] = field(default_factory=dict)
     sources: dict[int, Reminder] = field(default_factory=dict)  # follow-up's source reminders
+    supervisors: dict[int, list[int]] = field(default_factory=dict)  # team id -> its supervisors' user ids
 
     def person(self, user_id: int | None) -> Person:
         user = self.users.get(user_id or 0)
@@ -91,13 +97,15 @@ def facts_for(
         recipient = loaded.users.get(reminder.recipient_id or 0)
         assert reminder.id is not None
         officer = loaded.users.get(order.officer_id)
+        about = subject(reminder, loaded)
+        deadline = deadline_of(reminder, about, settings)
         found[reminder.id] = ReminderFacts(
             reminder_id=reminder.id,
             kind=reminder.kind,
             reference=order.reference,
             order_type=order.order_type.value,
             initials=loaded.initials.get(order.id or 0, "?"),
-            subject=subject(reminder, loaded),
+            subject=about,
             critical=reminder.critical,
             due_at=reminder.due_at,
             officer_slack_id=officer.slack_user_id if officer else "",
@@ -105,8 +113,79 @@ def facts_for(
             recipient_slack_id=recipient.slack_user_id if recipient else None,
             channel=reminder.recipient_channel,
             late=lateness(reminder.snoozed_until or reminder.due_at, now, settings) if late else None,
+            deadline=deadline,
+            snoozes=snoozes_before(deadline, now, settings.timezone),
+            offer=offer_for(reminder, loaded, now),
+            escalates_to=_escalates_to(session, settings, reminder, order, recipient, loaded),
         )
     return found
+
+
+def deadline_of(reminder: Reminder, about: Subject, settings: Settings) -> datetime | None:
+    """The deadline a reminder is about, if it is still ahead of it: the hearing deadline, the
+    hearing, the order's end, the breach court deadline, or when an undone check is escalated.
+    None: nothing falls due later (it is already overdue), so no deadline limits a snooze."""
+    match about:
+        case NoHearingBooked() | UnbookedToSupervisor() | HearingCountdown():
+            return about.hearing.deadline
+        case HearingSoon():
+            return about.booked_for
+        case Expiring():
+            return about.expires_at
+        case BreachCheckDue(overdue=False) if about.due_at is not None:
+            # Held by quiet hours, the check's reminder goes later than the check fell due; the
+            # supervisors are alerted the grace period after the officer was told (queue.py).
+            grace = timedelta(hours=settings.reminders.breach_check_grace_hours)
+            return max(about.due_at, reminder.due_at) + grace
+        case BreachCourtDeadline():
+            return about.court_by
+        case FollowUp() if about.about is not None:
+            return deadline_of(reminder, about.about, settings)
+    return None
+
+
+HEARING_KINDS = ("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_supervisor:")
+HEARD_KINDS = ("notice_lapsed:", "hearing_tomorrow", "hearing_in_")
+
+
+def offer_for(reminder: Reminder, loaded: _Loaded, now: datetime) -> Offer | None:
+    """The work the reminder asks for, while it is still to be done: record the check, add the
+    crime reference, book the hearing, or record the outcome of a hearing that has taken place."""
+    kind = reminder.kind
+    source_id = follow_up_source(kind)
+    if source_id is not None:
+        source = loaded.sources.get(int(source_id))
+        return offer_for(source, loaded, now) if source is not None else None
+    if kind.startswith("breach_check_"):
+        check = loaded.checks.get(int(kind.split(":")[1]))
+        return Offer.CHECK if check is not None and check.done_at is None else None
+    if kind.startswith("crime_reference_missing:"):
+        breach = loaded.breaches.get(int(kind.split(":")[1]))
+        return Offer.CRIME_REFERENCE if breach is not None and breach.crime_reference is None else None
+    if not kind.startswith(HEARING_KINDS + HEARD_KINDS):
+        return None
+    order = loaded.orders[reminder.order_id]
+    pending = [h for h in loaded.hearings.get(reminder.order_id, []) if h.outcome is None]
+    if any(h.scheduled_at <= now for h in pending):
+        return Offer.OUTCOME
+    if not pending and order.status is OrderStatus.ACTIVE and kind.startswith(HEARING_KINDS):
+        return Offer.HEARING
+    return None
+
+
+def _escalates_to(
+    session: Session,
+    settings: Settings,
+    reminder: Reminder,
+    order: ProtectionOrder,
+    recipient: AppUser | None,
+    loaded: _Loaded,
+) -> Level | None:
+    if not reminder.critical or reminder.recipient_channel:
+        return None
+    supervisors = loaded.supervisors.setdefault(order.team_id, team_supervisor_ids(session, order.team_id))
+    step = next_step(session, settings, order.team_id, recipient, supervisors)
+    return step.level if step else None
 
 
 def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:

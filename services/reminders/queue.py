@@ -26,9 +26,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import AppUser, ProtectionOrder, Reminder, ReminderState, TeamSupervisor, metadata
+from models import AppUser, ProtectionOrder, Reminder, ReminderState, metadata
 from services.context import ServiceContext
-from services.records.planning import ESCALATION, RENOTIFY, follow_up_source
+from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
+from services.reminders.chain import next_step, step_users, team_supervisor_ids
 from services.reminders.facts import facts_for
 from services.reminders.results import ReminderFacts
 from services.unit_of_work import Work, system
@@ -39,6 +40,7 @@ SCHEDULER = "scheduler"  # who the audit trail says acted
 REMINDERS: sa.Table = metadata.tables["reminder"]
 MAX_BACKOFF = timedelta(hours=1)
 ERROR_LIMIT = 500  # reminder.last_error's length
+OWNER_RECHECK = timedelta(minutes=1)  # a supervisor's copy held for its owner's reminder looks again this soon
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,14 @@ def _sort_out(
     acknowledged first is cancelled; one with nobody to send it to, or claimed too often without
     being sent (a process crashing on it), is failed so it shows in the supervisors' digest."""
     keep: list[Reminder] = []
+    claimed = {r.id for r in rows}
     for row in rows:
+        wait = _owner_not_told(session, ctx, row, now, claimed)
+        if wait is not None:
+            # Given back unposted, counting no attempt: its time comes once the owner was told.
+            row.state, row.next_attempt_at, row.attempts = ReminderState.PENDING, wait, max(row.attempts - 1, 0)
+            row.claimed_by = row.claimed_until = None
+            continue
         found = undeliverable(session, row)
         reason: str | None = found
         if found is None and row.attempts > ctx.settings.reminders.max_send_attempts:
@@ -150,6 +159,63 @@ def _sort_out(
             row.escalate_at = now  # nobody will see it: tell the supervisors at once
         log.warning("reminder %s not posted: %s", row.id, reason)
     return keep, len(rows) - len(keep)
+
+
+def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
+    """For a planned alert to someone above the officer (a supervisor's copy), the kind of the
+    owner's own reminder it escalates, and whether it is counted from when that was sent (the
+    breach check's grace period). None for the owner's own reminders and for follow-ups."""
+    head, _, rest = kind.partition(":")
+    parts = rest.split(":") if rest else []
+    if head == "breach_check_overdue" and len(parts) == 2:
+        return f"breach_check_due:{parts[0]}", True
+    if head == "hearing_unbooked_supervisor":
+        return "no_hearing_booked", False
+    if head in ("notice_lapsed", "notification_missing") and parts and parts[-1] != str(officer_id):
+        return f"{head}:{officer_id}", False
+    if head == "crime_reference_missing" and len(parts) == 2 and parts[1] != str(officer_id):
+        return f"crime_reference_missing:{parts[0]}:{officer_id}", False
+    return None
+
+
+def _owner_not_told(
+    session: Session, ctx: ServiceContext, row: Reminder, now: datetime, claimed: set[int | None]
+) -> datetime | None:
+    """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
+    has not been told. It waits until the owner's reminder was sent (and, for a breach check, the
+    grace period after that); an owner's reminder that could not be delivered holds nothing back."""
+    order = session.get(ProtectionOrder, row.order_id)
+    assert order is not None
+    found = owner_kind(row.kind, order.officer_id)
+    if found is None:
+        return None
+    kind, counted = found
+    owner = session.exec(
+        select(Reminder)
+        .where(
+            Reminder.order_id == row.order_id,
+            Reminder.kind == kind,
+            col(Reminder.due_at) <= row.due_at,
+            Reminder.state != ReminderState.CANCELLED,
+        )
+        .order_by(col(Reminder.due_at).desc())
+    ).first()
+    if owner is None or owner.state is ReminderState.FAILED:
+        return None
+    grace = timedelta(hours=ctx.settings.reminders.breach_check_grace_hours) if counted else timedelta(0)
+    if owner.sent_at is not None:  # told (a snoozed one waits to be told again: it was told already)
+        sent = _utc(owner.sent_at)
+        return sent + grace if now < sent + grace else None
+    if owner.state not in (ReminderState.PENDING, ReminderState.CLAIMED):
+        return None  # settled without being posted: nothing to wait for
+    if owner.id in claimed and not counted and (owner.due_at, owner.id or 0) < (row.due_at, row.id or 0):
+        return None  # posted just before it, in this batch
+    ready = max(t for t in (owner.due_at, owner.next_attempt_at, now) if t is not None)
+    return max(ready + grace, now + OWNER_RECHECK)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def mark_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, channel: str, ts: str) -> bool:
@@ -253,30 +319,36 @@ def escalate_due(ctx: ServiceContext, limit: int = 500) -> int:
 
 
 def _escalate(work: Work, row: Reminder) -> None:
-    session, now = work.session, work.now
+    """One level up the chain (services/reminders/chain.py), never back to the recipient. A
+    statutory countdown's follow-ups go at once; any other's wait for the end of quiet hours."""
+    session, now, settings = work.session, work.now, work.ctx.settings
     row.escalate_at = None
     if row.acknowledged_at is not None or row.state not in (ReminderState.SENT, ReminderState.FAILED):
         return
     order = session.get(ProtectionOrder, row.order_id)
     assert order is not None and row.id is not None
-    supervisors = session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
+    recipient = session.get(AppUser, row.recipient_id) if row.recipient_id else None
+    step = next_step(session, settings, order.team_id, recipient, team_supervisor_ids(session, order.team_id))
     planned: list[tuple[str, int]] = []
     if row.state is ReminderState.SENT and row.recipient_id is not None:
         planned.append((RENOTIFY.format(source=row.id), row.recipient_id))
-    planned += [(ESCALATION.format(source=row.id, user=s), s) for s in sorted(supervisors) if s != row.recipient_id]
+    above = step_users(work, step) if step else []
+    planned += [(ESCALATION.format(source=row.id, user=u), u) for u in above if u != row.recipient_id]
+    due = now if is_statutory(row.kind) else after_quiet_hours(now, settings.reminders, settings.timezone)
     for kind, user in planned:
         session.add(
             Reminder(
                 order_id=row.order_id,
                 kind=kind,
-                due_at=now,
+                due_at=due,
                 recipient_id=user,
                 critical=False,  # a follow-up does not escalate again
                 state=ReminderState.PENDING,
                 created_at=now,
             )
         )
-    after = {"kind": row.kind, "state": row.state.value, "follow_ups": [k for k, _ in planned]}
+    level = step.level.value if step else None
+    after = {"kind": row.kind, "state": row.state.value, "level": level, "follow_ups": [k for k, _ in planned]}
     work.audit("escalate", "reminder", row.id, order_id=row.order_id, after=after)
 
 

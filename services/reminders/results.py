@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from rules.notification import ChangeRule
@@ -165,6 +166,22 @@ Subject = (
 )
 
 
+class Offer(StrEnum):
+    """The work a reminder asks for, done from its own button."""
+
+    CHECK = "check"  # record the breach check
+    CRIME_REFERENCE = "crime_reference"  # add the breach's crime reference
+    OUTCOME = "outcome"  # record the outcome of a hearing that has taken place
+    HEARING = "hearing"  # book the hearing
+
+
+class Level(StrEnum):
+    """A level of the escalation chain (services/reminders/chain.py)."""
+
+    SUPERVISORS = "supervisors"
+    NEXT_LEVEL = "next_level"
+
+
 @dataclass(frozen=True)
 class ReminderFacts:
     """One reminder as facts: the record it is about (reference and initials only), what it is
@@ -183,12 +200,18 @@ class ReminderFacts:
     recipient_slack_id: str | None = None  # a DM to this user, or
     channel: str | None = None  # a post to this channel
     late: Late | None = None  # when sent well after its time
+    deadline: datetime | None = None  # what it is about falls due then: no snooze may end later
+    snoozes: tuple[str, ...] = ()  # the snooze choices that end before the deadline
+    offer: Offer | None = None  # the work its main button does
+    escalates_to: Level | None = None  # critical and unacknowledged, it goes there (None: nowhere)
 
 
 @dataclass(frozen=True)
 class ReminderActionResult:
     reminder: ReminderFacts
-    action: str  # acknowledged, done, snoozed, or "already" when nothing changed
+    # acknowledged, dismissed, snoozed, check_recorded, crime_reference_added, hearing_booked,
+    # outcome_recorded, or "already" when nothing changed
+    action: str
     by: Person  # who pressed it (for "already": who acknowledged it first)
     at: datetime | None  # when (snoozed: until when); None if not recorded
     channel: str | None  # where the reminder was posted, for chat.update

@@ -118,12 +118,12 @@ def test_snooze_until_eight_is_the_next_eight_oclock_local(ctx, force, clock, sl
     assert reminder_actions.snooze(ctx, force.officer, rid, "0800").snoozed_until == at(expected)
 
 
-def test_done_closes_the_reminder_for_a_supervisor_of_the_team(ctx, force, clock, slack, notifier) -> None:  # type: ignore[no-untyped-def]
+def test_dismiss_closes_the_reminder_for_a_supervisor_of_the_team(ctx, force, clock, slack, notifier) -> None:  # type: ignore[no-untyped-def]
     rid = first_alert(ctx, force, clock, slack, notifier)
-    result = reminder_actions.done(ctx, force.supervisor, rid)
-    assert say(status_line(result)).startswith("Done by <@USUPA> at")
+    result = reminder_actions.dismiss(ctx, force.supervisor, rid)
+    assert say(status_line(result)).startswith("Dismissed by <@USUPA> at")
     assert reminder(ctx, rid)["acknowledged_by_id"] is not None
-    assert [a["action"] for a in audit_rows(ctx.engine, entity_type="reminder")] == ["done"]
+    assert [a["action"] for a in audit_rows(ctx.engine, entity_type="reminder")] == ["dismiss"]
 
 
 @pytest.mark.parametrize("who", ["other_officer", "champion", "admin"])
@@ -132,7 +132,7 @@ def test_people_outside_the_team_are_refused_and_nothing_changes(ctx, force, clo
     before, row = row_counts(ctx.engine), reminder(ctx, rid)
     for press in (
         lambda: reminder_actions.acknowledge(ctx, getattr(force, who), rid),
-        lambda: reminder_actions.done(ctx, getattr(force, who), rid),
+        lambda: reminder_actions.dismiss(ctx, getattr(force, who), rid),
         lambda: reminder_actions.snooze(ctx, getattr(force, who), rid, "4h"),
     ):
         with pytest.raises(NotAllowed, match="WM-DVPN-2026-0001"):
@@ -177,7 +177,8 @@ def test_pressing_a_button_updates_the_message_in_place(ctx, force, clock, slack
     channel, ts = post["channel"], slack.messages(post["channel"])[0]["ts"]
     buttons = [e["action_id"] for b in post.blocks if b["type"] == "actions" for e in b["elements"]]
     snoozes = [ids.REMINDER_SNOOZE_PREFIX + c for c in ids.SNOOZE_CHOICES]
-    assert buttons == [ids.REMINDER_ACKNOWLEDGE, ids.REMINDER_DONE, *snoozes, ids.OPEN_RECORD]
+    # Nothing booked: the alert's own work comes first; an urgent alert is acknowledged, not dismissed.
+    assert buttons == [ids.REMINDER_BOOK_HEARING, ids.REMINDER_ACKNOWLEDGE, *snoozes, ids.OPEN_RECORD]
 
     driver.press_in_reminder(force.officer, ids.REMINDER_SNOOZE_PREFIX + "4h", str(rid), channel, ts)
 

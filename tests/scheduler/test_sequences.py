@@ -11,7 +11,6 @@ from services.context import ServiceContext
 from services.records import checks, hearings
 from services.records import recording as records
 from services.records.hearings import GrantTerms
-from services.reminders import actions as reminder_actions
 from tests.support.force import Force
 from tests.support.records import dvpn
 from tests.support.sweeps import WORKER, Seen, at, reminder_id_of, rows, run_until, user_ids
@@ -27,29 +26,24 @@ def test_a_dvpn_heard_in_time(ctx: ServiceContext, force: Force, clock: ManualCl
     hearings.book_hearing(ctx, force.officer, notice.reference, at("2026-04-07 10:00"))
     seen = run_until(ctx, clock, slack, notifier, at("2026-04-03 19:00"))
     checks.complete_check(ctx, force.officer, notice.reference, at("2026-04-03 18:30"))
-    seen += run_until(ctx, clock, slack, notifier, at("2026-04-06 20:10"))
-    countdown = next(c for c in slack.calls("chat.postMessage") if "Hearing deadline in 24 hours" in c["text"])
-    reminder_actions.acknowledge(ctx, force.officer, reminder_id_of(countdown))
     seen += run_until(ctx, clock, slack, notifier, at("2026-04-07 10:30"))
     granted, decided = GrantTerms(duration_days=14), at("2026-04-07 10:20")
     hearings.record_outcome(ctx, force.officer, notice.reference, HearingOutcome.GRANTED, decided, granted)
     seen += run_until(ctx, clock, slack, notifier, at("2026-04-08 09:00"))
 
-    # Booked in time: no "no hearing booked" alert, no lapse; the acknowledged countdown did not escalate;
-    # the 8 h and 2 h countdowns were withdrawn once the DVPO was granted.
+    # Booked in time: no "no hearing booked" alert, no lapse, and no deadline countdowns (the hearing
+    # listed before the deadline answers them); the lapse alarm was withdrawn once the DVPO was granted.
     assert seen == [
         Seen("Mon 06 16:00", force.officer, "hearing_tomorrow"),
-        Seen("Mon 06 20:00", force.officer, "hearing_deadline_in_24h"),
         Seen("Tue 07 08:00", force.officer, "hearing_in_2h"),
     ]
     assert all(t.startswith(f"{notice.reference} (APE): ") for t in texts(slack))
     assert texts(slack) == [
         f"{notice.reference} (APE): Hearing tomorrow",
-        f"{notice.reference} (APE): Hearing deadline in 24 hours",
         f"{notice.reference} (APE): Hearing in 2 hours",
     ]
     notice_rows = [r for r in rows(ctx, "reminder") if r["order_id"] == 1]
-    assert {r["state"] for r in notice_rows} == {"sent", "acknowledged", "cancelled"}
+    assert {r["state"] for r in notice_rows} == {"sent", "cancelled"}
 
 
 def test_a_dvpn_that_lapses(ctx: ServiceContext, force: Force, clock: ManualClock, slack, notifier) -> None:  # type: ignore[no-untyped-def]
@@ -68,8 +62,9 @@ def test_a_dvpn_that_lapses(ctx: ServiceContext, force: Force, clock: ManualCloc
         Seen("Thu 02 22:30", officer, f"renotify:{ids['no_hearing_booked']}"),
         Seen("Thu 02 22:30", supervisor, f"escalation:{ids['no_hearing_booked']}:{sup}"),
         Seen("Fri 03 20:00", officer, "breach_check_due:1"),
-        Seen("Sat 04 00:00", supervisor, f"breach_check_overdue:1:{sup}"),
-        Seen("Sat 04 00:30", supervisor, f"renotify:{ids[f'breach_check_overdue:1:{sup}']}"),
+        # 4 h after the officer was told falls in quiet hours: a breach check is no statutory countdown.
+        Seen("Sat 04 08:00", supervisor, f"breach_check_overdue:1:{sup}"),
+        Seen("Sat 04 08:30", supervisor, f"renotify:{ids[f'breach_check_overdue:1:{sup}']}"),
         Seen("Mon 06 20:00", officer, "hearing_deadline_in_24h"),
         Seen("Mon 06 20:30", officer, f"renotify:{ids['hearing_deadline_in_24h']}"),
         Seen("Mon 06 20:30", supervisor, f"escalation:{ids['hearing_deadline_in_24h']}:{sup}"),

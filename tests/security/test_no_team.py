@@ -34,6 +34,7 @@ ATTEMPTS = {
     "refused": "WM-DVPN-2026-0001",
     "adjourned": "WM-DVPN-2026-0001 monday 10:00",
     "breach": "WM-DVPN-2026-0001 yesterday 10:00",
+    "crime": "WM-DVPN-2026-0001 22/123456/26",
     "check": "WM-DVPN-2026-0001 done",
     "notified": "WM-DVPN-2026-0001 now",
     "changed": "WM-DAPO-2026-0001 address now",

@@ -70,7 +70,8 @@ def test_the_plan_for_a_fresh_dvpn(ctx: ServiceContext, force: Force) -> None:
         (f"notice_lapsed:{officer}", london("2026-04-07 20:00"), officer, True),
         (f"notice_lapsed:{supervisor}", london("2026-04-07 20:00"), supervisor, True),
         (f"breach_check_due:{check['id']}", london("2026-04-03 20:00"), officer, False),
-        (f"breach_check_overdue:{check['id']}:{supervisor}", london("2026-04-04 00:00"), supervisor, True),
+        # due + 4 h grace falls at midnight: a breach check is no statutory countdown, so it waits for 08:00
+        (f"breach_check_overdue:{check['id']}:{supervisor}", london("2026-04-04 08:00"), supervisor, True),
     }
     assert by_state(ctx, "cancelled") == set()
 
@@ -86,18 +87,24 @@ def test_booking_a_hearing_cancels_the_unbooked_alerts_and_adds_hearing_reminder
     assert cancelled == {
         ("no_hearing_booked", london("2026-04-02 22:00")),
         (f"hearing_unbooked_supervisor:{supervisor}", london("2026-04-07 18:00")),
+        ("hearing_deadline_in_24h", london("2026-04-06 20:00")),
+        ("hearing_deadline_in_8h", london("2026-04-07 12:00")),
+        ("hearing_deadline_in_2h", london("2026-04-07 18:00")),
     }
     pending = by_state(ctx, "pending")
     assert ("hearing_tomorrow", london("2026-04-06 16:00"), officer, False) in pending  # 16:00 the day before
     assert ("hearing_in_2h", london("2026-04-07 08:00"), officer, False) in pending
-    # Not yet heard: the countdowns and lapse alerts stay.
-    assert {k for k, *_ in pending} >= {
-        "hearing_deadline_in_24h",
-        "hearing_deadline_in_8h",
-        "hearing_deadline_in_2h",
-        f"notice_lapsed:{officer}",
-        f"notice_lapsed:{supervisor}",
-    }
+    # Listed before the deadline: the countdowns are moot and withdrawn; until an outcome is
+    # recorded the lapse alarm stays.
+    assert {k for k, *_ in pending} >= {f"notice_lapsed:{officer}", f"notice_lapsed:{supervisor}"}
+    assert {k for k, *_ in pending if k.startswith("hearing_deadline_in_")} == set()
+
+
+def test_a_hearing_listed_after_the_deadline_keeps_the_countdowns(ctx: ServiceContext, force: Force) -> None:
+    notice = records.record(ctx, force.officer, dvpn())
+    hearings.book_hearing(ctx, force.officer, notice.reference, london("2026-04-08 10:00"))
+    pending = {k for k, *_ in by_state(ctx, "pending")}
+    assert pending >= {"hearing_deadline_in_24h", "hearing_deadline_in_8h", "hearing_deadline_in_2h"}
 
 
 def _facts(*checks_due: datetime) -> OrderFacts:
@@ -139,11 +146,17 @@ def test_a_non_critical_reminder_in_quiet_hours_waits_for_the_morning(due: str, 
     assert by_kind["breach_check_due:1"].critical is False
 
 
-def test_critical_reminders_ignore_quiet_hours() -> None:
+def test_an_urgent_alert_that_is_no_statutory_countdown_waits_for_the_morning_too() -> None:
     plan = plan_reminders(_facts(london("2026-04-10 23:00")), ReminderPolicy(), LONDON, now=london("2026-04-02 12:00"))
     overdue = next(p for p in plan if p.kind == "breach_check_overdue:1:20")
     assert overdue.critical is True
-    assert overdue.due_at == london("2026-04-11 03:00")  # due + 4 h grace, not moved
+    assert overdue.due_at == london("2026-04-11 08:00")  # due + 4 h grace is 03:00: a quiet hour
+
+
+def test_statutory_countdowns_ignore_quiet_hours(ctx: ServiceContext, force: Force) -> None:
+    records.record(ctx, force.officer, dvpn())  # served 20:00: no hearing booked alert at 22:00, a quiet hour
+    pending = {k: due for k, due, _, _ in by_state(ctx, "pending")}
+    assert pending["no_hearing_booked"] == london("2026-04-02 22:00")
 
 
 def test_a_check_planned_for_late_evening_is_reminded_next_morning_through_the_service(
@@ -155,7 +168,7 @@ def test_a_check_planned_for_late_evening_is_reminded_next_morning_through_the_s
     pending = {k: due for k, due, _, _ in by_state(ctx, "pending")}
     assert pending[f"breach_check_due:{second['id']}"] == london("2026-04-06 08:00")
     supervisor = user_id(ctx, force.supervisor)
-    assert pending[f"breach_check_overdue:{second['id']}:{supervisor}"] == london("2026-04-06 03:00")
+    assert pending[f"breach_check_overdue:{second['id']}:{supervisor}"] == london("2026-04-06 08:00")
 
 
 def _reminder_count(ctx: ServiceContext) -> int:

@@ -265,7 +265,7 @@ CASES: dict[str, tuple[Subject, str, str]] = {
         CrimeReferenceMissing(utc("2026-04-02 21:15")),
         "Breach has no crime reference",
         "The breach recorded Thu 02 Apr 2026 22:15 BST still has no crime reference. Every breach should be "
-        "crime-recorded: `/dvpn breach WM-DVPN-2026-0042 crime <reference>`.",
+        "crime-recorded: `/dvpn crime WM-DVPN-2026-0042 <crime reference>`.",
     ),
     "escalated, not acknowledged": (
         FollowUp(False, NO_HEARING, False, OFFICER),
@@ -333,13 +333,17 @@ def test_the_status_line_says_who_pressed_what_and_when() -> None:
         return say(status_line(result(action, by, when)))
 
     assert line("acknowledged", OFFICER, at) == "Acknowledged by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
-    assert line("done", OFFICER, at) == "Done by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    assert line("dismissed", OFFICER, at) == "Dismissed by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    assert line("check_recorded", OFFICER, at) == "Check recorded by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    assert line("crime_reference_added", OFFICER, at) == "Crime reference added by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    assert line("hearing_booked", OFFICER, at) == "Hearing booked by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    assert line("outcome_recorded", OFFICER, at) == "Outcome recorded by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
     assert line("snoozed", OFFICER, at) == "Snoozed by <@UOFF> until Thu 02 Apr 2026 22:05 BST"
     assert line("already", OFFICER, at) == "Already acknowledged by <@UOFF> Thu 02 Apr 2026 22:05 BST"
     assert line("already", NOBODY, None) == "Already acknowledged by someone "
-    settled = result("done", OFFICER, at)
-    assert settled_text(settled) == f"{REF} (AP): No hearing booked (Done by <@UOFF> at Thu 02 Apr 2026 22:05 BST)"
-    assert reminder_settled_blocks(settled)[1]["elements"][0]["text"] == "Done by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    settled, status = result("dismissed", OFFICER, at), "Dismissed by <@UOFF> at Thu 02 Apr 2026 22:05 BST"
+    assert settled_text(settled) == f"{REF} (AP): No hearing booked ({status})"
+    assert reminder_settled_blocks(settled)[1]["elements"][0]["text"] == status
 
 
 # The only text a reminder's facts may hold: identifiers, labels and what was typed. Anything else is
@@ -353,6 +357,7 @@ TEXT_FIELDS = {
         "officer_slack_id",
         "recipient_slack_id",
         "channel",
+        "snoozes",  # the snooze choices' ids
     },
     "ReminderActionResult": {"action", "channel", "ts"},
     "Person": {"slack_id"},

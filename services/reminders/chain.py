@@ -1,0 +1,62 @@
+"""The escalation chain: officer -> the team's supervisors -> the next level
+(DVPN_ESCALATION_NEXT_LEVEL). An unacknowledged alert goes one level up from whoever it was sent
+to, never back to them: an officer's to the team's supervisors (the next level when the team has
+none), a supervisor's own alert to the next level. Where the chain ends nobody is told, and the
+message does not promise otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from config import Settings
+from models import AppUser, TeamSupervisor
+from services.errors import NotAllowed
+from services.governance.access import known_user
+from services.reminders.results import Level
+from services.unit_of_work import Work
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where an alert goes if its recipient does not acknowledge it."""
+
+    level: Level
+    slack_ids: tuple[str, ...]
+
+
+def team_supervisor_ids(session: Session, team_id: int) -> list[int]:
+    return sorted(session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == team_id)).all())
+
+
+def next_step(
+    session: Session, settings: Settings, team_id: int, recipient: AppUser | None, supervisor_ids: Sequence[int]
+) -> Step | None:
+    """The level above `recipient` for a record of team `team_id`, or None where the chain ends."""
+    recipient_id = recipient.id if recipient else None
+    if recipient_id not in supervisor_ids:
+        others = [s for s in supervisor_ids if s != recipient_id]
+        if others:
+            users = session.exec(select(AppUser).where(col(AppUser.id).in_(others), AppUser.active)).all()
+            found = tuple(sorted(u.slack_user_id for u in users))
+            if found:
+                return Step(Level.SUPERVISORS, found)
+    mine = recipient.slack_user_id if recipient else None
+    above = tuple(s for s in settings.escalation_next_level if s != mine)
+    return Step(Level.NEXT_LEVEL, above) if above else None
+
+
+def step_users(work: Work, step: Step) -> list[int]:
+    """The app users of a step, in order. A next-level Slack id the bot has not met yet becomes a
+    user on first contact (audited); one whose access was withdrawn is skipped."""
+    ids: list[int] = []
+    for slack_id in step.slack_ids:
+        try:
+            user = known_user(work.session, work.ctx, slack_id)
+        except NotAllowed:
+            continue
+        if user.id is not None:
+            ids.append(user.id)
+    return ids
