@@ -42,6 +42,9 @@ def build_router() -> Router:
         Subcommand("refused", "refused REF", "The court refused the application.", quick.refused),
         Subcommand("adjourned", "adjourned REF WHEN", "The hearing was adjourned to a new time.", quick.adjourned),
         Subcommand("breach", quick.BREACH_USAGE, "Record a breach, and an arrest if there was one.", quick.breach),
+        Subcommand(
+            "court", quick.COURT_USAGE, "The person arrested for a breach was brought before the court.", quick.court
+        ),
         Subcommand("check", quick.CHECK_USAGE, "Record a breach check done, or plan one.", quick.check),
         Subcommand("notified", "notified REF WHEN", "The perpetrator gave the notification required.", quick.notified),
         Subcommand("close", "close REF [discharged|withdrawn] REASON", "End a record, with the reason.", quick.close),

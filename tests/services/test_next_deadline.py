@@ -81,6 +81,7 @@ def test_hearings_booked_adjourned_and_decided(
     hearings.book_hearing(ctx, force.officer, casework.smith_dvpn, london("2026-04-03 10:00"), "Kidderminster")
     assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-03 10:00")
 
+    clock.set(london("2026-04-03 11:00"))  # the hearing has sat
     hearings.adjourn_hearing(ctx, force.officer, casework.smith_dvpn, london("2026-04-04 10:00"))
     assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-04 10:00")
 
@@ -205,9 +206,7 @@ def test_the_choice_of_next_deadline_is_the_earliest_that_still_counts() -> None
 def _label(ctx: ServiceContext, force: Force, reference: str) -> tuple[str, datetime | None]:
     page = caseload(ctx, force.officer, CaseloadQuery(officer=force.officer))
     item = next(i for i in page.items if i.reference == reference)
-    listed = next(
-        i for i in listing.list_records(ctx, force.officer, ListScope.MINE).items if i.reference == reference
-    )
+    listed = next(i for i in listing.list_records(ctx, force.officer, ListScope.MINE).items if i.reference == reference)
     assert listed == item
     assert item.next_deadline is not None
     return item.next_deadline.label, item.next_deadline.at
