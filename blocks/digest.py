@@ -21,6 +21,7 @@ from services.reminders.results import (
     HearingAt,
     LapsedAt,
     NoCrimeReference,
+    OutcomeDue,
     RecentBreach,
     Recorded,
     TeamDigest,
@@ -31,6 +32,7 @@ ITEMS_SHOWN = 10  # per section; the rest are counted and the "show all" command
 TITLES = {
     "deadlines": "Hearing deadlines in the next 24 hours",
     "unbooked": "Notices with no hearing booked",
+    "outcomes": "Hearings held with no outcome recorded",
     "lapsed": "Notices that lapsed",
     "expiring": "Orders expiring in 7 days",
     "hearings": "Hearings today and tomorrow",
@@ -105,6 +107,8 @@ def item_text(about: DigestFact, tz: ZoneInfo, *, in_channel: bool = False) -> s
             return f"hearing deadline {at(about.deadline)}" + ("" if about.booked else ": NOT BOOKED")
         case AwaitingHearing():
             return f"served {at(about.served_at)}; must be heard by {at(about.deadline)}"
+        case OutcomeDue():
+            return f"hearing {at(about.hearing_at)}: record its outcome"
         case LapsedAt():
             return f"lapsed {at(about.deadline)}: remove it from the PNC"
         case EndsAt():

@@ -14,6 +14,7 @@ from models import (
     Hearing,
     Notification,
     OrderProtectedPerson,
+    OrderStatus,
     Perpetrator,
     ProtectedPerson,
     ProtectionOrder,
@@ -23,12 +24,14 @@ from models import (
 from rules.calendar import ExcludedDayCalendar
 from rules.clock import Deadline
 from rules.deadlines import bail_start, hearing_deadline, notification_deadline, order_expiry
+from rules.lifecycle import State
 from rules.order_types import rule_for
 from rules.periods import PeriodEnd
 from services.context import ServiceContext
 from services.records.breach_court import court_deadline
 from services.records.calendar import force_calendar
 from services.records.crime_references import shareable_crime_reference
+from services.records.state import record_state
 from services.views import DeadlineView, PersonView, RecordView, initials
 from services.when import show
 from services.wording import Text
@@ -55,6 +58,14 @@ def deadline_views(
     ).all()
     found += [court_deadline(session, order, b.arrested_at, calendar, tz) for b in breaches if b.arrested_at]
     return [DeadlineView.of(deadline) for deadline in found if deadline is not None]
+
+
+def _status(session: Session, ctx: ServiceContext, order: ProtectionOrder) -> str:
+    """The stored status, except that a notice lapsed in law reads as lapsed before the hourly
+    job marks it (rules/lifecycle.py): a card never calls a lapsed notice active."""
+    if record_state(session, order, ctx.clock.now()) is State.LAPSED:
+        return OrderStatus.LAPSED.value
+    return order.status.value
 
 
 def build_view(
@@ -100,7 +111,7 @@ def build_view(
     return RecordView(
         reference=order.reference,
         order_type=order.order_type.value,
-        status=order.status.value,
+        status=_status(session, ctx, order),
         perpetrator_initials=initials(perpetrator.full_name),
         officer_slack_id=officer.slack_user_id,
         team_id=order.team_id,
