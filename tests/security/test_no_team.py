@@ -35,6 +35,7 @@ ATTEMPTS = {
     "adjourned": "WM-DVPN-2026-0001 monday 10:00",
     "breach": "WM-DVPN-2026-0001 yesterday 10:00",
     "check": "WM-DVPN-2026-0001 done",
+    "court": "WM-DVPN-2026-0001 now",
     "notified": "WM-DVPN-2026-0001 now",
     "close": "WM-DVPN-2026-0001 withdrawn no longer needed",
     "deadline": "DVPN now",
