@@ -13,7 +13,7 @@ import os
 from hypothesis import HealthCheck, Phase, settings
 
 DATABASES = 2  # every stateful test runs on SQLite and on PostgreSQL
-STEPS = 10
+STEPS = 6
 TOTALS = {"ci": 200, "thorough": 5000}
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)  # HYPOTHESIS_NO_SHRINK: report the first failure as found
 
