@@ -685,7 +685,7 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "lifecycle.lapse",
         "A notice with no hearing listed by its deadline has lapsed from the deadline: a hearing listed later "
         "cannot keep it alive, so booking, adjourning, deciding or closing it is refused, its lapse alerts stand "
-        "and it is marked lapsed within the hour (rules/lifecycle.py).",
+        "and the scheduler marks it lapsed within a minute (rules/lifecycle.py).",
         "CSA 2010 s27(3); DAA 2021 s29(2)",
         "\"The application must be heard by the magistrates' court not later than 48 hours after the notice was "
         'given to P" (DAA 2021 s29(2))',

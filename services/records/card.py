@@ -61,7 +61,7 @@ def deadline_views(
 
 
 def _status(session: Session, ctx: ServiceContext, order: ProtectionOrder) -> str:
-    """The stored status, except that a notice lapsed in law reads as lapsed before the hourly
+    """The stored status, except that a notice lapsed in law reads as lapsed before the scheduler
     job marks it (rules/lifecycle.py): a card never calls a lapsed notice active."""
     if record_state(session, order, ctx.clock.now()) is State.LAPSED:
         return OrderStatus.LAPSED.value

@@ -98,7 +98,7 @@ def a_notice_past_its_deadline_unheard_is_lapsed_and_its_people_told(
     seen: Seen, ctx: ServiceContext, now: datetime
 ) -> list[str]:
     """A notice past its deadline with no hearing listed by it is lapsed (marked, or read as lapsed
-    until the hourly job marks it), and its officer and supervisors were told (an alert sent or
+    until the scheduler marks it), and its officer and supervisors were told (an alert sent or
     due to go)."""
     facts, order = seen.facts, seen.facts.order
     if order.hearing_deadline_at is None or order.hearing_deadline_at > now or _listed_by_deadline(facts):

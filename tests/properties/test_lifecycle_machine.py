@@ -199,7 +199,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @rule(hours=st.integers(1, 72))
     def time_passes(self, hours: int) -> None:
-        """The clock moves and the hourly job runs, as the scheduler does."""
+        """The clock moves and the scheduler's passed-deadlines job runs, as it does every minute."""
         self.clock.advance(timedelta(hours=hours))
         lifecycle.store_passed_deadlines(self.ctx)
 
