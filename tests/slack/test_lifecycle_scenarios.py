@@ -142,3 +142,24 @@ def test_a_hearing_held_with_no_outcome_recorded_stays_open_until_it_is(
     assert len(slack_api.calls("chat.postMessage")) == after
     live = [r["kind"] for r in rows(ctx, "reminder") if r["state"] == "pending"]
     assert live == []
+
+
+def test_the_court_command_records_the_appearance_and_ends_the_countdown(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    ref = record(ctx, force.officer).reference
+    answer(slack, force.officer, f"breach {ref} 20:30 arrested 20:45")
+    assert [r["kind"] for r in rows(ctx, "reminder") if str(r["kind"]).startswith("breach_court")] == [
+        "breach_court_in_8h:1",
+        "breach_court_in_2h:1",
+    ]
+
+    text = answer(slack, force.officer, f"court {ref} 20:55")
+
+    assert f"Court appearance after the arrest on {ref} recorded." in text
+    assert "Before the court: Thu 02 Apr 2026 20:55 BST" in text
+    court = [r for r in rows(ctx, "reminder") if str(r["kind"]).startswith("breach_court")]
+    assert {r["state"] for r in court} == {"cancelled"}
+    before = row_counts(ctx.engine)
+    assert f"No arrest on {ref} is waiting to go before the court." in answer(slack, force.officer, f"court {ref}")
+    assert row_counts(ctx.engine) == before
