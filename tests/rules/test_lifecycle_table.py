@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from rules.lifecycle import (
     State,
     refusal,
     state_of,
+    table,
 )
 from tests.support.force import london
 
@@ -88,3 +90,8 @@ def test_a_lapsed_notice_keeps_only_its_lapse_alerts() -> None:
     assert IMPLIES[State.ENDED] == frozenset()
     refused = refusal(State.LAPSED, Event.BOOK_HEARING)
     assert refused is not None and refused.citation == "CSA 2010 s27(3); DAA 2021 s29(2)"
+
+
+def test_the_architecture_page_shows_the_tables_as_they_are() -> None:
+    page = (Path(__file__).parents[2] / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert table(NOTICE_STATES) in page and table(ORDER_STATES) in page
