@@ -82,7 +82,9 @@ def kept(ctx: ServiceContext, clock: ManualClock, force: Force) -> Records:
     r4 = records.record(
         ctx,
         a,
-        NewRecord(order_type=OrderType.DVPO, made_at=london("2029-06-01 11:00"), duration_days=14, perpetrator=OTHER),
+        NewRecord(
+            order_type=OrderType.DVPO, made_at=london("2029-06-01 11:00"), duration_days=14, perpetrator=OTHER
+        ),
     ).reference
     clock.set(london("2029-07-01 01:00"))
     lifecycle.apply_time(ctx)  # R3 (2026) and R4 (2029) expire
@@ -222,7 +224,10 @@ def test_every_table_that_points_at_a_record_or_a_person_is_erased() -> None:
     """A table added later that refers to records or people must join the erasure, or this fails."""
     erased = {str(model.__tablename__) for model in retention.ERASED_TABLES}
     referring = {
-        table.name for table in metadata.sorted_tables for fk in table.foreign_keys if fk.column.table.name in erased
+        table.name
+        for table in metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name in erased
     }
     assert referring <= erased
 
