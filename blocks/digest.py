@@ -7,7 +7,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from blocks.common import MAX_MESSAGE_BLOCKS, Block, context, escape, fields_section, fit, header, section, when
+from blocks.common import (
+    MAX_FIELDS,
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    context,
+    escape,
+    fields_section,
+    fit,
+    header,
+    section,
+    when,
+)
 from blocks.reminder_wording import late_note
 from blocks.wording import command
 from services.reminders.results import (
@@ -21,6 +32,7 @@ from services.reminders.results import (
     HearingAt,
     LapsedAt,
     NoCrimeReference,
+    OutcomeDue,
     RecentBreach,
     Recorded,
     TeamDigest,
@@ -31,6 +43,7 @@ ITEMS_SHOWN = 10  # per section; the rest are counted and the "show all" command
 TITLES = {
     "deadlines": "Hearing deadlines in the next 24 hours",
     "unbooked": "Notices with no hearing booked",
+    "outcomes": "Hearings held with no outcome recorded",
     "lapsed": "Notices that lapsed",
     "expiring": "Orders expiring in 7 days",
     "hearings": "Hearings today and tomorrow",
@@ -50,7 +63,9 @@ def digest_blocks(digest: TeamDigest, *, in_channel: bool) -> list[Block]:
     note = late_note(digest.late)
     if note:
         blocks.append(context(f":hourglass: Sent late {escape(note)}: the bot was not running then."))
-    blocks.append(fields_section([f"*{len(s.items)}* · {TITLES[s.key]}" for s in digest.sections]))
+    counts = [f"*{len(s.items)}* · {TITLES[s.key]}" for s in digest.sections]
+    # A section holds at most MAX_FIELDS fields: the counts take as many sections as they need.
+    blocks += [fields_section(counts[i : i + MAX_FIELDS]) for i in range(0, len(counts), MAX_FIELDS)]
     shown = [s for s in digest.sections if s.items]
     if not shown:
         blocks.append(section(":white_check_mark: Nothing due, overdue or new for this team."))
@@ -105,6 +120,8 @@ def item_text(about: DigestFact, tz: ZoneInfo, *, in_channel: bool = False) -> s
             return f"hearing deadline {at(about.deadline)}" + ("" if about.booked else ": NOT BOOKED")
         case AwaitingHearing():
             return f"served {at(about.served_at)}; must be heard by {at(about.deadline)}"
+        case OutcomeDue():
+            return f"hearing {at(about.hearing_at)}: record its outcome"
         case LapsedAt():
             return f"lapsed {at(about.deadline)}: remove it from the PNC"
         case EndsAt():

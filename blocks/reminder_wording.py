@@ -27,6 +27,7 @@ from services.reminders.results import (
     NotificationChangeDue,
     NotificationMissing,
     OtherKind,
+    OutcomeMissing,
     Person,
     ReminderActionResult,
     ReminderFacts,
@@ -112,6 +113,17 @@ def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
             )
         case NoticeLapsed():
             return _lapsed(subject, say_when)
+        case OutcomeMissing():
+            return "Hearing held: record the outcome", (
+                f"The {subject.order_type} hearing listed for {say_when(subject.hearing_at)} has no outcome "
+                "recorded. Record it: ",
+                Command("granted", f"{reference} <days>"),
+                ", ",
+                Command("refused", reference),
+                " or ",
+                Command("adjourned", f"{reference} <when>"),
+                ".",
+            )
         case HearingSoon():
             court: tuple[Part, ...] = (" at ", Typed(subject.court)) if subject.court else ()
             at = say_when(subject.booked_for) if subject.booked_for else "the booked time"

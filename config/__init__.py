@@ -113,6 +113,7 @@ class ReminderPolicy:
     first_breach_check_hours: int = 24
     breach_check_interval_days: int = 7
     breach_check_grace_hours: int = 4
+    outcome_grace_hours: int = 2  # a hearing's time this long past with no outcome recorded alerts its officer
     crime_reference_grace_hours: int = 24
     quiet_hours_start: time = time(22, 0)
     quiet_hours_end: time = time(8, 0)

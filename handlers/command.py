@@ -43,6 +43,9 @@ def build_router() -> Router:
         Subcommand("adjourned", "adjourned REF WHEN", "The hearing was adjourned to a new time.", quick.adjourned),
         Subcommand("breach", quick.BREACH_USAGE, "Record a breach, and an arrest if there was one.", quick.breach),
         Subcommand("crime", quick.CRIME_USAGE, "Add the crime reference to a breach recorded earlier.", quick.crime),
+        Subcommand(
+            "court", quick.COURT_USAGE, "The person arrested for a breach was brought before the court.", quick.court
+        ),
         Subcommand("check", quick.CHECK_USAGE, "Record a breach check done, or plan one.", quick.check),
         Subcommand("notified", "notified REF WHEN", "The perpetrator gave the notification required.", quick.notified),
         Subcommand(

@@ -150,6 +150,7 @@ class Breach(SQLModel, table=True):
     # The court deadline is the hearing of the application, earlier than the 24 hours
     # (DAA 2021 s26(2)(b); CSA 2010 s26).
     court_deadline_at_hearing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    before_court_at: datetime | None = Field(default=None, sa_column=utc_column())  # ends the court countdown
     crime_reference: str | None = Field(default=None, max_length=40)
     crime_reference_added_at: datetime | None = Field(default=None, sa_column=utc_column())
     details: str | None = Field(default=None, sa_type=sa.Text)

@@ -359,9 +359,9 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "DAPO.breach",
         "Breach of a DAPO is an offence: up to 5 years.",
         "DAA 2021 s39",
-        's39(1): "A person who is subject to a domestic abuse protection order commits an offence if without '
-        'reasonable excuse the person fails to comply with any requirement imposed by the order."; s39(5)(b): '
-        '"to imprisonment for a term not exceeding 5 years or to a fine, or both"',
+        '"A person who is subject to a domestic abuse protection order commits an offence if without reasonable '
+        'excuse the person fails to comply with any requirement imposed by the order"; s39(5)(b): "on conviction on '
+        'indictment, to imprisonment for a term not exceeding 5 years or to a fine, or both"',
         True,
         _url(*DAA, "39"),
     ),
@@ -839,6 +839,37 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "Police Regulations 2003",
     ),
     RegisterEntry(
+        "lifecycle.lapse",
+        "A notice with no hearing listed by its deadline has lapsed from the deadline: a hearing listed later "
+        "cannot keep it alive, so booking, adjourning, deciding or closing it is refused, its lapse alerts stand "
+        "and the scheduler marks it lapsed within a minute (rules/lifecycle.py).",
+        "CSA 2010 s27(3); DAA 2021 s29(2)",
+        "\"The application must be heard by the magistrates' court not later than 48 hours after the notice was "
+        'given to P" (DAA 2021 s29(2))',
+        False,
+        f"not read for CSA 2010 s27(3) ({_url(*CSA, '27')}); DAA 2021 s29(2) read at {_url(*DAA, '29')}",
+    ),
+    RegisterEntry(
+        "lifecycle.adjournment",
+        "An adjournment or an outcome is recorded only for a hearing whose time has come; a notice continues "
+        "through the adjournment of a hearing held by its deadline, so its countdown and lapse alerts end then.",
+        "CSA 2010 s27; DAA 2021 s29(7)",
+        '"If the court adjourns the hearing of the application, the domestic abuse protection notice continues in '
+        'effect until the application has been determined or withdrawn." (DAA 2021 s29(7))',
+        False,
+        f"not read for CSA 2010 s27 ({_url(*CSA, '27')}); DAA 2021 s29(7) read at {_url(*DAA, '29')}",
+    ),
+    RegisterEntry(
+        "policy.outcome_due",
+        "A listed hearing whose time has passed with no outcome recorded is an open item: its officer is alerted "
+        "(urgent, so it escalates), it stays in the digest and the due list until the outcome is recorded.",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+        policy="DVPN_OUTCOME_GRACE_HOURS, default 2: the alert goes this long after the hearing's time.",
+    ),
+    RegisterEntry(
         "policy.repeat",
         "The repeat-perpetrator flag: force policy, not law.",
         "",
@@ -850,6 +881,9 @@ REGISTER: tuple[RegisterEntry, ...] = (
 )
 
 OPEN_QUESTIONS: tuple[str, ...] = (
+    "A first hearing listed after a notice's 48-hour deadline: the code treats the notice as lapsed from the "
+    "deadline (CSA 2010 s27(3); DAA 2021 s29(2)) and refuses to record that hearing's adjournment or outcome; "
+    "confirm whether a court may still determine the application once the 48 hours have passed.",
     "CSA 2010 s26, s27, s28(10) and s29: the subsections were not read (the stored copies hold only their "
     'metadata). Confirm the subsections for the DVPN and DVPO breach clocks (24 hours, excluded days, "or, if '
     'earlier, at the hearing" for a DVPN), the DVPO hearing clock (cited s27(3)-(4)), the DVPO length (cited '

@@ -87,8 +87,9 @@ def build_scheduler(
         rollover(ctx)
 
     def passed_deadlines() -> None:
-        # A breach court deadline stops being a record's next deadline once it passes; between
-        # rollovers, lists and caseloads would sort such a record as overdue for up to a day.
+        # A notice lapses in law at its deadline, and a breach court deadline stops being a record's
+        # next deadline once it passes: marked within a minute, not at the next rollover, so no
+        # card, list or reminder treats such a record as it was.
         lifecycle.store_passed_deadlines(ctx)
 
     # Each job also runs as soon as the scheduler starts: whatever fell due while the bot was down
@@ -102,8 +103,7 @@ def build_scheduler(
     at = CronTrigger(hour=policy.rollover_at.hour, minute=policy.rollover_at.minute, timezone=tz)
     daily_and_now = OrTrigger([at, DateTrigger(run_date=start, timezone=tz)])
     scheduler.add_job(_logged(daily, stop), daily_and_now, id="rollover", name="daily rollover")
-    hourly = IntervalTrigger(hours=1, timezone=tz)
-    scheduler.add_job(_logged(passed_deadlines, stop), hourly, id="passed-deadlines", name="passed court deadlines")
+    scheduler.add_job(_logged(passed_deadlines, stop), often, id="passed-deadlines", name="lapses and passed deadlines")
     return scheduler
 
 

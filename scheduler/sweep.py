@@ -55,7 +55,7 @@ def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: St
         result.claimed += len(claim.messages) + claim.skipped
         result.skipped += claim.skipped
         finished = _deliver(ctx, notifier, claim, result, stop)
-        if not finished or len(claim.messages) + claim.skipped < batch:
+        if not finished or (len(claim.messages) + claim.skipped < batch and not claim.held):
             break
     if result.claimed:
         log.info("sweep %s: %s", worker_id, result)

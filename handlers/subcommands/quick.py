@@ -115,6 +115,21 @@ def crime(inv: Invocation) -> Reply:
     return _reply(inv, view, f"Crime reference added to the breach of {ref}.", [])
 
 
+COURT_USAGE = "court REF [WHEN] [breach N]"
+
+
+def court(inv: Invocation) -> Reply:
+    """The person arrested for a breach was brought before the court: its countdown ends."""
+    ref = parsing.reference(inv.args, COURT_USAGE)
+    parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("breach",))
+    number = parts.get("breach", "").strip()
+    if "breach" in parts and not number.isdigit():
+        raise DomainError(f"Give the breach's number: `/dvpn {COURT_USAGE}`.", "breach")
+    at = parsing.when(parts[""] or "now", _reading(inv, f"court {ref}"), kind="arrest", field="appeared_at")
+    view = breaches.record_court_appearance(inv.ctx, inv.user_id, ref, at, int(number) if number else None)
+    return _reply(inv, view, f"Court appearance after the arrest on {ref} recorded.", [("Before the court", at)])
+
+
 CHECK_USAGE = "check REF done [WHEN] [outcome] | check REF due WHEN"
 
 

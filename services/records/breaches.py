@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 from models import Breach, Hearing, ProtectionOrder
 from models.types import pk
 from rules import validation
-from rules.order_types import rule_for
+from rules.lifecycle import Event
+from rules.order_types import OrderTypeRule, rule_for
 from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
@@ -17,6 +18,7 @@ from services.governance.audit import snapshot
 from services.records.breach_court import court_deadline
 from services.records.calendar import force_calendar
 from services.records.crime_references import crime_reference_violation
+from services.records.state import require
 from services.unit_of_work import changing
 from services.views import RecordView
 
@@ -44,6 +46,7 @@ def record_breach(
     )
     with changing(ctx, actor_slack_id, reference) as change:
         session, order, now = change.session, change.order, change.now
+        require(session, order, Event.BREACH, now)
         rule = rule_for(order.order_type)
         ended_at = _in_force_until(session, order)
         raise_if_any(
@@ -73,14 +76,7 @@ def record_breach(
             recorded_at=now,
         )
         change.created(breach, order_id=order.id)
-        warnings: tuple[str, ...] = ()
-        if not crime:
-            warnings += (
-                "No crime reference yet. Every breach should be recorded as a crime: add its reference to "
-                f"this breach on {order.reference} within 24 hours, or your supervisor is alerted.",
-            )
-        if not rule.breach.is_offence:
-            warnings += (f"A {rule.code} breach is not itself an offence: {rule.breach.consequence}.",)
+        warnings = _what_applies(ctx, order, rule, crime)
         if court is not None:
             which = "the hearing of the application, which is earlier" if court.earlier_limit else "24 hours"
             warnings += (
@@ -92,6 +88,68 @@ def record_breach(
                 "(FLA 1996 s47(6)-(7)). If the court attached one, record it on the order.",
             )
         return change.view(warnings=warnings)
+
+
+def _what_applies(
+    ctx: ServiceContext, order: ProtectionOrder, rule: OrderTypeRule, crime: str | None
+) -> tuple[str, ...]:
+    """What the law makes of a breach of this type, and what the force asks for its crime
+    reference: a breach of a DAPO is itself an offence (DAA 2021 s39); a breach of a notice or a
+    DVPO is not (it is dealt with by arrest and the court, for a DVPO as civil contempt), though
+    what was done may be a crime of its own."""
+    grace = ctx.settings.reminders.crime_reference_grace_hours
+    by = f"add its reference to this breach on {order.reference} within {grace} hours, or your supervisor is alerted"
+    breach = rule.breach
+    if breach.is_offence:
+        said = f"A {rule.code} breach is a criminal offence ({breach.citation}; maximum {breach.max_penalty})."
+        return (said,) if crime else (f"{said} No crime reference yet: record it as a crime and {by}.",)
+    said = f"A {rule.code} breach is not itself a criminal offence ({breach.citation}): {breach.consequence}."
+    if crime:
+        return (said,)
+    return (
+        f"{said} No crime reference yet: if what was done is a crime in its own right (an assault, criminal "
+        f"damage, harassment), record that crime and {by}.",
+    )
+
+
+def record_court_appearance(
+    ctx: ServiceContext, actor_slack_id: str, reference: str, appeared_at: datetime, breach_number: int | None = None
+) -> RecordView:
+    """The person arrested for a breach was brought before the court: that arrest's court
+    countdown ends (the latest arrest still awaiting court, unless a breach number is given)."""
+    with changing(ctx, actor_slack_id, reference) as change:
+        order, now = change.order, change.now
+        require(change.session, order, Event.COURT_APPEARANCE, now)
+        arrests = change.session.exec(
+            select(Breach)
+            .where(Breach.order_id == order.id, col(Breach.arrested_at).is_not(None))
+            .order_by(col(Breach.occurred_at))
+        ).all()
+        if breach_number is not None:
+            numbered = change.session.exec(
+                select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))
+            ).all()
+            if not 1 <= breach_number <= len(numbered):
+                raise DomainError(f"{order.reference} has {len(numbered)} breach(es); give a number from 1.", "breach")
+            target = numbered[breach_number - 1]
+            if target.arrested_at is None:
+                raise Conflict(f"Breach {breach_number} on {order.reference} has no arrest recorded.", "breach")
+        else:
+            waiting = [b for b in arrests if b.before_court_at is None]
+            if not waiting:
+                raise Conflict(f"No arrest on {order.reference} is waiting to go before the court.", "appeared_at")
+            target = waiting[-1]
+        assert target.arrested_at is not None
+        raise_if_any(
+            [
+                validation.not_in_future("appeared_at", "court appearance", appeared_at, now),
+                validation.not_before("appeared_at", "court appearance", appeared_at, "arrest", target.arrested_at),
+            ]
+        )
+        before = snapshot(target)
+        target.before_court_at = appeared_at
+        change.changed(target, before, order_id=order.id)
+        return change.view()
 
 
 def add_crime_reference(
@@ -116,6 +174,7 @@ def add_crime_reference(
     )
     with changing(ctx, actor_slack_id, reference) as change:
         order = change.order
+        require(change.session, order, Event.CRIME_REFERENCE, change.now)
         breaches = change.session.exec(
             select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))
         ).all()

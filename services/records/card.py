@@ -16,6 +16,7 @@ from models import (
     Notification,
     NotificationKind,
     OrderProtectedPerson,
+    OrderStatus,
     Perpetrator,
     ProtectedPerson,
     ProtectionOrder,
@@ -32,6 +33,7 @@ from rules.deadlines import (
     order_expiry,
     with_lapse,
 )
+from rules.lifecycle import State
 from rules.monitoring import monitoring_end
 from rules.notification import change_deadline, owed
 from rules.order_types import rule_for
@@ -40,6 +42,7 @@ from services.context import ServiceContext
 from services.records.breach_court import court_deadline
 from services.records.calendar import force_calendar
 from services.records.crime_references import shareable_crime_reference
+from services.records.state import record_state
 from services.views import DeadlineView, PersonView, RecordView, initials
 from services.when import show
 from services.wording import Text
@@ -89,6 +92,14 @@ def by_id(breach: Breach) -> int:
     return breach.id or 0
 
 
+def _status(session: Session, ctx: ServiceContext, order: ProtectionOrder) -> str:
+    """The stored status, except that a notice lapsed in law reads as lapsed before the scheduler
+    job marks it (rules/lifecycle.py): a card never calls a lapsed notice active."""
+    if record_state(session, order, ctx.clock.now()) is State.LAPSED:
+        return OrderStatus.LAPSED.value
+    return order.status.value
+
+
 def build_view(
     session: Session,
     ctx: ServiceContext,
@@ -136,7 +147,7 @@ def build_view(
     return RecordView(
         reference=order.reference,
         order_type=order.order_type.value,
-        status=order.status.value,
+        status=_status(session, ctx, order),
         perpetrator_initials=initials(perpetrator.full_name),
         officer_slack_id=officer.slack_user_id,
         team_id=order.team_id,

@@ -11,12 +11,14 @@ from sqlmodel import col, select
 from models import BreachCheck, Notification, NotificationKind, OrderStatus
 from models.types import pk
 from rules import validation
+from rules.lifecycle import Event
 from rules.notification import exemption_of, owed
 from rules.order_types import rule_for
 from services import stored_text
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
+from services.records.state import require
 from services.unit_of_work import Change, changing
 from services.views import RecordView
 
@@ -31,6 +33,7 @@ def complete_check(
     raise_if_any([stored_text.violation(BreachCheck, "outcome", outcome)])
     with changing(ctx, actor_slack_id, reference) as change:
         order, now = change.order, change.now
+        require(change.session, order, Event.CHECK, now)
         check = _earliest(change, BreachCheck, col(BreachCheck.done_at).is_(None))
         if check is None:
             raise Conflict(f"{order.reference} has no breach check waiting. Plan one with: due <when>.", "check")
@@ -54,6 +57,7 @@ def complete_check(
 def plan_check(ctx: ServiceContext, actor_slack_id: str, reference: str, due_at: datetime) -> RecordView:
     with changing(ctx, actor_slack_id, reference) as change:
         order = change.order
+        require(change.session, order, Event.CHECK, change.now)
         if order.status is not OrderStatus.ACTIVE:
             raise Conflict(f"{order.reference} is {order.status.value}: no checks are needed.", "due_at")
         if due_at < change.now:
@@ -78,6 +82,7 @@ def record_notification(ctx: ServiceContext, actor_slack_id: str, reference: str
     """The perpetrator told police their names and home address (DAA 2021 s41(2); SPA 2019 s9(1))."""
     with changing(ctx, actor_slack_id, reference) as change:
         order, now = change.order, change.now
+        require(change.session, order, Event.NOTIFICATION, now)
         # The earliest notification still owed: an exemption recorded later (DAA 2021 s41(8)) leaves the
         # rows it covers unanswered, and they are not what the subject has now given.
         awaiting = change.session.exec(

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
 from models.types import pk
 from rules import validation
+from rules.lifecycle import Event, entered_late_in_time
 from rules.order_types import rule_for
 from rules.validation import Violation
 from services import stored_text
@@ -22,6 +23,7 @@ from services.records.breach_court import refresh_court_deadlines
 from services.records.calendar import force_calendar
 from services.records.lifecycle import end_record
 from services.records.order_writer import OrderTerms, insert_order, validate_length
+from services.records.state import require, require_hearing_held, situation
 from services.unit_of_work import Change, changing
 from services.views import RecordView
 from services.when import show
@@ -41,7 +43,10 @@ def book_hearing(
     ctx: ServiceContext, actor_slack_id: str, reference: str, scheduled_at: datetime, court: str | None = None
 ) -> RecordView:
     raise_if_any([stored_text.violation(Hearing, "court", court)])
-    with _changing_active(ctx, actor_slack_id, reference) as change:
+    with changing(ctx, actor_slack_id, reference) as change:
+        hearings_so_far = change.session.exec(select(Hearing).where(Hearing.order_id == change.order.id)).all()
+        if not entered_late_in_time(situation(change.order, hearings_so_far), scheduled_at):
+            require(change.session, change.order, Event.BOOK_HEARING, change.now)
         if _pending_hearing(change) is not None:
             raise Conflict(
                 f"{change.order.reference} already has a hearing booked. Record its outcome, or adjourn it to a "
@@ -59,12 +64,13 @@ def adjourn_hearing(
 ) -> RecordView:
     """The notice continues in effect through adjournments (DAA 2021 s29(7); CSA 2010 s27)."""
     raise_if_any([stored_text.violation(Hearing, "court", court)])
-    with _changing_active(ctx, actor_slack_id, reference) as change:
+    with _changing(ctx, actor_slack_id, reference, Event.ADJOURN_HEARING) as change:
         pending = _pending_hearing(change)
         if pending is None:
             raise Conflict(
                 f"{change.order.reference} has no hearing booked to adjourn. Book one first.", "scheduled_at"
             )
+        require_hearing_held(change.order, pending, Event.ADJOURN_HEARING, change.now)
         before = snapshot(pending)
         pending.outcome, pending.outcome_recorded_at = HearingOutcome.ADJOURNED, change.now
         new_hearing, warnings = _add_hearing(change, to, court or pending.court, after=pending)
@@ -86,7 +92,7 @@ def record_outcome(
     Refused or withdrawn: the notice ends."""
     if outcome is HearingOutcome.ADJOURNED:
         raise DomainError("To adjourn, use adjourn with the new hearing time.", "outcome")
-    with _changing_active(ctx, actor_slack_id, reference) as change:
+    with _changing(ctx, actor_slack_id, reference, Event.DECIDE_HEARING) as change:
         order, now = change.order, change.now
         rule = rule_for(order.order_type)
         hearing = _pending_hearing(change)
@@ -94,6 +100,7 @@ def record_outcome(
             raise Conflict(
                 f"{order.reference} has no hearing booked. Book the hearing first, then its outcome.", "outcome"
             )
+        require_hearing_held(order, hearing, Event.DECIDE_HEARING, now)
         raise_if_any(
             [
                 validation.not_in_future("decided_at", "decision", decided_at, now),
@@ -181,10 +188,17 @@ def _add_hearing(
     )
     change.created(hearing, order_id=order.id)
     warnings: tuple[str, ...] = ()
+    tz = change.ctx.settings.timezone
+    day = force_calendar(change.session, change.ctx.settings).ruling(scheduled_at.astimezone(tz).date())
+    if day.excluded:
+        # Magistrates' courts rarely sit on such a day: a likely slip in the date, so say so.
+        warnings += (
+            f"The hearing is booked on {show(scheduled_at, tz)}, an excluded day ({day.reason}). "
+            "Check the date with the court, and correct the record if it is wrong.",
+        )
     if late:
         assert order.hearing_deadline_at is not None
-        tz = change.ctx.settings.timezone
-        warnings = (
+        warnings += (
             f"This hearing ({show(scheduled_at, tz)}) is after the statutory deadline "
             f"({show(order.hearing_deadline_at, tz)}, {_clock_citation(order)}). "
             "It is recorded and flagged: unless it can be brought forward the notice will lapse.",
@@ -206,10 +220,8 @@ def _pending_hearing(change: Change) -> Hearing | None:
 
 
 @contextmanager
-def _changing_active(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iterator[Change]:
-    """A change to a record still in force: an ended one cannot be heard again."""
+def _changing(ctx: ServiceContext, actor_slack_id: str, reference: str, event: Event) -> Iterator[Change]:
+    """A change to a record whose state allows `event` (rules/lifecycle.py)."""
     with changing(ctx, actor_slack_id, reference) as change:
-        order = change.order
-        if order.status is not OrderStatus.ACTIVE:
-            raise Conflict(f"{order.reference} is {order.status.value}; it can no longer be changed this way.")
+        require(change.session, change.order, event, change.now)
         yield change

@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
+from models import Breach, BreachCheck, OrderStatus, ProtectionOrder
 from models.types import pk
 from rules import validation
 from rules.deadlines import order_expiry
+from rules.lifecycle import Event
 from rules.order_types import rule_for
 from services import stored_text
 from services.context import ServiceContext
@@ -19,6 +20,7 @@ from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
 from services.records.order_writer import OrderTerms, validate_length
 from services.records.planning import refresh_next_deadline
+from services.records.state import lapsed_unmarked, require
 from services.unit_of_work import Work, changing, system
 from services.views import RecordView
 
@@ -50,6 +52,7 @@ def close(
         order = change.order
         if order.status is not OrderStatus.ACTIVE:
             raise Conflict(f"{order.reference} is already {order.status.value}.")
+        require(change.session, order, Event.CLOSE, change.now)
         raise_if_any([validation.not_in_future("at", "closing", ended, now)])
         end_record(change, order, CLOSING_STATUSES[status], ended, reason.strip())
         return change.view()
@@ -69,6 +72,7 @@ def vary(ctx: ServiceContext, actor_slack_id: str, reference: str, change: Varia
     with changing(ctx, actor_slack_id, reference) as work:
         order = work.order
         rule = rule_for(order.order_type)
+        require(work.session, order, Event.VARY, work.now)
         if order.status is not OrderStatus.ACTIVE or rule.is_notice:
             raise Conflict(f"{order.reference} cannot be varied: only an order in force can be.")
         before = snapshot(order)
@@ -128,38 +132,10 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
     """Notices whose hearing deadline passed with no hearing held by then have lapsed (CSA 2010
     s27(3); DAA 2021 s29(2)); orders past their end have expired. A notice with a hearing listed in
     time but no outcome recorded is left active: it may have been heard, and its officer is alerted."""
-    lapsed: list[str] = []
     expired: list[str] = []
     with system(ctx, ROLLOVER) as work:
         session, now = work.session, work.now
-        # The lapse follows the literal statutory reading (rules.deadlines.lapse_deadline), which is
-        # never earlier than the countdowns' deadline; records from before it was stored have none.
-        lapses_at = func.coalesce(col(ProtectionOrder.lapses_at), col(ProtectionOrder.hearing_deadline_at))
-        heard_in_time = (
-            select(Hearing.id)
-            .where(
-                col(Hearing.order_id) == col(ProtectionOrder.id),
-                col(Hearing.scheduled_at) <= lapses_at,
-            )
-            .exists()
-        )
-        overdue = session.exec(
-            select(ProtectionOrder)
-            .where(
-                ProtectionOrder.status == OrderStatus.ACTIVE,
-                lapses_at <= now,
-                ~heard_in_time,
-            )
-            .with_for_update(skip_locked=True)
-        ).all()
-        for order in overdue:
-            lapsed_at = order.lapses_at or order.hearing_deadline_at
-            assert lapsed_at is not None
-            reason = "no hearing within 48 hours of service: the notice lapsed; remove it from the PNC"
-            if lapsed_at != order.hearing_deadline_at:
-                reason += " (lapse timed by the literal reading: Saturday 26 December disregarded, BFDA 1971 Sch 1)"
-            end_record(work, order, OrderStatus.LAPSED, lapsed_at, reason)
-            lapsed.append(order.reference)
+        lapsed = _lapse_overdue(work)
         ended = session.exec(
             select(ProtectionOrder)
             .where(ProtectionOrder.status == OrderStatus.ACTIVE, col(ProtectionOrder.expires_at) <= now)
@@ -167,18 +143,39 @@ def apply_time(ctx: ServiceContext) -> TimeApplied:
         ).all()
         for order in ended:
             assert order.expires_at is not None
+            require(session, order, Event.EXPIRE, now)
             end_record(work, order, OrderStatus.EXPIRED, order.expires_at, "reached its end date")
             expired.append(order.reference)
         work.replan_touched()  # the ended records' next deadlines are stored before the stale ones are sought
         passed = _past_court_deadlines(session, now)
-    return TimeApplied(tuple(lapsed), tuple(expired), passed)
+    return TimeApplied(lapsed, tuple(expired), passed)
+
+
+def _lapse_overdue(work: Work) -> tuple[str, ...]:
+    """Mark lapsed the notices lapsed in law (services.records.state.lapsed_unmarked). A hearing
+    listed after the deadline does not save one: CSA 2010 s27(3); DAA 2021 s29(2)."""
+    overdue = work.session.exec(
+        select(ProtectionOrder).where(lapsed_unmarked(work.now)).with_for_update(skip_locked=True)
+    ).all()
+    for order in overdue:
+        lapsed_at = order.lapses_at or order.hearing_deadline_at
+        assert lapsed_at is not None
+        require(work.session, order, Event.LAPSE, work.now)
+        reason = "no hearing within 48 hours of service: the notice lapsed; remove it from the PNC"
+        if lapsed_at != order.hearing_deadline_at:
+            reason += " (lapse timed by the literal reading: Saturday 26 December disregarded, BFDA 1971 Sch 1)"
+        end_record(work, order, OrderStatus.LAPSED, lapsed_at, reason)
+    return tuple(order.reference for order in overdue)
 
 
 def store_passed_deadlines(ctx: ServiceContext) -> tuple[str, ...]:
-    """What apply_time does for breach court deadlines alone, for a scheduler that wants stored
-    next deadlines fresher than the daily rollover: cheap (an index range of overdue records) and
-    safe to run from several processes."""
+    """Between daily rollovers: notices lapsed in law are marked lapsed at once (so no card,
+    list or digest calls one active), and records whose stored next deadline was a passed breach
+    court deadline have it stored again. Cheap (index ranges) and safe from several processes.
+    Returns the references whose next deadline was stored again."""
     with system(ctx, ROLLOVER) as work:
+        _lapse_overdue(work)
+        work.replan_touched()
         return _past_court_deadlines(work.session, work.now)
 
 

@@ -262,11 +262,12 @@ def insert_order(
     write_creation(session, actor=user, at=now, row=order, source=ctx.source, order_id=order.id)
     _first_breach_check(session, ctx, user, order, officer.id, event, now)
     if order.notification_due_at is not None and owed(rule.code, terms.notification_exempt, False):
-        session.add(
-            Notification(
-                order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
-            )
+        awaited = Notification(
+            order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
         )
+        session.add(awaited)
+        session.flush()
+        write_creation(session, actor=user, at=now, row=awaited, source=ctx.source, order_id=order.id)
     session.flush()
     replan(session, order, ctx.settings.reminders, tz, now)
     return order

@@ -16,7 +16,6 @@ from models import (
     Breach,
     BreachCheck,
     Hearing,
-    HearingOutcome,
     Notification,
     NotificationKind,
     OrderStatus,
@@ -25,7 +24,9 @@ from models import (
     ReminderState,
     TeamSupervisor,
 )
+from rules.lifecycle import IMPLIES, Reminders, State, state_of
 from rules.notification import owed
+from services.records.state import situation
 from services.reporting.list_results import NextDeadline
 
 # Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
@@ -49,6 +50,7 @@ NOTIFICATION_CHANGE_DUE = "notification_change_due:{notification}"
 NOTIFICATION_CHANGE_MISSING = "notification_change_missing:{notification}:{user}"
 MONITORING_ENDS_SOON = "monitoring_ends_in_{days}d"
 MONITORING_ENDS_TODAY = "monitoring_ends_today"
+OUTCOME_MISSING = "hearing_outcome_missing:{hearing}"
 # Follow-ups the sweep adds when a critical reminder goes unacknowledged (scheduler issue). They are
 # not planned from the record's facts, so reconciling leaves them alone; the sweep drops one whose
 # source was acknowledged or withdrawn before it went out.
@@ -111,7 +113,7 @@ def deadlines_ahead(facts: OrderFacts, now: datetime) -> list[NextDeadline]:
     found += [
         NextDeadline("Breach: before a court by", b.court_deadline_at)
         for b in facts.breaches
-        if b.court_deadline_at is not None and b.court_deadline_at >= now
+        if b.court_deadline_at is not None and b.court_deadline_at >= now and b.before_court_at is None
     ]
     if order.status is OrderStatus.ACTIVE:
         if order.hearing_deadline_at is not None:
@@ -133,34 +135,57 @@ def next_deadline(facts: OrderFacts, now: datetime) -> NextDeadline | None:
 def plan_reminders(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> list[PlannedReminder]:
     """The reminders to add now: everything the facts call for, less what is already in the past
     (unless it must fire late), with non-urgent ones moved out of quiet hours."""
-    kept = [p for p in _everything(facts, policy, tz) if p.fire_if_late or p.due_at >= now]
+    kept = [p for p in _everything(facts, policy, tz, now) if p.fire_if_late or p.due_at >= now]
     return [_outside_quiet_hours(p, policy, tz) for p in kept]
 
 
-def still_relevant(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> set[tuple[str, datetime]]:
+def still_relevant(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> set[tuple[str, datetime]]:
     """Keys of every reminder the facts still call for, past or future. A stored reminder outside
     this set is obsolete; one inside it is kept even if overdue (the bot was down, a post is being
     retried, or it was snoozed), so nothing that fell due is dropped by an unrelated change."""
-    return {(p.kind, p.due_at) for p in (_outside_quiet_hours(r, policy, tz) for r in _everything(facts, policy, tz))}
+    planned = _everything(facts, policy, tz, now)
+    return {(p.kind, p.due_at) for p in (_outside_quiet_hours(r, policy, tz) for r in planned)}
 
 
-def _everything(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
-    order = facts.order
-    if order.status is OrderStatus.LAPSED:
-        # The lapse alerts outlive the notice: they tell the officer to remove it from the PNC, and
-        # marking the notice lapsed (the rollover) may happen before the sweep has sent them.
-        return _lapse_alerts(facts)
-    if order.status is not OrderStatus.ACTIVE:
-        return []
-    planned: list[PlannedReminder] = []
-    planned += _notice_clock(facts, policy)
-    planned += _hearings(facts, policy, tz)
-    planned += _expiry(order, policy, tz)
-    planned += _checks(facts, policy)
-    planned += _notification(facts)
-    planned += _breaches(facts, policy)
-    planned += _duties(facts, policy, tz)
-    return planned
+def state(facts: OrderFacts, now: datetime) -> State:
+    """The record's state in its lifecycle (rules/lifecycle.py)."""
+    return state_of(situation(facts.order, facts.hearings), now)
+
+
+def _everything(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo, now: datetime) -> list[PlannedReminder]:
+    """What the record's state implies (rules.lifecycle.IMPLIES), family by family. The lapse
+    alerts outlive the notice: they tell the officer and supervisors to remove it from the PNC."""
+    implied = IMPLIES[state(facts, now)]
+    planners = {
+        Reminders.NO_HEARING_BOOKED: lambda: _no_hearing_booked(facts, policy),
+        Reminders.HEARING_COUNTDOWN: lambda: _countdown(facts, policy),
+        Reminders.LAPSE_ALERT: lambda: [] if _heard_in_time(facts) else _lapse_alerts(facts),
+        Reminders.HEARING_SOON: lambda: _hearings(facts, policy, tz),
+        Reminders.OUTCOME_MISSING: lambda: _outcome_missing(facts, policy),
+        Reminders.EXPIRY: lambda: _expiry(facts.order, policy, tz),
+        Reminders.CHECKS: lambda: _checks(facts, policy),
+        Reminders.NOTIFICATION: lambda: _notification(facts),
+        Reminders.BREACH_COURT: lambda: _breach_court(facts, policy),
+        Reminders.CRIME_REFERENCE: lambda: _crime_reference(facts, policy),
+        Reminders.NOTIFICATION_CHANGE: lambda: _change_windows(facts, policy, tz),
+        Reminders.MONITORING: lambda: _monitoring(facts.order, policy, tz),
+    }
+    return [planned for family in Reminders if family in implied for planned in planners[family]()]
+
+
+def _heard_in_time(facts: OrderFacts) -> bool:
+    """A hearing listed by the notice's deadline has an outcome (an adjournment included: the
+    notice continues through it, CSA 2010 s27; DAA 2021 s29(7)). Until then the notice may still
+    lapse, so its countdown and lapse alerts stand."""
+    deadline = facts.order.lapses_at or facts.order.hearing_deadline_at  # the literal lapse, where later
+    return deadline is not None and any(h.outcome is not None and h.scheduled_at <= deadline for h in facts.hearings)
+
+
+def _listed_in_time(facts: OrderFacts) -> bool:
+    """A hearing listed before the deadline, not yet sat: the countdown would only tell the
+    officer, in court, what they have done. The lapse alarm stays until the outcome is recorded."""
+    deadline = facts.order.hearing_deadline_at
+    return deadline is not None and any(h.outcome is None and h.scheduled_at <= deadline for h in facts.hearings)
 
 
 def _lapse_alerts(facts: OrderFacts) -> list[PlannedReminder]:
@@ -176,41 +201,53 @@ def _lapse_alerts(facts: OrderFacts) -> list[PlannedReminder]:
     ]
 
 
-def _notice_clock(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+def _no_hearing_booked(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
     order = facts.order
     if order.hearing_deadline_at is None or order.served_at is None:
         return []
-    officer, deadline = order.officer_id, order.hearing_deadline_at
-    booked = any(h.outcome is None or h.outcome is HearingOutcome.ADJOURNED for h in facts.hearings)
-    heard = any(h.outcome is not None for h in facts.hearings)
-    # A hearing listed before the deadline answers the countdown: it would only tell the officer,
-    # in court, what they have done. The lapse alarm stays until the outcome is recorded.
-    listed_in_time = any(h.outcome is None and h.scheduled_at <= deadline for h in facts.hearings)
-    planned = []
-    if not booked:
-        planned.append(
-            PlannedReminder(
-                NO_HEARING_BOOKED,
-                order.served_at + timedelta(hours=policy.no_hearing_alert_after_hours),
-                officer,
-                critical=True,
-                fire_if_late=True,
-            )
-        )
-        at = deadline - timedelta(hours=policy.supervisor_alert_hours_before)
-        planned += [
+    at = order.hearing_deadline_at - timedelta(hours=policy.supervisor_alert_hours_before)
+    return [
+        PlannedReminder(
+            NO_HEARING_BOOKED,
+            order.served_at + timedelta(hours=policy.no_hearing_alert_after_hours),
+            order.officer_id,
+            critical=True,
+            fire_if_late=True,
+        ),
+        *(
             PlannedReminder(HEARING_UNBOOKED_SUPERVISOR.format(user=s), at, s, critical=True, fire_if_late=True)
             for s in facts.supervisor_ids
-        ]
-    if not heard:
-        planned += [
-            PlannedReminder(HEARING_COUNTDOWN.format(hours=h), deadline - timedelta(hours=h), officer, critical=True)
-            for h in policy.hearing_countdown_hours
-            if not listed_in_time
-        ]
-        # At the deadline with no decision the notice lapses: tell the officer and supervisors.
-        planned += _lapse_alerts(facts)
-    return planned
+        ),
+    ]
+
+
+def _countdown(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    deadline = facts.order.hearing_deadline_at
+    if deadline is None or facts.order.served_at is None or _heard_in_time(facts) or _listed_in_time(facts):
+        return []
+    return [
+        PlannedReminder(
+            HEARING_COUNTDOWN.format(hours=h), deadline - timedelta(hours=h), facts.order.officer_id, critical=True
+        )
+        for h in policy.hearing_countdown_hours
+    ]
+
+
+def _outcome_missing(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    """A listed hearing whose time has passed with no outcome recorded stays an open item: its
+    officer is alerted (urgent, so it escalates) until the outcome or an adjournment is recorded."""
+    grace = timedelta(hours=policy.outcome_grace_hours)
+    return [
+        PlannedReminder(
+            OUTCOME_MISSING.format(hearing=h.id),
+            h.scheduled_at + grace,
+            facts.order.officer_id,
+            critical=True,
+            fire_if_late=True,
+        )
+        for h in facts.hearings
+        if h.outcome is None
+    ]
 
 
 def _hearings(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
@@ -275,11 +312,12 @@ def _notification(facts: OrderFacts) -> list[PlannedReminder]:
     ]
 
 
-def _breaches(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+def _breach_court(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    """Until the arrested person's court appearance is recorded."""
     planned = []
     officer = facts.order.officer_id
     for breach in facts.breaches:
-        if breach.court_deadline_at is not None:
+        if breach.court_deadline_at is not None and breach.before_court_at is None:
             planned += [
                 PlannedReminder(
                     BREACH_COURT_COUNTDOWN.format(hours=h, breach=breach.id),
@@ -290,6 +328,13 @@ def _breaches(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder
                 for h in policy.hearing_countdown_hours
                 if h < 24
             ]
+    return planned
+
+
+def _crime_reference(facts: OrderFacts, policy: ReminderPolicy) -> list[PlannedReminder]:
+    planned = []
+    officer = facts.order.officer_id
+    for breach in facts.breaches:
         if breach.crime_reference is None:
             at = breach.recorded_at + timedelta(hours=policy.crime_reference_grace_hours)
             planned += [
@@ -312,9 +357,9 @@ def _awaited(facts: OrderFacts) -> list[Notification]:
     ]
 
 
-def _duties(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
-    """A change's window (the morning of its last day, then missed: failing to notify may be an
-    offence, SPA 2019 s11(1)(a)) and the end of electronic monitoring (as an order's expiry)."""
+def _change_windows(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    """A change's window: the morning of its last day, then missed (failing to notify may be an
+    offence, SPA 2019 s11(1)(a))."""
     order, planned = facts.order, []
     people = (order.officer_id, *facts.supervisor_ids)
     for waiting in _awaited(facts):
@@ -334,6 +379,12 @@ def _duties(facts: OrderFacts, policy: ReminderPolicy, tz: ZoneInfo) -> list[Pla
             )
             for u in people
         ]
+    return planned
+
+
+def _monitoring(order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo) -> list[PlannedReminder]:
+    """The end of electronic monitoring (DAA 2021 s38(5)), reminded as an order's expiry."""
+    planned: list[PlannedReminder] = []
     if order.monitoring_ends_at is not None:
         last_day = (order.monitoring_ends_at.astimezone(tz) - timedelta(microseconds=1)).date()
         planned += [
@@ -438,7 +489,7 @@ def replan(
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
     plan = plan_reminders(facts, policy, tz, now)
     assert order.id is not None
-    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz))
+    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz, now))
 
 
 def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:

@@ -40,6 +40,7 @@ from services.reminders.results import (
     LapsedAt,
     Late,
     NoCrimeReference,
+    OutcomeDue,
     RecentBreach,
     Recorded,
     TeamDigest,
@@ -63,6 +64,7 @@ def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, la
     sections = (
         DigestSection("deadlines", q.deadlines(now), Command("list", "due")),
         DigestSection("unbooked", q.unbooked(), Command("list", "due")),
+        DigestSection("outcomes", q.outcomes_due(now), Command("list", "due")),
         DigestSection("lapsed", q.lapsed(now), Command("list", "lapsed")),
         DigestSection("expiring", q.expiring(now), Command("list", "expiring")),
         DigestSection("hearings", q.hearings(start_today, end_tomorrow), Command("list")),
@@ -161,6 +163,23 @@ class _TeamQueries:
             for o, p in sorted(rows, key=lambda r: r[0].expires_at or r[0].created_at)
             if o.expires_at is not None
         )
+
+    def outcomes_due(self, now: datetime) -> tuple[DigestItem, ...]:
+        """Hearings whose time has passed with no outcome recorded, on records still open: an open
+        item until the outcome or an adjournment is recorded."""
+        found = self.session.exec(
+            select(Hearing, ProtectionOrder, Perpetrator)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(Hearing.order_id))
+            .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .where(
+                ProtectionOrder.team_id == self.team_id,
+                ProtectionOrder.status == OrderStatus.ACTIVE,
+                col(Hearing.outcome).is_(None),
+                col(Hearing.scheduled_at) <= now,
+            )
+            .order_by(col(Hearing.scheduled_at))
+        ).all()
+        return self._items((o, p, OutcomeDue(h.scheduled_at)) for h, o, p in found)
 
     def hearings(self, start: datetime, end: datetime) -> tuple[DigestItem, ...]:
         found = self.session.exec(

@@ -48,6 +48,7 @@ from services.reminders.results import (
     NotificationMissing,
     Offer,
     OtherKind,
+    OutcomeMissing,
     Person,
     ReminderFacts,
     Subject,
@@ -145,7 +146,7 @@ def deadline_of(reminder: Reminder, about: Subject, settings: Settings) -> datet
 
 
 HEARING_KINDS = ("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_supervisor:")
-HEARD_KINDS = ("notice_lapsed:", "hearing_tomorrow", "hearing_in_")
+HEARD_KINDS = ("notice_lapsed:", "hearing_outcome_missing:", "hearing_tomorrow", "hearing_in_")
 
 
 def offer_for(reminder: Reminder, loaded: _Loaded, now: datetime) -> Offer | None:
@@ -277,6 +278,12 @@ def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     return NoticeLapsed(str(order.order_type), lapses, clock, f.person(order.officer_id), unresolved, earlier)
 
 
+def _outcome_missing(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+    order = f.orders[r.order_id]
+    hearing = next((h for h in f.hearings.get(r.order_id, ()) if str(h.id) == m[1]), None)
+    return OutcomeMissing(str(order.order_type), hearing.scheduled_at if hearing else None)
+
+
 def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     order = f.orders[r.order_id]
     booked = _booked(f, order)
@@ -343,6 +350,7 @@ _KINDS: list[tuple[re.Pattern[str], About]] = [
     (re.compile(r"hearing_deadline_in_(\d+)h"), _countdown),
     (re.compile(r"hearing_unbooked_supervisor:\d+"), _unbooked_supervisor),
     (re.compile(r"notice_lapsed:\d+"), _lapsed),
+    (re.compile(r"hearing_outcome_missing:(\d+)"), _outcome_missing),
     (re.compile(r"hearing_tomorrow|hearing_in_(\d+)h"), _hearing_soon),
     (re.compile(r"expires_today|expires_in_(\d+)d"), _expiry),
     (re.compile(r"breach_check_due:(\d+)|breach_check_overdue:(\d+):\d+"), _check_due),

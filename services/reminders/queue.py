@@ -50,6 +50,9 @@ class Claim:
     messages: tuple[ReminderFacts, ...]  # in due order
     skipped: int = 0  # claimed but not to be posted: withdrawn follow-ups, missing recipients
     recheck: frozenset[int] = frozenset()  # an earlier attempt may have posted these: ask Slack first
+    # Supervisors' copies whose owner's reminder is in this claim, given back to go once it is
+    # recorded as sent: posts go to several recipients at once, so one batch cannot order them.
+    held: int = 0
 
 
 def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> Claim:
@@ -68,11 +71,11 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
         rows = session.exec(
             select(Reminder).where(col(Reminder.id).in_(ids)).order_by(col(Reminder.due_at), col(Reminder.id))
         ).all()
-        deliverable, skipped = _sort_out(session, ctx, rows, now)
+        deliverable, skipped, held = _sort_out(session, ctx, rows, now)
         found = facts_for(session, deliverable, ctx.settings, now)
         messages = tuple(found[r.id] for r in deliverable if r.id is not None)
         recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
-        return Claim(worker_id, lease_until, messages, skipped, recheck)
+        return Claim(worker_id, lease_until, messages, skipped, recheck, held)
 
 
 def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> dict[int, int]:
@@ -131,14 +134,15 @@ def undeliverable(session: Session, reminder: Reminder) -> Undeliverable | None:
 
 def _sort_out(
     session: Session, ctx: ServiceContext, rows: Sequence[Reminder], now: datetime
-) -> tuple[list[Reminder], int]:
+) -> tuple[list[Reminder], int, int]:
     """Rows to post, and how many were settled without posting: a follow-up whose reminder was
     acknowledged first is cancelled; one with nobody to send it to, or claimed too often without
     being sent (a process crashing on it), is failed so it shows in the supervisors' digest."""
     keep: list[Reminder] = []
-    claimed = {r.id for r in rows}
+    claimed, held = {r.id for r in rows}, 0
     for row in rows:
         wait = _owner_not_told(session, ctx, row, now, claimed)
+        held += wait == now
         if wait is not None:
             # Given back unposted, counting no attempt: its time comes once the owner was told.
             row.state, row.next_attempt_at, row.attempts = ReminderState.PENDING, wait, max(row.attempts - 1, 0)
@@ -158,7 +162,7 @@ def _sort_out(
         if not cancel and row.critical:
             row.escalate_at = now  # nobody will see it: tell the supervisors at once
         log.warning("reminder %s not posted: %s", row.id, reason)
-    return keep, len(rows) - len(keep)
+    return keep, len(rows) - len(keep), held
 
 
 def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
@@ -208,8 +212,8 @@ def _owner_not_told(
         return sent + grace if now < sent + grace else None
     if owner.state not in (ReminderState.PENDING, ReminderState.CLAIMED):
         return None  # settled without being posted: nothing to wait for
-    if owner.id in claimed and not counted and (owner.due_at, owner.id or 0) < (row.due_at, row.id or 0):
-        return None  # posted just before it, in this batch
+    if owner.id in claimed and not counted:
+        return now  # claimed with it: due again as soon as this batch is posted
     ready = max(t for t in (owner.due_at, owner.next_attempt_at, now) if t is not None)
     return max(ready + grace, now + OWNER_RECHECK)
 

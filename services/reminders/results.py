@@ -74,6 +74,14 @@ class NoticeLapsed:
 
 
 @dataclass(frozen=True)
+class OutcomeMissing:
+    """A listed hearing's time has passed and no outcome or adjournment is recorded."""
+
+    order_type: str
+    hearing_at: datetime | None
+
+
+@dataclass(frozen=True)
 class HearingSoon:
     hours: int | None  # None: tomorrow
     order_type: str
@@ -153,6 +161,7 @@ Subject = (
     | HearingCountdown
     | UnbookedToSupervisor
     | NoticeLapsed
+    | OutcomeMissing
     | HearingSoon
     | Expiring
     | BreachCheckDue
@@ -232,6 +241,11 @@ class AwaitingHearing:
 
 
 @dataclass(frozen=True)
+class OutcomeDue:
+    hearing_at: datetime  # the hearing's time passed with no outcome recorded
+
+
+@dataclass(frozen=True)
 class LapsedAt:
     deadline: datetime | None
 
@@ -281,6 +295,7 @@ class Recorded:
 DigestFact = (
     DeadlineSoon
     | AwaitingHearing
+    | OutcomeDue
     | LapsedAt
     | EndsAt
     | HearingAt

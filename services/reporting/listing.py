@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
@@ -32,6 +32,7 @@ from models import (
 from services.context import ServiceContext
 from services.governance.access import READ_ALL_ROLES, supervised_team_ids
 from services.records.planning import OrderFacts, next_deadline
+from services.records.state import lapsed_unmarked
 from services.reporting.list_results import (
     CheckDue,
     Dashboard,
@@ -54,7 +55,7 @@ def list_records(
     offset = max(0, offset)
     with reading(ctx, actor_slack_id) as read:
         session, user = read.session, read.user
-        wanted = [*_scope_filters(session, user, scope), *_window(scope, now)]
+        wanted = [*_scope_filters(session, user, scope, now), *_window(scope, now)]
         total = session.exec(select(func.count()).select_from(ProtectionOrder).where(*wanted)).one()
         page = session.exec(by_urgency(select(ProtectionOrder).where(*wanted)).offset(offset).limit(limit)).all()
         return RecordPage(scope, tuple(summarise(session, page, now)), total, offset)
@@ -66,7 +67,7 @@ def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> D
     with reading(ctx, actor_slack_id) as read:
         session, user = read.session, read.user
         mine = session.exec(
-            by_urgency(select(ProtectionOrder).where(*_scope_filters(session, user, ListScope.MINE))).limit(limit)
+            by_urgency(select(ProtectionOrder).where(*_scope_filters(session, user, ListScope.MINE, now))).limit(limit)
         ).all()
         checks = session.exec(
             select(BreachCheck, ProtectionOrder.reference)
@@ -92,7 +93,7 @@ def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> D
             overdue = session.exec(
                 by_urgency(
                     select(ProtectionOrder).where(
-                        *_scope_filters(session, user, ListScope.TEAM), col(ProtectionOrder.next_deadline_at) < now
+                        *_scope_filters(session, user, ListScope.TEAM, now), col(ProtectionOrder.next_deadline_at) < now
                     )
                 ).limit(limit)
             ).all()
@@ -177,14 +178,15 @@ def _by_order(rows: Iterable[_Item]) -> dict[int, list[_Item]]:
     return found
 
 
-def _scope_filters(session: Session, user: AppUser, scope: ListScope) -> list[ColumnElement[bool]]:
+def _scope_filters(session: Session, user: AppUser, scope: ListScope, now: datetime) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
     if scope is ListScope.MINE:
         found.append(col(ProtectionOrder.officer_id) == user.id)
     elif (allowed := readable(session, user)) is not None:
         found.append(allowed)
-    wanted = OrderStatus.LAPSED if scope is ListScope.LAPSED else OrderStatus.ACTIVE
-    return [*found, col(ProtectionOrder.status) == wanted]
+    if scope is ListScope.LAPSED:  # marked lapsed, or lapsed in law and not marked yet (rules/lifecycle.py)
+        return [*found, or_(col(ProtectionOrder.status) == OrderStatus.LAPSED, lapsed_unmarked(now))]
+    return [*found, col(ProtectionOrder.status) == OrderStatus.ACTIVE]
 
 
 def _window(scope: ListScope, now: datetime) -> list[ColumnElement[bool]]:

@@ -36,6 +36,7 @@ ATTEMPTS = {
     "breach": "WM-DVPN-2026-0001 yesterday 10:00",
     "crime": "WM-DVPN-2026-0001 22/123456/26",
     "check": "WM-DVPN-2026-0001 done",
+    "court": "WM-DVPN-2026-0001 now",
     "notified": "WM-DVPN-2026-0001 now",
     "changed": "WM-DAPO-2026-0001 address now",
     "exempt": "WM-DAPO-2026-0001 another-dapo",

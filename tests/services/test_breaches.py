@@ -53,7 +53,7 @@ def test_a_breach_without_a_crime_reference_is_recorded_with_a_warning(ctx: Serv
 
     assert len(view.breaches) == 1 and "no crime reference yet" in view.breaches[0]
     assert any("No crime reference yet" in w and notice.reference in w for w in view.warnings)
-    assert any("not itself an offence" in w for w in view.warnings)  # a DVPN breach is not an offence
+    assert any(w.startswith("A DVPN breach is not itself a criminal offence (CSA 2010 s26)") for w in view.warnings)
     [row] = table_rows(ctx, "breach")
     assert row["crime_reference"] is None and row["arrested_at"] is None and row["court_deadline_at"] is None
     [audit] = audit_rows(ctx.engine, entity_type="breach", action="create")

@@ -116,7 +116,9 @@ def test_a_dapo_notification_inside_the_window_is_recorded_without_warning(ctx: 
     assert view.warnings == ()
     [row] = table_rows(ctx, "notification")
     assert row["received_at"] == london("2026-04-02 10:00")
-    [audit] = audit_rows(ctx.engine, entity_type="notification")
+    # The awaited notification was audited when the order made it, and again when it came.
+    created, audit = audit_rows(ctx.engine, entity_type="notification")
+    assert created["action"] == "create" and created["actor"] == f"slack:{force.officer}"
     assert audit["action"] == "update" and audit["actor"] == f"slack:{force.colleague}"
     missing = [r for r in table_rows(ctx, "reminder") if r["kind"].startswith("notification_missing:")]
     assert {r["state"] for r in missing} == {"cancelled"}

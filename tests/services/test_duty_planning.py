@@ -66,7 +66,7 @@ def facts(draw: st.DrawFn) -> OrderFacts:
 @given(facts=facts())
 def test_the_plan_chases_exactly_the_owed_changes_not_yet_notified(facts: OrderFacts) -> None:
     order = facts.order
-    planned = {kind for kind, _ in still_relevant(facts, POLICY, TZ)}  # type: ignore[arg-type]
+    planned = {kind for kind, _ in still_relevant(facts, POLICY, TZ, order.made_at)}  # type: ignore[arg-type]
     for n in facts.notifications:
         chased = f"notification_change_missing:{n.id}:10" in planned
         assert chased == (n.received_at is None and owed(order.order_type, order.notification_exempt, True))

@@ -79,7 +79,7 @@ def test_a_second_booking_while_one_is_pending_is_a_conflict(ctx: ServiceContext
     notice = records.record(ctx, force.officer, dvpn())
     hearings.book_hearing(ctx, force.officer, notice.reference, london("2026-04-07 10:00"))
     before = row_counts(ctx.engine)
-    with pytest.raises(Conflict, match="already has a hearing booked") as refused:
+    with pytest.raises(Conflict, match="already has a hearing listed") as refused:
         hearings.book_hearing(ctx, force.officer, notice.reference, london("2026-04-07 14:00"))
     assert refused.value.field == "scheduled_at"
     assert row_counts(ctx.engine) == before
@@ -94,9 +94,10 @@ def test_a_hearing_before_service_is_refused_and_nothing_written(ctx: ServiceCon
     assert row_counts(ctx.engine) == before
 
 
-def test_adjourning_keeps_the_notice_active_with_a_later_hearing(ctx: ServiceContext, force: Force) -> None:
+def test_adjourning_keeps_the_notice_active_with_a_later_hearing(ctx: ServiceContext, force: Force, clock) -> None:  # type: ignore[no-untyped-def]
     notice = records.record(ctx, force.officer, dvpn())
     hearings.book_hearing(ctx, force.officer, notice.reference, london("2026-04-07 10:00"), "Worcester MC")
+    clock.set(london("2026-04-07 11:00"))  # the hearing has sat
     view = hearings.adjourn_hearing(ctx, force.officer, notice.reference, london("2026-04-09 10:00"))
 
     assert view.status == "active"
@@ -113,9 +114,10 @@ def test_adjourning_keeps_the_notice_active_with_a_later_hearing(ctx: ServiceCon
     assert len(audit_rows(ctx.engine, entity_type="hearing", action="create")) == 2
 
 
-def test_adjourning_to_an_earlier_time_is_refused(ctx: ServiceContext, force: Force) -> None:
+def test_adjourning_to_an_earlier_time_is_refused(ctx: ServiceContext, force: Force, clock) -> None:  # type: ignore[no-untyped-def]
     notice = records.record(ctx, force.officer, dvpn())
     hearings.book_hearing(ctx, force.officer, notice.reference, london("2026-04-07 10:00"))
+    clock.set(london("2026-04-07 11:00"))
     before = row_counts(ctx.engine)
     with pytest.raises(ValidationFailed) as refused:
         hearings.adjourn_hearing(ctx, force.officer, notice.reference, london("2026-04-07 09:00"))
@@ -126,8 +128,27 @@ def test_adjourning_to_an_earlier_time_is_refused(ctx: ServiceContext, force: Fo
 
 def test_adjourning_with_no_hearing_booked_is_a_conflict(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
-    with pytest.raises(Conflict, match="no hearing booked to adjourn"):
+    with pytest.raises(Conflict, match=r"it has no hearing listed to adjourn\. Book the hearing first\."):
         hearings.adjourn_hearing(ctx, force.officer, notice.reference, london("2026-04-07 09:00"))
+
+
+def test_an_adjournment_before_the_hearing_has_sat_is_refused_and_nothing_written(
+    ctx: ServiceContext,
+    force: Force,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    notice = records.record(ctx, force.officer, dvpn())
+    hearings.book_hearing(ctx, force.officer, notice.reference, london("2026-04-07 10:00"))
+    clock.set(london("2026-04-07 09:59"))
+    before = row_counts(ctx.engine)
+    with pytest.raises(Conflict) as refused:
+        hearings.adjourn_hearing(ctx, force.officer, notice.reference, london("2026-04-09 10:00"))
+    assert refused.value.message == (
+        f"You cannot record an adjournment of the hearing of {notice.reference} (hearing listed): its hearing has "
+        "not taken place yet (CSA 2010 s27; DAA 2021 s29(7)). Record the adjournment or the outcome once the "
+        "hearing has sat."
+    )
+    assert row_counts(ctx.engine) == before
 
 
 def _heard(ctx: ServiceContext, force: Force, clock) -> str:  # type: ignore[no-untyped-def]
@@ -227,7 +248,7 @@ def test_a_decision_in_the_future_is_refused(ctx: ServiceContext, force: Force, 
 def test_an_outcome_with_no_hearing_booked_is_a_conflict(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     before = row_counts(ctx.engine)
-    with pytest.raises(Conflict, match="no hearing booked"):
+    with pytest.raises(Conflict, match="it has no hearing listed"):
         hearings.record_outcome(
             ctx, force.officer, notice.reference, HearingOutcome.REFUSED, london("2026-04-02 20:30")
         )
@@ -237,7 +258,7 @@ def test_an_outcome_with_no_hearing_booked_is_a_conflict(ctx: ServiceContext, fo
 def test_an_outcome_on_a_notice_already_decided_is_a_conflict(ctx: ServiceContext, force: Force, clock) -> None:  # type: ignore[no-untyped-def]
     reference = _heard(ctx, force, clock)
     hearings.record_outcome(ctx, force.officer, reference, HearingOutcome.REFUSED, london("2026-04-07 11:00"))
-    with pytest.raises(Conflict, match="is refused"):
+    with pytest.raises(Conflict, match=r"\(refused\): it is no longer in force"):
         hearings.book_hearing(ctx, force.officer, reference, london("2026-04-08 10:00"))
 
 

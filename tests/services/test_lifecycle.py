@@ -134,7 +134,7 @@ def test_varying_a_dvpo_outside_14_to_28_days_is_refused(ctx: ServiceContext, fo
 
 def test_a_notice_cannot_be_varied(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
-    with pytest.raises(Conflict, match="cannot be varied"):
+    with pytest.raises(Conflict, match="only an order a court made can be varied, not a notice"):
         lifecycle.vary(ctx, force.officer, notice.reference, Variation(conditions="no contact"))
 
 

@@ -81,6 +81,7 @@ def test_hearings_booked_adjourned_and_decided(
     hearings.book_hearing(ctx, force.officer, casework.smith_dvpn, london("2026-04-03 10:00"), "Kidderminster")
     assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-03 10:00")
 
+    clock.set(london("2026-04-03 11:00"))  # the hearing has sat
     hearings.adjourn_hearing(ctx, force.officer, casework.smith_dvpn, london("2026-04-04 10:00"))
     assert assert_kept(ctx, clock)[casework.smith_dvpn] == london("2026-04-04 10:00")
 

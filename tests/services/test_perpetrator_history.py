@@ -184,10 +184,10 @@ def test_a_notice_and_the_order_made_on_it_count_once(ctx: ServiceContext, force
     assert [r.reference for r in found.records] == [casework.khan_dvpn]
     assert found.repeat is None and found.current_risk is None
     # The O'Brien notice is granted: the DVPO made on its application follows it.
-    hearings.book_hearing(ctx, force.officer, casework.obrien_dvpn, london("2026-04-02 21:00"))
+    hearings.book_hearing(ctx, force.officer, casework.obrien_dvpn, london("2026-03-31 10:00"))  # in time
     terms = GrantTerms(28, None, False, None)
     hearings.record_outcome(
-        ctx, force.officer, casework.obrien_dvpn, HearingOutcome.GRANTED, london("2026-04-02 21:00"), terms
+        ctx, force.officer, casework.obrien_dvpn, HearingOutcome.GRANTED, london("2026-03-31 11:00"), terms
     )
     obrien = history(ctx, force.champion, casework.obrien_dvpn)
     assert len(obrien.records) == 2

@@ -192,6 +192,7 @@ def test_reconciling_never_deletes_and_keeps_one_row_per_key(ctx: ServiceContext
     ref = notice.reference
     steps = [
         lambda: hearings.book_hearing(ctx, force.officer, ref, london("2026-04-07 10:00")),
+        lambda: clock.set(london("2026-04-07 11:00")),  # the hearing has sat
         lambda: hearings.adjourn_hearing(ctx, force.officer, ref, london("2026-04-07 14:00")),
         lambda: breaches.record_breach(ctx, force.officer, ref, london("2026-04-02 20:30")),
         lambda: breaches.add_crime_reference(ctx, force.officer, ref, "22/1/26"),

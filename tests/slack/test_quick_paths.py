@@ -118,7 +118,10 @@ def test_granted_with_no_hearing_booked_is_refused(
 ) -> None:
     before = row_counts(ctx.engine)
     slack.command(force.officer, f"granted {ref} 28 days")
-    assert f"{ref} has no hearing booked. Book the hearing first, then its outcome." in one_reply(slack)
+    assert (
+        f"You cannot record the outcome of the hearing of {ref} (awaiting listing): it has no hearing listed. "
+        "Book the hearing first, then record its outcome."
+    ) in one_reply(slack)
     assert row_counts(ctx.engine) == before
 
 
@@ -172,7 +175,15 @@ def test_breach_with_only_a_time_warns_about_the_crime_reference(
     text = one_reply(slack)
     assert "Breach: Thu 02 Apr 2026 20:40 BST" in text
     assert "Arrested" not in text.split("Breach: ")[1].split("\n")[0]
-    assert "No crime reference yet." in text
+    # A DVPN breach is no offence of its own; what was done may be, and is crime-recorded as that.
+    assert (
+        "A DVPN breach is not itself a criminal offence (CSA 2010 s26): Arrest without warrant; held and brought "
+        "before the magistrates' court within 24 hours (excluded days disregarded), or at the DVPO hearing if "
+        "sooner. No crime reference yet: if what was done is a crime in its own right (an assault, criminal "
+        f"damage, harassment), record that crime and add its reference to this breach on {ref} within 24 hours, "
+        "or your supervisor is alerted."
+    ) in text
+    assert "should be recorded as a crime" not in text
     [breach] = rows(ctx, "breach")
     assert breach["arrested_at"] is None and breach["details"] is None
 

@@ -46,6 +46,8 @@ from services.reminders.results import (
     NotificationChangeDue,
     NotificationMissing,
     OtherKind,
+    OutcomeDue,
+    OutcomeMissing,
     Person,
     RecentBreach,
     Recorded,
@@ -136,6 +138,13 @@ CASES: dict[str, tuple[Subject, str, str]] = {
         "Notice lapsed: remove it from the PNC",
         "No hearing by Sat 04 Apr 2026 20:00 BST (DAA 2021 s29(2)-(3)): the DAPN has lapsed. Remove it from the PNC "
         "and tell the people it protected. Officer in charge: someone.",
+    ),
+    "hearing held, no outcome recorded": (
+        OutcomeMissing("DVPN", BOOKED),
+        "Hearing held: record the outcome",
+        "The DVPN hearing listed for Fri 03 Apr 2026 10:30 BST has no outcome recorded. Record it: "
+        "`/dvpn granted WM-DVPN-2026-0042 <days>`, `/dvpn refused WM-DVPN-2026-0042` or "
+        "`/dvpn adjourned WM-DVPN-2026-0042 <when>`.",
     ),
     "hearing tomorrow, court as typed": (
         HearingSoon(None, "DVPN", BOOKED, "Leeds <Magistrates> & *Family*"),
@@ -364,6 +373,7 @@ TEXT_FIELDS = {
     "HearingDeadline": {"application"},
     "NoHearingBooked": {"order_type"},
     "NoticeLapsed": {"order_type"},
+    "OutcomeMissing": {"order_type"},
     "HearingSoon": {"order_type", "court"},
     "Expiring": {"order_type", "statute"},
     "OtherKind": {"name"},
@@ -410,6 +420,7 @@ DIGEST_ITEMS: dict[str, tuple[DigestFact, str]] = {
     ),
     "deadline not set": (AwaitingHearing(SERVED, None), "served Thu 02 Apr 2026 20:00 BST; must be heard by not set"),
     "lapsed": (LapsedAt(DEADLINE), "lapsed Sat 04 Apr 2026 20:00 BST: remove it from the PNC"),
+    "outcome due": (OutcomeDue(BOOKED), "hearing Fri 03 Apr 2026 10:30 BST: record its outcome"),
     "expiring": (EndsAt(utc("2026-04-30 23:00")), "ends at the end of Thu 30 Apr 2026"),
     "hearing at a court": (HearingAt(BOOKED, "Leeds"), "hearing Fri 03 Apr 2026 10:30 BST at Leeds"),
     "hearing, no court": (HearingAt(BOOKED, None), "hearing Fri 03 Apr 2026 10:30 BST"),

@@ -201,12 +201,18 @@ def test_book_hearing_on_the_no_hearing_alert_books_it_and_stops_the_escalation(
     seen = run_until(ctx, clock, slack_api, notifier, at("2026-04-07 20:00"))
     sup = user_ids(ctx)[force.supervisor]
     overdue = reminder_row(ctx, f"breach_check_overdue:1:{sup}")["id"]
+    # The hearing sat at 13:30 with nothing recorded: two hours on, the officer is asked for the
+    # outcome (urgent, so it is sent again and escalated), and the lapse alarm stays.
+    outcome = reminder_row(ctx, "hearing_outcome_missing:1")["id"]
     assert seen == [
         Seen("Fri 03 20:00", force.officer, "breach_check_due:1"),
         Seen("Sat 04 08:00", force.supervisor, f"breach_check_overdue:1:{sup}"),
         Seen("Sat 04 08:30", force.supervisor, f"renotify:{overdue}"),
         Seen("Mon 06 16:00", force.officer, "hearing_tomorrow"),
         Seen("Tue 07 11:30", force.officer, "hearing_in_2h"),
+        Seen("Tue 07 15:30", force.officer, "hearing_outcome_missing:1"),
+        Seen("Tue 07 16:00", force.officer, f"renotify:{outcome}"),
+        Seen("Tue 07 16:00", force.supervisor, f"escalation:{outcome}:{sup}"),
         Seen("Tue 07 20:00", force.officer, f"notice_lapsed:{user_ids(ctx)[force.officer]}"),
         Seen("Tue 07 20:00", force.supervisor, f"notice_lapsed:{sup}"),
     ]

@@ -7,8 +7,8 @@ Team A (officer UOFFA1), all DVPNs unless said:
       (Good Friday skipped).
   N1  served Thu 2 Apr 20:00; heard Tue 7 Apr 10:00 (deadline 20:00), granted 11:00 for 28 days:
       the DVPO O1. 110 hours from service to hearing.
-  N2  served Wed 8 Apr 09:00; hearing listed Fri 10 Apr 14:00, after its 09:00 deadline;
-      refused 15:00. 53 hours.
+  N2  served Wed 8 Apr 09:00; hearing Fri 10 Apr 08:45, just before its 09:00 deadline;
+      refused 15:00. 47.75 hours.
   N3  served Mon 13 Apr 10:00; no hearing; lapsed Wed 15 Apr 10:00.
   N4  served Mon 20 Apr 12:00; heard Tue 21 Apr 10:00 and adjourned to Thu 23 Apr. 22 hours.
   Breaches: B1 on O1 Fri 10 Apr 22:00, crime reference at once; B2 on O1 Wed 15 Apr 01:00, crime
@@ -70,7 +70,7 @@ def seed_april(ctx: ServiceContext, clock: ManualClock, force: Force) -> April:
     refs["O1"] = o1.reference
     notice("N2", a, "2026-04-08 09:00")
     at("2026-04-08 10:00")
-    hearings.book_hearing(ctx, a, refs["N2"], london("2026-04-10 14:00"))
+    hearings.book_hearing(ctx, a, refs["N2"], london("2026-04-10 08:45"))
     at("2026-04-08 12:00")
     checks.complete_check(ctx, a, refs["O1"], london("2026-04-08 12:00"))  # due 11:00: late
     notice("N5", b, "2026-04-09 10:00")

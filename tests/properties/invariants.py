@@ -1,0 +1,227 @@
+"""The promises the lifecycle makes, stated once and checked after every step of the stateful
+tests (tests/properties/test_lifecycle_machine.py). Each invariant reads the records a run made
+and returns what it found wrong; add one by appending a function to INVARIANTS."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from models import (
+    AuditEvent,
+    Breach,
+    BreachCheck,
+    Hearing,
+    Notification,
+    OrderStatus,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+    TeamSupervisor,
+)
+from models.types import pk
+from rules.lifecycle import State
+from services.context import ServiceContext
+from services.records.planning import (
+    NOTICE_LAPSED,
+    OrderFacts,
+    at_or_none,
+    is_follow_up,
+    next_deadline,
+    state,
+    still_relevant,
+)
+
+LIVE = (ReminderState.PENDING, ReminderState.CLAIMED)  # still to go out
+TOLD = (ReminderState.PENDING, ReminderState.CLAIMED, ReminderState.SENT, ReminderState.ACKNOWLEDGED)
+ENDED = {
+    OrderStatus.SUPERSEDED,
+    OrderStatus.REFUSED,
+    OrderStatus.WITHDRAWN,
+    OrderStatus.EXPIRED,
+    OrderStatus.DISCHARGED,
+    OrderStatus.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One record as the invariants read it."""
+
+    facts: OrderFacts
+    reminders: Sequence[Reminder]
+
+
+Invariant = Callable[[Seen, ServiceContext, datetime], list[str]]
+
+
+def _heard_in_time(facts: OrderFacts) -> bool:
+    deadline = facts.order.hearing_deadline_at
+    return deadline is not None and any(h.outcome is not None and h.scheduled_at <= deadline for h in facts.hearings)
+
+
+def _listed_by_deadline(facts: OrderFacts) -> bool:
+    deadline = facts.order.hearing_deadline_at
+    return deadline is not None and any(h.scheduled_at <= deadline for h in facts.hearings)
+
+
+def _lapse_alerts(seen: Seen, states: tuple[ReminderState, ...]) -> set[int]:
+    """Who has a lapse alert at the deadline in one of `states`."""
+    deadline = seen.facts.order.hearing_deadline_at
+    return {
+        r.recipient_id
+        for r in seen.reminders
+        if r.kind.startswith(NOTICE_LAPSED.split("{")[0]) and r.due_at == deadline and r.state in states
+    }
+
+
+def active_notice_has_a_lapse_alarm(seen: Seen, ctx: ServiceContext, now: datetime) -> list[str]:
+    """Every active notice whose deadline has not passed has a live lapse alarm for its officer
+    until a hearing held in time has an outcome."""
+    order = seen.facts.order
+    if order.status is not OrderStatus.ACTIVE or order.hearing_deadline_at is None:
+        return []
+    if order.hearing_deadline_at <= now or _heard_in_time(seen.facts):
+        return []
+    if order.officer_id not in _lapse_alerts(seen, LIVE):
+        return [f"{order.reference}: active, deadline ahead, no outcome, but no live lapse alarm"]
+    return []
+
+
+def a_notice_past_its_deadline_unheard_is_lapsed_and_its_people_told(
+    seen: Seen, ctx: ServiceContext, now: datetime
+) -> list[str]:
+    """A notice past its deadline with no hearing listed by it is lapsed (marked, or read as lapsed
+    until the scheduler marks it), and its officer and supervisors were told (an alert sent or
+    due to go)."""
+    facts, order = seen.facts, seen.facts.order
+    if order.hearing_deadline_at is None or order.hearing_deadline_at > now or _listed_by_deadline(facts):
+        return []
+    if order.status in ENDED and order.closed_at is not None and order.closed_at < order.hearing_deadline_at:
+        return []  # ended before its deadline: nothing to lapse
+    problems = []
+    if state(facts, now) is not State.LAPSED:
+        problems.append(f"{order.reference}: past its deadline unheard but {state(facts, now)}")
+    missing = {order.officer_id, *facts.supervisor_ids} - _lapse_alerts(seen, TOLD)
+    if missing:
+        problems.append(f"{order.reference}: lapsed but users {sorted(missing)} were not told")
+    return problems
+
+
+def no_live_reminder_for_an_ended_record(seen: Seen, ctx: ServiceContext, now: datetime) -> list[str]:
+    order = seen.facts.order
+    live = [r.kind for r in seen.reminders if r.state in LIVE]
+    if order.status in ENDED and live:
+        return [f"{order.reference}: {order.status} but reminders still to go: {live}"]
+    if order.status is OrderStatus.LAPSED:
+        other = [k for k in live if not k.startswith(NOTICE_LAPSED.split("{")[0])]
+        return [f"{order.reference}: lapsed but other reminders still to go: {other}"] if other else []
+    return []
+
+
+def no_live_reminder_about_a_deadline_that_no_longer_applies(
+    seen: Seen, ctx: ServiceContext, now: datetime
+) -> list[str]:
+    """Every reminder still to go is one the record's state and facts call for now; a follow-up
+    only while its source still stands."""
+    policy, tz = ctx.settings.reminders, ctx.settings.timezone
+    wanted = still_relevant(seen.facts, policy, tz, now)
+    by_id = {r.id: r for r in seen.reminders}
+    problems = []
+    for r in seen.reminders:
+        if r.state not in LIVE:
+            continue
+        if is_follow_up(r.kind):
+            source = by_id.get(int(r.kind.split(":")[1]))
+            if source is None or source.state is ReminderState.CANCELLED or (source.kind, source.due_at) not in wanted:
+                problems.append(f"{seen.facts.order.reference}: follow-up {r.kind} of a withdrawn reminder")
+        elif (r.kind, r.due_at) not in wanted:
+            problems.append(f"{seen.facts.order.reference}: {r.kind} at {r.due_at} is no longer called for")
+    return problems
+
+
+def the_stored_next_deadline_is_the_recomputed_one(seen: Seen, ctx: ServiceContext, now: datetime) -> list[str]:
+    order = seen.facts.order
+    recomputed = at_or_none(next_deadline(seen.facts, now))
+    if order.next_deadline_at != recomputed:
+        return [f"{order.reference}: next deadline stored {order.next_deadline_at}, recomputed {recomputed}"]
+    return []
+
+
+INVARIANTS: list[Invariant] = [
+    active_notice_has_a_lapse_alarm,
+    a_notice_past_its_deadline_unheard_is_lapsed_and_its_people_told,
+    no_live_reminder_for_an_ended_record,
+    no_live_reminder_about_a_deadline_that_no_longer_applies,
+    the_stored_next_deadline_is_the_recomputed_one,
+]
+
+AUDITED = (ProtectionOrder, Hearing, Breach, BreachCheck, Notification)
+
+
+def every_row_has_its_audit_row(session: Session, order_ids: Sequence[int]) -> list[str]:
+    """Every record, hearing, breach, check and notification the run made has an audit row (one
+    query for all five tables)."""
+    unaudited = []
+    for table in AUDITED:
+        row_id = col(table.id)  # type: ignore[attr-defined]
+        of_order = row_id if table is ProtectionOrder else col(table.order_id)  # type: ignore[attr-defined]
+        audited = (
+            select(AuditEvent.id)
+            .where(AuditEvent.entity_type == table.__tablename__, col(AuditEvent.entity_id) == row_id)  # type: ignore[attr-defined]
+            .exists()
+        )
+        unaudited.append(
+            select(sa.literal(table.__tablename__).label("name"), row_id.label("id")).where(  # type: ignore[attr-defined]
+                of_order.in_(order_ids), ~audited
+            )
+        )
+    return [f"{name} {row_id} has no audit row" for name, row_id in session.execute(sa.union_all(*unaudited))]
+
+
+def _facts(session: Session, order_ids: Sequence[int]) -> list[OrderFacts]:
+    """The facts of every record, one query per table (services.records.planning.load_facts reads
+    one record's)."""
+
+    def by_order(table: type[Any]) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = defaultdict(list)
+        for row in session.exec(select(table).where(col(table.order_id).in_(order_ids))).all():
+            found[row.order_id].append(row)
+        return found
+
+    orders = session.exec(select(ProtectionOrder).where(col(ProtectionOrder.id).in_(order_ids))).all()
+    hearings, breaches, checks, notifications = (by_order(t) for t in (Hearing, Breach, BreachCheck, Notification))
+    supervisors: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in session.exec(select(TeamSupervisor.team_id, TeamSupervisor.user_id)).all():
+        supervisors[team_id].append(user_id)
+    return [
+        OrderFacts(
+            order=o,
+            hearings=hearings[pk(o)],
+            breaches=breaches[pk(o)],
+            checks=checks[pk(o)],
+            notifications=notifications[pk(o)],
+            supervisor_ids=sorted(supervisors[o.team_id]),
+        )
+        for o in orders
+    ]
+
+
+def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: Sequence[int]) -> list[str]:
+    """Everything wrong with the records `order_ids`, by every invariant."""
+    found: list[str] = []
+    reminders: dict[int, list[Reminder]] = defaultdict(list)
+    for r in session.exec(select(Reminder).where(col(Reminder.order_id).in_(order_ids))).all():
+        reminders[r.order_id].append(r)
+    for facts in _facts(session, order_ids):
+        seen = Seen(facts, reminders[pk(facts.order)])
+        for invariant in INVARIANTS:
+            found += invariant(seen, ctx, now)
+    found += every_row_has_its_audit_row(session, order_ids)
+    return found
