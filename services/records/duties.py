@@ -9,6 +9,7 @@ from datetime import date, datetime
 from models import Notification, NotificationKind, OrderStatus, ProtectionOrder
 from models.types import pk
 from rules import validation
+from rules.lifecycle import Event
 from rules.monitoring import MonitoringError, monitoring_end, require_monitored
 from rules.notification import (
     Change,
@@ -24,6 +25,7 @@ from rules.order_types import OrderType
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
+from services.records.state import require
 from services.unit_of_work import changing
 from services.views import RecordView
 
@@ -51,6 +53,7 @@ def record_change(
     police learn of it, however late: a window already past is flagged at once."""
     tz = ctx.settings.timezone
     with changing(ctx, actor_slack_id, reference) as change_of:
+        require(change_of.session, change_of.order, Event.NOTIFICATION, change_of.now)  # a duty to notify
         order, now = change_of.order, change_of.now
         try:
             rule = change_rule(order.order_type, change)
@@ -97,6 +100,7 @@ def record_exemption(ctx: ServiceContext, actor_slack_id: str, reference: str, e
     """The subject is exempt from the notification duties, on the basis given: the reminders for
     notifications it does not owe stop (they were false alarms)."""
     with changing(ctx, actor_slack_id, reference) as change:
+        require(change.session, change.order, Event.NOTIFICATION, change.now)  # a duty to notify
         order = change.order
         rule = check_exemption(order.order_type, exemption)
         assert rule is not None
@@ -114,6 +118,8 @@ def record_monitoring(
     tz = ctx.settings.timezone
     with changing(ctx, actor_slack_id, reference) as change:
         order = change.order
+        # A requirement of the order in force, as the court set it: recorded as a variation is.
+        require(change.session, order, Event.VARY, change.now)
         try:
             require_monitored(order.order_type)  # said before asking for a start it would not use
             start = starts_at or order.made_at

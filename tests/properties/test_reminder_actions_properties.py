@@ -7,12 +7,11 @@ bookings, checks, snoozes and acknowledgements on a DVPN, on SQLite and PostgreS
   own reminder was first posted (unless that could not be delivered).
 
 Each example starts from the same moment with no records, and records a DVPN served then.
-DVPN_PROPERTY_EXAMPLES sets the number of examples per database."""
+How many: HYPOTHESIS_PROFILE (tests/properties/conftest.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import replace
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -31,11 +30,11 @@ from services.records import checks, hearings
 from services.records import recording as records
 from services.reminders import actions as reminder_actions
 from services.reminders.snoozing import SNOOZE_CHOICES
+from tests.properties.conftest import examples_per_database
 from tests.support.force import Force
 from tests.support.records import dvpn
 from tests.support.sweeps import WORKER, at, make_notifier, next_event, rows, user_ids
 
-EXAMPLES = int(os.environ.get("DVPN_PROPERTY_EXAMPLES", "100"))
 START = at("2026-04-02 20:30")  # every example starts here, so a failing one replays the same
 # What a record leaves behind, emptied between examples (the audit trail is append-only and stays).
 RECORD_TABLES = (
@@ -221,7 +220,7 @@ def check_reminders(ctx: ServiceContext, force: Force, clock: ManualClock) -> No
     run_state_machine_as_test(
         Reminders,
         settings=settings(
-            max_examples=EXAMPLES,
+            max_examples=examples_per_database().max_examples,  # HYPOTHESIS_PROFILE, as the lifecycle machine
             stateful_step_count=12,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -20,13 +20,18 @@ from blocks.forms import FormMeta, close_form, hearing_form
 from blocks.justification import justification_form
 from blocks.reports import ExportRequest, export_form
 from services.context import ServiceContext
-from tests.support.casework import Seeded
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from tests.support.casework import Seeded, notice
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force
 from tests.support.slack_app import ctx, slack, slack_api  # noqa: F401  (the real Bolt app and Slack stand-in)
 from tests.support.slack_driver import SlackDriver, reply_text
 
 REF = "WM-DVPN-2026-0002"
+# A notice still running, for the writes its lifecycle allows only while it runs (booking a
+# hearing, closing it): REF lapsed in law on Wed 1 Apr, before the test clock.
+LIVE = "WM-DVPN-2026-0004"
 PEOPLE = ("Sam Taylor", "Stephen O'Brien", "Stephen O&#39;Brien")  # as typed, or escaped
 SEARCHED = ("Stephen O'Brien", "Stephen O&#39;Brien")
 REASON = "MARAC review of repeat victim"
@@ -83,9 +88,9 @@ MATRIX: dict[str, tuple[Path, dict[str, str]]] = {
         command("caseload Team A"),
         {"officer": LISTED, "supervisor": LISTED, "champion": LISTED, "admin": LISTED},
     ),
-    "book hearing": (command(f"hearing {REF} tomorrow 10:00"), TEAM_A_WRITERS),
+    "book hearing": (command(f"hearing {LIVE} 4/4/2026 10:00"), TEAM_A_WRITERS),
     "record breach": (command(f"breach {REF} 31/3/2026 20:30"), TEAM_A_WRITERS),
-    "close": (command(f"close {REF} withdrawn application not pursued"), TEAM_A_WRITERS),
+    "close": (command(f"close {LIVE} withdrawn application not pursued"), TEAM_A_WRITERS),
     "correct one field": (
         command(f'edit {REF} conditions no contact with the victim reason "conditions mistyped at entry"'),
         TEAM_A_WRITERS,
@@ -107,11 +112,11 @@ MATRIX: dict[str, tuple[Path, dict[str, str]]] = {
     ),
     "button: book hearing form": (button(ids.BOOK_HEARING, REF), {"officer": LISTED, "supervisor": LISTED}),
     "forged form: hearing": (
-        form(hearing_form(FormMeta(reference=REF)), {"scheduled_at": "tomorrow 10:00"}),
+        form(hearing_form(FormMeta(reference=LIVE)), {"scheduled_at": "4/4/2026 10:00"}),
         TEAM_A_WRITERS,
     ),
     "forged form: close": (
-        form(close_form(FormMeta(reference=REF)), {"status": "withdrawn", "reason": "not pursued", "at": "now"}),
+        form(close_form(FormMeta(reference=LIVE)), {"status": "withdrawn", "reason": "not pursued", "at": "now"}),
         TEAM_A_WRITERS,
     ),
     "forged form: reason to open": (
@@ -177,6 +182,8 @@ def test_each_role_gets_what_the_matrix_says(
     how, allowed = MATRIX[path]
     expected = allowed.get(role, REFUSED)
     user = getattr(force, role)
+    running = notice("2026-04-02 19:00", PersonInput("Robin Fairweather"), "Alex Fairweather")
+    assert records.record(ctx, force.officer, running).reference == LIVE
     before, audited = row_counts(ctx.engine), len(audit_rows(ctx.engine))
     slack.responses.clear()
     slack.api.clear()

@@ -112,7 +112,7 @@ def test_a_moved_officer_cannot_settle_a_reminder_about_the_old_teams_record(
         ).all()
     before = row_counts(ctx.engine)
 
-    for settle in (reminder_actions.acknowledge, reminder_actions.done):
+    for settle in (reminder_actions.acknowledge, reminder_actions.dismiss):
         with pytest.raises(NotAllowed, match="reassign"):
             settle(ctx, force.officer, reminder_id or 0)
 

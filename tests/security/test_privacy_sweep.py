@@ -89,6 +89,7 @@ TYPED_AFTER = {
     "adjourned": "{ref} monday 10:00",
     "breach": f"{{ref}} today 20:30 details {TYPED}",
     "crime": "{ref} 22/123456/26",
+    "court": "{ref} now",
     "check": f"{{ref}} done today 20:45 {TYPED}",
     "notified": "{ref} now",
     "deadline": "DVPN now",

@@ -167,6 +167,7 @@ SAME_FOR_ALL = {
     '"..."': '"typo in the date"',
     "{guess}": "help",
     "{example}": "22/123456/26",
+    "<days>": "28 days",
     "DATE": "2026-12-29",
     "ID": "{mismatch}",
     "WHEN": "now",

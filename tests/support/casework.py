@@ -43,7 +43,7 @@ class Seeded:
     khan_dvpn: str = "WM-DVPN-2026-0003"
 
 
-def _notice(served: str, perpetrator: PersonInput, protected: str, **terms: object) -> NewRecord:
+def notice(served: str, perpetrator: PersonInput, protected: str, **terms: object) -> NewRecord:
     return NewRecord(
         order_type=OrderType.DVPN,
         served_at=london(served),
@@ -62,7 +62,7 @@ def seed(ctx: ServiceContext, force: Force) -> Seeded:
         records.record(
             ctx,
             force.officer,
-            _notice("2026-04-02 20:00", john, "Mary Jones", risk_level=RiskLevel.HIGH, crime_reference="43/1001/26"),
+            notice("2026-04-02 20:00", john, "Mary Jones", risk_level=RiskLevel.HIGH, crime_reference="43/1001/26"),
         ).reference
         == made.smith_dvpn
     )
@@ -89,8 +89,8 @@ def seed(ctx: ServiceContext, force: Force) -> Seeded:
         ctx, force.other_officer, made.smith_dapo, london("2026-03-01 10:00"), crime_reference="43/2002/26"
     )
     obrien = PersonInput("Stephen O'Brien", date(1990, 7, 7))
-    notice = _notice("2026-03-30 10:00", obrien, "Sam Taylor", risk_level=RiskLevel.MEDIUM)
-    assert records.record(ctx, force.officer, notice).reference == made.obrien_dvpn
+    obrien_notice = notice("2026-03-30 10:00", obrien, "Sam Taylor", risk_level=RiskLevel.MEDIUM)
+    assert records.record(ctx, force.officer, obrien_notice).reference == made.obrien_dvpn
     steve = NewRecord(
         order_type=OrderType.DVPO,
         made_at=london("2026-04-01 10:00"),
@@ -100,7 +100,7 @@ def seed(ctx: ServiceContext, force: Force) -> Seeded:
     )
     assert records.record(ctx, force.other_officer, steve).reference == made.obrien_dvpo
     checks.complete_check(ctx, force.other_officer, made.obrien_dvpo, london("2026-04-02 09:00"))
-    khan = _notice("2026-04-01 09:00", PersonInput("Muhammad Khan"), "Zara Khan")
+    khan = notice("2026-04-01 09:00", PersonInput("Muhammad Khan"), "Zara Khan")
     assert records.record(ctx, force.colleague, khan).reference == made.khan_dvpn
     lifecycle.close(ctx, force.colleague, made.khan_dvpn, "application not pursued", status="withdrawn")
     return made
