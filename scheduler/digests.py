@@ -109,7 +109,9 @@ def _post_to_each(
         user, channel = (None, destination) if in_channel else (destination, None)
         try:
             # An earlier attempt may have posted here and died before recording it.
-            landed = claimed.attempts > 1 and notifier.already_posted(user=user, channel=channel, markers=[marker])
+            landed = claimed.attempts > 1 and notifier.already_posted(
+                user=user, channel=channel, markers=[marker], since=claimed.due.due_at
+            )
             if landed:
                 log.info("digest run %s was already in Slack: recorded, not posted again", claimed.run_id)
             else:

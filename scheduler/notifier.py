@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 from urllib.error import URLError
@@ -70,11 +71,16 @@ class DeliveryError(Exception):
         self.unavailable = unavailable
 
 
-# How far back a DM or channel is searched for an interrupted delivery, newest first. A delivery is
-# taken over within minutes (a claim's lease); a DM or team channel receiving more messages than
-# this in that time is far beyond any force's traffic. Slack advises pages of at most 200.
-HISTORY_PAGE = 100
+# How an interrupted delivery is looked for: only the messages since its first attempt could be it,
+# so history is read from then (`oldest`, less a margin for the clocks of this host and Slack), newest
+# first, in pages of 15. Slack's 2025 limits for apps not approved for the Marketplace allow one
+# conversations.history call a minute of at most 15 messages
+# (https://docs.slack.dev/changelog/2025/05/29/rate-limit-changes-for-non-marketplace-apps), so the
+# usual check, a DM's few messages since a reminder fell due, is one call within them. More pages
+# are read only when that window holds more, up to HISTORY_LOOKBACK messages.
+HISTORY_PAGE = 15
 HISTORY_LOOKBACK = 300
+HISTORY_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class Notifier(Protocol):
     ) -> Posted: ...
 
     def already_posted(
-        self, *, user: str | None, channel: str | None, markers: Collection[Marker]
+        self, *, user: str | None, channel: str | None, markers: Collection[Marker], since: datetime | None = None
     ) -> dict[Marker, Posted]: ...
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None: ...
@@ -190,17 +196,19 @@ class SlackNotifier:
         return Posted(str(answer.get("channel") or target), str(answer["ts"]))
 
     def already_posted(
-        self, *, user: str | None, channel: str | None, markers: Collection[Marker]
+        self, *, user: str | None, channel: str | None, markers: Collection[Marker], since: datetime | None = None
     ) -> dict[Marker, Posted]:
-        """Which of `markers` are on messages already in the DM or channel (the newest
-        HISTORY_LOOKBACK messages), and where. One history read serves a whole batch. Without the
-        history scope it answers none found: a possible duplicate beats a reminder never sent."""
+        """Which of `markers` are on messages already in the DM or channel, and where: among the
+        messages since `since` (no earlier attempt of theirs can have been made before it), at most
+        the newest HISTORY_LOOKBACK. One history read serves a whole batch. Without the history scope
+        it answers none found: a possible duplicate beats a reminder never sent."""
         target = self._target(user, channel)
+        oldest = f"{(since - HISTORY_MARGIN).timestamp():.6f}" if since else None
         wanted, found = set(markers), dict[Marker, Posted]()
         cursor: str | None = None
         for _ in range(HISTORY_LOOKBACK // HISTORY_PAGE):
             try:
-                page = _call(partial(self._history_page, target, cursor))
+                page = _call(partial(self._history_page, target, oldest, cursor))
             except DeliveryError as error:
                 if not error.reason.startswith("missing_scope"):
                     raise
@@ -218,9 +226,9 @@ class SlackNotifier:
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None:
         _call(lambda: self.posting.chat_update(channel=channel, ts=ts, text=text, blocks=blocks))
 
-    def _history_page(self, channel: str, cursor: str | None) -> Any:
+    def _history_page(self, channel: str, oldest: str | None, cursor: str | None) -> Any:
         return self.client.conversations_history(
-            channel=channel, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+            channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
         )
 
     def _target(self, user: str | None, channel: str | None) -> str:

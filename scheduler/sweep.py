@@ -200,12 +200,18 @@ class _AlreadyInSlack:
             return None
         where = (message.recipient_slack_id, message.channel)
         if where not in self._found:
-            markers = [
-                reminder_marker(m.reminder_id)
+            rechecked = [
+                m
                 for m in self.claim.messages
                 if m.reminder_id in self.claim.recheck and (m.recipient_slack_id, m.channel) == where
             ]
-            self._found[where] = self.notifier.already_posted(user=where[0], channel=where[1], markers=markers)
+            # A reminder is first claimed once due and its due time never moves: none was posted before.
+            self._found[where] = self.notifier.already_posted(
+                user=where[0],
+                channel=where[1],
+                markers=[reminder_marker(m.reminder_id) for m in rechecked],
+                since=min(m.due_at for m in rechecked),
+            )
         return self._found[where].get(marker)
 
 

@@ -106,13 +106,20 @@ def _is_notice() -> ColumnElement[bool]:
     return col(ProtectionOrder.order_type).in_(NOTICE_TYPES)
 
 
-def _first_decided_hearing() -> Any:
-    """The notice's earliest hearing with an outcome: one probe of ix_hearing_decided_by_order per
-    notice instead of a join over every hearing."""
+def _first_decided_hearings(notices: Any) -> Any:
+    """Each notice's earliest hearing with an outcome, by order id. Hearings are read in one range of
+    ix_hearing_decided_by_order, between the notices' lowest and highest ids (ids follow the order
+    records were made in, so a period's notices are a narrow range), not probed once per notice; the
+    join on the id keeps only the period's own."""
+    within = sa.and_(
+        col(Hearing.order_id) >= select(func.min(notices.c.id)).scalar_subquery(),
+        col(Hearing.order_id) <= select(func.max(notices.c.id)).scalar_subquery(),
+    )
     return (
-        select(func.min(Hearing.scheduled_at))
-        .where(col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.outcome).is_not(None))
-        .scalar_subquery()
+        select(col(Hearing.order_id).label("order_id"), func.min(Hearing.scheduled_at).label("first_heard"))
+        .where(col(Hearing.outcome).is_not(None), within)
+        .group_by(col(Hearing.order_id))
+        .subquery("heard")
     )
 
 
@@ -166,17 +173,19 @@ def _cohort(session: Session, issued: list[ColumnElement[bool]]) -> _Cohort:
     fetched by OFFSET, so only they leave the database."""
     notices = (
         select(
+            col(ProtectionOrder.id).label("id"),
             col(ProtectionOrder.served_at).label("served_at"),
             col(ProtectionOrder.hearing_deadline_at).label("deadline"),
             col(ProtectionOrder.status).label("status"),
-            _first_decided_hearing().label("first_heard"),
         )
         .where(*issued)
         .cte("notices")
-        # Materialised, PostgreSQL looks up each notice's hearing once, not once per figure using it.
+        # Materialised, PostgreSQL reads the period's notices once (ix_order_type_served covers them).
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    first_heard = notices.c.first_heard
+    heard = _first_decided_hearings(notices)
+    with_hearing = notices.outerjoin(heard, heard.c.order_id == notices.c.id)
+    first_heard = heard.c.first_heard
     hours = hours_between(notices.c.served_at, first_heard)
     counts: list[Any] = [
         func.count(),
@@ -187,11 +196,12 @@ def _cohort(session: Session, issued: list[ColumnElement[bool]]) -> _Cohort:
     postgres = is_postgres(session.get_bind().engine)
     if postgres:
         counts.append(func.percentile_cont(0.5).within_group(hours))
-    row = session.exec(select(*counts)).one()
+    row = session.exec(select(*counts).select_from(with_hearing)).one()
     if postgres:
         median = None if row[4] is None else float(row[4])
     else:
-        median = _median_by_offset(session, select(hours.label("hours")).where(first_heard.is_not(None)), row[1])
+        values = select(hours.label("hours")).select_from(with_hearing).where(first_heard.is_not(None))
+        median = _median_by_offset(session, values, row[1])
     return _Cohort(row[0], row[1], row[2], row[3], median)
 
 

@@ -15,7 +15,7 @@ from blocks.reminder_wording import reminder_text
 from blocks.reminders import reminder_blocks
 from console.slack_api import SlackWebAPI
 from scheduler.digests import send_due_digests
-from scheduler.notifier import SlackNotifier, digest_marker, reminder_marker
+from scheduler.notifier import HISTORY_MARGIN, HISTORY_PAGE, SlackNotifier, digest_marker, reminder_marker
 from scheduler.stopping import StopSignal
 from scheduler.sweep import sweep_once
 from services.clock import ManualClock
@@ -100,8 +100,8 @@ def test_a_retry_after_a_failed_post_asks_slack_first_and_history_pages_are_foll
         user=message.recipient_slack_id, channel=None, text="x", blocks=[], marker=reminder_marker(reminder_id)
     )
     assert reminder_queue.mark_not_sent(ctx, reminder_id, "worker-a", "timeout", retryable=True) == "pending"
-    # Then 150 other messages arrive in that DM: the marker is on the second page of history.
-    for n in range(150):
+    # Then 20 other messages arrive in that DM: the marker is on the second page of history.
+    for n in range(20):
         notifier.post(user=message.recipient_slack_id, channel=None, text=f"other {n}", blocks=[])
     posts_before = len(slack.calls("chat.postMessage"))
     clock.advance(timedelta(seconds=ctx.settings.reminders.retry_backoff_seconds))
@@ -110,7 +110,12 @@ def test_a_retry_after_a_failed_post_asks_slack_first_and_history_pages_are_foll
 
     assert (result.sent, result.recovered) == (1, 1)
     assert len(slack.calls("chat.postMessage")) == posts_before  # not posted again
-    assert [c.get("cursor") for c in slack.calls("conversations.history")] == [None, "100"]
+    reads = slack.calls("conversations.history")
+    assert [c.get("cursor") for c in reads] == [None, str(HISTORY_PAGE)]
+    # Only the window since the reminder fell due (less the margin) is read, in pages Slack allows
+    # apps outside the Marketplace: 15 messages.
+    since = (at("2026-04-02 20:00") - HISTORY_MARGIN).timestamp()
+    assert {(float(c["oldest"]), int(c["limit"])) for c in reads} == {(since, 15)}
     [row] = live(ctx)
     assert (row["state"], row["slack_ts"]) == ("sent", landed.ts)
 
@@ -131,6 +136,10 @@ def test_a_digest_posted_by_a_process_that_died_is_not_posted_again(
 
     assert result.sent == ["Team A"]  # recorded as sent (Team B has nowhere to send one)
     assert [c["channel"] for c in slack.calls("chat.postMessage")] == ["CPPUA"]  # only the dead process's post
+    # The channel's history is read from the digest's time on (less the margin), not further back.
+    assert [float(c["oldest"]) for c in slack.calls("conversations.history")] == [
+        (due.due_at - HISTORY_MARGIN).timestamp()
+    ]
     runs = {r["team_id"]: r for r in rows(ctx, "digest_run")}
     assert (runs[1]["state"], runs[1]["attempts"], runs[1]["delivered"]) == ("sent", 2, ["CPPUA"])
 
