@@ -4,7 +4,7 @@ cancelled, never deleted, so the history stays)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -65,6 +65,28 @@ STATUTORY_PREFIXES = (
     "hearing_unbooked_supervisor:",
     "notice_lapsed:",
     "breach_court_in_",
+)
+
+
+# Why a posted reminder's message is updated once it is moot (worded by blocks.reminder_wording).
+MOOT_HEARING_BOOKED = "moot_hearing_booked"
+MOOT_OUTCOME_RECORDED = "moot_outcome_recorded"
+MOOT_CHECK_RECORDED = "moot_check_recorded"
+MOOT_CRIME_REFERENCE_ADDED = "moot_crime_reference_added"
+MOOT_NOTIFICATION_RECEIVED = "moot_notification_received"
+MOOT_BEFORE_COURT = "moot_before_court"
+MOOT_CLOSED = "moot_closed"  # closed or withdrawn
+MOOT_ENDED = "moot_ended"  # lapsed, expired, discharged, refused, superseded
+MOOT_CHANGED = "moot_changed"  # corrected: what it was about no longer applies
+_ENDED_BY_HAND = (OrderStatus.CLOSED, OrderStatus.WITHDRAWN)
+# What resolving a reminder's kind means, by the start of its kind.
+_RESOLVED_BY = (
+    (("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_supervisor:"), MOOT_HEARING_BOOKED),
+    (("hearing_outcome_missing:", "notice_lapsed:", "hearing_tomorrow", "hearing_in_"), MOOT_OUTCOME_RECORDED),
+    (("breach_check_",), MOOT_CHECK_RECORDED),
+    (("crime_reference_missing:",), MOOT_CRIME_REFERENCE_ADDED),
+    (("notification_",), MOOT_NOTIFICATION_RECEIVED),
+    (("breach_court_in_",), MOOT_BEFORE_COURT),
 )
 
 
@@ -427,24 +449,53 @@ def after_quiet_hours(at: datetime, policy: ReminderPolicy, tz: ZoneInfo) -> dat
     return datetime.combine(morning_day, end, tzinfo=tz)
 
 
+def moot_reason(facts: OrderFacts, kind: str) -> str:
+    """Why a reminder the plan no longer calls for is moot: the record ended, or what it asked for
+    was done (a hearing booked for a 'no hearing booked' alert), or else the record was corrected."""
+    status = facts.order.status
+    if status in _ENDED_BY_HAND:
+        return MOOT_CLOSED
+    if not status.is_open:
+        return MOOT_ENDED
+    resolved = next((reason for starts, reason in _RESOLVED_BY if kind.startswith(starts)), MOOT_CHANGED)
+    if resolved == MOOT_HEARING_BOOKED and not facts.hearings:
+        return MOOT_CHANGED
+    if resolved == MOOT_OUTCOME_RECORDED and not any(h.outcome is not None for h in facts.hearings):
+        return MOOT_CHANGED
+    return resolved
+
+
+def ask_update(reminder: Reminder, reason: str, now: datetime, *, replace: bool = False) -> None:
+    """Record that a posted reminder's message is to be updated in place, saying `reason`; the
+    sweep applies it (services.reminders.updates). The first reason stands unless `replace` (a
+    person settling it says more than 'moot'). Nothing to do for a reminder never posted."""
+    if reminder.slack_ts is None or reminder.slack_channel is None:
+        return
+    if reminder.update_reason is not None and not replace:
+        return
+    reminder.update_reason, reminder.update_due_at, reminder.update_attempts = reason, now, 0
+
+
 def reconcile(
     session: Session,
     order_id: int,
     plan: Iterable[PlannedReminder],
     now: datetime,
     relevant: set[tuple[str, datetime]] | None = None,
+    why: Callable[[str], str] | None = None,
 ) -> tuple[int, int]:
     """Make the stored reminders match the plan. Returns (added, cancelled).
 
     A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
-    cancelled: the hearing it nagged about has been booked, say."""
+    cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
+    follow-ups already posted, are to be updated to say so (`why`: the reason for a kind)."""
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
     stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
     by_key = {(r.kind, r.due_at): r for r in stored}
     added = cancelled = 0
-    withdrawn: set[str] = set()  # ids of sent reminders no longer relevant: their follow-ups go too
+    withdrawn: dict[str, str] = {}  # ids of sent reminders no longer relevant, and why: their follow-ups go too
     for key, reminder in by_key.items():
         if key in keep or is_follow_up(reminder.kind):
             continue
@@ -454,11 +505,18 @@ def reconcile(
         elif reminder.state is ReminderState.SENT:
             if reminder.escalate_at is not None:
                 reminder.escalate_at = None
-            withdrawn.add(str(reminder.id))
+            reason = why(reminder.kind) if why else MOOT_CHANGED
+            withdrawn[str(reminder.id)] = reason
+            ask_update(reminder, reason, now)
     for reminder in stored:
-        if reminder.state is ReminderState.PENDING and follow_up_source(reminder.kind) in withdrawn:
+        source = follow_up_source(reminder.kind)
+        if source not in withdrawn:
+            continue
+        if reminder.state is ReminderState.PENDING:
             reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
+        elif reminder.state is ReminderState.SENT:
+            ask_update(reminder, withdrawn[source], now)
     for key, planned in wanted.items():
         existing = by_key.get(key)
         if existing is None:
@@ -489,7 +547,8 @@ def replan(
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
     plan = plan_reminders(facts, policy, tz, now)
     assert order.id is not None
-    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz, now))
+    relevant = still_relevant(facts, policy, tz, now)
+    return reconcile(session, order.id, plan, now, relevant, why=lambda kind: moot_reason(facts, kind))
 
 
 def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:
