@@ -79,7 +79,7 @@ MOOT_AS = {
     "moot_notification_received": "Notification recorded — no action needed",
     "moot_before_court": "Court appearance recorded — no action needed",
     "moot_closed": "Withdrawn: the record was closed",
-    "moot_ended": "Withdrawn: the record has ended",
+    "moot_ended": "The record has ended — no action needed",
     "moot_changed": "Withdrawn: the record changed and this no longer applies",
 }
 

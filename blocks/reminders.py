@@ -79,4 +79,5 @@ def reminder_updated_blocks(result: ReminderActionResult) -> list[Block]:
         )
     else:
         summary = _summary(facts)
-    return [summary, context(say(status_line(result)))]
+    # The block id still names the reminder, as on every reminder message.
+    return [summary, context(say(status_line(result))) | {"block_id": f"reminder_{facts.reminder_id}"}]

@@ -79,14 +79,55 @@ MOOT_CLOSED = "moot_closed"  # closed or withdrawn
 MOOT_ENDED = "moot_ended"  # lapsed, expired, discharged, refused, superseded
 MOOT_CHANGED = "moot_changed"  # corrected: what it was about no longer applies
 _ENDED_BY_HAND = (OrderStatus.CLOSED, OrderStatus.WITHDRAWN)
-# What resolving a reminder's kind means, by the start of its kind.
-_RESOLVED_BY = (
-    (("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_supervisor:"), MOOT_HEARING_BOOKED),
-    (("hearing_outcome_missing:", "notice_lapsed:", "hearing_tomorrow", "hearing_in_"), MOOT_OUTCOME_RECORDED),
-    (("breach_check_",), MOOT_CHECK_RECORDED),
-    (("crime_reference_missing:",), MOOT_CRIME_REFERENCE_ADDED),
-    (("notification_",), MOOT_NOTIFICATION_RECEIVED),
-    (("breach_court_in_",), MOOT_BEFORE_COURT),
+
+
+def _arg(kind: str, position: int = 1) -> int | None:
+    """The id a kind carries ('breach_check_due:7' -> 7)."""
+    parts = kind.split(":")
+    return int(parts[position]) if len(parts) > position and parts[position].isdigit() else None
+
+
+def _is_the_notification(notification: Notification, kind: str) -> bool:
+    """A change's reminders name its notification; the first notification's name the recipient."""
+    if kind.startswith("notification_change"):
+        return notification.id == _arg(kind)
+    return notification.kind is NotificationKind.INITIAL
+
+
+# What resolving a reminder's kind means, by the start of its kind, and whether the facts show it.
+_RESOLVED_BY: tuple[tuple[tuple[str, ...], str, Callable[[OrderFacts, str], bool]], ...] = (
+    (
+        ("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_supervisor:"),
+        MOOT_HEARING_BOOKED,
+        lambda facts, kind: bool(facts.hearings),
+    ),
+    (
+        ("hearing_outcome_missing:", "notice_lapsed:", "hearing_tomorrow", "hearing_in_"),
+        MOOT_OUTCOME_RECORDED,
+        lambda facts, kind: any(h.outcome is not None for h in facts.hearings),
+    ),
+    (
+        ("breach_check_",),
+        MOOT_CHECK_RECORDED,
+        lambda facts, kind: any(c.id == _arg(kind) and c.done_at is not None for c in facts.checks),
+    ),
+    (
+        ("crime_reference_missing:",),
+        MOOT_CRIME_REFERENCE_ADDED,
+        lambda facts, kind: any(b.id == _arg(kind) and b.crime_reference for b in facts.breaches),
+    ),
+    (
+        ("breach_court_in_",),
+        MOOT_BEFORE_COURT,
+        lambda facts, kind: any(b.id == _arg(kind) and b.before_court_at for b in facts.breaches),
+    ),
+    (
+        ("notification_",),
+        MOOT_NOTIFICATION_RECEIVED,
+        lambda facts, kind: any(
+            n.received_at is not None and _is_the_notification(n, kind) for n in facts.notifications
+        ),
+    ),
 )
 
 
@@ -450,19 +491,15 @@ def after_quiet_hours(at: datetime, policy: ReminderPolicy, tz: ZoneInfo) -> dat
 
 
 def moot_reason(facts: OrderFacts, kind: str) -> str:
-    """Why a reminder the plan no longer calls for is moot: the record ended, or what it asked for
-    was done (a hearing booked for a 'no hearing booked' alert), or else the record was corrected."""
-    status = facts.order.status
-    if status in _ENDED_BY_HAND:
+    """Why a reminder the plan no longer calls for is moot: the record was closed, or what it asked
+    for was done (a hearing booked for a 'no hearing booked' alert), or the record ended, or else
+    it was corrected so the reminder no longer applies."""
+    if facts.order.status in _ENDED_BY_HAND:
         return MOOT_CLOSED
-    if not status.is_open:
-        return MOOT_ENDED
-    resolved = next((reason for starts, reason in _RESOLVED_BY if kind.startswith(starts)), MOOT_CHANGED)
-    if resolved == MOOT_HEARING_BOOKED and not facts.hearings:
-        return MOOT_CHANGED
-    if resolved == MOOT_OUTCOME_RECORDED and not any(h.outcome is not None for h in facts.hearings):
-        return MOOT_CHANGED
-    return resolved
+    for starts, reason, done in _RESOLVED_BY:
+        if kind.startswith(starts) and done(facts, kind):
+            return reason
+    return MOOT_CHANGED if facts.order.status.is_open else MOOT_ENDED
 
 
 def ask_update(reminder: Reminder, reason: str, now: datetime, *, replace: bool = False) -> None:
@@ -502,6 +539,7 @@ def reconcile(
         if reminder.state is ReminderState.PENDING:
             reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
+            ask_update(reminder, why(reminder.kind) if why else MOOT_CHANGED, now)  # posted, then snoozed
         elif reminder.state is ReminderState.SENT:
             if reminder.escalate_at is not None:
                 reminder.escalate_at = None

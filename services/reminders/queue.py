@@ -238,6 +238,8 @@ def mark_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, channel: st
                 sent_at=now,
                 slack_channel=channel,
                 slack_ts=ts,
+                update_reason=None,  # a new message: nothing said on it yet
+                update_due_at=None,
                 claimed_by=None,
                 claimed_until=None,
                 next_attempt_at=None,

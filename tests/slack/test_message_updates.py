@@ -100,6 +100,23 @@ def test_booking_the_hearing_rewrites_the_alert_and_posts_nothing(
     assert len(slack_api.calls("chat.update")) == 1
 
 
+def test_a_snoozed_alert_gone_moot_no_longer_says_it_is_snoozed(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackDriver, slack_api: SlackWebAPI, notifier
+) -> None:  # type: ignore[no-untyped-def]
+    alert = alert_posted(ctx, force, clock, slack_api, notifier)
+    rid = reminder_id_of(alert)
+    slack.press_in_reminder(
+        force.officer, ids.REMINDER_SNOOZE_PREFIX + "1h", str(rid), alert["channel"], ts_of(slack_api, alert)
+    )
+    assert "Snoozed by <@UOFFA1>" in now_reads(slack_api, alert)[0]
+    slack.command(force.officer, f"hearing {REF} 2026-04-07 10:00")
+
+    run_until(ctx, clock, slack_api, notifier, at("2026-04-03 09:00"))
+
+    assert now_reads(slack_api, alert) == (f"{ALERT} (Hearing booked — no action needed)", [])
+    assert reminder(ctx, rid)["state"] == "cancelled" and len(slack_api.calls("chat.postMessage")) == 1
+
+
 def test_the_officer_acknowledging_rewrites_the_supervisors_copy_and_the_resend(
     ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackDriver, slack_api: SlackWebAPI, notifier
 ) -> None:  # type: ignore[no-untyped-def]
