@@ -34,7 +34,6 @@ class MessageUpdate:
     """One posted message to rewrite: what it is about, and what became of it."""
 
     result: ReminderActionResult  # reason as its action; who settled it and when, if someone did
-    attempts: int  # this one included
 
 
 def claim_updates(ctx: ServiceContext, limit: int = 100) -> list[MessageUpdate]:
@@ -66,7 +65,7 @@ def claim_updates(ctx: ServiceContext, limit: int = 100) -> list[MessageUpdate]:
                 row.slack_channel,
                 row.slack_ts,
             )
-            claimed.append(MessageUpdate(result, row.update_attempts))
+            claimed.append(MessageUpdate(result))
         return claimed
 
 
