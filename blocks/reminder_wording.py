@@ -70,8 +70,29 @@ SETTLED_AS = {
 }
 
 
+# A posted reminder gone moot, as its updated message says (services.records.planning.moot_reason).
+MOOT_AS = {
+    "moot_hearing_booked": "Hearing booked — no action needed",
+    "moot_outcome_recorded": "Hearing outcome recorded — no action needed",
+    "moot_check_recorded": "Breach check recorded — no action needed",
+    "moot_crime_reference_added": "Crime reference added — no action needed",
+    "moot_notification_received": "Notification recorded — no action needed",
+    "moot_before_court": "Court appearance recorded — no action needed",
+    "moot_closed": "Withdrawn: the record was closed",
+    "moot_ended": "The record has ended — no action needed",
+    "moot_changed": "Withdrawn: the record changed and this no longer applies",
+}
+
+
+def is_moot(result: ReminderActionResult) -> bool:
+    return result.action in MOOT_AS
+
+
 def status_line(result: ReminderActionResult) -> Text:
-    """Who pressed which button, and when: 'Acknowledged by @jo at Thu 02 Apr 2026 22:10 BST'."""
+    """Who pressed which button, and when: 'Acknowledged by @jo at Thu 02 Apr 2026 22:10 BST'; or
+    why the reminder no longer applies."""
+    if is_moot(result):
+        return MOOT_AS[result.action]
     tz = result.reminder.tz
     who = _person(result.by)
     at = _when(result.at, tz) if result.at else ""
@@ -83,7 +104,7 @@ def status_line(result: ReminderActionResult) -> Text:
 
 
 def settled_text(result: ReminderActionResult) -> str:
-    """The notification text of a reminder after a button was pressed."""
+    """The notification text of a reminder after a button was pressed, or once it is moot."""
     return f"{reminder_text(result.reminder)} ({say(status_line(result))})"
 
 

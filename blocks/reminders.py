@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
-from blocks.reminder_wording import detail, headline, late_note, status_line
+from blocks.reminder_wording import detail, headline, is_moot, late_note, status_line
 from blocks.wording import say
 from services.reminders.results import Level, Offer, ReminderActionResult, ReminderFacts
 
@@ -65,3 +65,19 @@ def reminder_settled_blocks(result: ReminderActionResult) -> list[Block]:
         context(say(status_line(result))),
         actions(button("Open record", ids.OPEN_RECORD, facts.reference), block_id=f"reminder_{facts.reminder_id}"),
     ]
+
+
+def reminder_updated_blocks(result: ReminderActionResult) -> list[Block]:
+    """A posted reminder rewritten by the sweep once it is moot or someone else settled it: no
+    buttons, since none of them applies any more. A moot one keeps only its headline, struck
+    through, as what it asked for is no longer wanted."""
+    facts = result.reminder
+    if is_moot(result):
+        summary = section(
+            f":white_check_mark: ~{escape(headline(facts))}~\n*{facts.reference}* · {facts.order_type} · "
+            f"{escape(facts.initials)}"
+        )
+    else:
+        summary = _summary(facts)
+    # The block id still names the reminder, as on every reminder message.
+    return [summary, context(say(status_line(result))) | {"block_id": f"reminder_{facts.reminder_id}"}]

@@ -189,6 +189,11 @@ class SlackWebAPI:
             kept = [self.state.messages.get(channel, [])] if channel else list(self.state.messages.values())
             return [dict(m) for ms in kept for m in ms]
 
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Someone deleted a message in Slack: it is gone, and chat.update on it answers message_not_found."""
+        with self._lock:
+            self.state.messages[channel] = [m for m in self.state.messages.get(channel, []) if m["ts"] != ts]
+
     def view(self, view_id: str) -> JSONObject:
         """The modal open under `view_id`, as Slack would show it now."""
         with self._lock:

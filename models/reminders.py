@@ -18,6 +18,7 @@ class Reminder(SQLModel, table=True):
         sa.Index("ix_reminder_state_due", "state", "due_at"),
         sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),
+        sa.Index("ix_reminder_update_due_at", "update_due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,3 +45,8 @@ class Reminder(SQLModel, table=True):
     # to the team's supervisors. Cleared once escalated, acknowledged, snoozed or no longer needed.
     escalate_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    # Its posted message must be updated in place (services/reminders/updates.py): why, and when the
+    # sweep is next to try. Set in the transaction that made it moot; cleared once applied or given up.
+    update_reason: str | None = Field(default=None, max_length=40)
+    update_due_at: datetime | None = Field(default=None, sa_column=utc_column())
+    update_attempts: int = 0

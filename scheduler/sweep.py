@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from blocks.reminder_wording import reminder_text
-from blocks.reminders import reminder_blocks
+from blocks.reminder_wording import reminder_text, settled_text
+from blocks.reminders import reminder_blocks, reminder_updated_blocks
 from scheduler.notifier import DeliveryError, Marker, Notifier, Posted, reminder_marker
 from scheduler.stopping import StopSignal
 from services.context import ServiceContext
 from services.reminders import queue as reminder_queue
+from services.reminders import updates as message_updates
 from services.reminders.queue import Claim
 from services.reminders.results import ReminderFacts
 
@@ -37,6 +38,9 @@ class SweepResult:
     skipped: int = 0  # claimed but settled without posting (withdrawn follow-ups, no recipient)
     released: int = 0  # handed back unposted: lease ran out, Slack away or refusing our token, or stopping
     stopped: str | None = None  # why the sweep stopped early, if it did
+    updated: int = 0  # posted messages rewritten in place, now moot or settled by someone else
+    update_retrying: int = 0  # chat.update failed this time, tried again after a backoff
+    update_dropped: int = 0  # not updated: the message is gone from Slack, or out of attempts
 
     def merge(self, other: SweepResult) -> None:
         """Add the counts of one destination's posts (made on another thread)."""
@@ -57,7 +61,9 @@ def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: St
         finished = _deliver(ctx, notifier, claim, result, stop)
         if not finished or (len(claim.messages) + claim.skipped < batch and not claim.held):
             break
-    if result.claimed:
+    if not stop.stopping and result.stopped is None:
+        _update_messages(ctx, notifier, result, stop)
+    if result.claimed or result.updated or result.update_retrying or result.update_dropped:
         log.info("sweep %s: %s", worker_id, result)
     return result
 
@@ -213,6 +219,50 @@ class _AlreadyInSlack:
                 since=min(m.due_at for m in rechecked),
             )
         return self._found[where].get(marker)
+
+
+def _update_messages(ctx: ServiceContext, notifier: Notifier, result: SweepResult, stop: StopSignal) -> None:
+    """Rewrite the posted messages of reminders gone moot or settled by someone else: their
+    buttons go and the message says what happened. Few and rarely urgent, so one at a time; the
+    client waits out a 429's Retry-After, and what still fails is tried again with backoff."""
+    batch = ctx.settings.reminders.sweep_batch_size
+    while not stop.stopping:
+        due = message_updates.claim_updates(ctx, batch)
+        for update in due:
+            if stop.stopping or not _update_one(ctx, notifier, update, result):
+                return  # what was claimed and not done comes back when its lease runs out
+        if len(due) < batch:
+            return
+
+
+def _update_one(
+    ctx: ServiceContext, notifier: Notifier, update: message_updates.MessageUpdate, result: SweepResult
+) -> bool:
+    """False if Slack refused the bot or is away: the rest waits for the next sweep."""
+    found = update.result
+    rid = found.reminder.reminder_id
+    assert found.channel is not None and found.ts is not None
+    try:
+        notifier.update(found.channel, found.ts, text=settled_text(found), blocks=reminder_updated_blocks(found))
+    except DeliveryError as error:
+        if error.fatal or error.unavailable:
+            log.warning("Slack refused or unavailable (%s): message updates wait", error.reason)
+            result.stopped = error.reason
+            return False
+        outcome = message_updates.not_updated(ctx, rid, error.reason, retryable=error.retryable)
+        if outcome == "retrying":
+            result.update_retrying += 1
+        else:
+            result.update_dropped += 1
+        return True
+    except Exception as error:  # a bug must not stop every other update: log, retry later
+        log.exception("reminder %s: message could not be updated", rid)
+        message_updates.not_updated(ctx, rid, f"internal: {type(error).__name__}", retryable=True)
+        result.update_retrying += 1
+        return True
+    message_updates.updated(ctx, rid, found.action)
+    result.updated += 1
+    return True
 
 
 def _record_failure(

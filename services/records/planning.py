@@ -4,7 +4,7 @@ cancelled, never deleted, so the history stays)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -65,6 +65,69 @@ STATUTORY_PREFIXES = (
     "hearing_unbooked_supervisor:",
     "notice_lapsed:",
     "breach_court_in_",
+)
+
+
+# Why a posted reminder's message is updated once it is moot (worded by blocks.reminder_wording).
+MOOT_HEARING_BOOKED = "moot_hearing_booked"
+MOOT_OUTCOME_RECORDED = "moot_outcome_recorded"
+MOOT_CHECK_RECORDED = "moot_check_recorded"
+MOOT_CRIME_REFERENCE_ADDED = "moot_crime_reference_added"
+MOOT_NOTIFICATION_RECEIVED = "moot_notification_received"
+MOOT_BEFORE_COURT = "moot_before_court"
+MOOT_CLOSED = "moot_closed"  # closed or withdrawn
+MOOT_ENDED = "moot_ended"  # lapsed, expired, discharged, refused, superseded
+MOOT_CHANGED = "moot_changed"  # corrected: what it was about no longer applies
+_ENDED_BY_HAND = (OrderStatus.CLOSED, OrderStatus.WITHDRAWN)
+
+
+def _arg(kind: str, position: int = 1) -> int | None:
+    """The id a kind carries ('breach_check_due:7' -> 7)."""
+    parts = kind.split(":")
+    return int(parts[position]) if len(parts) > position and parts[position].isdigit() else None
+
+
+def _is_the_notification(notification: Notification, kind: str) -> bool:
+    """A change's reminders name its notification; the first notification's name the recipient."""
+    if kind.startswith("notification_change"):
+        return notification.id == _arg(kind)
+    return notification.kind is NotificationKind.INITIAL
+
+
+# What resolving a reminder's kind means, by the start of its kind, and whether the facts show it.
+_RESOLVED_BY: tuple[tuple[tuple[str, ...], str, Callable[[OrderFacts, str], bool]], ...] = (
+    (
+        ("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_supervisor:"),
+        MOOT_HEARING_BOOKED,
+        lambda facts, kind: bool(facts.hearings),
+    ),
+    (
+        ("hearing_outcome_missing:", "notice_lapsed:", "hearing_tomorrow", "hearing_in_"),
+        MOOT_OUTCOME_RECORDED,
+        lambda facts, kind: any(h.outcome is not None for h in facts.hearings),
+    ),
+    (
+        ("breach_check_",),
+        MOOT_CHECK_RECORDED,
+        lambda facts, kind: any(c.id == _arg(kind) and c.done_at is not None for c in facts.checks),
+    ),
+    (
+        ("crime_reference_missing:",),
+        MOOT_CRIME_REFERENCE_ADDED,
+        lambda facts, kind: any(b.id == _arg(kind) and b.crime_reference for b in facts.breaches),
+    ),
+    (
+        ("breach_court_in_",),
+        MOOT_BEFORE_COURT,
+        lambda facts, kind: any(b.id == _arg(kind) and b.before_court_at for b in facts.breaches),
+    ),
+    (
+        ("notification_",),
+        MOOT_NOTIFICATION_RECEIVED,
+        lambda facts, kind: any(
+            n.received_at is not None and _is_the_notification(n, kind) for n in facts.notifications
+        ),
+    ),
 )
 
 
@@ -427,38 +490,71 @@ def after_quiet_hours(at: datetime, policy: ReminderPolicy, tz: ZoneInfo) -> dat
     return datetime.combine(morning_day, end, tzinfo=tz)
 
 
+def moot_reason(facts: OrderFacts, kind: str) -> str:
+    """Why a reminder the plan no longer calls for is moot: the record was closed, or what it asked
+    for was done (a hearing booked for a 'no hearing booked' alert), or the record ended, or else
+    it was corrected so the reminder no longer applies."""
+    if facts.order.status in _ENDED_BY_HAND:
+        return MOOT_CLOSED
+    for starts, reason, done in _RESOLVED_BY:
+        if kind.startswith(starts) and done(facts, kind):
+            return reason
+    return MOOT_CHANGED if facts.order.status.is_open else MOOT_ENDED
+
+
+def ask_update(reminder: Reminder, reason: str, now: datetime, *, replace: bool = False) -> None:
+    """Record that a posted reminder's message is to be updated in place, saying `reason`; the
+    sweep applies it (services.reminders.updates). The first reason stands unless `replace` (a
+    person settling it says more than 'moot'). Nothing to do for a reminder never posted."""
+    if reminder.slack_ts is None or reminder.slack_channel is None:
+        return
+    if reminder.update_reason is not None and not replace:
+        return
+    reminder.update_reason, reminder.update_due_at, reminder.update_attempts = reason, now, 0
+
+
 def reconcile(
     session: Session,
     order_id: int,
     plan: Iterable[PlannedReminder],
     now: datetime,
     relevant: set[tuple[str, datetime]] | None = None,
+    why: Callable[[str], str] | None = None,
 ) -> tuple[int, int]:
     """Make the stored reminders match the plan. Returns (added, cancelled).
 
     A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
-    cancelled: the hearing it nagged about has been booked, say."""
+    cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
+    follow-ups already posted, are to be updated to say so (`why`: the reason for a kind)."""
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
     stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
     by_key = {(r.kind, r.due_at): r for r in stored}
     added = cancelled = 0
-    withdrawn: set[str] = set()  # ids of sent reminders no longer relevant: their follow-ups go too
+    withdrawn: dict[str, str] = {}  # ids of sent reminders no longer relevant, and why: their follow-ups go too
     for key, reminder in by_key.items():
         if key in keep or is_follow_up(reminder.kind):
             continue
         if reminder.state is ReminderState.PENDING:
             reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
+            ask_update(reminder, why(reminder.kind) if why else MOOT_CHANGED, now)  # posted, then snoozed
         elif reminder.state is ReminderState.SENT:
             if reminder.escalate_at is not None:
                 reminder.escalate_at = None
-            withdrawn.add(str(reminder.id))
+            reason = why(reminder.kind) if why else MOOT_CHANGED
+            withdrawn[str(reminder.id)] = reason
+            ask_update(reminder, reason, now)
     for reminder in stored:
-        if reminder.state is ReminderState.PENDING and follow_up_source(reminder.kind) in withdrawn:
+        source = follow_up_source(reminder.kind)
+        if source not in withdrawn:
+            continue
+        if reminder.state is ReminderState.PENDING:
             reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
+        elif reminder.state is ReminderState.SENT:
+            ask_update(reminder, withdrawn[source], now)
     for key, planned in wanted.items():
         existing = by_key.get(key)
         if existing is None:
@@ -489,7 +585,8 @@ def replan(
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
     plan = plan_reminders(facts, policy, tz, now)
     assert order.id is not None
-    return reconcile(session, order.id, plan, now, relevant=still_relevant(facts, policy, tz, now))
+    relevant = still_relevant(facts, policy, tz, now)
+    return reconcile(session, order.id, plan, now, relevant, why=lambda kind: moot_reason(facts, kind))
 
 
 def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:

@@ -20,7 +20,7 @@ from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.access import can_write
 from services.governance.audit import changes, snapshot
 from services.records import breaches, checks
-from services.records.planning import follow_up_source, is_follow_up
+from services.records.planning import ask_update, follow_up_source, is_follow_up
 from services.reminders.facts import facts_for
 from services.reminders.results import Offer, Person, ReminderActionResult
 from services.reminders.snoozing import SNOOZE_CHOICES, fits, snooze_until
@@ -141,6 +141,7 @@ def followed(
             else:
                 row.state, row.acknowledged_at, row.acknowledged_by_id = ReminderState.ACKNOWLEDGED, now, user.id
             row.escalate_at = row.next_attempt_at = None
+            _tell_the_others(row, reminder, action, now)
             _audit(work, row, before, action)
         return _result(work, reminder, action, Person(user.slack_user_id), now)
 
@@ -165,8 +166,19 @@ def _settle(ctx: ServiceContext, actor_slack_id: str, reminder_id: int, action: 
             else:
                 row.state, row.acknowledged_at, row.acknowledged_by_id = ReminderState.ACKNOWLEDGED, now, user.id
             row.escalate_at = row.next_attempt_at = None
+            _tell_the_others(row, reminder, action, now)
             _audit(work, row, before, verb)
         return _result(work, reminder, action, Person(user.slack_user_id), now)
+
+
+def _tell_the_others(row: Reminder, pressed: Reminder, action: str, now: datetime) -> None:
+    """Every other posted copy of the matter (the officer's alert, its re-send, the supervisors'
+    escalations) is updated by the sweep to say who settled it; the pressed message is updated by
+    the button's handler at once, so any update still waiting for it (it went moot) is dropped."""
+    if row.id == pressed.id:
+        row.update_due_at = None
+    elif row.state is ReminderState.ACKNOWLEDGED:
+        ask_update(row, action, now, replace=True)
 
 
 def _planned(session: Session, reminder: Reminder) -> Reminder:

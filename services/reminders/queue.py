@@ -238,6 +238,8 @@ def mark_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, channel: st
                 sent_at=now,
                 slack_channel=channel,
                 slack_ts=ts,
+                update_reason=None,  # a new message: nothing said on it yet
+                update_due_at=None,
                 claimed_by=None,
                 claimed_until=None,
                 next_attempt_at=None,
@@ -362,14 +364,15 @@ def _rowcount(result: sa.Result[Any]) -> int:
 
 
 def next_due_at(ctx: ServiceContext, now: datetime) -> datetime | None:
-    """When the next pending reminder (or its retry) or escalation falls due after `now`. Reads only:
+    """When the next pending reminder (or its retry), escalation or message update falls due after `now`. Reads only:
     the console moves its clock from one such moment to the next."""
     c = metadata.tables["reminder"].c
     ready = sa.case((c.next_attempt_at > c.due_at, c.next_attempt_at), else_=c.due_at)
     pending = sa.select(sa.func.min(ready)).where(c.state == ReminderState.PENDING, ready > now)
     escalation = sa.select(sa.func.min(c.escalate_at)).where(c.escalate_at > now)
+    update = sa.select(sa.func.min(c.update_due_at)).where(c.update_due_at > now)  # a message to rewrite
     with system(ctx, SCHEDULER) as work:
-        found = [work.session.execute(pending).scalar(), work.session.execute(escalation).scalar()]
+        found = [work.session.execute(query).scalar() for query in (pending, escalation, update)]
     times = [_aware(t) for t in found if t is not None]
     return min(times) if times else None
 

@@ -31,3 +31,31 @@ def test_a_dvpn_to_dvpo_life_with_one_breach_sends_fifteen_messages(tmp_path: Pa
         ("Sat 02 08:00", OFFICER, "expires_in_2d"),
         ("Mon 04 08:00", OFFICER, "expires_today"),
     ]
+
+
+def test_over_that_life_every_message_gone_moot_is_rewritten_and_no_stale_button_remains(
+    tmp_path: Path, slack: SlackWebAPI
+) -> None:
+    life = live(str(tmp_path), slack)
+    rewritten = [(f"{when.astimezone(LONDON):%a %d %H:%M}", to, kind.split(":")[0]) for when, to, kind in life.updates]
+    assert rewritten == [
+        ("Fri 03 09:00", OFFICER, "no_hearing_booked"),  # the hearing booked: the alert and its follow-ups
+        ("Fri 03 09:00", OFFICER, "renotify"),
+        ("Fri 03 09:00", SERGEANT, "escalation"),
+        ("Fri 03 20:30", OFFICER, "breach_check_due"),  # each check recorded
+        ("Tue 07 14:15", OFFICER, "hearing_tomorrow"),  # the outcome recorded
+        ("Tue 07 14:15", OFFICER, "hearing_in_2h"),
+        ("Wed 08 14:30", OFFICER, "breach_check_due"),
+        ("Sun 12 17:00", OFFICER, "crime_reference_missing"),  # the crime reference added: both copies
+        ("Sun 12 17:00", SERGEANT, "crime_reference_missing"),
+        ("Wed 15 15:00", OFFICER, "breach_check_due"),
+        ("Wed 22 15:30", OFFICER, "breach_check_due"),
+        ("Wed 29 16:00", OFFICER, "breach_check_due"),
+        ("Tue 05 00:05", OFFICER, "expires_in_7d"),  # the order expired
+        ("Tue 05 00:05", OFFICER, "expires_in_2d"),
+        ("Tue 05 00:05", OFFICER, "expires_today"),
+    ]
+    assert life.stale_buttons() == []  # every message still standing asks only for what is still wanted
+    updates = [str(c["text"]) for c in slack.calls("chat.update")]
+    assert updates[0] == "WM-DVPN-2026-0001 (AE): No hearing booked (Hearing booked — no action needed)"
+    assert updates[-1] == "WM-DVPO-2026-0001 (AE): Expires today (The record has ended — no action needed)"

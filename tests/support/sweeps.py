@@ -52,13 +52,15 @@ class Seen:
 
 
 def next_event(ctx: ServiceContext) -> datetime | None:
-    """The earliest moment the sweep has something to do: a reminder due or an escalation."""
+    """The earliest moment the sweep has something to do: a reminder due, an escalation or an update."""
     times: list[datetime] = []
     for r in rows(ctx, "reminder"):
         if r["state"] == "pending":
             times.append(max(t for t in (r["due_at"], r["next_attempt_at"]) if isinstance(t, datetime)))
         if isinstance(r["escalate_at"], datetime):
             times.append(r["escalate_at"])
+        if isinstance(r["update_due_at"], datetime):  # a posted message to rewrite
+            times.append(r["update_due_at"])
     return min(times, default=None)
 
 
