@@ -94,7 +94,7 @@ class CommandMix:
             "show": f"show {record}",
             "list": ("list team", "list due", "list mine")[n % 3],
             "help": "help",
-            "breach": f"breach {record} 20 minutes ago crime CR/BENCH/{n:06d}",
+            "breach": f"breach {record} 20 minutes ago crime 43/{n:06d}/26",  # in the force's format
         }[kind]
         return kind, text, officer
 
