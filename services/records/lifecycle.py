@@ -20,7 +20,7 @@ from services.errors import Conflict, DomainError, raise_if_any
 from services.governance.audit import snapshot
 from services.records.order_writer import OrderTerms, validate_length
 from services.records.planning import refresh_next_deadline
-from services.records.state import lapsed_unmarked, require
+from services.records.state import lapse_time, lapsed_unmarked, require
 from services.unit_of_work import Work, changing, system
 from services.views import RecordView
 
@@ -158,7 +158,7 @@ def _lapse_overdue(work: Work) -> tuple[str, ...]:
         select(ProtectionOrder).where(lapsed_unmarked(work.now)).with_for_update(skip_locked=True)
     ).all()
     for order in overdue:
-        lapsed_at = order.lapses_at or order.hearing_deadline_at
+        lapsed_at = lapse_time(order)
         assert lapsed_at is not None
         require(work.session, order, Event.LAPSE, work.now)
         reason = "no hearing within 48 hours of service: the notice lapsed; remove it from the PNC"

@@ -26,7 +26,7 @@ from models import (
 )
 from rules.lifecycle import IMPLIES, Reminders, State, state_of
 from rules.notification import owed
-from services.records.state import situation
+from services.records.state import lapse_time, situation
 from services.reporting.list_results import NextDeadline
 
 # Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
@@ -240,7 +240,7 @@ def _heard_in_time(facts: OrderFacts) -> bool:
     """A hearing listed by the notice's deadline has an outcome (an adjournment included: the
     notice continues through it, CSA 2010 s27; DAA 2021 s29(7)). Until then the notice may still
     lapse, so its countdown and lapse alerts stand."""
-    deadline = facts.order.lapses_at or facts.order.hearing_deadline_at  # the literal lapse, where later
+    deadline = lapse_time(facts.order)
     return deadline is not None and any(h.outcome is not None and h.scheduled_at <= deadline for h in facts.hearings)
 
 
@@ -254,8 +254,7 @@ def _listed_in_time(facts: OrderFacts) -> bool:
 def _lapse_alerts(facts: OrderFacts) -> list[PlannedReminder]:
     """CSA 2010 s27(3); DAA 2021 s29(2): not heard within 48 hours of service, the notice lapses."""
     order = facts.order
-    # The literal lapse time, never earlier than the countdowns' deadline (rules.deadlines.lapse_deadline).
-    lapses_at = order.lapses_at or order.hearing_deadline_at
+    lapses_at = lapse_time(order)
     if lapses_at is None:
         return []
     return [

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from models import BreachCheck, Hearing, OrderStatus, ProtectionOrder
 from services.governance.audit import snapshot
+from services.records.state import lapse_time
 from services.unit_of_work import Work
 
 # Only what the rollover ended is brought back: a record an officer closed, or a court decided,
@@ -20,8 +21,7 @@ def still_ended(work: Work, order: ProtectionOrder) -> bool:
     with no hearing listed by then (CSA 2010 s27(3); DAA 2021 s29(2)), an order past its end."""
     now = work.now
     if order.status is OrderStatus.LAPSED:
-        # Timed as the rollover lapses it: by the literal reading where that is later.
-        lapses_at = order.lapses_at or order.hearing_deadline_at
+        lapses_at = lapse_time(order)  # as the rollover lapses it
         if lapses_at is None or lapses_at > now:
             return False
         heard_in_time = work.session.exec(

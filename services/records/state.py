@@ -15,10 +15,19 @@ from rules.order_types import rule_for
 from services.errors import Conflict
 
 
+def lapse_time(order: ProtectionOrder) -> datetime | None:
+    """When a notice heard by then lapses: the literal statutory reading (rules.deadlines.lapse_deadline),
+    never earlier than the countdowns' safe deadline; records stored before it was kept have none."""
+    return order.lapses_at or order.hearing_deadline_at
+
+
+def lapse_time_sql() -> ColumnElement[datetime]:
+    """`lapse_time` in SQL."""
+    return func.coalesce(col(ProtectionOrder.lapses_at), col(ProtectionOrder.hearing_deadline_at))
+
+
 def situation(order: ProtectionOrder, hearings: Sequence[Hearing]) -> Situation:
-    # The lapse follows the literal statutory reading (rules.deadlines.lapse_deadline), never
-    # earlier than the countdowns' safe deadline; records stored before it was kept have none.
-    deadline = order.lapses_at or order.hearing_deadline_at
+    deadline = lapse_time(order)
     pending = [h.scheduled_at for h in hearings if h.outcome is None]
     return Situation(
         is_notice=rule_for(order.order_type).is_notice,
@@ -68,7 +77,7 @@ _FIELD = {Event.BOOK_HEARING: "scheduled_at", Event.ADJOURN_HEARING: "scheduled_
 def lapsed_unmarked(now: datetime) -> ColumnElement[bool]:
     """SQL for notices lapsed in law that the rollover has not marked yet: active, past the
     hearing deadline, no hearing listed by it (as `state_of` reads it)."""
-    lapses_at = func.coalesce(col(ProtectionOrder.lapses_at), col(ProtectionOrder.hearing_deadline_at))
+    lapses_at = lapse_time_sql()
     listed_by_deadline = (
         select(Hearing.id)
         .where(col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.scheduled_at) <= lapses_at)

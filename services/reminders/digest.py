@@ -28,6 +28,7 @@ from models import (
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.records.crime_references import shareable_crime_reference
+from services.records.state import lapse_time, lapsed_unmarked
 from services.reminders.results import (
     AwaitingHearing,
     CheckAt,
@@ -136,19 +137,9 @@ class _TeamQueries:
         marked (CSA 2010 s27(3); DAA 2021 s29(2))."""
         recent = col(ProtectionOrder.updated_at) >= now - DAY  # marked by the rollover in the last day
         marked = self._orders(ProtectionOrder.status == OrderStatus.LAPSED, recent)
-        # The literal lapse (rules.deadlines.lapse_deadline): never before the law says it lapsed.
-        lapses_at = func.coalesce(col(ProtectionOrder.lapses_at), col(ProtectionOrder.hearing_deadline_at))
-        listed_in_time = select(Hearing.id).where(
-            col(Hearing.order_id) == col(ProtectionOrder.id),
-            col(Hearing.scheduled_at) <= lapses_at,
-        )
-        unmarked = self._orders(
-            ProtectionOrder.status == OrderStatus.ACTIVE,
-            lapses_at <= now,
-            ~listed_in_time.exists(),
-        )
+        unmarked = self._orders(lapsed_unmarked(now))
         return self._items(
-            (o, p, LapsedAt(o.lapses_at or o.hearing_deadline_at))
+            (o, p, LapsedAt(lapse_time(o)))
             for o, p in sorted([*marked, *unmarked], key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
         )
 

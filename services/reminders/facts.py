@@ -29,6 +29,7 @@ from models import (
 from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
+from services.records.state import lapse_time
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     BreachCheckDue,
@@ -273,7 +274,7 @@ def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     listed = [h for h in f.hearings.get(order.id or 0, []) if deadline and h.scheduled_at <= deadline]
     unresolved = listed[0].scheduled_at if listed and all(h.outcome is None for h in listed) else None
     clock = rule_for(order.order_type).hearing_clock
-    lapses = order.lapses_at or deadline
+    lapses = lapse_time(order)
     earlier = deadline if lapses != deadline else None
     return NoticeLapsed(str(order.order_type), lapses, clock, f.person(order.officer_id), unresolved, earlier)
 
