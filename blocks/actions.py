@@ -31,6 +31,9 @@ REMINDER_RECORD_OUTCOME: Final = "reminder_record_outcome"  # the outcome form
 REMINDER_SNOOZE_PREFIX: Final = "reminder_snooze_"  # + one of SNOOZE_CHOICES
 SNOOZE_CHOICES: Final = ("1h", "4h", "0800")  # an hour, four hours, until 08:00 (local) next
 
+# The daily digest's "Nudge officer" button. Its value is JSON naming the record's reference.
+DIGEST_NUDGE: Final = "digest_nudge"
+
 # Modal callback ids.
 RECORD_FORM: Final = "record_form"
 HEARING_FORM: Final = "hearing_form"

@@ -10,7 +10,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.lazy_listener import LazyListenerRunner, ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
-from handlers import buttons, command, deliveries, errors, export_form, forms, home, reminder_actions
+from handlers import buttons, command, deliveries, digest_actions, errors, export_form, forms, home, reminder_actions
 from handlers.context import ProvideServices
 from handlers.verification import SlackSignature
 from services.context import ServiceContext
@@ -71,5 +71,6 @@ def build_app(
     buttons.register(app)
     home.register(app)
     reminder_actions.register(app)
+    digest_actions.register(app)
     export_form.register(app)
     return app

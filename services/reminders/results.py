@@ -229,12 +229,6 @@ class ReminderActionResult:
 
 
 @dataclass(frozen=True)
-class DeadlineSoon:
-    deadline: datetime | None
-    booked: bool
-
-
-@dataclass(frozen=True)
 class AwaitingHearing:
     served_at: datetime | None
     deadline: datetime | None
@@ -282,19 +276,12 @@ class NoCrimeReference:
 
 @dataclass(frozen=True)
 class Undelivered:
-    kind: str  # the reminder kind's first part: "breach_check_due"
+    what: Subject  # what the reminder that could not be delivered was about
     due_at: datetime
 
 
-@dataclass(frozen=True)
-class Recorded:
-    order_type: str
-    created_at: datetime
-
-
 DigestFact = (
-    DeadlineSoon
-    | AwaitingHearing
+    AwaitingHearing
     | OutcomeDue
     | LapsedAt
     | EndsAt
@@ -303,8 +290,25 @@ DigestFact = (
     | RecentBreach
     | NoCrimeReference
     | Undelivered
-    | Recorded
 )
+
+
+class ItemAction(StrEnum):
+    """The button on a digest line: the work the line asks for."""
+
+    OPEN = "open"  # see the record
+    NUDGE = "nudge"  # the officer in charge must act: DM them the item
+    OUTCOME = "outcome"  # record the hearing's outcome
+
+
+class SectionKind(StrEnum):
+    """Where a section's items go in the digest: the work for today (one list, most urgent first),
+    what is coming, what happened, or a count alone."""
+
+    ACTION = "action"
+    COMING = "coming"
+    HAPPENED = "happened"
+    COUNT = "count"
 
 
 @dataclass(frozen=True)
@@ -314,13 +318,20 @@ class DigestItem:
     order_type: str
     about: DigestFact  # what is due or what happened, and when
     officer_slack_id: str
+    due: datetime | None = None  # when it falls or fell due: the urgency order
+    open_since: datetime | None = None  # when it became open: before today, it is carried over
+    action: ItemAction = ItemAction.OPEN
+    also: tuple[DigestFact, ...] = ()  # the same record's other open items, shown on its one line
 
 
 @dataclass(frozen=True)
 class DigestSection:
-    key: str  # deadlines, unbooked, lapsed, expiring, hearings, checks, breaches, crime, failed, new
+    key: str  # unbooked, lapsed, outcomes, checks, crime, failed, hearings, expiring, breaches, new
     items: tuple[DigestItem, ...]
     show_all: Command  # where the full list is
+    kind: SectionKind = SectionKind.ACTION
+    urgency: int = 0  # among the work for today: a lower number first (statutory clocks lead)
+    count: int | None = None  # a count-only section's count (its items are not listed)
 
 
 @dataclass(frozen=True)
@@ -333,6 +344,32 @@ class TeamDigest:
     tz: ZoneInfo  # the clock its times are shown on
     late: Late | None = None  # sent after the bot was down
 
+    def of_kind(self, kind: SectionKind) -> tuple[DigestSection, ...]:
+        return tuple(s for s in self.sections if s.kind is kind)
+
+    def today(self) -> tuple[tuple[DigestSection, DigestItem], ...]:
+        """The work for today across its sections, most urgent first: each section's urgency, then
+        the item's due time."""
+        found = [(s, i) for s in self.of_kind(SectionKind.ACTION) for i in s.items]
+        far = self.generated_at.replace(year=9999)
+        return tuple(sorted(found, key=lambda pair: (pair[0].urgency, pair[1].due or far)))
+
     @property
     def total(self) -> int:
-        return sum(len(s.items) for s in self.sections)
+        return sum(len(s.items) if s.count is None else s.count for s in self.sections)
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    """A supervisor's nudge from the digest: the record's open items, and who nudged its officer
+    about them and when (`first`: this press; otherwise an earlier one, and nothing was sent)."""
+
+    reference: str
+    initials: str
+    order_type: str
+    officer: Person
+    items: tuple[DigestFact, ...]
+    first: bool
+    by: Person
+    at: datetime
+    tz: ZoneInfo

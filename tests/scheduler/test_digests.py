@@ -139,8 +139,8 @@ def test_a_digest_to_several_supervisors_retries_only_those_it_missed(
 def test_the_digest_lists_what_a_supervisor_must_see_with_references_and_initials_only(
     ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier
 ) -> None:
-    for n in range(14):  # more notices than a section shows
-        records.record(ctx, force.officer, dvpn(served=f"2026-04-02 {6 + n:02d}:00"))
+    for n in range(17):  # more notices than the work for today shows
+        records.record(ctx, force.officer, dvpn(served=f"2026-04-02 {3 + n:02d}:00"))
     breaches.record_breach(ctx, force.officer, "WM-DVPN-2026-0001", at("2026-04-02 20:30"))
     clock.set(at("2026-04-03 07:00"))
     sweep_once(ctx, notifier, WORKER)
@@ -152,12 +152,19 @@ def test_the_digest_lists_what_a_supervisor_must_see_with_references_and_initial
     check_recorded_call(post.method, post.args)  # valid Block Kit within Slack's limits
     body = str(post.blocks) + str(post["text"])
     assert not [word for word in PRIVATE if word in body]
-    assert "*14* · Notices with no hearing booked" in body
-    assert "*1* · Breaches without a crime reference" in body
-    assert "*14* · Breach checks overdue or due today" in body
-    assert "*14* · New records" in body
-    assert "… and 4 more: `/dvpn list due`" in body
-    assert "*WM-DVPN-2026-0001* (APE) DVPN" in body and "<@UOFFA1>" in body  # a DM names the officer
+    texts = [b["text"]["text"] for b in post.blocks if b["type"] == "section"]
+    assert texts[0] == "*Needs action today* (17)"
+    lines = texts[1:16]
+    # Most urgent first: the earliest hearing deadline leads; each record once, with its other items.
+    assert lines[0].startswith("*WM-DVPN-2026-0001* (APE) DVPN: no hearing booked; must be heard by Tue 07 Apr")
+    assert "; also breach check OVERDUE since" in lines[0] and "has no crime reference" in lines[0]
+    assert "<@UOFFA1>" in lines[0] and "_still open since Thu_" in lines[0]  # a DM names the officer
+    assert [line.split("*")[1] for line in lines] == [f"WM-DVPN-2026-{n:04d}" for n in range(1, 16)]
+    assert [b["accessory"]["text"]["text"] for b in post.blocks[2:17]] == ["Nudge officer"] * 15
+    assert "… and 2 more: `/dvpn list due`" in body
+    assert "*17* new records in the last 24 hours: `/dvpn list team`" in body
+    assert "Breaches in the last 24 hours" not in body and "In the last 24 hours" not in body  # listed above
+    assert "*0*" not in body  # no count of nothing
     assert len(post.blocks) <= 50
 
 

@@ -130,7 +130,7 @@ def test_a_hearing_held_with_no_outcome_recorded_stays_open_until_it_is(
     # An open item on both lists and in the digest until the outcome is recorded.
     assert ref in answer(slack, officer, "list due")
     digest = answer(slack, supervisor, "digest")
-    assert "Hearings held with no outcome recorded" in digest
+    assert "*Needs action today*" in digest
     assert f"{ref}* (APE) DVPN: hearing Tue 07 Apr 2026 10:00 BST: record its outcome" in digest
 
     refused = answer(slack, officer, f"refused {ref}")

@@ -26,7 +26,6 @@ from services.reminders.results import (
     BreachCourtDeadline,
     CheckAt,
     CrimeReferenceMissing,
-    DeadlineSoon,
     DigestFact,
     DigestItem,
     DigestSection,
@@ -37,6 +36,7 @@ from services.reminders.results import (
     HearingCountdown,
     HearingDeadline,
     HearingSoon,
+    ItemAction,
     LapsedAt,
     Late,
     MonitoringEnding,
@@ -45,14 +45,15 @@ from services.reminders.results import (
     NoticeLapsed,
     NotificationChangeDue,
     NotificationMissing,
+    NudgeResult,
     OtherKind,
     OutcomeDue,
     OutcomeMissing,
     Person,
     RecentBreach,
-    Recorded,
     ReminderActionResult,
     ReminderFacts,
+    SectionKind,
     Subject,
     TeamDigest,
     UnbookedToSupervisor,
@@ -382,8 +383,7 @@ TEXT_FIELDS = {
     "TeamDigest": {"team_name"},
     "HearingAt": {"court"},
     "RecentBreach": {"crime_reference"},
-    "Undelivered": {"kind"},
-    "Recorded": {"order_type"},
+    "NudgeResult": {"reference", "initials", "order_type"},
 }
 
 
@@ -399,7 +399,7 @@ def _holds_text(annotation: Any) -> bool:
     "facts_type",
     [
         ReminderFacts, ReminderActionResult, Person, Late, *get_args(Subject),
-        TeamDigest, DigestSection, DigestItem, *get_args(DigestFact),
+        TeamDigest, DigestSection, DigestItem, NudgeResult, *get_args(DigestFact),
     ],
     ids=lambda t: t.__name__,
 )  # fmt: skip
@@ -412,20 +412,18 @@ def test_reminder_facts_hold_no_sentences(facts_type: type) -> None:
 BREACH_AT = utc("2026-04-02 21:15")
 # Each digest item's facts, and the words the service itself used to write for it.
 DIGEST_ITEMS: dict[str, tuple[DigestFact, str]] = {
-    "deadline, unbooked": (DeadlineSoon(DEADLINE, False), "hearing deadline Sat 04 Apr 2026 20:00 BST: NOT BOOKED"),
-    "deadline, booked": (DeadlineSoon(DEADLINE, True), "hearing deadline Sat 04 Apr 2026 20:00 BST"),
     "awaiting a hearing": (
         AwaitingHearing(SERVED, DEADLINE),
-        "served Thu 02 Apr 2026 20:00 BST; must be heard by Sat 04 Apr 2026 20:00 BST",
+        "no hearing booked; must be heard by Sat 04 Apr 2026 20:00 BST",
     ),
-    "deadline not set": (AwaitingHearing(SERVED, None), "served Thu 02 Apr 2026 20:00 BST; must be heard by not set"),
+    "deadline not set": (AwaitingHearing(SERVED, None), "no hearing booked; must be heard by not set"),
     "lapsed": (LapsedAt(DEADLINE), "lapsed Sat 04 Apr 2026 20:00 BST: remove it from the PNC"),
     "outcome due": (OutcomeDue(BOOKED), "hearing Fri 03 Apr 2026 10:30 BST: record its outcome"),
     "expiring": (EndsAt(utc("2026-04-30 23:00")), "ends at the end of Thu 30 Apr 2026"),
     "hearing at a court": (HearingAt(BOOKED, "Leeds"), "hearing Fri 03 Apr 2026 10:30 BST at Leeds"),
     "hearing, no court": (HearingAt(BOOKED, None), "hearing Fri 03 Apr 2026 10:30 BST"),
-    "check overdue": (CheckAt(CHECK_DUE, True), "OVERDUE since Fri 03 Apr 2026 09:00 BST"),
-    "check due": (CheckAt(CHECK_DUE, False), "due Fri 03 Apr 2026 09:00 BST"),
+    "check overdue": (CheckAt(CHECK_DUE, True), "breach check OVERDUE since Fri 03 Apr 2026 09:00 BST"),
+    "check due": (CheckAt(CHECK_DUE, False), "breach check due Fri 03 Apr 2026 09:00 BST"),
     "breach, court at the hearing": (
         RecentBreach(BREACH_AT, None, BOOKED, True),
         "breach Thu 02 Apr 2026 22:15 BST, crime reference MISSING, before the court by Fri 03 Apr 2026 10:30 BST "
@@ -445,10 +443,9 @@ DIGEST_ITEMS: dict[str, tuple[DigestFact, str]] = {
         "breach recorded Thu 02 Apr 2026 22:15 BST has no crime reference",
     ),
     "undelivered": (
-        Undelivered("breach_check_due", CHECK_DUE),
-        "breach check due due Fri 03 Apr 2026 09:00 BST not delivered",
+        Undelivered(BreachCheckDue(True, CHECK_DUE, None), CHECK_DUE),
+        "reminder not delivered: “Breach check overdue” (due Fri 03 Apr 2026 09:00 BST)",
     ),
-    "new record": (Recorded("DVPN", SERVED), "DVPN recorded Thu 02 Apr 2026 20:00 BST"),
 }
 
 
@@ -461,11 +458,12 @@ def test_every_kind_of_digest_item_is_covered() -> None:
     assert {type(about) for about, _ in DIGEST_ITEMS.values()} == set(get_args(DigestFact))
 
 
-def test_a_digest_says_its_sections_and_escapes_what_was_typed() -> None:
+def test_a_digest_leaves_out_zero_counts_and_escapes_what_was_typed() -> None:
     typed = DigestItem(REF, "AP", "DVPN", HearingAt(BOOKED, "Leeds <!channel> & co"), "UOFF")
     sections = (
-        DigestSection("hearings", (typed,), Command("list")),
         DigestSection("failed", (), Command("list", "team")),
+        DigestSection("hearings", (typed,), Command("list"), kind=SectionKind.COMING),
+        DigestSection("new", (), Command("list", "team"), kind=SectionKind.COUNT, count=0),
     )
     late = Late(utc("2026-04-02 06:00"), utc("2026-04-02 09:00"), TZ)
     digest = TeamDigest(1, "Team <B>", SERVED.date(), SERVED, sections, TZ, late)
@@ -473,14 +471,40 @@ def test_a_digest_says_its_sections_and_escapes_what_was_typed() -> None:
     blocks = digest_blocks(digest, in_channel=False)
 
     assert digest_text(digest) == (
-        "Daily digest for Team &lt;B&gt;, Thu 02 Apr: 1 hearings today and tomorrow (late: due 07:00)"
+        "Daily digest for Team &lt;B&gt;, Thu 02 Apr: 1 hearings today or tomorrow (late: due 07:00)"
     )
     assert blocks[1]["elements"][0]["text"] == ":hourglass: Sent late (late: due 07:00): the bot was not running then."
-    assert [f["text"] for f in blocks[2]["fields"]] == [
-        "*1* · Hearings today and tomorrow",
-        "*0* · Reminders that could not be delivered",
-    ]
-    assert blocks[3]["text"]["text"] == (
-        "*Hearings today and tomorrow* (1)\n"
-        f"• *{REF}* (AP) DVPN: hearing Fri 03 Apr 2026 10:30 BST at Leeds &lt;!channel&gt; &amp; co · <@UOFF>"
+    assert blocks[2]["text"]["text"] == ":white_check_mark: Nothing needs action today."
+    assert blocks[3]["text"]["text"] == "*Coming up* (1)"
+    assert blocks[4]["text"]["text"] == (
+        f"*{REF}* (AP) DVPN: hearing Fri 03 Apr 2026 10:30 BST at Leeds &lt;!channel&gt; &amp; co · <@UOFF>"
     )
+    assert blocks[4]["accessory"]["action_id"] == "record_open"
+    assert len(blocks) == 6  # the footer; no count of nothing: no "0 new records", no "0 not delivered"
+    assert "*0*" not in str(blocks)
+
+
+def test_the_work_for_today_leads_most_urgent_first_each_with_its_button() -> None:
+    check = DigestItem("REF-C", "AB", "NMO", CheckAt(CHECK_DUE, True), "UOFF", CHECK_DUE, CHECK_DUE, ItemAction.NUDGE)
+    outcome = DigestItem("REF-O", "CD", "DVPN", OutcomeDue(BOOKED), "UOFF", BOOKED, BOOKED, ItemAction.OUTCOME)
+    unbooked = DigestItem(
+        "REF-U", "EF", "DVPN", AwaitingHearing(SERVED, DEADLINE), "UOFF", DEADLINE, SERVED, ItemAction.NUDGE
+    )
+    sections = (
+        DigestSection("unbooked", (unbooked,), Command("list", "due"), urgency=0),
+        DigestSection("outcomes", (outcome,), Command("list", "due"), urgency=1),
+        DigestSection("checks", (check,), Command("list", "due"), urgency=1),
+    )
+    now = utc("2026-04-04 07:00")  # Saturday: the check and the hearing are open since Friday
+    digest = TeamDigest(1, "Team A", now.date(), now, sections, TZ)
+
+    dm, channel = digest_blocks(digest, in_channel=False), digest_blocks(digest, in_channel=True)
+
+    assert dm[1]["text"]["text"] == "*Needs action today* (3)"
+    lines = [b["text"]["text"] for b in dm[2:5]]
+    assert [line.split("*")[1] for line in lines] == ["REF-U", "REF-C", "REF-O"]  # statutory clock first
+    assert lines[1].endswith(" · <@UOFF> · _still open since Fri_")
+    assert "still open" in lines[0]  # served on Thursday
+    assert [b["accessory"]["text"]["text"] for b in dm[2:5]] == ["Nudge officer", "Nudge officer", "Record outcome"]
+    assert [b["accessory"]["text"]["text"] for b in channel[2:5]] == ["Open", "Open", "Record outcome"]
+    assert "<@UOFF>" not in str(channel)

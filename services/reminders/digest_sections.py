@@ -1,0 +1,233 @@
+"""The digest's sections, each built from data by one function of the team's rows and the time.
+The digest is the list SECTIONS: a new kind of item (incidents, MARAC actions, Operation Encompass
+notifications, Clare's Law decisions) plugs in as one more builder here and one more line of wording
+in blocks/digest.py. The order of SECTIONS is the order a record is claimed in: a record open in two
+sections is listed once, in the first, with its other items on the same line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import col, func, select
+
+from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder, Reminder, ReminderState
+from services.records.crime_references import shareable_crime_reference
+from services.records.state import lapse_time, lapsed_unmarked
+from services.reminders.digest_items import TeamRows
+from services.reminders.facts import facts_for
+from services.reminders.results import (
+    AwaitingHearing,
+    CheckAt,
+    DigestSection,
+    EndsAt,
+    HearingAt,
+    ItemAction,
+    LapsedAt,
+    NoCrimeReference,
+    OutcomeDue,
+    RecentBreach,
+    SectionKind,
+    Undelivered,
+)
+from services.wording import Command
+
+DAY = timedelta(hours=24)
+EXPIRING_WITHIN = timedelta(days=7)
+FAILED_REMINDERS_SHOWN_FOR = timedelta(days=7)
+ACTIVE = ProtectionOrder.status == OrderStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class When:
+    """The moment a digest is drawn, and its local day."""
+
+    now: datetime
+    today: date
+    start_of_today: datetime
+
+    @classmethod
+    def at(cls, now: datetime, rows: TeamRows) -> When:
+        today = now.astimezone(rows.tz).date()
+        return cls(now, today, datetime.combine(today, time(0), tzinfo=rows.tz))
+
+    def local_midnight(self, days_ahead: int) -> datetime:
+        """The start of the local day `days_ahead` from today (a wall-clock midnight, so a clock
+        change between does not shift it)."""
+        return datetime.combine(self.today + timedelta(days=days_ahead), time(0), tzinfo=self.start_of_today.tzinfo)
+
+
+SectionBuilder = Callable[[TeamRows, When], DigestSection]
+
+
+def lapsed(rows: TeamRows, at: When) -> DigestSection:
+    """Marked lapsed in the last day, or past the deadline with no hearing held in time and not yet
+    marked (CSA 2010 s27(3); DAA 2021 s29(2)): remove it from the PNC."""
+    recent = col(ProtectionOrder.updated_at) >= at.now - DAY  # marked by the rollover in the last day
+    found = [*rows.orders(ProtectionOrder.status == OrderStatus.LAPSED, recent), *rows.orders(lapsed_unmarked(at.now))]
+    found.sort(key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+    items = rows.items(
+        ((o, p, LapsedAt(lapse_time(o))) for o, p in found),
+        due=lambda a: a.deadline,
+        since=lambda a: a.deadline,
+        action=ItemAction.NUDGE,
+    )
+    return DigestSection("lapsed", items, Command("list", "lapsed"), urgency=0)
+
+
+def unbooked(rows: TeamRows, at: When) -> DigestSection:
+    """Notices still awaiting a hearing with none booked: the 48-hour clock runs (CSA 2010 s27;
+    DAA 2021 s29(3))."""
+    found = rows.orders(ACTIVE, col(ProtectionOrder.hearing_deadline_at).is_not(None))
+    booked = rows.pending_hearing_orders()
+    found.sort(key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+    items = rows.items(
+        ((o, p, AwaitingHearing(o.served_at, o.hearing_deadline_at)) for o, p in found if o.id not in booked),
+        due=lambda a: a.deadline,
+        since=lambda a: a.served_at,
+        action=ItemAction.NUDGE,
+    )
+    return DigestSection("unbooked", items, Command("list", "due"), urgency=0)
+
+
+def outcomes(rows: TeamRows, at: When) -> DigestSection:
+    """Hearings whose time has passed with no outcome recorded, on records still open."""
+    found = rows.joined(
+        Hearing,
+        col(Hearing.order_id),
+        ACTIVE,
+        col(Hearing.outcome).is_(None),
+        col(Hearing.scheduled_at) <= at.now,
+        order_by=col(Hearing.scheduled_at),
+    )
+    items = rows.items(
+        ((o, p, OutcomeDue(h.scheduled_at)) for h, o, p in found),
+        due=lambda a: a.hearing_at,
+        since=lambda a: a.hearing_at,
+        action=ItemAction.OUTCOME,
+    )
+    return DigestSection("outcomes", items, Command("list", "due"), urgency=1)
+
+
+def checks(rows: TeamRows, at: When) -> DigestSection:
+    found = rows.joined(
+        BreachCheck,
+        col(BreachCheck.order_id),
+        ACTIVE,
+        col(BreachCheck.done_at).is_(None),
+        col(BreachCheck.due_at) < at.local_midnight(1),
+        order_by=col(BreachCheck.due_at),
+    )
+    items = rows.items(
+        ((o, p, CheckAt(c.due_at, c.due_at < at.now)) for c, o, p in found),
+        due=lambda a: a.due_at,
+        since=lambda a: a.due_at,
+        action=ItemAction.NUDGE,
+    )
+    return DigestSection("checks", items, Command("list", "due"), urgency=1)
+
+
+def crime(rows: TeamRows, at: When) -> DigestSection:
+    """Breaches with no crime reference: each should be crime-recorded (NCRS, within 24 hours)."""
+    found = rows.joined(
+        Breach, col(Breach.order_id), col(Breach.crime_reference).is_(None), order_by=col(Breach.recorded_at)
+    )
+    items = rows.items(
+        ((o, p, NoCrimeReference(b.recorded_at)) for b, o, p in found),
+        due=lambda a: a.recorded_at + DAY,
+        since=lambda a: a.recorded_at,
+        action=ItemAction.NUDGE,
+    )
+    return DigestSection("crime", items, Command("list", "team"), urgency=2)
+
+
+def failed(rows: TeamRows, at: When) -> DigestSection:
+    """Reminders that could not be delivered in the last week: someone must pass them on."""
+    found = rows.joined(
+        Reminder,
+        col(Reminder.order_id),
+        Reminder.state == ReminderState.FAILED,
+        col(Reminder.due_at) >= at.now - FAILED_REMINDERS_SHOWN_FOR,
+        order_by=col(Reminder.due_at),
+    )
+    said = facts_for(rows.session, [r for r, _, _ in found], rows.settings, at.now, late=False)
+    items = rows.items(
+        ((o, p, Undelivered(said[r.id or 0].subject, r.due_at)) for r, o, p in found),
+        due=lambda a: a.due_at,
+        since=lambda a: a.due_at,
+    )
+    return DigestSection("failed", items, Command("list", "team"), urgency=2)
+
+
+def hearings(rows: TeamRows, at: When) -> DigestSection:
+    found = rows.joined(
+        Hearing,
+        col(Hearing.order_id),
+        col(Hearing.outcome).is_(None),
+        col(Hearing.scheduled_at) > at.now,
+        col(Hearing.scheduled_at) < at.local_midnight(2),
+        order_by=col(Hearing.scheduled_at),
+    )
+    items = rows.items(((o, p, HearingAt(h.scheduled_at, h.court or None)) for h, o, p in found), due=lambda a: a.at)
+    return DigestSection("hearings", items, Command("list"), kind=SectionKind.COMING)
+
+
+def expiring(rows: TeamRows, at: When) -> DigestSection:
+    found = rows.orders(
+        ACTIVE, col(ProtectionOrder.expires_at) > at.now, col(ProtectionOrder.expires_at) <= at.now + EXPIRING_WITHIN
+    )
+    found.sort(key=lambda r: r[0].expires_at or r[0].created_at)
+    items = rows.items(
+        ((o, p, EndsAt(o.expires_at)) for o, p in found if o.expires_at is not None), due=lambda a: a.expires_at
+    )
+    return DigestSection("expiring", items, Command("list", "expiring"), kind=SectionKind.COMING)
+
+
+def breaches(rows: TeamRows, at: When) -> DigestSection:
+    """Breaches that happened in the last 24 hours (by when they happened, not when recorded), with
+    the arrest's court deadline and which limit it is (DAA 2021 s26(2)(a)-(b); CSA 2010 s26)."""
+    found = rows.joined(
+        Breach,
+        col(Breach.order_id),
+        col(Breach.occurred_at) >= at.now - DAY,
+        col(Breach.occurred_at) <= at.now,
+        order_by=col(Breach.occurred_at),
+    )
+    facts = (
+        (
+            o,
+            p,
+            RecentBreach(
+                b.occurred_at,
+                shareable_crime_reference(rows.settings, b.crime_reference or None),
+                b.court_deadline_at,
+                bool(b.court_deadline_at_hearing),
+            ),
+        )
+        for b, o, p in found
+    )
+    items = rows.items(facts, due=lambda a: a.occurred_at)
+    return DigestSection("breaches", items, Command("list", "team"), kind=SectionKind.HAPPENED)
+
+
+def new_records(rows: TeamRows, at: When) -> DigestSection:
+    """Records made in the last 24 hours: a count, since each is listed where it needs work."""
+    recent = col(ProtectionOrder.created_at) >= at.now - DAY
+    count = rows.session.exec(select(func.count()).select_from(ProtectionOrder).where(*rows.scope(), recent)).one()
+    return DigestSection("new", (), Command("list", "team"), kind=SectionKind.COUNT, count=count)
+
+
+# Claim order: a record open in several sections is listed in the first.
+SECTIONS: tuple[SectionBuilder, ...] = (
+    lapsed,
+    unbooked,
+    outcomes,
+    checks,
+    crime,
+    failed,
+    hearings,
+    expiring,
+    breaches,
+    new_records,
+)
