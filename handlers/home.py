@@ -7,14 +7,14 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from blocks.lists import home_view, unplaced_home
+from blocks.home import home_view, unplaced_home
 from blocks.wording import problem
 from handlers.after_ack import after_ack
 from handlers.context import services
 from handlers.errors import reported
 from services.context import ServiceContext
 from services.governance.access import NotPlaced
-from services.reporting import listing
+from services.reminders.home import home_board
 
 
 def register(app: App) -> None:
@@ -30,8 +30,8 @@ def home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient, 
 
 def publish_home(ctx: ServiceContext, client: WebClient, slack_user_id: str) -> None:
     try:
-        board = listing.dashboard(ctx, slack_user_id)
+        board = home_board(ctx, slack_user_id)
     except NotPlaced as refused:
         client.views_publish(user_id=slack_user_id, view=unplaced_home(problem(refused)))
         return
-    client.views_publish(user_id=slack_user_id, view=home_view(board, ctx.settings.timezone, ctx.clock.now()))
+    client.views_publish(user_id=slack_user_id, view=home_view(board, ctx.settings.timezone))

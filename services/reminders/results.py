@@ -373,3 +373,16 @@ class NudgeResult:
     by: Person
     at: datetime
     tz: ZoneInfo
+
+
+@dataclass(frozen=True)
+class HomeBoard:
+    """What a user's App Home shows (services.reminders.home): live items only."""
+
+    slack_user_id: str
+    role: str
+    team_assigned: bool
+    mine: tuple[DigestItem, ...]  # open work and what is coming, on the user's own records
+    team: tuple[DigestItem, ...]  # supervisors: open work on their teams' other records
+    waiting: tuple[ReminderFacts, ...]  # reminders sent to the user, still live
+    generated_at: datetime

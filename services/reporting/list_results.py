@@ -1,6 +1,6 @@
-"""What lists of records return: a page of records with their next deadline, the dashboard (the App
-Home), a caseload and search results. Plain data for blocks/, no database: references, initials and
-deadlines, never personal details."""
+"""What lists of records return: a page of records with their next deadline, a caseload and search
+results. Plain data for blocks/, no database: references, initials and deadlines, never personal
+details."""
 
 from __future__ import annotations
 
@@ -58,33 +58,6 @@ class RecordPage(Paged):
     items: tuple[RecordSummary, ...]
     total: int
     offset: int
-
-
-@dataclass(frozen=True)
-class CheckDue:
-    reference: str
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class WaitingReminder:
-    reminder_id: int
-    reference: str
-    kind: str
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """What a user's App Home shows."""
-
-    slack_user_id: str
-    role: str
-    team_assigned: bool
-    mine: tuple[RecordSummary, ...]
-    checks_due: tuple[CheckDue, ...]
-    reminders_waiting: tuple[WaitingReminder, ...]
-    team_overdue: tuple[RecordSummary, ...]  # supervisors: their teams' records past a deadline
 
 
 @dataclass(frozen=True)

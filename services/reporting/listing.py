@@ -1,4 +1,4 @@
-"""Lists of records with their next deadline, and each user's dashboard (the App Home).
+"""Lists of records with their next deadline.
 
 Reads only. A list shows references, initials and deadlines, never personal details, so listing
 is not a consultation of a record and is not audited; opening a record is (services.records.recording.view).
@@ -25,8 +25,6 @@ from models import (
     OrderStatus,
     Perpetrator,
     ProtectionOrder,
-    Reminder,
-    ReminderState,
     Role,
 )
 from services.context import ServiceContext
@@ -34,12 +32,9 @@ from services.governance.access import READ_ALL_ROLES, supervised_team_ids
 from services.records.planning import OrderFacts, next_deadline
 from services.records.state import lapsed_unmarked
 from services.reporting.list_results import (
-    CheckDue,
-    Dashboard,
     ListScope,
     RecordPage,
     RecordSummary,
-    WaitingReminder,
 )
 from services.unit_of_work import reading
 from services.views import initials
@@ -59,53 +54,6 @@ def list_records(
         total = session.exec(select(func.count()).select_from(ProtectionOrder).where(*wanted)).one()
         page = session.exec(by_urgency(select(ProtectionOrder).where(*wanted)).offset(offset).limit(limit)).all()
         return RecordPage(scope, tuple(summarise(session, page, now)), total, offset)
-
-
-def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> Dashboard:
-    now = ctx.clock.now()
-    end_of_today = _end_of_local_day(now, ctx)
-    with reading(ctx, actor_slack_id) as read:
-        session, user = read.session, read.user
-        mine = session.exec(
-            by_urgency(select(ProtectionOrder).where(*_scope_filters(session, user, ListScope.MINE, now))).limit(limit)
-        ).all()
-        checks = session.exec(
-            select(BreachCheck, ProtectionOrder.reference)
-            .join(ProtectionOrder, col(ProtectionOrder.id) == BreachCheck.order_id)
-            .where(
-                BreachCheck.assigned_to_id == user.id,
-                col(BreachCheck.done_at).is_(None),
-                col(BreachCheck.due_at) <= end_of_today,
-                ProtectionOrder.status == OrderStatus.ACTIVE,
-            )
-            .order_by(col(BreachCheck.due_at))
-            .limit(limit)
-        ).all()
-        waiting = session.exec(
-            select(Reminder, ProtectionOrder.reference)
-            .join(ProtectionOrder, col(ProtectionOrder.id) == Reminder.order_id)
-            .where(Reminder.recipient_id == user.id, Reminder.state == ReminderState.SENT)
-            .order_by(col(Reminder.due_at))
-            .limit(limit)
-        ).all()
-        overdue: Sequence[ProtectionOrder] = []
-        if user.role is Role.SUPERVISOR:
-            overdue = session.exec(
-                by_urgency(
-                    select(ProtectionOrder).where(
-                        *_scope_filters(session, user, ListScope.TEAM, now), col(ProtectionOrder.next_deadline_at) < now
-                    )
-                ).limit(limit)
-            ).all()
-        return Dashboard(
-            slack_user_id=user.slack_user_id,
-            role=user.role.value,
-            team_assigned=user.team_id is not None,
-            mine=tuple(summarise(session, mine, now)),
-            checks_due=tuple(CheckDue(ref, check.due_at) for check, ref in checks),
-            reminders_waiting=tuple(WaitingReminder(r.id or 0, ref, r.kind, r.due_at) for r, ref in waiting),
-            team_overdue=tuple(summarise(session, overdue, now)),
-        )
 
 
 def readable(session: Session, user: AppUser) -> ColumnElement[bool] | None:
@@ -196,8 +144,3 @@ def _window(scope: ListScope, now: datetime) -> list[ColumnElement[bool]]:
         expires = col(ProtectionOrder.expires_at)
         return [expires >= now, expires <= now + EXPIRING_WITHIN]
     return []
-
-
-def _end_of_local_day(now: datetime, ctx: ServiceContext) -> datetime:
-    tomorrow = now.astimezone(ctx.settings.timezone).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, datetime.min.time(), ctx.settings.timezone)

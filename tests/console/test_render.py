@@ -20,20 +20,28 @@ from blocks.forms import (
     outcome_form,
     record_form,
 )
-from blocks.lists import home_view, record_page
+from blocks.home import home_view
+from blocks.lists import record_page
 from blocks.messages import HelpLine, deadline_blocks, help_blocks, problem_blocks, unexpected_blocks
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from console.render import BlockRenderer, Rendered, Style, mrkdwn
 from rules.order_types import OrderType
-from services.reminders.results import HearingCountdown, HearingDeadline, Person, ReminderActionResult, ReminderFacts
+from services.reminders.results import (
+    AwaitingHearing,
+    DigestItem,
+    HearingCountdown,
+    HearingDeadline,
+    HomeBoard,
+    ItemAction,
+    Person,
+    ReminderActionResult,
+    ReminderFacts,
+)
 from services.reporting.list_results import (
-    CheckDue,
-    Dashboard,
     ListScope,
     NextDeadline,
     RecordPage,
     RecordSummary,
-    WaitingReminder,
 )
 from services.views import DeadlineView, PersonView, RecordView
 
@@ -68,9 +76,10 @@ SETTLED = ReminderActionResult(MESSAGE, "acknowledged", Person("UOFF1"), NOW, No
 
 
 def home_blocks() -> list[dict[str, Any]]:
-    checks = (CheckDue("DEMO-NMO-2026-0001", NOW),)
-    waiting = (WaitingReminder(3, "DEMO-DVPN-2026-0001", "no_hearing_booked", NOW),)
-    home = home_view(Dashboard("USUP", "supervisor", True, (SUMMARY,), checks, waiting, (SUMMARY,)), TZ, NOW)
+    item = DigestItem(
+        "DEMO-DVPN-2026-0001", "FM", "DVPN", AwaitingHearing(NOW, NOW), "UOFF1", NOW, NOW, ItemAction.NUDGE
+    )
+    home = home_view(HomeBoard("USUP", "supervisor", True, (item,), (item,), (MESSAGE,), NOW), TZ)
     blocks = home["blocks"]
     assert isinstance(blocks, list)
     return blocks

@@ -24,8 +24,9 @@ from blocks.forms import (
     outcome_form,
     record_form,
 )
+from blocks.home import home_view
 from blocks.justification import card_modal, justification_form
-from blocks.lists import home_view, record_page
+from blocks.lists import record_page
 from blocks.messages import HelpLine, deadline_blocks, help_blocks, interpreted, problem_blocks, unexpected_blocks
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
 from blocks.search_results import search_blocks
@@ -40,11 +41,21 @@ from services.context import ServiceContext
 from services.governance.audit_results import AuditTrailPage, TrailEntry
 from services.governance.audit_trail import describe
 from services.people.results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
+from services.reminders.results import (
+    AwaitingHearing,
+    CheckAt,
+    DigestItem,
+    HearingCountdown,
+    HearingDeadline,
+    HomeBoard,
+    ItemAction,
+    Offer,
+    OutcomeDue,
+    ReminderFacts,
+)
 from services.reporting.list_results import (
     Caseload,
     CaseloadQuery,
-    CheckDue,
-    Dashboard,
     ListScope,
     Matched,
     NextDeadline,
@@ -53,7 +64,6 @@ from services.reporting.list_results import (
     RecordSummary,
     SearchHit,
     SearchResults,
-    WaitingReminder,
 )
 from services.views import DeadlineView, PersonView, RecordView
 from tests.support.block_limits import BlockKitError, block_problems, check_message, check_view
@@ -187,32 +197,43 @@ def test_the_record_list(count: int, total: int, offset: int, scope: ListScope) 
     check_message(blocks)
 
 
-def dashboard(n: int, role: str = "supervisor", *, team: bool = True) -> Dashboard:
-    return Dashboard(
-        slack_user_id="USUPA",
-        role=role,
-        team_assigned=team,
-        mine=tuple(summary(i, deadline_at=NOW - timedelta(hours=i) if i % 2 else None) for i in range(n)),
-        checks_due=tuple(CheckDue(f"ABCD-FGMPO-2026-{i:06d}", NOW) for i in range(n)),
-        reminders_waiting=tuple(
-            WaitingReminder(10**9 + i, f"ABCD-FGMPO-2026-{i:06d}", f"breach_court_deadline_in_1h:{i}", NOW)
-            for i in range(n)
-        ),
-        team_overdue=tuple(summary(i, deadline_at=NOW - timedelta(days=1)) for i in range(n)),
-    )
+def board(n: int, role: str = "supervisor", *, team: bool = True) -> HomeBoard:
+    facts = (AwaitingHearing(NOW, NOW), OutcomeDue(NOW), CheckAt(NOW, True))
+    actions = (ItemAction.NUDGE, ItemAction.OUTCOME, ItemAction.OPEN)
+
+    def item(i: int) -> DigestItem:
+        ref = f"ABCD-FGMPO-2026-{i:06d}"
+        return DigestItem(ref, "AB", "FGMPO", facts[i % 3], "UOFF", NOW, NOW, actions[i % 3], (CheckAt(NOW, False),))
+
+    countdown = HearingCountdown(2, HearingDeadline("DVPO", NOW, None), None)
+    waiting = tuple(
+        ReminderFacts(
+            10**9 + i, "hearing_deadline_in_2h", f"ABCD-FGMPO-2026-{i:06d}", "FGMPO", "AB", countdown, i % 2 == 0,
+            NOW, "UOFF", TZ, offer=Offer.HEARING if i % 3 == 0 else None,
+        )
+        for i in range(n)
+    )  # fmt: skip
+    mine, others = tuple(item(i) for i in range(n)), tuple(item(i) for i in range(n))
+    return HomeBoard("USUPA", role, team, mine, others if role == "supervisor" else (), waiting, NOW)
 
 
 @pytest.mark.parametrize("n", [0, 1, 15, 100])
 @pytest.mark.parametrize("role", ["officer", "supervisor", "champion", "admin"])
 def test_the_home_view(n: int, role: str) -> None:
-    view = home_view(dashboard(n, role, team=role != "officer"), TZ, NOW)
+    view = home_view(board(n, role, team=role != "officer"), TZ)
     check_view(view)  # type: ignore[arg-type]
 
 
-def test_a_full_home_is_cut_with_a_more_line() -> None:
-    view: Any = home_view(dashboard(100), TZ, NOW)
-    assert len(view["blocks"]) == 100
-    assert "use `/dvpn list`" in view["blocks"][-1]["elements"][0]["text"]
+def test_a_full_home_shows_each_part_cut_with_a_more_line() -> None:
+    view: Any = home_view(board(100), TZ)
+    check_view(view)
+    assert len(view["blocks"]) <= 100
+    more = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context" and "more" in str(b)]
+    assert more == [
+        "… and 75 more: `/dvpn list mine`",
+        "… and 75 more: `/dvpn list due`",
+        "… and 75 more: `/dvpn list due`",
+    ]
 
 
 def test_help_and_the_unknown_command_reply() -> None:

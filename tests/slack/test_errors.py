@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from handlers import home
 from handlers.errors import DATABASE_AWAY, DATABASE_AWAY_IN_FORM
 from models.db import make_engine
 from services.context import ServiceContext
@@ -112,7 +113,7 @@ def test_an_unexpected_error_in_a_button_is_reported_to_the_presser(
 def test_an_unexpected_error_in_the_home_is_sent_by_dm(
     slack: SlackDriver, force: Force, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(listing, "dashboard", boom)
+    monkeypatch.setattr(home, "home_board", boom)
     slack.event({"type": "app_home_opened", "user": force.officer, "channel": "D0HOME", "tab": "home"})
     [dm] = slack.sent()
     assert dm.method == "chat.postMessage"

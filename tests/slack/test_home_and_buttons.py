@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from blocks import actions as ids
 from models import metadata
 from services.context import ServiceContext
 from services.records import checks
@@ -30,7 +31,7 @@ def texts(view: dict[str, Any]) -> str:
 # -- App Home -----------------------------------------------------------------------------------------
 
 
-def test_the_home_shows_an_officers_records_and_checks_due_today(
+def test_the_home_shows_an_officers_work_today_with_its_buttons(
     slack: SlackDriver, ctx: ServiceContext, force: Force
 ) -> None:
     mine = record(ctx, force.officer).reference
@@ -40,29 +41,29 @@ def test_the_home_shows_an_officers_records_and_checks_due_today(
 
     assert home["type"] == "home"
     text = texts(home)
-    assert "*Your records*" in text
-    assert f"*{mine}* · APE" in text and theirs not in text
-    assert "*Breach checks due today*" in text
-    assert f"*{mine}* · due Thu 02 Apr 2026 23:00 BST" in text
+    assert "*Mine today* (1)" in text
+    assert f"*{mine}* (APE) DVPN: no hearing booked; must be heard by" in text and theirs not in text
+    assert "; also breach check due Thu 02 Apr 2026 23:00 BST" in text  # the record once, its items together
     assert "Nothing waiting." in text
-    assert "Your teams: past a deadline" not in text  # officers have no team section
+    assert "My team" not in text  # officers have no team section
     assert PERPETRATOR not in text
-    assert action_ids(home["blocks"])[0] == "record_new"
-    assert "record_check_done" in action_ids(home["blocks"])
+    assert action_ids(home["blocks"])[:2] == ["record_new", "record_book_hearing"]
 
 
-def test_a_supervisor_sees_their_teams_overdue_items(slack: SlackDriver, ctx: ServiceContext, force: Force) -> None:
+def test_a_supervisor_sees_their_teams_open_work_with_a_nudge(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
     overdue = record(ctx, force.officer, dvpn(served_at=london("2026-03-31 10:00"))).reference
-    fine = record(ctx, force.colleague).reference
+    fresh = record(ctx, force.colleague).reference
     other_team = record(ctx, force.other_officer, dvpn(served_at=london("2026-03-31 10:00"))).reference
     home = home_opened(slack, force.supervisor)
 
     text = texts(home)
-    assert "*Your teams: past a deadline*" in text
-    section = text.split("*Your teams: past a deadline*")[1]
-    assert overdue in section
-    assert fine not in section and other_team not in section
-    assert ":rotating_light: *overdue*" in section
+    section = text.split("*My team* (2)")[1]
+    assert section.index(overdue) < section.index(fresh)  # most urgent first
+    assert f"*{overdue}* (APE) DVPN: lapsed Thu 02 Apr 2026 10:00 BST: remove it from the PNC" in section
+    assert other_team not in text
+    assert action_ids(home["blocks"]).count(ids.DIGEST_NUDGE) == 2
 
 
 def test_a_newcomer_is_told_to_ask_an_admin_for_a_team(slack: SlackDriver, force: Force) -> None:
