@@ -87,7 +87,7 @@ def digest_blocks(digest: TeamDigest, *, in_channel: bool) -> list[Block]:
             f"This digest again: {command(Command('digest', escape(digest.team_name)))}"
         )
     )
-    return fit(blocks, MAX_MESSAGE_BLOCKS, "… {count} more parts: " + command(Command("digest", "")))
+    return fit(blocks, MAX_MESSAGE_BLOCKS, "… {count} more parts: " + command(Command("digest")))
 
 
 def digest_text(digest: TeamDigest) -> str:

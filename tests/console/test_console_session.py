@@ -127,7 +127,7 @@ def test_home_opens_the_app_home(session: tuple[int, str]) -> None:
     _, output = session
     home = section(output, "@jordan > home")
     assert "── App Home of @jordan, PC Jordan Example (officer, PPU North) ──" in home
-    assert "Reminders waiting for you" in home
+    assert "Waiting for me" in home and "Mine today" in home
     assert "DEMO-DVPN-2026-0011" in home
     assert "[1] New protection record" in home
 
