@@ -41,14 +41,9 @@ OTHER_SHOWN = 6  # lines of each of the other parts
 PARTS = {SectionKind.COMING: "Coming up", SectionKind.HAPPENED: "In the last 24 hours"}
 # What a count-only section counts, as "21 new records in the last 24 hours".
 COUNTED = {"new": ("new record", "new records", "in the last 24 hours")}
-# Each section's words in the notification text ("2 notices with no hearing booked").
+# The words of each section that is not today's work in the notification text ("2 hearings today or
+# tomorrow"); today's work is counted as one ("3 to act on today").
 SUMMARY = {
-    "lapsed": "lapsed",
-    "unbooked": "with no hearing booked",
-    "outcomes": "hearing outcomes to record",
-    "checks": "breach checks due",
-    "crime": "without a crime reference",
-    "failed": "reminders not delivered",
     "hearings": "hearings today or tomorrow",
     "expiring": "ending within 7 days",
     "breaches": "breaches in the last 24 hours",
@@ -122,9 +117,10 @@ def _part(title: str, sections: Sequence[DigestSection], line: _Line) -> list[Bl
 
 
 def _count(counted: DigestSection) -> str:
-    one, many, when_ = COUNTED.get(counted.key, (counted.key, counted.key, ""))
+    one, many, over = COUNTED.get(counted.key, (counted.key, counted.key, ""))
     number = counted.count or 0
-    return f"*{number}* {one if number == 1 else many} {when_}: {command(counted.show_all)}".replace("  ", " ")
+    said = " ".join(w for w in (f"*{number}*", one if number == 1 else many, over) if w)
+    return f"{said}: {command(counted.show_all)}"
 
 
 class _Line:
