@@ -122,7 +122,6 @@ def bullet_lines(lines: Sequence[str], *, limit_chars: int = MAX_SECTION_TEXT) -
 # message's text, so a message with a table also says its rows in its text (table_text).
 MAX_TABLE_ROWS = 100
 MAX_TABLE_COLUMNS = 20
-MAX_ALERT_TEXT = 200
 Cell = str | int | Block  # text, a number, or a rich_text cell (e.g. a user mention)
 
 
@@ -152,9 +151,3 @@ def _cell(value: Cell) -> Block:
     if isinstance(value, dict):
         return value
     return {"type": "raw_text", "text": str(value) or "—"}
-
-
-def alert(text: str, level: str = "warning") -> Block:
-    """A modal's alert block (https://docs.slack.dev/reference/block-kit/blocks/alert-block): Slack
-    draws it only in modals, with up to 200 characters."""
-    return {"type": "alert", "text": plain(text, MAX_ALERT_TEXT), "level": level}
