@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.fakeforce.force import NOW
+from rules.search_terms import POSTCODE
 from services.context import ServiceContext
 from services.people import perpetrator_history, search
 from services.reporting import caseload, listing, stats
@@ -56,6 +57,23 @@ def as_typed(full_name: str) -> str:
     return f"{surname.upper()},  {' '.join(given).lower()}"
 
 
+def an_address_in_their_teams(ctx: ServiceContext, supervisor: str) -> str:
+    """The perpetrator's address on the newest record of the supervisor's teams."""
+    return str(
+        _one(
+            ctx,
+            "SELECT p.address FROM protection_order o JOIN perpetrator p ON p.id = o.perpetrator_id "
+            "JOIN team_supervisor ts ON ts.team_id = o.team_id JOIN app_user u ON u.id = ts.user_id "
+            f"WHERE u.slack_user_id = '{supervisor}' AND p.address IS NOT NULL ORDER BY o.id DESC LIMIT 1",
+        )[0]
+    )
+
+
+def one_letter_out(word: str) -> str:
+    """The word with its third letter left out, as a hurried officer types it (Thompson: Thmpson)."""
+    return word[:2] + word[3:]
+
+
 def a_champion(ctx: ServiceContext) -> str:
     return str(_one(ctx, "SELECT slack_user_id FROM app_user WHERE role = 'champion' ORDER BY id LIMIT 1")[0])
 
@@ -73,6 +91,11 @@ def questions(ctx: ServiceContext) -> list[Question]:
     year = parse_period(str(today.year - 1), today)
     pnc, name, records = repeat_offender(ctx)
     typed = as_typed(name)
+    surname = name.replace(",", " ").split()[-1]
+    address = an_address_in_their_teams(ctx, supervisor)
+    found = POSTCODE.search(address.upper())
+    postcode = " ".join(found.groups()) if found else address
+    street = address.split(",")[0]
     return [
         Question(
             "caseload: supervisor, first page",
@@ -103,6 +126,26 @@ def questions(ctx: ServiceContext) -> list[Question]:
             "search: by name",
             f"/dvpn search <the same name> by supervisor {supervisor}",
             lambda: search.search(ctx, supervisor, typed),
+        ),
+        Question(
+            "search: surname alone",
+            f"/dvpn search <the repeat offender's surname, '{_shape(surname)}'> by supervisor {supervisor}",
+            lambda: search.search(ctx, supervisor, surname),
+        ),
+        Question(
+            "search: surname one letter out",
+            f"/dvpn search <that surname, third letter left out> by supervisor {supervisor}",
+            lambda: search.search(ctx, supervisor, one_letter_out(surname)),
+        ),
+        Question(
+            "search: postcode",
+            f"/dvpn search <a postcode in their teams, '{_shape(postcode)}'> by supervisor {supervisor}",
+            lambda: search.search(ctx, supervisor, postcode),
+        ),
+        Question(
+            "search: house number and street",
+            f"/dvpn search <'{_shape(street)}', one of 7 street names> by supervisor {supervisor}",
+            lambda: search.search(ctx, supervisor, street),
         ),
         Question(
             "stats: force, default period",

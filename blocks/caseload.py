@@ -1,4 +1,4 @@
-"""`/dvpn caseload`: counts per status and per officer, then the records by urgency with Open
+"""`/dvpn caseload`: counts per status, a table per officer, then the records by urgency with Open
 buttons and a "More" button. References, initials and deadlines only."""
 
 from __future__ import annotations
@@ -8,7 +8,21 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from blocks import actions as ids
-from blocks.common import MAX_MESSAGE_BLOCKS, Block, actions, button, context, divider, escape, fit, section
+from blocks.common import (
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    Cell,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    fit,
+    section,
+    table,
+    table_text,
+    user_cell,
+)
 from blocks.lists import record_row
 from blocks.wording import mention
 from services.reporting.list_results import Caseload
@@ -34,22 +48,28 @@ def caseload_blocks(load: Caseload, tz: ZoneInfo, now: datetime) -> list[Block]:
 
 
 def caseload_text(load: Caseload) -> str:
-    return f"Caseload: {load.total} records"
+    """The notification text, and what a client that does not draw the officers' table shows."""
+    lines = [f"Caseload: {load.total} records"]
+    if load.offset == 0 and load.by_officer:
+        rows = [[mention(o.slack_user_id), o.records, o.overdue or "—"] for o in load.by_officer]
+        lines.append(table_text(OFFICER_HEADING, rows))
+    return "\n".join(lines)
+
+
+OFFICER_HEADING = ("Officer", "Records", "Overdue")
 
 
 def _counts(load: Caseload) -> list[Block]:
     if not load.by_status:
         return []
     statuses = " · ".join(f"{status} {count}" for status, count in load.by_status)
-    officers = [
-        f"<@{o.slack_user_id}> {o.records}" + (f" (:rotating_light: {o.overdue} overdue)" if o.overdue else "")
-        for o in load.by_officer
-    ]
     blocks = [section(f"*By status:* {statuses}")]
-    if officers:
-        others = load.officers_total - len(officers)
-        tail = f"\n… and {others} more officer{'s' * (others != 1)}" if others > 0 else ""
-        blocks.append(section("*By officer:*\n" + "\n".join(officers) + tail))
+    if load.by_officer:
+        cells: list[list[Cell]] = [[user_cell(o.slack_user_id), o.records, o.overdue or "—"] for o in load.by_officer]
+        blocks.append(table(OFFICER_HEADING, cells, right=(1, 2)))
+        others = load.officers_total - len(load.by_officer)
+        if others > 0:
+            blocks.append(context(f"… and {others} more officer{'s' * (others != 1)}"))
     blocks.append(divider())
     return blocks
 

@@ -115,3 +115,39 @@ def bullet_lines(lines: Sequence[str], *, limit_chars: int = MAX_SECTION_TEXT) -
             return text + tail
         text = candidate
     return text.rstrip("\n")
+
+
+# The table block (https://docs.slack.dev/reference/block-kit/blocks/table-block): messages only
+# here, at most one per message, 100 rows of at most 20 cells. Clients that do not draw it show the
+# message's text, so a message with a table also says its rows in its text (table_text).
+MAX_TABLE_ROWS = 100
+MAX_TABLE_COLUMNS = 20
+Cell = str | int | Block  # text, a number, or a rich_text cell (e.g. a user mention)
+
+
+def table(heading: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> Block:
+    """A header row then `rows`, cut to Slack's limits; columns listed in `right` are aligned right (figures)."""
+    width = min(len(heading), MAX_TABLE_COLUMNS)
+    shown = [list(heading), *rows][:MAX_TABLE_ROWS]
+    block: Block = {"type": "table", "rows": [[_cell(c) for c in row[:width]] for row in shown]}
+    if right:
+        block["column_settings"] = [{"align": "right" if i in right else "left"} for i in range(max(right) + 1)]
+    return block
+
+
+def user_cell(user_id: str) -> Block:
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_section", "elements": [{"type": "user", "user_id": user_id}]}],
+    }
+
+
+def table_text(heading: Sequence[str], rows: Sequence[Sequence[str | int]]) -> str:
+    """The table's rows as plain lines, for the message's text."""
+    return "\n".join(" · ".join(str(c) for c in row) for row in [heading, *rows])
+
+
+def _cell(value: Cell) -> Block:
+    if isinstance(value, dict):
+        return value
+    return {"type": "raw_text", "text": str(value) or "—"}

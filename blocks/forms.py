@@ -5,6 +5,7 @@ service's ValidationFailed maps straight onto the field it is about."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -179,7 +180,7 @@ def record_form(
     if correcting and order_type is not None:
         rule = rule_for(order_type)
         blocks = [context(f"*{meta.reference}* · _{rule.statute}_"), picker, *_event_fields(rule, given)]
-        blocks += [*_people_fields(given), *_order_fields(rule, given)]
+        blocks += [*_people_fields(given), *_order_fields(rule, given, correcting=True)]
         blocks.append(text_input("reason", "Why it is corrected", hint=REASON_HINT, max_length=300))
         return modal(ids.EDIT_FORM, "Correct record", blocks, meta, submit="Save correction")
     if order_type is None:
@@ -293,10 +294,10 @@ def _people_fields(given: Prefill) -> list[Block]:
     ]
 
 
-def _order_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
+def _order_fields(rule: OrderTypeRule, given: Prefill, *, correcting: bool = False) -> list[Block]:
     fields: list[Block] = []
     if not rule.is_notice:
-        fields.append(text_input("duration", "How long it lasts", hint=DURATION_HINT, initial=given.get("duration")))
+        fields.append(length_input(rule, given.get("duration"), correcting=correcting))
     fields += [
         text_input("conditions", "Conditions", optional=True, multiline=True, initial=given.get("conditions")),
         select_input(
@@ -318,6 +319,33 @@ def _order_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
         user_input("officer", "Officer in charge", hint="Leave empty if it is you.", initial=given.get("officer")),
     ]
     return fields
+
+
+def length_input(rule: OrderTypeRule, given: str | None, *, correcting: bool = False) -> Block:
+    """An order whose length the statute sets in whole days within bounds (a DVPO: 14 to 28 days,
+    CSA 2010 s28(10)) asks for a number of days, which Slack keeps within them; other orders'
+    lengths may be months, an end date or until further order, typed. A correction keeps the typed
+    field, since the record may hold an end date rather than a count of days."""
+    bounds = rule.duration
+    if correcting or bounds is None or bounds.min_days is None or bounds.max_days is None or bounds.until_further_order:
+        return text_input("duration", "How long it lasts", hint=DURATION_HINT, initial=given)
+    element: Block = {
+        "type": "number_input",
+        "action_id": "value",
+        "is_decimal_allowed": False,
+        "min_value": str(bounds.min_days),
+        "max_value": str(bounds.max_days),
+    }
+    days = re.fullmatch(r"(\d{1,3})(?: ?d| days?)?", (given or "").strip().lower())
+    if days and bounds.min_days <= int(days[1]) <= bounds.max_days:  # kept from the form before a redraw
+        element["initial_value"] = days[1]
+    return {
+        "type": "input",
+        "block_id": "duration",
+        "label": plain(f"How many days it lasts ({bounds.min_days} to {bounds.max_days})"),
+        "element": element,
+        "hint": plain(f"{bounds.citation}: at least {bounds.min_days} days, at most {bounds.max_days}."),
+    }
 
 
 # -- the follow-up forms ---------------------------------------------------------------------------

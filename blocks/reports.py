@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from blocks import actions as ids
-from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section
+from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section, table
 from blocks.forms import text_input
 from services.reporting.period import Period
 from services.reporting.report_results import Figures, StatsReport
@@ -20,23 +20,29 @@ def _share(part: int, whole: int) -> str:
     return f"{part} of {whole} ({part / whole:.0%})" if whole else f"{part} of 0"
 
 
-def figure_lines(figures: Figures) -> list[str]:
-    """One line per figure, as read aloud to a Police and Crime Commissioner."""
+def figure_rows(figures: Figures) -> list[tuple[str, str]]:
+    """Each figure and its value, as read aloud to a Police and Crime Commissioner."""
     f = figures
     rate = "—" if f.conversion_rate is None else f"{f.conversion_rate:.0%}"
     median = "—" if f.median_hours_service_to_hearing is None else f"{f.median_hours_service_to_hearing:.1f} hours"
-    heard = _share(f.heard_in_time, f.applications_heard)
-    referenced = _share(f.breaches_crime_reference_24h, f.breaches)
     return [
-        f"Notices issued: {f.notices_issued}",
-        f"Applications heard: {f.applications_heard}; heard within 48 hours: {heard}",
-        f"Orders granted: {f.orders_granted}; refused: {f.orders_refused}",
-        f"Conversion notice → order: {rate} ({f.notices_converted} of {f.notices_issued} notices issued)",
-        f"Notices lapsed: {f.notices_lapsed}",
-        f"Breaches: {f.breaches}; crime reference within 24 hours: {referenced}",
-        f"Breach checks done on time: {_share(f.checks_on_time, f.checks_due)}",
-        f"Median time from service to hearing: {median}",
+        ("Notices issued", str(f.notices_issued)),
+        ("Applications heard", str(f.applications_heard)),
+        ("Heard within 48 hours", _share(f.heard_in_time, f.applications_heard)),
+        ("Orders granted", str(f.orders_granted)),
+        ("Orders refused", str(f.orders_refused)),
+        ("Conversion notice → order", f"{rate} ({f.notices_converted} of {f.notices_issued} notices issued)"),
+        ("Notices lapsed", str(f.notices_lapsed)),
+        ("Breaches", str(f.breaches)),
+        ("Crime reference within 24 hours", _share(f.breaches_crime_reference_24h, f.breaches)),
+        ("Breach checks done on time", _share(f.checks_on_time, f.checks_due)),
+        ("Median time from service to hearing", median),
     ]
+
+
+def figure_lines(figures: Figures) -> list[str]:
+    """One line per figure: the plain form of the table (a chart's comment, the message's text)."""
+    return [f"{label}: {value}" for label, value in figure_rows(figures)]
 
 
 def stats_title(report: StatsReport) -> str:
@@ -51,11 +57,10 @@ def stats_text(report: StatsReport) -> str:
 
 
 def stats_blocks(report: StatsReport, chart_note: str) -> list[Block]:
-    lines = "\n".join(f"• {line}" for line in figure_lines(report.figures))
     return [
         header(f"Figures for {report.scope.label}"),
         context(report.period.describe()),
-        section(lines),
+        table(("Figure", "Value"), figure_rows(report.figures), right=(1,)),
         context(chart_note),
         context("How each figure is counted: see `/dvpn help` and the README's Reporting section."),
     ]

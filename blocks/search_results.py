@@ -15,7 +15,7 @@ def search_blocks(results: SearchResults, typed: str) -> list[Block]:
         blocks.append(
             context(
                 "Nothing you may see matches. Try a whole reference (WM-DVPN-2026-0042), its beginning "
-                "(WM-DVPN-2026), a crime reference, or a name."
+                "(WM-DVPN-2026), a crime reference, a name (a surname alone will do), an address or a postcode."
             )
         )
     for hit in results.hits:

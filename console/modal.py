@@ -191,6 +191,8 @@ class ModalPrompter:
         if kind == "checkboxes":
             ticked = _yes(typed) if typed else bool(element.get("initial_options"))
             return {"type": kind, "selected_options": element["options"] if ticked else []}
+        if kind == "number_input":
+            return {"type": kind, "value": _whole_number(element, typed) if typed else element.get("initial_value")}
         raise ValueError(f"the console cannot fill a {kind}")
 
     def _date(self, typed: str) -> str:
@@ -263,6 +265,15 @@ def _state(view: JSONObject, answers: dict[str, JSONObject]) -> JSONObject:
     return values
 
 
+def _whole_number(element: JSONObject, typed: str) -> str:
+    """As Slack's number field: a whole number within its bounds, or asked again."""
+    low, high = int(element.get("min_value", 0)), int(element.get("max_value", 10**9))
+    cleaned = typed.strip()
+    if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+        raise ValueError(f"Give a whole number from {low} to {high}.")
+    return cleaned
+
+
 def _initial_state(element: JSONObject) -> JSONObject:
     kind = element["type"]
     initial: dict[str, JSONObject] = {
@@ -271,5 +282,6 @@ def _initial_state(element: JSONObject) -> JSONObject:
         "datepicker": {"selected_date": element.get("initial_date")},
         "users_select": {"selected_user": element.get("initial_user")},
         "checkboxes": {"selected_options": element.get("initial_options", [])},
+        "number_input": {"value": element.get("initial_value")},
     }
     return {"type": kind, **initial.get(kind, {})}

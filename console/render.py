@@ -198,6 +198,27 @@ class BlockRenderer:
         if block.get("hint"):
             out.lines.append(self.style.dim(f"    {self._text(block['hint'])}"))
 
+    def _table(self, block: JSONObject, out: Rendered) -> None:
+        rows = [[self._cell(cell) for cell in row] for row in block.get("rows", [])]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+        settings = block.get("column_settings") or []
+        right = {i for i, setting in enumerate(settings) if setting and setting.get("align") == "right"}
+        for number, row in enumerate(rows):
+            pairs = enumerate(zip(row, widths, strict=False))
+            cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs]
+            line = "  " + "  ".join(cells).rstrip()
+            out.lines.append(self.style.bold(line) if number == 0 else line)
+
+    def _cell(self, cell: JSONObject) -> str:
+        if cell.get("type") != "rich_text":
+            return str(cell.get("text", ""))
+        parts = [e for section in cell.get("elements", []) for e in section.get("elements", [])]
+        words = [f"<@{e['user_id']}>" if e.get("type") == "user" else str(e.get("text", "")) for e in parts]
+        return self._text({"type": "mrkdwn", "text": "".join(words)})
+
+    def _alert(self, block: JSONObject, out: Rendered) -> None:
+        out.lines += [self.style.bold(line) for line in _indent(f"! {self._text(block.get('text'))}")]
+
     def _rich_text(self, block: JSONObject, out: Rendered) -> None:
         words = [str(e.get("text", "")) for part in block.get("elements", []) for e in part.get("elements", [])]
         out.lines += _indent("".join(words))
@@ -211,6 +232,8 @@ _DRAW: dict[str, Callable[[BlockRenderer, JSONObject, Rendered], None]] = {
     "actions": BlockRenderer._actions,
     "input": BlockRenderer._input,
     "rich_text": BlockRenderer._rich_text,
+    "table": BlockRenderer._table,
+    "alert": BlockRenderer._alert,
 }
 
 
@@ -226,6 +249,9 @@ def describe_element(element: JSONObject) -> str:
         return "a person"
     if kind == "checkboxes":
         return "yes or no"
+    if kind == "number_input":
+        bounds = f" from {element['min_value']} to {element['max_value']}" if "max_value" in element else ""
+        return f"a whole number{bounds}" + (f", now {element['initial_value']}" if element.get("initial_value") else "")
     initial = element.get("initial_value")
     return "text" + (f", now {initial!r}" if initial else "")
 

@@ -30,7 +30,12 @@ def build_router() -> Router:
         Subcommand(
             "perpetrator", "perpetrator NAME|PNC-ID|REF", "A person's history across the force.", casework.perpetrator
         ),
-        Subcommand("search", "search TEXT", "Find records by reference, crime reference or name.", casework.search),
+        Subcommand(
+            "search",
+            "search TEXT",
+            "Find records by reference, crime reference, name, address or postcode.",
+            casework.search,
+        ),
         Subcommand("audit", "audit REF", "A record's audit trail (supervisors and admins).", casework.audit),
         Subcommand(
             "identity", "identity [resolve ID same|different]", "PNC ids typed with other details.", casework.identity

@@ -10,6 +10,7 @@ from models.digests import DigestRun
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
+from models.search import SearchTerm, SearchTermKey, TermKind
 from models.staff import AppUser, Team, TeamSupervisor
 
 metadata = SQLModel.metadata
@@ -37,8 +38,11 @@ __all__ = [
     "ReminderState",
     "RiskLevel",
     "Role",
+    "SearchTerm",
+    "SearchTermKey",
     "SlackDelivery",
     "Team",
     "TeamSupervisor",
+    "TermKind",
     "metadata",
 ]

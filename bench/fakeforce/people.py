@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from bench.fakeforce.copyfiles import CopyFiles, nullable, ts
-from bench.fakeforce.words import AREAS, FIRST, LAST, STREETS
+from bench.fakeforce.words import AREAS, FIRST, LAST, POSTCODE_AREAS, POSTCODE_UNIT_LETTERS, STREETS
 from rules.names import name_key
 
 
@@ -29,6 +29,8 @@ class People:
         self.cases: list[int] = [0]  # perpetrator id -> cases so far
         self.last_victim: dict[int, int] = {}
         self.pnc_numbers: set[str] = set()
+        # Postcodes from their own generator, so the rest of the data is what it was without them.
+        self.postcodes = random.Random(7)
 
     def perpetrator_for_case(self, at: int) -> tuple[int, bool]:
         """(perpetrator id, whether they are new)."""
@@ -90,7 +92,15 @@ class People:
         return time.strftime("%Y-%m-%d", time.gmtime(born))
 
     def _address(self) -> str:
-        return f"{self.rng.randrange(1, 200)} {self.rng.choice(STREETS)}, {self.rng.choice(AREAS)}"
+        street = f"{self.rng.randrange(1, 200)} {self.rng.choice(STREETS)}, {self.rng.choice(AREAS)}"
+        return f"{street} {self._postcode()}"
+
+    def _postcode(self) -> str:
+        """Of the force's areas: about two million postcodes, as many as there are people."""
+        pick = self.postcodes
+        area = pick.choice(POSTCODE_AREAS)
+        unit = "".join(pick.choice(POSTCODE_UNIT_LETTERS) for _ in range(2))
+        return f"{area}{pick.randrange(1, 100)} {pick.randrange(10)}{unit}"
 
     def _pnc(self) -> str:
         while True:

@@ -22,4 +22,6 @@ LAST = (
     "Phillips", "Watson", "Davis", "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly",
     "O'Brien", "O'Connor", "McDonald", "Smith-Jones", "Ahmed", "Khan", "Hussain", "Begum", "Nowak", "Kowalski",
 )  # fmt: skip
+POSTCODE_AREAS = ("B", "CV", "DY", "WS", "WV")
+POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters a postcode's unit may use
 STREETS = ("High Street", "Church Road", "Station Road", "Mill Lane", "Park Avenue", "Victoria Road", "The Green")

@@ -25,7 +25,8 @@ def stats(inv: Invocation) -> Reply:
     period, team = _period_and_team(inv)
     with _unread_words(inv, team):
         report = stats_service.stats(inv.ctx, inv.user_id, period, team)
-    return Reply(stats_blocks(report, _share_chart(inv, report)), f"Figures for {escape(report.scope.label)}")
+    # The text is the table in plain lines: what a client that does not draw tables shows.
+    return Reply(stats_blocks(report, _share_chart(inv, report)), escape(stats_text(report)))
 
 
 def _share_chart(inv: Invocation, report: StatsReport) -> str:

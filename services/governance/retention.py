@@ -50,6 +50,7 @@ from models.types import column_length
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.audit import FREE_TEXT_FIELDS, PERSONAL_FIELDS
+from services.people.search_index import forget_people
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
 
@@ -326,6 +327,8 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
             condition = col(ProtectionOrder.id).in_(ids)
         else:
             condition = model.order_id.in_(ids)
+        if model is ProtectedPerson:  # their words go before them
+            deleted.update(forget_people(session, perpetrators, people))
         result = session.execute(sa.delete(model).where(condition))
         deleted[str(model.__tablename__)] = int(getattr(result, "rowcount", 0))
     return deleted

@@ -1,30 +1,46 @@
 """The search command: records by reference (exact or its beginning), by crime reference (of the record
-or of one of its breaches), and by the name of the perpetrator or a protected person.
+or of one of its breaches), by the name of the perpetrator or a protected person (the whole name, a
+surname or first name alone, any usual form of a given name, and then any spelling one letter
+different: Thomson finds Thompson), and by their address or postcode (services.people.search_index).
 
-Who sees what: a name search returns only records whose names the user may see without asking
-(services.governance.justification.access: their own teams' records, or one they gave a reason for within
-the last JUSTIFICATION_HOLDS_FOR), so it never tells anyone that a person appears in a record
-beyond their reach, and never serves as a reason-free way round the card's question. A record
-found by name on a reason is audited with that reason. References and crime references are
-identifiers rather than personal data: supervisors, champions and admins find them force-wide
-(opening one beyond their team asks for a justification); officers only within their own scope,
-the only records they can open. Results show references and initials only.
+Who sees what: a name or address search returns only records whose names and addresses the user
+may see without asking (services.governance.justification.access: their own teams' records, or one
+they gave a reason for within the last JUSTIFICATION_HOLDS_FOR), so it never tells anyone that a
+person appears in a record, or lives at an address, beyond their reach, and never serves as a
+reason-free way round the card's question. A record found by name or address on a reason is audited
+with that reason. What was typed is personal data: it is neither logged nor audited (the audit row
+lists what was found). References and crime references are identifiers rather than personal data:
+supervisors, champions and admins find them force-wide (opening one beyond their team asks for a
+justification); officers only within their own scope, the only records they can open. Results show
+references and initials only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from models import AppUser, Breach, OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from models import (
+    AppUser,
+    Breach,
+    OrderProtectedPerson,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+    Role,
+    TermKind,
+)
+from rules.names import name_key, variants
+from rules.search_terms import TERM_MAX, address_terms, looks_like_address
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.audit import write_audit
 from services.governance.justification import GivenReason, Reach, access, own_records, reasons_in_force
-from services.people.matching import name_matches
+from services.people.search_index import PERPETRATOR_KINDS, having_words, similar_words
 from services.reporting.list_results import Matched, SearchHit, SearchResults
 from services.reporting.listing import readable
 from services.unit_of_work import reading
@@ -39,7 +55,7 @@ def search(ctx: ServiceContext, actor_slack_id: str, text: str, *, limit: int = 
     if len(cleaned.replace(" ", "")) < MIN_LENGTH:
         raise DomainError(
             f"Give at least {MIN_LENGTH} characters: a reference (WM-DVPN-2026-0042 or its beginning, "
-            "WM-DVPN-2026), a crime reference, or a name.",
+            "WM-DVPN-2026), a crime reference, a name (or just a surname or first name), an address or a postcode.",
             "text",
         )
     with reading(ctx, actor_slack_id) as read:
@@ -87,9 +103,9 @@ def _audit_found_on_a_reason(
     reasons: dict[int, GivenReason],
     now: datetime,
 ) -> None:
-    """A record matched by a name beyond the user's teams was matched on the reason given for it:
+    """A record matched by a name or an address beyond the user's teams was matched on the reason given for it:
     its own trail says so, with that reason."""
-    by_name = {h.reference for h in hits if h.matched in (Matched.PERPETRATOR, Matched.PROTECTED)}
+    by_name = {h.reference: h.matched for h in hits if h.matched.personal}
     for order in orders:
         if order.reference not in by_name:
             continue
@@ -103,10 +119,14 @@ def _audit_found_on_a_reason(
                 entity_type="protection_order",
                 entity_id=order.id,
                 order_id=order.id,
-                after={"matched": "name", **(decision.relied_on or {})},
+                after={"matched": _field(by_name[order.reference]), **(decision.relied_on or {})},
                 justification=decision.justification,
                 source=ctx.source,
             )
+
+
+def _field(matched: Matched) -> str:
+    return "address" if matched in (Matched.PERPETRATOR_ADDRESS, Matched.PROTECTED_ADDRESS) else "name"
 
 
 def _matching_ids(
@@ -127,7 +147,7 @@ def _matching_ids(
 
     crime = [text, upper]
     crime_prefixes = [_escape_like(t) + "%" for t in dict.fromkeys(crime)]
-    found = [
+    found: list[tuple[Matched, list[int]]] = [
         (Matched.REFERENCE, ids([col(ProtectionOrder.reference).like(prefix, escape="\\")], identifiers)),
         (
             Matched.CRIME_REFERENCE,
@@ -149,20 +169,45 @@ def _matching_ids(
             ),
         ),
     ]
-    perpetrators = name_matches(Perpetrator.name_key, text)
-    protected = name_matches(ProtectedPerson.name_key, text)
-    if perpetrators is not None and protected is not None:
-        named_perpetrator = col(ProtectionOrder.perpetrator_id).in_(select(Perpetrator.id).where(perpetrators))
-        named_protected = col(ProtectionOrder.id).in_(
-            select(OrderProtectedPerson.order_id)
-            .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
-            .where(protected)
-        )
-        found += [
-            (Matched.PERPETRATOR, ids([named_perpetrator], within)),
-            (Matched.PROTECTED, ids([named_protected], within)),
+    return found + _personal_ids(session, text, lambda where: ids([where], within))
+
+
+def _personal_ids(
+    session: Session, text: str, ids: Callable[[ColumnElement[bool]], list[int]]
+) -> list[tuple[Matched, list[int]]]:
+    """Records whose perpetrator or a protected person has every typed word in their name (each
+    word as typed or one of its usual forms, then within one edit), or in their address."""
+    words = [word[:TERM_MAX] for word in name_key(text).split()]
+    exact = [variants(word) for word in words]
+    near = [forms | similar_words(session, word) for word, forms in zip(words, exact, strict=True)]
+    searches: list[tuple[Matched, TermKind, Sequence[Collection[str]]]] = [
+        (Matched.PERPETRATOR, TermKind.PERPETRATOR_NAME, exact),
+        (Matched.PROTECTED, TermKind.PROTECTED_NAME, exact),
+        (Matched.PERPETRATOR_NEAR, TermKind.PERPETRATOR_NAME, near if near != exact else []),
+        (Matched.PROTECTED_NEAR, TermKind.PROTECTED_NAME, near if near != exact else []),
+    ]
+    if looks_like_address(text):
+        address = [{word} for word in sorted(address_terms(text))]
+        searches += [
+            (Matched.PERPETRATOR_ADDRESS, TermKind.PERPETRATOR_ADDRESS, address),
+            (Matched.PROTECTED_ADDRESS, TermKind.PROTECTED_ADDRESS, address),
         ]
+    found = []
+    for matched, kind, choices in searches:
+        people = having_words(kind, choices)
+        if people is not None:
+            found.append((matched, ids(_records_of(kind, people))))
     return found
+
+
+def _records_of(kind: TermKind, people: ColumnElement[bool]) -> ColumnElement[bool]:
+    if kind in PERPETRATOR_KINDS:
+        return col(ProtectionOrder.perpetrator_id).in_(select(Perpetrator.id).where(people))
+    return col(ProtectionOrder.id).in_(
+        select(OrderProtectedPerson.order_id)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+        .where(people)
+    )
 
 
 def _escape_like(text: str) -> str:

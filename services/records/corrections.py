@@ -41,6 +41,7 @@ from services.errors import DomainError, ValidationFailed, raise_if_any
 from services.governance.audit import snapshot
 from services.governance.justification import naming_no_one
 from services.governance.justification_terms import JUSTIFICATION_MAX, JUSTIFICATION_MIN
+from services.people.search_index import index_person
 from services.records.breach_court import refresh_court_deadlines
 from services.records.calendar import force_calendar
 from services.records.lookup import order_to_change
@@ -242,6 +243,7 @@ def _correct_perpetrator(change: Change, order: ProtectionOrder, given: PersonIn
     person.updated_at = change.now
     change.changed(person, before, order_id=order.id, justification=why)
     change.session.flush()
+    index_person(change.session, person)
     already = change.session.exec(
         select(IdentityMismatch.id).where(
             IdentityMismatch.perpetrator_id == person.id, col(IdentityMismatch.same_person).is_(None)
@@ -267,6 +269,7 @@ def _correct_protected(
         row.date_of_birth, row.address = person.date_of_birth, (person.address or "").strip() or None
         row.updated_at = change.now
         change.changed(row, before, order_id=order.id, justification=why)
+        index_person(change.session, row)
     for person in given[len(rows) :]:
         added = add_protected_person(change.session, change.ctx, change.user, person, change.now)
         change.session.add(OrderProtectedPerson(order_id=pk(order), person_id=pk(added)))

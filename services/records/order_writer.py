@@ -35,6 +35,7 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.governance.audit import write_creation
+from services.people.search_index import index_person
 from services.records.calendar import force_calendar
 from services.records.planning import replan
 from services.records.references import next_reference
@@ -197,6 +198,7 @@ def add_protected_person(
 def _added(session: Session, ctx: ServiceContext, user: AppUser, person: PersonRow, now: datetime) -> PersonRow:
     session.add(person)
     session.flush()
+    index_person(session, person)
     write_creation(session, actor=user, at=now, row=person, source=ctx.source)
     return person
 

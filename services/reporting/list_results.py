@@ -131,6 +131,15 @@ class Matched(StrEnum):
     BREACH_CRIME_REFERENCE = "crime reference of a breach"
     PERPETRATOR = "perpetrator's name"
     PROTECTED = "protected person's name"
+    PERPETRATOR_NEAR = "perpetrator's name, spelt one letter differently"
+    PROTECTED_NEAR = "protected person's name, spelt one letter differently"
+    PERPETRATOR_ADDRESS = "perpetrator's address"
+    PROTECTED_ADDRESS = "protected person's address"
+
+    @property
+    def personal(self) -> bool:
+        """Found by a name or an address: shown only where access() lets the user read the record."""
+        return self not in (Matched.REFERENCE, Matched.CRIME_REFERENCE, Matched.BREACH_CRIME_REFERENCE)
 
 
 @dataclass(frozen=True)

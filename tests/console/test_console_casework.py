@@ -51,3 +51,5 @@ def test_the_caseload_in_the_console(session: tuple[int, str, Path]) -> None:
     caseload = section(output, "@avery > /dvpn caseload all due:overdue")
     assert "Caseload: the force · active · past a deadline (1–5 of 5)" in caseload
     assert "DEMO-DVPN-2026-0001 · BH · @jordan" in caseload
+    # The officers' table, drawn as columns with the figures aligned right.
+    assert "  Officer   Records  Overdue\n  @morgan         2        2\n  @jordan         1        1" in caseload

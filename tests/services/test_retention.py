@@ -136,6 +136,8 @@ def test_erasure_removes_every_trace_of_the_people_and_keeps_the_audit_of_it(
 
     after_text = every_value(ctx.engine)
     assert [t for t in R1_TRACES if t in after_text] == []
+    words = ("alexander", "samantha", "hollybush", "b312aa")  # the words search finds them by
+    assert [w for w in words if w in before_text] == list(words) and [w for w in words if w in after_text] == []
     assert [t for t in OTHER_TRACES if t in after_text] == list(OTHER_TRACES)  # other people's records stay
     after = row_counts(ctx.engine)
     assert {t: before[t] - after[t] for t in done.deleted} == done.deleted

@@ -465,3 +465,22 @@ def test_the_checker_catches_what_slack_would_refuse() -> None:
     with pytest.raises(BlockKitError, match="empty text"):
         check_message([{"type": "section", "text": {"type": "mrkdwn", "text": " "}}])
     assert cut("abc", 2) == "a…"
+
+
+def test_the_checker_knows_tables_alerts_and_number_inputs() -> None:
+    cell = {"type": "raw_text", "text": "1"}
+    table = {"type": "table", "rows": [[cell, cell]] * 101}
+    assert block_problems([table], 50) == ["block 0 (table) has 101 rows"]
+    ragged = {"type": "table", "rows": [[cell, cell], [cell]]}
+    assert block_problems([ragged], 50) == ["block 0 (table) rows of [1, 2] cells"]
+    with pytest.raises(BlockKitError, match="more than one table"):
+        check_message([{"type": "table", "rows": [[cell]]}] * 2)
+    alert = {"type": "alert", "text": {"type": "plain_text", "text": "x" * 201}, "level": "warning"}
+    assert block_problems([alert], 100) == ["block 0 (alert) text is 201 characters, over 200"]
+    with pytest.raises(BlockKitError, match="alert block in a message"):
+        check_message([alert | {"text": {"type": "plain_text", "text": "x"}}])
+    number = {"type": "number_input", "action_id": "v", "is_decimal_allowed": False, "min_value": "14"}
+    field = {"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "L"}}
+    assert block_problems([field | {"element": number | {"max_value": "28", "initial_value": "29"}}], 100) == [
+        "number_input v initial_value outside its bounds"
+    ]

@@ -161,7 +161,13 @@ def test_caseload_shows_counts_then_records_by_urgency(
     text = reply_text(call)
     assert "*Caseload: your teams* · active (1–3 of 3)" in text
     assert "*By status:* active 3 · withdrawn 1" in text
-    assert f"<@{force.officer}> 2 (:rotating_light: 1 overdue)" in text
+    [table] = [b for b in call.blocks if b["type"] == "table"]
+    officer = {"type": "user", "user_id": force.officer}
+    assert table["rows"][0] == [{"type": "raw_text", "text": t} for t in ("Officer", "Records", "Overdue")]
+    first = table["rows"][1]
+    assert first[0]["elements"][0]["elements"][0] == officer
+    assert [c["text"] for c in first[1:]] == ["2", "1"]
+    assert f"<@{force.officer}> · 2 · 1" in call["text"]  # the table in plain lines, for clients without it
     assert button_values(call.blocks, "record_open") == [casework.smith_dvpo, casework.obrien_dvpn, casework.smith_dvpn]
     assert "Breach check: Sat 21 Mar 2026 11:00 GMT" in text
     assert "John" not in text and "Smith" not in text

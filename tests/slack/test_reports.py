@@ -32,21 +32,30 @@ def test_stats_answers_with_the_figures_and_shares_the_chart_in_the_channel(
 ) -> None:
     slack.command(april.supervisor, "stats 2026-04")
 
-    text = reply_text(slack.last_reply())
-    assert slack.last_reply()["response_type"] == "ephemeral"
-    for line in (
-        "Figures for Team A",
-        "Notices issued: 5",
-        "heard within 48 hours: 3 of 3 (100%)",
-        "Orders granted: 1; refused: 1",
-        "Conversion notice → order: 20% (1 of 5 notices issued)",
-        "Notices lapsed: 3",
-        "Breaches: 3; crime reference within 24 hours: 1 of 3 (33%)",
-        "Breach checks done on time: 3 of 10 (30%)",
-        "Median time from service to hearing: 47.8 hours",
-        "posted in this conversation",
-    ):
-        assert line in text, line
+    reply = slack.last_reply()
+    assert reply["response_type"] == "ephemeral"
+    [table] = [b for b in reply.blocks if b["type"] == "table"]
+    rows = [tuple(cell["text"] for cell in row) for row in table["rows"]]
+    expected = [
+        ("Figure", "Value"),
+        ("Notices issued", "5"),
+        ("Applications heard", "3"),
+        ("Heard within 48 hours", "3 of 3 (100%)"),
+        ("Orders granted", "1"),
+        ("Orders refused", "1"),
+        ("Conversion notice → order", "20% (1 of 5 notices issued)"),
+        ("Notices lapsed", "3"),
+        ("Breaches", "3"),
+        ("Crime reference within 24 hours", "1 of 3 (33%)"),
+        ("Breach checks done on time", "3 of 10 (30%)"),
+        ("Median time from service to hearing", "47.8 hours"),
+    ]
+    assert rows == expected
+    assert table["column_settings"] == [{"align": "left"}, {"align": "right"}]
+    # Without the table (a client that does not draw it), the message's text says the same.
+    assert reply["text"].splitlines()[1:] == [f"{label}: {value}" for label, value in expected[1:]]
+    text = reply_text(reply)
+    assert "Figures for Team A" in text and "posted in this conversation" in text
     [shared] = slack_api.shared_files(CHANNEL)
     assert shared["filename"] == "dvpn-stats-team-a-2026-04-01.png"
     assert shared["initial_comment"].startswith("Team A: 2026-04 (1 Apr 2026 to 30 Apr 2026)\nNotices issued: 5")

@@ -39,6 +39,13 @@ MAX_INPUT_LABEL = 2000
 MAX_PLACEHOLDER = 150
 MAX_TEXT_INPUT = 3000
 MAX_MESSAGE_TEXT = 40_000
+# https://docs.slack.dev/reference/block-kit/blocks/table-block: one per message, 100 rows of at
+# most 20 cells, raw_text or rich_text; Slack's blocks.json lists it for messages and Home tabs.
+MAX_TABLE_ROWS = 100
+MAX_TABLE_CELLS = 20
+# https://docs.slack.dev/reference/block-kit/blocks/alert-block: modals only, text up to 200.
+MAX_ALERT_TEXT = 200
+ALERT_LEVELS = frozenset({"default", "info", "warning", "error", "success"})
 
 # Keys Slack adds to a view it returns, which the app never sends.
 SLACK_VIEW_KEYS = frozenset(
@@ -139,6 +146,12 @@ def block_problems(blocks: list[dict[str, Any]], limit: int) -> list[str]:
             action_ids = [e["action_id"] for e in elements if "action_id" in e]
             if len(action_ids) != len(set(action_ids)):
                 problems.append(f"{where} repeats an action_id")
+        if kind == "table":
+            problems += _table_problems(block, where)
+        if kind == "alert":
+            _plain(problems, f"{where} text", block.get("text"), MAX_ALERT_TEXT)
+            if block.get("level", "default") not in ALERT_LEVELS:
+                problems.append(f"{where} level {block.get('level')!r}")
         if kind == "input":
             _plain(problems, f"{where} label", block.get("label"), MAX_INPUT_LABEL)
             if "hint" in block:
@@ -148,6 +161,22 @@ def block_problems(blocks: list[dict[str, Any]], limit: int) -> list[str]:
             problems.append(f"empty text at {path}")
     for element in _elements(blocks):
         problems += _element_problems(element)
+    return problems
+
+
+def _table_problems(block: dict[str, Any], where: str) -> list[str]:
+    rows = block.get("rows") or []
+    problems = [] if 1 <= len(rows) <= MAX_TABLE_ROWS else [f"{where} has {len(rows)} rows"]
+    widths = {len(row) for row in rows}
+    if len(widths) > 1 or not widths <= set(range(1, MAX_TABLE_CELLS + 1)):
+        problems.append(f"{where} rows of {sorted(widths)} cells")
+    for cell in (c for row in rows for c in row):
+        if cell.get("type") not in ("raw_text", "rich_text"):
+            problems.append(f"{where} cell of type {cell.get('type')!r}")
+        elif cell["type"] == "raw_text" and not str(cell.get("text", "")).strip():
+            problems.append(f"{where} empty cell")
+    if len(block.get("column_settings") or []) > MAX_TABLE_CELLS:
+        problems.append(f"{where} over {MAX_TABLE_CELLS} column settings")
     return problems
 
 
@@ -167,6 +196,13 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
             problems.append(f"{where} initial_value is {len(initial)} characters, over its max_length {most}")
         if most > MAX_TEXT_INPUT:
             problems.append(f"{where} max_length over {MAX_TEXT_INPUT}")
+    if kind == "number_input":
+        low, high = element.get("min_value"), element.get("max_value")
+        if low is not None and high is not None and float(low) > float(high):
+            problems.append(f"{where} min_value over max_value")
+        initial = element.get("initial_value")
+        if initial is not None and not float(low or initial) <= float(initial) <= float(high or initial):
+            problems.append(f"{where} initial_value outside its bounds")
     if "placeholder" in element:
         _plain(problems, f"{where} placeholder", element["placeholder"], MAX_PLACEHOLDER)
     options = list(element.get("options", []))
@@ -188,6 +224,11 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
 def check_message(blocks: list[dict[str, Any]], text: str | None = None) -> None:
     """A message (chat.post*, response_url): the limits, then the round trip."""
     problems = block_problems(blocks, MAX_MESSAGE_BLOCKS)
+    if sum(b.get("type") == "table" for b in blocks) > 1:
+        problems.append("more than one table in a message")
+    problems += [
+        f"an alert block in a message (modals only): {b.get('text')}" for b in blocks if b.get("type") == "alert"
+    ]
     if text is not None and len(text) > MAX_MESSAGE_TEXT:
         problems.append("notification text over 40,000")
     _fail(problems, "message")
@@ -206,6 +247,11 @@ def check_view(view: dict[str, Any]) -> None:
             problems.append("a modal with inputs needs a submit button")
     elif view["type"] != "home":
         problems.append(f"unknown view type {view['type']!r}")
+    if view["type"] == "home":
+        problems += ["an alert block on the Home tab (modals only)" for b in view["blocks"] if b.get("type") == "alert"]
+    problems += [
+        "a table block in a view (this app puts tables in messages)" for b in view["blocks"] if b.get("type") == "table"
+    ]
     if len(view.get("private_metadata", "")) > MAX_PRIVATE_METADATA:
         problems.append(f"private_metadata over {MAX_PRIVATE_METADATA}")
     if len(view.get("callback_id", "")) > MAX_ID:

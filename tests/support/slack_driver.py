@@ -239,6 +239,17 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
+def _number(element: dict[str, Any], block_id: str, answer: Any) -> str | None:
+    """What Slack's client lets through a number_input: digits within its bounds, or nothing."""
+    if answer is None:
+        return None
+    text = str(answer)
+    low, high = float(element.get("min_value", "-inf")), float(element.get("max_value", "inf"))
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise AssertionError(f"Slack would not submit {text!r} in {block_id} (a whole number from {low} to {high})")
+    return text
+
+
 def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """A view's state as Slack sends it, from {block_id: answer}; unanswered inputs are empty."""
     values: dict[str, Any] = {}
@@ -261,6 +272,8 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             state = {"type": kind, "selected_user": answer}
         elif kind == "checkboxes":
             state = {"type": kind, "selected_options": element["options"] if answer else []}
+        elif kind == "number_input":
+            state = {"type": kind, "value": _number(element, block["block_id"], answer)}
         else:
             raise AssertionError(f"unhandled element {kind}")
         values[block["block_id"]] = {element["action_id"]: state}

@@ -1,0 +1,118 @@
+"""/dvpn search as a response officer asks it: a surname or first name alone, a spelling one letter
+out, an address or a postcode; each only within the records the user may read, audited without what
+was typed, and kept in step when a person is corrected."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlmodel import Session, select
+
+from models import SearchTerm, SearchTermKey
+from services.context import ServiceContext
+from services.people.search import search
+from services.records import corrections
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.reporting.list_results import Matched, SearchResults
+from tests.support.casework import Seeded, notice
+from tests.support.database import audit_rows
+from tests.support.force import Force
+
+ADDRESS = "14 Acacia Avenue, Kings Heath, Birmingham B14 7QT"
+
+
+def found(results: SearchResults) -> list[tuple[str, Matched]]:
+    return [(hit.reference, hit.matched) for hit in results.hits]
+
+
+@pytest.fixture
+def thompson(ctx: ServiceContext, force: Force, casework: Seeded) -> str:
+    """Team A's record of Dean Thompson, who lives at ADDRESS."""
+    made = notice("2026-04-01 10:00", PersonInput("Dean Thompson", None, ADDRESS), "Lucy Harper")
+    return records.record(ctx, force.officer, made).reference
+
+
+def test_a_surname_or_a_first_name_alone(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
+    smith = [(casework.smith_dvpn, Matched.PERPETRATOR), (casework.smith_dvpo, Matched.PERPETRATOR)]
+    assert found(search(ctx, force.officer, "smith")) == smith
+    assert found(search(ctx, force.officer, "John")) == smith  # Jon Smith too: Jon is a form of John
+    assert found(search(ctx, force.officer, "Mary")) == [
+        (casework.smith_dvpn, Matched.PROTECTED),
+        (casework.smith_dvpo, Matched.PROTECTED),
+    ]
+    assert found(search(ctx, force.other_officer, "Smith")) == [(casework.smith_dapo, Matched.PERPETRATOR)]
+
+
+@pytest.mark.parametrize("typed", ["Thomson", "Tompson", "Thompsen", "Thomspon", "Thompsonn", "dean thomson"])
+def test_a_spelling_one_letter_out(ctx: ServiceContext, force: Force, thompson: str, typed: str) -> None:
+    assert found(search(ctx, force.officer, typed)) == [(thompson, Matched.PERPETRATOR_NEAR)]
+
+
+@pytest.mark.parametrize("typed", ["Tomsen", "Thompsonne", "Dan Thomson"])
+def test_two_letters_out_is_not_a_match(ctx: ServiceContext, force: Force, thompson: str, typed: str) -> None:
+    assert found(search(ctx, force.officer, typed)) == []
+
+
+def test_an_exact_spelling_comes_before_a_near_one(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
+    assert found(search(ctx, force.officer, "Smyth")) == [
+        (casework.smith_dvpn, Matched.PERPETRATOR_NEAR),
+        (casework.smith_dvpo, Matched.PERPETRATOR_NEAR),
+    ]
+    kate = found(search(ctx, force.other_officer, "Kate"))
+    assert kate == [(casework.smith_dapo, Matched.PROTECTED)]  # short words are matched exactly only
+
+
+@pytest.mark.parametrize("typed", ["B14 7QT", "b147qt", "14 Acacia Avenue", "acacia avenue b14", "Kings Heath"])
+def test_an_address_or_a_postcode(ctx: ServiceContext, force: Force, thompson: str, typed: str) -> None:
+    assert found(search(ctx, force.supervisor, typed)) == [(thompson, Matched.PERPETRATOR_ADDRESS)]
+
+
+def test_a_protected_persons_address(ctx: ServiceContext, force: Force, casework: Seeded) -> None:
+    amy = PersonInput("Amy Grant", None, "Flat 2, 9 Mill Lane, B12 9QT")
+    made = replace(notice("2026-04-01 10:00", PersonInput("Lee Grant"), "Amy Grant"), protected=(amy,))
+    reference = records.record(ctx, force.officer, made).reference
+    assert found(search(ctx, force.officer, "9 mill lane")) == [(reference, Matched.PROTECTED_ADDRESS)]
+    assert found(search(ctx, force.officer, "Mill")) == []  # one word without a number is read as a name
+
+
+def test_addresses_only_within_what_the_user_may_read(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    for who in (force.other_officer, force.champion, force.admin):
+        assert found(search(ctx, who, "B14 7QT")) == []
+        assert found(search(ctx, who, "Thomson")) == []
+    reason = "MARAC review of repeat victim"
+    records.view(ctx, force.champion, thompson, justification=reason)
+    before = len(audit_rows(ctx.engine))
+    assert found(search(ctx, force.champion, "B14 7QT")) == [(thompson, Matched.PERPETRATOR_ADDRESS)]
+    summary, on_reason = audit_rows(ctx.engine)[before:]
+    assert summary["after"] == {"records": [thompson], "matched": ["perpetrator's address"]}
+    assert (on_reason["justification"], on_reason["after"]["matched"]) == (reason, "address")
+    assert [t for t in ("B14", "b147qt", "Acacia") if t in repr([summary, on_reason])] == []
+
+
+def test_what_was_typed_is_not_audited(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    before = len(audit_rows(ctx.engine))
+    search(ctx, force.officer, "Thomson")
+    [row] = audit_rows(ctx.engine)[before:]
+    assert row["after"] == {"records": [thompson], "matched": ["perpetrator's name, spelt one letter differently"]}
+    assert "homson" not in repr(row).lower()
+
+
+def test_a_corrected_person_is_found_by_the_new_details_only(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    corrections.correct(
+        ctx,
+        force.officer,
+        thompson,
+        {"perpetrator": PersonInput("Dean Thorpe", None, "3 Elm Row, Walsall WS1 1AB")},
+        "name and address mistyped at entry",
+    )
+    assert found(search(ctx, force.officer, "Thompson")) == []
+    assert found(search(ctx, force.officer, "B14 7QT")) == []
+    assert found(search(ctx, force.officer, "Thorpe")) == [(thompson, Matched.PERPETRATOR)]
+    assert found(search(ctx, force.officer, "WS1 1AB")) == [(thompson, Matched.PERPETRATOR_ADDRESS)]
+    with Session(ctx.engine) as session:
+        keys = set(session.exec(select(SearchTermKey.term)).all())
+        words = set(session.exec(select(SearchTerm.term)).all())
+    assert "thorpe" in keys and "thompson" in keys  # keys are dropped by erasure, when no one has the word
+    assert "thompson" not in words and "acacia" not in words
