@@ -43,7 +43,7 @@ REASON = re.compile(r"\s+reason\s+(.*)$", re.I | re.S)
 
 
 def edit(inv: Invocation) -> Reply | None:
-    ref = parsing.reference(inv.args, EDIT_USAGE)
+    ref = parsing.reference(inv.args, EDIT_USAGE, inv.ctx.settings.force_code)
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         _open_form(inv, ref)
@@ -187,7 +187,7 @@ VARIED_USAGE = "varied REF UNTIL [conditions TEXT]"
 
 def varied(inv: Invocation) -> Reply:
     """A court varied an order in force: a new end, new conditions, or both (lifecycle.vary)."""
-    ref = parsing.reference(inv.args, VARIED_USAGE)
+    ref = parsing.reference(inv.args, VARIED_USAGE, inv.ctx.settings.force_code)
     words = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("conditions",))
     change = lifecycle.Variation(conditions=words.get("conditions"))
     if words[""]:

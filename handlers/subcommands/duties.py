@@ -32,7 +32,7 @@ def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[s
 
 
 def changed(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, CHANGED_USAGE)
+    ref = parsing.reference(inv.args, CHANGED_USAGE, inv.ctx.settings.force_code)
     what, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
     try:
         change = Change(what.lower())
@@ -44,7 +44,7 @@ def changed(inv: Invocation) -> Reply:
 
 
 def exempt(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, EXEMPT_USAGE)
+    ref = parsing.reference(inv.args, EXEMPT_USAGE, inv.ctx.settings.force_code)
     basis = parsing.rest_after_reference(inv.args).strip().lower()
     try:
         exemption = Exemption(basis)
@@ -55,7 +55,7 @@ def exempt(inv: Invocation) -> Reply:
 
 
 def monitoring(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, MONITORING_USAGE)
+    ref = parsing.reference(inv.args, MONITORING_USAGE, inv.ctx.settings.force_code)
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("until", "from"))
     if not parts.get("until"):
         raise DomainError(f"Give the last day: `/dvpn {MONITORING_USAGE}`.", "monitoring_ends_at")

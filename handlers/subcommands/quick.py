@@ -28,7 +28,7 @@ def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[s
 
 
 def hearing(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "hearing REF WHEN [at COURT]")
+    ref = parsing.reference(inv.args, "hearing REF WHEN [at COURT]", inv.ctx.settings.force_code)
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         raise DomainError("Give the hearing time: `/dvpn hearing REF tomorrow 10:00 at Birmingham Magistrates`.")
@@ -38,7 +38,7 @@ def hearing(inv: Invocation) -> Reply:
 
 
 def granted(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "granted REF DAYS|UNTIL")
+    ref = parsing.reference(inv.args, "granted REF DAYS|UNTIL", inv.ctx.settings.force_code)
     length = parsing.length(parsing.rest_after_reference(inv.args), _reading(inv, f"granted {ref} until"))
     if length.months is not None:
         raise DomainError("Give the order's length in days or as an end date: `/dvpn granted REF 28 days`.", "duration")
@@ -50,13 +50,13 @@ def granted(inv: Invocation) -> Reply:
 
 
 def refused(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "refused REF")
+    ref = parsing.reference(inv.args, "refused REF", inv.ctx.settings.force_code)
     view = hearings.record_outcome(inv.ctx, inv.user_id, ref, HearingOutcome.REFUSED, inv.now)
     return _reply(inv, view, f"Application refused: {ref} has ended.", [("Decided", inv.now)])
 
 
 def adjourned(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "adjourned REF WHEN")
+    ref = parsing.reference(inv.args, "adjourned REF WHEN", inv.ctx.settings.force_code)
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         raise DomainError("Give the new hearing time: `/dvpn adjourned REF monday 10:00`.", "scheduled_at")
@@ -69,7 +69,7 @@ BREACH_USAGE = "breach REF WHEN [arrested WHEN] [crime CRIMEREF] [details TEXT]"
 
 
 def breach(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, BREACH_USAGE)
+    ref = parsing.reference(inv.args, BREACH_USAGE, inv.ctx.settings.force_code)
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("arrested", "crime", "details"))
     if not parts[""]:
         raise DomainError(f"Give when the breach happened: `/dvpn {BREACH_USAGE}`.", "occurred_at")
@@ -99,7 +99,7 @@ CRIME_USAGE = "crime REF CRIMEREF [breach N]"
 
 def crime(inv: Invocation) -> Reply:
     """A crime reference for a breach already recorded: the latest one without, or the Nth."""
-    ref = parsing.reference(inv.args, CRIME_USAGE)
+    ref = parsing.reference(inv.args, CRIME_USAGE, inv.ctx.settings.force_code)
     words = parsing.rest_after_reference(inv.args).split()
     if not words:
         example = inv.ctx.settings.crime_reference_example
@@ -120,7 +120,7 @@ COURT_USAGE = "court REF [WHEN] [breach N]"
 
 def court(inv: Invocation) -> Reply:
     """The person arrested for a breach was brought before the court: its countdown ends."""
-    ref = parsing.reference(inv.args, COURT_USAGE)
+    ref = parsing.reference(inv.args, COURT_USAGE, inv.ctx.settings.force_code)
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("breach",))
     number = parts.get("breach", "").strip()
     if "breach" in parts and not number.isdigit():
@@ -134,7 +134,7 @@ CHECK_USAGE = "check REF done [WHEN] [outcome] | check REF due WHEN"
 
 
 def check(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, CHECK_USAGE)
+    ref = parsing.reference(inv.args, CHECK_USAGE, inv.ctx.settings.force_code)
     verb, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
     if verb.lower() == "done":
         done_at, outcome = parsing.time_then_text(
@@ -150,7 +150,7 @@ def check(inv: Invocation) -> Reply:
 
 
 def notified(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "notified REF WHEN")
+    ref = parsing.reference(inv.args, "notified REF WHEN", inv.ctx.settings.force_code)
     at = parsing.when(
         parsing.rest_after_reference(inv.args) or "now",
         _reading(inv, f"notified {ref}"),
@@ -162,7 +162,7 @@ def notified(inv: Invocation) -> Reply:
 
 
 def close(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "close REF [closed|discharged|withdrawn] REASON")
+    ref = parsing.reference(inv.args, "close REF [closed|discharged|withdrawn] REASON", inv.ctx.settings.force_code)
     status, _, reason = parsing.rest_after_reference(inv.args).partition(" ")
     if status.lower() not in lifecycle.CLOSING_STATUSES:
         status, reason = "closed", f"{status} {reason}".strip()

@@ -33,7 +33,7 @@ def new(inv: Invocation) -> Reply | None:
 
 
 def show(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "show REF")
+    ref = parsing.reference(inv.args, "show REF", inv.ctx.settings.force_code)
     return card_reply(records.view(inv.ctx, inv.user_id, ref), inv)
 
 

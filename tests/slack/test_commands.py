@@ -232,7 +232,7 @@ def test_show_without_or_with_a_bad_reference_says_what_to_type(
 
     missing, bad, unknown = (reply_text(c) for c in slack.replies())
     assert "Give the record's reference: `/dvpn show REF`." in missing
-    assert "'banana' is not a record reference (they look like WM-DVPN-2026-0042)" in bad
+    assert "'banana' is not a record reference (they look like WM-DVPN-2026-0042, or just 0042)" in bad
     assert "WM-DVPN-2026-9999" in unknown
     assert row_counts(ctx.engine) == before
 
