@@ -114,6 +114,7 @@ def suggestions() -> list[Suggested]:
                 for match in SUGGESTION.finditer(text):
                     found.append(Suggested(f"{where}:{node.lineno}", match[1] or match[2]))
     found += [Suggested(f"/dvpn help: {sub.name}", sub.usage) for sub in ROUTER.subcommands]
+    found += [Suggested(f"/dvpn help: {sub.name}'s example", sub.example) for sub in ROUTER.subcommands if sub.example]
     return found
 
 
@@ -140,6 +141,8 @@ def commands(typed: str) -> list[str]:
 
 SAME_FOR_ALL = {
     "REF": "{ref}",
+    "0042": "{ref}",  # the help's examples use a reference's end
+    "@sam": "<@UOFFA2>",
     "{reference}": "{ref}",
     "{back.reference}": "{ref}",
     "<reference>": "22/123456/26",
