@@ -32,8 +32,8 @@ def help_blocks(groups: Sequence[HelpGroup], *, intro: str | None = None) -> lis
         blocks.append(section(escape(intro)))
     for group in groups:
         names = " ".join(f"`{ln.name}`" for ln in group.lines)
-        example = next((ln.example for ln in group.lines if ln.example), "")
-        blocks.append(section(f"*{group.title}:* {names}" + (f"\ne.g. `/dvpn {example}`" if example else "")))
+        first = next((ln.example for ln in group.lines if ln.example), "")
+        blocks.append(section(f"*{group.title}:* {names}" + (f"\ne.g. `/dvpn {first}`" if first else "")))
     blocks.append(
         context(
             "`/dvpn help hearing` explains one command. A reference may be its end: `0042`. "

@@ -201,7 +201,7 @@ def record_from_form(form: FormValues) -> tuple[NewRecord, list[tuple[str, datet
         ),
         protected=protected,
         officer_slack_id=form.user("officer"),
-        parent_reference=(form.text("parent_reference") or "").upper() or None,
+        parent_reference=form.choice("parent_reference"),
     )
     times = [(label, at) for label, at in (("Served", served), ("Made", made), ("Arrested", arrested)) if at]
     return new, times

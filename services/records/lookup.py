@@ -98,8 +98,7 @@ def _ambiguous(typed: str, found: Sequence[str]) -> Text:
 
 def _not_found(which: str, force_code: str) -> Text:
     return (
-        f"No record {which}. References look like "
-        f"{example_reference(force_code)} (or just its end, 0042): try ",
+        f"No record {which}. References look like {example_reference(force_code)} (or just its end, 0042): try ",
         Command("list", set_apart=False),
         " or ",
         Command("search", set_apart=False),

@@ -246,12 +246,12 @@ def test_short_messages_with_maximal_text() -> None:
         check_message(deadline_blocks("FGMPO", event, deadline(1, lines=500), TZ))
 
 
-def test_a_quick_path_reply_with_a_maximal_card_stays_within_fifty_blocks() -> None:
+def test_a_quick_path_reply_for_a_maximal_record_is_short() -> None:
     ctx = ServiceContext(engine=None, settings=Settings(), clock=ManualClock(NOW), source="test")  # type: ignore[arg-type]
     inv = Invocation(ctx=ctx, user_id="UOFFA1", args="")
     reply = _reply(inv, maximal_view(), f"Hearing booked for {LONG}.", [("Hearing", NOW), ("Arrested", NOW)])
     check_message(reply.blocks, reply.text)
-    assert len(reply.blocks) == 50
+    assert len(reply.blocks) <= 4  # what changed and what is next, times, warnings, buttons
 
 
 METAS = [

@@ -46,6 +46,9 @@ BUILT_FROM_INPUT = {
     "{right}": "tests/slack/test_corrections.py runs both answers to 'did you mean'",
     "{typed}": "tests/security/test_times.py runs the 'Type: ...' fix of every refused time",
     "{ln.usage}": "help: every usage line is run here as it is in /dvpn help",
+    "{line.usage}": "help: every usage line is run here as it is in /dvpn help",
+    "{line.example}": "help: every example is run here as it is in /dvpn help",
+    "{first}": "help: every example is run here as it is in /dvpn help",
     "{word}": "tests/slack/test_corrections.py runs both answers to 'did you mean'",
 }
 
@@ -142,6 +145,7 @@ def commands(typed: str) -> list[str]:
 SAME_FOR_ALL = {
     "REF": "{ref}",
     "0042": "{ref}",  # the help's examples use a reference's end
+    "COMMAND": "hearing",
     "@sam": "<@UOFFA2>",
     "{reference}": "{ref}",
     "{back.reference}": "{ref}",
