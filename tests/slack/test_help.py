@@ -25,7 +25,7 @@ def test_help_differs_by_role_and_lists_only_what_each_can_do(
         slack.command(user, "help")
         reply = slack.last_reply()
         shown[role] = commands_listed(reply_text(reply))
-        print(f"help for a {role}: {phone_lines(reply.blocks)} phone lines, {len(shown[role])} commands")
+        print(f"help for the {role}: {phone_lines(reply.blocks)} phone lines, {len(shown[role])} commands")
     updates = {"hearing", "granted", "breach", "check", "close", "edit"}
     look_up = {"show", "list", "search", "perpetrator", "caseload", "deadline", "stats"}
     assert updates | look_up | {"new"} <= shown["officer"]
