@@ -49,6 +49,9 @@ JUSTIFICATION_FORM: Final = "justification_form"
 # Record form: choosing the order type redraws the form in place.
 ORDER_TYPE_SELECT: Final = "record_form_order_type"
 
+# The record picker (an external_select): its options are loaded as the user types.
+RECORD_PICKER: Final = "record_picker"
+
 # Global shortcut.
 NEW_RECORD_SHORTCUT: Final = "new_protection_record"
 

@@ -22,6 +22,7 @@ from blocks.common import (
     plain,
     section,
 )
+from blocks.picker import record_picker
 from rules.notification import EXEMPTIONS
 from rules.order_types import MadeBy, OrderType, OrderTypeRule, rule_for
 from rules.ranks import Rank
@@ -224,15 +225,9 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
             )
         parents = [t for t in OrderType if rule_for(t).follow_on is rule.code]
         if parents:
-            fields.append(
-                text_input(
-                    "parent_reference",
-                    f"Reference of the {' or '.join(p.value for p in parents)} it follows",
-                    optional=True,
-                    placeholder="e.g. WM-DVPN-2026-0042",
-                    initial=given.get("parent_reference"),
-                )
-            )
+            follows = " or ".join(p.value for p in parents)
+            picker = record_picker("Type its number, e.g. 0042", given.get("parent_reference"))
+            fields.append(_input("parent_reference", f"The {follows} it follows", picker, optional=True))
         return fields
     fields = [when_input("served_at", "When it was served (or given)", initial=given.get("served_at"))]
     if rule.code is OrderType.BAIL:

@@ -13,23 +13,41 @@ from services.views import DeadlineView
 
 @dataclass(frozen=True)
 class HelpLine:
+    name: str
     usage: str
     summary: str
+    example: str = ""  # as typed after /dvpn
 
 
-def help_blocks(lines: Sequence[HelpLine], *, intro: str | None = None) -> list[Block]:
+@dataclass(frozen=True)
+class HelpGroup:
+    title: str
+    lines: tuple[HelpLine, ...]
+
+
+def help_blocks(groups: Sequence[HelpGroup], *, intro: str | None = None) -> list[Block]:
+    """One section a group: its commands by name, and the first one's example."""
     blocks: list[Block] = [header("dvpn-bot: /dvpn commands")]
     if intro:
         blocks.append(section(escape(intro)))
-    for start in range(0, len(lines), 8):  # a section holds 3,000 characters: eight commands fit
-        blocks.append(section("\n".join(f"`/dvpn {ln.usage}`\n{ln.summary}" for ln in lines[start : start + 8])))
+    for group in groups:
+        names = " ".join(f"`{ln.name}`" for ln in group.lines)
+        first = next((ln.example for ln in group.lines if ln.example), "")
+        blocks.append(section(f"*{group.title}:* {names}" + (f"\ne.g. `/dvpn {first}`" if first else "")))
     blocks.append(
         context(
-            "Times are read day first in UK time: `2/4/2026 20:00`, `today 14:30`, `yesterday 9pm`, `friday 10:00`. "
-            "Every reply shows how a time was read."
+            "`/dvpn help hearing` explains one command. A reference may be its end: `0042`. "
+            "Times are read day first in UK time: `2/4/2026 20:00`, `friday 10:00`."
         )
     )
     return fit(blocks, MAX_MESSAGE_BLOCKS, "… {count} more")
+
+
+def command_help_blocks(line: HelpLine, who: str) -> list[Block]:
+    text = f"`/dvpn {line.usage}`\n{escape(line.summary)}"
+    if line.example:
+        text += f"\ne.g. `/dvpn {line.example}`"
+    return [section(text), context(f"For {who}.")]
 
 
 def problem_blocks(message: str, *, hint: str | None = None) -> list[Block]:

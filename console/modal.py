@@ -63,6 +63,7 @@ class ModalPrompter:
         self.tz = tz
         self.style: Style = screen.style
         self.interrupted: str | None = None  # a slash command typed mid-form: run it after the form closes
+        self.asking: tuple[str, JSONObject] = ("", {})  # the user and view a field is asked for
 
     def run(self, user: str, view: JSONObject) -> Outcome:
         answers: dict[str, JSONObject] = {}  # block id -> the element's state, as Slack sends it
@@ -101,6 +102,7 @@ class ModalPrompter:
     def _ask_fields(
         self, user: str, view: JSONObject, answers: dict[str, JSONObject], errors: dict[str, str]
     ) -> JSONObject | Outcome | None:
+        self.asking = (user, view)
         for block in view.get("blocks", []):
             if block.get("type") == "section" and not errors:
                 self.screen.write(
@@ -188,12 +190,33 @@ class ModalPrompter:
             return {"type": kind, "selected_date": self._date(typed) if typed else element.get("initial_date")}
         if kind == "users_select":
             return {"type": kind, "selected_user": self._user(typed) if typed else element.get("initial_user")}
+        if kind == "external_select":
+            return {"type": kind, "selected_option": self._suggested(element, typed)}
         if kind == "checkboxes":
             ticked = _yes(typed) if typed else bool(element.get("initial_options"))
             return {"type": kind, "selected_options": element["options"] if ticked else []}
         if kind == "number_input":
             return {"type": kind, "value": _whole_number(element, typed) if typed else element.get("initial_value")}
         raise ValueError(f"the console cannot fill a {kind}")
+
+    def _suggested(self, element: JSONObject, typed: str) -> JSONObject | None:
+        """Type-ahead as in Slack: the app is asked for options matching what was typed (an
+        options load), and the one that matches, or the only one offered, is chosen."""
+        if not typed:
+            initial = element.get("initial_option")
+            return dict(initial) if initial else None
+        user, view = self.asking
+        field = next(
+            b["block_id"] for b in view.get("blocks", []) if b.get("element") is element or b.get("element") == element
+        )
+        offered = self.requests.suggest(user, view, field, element, typed)
+        exact = [o for o in offered if str(o["value"]).lower() == typed.lower()]
+        if exact or len(offered) == 1:
+            return (exact or offered)[0]
+        if not offered:
+            raise ValueError(f"Nothing you may read matches {typed!r}: type more of the reference.")
+        shown = ", ".join(str(o["value"]) for o in offered[:5])
+        raise ValueError(f"{len(offered)} match: {shown}{' …' if len(offered) > 5 else ''}. Type more of it.")
 
     def _date(self, typed: str) -> str:
         try:

@@ -150,6 +150,21 @@ class SlackRequests:
         }
         return self.interact(payload)
 
+    def suggest(self, user: str, view: JSONObject, block_id: str, element: JSONObject, typed: str) -> list[JSONObject]:
+        """What an external_select offers for `typed`, as Slack gets it: nothing is asked below the
+        element's min_query_length (3 unless set), then a block_suggestion whose answer must hold
+        `options` or `option_groups`, at most 100 of either; the options come back in order."""
+        if len(typed) < int(element.get("min_query_length", DEFAULT_MIN_QUERY_LENGTH)):
+            return []
+        payload = self._base("block_suggestion", user) | {
+            "action_id": element["action_id"],
+            "block_id": block_id,
+            "value": typed,
+            "container": {"type": "view", "view_id": view.get("id")},
+            "view": view,
+        }
+        return suggested_options(self.interact(payload))
+
     def submit(self, user: str, view: JSONObject, values: JSONObject) -> Answer:
         payload = self._base("view_submission", user) | {"view": {**view, "state": {"values": values}}}
         return self.interact(payload)
@@ -167,6 +182,26 @@ class SlackRequests:
             }
         )
         return self.send(body, "application/json")
+
+
+DEFAULT_MIN_QUERY_LENGTH = 3  # Slack's, for an external_select that does not set it
+MAX_SUGGESTED = 100  # options, and option groups, in one options load
+
+
+def suggested_options(answer: Answer) -> list[JSONObject]:
+    """The options an options load answered, or ValueError where Slack would show none."""
+    if answer.status != 200:
+        raise ValueError(f"the options load answered HTTP {answer.status}")
+    body = answer.body
+    if ("options" in body) == ("option_groups" in body):
+        raise ValueError(f"an options load answers options or option_groups: {sorted(body)}")
+    groups = body.get("option_groups") or [{"options": body.get("options", [])}]
+    if len(groups) > MAX_SUGGESTED or any(len(g["options"]) > MAX_SUGGESTED for g in groups):
+        raise ValueError("more than 100 options or option groups")
+    for group in groups:
+        if "label" in group and (group["label"].get("type") != "plain_text" or not group["options"]):
+            raise ValueError("an option group needs a plain_text label and options")
+    return [option for group in groups for option in group["options"]]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,18 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.lazy_listener import LazyListenerRunner, ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
-from handlers import buttons, command, deliveries, digest_actions, errors, export_form, forms, home, reminder_actions
+from handlers import (
+    buttons,
+    command,
+    deliveries,
+    digest_actions,
+    errors,
+    export_form,
+    forms,
+    home,
+    record_picker,
+    reminder_actions,
+)
 from handlers.context import ProvideServices
 from handlers.verification import SlackSignature
 from services.context import ServiceContext
@@ -73,4 +84,5 @@ def build_app(
     reminder_actions.register(app)
     digest_actions.register(app)
     export_form.register(app)
+    record_picker.register(app)
     return app

@@ -8,86 +8,245 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from blocks.wording import COMMAND
+from domain.enums import Role
 from handlers.after_ack import after_ack
 from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
-from handlers.router import Invocation, Router, Subcommand
+from handlers.router import CHANGERS, Invocation, Reply, Router, Run, Subcommand
 from handlers.subcommands import casework, corrections, duties, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
+from services.governance.standing import role_of
 from services.unit_of_work import require_placed_user
 
 
 def build_router() -> Router:
-    """The table. Its order is the order of `/dvpn help`."""
+    """The table. Its order is the order of `/dvpn help` within each group; `roles` says whose
+    help lists a command (services decide who may do it: a command outside one's help is refused
+    with why, as before)."""
+    supervise = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+    def update(name: str, usage: str, summary: str, run: Run, example: str) -> Subcommand:
+        return Subcommand(name, usage, summary, run, group="Update", roles=CHANGERS, example=example)
+
     table = [
-        Subcommand("new", "new [TYPE]", "Record a notice or order: opens the form (e.g. new DVPN).", records.new),
-        Subcommand("show", "show REF", "A record's card: parties, status, every deadline explained.", casework.show),
         Subcommand(
-            "list", "list [mine|team|due|expiring|lapsed]", "Records with their next deadline.", records.list_, ("ls",)
+            "new",
+            "new [TYPE]",
+            "Record a notice or order: opens the form (e.g. new DVPN).",
+            records.new,
+            group="Record",
+            roles=CHANGERS,
+            example="new DVPN",
         ),
-        Subcommand("caseload", casework.CASELOAD_USAGE, "Counts, and records by urgency; filters.", casework.caseload),
+        update(
+            "hearing",
+            "hearing REF WHEN [at COURT]",
+            "Book the hearing of an application.",
+            quick.hearing,
+            "hearing 0042 tomorrow 10:00 at Birmingham Magistrates",
+        ),
+        update(
+            "granted",
+            "granted REF DAYS|UNTIL",
+            "The court granted the order (28 days, until 1/5).",
+            quick.granted,
+            "granted 0042 28 days",
+        ),
+        update("refused", "refused REF", "The court refused the application.", quick.refused, "refused 0042"),
+        update(
+            "adjourned",
+            "adjourned REF WHEN",
+            "The hearing was adjourned to a new time.",
+            quick.adjourned,
+            "adjourned 0042 monday 10:00",
+        ),
+        update(
+            "breach",
+            quick.BREACH_USAGE,
+            "Record a breach, and an arrest if there was one.",
+            quick.breach,
+            "breach 0042 today 21:30 arrested today 22:00",
+        ),
+        update("crime", quick.CRIME_USAGE, "Add the crime reference to a breach recorded earlier.", quick.crime, ""),
+        update(
+            "court",
+            quick.COURT_USAGE,
+            "The person arrested for a breach was brought before the court.",
+            quick.court,
+            "court 0042 today 14:00",
+        ),
+        update(
+            "check",
+            quick.CHECK_USAGE,
+            "Record a breach check done, or plan one.",
+            quick.check,
+            "check 0042 done today 15:00 spoke to the victim",
+        ),
+        update(
+            "notified",
+            "notified REF WHEN",
+            "The perpetrator gave the notification required.",
+            quick.notified,
+            "notified 0042 today 12:00",
+        ),
+        update(
+            "changed",
+            duties.CHANGED_USAGE,
+            "A change the perpetrator must notify: a new 3-day window.",
+            duties.changed,
+            "changed 0042 address today 09:00",
+        ),
+        update(
+            "exempt",
+            duties.EXEMPT_USAGE,
+            "The perpetrator need not notify, and why.",
+            duties.exempt,
+            "exempt 0042 sex-offender",
+        ),
+        update(
+            "monitoring",
+            duties.MONITORING_USAGE,
+            "A DAPO's electronic monitoring (12 months at most).",
+            duties.monitoring,
+            "monitoring 0042 until 1/10/2026",
+        ),
+        update(
+            "close",
+            "close REF [discharged|withdrawn] REASON",
+            "End a record, with the reason.",
+            quick.close,
+            "close 0042 withdrawn application not pursued",
+        ),
+        update(
+            "edit",
+            corrections.EDIT_USAGE,
+            "Correct a record's details (the form, or one field).",
+            corrections.edit,
+            'edit 0042 risk high reason "reassessed at the visit"',
+        ),
+        update(
+            "varied",
+            corrections.VARIED_USAGE,
+            "A court varied an order: until 1/10/2026, or until further order.",
+            corrections.varied,
+            "varied 0042 until 1/10/2026",
+        ),
         Subcommand(
-            "perpetrator", "perpetrator NAME|PNC-ID|REF", "A person's history across the force.", casework.perpetrator
+            "show",
+            "show REF",
+            "A record's card: parties, status, every deadline explained.",
+            casework.show,
+            example="show 0042",
+        ),
+        Subcommand(
+            "list",
+            "list [mine|team|due|expiring|lapsed]",
+            "Records with their next deadline.",
+            records.list_,
+            ("ls",),
+            example="list due",
         ),
         Subcommand(
             "search",
             "search TEXT",
             "Find records by reference, crime reference, name, address or postcode.",
             casework.search,
-        ),
-        Subcommand("audit", "audit REF", "A record's audit trail (supervisors and admins).", casework.audit),
-        Subcommand(
-            "identity", "identity [resolve ID same|different]", "PNC ids typed with other details.", casework.identity
-        ),
-        Subcommand("hearing", "hearing REF WHEN [at COURT]", "Book the hearing of an application.", quick.hearing),
-        Subcommand(
-            "granted", "granted REF DAYS|UNTIL", "The court granted the order (28 days, until 1/5).", quick.granted
-        ),
-        Subcommand("refused", "refused REF", "The court refused the application.", quick.refused),
-        Subcommand("adjourned", "adjourned REF WHEN", "The hearing was adjourned to a new time.", quick.adjourned),
-        Subcommand("breach", quick.BREACH_USAGE, "Record a breach, and an arrest if there was one.", quick.breach),
-        Subcommand("crime", quick.CRIME_USAGE, "Add the crime reference to a breach recorded earlier.", quick.crime),
-        Subcommand(
-            "court", quick.COURT_USAGE, "The person arrested for a breach was brought before the court.", quick.court
-        ),
-        Subcommand("check", quick.CHECK_USAGE, "Record a breach check done, or plan one.", quick.check),
-        Subcommand("notified", "notified REF WHEN", "The perpetrator gave the notification required.", quick.notified),
-        Subcommand(
-            "changed", duties.CHANGED_USAGE, "A change the perpetrator must notify: a new 3-day window.", duties.changed
-        ),
-        Subcommand("exempt", duties.EXEMPT_USAGE, "The perpetrator need not notify, and why.", duties.exempt),
-        Subcommand(
-            "monitoring",
-            duties.MONITORING_USAGE,
-            "A DAPO's electronic monitoring (12 months at most).",
-            duties.monitoring,
-        ),
-        Subcommand("close", "close REF [discharged|withdrawn] REASON", "End a record, with the reason.", quick.close),
-        Subcommand(
-            "edit", corrections.EDIT_USAGE, "Correct a record's details (the form, or one field).", corrections.edit
+            example="search Thompson",
         ),
         Subcommand(
-            "varied",
-            corrections.VARIED_USAGE,
-            "A court varied an order: until 1/10/2026, or until further order.",
-            corrections.varied,
+            "perpetrator",
+            "perpetrator NAME|PNC-ID|REF",
+            "A person's history across the force.",
+            casework.perpetrator,
+            example="perpetrator 12/345678U",
         ),
         Subcommand(
-            "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline
+            "caseload",
+            casework.CASELOAD_USAGE,
+            "Counts, and records by urgency; filters.",
+            casework.caseload,
+            example="caseload due:7d",
+        ),
+        Subcommand(
+            "deadline",
+            tools.DEADLINE_USAGE,
+            "Work out a statutory deadline, with the working.",
+            tools.deadline,
+            example="deadline DVPN 2/4/2026 20:00",
+        ),
+        Subcommand(
+            "stats",
+            reports.STATS_USAGE,
+            "Figures and a weekly chart: force or team.",
+            reports.stats,
+            example="stats last 4 weeks",
+        ),
+        Subcommand(
+            "digest",
+            "digest [TEAM]",
+            "Your teams' digest, now (supervisors).",
+            digest_now,
+            group="Supervise",
+            roles=frozenset({Role.SUPERVISOR}),
+            example="digest",
+        ),
+        Subcommand(
+            "audit",
+            "audit REF",
+            "A record's audit trail (supervisors and admins).",
+            casework.audit,
+            group="Supervise",
+            roles=supervise,
+            example="audit 0042",
+        ),
+        Subcommand(
+            "export",
+            reports.EXPORT_USAGE,
+            "Your teams' records as a CSV, by DM.",
+            reports.export,
+            group="Supervise",
+            roles=supervise,
+            example="export last 4 weeks",
+        ),
+        Subcommand(
+            "identity",
+            "identity [resolve ID same|different]",
+            "PNC ids typed with other details.",
+            casework.identity,
+            group="Supervise",
+            roles=supervise,
+            example="identity",
+        ),
+        Subcommand(
+            "admin",
+            "admin role|rank|team|holiday ...",
+            "Admins: roles, ranks, teams, bank holidays.",
+            tools.admin,
+            group="Admin",
+            roles=frozenset({Role.ADMIN}),
+            example="admin holiday list",
         ),
     ]
-    table.append(Subcommand("stats", reports.STATS_USAGE, "Figures and a weekly chart: force or team.", reports.stats))
-    table.append(Subcommand("export", reports.EXPORT_USAGE, "Your teams' records as a CSV, by DM.", reports.export))
-    table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest_now))
     table.append(
         Subcommand(
-            "admin", "admin role|rank|team|holiday ...", "Admins: roles, ranks, teams, bank holidays.", tools.admin
+            "help",
+            "help [COMMAND]",
+            "What you can do; one command in detail.",
+            help_,
+            ("?",),
+            open_to_unplaced=True,
+            group="",
+            example="help hearing",
         )
     )
-    table.append(Subcommand("help", "help", "This list.", lambda _: router.help(), ("?",), open_to_unplaced=True))
-    router = Router(table)  # the help entry reads the finished table
-    return router
+    return Router(table)
+
+
+def help_(inv: Invocation) -> Reply:
+    role = role_of(inv.ctx, inv.user_id)
+    word = inv.args.split()[0] if inv.args.strip() else ""
+    return ROUTER.detail(word, role) if word else ROUTER.help(role)
 
 
 ROUTER = build_router()
@@ -104,11 +263,16 @@ def answer_command(
     """Acknowledged before any database or Web API work; answered by the response URL."""
     word, _, args = str(command.get("text") or "").strip().partition(" ")
     if not word:
-        tell(command, client, respond, ROUTER.help("What would you like to do?"))
+        tell(
+            command,
+            client,
+            respond,
+            ROUTER.help(role_of(services(context), str(command["user_id"])), "What would you like to do?"),
+        )
         return
     sub = ROUTER.find(word)
     if sub is None:
-        tell(command, client, respond, ROUTER.unknown(word))
+        tell(command, client, respond, ROUTER.unknown(word, role_of(services(context), str(command["user_id"]))))
         return
     ctx = services(context)
     if not sub.open_to_unplaced:

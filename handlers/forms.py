@@ -14,10 +14,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from blocks import actions as ids
-from blocks.card import record_card
-from blocks.common import section
+from blocks.confirmation import confirmation
 from blocks.forms import CONFIRMED, FormMeta, record_form
-from blocks.messages import correction_headline, interpreted
+from blocks.messages import correction_headline
 from domain.enums import HearingOutcome, RiskLevel
 from handlers import justification, parsing
 from handlers.after_ack import after_ack, answered_in_ack
@@ -128,11 +127,7 @@ def _confirm(
     times: list[tuple[str, datetime]],
     ctx: ServiceContext,
 ) -> None:
-    tz = ctx.settings.timezone
-    blocks = [section(f":white_check_mark: {headline}")]
-    if times:
-        blocks.append(interpreted(times, tz))
-    reply = Reply([*blocks, *record_card(view, tz)][:50], headline)
+    reply = Reply(confirmation(view, headline, times, ctx.settings.timezone, ctx.clock.now()), headline)
     try:
         if meta.channel and not meta.channel.startswith("D"):
             client.chat_postEphemeral(channel=meta.channel, user=user, blocks=reply.blocks, text=reply.text)
@@ -206,7 +201,7 @@ def record_from_form(form: FormValues) -> tuple[NewRecord, list[tuple[str, datet
         ),
         protected=protected,
         officer_slack_id=form.user("officer"),
-        parent_reference=(form.text("parent_reference") or "").upper() or None,
+        parent_reference=form.choice("parent_reference"),
     )
     times = [(label, at) for label, at in (("Served", served), ("Made", made), ("Arrested", arrested)) if at]
     return new, times
@@ -254,7 +249,8 @@ def _hearing(
     form.raise_problems()
     assert at is not None and meta.reference
     view = hearings.book_hearing(ctx, user, meta.reference, at, form.text("court"))
-    return view, f"Hearing booked for {meta.reference}.", [("Hearing", at)]
+    where = f" at {court}" if (court := form.text("court")) else ""
+    return view, f"Hearing booked for {meta.reference}{where}.", [("Hearing", at)]
 
 
 def _outcome(
@@ -282,7 +278,8 @@ def _outcome(
     form.raise_problems()
     assert decided is not None
     view = hearings.record_outcome(ctx, user, meta.reference, outcome, decided, terms)
-    return view, f"Outcome recorded: {outcome.value}.", [("Decided", decided)]
+    follows = f": {view.reference} recorded, following {view.parent_reference}" if view.parent_reference else ""
+    return view, f"Outcome recorded for {meta.reference}: {outcome.value}{follows}.", [("Decided", decided)]
 
 
 def _breach(

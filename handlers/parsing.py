@@ -14,7 +14,9 @@ from services.errors import DomainError
 from services.when import Kind, TimeQuestion, example, parse_when
 from services.wording import Command, parts
 
-REFERENCE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z]{2,5}-\d{4}-\d{1,6}$")
+# In full (WM-DVPN-2026-0042), without the force's prefix (DVPN-2026-0042), or its end (2026-0042,
+# 0042, 42): services.records.lookup finds the record, a short one among the user's own.
+REFERENCE = re.compile(r"^(?:(?:[A-Za-z]{2,4}-)?[A-Za-z]{2,5}-)?(?:\d{4}-)?\d{1,6}$")
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^#?([CG][A-Z0-9]{2,})$")
 CLOCK_TIME = re.compile(r"^\d{1,2}([:.]\d{2})?\s*(am|pm)?$", re.I)
@@ -34,15 +36,16 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
-def reference(text: str, usage: str) -> str:
-    """The first word as a record reference, or a message showing the usage."""
+def reference(text: str, usage: str, force_code: str) -> str:
+    """The first word as a record reference, whole or shortened, or a message showing the usage."""
     found = text.split(maxsplit=1)
     if not found:
         raise DomainError(f"Give the record's reference: `/dvpn {usage}`.", "reference")
     ref = found[0].strip().upper()
     if not REFERENCE.fullmatch(ref):
         raise DomainError(
-            f"'{found[0][:40]}' is not a record reference (they look like WM-DVPN-2026-0042). Usage: `/dvpn {usage}`.",
+            f"'{found[0][:40]}' is not a record reference (they look like {force_code}-DVPN-2026-0042, "
+            f"or just 0042). Usage: `/dvpn {usage}`.",
             "reference",
         )
     return ref

@@ -11,8 +11,14 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from blocks.common import Block
-from blocks.messages import HelpLine, help_blocks
+from blocks.messages import HelpGroup, HelpLine, command_help_blocks, help_blocks
+from domain.enums import Role
 from services.context import ServiceContext
+
+EVERYONE = frozenset(Role)
+CHANGERS = frozenset({Role.OFFICER, Role.SUPERVISOR})  # champions and admins change no record
+# The help's groups, in order: what a user does, most often first.
+GROUPS = ("Record", "Update", "Look up", "Supervise", "Admin")
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,12 @@ class Subcommand:
     run: Run
     aliases: tuple[str, ...] = field(default=())
     open_to_unplaced: bool = False  # only help: a user in no team is told how to get placed
+    group: str = "Look up"  # its heading in /dvpn help (GROUPS)
+    roles: frozenset[Role] = EVERYONE  # whose help lists it: the roles it does something for
+    example: str = ""  # a command that works, as typed after /dvpn
+
+    def line(self) -> HelpLine:
+        return HelpLine(self.name, self.usage, self.summary, self.example)
 
 
 class Router:
@@ -72,11 +84,21 @@ class Router:
         close = difflib.get_close_matches(word.lower(), list(self._by_word), n=1, cutoff=0.6)
         return self._by_word[close[0]].name if close else None
 
-    def help(self, intro: str | None = None) -> Reply:
-        lines = [HelpLine(sub.usage, sub.summary) for sub in self.subcommands]
-        return Reply(help_blocks(lines, intro=intro), "dvpn-bot commands")
+    def help(self, role: Role | None = None, intro: str | None = None) -> Reply:
+        """What `role` can do, grouped (an officer's help when the role is not known yet)."""
+        mine = [sub for sub in self.subcommands if (role or Role.OFFICER) in sub.roles and sub.group in GROUPS]
+        groups = [HelpGroup(g, tuple(s.line() for s in mine if s.group == g)) for g in GROUPS]
+        return Reply(help_blocks([g for g in groups if g.lines], intro=intro), "dvpn-bot commands")
 
-    def unknown(self, word: str) -> Reply:
+    def detail(self, word: str, role: Role | None = None) -> Reply:
+        """`/dvpn help COMMAND`: its usage, what it does, an example, and who may use it."""
+        sub = self.find(word)
+        if sub is None:
+            return self.unknown(word, role)
+        who = "everyone" if sub.roles == EVERYONE else " and ".join(sorted(f"{r.value}s" for r in sub.roles))
+        return Reply(command_help_blocks(sub.line(), who), f"/dvpn {sub.name}")
+
+    def unknown(self, word: str, role: Role | None = None) -> Reply:
         guess = self.suggestion(word)
         intro = f"There is no /dvpn {word[:30]}." + (f" Did you mean `/dvpn {guess}`?" if guess else "")
-        return self.help(intro)
+        return self.help(role, intro)

@@ -191,7 +191,7 @@ def changing(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iterat
     unless the user may change it; replanned and committed when the block finishes."""
     with session_scope(ctx.engine) as session:
         user = acting_user(session, ctx, actor_slack_id)
-        order = order_to_change(session, user, reference)
+        order = order_to_change(session, user, reference, ctx.settings.force_code)
         change = Change(session=session, ctx=ctx, now=ctx.clock.now(), actor=user, order=order)
         change.touch(order)
         yield change

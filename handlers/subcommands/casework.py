@@ -72,7 +72,9 @@ def identity(inv: Invocation) -> Reply:
 
 
 def audit(inv: Invocation) -> Reply:
-    page = audit_trail.trail(inv.ctx, inv.user_id, parsing.reference(inv.args, "audit REF"))
+    page = audit_trail.trail(
+        inv.ctx, inv.user_id, parsing.reference(inv.args, "audit REF", inv.ctx.settings.force_code)
+    )
     return Reply(audit_trail_blocks(page, inv.tz), f"Audit trail of {page.reference}")
 
 

@@ -43,7 +43,7 @@ REASON = re.compile(r"\s+reason\s+(.*)$", re.I | re.S)
 
 
 def edit(inv: Invocation) -> Reply | None:
-    ref = parsing.reference(inv.args, EDIT_USAGE)
+    ref = parsing.reference(inv.args, EDIT_USAGE, inv.ctx.settings.force_code)
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         _open_form(inv, ref)
@@ -65,7 +65,7 @@ def edit(inv: Invocation) -> Reply | None:
     reason = found[1].strip().strip("\"'“”‘’")
     changes, times = _value(inv, ref, field_word, name, value, reason)
     done = corrections.correct(inv.ctx, inv.user_id, ref, changes, reason)
-    return _reply(inv, done.view, correction_headline(ref, done.changed, done.reinstated), times)
+    return _reply(inv, done.view, correction_headline(done.view.reference, done.changed, done.reinstated), times)
 
 
 def _value(
@@ -187,7 +187,7 @@ VARIED_USAGE = "varied REF UNTIL [conditions TEXT]"
 
 def varied(inv: Invocation) -> Reply:
     """A court varied an order in force: a new end, new conditions, or both (lifecycle.vary)."""
-    ref = parsing.reference(inv.args, VARIED_USAGE)
+    ref = parsing.reference(inv.args, VARIED_USAGE, inv.ctx.settings.force_code)
     words = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("conditions",))
     change = lifecycle.Variation(conditions=words.get("conditions"))
     if words[""]:
@@ -196,4 +196,4 @@ def varied(inv: Invocation) -> Reply:
             raise DomainError(f"Give the new end as a date or until further order: `/dvpn {VARIED_USAGE}`.", "duration")
         change = lifecycle.Variation(length.last_day, length.until_further_order, words.get("conditions"))
     view = lifecycle.vary(inv.ctx, inv.user_id, ref, change)
-    return _reply(inv, view, f"Variation of {ref} recorded.", [])
+    return _reply(inv, view, f"Variation of {view.reference} recorded.", [])

@@ -3,17 +3,12 @@ notify, and why) and monitoring (a DAPO's electronic monitoring requirement)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from blocks.common import fit
-from blocks.messages import interpreted
 from handlers import parsing
 from handlers.router import Invocation, Reply
-from handlers.subcommands.records import card_reply
+from handlers.subcommands.records import confirm
 from rules.notification import Change, Exemption
 from services.errors import DomainError
 from services.records import duties
-from services.views import RecordView
 
 CHANGED_USAGE = "changed REF name|address|no-address [WHEN]"
 EXEMPT_USAGE = "exempt REF " + "|".join(e.value for e in Exemption)
@@ -24,15 +19,11 @@ def _reading(inv: Invocation, command: str) -> parsing.Reading:
     return parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, command)
 
 
-def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
-    """The card, with how the times typed were read above it."""
-    reply = card_reply(view, inv, headline)
-    blocks = [reply.blocks[0], interpreted(times, inv.tz), *reply.blocks[1:]] if times else reply.blocks
-    return Reply(fit(blocks, 50, "… {count} more"), reply.text)
+_reply = confirm
 
 
 def changed(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, CHANGED_USAGE)
+    ref = parsing.reference(inv.args, CHANGED_USAGE, inv.ctx.settings.force_code)
     what, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
     try:
         change = Change(what.lower())
@@ -40,22 +31,22 @@ def changed(inv: Invocation) -> Reply:
         raise DomainError(f"Say what changed: `/dvpn {CHANGED_USAGE}`.", "change") from None
     at = parsing.when(rest or "now", _reading(inv, f"changed {ref} {change}"), kind="notification", field="happened_at")
     view = duties.record_change(inv.ctx, inv.user_id, ref, change, at)
-    return _reply(inv, view, f"Change recorded on {ref}: a new 3-day window to notify.", [("Changed", at)])
+    return _reply(inv, view, f"Change recorded on {view.reference}: a new 3-day window to notify.", [("Changed", at)])
 
 
 def exempt(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, EXEMPT_USAGE)
+    ref = parsing.reference(inv.args, EXEMPT_USAGE, inv.ctx.settings.force_code)
     basis = parsing.rest_after_reference(inv.args).strip().lower()
     try:
         exemption = Exemption(basis)
     except ValueError:
         raise DomainError(f"Say why: `/dvpn {EXEMPT_USAGE}`.", "notification_exempt") from None
     view = duties.record_exemption(inv.ctx, inv.user_id, ref, exemption)
-    return _reply(inv, view, f"{ref}: exempt from notifying.", [])
+    return _reply(inv, view, f"{view.reference}: exempt from notifying.", [])
 
 
 def monitoring(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, MONITORING_USAGE)
+    ref = parsing.reference(inv.args, MONITORING_USAGE, inv.ctx.settings.force_code)
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("until", "from"))
     if not parts.get("until"):
         raise DomainError(f"Give the last day: `/dvpn {MONITORING_USAGE}`.", "monitoring_ends_at")
@@ -76,4 +67,4 @@ def monitoring(inv: Invocation) -> Reply:
     )
     view = duties.record_monitoring(inv.ctx, inv.user_id, ref, last.astimezone(inv.tz).date(), start)
     times = [("Monitoring to the end of", last)] + ([("From", start)] if start else [])
-    return _reply(inv, view, f"Electronic monitoring recorded on {ref}.", times)
+    return _reply(inv, view, f"Electronic monitoring recorded on {view.reference}.", times)

@@ -3,42 +3,35 @@ notified, close. Each reply echoes how its times were read, then shows the card.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from blocks.common import fit
-from blocks.messages import interpreted
 from domain.enums import HearingOutcome
 from handlers import parsing
 from handlers.router import Invocation, Reply
-from handlers.subcommands.records import card_reply
+from handlers.subcommands.records import confirm
 from services.errors import DomainError
 from services.records import breaches, checks, hearings, lifecycle
 from services.records.hearings import GrantTerms
-from services.views import RecordView
 
 
 def _reading(inv: Invocation, command: str) -> parsing.Reading:
     return parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, command)
 
 
-def _reply(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
-    reply = card_reply(view, inv, headline)
-    blocks = [reply.blocks[0], interpreted(times, inv.tz), *reply.blocks[1:]] if times else reply.blocks
-    return Reply(fit(blocks, 50, "… {count} more"), reply.text)
+_reply = confirm
 
 
 def hearing(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "hearing REF WHEN [at COURT]")
+    ref = parsing.reference(inv.args, "hearing REF WHEN [at COURT]", inv.ctx.settings.force_code)
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         raise DomainError("Give the hearing time: `/dvpn hearing REF tomorrow 10:00 at Birmingham Magistrates`.")
     at, court = parsing.time_and_court(rest, _reading(inv, f"hearing {ref}"), field="scheduled_at")
     view = hearings.book_hearing(inv.ctx, inv.user_id, ref, at, court)
-    return _reply(inv, view, f"Hearing booked for {ref}.", [("Hearing", at)])
+    where = f" at {court}" if court else ""
+    return _reply(inv, view, f"Hearing booked for {view.reference}{where}.", [("Hearing", at)])
 
 
 def granted(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "granted REF DAYS|UNTIL")
+    ref = parsing.reference(inv.args, "granted REF DAYS|UNTIL", inv.ctx.settings.force_code)
     length = parsing.length(parsing.rest_after_reference(inv.args), _reading(inv, f"granted {ref} until"))
     if length.months is not None:
         raise DomainError("Give the order's length in days or as an end date: `/dvpn granted REF 28 days`.", "duration")
@@ -46,30 +39,31 @@ def granted(inv: Invocation) -> Reply:
         duration_days=length.days, last_day=length.last_day, until_further_order=length.until_further_order
     )
     view = hearings.record_outcome(inv.ctx, inv.user_id, ref, HearingOutcome.GRANTED, inv.now, terms)
-    return _reply(inv, view, f"Application granted: {view.reference} recorded.", [("Decided", inv.now)])
+    follows = f", following {view.parent_reference}" if view.parent_reference else ""
+    return _reply(inv, view, f"Application granted: {view.reference} recorded{follows}.", [("Decided", inv.now)])
 
 
 def refused(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "refused REF")
+    ref = parsing.reference(inv.args, "refused REF", inv.ctx.settings.force_code)
     view = hearings.record_outcome(inv.ctx, inv.user_id, ref, HearingOutcome.REFUSED, inv.now)
-    return _reply(inv, view, f"Application refused: {ref} has ended.", [("Decided", inv.now)])
+    return _reply(inv, view, f"Application refused: {view.reference} has ended.", [("Decided", inv.now)])
 
 
 def adjourned(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "adjourned REF WHEN")
+    ref = parsing.reference(inv.args, "adjourned REF WHEN", inv.ctx.settings.force_code)
     rest = parsing.rest_after_reference(inv.args)
     if not rest:
         raise DomainError("Give the new hearing time: `/dvpn adjourned REF monday 10:00`.", "scheduled_at")
     to, court = parsing.time_and_court(rest, _reading(inv, f"adjourned {ref}"), field="scheduled_at")
     view = hearings.adjourn_hearing(inv.ctx, inv.user_id, ref, to, court)
-    return _reply(inv, view, f"Hearing for {ref} adjourned.", [("New hearing", to)])
+    return _reply(inv, view, f"Hearing for {view.reference} adjourned.", [("New hearing", to)])
 
 
 BREACH_USAGE = "breach REF WHEN [arrested WHEN] [crime CRIMEREF] [details TEXT]"
 
 
 def breach(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, BREACH_USAGE)
+    ref = parsing.reference(inv.args, BREACH_USAGE, inv.ctx.settings.force_code)
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("arrested", "crime", "details"))
     if not parts[""]:
         raise DomainError(f"Give when the breach happened: `/dvpn {BREACH_USAGE}`.", "occurred_at")
@@ -91,7 +85,7 @@ def breach(inv: Invocation) -> Reply:
         inv.ctx, inv.user_id, ref, occurred, arrested_at=arrested, crime_reference=crime, details=details or None
     )
     times = [("Breach", occurred)] + ([("Arrested", arrested)] if arrested else [])
-    return _reply(inv, view, f"Breach of {ref} recorded.", times)
+    return _reply(inv, view, f"Breach of {view.reference} recorded.", times)
 
 
 CRIME_USAGE = "crime REF CRIMEREF [breach N]"
@@ -99,7 +93,7 @@ CRIME_USAGE = "crime REF CRIMEREF [breach N]"
 
 def crime(inv: Invocation) -> Reply:
     """A crime reference for a breach already recorded: the latest one without, or the Nth."""
-    ref = parsing.reference(inv.args, CRIME_USAGE)
+    ref = parsing.reference(inv.args, CRIME_USAGE, inv.ctx.settings.force_code)
     words = parsing.rest_after_reference(inv.args).split()
     if not words:
         example = inv.ctx.settings.crime_reference_example
@@ -112,7 +106,7 @@ def crime(inv: Invocation) -> Reply:
             f"Give one crime reference, and the breach's number if not the latest: `/dvpn {CRIME_USAGE}`."
         )
     view = breaches.add_crime_reference(inv.ctx, inv.user_id, ref, words[0], number)
-    return _reply(inv, view, f"Crime reference added to the breach of {ref}.", [])
+    return _reply(inv, view, f"Crime reference added to the breach of {view.reference}.", [])
 
 
 COURT_USAGE = "court REF [WHEN] [breach N]"
@@ -120,37 +114,39 @@ COURT_USAGE = "court REF [WHEN] [breach N]"
 
 def court(inv: Invocation) -> Reply:
     """The person arrested for a breach was brought before the court: its countdown ends."""
-    ref = parsing.reference(inv.args, COURT_USAGE)
+    ref = parsing.reference(inv.args, COURT_USAGE, inv.ctx.settings.force_code)
     parts = parsing.split_keywords(parsing.rest_after_reference(inv.args), ("breach",))
     number = parts.get("breach", "").strip()
     if "breach" in parts and not number.isdigit():
         raise DomainError(f"Give the breach's number: `/dvpn {COURT_USAGE}`.", "breach")
     at = parsing.when(parts[""] or "now", _reading(inv, f"court {ref}"), kind="arrest", field="appeared_at")
     view = breaches.record_court_appearance(inv.ctx, inv.user_id, ref, at, int(number) if number else None)
-    return _reply(inv, view, f"Court appearance after the arrest on {ref} recorded.", [("Before the court", at)])
+    return _reply(
+        inv, view, f"Court appearance after the arrest on {view.reference} recorded.", [("Before the court", at)]
+    )
 
 
 CHECK_USAGE = "check REF done [WHEN] [outcome] | check REF due WHEN"
 
 
 def check(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, CHECK_USAGE)
+    ref = parsing.reference(inv.args, CHECK_USAGE, inv.ctx.settings.force_code)
     verb, _, rest = parsing.rest_after_reference(inv.args).partition(" ")
     if verb.lower() == "done":
         done_at, outcome = parsing.time_then_text(
             rest, _reading(inv, f"check {ref} done"), kind="check_done", field="done_at"
         )
         view = checks.complete_check(inv.ctx, inv.user_id, ref, done_at, outcome or None)
-        return _reply(inv, view, f"Breach check on {ref} recorded.", [("Done", done_at)])
+        return _reply(inv, view, f"Breach check on {view.reference} recorded.", [("Done", done_at)])
     if verb.lower() == "due":
         due = parsing.when(rest, _reading(inv, f"check {ref} due"), kind="check_due", field="due_at")
         view = checks.plan_check(inv.ctx, inv.user_id, ref, due)
-        return _reply(inv, view, f"Breach check on {ref} planned.", [("Due", due)])
+        return _reply(inv, view, f"Breach check on {view.reference} planned.", [("Due", due)])
     raise DomainError(f"Say done or due: `/dvpn {CHECK_USAGE}`.", "check")
 
 
 def notified(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "notified REF WHEN")
+    ref = parsing.reference(inv.args, "notified REF WHEN", inv.ctx.settings.force_code)
     at = parsing.when(
         parsing.rest_after_reference(inv.args) or "now",
         _reading(inv, f"notified {ref}"),
@@ -158,13 +154,13 @@ def notified(inv: Invocation) -> Reply:
         field="received_at",
     )
     view = checks.record_notification(inv.ctx, inv.user_id, ref, at)
-    return _reply(inv, view, f"Notification for {ref} recorded.", [("Notified", at)])
+    return _reply(inv, view, f"Notification for {view.reference} recorded.", [("Notified", at)])
 
 
 def close(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "close REF [closed|discharged|withdrawn] REASON")
+    ref = parsing.reference(inv.args, "close REF [closed|discharged|withdrawn] REASON", inv.ctx.settings.force_code)
     status, _, reason = parsing.rest_after_reference(inv.args).partition(" ")
     if status.lower() not in lifecycle.CLOSING_STATUSES:
         status, reason = "closed", f"{status} {reason}".strip()
     view = lifecycle.close(inv.ctx, inv.user_id, ref, reason, status=status.lower())
-    return _reply(inv, view, f"{ref} is now {view.status}.", [])
+    return _reply(inv, view, f"{view.reference} is now {view.status}.", [])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from blocks.card import card_text, record_card
+from blocks.confirmation import confirmation
 from blocks.forms import FormMeta, record_form
 from blocks.lists import record_page
 from handlers import parsing
@@ -33,7 +36,7 @@ def new(inv: Invocation) -> Reply | None:
 
 
 def show(inv: Invocation) -> Reply:
-    ref = parsing.reference(inv.args, "show REF")
+    ref = parsing.reference(inv.args, "show REF", inv.ctx.settings.force_code)
     return card_reply(records.view(inv.ctx, inv.user_id, ref), inv)
 
 
@@ -43,8 +46,10 @@ def list_(inv: Invocation) -> Reply:
     return Reply(record_page(page, inv.tz, inv.now), f"{page.total} records")
 
 
-def card_reply(view: RecordView, inv: Invocation, headline: str | None = None) -> Reply:
-    blocks = record_card(view, inv.tz)
-    if headline:
-        blocks.insert(0, {"type": "section", "text": {"type": "mrkdwn", "text": f":white_check_mark: {headline}"}})
-    return Reply(blocks[:50], headline or card_text(view))
+def card_reply(view: RecordView, inv: Invocation) -> Reply:
+    return Reply(record_card(view, inv.tz), card_text(view))
+
+
+def confirm(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
+    """What changed and what is next; the card is behind its Show record button."""
+    return Reply(confirmation(view, headline, times, inv.tz, inv.now), headline)

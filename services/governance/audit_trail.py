@@ -59,7 +59,7 @@ def trail(
     with reading(ctx, actor_slack_id) as read:
         session, user = read.session, read.user
         require_role(user, Role.SUPERVISOR, Role.ADMIN, doing="see a record's audit trail")
-        order = find_order(session, reference)
+        order = find_order(session, reference, force_code=ctx.settings.force_code, user=user)
         if user.role is Role.SUPERVISOR and order.team_id not in supervised_team_ids(session, user):
             raise NotAllowed(
                 f"{order.reference} belongs to a team you do not supervise. Its supervisors or an admin "

@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from models import AppUser, AuditEvent, OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, Role
 from models.types import column_length
@@ -108,6 +108,16 @@ def access(
 def own_records(session: Session, user: AppUser) -> ColumnElement[bool]:
     """The filter on protection_order for the records `access` finds OWN for `user`."""
     return col(ProtectionOrder.team_id).in_(sorted(own_team_ids(session, user)))
+
+
+def readable_records(session: Session, user: AppUser) -> ColumnElement[bool]:
+    """The filter on protection_order for the records `access` does not answer NONE for `user`:
+    those they read now or once they give a reason. What a short reference may match, so a
+    typed suffix never reveals a record beyond it (services.records.lookup)."""
+    if user.role in READ_ALL_ROLES or user.role is Role.SUPERVISOR:
+        return col(ProtectionOrder.id).is_not(None)
+    mine = col(ProtectionOrder.officer_id) == user.id  # moved on from its team: readable with a reason
+    return or_(own_records(session, user), mine)
 
 
 def checked(text: str | None) -> str:

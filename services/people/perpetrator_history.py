@@ -71,7 +71,7 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
     found_by, text = read_identifier(typed)
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
-        rows = _rows(session, found_by, text)
+        rows = _rows(session, found_by, text, ctx.settings.force_code)
         unsettled = _unsettled(session, rows)
         people = _people(session, rows, unsettled)
         if found_by is FoundBy.PNC and any(pk(r) in unsettled for p in people for r in p):
@@ -79,7 +79,7 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
             if not people:
                 raise NotFound(UNDER_CHECK, "perpetrator")
         if not people:
-            raise NotFound(_nobody(found_by), "perpetrator")
+            raise NotFound(_nobody(found_by, ctx.settings.force_code), "perpetrator")
         if len(people) > 1:
             matches = _matches(session, people)
             write_audit(
@@ -130,12 +130,12 @@ def _seen_only(
     return [p for p in people if any(pk(r) in seen for r in p)]
 
 
-def _nobody(found_by: FoundBy) -> Text:
+def _nobody(found_by: FoundBy, force_code: str) -> Text:
     if found_by is FoundBy.PNC:
         return ("No one on record has that PNC id. Try their name or a record reference: ", *USAGE, ".")
     if found_by is FoundBy.REFERENCE:
         return (
-            "No record has that reference. References look like WM-DVPN-2026-0042: try ",
+            f"No record has that reference. References look like {force_code}-DVPN-2026-0042: try ",
             Command("search", set_apart=False),
             ".",
         )
@@ -147,10 +147,10 @@ def _nobody(found_by: FoundBy) -> Text:
     )
 
 
-def _rows(session: Session, found_by: FoundBy, text: str) -> Sequence[Perpetrator]:
+def _rows(session: Session, found_by: FoundBy, text: str, force_code: str) -> Sequence[Perpetrator]:
     if found_by is FoundBy.REFERENCE:
         try:
-            order = find_order(session, text)
+            order = find_order(session, text, force_code=force_code)
         except NotFound:
             return []
         person = session.get(Perpetrator, order.perpetrator_id)

@@ -99,7 +99,7 @@ def current(ctx: ServiceContext, actor_slack_id: str, reference: str) -> NewReco
     """The record as its form would hold it, to open the correction form filled in. Only someone
     who may change the record may see it this way (the form shows the people)."""
     with reading(ctx, actor_slack_id) as read:
-        order = order_to_change(read.session, read.user, reference)
+        order = order_to_change(read.session, read.user, reference, ctx.settings.force_code)
         read.audit("view", "protection_order", order.id, order_id=order.id, after={"for": "correction"})
         return _as_entered(read.session, ctx, order)
 

@@ -59,7 +59,7 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
         session, user, now = work.session, work.user, work.now
         officer = _officer_in_charge(session, user, new.officer_slack_id)
         rule = rule_for(new.order_type)
-        parent = _parent(session, user, new)
+        parent = _parent(session, user, new, ctx.settings.force_code)
         raise_if_any(_validate(ctx, rule, new, parent, now))
 
         perpetrator = add_perpetrator(session, ctx, user, new.perpetrator, now)
@@ -92,7 +92,7 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
     or moments ago for the same record) JustificationRequired is raised and nothing is written."""
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
-        order = find_order(session, reference)
+        order = find_order(session, reference, force_code=ctx.settings.force_code, user=user)
         allowed = access(session, user, order, now, justification).require()
         read.audit(
             "view",
@@ -122,10 +122,10 @@ def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) ->
     return officer
 
 
-def _parent(session: Session, user: AppUser, new: NewRecord) -> ProtectionOrder | None:
+def _parent(session: Session, user: AppUser, new: NewRecord, force_code: str) -> ProtectionOrder | None:
     if not new.parent_reference:
         return None
-    parent = find_order(session, new.parent_reference)
+    parent = find_order(session, new.parent_reference, force_code=force_code, user=user)
     if not can_read(session, user, parent):
         raise NotAllowed(f"{parent.reference} belongs to another team; you cannot link to it.")
     return parent
@@ -219,4 +219,5 @@ def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:
 def require_change_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> None:
     """Refuse before a form opens rather than after it is filled in. Reads only."""
     with reading(ctx, actor_slack_id) as read:
-        require_write(read.session, read.user, find_order(read.session, reference))
+        order = find_order(read.session, reference, force_code=ctx.settings.force_code, user=read.user)
+        require_write(read.session, read.user, order)

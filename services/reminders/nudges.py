@@ -28,7 +28,9 @@ def nudge(ctx: ServiceContext, actor_slack_id: str, reference: str) -> NudgeResu
     with acting(ctx, actor_slack_id, Role.SUPERVISOR, Role.ADMIN, doing="nudge an officer") as work:
         session, user = work.session, work.actor
         assert user is not None
-        order = find_order(session, reference, for_update=True)  # two presses at once: one waits
+        order = find_order(  # two presses at once: one waits
+            session, reference, force_code=ctx.settings.force_code, user=user, for_update=True
+        )
         if user.role is Role.SUPERVISOR and order.team_id not in supervised_team_ids(session, user):
             raise NotAllowed(
                 f"{order.reference} belongs to a team you do not supervise, so you cannot nudge its officer."

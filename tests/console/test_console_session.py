@@ -38,7 +38,7 @@ CR/DEMO/1234
 SCRIPT = (
     "/dvpn help\n"
     + NEW_DVPN
-    + """press 1
+    + """press 2
 tomorrow 10:00
 Demoton Magistrates' Court
 time +2h
@@ -80,7 +80,7 @@ def test_output_is_plain_text_with_the_commands_echoed(session: tuple[int, str])
     _, output = session
     assert "\033[" not in output
     assert "@jordan > /dvpn help" in output
-    assert "/dvpn new [TYPE]" in section(output, "@jordan > /dvpn help")
+    assert "Record: new\n  e.g. /dvpn new DVPN" in section(output, "@jordan > /dvpn help")
 
 
 def test_a_countdown_fires_on_its_own_when_the_demo_opens(session: tuple[int, str]) -> None:
@@ -100,16 +100,16 @@ def test_the_record_form_becomes_prompts_and_records_the_dvpn(session: tuple[int
     assert "Risk level (DASH) (optional): Not a risk level" in form
     assert "! Choose a number from 1 to 3." in form  # asked again, then answered
     assert "DEMO-DVPN-2026-0011 recorded." in form
-    assert "Skipped Fri 03 Apr 2026: Good Friday." in form  # the deadline's working, shown
-    assert "Perpetrator: Frankie Madeup" in form  # full details: only the officer sees this reply
-    assert re.search(r"\[1\] Book hearing\s+\[2\] Record breach", form)
+    assert "Next: book the hearing." in form  # a short reply: the card is behind Show record
+    assert "Frankie Madeup" not in form.split("DEMO-DVPN-2026-0011 recorded.")[1]
+    assert re.search(r"\[1\] Show record\s+\[2\] Book hearing", form)
 
 
 def test_press_sends_the_button_and_its_form_books_the_hearing(session: tuple[int, str]) -> None:
     _, output = session
-    pressed = section(output, "@jordan > press 1")
+    pressed = section(output, "@jordan > press 2")
     assert "── modal: Book hearing ──" in pressed
-    assert "Hearing booked for DEMO-DVPN-2026-0011." in pressed
+    assert "Hearing booked for DEMO-DVPN-2026-0011 at Demoton Magistrates" in pressed
     assert "Hearing: Fri 03 Apr 2026 10:00 BST" in pressed
 
 
@@ -139,7 +139,7 @@ def test_the_overnight_rollover_and_the_granted_order(session: tuple[int, str]) 
     assert "Hearing in 2 hours" in overnight
     assert "lapsed: DEMO-DVPN-2026-0001" in overnight  # the 00:05 rollover marked the unheard notice
     granted = section(output, "@jordan > /dvpn granted")
-    assert "Application granted: DEMO-DVPO-2026-0009 recorded." in granted
+    assert "Application granted: DEMO-DVPO-2026-0009 recorded, following DEMO-DVPN-2026-0011." in granted
 
 
 def test_a_champion_may_read_but_is_refused_changes(session: tuple[int, str]) -> None:

@@ -22,7 +22,7 @@ from blocks.forms import (
 )
 from blocks.home import home_view
 from blocks.lists import record_page
-from blocks.messages import HelpLine, deadline_blocks, help_blocks, problem_blocks, unexpected_blocks
+from blocks.messages import HelpGroup, HelpLine, deadline_blocks, help_blocks, problem_blocks, unexpected_blocks
 from blocks.reminders import reminder_blocks, reminder_settled_blocks
 from console.render import BlockRenderer, Rendered, Style, mrkdwn
 from rules.order_types import OrderType
@@ -89,7 +89,10 @@ def builders() -> dict[str, list[dict[str, Any]]]:
     meta = FormMeta(reference="DEMO-DVPN-2026-0001", channel="C1")
     forms = [hearing_form, outcome_form, breach_form, check_form, notification_form, close_form]
     found: dict[str, list[dict[str, Any]]] = {
-        "help": help_blocks([HelpLine("help", "This list.")] * 9, intro="There is no /dvpn x."),
+        "help": help_blocks(
+            [HelpGroup("Look up", (HelpLine("help", "help", "This list.", "help hearing"),) * 9)] * 3,
+            intro="There is no /dvpn x.",
+        ),
         "problem": problem_blocks("Not allowed.", hint="Ask an admin."),
         "unexpected": unexpected_blocks("ABCD1234"),
         "deadline": deadline_blocks("DVPN", "served", DEADLINE, TZ),

@@ -78,7 +78,7 @@ def test_a_valid_dvpn_is_recorded_the_modal_closes_and_the_officer_is_told(
     text = reply_text(confirmation)
     assert "WM-DVPN-2026-0001 recorded." in text
     assert "Served: Thu 02 Apr 2026 20:00 BST" in text
-    assert PERPETRATOR in text  # an ephemeral card to its own officer
+    assert PERPETRATOR not in text  # a short confirmation: the card is behind Show record
     assert PERPETRATOR not in confirmation["text"]  # the notification text carries no names
     after = row_counts(ctx.engine)
     assert after["protection_order"] == before["protection_order"] + 1
@@ -253,7 +253,7 @@ def test_the_hearing_form_books_a_hearing(slack: SlackDriver, ctx: ServiceContex
     response = slack.submit(force.officer, form, {"scheduled_at": "monday 10:00", "court": "Coventry Magistrates"})
     assert ack_body(response) == {}
     text = confirmed(slack)
-    assert f"Hearing booked for {ref}." in text
+    assert f"Hearing booked for {ref}" in text
     assert "Hearing: Mon 06 Apr 2026 10:00 BST" in text
     assert "at Coventry Magistrates" in text
 
@@ -282,7 +282,7 @@ def test_the_outcome_form_grants_the_order(slack: SlackDriver, ctx: ServiceConte
     )
     assert ack_body(response) == {}
     text = confirmed(slack)
-    assert "Outcome recorded: granted." in text
+    assert f"Outcome recorded for {heard}: granted: WM-DVPO-2026-0001 recorded, following {heard}." in text
     assert "WM-DVPO-2026-0001" in text
 
 

@@ -46,6 +46,9 @@ BUILT_FROM_INPUT = {
     "{right}": "tests/slack/test_corrections.py runs both answers to 'did you mean'",
     "{typed}": "tests/security/test_times.py runs the 'Type: ...' fix of every refused time",
     "{ln.usage}": "help: every usage line is run here as it is in /dvpn help",
+    "{line.usage}": "help: every usage line is run here as it is in /dvpn help",
+    "{line.example}": "help: every example is run here as it is in /dvpn help",
+    "{first}": "help: every example is run here as it is in /dvpn help",
     "{word}": "tests/slack/test_corrections.py runs both answers to 'did you mean'",
 }
 
@@ -114,6 +117,7 @@ def suggestions() -> list[Suggested]:
                 for match in SUGGESTION.finditer(text):
                     found.append(Suggested(f"{where}:{node.lineno}", match[1] or match[2]))
     found += [Suggested(f"/dvpn help: {sub.name}", sub.usage) for sub in ROUTER.subcommands]
+    found += [Suggested(f"/dvpn help: {sub.name}'s example", sub.example) for sub in ROUTER.subcommands if sub.example]
     return found
 
 
@@ -140,6 +144,9 @@ def commands(typed: str) -> list[str]:
 
 SAME_FOR_ALL = {
     "REF": "{ref}",
+    "0042": "{ref}",  # the help's examples use a reference's end
+    "COMMAND": "hearing",
+    "@sam": "<@UOFFA2>",
     "{reference}": "{ref}",
     "{back.reference}": "{ref}",
     "<reference>": "22/123456/26",

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from console.requests import DEFAULT_MIN_QUERY_LENGTH, Answer, suggested_options
 from console.requests import DrainingExecutor as ConsoleExecutor
 from console.requests import signed_headers as console_signed_headers
 from console.slack_api import TEAM_ID, Call, SlackWebAPI
@@ -153,6 +154,26 @@ class SlackDriver:
         }
         return self.interact(payload)
 
+    def suggest(self, user: str, view: dict[str, Any], block_id: str, typed: str) -> list[dict[str, Any]]:
+        """Type into an external_select: what Slack would offer (console.requests.suggested_options
+        checks the answer as Slack does; nothing is asked below min_query_length)."""
+        [element] = [b["element"] for b in view["blocks"] if b.get("block_id") == block_id]
+        if len(typed) < int(element.get("min_query_length", DEFAULT_MIN_QUERY_LENGTH)):
+            return []
+        payload = {
+            "type": "block_suggestion",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "ADVPN",
+            "action_id": element["action_id"],
+            "block_id": block_id,
+            "value": typed,
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": view,
+        }
+        response = self.interact(payload)
+        return suggested_options(Answer(response.status, ack_body(response)))
+
     def submit(self, user: str, view: dict[str, Any], answers: dict[str, Any]) -> BoltResponse:
         payload = {
             "type": "view_submission",
@@ -268,6 +289,8 @@ def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             if answer is not None and option is None:
                 raise AssertionError(f"{answer!r} is not an option of {block['block_id']}")
             state = {"type": kind, "selected_option": option}
+        elif kind == "external_select":  # `answer`: an option the app offered (suggest)
+            state = {"type": kind, "selected_option": answer}
         elif kind == "users_select":
             state = {"type": kind, "selected_user": answer}
         elif kind == "checkboxes":

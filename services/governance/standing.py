@@ -1,0 +1,20 @@
+"""Who a user is to dvpn-bot, for what a front end offers them (the help lists what their role can
+do). Reads only: a user seen for the first time is not written here."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models import AppUser, Role
+from models.db import session_scope
+from services.context import ServiceContext
+
+
+def role_of(ctx: ServiceContext, slack_user_id: str) -> Role | None:
+    """The user's role; None for someone dvpn-bot has not met (or whose access was withdrawn),
+    who would start as an officer, or an admin if DVPN_ADMINS lists them."""
+    with session_scope(ctx.engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_user_id)).first()
+        if user is not None:
+            return user.role if user.active else None
+    return Role.ADMIN if slack_user_id in ctx.settings.admins else None
