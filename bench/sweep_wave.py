@@ -152,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir, SlackWebAPI.like_slack(args.latency) as slack:
         engine = engine_for_bench(workdir)
         url = engine.url.render_as_string(hide_password=False)
-        ctx, order, _ = setup(engine)
+        _, order, _ = setup(engine)
         with engine.connect() as connection:
             team = int(connection.exec_driver_sql("SELECT id FROM team").scalar_one())
         people = recipients(engine, team, args.recipients)
