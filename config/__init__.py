@@ -122,7 +122,7 @@ class ReminderPolicy:
     claim_lease_seconds: int = 120
     retry_backoff_seconds: int = 30  # the first retry's wait; it doubles per attempt, up to an hour
     sweep_batch_size: int = 100  # reminders claimed per transaction; each batch shares one lease
-    sweep_concurrency: int = 8  # recipients posted to at once per process; each one's posts stay in due order
+    sweep_concurrency: int = 32  # recipients posted to at once per process; each one's posts stay in due order
     post_interval_ms: int = 1000  # least time between a process's posts to one DM or channel (Slack: ~1/s)
     late_after_minutes: int = 5  # sent this long after its time, a reminder or digest says it is late
     rollover_at: time = time(0, 5)  # the daily rollover (lapses, expiries, next breach checks), local

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from domain.enums import DigestState, HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
 from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
+from models.caseload import CaseloadCount
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "Breach",
     "BreachCheck",
+    "CaseloadCount",
     "DigestRun",
     "DigestState",
     "ExtraExcludedDay",

@@ -10,6 +10,9 @@ from sqlmodel import Field, SQLModel
 from domain.enums import ReminderState
 from models.types import enum_column, utc_column
 
+# Written out, not bound: a partial index serves a query only when its condition is visibly in it.
+CLAIMABLE = "state IN ('pending', 'claimed')"
+
 
 class Reminder(SQLModel, table=True):
     __tablename__ = "reminder"
@@ -19,6 +22,15 @@ class Reminder(SQLModel, table=True):
         sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),
         sa.Index("ix_reminder_update_due_at", "update_due_at"),
+        # The sweep's claim (services.reminders.queue): only rows waiting to be posted, in the order
+        # they are claimed, so a claim reads its batch and stops, however many reminders wait.
+        sa.Index(
+            "ix_reminder_claimable",
+            "due_at",
+            "id",
+            postgresql_where=sa.text(CLAIMABLE),
+            sqlite_where=sa.text(CLAIMABLE),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,7 +17,8 @@ is flagged in Claim.recheck, and the sweep asks Slack whether it is already ther
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -27,6 +28,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models import AppUser, ProtectionOrder, Reminder, ReminderState, metadata
+from models.reminders import CLAIMABLE
 from services.context import ServiceContext
 from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
 from services.reminders.chain import next_step, step_users, team_supervisor_ids
@@ -64,28 +66,26 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
     lease_until = now + timedelta(seconds=policy.claim_lease_seconds)
     with system(ctx, SCHEDULER) as work:
         session = work.session
-        attempts = _claim_rows(session, worker_id, now, lease_until, limit or policy.sweep_batch_size)
-        if not attempts:
+        rows = _claim_rows(session, worker_id, now, lease_until, limit or policy.sweep_batch_size)
+        if not rows:
             return Claim(worker_id, lease_until, ())
-        ids = list(attempts)
-        rows = session.exec(
-            select(Reminder).where(col(Reminder.id).in_(ids)).order_by(col(Reminder.due_at), col(Reminder.id))
-        ).all()
-        deliverable, skipped, held = _sort_out(session, ctx, rows, now)
+        attempts = {r.id: r.attempts for r in rows}
+        with _batch_loaded(session, rows):
+            deliverable, skipped, held = _sort_out(session, ctx, rows, now)
         found = facts_for(session, deliverable, ctx.settings, now)
         messages = tuple(found[r.id] for r in deliverable if r.id is not None)
         recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
         return Claim(worker_id, lease_until, messages, skipped, recheck, held)
 
 
-def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> dict[int, int]:
-    """Claim due rows; their ids and attempt counts, this claim included."""
-    table, c = REMINDERS, REMINDERS.c
+def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+    """Claim due rows, in due order, as they are now (this claim's attempt counted)."""
+    c = REMINDERS.c
     due = (
         sa.select(c.id)
         .where(
-            c.state.in_([ReminderState.PENDING, ReminderState.CLAIMED]),
-            c.due_at <= now,  # with state, this walks ix_reminder_state_due: only due rows are read
+            sa.text(CLAIMABLE),  # as written in ix_reminder_claimable, read in claim order up to the batch
+            c.due_at <= now,
             sa.or_(
                 sa.and_(
                     c.state == ReminderState.PENDING, sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)
@@ -98,12 +98,34 @@ def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: da
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's compiler leaves it out
     )
     claim = (
-        sa.update(table)
-        .where(c.id.in_(due.scalar_subquery()))
-        .values(state=ReminderState.CLAIMED, claimed_by=worker_id, claimed_until=lease_until, attempts=c.attempts + 1)
-        .returning(c.id, c.attempts)
+        sa.update(Reminder)
+        .where(col(Reminder.id).in_(due.scalar_subquery()))
+        .values(
+            state=ReminderState.CLAIMED,
+            claimed_by=worker_id,
+            claimed_until=lease_until,
+            attempts=col(Reminder.attempts) + 1,
+        )
+        .returning(Reminder)  # the rows themselves: no second statement to read them
+        .execution_options(synchronize_session=False)
     )
-    return {int(row[0]): int(row[1]) for row in session.execute(claim)}
+    rows = list(session.scalars(claim).all())
+    return sorted(rows, key=lambda r: (_utc(r.due_at), r.id or 0))
+
+
+@contextmanager
+def _batch_loaded(session: Session, rows: Sequence[Reminder]) -> Iterator[None]:
+    """The batch's records and recipients, loaded in two statements and kept referenced while the
+    block runs. The session's identity map holds objects weakly, so without this each row's
+    session.get() of its record and of its recipient went back to the database (two statements a
+    reminder, most of a claim's time)."""
+    order_ids = {r.order_id for r in rows}
+    user_ids = {r.recipient_id for r in rows if r.recipient_id is not None}
+    held: list[Any] = [*session.exec(select(ProtectionOrder).where(col(ProtectionOrder.id).in_(order_ids))).all()]
+    if user_ids:
+        held += session.exec(select(AppUser).where(col(AppUser.id).in_(user_ids))).all()
+    yield
+    held.clear()
 
 
 class Undeliverable(StrEnum):

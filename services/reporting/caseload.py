@@ -19,6 +19,7 @@ from models import AppUser, OrderStatus, ProtectionOrder, Role, Team
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.governance.access import READ_ALL_ROLES, supervised_team_ids
+from services.reporting import caseload_counts
 from services.reporting.list_results import Caseload, CaseloadQuery, OfficerCount
 from services.reporting.listing import by_urgency, readable, summarise
 from services.unit_of_work import reading
@@ -39,15 +40,19 @@ def caseload(
         wanted: list[ColumnElement[bool]] = [*scope, *_record_filters(query, now)]
         status_filter = [col(ProtectionOrder.status) == query.status] if query.status else []
 
-        by_status = session.exec(
-            select(ProtectionOrder.status, func.count()).where(*wanted).group_by(ProtectionOrder.status)
-        ).all()
+        if wanted:
+            by_status = session.exec(
+                select(ProtectionOrder.status, func.count()).where(*wanted).group_by(ProtectionOrder.status)
+            ).all()
+            officers = _by_officer(session, [*wanted, *status_filter], now)
+            officers_total = session.exec(
+                select(func.count(func.distinct(ProtectionOrder.officer_id))).where(*wanted, *status_filter)
+            ).one()
+        else:  # the whole force, unfiltered: from the kept counts, not a million records
+            by_status = caseload_counts.by_status(session)
+            officers, officers_total = caseload_counts.by_officer(session, query.status, now, OFFICERS_SHOWN)
         counts = tuple(sorted(((OrderStatus(s).value, n) for s, n in by_status), key=lambda pair: (-pair[1], pair[0])))
         total = sum(n for s, n in counts if query.status is None or s == query.status.value)
-        officers = _by_officer(session, [*wanted, *status_filter], now)
-        officers_total = session.exec(
-            select(func.count(func.distinct(ProtectionOrder.officer_id))).where(*wanted, *status_filter)
-        ).one()
         page = session.exec(
             by_urgency(select(ProtectionOrder).where(*wanted, *status_filter)).offset(offset).limit(limit)
         ).all()

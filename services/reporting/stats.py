@@ -72,9 +72,9 @@ def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: s
         session, now = read.session, read.now
         scope = stats_scope(session, read.user, team_name)
         window = _Window(period.start_at(tz), period.end_at(tz), scope, tz)
-        figures = _figures(session, window, now)
         weeks = weeks_in(period)
-        counts = {name: _weekly(session, window, weeks, name) for name in SERIES}
+        figures, counts = _figures(session, window, weeks, now)
+        counts["Notices issued"] = _weekly_notices(session, window, weeks)
         return StatsReport(scope, period, figures, trend_from_counts(weeks, counts))
 
 
@@ -123,39 +123,59 @@ def _first_decided_hearings(notices: Any) -> Any:
     )
 
 
-def _figures(session: Session, window: _Window, now: datetime) -> Figures:
+def _figures(
+    session: Session, window: _Window, weeks: Sequence[Week], now: datetime
+) -> tuple[Figures, dict[str, dict[int, int]]]:
+    """The figures, and the weekly counts of orders granted and of breaches, which come from the
+    same passes over the period's decisions and breaches (counted per week, then summed)."""
     cohort = _cohort(session, window.scoped(_is_notice(), window.inside(col(ProtectionOrder.served_at))))
-    decided = session.exec(
-        select(
-            func.count().filter(col(ProtectionOrder.status) == OrderStatus.SUPERSEDED),
-            func.count().filter(col(ProtectionOrder.status) == OrderStatus.REFUSED),
-            func.count().filter(col(ProtectionOrder.status) == OrderStatus.LAPSED),
-        ).where(*window.scoped(_is_notice(), window.inside(col(ProtectionOrder.closed_at))))
-    ).one()
+    closed = col(ProtectionOrder.closed_at)
+    decisions = (
+        select(_bucket(closed, window, weeks).label("week"), col(ProtectionOrder.status).label("status"))
+        .where(*window.scoped(_is_notice(), window.inside(closed)))
+        .subquery()
+    )
+    decided = _per_week(
+        session,
+        decisions,
+        [decisions.c.status == s for s in (OrderStatus.SUPERSEDED, OrderStatus.REFUSED, OrderStatus.LAPSED)],
+    )
     referenced_in_time = sa.and_(
         col(Breach.crime_reference_added_at).is_not(None),
         hours_between(col(Breach.recorded_at), col(Breach.crime_reference_added_at)) <= 24,
     )
-    breaches = session.exec(
-        _breaches_in_scope(select(func.count(), func.count().filter(referenced_in_time)), window).where(
-            *window.scoped(window.inside(col(Breach.occurred_at)))
+    occurred = col(Breach.occurred_at)
+    breach_rows = (
+        _breaches_in_scope(
+            select(_bucket(occurred, window, weeks).label("week"), referenced_in_time.label("referenced")), window
         )
-    ).one()
+        .where(*window.scoped(window.inside(occurred)))
+        .subquery()
+    )
+    breaches = _per_week(session, breach_rows, [sa.true(), breach_rows.c.referenced])
     checks = _checks(session, window, now)
-    return Figures(
+    figures = Figures(
         notices_issued=cohort.issued,
         applications_heard=cohort.heard,
         heard_in_time=cohort.heard_in_time,
         notices_converted=cohort.converted,
-        orders_granted=decided[0],
-        orders_refused=decided[1],
-        notices_lapsed=decided[2],
-        breaches=breaches[0],
-        breaches_crime_reference_24h=breaches[1],
+        orders_granted=sum(decided[0].values()),
+        orders_refused=sum(decided[1].values()),
+        notices_lapsed=sum(decided[2].values()),
+        breaches=sum(breaches[0].values()),
+        breaches_crime_reference_24h=sum(breaches[1].values()),
         checks_due=checks[0],
         checks_on_time=checks[1],
         median_hours_service_to_hearing=cohort.median_hours,
     )
+    return figures, {"Orders granted": decided[0], "Breaches": breaches[0]}
+
+
+def _per_week(session: Session, rows: Any, conditions: list[ColumnElement[bool]]) -> list[dict[int, int]]:
+    """For each condition, how many of `rows` (a subquery with a `week` column) meet it, per week.
+    Grouped outside the subquery: PostgreSQL cannot match a GROUP BY expression holding bind parameters."""
+    found = session.exec(select(rows.c.week, *(func.count().filter(c) for c in conditions)).group_by(rows.c.week)).all()
+    return [{int(row[0]): int(row[i + 1]) for row in found if row[i + 1]} for i in range(len(conditions))]
 
 
 @dataclass(frozen=True)
@@ -242,30 +262,22 @@ def _checks(session: Session, window: _Window, now: datetime) -> tuple[int, int]
     return due, done_in_time
 
 
-def _weekly(session: Session, window: _Window, weeks: Sequence[Week], series: str) -> dict[int, int]:
-    """Counts per week index. The bucket is a CASE over the weeks' start instants (computed in
-    Python, so each local Monday midnight is right across clock changes); grouping happens in a
-    subquery because PostgreSQL cannot match a GROUP BY expression holding bind parameters."""
-    timestamp, conditions, table = _series_source(series, window)
+def _bucket(timestamp: Any, window: _Window, weeks: Sequence[Week]) -> ColumnElement[Any]:
+    """The index of the week `timestamp` falls in: a CASE over the weeks' start instants (computed
+    in Python, so each local Monday midnight is right across clock changes)."""
     starts = [week.start_at(window.tz) for week in weeks]
-    bucket = sa.case(
+    return sa.case(
         *[(timestamp >= start, sa.literal_column(str(index))) for index, start in reversed(list(enumerate(starts)))],
         else_=sa.literal_column("0"),
     )
-    query = select(bucket.label("week"))
-    query = _breaches_in_scope(query, window) if table is Breach else query.select_from(table)
-    inner = query.where(*conditions).subquery()
-    rows = session.exec(select(inner.c.week, func.count()).group_by(inner.c.week)).all()
-    return {int(week): int(count) for week, count in rows}
 
 
-def _series_source(series: str, window: _Window) -> tuple[Any, list[ColumnElement[bool]], Any]:
-    if series == "Notices issued":
-        timestamp = col(ProtectionOrder.served_at)
-        return timestamp, window.scoped(_is_notice(), window.inside(timestamp)), ProtectionOrder
-    if series == "Orders granted":
-        timestamp = col(ProtectionOrder.closed_at)
-        granted = col(ProtectionOrder.status) == OrderStatus.SUPERSEDED
-        return timestamp, window.scoped(_is_notice(), granted, window.inside(timestamp)), ProtectionOrder
-    timestamp = col(Breach.occurred_at)
-    return timestamp, window.scoped(window.inside(timestamp)), Breach
+def _weekly_notices(session: Session, window: _Window, weeks: Sequence[Week]) -> dict[int, int]:
+    """Notices issued per week index (the cohort's pass takes a median, so it cannot group them too)."""
+    served = col(ProtectionOrder.served_at)
+    rows = (
+        select(_bucket(served, window, weeks).label("week"))
+        .where(*window.scoped(_is_notice(), window.inside(served)))
+        .subquery()
+    )
+    return _per_week(session, rows, [sa.true()])[0]

@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models import (
     AuditEvent,
     Breach,
     BreachCheck,
+    CaseloadCount,
     Hearing,
     Notification,
     OrderStatus,
@@ -224,4 +225,22 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
         for invariant in INVARIANTS:
             found += invariant(seen, ctx, now)
     found += every_row_has_its_audit_row(session, order_ids)
+    found += the_caseload_counts_are_the_records(session)
     return found
+
+
+def the_caseload_counts_are_the_records(session: Session) -> list[str]:
+    """The kept caseload counts (caseload_count, maintained by triggers) equal a count of the
+    records themselves, for every team, officer and status: across the whole database, since a
+    write to one record moves counts another run's records share."""
+    key = (col(ProtectionOrder.team_id), col(ProtectionOrder.officer_id), col(ProtectionOrder.status))
+    counted = {(t, o, OrderStatus(s)): n for t, o, s, n in session.exec(select(*key, func.count()).group_by(*key))}
+    kept = {
+        (row.team_id, row.officer_id, row.status): row.records
+        for row in session.exec(select(CaseloadCount).where(col(CaseloadCount.records) != 0))
+    }
+    return [
+        f"caseload_count of team {k[0]}, officer {k[1]}, {k[2].value}: {kept.get(k, 0)}, records {counted.get(k, 0)}"
+        for k in sorted(counted.keys() | kept.keys())
+        if kept.get(k, 0) != counted.get(k, 0)
+    ]

@@ -1,0 +1,108 @@
+"""The sweep's claim at national scale, for bench/reporting_queries.py: one claim of 100 due
+reminders among 1,000,000 pending, through services.reminders.queue.claim_due as the sweep calls
+it (the claiming statement, the batch's records and recipients, the facts of each message).
+
+The generated force keeps pending only the reminders still ahead of the bench's clock; it is topped
+up to PENDING with reminders due over the next year (kind CLAIM_FILLER, kept for later runs). The
+100 due ones are added for the measurement and deleted after it. Each claim is handed back
+(release) before the next, untimed, so every run claims the same 100.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from services.context import ServiceContext
+from services.reminders import queue as reminder_queue
+
+PENDING = 1_000_000
+DUE = 100
+CLAIM_FILLER = "expires_in_7d"  # a kind whose facts need only the record
+CLAIM_DUE = "expires_in_7d:bench"  # the measured ones: deleted afterwards by this kind
+WORKER = "bench-claim"
+NAME = f"claim: {DUE} due among {PENDING:,} pending"
+
+
+@dataclass(frozen=True)
+class ClaimFigure:
+    pending: int
+    claimed: int
+    runs_ms: tuple[float, ...]
+
+    def line(self) -> str:
+        ordered = sorted(self.runs_ms)
+        median, p95 = statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        verdict = "ok" if median < 10 else "OVER 10 ms"
+        name = f"claim: {self.claimed} claimed among {self.pending:,} pending"
+        return f"{name:<44} median {median:7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms   {verdict}"
+
+
+def _copy(engine: Engine, rows: list[tuple[int, str, datetime, int]], now: datetime) -> None:
+    buffer = io.StringIO()
+    for order_id, kind, due, user in rows:
+        buffer.write(f"{order_id}\t{kind}\t{due.isoformat()}\t{user}\tf\tpending\t0\t{now.isoformat()}\n")
+    raw: Any = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            columns = "order_id, kind, due_at, recipient_id, critical, state, attempts, created_at"
+            with cursor.copy(f"COPY reminder ({columns}) FROM STDIN") as copy:
+                copy.write(buffer.getvalue())
+            cursor.execute("ANALYZE reminder")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _subject(engine: Engine) -> tuple[int, int]:
+    """An active record and its officer: whom the bench's reminders are about and for."""
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT o.id, o.officer_id FROM protection_order o JOIN app_user u ON u.id = o.officer_id "
+            "WHERE o.status = 'active' AND u.active ORDER BY o.id DESC LIMIT 1"
+        ).first()
+    assert row is not None, "the bench data has no active record"
+    return int(row[0]), int(row[1])
+
+
+def _pending(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT count(*) FROM reminder WHERE state = 'pending'").scalar_one())
+
+
+def measure(ctx: ServiceContext, runs: int, warmups: int) -> ClaimFigure:
+    engine, now = ctx.engine, ctx.clock.now()
+    order, officer = _subject(engine)
+    pending = _pending(engine)
+    if pending < PENDING:
+        # A second apart from a year ahead on, so none is due and (order, kind, due) stays unique.
+        start = now + timedelta(days=366)
+        fill = [(order, CLAIM_FILLER, start + timedelta(seconds=i), officer) for i in range(PENDING - pending)]
+        _copy(engine, fill, now)
+    due = [(order, CLAIM_DUE, now - timedelta(minutes=10, seconds=i), officer) for i in range(DUE)]
+    _copy(engine, due, now)
+    pending = _pending(engine)
+    took: list[float] = []
+    claimed = 0
+    try:
+        for run in range(warmups + runs):
+            began = time.perf_counter()
+            claim = reminder_queue.claim_due(ctx, WORKER, limit=DUE)
+            elapsed = (time.perf_counter() - began) * 1000
+            reminder_queue.release(ctx, WORKER)
+            claimed = len(claim.messages)
+            if run >= warmups:
+                took.append(elapsed)
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "DELETE FROM reminder WHERE order_id = %(order)s AND kind = %(kind)s",
+                {"order": order, "kind": CLAIM_DUE},
+            )
+    return ClaimFigure(pending, claimed, tuple(took))

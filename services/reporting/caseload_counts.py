@@ -1,0 +1,60 @@
+"""The whole force's caseload from the kept counts (models.caseload.CaseloadCount, kept by triggers
+in the same transaction as each write): records per status, and per officer, summed over a few
+thousand rows instead of counted over every record. Used when a question covers the whole force
+with no filter but status; any narrower question counts the records themselves (caseload.py).
+Only the shown officers' overdue records are counted from the records, since overdue moves with the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models import AppUser, CaseloadCount, OrderStatus, ProtectionOrder
+from services.reporting.list_results import OfficerCount
+
+
+def by_status(session: Session) -> list[tuple[OrderStatus, int]]:
+    records = func.sum(CaseloadCount.records)
+    rows = session.exec(
+        select(CaseloadCount.status, records).group_by(col(CaseloadCount.status)).having(records != 0)
+    ).all()
+    return [(OrderStatus(status), int(n)) for status, n in rows]
+
+
+def by_officer(
+    session: Session, status: OrderStatus | None, now: datetime, shown: int
+) -> tuple[tuple[OfficerCount, ...], int]:
+    """The `shown` officers holding the most records (of `status`, if given), each with how many
+    are overdue, and how many officers hold any."""
+    held = [col(CaseloadCount.status) == status] if status is not None else []
+    records = func.sum(CaseloadCount.records).label("records")
+    top = session.exec(
+        select(AppUser.id, AppUser.slack_user_id, records)
+        .join(AppUser, col(AppUser.id) == CaseloadCount.officer_id)
+        .where(*held)
+        .group_by(col(AppUser.id), col(AppUser.slack_user_id))
+        .having(records != 0)
+        .order_by(records.desc(), col(AppUser.slack_user_id))
+        .limit(shown)
+    ).all()
+    ids = [user_id for user_id, _, _ in top]
+    late = [col(ProtectionOrder.status) == status] if status is not None else []
+    overdue = dict(
+        session.exec(
+            select(ProtectionOrder.officer_id, func.count())
+            .where(col(ProtectionOrder.officer_id).in_(ids), col(ProtectionOrder.next_deadline_at) < now, *late)
+            .group_by(col(ProtectionOrder.officer_id))
+        ).all()
+    )
+    holding = (
+        select(CaseloadCount.officer_id)
+        .where(*held)
+        .group_by(col(CaseloadCount.officer_id))
+        .having(func.sum(CaseloadCount.records) != 0)
+        .subquery()
+    )
+    total = session.exec(select(func.count()).select_from(holding)).one()
+    officers = tuple(OfficerCount(slack_id, int(n), int(overdue.get(user_id or 0, 0))) for user_id, slack_id, n in top)
+    return officers, int(total)
