@@ -13,7 +13,7 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
-from handlers.subcommands import casework, corrections, duties, quick, records, reports, tools
+from handlers.subcommands import casework, clare, corrections, duties, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.unit_of_work import require_placed_user
 
@@ -72,6 +72,9 @@ def build_router() -> Router:
             "deadline", tools.DEADLINE_USAGE, "Work out a statutory deadline, with the working.", tools.deadline
         ),
     ]
+    table.append(
+        Subcommand("clare", clare.CLARE_USAGE, "Clare's Law requests: record, steps, list, figures.", clare.clare)
+    )
     table.append(Subcommand("stats", reports.STATS_USAGE, "Figures and a weekly chart: force or team.", reports.stats))
     table.append(Subcommand("export", reports.EXPORT_USAGE, "Your teams' records as a CSV, by DM.", reports.export))
     table.append(Subcommand("digest", "digest [TEAM]", "Your teams' digest, now (supervisors).", digest_now))

@@ -7,6 +7,7 @@ from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
+from models.disclosures import DisclosureApplicant, DisclosureRequest
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
@@ -21,6 +22,8 @@ __all__ = [
     "BreachCheck",
     "DigestRun",
     "DigestState",
+    "DisclosureApplicant",
+    "DisclosureRequest",
     "ExtraExcludedDay",
     "Hearing",
     "HearingOutcome",

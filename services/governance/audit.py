@@ -27,6 +27,7 @@ FREE_TEXT_FIELDS: dict[str, frozenset[str]] = {
     "hearing": frozenset({"court"}),
     "breach": frozenset({"details", "crime_reference"}),
     "breach_check": frozenset({"outcome"}),
+    "disclosure_request": frozenset({"decision_reason", "disclosed_to", "close_reason"}),
 }
 FREE_TEXT_MARKER = "[free text]"
 
