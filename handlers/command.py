@@ -28,7 +28,10 @@ def build_router() -> Router:
         ),
         Subcommand("caseload", casework.CASELOAD_USAGE, "Counts, and records by urgency; filters.", casework.caseload),
         Subcommand(
-            "perpetrator", "perpetrator NAME|PNC-ID|REF", "A person's history across the force.", casework.perpetrator
+            "perpetrator",
+            "perpetrator NAME|PNC-ID|REF · perpetrator top [10]",
+            "A person's history across the force; the RFG(V) priority list.",
+            casework.perpetrator,
         ),
         Subcommand("search", "search TEXT", "Find records by reference, crime reference or name.", casework.search),
         Subcommand("audit", "audit REF", "A record's audit trail (supervisors and admins).", casework.audit),

@@ -918,6 +918,18 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "not law: no provision applies",
         policy="DVPN_DVDS_NEAR_DAYS, default 7.",
     ),
+    RegisterEntry(
+        "policy.rfgv",
+        "Perpetrator priority: an RFG(V) score (recency, frequency, gravity, victims) over a window from the "
+        "force's own orders, notices and breaches (rules/rfgv.py); a serial perpetrator has this many victims "
+        "in the window. Force policy, not law.",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+        policy="DVPN_RFGV_MATRIX_FILE (empty: rules/rfgv.toml, 12 months, bands documented there); "
+        "DVPN_SERIAL_VICTIMS, default 2.",
+    ),
 )
 
 OPEN_QUESTIONS: tuple[str, ...] = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rules.rfgv import Score
+
 
 @dataclass(frozen=True)
 class PersonMatch:
@@ -67,3 +69,21 @@ class OpenMismatch:
     recorded_by: str  # Slack id
     recorded_at: datetime
     held_on: tuple[str, ...]  # records already holding the PNC id, under other details
+
+
+@dataclass(frozen=True)
+class PriorityEntry:
+    """One perpetrator on the priority list: initials, the record of their latest event, the score."""
+
+    rank: int
+    initials: str
+    reference: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class PriorityList:
+    entries: tuple[PriorityEntry, ...]
+    scored: int  # perpetrators with offending in the window
+    window_months: int
+    serial: int  # how many of them are serial perpetrators
