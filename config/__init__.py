@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from rules.order_types import OrderType
+from rules.rfgv import load_matrix
 
 T = TypeVar("T")
 
@@ -321,11 +322,10 @@ def _drill_clock_file(text: str) -> str:
 
 
 def _matrix_file(text: str) -> str | None:
-    """Empty: the default matrix. Otherwise a file that exists; its contents are checked where it is read."""
+    """Empty: the default matrix. Otherwise a file holding a matrix rules.rfgv can use (MatrixError is a ValueError)."""
     if not text.strip():
         return None
-    if not Path(text).is_file():
-        raise ValueError(text)
+    load_matrix(text)
     return text
 
 
