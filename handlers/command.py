@@ -29,8 +29,8 @@ def build_router() -> Router:
         Subcommand("caseload", casework.CASELOAD_USAGE, "Counts, and records by urgency; filters.", casework.caseload),
         Subcommand(
             "perpetrator",
-            "perpetrator NAME|PNC-ID|REF · perpetrator top [10]",
-            "A person's history across the force; the RFG(V) priority list.",
+            "perpetrator NAME|PNC-ID|REF · perpetrator top [10] · perpetrator REF plan [adopt]",
+            "A person's history; the RFG(V) priority list; a management plan.",
             casework.perpetrator,
         ),
         Subcommand("search", "search TEXT", "Find records by reference, crime reference or name.", casework.search),

@@ -7,7 +7,7 @@ from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
-from models.disclosures import DisclosureApplicant, DisclosureRequest
+from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
@@ -28,11 +28,13 @@ __all__ = [
     "Hearing",
     "HearingOutcome",
     "IdentityMismatch",
+    "ManagementPlan",
     "Notification",
     "NotificationKind",
     "OrderProtectedPerson",
     "OrderStatus",
     "Perpetrator",
+    "PlanAction",
     "ProtectedPerson",
     "ProtectionOrder",
     "ReferenceCounter",

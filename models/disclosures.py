@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from models.types import enum_column, utc_column
 from rules.disclosure import Decision, Route
+from rules.plans import ActionKind
 
 
 class DisclosureApplicant(SQLModel, table=True):
@@ -57,3 +58,37 @@ class DisclosureRequest(SQLModel, table=True):
     created_by_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class ManagementPlan(SQLModel, table=True):
+    """A perpetrator management plan, adopted for the person on a record (the perpetrator row of the
+    record it was adopted from; other rows of the same person find it as perpetrator history joins them)."""
+
+    __tablename__ = "management_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)
+    team_id: int = Field(foreign_key="team.id")  # the team of the record it was adopted from
+    adopted_at: datetime = Field(sa_column=utc_column(nullable=False))
+    review_at: datetime | None = Field(default=None, sa_column=utc_column())
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    close_reason: str | None = Field(default=None, max_length=500)
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class PlanAction(SQLModel, table=True):
+    """One action of a plan: disrupt, divert, enforce or support, its owner and due date."""
+
+    __tablename__ = "plan_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="management_plan.id", index=True)
+    number: int  # 1, 2, ... within the plan: what `done N` names
+    kind: ActionKind = Field(sa_column=enum_column(ActionKind))
+    what: str = Field(max_length=500)
+    owner_id: int = Field(foreign_key="app_user.id")
+    due_at: datetime = Field(sa_column=utc_column(nullable=False))
+    done_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

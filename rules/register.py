@@ -930,6 +930,16 @@ REGISTER: tuple[RegisterEntry, ...] = (
         policy="DVPN_RFGV_MATRIX_FILE (empty: rules/rfgv.toml, 12 months, bands documented there); "
         "DVPN_SERIAL_VICTIMS, default 2.",
     ),
+    RegisterEntry(
+        "policy.plans",
+        "A perpetrator management plan: actions to disrupt, divert, enforce or support, each with an owner and a "
+        "due date, a review date and closure with the reason (rules/plans.py). Force policy (MATAC-style tasking), "
+        "not law.",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+    ),
 )
 
 OPEN_QUESTIONS: tuple[str, ...] = (

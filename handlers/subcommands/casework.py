@@ -14,6 +14,7 @@ from blocks.search_results import search_blocks
 from domain.enums import OrderStatus, RiskLevel
 from handlers import justification, parsing
 from handlers.router import Invocation, Reply
+from handlers.subcommands import plans as plan_commands
 from handlers.subcommands import records as record_commands
 from rules.order_types import OrderType
 from services.errors import DomainError
@@ -51,10 +52,15 @@ def perpetrator(inv: Invocation) -> Reply:
     if words and words[0].lower() == "top" and (len(words) == 1 or (len(words) == 2 and words[1].isdigit())):
         ranked = priority.top(inv.ctx, inv.user_id, int(words[1]) if len(words) == 2 else 10)
         return Reply(priority_blocks(ranked), priority_text(ranked))
+    if len(words) >= 2 and words[1].lower() == "plan" and parsing.REFERENCE.fullmatch(words[0]):
+        return plan_commands.plan(inv, words[0].upper(), inv.args.split(maxsplit=2)[2] if len(words) > 2 else "")
     found = perpetrator_history.lookup(inv.ctx, inv.user_id, inv.args)
     if isinstance(found, PerpetratorMatches):
         return Reply(matches_blocks(found), f"{found.total} people match")
-    return Reply(history_blocks(found, inv.tz), history_text(found))
+    blocks = history_blocks(found, inv.tz)
+    if len(words) == 1 and parsing.REFERENCE.fullmatch(words[0]):
+        blocks += plan_commands.plan_under_history(inv, words[0].upper())
+    return Reply(blocks, history_text(found))
 
 
 def search(inv: Invocation) -> Reply:

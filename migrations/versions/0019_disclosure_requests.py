@@ -1,4 +1,5 @@
-"""Clare's Law (Domestic Violence Disclosure Scheme) requests and their third-party applicants
+"""Clare's Law (Domestic Violence Disclosure Scheme) requests and their third-party applicants;
+perpetrator management plans and their actions
 
 Revision ID: 0019
 Revises: 0015
@@ -97,6 +98,53 @@ def upgrade() -> None:
         batch.create_index(batch.f("ix_disclosure_request_closed_at"), ["closed_at"])
 
 
+    _plans()
+
+
+def _plans() -> None:
+    """Perpetrator management plans and their actions."""
+    op.create_table(
+        "management_plan",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("perpetrator_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("adopted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("review_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("close_reason", _text(500), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by_id"], ["app_user.id"], name=op.f("fk_management_plan_created_by_id_app_user")),
+        sa.ForeignKeyConstraint(
+            ["perpetrator_id"], ["perpetrator.id"], name=op.f("fk_management_plan_perpetrator_id_perpetrator")
+        ),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"], name=op.f("fk_management_plan_team_id_team")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_management_plan")),
+    )
+    with op.batch_alter_table("management_plan") as batch:
+        batch.create_index(batch.f("ix_management_plan_perpetrator_id"), ["perpetrator_id"])
+    op.create_table(
+        "plan_action",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("kind", _enum("actionkind", "disrupt", "divert", "enforce", "support"), nullable=False),
+        sa.Column("what", _text(500), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["owner_id"], ["app_user.id"], name=op.f("fk_plan_action_owner_id_app_user")),
+        sa.ForeignKeyConstraint(["plan_id"], ["management_plan.id"], name=op.f("fk_plan_action_plan_id_management_plan")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_action")),
+    )
+    with op.batch_alter_table("plan_action") as batch:
+        batch.create_index(batch.f("ix_plan_action_plan_id"), ["plan_id"])
+
+
 def downgrade() -> None:
+    op.drop_table("plan_action")
+    op.drop_table("management_plan")
     op.drop_table("disclosure_request")
     op.drop_table("disclosure_applicant")
