@@ -79,7 +79,7 @@ def adopt(ctx: ServiceContext, actor_slack_id: str, reference: str, review_at: d
         current = _plan_of(work.session, order, lock=True)
         if current is not None and current.closed_at is None:
             raise Conflict(
-                ("This person already has an open plan: ", Command("perpetrator", f"{order.reference} plan"), ".")
+                ("This person already has an open plan: ", Command("perpetrator", f"{reference} plan"), ".")
             )
         _future("review_at", review_at, work.now)
         plan = ManagementPlan(
