@@ -78,9 +78,7 @@ def adopt(ctx: ServiceContext, actor_slack_id: str, reference: str, review_at: d
         require_write(work.session, work.user, order)
         current = _plan_of(work.session, order, lock=True)
         if current is not None and current.closed_at is None:
-            raise Conflict(
-                ("This person already has an open plan: ", Command("perpetrator", f"{reference} plan"), ".")
-            )
+            raise Conflict(("This person already has an open plan: ", Command("perpetrator", f"{reference} plan"), "."))
         _future("review_at", review_at, work.now)
         plan = ManagementPlan(
             perpetrator_id=order.perpetrator_id,
