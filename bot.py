@@ -6,7 +6,7 @@
     dvpn-bot console [--demo] [--database PATH]              Slack in the terminal: the same app, no workspace
     dvpn-bot deadline TYPE WHEN [--event served|arrested|changed|monitoring]
                     [--extended-by inspector|superintendent|court] [--hearing WHEN]
-                                                             the statutory deadline, explained (BAIL: WHEN: the arrest)
+                                                             a deadline, explained (BAIL: the arrest; DVDS)
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
     dvpn-bot db upgrade | status                             apply or check database migrations
     dvpn-bot db grants [--role ROLE]                         the SQL giving the bot's PostgreSQL role its privileges
@@ -81,11 +81,30 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
         engine.dispose()
 
 
-def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+def _disclosure_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    """The Clare's Law completion target for a request received at WHEN."""
     from services.clock import SystemClock
-    from services.records.calculator import calculate
+    from services.records.calculator import disclosure_target
     from services.when import parse_when
 
+    tz, now = settings.timezone, SystemClock().now()
+    at = parse_when(
+        " ".join(args.when), now=now, tz=tz, kind="calculator", field="when", past_event_days=settings.past_event_days
+    )
+    target = disclosure_target(at, settings.dvds_target_days, tz)
+    print(target.at.astimezone(tz).isoformat())
+    for line in target.explanation:
+        print(line)
+    return EXIT_OK
+
+
+def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from services.clock import SystemClock
+    from services.records.calculator import DISCLOSURE_WORDS, calculate
+    from services.when import parse_when
+
+    if args.type.upper() in DISCLOSURE_WORDS:
+        return _disclosure_deadline(args, settings)
     order_type = OrderType.parse(args.type)
     if order_type is None:
         raise DomainError(f"Unknown type '{args.type}'. Use one of: {', '.join(t.value for t in OrderType)}.")
@@ -367,7 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     console.set_defaults(handler=cmd_console)
 
     deadline = commands.add_parser("deadline", help="compute a statutory deadline and show the working")
-    deadline.add_argument("type", metavar="TYPE", help="DVPN, DAPN, DVPO, DAPO, SPO, ...")
+    deadline.add_argument(
+        "type", metavar="TYPE", help="DVPN, DAPN, DVPO, DAPO, SPO, ...; DVDS for a Clare's Law request received at WHEN"
+    )
     deadline.add_argument(
         "when", metavar="WHEN", nargs="+", help="'2026-04-02 20:00', '2/4/2026 20:00' (day first), 'friday 17:30'"
     )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from rules.order_types import OrderType
+from rules.rfgv import load_matrix
 
 T = TypeVar("T")
 
@@ -161,6 +162,10 @@ class Settings:
     repeat_orders: int = 2  # this many notices/orders against one person within the window flags a repeat
     repeat_window_months: int = 12
     repeat_on_breach: bool = True  # any recorded breach also flags a repeat perpetrator
+    dvds_target_days: int = 28  # Clare's Law completion target, calendar days (rules.disclosure)
+    dvds_near_days: int = 7  # a request this close to its target is shown as near and warned of
+    rfgv_matrix_file: str | None = None  # the force's RFG(V) scoring matrix; None: rules/rfgv.toml
+    serial_victims: int = 2  # this many victims within the scoring window flags a serial perpetrator
     past_event_days: int = 365  # a typed service, breach, arrest or decision time may be this far back
     crime_reference_pattern: str = DEFAULT_CRIME_REFERENCE_PATTERN  # matched whole, ignoring case
     crime_reference_example: str = DEFAULT_CRIME_REFERENCE_EXAMPLE  # shown when a typed one is refused
@@ -316,6 +321,14 @@ def _drill_clock_file(text: str) -> str:
     return text
 
 
+def _matrix_file(text: str) -> str | None:
+    """Empty: the default matrix. Otherwise a file holding a matrix rules.rfgv can use (MatrixError is a ValueError)."""
+    if not text.strip():
+        return None
+    load_matrix(text)
+    return text
+
+
 def _log_level(text: str) -> str:
     if text.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ValueError(text)
@@ -429,6 +442,18 @@ def _read_settings(read: _Reader) -> Settings:
             "DVPN_REPEAT_WINDOW_MONTHS", defaults.repeat_window_months, _positive_int, "a whole number of months"
         ),
         repeat_on_breach=read.get("DVPN_REPEAT_ON_BREACH", defaults.repeat_on_breach, _boolean, "true or false"),
+        dvds_target_days=read.get(
+            "DVPN_DVDS_TARGET_DAYS", defaults.dvds_target_days, _positive_int, "a whole number of days above 0"
+        ),
+        dvds_near_days=read.get(
+            "DVPN_DVDS_NEAR_DAYS", defaults.dvds_near_days, _whole_number, "a whole number of days, 0 or more"
+        ),
+        rfgv_matrix_file=read.get(
+            "DVPN_RFGV_MATRIX_FILE", defaults.rfgv_matrix_file, _matrix_file, "a readable RFG(V) matrix file (TOML)"
+        ),
+        serial_victims=read.get(
+            "DVPN_SERIAL_VICTIMS", defaults.serial_victims, _positive_int, "a whole number of victims above 0"
+        ),
         past_event_days=read.get(
             "DVPN_PAST_EVENT_DAYS", defaults.past_event_days, _positive_int, "a whole number of days"
         ),

@@ -14,7 +14,7 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import CHANGERS, Invocation, Reply, Router, Run, Subcommand
-from handlers.subcommands import casework, corrections, duties, quick, records, reports, tools
+from handlers.subcommands import casework, clare, corrections, duties, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.governance.standing import role_of
 from services.unit_of_work import require_placed_user
@@ -156,10 +156,18 @@ def build_router() -> Router:
         ),
         Subcommand(
             "perpetrator",
-            "perpetrator NAME|PNC-ID|REF",
-            "A person's history across the force.",
+            "perpetrator NAME|PNC-ID|REF · perpetrator top [10] · perpetrator REF plan [adopt]",
+            "A person's history; the RFG(V) priority list; a management plan.",
             casework.perpetrator,
             example="perpetrator 12/345678U",
+        ),
+        Subcommand(
+            "clare",
+            clare.CLARE_USAGE,
+            "Clare's Law requests: record, steps, list, figures.",
+            clare.clare,
+            group="Record",
+            example="clare list",
         ),
         Subcommand(
             "caseload",

@@ -8,6 +8,7 @@ from models.calendar_days import ExtraExcludedDay
 from models.caseload import CaseloadCount
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
+from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
@@ -24,15 +25,19 @@ __all__ = [
     "CaseloadCount",
     "DigestRun",
     "DigestState",
+    "DisclosureApplicant",
+    "DisclosureRequest",
     "ExtraExcludedDay",
     "Hearing",
     "HearingOutcome",
     "IdentityMismatch",
+    "ManagementPlan",
     "Notification",
     "NotificationKind",
     "OrderProtectedPerson",
     "OrderStatus",
     "Perpetrator",
+    "PlanAction",
     "ProtectedPerson",
     "ProtectionOrder",
     "ReferenceCounter",

@@ -86,6 +86,10 @@ CSA, DAA, FLA, PACE, SPA = (2010, 17), (2021, 17), (1996, 27), (1984, 60), (2019
 # A copy of the Act's text: the legislation QA dataset of the i.AI unit, section 38 as on legislation.gov.uk.
 I_DOT_AI = "https://huggingface.co/datasets/i-dot-ai/legislation_2021-2023_qa"
 SPA_9 = "https://legislation.gov.uk/ukpga/2019/9/crossheading/notification-requirements"
+DVDS_GUIDANCE_PAGE = (
+    "https://www.gov.uk/government/publications/domestic-violence-disclosure-scheme-pilot-guidance/"
+    "domestic-violence-disclosure-scheme-accessible"
+)
 
 ALL_DAYS = "Sundays, Christmas Day, Good Friday and bank holidays (BFDA 1971)"
 OO_DAYS = "Sundays, Christmas Day and Good Friday"
@@ -878,6 +882,64 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "not law: no provision applies",
         policy="DVPN_REPEAT_ORDERS within DVPN_REPEAT_WINDOW_MONTHS, or any breach if DVPN_REPEAT_ON_BREACH.",
     ),
+    # --- Domestic Violence Disclosure Scheme (Clare's Law): rules/disclosure.py ---
+    RegisterEntry(
+        "dvds.target",
+        "A disclosure request (Right to Ask or Right to Know) is to be completed within a target of calendar "
+        "days beginning with the day it was received, ending at the end of the last day, local time; "
+        "weekends and bank holidays count.",
+        "DAA 2021 s77",
+        "",
+        False,
+        f"not read: s77 ({_url(*DAA, '77')}) puts the guidance on a statutory footing; the stored copies of "
+        f"the guidance ({DVDS_GUIDANCE_PAGE}) were read only in excerpts that do not hold its timescales",
+        policy="DVPN_DVDS_TARGET_DAYS, default 28 (the figure the issue and force returns use for the April 2023 "
+        "guidance; the 2016 guidance gave 35). Calendar days, the day of receipt counting as day 1: the earlier "
+        "of the two readings.",
+    ),
+    RegisterEntry(
+        "dvds.stages",
+        "A request passes through receipt, checks, the decision forum, a decision (disclose or not, with the "
+        "reason) and then a disclosure (to whom, when) or closure; a decision needs the checks recorded, and a "
+        "disclosure needs a decision to disclose (rules/disclosure.py).",
+        "DAA 2021 s77",
+        "",
+        False,
+        f"not read: the stages follow the guidance's published contents (initial contact, checks, risk assessment, "
+        f"referral to the multi-agency forum, decision, disclosure) as summarised at {DVDS_GUIDANCE_PAGE}; "
+        "its intermediate timescales were not read, so none is applied",
+    ),
+    RegisterEntry(
+        "policy.dvds_near",
+        "A request within this many days of its completion target is shown as near target (and warned of).",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+        policy="DVPN_DVDS_NEAR_DAYS, default 7.",
+    ),
+    RegisterEntry(
+        "policy.rfgv",
+        "Perpetrator priority: an RFG(V) score (recency, frequency, gravity, victims) over a window from the "
+        "force's own orders, notices and breaches (rules/rfgv.py); a serial perpetrator has this many victims "
+        "in the window. Force policy, not law.",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+        policy="DVPN_RFGV_MATRIX_FILE (empty: rules/rfgv.toml, 12 months, bands documented there); "
+        "DVPN_SERIAL_VICTIMS, default 2.",
+    ),
+    RegisterEntry(
+        "policy.plans",
+        "A perpetrator management plan: actions to disrupt, divert, enforce or support, each with an owner and a "
+        "due date, a review date and closure with the reason (rules/plans.py). Force policy (MATAC-style tasking), "
+        "not law.",
+        "",
+        "",
+        False,
+        "not law: no provision applies",
+    ),
 )
 
 OPEN_QUESTIONS: tuple[str, ...] = (
@@ -923,6 +985,11 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     "lapse, its status change and its PNC instruction follow the literal reading, which disregards it. Confirm the "
     "literal reading: is a Saturday 26 December a bank holiday under BFDA 1971 Sch 1 when a proclamation also names "
     "the Monday (the code disregards both)?",
+    "Clare's Law: the completion target (28 days) and the stages are taken from the DVDS Statutory Guidance of "
+    "April 2023 (issued under DAA 2021 s77) as summarised, not from its text. Confirm the figure, whether it runs "
+    "from receipt or from the first contact, whether Right to Know has the same target, and any intermediate "
+    "timescales (initial checks, face-to-face meeting, risk assessment, forum) the force must also track; and "
+    "whether a later revision of the guidance changes them.",
 )
 
 ABBREVIATIONS: tuple[tuple[str, str], ...] = (

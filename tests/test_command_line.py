@@ -139,3 +139,12 @@ def test_calendar_lists_the_excluded_days_and_the_policy(tmp_path: Path) -> None
     assert "Fri 03 Apr 2026  Good Friday" in result.stdout
     assert "Mon 28 Dec 2026  bank holiday (Boxing Day (observed))" in result.stdout
     assert "Sat 26 Dec 2026  counted:" in result.stdout
+
+
+def test_the_clare_law_target_prints_with_its_working(tmp_path: Path) -> None:
+    # 28 days beginning with Tue 10 Mar 2026, across the clock change and Easter: all count.
+    result = run("deadline", "DVDS", "2026-03-10 14:00", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2026-04-07T00:00:00+01:00"
+    assert "Last day: Mon 06 Apr 2026." in result.stdout and "weekends and bank holidays count" in result.stdout

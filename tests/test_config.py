@@ -88,7 +88,7 @@ def test_env_example_documents_every_setting_with_its_default() -> None:
     example = (ROOT / ".env.example").read_text()
     documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, flags=re.M))
     assert variable_names() == set(documented)
-    assert len(documented) == 56
+    assert len(documented) == 60
     # The example's values are the defaults: loading it changes nothing.
     assert settings_from({k: v for k, v in documented.items()}) == Settings()
 
@@ -144,3 +144,13 @@ def test_the_database_roles_go_together_on_one_postgresql_database() -> None:
             settings_from(source)
         report = failed.value.report()
         assert "DVPN_DATABASE_ROLE" in report or "DVPN_MIGRATION_DATABASE_URL" in report, why
+
+
+def test_the_rfgv_matrix_file_must_hold_a_matrix(tmp_path: Path) -> None:
+    broken = tmp_path / "matrix.toml"
+    broken.write_text("window_months = 12\n")
+    assert settings_from({}).rfgv_matrix_file is None  # the default matrix, rules/rfgv.toml
+    for bad in (broken, tmp_path / "missing.toml"):
+        with pytest.raises(SettingsError) as failed:
+            settings_from({"DVPN_RFGV_MATRIX_FILE": str(bad)})
+        assert "DVPN_RFGV_MATRIX_FILE" in failed.value.report()

@@ -9,17 +9,19 @@ from blocks.caseload import caseload_blocks, caseload_text
 from blocks.common import section
 from blocks.identity import identity_blocks
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
+from blocks.priority import priority_blocks, priority_text
 from blocks.search_results import search_blocks
 from domain.enums import OrderStatus, RiskLevel
 from handlers import justification, parsing
 from handlers.router import Invocation, Reply
+from handlers.subcommands import plans as plan_commands
 from handlers.subcommands import records as record_commands
 from rules.order_types import OrderType
 from services.errors import DomainError
 from services.governance import audit_trail
 from services.governance.justification_terms import JustificationRequired
 from services.people import identity as identity_service
-from services.people import perpetrator_history
+from services.people import perpetrator_history, priority
 from services.people import search as record_search
 from services.people.results import PerpetratorMatches
 from services.reporting.caseload import caseload as caseload_of
@@ -46,10 +48,19 @@ def caseload(inv: Invocation) -> Reply:
 
 
 def perpetrator(inv: Invocation) -> Reply:
+    words = inv.args.split()
+    if words and words[0].lower() == "top" and (len(words) == 1 or (len(words) == 2 and words[1].isdigit())):
+        ranked = priority.top(inv.ctx, inv.user_id, int(words[1]) if len(words) == 2 else 10)
+        return Reply(priority_blocks(ranked), priority_text(ranked))
+    if len(words) >= 2 and words[1].lower() == "plan" and parsing.REFERENCE.fullmatch(words[0]):
+        return plan_commands.plan(inv, words[0].upper(), inv.args.split(maxsplit=2)[2] if len(words) > 2 else "")
     found = perpetrator_history.lookup(inv.ctx, inv.user_id, inv.args)
     if isinstance(found, PerpetratorMatches):
         return Reply(matches_blocks(found), f"{found.total} people match")
-    return Reply(history_blocks(found, inv.tz), history_text(found))
+    blocks = history_blocks(found, inv.tz)
+    if len(words) == 1 and parsing.REFERENCE.fullmatch(words[0]):
+        blocks += plan_commands.plan_under_history(inv, words[0].upper())
+    return Reply(blocks, history_text(found))
 
 
 def search(inv: Invocation) -> Reply:

@@ -15,17 +15,20 @@ from rules.ranks import Rank
 from services.errors import DomainError
 from services.governance import staff
 from services.records import calendar
+from services.records.calculator import DISCLOSURE_WORDS, disclosure_target
 from services.records.calendar import CalendarChanged, calculate_for_force
 from services.when import parse_day
 
 DEADLINE_USAGE = (
     "deadline TYPE WHEN [arrested|changed|monitoring] "
-    "(BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court])"
+    "(BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court]) · deadline clare WHEN"
 )
 
 
 def deadline(inv: Invocation) -> Reply:
     type_word, _, rest = inv.args.strip().partition(" ")
+    if type_word.upper() in DISCLOSURE_WORDS:
+        return _disclosure_deadline(inv, rest)
     order_type = OrderType.parse(type_word) if type_word else None
     if order_type is None:
         known = ", ".join(t.value for t in OrderType)
@@ -48,6 +51,17 @@ def deadline(inv: Invocation) -> Reply:
     )
     blocks = [interpreted([(label, at)], inv.tz), *deadline_blocks(order_type.value, event.value, view, inv.tz)]
     return Reply(blocks, f"{view.label} for a {order_type.value}")
+
+
+def _disclosure_deadline(inv: Invocation, rest: str) -> Reply:
+    reading = parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, "deadline DVDS")
+    at = parsing.when(rest or "now", reading, kind="calculator", field="when")
+    view = disclosure_target(at, inv.ctx.settings.dvds_target_days, inv.tz)
+    blocks = [
+        interpreted([("Received", at)], inv.tz),
+        *deadline_blocks("Clare's Law request", "received", view, inv.tz),
+    ]
+    return Reply(blocks, view.label)
 
 
 ADMIN_USAGE = (

@@ -21,7 +21,7 @@ from alembic import op
 from rules.search_terms import TERM_MAX, address_terms, name_terms, one_edit_keys
 
 revision: str = "0020"
-down_revision: str | None = "0017"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -27,6 +27,9 @@ FREE_TEXT_FIELDS: dict[str, frozenset[str]] = {
     "hearing": frozenset({"court"}),
     "breach": frozenset({"details", "crime_reference"}),
     "breach_check": frozenset({"outcome"}),
+    "disclosure_request": frozenset({"decision_reason", "disclosed_to", "close_reason"}),
+    "management_plan": frozenset({"close_reason"}),
+    "plan_action": frozenset({"what"}),
 }
 FREE_TEXT_MARKER = "[free text]"
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rules.disclosure import Clock
+from rules.rfgv import Score
+
 
 @dataclass(frozen=True)
 class PersonMatch:
@@ -67,3 +70,44 @@ class OpenMismatch:
     recorded_by: str  # Slack id
     recorded_at: datetime
     held_on: tuple[str, ...]  # records already holding the PNC id, under other details
+
+
+@dataclass(frozen=True)
+class PriorityEntry:
+    """One perpetrator on the priority list: initials, the record of their latest event, the score."""
+
+    rank: int
+    initials: str
+    reference: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class PriorityList:
+    entries: tuple[PriorityEntry, ...]
+    scored: int  # perpetrators with offending in the window
+    window_months: int
+    serial: int  # how many of them are serial perpetrators
+
+
+@dataclass(frozen=True)
+class PlanActionView:
+    number: int
+    kind: str
+    what: str | None  # the typed action, only for the plan's own team
+    owner_slack_id: str
+    due_at: datetime
+    done_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PlanView:
+    reference: str  # the record it was reached through
+    adopted_at: datetime
+    review_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str | None
+    actions: tuple[PlanActionView, ...]
+    clocks: tuple[Clock, ...]
+    writable: bool

@@ -17,13 +17,21 @@ from rules.deadlines import (
     notification_deadline,
     with_lapse,
 )
+from rules.disclosure import completion_target, target_working
 from rules.monitoring import MonitoringError, longest_monitoring, monitoring_end
 from rules.notification import CHANGES, Change, change_deadline
 from rules.order_types import OrderType, rule_for
 from services.errors import DomainError
 from services.views import DeadlineView
 
-__all__ = ["BailExtension", "ClockEvent", "calculate"]
+__all__ = ["BailExtension", "ClockEvent", "calculate", "disclosure_target"]
+DISCLOSURE_WORDS = frozenset({"DVDS", "CLARE"})  # what the calculator accepts as the type for Clare's Law
+
+
+def disclosure_target(received_at: datetime, days: int, tz: ZoneInfo) -> DeadlineView:
+    """The Clare's Law completion target for a request received at `received_at`, with its working."""
+    end = completion_target(received_at, days, tz)
+    return DeadlineView(end.label, end.at, end.citation, target_working(end, days))
 
 
 def calculate(

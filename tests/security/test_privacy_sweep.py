@@ -93,6 +93,7 @@ TYPED_AFTER = {
     "check": f"{{ref}} done today 20:45 {TYPED}",
     "notified": "{ref} now",
     "deadline": "DVPN now",
+    "clare": f'new know "{PROTECTED}" "{PERPETRATOR}" pnc {PNC} applicant "{PROTECTED}"',
     "stats": "last 4 weeks",
     "export": "last 4 weeks Team C",
     "digest": "Team C",

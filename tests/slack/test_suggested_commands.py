@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from handlers.command import ROUTER
+from rules.disclosure import Route
 from services.context import ServiceContext
+from services.disclosures import requests as disclosure_requests
+from services.disclosures.requests import NewRequest
 from services.records import hearings
 from services.records.order_writer import PersonInput
 from tests.support.force import Force, london
@@ -266,7 +269,12 @@ def places(ctx: ServiceContext, force: Force) -> dict[str, str]:
     order = record(ctx, force.officer, dapo()).reference
     record(ctx, force.other_officer, dvpn(perpetrator=PersonInput("Someone Else", None, None, "12/345678U")))
     record(ctx, force.officer, dvpn(perpetrator=PersonInput("Another Person", None, None, "12/345678U")))
-    return {"notice": notice, "order": order, "mismatch": "1"}
+    request = disclosure_requests.new_request(
+        ctx,
+        force.officer,
+        NewRequest(Route.ASK, PersonInput("Dana Whitlock"), PersonInput("Gareth Pellow"), london("2026-03-10 14:00")),
+    ).reference
+    return {"notice": notice, "order": order, "mismatch": "1", "request": request}
 
 
 @pytest.mark.parametrize("command, where", _params())
@@ -275,6 +283,7 @@ def test_a_suggested_command_is_understood(
 ) -> None:
     word = command.split()[0]
     ref = places["order"] if word in {"notified", "varied"} else places["notice"]
+    ref = places["request"] if word == "clare" else ref
     typed = command.replace("{ref}", ref).replace("{mismatch}", places["mismatch"])
     user = getattr(force, TYPED_BY.get(word, "officer"))
     sent_before = len(slack.sent())

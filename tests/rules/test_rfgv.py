@@ -1,0 +1,81 @@
+"""RFG(V) scoring (rules/rfgv.py) on hand-computed examples with the default matrix
+(rules/rfgv.toml), the window's edge, the serial flag, and a force's own matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rules.rfgv import MatrixError, Offending, load_matrix, score
+from tests.support.force import london
+
+NOW = london("2026-04-02 21:00")
+MATRIX = load_matrix()
+
+
+def event(day: str, kind: str, *victims: str, ref: str = "WM-DVPN-2026-0001") -> Offending:
+    return Offending(london(f"{day} 12:00"), kind, victims, ref)
+
+
+def test_a_serial_perpetrator_worked_by_hand() -> None:
+    # Window: 12 months from 2 Apr 2025. Events: a DVPN (2) against V1 on 10 Jun 2025, its breach (4)
+    # on 1 Jul 2025, an NMO (3) for V2 on 20 Jan 2026, a breach (4) of it on 20 Mar 2026.
+    # R: latest 20 Mar 2026, 13 days before 2 Apr: within 30 days -> 5.
+    # F: 4 events: at least 3 -> 3.  G: 2 + 4 + 3 + 4 = 13: at least 10 -> 4.  V: 2 victims -> 3.
+    # Score 5 + 3 + 4 + 3 = 15; two victims: serial.
+    events = [
+        event("2025-06-10", "DVPN", "V1"),
+        event("2025-07-01", "breach", "V1"),
+        event("2026-01-20", "NMO", "V2", ref="WM-NMO-2026-0003"),
+        event("2026-03-20", "breach", "V2", ref="WM-NMO-2026-0003"),
+    ]
+    result = score(events, NOW, MATRIX)
+    assert result is not None
+    assert (result.recency, result.frequency, result.gravity, result.victims) == (5, 3, 4, 3)
+    assert (result.total, result.events, result.victim_count, result.serial) == (15, 4, 2, True)
+    assert result.working == (
+        "Window: 12 months, from 02 Apr 2025: 4 events count.",
+        "Recency: the latest, 20 Mar 2026 (WM-NMO-2026-0003), was 13 days ago: 5 points (within 30 days).",
+        "Frequency: 4 events: 3 points (at least 3).",
+        "Gravity: DVPN 2, breach 4, NMO 3, breach 4 = 13: 4 points (at least 10).",
+        "Victims: 2: 3 points (at least 2).",
+        "Score: 5 + 3 + 4 + 3 = 15.",
+        "Serial perpetrator: 2 victims in the window (the force flags 2+).",
+    )
+
+
+def test_one_old_order_worked_by_hand_and_the_window_edge() -> None:
+    # A restraining order (4) for V1 on 2 Apr 2025, the window's first day: it counts. 365 days ago:
+    # within 366 -> 1. F: 1 -> 1. G: 4 -> at least 3 -> 2. V: 1 -> 1. Score 5; not serial.
+    result = score([event("2025-04-02", "RO", "V1", ref="WM-RO-2025-0001")], NOW, MATRIX)
+    assert result is not None
+    assert (result.recency, result.frequency, result.gravity, result.victims, result.total) == (1, 1, 2, 1, 5)
+    assert not result.serial
+    # The day before the window, and a time after now, do not count.
+    assert score([event("2025-04-01", "RO", "V1"), event("2026-04-03", "RO", "V1")], NOW, MATRIX) is None
+
+
+def test_an_event_against_two_people_counts_once_for_frequency_and_each_victim_once() -> None:
+    result = score([event("2026-04-01", "DVPO", "V1", "V2")], NOW, MATRIX, serial_victims=3)
+    assert result is not None and (result.events, result.victim_count, result.serial) == (1, 2, False)
+    assert (result.frequency, result.gravity, result.victims) == (1, 2, 3)  # gravity 3: at least 3 -> 2
+
+
+def test_a_kind_the_matrix_does_not_weigh_scores_no_gravity() -> None:
+    result = score([event("2026-04-01", "incident", "V1")], NOW, MATRIX)
+    assert result is not None and result.gravity == 0
+    assert "Gravity: incident 0 = 0: 0 points (below every band)." in result.working
+
+
+def test_a_force_sets_its_own_matrix_and_a_broken_one_is_refused(tmp_path: Path) -> None:
+    own = tmp_path / "matrix.toml"
+    text = (Path(__file__).resolve().parents[2] / "rules" / "rfgv.toml").read_text()
+    own.write_text(text.replace("window_months = 12", "window_months = 3").replace("breach = 4", "breach = 10"))
+    mine = load_matrix(own)
+    assert mine.window_months == 3 and mine.gravity_weights["breach"] == 10
+    assert score([event("2025-12-01", "DVPN", "V1")], NOW, mine) is None  # outside 3 months
+    broken = tmp_path / "broken.toml"
+    broken.write_text("window_months = 12\n")
+    with pytest.raises(MatrixError, match=r"see rules/rfgv\.toml for its shape"):
+        load_matrix(broken)
