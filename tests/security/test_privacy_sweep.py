@@ -262,6 +262,7 @@ def test_no_personal_data_reaches_a_channel_a_log_an_export_or_the_audit_trail(
     found = re.search(r"[A-Z]{2,4}-DVPN-\d{4}-\d{4}", json.dumps([c.args for c in slack_api.calls()]))
     assert found, "the record was not made"
     ref = found.group()
+    slack.press(officer, ids.OPEN_RECORD, ref)  # the confirmation's Show record: the card
     assert PERPETRATOR in json.dumps([c.args for c in slack_api.calls()])  # the officer saw the names: in play
 
     for name, after in TYPED_AFTER.items():

@@ -124,7 +124,7 @@ def test_serve_answers_a_signed_help_and_replies_through_the_response_url(served
     # is tested is that it arrives, through the response URL, not how soon.
     reply = slack_api.wait_for(1, "response_url", timeout=30)[0]
     assert reply["response_type"] == "ephemeral"
-    assert "/dvpn new [TYPE]" in json.dumps(reply.blocks)
+    assert "e.g. `/dvpn new DVPN`" in json.dumps(reply.blocks)
     assert slack_api.calls("auth.test") == []  # nothing before the ack waits on the Web API
 
 

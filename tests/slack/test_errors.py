@@ -252,7 +252,7 @@ def test_a_forged_form_submission_is_refused_and_nothing_is_written(
 def test_a_signature_just_inside_five_minutes_is_accepted(slack: SlackDriver, force: Force) -> None:
     body = command_body(force.officer, "help", slack.api.response_url())
     assert slack.send(body, "application/x-www-form-urlencoded", age=240).status == 200
-    assert "show REF" in reply_text(slack.last_reply())
+    assert "`show`" in reply_text(slack.last_reply())
 
 
 def test_a_forged_event_is_refused(slack: SlackDriver, force: Force) -> None:
