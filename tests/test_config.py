@@ -88,7 +88,7 @@ def test_env_example_documents_every_setting_with_its_default() -> None:
     example = (ROOT / ".env.example").read_text()
     documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, flags=re.M))
     assert variable_names() == set(documented)
-    assert len(documented) == 56
+    assert len(documented) == 65
     # The example's values are the defaults: loading it changes nothing.
     assert settings_from({k: v for k, v in documented.items()}) == Settings()
 
@@ -144,3 +144,13 @@ def test_the_database_roles_go_together_on_one_postgresql_database() -> None:
             settings_from(source)
         report = failed.value.report()
         assert "DVPN_DATABASE_ROLE" in report or "DVPN_MIGRATION_DATABASE_URL" in report, why
+
+
+def test_the_incident_clocks_are_read_by_the_names_their_rules_give() -> None:
+    from rules.incidents import CLOCKS
+
+    settings = settings_from({"DVPN_ATTEND_STANDARD_HOURS": "72", "DVPN_SCHOOL_DAY_START": "08:45"})
+    hours = settings.incidents.hours()
+    assert {clock.setting for clock in CLOCKS} == set(hours)
+    assert hours["DVPN_ATTEND_STANDARD_HOURS"] == 72
+    assert settings.incidents.school_day_start == time(8, 45)
