@@ -7,6 +7,7 @@ from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
+from models.incidents import Incident, IncidentChild, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
@@ -25,6 +26,10 @@ __all__ = [
     "Hearing",
     "HearingOutcome",
     "IdentityMismatch",
+    "Incident",
+    "IncidentChild",
+    "MaracAction",
+    "MaracReferral",
     "Notification",
     "NotificationKind",
     "OrderProtectedPerson",
@@ -37,6 +42,7 @@ __all__ = [
     "ReminderState",
     "RiskLevel",
     "Role",
+    "SchoolHolidayTerm",
     "SlackDelivery",
     "Team",
     "TeamSupervisor",
