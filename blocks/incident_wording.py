@@ -10,13 +10,13 @@ from services.wording import Command, Mention, Part, Text
 
 # What meets each clock, as the command to type.
 _MEETS: dict[str, Callable[[str, int | None], Command]] = {
-    "attendance": lambda ref, n: Command("incident", f"{ref} attended"),
-    "DASH": lambda ref, n: Command("incident", f"{ref} dash <yes answers>"),
-    "crime recorded": lambda ref, n: Command("incident", f"{ref} crime <crime reference>"),
-    "DVPN/DAPN considered": lambda ref, n: Command("incident", f'{ref} considered yes (or no "why not")'),
-    "MARAC referral": lambda ref, n: Command("marac", f"{ref} referred"),
-    "school told": lambda ref, n: Command("encompass", f"{ref} told {n}"),
-    "MARAC action": lambda ref, n: Command("marac", f"{ref} done {n}"),
+    "attendance": lambda reference, number: Command("incident", f"{reference} attended"),
+    "DASH": lambda reference, number: Command("incident", f"{reference} dash <yes answers>"),
+    "crime recorded": lambda reference, number: Command("incident", f"{reference} crime <reference>"),
+    "DVPN/DAPN considered": lambda reference, number: Command("incident", f"{reference} considered yes"),
+    "MARAC referral": lambda reference, number: Command("marac", f"{reference} referred"),
+    "school told": lambda reference, number: Command("encompass", f"{reference} told {number}"),
+    "MARAC action": lambda reference, number: Command("marac", f"{reference} done {number}"),
 }
 
 

@@ -13,7 +13,7 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import Invocation, Router, Subcommand
-from handlers.subcommands import casework, corrections, duties, quick, records, reports, tools
+from handlers.subcommands import casework, corrections, duties, incidents, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.unit_of_work import require_placed_user
 
@@ -29,6 +29,18 @@ def build_router() -> Router:
         Subcommand("caseload", casework.CASELOAD_USAGE, "Counts, and records by urgency; filters.", casework.caseload),
         Subcommand(
             "perpetrator", "perpetrator NAME|PNC-ID|REF", "A person's history across the force.", casework.perpetrator
+        ),
+        Subcommand(
+            "incident",
+            incidents.INCIDENT_USAGE,
+            "Record an incident, or its DASH, crime, decision, attendance.",
+            incidents.incident,
+        ),
+        Subcommand(
+            "marac", incidents.MARAC_USAGE, "MARAC referrals, meetings and actions; who is due one.", incidents.marac
+        ),
+        Subcommand(
+            "encompass", incidents.ENCOMPASS_USAGE, "Operation Encompass: a child's school told.", incidents.encompass
         ),
         Subcommand("search", "search TEXT", "Find records by reference, crime reference or name.", casework.search),
         Subcommand("audit", "audit REF", "A record's audit trail (supervisors and admins).", casework.audit),

@@ -13,6 +13,7 @@ from blocks.search_results import search_blocks
 from domain.enums import OrderStatus, RiskLevel
 from handlers import justification, parsing
 from handlers.router import Invocation, Reply
+from handlers.subcommands import incidents as incident_commands
 from handlers.subcommands import records as record_commands
 from rules.order_types import OrderType
 from services.errors import DomainError
@@ -30,7 +31,11 @@ DUE = re.compile(r"^(\d{1,4})(h|d|w)$")
 
 
 def show(inv: Invocation) -> Reply | None:
-    """A record's card; beyond the user's own team, the justification form first."""
+    """A record's card; beyond the user's own team, the justification form first. An incident's
+    reference shows the incident's card (initials only: no justification asked)."""
+    if "-INC-" in inv.args.split(maxsplit=1)[0].upper() if inv.args.strip() else False:
+        ref = inv.args.split()[0]
+        return incident_commands.card_reply(inv, ref, f"Incident {ref.upper()}.")
     try:
         return record_commands.show(inv)
     except JustificationRequired as asked:

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from config import IncidentPolicy, ReminderPolicy
-from domain.enums import RiskLevel
 from models import Incident, IncidentChild, MaracAction, MaracReferral, ProtectedPerson, TeamSupervisor
 from models.types import pk
 from rules.incident_lifecycle import IMPLIES, IncidentReminders, incident_state
@@ -47,7 +46,6 @@ ENCOMPASS_UNTOLD = "encompass_untold:{child}:{user}"
 ACTION_DUE = "marac_action_due:{action}"
 ACTION_OVERDUE = "marac_action_overdue:{action}:{user}"
 MOOT_DONE = "moot_done"  # a posted reminder whose clock was met: "Recorded — no action needed"
-INCIDENT_PREFIXES = ("inc_", "encompass_", "marac_action_")
 CLOCK_NAMES = {"attend": "attendance", "dash": "DASH", "crime": "crime recorded", "considered": "DVPN/DAPN considered",
                "marac": "MARAC referral"}  # fmt: skip
 
@@ -214,11 +212,3 @@ def replan_incident(
     relevant = {(p.kind, p.due_at) for p in planned}
     wanted = [p for p in planned if p.fire_if_late or p.due_at >= now]
     return reconcile(session, None, wanted, now, relevant, why=lambda kind: MOOT_DONE, incident_id=pk(incident))
-
-
-def is_incident_kind(kind: str) -> bool:
-    return kind.startswith(INCIDENT_PREFIXES)
-
-
-def high_risk(incident: Incident) -> bool:
-    return incident.risk_level is RiskLevel.HIGH

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.enums import RiskLevel
-from models import AppUser, Incident, IncidentChild, Role
+from models import Incident, IncidentChild, Role
 from models.types import pk
 from rules.incidents import DashError, dash_level
 from rules.school_days import encompass_deadline
@@ -42,7 +42,6 @@ class NewIncident:
     judgement: RiskLevel | None = None
     crime_disclosed: bool = False
     crime_reference: str | None = None
-    officer_slack_id: str | None = None
     problems: tuple[Violation, ...] = field(default=())  # what the front end could not read
 
 
@@ -51,7 +50,7 @@ def record_incident(ctx: ServiceContext, actor_slack_id: str, new: NewIncident) 
     with acting(ctx, actor_slack_id, Role.OFFICER, Role.SUPERVISOR, doing="record incidents") as work:
         team_id = require_team(work.user)
         raise_if_any([*new.problems, *_violations(ctx, new)])
-        officer = _officer(work, new.officer_slack_id)
+        officer = work.user  # the recording officer is the officer in charge
         victim = add_protected_person(work.session, ctx, work.user, new.victim, work.now)
         suspect = add_perpetrator(work.session, ctx, work.user, new.suspect, work.now)
         ruling = dash_level(new.dash_yes, new.judgement) if new.dash_yes is not None else None
@@ -122,11 +121,3 @@ def _violations(ctx: ServiceContext, new: NewIncident) -> list[Violation | None]
     if new.crime_reference is not None:
         found.append(crime_reference_violation(ctx.settings, "crime_reference", new.crime_reference))
     return found
-
-
-def _officer(work: Acting, slack_id: str | None) -> AppUser:
-    if slack_id is None:
-        return work.user
-    from services.governance.access import acting_user
-
-    return acting_user(work.session, work.ctx, slack_id)

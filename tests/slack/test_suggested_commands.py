@@ -19,6 +19,8 @@ import pytest
 
 from handlers.command import ROUTER
 from services.context import ServiceContext
+from services.incidents import changes
+from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records import hearings
 from services.records.order_writer import PersonInput
 from tests.support.force import Force, london
@@ -183,6 +185,16 @@ FOR_COMMAND = {
     "admin": {'"NAME"': '"Extra day"', "NAME": "Team Z"},
     "varied": {"UNTIL": "until 1/10/2026"},
     "monitoring": {"LAST-DAY": "in 2 weeks", "WHEN": "yesterday 10:00"},
+    "incident": {
+        '"NAME"': '"Sam Sample"',
+        '"SCHOOL"': '"Oak Primary"',
+        "AREA": "cumbria",
+        "N": "15",
+        "<yes answers>": "15",
+        "WHEN": "today 20:00",
+    },
+    "marac": {'"WHAT"': '"safety plan review"', "N": "1", "{number}": "1", "WHEN": "tomorrow 10:00"},
+    "encompass": {"N": "1", "{number}": "1"},
 }
 # Who types each command: admins' and supervisors' commands by them, the rest by the officer.
 TYPED_BY = {
@@ -259,7 +271,14 @@ def places(ctx: ServiceContext, force: Force) -> dict[str, str]:
     order = record(ctx, force.officer, dapo()).reference
     record(ctx, force.other_officer, dvpn(perpetrator=PersonInput("Someone Else", None, None, "12/345678U")))
     record(ctx, force.officer, dvpn(perpetrator=PersonInput("Another Person", None, None, "12/345678U")))
-    return {"notice": notice, "order": order, "mismatch": "1"}
+    incident = record_incident(ctx, force.officer, _incident())
+    changes.record_dash(ctx, force.officer, incident, 15)  # high risk: a referral, then a MARAC, can be recorded
+    return {"notice": notice, "order": order, "mismatch": "1", "incident": incident}
+
+
+def _incident() -> NewIncident:
+    child = ChildInput("Kit Sample", "Oak Primary", "cumbria")
+    return NewIncident(london("2026-04-02 20:00"), PersonInput("Sam Sample"), PersonInput("Alex Example"), (child,))
 
 
 @pytest.mark.parametrize("command, where", _params())
@@ -268,6 +287,7 @@ def test_a_suggested_command_is_understood(
 ) -> None:
     word = command.split()[0]
     ref = places["order"] if word in {"notified", "varied"} else places["notice"]
+    ref = places["incident"] if word in {"incident", "marac", "encompass"} else ref
     typed = command.replace("{ref}", ref).replace("{mismatch}", places["mismatch"])
     user = getattr(force, TYPED_BY.get(word, "officer"))
     sent_before = len(slack.sent())
