@@ -139,3 +139,18 @@ def test_calendar_lists_the_excluded_days_and_the_policy(tmp_path: Path) -> None
     assert "Fri 03 Apr 2026  Good Friday" in result.stdout
     assert "Mon 28 Dec 2026  bank holiday (Boxing Day (observed))" in result.stdout
     assert "Sat 26 Dec 2026  counted:" in result.stdout
+
+
+def test_the_incident_clocks_are_explained(tmp_path: Path) -> None:
+    # Friday night before the Cumbria October half term: the school is told by Monday 2 November 08:30 GMT.
+    result = run("deadline", "encompass", "2026-10-23 21:00", "--area", "cumbria", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2026-11-02T08:30:00+00:00"
+    assert "Mon 26 Oct 2026: not a school day (October half term (cumbria school holiday))" in lines
+    crime = run("deadline", "crime", "2026-04-02 20:00", cwd=tmp_path)
+    assert crime.stdout.splitlines()[0] == "2026-04-03T20:00:00+01:00"
+    assert "Home Office Counting Rules" in crime.stdout and "not law" in crime.stdout
+    attend = run("deadline", "attend", "2026-04-02 20:00", "--risk", "high", cwd=tmp_path)
+    assert attend.stdout.splitlines()[0] == "2026-04-02T21:00:00+01:00"
+    assert not (tmp_path / "dvpn-bot.db").exists(), "the calculator must not create a database"

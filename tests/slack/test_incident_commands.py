@@ -80,3 +80,12 @@ def test_refusals_write_nothing_and_name_a_command(slack: SlackDriver, ctx: Serv
     slack.command(force.champion, f"incident {ref} attended")
     assert "can read records but not change them" in last(slack)
     assert row_counts(ctx.engine) == before
+
+
+def test_the_calculator_explains_the_encompass_deadline(slack: SlackDriver, force: Force) -> None:
+    slack.command(force.officer, "deadline encompass 24/12/2025 19:00 in worcestershire")
+    text = last(slack)
+    # No school holidays configured there: Christmas Day, Boxing Day and the weekend pass.
+    assert "Mon 29 Dec 2025 08:30 GMT" in text and "Christmas Day" in text and "Boxing Day" in text
+    slack.command(force.officer, "deadline attend today 20:00 standard")
+    assert "Sat 04 Apr 2026 20:00 BST" in last(slack) and "DVPN_ATTEND_STANDARD_HOURS" in last(slack)

@@ -195,6 +195,7 @@ FOR_COMMAND = {
     },
     "marac": {'"WHAT"': '"safety plan review"', "N": "1", "{number}": "1", "WHEN": "tomorrow 10:00"},
     "encompass": {"N": "1", "{number}": "1"},
+    "deadline": {"AREA": "cumbria"},
 }
 # Who types each command: admins' and supervisors' commands by them, the rest by the officer.
 TYPED_BY = {
