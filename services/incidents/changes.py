@@ -36,6 +36,8 @@ def record_dash(
     with changing_incident(ctx, actor, reference) as change:
         change.require(IncidentEvent.DASH)
         incident, before = change.incident, snapshot(change.incident)
+        if (incident.dash_yes, incident.dash_judgement) == (yes_answers, ruling.judgement):
+            raise Conflict(f"That DASH ({ruling.working}) is already recorded on {incident.reference}.", "dash")
         incident.dash_yes, incident.dash_judgement, incident.risk_level = yes_answers, ruling.judgement, ruling.level
         incident.dash_at = change.now
         change.changed(incident, before)
