@@ -21,6 +21,7 @@ from models import (
     Breach,
     BreachCheck,
     Hearing,
+    Incident,
     Notification,
     OrderStatus,
     Perpetrator,
@@ -88,6 +89,15 @@ def dashboard(ctx: ServiceContext, actor_slack_id: str, *, limit: int = 15) -> D
             .order_by(col(Reminder.due_at))
             .limit(limit)
         ).all()
+        # An incident's reminders wait beside the records' (services/incidents/planning.py).
+        about_incidents = session.exec(
+            select(Reminder, Incident.reference)
+            .join(Incident, col(Incident.id) == Reminder.incident_id)
+            .where(Reminder.recipient_id == user.id, Reminder.state == ReminderState.SENT)
+            .order_by(col(Reminder.due_at))
+            .limit(limit)
+        ).all()
+        waiting = sorted([*waiting, *about_incidents], key=lambda row: row[0].due_at)[:limit]
         overdue: Sequence[ProtectionOrder] = []
         if user.role is Role.SUPERVISOR:
             overdue = session.exec(

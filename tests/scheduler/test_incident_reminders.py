@@ -52,3 +52,29 @@ def test_a_friday_night_incident_reminds_before_monday_s_school_day(
     assert updated, "posted Encompass reminders are to be rewritten once the school is told"
     sweep_once(ctx, notifier, WORKER)
     assert any("Recorded" in str(c["text"]) for c in slack.calls("chat.update"))
+
+
+def test_a_sent_incident_reminder_waits_on_the_app_home_and_is_acknowledged_there(
+    ctx: ServiceContext,
+    force: Force,
+    clock: ManualClock,
+    slack,
+    notifier,  # type: ignore[no-untyped-def]
+) -> None:
+    from services.reminders import actions
+    from services.reporting.listing import dashboard
+
+    clock.set(at("2026-11-10 09:00"))
+    ref = record_incident(
+        ctx,
+        force.officer,
+        NewIncident(at("2026-11-10 08:50"), PersonInput("Sam Sample"), PersonInput("Alex Example"), dash_yes=15),
+    )
+    # Referral due Wed 09:00 (24 hours from the DASH); its reminder, 6 hours ahead, waits for 08:00.
+    run_until(ctx, clock, slack, notifier, at("2026-11-11 08:30"))
+    waiting = dashboard(ctx, force.officer).reminders_waiting
+    marac = next(w for w in waiting if w.kind == "inc_due:marac")
+    assert marac.reference == ref
+    result = actions.acknowledge(ctx, force.officer, marac.reminder_id)
+    assert result.reminder.reference == ref and result.action == "acknowledged"
+    assert all(w.kind != "inc_due:marac" for w in dashboard(ctx, force.officer).reminders_waiting)
