@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from services.reminders.results import IncidentDue
+from services.reminders.results import IncidentClock, IncidentDue
 from services.wording import Command, Mention, Part, Text
 
 # What meets each clock, as the command to type.
-_MEETS: dict[str, Callable[[str, int | None], Command]] = {
-    "attendance": lambda reference, number: Command("incident", f"{reference} attended"),
-    "DASH": lambda reference, number: Command("incident", f"{reference} dash <yes answers>"),
-    "crime recorded": lambda reference, number: Command("incident", f"{reference} crime <reference>"),
-    "DVPN/DAPN considered": lambda reference, number: Command("incident", f"{reference} considered yes"),
-    "MARAC referral": lambda reference, number: Command("marac", f"{reference} referred"),
-    "school told": lambda reference, number: Command("encompass", f"{reference} told {number}"),
-    "MARAC action": lambda reference, number: Command("marac", f"{reference} done {number}"),
+_MEETS: dict[IncidentClock, Callable[[str, int | None], Command]] = {
+    IncidentClock.ATTENDANCE: lambda reference, number: Command("incident", f"{reference} attended"),
+    IncidentClock.DASH: lambda reference, number: Command("incident", f"{reference} dash <yes answers>"),
+    IncidentClock.CRIME: lambda reference, number: Command("incident", f"{reference} crime <reference>"),
+    IncidentClock.CONSIDERED: lambda reference, number: Command("incident", f"{reference} considered yes"),
+    IncidentClock.MARAC_REFERRAL: lambda reference, number: Command("marac", f"{reference} referred"),
+    IncidentClock.SCHOOL: lambda reference, number: Command("encompass", f"{reference} told {number}"),
+    IncidentClock.MARAC_ACTION: lambda reference, number: Command("marac", f"{reference} done {number}"),
 }
 
 
 def incident_words(
     subject: IncidentDue, reference: str, say_when: Callable[[datetime | None], str]
 ) -> tuple[str, Text]:
-    what = subject.what if subject.number is None else f"{subject.what} ({subject.number})"
-    if subject.what == "school told":
+    what = subject.what.value if subject.number is None else f"{subject.what.value} ({subject.number})"
+    if subject.what is IncidentClock.SCHOOL:
         what = f"School of child {subject.number} to be told (Operation Encompass)"
     headline = f"Overdue: {what}" if subject.overdue else f"Due {say_when(subject.due_at)}: {what}"
     was: str = f"It fell due {say_when(subject.due_at)}. " if subject.overdue else ""

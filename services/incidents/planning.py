@@ -35,6 +35,7 @@ from rules.incidents import (
     marac_trigger,
 )
 from services.records.planning import PlannedReminder, after_quiet_hours, is_statutory, reconcile
+from services.reminders.results import IncidentClock
 from services.reporting.list_results import NextDeadline
 
 # Kinds: what the reminder is about, then who, where several people get one.
@@ -46,8 +47,14 @@ ENCOMPASS_UNTOLD = "encompass_untold:{child}:{user}"
 ACTION_DUE = "marac_action_due:{action}"
 ACTION_OVERDUE = "marac_action_overdue:{action}:{user}"
 MOOT_DONE = "moot_done"  # a posted reminder whose clock was met: "Recorded — no action needed"
-CLOCK_NAMES = {"attend": "attendance", "dash": "DASH", "crime": "crime recorded", "considered": "DVPN/DAPN considered",
-               "marac": "MARAC referral"}  # fmt: skip
+# The clock each short name in a kind stands for.
+CLOCK_NAMES = {
+    "attend": IncidentClock.ATTENDANCE,
+    "dash": IncidentClock.DASH,
+    "crime": IncidentClock.CRIME,
+    "considered": IncidentClock.CONSIDERED,
+    "marac": IncidentClock.MARAC_REFERRAL,
+}
 
 
 @dataclass(frozen=True)

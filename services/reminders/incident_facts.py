@@ -15,6 +15,7 @@ from services.incidents.planning import CLOCK_NAMES, load_facts, open_clocks
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     INCIDENT_TYPE,
+    IncidentClock,
     IncidentDue,
     Late,
     Level,
@@ -90,21 +91,22 @@ def _subject(
     if head.startswith("inc_"):
         clock = open_clocks(load_facts(session, incident), settings.incidents).get(arg)
         due = reminder.due_at if head == "inc_overdue" else (clock.at if clock else None)
-        return IncidentDue(CLOCK_NAMES.get(arg, arg), due, head == "inc_overdue", None, person)
+        if arg not in CLOCK_NAMES:
+            return OtherKind(head)
+        return IncidentDue(CLOCK_NAMES[arg], due, head == "inc_overdue", None, person)
     if head.startswith("encompass_"):
         child = session.exec(
             select(IncidentChild).where(IncidentChild.incident_id == incident.id, IncidentChild.number == int(arg))
         ).first()
         due_at = child.due_at if child else None
-        return IncidentDue("school told", due_at, head == "encompass_untold", int(arg), person)
+        return IncidentDue(IncidentClock.SCHOOL, due_at, head == "encompass_untold", int(arg), person)
     action = session.exec(
         select(MaracAction)
         .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
         .where(MaracReferral.incident_id == incident.id, MaracAction.number == int(arg))
     ).first()
-    return IncidentDue(
-        "MARAC action", action.due_at if action else None, head == "marac_action_overdue", int(arg), person
-    )
+    due_at = action.due_at if action else None
+    return IncidentDue(IncidentClock.MARAC_ACTION, due_at, head == "marac_action_overdue", int(arg), person)
 
 
 def _escalates_to(

@@ -149,12 +149,24 @@ class FollowUp:
     recipient: Person  # the source's recipient
 
 
+class IncidentClock(StrEnum):
+    """Which of an incident's clocks a reminder is about (blocks/incident_wording.py words each)."""
+
+    ATTENDANCE = "attendance"
+    DASH = "DASH"
+    CRIME = "crime recorded"
+    CONSIDERED = "DVPN/DAPN considered"
+    MARAC_REFERRAL = "MARAC referral"
+    SCHOOL = "school told"
+    MARAC_ACTION = "MARAC action"
+
+
 @dataclass(frozen=True)
 class IncidentDue:
     """One of an incident's clocks: attendance, the DASH, the crime recorded, the protective-notice
     decision, the MARAC referral, a child's school told (Operation Encompass) or a MARAC action."""
 
-    what: str  # "attendance", "school told", "MARAC action" ...
+    what: IncidentClock
     due_at: datetime | None
     overdue: bool  # it fell due unmet (else: it is coming)
     number: int | None = None  # the child or the action, where it is about one
