@@ -4,7 +4,7 @@
     dvpn-bot serve [--host H] [--port P]                     the bot, in Slack over HTTP (/slack/events, /healthz)
     dvpn-bot scheduler                                       only the reminder sweep, digests and rollover
     dvpn-bot console [--demo] [--database PATH]              Slack in the terminal: the same app, no workspace
-    dvpn-bot deadline TYPE WHEN [--event served|arrested|changed|monitoring]
+    dvpn-bot deadline TYPE WHEN [--event served|arrested|changed|monitoring] [--area AREA] [--risk LEVEL]
                     [--extended-by inspector|superintendent|court] [--hearing WHEN]
                                                              a deadline, explained (BAIL: the arrest; DVDS)
     dvpn-bot calendar YEAR                                   the days the hour-clocks skip
@@ -81,6 +81,32 @@ def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar
         engine.dispose()
 
 
+# The incident clocks the calculator explains beside the statutory ones (services.incidents.calculator).
+INCIDENT_CLOCKS = ("encompass", "attend", "dash", "crime", "considered", "marac")
+
+
+def _incident_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.enums import RiskLevel
+    from services.clock import SystemClock
+    from services.incidents.calculator import incident_deadline, plain_school_calendar
+    from services.when import parse_when
+
+    tz, now = settings.timezone, SystemClock().now()
+    text = " ".join(args.when)
+    at = parse_when(text, now=now, tz=tz, kind="calculator", field="when", past_event_days=settings.past_event_days)
+    bank, note = force_calendar_if_available(settings)
+    level = RiskLevel(args.risk) if args.risk else None
+    view = incident_deadline(args.type, at, settings, plain_school_calendar(bank), area=args.area, level=level)
+    print(view.at.astimezone(tz).isoformat())
+    for line in view.explanation:
+        print(line)
+    if args.type.lower() == "encompass":
+        print("Note: school holidays from rules/school_holidays.toml; terms added in Slack are not read here.")
+    if note:
+        print(f"Note: {note}")
+    return EXIT_OK
+
+
 def _disclosure_deadline(args: argparse.Namespace, settings: Settings) -> int:
     """The Clare's Law completion target for a request received at WHEN."""
     from services.clock import SystemClock
@@ -105,9 +131,12 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.type.upper() in DISCLOSURE_WORDS:
         return _disclosure_deadline(args, settings)
+    if args.type.lower() in INCIDENT_CLOCKS:
+        return _incident_deadline(args, settings)
     order_type = OrderType.parse(args.type)
     if order_type is None:
-        raise DomainError(f"Unknown type '{args.type}'. Use one of: {', '.join(t.value for t in OrderType)}.")
+        known = ", ".join([*(t.value for t in OrderType), "DVDS", *INCIDENT_CLOCKS])
+        raise DomainError(f"Unknown type '{args.type}'. Use one of: {known}.")
     tz = settings.timezone
     now, days = SystemClock().now(), settings.past_event_days
     at = parse_when(" ".join(args.when), now=now, tz=tz, kind="calculator", field="when", past_event_days=days)
@@ -387,8 +416,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     deadline = commands.add_parser("deadline", help="compute a statutory deadline and show the working")
     deadline.add_argument(
-        "type", metavar="TYPE", help="DVPN, DAPN, DVPO, DAPO, SPO, ...; DVDS for a Clare's Law request received at WHEN"
+        "type",
+        metavar="TYPE",
+        help="DVPN, DAPN, DVPO, DAPO, SPO, ...; DVDS for a Clare's Law request received at WHEN; or an incident "
+        "clock: encompass, attend, dash, crime, considered, marac",
     )
+    deadline.add_argument("--area", help="encompass: the school's local authority, e.g. cumbria")
+    deadline.add_argument("--risk", choices=["high", "medium", "standard"], help="attend: the DASH risk level")
     deadline.add_argument(
         "when", metavar="WHEN", nargs="+", help="'2026-04-02 20:00', '2/4/2026 20:00' (day first), 'friday 17:30'"
     )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from blocks.common import when
+from blocks.incident_wording import incident_words
 from blocks.wording import say
 from rules.monitoring import MONITORING_CITATION
 from services.reminders.results import (
@@ -20,6 +21,7 @@ from services.reminders.results import (
     HearingCountdown,
     HearingDeadline,
     HearingSoon,
+    IncidentDue,
     Late,
     MonitoringEnding,
     NoHearingBooked,
@@ -81,6 +83,7 @@ MOOT_AS = {
     "moot_closed": "Withdrawn: the record was closed",
     "moot_ended": "The record has ended — no action needed",
     "moot_changed": "Withdrawn: the record changed and this no longer applies",
+    "moot_done": "Recorded — no action needed",
 }
 
 
@@ -186,6 +189,8 @@ def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
             )
         case FollowUp():
             return _follow_up(subject, reference, tz)
+        case IncidentDue():
+            return incident_words(subject, reference, say_when)
         case OtherKind():
             return subject.name.replace("_", " ").capitalize(), ""
 

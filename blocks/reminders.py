@@ -7,7 +7,7 @@ from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
 from blocks.reminder_wording import detail, headline, is_moot, late_note, status_line
 from blocks.wording import say
-from services.reminders.results import Level, Offer, ReminderActionResult, ReminderFacts
+from services.reminders.results import INCIDENT_TYPE, Level, Offer, ReminderActionResult, ReminderFacts
 
 SNOOZE_LABELS = {"1h": "Snooze 1h", "4h": "Snooze 4h", "0800": "Until 08:00"}
 # The button that does the work a reminder asks for, by what it asks for.
@@ -47,7 +47,8 @@ def reminder_blocks(facts: ReminderFacts) -> list[Block]:
     else:
         buttons.append(button("Dismiss", ids.REMINDER_DISMISS, value))
     buttons += [button(SNOOZE_LABELS[c], ids.REMINDER_SNOOZE_PREFIX + c, value) for c in facts.snoozes]
-    buttons.append(button("Open record", ids.OPEN_RECORD, facts.reference))
+    if facts.order_type != INCIDENT_TYPE:  # an incident opens with /dvpn show, not the record card
+        buttons.append(button("Open record", ids.OPEN_RECORD, facts.reference))
     return [_summary(facts), actions(*buttons, block_id=f"reminder_{value}"), context(_hint(facts))]
 
 

@@ -131,6 +131,27 @@ class ReminderPolicy:
 
 
 @dataclass(frozen=True)
+class IncidentPolicy:
+    """The incident clocks' hours (local protocols and guidance, not law: rules/incidents.py names
+    each clock's source), the MARAC escalation count and the school day's start for Operation
+    Encompass. Each is read from the variable its clock names (DVPN_ATTEND_STANDARD_HOURS ...)."""
+
+    attend_high_hours: int = 1
+    attend_medium_hours: int = 24
+    attend_standard_hours: int = 48
+    dash_due_hours: int = 24
+    crime_recorded_hours: int = 24
+    notice_considered_hours: int = 24
+    marac_referral_hours: int = 24
+    marac_escalation_incidents: int = 3
+    school_day_start: time = time(8, 30)
+
+    def hours(self) -> dict[str, int]:
+        """Each clock's hours by its setting's name, as rules.incidents.clock_due takes them."""
+        return {reminder_variable(f.name): getattr(self, f.name) for f in fields(self) if f.name.endswith("_hours")}
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{DEFAULT_DATABASE_FILE}"
     migration_database_url: str | None = None  # the owner's URL for `dvpn-bot db upgrade`; None: DATABASE_URL
@@ -173,6 +194,7 @@ class Settings:
     shutdown_grace_seconds: int = 20  # on SIGTERM, time allowed to finish or release claimed reminders
     drill_clock_file: str | None = None  # drills and tests only: every process reads the time from this file
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+    incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
 
 
 class _Reader:
@@ -352,12 +374,19 @@ _KNOB_PARSERS: dict[type, tuple[Callable[[str], Any], str]] = {
 
 
 def _read_reminder_policy(read: _Reader) -> ReminderPolicy:
+    return _read_policy(read, ReminderPolicy)
+
+
+P = TypeVar("P", ReminderPolicy, IncidentPolicy)
+
+
+def _read_policy(read: _Reader, policy: type[P]) -> P:
     values: dict[str, Any] = {}
-    for knob in fields(ReminderPolicy):
-        default = getattr(ReminderPolicy(), knob.name)
+    for knob in fields(policy):
+        default = getattr(policy(), knob.name)
         parse, expected = _KNOB_PARSERS[type(default)]
         values[knob.name] = read.get(reminder_variable(knob.name), default, parse, expected)
-    return ReminderPolicy(**values)
+    return policy(**values)
 
 
 def variable_names() -> set[str]:
@@ -479,6 +508,7 @@ def _read_settings(read: _Reader) -> Settings:
             "a readable file holding an ISO-8601 instant with its offset, e.g. 2026-04-02T06:58:00+00:00",
         ),
         reminders=_read_reminder_policy(read),
+        incidents=_read_policy(read, IncidentPolicy),
     )
     _check_database_roles(settings, read.problems)
     if not re.fullmatch(settings.crime_reference_pattern, settings.crime_reference_example, re.IGNORECASE):

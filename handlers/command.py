@@ -14,7 +14,7 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import CHANGERS, Invocation, Reply, Router, Run, Subcommand
-from handlers.subcommands import casework, clare, corrections, duties, quick, records, reports, tools
+from handlers.subcommands import casework, clare, corrections, duties, incidents, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
 from services.governance.standing import role_of
 from services.unit_of_work import require_placed_user
@@ -160,6 +160,32 @@ def build_router() -> Router:
             "A person's history; the RFG(V) priority list; a management plan.",
             casework.perpetrator,
             example="perpetrator 12/345678U",
+        ),
+        Subcommand(
+            "incident",
+            incidents.INCIDENT_USAGE,
+            "Record an incident, or its DASH, crime, decision, attendance.",
+            incidents.incident,
+            group="Record",
+            roles=CHANGERS,
+            example='incident new victim "Sam Sample" suspect "Alex Example" dash 15',
+        ),
+        Subcommand(
+            "marac",
+            incidents.MARAC_USAGE,
+            "MARAC referrals, meetings and actions; who is due one.",
+            incidents.marac,
+            group="Update",
+            example="marac due",
+        ),
+        Subcommand(
+            "encompass",
+            incidents.ENCOMPASS_USAGE,
+            "Operation Encompass: a child's school told.",
+            incidents.encompass,
+            group="Update",
+            roles=CHANGERS,
+            example="encompass INC-2026-0001 told 1",
         ),
         Subcommand(
             "clare",

@@ -9,6 +9,7 @@ from models.caseload import CaseloadCount
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
 from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
+from models.incidents import Incident, IncidentChild, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
@@ -31,7 +32,11 @@ __all__ = [
     "Hearing",
     "HearingOutcome",
     "IdentityMismatch",
+    "Incident",
+    "IncidentChild",
     "ManagementPlan",
+    "MaracAction",
+    "MaracReferral",
     "Notification",
     "NotificationKind",
     "OrderProtectedPerson",
@@ -45,6 +50,7 @@ __all__ = [
     "ReminderState",
     "RiskLevel",
     "Role",
+    "SchoolHolidayTerm",
     "SearchTerm",
     "SearchTermKey",
     "SlackDelivery",

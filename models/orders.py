@@ -53,6 +53,8 @@ class ProtectionOrder(SQLModel, table=True):
     status: OrderStatus = Field(sa_column=enum_column(OrderStatus))
     perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="protection_order.id", index=True)
+    # The incident it was recorded from, whose victim and suspect it inherited.
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     officer_id: int = Field(foreign_key="app_user.id")  # officer in charge
     team_id: int = Field(foreign_key="team.id")
     served_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))

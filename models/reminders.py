@@ -18,6 +18,10 @@ class Reminder(SQLModel, table=True):
     __tablename__ = "reminder"
     __table_args__ = (
         sa.UniqueConstraint("order_id", "kind", "due_at", name="uq_reminder_order_kind_due"),
+        # A reminder is about a notice or order, or about an incident (its clocks, its children's
+        # schools, its MARAC referral and actions): exactly one of the two.
+        sa.UniqueConstraint("incident_id", "kind", "due_at", name="uq_reminder_incident_kind_due"),
+        sa.CheckConstraint("(order_id IS NULL) <> (incident_id IS NULL)", name="about_one_record"),
         sa.Index("ix_reminder_state_due", "state", "due_at"),
         sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),
@@ -34,7 +38,8 @@ class Reminder(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="protection_order.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="protection_order.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     kind: str = Field(max_length=48)
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     recipient_id: int | None = Field(default=None, foreign_key="app_user.id")

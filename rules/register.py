@@ -15,9 +15,24 @@ from dataclasses import dataclass
 
 from rules.calendar import disregarded_words
 from rules.commencement import schemes
+from rules.incidents import (
+    ATTENDANCE,
+    CLOCKS,
+    CONSIDERED,
+    CRIME_RECORDED,
+    DASH_COMPLETED,
+    DASH_HIGH_FROM,
+    DASH_MEDIUM_FROM,
+    DASH_QUESTIONS,
+    DASH_SOURCE,
+    ESCALATION_DEFAULT,
+    ESCALATION_SETTING,
+    MARAC_REFERRAL,
+)
 from rules.monitoring import MONITORED_TYPES, MONITORING_CITATION
 from rules.notification import CHANGES, EXEMPTIONS
 from rules.order_types import RULES, HourClock
+from rules.school_days import DEFAULT_SCHOOL_START, ENCOMPASS_ID, ENCOMPASS_SOURCE, SCHOOL_START_SETTING
 
 LEGISLATION = "https://www.legislation.gov.uk/ukpga"
 NOT_IN_CORPUS = "not read: the stored copies hold only this section's metadata, not its text"
@@ -76,6 +91,9 @@ def applied_rules() -> Iterator[AppliedRule]:
             yield AppliedRule(f"{code}.notification.exempt.{exemption}", exemption_rule.citation)
         if code in MONITORED_TYPES:
             yield AppliedRule(f"{code}.monitoring", MONITORING_CITATION)
+    for incident_clock in CLOCKS:  # the incident clocks: guidance and local protocol
+        yield AppliedRule(incident_clock.register_id, incident_clock.citation)
+    yield AppliedRule(ENCOMPASS_ID, ENCOMPASS_SOURCE)
 
 
 def _url(year: int, chapter: int, section: str) -> str:
@@ -941,6 +959,78 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "not law: no provision applies",
     ),
 )
+
+# The clocks around an incident: guidance and local protocol, not statute (rules/incidents.py,
+# rules/school_days.py). Each entry's citation is the clock's source exactly as the code gives it.
+_HOCR = "https://www.gov.uk/government/publications/counting-rules-for-recorded-crime"
+INCIDENT_REGISTER: tuple[RegisterEntry, ...] = (
+    RegisterEntry(
+        "dash.level",
+        f"The DASH risk level: {DASH_HIGH_FROM}+ of {DASH_QUESTIONS} yes answers high, "
+        f"{DASH_MEDIUM_FROM}-{DASH_HIGH_FROM - 1} medium, else standard; professional judgement may raise "
+        "the level, never lower it.",
+        DASH_SOURCE,
+        "",
+        False,
+        "not law: the SafeLives checklist and its guidance, not read here (DOMAIN.md states the thresholds)",
+    ),
+    *(
+        RegisterEntry(
+            clock.register_id,
+            f"The {clock.label} clock: {clock.default_hours} hours from the report, every hour counted.",
+            clock.citation,
+            "",
+            False,
+            "not law: a local protocol the force sets",
+            policy=f"{clock.setting}, default {clock.default_hours}.",
+        )
+        for clock in (*ATTENDANCE.values(), DASH_COMPLETED, CONSIDERED)
+    ),
+    RegisterEntry(
+        CRIME_RECORDED.register_id,
+        "A crime disclosed at an incident is to carry a crime reference within "
+        f"{CRIME_RECORDED.default_hours} hours of the report; one still missing then is shown to supervisors.",
+        CRIME_RECORDED.citation,
+        "",
+        False,
+        f"not law: Home Office guidance under which forces supply crime statistics, not read here ({_HOCR}); "
+        "DOMAIN.md states the 24 hours",
+        policy=f"{CRIME_RECORDED.setting}, default {CRIME_RECORDED.default_hours}.",
+    ),
+    RegisterEntry(
+        MARAC_REFERRAL.register_id,
+        "A high-risk victim (by count, by judgement, or by escalation) is to be referred to a MARAC within "
+        f"{MARAC_REFERRAL.default_hours} hours of the assessment that made the risk high.",
+        MARAC_REFERRAL.citation,
+        "",
+        False,
+        "not law: the SafeLives principles and the local MARAC protocol, not read here",
+        policy=f"{MARAC_REFERRAL.setting}, default {MARAC_REFERRAL.default_hours}.",
+    ),
+    RegisterEntry(
+        "marac.escalation",
+        f"Escalation: the victim's {ESCALATION_DEFAULT}rd incident within 12 months makes a referral due "
+        "whatever the DASH level.",
+        DASH_SOURCE,
+        "",
+        False,
+        "not law: SafeLives' potential-escalation criterion, not read here",
+        policy=f"{ESCALATION_SETTING}, default {ESCALATION_DEFAULT}.",
+    ),
+    RegisterEntry(
+        ENCOMPASS_ID,
+        "A child present at or linked to an incident: the child's school is told before the start of the next "
+        "school day (a weekday, not a bank holiday in England and Wales, not a configured school holiday of the "
+        "school's local authority).",
+        ENCOMPASS_SOURCE,
+        "",
+        False,
+        "not law: Operation Encompass is a scheme agreed with schools, its documents not read here",
+        policy=f"{SCHOOL_START_SETTING}, default {DEFAULT_SCHOOL_START:%H:%M}; school holidays per local authority "
+        "in rules/school_holidays.toml.",
+    ),
+)
+REGISTER = REGISTER + INCIDENT_REGISTER
 
 OPEN_QUESTIONS: tuple[str, ...] = (
     "A first hearing listed after a notice's 48-hour deadline: the code treats the notice as lapsed from the "

@@ -33,6 +33,8 @@ Kind = Literal[
     "order_end",  # the last day of an order ("until 1/5/2026")
     "calculator",  # the deadline calculator's start
     "console_clock",  # the console's simulated clock, moved forward
+    "incident",  # an incident reported, attended, or a school told
+    "meeting",  # a MARAC meeting, or when an action it agreed is due
 ]
 Prefer = Literal["past", "future"]
 
@@ -81,6 +83,9 @@ def window(kind: Kind, past_event_days: int = DEFAULT_PAST_EVENT_DAYS) -> Window
         # asked about a notice about to be served.
         "calculator": Window("start time", timedelta(days=3653), timedelta(days=31), "past"),
         "console_clock": Window("console time", timedelta(0), timedelta(days=3653), "future"),
+        "incident": Window("incident time", past, timedelta(0), "past"),
+        # A MARAC meets within weeks of a referral; its actions run for months at most.
+        "meeting": Window("MARAC date", timedelta(days=60), timedelta(weeks=26), "future"),
     }
     return windows[kind]
 

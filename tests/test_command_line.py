@@ -148,3 +148,18 @@ def test_the_clare_law_target_prints_with_its_working(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "2026-04-07T00:00:00+01:00"
     assert "Last day: Mon 06 Apr 2026." in result.stdout and "weekends and bank holidays count" in result.stdout
+
+
+def test_the_incident_clocks_are_explained(tmp_path: Path) -> None:
+    # Friday night before the Cumbria October half term: the school is told by Monday 2 November 08:30 GMT.
+    result = run("deadline", "encompass", "2026-10-23 21:00", "--area", "cumbria", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2026-11-02T08:30:00+00:00"
+    assert "Mon 26 Oct 2026: not a school day (October half term (cumbria school holiday))" in lines
+    crime = run("deadline", "crime", "2026-04-02 20:00", cwd=tmp_path)
+    assert crime.stdout.splitlines()[0] == "2026-04-03T20:00:00+01:00"
+    assert "Home Office Counting Rules" in crime.stdout and "not law" in crime.stdout
+    attend = run("deadline", "attend", "2026-04-02 20:00", "--risk", "high", cwd=tmp_path)
+    assert attend.stdout.splitlines()[0] == "2026-04-02T21:00:00+01:00"
+    assert not (tmp_path / "dvpn-bot.db").exists(), "the calculator must not create a database"

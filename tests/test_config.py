@@ -88,7 +88,7 @@ def test_env_example_documents_every_setting_with_its_default() -> None:
     example = (ROOT / ".env.example").read_text()
     documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", example, flags=re.M))
     assert variable_names() == set(documented)
-    assert len(documented) == 60
+    assert len(documented) == 69
     # The example's values are the defaults: loading it changes nothing.
     assert settings_from({k: v for k, v in documented.items()}) == Settings()
 
@@ -154,3 +154,13 @@ def test_the_rfgv_matrix_file_must_hold_a_matrix(tmp_path: Path) -> None:
         with pytest.raises(SettingsError) as failed:
             settings_from({"DVPN_RFGV_MATRIX_FILE": str(bad)})
         assert "DVPN_RFGV_MATRIX_FILE" in failed.value.report()
+
+
+def test_the_incident_clocks_are_read_by_the_names_their_rules_give() -> None:
+    from rules.incidents import CLOCKS
+
+    settings = settings_from({"DVPN_ATTEND_STANDARD_HOURS": "72", "DVPN_SCHOOL_DAY_START": "08:45"})
+    hours = settings.incidents.hours()
+    assert {clock.setting for clock in CLOCKS} == set(hours)
+    assert hours["DVPN_ATTEND_STANDARD_HOURS"] == 72
+    assert settings.incidents.school_day_start == time(8, 45)

@@ -14,6 +14,7 @@ from blocks.search_results import search_blocks
 from domain.enums import OrderStatus, RiskLevel
 from handlers import justification, parsing
 from handlers.router import Invocation, Reply
+from handlers.subcommands import incidents as incident_commands
 from handlers.subcommands import plans as plan_commands
 from handlers.subcommands import records as record_commands
 from rules.order_types import OrderType
@@ -32,7 +33,12 @@ DUE = re.compile(r"^(\d{1,4})(h|d|w)$")
 
 
 def show(inv: Invocation) -> Reply | None:
-    """A record's card; beyond the user's own team, the justification form first."""
+    """A record's card; beyond the user's own team, the justification form first. An incident's
+    reference shows the incident's card (initials only: no justification asked)."""
+    first = inv.args.split(maxsplit=1)[0].upper() if inv.args.strip() else ""
+    if "-INC-" in first or first.startswith("INC-"):
+        ref = inv.args.split()[0]
+        return incident_commands.card_reply(inv, ref, f"Incident {ref.upper()}.")
     try:
         return record_commands.show(inv)
     except JustificationRequired as asked:

@@ -6,7 +6,7 @@ from slack_sdk import WebClient
 
 from blocks.common import context, escape, section
 from blocks.messages import deadline_blocks, interpreted
-from domain.enums import Role
+from domain.enums import RiskLevel, Role
 from handlers import parsing
 from handlers.router import Invocation, Reply
 from rules.deadlines import BailExtension, ClockEvent
@@ -14,6 +14,7 @@ from rules.order_types import OrderType
 from rules.ranks import Rank
 from services.errors import DomainError
 from services.governance import staff
+from services.incidents.calculator import incident_deadline_for_force, is_incident_clock
 from services.records import calendar
 from services.records.calculator import DISCLOSURE_WORDS, disclosure_target
 from services.records.calendar import CalendarChanged, calculate_for_force
@@ -22,17 +23,36 @@ from services.when import parse_day
 DEADLINE_USAGE = (
     "deadline TYPE WHEN [arrested|changed|monitoring] "
     "(BAIL: deadline BAIL ARREST-TIME [inspector|superintendent|court]) · deadline clare WHEN"
+    " · deadline encompass WHEN in AREA · deadline attend WHEN [high|medium|standard]"
+    " · deadline dash|crime|considered|marac WHEN"
 )
+
+
+def _incident_deadline(inv: Invocation, clock: str, rest: str) -> Reply:
+    """`deadline encompass friday 22:00 in cumbria`, `deadline attend now high`."""
+    rest, _, area = rest.partition(" in ")
+    words = rest.split()
+    level = RiskLevel(words.pop().lower()) if words and words[-1].lower() in ("high", "medium", "standard") else None
+    reading = parsing.Reading(inv.now, inv.tz, inv.ctx.settings.past_event_days, f"deadline {clock}")
+    at = parsing.when(" ".join(words) or "now", reading, kind="calculator", field="when")
+    view = incident_deadline_for_force(inv.ctx, clock, at, area=area.strip() or None, level=level)
+    blocks = [interpreted([("Reported", at)], inv.tz), *deadline_blocks("incident", "reported", view, inv.tz)]
+    return Reply(blocks, f"{view.label} for an incident")
 
 
 def deadline(inv: Invocation) -> Reply:
     type_word, _, rest = inv.args.strip().partition(" ")
     if type_word.upper() in DISCLOSURE_WORDS:
         return _disclosure_deadline(inv, rest)
+    if is_incident_clock(type_word):
+        return _incident_deadline(inv, type_word.lower(), rest)
     order_type = OrderType.parse(type_word) if type_word else None
     if order_type is None:
         known = ", ".join(t.value for t in OrderType)
-        raise DomainError(f"Give the type first, one of {known}: `/dvpn {DEADLINE_USAGE}`.", "order_type")
+        raise DomainError(
+            f"Give the type first, one of {known}; or clare, or an incident clock: `/dvpn {DEADLINE_USAGE}`.",
+            "order_type",
+        )
     event = ClockEvent.SERVED
     extended: BailExtension | None = None
     last = rest.rsplit(" ", 1)[-1].lower()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from models import AppUser, ProtectionOrder, Role, TeamSupervisor
+from models import AppUser, Incident, ProtectionOrder, Role, TeamSupervisor
 from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.governance.audit import write_creation
@@ -94,7 +94,7 @@ def forget_supervised_teams(session: Session) -> None:
     session.info.pop(_SUPERVISED, None)
 
 
-def can_write(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+def can_write(session: Session, user: AppUser, order: ProtectionOrder | Incident) -> bool:
     """Decided by the teams the user is in now, never by having been the officer in charge: an
     officer moved to another team loses their old team's records with the team."""
     if user.role is Role.OFFICER:
@@ -104,11 +104,11 @@ def can_write(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
     return False
 
 
-def can_read(session: Session, user: AppUser, order: ProtectionOrder) -> bool:
+def can_read(session: Session, user: AppUser, order: ProtectionOrder | Incident) -> bool:
     return user.role in READ_ALL_ROLES or can_write(session, user, order)
 
 
-def require_write(session: Session, user: AppUser, order: ProtectionOrder) -> None:
+def require_write(session: Session, user: AppUser, order: ProtectionOrder | Incident) -> None:
     if can_write(session, user, order):
         return
     if user.role in READ_ALL_ROLES:

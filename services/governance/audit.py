@@ -30,6 +30,11 @@ FREE_TEXT_FIELDS: dict[str, frozenset[str]] = {
     "disclosure_request": frozenset({"decision_reason", "disclosed_to", "close_reason"}),
     "management_plan": frozenset({"close_reason"}),
     "plan_action": frozenset({"what"}),
+    # An incident's "why not" and its crime reference; a child's school (personal data, as the
+    # child's name is); what a MARAC agreed.
+    "incident": frozenset({"crime_reference", "notice_considered_reason"}),
+    "incident_child": frozenset({"school", "school_area"}),
+    "marac_action": frozenset({"description"}),
 }
 FREE_TEXT_MARKER = "[free text]"
 

@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import (
@@ -37,6 +38,10 @@ from models import (
     BreachCheck,
     Hearing,
     IdentityMismatch,
+    Incident,
+    IncidentChild,
+    MaracAction,
+    MaracReferral,
     Notification,
     OrderProtectedPerson,
     OrderStatus,
@@ -55,6 +60,9 @@ from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
 
 # What an erasure deletes, children first (each refers to the one after it).
+# An incident a notice or order was recorded from goes with the record's family, with its own
+# people, children, MARAC referral and actions. (Incidents with no record recorded from them are
+# not yet reviewed for retention.)
 ERASED_TABLES: tuple[type[Any], ...] = (
     IdentityMismatch,
     Reminder,
@@ -64,6 +72,10 @@ ERASED_TABLES: tuple[type[Any], ...] = (
     Hearing,
     OrderProtectedPerson,
     ProtectionOrder,
+    MaracAction,
+    MaracReferral,
+    IncidentChild,
+    Incident,
     ProtectedPerson,
     Perpetrator,
 )
@@ -312,6 +324,11 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
     perpetrators = {o.perpetrator_id for o in family}
     linked = select(OrderProtectedPerson.person_id).where(col(OrderProtectedPerson.order_id).in_(ids))
     people = set(session.exec(linked).all())
+    incidents = {o.incident_id for o in family if o.incident_id is not None}
+    for incident in session.exec(select(Incident).where(col(Incident.id).in_(sorted(incidents)))).all():
+        people.add(incident.victim_id)
+        perpetrators.add(incident.suspect_id)
+    referrals = select(MaracReferral.id).where(col(MaracReferral.incident_id).in_(sorted(incidents)))
     session.flush()
     session.expunge_all()  # the rows go by bulk statements; nothing stale may be flushed back
     # Self-references first, so deleting in any order within a table is allowed.
@@ -319,12 +336,21 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
     session.execute(sa.update(ProtectionOrder).where(col(ProtectionOrder.id).in_(ids)).values(parent_id=None))
     deleted: dict[str, int] = {}
     for model in ERASED_TABLES:
+        condition: ColumnElement[bool]
         if model is ProtectedPerson:
             condition = col(ProtectedPerson.id).in_(people)
         elif model is Perpetrator:
             condition = col(Perpetrator.id).in_(perpetrators)
         elif model is ProtectionOrder:
             condition = col(ProtectionOrder.id).in_(ids)
+        elif model is Reminder:
+            condition = sa.or_(col(Reminder.order_id).in_(ids), col(Reminder.incident_id).in_(sorted(incidents)))
+        elif model is Incident:
+            condition = col(Incident.id).in_(sorted(incidents))
+        elif model in (MaracReferral, IncidentChild):
+            condition = model.incident_id.in_(sorted(incidents))
+        elif model is MaracAction:
+            condition = col(MaracAction.referral_id).in_(referrals)
         else:
             condition = model.order_id.in_(ids)
         if model is ProtectedPerson:  # their words go before them

@@ -514,11 +514,13 @@ def ask_update(reminder: Reminder, reason: str, now: datetime, *, replace: bool 
 
 def reconcile(
     session: Session,
-    order_id: int,
+    order_id: int | None,
     plan: Iterable[PlannedReminder],
     now: datetime,
     relevant: set[tuple[str, datetime]] | None = None,
     why: Callable[[str], str] | None = None,
+    *,
+    incident_id: int | None = None,
 ) -> tuple[int, int]:
     """Make the stored reminders match the plan. Returns (added, cancelled).
 
@@ -528,7 +530,8 @@ def reconcile(
     follow-ups already posted, are to be updated to say so (`why`: the reason for a kind)."""
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
-    stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
+    about = Reminder.order_id == order_id if incident_id is None else Reminder.incident_id == incident_id
+    stored = session.exec(select(Reminder).where(about)).all()
     by_key = {(r.kind, r.due_at): r for r in stored}
     added = cancelled = 0
     withdrawn: dict[str, str] = {}  # ids of sent reminders no longer relevant, and why: their follow-ups go too
@@ -560,6 +563,7 @@ def reconcile(
             session.add(
                 Reminder(
                     order_id=order_id,
+                    incident_id=incident_id,
                     kind=planned.kind,
                     due_at=planned.due_at,
                     recipient_id=planned.recipient_id,

@@ -14,13 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import AppUser, ProtectionOrder, Reminder, ReminderState
+from models import AppUser, Reminder, ReminderState
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.access import can_write
 from services.governance.audit import changes, snapshot
 from services.records import breaches, checks
 from services.records.planning import ask_update, follow_up_source, is_follow_up
+from services.reminders.about import record_of, same_record
 from services.reminders.facts import facts_for
 from services.reminders.results import Offer, Person, ReminderActionResult
 from services.reminders.snoozing import SNOOZE_CHOICES, fits, snooze_until
@@ -90,8 +91,7 @@ def work_of(ctx: ServiceContext, actor_slack_id: str, reminder_id: int) -> Remin
         offer = facts_for(work.session, [reminder], ctx.settings, work.now, late=False)[reminder.id].offer
         if offer is None:
             raise Conflict("What this reminder asked for has been done already. Open the record to see it.")
-        order = work.session.get(ProtectionOrder, reminder.order_id)
-        assert order is not None
+        order = record_of(work.session, reminder)
         return ReminderWork(reminder.id, order.reference, offer)
 
 
@@ -129,8 +129,8 @@ def followed(
     with acting(ctx, actor_slack_id) as work:
         session, user, now = work.session, work.user, work.now
         reminder = _reminder_to_change(work, reminder_id)
-        order = session.get(ProtectionOrder, reminder.order_id)
-        if order is None or order.reference != reference:
+        order = record_of(session, reminder)
+        if order.reference != reference:
             raise Conflict("That reminder is about another record. Open the record instead.")
         for row in _with_linked(session, reminder):
             if row.state not in SETTLEABLE:
@@ -196,7 +196,7 @@ def _with_linked(session: Session, reminder: Reminder) -> list[Reminder]:
     source = _planned(session, reminder)
     siblings = session.exec(
         select(Reminder).where(
-            Reminder.order_id == source.order_id,
+            same_record(source),
             sa.or_(
                 col(Reminder.kind) == f"renotify:{source.id}",
                 col(Reminder.kind).startswith(f"escalation:{source.id}:"),
@@ -214,8 +214,7 @@ def _reminder_to_change(work: Acting, reminder_id: int) -> Reminder:
     reminder = session.exec(select(Reminder).where(Reminder.id == reminder_id).with_for_update()).first()
     if reminder is None:
         raise NotFound("That reminder no longer exists.")
-    order = session.get(ProtectionOrder, reminder.order_id)
-    assert order is not None
+    order = record_of(session, reminder)
     # Being its recipient is not enough: the decision is the record's (services.governance.access), so
     # an officer moved to another team cannot settle reminders about the old team's records.
     if not can_write(session, user, order):

@@ -92,10 +92,15 @@ def facts_for(
 ) -> dict[int, ReminderFacts]:
     """The facts of each reminder. `late`: whether to say it is going late (not when it is shown
     again after a button was pressed)."""
+    # Imported here: the incident facts take this module's lateness.
+    from services.reminders.incident_facts import incident_facts_for
+
+    about_incidents = [r for r in reminders if r.incident_id is not None]
+    found: dict[int, ReminderFacts] = incident_facts_for(session, about_incidents, settings, now, lateness, late)
+    reminders = [r for r in reminders if r.incident_id is None]
     loaded = _load(session, reminders)
-    found: dict[int, ReminderFacts] = {}
     for reminder in reminders:
-        order = loaded.orders[reminder.order_id]
+        order = _order(loaded, reminder)
         recipient = loaded.users.get(reminder.recipient_id or 0)
         assert reminder.id is not None
         officer = loaded.users.get(order.officer_id)
@@ -166,8 +171,8 @@ def offer_for(reminder: Reminder, loaded: _Loaded, now: datetime) -> Offer | Non
         return Offer.CRIME_REFERENCE if breach is not None and breach.crime_reference is None else None
     if not kind.startswith(HEARING_KINDS + HEARD_KINDS):
         return None
-    order = loaded.orders[reminder.order_id]
-    pending = [h for h in loaded.hearings.get(reminder.order_id, []) if h.outcome is None]
+    order = _order(loaded, reminder)
+    pending = [h for h in loaded.hearings.get(order.id or 0, []) if h.outcome is None]
     if any(h.scheduled_at <= now for h in pending):
         return Offer.OUTCOME
     if not pending and order.status is OrderStatus.ACTIVE and kind.startswith(HEARING_KINDS):
@@ -195,7 +200,7 @@ def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:
     source_ids = {int(s) for r in reminders if (s := follow_up_source(r.kind))}
     loaded.sources = {r.id: r for r in _by_ids(session, Reminder, source_ids) if r.id is not None}
     every = [*reminders, *loaded.sources.values()]
-    order_ids = {r.order_id for r in every}
+    order_ids = {r.order_id for r in every if r.order_id is not None}
     loaded.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
     perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, {o.perpetrator_id for o in loaded.orders.values()})}
     loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in loaded.orders.items()}
@@ -242,6 +247,12 @@ def subject(reminder: Reminder, loaded: _Loaded) -> Subject:
 About = Callable[[Reminder, _Loaded, re.Match[str]], Subject]
 
 
+def _order(loaded: _Loaded, reminder: Reminder) -> ProtectionOrder:
+    """The notice or order a reminder is about (an incident's reminders are told apart first)."""
+    assert reminder.order_id is not None
+    return loaded.orders[reminder.order_id]
+
+
 def _hearing_deadline(order: ProtectionOrder) -> HearingDeadline:
     rule = rule_for(order.order_type)
     return HearingDeadline(str(rule.follow_on or "order"), order.hearing_deadline_at, rule.hearing_clock)
@@ -252,24 +263,24 @@ def _booked(loaded: _Loaded, order: ProtectionOrder) -> Hearing | None:
 
 
 def _no_hearing(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     return NoHearingBooked(str(order.order_type), order.served_at, _hearing_deadline(order))
 
 
 def _countdown(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     booked = _booked(f, order)
     return HearingCountdown(int(m[1]), _hearing_deadline(order), booked.scheduled_at if booked else None)
 
 
 def _unbooked_supervisor(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     hours = round((order.hearing_deadline_at - r.due_at).total_seconds() / 3600) if order.hearing_deadline_at else 0
     return UnbookedToSupervisor(hours, _hearing_deadline(order), f.person(order.officer_id))
 
 
 def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     deadline = order.hearing_deadline_at
     listed = [h for h in f.hearings.get(order.id or 0, []) if deadline and h.scheduled_at <= deadline]
     unresolved = listed[0].scheduled_at if listed and all(h.outcome is None for h in listed) else None
@@ -280,13 +291,13 @@ def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
 
 
 def _outcome_missing(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
-    hearing = next((h for h in f.hearings.get(r.order_id, ()) if str(h.id) == m[1]), None)
+    order = _order(f, r)
+    hearing = next((h for h in f.hearings.get(r.order_id or 0, ()) if str(h.id) == m[1]), None)
     return OutcomeMissing(str(order.order_type), hearing.scheduled_at if hearing else None)
 
 
 def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     booked = _booked(f, order)
     hours = None if m[0] == "hearing_tomorrow" else int(m[1])
     # A court is typed as free text: a reminder posted to a channel leaves it out.
@@ -295,7 +306,7 @@ def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
 
 
 def _expiry(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     days = None if m[0] == "expires_today" else int(m[1])
     return Expiring(days, str(order.order_type), order.expires_at, rule_for(order.order_type).statute)
 
@@ -308,25 +319,25 @@ def _check_due(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
 
 
 def _notification(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     return NotificationMissing(rule_for(order.order_type).notification, order.notification_due_at)
 
 
 def _notification_change(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order, waiting = f.orders[r.order_id], f.notifications.get(int(m[2]))
+    order, waiting = _order(f, r), f.notifications.get(int(m[2]))
     rule = CHANGES.get(order.order_type, {}).get(waiting.change) if waiting and waiting.change else None
     window = rule_for(order.order_type).notification
     return NotificationChangeDue(m[1] == "missing", rule, waiting.due_at if waiting else None, window)
 
 
 def _monitoring(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order = f.orders[r.order_id]
+    order = _order(f, r)
     days = None if m[0] == "monitoring_ends_today" else int(m[1])
     return MonitoringEnding(days, order.monitoring_ends_at)
 
 
 def _breach_court(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
-    order, breach = f.orders[r.order_id], f.breaches.get(int(m[2]))
+    order, breach = _order(f, r), f.breaches.get(int(m[2]))
     clock = rule_for(order.order_type).breach_arrest_clock
     at_hearing = breach is not None and bool(breach.court_deadline_at_hearing)
     return BreachCourtDeadline(int(m[1]), breach.court_deadline_at if breach else None, clock, at_hearing)

@@ -27,6 +27,7 @@ from services.reminders.results import (
     HearingCountdown,
     HearingSoon,
     HomeBoard,
+    IncidentDue,
     MonitoringEnding,
     NoHearingBooked,
     NoticeLapsed,
@@ -97,6 +98,20 @@ def _waiting(session: Session, ctx: ServiceContext, user: AppUser, now: datetime
         .order_by(col(Reminder.due_at).desc())
         .limit(WAITING_LOOKED_AT)
     ).all()
+    # An incident's reminders wait beside the records' (services/incidents/planning.py); one whose
+    # clock was met has been given an update reason (its message rewritten), so the rest ask for something.
+    about_incidents = session.exec(
+        select(Reminder)
+        .where(
+            Reminder.recipient_id == user.id,
+            Reminder.state == ReminderState.SENT,
+            col(Reminder.incident_id).is_not(None),
+            col(Reminder.update_reason).is_(None),
+        )
+        .order_by(col(Reminder.due_at).desc())
+        .limit(WAITING_LOOKED_AT)
+    ).all()
+    sent = sorted([*sent, *about_incidents], key=lambda r: r.due_at, reverse=True)[:WAITING_LOOKED_AT]
     said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
     return tuple(facts for facts in said.values() if is_live(facts.subject, facts.offer, now))
 
@@ -125,6 +140,8 @@ def is_live(about: Subject | None, offer: Offer | None, now: datetime) -> bool:
             return _ahead(about.court_by, now)
         case NotificationMissing() | NotificationChangeDue():
             return True  # the record is open: the notification is still to be recorded or acted on
+        case IncidentDue():
+            return True  # _waiting left out those whose clock was met
     return False
 
 

@@ -27,10 +27,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import AppUser, ProtectionOrder, Reminder, ReminderState, metadata
+from models import AppUser, Incident, ProtectionOrder, Reminder, ReminderState, metadata
 from models.reminders import CLAIMABLE
 from services.context import ServiceContext
 from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
+from services.reminders.about import record_of, same_record
 from services.reminders.chain import next_step, step_users, team_supervisor_ids
 from services.reminders.facts import facts_for
 from services.reminders.results import ReminderFacts
@@ -119,9 +120,12 @@ def _batch_loaded(session: Session, rows: Sequence[Reminder]) -> Iterator[None]:
     block runs. The session's identity map holds objects weakly, so without this each row's
     session.get() of its record and of its recipient went back to the database (two statements a
     reminder, most of a claim's time)."""
-    order_ids = {r.order_id for r in rows}
+    order_ids = {r.order_id for r in rows if r.order_id is not None}
+    incident_ids = {r.incident_id for r in rows if r.incident_id is not None}
     user_ids = {r.recipient_id for r in rows if r.recipient_id is not None}
     held: list[Any] = [*session.exec(select(ProtectionOrder).where(col(ProtectionOrder.id).in_(order_ids))).all()]
+    if incident_ids:
+        held += session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))).all()
     if user_ids:
         held += session.exec(select(AppUser).where(col(AppUser.id).in_(user_ids))).all()
     yield
@@ -210,8 +214,7 @@ def _owner_not_told(
     """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
     has not been told. It waits until the owner's reminder was sent (and, for a breach check, the
     grace period after that); an owner's reminder that could not be delivered holds nothing back."""
-    order = session.get(ProtectionOrder, row.order_id)
-    assert order is not None
+    order = record_of(session, row)
     found = owner_kind(row.kind, order.officer_id)
     if found is None:
         return None
@@ -219,7 +222,7 @@ def _owner_not_told(
     owner = session.exec(
         select(Reminder)
         .where(
-            Reminder.order_id == row.order_id,
+            same_record(row),
             Reminder.kind == kind,
             col(Reminder.due_at) <= row.due_at,
             Reminder.state != ReminderState.CANCELLED,
@@ -353,8 +356,8 @@ def _escalate(work: Work, row: Reminder) -> None:
     row.escalate_at = None
     if row.acknowledged_at is not None or row.state not in (ReminderState.SENT, ReminderState.FAILED):
         return
-    order = session.get(ProtectionOrder, row.order_id)
-    assert order is not None and row.id is not None
+    order = record_of(session, row)
+    assert row.id is not None
     recipient = session.get(AppUser, row.recipient_id) if row.recipient_id else None
     step = next_step(session, settings, order.team_id, recipient, team_supervisor_ids(session, order.team_id))
     planned: list[tuple[str, int]] = []
@@ -367,6 +370,7 @@ def _escalate(work: Work, row: Reminder) -> None:
         session.add(
             Reminder(
                 order_id=row.order_id,
+                incident_id=row.incident_id,
                 kind=kind,
                 due_at=due,
                 recipient_id=user,

@@ -149,6 +149,33 @@ class FollowUp:
     recipient: Person  # the source's recipient
 
 
+class IncidentClock(StrEnum):
+    """Which of an incident's clocks a reminder is about (blocks/incident_wording.py words each)."""
+
+    ATTENDANCE = "attendance"
+    DASH = "DASH"
+    CRIME = "crime recorded"
+    CONSIDERED = "DVPN/DAPN considered"
+    MARAC_REFERRAL = "MARAC referral"
+    SCHOOL = "school told"
+    MARAC_ACTION = "MARAC action"
+
+
+@dataclass(frozen=True)
+class IncidentDue:
+    """One of an incident's clocks: attendance, the DASH, the crime recorded, the protective-notice
+    decision, the MARAC referral, a child's school told (Operation Encompass) or a MARAC action."""
+
+    what: IncidentClock
+    due_at: datetime | None
+    overdue: bool  # it fell due unmet (else: it is coming)
+    number: int | None = None  # the child or the action, where it is about one
+    officer: Person | None = None  # on a supervisor's copy: the officer in charge
+
+
+INCIDENT_TYPE = "incident"  # ReminderFacts.order_type for a reminder about an incident
+
+
 @dataclass(frozen=True)
 class OtherKind:
     """A kind with no words of its own: its name is shown."""
@@ -171,6 +198,7 @@ Subject = (
     | BreachCourtDeadline
     | CrimeReferenceMissing
     | FollowUp
+    | IncidentDue
     | OtherKind
 )
 

@@ -244,3 +244,38 @@ def the_caseload_counts_are_the_records(session: Session) -> list[str]:
         for k in sorted(counted.keys() | kept.keys())
         if kept.get(k, 0) != counted.get(k, 0)
     ]
+
+
+# -- incidents (tests/properties/test_incident_machine.py) ------------------------------------------
+
+
+def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Sequence[int]) -> list[str]:
+    """What is wrong with the incidents a run made: a high-risk (or escalated) victim with no
+    referral clock until referred, a child whose school has no Encompass clock until told, a clock
+    met that still reminds, or a stored next deadline that is not the earliest one ahead."""
+    from models import Incident
+    from services.incidents.planning import deadlines_ahead, load_facts, marac_due
+
+    found: list[str] = []
+    for incident in session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))).all():
+        facts = load_facts(session, incident)
+        rows = session.exec(select(Reminder).where(Reminder.incident_id == incident.id)).all()
+        told = {r.kind for r in rows if r.state in TOLD}
+        live = {r.kind for r in rows if r.state in LIVE}
+        ref, officer = incident.reference, incident.officer_id
+        due = marac_due(facts, ctx.settings.incidents)
+        if due is not None and facts.referral is None and f"inc_overdue:marac:{officer}" not in told:
+            found.append(f"{ref}: {due[0].reason} and not referred, but no referral clock")
+        if facts.referral is not None and any(k.startswith(("inc_due:marac", "inc_overdue:marac")) for k in live):
+            found.append(f"{ref}: referred, but the referral clock still reminds")
+        for child in facts.children:
+            mine = {k for k in live if k.split(":")[1:2] == [str(child.number)] and k.startswith("encompass_")}
+            if child.told_at is None and f"encompass_untold:{child.number}:{officer}" not in told:
+                found.append(f"{ref}: child {child.number}'s school not told, but no Encompass clock")
+            if child.told_at is not None and mine:
+                found.append(f"{ref}: child {child.number}'s school told, but still reminded: {sorted(mine)}")
+        ahead = min((d.at for d in deadlines_ahead(facts, ctx.settings.incidents)), default=None)
+        if incident.next_deadline_at != ahead:
+            found.append(f"{ref}: next deadline stored {incident.next_deadline_at}, the earliest is {ahead}")
+        _ = pk(incident)
+    return found

@@ -20,11 +20,12 @@ from blocks.forms import FormMeta, close_form, hearing_form
 from blocks.justification import justification_form
 from blocks.reports import ExportRequest, export_form
 from services.context import ServiceContext
+from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from tests.support.casework import Seeded, notice
 from tests.support.database import audit_rows, row_counts
-from tests.support.force import Force
+from tests.support.force import Force, london
 from tests.support.slack_app import ctx, slack, slack_api  # noqa: F401  (the real Bolt app and Slack stand-in)
 from tests.support.slack_driver import SlackDriver, reply_text
 
@@ -32,6 +33,7 @@ REF = "WM-DVPN-2026-0002"
 # A notice still running, for the writes its lifecycle allows only while it runs (booking a
 # hearing, closing it): REF lapsed in law on Wed 1 Apr, before the test clock.
 LIVE = "WM-DVPN-2026-0004"
+INC = "WM-INC-2026-0001"  # a Team A incident, high risk, one child (recorded in each test below)
 PEOPLE = ("Sam Taylor", "Stephen O'Brien", "Stephen O&#39;Brien")  # as typed, or escaped
 SEARCHED = ("Stephen O'Brien", "Stephen O&#39;Brien")
 REASON = "MARAC review of repeat victim"
@@ -130,6 +132,21 @@ MATRIX: dict[str, tuple[Path, dict[str, str]]] = {
         ),
         {"supervisor": LISTED, "admin": LISTED},
     ),
+    "show incident": (
+        command(f"show {INC}"),
+        {"officer": LISTED, "supervisor": LISTED, "champion": LISTED, "admin": LISTED},
+    ),
+    "record an incident": (
+        command('incident new victim "Sam Taylor" suspect "Stephen O\'Brien"'),
+        {"officer": WRITTEN, "supervisor": WRITTEN, "other_officer": WRITTEN},  # each in their own team
+    ),
+    "incident attended": (command(f"incident {INC} attended"), TEAM_A_WRITERS),
+    "encompass told": (command(f"encompass {INC} told 1"), TEAM_A_WRITERS),
+    "marac referred": (command(f"marac {INC} referred"), TEAM_A_WRITERS),
+    "marac due": (
+        command("marac due"),  # the force's for champions and admins, one's teams' otherwise
+        {"officer": LISTED, "supervisor": LISTED, "champion": LISTED, "admin": LISTED, "other_officer": NOTHING},
+    ),
     "App Home": (
         home,
         {"officer": LISTED, "supervisor": LISTED, "newcomer": NOTHING, "other_officer": NOTHING}
@@ -159,7 +176,12 @@ def observed(driver: SlackDriver, service: ServiceContext, before: dict[str, int
     ]
     if any(r.startswith(":warning:") for r in replies) or any("errors" in r for r in driver.responses):
         return REFUSED
-    if REF in sent or "history: SO" in sent or any(c.method in ("views.open", "views.push") for c in driver.sent()):
+    if (
+        REF in sent
+        or INC in sent
+        or "history: SO" in sent
+        or any(c.method in ("views.open", "views.push") for c in driver.sent())
+    ):
         return LISTED
     return NOTHING
 
@@ -184,6 +206,9 @@ def test_each_role_gets_what_the_matrix_says(
     user = getattr(force, role)
     running = notice("2026-04-02 19:00", PersonInput("Robin Fairweather"), "Alex Fairweather")
     assert records.record(ctx, force.officer, running).reference == LIVE
+    child = (ChildInput("Kit Taylor", "Oak Primary", "cumbria"),)
+    high = NewIncident(london("2026-04-02 18:00"), PersonInput("Sam Taylor"), PersonInput("Stephen O'Brien"), child, 15)
+    assert record_incident(ctx, force.officer, high) == INC
     before, audited = row_counts(ctx.engine), len(audit_rows(ctx.engine))
     slack.responses.clear()
     slack.api.clear()

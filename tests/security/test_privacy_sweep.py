@@ -107,6 +107,12 @@ TYPED_AFTER = {
     "edit": f'{{ref}} conditions {TYPED} reason "conditions mistyped at entry"',
     "varied": f"{{ref}} until 1/10/2026 conditions {TYPED}",
     "close": f"{{ref}} withdrawn {TYPED}",
+    # An incident naming everyone, with a child whose school is the address: its clocks' reminders
+    # go out in the sweep below; channels and the audit trail must carry none of it.
+    "incident": f'new victim "{PROTECTED}" suspect "{PERPETRATOR}" dash 16 child "{PROTECTED}" '
+    f'school "{PROTECTED_ADDRESS}" area cumbria',
+    "marac": "due",
+    "encompass": "{ref} told 1",
 }
 
 # What each form the sweep opens is answered with: its free text names everyone.

@@ -239,3 +239,29 @@ def test_every_table_that_points_at_a_record_or_a_person_is_erased() -> None:
 )
 def test_the_review_date_is_whole_years_after_the_local_day_it_ended(ended: str, due: datetime) -> None:
     assert retention.review_due(london(ended).astimezone(UTC), 6, LONDON) == due
+
+
+def test_an_incident_a_record_was_recorded_from_is_erased_with_its_family(
+    ctx: ServiceContext, kept: Records, force: Force, clock: ManualClock
+) -> None:
+    from services.incidents import changes
+    from services.incidents.recording import ChildInput, NewIncident, record_incident
+
+    clock.set(london("2026-04-02 21:30"))
+    child = (ChildInput("Jody Traceable", "Traceable Primary", "cumbria"),)
+    new = NewIncident(london("2026-04-02 19:00"), PersonInput("Vic Traceable"), PersonInput("Sus Traceable"), child, 16)
+    ref = record_incident(ctx, force.officer, new)
+    changes.record_referral(ctx, force.officer, ref)
+    changes.add_action(ctx, force.officer, ref, "Traceable action", force.colleague, london("2026-04-20 10:00"))
+    # The link a notice recorded from the incident carries (protection_order.incident_id).
+    with ctx.engine.begin() as connection:
+        incident_id = connection.execute(sa.text("SELECT id FROM incident")).scalar_one()
+        connection.execute(
+            sa.text("UPDATE protection_order SET incident_id = :i WHERE reference = :r"),
+            {"i": incident_id, "r": kept.r1},
+        )
+    clock.set(london("2032-05-01 09:00"))
+    done = retention.erase(ctx, force.admin, kept.r1, REASON)
+    assert done.deleted["incident"] == 1 and done.deleted["incident_child"] == 1
+    assert done.deleted["marac_referral"] == 1 and done.deleted["marac_action"] == 1
+    assert "Traceable" not in every_value(ctx.engine)

@@ -36,6 +36,8 @@ from services.reminders.results import (
     HearingCountdown,
     HearingDeadline,
     HearingSoon,
+    IncidentClock,
+    IncidentDue,
     ItemAction,
     LapsedAt,
     Late,
@@ -80,6 +82,11 @@ CHECK_OVERDUE = BreachCheckDue(True, CHECK_DUE, OFFICER)
 # Each case's facts, and the headline and detail (in Slack's dialect) the service itself used to write
 # for a record in the same state, before the words moved to blocks/.
 CASES: dict[str, tuple[Subject, str, str]] = {
+    "an incident's school not told": (
+        IncidentDue(IncidentClock.SCHOOL, utc("2026-04-07 07:30"), True, 1, None),
+        "Overdue: School of child 1 to be told (Operation Encompass)",
+        f"It fell due Tue 07 Apr 2026 08:30 BST. Record it: `/dvpn encompass {REF} told 1`.",
+    ),
     "no hearing booked": (
         NO_HEARING,
         "No hearing booked",

@@ -22,6 +22,8 @@ from rules.disclosure import Route
 from services.context import ServiceContext
 from services.disclosures import requests as disclosure_requests
 from services.disclosures.requests import NewRequest
+from services.incidents import changes
+from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records import hearings
 from services.records.order_writer import PersonInput
 from tests.support.force import Force, london
@@ -193,6 +195,17 @@ FOR_COMMAND = {
     "admin": {'"NAME"': '"Extra day"', "NAME": "Team Z"},
     "varied": {"UNTIL": "until 1/10/2026"},
     "monitoring": {"LAST-DAY": "in 2 weeks", "WHEN": "yesterday 10:00"},
+    "incident": {
+        '"NAME"': '"Sam Sample"',
+        '"SCHOOL"': '"Oak Primary"',
+        "AREA": "cumbria",
+        "N": "15",
+        "<yes answers>": "15",
+        "WHEN": "today 20:00",
+    },
+    "marac": {'"WHAT"': '"safety plan review"', "N": "1", "{number}": "1", "WHEN": "tomorrow 10:00"},
+    "encompass": {"N": "1", "{number}": "1"},
+    "deadline": {"AREA": "cumbria"},
 }
 # Who types each command: admins' and supervisors' commands by them, the rest by the officer.
 TYPED_BY = {
@@ -274,7 +287,14 @@ def places(ctx: ServiceContext, force: Force) -> dict[str, str]:
         force.officer,
         NewRequest(Route.ASK, PersonInput("Dana Whitlock"), PersonInput("Gareth Pellow"), london("2026-03-10 14:00")),
     ).reference
-    return {"notice": notice, "order": order, "mismatch": "1", "request": request}
+    incident = record_incident(ctx, force.officer, _incident())
+    changes.record_dash(ctx, force.officer, incident, 15)  # high risk: a referral, then a MARAC, can be recorded
+    return {"notice": notice, "order": order, "mismatch": "1", "incident": incident, "request": request}
+
+
+def _incident() -> NewIncident:
+    child = ChildInput("Kit Sample", "Oak Primary", "cumbria")
+    return NewIncident(london("2026-04-02 20:00"), PersonInput("Sam Sample"), PersonInput("Alex Example"), (child,))
 
 
 @pytest.mark.parametrize("command, where", _params())
@@ -284,6 +304,7 @@ def test_a_suggested_command_is_understood(
     word = command.split()[0]
     ref = places["order"] if word in {"notified", "varied"} else places["notice"]
     ref = places["request"] if word == "clare" else ref
+    ref = places["incident"] if word in {"incident", "marac", "encompass"} else ref
     typed = command.replace("{ref}", ref).replace("{mismatch}", places["mismatch"])
     user = getattr(force, TYPED_BY.get(word, "officer"))
     sent_before = len(slack.sent())

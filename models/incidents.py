@@ -1,0 +1,111 @@
+"""A domestic-abuse incident and what hangs from it: the children whose schools are told (Operation
+Encompass), the MARAC referral and the actions its meeting agreed. The victim and the suspect are
+the person records the orders use (models.people). Children's names and schools are personal data:
+they live only here and are never shown in a channel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from domain.enums import RiskLevel
+from models.types import enum_column, utc_column
+
+
+class Incident(SQLModel, table=True):
+    __tablename__ = "incident"
+    __table_args__ = (
+        sa.Index("ix_incident_team_next", "team_id", "next_deadline_at"),
+        sa.Index("ix_incident_officer_next", "officer_id", "next_deadline_at"),
+        sa.Index("ix_incident_risk_reported", "risk_level", "reported_at"),
+        sa.Index("ix_incident_victim_reported", "victim_id", "reported_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    reported_at: datetime = Field(sa_column=utc_column(nullable=False))
+    victim_id: int = Field(foreign_key="protected_person.id")
+    suspect_id: int = Field(foreign_key="perpetrator.id", index=True)
+    officer_id: int = Field(foreign_key="app_user.id")  # officer in charge
+    team_id: int = Field(foreign_key="team.id")
+    # DASH: the count of yes answers, the officer's judgement where it raised the level, the level.
+    dash_yes: int | None = None
+    dash_judgement: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
+    risk_level: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
+    dash_at: datetime | None = Field(default=None, sa_column=utc_column())
+    attended_at: datetime | None = Field(default=None, sa_column=utc_column())
+    crime_disclosed: bool = False
+    crime_reference: str | None = Field(default=None, max_length=40)
+    crime_recorded_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # "DVPN/DAPN considered": yes, or no with why not (free text, never shown in a channel).
+    notice_considered: bool | None = None
+    notice_considered_reason: str | None = Field(default=None, sa_type=sa.Text)
+    notice_considered_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+    next_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class IncidentChild(SQLModel, table=True):
+    """A child present at or linked to an incident, and the telling of the child's school."""
+
+    __tablename__ = "incident_child"
+    __table_args__ = (sa.UniqueConstraint("incident_id", "number", name="uq_incident_child_incident_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    number: int  # 1, 2, ... within the incident: what `/dvpn encompass REF told N` names
+    full_name: str = Field(max_length=200)
+    present: bool = True  # present at the incident, or linked to it
+    school: str = Field(max_length=200)
+    school_area: str = Field(max_length=60)  # the school's local authority, as rules/school_holidays.toml names it
+    due_at: datetime = Field(sa_column=utc_column(nullable=False))  # before the next school day starts
+    told_at: datetime | None = Field(default=None, sa_column=utc_column())
+    told_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MaracReferral(SQLModel, table=True):
+    __tablename__ = "marac_referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", sa_column_kwargs={"unique": True})
+    referred_at: datetime = Field(sa_column=utc_column(nullable=False))
+    referred_by_id: int = Field(foreign_key="app_user.id")
+    meeting_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class MaracAction(SQLModel, table=True):
+    """An action the MARAC agreed: its owner and due date; reminded and escalated until done."""
+
+    __tablename__ = "marac_action"
+    __table_args__ = (sa.UniqueConstraint("referral_id", "number", name="uq_marac_action_referral_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="marac_referral.id", index=True)
+    number: int
+    description: str = Field(sa_type=sa.Text)
+    owner_id: int = Field(foreign_key="app_user.id", index=True)
+    due_at: datetime = Field(sa_column=utc_column(nullable=False))
+    done_at: datetime | None = Field(default=None, sa_column=utc_column())
+    done_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class SchoolHolidayTerm(SQLModel, table=True):
+    """A school holiday of one local authority added by an admin, beside rules/school_holidays.toml."""
+
+    __tablename__ = "school_holiday"
+
+    id: int | None = Field(default=None, primary_key=True)
+    area: str = Field(max_length=60)
+    first: date
+    last: date
+    name: str = Field(max_length=120)
+    added_by_id: int = Field(foreign_key="app_user.id")
+    added_at: datetime = Field(sa_column=utc_column(nullable=False))

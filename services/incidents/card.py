@@ -1,0 +1,130 @@
+"""Reading incidents: one incident's card, and the high-risk victims with no MARAC referral. The
+card carries references, initials, times and the working of each clock; no name, school or typed
+reason, so it may be shown wherever the reader may see the incident at all."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from config import Settings
+from models import AppUser, Incident, MaracReferral, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from rules.incidents import dash_level
+from rules.school_days import encompass_deadline
+from services.context import ServiceContext
+from services.errors import NotAllowed
+from services.governance.access import can_read, can_write, supervised_team_ids
+from services.incidents.calendar import school_calendar_now
+from services.incidents.planning import IncidentFacts, load_facts, marac_due, open_clocks
+from services.incidents.results import ActionView, ChildView, ClockView, IncidentView, MaracDue, ReferralView
+from services.incidents.scope import find_incident
+from services.records.crime_references import shareable_crime_reference
+from services.unit_of_work import reading
+from services.views import initials
+
+
+def view_incident(ctx: ServiceContext, actor_slack_id: str, reference: str) -> IncidentView:
+    with reading(ctx, actor_slack_id) as read:
+        incident = find_incident(read.session, reference, force_code=ctx.settings.force_code)
+        if not can_read(read.session, read.user, incident):
+            raise NotAllowed(
+                f"{incident.reference} belongs to another team. Its officers, their supervisors, champions and "
+                "admins can see it."
+            )
+        read.audit("view", "incident", incident.id)
+        return build_view(read.session, ctx.settings, incident, can_write(read.session, read.user, incident))
+
+
+def build_view(session: Session, settings: Settings, incident: Incident, writable: bool = False) -> IncidentView:
+    facts = load_facts(session, incident)
+    tz, users = settings.timezone, _users(session, facts)
+    victim = session.get(ProtectedPerson, incident.victim_id)
+    suspect = session.get(Perpetrator, incident.suspect_id)
+    clocks = tuple(ClockView(d.clock.label, d.at, d.working) for d in open_clocks(facts, settings.incidents).values())
+    calendar = school_calendar_now(session, settings)
+    children = tuple(
+        ChildView(
+            c.number,
+            c.present,
+            c.due_at,
+            c.told_at,
+            encompass_deadline(
+                incident.reported_at, c.school_area, calendar, settings.incidents.school_day_start, tz
+            ).working,
+            initials(c.full_name),
+            None,
+        )
+        for c in facts.children
+    )
+    due = marac_due(facts, settings.incidents)
+    referral = (
+        ReferralView(
+            facts.referral.referred_at,
+            facts.referral.meeting_at,
+            tuple(ActionView(a.number, users.get(a.owner_id, ""), a.due_at, a.done_at, None) for a in facts.actions),
+        )
+        if facts.referral
+        else None
+    )
+    notices = session.exec(select(ProtectionOrder.reference).where(ProtectionOrder.incident_id == incident.id)).all()
+    ruling = dash_level(incident.dash_yes, incident.dash_judgement) if incident.dash_yes is not None else None
+    return IncidentView(
+        reference=incident.reference,
+        reported_at=incident.reported_at,
+        victim_initials=initials(victim.full_name) if victim else "?",
+        suspect_initials=initials(suspect.full_name) if suspect else "?",
+        officer_slack_id=users.get(incident.officer_id, ""),
+        risk_level=incident.risk_level.value if incident.risk_level else None,
+        dash_working=ruling.working if ruling else None,
+        crime_disclosed=incident.crime_disclosed,
+        crime_reference=shareable_crime_reference(settings, incident.crime_reference),
+        notice_considered=incident.notice_considered,
+        considered_reason=None,
+        clocks=clocks,
+        children=children,
+        marac_reason=f"{due[0].reason}: {due[0].working}" if due else None,
+        referral=referral,
+        next_deadline_at=incident.next_deadline_at,
+        notices=tuple(notices),
+    )
+
+
+def _users(session: Session, facts: IncidentFacts) -> dict[int, str]:
+    ids = {facts.incident.officer_id, *(a.owner_id for a in facts.actions)}
+    return {
+        u.id: u.slack_user_id
+        for u in session.exec(select(AppUser).where(col(AppUser.id).in_(sorted(ids)))).all()
+        if u.id is not None
+    }
+
+
+def marac_due_list(ctx: ServiceContext, actor_slack_id: str, limit: int = 50) -> tuple[MaracDue, ...]:
+    """Incidents whose victim is high risk (or escalated) with no referral recorded, most overdue
+    first: the force's for champions and admins, the supervised teams' for supervisors, the team's
+    for officers."""
+    with reading(ctx, actor_slack_id) as read:
+        session, user = read.session, read.user
+        referred = select(MaracReferral.incident_id)
+        query = select(Incident).where(col(Incident.id).not_in(referred))
+        if user.role is Role.OFFICER:
+            query = query.where(Incident.team_id == user.team_id)
+        elif user.role is Role.SUPERVISOR:
+            query = query.where(col(Incident.team_id).in_(sorted(supervised_team_ids(session, user))))
+        found: list[MaracDue] = []
+        for incident in session.exec(query.order_by(col(Incident.reported_at))).all():
+            facts = load_facts(session, incident)
+            due = marac_due(facts, ctx.settings.incidents)
+            if due is None:
+                continue
+            victim = session.get(ProtectedPerson, incident.victim_id)
+            officer = session.get(AppUser, incident.officer_id)
+            found.append(
+                MaracDue(
+                    incident.reference,
+                    initials(victim.full_name) if victim else "?",
+                    due[0].reason,
+                    due[1].at,
+                    officer.slack_user_id if officer else "",
+                )
+            )
+        read.audit("list", "incident", after={"marac_due": len(found)})
+        return tuple(sorted(found, key=lambda d: d.due_at)[:limit])
