@@ -16,7 +16,7 @@ from handlers.replies import tell
 from handlers.router import CHANGERS, Invocation, Reply, Router, Run, Subcommand
 from handlers.subcommands import casework, clare, corrections, duties, incidents, quick, records, reports, tools
 from handlers.subcommands.digest import digest as digest_now
-from services.governance.standing import role_of
+from services.governance.standing import is_placed_user, role_of
 from services.unit_of_work import require_placed_user
 
 
@@ -166,7 +166,7 @@ def build_router() -> Router:
             incidents.INCIDENT_USAGE,
             "Record an incident, or its DASH, crime, decision, attendance.",
             incidents.incident,
-            group="Record",
+            group="Safeguarding",
             roles=CHANGERS,
             example='incident new victim "Sam Sample" suspect "Alex Example" dash 15',
         ),
@@ -175,7 +175,7 @@ def build_router() -> Router:
             incidents.MARAC_USAGE,
             "MARAC referrals, meetings and actions; who is due one.",
             incidents.marac,
-            group="Update",
+            group="Safeguarding",
             example="marac due",
         ),
         Subcommand(
@@ -183,7 +183,7 @@ def build_router() -> Router:
             incidents.ENCOMPASS_USAGE,
             "Operation Encompass: a child's school told.",
             incidents.encompass,
-            group="Update",
+            group="Safeguarding",
             roles=CHANGERS,
             example="encompass INC-2026-0001 told 1",
         ),
@@ -192,7 +192,7 @@ def build_router() -> Router:
             clare.CLARE_USAGE,
             "Clare's Law requests: record, steps, list, figures.",
             clare.clare,
-            group="Record",
+            group="Safeguarding",
             example="clare list",
         ),
         Subcommand(
@@ -280,7 +280,13 @@ def build_router() -> Router:
 def help_(inv: Invocation) -> Reply:
     role = role_of(inv.ctx, inv.user_id)
     word = inv.args.split()[0] if inv.args.strip() else ""
-    return ROUTER.detail(word, role) if word else ROUTER.help(role)
+    if word:
+        return ROUTER.detail(word, role)
+    return ROUTER.help(role, None if is_placed_user(inv.ctx, inv.user_id) else NOT_PLACED)
+
+
+# Help for someone in no team: what they will be able to do, once an admin places them.
+NOT_PLACED = "You are not in a team yet: ask an admin to place you (they type `/dvpn admin team add TEAM @you`)."
 
 
 ROUTER = build_router()

@@ -17,6 +17,7 @@ from blocks import actions as ids
 from blocks.confirmation import confirmation
 from blocks.forms import CONFIRMED, FormMeta, record_form
 from blocks.messages import correction_headline
+from blocks.mrkdwn import escape
 from domain.enums import HearingOutcome, RiskLevel
 from handlers import justification, parsing
 from handlers.after_ack import after_ack, answered_in_ack
@@ -127,7 +128,7 @@ def _confirm(
     times: list[tuple[str, datetime]],
     ctx: ServiceContext,
 ) -> None:
-    reply = Reply(confirmation(view, headline, times, ctx.settings.timezone, ctx.clock.now()), headline)
+    reply = Reply(confirmation(view, headline, times, ctx.settings.timezone, ctx.clock.now()), escape(headline))
     try:
         if meta.channel and not meta.channel.startswith("D"):
             client.chat_postEphemeral(channel=meta.channel, user=user, blocks=reply.blocks, text=reply.text)

@@ -18,7 +18,7 @@ from services.context import ServiceContext
 EVERYONE = frozenset(Role)
 CHANGERS = frozenset({Role.OFFICER, Role.SUPERVISOR})  # champions and admins change no record
 # The help's groups, in order: what a user does, most often first.
-GROUPS = ("Record", "Update", "Look up", "Supervise", "Admin")
+GROUPS = ("Record", "Update", "Safeguarding", "Look up", "Supervise", "Admin")
 
 
 @dataclass(frozen=True)

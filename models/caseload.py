@@ -1,7 +1,7 @@
 """How many records each officer holds, per team and status: the whole force's caseload summed from
 a few thousand rows instead of counted over a million records (services.reporting.caseload).
 
-Kept by row triggers on protection_order (migration 0017) in the same transaction as every write
+Kept by row triggers on protection_order (migration 0018) in the same transaction as every write
 that makes, moves, closes or erases a record, whichever code path or statement makes it: the ORM,
 a bulk UPDATE (the lapse rollover), a DELETE (retention erasure). A count that falls to zero keeps
 its row. No foreign keys: it is derived data, and must not stop an officer or team from going.

@@ -47,6 +47,22 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "protected_person": ERASE,
     "perpetrator": ERASE,
     "identity_mismatch": ERASE,
+    # Incidents and what hangs from them, Clare's Law requests and perpetrator management plans:
+    # casework like the records', erased with the person's family.
+    "incident": ERASE,
+    "incident_child": ERASE,
+    "marac_referral": ERASE,
+    "marac_action": ERASE,
+    "disclosure_request": ERASE,
+    "disclosure_applicant": ERASE,
+    "management_plan": ERASE,
+    "plan_action": ERASE,
+    # The words people are found by: rewritten with every write of a person, erased with them.
+    "search_term": ERASE,
+    "search_term_key": ERASE,
+    "school_holiday": ("SELECT", "INSERT", "DELETE"),  # as extra_excluded_day, per local authority
+    # Kept by row triggers on protection_order, which run as the role making the write.
+    "caseload_count": CHANGE,
 }
 
 

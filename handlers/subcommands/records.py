@@ -8,6 +8,7 @@ from blocks.card import card_text, record_card
 from blocks.confirmation import confirmation
 from blocks.forms import FormMeta, record_form
 from blocks.lists import record_page
+from blocks.mrkdwn import escape
 from handlers import parsing
 from handlers.router import Invocation, Reply
 from rules.order_types import OrderType
@@ -52,4 +53,4 @@ def card_reply(view: RecordView, inv: Invocation) -> Reply:
 
 def confirm(inv: Invocation, view: RecordView, headline: str, times: list[tuple[str, datetime]]) -> Reply:
     """What changed and what is next; the card is behind its Show record button."""
-    return Reply(confirmation(view, headline, times, inv.tz, inv.now), headline)
+    return Reply(confirmation(view, headline, times, inv.tz, inv.now), escape(headline))  # typed text in it

@@ -55,6 +55,7 @@ from models.types import column_length
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.audit import FREE_TEXT_FIELDS, PERSONAL_FIELDS
+from services.governance.linked_casework import LINKED_TABLES, conditions, require_none_open
 from services.people.search_index import forget_people
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
@@ -76,6 +77,7 @@ ERASED_TABLES: tuple[type[Any], ...] = (
     MaracReferral,
     IncidentChild,
     Incident,
+    *LINKED_TABLES,
     ProtectedPerson,
     Perpetrator,
 )
@@ -329,6 +331,8 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
         people.add(incident.victim_id)
         perpetrators.add(incident.suspect_id)
     referrals = select(MaracReferral.id).where(col(MaracReferral.incident_id).in_(sorted(incidents)))
+    require_none_open(session, perpetrators, people)
+    casework = conditions(session, perpetrators, people)
     session.flush()
     session.expunge_all()  # the rows go by bulk statements; nothing stale may be flushed back
     # Self-references first, so deleting in any order within a table is allowed.
@@ -351,6 +355,8 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
             condition = model.incident_id.in_(sorted(incidents))
         elif model is MaracAction:
             condition = col(MaracAction.referral_id).in_(referrals)
+        elif model in casework:
+            condition = casework[model]
         else:
             condition = model.order_id.in_(ids)
         if model is ProtectedPerson:  # their words go before them

@@ -18,3 +18,12 @@ def role_of(ctx: ServiceContext, slack_user_id: str) -> Role | None:
         if user is not None:
             return user.role if user.active else None
     return Role.ADMIN if slack_user_id in ctx.settings.admins else None
+
+
+def is_placed_user(ctx: ServiceContext, slack_user_id: str) -> bool:
+    """Whether the user is in a team (or works force-wide): someone not met yet is not."""
+    from services.governance.access import is_placed
+
+    with session_scope(ctx.engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_user_id)).first()
+        return user is not None and user.active and is_placed(session, user)

@@ -62,7 +62,7 @@ def test_a_sent_incident_reminder_waits_on_the_app_home_and_is_acknowledged_ther
     notifier,  # type: ignore[no-untyped-def]
 ) -> None:
     from services.reminders import actions
-    from services.reporting.listing import dashboard
+    from services.reminders.home import home_board
 
     clock.set(at("2026-11-10 09:00"))
     ref = record_incident(
@@ -72,9 +72,9 @@ def test_a_sent_incident_reminder_waits_on_the_app_home_and_is_acknowledged_ther
     )
     # Referral due Wed 09:00 (24 hours from the DASH); its reminder, 6 hours ahead, waits for 08:00.
     run_until(ctx, clock, slack, notifier, at("2026-11-11 08:30"))
-    waiting = dashboard(ctx, force.officer).reminders_waiting
+    waiting = home_board(ctx, force.officer).waiting
     marac = next(w for w in waiting if w.kind == "inc_due:marac")
     assert marac.reference == ref
     result = actions.acknowledge(ctx, force.officer, marac.reminder_id)
     assert result.reminder.reference == ref and result.action == "acknowledged"
-    assert all(w.kind != "inc_due:marac" for w in dashboard(ctx, force.officer).reminders_waiting)
+    assert all(w.kind != "inc_due:marac" for w in home_board(ctx, force.officer).waiting)

@@ -49,6 +49,10 @@ ATTEMPTS = {
     "export": "last 4 weeks",
     "digest": "",
     "admin": "team add Team A <@UNEW>",
+    "incident": 'new victim "Sam Sample" suspect "Alex Example"',
+    "marac": "due",
+    "encompass": "WM-INC-2026-0001 told 1",
+    "clare": 'new ask "Dana Whitlock" "Gareth Pellow"',
 }
 SEEDED_SECRETS = ("Smith", "John", "1985", PNC, "Mary", "Jones", "Team A", "Team B", "WM-DVPO", "WM-DAPO")
 
@@ -86,7 +90,7 @@ def test_help_still_answers_a_user_in_no_team(
     before = row_counts(ctx.engine)
     slack.command(force.newcomer, "help")
     [reply] = slack.sent()
-    assert "/dvpn admin role|rank|team" in reply_text(reply)
+    assert "/dvpn admin team add TEAM @you" in reply_text(reply)
     assert row_counts(ctx.engine) == before
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from blocks import actions as ids
 from models import IdentityMismatch, Perpetrator
 from services.context import ServiceContext
 from services.records.order_writer import PersonInput
@@ -39,10 +40,14 @@ def recorded_by_b(driver: SlackDriver, force: Force) -> str:
     assert ack_body(driver.submit(force.other_officer, form, answers)) == {}
     [confirmation] = driver.api.calls("chat.postEphemeral")
     text = reply_text(confirmation)
-    assert TYPED["name"] in text and "7 Elsewhere Road" in text
     assert "already on record with a different name or date of birth" in text
     assert not [secret for secret in PERSONAL if secret in json.dumps(confirmation.args)]
-    return text.split(" recorded.")[0].split()[-1]
+    reference = text.split(" recorded.")[0].split()[-1]
+    driver.press(force.other_officer, ids.OPEN_RECORD, reference)  # the confirmation's Show record: the card
+    card = driver.last_reply()
+    assert TYPED["name"] in reply_text(card) and "7 Elsewhere Road" in reply_text(card)  # what B typed
+    assert not [secret for secret in PERSONAL if secret in json.dumps(card.blocks)]  # nothing of A's record
+    return reference
 
 
 def test_a_pnc_id_typed_with_other_details_fetches_nothing_of_the_person_holding_it(

@@ -13,7 +13,7 @@ DVPO_ANSWERS = {
     "made_at": "2/4/2026 11:00",
     "served_at": "2/4/2026 15:00",
     "court": "Birmingham Magistrates",
-    "duration": "28 days",
+    "duration": "28",  # a number field of days (blocks.forms.length_input)
     "perpetrator_name": PERPETRATOR,
     "protected_name": PROTECTED,
 }

@@ -1,7 +1,7 @@
 """Incidents, their children's schools (Operation Encompass), MARAC referrals and actions, school
 holidays added by an admin; a reminder may be about an incident; a notice may name its incident
 
-Revision ID: 0018
+Revision ID: 0017
 Revises: 0015
 Create Date: 2026-12-02
 
@@ -19,8 +19,8 @@ from alembic import op
 
 RISK = sa.Enum("standard", "medium", "high", name="risklevel", native_enum=False, length=32)
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0017"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

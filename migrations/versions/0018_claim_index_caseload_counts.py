@@ -1,7 +1,7 @@
 """the sweep's claim reads only its batch; the force's caseload counted from a kept roll-up
 
-Revision ID: 0017
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-02
 
 The claim. The sweep claims the oldest due reminders that are pending (or claimed by a process whose
@@ -13,7 +13,9 @@ and stops after the batch, and holds only the rows still to be posted, not the m
 The caseload. A champion's whole-force caseload counted every record by status and by officer (a
 million rows at national scale). caseload_count keeps those counts per team, officer and status,
 changed by row triggers on protection_order in the same transaction as the write, whatever makes
-it (the ORM, the rollover's bulk UPDATE, retention's DELETE). On PostgreSQL an update touches its
+it (the ORM, the rollover's bulk UPDATE, retention's DELETE). SQLite drops a table's triggers when
+Alembic's batch mode rebuilds it: a later migration that rebuilds protection_order there must
+create these triggers again (SQLITE below). On PostgreSQL an update touches its
 two counts in key order, so two records moving opposite ways at once cannot deadlock on them.
 
 Stats. A period's breaches were found by ix_breach_occurred_at, then each fetched from the table to
@@ -27,8 +29,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0017'
-down_revision: str | None = '0015'
+revision: str = '0018'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
