@@ -9,6 +9,7 @@ from blocks.messages import deadline_blocks, interpreted
 from domain.enums import Role
 from handlers import parsing
 from handlers.router import Invocation, Reply
+from handlers.subcommands import admin_teams
 from rules.deadlines import BailExtension, ClockEvent
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -53,7 +54,8 @@ def deadline(inv: Invocation) -> Reply:
 ADMIN_USAGE = (
     "admin role @user officer|supervisor|champion|admin · admin rank @user RANK · admin team create NAME [#channel] · "
     "admin team add TEAM @user · admin team supervisor TEAM @user · "
-    'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list'
+    'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list · '
+    f"{admin_teams.TEAMS_USAGE}"
 )
 
 
@@ -61,6 +63,8 @@ def admin(inv: Invocation) -> Reply:
     tokens = inv.args.split()
     if not tokens:
         raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
+    if admin_teams.handles(tokens):
+        return admin_teams.admin(inv, tokens)
     what = tokens[0].lower()
     if what == "role" and len(tokens) == 3:
         role = _role(tokens[2])
