@@ -87,15 +87,32 @@ MOOT_AS = {
 }
 
 
+# The same, when the change that made it moot was someone's: what they did, then by whom and when.
+MOOT_DONE_AS = {
+    "moot_hearing_booked": "Hearing booked",
+    "moot_outcome_recorded": "Hearing outcome recorded",
+    "moot_check_recorded": "Breach check recorded",
+    "moot_crime_reference_added": "Crime reference added",
+    "moot_notification_received": "Notification recorded",
+    "moot_before_court": "Court appearance recorded",
+    "moot_closed": "Withdrawn: the record was closed",
+    "moot_ended": "The record ended",
+    "moot_changed": "Withdrawn: the record was corrected",
+}
+# Not the work it asked for done, so no tick.
+MOOT_WITHDRAWN = frozenset({"moot_closed", "moot_ended", "moot_changed"})
+
+
 def is_moot(result: ReminderActionResult) -> bool:
     return result.action in MOOT_AS
 
 
 def status_line(result: ReminderActionResult) -> Text:
     """Who pressed which button, and when: 'Acknowledged by @jo at Thu 02 Apr 2026 22:10 BST'; or
-    why the reminder no longer applies."""
+    what made the reminder moot, by whom and when: 'Hearing booked for Fri 03 Apr 2026 10:00 BST
+    by @jo at Thu 02 Apr 2026 22:10 BST ✓' (just why, when the system made it moot)."""
     if is_moot(result):
-        return MOOT_AS[result.action]
+        return _moot_line(result)
     tz = result.reminder.tz
     who = _person(result.by)
     at = _when(result.at, tz) if result.at else ""
@@ -104,6 +121,16 @@ def status_line(result: ReminderActionResult) -> Text:
     if result.action == "snoozed":
         return ("Snoozed by ", who, f" until {at}")
     return (f"{SETTLED_AS[result.action]} by ", who, f" at {at}")
+
+
+def _moot_line(result: ReminderActionResult) -> Text:
+    if result.by.slack_id is None or result.at is None:
+        return MOOT_AS[result.action]
+    tz = result.reminder.tz
+    listed = f" for {_when(result.hearing_at, tz)}" if result.hearing_at else ""
+    done = "" if result.action in MOOT_WITHDRAWN else " ✓"
+    said = f"{MOOT_DONE_AS[result.action]}{listed} by "
+    return (said, Mention(result.by.slack_id), f" at {_when(result.at, tz)}{done}")
 
 
 def settled_text(result: ReminderActionResult) -> str:

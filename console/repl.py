@@ -22,6 +22,8 @@ from services.when import parse_when, show
 HELP = """Console commands (anything else starting with / goes to the bot as a slash command):
   /dvpn ...            what you would type in Slack, e.g. /dvpn help, /dvpn new DVPN, /dvpn list due
   press N              press button [N] from the last output that showed buttons
+  press M.N            press button [N] of message M as it stands now (any message still in Slack)
+  message M            show message M as it stands now (after updates), its buttons numbered
   time                 show the console's clock
   time +2h | +30m | +1d | 2026-04-03 08:00 | tomorrow 08:00
                        move the clock forward; reminders and digests fire as their time comes
@@ -48,6 +50,7 @@ class Repl:
             "help": self.help,
             "?": self.help,
             "press": self.press,
+            "message": self.message,
             "time": self.time,
             "as": self.act_as,
             "people": self.people,
@@ -109,7 +112,22 @@ class Repl:
             return False
         return self._answered(self.c.requests.command(self.c.user, text))
 
+    def message(self, arg: str) -> bool:
+        if not arg.isdigit() or not self.c.screen.show_message(int(arg)):
+            shown = len(self.c.screen.posted)
+            self.write(f"Show which message? Give a number from 1 to {shown} of a message still standing.")
+            return False
+        return True
+
     def press(self, arg: str) -> bool:
+        message, dot, button = arg.partition(".")
+        if dot:  # a button of any message still standing: show it as it is now, then press
+            if not self.message(message):
+                return False
+            if not self.c.screen.buttons:
+                self.write(f"Message {message} has no buttons now: nothing to press.")
+                return False
+            arg = button
         if not arg.isdigit() or int(arg) not in self.c.screen.buttons:
             shown = ", ".join(str(n) for n in self.c.screen.buttons) or "none shown yet"
             self.write(f"Press which button? Give its number ({shown}).")

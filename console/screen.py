@@ -41,6 +41,10 @@ class Screen:
         self._where = Where("ephemeral")
         self._calls: queue.Queue[Call] = queue.Queue()
         self.dm_users: dict[str, str] = {}  # DM channel -> user, as conversations.open answered
+        # Each message the app posted, numbered in the order shown, so an update or a reply can say
+        # which one it is about and `press M.N` can reach any message still standing.
+        self.numbered: dict[tuple[str, str], int] = {}
+        self.posted: dict[int, tuple[str, str]] = {}
         api.listeners.append(self._calls.put)
 
     # -- numbering -----------------------------------------------------------------------------------
@@ -86,17 +90,32 @@ class Screen:
         self.surfaces_shown += 1
         return 1
 
-    def surface(self, title: str, blocks: list[JSONObject], where: Where, text: str = "") -> Rendered:
+    def surface(self, title: str, blocks: list[JSONObject], where: Where, text: str = "", indent: str = "") -> Rendered:
         self._where = where
         if _is_problem(blocks, text):
             self.problems += 1
         rendered = BlockRenderer(self.style, self.directory.mention, self._number).render(blocks)
         self.write("")
-        self.write(self.style.bold(f"── {title} ──"))
+        self.write(indent + self.style.bold(f"── {title} ──"))
         lines = rendered.lines or [f"  {text}"]
         for line in lines:
-            self.write(line)
+            self.write(indent + line)
         return rendered
+
+    def show_message(self, number: int) -> bool:
+        """Show message `number` as it stands now, its buttons numbered afresh for `press N`. False
+        if no such message was posted or it is gone (deleted in Slack)."""
+        self.buttons.clear()  # only this message's buttons may be pressed next
+        self._fresh = False
+        if number not in self.posted:
+            return False
+        channel, ts = self.posted[number]
+        standing = next((m for m in self.api.messages(channel) if m["ts"] == ts), None)
+        if standing is None:
+            return False
+        title = f"message {number} as it stands: {self._channel_label(channel)}"
+        self.surface(title, standing.get("blocks") or [], Where("message", channel=channel, ts=ts), standing["text"])
+        return True
 
     def who(self, slack_id: str) -> str:
         person = self.directory.by_id(slack_id)
@@ -131,14 +150,35 @@ class Screen:
 
     def _message(self, call: Call) -> None:
         channel = str(call.get("channel"))
-        sent = self.api.state.messages.get(channel, [])
-        ts = sent[-1]["ts"] if sent else None  # the stand-in stored it before telling us
-        title = f"message: {self._channel_label(channel)}"
-        self.surface(title, call.blocks, Where("message", channel=channel, ts=ts), str(call.get("text", "")))
+        stored = self._stored(channel, str(call.get("text", "")))
+        ts = stored.get("ts")
+        number = len(self.posted) + 1
+        if ts:
+            self.numbered[(channel, ts)], self.posted[number] = number, (channel, ts)
+        root = self.numbered.get((channel, str(stored.get("thread_ts"))))
+        where = Where("message", channel=channel, ts=ts)
+        if stored.get("thread_ts") and stored.get("thread_ts") != ts:
+            title = f"message {number}: reply in the thread of message {root}, {self._channel_label(channel)}"
+            self.surface(title, call.blocks, where, str(call.get("text", "")), indent="    │ ")
+            return
+        title = f"message {number}: {self._channel_label(channel)}"
+        self.surface(title, call.blocks, where, str(call.get("text", "")))
+
+    def _stored(self, channel: str, text: str) -> JSONObject:
+        """The stored message a post made: the calls are shown after the stand-in kept them, in the
+        order they came, so it is the oldest message with its text not numbered yet."""
+        for message in self.api.messages(channel):
+            if (channel, message["ts"]) not in self.numbered and message.get("text", "") == text:
+                return message
+        return {}
 
     def _update(self, call: Call) -> None:
         channel, ts = str(call.get("channel")), str(call.get("ts"))
-        title = f"message updated: {self._channel_label(channel)}"
+        number = self.numbered.get((channel, ts))
+        if number is None:  # posted before the console was watching (the demo's history): number it now
+            number = len(self.posted) + 1
+            self.numbered[(channel, ts)], self.posted[number] = number, (channel, ts)
+        title = f"updated: {self._channel_label(channel)} (message {number})"
         self.surface(title, call.blocks, Where("message", channel=channel, ts=ts), str(call.get("text", "")))
 
     def _view(self, call: Call) -> None:

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from console import slack_threads as threads
 from console.slack_limits import Latency, RateLimiter, SlackLimits
 
 BOT_USER_ID = "UDVPNBOT"
@@ -305,12 +306,20 @@ def _post_message(api: SlackWebAPI, args: JSONObject) -> JSONObject:
     channel = str(args.get("channel", ""))
     if not channel:
         return {"ok": False, "error": "channel_not_found"}
-    message = {"ts": api.next_ts(), "text": args.get("text", ""), "blocks": _decoded(args.get("blocks", []))}
-    if args.get("thread_ts"):
-        message["thread_ts"] = args["thread_ts"]
+    message = {
+        "ts": api.next_ts(),
+        "user": BOT_USER_ID,
+        "text": args.get("text", ""),
+        "blocks": _decoded(args.get("blocks", [])),
+    }
     if args.get("metadata"):
         message["metadata"] = _decoded(args["metadata"])
-    api.state.messages.setdefault(channel, []).append(message)
+    kept = api.state.messages.setdefault(channel, [])
+    if args.get("thread_ts"):
+        broadcast = str(args.get("reply_broadcast", "")).lower() in {"1", "true"}
+        if error := threads.attach_reply(kept, message, str(args["thread_ts"]), broadcast):
+            return {"ok": False, "error": error}
+    kept.append(message)
     return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
 
@@ -400,8 +409,9 @@ def _complete_upload(api: SlackWebAPI, args: JSONObject) -> JSONObject:
 
 def _history(api: SlackWebAPI, args: JSONObject) -> JSONObject:
     """Newest first, `limit` a page, the cursor an opaque position; metadata only when asked for
-    with include_all_metadata, as Slack does."""
-    newest_first = list(reversed(api.state.messages.get(str(args.get("channel", "")), [])))
+    with include_all_metadata, as Slack does. Replies in threads are left out unless broadcast."""
+    standing = [m for m in api.state.messages.get(str(args.get("channel", "")), []) if threads.in_history(m)]
+    newest_first = list(reversed(standing))
     start, limit = int(args.get("cursor") or 0), min(int(args.get("limit") or 100), 999)
     with_metadata = str(args.get("include_all_metadata", "")).lower() in {"1", "true"}
     page = [
@@ -419,6 +429,7 @@ def _history(api: SlackWebAPI, args: JSONObject) -> JSONObject:
 
 _ANSWERS: dict[str, Callable[[SlackWebAPI, JSONObject], JSONObject]] = {
     "conversations.history": _history,
+    "conversations.replies": threads.replies,
     "chat.postMessage": _post_message,
     "chat.postEphemeral": _post_ephemeral,
     "chat.update": _update,

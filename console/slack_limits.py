@@ -2,11 +2,12 @@
 
 Slack limits each Web API method per app per workspace by tier
 (https://docs.slack.dev/apis/web-api/rate-limits): Tier 3 methods allow 50+ calls a minute with
-sporadic bursts, Tier 4 100+ with generous bursts. conversations.open, conversations.history and
-chat.update are Tier 3 on their method pages. chat.postMessage allows about one message a second
-per channel, "short bursts >1 allowed" but not guaranteed, within a workspace-wide limit whose
-figure Slack does not publish (so it is not modelled unless given). Beyond a limit Slack answers
-HTTP 429 with a Retry-After header (seconds) and does not act on the call.
+sporadic bursts, Tier 4 100+ with generous bursts. conversations.open, conversations.history,
+conversations.replies and chat.update are Tier 3 on their method pages. chat.postMessage allows
+about one message a second per channel, "short bursts >1 allowed" but not guaranteed, within a
+workspace-wide limit whose figure Slack does not publish (so it is not modelled unless given).
+Beyond a limit Slack answers HTTP 429 with a Retry-After header (seconds) and does not act on the
+call.
 
 Each limit here is a token bucket: `burst` calls at once, refilled at `per_minute`. The figures are
 the documented floors ("50+") so a client that keeps within them keeps within Slack's.
@@ -45,6 +46,7 @@ class SlackLimits:
         default_factory=lambda: {
             "conversations.open": TIER_3,
             "conversations.history": TIER_3,
+            "conversations.replies": TIER_3,
             "chat.update": TIER_3,
         }
     )

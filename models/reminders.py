@@ -67,3 +67,6 @@ class Reminder(SQLModel, table=True):
     update_reason: str | None = Field(default=None, max_length=40)
     update_due_at: datetime | None = Field(default=None, sa_column=utc_column())
     update_attempts: int = 0
+    # Who made it moot (None: the system) and when, for its rewritten message to say.
+    moot_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    moot_at: datetime | None = Field(default=None, sa_column=utc_column())

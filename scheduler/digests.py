@@ -13,6 +13,7 @@ from typing import Any
 
 from blocks.digest import digest_blocks, digest_text
 from domain.enums import DigestState
+from scheduler.channel_access import shut_out, tell_admins
 from scheduler.notifier import DeliveryError, Notifier, digest_marker
 from scheduler.stopping import StopSignal
 from services.context import ServiceContext
@@ -79,6 +80,9 @@ def _send(
         result.retrying.append(team.name)
         return False
     if errors:
+        refused = shut_out(errors) if in_channel and claimed.attempts == 1 else None
+        if refused and team.digest_channel:
+            tell_admins(ctx, notifier, team.name, team.digest_channel, refused)
         digest_runs.finish(ctx, claimed, worker_id, delivered=delivered, state=None, error="; ".join(errors))
         log.warning("digest for team %s not posted to all (%s): will retry", team.id, errors)
         result.retrying.append(team.name)

@@ -156,7 +156,8 @@ class Work(_Unit):
         touched, self._touched = list(self._touched.values()), {}
         for order in touched:
             order.updated_at = self.now
-            replan(self.session, order, self.ctx.settings.reminders, self.ctx.settings.timezone, self.now)
+            by = self.actor.id if self.actor is not None else None
+            replan(self.session, order, self.ctx.settings.reminders, self.ctx.settings.timezone, self.now, by)
 
     def view(self, order: ProtectionOrder, *, warnings: tuple[Text, ...] = (), writable: bool = True) -> RecordView:
         """The record's card, showing the reminders as replanned."""

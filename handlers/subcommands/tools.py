@@ -9,6 +9,7 @@ from blocks.messages import deadline_blocks, interpreted
 from domain.enums import RiskLevel, Role
 from handlers import parsing
 from handlers.router import Invocation, Reply
+from handlers.subcommands import admin_teams
 from rules.deadlines import BailExtension, ClockEvent
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -87,7 +88,8 @@ def _disclosure_deadline(inv: Invocation, rest: str) -> Reply:
 ADMIN_USAGE = (
     "admin role @user officer|supervisor|champion|admin · admin rank @user RANK · admin team create NAME [#channel] · "
     "admin team add TEAM @user · admin team supervisor TEAM @user · "
-    'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list'
+    'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list · '
+    f"{admin_teams.TEAMS_USAGE}"
 )
 
 
@@ -95,6 +97,8 @@ def admin(inv: Invocation) -> Reply:
     tokens = inv.args.split()
     if not tokens:
         raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
+    if admin_teams.handles(tokens):
+        return admin_teams.admin(inv, tokens)
     what = tokens[0].lower()
     if what == "role" and len(tokens) == 3:
         role = _role(tokens[2])

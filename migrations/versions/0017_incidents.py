@@ -2,7 +2,7 @@
 holidays added by an admin; a reminder may be about an incident; a notice may name its incident
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02
 
 A domestic-abuse incident is the parent that notices and referrals hang from: its victim and suspect
@@ -20,7 +20,7 @@ from alembic import op
 RISK = sa.Enum("standard", "medium", "high", name="risklevel", native_enum=False, length=32)
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -97,6 +97,11 @@ def _admin_count(session: Session) -> int:
     ).one()
 
 
+def team_named(session: Session, name: str) -> Team:
+    """The team called `name` (any case, spaces squeezed), or NotFound naming the teams there are."""
+    return _team(session, name)
+
+
 def _team(session: Session, name: str) -> Team:
     team = session.exec(select(Team).where(func.lower(Team.name) == " ".join(name.split()).lower())).first()
     if team is None:

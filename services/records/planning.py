@@ -501,15 +501,17 @@ def moot_reason(facts: OrderFacts, kind: str) -> str:
     return MOOT_CHANGED if facts.order.status.is_open else MOOT_ENDED
 
 
-def ask_update(reminder: Reminder, reason: str, now: datetime, *, replace: bool = False) -> None:
-    """Record that a posted reminder's message is to be updated in place, saying `reason`; the
-    sweep applies it (services.reminders.updates). The first reason stands unless `replace` (a
-    person settling it says more than 'moot'). Nothing to do for a reminder never posted."""
+def ask_update(reminder: Reminder, reason: str, now: datetime, *, replace: bool = False, by: int | None = None) -> None:
+    """Record that a posted reminder's message is to be updated in place, saying `reason`, and who
+    (`by`, None for the system) made it so at `now`; the sweep applies it
+    (services.reminders.updates). The first reason stands unless `replace` (a person settling it
+    says more than 'moot'). Nothing to do for a reminder never posted."""
     if reminder.slack_ts is None or reminder.slack_channel is None:
         return
     if reminder.update_reason is not None and not replace:
         return
     reminder.update_reason, reminder.update_due_at, reminder.update_attempts = reason, now, 0
+    reminder.moot_by_id, reminder.moot_at = by, now
 
 
 def reconcile(
@@ -521,13 +523,15 @@ def reconcile(
     why: Callable[[str], str] | None = None,
     *,
     incident_id: int | None = None,
+    by: int | None = None,
 ) -> tuple[int, int]:
     """Make the stored reminders match the plan. Returns (added, cancelled).
 
     A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
     cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
-    follow-ups already posted, are to be updated to say so (`why`: the reason for a kind)."""
+    follow-ups already posted, are to be updated to say so (`why`: the reason for a kind; `by`: who
+    acted, None for the system)."""
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
     about = Reminder.order_id == order_id if incident_id is None else Reminder.incident_id == incident_id
@@ -541,13 +545,13 @@ def reconcile(
         if reminder.state is ReminderState.PENDING:
             reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
-            ask_update(reminder, why(reminder.kind) if why else MOOT_CHANGED, now)  # posted, then snoozed
+            ask_update(reminder, why(reminder.kind) if why else MOOT_CHANGED, now, by=by)  # posted, then snoozed
         elif reminder.state is ReminderState.SENT:
             if reminder.escalate_at is not None:
                 reminder.escalate_at = None
             reason = why(reminder.kind) if why else MOOT_CHANGED
             withdrawn[str(reminder.id)] = reason
-            ask_update(reminder, reason, now)
+            ask_update(reminder, reason, now, by=by)
     for reminder in stored:
         source = follow_up_source(reminder.kind)
         if source not in withdrawn:
@@ -556,7 +560,7 @@ def reconcile(
             reminder.state, reminder.cancelled_at = ReminderState.CANCELLED, now
             cancelled += 1
         elif reminder.state is ReminderState.SENT:
-            ask_update(reminder, withdrawn[source], now)
+            ask_update(reminder, withdrawn[source], now, by=by)
     for key, planned in wanted.items():
         existing = by_key.get(key)
         if existing is None:
@@ -580,16 +584,21 @@ def reconcile(
 
 
 def replan(
-    session: Session, order: ProtectionOrder, policy: ReminderPolicy, tz: ZoneInfo, now: datetime
+    session: Session,
+    order: ProtectionOrder,
+    policy: ReminderPolicy,
+    tz: ZoneInfo,
+    now: datetime,
+    by: int | None = None,
 ) -> tuple[int, int]:
     """Load the order's facts, store its next deadline, plan, and reconcile. Every service that
-    changes a record calls this."""
+    changes a record calls this; `by` is the user whose change it is (None: the system)."""
     facts = load_facts(session, order)
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
     plan = plan_reminders(facts, policy, tz, now)
     assert order.id is not None
     relevant = still_relevant(facts, policy, tz, now)
-    return reconcile(session, order.id, plan, now, relevant, why=lambda kind: moot_reason(facts, kind))
+    return reconcile(session, order.id, plan, now, relevant, why=lambda kind: moot_reason(facts, kind), by=by)
 
 
 def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:

@@ -254,6 +254,7 @@ class ReminderActionResult:
     channel: str | None  # where the reminder was posted, for chat.update
     ts: str | None
     snoozed_until: datetime | None = None
+    hearing_at: datetime | None = None  # moot as a hearing was booked: when it is listed
 
 
 @dataclass(frozen=True)

@@ -14,18 +14,21 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from models import AppUser, Reminder
+from models import AppUser, Hearing, Reminder
 from services.context import ServiceContext
+from services.records.planning import MOOT_HEARING_BOOKED
 from services.reminders.facts import facts_for
 from services.reminders.queue import MAX_BACKOFF, SCHEDULER
-from services.reminders.results import Person, ReminderActionResult
+from services.reminders.results import Person, ReminderActionResult, ReminderFacts
 from services.unit_of_work import system
 
 log = logging.getLogger(__name__)
 
 # Slack's answers for a message that is not there to update: deleted, or its conversation gone.
+# The reasons a reminder went moot all start so (services.records.planning.moot_reason).
+MOOT = "moot_"
 GONE = ("message_not_found", "channel_not_found", "cant_update_message", "is_archived")
 
 
@@ -56,17 +59,34 @@ def claim_updates(ctx: ServiceContext, limit: int = 100) -> list[MessageUpdate]:
         for row in rows:
             assert row.id is not None and row.update_reason is not None
             row.update_due_at, row.update_attempts = now + lease, row.update_attempts + 1
-            by = session.get(AppUser, row.acknowledged_by_id) if row.acknowledged_by_id else None
-            result = ReminderActionResult(
-                found[row.id],
-                row.update_reason,
-                Person(by.slack_user_id if by else None),
-                row.acknowledged_at if by else row.cancelled_at,
-                row.slack_channel,
-                row.slack_ts,
-            )
-            claimed.append(MessageUpdate(result))
+            claimed.append(MessageUpdate(_settled(session, row, found[row.id])))
         return claimed
+
+
+def _settled(session: Session, row: Reminder, facts: ReminderFacts) -> ReminderActionResult:
+    """What became of the reminder: moot through someone's change (who made it so and when, and
+    for a hearing booked, when it is listed), or settled by someone who pressed a button."""
+    assert row.update_reason is not None
+    moot = row.update_reason.startswith(MOOT)
+    by_id = row.moot_by_id if moot else row.acknowledged_by_id
+    by = session.get(AppUser, by_id) if by_id else None
+    at = row.moot_at if moot else (row.acknowledged_at if by else row.cancelled_at)
+    hearing_at = None
+    if row.update_reason == MOOT_HEARING_BOOKED:
+        hearing_at = session.exec(
+            select(Hearing.scheduled_at)
+            .where(Hearing.order_id == row.order_id, col(Hearing.outcome).is_(None))
+            .order_by(col(Hearing.scheduled_at))
+        ).first()
+    return ReminderActionResult(
+        facts,
+        row.update_reason,
+        Person(by.slack_user_id if by else None),
+        at,
+        row.slack_channel,
+        row.slack_ts,
+        hearing_at=hearing_at,
+    )
 
 
 def updated(ctx: ServiceContext, reminder_id: int, reason: str) -> None:

@@ -203,3 +203,32 @@ def test_a_digest_due_during_a_slack_outage_spends_no_attempt_and_goes_out_once_
     assert after.sent == ["Team A", "Team B"]
     assert sorted(c for c, _ in digests_posted(slack)) == ["CPPUB", "DSUPA"]
     assert {(r["state"], r["attempts"]) for r in rows(ctx, "digest_run")} == {("sent", 1)}
+
+
+def test_a_channel_the_bot_is_not_in_gets_the_admins_told_how_to_invite_it_once(
+    ctx: ServiceContext,
+    force: Force,
+    clock: ManualClock,
+    slack: SlackWebAPI,
+    notifier: SlackNotifier,
+    channel_for_team_b: str,
+) -> None:
+    clock.set(at("2026-04-07 07:00"))
+    # Team A's supervisor's DM is refused too: a DM is no channel to invite the bot to.
+    slack.fail(200, method="chat.postMessage", error="not_in_channel", times=2)
+
+    first = send_due_digests(ctx, notifier, WORKER)
+
+    posts = slack.calls("chat.postMessage")
+    told = [c for c in posts if c["channel"] == f"D{force.admin.removeprefix('U')}"]
+    [dm] = told
+    assert dm["text"] == (
+        ":warning: dvpn-bot could not post Team B's digest to <#CPPUB>: it is not a member of that channel. "
+        "To let it in, type `/invite @dvpn-bot` in <#CPPUB>. The digest is posted there once it is in."
+    )
+    assert "`/dvpn admin team channel Team B dm`" in str(dm["blocks"])
+    assert first.retrying == ["Team A", "Team B"]
+    clock.advance(timedelta(minutes=5))
+    again = send_due_digests(ctx, notifier, WORKER)  # the bot invited meanwhile: posted, no second DM
+    assert again.sent == ["Team A", "Team B"]
+    assert [c["channel"] for c in slack.calls("chat.postMessage")][len(posts) :] == ["DSUPA", "CPPUB"]

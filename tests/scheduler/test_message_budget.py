@@ -57,5 +57,6 @@ def test_over_that_life_every_message_gone_moot_is_rewritten_and_no_stale_button
     ]
     assert life.stale_buttons() == []  # every message still standing asks only for what is still wanted
     updates = [str(c["text"]) for c in slack.calls("chat.update")]
-    assert updates[0] == "WM-DVPN-2026-0001 (AE): No hearing booked (Hearing booked — no action needed)"
+    booked = "Hearing booked for Tue 07 Apr 2026 13:30 BST by <@UOFFICER> at Fri 03 Apr 2026 09:00 BST ✓"
+    assert updates[0] == f"WM-DVPN-2026-0001 (AE): No hearing booked ({booked})"  # who acted, and when
     assert updates[-1] == "WM-DVPO-2026-0001 (AE): Expires today (The record has ended — no action needed)"

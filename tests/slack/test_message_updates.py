@@ -87,9 +87,10 @@ def test_booking_the_hearing_rewrites_the_alert_and_posts_nothing(
 
     assert (result.updated, result.sent) == (1, 0)
     [update] = slack_api.calls("chat.update")
-    assert update["text"] == f"{ALERT} (Hearing booked — no action needed)"
+    booked = "Hearing booked for Tue 07 Apr 2026 10:00 BST by <@UOFFA1> at Thu 02 Apr 2026 22:10 BST ✓"
+    assert update["text"] == f"{ALERT} ({booked})"
     assert action_ids(update.blocks) == []
-    assert "Hearing booked — no action needed" in blocks_text(update.blocks)
+    assert booked in blocks_text(update.blocks)
     assert "Book it" not in blocks_text(update.blocks)  # no stale instruction either
     assert now_reads(slack_api, alert) == (update["text"], [])
     assert len(slack_api.calls("chat.postMessage")) == 1
@@ -113,7 +114,8 @@ def test_a_snoozed_alert_gone_moot_no_longer_says_it_is_snoozed(
 
     run_until(ctx, clock, slack_api, notifier, at("2026-04-03 09:00"))
 
-    assert now_reads(slack_api, alert) == (f"{ALERT} (Hearing booked — no action needed)", [])
+    booked = "Hearing booked for Tue 07 Apr 2026 10:00 BST by <@UOFFA1> at Thu 02 Apr 2026 22:05 BST ✓"
+    assert now_reads(slack_api, alert) == (f"{ALERT} ({booked})", [])
     assert reminder(ctx, rid)["state"] == "cancelled" and len(slack_api.calls("chat.postMessage")) == 1
 
 
@@ -162,8 +164,9 @@ def test_closing_the_record_withdraws_every_posted_reminder(
     result = sweep_once(ctx, notifier, WORKER)
 
     assert (result.updated, result.sent) == (3, 0)
-    for post in messages:
-        assert now_reads(slack_api, post) == (f"{post['text']} (Withdrawn: the record was closed)", [])
+    closed = "Withdrawn: the record was closed by <@UOFFA1> at Thu 02 Apr 2026 23:00 BST"
+    for post in messages:  # the officer's, its re-send and the supervisor's copy all say who and when
+        assert now_reads(slack_api, post) == (f"{post['text']} ({closed})", [])
     assert len(slack_api.calls("chat.update")) == 3
     run_until(ctx, clock, slack_api, notifier, at("2026-04-08 12:00"))  # nothing more, ever, for a closed record
     assert (len(slack_api.calls("chat.update")), len(slack_api.calls("chat.postMessage"))) == (3, 3)
@@ -181,7 +184,8 @@ def test_an_update_answered_429_is_retried_after_retry_after_and_applied_once(
     assert [c.method for c in slack_api.faulted] == ["chat.update"]  # answered 429 once
     [update] = slack_api.calls("chat.update")  # then applied, once
     assert update.at - slack_api.faulted[0].at >= 1  # after waiting out Retry-After
-    assert now_reads(slack_api, alert) == (f"{ALERT} (Withdrawn: the record was closed)", [])
+    closed = "Withdrawn: the record was closed by <@UOFFA1> at Thu 02 Apr 2026 22:05 BST"
+    assert now_reads(slack_api, alert) == (f"{ALERT} ({closed})", [])
     assert reminder(ctx, reminder_id_of(alert))["update_due_at"] is None
 
 
