@@ -4,12 +4,13 @@ cancelled, never deleted, so the history stays)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, insert, select
 
 from config import ReminderPolicy
 from models import (
@@ -526,9 +527,24 @@ def reconcile(
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
     cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
     follow-ups already posted, are to be updated to say so (`why`: the reason for a kind)."""
+    stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
+    added, cancelled, _ = _reconcile(session, order_id, plan, now, stored, relevant, why)
+    return added, cancelled
+
+
+def _reconcile(
+    session: Session,
+    order_id: int,
+    plan: Iterable[PlannedReminder],
+    now: datetime,
+    stored: Sequence[Reminder],
+    relevant: set[tuple[str, datetime]] | None,
+    why: Callable[[str], str] | None,
+) -> tuple[int, int, list[tuple[datetime, str]]]:
+    """`reconcile` against the order's `stored` reminders; also returns those left pending, as
+    (due_at, kind)."""
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
-    stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
     by_key = {(r.kind, r.due_at): r for r in stored}
     added = cancelled = 0
     withdrawn: dict[str, str] = {}  # ids of sent reminders no longer relevant, and why: their follow-ups go too
@@ -554,25 +570,43 @@ def reconcile(
             cancelled += 1
         elif reminder.state is ReminderState.SENT:
             ask_update(reminder, withdrawn[source], now)
-    for key, planned in wanted.items():
+    for key in wanted:
         existing = by_key.get(key)
-        if existing is None:
-            session.add(
-                Reminder(
-                    order_id=order_id,
-                    kind=planned.kind,
-                    due_at=planned.due_at,
-                    recipient_id=planned.recipient_id,
-                    critical=planned.critical,
-                    state=ReminderState.PENDING,
-                    created_at=now,
-                )
-            )
-            added += 1
-        elif existing.state is ReminderState.CANCELLED:
+        if existing is not None and existing.state is ReminderState.CANCELLED:
             existing.state, existing.cancelled_at = ReminderState.PENDING, None
             added += 1
-    return added, cancelled
+    new = [planned for key, planned in wanted.items() if key not in by_key]
+    if new:
+        # One INSERT for them all and no object each: this transaction reads them back, if at all,
+        # through a query.
+        session.execute(insert(Reminder), [_row(order_id, planned, now) for planned in new])
+        added += len(new)
+    pending = [(r.due_at, r.kind) for r in stored if r.state is ReminderState.PENDING]
+    return added, cancelled, pending + [(p.due_at, p.kind) for p in new]
+
+
+def _row(order_id: int, planned: PlannedReminder, now: datetime) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "kind": planned.kind,
+        "due_at": planned.due_at,
+        "recipient_id": planned.recipient_id,
+        "critical": planned.critical,
+        "state": ReminderState.PENDING,
+        "created_at": now,
+    }
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A replan's outcome, with what a card built straight after it needs so the record is not
+    read again (services.records.card.build_view): the facts planned from, and the reminders left
+    pending, as (due_at, kind)."""
+
+    added: int
+    cancelled: int
+    facts: OrderFacts
+    pending: tuple[tuple[datetime, str], ...]
 
 
 def replan(
@@ -580,12 +614,33 @@ def replan(
 ) -> tuple[int, int]:
     """Load the order's facts, store its next deadline, plan, and reconcile. Every service that
     changes a record calls this."""
-    facts = load_facts(session, order)
-    order.next_deadline_at = at_or_none(next_deadline(facts, now))
-    plan = plan_reminders(facts, policy, tz, now)
+    done = replan_from(session, load_facts(session, order), policy, tz, now)
+    return done.added, done.cancelled
+
+
+def replan_from(
+    session: Session,
+    facts: OrderFacts,
+    policy: ReminderPolicy,
+    tz: ZoneInfo,
+    now: datetime,
+    stored: Sequence[Reminder] | None = None,
+) -> Replanned:
+    """`replan` from facts the caller holds. `stored`: the order's reminders, if the caller knows
+    them (none, for a record created in this transaction); otherwise they are read."""
+    order = facts.order
     assert order.id is not None
-    relevant = still_relevant(facts, policy, tz, now)
-    return reconcile(session, order.id, plan, now, relevant, why=lambda kind: moot_reason(facts, kind))
+    order.next_deadline_at = at_or_none(next_deadline(facts, now))
+    # plan_reminders and still_relevant, from one pass over the facts.
+    everything = _everything(facts, policy, tz, now)
+    moved = [_outside_quiet_hours(p, policy, tz) for p in everything]
+    plan = [m for p, m in zip(everything, moved, strict=True) if p.fire_if_late or p.due_at >= now]
+    relevant = {(m.kind, m.due_at) for m in moved}
+    if stored is None:
+        stored = session.exec(select(Reminder).where(Reminder.order_id == order.id)).all()
+    why = functools.partial(moot_reason, facts)
+    added, cancelled, pending = _reconcile(session, order.id, plan, now, stored, relevant, why)
+    return Replanned(added, cancelled, facts, tuple(pending))
 
 
 def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:
@@ -605,7 +660,10 @@ def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
         breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
         checks=session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all(),
         notifications=session.exec(select(Notification).where(Notification.order_id == order.id)).all(),
-        supervisor_ids=sorted(
-            session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
-        ),
+        supervisor_ids=supervisor_ids(session, order.team_id),
     )
+
+
+def supervisor_ids(session: Session, team_id: int) -> list[int]:
+    """The team's supervisors, who are told of its records' statutory deadlines."""
+    return sorted(session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == team_id)).all())
