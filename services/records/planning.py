@@ -520,29 +520,17 @@ def reconcile(
     now: datetime,
     relevant: set[tuple[str, datetime]] | None = None,
     why: Callable[[str], str] | None = None,
+    stored: Sequence[Reminder] | None = None,
 ) -> tuple[int, int]:
-    """Make the stored reminders match the plan. Returns (added, cancelled).
+    """Make the stored reminders match the plan. Returns (added, cancelled). `stored`: the order's
+    reminders, if the caller has them (none, for a record created in this transaction).
 
     A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
     cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
     follow-ups already posted, are to be updated to say so (`why`: the reason for a kind)."""
-    stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
-    added, cancelled, _ = _reconcile(session, order_id, plan, now, stored, relevant, why)
-    return added, cancelled
-
-
-def _reconcile(
-    session: Session,
-    order_id: int,
-    plan: Iterable[PlannedReminder],
-    now: datetime,
-    stored: Sequence[Reminder],
-    relevant: set[tuple[str, datetime]] | None,
-    why: Callable[[str], str] | None,
-) -> tuple[int, int, list[tuple[datetime, str]]]:
-    """`reconcile` against the order's `stored` reminders; also returns those left pending, as
-    (due_at, kind)."""
+    if stored is None:
+        stored = session.exec(select(Reminder).where(Reminder.order_id == order_id)).all()
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
     by_key = {(r.kind, r.due_at): r for r in stored}
@@ -581,8 +569,7 @@ def _reconcile(
         # through a query.
         session.execute(insert(Reminder), [_row(order_id, planned, now) for planned in new])
         added += len(new)
-    pending = [(r.due_at, r.kind) for r in stored if r.state is ReminderState.PENDING]
-    return added, cancelled, pending + [(p.due_at, p.kind) for p in new]
+    return added, cancelled
 
 
 def _row(order_id: int, planned: PlannedReminder, now: datetime) -> dict[str, object]:
@@ -631,15 +618,19 @@ def replan_from(
     order = facts.order
     assert order.id is not None
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
-    # plan_reminders and still_relevant, from one pass over the facts.
-    everything = _everything(facts, policy, tz, now)
-    moved = [_outside_quiet_hours(p, policy, tz) for p in everything]
-    plan = [m for p, m in zip(everything, moved, strict=True) if p.fire_if_late or p.due_at >= now]
-    relevant = {(m.kind, m.due_at) for m in moved}
+    plan = plan_reminders(facts, policy, tz, now)
+    relevant = still_relevant(facts, policy, tz, now)
     if stored is None:
         stored = session.exec(select(Reminder).where(Reminder.order_id == order.id)).all()
     why = functools.partial(moot_reason, facts)
-    added, cancelled, pending = _reconcile(session, order.id, plan, now, stored, relevant, why)
+    added, cancelled = reconcile(session, order.id, plan, now, relevant, why, stored)
+    known = {(r.kind, r.due_at) for r in stored}
+    pending = [(r.due_at, r.kind) for r in stored if r.state is ReminderState.PENDING]
+    pending += [
+        (due_at, kind)
+        for kind, due_at in dict.fromkeys((p.kind, p.due_at) for p in plan)
+        if (kind, due_at) not in known
+    ]
     return Replanned(added, cancelled, facts, tuple(pending))
 
 
