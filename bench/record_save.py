@@ -1,8 +1,11 @@
-"""What the record form's save costs before its acknowledgement: the service call the form makes
-(services.records.recording.record), on PostgreSQL, timed and its SQL statements counted.
+"""What the record form's save costs before its acknowledgement, and what a command's work after
+its acknowledgement costs: the service calls they make (services.records.recording.record, and
+breaches.record_breach and hearings.book_hearing for /dvpn breach and /dvpn hearing), on
+PostgreSQL, each timed and its SQL statements counted.
 
-The save's time is almost all round trips to the database, so statements per save is the figure
-that moves; time depends on the machine's load, printed alongside. The database is EMPTIED.
+The time is mostly round trips to the database, so statements per call is the figure that moves;
+wall time depends on the machine's load, printed alongside, and CPU time is this process's own
+(the database server's is not in it). The database is EMPTIED.
 
     DVPN_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/dvpn_bench_save .venv/bin/python bench/record_save.py
 """
@@ -14,7 +17,8 @@ import os
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,11 +30,41 @@ from models.db import make_engine
 from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
+from services.records import breaches, hearings
 from services.records import recording as records
 from tests.support.force import build_force
 from tests.support.records import dvpn
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/dvpn_bench_save"
+NOW = datetime(2026, 4, 3, 9, 0, tzinfo=UTC)
+
+
+class Counted:
+    """Statements sent on the engine while `measure` runs."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.statements = 0
+        sa.event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_: object) -> None:
+        self.statements += 1
+
+    def measure(self, label: str, calls: int, call: Callable[[int], object]) -> None:
+        self.statements = 0
+        took: list[float] = []
+        cpu = time.process_time()
+        for n in range(calls):
+            began = time.perf_counter()
+            call(n)
+            took.append(time.perf_counter() - began)
+        cpu_ms = (time.process_time() - cpu) * 1000 / calls
+        took.sort()
+        load = os.getloadavg()
+        print(
+            f"{label}: {self.statements / calls:.0f} statements, median {statistics.median(took) * 1000:.1f} ms, "
+            f"p99 {took[int(len(took) * 0.99) - 1] * 1000:.1f} ms, CPU {cpu_ms:.1f} ms (this process) over {calls}; "
+            f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+        )
 
 
 def main() -> None:
@@ -42,31 +76,21 @@ def main() -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     upgrade(engine)
-    ctx = ServiceContext(
-        engine, Settings(admins=("UADMIN",)), ManualClock(datetime(2026, 4, 3, 9, 0, tzinfo=UTC)), "bench"
-    )
+    ctx = ServiceContext(engine, Settings(admins=("UADMIN",)), ManualClock(NOW), "bench")
     force = build_force(ctx)
+    officer = force.officer
     for _ in range(20):  # warm: connections, prepared statements, imports
-        records.record(ctx, force.officer, dvpn())
-    statements = 0
-
-    def count(*_: object) -> None:
-        nonlocal statements
-        statements += 1
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    took: list[float] = []
-    for _ in range(args.saves):
-        began = time.perf_counter()
-        records.record(ctx, force.officer, dvpn())
-        took.append(time.perf_counter() - began)
-    took.sort()
-    load = os.getloadavg()
-    print(
-        f"record save: {statements / args.saves:.0f} statements, median {statistics.median(took) * 1000:.1f} ms, "
-        f"p99 {took[int(len(took) * 0.99) - 1] * 1000:.1f} ms over {args.saves} saves; "
-        f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+        records.record(ctx, officer, dvpn())
+    counted = Counted(engine)
+    saved: list[str] = []
+    counted.measure("record save", args.saves, lambda n: saved.append(records.record(ctx, officer, dvpn()).reference))
+    at = NOW - timedelta(minutes=20)
+    counted.measure("breach (/dvpn breach)", args.saves, lambda n: breaches.record_breach(ctx, officer, saved[n], at))
+    hearing_at = NOW + timedelta(hours=20)
+    counted.measure(
+        "hearing (/dvpn hearing)", args.saves, lambda n: hearings.book_hearing(ctx, officer, saved[n], hearing_at, None)
     )
+    counted.measure("card (/dvpn show)", args.saves, lambda n: records.view(ctx, officer, saved[n]))
     engine.dispose()
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from sqlmodel import Session, SQLModel
 
@@ -38,9 +38,12 @@ from services.context import ServiceContext
 from services.governance.access import acting_user, require_role
 from services.governance.audit import write_audit, write_change, write_creation
 from services.records.lookup import order_to_change
-from services.records.planning import replan
+from services.records.planning import Replanned, load_facts, replan_from
 from services.views import RecordView
 from services.wording import Text
+
+if TYPE_CHECKING:
+    from services.records.card import Known
 
 stored_text.install()  # every row any scope writes is checked against its columns before it is flushed
 
@@ -92,12 +95,21 @@ class _Unit:
             return _By(actor=None, at=self.now, source=self.ctx.source, system_actor=system_actor)
         return _By(actor=self.actor, at=self.now, source=self.ctx.source, system_actor=self.system_actor)
 
-    def view(self, order: ProtectionOrder, *, warnings: tuple[Text, ...] = (), writable: bool = True) -> RecordView:
-        """The record's card, people included."""
+    def view(
+        self,
+        order: ProtectionOrder,
+        *,
+        warnings: tuple[Text, ...] = (),
+        writable: bool = True,
+        known: Known | None = None,
+    ) -> RecordView:
+        """The record's card, people included; `known`: what this transaction holds of the record."""
         # Imported here: the card reads the force calendar, whose own use case opens a unit of work.
         from services.records.card import build_view
 
-        return build_view(self.session, self.ctx, order, with_people=True, warnings=warnings, writable=writable)
+        return build_view(
+            self.session, self.ctx, order, with_people=True, warnings=warnings, writable=writable, known=known
+        )
 
     def _finish(self) -> None:
         """What a clean finish does before the commit."""
@@ -150,19 +162,36 @@ class Work(_Unit):
         often it was touched."""
         self._touched[pk(order)] = order
 
-    def replan_touched(self) -> None:
+    def replan_touched(self) -> dict[int, Replanned]:
         """Replan the touched records now, for a use case that reads their reminders or next
-        deadlines back before it finishes. Records touched later are replanned at the commit."""
+        deadlines back before it finishes. Records touched later are replanned at the commit.
+        Returns each replan by record id."""
         touched, self._touched = list(self._touched.values()), {}
+        settings = self.ctx.settings
+        done = {}
         for order in touched:
             order.updated_at = self.now
+            facts = load_facts(self.session, order)
             by = self.actor.id if self.actor is not None else None
-            replan(self.session, order, self.ctx.settings.reminders, self.ctx.settings.timezone, self.now, by)
+            done[pk(order)] = replan_from(self.session, facts, settings.reminders, settings.timezone, self.now, by=by)
+        return done
 
-    def view(self, order: ProtectionOrder, *, warnings: tuple[Text, ...] = (), writable: bool = True) -> RecordView:
-        """The record's card, showing the reminders as replanned."""
-        self.replan_touched()
-        return super().view(order, warnings=warnings, writable=writable)
+    def view(
+        self,
+        order: ProtectionOrder,
+        *,
+        warnings: tuple[Text, ...] = (),
+        writable: bool = True,
+        known: Known | None = None,
+    ) -> RecordView:
+        """The record's card, showing the reminders as replanned (from the replan's own facts
+        when the record was just replanned)."""
+        replanned = self.replan_touched()
+        if known is None and pk(order) in replanned:
+            from services.records.card import Known
+
+            known = Known(replanned[pk(order)])
+        return super().view(order, warnings=warnings, writable=writable, known=known)
 
     def _finish(self) -> None:
         self.replan_touched()
@@ -180,10 +209,15 @@ class Change(Acting):
     order: ProtectionOrder
 
     def view(
-        self, order: ProtectionOrder | None = None, *, warnings: tuple[Text, ...] = (), writable: bool = True
+        self,
+        order: ProtectionOrder | None = None,
+        *,
+        warnings: tuple[Text, ...] = (),
+        writable: bool = True,
+        known: Known | None = None,
     ) -> RecordView:
         """The changed record's card (or another's, such as the order a granted notice made)."""
-        return super().view(order or self.order, warnings=warnings, writable=writable)
+        return super().view(order or self.order, warnings=warnings, writable=writable, known=known)
 
 
 @contextmanager

@@ -16,7 +16,10 @@ FRONT_ENDS = ("handlers", "scheduler", "console", "runtime")
 
 # Public by name, internal by use, each with why. None so far: everything public in services/ is
 # reached from a front end, directly or through another use case.
-INTERNAL: dict[str, str] = {}
+INTERNAL: dict[str, str] = {
+    "services.records.planning.replan": "a replan from the stored facts, for a caller that holds none; "
+    "the unit of work and the order writer replan from the facts they hold (replan_from)",
+}
 Node = tuple[str, str]  # (module, function); function "" for module-level code
 
 

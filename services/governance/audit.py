@@ -11,6 +11,12 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel
 
 from models import AppUser, AuditEvent
@@ -104,7 +110,41 @@ def write_audit(
     justification: str | None = None,
     system_actor: str = "system",
 ) -> AuditEvent:
-    event = AuditEvent(
+    """An audit row, added to the session now (after any rows held back by write_creation and
+    write_change, which it follows in the trail), so the caller can flush it and read its id."""
+    audit_row = _audit_row(
+        actor=actor,
+        at=at,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        source=source,
+        order_id=order_id,
+        before=before,
+        after=after,
+        justification=justification,
+        system_actor=system_actor,
+    )
+    _add_held(session)
+    session.add(audit_row)
+    return audit_row
+
+
+def _audit_row(
+    *,
+    actor: AppUser | None,
+    at: datetime,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    source: str,
+    order_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    justification: str | None,
+    system_actor: str,
+) -> AuditEvent:
+    return AuditEvent(
         at=at,
         actor_user_id=actor.id if actor else None,
         actor=f"slack:{actor.slack_user_id}" if actor else f"system:{system_actor}",
@@ -117,8 +157,58 @@ def write_audit(
         justification=justification,
         source=source,
     )
-    session.add(event)
-    return event
+
+
+# The creations and changes a transaction audits are held back and added to the session together
+# (at the commit, or before anything reads the trail or adds to it), so they are written in one
+# INSERT rather than one for each flush a use case makes to learn its new rows' ids. What each
+# says is fixed when it is written: only the INSERT waits.
+_HELD = "audit_rows_held"
+_AUDIT_TABLE = sa.inspect(AuditEvent).local_table
+
+
+def _hold(session: Session, row: AuditEvent) -> None:
+    session.info.setdefault(_HELD, []).append(row)
+
+
+def _add_held(session: OrmSession) -> None:
+    held = session.info.pop(_HELD, None)
+    if held:
+        session.add_all(held)
+
+
+def _before_commit(session: OrmSession) -> None:
+    _add_held(session)
+
+
+def _before_reading_the_trail(state: ORMExecuteState) -> None:
+    """Held rows are in the trail for any statement on it in the same transaction: added here,
+    they are flushed by the autoflush that follows this hook."""
+    statement = state.statement
+    if (
+        state.session.info.get(_HELD)
+        and isinstance(statement, ClauseElement)
+        and _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+    ):
+        _add_held(state.session)
+
+
+def _after_rollback(session: OrmSession) -> None:
+    session.info.pop(_HELD, None)
+
+
+def install() -> None:
+    """Hold back every session's creation and change audits (idempotent)."""
+    for name, listener in (
+        ("before_commit", _before_commit),
+        ("do_orm_execute", _before_reading_the_trail),
+        ("after_rollback", _after_rollback),
+    ):
+        if not event.contains(OrmSession, name, listener):
+            event.listen(OrmSession, name, listener)
+
+
+install()
 
 
 def write_creation(
@@ -132,18 +222,20 @@ def write_creation(
     system_actor: str = "system",
 ) -> None:
     """Audit a new row, personal fields masked."""
-    write_audit(
-        session,
+    audit_row = _audit_row(
         actor=actor,
         at=at,
         action="create",
         entity_type=str(row.__tablename__),
         entity_id=getattr(row, "id", None),
         order_id=order_id,
+        before=None,
         after=snapshot(row),
+        justification=None,
         source=source,
         system_actor=system_actor,
     )
+    _hold(session, audit_row)
 
 
 def write_change(
@@ -163,8 +255,7 @@ def write_change(
     old, new = changes(before, snapshot(row))
     if not new:
         return False
-    write_audit(
-        session,
+    audit_row = _audit_row(
         actor=actor,
         at=at,
         action="update",
@@ -177,4 +268,5 @@ def write_change(
         source=source,
         system_actor=system_actor,
     )
+    _hold(session, audit_row)
     return True

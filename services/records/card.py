@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -33,7 +34,7 @@ from rules.deadlines import (
     order_expiry,
     with_lapse,
 )
-from rules.lifecycle import State
+from rules.lifecycle import State, state_of
 from rules.monitoring import monitoring_end
 from rules.notification import change_deadline, owed
 from rules.order_types import rule_for
@@ -42,7 +43,8 @@ from services.context import ServiceContext
 from services.records.breach_court import court_deadline
 from services.records.calendar import force_calendar
 from services.records.crime_references import shareable_crime_reference
-from services.records.state import record_state
+from services.records.planning import Replanned
+from services.records.state import situation
 from services.views import DeadlineView, PersonView, RecordView, initials
 from services.when import show
 from services.wording import Text
@@ -54,8 +56,9 @@ def deadline_views(
     calendar: ExcludedDayCalendar,
     tz: ZoneInfo,
     breaches: Sequence[Breach] | None = None,
+    notifications: Sequence[Notification] | None = None,
 ) -> list[DeadlineView]:
-    """`breaches`: the record's breaches, if the caller has read them already."""
+    """`breaches`, `notifications`: the record's, if the caller has read them already."""
     rule = rule_for(order.order_type)
     found: list[Deadline | PeriodEnd | None] = []
     if order.served_at is not None:
@@ -71,9 +74,9 @@ def deadline_views(
         found.append(order_expiry(rule, start, last_day=last_day, tz=tz))
     if owed(order.order_type, order.notification_exempt, False):
         found.append(notification_deadline(rule, order.made_at, order.served_at, tz))
-    changes = session.exec(
-        select(Notification).where(Notification.order_id == order.id, col(Notification.change).is_not(None))
-    ).all()
+    if notifications is None:
+        notifications = session.exec(select(Notification).where(Notification.order_id == order.id)).all()
+    changes = [n for n in notifications if n.change is not None]
     found += [
         change_deadline(order.order_type, n.change, n.happened_at, tz) for n in changes if n.change and n.happened_at
     ]
@@ -92,12 +95,69 @@ def by_id(breach: Breach) -> int:
     return breach.id or 0
 
 
-def _status(session: Session, ctx: ServiceContext, order: ProtectionOrder) -> str:
+@dataclass(frozen=True)
+class Known:
+    """What the transaction already holds of a record, so its card does not read it back: the
+    replan just done (its facts and the reminders left pending) and, for a record created in this
+    transaction, the protected people written with it (such a record has no follow-on yet)."""
+
+    replanned: Replanned
+    created_with: Sequence[ProtectedPerson] | None = None
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A record's rows as its card shows them, each list in the card's order."""
+
+    hearings: Sequence[Hearing]
+    breaches: Sequence[Breach]
+    checks: Sequence[BreachCheck]
+    notifications: Sequence[Notification]
+    reminders: Sequence[tuple[datetime, str]]  # pending: (due_at, kind)
+
+
+def _rows(session: Session, order: ProtectionOrder, known: Known | None) -> _Rows:
+    if known is not None:
+        facts = known.replanned.facts
+        hearings, breaches, checks = facts.hearings, facts.breaches, facts.checks
+        notifications, reminders = facts.notifications, sorted(known.replanned.pending)
+    else:
+        hearings = session.exec(select(Hearing).where(Hearing.order_id == order.id)).all()
+        breaches = session.exec(select(Breach).where(Breach.order_id == order.id)).all()
+        checks = session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all()
+        notifications = session.exec(select(Notification).where(Notification.order_id == order.id)).all()
+        pending = select(Reminder.due_at, Reminder.kind).where(
+            Reminder.order_id == order.id, Reminder.state == ReminderState.PENDING
+        )
+        reminders = sorted((due_at, kind) for due_at, kind in session.exec(pending))
+    return _Rows(
+        hearings=sorted(hearings, key=lambda h: (h.scheduled_at, h.id or 0)),
+        breaches=sorted(breaches, key=lambda b: (b.occurred_at, b.id or 0)),
+        checks=sorted(checks, key=lambda c: (c.due_at, c.id or 0)),
+        notifications=notifications,
+        reminders=reminders,
+    )
+
+
+def _status(ctx: ServiceContext, order: ProtectionOrder, hearings: Sequence[Hearing]) -> str:
     """The stored status, except that a notice lapsed in law reads as lapsed before the scheduler
     job marks it (rules/lifecycle.py): a card never calls a lapsed notice active."""
-    if record_state(session, order, ctx.clock.now()) is State.LAPSED:
+    if state_of(situation(order, hearings), ctx.clock.now()) is State.LAPSED:
         return OrderStatus.LAPSED.value
     return order.status.value
+
+
+def _people(
+    session: Session, order: ProtectionOrder, perpetrator: Perpetrator, known: Known | None
+) -> list[PersonView]:
+    protected = known.created_with if known is not None else None
+    if protected is None:
+        protected = session.exec(
+            select(ProtectedPerson)
+            .join(OrderProtectedPerson, col(OrderProtectedPerson.person_id) == ProtectedPerson.id)
+            .where(OrderProtectedPerson.order_id == order.id)
+        ).all()
+    return [_person("perpetrator", perpetrator), *(_person("protected", person) for person in protected)]
 
 
 def build_view(
@@ -108,54 +168,38 @@ def build_view(
     with_people: bool,
     warnings: tuple[Text, ...] = (),
     writable: bool = True,
+    known: Known | None = None,
 ) -> RecordView:
+    """The record's card. `known`: what the caller holds of it, not read again."""
     tz = ctx.settings.timezone
     perpetrator = session.get(Perpetrator, order.perpetrator_id)
     assert perpetrator is not None
     officer = session.get(AppUser, order.officer_id)
     assert officer is not None
-    people: list[PersonView] = []
-    if with_people:
-        people.append(_person("perpetrator", perpetrator))
-        protected = session.exec(
-            select(ProtectedPerson)
-            .join(OrderProtectedPerson, col(OrderProtectedPerson.person_id) == ProtectedPerson.id)
-            .where(OrderProtectedPerson.order_id == order.id)
-        ).all()
-        people += [_person("protected", person) for person in protected]
+    people = _people(session, order, perpetrator, known) if with_people else []
     parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
-    child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
-    hearings = session.exec(
-        select(Hearing).where(Hearing.order_id == order.id).order_by(col(Hearing.scheduled_at))
-    ).all()
-    breaches = session.exec(select(Breach).where(Breach.order_id == order.id).order_by(col(Breach.occurred_at))).all()
-    checks = session.exec(
-        select(BreachCheck).where(BreachCheck.order_id == order.id).order_by(col(BreachCheck.due_at))
-    ).all()
+    child = None
+    if known is None or known.created_with is None:
+        child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
+    rows = _rows(session, order, known)
+    hearings, breaches, checks = rows.hearings, rows.breaches, rows.checks
     awaited = [
         n
-        for n in session.exec(
-            select(Notification).where(Notification.order_id == order.id, col(Notification.received_at).is_(None))
-        ).all()
-        if owed(order.order_type, order.notification_exempt, n.kind is NotificationKind.CHANGE)
+        for n in rows.notifications
+        if n.received_at is None
+        and owed(order.order_type, order.notification_exempt, n.kind is NotificationKind.CHANGE)
     ]
-    reminders = session.exec(
-        select(Reminder)
-        .where(Reminder.order_id == order.id, Reminder.state == ReminderState.PENDING)
-        .order_by(col(Reminder.due_at))
-    ).all()
+    calendar = force_calendar(session, ctx.settings)
     return RecordView(
         reference=order.reference,
         order_type=order.order_type.value,
-        status=_status(session, ctx, order),
+        status=_status(ctx, order, hearings),
         perpetrator_initials=initials(perpetrator.full_name),
         officer_slack_id=officer.slack_user_id,
         team_id=order.team_id,
         served_at=order.served_at,
         made_at=order.made_at,
-        deadlines=tuple(
-            deadline_views(session, order, force_calendar(session, ctx.settings), tz, sorted(breaches, key=by_id))
-        ),
+        deadlines=tuple(deadline_views(session, order, calendar, tz, sorted(breaches, key=by_id), rows.notifications)),
         people=tuple(people),
         hearings=tuple(_hearing_line(h, tz) for h in hearings),
         breaches=tuple(_breach_line(b, tz) for b in breaches),
@@ -173,7 +217,7 @@ def build_view(
         hearing_pending=any(h.outcome is None for h in hearings),
         check_open=any(c.done_at is None for c in checks),
         notification_awaited=bool(awaited),
-        reminders=tuple(f"{show(r.due_at, tz)}: {reminder_label(r.kind)}" for r in reminders),
+        reminders=tuple(f"{show(due_at, tz)}: {reminder_label(kind)}" for due_at, kind in rows.reminders),
     )
 
 

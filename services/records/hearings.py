@@ -151,7 +151,7 @@ def _grant(change: Change, made_at: datetime, terms: GrantTerms, hearing: Hearin
     protected = session.exec(
         select(OrderProtectedPerson.person_id).where(OrderProtectedPerson.order_id == notice.id)
     ).all()
-    return insert_order(
+    order, _ = insert_order(
         session,
         change.ctx,
         change.user,
@@ -163,6 +163,7 @@ def _grant(change: Change, made_at: datetime, terms: GrantTerms, hearing: Hearin
         parent=notice,
         now=change.now,
     )
+    return order
 
 
 def _add_hearing(

@@ -37,7 +37,7 @@ from services.context import ServiceContext
 from services.governance.audit import write_creation
 from services.people.search_index import index_person
 from services.records.calendar import force_calendar
-from services.records.planning import replan
+from services.records.planning import OrderFacts, Replanned, replan_from, supervisor_ids
 from services.records.references import next_reference
 from services.wording import Command, Text
 
@@ -215,9 +215,11 @@ def insert_order(
     protected_ids: Sequence[int],
     parent: ProtectionOrder | None,
     now: datetime,
-) -> ProtectionOrder:
+) -> tuple[ProtectionOrder, Replanned]:
     """Insert the row with its computed deadlines, link the people, audit, start its checks, and
-    plan its reminders. The caller has validated `terms`."""
+    plan its reminders. The caller has validated `terms`. Returns the row and its first replan.
+
+    Everything the plan reads is in hand, so nothing of the new record is read back."""
     tz = ctx.settings.timezone
     event = terms.event(rule)
     assert event is not None and officer.team_id is not None and officer.id is not None
@@ -259,38 +261,36 @@ def insert_order(
     )
     session.add(order)
     session.flush()
-    for person_id in protected_ids:
-        session.add(OrderProtectedPerson(order_id=pk(order), person_id=person_id))
-    write_creation(session, actor=user, at=now, row=order, source=ctx.source, order_id=order.id)
-    _first_breach_check(session, ctx, user, order, officer.id, event, now)
+    session.add_all(OrderProtectedPerson(order_id=pk(order), person_id=person_id) for person_id in protected_ids)
+    check = _first_breach_check(ctx, order, officer.id, event, now)
+    awaited = None
     if order.notification_due_at is not None and owed(rule.code, terms.notification_exempt, False):
         awaited = Notification(
             order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
         )
-        session.add(awaited)
-        session.flush()
-        write_creation(session, actor=user, at=now, row=awaited, source=ctx.source, order_id=order.id)
+    created = [row for row in (check, awaited) if row is not None]
+    session.add_all(created)
     session.flush()
-    replan(session, order, ctx.settings.reminders, tz, now)
-    return order
+    for row in (order, *created):
+        write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
+    facts = OrderFacts(
+        order=order,
+        hearings=[],
+        breaches=[],
+        checks=[check] if check else [],
+        notifications=[awaited] if awaited else [],
+        supervisor_ids=supervisor_ids(session, officer.team_id),
+    )
+    return order, replan_from(session, facts, ctx.settings.reminders, tz, now, stored=())
 
 
 def _first_breach_check(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    order: ProtectionOrder,
-    officer_id: int,
-    start: datetime,
-    now: datetime,
-) -> None:
+    ctx: ServiceContext, order: ProtectionOrder, officer_id: int, start: datetime, now: datetime
+) -> BreachCheck | None:
     """The first breach check falls due within a day of service (a force policy knob)."""
     # Hours elapsed, not on the wall clock: `start` may arrive in UK time, and a night the clocks
     # change would make "24 hours after" 23 or 25 (the rollover and a correction count in UTC too).
     due = start.astimezone(UTC) + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
     if order.expires_at is not None and due >= order.expires_at:
-        return
-    check = BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now)
-    session.add(check)
-    session.flush()
-    write_creation(session, actor=user, at=now, row=check, source=ctx.source, order_id=order.id)
+        return None
+    return BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now)

@@ -4,12 +4,13 @@ cancelled, never deleted, so the history stays)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, insert, select
 
 from config import ReminderPolicy
 from models import (
@@ -521,21 +522,25 @@ def reconcile(
     now: datetime,
     relevant: set[tuple[str, datetime]] | None = None,
     why: Callable[[str], str] | None = None,
+    stored: Sequence[Reminder] | None = None,
     *,
     incident_id: int | None = None,
     by: int | None = None,
 ) -> tuple[int, int]:
-    """Make the stored reminders match the plan. Returns (added, cancelled).
+    """Make the stored reminders match the plan. Returns (added, cancelled). `stored`: the record's
+    reminders, if the caller has them (none, for a record created in this transaction). The record
+    is the order `order_id`, or the incident `incident_id`.
 
     A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
     cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
     follow-ups already posted, are to be updated to say so (`why`: the reason for a kind; `by`: who
     acted, None for the system)."""
+    if stored is None:
+        about = Reminder.order_id == order_id if incident_id is None else Reminder.incident_id == incident_id
+        stored = session.exec(select(Reminder).where(about)).all()
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
-    about = Reminder.order_id == order_id if incident_id is None else Reminder.incident_id == incident_id
-    stored = session.exec(select(Reminder).where(about)).all()
     by_key = {(r.kind, r.due_at): r for r in stored}
     added = cancelled = 0
     withdrawn: dict[str, str] = {}  # ids of sent reminders no longer relevant, and why: their follow-ups go too
@@ -561,26 +566,43 @@ def reconcile(
             cancelled += 1
         elif reminder.state is ReminderState.SENT:
             ask_update(reminder, withdrawn[source], now, by=by)
-    for key, planned in wanted.items():
+    for key in wanted:
         existing = by_key.get(key)
-        if existing is None:
-            session.add(
-                Reminder(
-                    order_id=order_id,
-                    incident_id=incident_id,
-                    kind=planned.kind,
-                    due_at=planned.due_at,
-                    recipient_id=planned.recipient_id,
-                    critical=planned.critical,
-                    state=ReminderState.PENDING,
-                    created_at=now,
-                )
-            )
-            added += 1
-        elif existing.state is ReminderState.CANCELLED:
+        if existing is not None and existing.state is ReminderState.CANCELLED:
             existing.state, existing.cancelled_at = ReminderState.PENDING, None
             added += 1
+    new = [planned for key, planned in wanted.items() if key not in by_key]
+    if new:
+        # One INSERT for them all and no object each: this transaction reads them back, if at all,
+        # through a query.
+        session.execute(insert(Reminder), [_row(order_id, incident_id, planned, now) for planned in new])
+        added += len(new)
     return added, cancelled
+
+
+def _row(order_id: int | None, incident_id: int | None, planned: PlannedReminder, now: datetime) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "incident_id": incident_id,
+        "kind": planned.kind,
+        "due_at": planned.due_at,
+        "recipient_id": planned.recipient_id,
+        "critical": planned.critical,
+        "state": ReminderState.PENDING,
+        "created_at": now,
+    }
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A replan's outcome, with what a card built straight after it needs so the record is not
+    read again (services.records.card.build_view): the facts planned from, and the reminders left
+    pending, as (due_at, kind)."""
+
+    added: int
+    cancelled: int
+    facts: OrderFacts
+    pending: tuple[tuple[datetime, str], ...]
 
 
 def replan(
@@ -593,12 +615,40 @@ def replan(
 ) -> tuple[int, int]:
     """Load the order's facts, store its next deadline, plan, and reconcile. Every service that
     changes a record calls this; `by` is the user whose change it is (None: the system)."""
-    facts = load_facts(session, order)
+    done = replan_from(session, load_facts(session, order), policy, tz, now, by=by)
+    return done.added, done.cancelled
+
+
+def replan_from(
+    session: Session,
+    facts: OrderFacts,
+    policy: ReminderPolicy,
+    tz: ZoneInfo,
+    now: datetime,
+    stored: Sequence[Reminder] | None = None,
+    *,
+    by: int | None = None,
+) -> Replanned:
+    """`replan` from facts the caller holds. `stored`: the order's reminders, if the caller knows
+    them (none, for a record created in this transaction); otherwise they are read. `by`: as for
+    `replan`."""
+    order = facts.order
+    assert order.id is not None
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
     plan = plan_reminders(facts, policy, tz, now)
-    assert order.id is not None
     relevant = still_relevant(facts, policy, tz, now)
-    return reconcile(session, order.id, plan, now, relevant, why=lambda kind: moot_reason(facts, kind), by=by)
+    if stored is None:
+        stored = session.exec(select(Reminder).where(Reminder.order_id == order.id)).all()
+    why = functools.partial(moot_reason, facts)
+    added, cancelled = reconcile(session, order.id, plan, now, relevant, why, stored, by=by)
+    known = {(r.kind, r.due_at) for r in stored}
+    pending = [(r.due_at, r.kind) for r in stored if r.state is ReminderState.PENDING]
+    pending += [
+        (due_at, kind)
+        for kind, due_at in dict.fromkeys((p.kind, p.due_at) for p in plan)
+        if (kind, due_at) not in known
+    ]
+    return Replanned(added, cancelled, facts, tuple(pending))
 
 
 def refresh_next_deadline(session: Session, order: ProtectionOrder, now: datetime) -> None:
@@ -618,7 +668,10 @@ def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
         breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
         checks=session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all(),
         notifications=session.exec(select(Notification).where(Notification.order_id == order.id)).all(),
-        supervisor_ids=sorted(
-            session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == order.team_id)).all()
-        ),
+        supervisor_ids=supervisor_ids(session, order.team_id),
     )
+
+
+def supervisor_ids(session: Session, team_id: int) -> list[int]:
+    """The team's supervisors, who are told of its records' statutory deadlines."""
+    return sorted(session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == team_id)).all())

@@ -24,6 +24,7 @@ from services.governance.access import (
     supervised_team_ids,
 )
 from services.governance.justification import access
+from services.records.card import Known
 from services.records.crime_references import crime_reference_violation
 from services.records.duties import check_exemption
 from services.records.lookup import find_order
@@ -64,7 +65,7 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
 
         perpetrator = add_perpetrator(session, ctx, user, new.perpetrator, now)
         protected = [add_protected_person(session, ctx, user, p, now) for p in new.protected]
-        order = insert_order(
+        order, replanned = insert_order(
             session,
             ctx,
             user,
@@ -83,7 +84,7 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             warnings += (unchecked,)
         if flag_identity_mismatch(session, ctx, user, perpetrator, order, now):
             warnings += (PNC_MISMATCH_WARNING,)
-        return work.view(order, warnings=warnings)
+        return work.view(order, warnings=warnings, known=Known(replanned, created_with=protected))
 
 
 def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification: str | None = None) -> RecordView:
