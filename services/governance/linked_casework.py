@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from models import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
 from services.errors import Conflict
+from services.wording import Command
 
 # In deletion order: each before the rows it points at (the people go after, in retention).
 LINKED_TABLES = (PlanAction, ManagementPlan, DisclosureRequest, DisclosureApplicant)
@@ -44,8 +45,13 @@ def require_none_open(session: Session, perpetrators: Collection[int], people: C
     if requests or plans:
         open_work = [*(f"Clare's Law request {r}" for r in sorted(requests)), *(["a management plan"] if plans else [])]
         raise Conflict(
-            f"Not erased: {', '.join(open_work)} about the same people is still open. Close it first "
-            "(/dvpn clare REF close, /dvpn perpetrator REF plan close), then erase the records."
+            (
+                f"Not erased: {', '.join(open_work)} about the same people is still open. Close it first (",
+                Command("clare", "REF close", set_apart=False),
+                ", ",
+                Command("perpetrator", "REF plan close", set_apart=False),
+                "), then erase the records.",
+            )
         )
 
 

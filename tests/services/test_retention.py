@@ -265,3 +265,37 @@ def test_an_incident_a_record_was_recorded_from_is_erased_with_its_family(
     assert done.deleted["incident"] == 1 and done.deleted["incident_child"] == 1
     assert done.deleted["marac_referral"] == 1 and done.deleted["marac_action"] == 1
     assert "Traceable" not in every_value(ctx.engine)
+
+
+def test_a_clare_law_request_about_the_family_holds_erasure_while_open_then_goes_with_it(
+    ctx: ServiceContext, kept: Records, force: Force, clock: ManualClock
+) -> None:
+    from rules.disclosure import Route
+    from services.disclosures import requests as disclosures
+    from services.disclosures.requests import NewRequest
+
+    clock.set(london("2026-04-03 10:00"))
+    new = NewRequest(Route.ASK, PersonInput("Ada Traceable"), PersonInput("Sub Traceable"), london("2026-04-03 09:00"))
+    request = disclosures.new_request(ctx, force.officer, new).reference
+    # The subject as the family's own perpetrator row (what matching a PNC id on record gives).
+    with ctx.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE disclosure_request SET perpetrator_id = "
+                "(SELECT perpetrator_id FROM protection_order WHERE reference = :r) WHERE reference = :q"
+            ),
+            {"r": kept.r1, "q": request},
+        )
+    clock.set(london("2032-05-01 09:00"))
+    before = row_counts(ctx.engine)
+    with pytest.raises(Conflict) as refused:
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    assert request in str(refused.value) and "still open" in str(refused.value)
+    assert {k: v for k, v in row_counts(ctx.engine).items() if k != "audit_event"} == {
+        k: v for k, v in before.items() if k != "audit_event"
+    }
+
+    disclosures.close(ctx, force.officer, request, "withdrawn by the applicant")
+    done = retention.erase(ctx, force.admin, kept.r1, REASON)
+    assert done.deleted["disclosure_request"] == 1
+    assert request not in every_value(ctx.engine)
