@@ -41,7 +41,7 @@ def test_make_demo_then_the_test_tools_work_in_a_fresh_clone(tmp_path: Path) -> 
     )
     print(f"make demo on a fresh clone, venv and install included: {time.monotonic() - started:.0f} s")
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
-    assert "/dvpn new [TYPE]" in demo.stdout  # the help
+    assert "e.g. /dvpn new DVPN" in demo.stdout  # the help
     assert "Needs action today" in demo.stdout  # the digest
     assert "Hearing deadline in 2 hours" in demo.stdout  # the countdown that fires on its own
     # `make install` installs what the demo needs and nothing of the test tools.
