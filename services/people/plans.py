@@ -55,7 +55,9 @@ def _plan_of(session: Session, order: ProtectionOrder, *, lock: bool = False) ->
 
 
 @contextmanager
-def _open_plan(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iterator[tuple[Acting, ManagementPlan]]:
+def _open_plan(
+    ctx: ServiceContext, actor_slack_id: str, reference: str
+) -> Iterator[tuple[Acting, ProtectionOrder, ManagementPlan]]:
     with acting(ctx, actor_slack_id) as work:
         order = find_order(work.session, reference, force_code=ctx.settings.force_code, user=work.user)
         require_write(work.session, work.user, order)
@@ -68,7 +70,7 @@ def _open_plan(ctx: ServiceContext, actor_slack_id: str, reference: str) -> Iter
                     ".",
                 )
             )
-        yield work, plan
+        yield work, order, plan
         plan.updated_at = work.now
 
 
@@ -102,7 +104,7 @@ def add_action(
     due_at: datetime,
     what: str,
 ) -> PlanView:
-    with _open_plan(ctx, actor_slack_id, reference) as (work, plan):
+    with _open_plan(ctx, actor_slack_id, reference) as (work, order, plan):
         owner = work.session.exec(select(AppUser).where(AppUser.slack_user_id == owner_slack_id)).first()
         if owner is None or not owner.active:
             raise NotAllowed("The owner must be a dvpn-bot user. Ask an admin to add them.")
@@ -130,17 +132,11 @@ def add_action(
                 created_at=work.now,
             )
         )
-        return _view(
-            work.session,
-            work.user,
-            find_order(work.session, reference, force_code=ctx.settings.force_code, user=work.user),
-            plan,
-            work.now,
-        )
+        return _view(work.session, work.user, order, plan, work.now)
 
 
 def action_done(ctx: ServiceContext, actor_slack_id: str, reference: str, number: int) -> PlanView:
-    with _open_plan(ctx, actor_slack_id, reference) as (work, plan):
+    with _open_plan(ctx, actor_slack_id, reference) as (work, order, plan):
         action = work.session.exec(
             select(PlanAction).where(PlanAction.plan_id == plan.id, PlanAction.number == number)
         ).first()
@@ -151,32 +147,20 @@ def action_done(ctx: ServiceContext, actor_slack_id: str, reference: str, number
         before = snapshot(action)
         action.done_at = work.now
         work.changed(action, before)
-        return _view(
-            work.session,
-            work.user,
-            find_order(work.session, reference, force_code=ctx.settings.force_code, user=work.user),
-            plan,
-            work.now,
-        )
+        return _view(work.session, work.user, order, plan, work.now)
 
 
 def set_review(ctx: ServiceContext, actor_slack_id: str, reference: str, review_at: datetime) -> PlanView:
-    with _open_plan(ctx, actor_slack_id, reference) as (work, plan):
+    with _open_plan(ctx, actor_slack_id, reference) as (work, order, plan):
         _future("review_at", review_at, work.now)
         before = snapshot(plan)
         plan.review_at = review_at
         work.changed(plan, before)
-        return _view(
-            work.session,
-            work.user,
-            find_order(work.session, reference, force_code=ctx.settings.force_code, user=work.user),
-            plan,
-            work.now,
-        )
+        return _view(work.session, work.user, order, plan, work.now)
 
 
 def close_plan(ctx: ServiceContext, actor_slack_id: str, reference: str, reason: str) -> PlanView:
-    with _open_plan(ctx, actor_slack_id, reference) as (work, plan):
+    with _open_plan(ctx, actor_slack_id, reference) as (work, order, plan):
         said = " ".join(reason.split())
         raise_if_any(
             [
@@ -189,13 +173,7 @@ def close_plan(ctx: ServiceContext, actor_slack_id: str, reference: str, reason:
         before = snapshot(plan)
         plan.closed_at, plan.close_reason = work.now, said
         work.changed(plan, before)
-        return _view(
-            work.session,
-            work.user,
-            find_order(work.session, reference, force_code=ctx.settings.force_code, user=work.user),
-            plan,
-            work.now,
-        )
+        return _view(work.session, work.user, order, plan, work.now)
 
 
 def plan_for(ctx: ServiceContext, actor_slack_id: str, reference: str) -> PlanView | None:
