@@ -20,8 +20,9 @@ from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.governance.access import READ_ALL_ROLES, supervised_team_ids
 from services.reporting import caseload_counts
+from services.reporting.caseload_counts import Holders
 from services.reporting.list_results import Caseload, CaseloadQuery, OfficerCount
-from services.reporting.listing import by_urgency, readable, summarise
+from services.reporting.listing import by_urgency, summarise
 from services.unit_of_work import reading
 from services.wording import Command, Mention, Part
 
@@ -36,11 +37,12 @@ def caseload(
     offset = max(0, offset)
     with reading(ctx, actor_slack_id) as read:
         session = read.session
-        scope, whose = _scope(session, read.user, query)
-        wanted: list[ColumnElement[bool]] = [*scope, *_record_filters(query, now)]
+        holders, whose = _scope(session, read.user, query)
+        filters = _record_filters(query, now)
+        wanted: list[ColumnElement[bool]] = [*holders.on(ProtectionOrder), *filters]
         status_filter = [col(ProtectionOrder.status) == query.status] if query.status else []
 
-        if wanted:
+        if filters:
             by_status = session.exec(
                 select(ProtectionOrder.status, func.count()).where(*wanted).group_by(ProtectionOrder.status)
             ).all()
@@ -48,9 +50,9 @@ def caseload(
             officers_total = session.exec(
                 select(func.count(func.distinct(ProtectionOrder.officer_id))).where(*wanted, *status_filter)
             ).one()
-        else:  # the whole force, unfiltered: from the kept counts, not a million records
-            by_status = caseload_counts.by_status(session)
-            officers, officers_total = caseload_counts.by_officer(session, query.status, now, OFFICERS_SHOWN)
+        else:  # whose records, and no other filter: the kept counts' own keys, not every record counted
+            by_status = caseload_counts.by_status(session, holders)
+            officers, officers_total = caseload_counts.by_officer(session, query.status, now, OFFICERS_SHOWN, holders)
         counts = tuple(sorted(((OrderStatus(s).value, n) for s, n in by_status), key=lambda pair: (-pair[1], pair[0])))
         total = sum(n for s, n in counts if query.status is None or s == query.status.value)
         page = session.exec(
@@ -87,38 +89,37 @@ def _by_officer(session: Session, wanted: list[ColumnElement[bool]], now: dateti
     return tuple(OfficerCount(slack_id, int(n), int(late or 0)) for slack_id, n, late in rows)
 
 
-def _scope(session: Session, user: AppUser, query: CaseloadQuery) -> tuple[list[ColumnElement[bool]], str | Mention]:
+def _scope(session: Session, user: AppUser, query: CaseloadQuery) -> tuple[Holders, str | Mention]:
     """The records the question covers, within what the asker may see; NotAllowed says what they may ask."""
-    base = readable(session, user)
-    limit = [] if base is None else [base]
+    readable = _team_ids(session, user)
+    limit = None if readable is None else frozenset(readable)
     if query.everyone:
         if user.role not in READ_ALL_ROLES:
             raise NotAllowed(
                 ("Only champions and admins can see the whole force's caseload. ", *_may_ask(session, user))
             )
-        return [], "the force"
+        return Holders(), "the force"
     if query.officer:
         target = session.exec(select(AppUser).where(AppUser.slack_user_id == query.officer)).first()
         if target is None:
             raise NotFound((Mention(query.officer), " does not use dvpn-bot, so has no caseload."), "officer")
         if not _may_see_officer(session, user, target):
             raise NotAllowed((Mention(target.slack_user_id), " is not in your team. ", *_may_ask(session, user)))
-        return [col(ProtectionOrder.officer_id) == target.id, *limit], Mention(target.slack_user_id)
+        return Holders(limit, target.id), Mention(target.slack_user_id)
     if query.team:
         team = session.exec(select(Team).where(func.lower(Team.name) == " ".join(query.team.split()).lower())).first()
         if team is None:
             raise NotFound((f"No team is called '{query.team[:80]}'. ", *_may_ask(session, user)), "team")
-        allowed = _team_ids(session, user)
-        if allowed is not None and team.id not in allowed:
+        if limit is not None and team.id not in limit:
             raise NotAllowed((f"{team.name} is not a team you work in or supervise. ", *_may_ask(session, user)))
-        return [col(ProtectionOrder.team_id) == team.id], team.name
+        return Holders(frozenset({team.id or 0})), team.name
     if user.role in READ_ALL_ROLES:
-        return [], "the force"
-    return limit, "your teams" if user.role is Role.SUPERVISOR else "yours and your team's"
+        return Holders(), "the force"
+    return Holders(limit), "your teams" if user.role is Role.SUPERVISOR else "yours and your team's"
 
 
 def _team_ids(session: Session, user: AppUser) -> set[int] | None:
-    """Teams whose caseload a user may ask for; None means every team."""
+    """Teams whose caseload a user may ask for, as listing.readable reads records; None means every team."""
     if user.role in READ_ALL_ROLES:
         return None
     if user.role is Role.SUPERVISOR:
