@@ -34,7 +34,7 @@ class ProtectionOrder(SQLModel, table=True):
             "ix_order_type_served",
             "order_type",
             "served_at",
-            postgresql_include=["id", "status", "hearing_deadline_at"],
+            postgresql_include=["id", "status", "hearing_deadline_at", "first_heard_at"],
         ),
         sa.Index("ix_order_type_closed", "order_type", "closed_at", postgresql_include=["status"]),
         # Searches by the beginning of a reference or crime reference (services.people.search): see
@@ -92,6 +92,16 @@ class ProtectionOrder(SQLModel, table=True):
     # The earliest of the record's deadlines (services.records.planning.next_deadline), stored on every
     # write and when time passes one that stops counting, so lists sort and page by it in SQL.
     next_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# When the record's earliest hearing with an outcome was scheduled: whether and how soon a notice
+# was heard, which stats count over a year's notices from ix_order_type_served alone. Kept by row
+# triggers on hearing (migration 0022) in the same transaction as every hearing write, whatever
+# makes it. A column of the table but not a field of the model: only SQL reads it, so no ORM write
+# or audit snapshot of a record carries a copy that a hearing's trigger has since changed.
+FIRST_HEARD_AT = utc_column()
+FIRST_HEARD_AT.name = FIRST_HEARD_AT.key = "first_heard_at"
+SQLModel.metadata.tables[ProtectionOrder.__tablename__].append_column(FIRST_HEARD_AT)
 
 
 class ReferenceCounter(SQLModel, table=True):

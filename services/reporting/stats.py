@@ -15,7 +15,8 @@ Notices are the police-issued types (DVPN, DAPN: rules.order_types, is_notice).
   notice's stored hearing_deadline_at (the 48-hour excluded-day clock, CSA 2010 s27(3),
   DAA 2021 s29(3); computed by rules.deadlines when the notice was recorded). A notice has such a
   hearing exactly when its earliest decided hearing is one, so both counts and the median below
-  come from one pass that takes each notice's earliest decided hearing.
+  come from one pass over the notices with each one's earliest decided hearing, stored on the
+  record as first_heard_at (kept by triggers on hearing, migration 0022).
 - orders_granted / orders_refused: notices whose application was decided in the period,
   by the decision time (closed_at), with status superseded (order granted) or refused.
 - conversion_rate: of the notices issued in the period, the share whose application has been
@@ -51,8 +52,9 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder
+from models import Breach, BreachCheck, OrderStatus, ProtectionOrder
 from models.db import is_postgres
+from models.orders import FIRST_HEARD_AT
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
 from services.reporting.period import Period, Week, checked_period, weeks_in
@@ -104,23 +106,6 @@ class _Window:
 
 def _is_notice() -> ColumnElement[bool]:
     return col(ProtectionOrder.order_type).in_(NOTICE_TYPES)
-
-
-def _first_decided_hearings(notices: Any) -> Any:
-    """Each notice's earliest hearing with an outcome, by order id. Hearings are read in one range of
-    ix_hearing_decided_by_order, between the notices' lowest and highest ids (ids follow the order
-    records were made in, so a period's notices are a narrow range), not probed once per notice; the
-    join on the id keeps only the period's own."""
-    within = sa.and_(
-        col(Hearing.order_id) >= select(func.min(notices.c.id)).scalar_subquery(),
-        col(Hearing.order_id) <= select(func.max(notices.c.id)).scalar_subquery(),
-    )
-    return (
-        select(col(Hearing.order_id).label("order_id"), func.min(Hearing.scheduled_at).label("first_heard"))
-        .where(col(Hearing.outcome).is_not(None), within)
-        .group_by(col(Hearing.order_id))
-        .subquery("heard")
-    )
 
 
 def _figures(
@@ -188,24 +173,21 @@ class _Cohort:
 
 
 def _cohort(session: Session, issued: list[ColumnElement[bool]]) -> _Cohort:
-    """The notices issued in the period, each with its earliest decided hearing. PostgreSQL's
+    """The notices issued in the period, each with its earliest decided hearing (first_heard_at, kept
+    on the record by triggers on hearing: ix_order_type_served carries it). PostgreSQL's
     percentile_cont takes the median in the same pass; elsewhere the middle one or two values are
     fetched by OFFSET, so only they leave the database."""
     notices = (
-        select(
-            col(ProtectionOrder.id).label("id"),
+        sa.select(
             col(ProtectionOrder.served_at).label("served_at"),
             col(ProtectionOrder.hearing_deadline_at).label("deadline"),
             col(ProtectionOrder.status).label("status"),
+            FIRST_HEARD_AT.label("first_heard"),
         )
         .where(*issued)
-        .cte("notices")
-        # Materialised, PostgreSQL reads the period's notices once (ix_order_type_served covers them).
-        .prefix_with("MATERIALIZED", dialect="postgresql")
+        .subquery("notices")
     )
-    heard = _first_decided_hearings(notices)
-    with_hearing = notices.outerjoin(heard, heard.c.order_id == notices.c.id)
-    first_heard = heard.c.first_heard
+    first_heard = notices.c.first_heard
     hours = hours_between(notices.c.served_at, first_heard)
     counts: list[Any] = [
         func.count(),
@@ -216,11 +198,11 @@ def _cohort(session: Session, issued: list[ColumnElement[bool]]) -> _Cohort:
     postgres = is_postgres(session.get_bind().engine)
     if postgres:
         counts.append(func.percentile_cont(0.5).within_group(hours))
-    row = session.exec(select(*counts).select_from(with_hearing)).one()
+    row = session.exec(select(*counts).select_from(notices)).one()
     if postgres:
         median = None if row[4] is None else float(row[4])
     else:
-        values = select(hours.label("hours")).select_from(with_hearing).where(first_heard.is_not(None))
+        values = select(hours.label("hours")).select_from(notices).where(first_heard.is_not(None))
         median = _median_by_offset(session, values, row[1])
     return _Cohort(row[0], row[1], row[2], row[3], median)
 

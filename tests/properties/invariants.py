@@ -27,6 +27,7 @@ from models import (
     ReminderState,
     TeamSupervisor,
 )
+from models.orders import FIRST_HEARD_AT
 from models.types import pk
 from rules.lifecycle import State
 from services.context import ServiceContext
@@ -229,7 +230,28 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
             found += invariant(seen, ctx, now)
     found += every_row_has_its_audit_row(session, order_ids)
     found += the_caseload_counts_are_the_records(session)
+    found += the_first_hearings_are_the_hearings(session, order_ids)
     return found
+
+
+def the_first_hearings_are_the_hearings(session: Session, order_ids: Sequence[int]) -> list[str]:
+    """Each record's stored first_heard_at (kept by triggers on hearing, read by stats) is what the
+    direct query says: the earliest scheduled time of its hearings with an outcome, or none."""
+    direct = dict(
+        session.exec(
+            select(Hearing.order_id, func.min(Hearing.scheduled_at))
+            .where(col(Hearing.order_id).in_(order_ids), col(Hearing.outcome).is_not(None))
+            .group_by(col(Hearing.order_id))
+        ).all()
+    )
+    stored = session.execute(
+        sa.select(col(ProtectionOrder.id), FIRST_HEARD_AT).where(col(ProtectionOrder.id).in_(order_ids))
+    ).all()
+    return [
+        f"record {order_id}: first_heard_at {kept}, earliest decided hearing {direct.get(order_id)}"
+        for order_id, kept in stored
+        if kept != direct.get(order_id)
+    ]
 
 
 def the_caseload_counts_are_the_records(session: Session) -> list[str]:
