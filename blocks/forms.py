@@ -43,9 +43,10 @@ class FormMeta:
     reference: str | None = None
     channel: str | None = None  # where the command was typed, for the confirmation
     reminder: int | None = None  # opened from a reminder's button: its message is updated after
+    home: bool = False  # opened from the App Home: the Home is published again once it is saved
 
     def dump(self) -> str:
-        given = (("ref", self.reference), ("channel", self.channel), ("reminder", self.reminder))
+        given = (("ref", self.reference), ("channel", self.channel), ("reminder", self.reminder), ("home", self.home))
         text = json.dumps({k: v for k, v in given if v})
         if len(text) > MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata over Slack's 3,000 characters")
@@ -59,6 +60,7 @@ class FormMeta:
             reference=data.get("ref"),
             channel=data.get("channel"),
             reminder=reminder if isinstance(reminder, int) else None,
+            home=data.get("home") is True,
         )
 
 

@@ -30,7 +30,7 @@ from handlers import justification
 from handlers.after_ack import Listener, after_ack
 from handlers.context import services
 from handlers.errors import reported
-from handlers.replies import channel_of, tell, user_of
+from handlers.replies import channel_of, from_home, tell, user_of
 from handlers.router import Reply
 from services.errors import DomainError
 from services.governance import audit_trail
@@ -187,7 +187,7 @@ def _open_form(
 ) -> None:
     reference = _value(body)
     records.require_change_allowed(services(context), user_of(body), reference)  # refuse before the form, not after it
-    meta = FormMeta(reference=reference, channel=channel_of(body))
+    meta = FormMeta(reference=reference, channel=channel_of(body), home=from_home(body))
     if body.get("view", {}).get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=form(meta))
     else:
