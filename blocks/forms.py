@@ -8,7 +8,9 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from blocks import actions as ids
 from blocks.common import (
@@ -21,6 +23,7 @@ from blocks.common import (
     option,
     plain,
     section,
+    when,
 )
 from blocks.picker import record_picker
 from rules.notification import EXEMPTIONS
@@ -43,9 +46,10 @@ class FormMeta:
     reference: str | None = None
     channel: str | None = None  # where the command was typed, for the confirmation
     reminder: int | None = None  # opened from a reminder's button: its message is updated after
+    home: bool = False  # opened from the App Home: the Home is published again once it is saved
 
     def dump(self) -> str:
-        given = (("ref", self.reference), ("channel", self.channel), ("reminder", self.reminder))
+        given = (("ref", self.reference), ("channel", self.channel), ("reminder", self.reminder), ("home", self.home))
         text = json.dumps({k: v for k, v in given if v})
         if len(text) > MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata over Slack's 3,000 characters")
@@ -59,6 +63,7 @@ class FormMeta:
             reference=data.get("ref"),
             channel=data.get("channel"),
             reminder=reminder if isinstance(reminder, int) else None,
+            home=data.get("home") is True,
         )
 
 
@@ -346,13 +351,31 @@ def length_input(rule: OrderTypeRule, given: str | None, *, correcting: bool = F
 # -- the follow-up forms ---------------------------------------------------------------------------
 
 
-def hearing_form(meta: FormMeta) -> dict[str, Any]:
+def hearing_form(meta: FormMeta, deadline: Block | None = None) -> dict[str, Any]:
+    """`deadline`: the notice's statutory deadline as an alert (deadline_alert), when known."""
     blocks = [
         context(f"*{meta.reference}*"),
+        *([deadline] if deadline else []),
         when_input("scheduled_at", "Hearing date and time"),
         text_input("court", "Court", optional=True, max_length=200),
     ]
     return modal(ids.HEARING_FORM, "Book hearing", blocks, meta)
+
+
+# https://docs.slack.dev/reference/block-kit/blocks/alert: a notice with a level (info, warning...),
+# drawn in modals only (not in messages or the Home tab), its text up to 200 characters.
+MAX_ALERT_TEXT = 200
+
+
+def deadline_alert(deadline: datetime, now: datetime, tz: ZoneInfo) -> Block:
+    """Before a hearing time is typed, the notice's statutory deadline; a warning once it has passed.
+    Saving a later time is allowed and still flagged on the confirmation: the law, not the form,
+    says what a late hearing means."""
+    if deadline <= now:
+        text = f"The statutory deadline passed {when(deadline, tz)}: any hearing booked now is after it."
+        return {"type": "alert", "level": "warning", "text": plain(text, MAX_ALERT_TEXT)}
+    text = f"Must be heard by {when(deadline, tz)} (the statutory deadline). A later time is flagged."
+    return {"type": "alert", "level": "info", "text": plain(text, MAX_ALERT_TEXT)}
 
 
 OUTCOMES = (("Granted", "granted"), ("Refused", "refused"), ("Adjourned", "adjourned"), ("Withdrawn", "withdrawn"))

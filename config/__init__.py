@@ -128,6 +128,9 @@ class ReminderPolicy:
     late_after_minutes: int = 5  # sent this long after its time, a reminder or digest says it is late
     rollover_at: time = time(0, 5)  # the daily rollover (lapses, expiries, next breach checks), local
     misfire_grace_seconds: int = 3600  # a job this late (slow start, suspended host) still runs once
+    # One thread per record in its team's channel (a team with one): the record's post is the root,
+    # each later channel-visible event a reply, and the root follows the record's status.
+    record_threads: bool = True
 
 
 @dataclass(frozen=True)
@@ -370,6 +373,7 @@ _KNOB_PARSERS: dict[type, tuple[Callable[[str], Any], str]] = {
     int: (_positive_int, "a whole number above 0"),
     tuple: (_int_list, "whole numbers above 0, comma-separated"),
     time: (_clock_time, "a time as HH:MM"),
+    bool: (_boolean, "true or false"),
 }
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -18,6 +20,7 @@ from blocks.forms import (
     breach_form,
     check_form,
     close_form,
+    deadline_alert,
     hearing_form,
     notification_form,
     outcome_form,
@@ -30,8 +33,9 @@ from handlers import justification
 from handlers.after_ack import Listener, after_ack
 from handlers.context import services
 from handlers.errors import reported
-from handlers.replies import channel_of, tell, user_of
+from handlers.replies import channel_of, from_home, tell, user_of
 from handlers.router import Reply
+from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance import audit_trail
 from services.governance.justification_terms import JustificationRequired
@@ -147,6 +151,13 @@ def open_hearing_form(body: dict[str, Any], client: WebClient, respond: Respond,
     _open_form(hearing_form, body, client, context)
 
 
+def _hearing_form_with_deadline(ctx: ServiceContext, deadline: datetime | None) -> Callable[[FormMeta], dict[str, Any]]:
+    """The hearing form, saying the notice's statutory deadline before a time is typed."""
+    if deadline is None:
+        return hearing_form
+    return functools.partial(hearing_form, deadline=deadline_alert(deadline, ctx.clock.now(), ctx.settings.timezone))
+
+
 @reported
 def open_outcome_form(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
     _open_form(outcome_form, body, client, context)
@@ -186,8 +197,11 @@ def _open_form(
     form: Callable[[FormMeta], dict[str, Any]], body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     reference = _value(body)
-    records.require_change_allowed(services(context), user_of(body), reference)  # refuse before the form, not after it
-    meta = FormMeta(reference=reference, channel=channel_of(body))
+    ctx = services(context)
+    deadline = records.require_change_allowed(ctx, user_of(body), reference)  # refuse before the form, not after it
+    if form is hearing_form:
+        form = _hearing_form_with_deadline(ctx, deadline)
+    meta = FormMeta(reference=reference, channel=channel_of(body), home=from_home(body))
     if body.get("view", {}).get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=form(meta))
     else:

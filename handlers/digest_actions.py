@@ -14,7 +14,8 @@ from blocks.digest import nudge_message, nudge_reply
 from handlers.after_ack import after_ack
 from handlers.context import services
 from handlers.errors import reported
-from handlers.replies import tell, user_of
+from handlers.home import republish_home
+from handlers.replies import from_home, tell, user_of
 from handlers.router import Reply
 from services.errors import DomainError
 from services.reminders.nudges import nudge
@@ -32,6 +33,8 @@ def nudge_officer(body: dict[str, Any], client: WebClient, respond: Respond, con
         client.chat_postMessage(channel=result.officer.slack_id, blocks=blocks, text=text)
     blocks, text = nudge_reply(result)
     tell(body, client, respond, Reply(blocks, text))
+    if from_home(body):
+        republish_home(services(context), client, user_of(body))
 
 
 def _reference(body: dict[str, Any]) -> str:

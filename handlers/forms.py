@@ -24,6 +24,7 @@ from handlers.after_ack import after_ack, answered_in_ack
 from handlers.context import services
 from handlers.errors import form_errors, log_unexpected, reported
 from handlers.form_values import FormValues
+from handlers.home import republish_home
 from handlers.reminder_actions import update_after_form
 from handlers.router import Reply
 from rules.notification import Exemption
@@ -96,9 +97,25 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
         ack(response_action="errors", errors=form_errors(error, view["blocks"], FIELD_BLOCKS))
         return
     ack()  # closes the modal
+    _answer(client, ctx, user, view["callback_id"], meta, record_view, headline, times)
+    if meta.home:  # opened from the App Home: the item just done leaves it
+        republish_home(ctx, client, user)
+
+
+def _answer(
+    client: WebClient,
+    ctx: ServiceContext,
+    user: str,
+    callback_id: str,
+    meta: FormMeta,
+    record_view: RecordView,
+    headline: str,
+    times: list[tuple[str, datetime]],
+) -> None:
+    """Say what was saved: on the reminder's message when the form came from one, else a confirmation."""
     if meta.reminder is not None:  # opened from a reminder: its message says what was done
         try:
-            update_after_form(client, ctx, user, view["callback_id"], meta)
+            update_after_form(client, ctx, user, callback_id, meta)
             return
         except DomainError:  # the reminder changed meanwhile: confirm the usual way instead
             log.info("reminder %s not updated after its form was saved", meta.reminder)

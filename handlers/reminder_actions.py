@@ -20,7 +20,8 @@ from blocks.wording import problem
 from handlers.after_ack import after_ack
 from handlers.context import services
 from handlers.errors import reported
-from handlers.replies import channel_of, user_of
+from handlers.home import republish_home
+from handlers.replies import channel_of, from_home, user_of
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.reminders import actions as reminder_actions
@@ -86,7 +87,7 @@ def open_reminder_form(body: dict[str, Any], client: WebClient, respond: Respond
     except DomainError as error:
         respond(text=problem(error), response_type="ephemeral", replace_original=False)
         return
-    meta = FormMeta(reference=work.reference, channel=channel_of(body), reminder=work.reminder_id)
+    meta = FormMeta(reference=work.reference, channel=channel_of(body), reminder=work.reminder_id, home=from_home(body))
     client.views_open(trigger_id=body["trigger_id"], view=form(meta))
 
 
@@ -126,6 +127,8 @@ def _settle(body: dict[str, Any], client: WebClient, respond: Respond, context: 
     channel = container.get("channel_id") or body.get("channel", {}).get("id") or result.channel
     ts = container.get("message_ts") or body.get("message", {}).get("ts") or result.ts
     _update(client, result, channel, ts)
+    if from_home(body):
+        republish_home(services(context), client, user)
 
 
 def _update(client: WebClient, result: ReminderActionResult, channel: str | None, ts: str | None) -> None:

@@ -39,3 +39,8 @@ def user_of(body: dict[str, Any]) -> str:
 def channel_of(body: dict[str, Any]) -> str | None:
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
     return str(channel) if channel else None
+
+
+def from_home(body: dict[str, Any]) -> bool:
+    """Whether the button pressed is on the user's App Home."""
+    return (body.get("view") or {}).get("type") == "home"

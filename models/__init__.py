@@ -15,6 +15,7 @@ from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, P
 from models.reminders import Reminder
 from models.search import SearchTerm, SearchTermKey, TermKind
 from models.staff import AppUser, Team, TeamSupervisor
+from models.threads import RecordThreadPost
 
 metadata = SQLModel.metadata
 
@@ -45,6 +46,7 @@ __all__ = [
     "PlanAction",
     "ProtectedPerson",
     "ProtectionOrder",
+    "RecordThreadPost",
     "ReferenceCounter",
     "Reminder",
     "ReminderState",

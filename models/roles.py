@@ -43,6 +43,7 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "breach_check": ERASE,
     "notification": ERASE,
     "reminder": ERASE,
+    "record_thread_post": ERASE,  # a record's channel thread: its posts are claimed and marked as reminders are
     "order_protected_person": ERASE,
     "protected_person": ERASE,
     "perpetrator": ERASE,

@@ -115,6 +115,10 @@ def digest_marker(run_id: int) -> Marker:
     return Marker("dvpn_digest", "digest_run_id", run_id)
 
 
+def thread_marker(post_id: int) -> Marker:
+    return Marker("dvpn_thread_post", "thread_post_id", post_id)
+
+
 class Notifier(Protocol):
     def post(
         self,
@@ -124,10 +128,15 @@ class Notifier(Protocol):
         text: str,
         blocks: list[dict[str, Any]],
         marker: Marker | None = None,
+        thread_ts: str | None = None,
     ) -> Posted: ...
 
     def already_posted(
         self, *, user: str | None, channel: str | None, markers: Collection[Marker], since: datetime | None = None
+    ) -> dict[Marker, Posted]: ...
+
+    def already_in_thread(
+        self, *, channel: str, thread_ts: str, markers: Collection[Marker]
     ) -> dict[Marker, Posted]: ...
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]]) -> None: ...
@@ -186,14 +195,41 @@ class SlackNotifier:
         text: str,
         blocks: list[dict[str, Any]],
         marker: Marker | None = None,
+        thread_ts: str | None = None,
     ) -> Posted:
+        """Post to a DM or channel; with `thread_ts`, as a reply in that message's thread."""
         target = self._target(user, channel)
         metadata = marker.metadata() if marker else None
         self.pacer.wait(target)
         answer = _call(
-            lambda: self.posting.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
+            lambda: self.posting.chat_postMessage(
+                channel=target, text=text, blocks=blocks, metadata=metadata, thread_ts=thread_ts
+            )
         )
         return Posted(str(answer.get("channel") or target), str(answer["ts"]))
+
+    def already_in_thread(self, *, channel: str, thread_ts: str, markers: Collection[Marker]) -> dict[Marker, Posted]:
+        """Which of `markers` are on replies already in the thread. A channel's history leaves
+        replies out, so the thread itself is read (conversations.replies), up to HISTORY_LOOKBACK
+        messages. Without the history scope it answers none found, as already_posted does."""
+        wanted, found = set(markers), dict[Marker, Posted]()
+        cursor: str | None = None
+        for _ in range(HISTORY_LOOKBACK // HISTORY_PAGE):
+            try:
+                page = _call(partial(self._replies_page, channel, thread_ts, cursor))
+            except DeliveryError as error:
+                if not error.reason.startswith("missing_scope"):
+                    raise
+                log.error("cannot read Slack threads (%s): add channels:history", error.reason)
+                return found
+            for message in page.get("messages") or []:
+                for marker in wanted - found.keys():
+                    if marker.found_in(message):
+                        found[marker] = Posted(channel, str(message["ts"]))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if found.keys() == wanted or not page.get("has_more") or not cursor:
+                break
+        return found
 
     def already_posted(
         self, *, user: str | None, channel: str | None, markers: Collection[Marker], since: datetime | None = None
@@ -229,6 +265,11 @@ class SlackNotifier:
     def _history_page(self, channel: str, oldest: str | None, cursor: str | None) -> Any:
         return self.client.conversations_history(
             channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+        )
+
+    def _replies_page(self, channel: str, thread_ts: str, cursor: str | None) -> Any:
+        return self.client.conversations_replies(
+            channel=channel, ts=thread_ts, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
         )
 
     def _target(self, user: str | None, channel: str | None) -> str:

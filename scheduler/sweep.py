@@ -18,6 +18,7 @@ from blocks.reminder_wording import reminder_text, settled_text
 from blocks.reminders import reminder_blocks, reminder_updated_blocks
 from scheduler.notifier import DeliveryError, Marker, Notifier, Posted, reminder_marker
 from scheduler.stopping import StopSignal
+from scheduler.thread_sweep import post_threads
 from services.context import ServiceContext
 from services.reminders import queue as reminder_queue
 from services.reminders import updates as message_updates
@@ -41,6 +42,8 @@ class SweepResult:
     updated: int = 0  # posted messages rewritten in place, now moot or settled by someone else
     update_retrying: int = 0  # chat.update failed this time, tried again after a backoff
     update_dropped: int = 0  # not updated: the message is gone from Slack, or out of attempts
+    thread_posts: int = 0  # record thread posts made (roots and replies in the team's channel)
+    thread_updates: int = 0  # record thread roots rewritten to their record's status
 
     def merge(self, other: SweepResult) -> None:
         """Add the counts of one destination's posts (made on another thread)."""
@@ -63,7 +66,11 @@ def sweep_once(ctx: ServiceContext, notifier: Notifier, worker_id: str, stop: St
             break
     if not stop.stopping and result.stopped is None:
         _update_messages(ctx, notifier, result, stop)
-    if result.claimed or result.updated or result.update_retrying or result.update_dropped:
+    if not stop.stopping and result.stopped is None:
+        threads = post_threads(ctx, notifier, worker_id, stop)
+        result.thread_posts, result.thread_updates = threads.sent, threads.updated
+        result.stopped = threads.stopped
+    if result.claimed or result.updated or result.update_retrying or result.update_dropped or result.thread_posts:
         log.info("sweep %s: %s", worker_id, result)
     return result
 

@@ -48,6 +48,7 @@ from models import (
     Perpetrator,
     ProtectedPerson,
     ProtectionOrder,
+    RecordThreadPost,
     Reminder,
     Role,
 )
@@ -67,6 +68,7 @@ from services.unit_of_work import acting
 ERASED_TABLES: tuple[type[Any], ...] = (
     IdentityMismatch,
     Reminder,
+    RecordThreadPost,
     Notification,
     BreachCheck,
     Breach,

@@ -28,6 +28,7 @@ from models import (
 from rules.lifecycle import IMPLIES, Reminders, State, state_of
 from rules.notification import owed
 from services.records.state import lapse_time, situation
+from services.records.thread_plan import plan_thread
 from services.reporting.list_results import NextDeadline
 
 # Reminder kinds. A kind names what the reminder is about; the recipient is part of the kind for
@@ -637,10 +638,12 @@ def replan_from(
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
     plan = plan_reminders(facts, policy, tz, now)
     relevant = still_relevant(facts, policy, tz, now)
+    new_record = stored is not None and not stored  # the caller's word: created in this transaction
     if stored is None:
         stored = session.exec(select(Reminder).where(Reminder.order_id == order.id)).all()
     why = functools.partial(moot_reason, facts)
     added, cancelled = reconcile(session, order.id, plan, now, relevant, why, stored, by=by)
+    plan_thread(session, facts, policy, now, new_record=new_record)
     known = {(r.kind, r.due_at) for r in stored}
     pending = [(r.due_at, r.kind) for r in stored if r.state is ReminderState.PENDING]
     pending += [

@@ -38,6 +38,7 @@ from services.records.order_writer import (
     insert_order,
     validate_length,
 )
+from services.records.state import lapse_time
 from services.records.where_law import commencement_violation, commencement_warning
 from services.unit_of_work import acting, reading
 from services.views import RecordView
@@ -217,8 +218,11 @@ def _warnings(order: ProtectionOrder, now: datetime) -> tuple[str, ...]:
     return ()
 
 
-def require_change_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> None:
-    """Refuse before a form opens rather than after it is filled in. Reads only."""
+def require_change_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> datetime | None:
+    """Refuse before a form opens rather than after it is filled in. Reads only. Returns the
+    statutory deadline by which an open notice's application must be heard (None for an order, or
+    a record that has ended), so a hearing form can say it before a time is typed."""
     with reading(ctx, actor_slack_id) as read:
         order = find_order(read.session, reference, force_code=ctx.settings.force_code, user=read.user)
         require_write(read.session, read.user, order)
+        return lapse_time(order) if order.status.is_open else None

@@ -390,15 +390,21 @@ def _rowcount(result: sa.Result[Any]) -> int:
 
 
 def next_due_at(ctx: ServiceContext, now: datetime) -> datetime | None:
-    """When the next pending reminder (or its retry), escalation or message update falls due after `now`. Reads only:
-    the console moves its clock from one such moment to the next."""
+    """When the next pending reminder (or its retry), escalation, message update or record thread
+    post falls due after `now`. Reads only: the console moves its clock from one such moment to the next."""
     c = metadata.tables["reminder"].c
     ready = sa.case((c.next_attempt_at > c.due_at, c.next_attempt_at), else_=c.due_at)
     pending = sa.select(sa.func.min(ready)).where(c.state == ReminderState.PENDING, ready > now)
     escalation = sa.select(sa.func.min(c.escalate_at)).where(c.escalate_at > now)
     update = sa.select(sa.func.min(c.update_due_at)).where(c.update_due_at > now)  # a message to rewrite
+    t = metadata.tables["record_thread_post"].c  # a record thread's post retried, or its root rewritten
+    thread_retry = sa.select(sa.func.min(t.next_attempt_at)).where(
+        t.state == ReminderState.PENDING, t.next_attempt_at > now
+    )
+    thread_update = sa.select(sa.func.min(t.update_due_at)).where(t.update_due_at > now)
+    queries = (pending, escalation, update, thread_retry, thread_update)
     with system(ctx, SCHEDULER) as work:
-        found = [work.session.execute(query).scalar() for query in (pending, escalation, update)]
+        found = [work.session.execute(query).scalar() for query in queries]
     times = [_aware(t) for t in found if t is not None]
     return min(times) if times else None
 

@@ -119,7 +119,7 @@ def test_the_home_done_button_opens_the_check_form(slack: SlackDriver, ctx: Serv
     slack.press(force.officer, "record_check_done", ref, where="home")
     [opened] = slack.api.calls("views.open")
     assert opened.view["callback_id"] == "check_form"
-    assert json.loads(opened.view["private_metadata"]) == {"ref": ref}
+    assert json.loads(opened.view["private_metadata"]) == {"ref": ref, "home": True}
 
 
 # -- card buttons -------------------------------------------------------------------------------------
