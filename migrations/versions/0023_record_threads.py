@@ -1,7 +1,7 @@
 """record_thread_post: one thread per record in its team's channel
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-02
 
 A record's channel post (reference, type, initials and status) is the root of a thread, and each
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0020"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
