@@ -371,6 +371,8 @@ def _escalate(work: Work, row: Reminder) -> None:
             Reminder(
                 order_id=row.order_id,
                 incident_id=row.incident_id,
+                disclosure_id=row.disclosure_id,
+                plan_id=row.plan_id,
                 kind=kind,
                 due_at=due,
                 recipient_id=user,
