@@ -13,6 +13,7 @@ from blocks import actions as ids
 from blocks.audit_trail import audit_trail_blocks
 from blocks.card import card_text, record_card
 from blocks.caseload import caseload_blocks, caseload_text
+from blocks.common import plain
 from blocks.disclosures import request_blocks, request_modal, request_text
 from blocks.forms import (
     FormMeta,
@@ -24,6 +25,7 @@ from blocks.forms import (
     outcome_form,
     record_form,
 )
+from blocks.incident_card import incident_blocks, incident_text
 from blocks.justification import card_modal
 from blocks.lists import record_page
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
@@ -37,6 +39,7 @@ from services.disclosures import viewing as disclosures
 from services.errors import DomainError
 from services.governance import audit_trail
 from services.governance.justification_terms import JustificationRequired
+from services.incidents import card as incident_card
 from services.people import perpetrator_history
 from services.people.results import PerpetratorMatches
 from services.records import recording as records
@@ -49,6 +52,7 @@ def register(app: App) -> None:
         after_ack(app, app.action(action_id))(opener)
     after_ack(app, app.action(ids.OPEN_RECORD))(open_record)
     after_ack(app, app.action(ids.OPEN_CLARE))(open_clare_request)
+    after_ack(app, app.action(ids.OPEN_INCIDENT))(open_incident)
     after_ack(app, app.action(ids.POST_TO_CHANNEL))(post_to_channel)
     after_ack(app, app.action(ids.MORE_RECORDS))(more_records)
     after_ack(app, app.action(ids.MORE_CASELOAD))(more_caseload)
@@ -88,6 +92,20 @@ def open_clare_request(body: dict[str, Any], client: WebClient, respond: Respond
         tell(body, client, respond, Reply(request_blocks(view, ctx.settings.timezone), request_text(view)))
         return
     client.views_open(trigger_id=body["trigger_id"], view=request_modal(view, ctx.settings.timezone))
+
+
+@reported
+def open_incident(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    """An incident from a digest line or the App Home: its card (a consultation, audited), as a
+    reply where there is a conversation, else as a modal."""
+    ctx = services(context)
+    view = incident_card.view_incident(ctx, user_of(body), _value(body))
+    blocks = incident_blocks(view, ctx.settings.timezone)
+    if body.get("response_url"):
+        tell(body, client, respond, Reply(blocks, incident_text(view)))
+        return
+    modal = {"type": "modal", "title": plain(view.reference[:24]), "close": plain("Close"), "blocks": blocks}
+    client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
 @reported

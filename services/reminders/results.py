@@ -334,6 +334,32 @@ class Undelivered:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class IncidentLate:
+    """An incident's clock past due unmet: attendance, the crime recorded (24 h) or the MARAC referral."""
+
+    what: IncidentClock
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class SchoolUntold:
+    child: int  # the child's number on the incident (never a name or a school)
+    due_at: datetime  # before the start of the school day (Operation Encompass)
+
+
+@dataclass(frozen=True)
+class ClareTarget:
+    target_at: datetime
+    past: bool  # past the target (else: within the near-target period)
+
+
+@dataclass(frozen=True)
+class PlanActionLate:
+    number: int
+    due_at: datetime
+
+
 DigestFact = (
     AwaitingHearing
     | OutcomeDue
@@ -344,6 +370,10 @@ DigestFact = (
     | RecentBreach
     | NoCrimeReference
     | Undelivered
+    | IncidentLate
+    | SchoolUntold
+    | ClareTarget
+    | PlanActionLate
 )
 
 
@@ -353,6 +383,8 @@ class ItemAction(StrEnum):
     OPEN = "open"  # see the record
     NUDGE = "nudge"  # the officer in charge must act: DM them the item
     OUTCOME = "outcome"  # record the hearing's outcome
+    OPEN_INCIDENT = "open_incident"  # see the incident
+    OPEN_CLARE = "open_clare"  # see the Clare's Law request
 
 
 class SectionKind(StrEnum):
