@@ -77,7 +77,7 @@ def _teams(session: Session, user: AppUser) -> set[int]:
 
 def _open_items(rows: TeamRows, now: datetime) -> list[tuple[DigestItem, SectionKind]]:
     """The team's open work, most urgent first, then what is coming: each record once."""
-    sections = build_sections(rows, now)
+    sections = build_sections(rows, now, per_owner=True)
     far = now.replace(year=9999)
     work = sorted(
         ((s.urgency, i.due or far, i) for s in sections if s.kind is SectionKind.ACTION for i in s.items),
