@@ -65,7 +65,7 @@ def casework_words(
                 "See the plan: ",
                 Command("perpetrator", f"{reference} plan"),
                 "; set the next review: ",
-                Command("perpetrator", f"{reference} plan review <date>"),
+                Command("perpetrator", f"{reference} plan review DATE"),
                 ", or close it: ",
                 Command("perpetrator", f'{reference} plan close "why"'),
                 ".",

@@ -348,7 +348,7 @@ def marac_referrals(rows: TeamRows, at: When) -> DigestSection:
 def clare_target(rows: TeamRows, at: When) -> DigestSection:
     """Open Clare's Law requests within DVPN_DVDS_NEAR_DAYS of their completion target, or past it."""
     if rows.order_id is not None:
-        return DigestSection("clare", (), Command("clare", "team"), urgency=1)
+        return DigestSection("clare", (), Command("clare", "list team"), urgency=1)
     near = timedelta(days=rows.settings.dvds_near_days)
     query = (
         select(DisclosureRequest, Perpetrator)
@@ -371,7 +371,7 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
         )
         for r, p in rows.session.exec(query).all()
     ]
-    return DigestSection("clare", _items(rows, found, ItemAction.OPEN_CLARE), Command("clare", "team"), urgency=1)
+    return DigestSection("clare", _items(rows, found, ItemAction.OPEN_CLARE), Command("clare", "list team"), urgency=1)
 
 
 def plan_actions(rows: TeamRows, at: When) -> DigestSection:
