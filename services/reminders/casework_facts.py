@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config import Settings
 from models import AppUser, DisclosureRequest, ManagementPlan, Perpetrator, PlanAction, Reminder
@@ -47,7 +47,7 @@ def casework_facts_for(
         users = {
             u.id: u
             for u in session.exec(
-                select(AppUser).where(AppUser.id.in_([i for i in (reminder.recipient_id, owner_id) if i]))  # type: ignore[union-attr]
+                select(AppUser).where(col(AppUser.id).in_([i for i in (reminder.recipient_id, owner_id) if i]))
             ).all()
         }
         recipient, owner = users.get(reminder.recipient_id or 0), users.get(owner_id)
