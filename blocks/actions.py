@@ -17,6 +17,8 @@ CLOSE_RECORD: Final = "record_close"
 POST_TO_CHANNEL: Final = "record_post_to_channel"
 NEW_RECORD: Final = "record_new"
 MORE_RECORDS: Final = "list_more"  # value: JSON of the list's filter and offset
+OPEN_CLARE: Final = "clare_open"  # a Clare's Law request; value: its reference
+OPEN_INCIDENT: Final = "incident_open"  # an incident; value: its reference
 
 # Reminder message buttons. The button's value is the reminder's id.
 REMINDER_ACKNOWLEDGE: Final = "reminder_acknowledge"

@@ -19,17 +19,22 @@ from blocks.wording import command
 from services.reminders.results import (
     AwaitingHearing,
     CheckAt,
+    ClareTarget,
     DigestFact,
     DigestItem,
     DigestSection,
     EndsAt,
     HearingAt,
+    IncidentClock,
+    IncidentLate,
     ItemAction,
     LapsedAt,
     NoCrimeReference,
     NudgeResult,
     OutcomeDue,
+    PlanActionLate,
     RecentBreach,
+    SchoolUntold,
     SectionKind,
     TeamDigest,
     Undelivered,
@@ -49,7 +54,21 @@ SUMMARY = {
     "breaches": "breaches in the last 24 hours",
     "new": "new records",
 }
-BUTTONS = {ItemAction.OPEN: "Open", ItemAction.NUDGE: "Nudge officer", ItemAction.OUTCOME: "Record outcome"}
+BUTTONS = {
+    ItemAction.OPEN: "Open",
+    ItemAction.NUDGE: "Nudge officer",
+    ItemAction.OUTCOME: "Record outcome",
+    ItemAction.OPEN_INCIDENT: "Open",
+    ItemAction.OPEN_CLARE: "Open",
+}
+# Each line's button by what it opens: a record's card, an incident, a Clare's Law request.
+OPENS = {ItemAction.OPEN_INCIDENT: ids.OPEN_INCIDENT, ItemAction.OPEN_CLARE: ids.OPEN_CLARE}
+# An incident's clock past due, as its digest line begins (the time it fell due follows).
+INCIDENT_LATE = {
+    IncidentClock.ATTENDANCE: "not attended in time, due ",
+    IncidentClock.CRIME: "crime not recorded at 24 hours, due ",
+    IncidentClock.MARAC_REFERRAL: "MARAC referral due ",
+}
 DUE_LIST = Command("list", "due")
 
 
@@ -158,6 +177,8 @@ class _Line:
             return button(BUTTONS[action], ids.DIGEST_NUDGE, nudge_value(item))
         if action is ItemAction.OUTCOME:
             return button(BUTTONS[action], ids.RECORD_OUTCOME, item.reference)
+        if action in OPENS:
+            return button(BUTTONS[action], OPENS[action], item.reference)
         return button(BUTTONS[action], ids.OPEN_RECORD, item.reference)
 
 
@@ -198,6 +219,15 @@ def item_text(about: DigestFact, tz: ZoneInfo, *, in_channel: bool = False) -> s
         case Undelivered():
             headline = words(about.what, "", tz)[0]
             return f"reminder not delivered: “{headline}” (due {at(about.due_at)})"
+        case IncidentLate():
+            return INCIDENT_LATE[about.what] + at(about.due_at)
+        case SchoolUntold():
+            return f"school of child {about.child} not told (Operation Encompass), due {at(about.due_at)}"
+        case ClareTarget():
+            standing = "PAST its completion target" if about.past else "near its completion target"
+            return f"Clare's Law request {standing}, {at(about.target_at)}"
+        case PlanActionLate():
+            return f"management plan action {about.number} OVERDUE since {at(about.due_at)}"
 
 
 def nudge_message(result: NudgeResult) -> tuple[list[Block], str]:

@@ -3,9 +3,10 @@ and the figures. Ephemeral replies; names appear only where the service named th
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from blocks.common import Block, bullet_lines, context, divider, escape, fields_section, header, section, when
+from blocks.common import Block, bullet_lines, context, divider, escape, fields_section, header, plain, section, when
 from rules.disclosure import GUIDANCE, Standing
 from services.disclosures.results import DisclosureFigures, DisclosureList, DisclosureView
 
@@ -112,3 +113,13 @@ def figures_blocks(figures: DisclosureFigures) -> list[Block]:
         divider(),
         context("Days count from receipt (day 1) to the disclosure or closure, calendar days."),
     ]
+
+
+def request_modal(view: DisclosureView, tz: ZoneInfo) -> dict[str, Any]:
+    """The request as a modal: opened from the App Home, where there is no conversation to answer in."""
+    return {
+        "type": "modal",
+        "title": plain(view.reference[:24]),
+        "close": plain("Close"),
+        "blocks": request_blocks(view, tz),
+    }

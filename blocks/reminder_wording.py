@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from blocks.casework_wording import casework_words
 from blocks.common import when
 from blocks.incident_wording import incident_words
 from blocks.wording import say
@@ -15,6 +16,7 @@ from rules.monitoring import MONITORING_CITATION
 from services.reminders.results import (
     BreachCheckDue,
     BreachCourtDeadline,
+    CaseworkDue,
     CrimeReferenceMissing,
     Expiring,
     FollowUp,
@@ -84,6 +86,8 @@ MOOT_AS = {
     "moot_ended": "The record has ended — no action needed",
     "moot_changed": "Withdrawn: the record changed and this no longer applies",
     "moot_done": "Recorded — no action needed",
+    "moot_dvds_completed": "Disclosure made — no action needed",
+    "moot_plan_action_done": "Plan action done — no action needed",
 }
 
 
@@ -98,6 +102,9 @@ MOOT_DONE_AS = {
     "moot_closed": "Withdrawn: the record was closed",
     "moot_ended": "The record ended",
     "moot_changed": "Withdrawn: the record was corrected",
+    "moot_done": "Recorded",
+    "moot_dvds_completed": "Disclosure made",
+    "moot_plan_action_done": "Plan action done",
 }
 # Not the work it asked for done, so no tick.
 MOOT_WITHDRAWN = frozenset({"moot_closed", "moot_ended", "moot_changed"})
@@ -218,6 +225,8 @@ def words(subject: Subject, reference: str, tz: ZoneInfo) -> tuple[str, Text]:
             return _follow_up(subject, reference, tz)
         case IncidentDue():
             return incident_words(subject, reference, say_when)
+        case CaseworkDue():
+            return casework_words(subject, reference, say_when)
         case OtherKind():
             return subject.name.replace("_", " ").capitalize(), ""
 

@@ -7,7 +7,7 @@ from blocks import actions as ids
 from blocks.common import Block, actions, button, context, escape, section
 from blocks.reminder_wording import detail, headline, is_moot, late_note, status_line
 from blocks.wording import say
-from services.reminders.results import INCIDENT_TYPE, Level, Offer, ReminderActionResult, ReminderFacts
+from services.reminders.results import CLARE_TYPE, INCIDENT_TYPE, Level, Offer, ReminderActionResult, ReminderFacts
 
 SNOOZE_LABELS = {"1h": "Snooze 1h", "4h": "Snooze 4h", "0800": "Until 08:00"}
 # The button that does the work a reminder asks for, by what it asks for.
@@ -47,9 +47,20 @@ def reminder_blocks(facts: ReminderFacts) -> list[Block]:
     else:
         buttons.append(button("Dismiss", ids.REMINDER_DISMISS, value))
     buttons += [button(SNOOZE_LABELS[c], ids.REMINDER_SNOOZE_PREFIX + c, value) for c in facts.snoozes]
-    if facts.order_type != INCIDENT_TYPE:  # an incident opens with /dvpn show, not the record card
-        buttons.append(button("Open record", ids.OPEN_RECORD, facts.reference))
+    if (opened := _open_button(facts)) is not None:
+        buttons.append(opened)
     return [_summary(facts), actions(*buttons, block_id=f"reminder_{value}"), context(_hint(facts))]
+
+
+def _open_button(facts: ReminderFacts) -> Block | None:
+    """What opens the record the reminder is about: a request's own view, a notice's or order's
+    card (a plan's reminder names the record it was adopted from). An incident opens with
+    /dvpn incident REF, not a card."""
+    if facts.order_type == CLARE_TYPE:
+        return button("Open request", ids.OPEN_CLARE, facts.reference)
+    if facts.order_type == INCIDENT_TYPE:
+        return None
+    return button("Open record", ids.OPEN_RECORD, facts.reference)
 
 
 def _hint(facts: ReminderFacts) -> str:
@@ -64,7 +75,11 @@ def reminder_settled_blocks(result: ReminderActionResult) -> list[Block]:
     return [
         _summary(facts),
         context(say(status_line(result))),
-        actions(button("Open record", ids.OPEN_RECORD, facts.reference), block_id=f"reminder_{facts.reminder_id}"),
+        *(
+            [actions(opened, block_id=f"reminder_{facts.reminder_id}")]
+            if (opened := _open_button(facts)) is not None
+            else []
+        ),
     ]
 
 

@@ -15,6 +15,8 @@ from blocks import actions as ids
 from blocks.audit_trail import audit_trail_blocks
 from blocks.card import card_text, record_card
 from blocks.caseload import caseload_blocks, caseload_text
+from blocks.common import plain
+from blocks.disclosures import request_blocks, request_modal, request_text
 from blocks.forms import (
     FormMeta,
     breach_form,
@@ -26,6 +28,7 @@ from blocks.forms import (
     outcome_form,
     record_form,
 )
+from blocks.incident_card import incident_blocks, incident_text
 from blocks.justification import card_modal
 from blocks.lists import record_page
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
@@ -36,9 +39,11 @@ from handlers.errors import reported
 from handlers.replies import channel_of, from_home, tell, user_of
 from handlers.router import Reply
 from services.context import ServiceContext
+from services.disclosures import viewing as disclosures
 from services.errors import DomainError
 from services.governance import audit_trail
 from services.governance.justification_terms import JustificationRequired
+from services.incidents import card as incident_card
 from services.people import perpetrator_history
 from services.people.results import PerpetratorMatches
 from services.records import recording as records
@@ -50,6 +55,8 @@ def register(app: App) -> None:
     for action_id, opener in FORM_OPENERS.items():
         after_ack(app, app.action(action_id))(opener)
     after_ack(app, app.action(ids.OPEN_RECORD))(open_record)
+    after_ack(app, app.action(ids.OPEN_CLARE))(open_clare_request)
+    after_ack(app, app.action(ids.OPEN_INCIDENT))(open_incident)
     after_ack(app, app.action(ids.POST_TO_CHANNEL))(post_to_channel)
     after_ack(app, app.action(ids.MORE_RECORDS))(more_records)
     after_ack(app, app.action(ids.MORE_CASELOAD))(more_caseload)
@@ -77,6 +84,32 @@ def open_record(body: dict[str, Any], client: WebClient, respond: Respond, conte
         client.views_push(trigger_id=body["trigger_id"], view=card)
     else:
         client.views_open(trigger_id=body["trigger_id"], view=card)
+
+
+@reported
+def open_clare_request(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    """A Clare's Law request from its reminder or the App Home: shown to the user who pressed it
+    (a consultation, audited), as a reply where there is a conversation, else as a modal."""
+    ctx = services(context)
+    view = disclosures.show(ctx, user_of(body), _value(body))
+    if body.get("response_url"):
+        tell(body, client, respond, Reply(request_blocks(view, ctx.settings.timezone), request_text(view)))
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=request_modal(view, ctx.settings.timezone))
+
+
+@reported
+def open_incident(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    """An incident from a digest line or the App Home: its card (a consultation, audited), as a
+    reply where there is a conversation, else as a modal."""
+    ctx = services(context)
+    view = incident_card.view_incident(ctx, user_of(body), _value(body))
+    blocks = incident_blocks(view, ctx.settings.timezone)
+    if body.get("response_url"):
+        tell(body, client, respond, Reply(blocks, incident_text(view)))
+        return
+    modal = {"type": "modal", "title": plain(view.reference[:24]), "close": plain("Close"), "blocks": blocks}
+    client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
 @reported

@@ -12,16 +12,22 @@ from models.types import enum_column, utc_column
 
 # Written out, not bound: a partial index serves a query only when its condition is visibly in it.
 CLAIMABLE = "state IN ('pending', 'claimed')"
+SUBJECTS = ("order_id", "incident_id", "disclosure_id", "plan_id")
+# Written as a sum of CASEs, not of booleans: PostgreSQL does not add booleans.
+EXACTLY_ONE_SUBJECT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in SUBJECTS) + " = 1"
 
 
 class Reminder(SQLModel, table=True):
     __tablename__ = "reminder"
     __table_args__ = (
         sa.UniqueConstraint("order_id", "kind", "due_at", name="uq_reminder_order_kind_due"),
-        # A reminder is about a notice or order, or about an incident (its clocks, its children's
-        # schools, its MARAC referral and actions): exactly one of the two.
+        # A reminder is about exactly one subject: a notice or order, an incident (its clocks, its
+        # children's schools, its MARAC referral and actions), a Clare's Law request (its completion
+        # target) or a perpetrator management plan (its actions and review date).
         sa.UniqueConstraint("incident_id", "kind", "due_at", name="uq_reminder_incident_kind_due"),
-        sa.CheckConstraint("(order_id IS NULL) <> (incident_id IS NULL)", name="about_one_record"),
+        sa.UniqueConstraint("disclosure_id", "kind", "due_at", name="uq_reminder_disclosure_kind_due"),
+        sa.UniqueConstraint("plan_id", "kind", "due_at", name="uq_reminder_plan_kind_due"),
+        sa.CheckConstraint(EXACTLY_ONE_SUBJECT, name="about_one_record"),
         sa.Index("ix_reminder_state_due", "state", "due_at"),
         sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),
@@ -40,6 +46,8 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int | None = Field(default=None, foreign_key="protection_order.id", index=True)
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    disclosure_id: int | None = Field(default=None, foreign_key="disclosure_request.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="management_plan.id", index=True)
     kind: str = Field(max_length=48)
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     recipient_id: int | None = Field(default=None, foreign_key="app_user.id")

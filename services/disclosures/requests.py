@@ -1,9 +1,9 @@
 """Recording a Clare's Law request and each step of it: one unit of work each, authorised by team
 as orders are, validated against rules.disclosure, written and audited in one transaction.
 
-Reminders are not planned here yet: the reminder table is about orders. Each request's clocks are
-rules.disclosure.clocks (kind, due_at, working), ready for the reminder plan; meanwhile they show in
-the request's view, the list and the figures."""
+Every write replans the request's reminders in its unit of work (services/disclosures/planning.py:
+the completion target and its near-target warning, withdrawn once the request is completed or
+closed)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from rules.validation import Violation
 from services import stored_text
 from services.context import ServiceContext
 from services.disclosures.access import require_change
+from services.disclosures.planning import replan_request
 from services.disclosures.results import DisclosureView
 from services.disclosures.viewing import facts_of, view_of
 from services.errors import Conflict, NotFound, raise_if_any
@@ -80,6 +81,7 @@ def new_request(ctx: ServiceContext, actor_slack_id: str, new: NewRequest) -> Di
             updated_at=now,
         )
         work.created(request)
+        replan_request(session, request, ctx.settings, now, by=pk(user))
         return view_of(session, ctx, user, request, now)
 
 
@@ -115,6 +117,7 @@ def _changing(
         if refused is not None:
             raise Conflict(_refused(request.reference, step, refused.why, refused.instead))
         yield work, request
+        replan_request(work.session, request, ctx.settings, work.now, by=pk(work.user))
 
 
 def _refused(reference: str, step: Step, why: str, instead: str) -> Text:

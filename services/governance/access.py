@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from models import AppUser, Incident, ProtectionOrder, Role, TeamSupervisor
+from models import AppUser, DisclosureRequest, Incident, ProtectionOrder, Role, TeamSupervisor
 from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.governance.audit import write_creation
 from services.wording import Command, Text
+
+# What a write is authorised on: a notice or order, an incident, or a Clare's Law request (its
+# reminders' buttons are authorised as a change to it). Only the team decides; the reference and
+# the officer in charge say why not.
+TeamRecord = ProtectionOrder | Incident | DisclosureRequest
 
 READ_ALL_ROLES = frozenset({Role.CHAMPION, Role.ADMIN})
 
@@ -94,7 +99,7 @@ def forget_supervised_teams(session: Session) -> None:
     session.info.pop(_SUPERVISED, None)
 
 
-def can_write(session: Session, user: AppUser, order: ProtectionOrder | Incident) -> bool:
+def can_write(session: Session, user: AppUser, order: TeamRecord) -> bool:
     """Decided by the teams the user is in now, never by having been the officer in charge: an
     officer moved to another team loses their old team's records with the team."""
     if user.role is Role.OFFICER:
@@ -104,11 +109,11 @@ def can_write(session: Session, user: AppUser, order: ProtectionOrder | Incident
     return False
 
 
-def can_read(session: Session, user: AppUser, order: ProtectionOrder | Incident) -> bool:
+def can_read(session: Session, user: AppUser, order: TeamRecord) -> bool:
     return user.role in READ_ALL_ROLES or can_write(session, user, order)
 
 
-def require_write(session: Session, user: AppUser, order: ProtectionOrder | Incident) -> None:
+def require_write(session: Session, user: AppUser, order: TeamRecord) -> None:
     if can_write(session, user, order):
         return
     if user.role in READ_ALL_ROLES:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from models import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
+from models import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction, Reminder
 from services.errors import Conflict
 from services.wording import Command
 
@@ -58,14 +58,17 @@ def require_none_open(session: Session, perpetrators: Collection[int], people: C
 def conditions(
     session: Session, perpetrators: Collection[int], people: Collection[int]
 ) -> dict[type, ColumnElement[bool]]:
-    """Which rows of each linked table go with the family (read before any is deleted)."""
+    """Which rows of each linked table go with the family (read before any is deleted); and, under
+    Reminder, the reminders about its requests and plans, which go before them."""
     applicants = session.exec(
         select(DisclosureRequest.applicant_id).where(
             _requests(perpetrators, people), col(DisclosureRequest.applicant_id).is_not(None)
         )
     ).all()
     plan_ids = select(ManagementPlan.id).where(_plans(perpetrators))
+    request_ids = select(DisclosureRequest.id).where(_requests(perpetrators, people))
     return {
+        Reminder: sa.or_(col(Reminder.disclosure_id).in_(request_ids), col(Reminder.plan_id).in_(plan_ids)),
         PlanAction: col(PlanAction.plan_id).in_(plan_ids),
         ManagementPlan: _plans(perpetrators),
         DisclosureRequest: _requests(perpetrators, people),

@@ -350,7 +350,9 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
         elif model is ProtectionOrder:
             condition = col(ProtectionOrder.id).in_(ids)
         elif model is Reminder:
-            condition = sa.or_(col(Reminder.order_id).in_(ids), col(Reminder.incident_id).in_(sorted(incidents)))
+            condition = sa.or_(
+                col(Reminder.order_id).in_(ids), col(Reminder.incident_id).in_(sorted(incidents)), casework[Reminder]
+            )
         elif model is Incident:
             condition = col(Incident.id).in_(sorted(incidents))
         elif model in (MaracReferral, IncidentChild):

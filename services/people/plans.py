@@ -3,8 +3,8 @@
 with the reason. One unit of work per change, authorised as a change to the record it was adopted
 from (its team's officers and supervisors), audited with typed text masked.
 
-A plan's clocks (each open action's due date, the review date) are rules.plans.plan_clocks, ready
-for the reminder plan; until reminders can be about plans they show on the plan."""
+A plan's clocks (each open action's due date, the review date) are rules.plans.plan_clocks, shown on
+the plan; every write replans its reminders in its unit of work (services/people/plan_reminders.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed, NotFound, raise_if_any
 from services.governance.access import can_read, can_write, require_write
 from services.governance.audit import snapshot
+from services.people.plan_reminders import replan_plan
 from services.people.results import PlanActionView, PlanView
 from services.records.lookup import find_order
 from services.unit_of_work import Acting, acting, reading
@@ -72,6 +73,7 @@ def _open_plan(
             )
         yield work, order, plan
         plan.updated_at = work.now
+        replan_plan(work.session, plan, ctx.settings, work.now, by=pk(work.user))
 
 
 def adopt(ctx: ServiceContext, actor_slack_id: str, reference: str, review_at: datetime | None = None) -> PlanView:
@@ -92,6 +94,7 @@ def adopt(ctx: ServiceContext, actor_slack_id: str, reference: str, review_at: d
             updated_at=work.now,
         )
         work.created(plan)
+        replan_plan(work.session, plan, ctx.settings, work.now, by=pk(work.user))
         return _view(work.session, work.user, order, plan, work.now)
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, insert, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, insert, select
 
 from config import ReminderPolicy
 from models import (
@@ -526,11 +527,14 @@ def reconcile(
     stored: Sequence[Reminder] | None = None,
     *,
     incident_id: int | None = None,
+    disclosure_id: int | None = None,
+    plan_id: int | None = None,
     by: int | None = None,
 ) -> tuple[int, int]:
     """Make the stored reminders match the plan. Returns (added, cancelled). `stored`: the record's
     reminders, if the caller has them (none, for a record created in this transaction). The record
-    is the order `order_id`, or the incident `incident_id`.
+    is the order `order_id`, or the incident `incident_id`, the Clare's Law request `disclosure_id`
+    or the management plan `plan_id`.
 
     A pending reminder is cancelled when it is no longer `relevant` (by default: not in the plan).
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
@@ -538,8 +542,7 @@ def reconcile(
     follow-ups already posted, are to be updated to say so (`why`: the reason for a kind; `by`: who
     acted, None for the system)."""
     if stored is None:
-        about = Reminder.order_id == order_id if incident_id is None else Reminder.incident_id == incident_id
-        stored = session.exec(select(Reminder).where(about)).all()
+        stored = session.exec(select(Reminder).where(_about(order_id, incident_id, disclosure_id, plan_id))).all()
     wanted = {(p.kind, p.due_at): p for p in plan}
     keep = set(wanted) | (relevant or set())
     by_key = {(r.kind, r.due_at): r for r in stored}
@@ -576,15 +579,33 @@ def reconcile(
     if new:
         # One INSERT for them all and no object each: this transaction reads them back, if at all,
         # through a query.
-        session.execute(insert(Reminder), [_row(order_id, incident_id, planned, now) for planned in new])
+        subject = {
+            "order_id": order_id,
+            "incident_id": incident_id,
+            "disclosure_id": disclosure_id,
+            "plan_id": plan_id,
+        }
+        session.execute(insert(Reminder), [_row(subject, planned, now) for planned in new])
         added += len(new)
     return added, cancelled
 
 
-def _row(order_id: int | None, incident_id: int | None, planned: PlannedReminder, now: datetime) -> dict[str, object]:
+def _about(
+    order_id: int | None, incident_id: int | None, disclosure_id: int | None, plan_id: int | None
+) -> ColumnElement[bool]:
+    """SQL: the reminders about the one subject named (a reminder is about exactly one)."""
+    if incident_id is not None:
+        return col(Reminder.incident_id) == incident_id
+    if disclosure_id is not None:
+        return col(Reminder.disclosure_id) == disclosure_id
+    if plan_id is not None:
+        return col(Reminder.plan_id) == plan_id
+    return col(Reminder.order_id) == order_id
+
+
+def _row(subject: dict[str, int | None], planned: PlannedReminder, now: datetime) -> dict[str, object]:
     return {
-        "order_id": order_id,
-        "incident_id": incident_id,
+        **subject,
         "kind": planned.kind,
         "due_at": planned.due_at,
         "recipient_id": planned.recipient_id,

@@ -1,26 +1,50 @@
-"""The record a reminder is about: a notice or order, or an incident. The queue, the escalation
+"""The record a reminder is about: a notice or order, an incident, a Clare's Law request, or, for a
+perpetrator management plan, the record the plan was adopted from (its team's officers and
+supervisors act on the plan, as services/people/plans.py decides). The queue, the escalation
 chain and the buttons need only its reference, team and officer in charge."""
 
 from __future__ import annotations
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
-from models import Incident, ProtectionOrder, Reminder
+from models import DisclosureRequest, Incident, ManagementPlan, ProtectionOrder, Reminder
+
+Record = ProtectionOrder | Incident | DisclosureRequest
 
 
-def record_of(session: Session, reminder: Reminder) -> ProtectionOrder | Incident:
-    record: ProtectionOrder | Incident | None = (
-        session.get(Incident, reminder.incident_id)
-        if reminder.incident_id is not None
-        else session.get(ProtectionOrder, reminder.order_id)
-    )
+def record_of(session: Session, reminder: Reminder) -> Record:
+    record: Record | None
+    if reminder.incident_id is not None:
+        record = session.get(Incident, reminder.incident_id)
+    elif reminder.disclosure_id is not None:
+        record = session.get(DisclosureRequest, reminder.disclosure_id)
+    elif reminder.plan_id is not None:
+        record = adopted_from(session, reminder.plan_id)
+    else:
+        record = session.get(ProtectionOrder, reminder.order_id)
     assert record is not None, f"reminder {reminder.id} is about no record"
     return record
+
+
+def adopted_from(session: Session, plan_id: int) -> ProtectionOrder | None:
+    """The record a plan was adopted from: the one whose perpetrator row the plan names."""
+    plan = session.get(ManagementPlan, plan_id)
+    if plan is None:
+        return None
+    return session.exec(
+        select(ProtectionOrder)
+        .where(ProtectionOrder.perpetrator_id == plan.perpetrator_id)
+        .order_by(col(ProtectionOrder.id))
+    ).first()
 
 
 def same_record(reminder: Reminder) -> ColumnElement[bool]:
     """SQL: reminders about the same record as `reminder`."""
     if reminder.incident_id is not None:
         return col(Reminder.incident_id) == reminder.incident_id
+    if reminder.disclosure_id is not None:
+        return col(Reminder.disclosure_id) == reminder.disclosure_id
+    if reminder.plan_id is not None:
+        return col(Reminder.plan_id) == reminder.plan_id
     return col(Reminder.order_id) == reminder.order_id

@@ -27,20 +27,23 @@ def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, la
     return TeamDigest(team.id, team.name, now.astimezone(tz).date(), now, sections, tz, late)
 
 
-def build_sections(rows: TeamRows, now: datetime) -> tuple[DigestSection, ...]:
+def build_sections(rows: TeamRows, now: datetime, *, per_owner: bool = False) -> tuple[DigestSection, ...]:
     """Every section of SECTIONS, each record listed once: in the first section that has it, with
-    what later sections say of it added to that line."""
+    what later sections say of it added to that line. `per_owner` (the App Home): once for each
+    person who owns items on it, so a plan action owned by someone other than the record's officer
+    is on its owner's Home."""
     at = When.at(now, rows)
     built = [build(rows, at) for build in SECTIONS]
-    first: dict[str, tuple[int, int]] = {}  # reference -> (section, item) it is listed in
+    first: dict[tuple[str, str], tuple[int, int]] = {}  # (reference, owner) -> (section, item) it is listed in
     kept: list[list[DigestItem]] = [[] for _ in built]
     for number, section in enumerate(built):
         for item in section.items:
-            if item.reference not in first:
-                first[item.reference] = (number, len(kept[number]))
+            key = (item.reference, item.officer_slack_id if per_owner else "")
+            if key not in first:
+                first[key] = (number, len(kept[number]))
                 kept[number].append(item)
                 continue
-            where, position = first[item.reference]
+            where, position = first[key]
             earlier = kept[where][position]
             kept[where][position] = replace(earlier, also=(*earlier.also, item.about))
     return tuple(replace(section, items=tuple(items)) for section, items in zip(built, kept, strict=True))

@@ -86,6 +86,15 @@ class TeamRows:
             for o, p, about in found
         )
 
+    def slack_ids(self, user_ids: Iterable[int]) -> dict[int | None, str]:
+        """The chat ids of the officers and owners named by an incident's, a request's or a plan's row."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        return dict(
+            self.session.exec(select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(wanted))).all()
+        )
+
     def _officer_ids(self) -> dict[int | None, str]:
         if self._officers is None:
             team_officers = select(ProtectionOrder.officer_id).where(*self.scope())

@@ -6,31 +6,61 @@ sections is listed once, in the first, with its other items on the same line."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from models import Breach, BreachCheck, Hearing, OrderStatus, ProtectionOrder, Reminder, ReminderState
+from models import (
+    Breach,
+    BreachCheck,
+    DisclosureRequest,
+    Hearing,
+    Incident,
+    IncidentChild,
+    ManagementPlan,
+    MaracReferral,
+    OrderStatus,
+    Perpetrator,
+    PlanAction,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+)
+from rules.incidents import CRIME_RECORDED, attendance_due, clock_due
+from services.incidents.planning import load_facts, marac_due
 from services.records.crime_references import shareable_crime_reference
 from services.records.state import lapse_time, lapsed_unmarked
 from services.reminders.digest_items import TeamRows
 from services.reminders.facts import facts_for
 from services.reminders.results import (
+    CLARE_TYPE,
+    INCIDENT_TYPE,
+    PLAN_TYPE,
     AwaitingHearing,
     CheckAt,
+    ClareTarget,
+    DigestFact,
+    DigestItem,
     DigestSection,
     EndsAt,
     HearingAt,
+    IncidentClock,
+    IncidentLate,
     ItemAction,
     LapsedAt,
     NoCrimeReference,
     OutcomeDue,
+    PlanActionLate,
     RecentBreach,
+    SchoolUntold,
     SectionKind,
     Undelivered,
 )
+from services.views import initials
 from services.wording import Command
 
 DAY = timedelta(hours=24)
@@ -218,6 +248,156 @@ def new_records(rows: TeamRows, at: When) -> DigestSection:
     return DigestSection("new", (), Command("list", "team"), kind=SectionKind.COUNT, count=count)
 
 
+# -- the safeguarding clocks around every case: incidents, Clare's Law requests, plans -------------
+
+
+def _incidents(rows: TeamRows, *where: Any) -> list[tuple[Incident, Perpetrator]]:
+    """The team's incidents matching `where`, with their suspects (initials only). None when the
+    digest is narrowed to one notice or order (a nudge about it)."""
+    if rows.order_id is not None:
+        return []
+    query = (
+        select(Incident, Perpetrator)
+        .join(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
+        .where(Incident.team_id == rows.team_id, *where)
+        .order_by(col(Incident.reported_at))
+    )
+    return [(i, p) for i, p in rows.session.exec(query).all()]
+
+
+def _items(
+    rows: TeamRows, found: Sequence[tuple[str, str, str, int, DigestFact, datetime]], action: ItemAction
+) -> tuple[DigestItem, ...]:
+    """Items of (reference, initials' source name, type, officer id, fact, due) rows."""
+    officers = rows.slack_ids(officer for _, _, _, officer, _, _ in found)
+    return tuple(
+        DigestItem(reference, initials(name), type_, about, officers.get(officer, ""), due, due, action)
+        for reference, name, type_, officer, about, due in sorted(found, key=lambda f: f[5])
+    )
+
+
+def attendance(rows: TeamRows, at: When) -> DigestSection:
+    """Incidents not attended within the time their risk level allows (a local protocol: 48 hours
+    for standard risk by default, DVPN_ATTEND_*_HOURS)."""
+    hours = rows.settings.incidents.hours()
+    found = []
+    for incident, suspect in _incidents(rows, col(Incident.attended_at).is_(None)):
+        due = attendance_due(incident.reported_at, incident.risk_level, hours).at
+        if due <= at.now:
+            fact = IncidentLate(IncidentClock.ATTENDANCE, due)
+            found.append((incident.reference, suspect.full_name, INCIDENT_TYPE, incident.officer_id, fact, due))
+    return DigestSection("attendance", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("digest"), urgency=1)
+
+
+def crime_unrecorded(rows: TeamRows, at: When) -> DigestSection:
+    """Incidents where a crime was disclosed and no crime is recorded 24 hours after the report
+    (National Crime Recording Standard)."""
+    hours = rows.settings.incidents.hours()
+    found = []
+    for incident, suspect in _incidents(
+        rows, col(Incident.crime_disclosed).is_(True), col(Incident.crime_reference).is_(None)
+    ):
+        due = clock_due(CRIME_RECORDED, incident.reported_at, hours).at
+        if due <= at.now:
+            fact = IncidentLate(IncidentClock.CRIME, due)
+            found.append((incident.reference, suspect.full_name, INCIDENT_TYPE, incident.officer_id, fact, due))
+    return DigestSection(
+        "crime_unrecorded", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("digest"), urgency=1
+    )
+
+
+def encompass_untold(rows: TeamRows, at: When) -> DigestSection:
+    """Children's schools not yet told whose deadline (the start of the school day) is today or past."""
+    if rows.order_id is not None:
+        return DigestSection("encompass", (), Command("digest"), urgency=0)
+    query = (
+        select(IncidentChild, Incident, Perpetrator)
+        .join(Incident, col(Incident.id) == col(IncidentChild.incident_id))
+        .join(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
+        .where(
+            Incident.team_id == rows.team_id,
+            col(IncidentChild.told_at).is_(None),
+            col(IncidentChild.due_at) < at.local_midnight(1),
+        )
+    )
+    found = [
+        (i.reference, p.full_name, INCIDENT_TYPE, i.officer_id, SchoolUntold(c.number, c.due_at), c.due_at)
+        for c, i, p in rows.session.exec(query).all()
+    ]
+    return DigestSection("encompass", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("digest"), urgency=0)
+
+
+def marac_referrals(rows: TeamRows, at: When) -> DigestSection:
+    """High-risk incidents (DASH 14+, professional judgement, or escalation) with no MARAC referral
+    recorded: the ones the planner is reminding about (a live referral reminder), each checked
+    against the facts."""
+    referred = select(MaracReferral.incident_id)
+    reminded = select(Reminder.incident_id).where(
+        col(Reminder.state) != ReminderState.CANCELLED,
+        sa.or_(col(Reminder.kind) == "inc_due:marac", col(Reminder.kind).startswith("inc_overdue:marac:")),
+    )
+    found = []
+    for incident, suspect in _incidents(rows, col(Incident.id).not_in(referred), col(Incident.id).in_(reminded)):
+        due = marac_due(load_facts(rows.session, incident), rows.settings.incidents)
+        if due is not None:
+            fact = IncidentLate(IncidentClock.MARAC_REFERRAL, due[1].at)
+            found.append((incident.reference, suspect.full_name, INCIDENT_TYPE, incident.officer_id, fact, due[1].at))
+    return DigestSection("marac", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("marac due"), urgency=0)
+
+
+def clare_target(rows: TeamRows, at: When) -> DigestSection:
+    """Open Clare's Law requests within DVPN_DVDS_NEAR_DAYS of their completion target, or past it."""
+    if rows.order_id is not None:
+        return DigestSection("clare", (), Command("clare", "list team"), urgency=1)
+    near = timedelta(days=rows.settings.dvds_near_days)
+    query = (
+        select(DisclosureRequest, Perpetrator)
+        .join(Perpetrator, col(Perpetrator.id) == col(DisclosureRequest.perpetrator_id))
+        .where(
+            DisclosureRequest.team_id == rows.team_id,
+            col(DisclosureRequest.closed_at).is_(None),
+            col(DisclosureRequest.disclosed_at).is_(None),
+            col(DisclosureRequest.target_at) <= at.now + near,
+        )
+    )
+    found = [
+        (
+            r.reference,
+            p.full_name,
+            CLARE_TYPE,
+            r.officer_id,
+            ClareTarget(r.target_at, r.target_at <= at.now),
+            r.target_at,
+        )
+        for r, p in rows.session.exec(query).all()
+    ]
+    return DigestSection("clare", _items(rows, found, ItemAction.OPEN_CLARE), Command("clare", "list team"), urgency=1)
+
+
+def plan_actions(rows: TeamRows, at: When) -> DigestSection:
+    """Actions of the team's open management plans past their due date, each under the record the
+    plan was adopted from."""
+    query = (
+        select(PlanAction, ProtectionOrder, Perpetrator)
+        .join(ManagementPlan, col(ManagementPlan.id) == col(PlanAction.plan_id))
+        .join(ProtectionOrder, col(ProtectionOrder.perpetrator_id) == col(ManagementPlan.perpetrator_id))
+        .join(Perpetrator, col(Perpetrator.id) == col(ManagementPlan.perpetrator_id))
+        .where(
+            ManagementPlan.team_id == rows.team_id,
+            col(ManagementPlan.closed_at).is_(None),
+            col(PlanAction.done_at).is_(None),
+            col(PlanAction.due_at) <= at.now,
+        )
+    )
+    if rows.order_id is not None:
+        query = query.where(ProtectionOrder.id == rows.order_id)
+    found = [
+        (o.reference, p.full_name, PLAN_TYPE, a.owner_id, PlanActionLate(a.number, a.due_at), a.due_at)
+        for a, o, p in rows.session.exec(query).all()
+    ]
+    return DigestSection("plan_actions", _items(rows, found, ItemAction.OPEN), Command("digest"), urgency=2)
+
+
 # Claim order: a record open in several sections is listed in the first.
 SECTIONS: tuple[SectionBuilder, ...] = (
     lapsed,
@@ -225,6 +405,12 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     outcomes,
     checks,
     crime,
+    encompass_untold,
+    marac_referrals,
+    attendance,
+    crime_unrecorded,
+    clare_target,
+    plan_actions,
     failed,
     hearings,
     expiring,

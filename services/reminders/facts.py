@@ -92,12 +92,15 @@ def facts_for(
 ) -> dict[int, ReminderFacts]:
     """The facts of each reminder. `late`: whether to say it is going late (not when it is shown
     again after a button was pressed)."""
-    # Imported here: the incident facts take this module's lateness.
+    # Imported here: the incident and casework facts take this module's lateness.
+    from services.reminders.casework_facts import casework_facts_for
     from services.reminders.incident_facts import incident_facts_for
 
     about_incidents = [r for r in reminders if r.incident_id is not None]
     found: dict[int, ReminderFacts] = incident_facts_for(session, about_incidents, settings, now, lateness, late)
-    reminders = [r for r in reminders if r.incident_id is None]
+    about_casework = [r for r in reminders if r.disclosure_id is not None or r.plan_id is not None]
+    found |= casework_facts_for(session, about_casework, settings, now, lateness, late)
+    reminders = [r for r in reminders if r.order_id is not None]
     loaded = _load(session, reminders)
     for reminder in reminders:
         order = _order(loaded, reminder)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models import AppUser, OrderStatus, ProtectionOrder, Reminder, ReminderState, Role
@@ -20,6 +21,7 @@ from services.reminders.facts import facts_for
 from services.reminders.results import (
     BreachCheckDue,
     BreachCourtDeadline,
+    CaseworkDue,
     CrimeReferenceMissing,
     DigestItem,
     Expiring,
@@ -75,7 +77,7 @@ def _teams(session: Session, user: AppUser) -> set[int]:
 
 def _open_items(rows: TeamRows, now: datetime) -> list[tuple[DigestItem, SectionKind]]:
     """The team's open work, most urgent first, then what is coming: each record once."""
-    sections = build_sections(rows, now)
+    sections = build_sections(rows, now, per_owner=True)
     far = now.replace(year=9999)
     work = sorted(
         ((s.urgency, i.due or far, i) for s in sections if s.kind is SectionKind.ACTION for i in s.items),
@@ -111,7 +113,21 @@ def _waiting(session: Session, ctx: ServiceContext, user: AppUser, now: datetime
         .order_by(col(Reminder.due_at).desc())
         .limit(WAITING_LOOKED_AT)
     ).all()
-    sent = sorted([*sent, *about_incidents], key=lambda r: r.due_at, reverse=True)[:WAITING_LOOKED_AT]
+    # So do a Clare's Law request's and a management plan's (services/disclosures/planning.py,
+    # services/people/plan_reminders.py): one completed, done or closed has an update reason too.
+    about_casework = session.exec(
+        select(Reminder)
+        .where(
+            Reminder.recipient_id == user.id,
+            Reminder.state == ReminderState.SENT,
+            sa.or_(col(Reminder.disclosure_id).is_not(None), col(Reminder.plan_id).is_not(None)),
+            col(Reminder.update_reason).is_(None),
+        )
+        .order_by(col(Reminder.due_at).desc())
+        .limit(WAITING_LOOKED_AT)
+    ).all()
+    sent = sorted([*sent, *about_incidents, *about_casework], key=lambda r: r.due_at, reverse=True)
+    sent = sent[:WAITING_LOOKED_AT]
     said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
     return tuple(facts for facts in said.values() if is_live(facts.subject, facts.offer, now))
 
@@ -140,7 +156,7 @@ def is_live(about: Subject | None, offer: Offer | None, now: datetime) -> bool:
             return _ahead(about.court_by, now)
         case NotificationMissing() | NotificationChangeDue():
             return True  # the record is open: the notification is still to be recorded or acted on
-        case IncidentDue():
+        case IncidentDue() | CaseworkDue():
             return True  # _waiting left out those whose clock was met
     return False
 

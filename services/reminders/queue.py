@@ -205,6 +205,12 @@ def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
         return f"{head}:{officer_id}", False
     if head == "crime_reference_missing" and len(parts) == 2 and parts[1] != str(officer_id):
         return f"crime_reference_missing:{parts[0]}:{officer_id}", False
+    # A Clare's Law request's (services/disclosures/planning.py): the supervisors' near-target copy
+    # waits for the officer's warning, their past-target alert for the officer's.
+    if head == "dvds_target_near" and parts:
+        return "dvds_target_near", False
+    if head == "dvds_target" and parts and parts[-1] != str(officer_id):
+        return f"dvds_target:{officer_id}", False
     return None
 
 
@@ -371,6 +377,8 @@ def _escalate(work: Work, row: Reminder) -> None:
             Reminder(
                 order_id=row.order_id,
                 incident_id=row.incident_id,
+                disclosure_id=row.disclosure_id,
+                plan_id=row.plan_id,
                 kind=kind,
                 due_at=due,
                 recipient_id=user,

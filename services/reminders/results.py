@@ -176,6 +176,30 @@ class IncidentDue:
 INCIDENT_TYPE = "incident"  # ReminderFacts.order_type for a reminder about an incident
 
 
+class CaseworkClock(StrEnum):
+    """Which casework clock a reminder is about: a Clare's Law request's completion target, or a
+    perpetrator management plan's action or review (blocks/casework_wording.py words each)."""
+
+    CLARE_TARGET = "Clare's Law completion target"
+    PLAN_ACTION = "plan action"
+    PLAN_REVIEW = "plan review"
+
+
+@dataclass(frozen=True)
+class CaseworkDue:
+    """A Clare's Law request near or past its target, or a plan's action or review coming or overdue."""
+
+    what: CaseworkClock
+    due_at: datetime | None  # the target, the action's due date or the review date
+    overdue: bool  # it passed unmet (else: it is coming)
+    number: int | None = None  # the plan action, where it is about one
+    officer: Person | None = None  # on a supervisor's copy: the officer in charge or the owner
+
+
+CLARE_TYPE = "Clare's Law"  # ReminderFacts.order_type for a reminder about a request
+PLAN_TYPE = "management plan"  # ... and about a plan (its reference is the record it was adopted from)
+
+
 @dataclass(frozen=True)
 class OtherKind:
     """A kind with no words of its own: its name is shown."""
@@ -199,6 +223,7 @@ Subject = (
     | CrimeReferenceMissing
     | FollowUp
     | IncidentDue
+    | CaseworkDue
     | OtherKind
 )
 
@@ -309,6 +334,32 @@ class Undelivered:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class IncidentLate:
+    """An incident's clock past due unmet: attendance, the crime recorded (24 h) or the MARAC referral."""
+
+    what: IncidentClock
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class SchoolUntold:
+    child: int  # the child's number on the incident (never a name or a school)
+    due_at: datetime  # before the start of the school day (Operation Encompass)
+
+
+@dataclass(frozen=True)
+class ClareTarget:
+    target_at: datetime
+    past: bool  # past the target (else: within the near-target period)
+
+
+@dataclass(frozen=True)
+class PlanActionLate:
+    number: int
+    due_at: datetime
+
+
 DigestFact = (
     AwaitingHearing
     | OutcomeDue
@@ -319,6 +370,10 @@ DigestFact = (
     | RecentBreach
     | NoCrimeReference
     | Undelivered
+    | IncidentLate
+    | SchoolUntold
+    | ClareTarget
+    | PlanActionLate
 )
 
 
@@ -328,6 +383,8 @@ class ItemAction(StrEnum):
     OPEN = "open"  # see the record
     NUDGE = "nudge"  # the officer in charge must act: DM them the item
     OUTCOME = "outcome"  # record the hearing's outcome
+    OPEN_INCIDENT = "open_incident"  # see the incident
+    OPEN_CLARE = "open_clare"  # see the Clare's Law request
 
 
 class SectionKind(StrEnum):

@@ -24,7 +24,10 @@ from services.reminders.results import (
     AwaitingHearing,
     BreachCheckDue,
     BreachCourtDeadline,
+    CaseworkClock,
+    CaseworkDue,
     CheckAt,
+    ClareTarget,
     CrimeReferenceMissing,
     DigestFact,
     DigestItem,
@@ -38,6 +41,7 @@ from services.reminders.results import (
     HearingSoon,
     IncidentClock,
     IncidentDue,
+    IncidentLate,
     ItemAction,
     LapsedAt,
     Late,
@@ -52,9 +56,11 @@ from services.reminders.results import (
     OutcomeDue,
     OutcomeMissing,
     Person,
+    PlanActionLate,
     RecentBreach,
     ReminderActionResult,
     ReminderFacts,
+    SchoolUntold,
     SectionKind,
     Subject,
     TeamDigest,
@@ -82,6 +88,29 @@ CHECK_OVERDUE = BreachCheckDue(True, CHECK_DUE, OFFICER)
 # Each case's facts, and the headline and detail (in Slack's dialect) the service itself used to write
 # for a record in the same state, before the words moved to blocks/.
 CASES: dict[str, tuple[Subject, str, str]] = {
+    "a Clare's Law request near its target": (
+        CaseworkDue(CaseworkClock.CLARE_TARGET, utc("2026-04-06 23:00"), False),
+        "Clare's Law request near its completion target (Tue 07 Apr 2026 00:00 BST)",
+        f"See where it stands: `/dvpn clare {REF}`; record the next step, e.g. "
+        f'`/dvpn clare {REF} decide disclose "why"`.',
+    ),
+    "a Clare's Law request past its target, the supervisor's copy": (
+        CaseworkDue(CaseworkClock.CLARE_TARGET, utc("2026-04-06 23:00"), True, None, Person("UOFF")),
+        "Clare's Law request past its completion target",
+        f"The target was Tue 07 Apr 2026 00:00 BST. Officer in charge: <@UOFF>. See where it stands: "
+        f'`/dvpn clare {REF}`; record the next step, e.g. `/dvpn clare {REF} decide disclose "why"`.',
+    ),
+    "a plan action overdue": (
+        CaseworkDue(CaseworkClock.PLAN_ACTION, utc("2026-04-10 16:00"), True, 2),
+        "Overdue: management plan action 2",
+        f"It fell due Fri 10 Apr 2026 17:00 BST. When it is done: `/dvpn perpetrator {REF} plan done 2`.",
+    ),
+    "a plan review": (
+        CaseworkDue(CaseworkClock.PLAN_REVIEW, utc("2026-04-30 08:00"), False),
+        "Management plan review Thu 30 Apr 2026 09:00 BST",
+        f"See the plan: `/dvpn perpetrator {REF} plan`; set the next review: "
+        f'`/dvpn perpetrator {REF} plan review DATE`, or close it: `/dvpn perpetrator {REF} plan close "why"`.',
+    ),
     "an incident's school not told": (
         IncidentDue(IncidentClock.SCHOOL, utc("2026-04-07 07:30"), True, 1, None),
         "Overdue: School of child 1 to be told (Operation Encompass)",
@@ -448,6 +477,30 @@ DIGEST_ITEMS: dict[str, tuple[DigestFact, str]] = {
     "no crime reference": (
         NoCrimeReference(BREACH_AT),
         "breach recorded Thu 02 Apr 2026 22:15 BST has no crime reference",
+    ),
+    "attendance overdue": (
+        IncidentLate(IncidentClock.ATTENDANCE, CHECK_DUE),
+        "not attended in time, due Fri 03 Apr 2026 09:00 BST",
+    ),
+    "crime not recorded": (
+        IncidentLate(IncidentClock.CRIME, CHECK_DUE),
+        "crime not recorded at 24 hours, due Fri 03 Apr 2026 09:00 BST",
+    ),
+    "MARAC referral due": (
+        IncidentLate(IncidentClock.MARAC_REFERRAL, CHECK_DUE),
+        "MARAC referral due Fri 03 Apr 2026 09:00 BST",
+    ),
+    "school untold": (
+        SchoolUntold(2, CHECK_DUE),
+        "school of child 2 not told (Operation Encompass), due Fri 03 Apr 2026 09:00 BST",
+    ),
+    "Clare's Law past target": (
+        ClareTarget(DEADLINE, True),
+        "Clare's Law request PAST its completion target, Sat 04 Apr 2026 20:00 BST",
+    ),
+    "plan action overdue": (
+        PlanActionLate(1, CHECK_DUE),
+        "management plan action 1 OVERDUE since Fri 03 Apr 2026 09:00 BST",
     ),
     "undelivered": (
         Undelivered(BreachCheckDue(True, CHECK_DUE, None), CHECK_DUE),

@@ -194,7 +194,7 @@ FOR_COMMAND = {
     "hearing": {"WHEN": "tomorrow 10:00", "<when>": "tomorrow 10:00"},
     "adjourned": {"WHEN": "tomorrow 10:00"},
     "check": {"due WHEN": "due tomorrow 10:00"},
-    "perpetrator": {"NAME": PERPETRATOR},
+    "perpetrator": {"NAME": PERPETRATOR, "{number}": "1"},
     "search": {"TEXT": "Alexander"},
     "admin": {'"NAME"': '"Extra day"', "NAME": "Team Z"},
     "varied": {"UNTIL": "until 1/10/2026"},

@@ -1,0 +1,122 @@
+"""What a Clare's Law request's or a management plan's reminder is about, as facts
+(services/reminders/facts.py does the notices' and orders'): the request's reference, or the
+reference of the record the plan was adopted from, and the subject's initials; never a name, the
+applicant or the action's words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from config import Settings
+from models import AppUser, DisclosureRequest, ManagementPlan, Perpetrator, PlanAction, Reminder
+from rules.disclosure import TARGET_KIND, completion_target
+from services.reminders.about import adopted_from
+from services.reminders.chain import next_step, team_supervisor_ids
+from services.reminders.results import (
+    CLARE_TYPE,
+    PLAN_TYPE,
+    CaseworkClock,
+    CaseworkDue,
+    Late,
+    Level,
+    Person,
+    ReminderFacts,
+)
+from services.reminders.snoozing import snoozes_before
+from services.views import initials
+
+Lateness = Callable[[datetime, datetime, Settings], Late | None]
+
+
+def casework_facts_for(
+    session: Session, reminders: Sequence[Reminder], settings: Settings, now: datetime, lateness: Lateness, late: bool
+) -> dict[int, ReminderFacts]:
+    found: dict[int, ReminderFacts] = {}
+    for reminder in reminders:
+        assert reminder.id is not None
+        if reminder.disclosure_id is not None:
+            about = _request(session, settings, reminder)
+        else:
+            about = _plan(session, reminder)
+        if about is None:
+            continue
+        reference, type_, subject_id, team_id, owner_id, subject = about
+        users = {
+            u.id: u
+            for u in session.exec(
+                select(AppUser).where(col(AppUser.id).in_([i for i in (reminder.recipient_id, owner_id) if i]))
+            ).all()
+        }
+        recipient, owner = users.get(reminder.recipient_id or 0), users.get(owner_id)
+        if recipient is not None and owner is not None and recipient.id != owner.id:
+            subject = CaseworkDue(
+                subject.what, subject.due_at, subject.overdue, subject.number, Person(owner.slack_user_id)
+            )
+        perpetrator = session.get(Perpetrator, subject_id)
+        deadline = subject.due_at if not subject.overdue else None
+        found[reminder.id] = ReminderFacts(
+            reminder_id=reminder.id,
+            kind=reminder.kind,
+            reference=reference,
+            order_type=type_,
+            initials=initials(perpetrator.full_name) if perpetrator else "?",
+            subject=subject,
+            critical=reminder.critical,
+            due_at=reminder.due_at,
+            officer_slack_id=owner.slack_user_id if owner else "",
+            tz=settings.timezone,
+            recipient_slack_id=recipient.slack_user_id if recipient else None,
+            channel=reminder.recipient_channel,
+            late=lateness(reminder.snoozed_until or reminder.due_at, now, settings) if late else None,
+            deadline=deadline,
+            snoozes=snoozes_before(deadline, now, settings.timezone),
+            escalates_to=_escalates_to(session, settings, reminder, team_id, recipient),
+        )
+    return found
+
+
+About = tuple[str, str, int, int, int, CaseworkDue]  # reference, type, subject, team, owner, what
+
+
+def _request(session: Session, settings: Settings, reminder: Reminder) -> About | None:
+    request = session.get(DisclosureRequest, reminder.disclosure_id)
+    if request is None:
+        return None
+    target = completion_target(request.received_at, settings.dvds_target_days, settings.timezone).at
+    overdue = reminder.kind.startswith(f"{TARGET_KIND}:")
+    what = CaseworkDue(CaseworkClock.CLARE_TARGET, target, overdue)
+    return request.reference, CLARE_TYPE, request.perpetrator_id, request.team_id, request.officer_id, what
+
+
+def _plan(session: Session, reminder: Reminder) -> About | None:
+    assert reminder.plan_id is not None
+    plan = session.get(ManagementPlan, reminder.plan_id)
+    record = adopted_from(session, reminder.plan_id)
+    if plan is None or record is None:
+        return None
+    head, _, rest = reminder.kind.partition(":")
+    if head.startswith("plan_action_"):
+        number = int(rest.split(":")[0])
+        action = session.exec(
+            select(PlanAction).where(PlanAction.plan_id == plan.id, PlanAction.number == number)
+        ).first()
+        owner = action.owner_id if action else plan.created_by_id
+        what = CaseworkDue(
+            CaseworkClock.PLAN_ACTION, action.due_at if action else None, head == "plan_action_overdue", number
+        )
+    else:
+        owner = plan.created_by_id
+        what = CaseworkDue(CaseworkClock.PLAN_REVIEW, plan.review_at, head == "plan_review_due")
+    return record.reference, PLAN_TYPE, plan.perpetrator_id, plan.team_id, owner, what
+
+
+def _escalates_to(
+    session: Session, settings: Settings, reminder: Reminder, team_id: int, recipient: AppUser | None
+) -> Level | None:
+    if not reminder.critical or reminder.recipient_channel:
+        return None
+    step = next_step(session, settings, team_id, recipient, team_supervisor_ids(session, team_id))
+    return step.level if step else None
