@@ -11,7 +11,7 @@ from blocks import actions as ids
 from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section, table
 from blocks.forms import text_input
 from services.reporting.period import Period
-from services.reporting.report_results import Figures, StatsReport
+from services.reporting.report_results import ExportKind, Figures, StatsReport
 
 JUSTIFICATION_MAX = 1000  # audit_event.justification holds this much
 
@@ -75,9 +75,11 @@ class ExportRequest:
     first_day: str  # ISO dates, inclusive
     last_day: str
     team: str | None = None
+    kind: str = ExportKind.ORDERS.value
 
     def dump(self) -> str:
-        text = json.dumps({"label": self.label, "first": self.first_day, "last": self.last_day, "team": self.team})
+        fields = {"label": self.label, "first": self.first_day, "last": self.last_day, "team": self.team}
+        text = json.dumps(fields | {"kind": self.kind})
         if len(text) > MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata over Slack's 3,000 characters")
         return text
@@ -85,7 +87,12 @@ class ExportRequest:
     @classmethod
     def load(cls, text: str | None) -> ExportRequest:
         data = json.loads(text) if text else {}
-        return cls(str(data["label"]), str(data["first"]), str(data["last"]), data.get("team"))
+        kind = ExportKind(str(data.get("kind", ExportKind.ORDERS.value)))  # a kind not known is refused
+        return cls(str(data["label"]), str(data["first"]), str(data["last"]), data.get("team"), kind.value)
+
+    @property
+    def export_kind(self) -> ExportKind:
+        return ExportKind(self.kind)
 
     @property
     def period(self) -> Period:
@@ -93,7 +100,9 @@ class ExportRequest:
         return Period(first, last + timedelta(days=1), self.label)
 
 
-def export_form(request: ExportRequest, scope_label: str, period_text: str) -> Block:
+def export_form(
+    request: ExportRequest, scope_label: str, period_text: str, what: str = ExportKind.ORDERS.described
+) -> Block:
     """Asks why before anything is exported: the export is a disclosure, logged with its
     justification (Data Protection Act 2018 s62(3))."""
     return {
@@ -105,9 +114,9 @@ def export_form(request: ExportRequest, scope_label: str, period_text: str) -> B
         "close": plain("Cancel", 24),
         "blocks": [
             section(
-                f"A CSV of the records of *{escape(scope_label)}* active in {period_text} will be sent to you "
-                "in a direct message. It holds references, dates, outcomes and initials: no names, "
-                "dates of birth, addresses or free text."
+                f"A CSV of the {escape(what)} of *{escape(scope_label)}* active in {period_text} will be sent "
+                "to you in a direct message. It holds references, dates, outcomes, counts and initials: no "
+                "names, dates of birth, addresses, children's names, schools or free text."
             ),
             text_input(
                 "justification",

@@ -4,6 +4,7 @@ export's file. Plain data for blocks/ and the handlers, no database."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from services.reporting.period import Period
 
@@ -56,6 +57,24 @@ class StatsReport:
     trend: WeeklyTrend
 
 
+class ExportKind(StrEnum):
+    """What an export holds, one CSV each: the word typed after /dvpn export names it."""
+
+    ORDERS = "orders"  # notices and orders: the default
+    INCIDENTS = "incidents"  # with their Operation Encompass notifications and MARAC referral and actions
+    CLARE = "clare"  # Clare's Law requests
+    PLANS = "plans"  # perpetrator management plans
+
+    @property
+    def described(self) -> str:
+        return {
+            ExportKind.ORDERS: "notices and orders",
+            ExportKind.INCIDENTS: "incidents (with their MARAC referrals and school notifications)",
+            ExportKind.CLARE: "Clare's Law requests",
+            ExportKind.PLANS: "perpetrator management plans",
+        }[self]
+
+
 @dataclass(frozen=True)
 class Export:
     filename: str
@@ -63,3 +82,4 @@ class Export:
     rows: int
     scope: ReportScope
     audit_event_id: int
+    kind: ExportKind = ExportKind.ORDERS
