@@ -13,7 +13,8 @@ open each record, and each opening is logged; a bulk file leaves the tracker's c
 carries only what caseload work needs (DPA 2018 s37: adequate, relevant and not excessive).
 
 Incidents, Clare's Law requests and management plans are exported the same way, one kind to a file
-(`/dvpn export incidents|clare|plans`; services.reporting.casework_export says which rows and columns).
+(the first word typed after the export command; services.reporting.casework_export says which rows
+and columns).
 
 Audit: one row for the export (kind, scope, period, row count, columns, justification) and one row per
 exported record (order, incident, request or plan) pointing at it, so a record's own history (the

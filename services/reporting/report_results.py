@@ -58,7 +58,7 @@ class StatsReport:
 
 
 class ExportKind(StrEnum):
-    """What an export holds, one CSV each: the word typed after /dvpn export names it."""
+    """What an export holds, one CSV each: the first word typed after the export command names it."""
 
     ORDERS = "orders"  # notices and orders: the default
     INCIDENTS = "incidents"  # with their Operation Encompass notifications and MARAC referral and actions

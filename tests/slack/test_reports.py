@@ -15,6 +15,7 @@ from blocks.charts import PNG_SIGNATURE
 from console.render import Style, file_line
 from console.slack_api import SlackWebAPI
 from services.context import ServiceContext
+from tests.services.test_casework_export import INCIDENT_A, INCIDENT_HEADER, TYPED, Casework, work  # noqa: F401
 from tests.services.test_export import HEADER, TEAM_A_ROWS
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force
@@ -145,9 +146,32 @@ def test_export_asks_why_then_sends_the_csv_by_dm(
     assert len(audit_rows(ctx.engine, action="export", entity_type="protection_order")) == 7
 
 
+def test_export_incidents_asks_why_then_sends_the_incidents_csv_by_dm(
+    slack: SlackDriver,
+    slack_api: SlackWebAPI,
+    ctx: ServiceContext,
+    work: Casework,  # noqa: F811
+) -> None:
+    supervisor = Force().supervisor
+    slack.command(supervisor, "export incidents 2026-04")
+    form = slack.opened_view()
+    assert "incidents (with their MARAC referrals and school notifications)" in str(form["blocks"])
+    closed = slack.submit(supervisor, form, {"justification": "Monthly MARAC performance review"})
+    assert ack_body(closed) == {}
+    [shared] = slack_api.shared_files("DSUPA")
+    assert shared["filename"] == "dvpn-export-incidents-team-a-2026-04-01-to-2026-04-30.csv"
+    assert shared["content"].decode().removesuffix("\r\n").split("\r\n") == [INCIDENT_HEADER, INCIDENT_A]
+    assert [typed for typed in TYPED if typed.encode() in shared["content"]] == []
+    [summary] = audit_rows(ctx.engine, action="export", entity_type="export")
+    assert isinstance(summary["after"], dict) and summary["after"]["kind"] == "incidents"
+    assert len(audit_rows(ctx.engine, action="export", entity_type="incident")) == 1
+
+
 @pytest.mark.parametrize(
     "who, text, fragment",
     [
+        ("champion", "export clare 2026-04", "Your role is champion"),
+        ("officer", "export plans", "Only supervisors (for their teams) and admins can export"),
         ("officer", "export", "Only supervisors (for their teams) and admins can export"),
         ("champion", "export 2026-04", "Your role is champion"),
         ("supervisor", "export 2026-04 Team B", "You do not supervise Team B"),
