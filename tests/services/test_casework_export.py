@@ -16,7 +16,7 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.disclosures import requests
 from services.disclosures.requests import NewRequest
-from services.errors import NotAllowed
+from services.errors import NotAllowed, NotFound
 from services.incidents import changes
 from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.people import plans
@@ -235,3 +235,46 @@ def test_a_risk_recorded_later_and_a_month_with_nothing_export_as_they_stand(
     march = parse_period("2026-02", date(2026, 4, 4))
     empty = export.export_records(ctx, Force().admin, march, None, REASON, ExportKind.CLARE)
     assert (lines(empty.content), empty.rows) == ([DISCLOSURE_HEADER], 0)
+
+
+def test_the_audit_trail_of_an_incident_and_a_request_holds_what_hangs_from_them_and_each_export(
+    ctx: ServiceContext, work: Casework
+) -> None:
+    from services.governance.audit_trail import trail
+
+    force = Force()
+    for kind in (ExportKind.INCIDENTS, ExportKind.CLARE):
+        export.export_records(ctx, force.supervisor, APRIL, None, REASON, kind)
+    page = trail(ctx, force.supervisor, work.incident_a.removeprefix("WM-"))  # as typed without the prefix
+    child = "a child linked to the incident (whose school is told)"
+    assert [(e.actor_slack_id, e.what) for e in page.entries] == [
+        (force.officer, "created the incident"),
+        (force.officer, f"created {child}"),
+        (force.officer, f"created {child}"),
+        (force.officer, f"changed {child}: told at, told by"),
+        (force.officer, "changed the incident: notice considered, notice considered reason, notice considered at"),
+        (force.officer, "created the MARAC referral"),
+        (force.supervisor, "created a MARAC action"),
+        (force.supervisor, "exported the incident"),
+        (force.supervisor, "read the audit trail of the incident"),
+    ]
+    assert page.entries[-2].justification == REASON
+    request = trail(ctx, force.admin, work.disclosed)
+    assert [(e.actor_slack_id, e.what) for e in request.entries] == [
+        (force.officer, "created the applicant's details"),
+        (force.officer, "created the Clare's Law request"),
+        (force.officer, "changed the Clare's Law request: checks at"),
+        (force.officer, "changed the Clare's Law request: forum at"),
+        (force.supervisor, "changed the Clare's Law request: decided at, decision, decision reason"),
+        (force.officer, "changed the Clare's Law request: disclosed at, disclosed to"),
+        (force.supervisor, "exported the Clare's Law request"),
+        (force.admin, "read the audit trail of the Clare's Law request"),
+    ]
+    before = row_counts(ctx.engine)
+    with pytest.raises(NotAllowed, match="a team you do not supervise"):
+        trail(ctx, force.supervisor, work.open_b)
+    with pytest.raises(NotAllowed, match="a team you do not supervise"):
+        trail(ctx, force.supervisor, work.incident_b)
+    with pytest.raises(NotFound, match="No Clare's Law request has the reference 'WM-DVDS-2026-0099'"):
+        trail(ctx, force.admin, "WM-DVDS-2026-0099")
+    assert row_counts(ctx.engine) == before
