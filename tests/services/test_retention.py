@@ -175,7 +175,7 @@ def test_a_family_inside_retention_is_refused_naming_the_records_that_keep_it(
     "case, error, fragment",
     [
         ("open", Conflict, "still open"),
-        ("unknown", NotFound, "No record has the reference 'WM-DVPN-2026-9999'"),
+        ("unknown", NotFound, "No record or incident has the reference 'WM-DVPN-2026-9999'"),
         ("no reason", DomainError, "Say why the record is erased"),
         ("not an admin", NotAllowed, "not an active dvpn-bot admin"),
         ("unknown operator", NotAllowed, "not an active dvpn-bot admin"),
@@ -261,6 +261,13 @@ def test_an_incident_a_record_was_recorded_from_is_erased_with_its_family(
             {"i": incident_id, "r": kept.r1},
         )
     clock.set(london("2032-05-01 09:00"))
+    with pytest.raises(Conflict, match=f"Not erased: {ref} \\(a MARAC action to do\\) is still open"):
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    # Done years late: the incident's last activity, and so its family's, is now.
+    changes.action_done(ctx, force.officer, ref, 1)
+    with pytest.raises(Conflict, match=f"Not erased: {ref} ended on 01 May 2032.* kept until 01 May 2038"):
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    clock.set(london("2038-05-01 00:00"))
     done = retention.erase(ctx, force.admin, kept.r1, REASON)
     assert done.deleted["incident"] == 1 and done.deleted["incident_child"] == 1
     assert done.deleted["marac_referral"] == 1 and done.deleted["marac_action"] == 1
