@@ -912,8 +912,8 @@ REGISTER: tuple[RegisterEntry, ...] = (
         False,
         f"not read: s77 ({_url(*DAA, '77')}) puts the guidance on a statutory footing; the stored copies of "
         f"the guidance ({DVDS_GUIDANCE_PAGE}) were read only in excerpts that do not hold its timescales. Its "
-        "heading confirms the version relied on (\"Domestic Violence Disclosure Scheme (DVDS) Statutory Guidance, "
-        "April 2023\", accessible version updated 16 August 2023). The 28 days is confirmed only by the Home "
+        'heading confirms the version relied on ("Domestic Violence Disclosure Scheme (DVDS) Statutory Guidance, '
+        'April 2023", accessible version updated 16 August 2023). The 28 days is confirmed only by the Home '
         f"Office's consultation page on the draft ({DVDS_CONSULTATION_PAGE}: under the new guidance the police "
         "will have 28 days to disclose), not by the issued text",
         policy="DVPN_DVDS_TARGET_DAYS, default 28 (the figure the issue and force returns use for the April 2023 "
