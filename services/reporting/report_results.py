@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from services.disclosures.results import DisclosureFigures
 from services.reporting.period import Period
 
 
@@ -50,11 +51,32 @@ class WeeklyTrend:
 
 
 @dataclass(frozen=True)
+class CaseworkFigures:
+    """Incidents, MARAC, Operation Encompass, Clare's Law and plans (services.reporting.casework_stats)."""
+
+    incidents: int
+    incidents_high: int
+    incidents_medium: int
+    incidents_standard: int
+    incidents_unassessed: int
+    high_risk: int  # high on their DASH
+    marac_referred_in_time: int  # of those, referred within the setting's hours of the DASH
+    marac_referral_hours: int
+    children: int
+    schools_told_in_time: int
+    disclosures: DisclosureFigures
+    plans_open: int
+    plans_overdue: int
+    plan_actions_overdue: int
+
+
+@dataclass(frozen=True)
 class StatsReport:
     scope: ReportScope
     period: Period
     figures: Figures
     trend: WeeklyTrend
+    casework: CaseworkFigures | None = None
 
 
 class ExportKind(StrEnum):

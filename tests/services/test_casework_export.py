@@ -278,3 +278,38 @@ def test_the_audit_trail_of_an_incident_and_a_request_holds_what_hangs_from_them
     with pytest.raises(NotFound, match="No Clare's Law request has the reference 'WM-DVDS-2026-0099'"):
         trail(ctx, force.admin, "WM-DVDS-2026-0099")
     assert row_counts(ctx.engine) == before
+
+
+def test_stats_count_the_casework_of_the_scope_worked_by_hand(ctx: ServiceContext, work: Casework) -> None:
+    """April to Saturday 4 Apr 09:00. Team A: one incident reported (WM-INC-2026-0002, DASH 16 at
+    21:00, referred at 21:00: within 24 hours), two children, one school told by its deadline; the
+    request received 10 Mar was disclosed on day 24; the plan's enforcement action fell due Friday."""
+    from services.reporting.report_results import CaseworkFigures
+    from services.reporting.stats import stats
+
+    force = Force()
+    team_a = stats(ctx, force.supervisor, APRIL).casework
+    assert isinstance(team_a, CaseworkFigures)
+    assert (team_a.incidents, team_a.incidents_high, team_a.incidents_unassessed) == (1, 1, 0)
+    assert (team_a.high_risk, team_a.marac_referred_in_time, team_a.marac_referral_hours) == (1, 1, 24)
+    assert (team_a.children, team_a.schools_told_in_time) == (2, 1)
+    d = team_a.disclosures
+    assert (d.received_ask, d.received_know, d.disclosures, d.completed, d.within_target, d.median_days) == (
+        0,
+        0,
+        1,
+        1,
+        1,
+        24.0,
+    )
+    assert (team_a.plans_open, team_a.plans_overdue, team_a.plan_actions_overdue) == (1, 1, 1)
+
+    force_wide = stats(ctx, force.champion, APRIL).casework
+    assert force_wide is not None
+    assert (force_wide.incidents, force_wide.incidents_high, force_wide.incidents_unassessed) == (2, 1, 1)
+    assert (force_wide.disclosures.received_know, force_wide.disclosures.open_past_target) == (1, 0)
+    team_b = stats(ctx, force.champion, APRIL, "Team B").casework
+    assert team_b is not None
+    assert (team_b.incidents, team_b.high_risk, team_b.children, team_b.plans_open) == (1, 0, 0, 0)
+    with pytest.raises(NotAllowed, match="You do not supervise Team B"):
+        stats(ctx, force.supervisor, APRIL, "Team B")
