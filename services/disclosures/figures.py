@@ -48,7 +48,7 @@ def request_figures(
     session: Session, teams: Sequence[int] | None, period: Period, now: datetime, tz: ZoneInfo, team_name: str | None
 ) -> DisclosureFigures:
     """The figures for the requests of `teams` (None: every team), counted by the database; also
-    the Clare's Law part of /dvpn stats."""
+    the Clare's Law part of the stats command."""
     start, end = period.start_at(tz), period.end_at(tz)
     scope = true() if teams is None else col(DisclosureRequest.team_id).in_(teams)
 

@@ -1,4 +1,4 @@
-"""The casework part of /dvpn stats: incidents, MARAC, Operation Encompass, Clare's Law and
+"""The casework part of the stats command: incidents, MARAC, Operation Encompass, Clare's Law and
 perpetrator management plans, for the same period and scope as the orders' figures. Counts only,
 each by the database; never a person.
 
