@@ -27,7 +27,6 @@ from services.views import initials
 from services.wording import Command
 
 SHOWN = 20
-USAGE = "caseload incidents [risk high|medium|standard|none] [no-marac] [encompass untold] [team NAME]"
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class IncidentQuery:
 
 def incident_query(text: str) -> IncidentQuery:
     """The words after `caseload incidents`; anything else is refused with the filters there are."""
-    words, found = text.split(), IncidentQuery()
+    words = text.split()
     values: dict[str, object] = {}
     i = 0
     while i < len(words):
@@ -63,10 +62,15 @@ def incident_query(text: str) -> IncidentQuery:
             values["team"], i = " ".join(words[i + 1 :]), len(words)
         else:
             raise DomainError(
-                (f"Could not read '{words[i][:30]}'. Filters: ", Command("caseload", USAGE.removeprefix("caseload "))),
+                (
+                    f"Could not read '{words[i][:30]}'. The filters are risk high|medium|standard|none, no-marac, "
+                    "encompass untold and team NAME, e.g. ",
+                    Command("caseload", "incidents risk high no-marac"),
+                    ".",
+                ),
                 "filters",
             )
-    return IncidentQuery(**{**found.__dict__, **values})
+    return IncidentQuery(**values)  # type: ignore[arg-type]
 
 
 def incident_caseload(ctx: ServiceContext, actor_slack_id: str, query: IncidentQuery) -> IncidentCaseload:
