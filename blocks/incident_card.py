@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from blocks.common import Block, bullet_lines, context, header, section, when
+from blocks.common import Block, bullet_lines, context, escape, header, section, when
 from blocks.wording import command, mention
 from services.incidents.results import IncidentView, MaracDue
+from services.reporting.list_results import IncidentCaseload
 from services.wording import Command
 
 
@@ -77,3 +78,29 @@ def marac_due_blocks(due: Sequence[MaracDue], tz: ZoneInfo) -> list[Block]:
         for d in due
     ]
     return [header("MARAC referrals due"), section(bullet_lines(lines))]
+
+
+def incident_caseload_blocks(load: IncidentCaseload, tz: ZoneInfo) -> list[Block]:
+    if not load.lines:
+        return [section(f"No incident of {escape(load.whose)} matches.")]
+    lines = [
+        f"*{line.reference}* · reported {when(line.reported_at, tz)} · victim {line.victim_initials} · "
+        f"risk {line.risk or 'not assessed'} · {'MARAC referred' if line.marac_referred else 'no MARAC referral'}"
+        + (
+            f" · {line.schools_untold} school{'' if line.schools_untold == 1 else 's'} untold"
+            if line.schools_untold
+            else ""
+        )
+        + f" · {mention(line.officer_slack_id)}"
+        for line in load.lines
+    ]
+    shown = f"{len(load.lines)} of {load.total}, the most recently reported first"
+    return [header(f"Incidents: {escape(load.whose)}"), context(shown), section(bullet_lines(lines))]
+
+
+def incident_caseload_text(load: IncidentCaseload) -> str:
+    return f"{load.total} incidents of {load.whose}"
+
+
+def _untold(schools: int) -> str:
+    return f" · {schools} school{'' if schools == 1 else 's'} untold" if schools else ""

@@ -11,7 +11,7 @@ from blocks import actions as ids
 from blocks.common import MAX_PRIVATE_METADATA, Block, context, escape, header, plain, section, table
 from blocks.forms import text_input
 from services.reporting.period import Period
-from services.reporting.report_results import Figures, StatsReport
+from services.reporting.report_results import CaseworkFigures, ExportKind, Figures, StatsReport
 
 JUSTIFICATION_MAX = 1000  # audit_event.justification holds this much
 
@@ -40,9 +40,39 @@ def figure_rows(figures: Figures) -> list[tuple[str, str]]:
     ]
 
 
-def figure_lines(figures: Figures) -> list[str]:
+def casework_rows(casework: CaseworkFigures | None) -> list[tuple[str, str]]:
+    """Incidents, MARAC, Operation Encompass, Clare's Law and plans: each figure and its value."""
+    if casework is None:
+        return []
+    c, d = casework, casework.disclosures
+    median = "—" if d.median_days is None else f"{d.median_days:.1f} days"
+    return [
+        (
+            "Incidents reported",
+            f"{c.incidents} (high {c.incidents_high}, medium {c.incidents_medium}, standard "
+            f"{c.incidents_standard}, no DASH yet {c.incidents_unassessed})",
+        ),
+        (
+            f"MARAC referral within {c.marac_referral_hours} hours of a high-risk DASH",
+            _share(c.marac_referred_in_time, c.high_risk),
+        ),
+        ("Schools told before the next school day", _share(c.schools_told_in_time, c.children)),
+        (
+            "Clare's Law requests received",
+            f"{d.received_ask + d.received_know} (Right to Ask {d.received_ask}, Right to Know {d.received_know})",
+        ),
+        ("Clare's Law disclosures made", str(d.disclosures)),
+        ("Clare's Law completed within target", _share(d.within_target, d.completed)),
+        ("Clare's Law median time to completion", median),
+        ("Clare's Law requests open past target now", str(d.open_past_target)),
+        ("Management plans open now", f"{c.plans_open} ({c.plans_overdue} with an action or review overdue)"),
+        ("Plan actions overdue now", str(c.plan_actions_overdue)),
+    ]
+
+
+def figure_lines(figures: Figures, casework: CaseworkFigures | None = None) -> list[str]:
     """One line per figure: the plain form of the table (a chart's comment, the message's text)."""
-    return [f"{label}: {value}" for label, value in figure_rows(figures)]
+    return [f"{label}: {value}" for label, value in figure_rows(figures) + casework_rows(casework)]
 
 
 def stats_title(report: StatsReport) -> str:
@@ -53,14 +83,14 @@ def stats_title(report: StatsReport) -> str:
 
 def stats_text(report: StatsReport) -> str:
     """The figures as plain text: the chart's comment and its alternative text."""
-    return "\n".join([stats_title(report), *figure_lines(report.figures)])
+    return "\n".join([stats_title(report), *figure_lines(report.figures, report.casework)])
 
 
 def stats_blocks(report: StatsReport, chart_note: str) -> list[Block]:
     return [
         header(f"Figures for {report.scope.label}"),
         context(report.period.describe()),
-        table(("Figure", "Value"), figure_rows(report.figures), right=(1,)),
+        table(("Figure", "Value"), figure_rows(report.figures) + casework_rows(report.casework), right=(1,)),
         context(chart_note),
         context("How each figure is counted: see `/dvpn help` and the README's Reporting section."),
     ]
@@ -75,9 +105,11 @@ class ExportRequest:
     first_day: str  # ISO dates, inclusive
     last_day: str
     team: str | None = None
+    kind: str = ExportKind.ORDERS.value
 
     def dump(self) -> str:
-        text = json.dumps({"label": self.label, "first": self.first_day, "last": self.last_day, "team": self.team})
+        fields = {"label": self.label, "first": self.first_day, "last": self.last_day, "team": self.team}
+        text = json.dumps(fields | {"kind": self.kind})
         if len(text) > MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata over Slack's 3,000 characters")
         return text
@@ -85,7 +117,12 @@ class ExportRequest:
     @classmethod
     def load(cls, text: str | None) -> ExportRequest:
         data = json.loads(text) if text else {}
-        return cls(str(data["label"]), str(data["first"]), str(data["last"]), data.get("team"))
+        kind = ExportKind(str(data.get("kind", ExportKind.ORDERS.value)))  # a kind not known is refused
+        return cls(str(data["label"]), str(data["first"]), str(data["last"]), data.get("team"), kind.value)
+
+    @property
+    def export_kind(self) -> ExportKind:
+        return ExportKind(self.kind)
 
     @property
     def period(self) -> Period:
@@ -93,7 +130,9 @@ class ExportRequest:
         return Period(first, last + timedelta(days=1), self.label)
 
 
-def export_form(request: ExportRequest, scope_label: str, period_text: str) -> Block:
+def export_form(
+    request: ExportRequest, scope_label: str, period_text: str, what: str = ExportKind.ORDERS.described
+) -> Block:
     """Asks why before anything is exported: the export is a disclosure, logged with its
     justification (Data Protection Act 2018 s62(3))."""
     return {
@@ -105,9 +144,9 @@ def export_form(request: ExportRequest, scope_label: str, period_text: str) -> B
         "close": plain("Cancel", 24),
         "blocks": [
             section(
-                f"A CSV of the records of *{escape(scope_label)}* active in {period_text} will be sent to you "
-                "in a direct message. It holds references, dates, outcomes and initials: no names, "
-                "dates of birth, addresses or free text."
+                f"A CSV of the {escape(what)} of *{escape(scope_label)}* active in {period_text} will be sent "
+                "to you in a direct message. It holds references, dates, outcomes, counts and initials: no "
+                "names, dates of birth, addresses, children's names, schools or free text."
             ),
             text_input(
                 "justification",

@@ -198,7 +198,7 @@ def build_router() -> Router:
         Subcommand(
             "caseload",
             casework.CASELOAD_USAGE,
-            "Counts, and records by urgency; filters.",
+            "Counts, and records by urgency; filters; incidents.",
             casework.caseload,
             example="caseload due:7d",
         ),
@@ -237,7 +237,7 @@ def build_router() -> Router:
         Subcommand(
             "export",
             reports.EXPORT_USAGE,
-            "Your teams' records as a CSV, by DM.",
+            "Your teams' records (or incidents, Clare's Law, plans) as a CSV, by DM.",
             reports.export,
             group="Supervise",
             roles=supervise,

@@ -50,7 +50,7 @@ def submit_export(
         _tell(client, user, [section(f":warning: {UNREADABLE_FORM}")], "The export was not made.")
         return
     try:
-        made = export_service.export_records(ctx, user, period, request.team, typed)
+        made = export_service.export_records(ctx, user, period, request.team, typed, request.export_kind)
     except Exception as error:  # nothing was exported or logged: say why in the DM
         _tell(client, user, reply_for(error, "export").blocks, "The export was not made.")
         return
@@ -64,7 +64,7 @@ def _typed_justification(view: dict[str, Any]) -> str:
 
 def _deliver(ctx: ServiceContext, client: WebClient, user: str, made: Export) -> None:
     scope = escape(made.scope.label)
-    comment = f"Export of {made.rows} records of {scope}. Logged in the audit trail with your reason."
+    comment = f"Export of {made.rows} {made.kind.described} of {scope}. Logged in the audit trail with your reason."
     try:
         share_file(
             client,

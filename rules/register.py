@@ -108,6 +108,7 @@ DVDS_GUIDANCE_PAGE = (
     "https://www.gov.uk/government/publications/domestic-violence-disclosure-scheme-pilot-guidance/"
     "domestic-violence-disclosure-scheme-accessible"
 )
+DVDS_CONSULTATION_PAGE = "https://www.gov.uk/government/consultations/domestic-violence-disclosure-scheme-guidance"
 
 ALL_DAYS = "Sundays, Christmas Day, Good Friday and bank holidays (BFDA 1971)"
 OO_DAYS = "Sundays, Christmas Day and Good Friday"
@@ -910,7 +911,11 @@ REGISTER: tuple[RegisterEntry, ...] = (
         "",
         False,
         f"not read: s77 ({_url(*DAA, '77')}) puts the guidance on a statutory footing; the stored copies of "
-        f"the guidance ({DVDS_GUIDANCE_PAGE}) were read only in excerpts that do not hold its timescales",
+        f"the guidance ({DVDS_GUIDANCE_PAGE}) were read only in excerpts that do not hold its timescales. Its "
+        'heading confirms the version relied on ("Domestic Violence Disclosure Scheme (DVDS) Statutory Guidance, '
+        'April 2023", accessible version updated 16 August 2023). The 28 days is confirmed only by the Home '
+        f"Office's consultation page on the draft ({DVDS_CONSULTATION_PAGE}: under the new guidance the police "
+        "will have 28 days to disclose), not by the issued text",
         policy="DVPN_DVDS_TARGET_DAYS, default 28 (the figure the issue and force returns use for the April 2023 "
         "guidance; the 2016 guidance gave 35). Calendar days, the day of receipt counting as day 1: the earlier "
         "of the two readings.",
@@ -1076,10 +1081,12 @@ OPEN_QUESTIONS: tuple[str, ...] = (
     "literal reading: is a Saturday 26 December a bank holiday under BFDA 1971 Sch 1 when a proclamation also names "
     "the Monday (the code disregards both)?",
     "Clare's Law: the completion target (28 days) and the stages are taken from the DVDS Statutory Guidance of "
-    "April 2023 (issued under DAA 2021 s77) as summarised, not from its text. Confirm the figure, whether it runs "
-    "from receipt or from the first contact, whether Right to Know has the same target, and any intermediate "
-    "timescales (initial checks, face-to-face meeting, risk assessment, forum) the force must also track; and "
-    "whether a later revision of the guidance changes them.",
+    "April 2023 (issued under DAA 2021 s77; its GOV.UK heading confirms that version, updated 16 August 2023) as "
+    "summarised, not from its text: the 28 days is confirmed only by the Home Office's description of the draft "
+    "on the consultation page. Confirm the figure in the issued text, whether it runs from receipt or from the "
+    "first contact, whether Right to Know has the same target, and any intermediate timescales (initial checks, "
+    "face-to-face meeting, risk assessment, forum) the force must also track; and whether a later revision of the "
+    "guidance changes them.",
 )
 
 ABBREVIATIONS: tuple[tuple[str, str], ...] = (

@@ -8,6 +8,7 @@ from blocks.audit_trail import audit_trail_blocks
 from blocks.caseload import caseload_blocks, caseload_text
 from blocks.common import section
 from blocks.identity import identity_blocks
+from blocks.incident_card import incident_caseload_blocks, incident_caseload_text
 from blocks.perpetrator import history_blocks, history_text, matches_blocks
 from blocks.priority import priority_blocks, priority_text
 from blocks.search_results import search_blocks
@@ -26,9 +27,13 @@ from services.people import perpetrator_history, priority
 from services.people import search as record_search
 from services.people.results import PerpetratorMatches
 from services.reporting.caseload import caseload as caseload_of
+from services.reporting.incident_caseload import incident_caseload, incident_query
 from services.reporting.list_results import CaseloadQuery
 
-CASELOAD_USAGE = "caseload [@officer|TEAM|all] [type:DVPO] [risk:high] [status:active] [due:7d]"
+CASELOAD_USAGE = (
+    "caseload [@officer|TEAM|all] [type:DVPO] [risk:high] [status:active] [due:7d] · "
+    "caseload incidents [risk high] [no-marac] [encompass untold] [team TEAM]"
+)
 DUE = re.compile(r"^(\d{1,4})(h|d|w)$")
 
 
@@ -49,6 +54,10 @@ def show(inv: Invocation) -> Reply | None:
 
 
 def caseload(inv: Invocation) -> Reply:
+    first, _, rest = inv.args.strip().partition(" ")
+    if first.lower() == "incidents":
+        found = incident_caseload(inv.ctx, inv.user_id, incident_query(rest))
+        return Reply(incident_caseload_blocks(found, inv.tz), incident_caseload_text(found))
     load = caseload_of(inv.ctx, inv.user_id, caseload_query(inv.args, inv.user_id))
     return Reply(caseload_blocks(load, inv.tz, inv.now), caseload_text(load))
 

@@ -15,10 +15,10 @@ from services.errors import DomainError, NotFound
 from services.reporting import export as export_service
 from services.reporting import stats as stats_service
 from services.reporting.period import PERIOD_HELP, Period, period_then_team
-from services.reporting.report_results import StatsReport
+from services.reporting.report_results import ExportKind, StatsReport
 
 STATS_USAGE = "stats [PERIOD] [TEAM]"
-EXPORT_USAGE = "export [PERIOD] [TEAM]"
+EXPORT_USAGE = "export [incidents|clare|plans] [PERIOD] [TEAM]"
 
 
 def stats(inv: Invocation) -> Reply:
@@ -52,14 +52,25 @@ def _share_chart(inv: Invocation, report: StatsReport) -> str:
 
 
 def export(inv: Invocation) -> Reply | None:
-    period, team = _period_and_team(inv)
-    with _unread_words(inv, team):
+    kind, rest = _export_kind(inv.args)
+    period, team = period_then_team(rest, inv.now.astimezone(inv.tz).date())
+    with _unread_words(inv, team, rest):
         scope = export_service.prepare(inv.ctx, inv.user_id, team)  # refuse before asking why
     if inv.client is None or not inv.trigger_id:
         raise DomainError("Exports are asked for in Slack: type /dvpn export there.")
-    request = ExportRequest(period.label, period.start.isoformat(), period.last_day.isoformat(), team)
-    inv.client.views_open(trigger_id=inv.trigger_id, view=export_form(request, scope.label, period.describe()))
+    request = ExportRequest(period.label, period.start.isoformat(), period.last_day.isoformat(), team, kind.value)
+    view = export_form(request, scope.label, period.describe(), kind.described)
+    inv.client.views_open(trigger_id=inv.trigger_id, view=view)
     return None
+
+
+def _export_kind(args: str) -> tuple[ExportKind, str]:
+    """The first word names what to export ('incidents', 'clare', 'plans'); without one, the orders."""
+    first, _, rest = args.strip().partition(" ")
+    try:
+        return ExportKind(first.lower()), rest
+    except ValueError:
+        return ExportKind.ORDERS, args
 
 
 def _period_and_team(inv: Invocation) -> tuple[Period, str | None]:
@@ -67,12 +78,12 @@ def _period_and_team(inv: Invocation) -> tuple[Period, str | None]:
 
 
 @contextmanager
-def _unread_words(inv: Invocation, team: str | None) -> Iterator[None]:
+def _unread_words(inv: Invocation, team: str | None, typed: str | None = None) -> Iterator[None]:
     """When no word read as a period and no team has that name, say both rather than only the team."""
     try:
         yield
     except NotFound as error:
-        if team is None or team != inv.args.strip():
+        if team is None or team != (inv.args if typed is None else typed).strip():
             raise
         message = f"Could not read '{team[:40]}' as a period or a team. {PERIOD_HELP} {error.message}"
         raise DomainError(message, "period") from None

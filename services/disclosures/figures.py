@@ -7,10 +7,13 @@ teams'."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from statistics import median
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, true
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from models import DisclosureRequest, Team
 from rules.disclosure import Route, days_taken
@@ -19,7 +22,7 @@ from services.disclosures.results import DisclosureFigures
 from services.errors import NotAllowed, NotFound
 from services.governance.access import READ_ALL_ROLES
 from services.governance.justification import own_team_ids
-from services.reporting.period import period_then_team
+from services.reporting.period import Period, period_then_team
 from services.unit_of_work import reading
 
 
@@ -37,41 +40,49 @@ def figures(ctx: ServiceContext, actor_slack_id: str, text: str = "") -> Disclos
             if teams is not None and team.id not in teams:
                 raise NotAllowed(f"You see the figures of your own teams only; {team.name} is not one of them.")
             teams = [team.id or 0]
-        start, end = period.start_at(tz), period.end_at(tz)
-        scope = true() if teams is None else col(DisclosureRequest.team_id).in_(teams)
-
-        received: dict[Route, int] = {
-            Route(route): n
-            for route, n in session.exec(
-                select(DisclosureRequest.route, func.count())
-                .where(scope, col(DisclosureRequest.received_at) >= start, col(DisclosureRequest.received_at) < end)
-                .group_by(col(DisclosureRequest.route))
-            ).all()
-        }
-        ended = func.coalesce(DisclosureRequest.disclosed_at, DisclosureRequest.closed_at)
-        completed = session.exec(
-            select(
-                DisclosureRequest.received_at, DisclosureRequest.target_at, DisclosureRequest.disclosed_at, ended
-            ).where(scope, ended >= start, ended < end)
-        ).all()
-        open_past: int = session.exec(
-            select(func.count()).where(
-                scope,
-                col(DisclosureRequest.disclosed_at).is_(None),
-                col(DisclosureRequest.closed_at).is_(None),
-                col(DisclosureRequest.target_at) <= now,
-            )
-        ).one()
-        days = [days_taken(received_at, done, tz) for received_at, _, _, done in completed]
         read.audit("report", "disclosure_request", None, after={"period": period.describe(), "team": team_name})
-        return DisclosureFigures(
-            period=period.describe(),
-            team=team_name,
-            received_ask=received.get(Route.ASK, 0),
-            received_know=received.get(Route.KNOW, 0),
-            disclosures=sum(1 for _, _, disclosed_at, _ in completed if disclosed_at is not None),
-            completed=len(completed),
-            within_target=sum(1 for _, target_at, _, done in completed if done <= target_at),
-            median_days=float(median(days)) if days else None,
-            open_past_target=open_past,
+        return request_figures(session, teams, period, now, tz, team_name)
+
+
+def request_figures(
+    session: Session, teams: Sequence[int] | None, period: Period, now: datetime, tz: ZoneInfo, team_name: str | None
+) -> DisclosureFigures:
+    """The figures for the requests of `teams` (None: every team), counted by the database; also
+    the Clare's Law part of the stats command."""
+    start, end = period.start_at(tz), period.end_at(tz)
+    scope = true() if teams is None else col(DisclosureRequest.team_id).in_(teams)
+
+    received: dict[Route, int] = {
+        Route(route): n
+        for route, n in session.exec(
+            select(DisclosureRequest.route, func.count())
+            .where(scope, col(DisclosureRequest.received_at) >= start, col(DisclosureRequest.received_at) < end)
+            .group_by(col(DisclosureRequest.route))
+        ).all()
+    }
+    ended = func.coalesce(DisclosureRequest.disclosed_at, DisclosureRequest.closed_at)
+    completed = session.exec(
+        select(DisclosureRequest.received_at, DisclosureRequest.target_at, DisclosureRequest.disclosed_at, ended).where(
+            scope, ended >= start, ended < end
         )
+    ).all()
+    open_past: int = session.exec(
+        select(func.count()).where(
+            scope,
+            col(DisclosureRequest.disclosed_at).is_(None),
+            col(DisclosureRequest.closed_at).is_(None),
+            col(DisclosureRequest.target_at) <= now,
+        )
+    ).one()
+    days = [days_taken(received_at, done, tz) for received_at, _, _, done in completed]
+    return DisclosureFigures(
+        period=period.describe(),
+        team=team_name,
+        received_ask=received.get(Route.ASK, 0),
+        received_know=received.get(Route.KNOW, 0),
+        disclosures=sum(1 for _, _, disclosed_at, _ in completed if disclosed_at is not None),
+        completed=len(completed),
+        within_target=sum(1 for _, target_at, _, done in completed if done <= target_at),
+        median_days=float(median(days)) if days else None,
+        open_past_target=open_past,
+    )

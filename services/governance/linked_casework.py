@@ -8,7 +8,7 @@ from collections.abc import Collection
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction, Reminder
 from services.errors import Conflict
@@ -74,3 +74,34 @@ def conditions(
         DisclosureRequest: _requests(perpetrators, people),
         DisclosureApplicant: col(DisclosureApplicant.id).in_([a for a in applicants if a is not None]),
     }
+
+
+def request_people(
+    session: Session, perpetrators: Collection[int], people: Collection[int]
+) -> tuple[set[int], set[int]]:
+    """The person-at-risk and subject rows of the requests that go with the family."""
+    found = session.exec(
+        select(DisclosureRequest.protected_person_id, DisclosureRequest.perpetrator_id).where(
+            _requests(perpetrators, people)
+        )
+    ).all()
+    return {person for person, _ in found}, {subject for _, subject in found}
+
+
+def unreferenced(session: Session, model: type[SQLModel], ids: Collection[int]) -> set[int]:
+    """Those of `ids` that no row of any table refers to any more (read from the schema's foreign
+    keys, so a table added later that refers to people is counted without a change here)."""
+    if not ids:
+        return set()
+    table = model.__table__  # type: ignore[attr-defined]
+    referring = [
+        sa.select(fk.parent).where(fk.parent.is_not(None))
+        for other in table.metadata.sorted_tables
+        for fk in other.foreign_keys
+        if fk.column.table is table
+    ]
+    still = sa.union(*referring) if referring else None
+    query = sa.select(table.c.id).where(table.c.id.in_(sorted(ids)))
+    if still is not None:
+        query = query.where(table.c.id.not_in(still))
+    return {int(found) for found in session.execute(query).scalars()}

@@ -1,18 +1,32 @@
 """Retention review and erasure (Data Protection Act 2018 s39: kept no longer than necessary;
 s62: erasure is logged; Management of Police Information: periodic review).
 
-Records about the same people are reviewed and erased together, as a *family*: every record
-reachable from the named one through a shared perpetrator, a shared protected person, or a
-notice -> order link, repeatedly. Erasing one member's people would leave the others pointing at
-nobody, and the law's clock runs "after the last order involving the same people ended".
+Records about the same people are reviewed and erased together, as a *family*: every record and
+incident reachable from the named one through a shared perpetrator (or PNC id), a shared protected
+person, a notice -> order link or an order recorded from an incident, repeatedly. Erasing one
+member's people would leave the others pointing at nobody, and the law's clock runs "after the
+last order involving the same people ended".
 
-A family is due for review when none of its records is still open (status active, or no end
-time recorded) and settings.retention_years whole years have passed since the latest end time
-(closed_at) in the family, counted in Europe/London dates (an end on 29 February is due on
-1 March). Open records never qualify, nor does anyone they touch.
+A family is due for review when none of its members is still open and settings.retention_years
+(DVPN_RETENTION_YEARS) whole years have passed since its latest end, counted in Europe/London
+dates (an end on 29 February is due on 1 March). A record ends when it is closed (closed_at); an
+open record (status active, or no end recorded) never qualifies, nor does anyone it touches.
+
+An incident has no closure in law or in the tracker, so its end is its *last activity*: the latest
+time recorded on it or on what hangs from it (report, DASH, attendance, crime recorded, notice
+decision, each school told, MARAC referral and meeting, each MARAC action agreed or done). The Data
+Protection Act 2018 s39 leaves the period open and the Management of Police Information review
+counts from the last event on the information, so an incident is kept the same DVPN_RETENTION_YEARS
+from the last thing done on it, never from its report alone: a MARAC case worked for a year is kept
+a year longer. An incident with a MARAC action still to do is open casework and holds its family,
+as an open Clare's Law request or management plan about the family's people does
+(services.governance.linked_casework).
 
 Erasure DELETES the family: its reminders, notifications, breach checks, breaches, hearings,
-protected-person links, records, and the perpetrator and protected-person rows. Nothing is kept
+protected-person links, records, incidents with their children, MARAC referrals and actions, the
+Clare's Law requests (with their applicants) and management plans about its people, and the
+perpetrator and protected-person rows, a request's own rows for the person at risk and the subject
+included once nothing else refers to them. Nothing is kept
 flagged: the rows are gone. The audit trail is append-only and never held names, dates of birth,
 addresses, PNC ids or free text (services.governance.audit masks them), so it keeps one row saying what was
 erased (tables and row counts, the personal fields removed), by whom, and why.
@@ -21,15 +35,14 @@ erased (tables and row counts, the personal fields removed), by whom, and why.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models import (
     AppUser,
@@ -56,15 +69,20 @@ from models.types import column_length
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.audit import FREE_TEXT_FIELDS, PERSONAL_FIELDS
-from services.governance.linked_casework import LINKED_TABLES, conditions, require_none_open
+from services.governance.linked_casework import (
+    LINKED_TABLES,
+    conditions,
+    request_people,
+    require_none_open,
+    unreferenced,
+)
 from services.people.search_index import forget_people
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
 
 # What an erasure deletes, children first (each refers to the one after it).
-# An incident a notice or order was recorded from goes with the record's family, with its own
-# people, children, MARAC referral and actions. (Incidents with no record recorded from them are
-# not yet reviewed for retention.)
+# An incident goes with its family (the record recorded from it, or the records and incidents
+# about the same people), with its own people, children, MARAC referral and actions.
 ERASED_TABLES: tuple[type[Any], ...] = (
     IdentityMismatch,
     Reminder,
@@ -86,11 +104,14 @@ ERASED_TABLES: tuple[type[Any], ...] = (
 REASON_MAX = column_length(AuditEvent, "justification")
 
 
+INCIDENT_TYPE = "INC"  # what the review lists as an incident's type
+
+
 @dataclass(frozen=True)
 class DueRecord:
     reference: str
-    order_type: str
-    ended_at: datetime
+    order_type: str  # or INCIDENT_TYPE
+    ended_at: datetime  # closed, or an incident's last activity
     family: tuple[str, ...]  # every reference erased with it, this one included
     review_due: datetime
 
@@ -113,27 +134,20 @@ def review_due(last_ended: datetime, years: int, tz: ZoneInfo) -> datetime:
 
 
 def review(ctx: ServiceContext, operator_slack_id: str, *, os_user: str | None = None) -> list[DueRecord]:
-    """Every record whose family is past retention, oldest family first. Lists references, types
-    and dates, no names. The review is logged (who looked, when, how many were due) as evidence
-    that the periodic review took place."""
+    """Every record and incident whose family is past retention, oldest family first. Lists
+    references, types and dates, no names. The review is logged (who looked, when, how many were
+    due) as evidence that the periodic review took place."""
     tz, years, now = ctx.settings.timezone, ctx.settings.retention_years, ctx.clock.now()
     with acting(ctx, operator_slack_id, user_from=_operator) as work:
         session = work.session
-        orders = session.exec(select(ProtectionOrder)).all()
-        links = session.exec(select(OrderProtectedPerson.order_id, OrderProtectedPerson.person_id)).all()
-        pncs = session.exec(
-            select(Perpetrator.id, Perpetrator.pnc_id).where(col(Perpetrator.pnc_id).is_not(None))
-        ).all()
         due: list[DueRecord] = []
-        for family in _families(orders, links, {i: pnc for i, pnc in pncs if i is not None and pnc}):
-            last = _last_ended(family)
+        for family in _families(session):
+            last = family.last_ended()
             if last is None or review_due(last, years, tz) > now:
                 continue
-            refs = tuple(sorted(o.reference for o in family))
-            when = review_due(last, years, tz)
-            for order in sorted(family, key=lambda o: o.reference):
-                assert order.closed_at is not None
-                due.append(DueRecord(order.reference, order.order_type.value, order.closed_at, refs, when))
+            refs, when = family.references, review_due(last, years, tz)
+            for reference, kind, ended in family.members():
+                due.append(DueRecord(reference, kind, ended, refs, when))
         due.sort(key=lambda d: (d.review_due, d.family, d.reference))
         after = {
             "retention_years": years,
@@ -156,18 +170,18 @@ def erase(
     tz, years, now = ctx.settings.timezone, ctx.settings.retention_years, ctx.clock.now()
     with acting(ctx, operator_slack_id, user_from=_operator) as work:
         session = work.session
-        order = _order_or_why_not(session, reference, tz)
-        family = _family_of(session, order)
+        entity_type, entity_id = _named_or_why_not(session, reference, tz)
+        family = next(f for f in _families(session) if f.holds(entity_type, entity_id))
         _require_past_retention(family, years, tz, now)
         deleted = _delete(session, family)
-        refs = tuple(sorted(o.reference for o in family))
-        last = _last_ended(family)
+        refs = family.references
+        last = family.last_ended()
         assert last is not None
         event = work.audit(
             "erase",
-            "protection_order",
-            order.id,
-            order_id=order.id,
+            entity_type,
+            entity_id,
+            order_id=entity_id if entity_type == "protection_order" else None,
             after={
                 "references": list(refs),
                 "deleted_rows": deleted,
@@ -209,33 +223,37 @@ def _operator(session: Session, _ctx: ServiceContext, slack_id: str) -> AppUser:
 admin_operator = _operator  # the same check for every command-line command an admin runs
 
 
-def _order_or_why_not(session: Session, reference: str, tz: ZoneInfo) -> ProtectionOrder:
+def _named_or_why_not(session: Session, reference: str, tz: ZoneInfo) -> tuple[str, int]:
+    """The record or incident `reference` names, as (table, id); or why there is none."""
     ref = normalise_reference(reference)
-    order = session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == ref)).first()
+    order = session.exec(select(ProtectionOrder.id).where(ProtectionOrder.reference == ref)).first()
     if order is not None:
-        return order
+        return "protection_order", order
+    incident = session.exec(select(Incident.id).where(Incident.reference == ref)).first()
+    if incident is not None:
+        return "incident", incident
     for event in session.exec(select(AuditEvent).where(AuditEvent.action == "erase").order_by(col(AuditEvent.at))):
         if ref in (event.after or {}).get("references", []):
             when = event.at.astimezone(tz).strftime("%d %b %Y %H:%M")
             raise Conflict(
                 f"{ref} was already erased on {when} by {event.actor} (audit event {event.id}). Nothing changed."
             )
-    raise NotFound(f"No record has the reference '{reference.strip()[:40]}'. Nothing changed.", "reference")
+    raise NotFound(f"No record or incident has the reference '{reference.strip()[:40]}'. Nothing changed.", "reference")
 
 
-def _require_past_retention(family: Sequence[ProtectionOrder], years: int, tz: ZoneInfo, now: datetime) -> None:
-    together = ", ".join(sorted(o.reference for o in family))
-    still_open = sorted(o.reference for o in family if o.status is OrderStatus.ACTIVE or o.closed_at is None)
+def _require_past_retention(family: Family, years: int, tz: ZoneInfo, now: datetime) -> None:
+    together = ", ".join(family.references)
+    still_open = family.still_open()
     if still_open:
         raise Conflict(
             f"Not erased: {', '.join(still_open)} {'is' if len(still_open) == 1 else 'are'} still open, and records "
             f"about the same people ({together}) are kept together. Nothing changed."
         )
-    last = _last_ended(family)
+    last = family.last_ended()
     assert last is not None
     due = review_due(last, years, tz)
     if due > now:
-        latest = sorted(o.reference for o in family if o.closed_at == last)
+        latest = [reference for reference, _, ended in family.members() if ended == last]
         raise Conflict(
             f"Not erased: {', '.join(latest)} ended on {last.astimezone(tz):%d %b %Y}, so the records about these "
             f"people ({together}) are kept until {due:%d %b %Y} "
@@ -243,98 +261,167 @@ def _require_past_retention(family: Sequence[ProtectionOrder], years: int, tz: Z
         )
 
 
-def _last_ended(family: Iterable[ProtectionOrder]) -> datetime | None:
-    ends = [o.closed_at for o in family]
-    if any(o.status is OrderStatus.ACTIVE for o in family) or any(end is None for end in ends):
-        return None
-    return max(end for end in ends if end is not None)
+@dataclass(frozen=True)
+class KeptIncident:
+    """An incident as retention sees it: its people, its last activity, and whether work is still open on it."""
+
+    id: int
+    reference: str
+    victim_id: int
+    suspect_id: int
+    last_activity: datetime
+    open_actions: bool
 
 
-def _family_of(session: Session, start: ProtectionOrder) -> list[ProtectionOrder]:
-    """Records sharing people or a notice -> order link with `start`, followed until none is new.
-    Each round is three queries; families are small (a perpetrator's history)."""
-    found: dict[int, ProtectionOrder] = {}
-    frontier = [start]
-    while frontier:
-        for order in frontier:
-            assert order.id is not None
-            found[order.id] = order
-        ids = list(found)
-        perpetrators = {o.perpetrator_id for o in found.values()}
-        # Each record has its own perpetrator row; rows sharing a PNC id are one person's.
-        pncs = select(Perpetrator.pnc_id).where(
-            col(Perpetrator.id).in_(perpetrators), col(Perpetrator.pnc_id).is_not(None)
-        )
-        same_pnc = session.exec(select(Perpetrator.id).where(col(Perpetrator.pnc_id).in_(pncs))).all()
-        perpetrators |= {i for i in same_pnc if i is not None}
-        parents = {o.parent_id for o in found.values() if o.parent_id is not None}
-        people = select(OrderProtectedPerson.person_id).where(col(OrderProtectedPerson.order_id).in_(ids))
-        sharing = select(OrderProtectedPerson.order_id).where(col(OrderProtectedPerson.person_id).in_(people))
-        frontier = [
-            o
-            for o in session.exec(
-                select(ProtectionOrder).where(
-                    sa.or_(
-                        col(ProtectionOrder.perpetrator_id).in_(perpetrators),
-                        col(ProtectionOrder.id).in_(sharing),
-                        col(ProtectionOrder.id).in_(parents),
-                        col(ProtectionOrder.parent_id).in_(ids),
-                    ),
-                    col(ProtectionOrder.id).not_in(ids),
-                )
-            ).all()
+@dataclass
+class Family:
+    orders: list[ProtectionOrder] = field(default_factory=list)
+    incidents: list[KeptIncident] = field(default_factory=list)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(sorted([o.reference for o in self.orders] + [i.reference for i in self.incidents]))
+
+    def holds(self, entity_type: str, entity_id: int) -> bool:
+        members = self.orders if entity_type == "protection_order" else self.incidents
+        return any(member.id == entity_id for member in members)
+
+    def members(self) -> list[tuple[str, str, datetime]]:
+        """(reference, type, end) of each member that has ended, by reference."""
+        ended = [(o.reference, o.order_type.value, o.closed_at) for o in self.orders if o.closed_at is not None]
+        ended += [(i.reference, INCIDENT_TYPE, i.last_activity) for i in self.incidents]
+        return sorted(ended)
+
+    def still_open(self) -> list[str]:
+        orders = [o.reference for o in self.orders if o.status is OrderStatus.ACTIVE or o.closed_at is None]
+        return sorted(orders + [f"{i.reference} (a MARAC action to do)" for i in self.incidents if i.open_actions])
+
+    def last_ended(self) -> datetime | None:
+        if self.still_open():
+            return None
+        return max(end for _, _, end in self.members())
+
+
+def _kept_incidents(session: Session) -> list[KeptIncident]:
+    """Every incident with its last activity: the latest time recorded on it or on what hangs from it."""
+    incidents = session.exec(select(Incident)).all()
+    told = dict(
+        session.exec(
+            select(IncidentChild.incident_id, func.max(IncidentChild.told_at)).group_by(col(IncidentChild.incident_id))
+        ).all()
+    )
+    referrals = {r.incident_id: r for r in session.exec(select(MaracReferral)).all()}
+    actions: dict[int, tuple[datetime | None, datetime | None, int]] = {
+        incident_id: (agreed, done, to_do)
+        for incident_id, agreed, done, to_do in session.execute(
+            sa.select(
+                col(MaracReferral.incident_id),
+                func.max(MaracAction.created_at),
+                func.max(MaracAction.done_at),
+                func.count().filter(col(MaracAction.done_at).is_(None)),
+            )
+            .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
+            .group_by(col(MaracReferral.incident_id))
+        ).all()
+    }
+    kept = []
+    for incident in incidents:
+        assert incident.id is not None
+        referral = referrals.get(incident.id)
+        agreed, done, to_do = actions.get(incident.id, (None, None, 0))
+        times = [
+            incident.reported_at,
+            incident.dash_at,
+            incident.attended_at,
+            incident.crime_recorded_at,
+            incident.notice_considered_at,
+            told.get(incident.id),
+            referral.referred_at if referral else None,
+            referral.meeting_at if referral else None,
+            agreed,
+            done,
         ]
-    return list(found.values())
+        last = max(t for t in times if t is not None)
+        kept.append(
+            KeptIncident(incident.id, incident.reference, incident.victim_id, incident.suspect_id, last, to_do > 0)
+        )
+    return kept
 
 
-def _families(
-    orders: Sequence[ProtectionOrder], links: Sequence[tuple[int, int]], pnc_of: dict[int, str]
-) -> list[list[ProtectionOrder]]:
-    """Every family at once (union-find over shared perpetrators or their PNC ids, protected people
-    and links)."""
-    parent: dict[int, int] = {}
+def _families(session: Session) -> list[Family]:
+    """Every family at once: union-find over records and incidents sharing a perpetrator row (or its
+    PNC id), a protected person, a notice -> order link, or an order recorded from an incident."""
+    orders = session.exec(select(ProtectionOrder)).all()
+    links = session.exec(select(OrderProtectedPerson.order_id, OrderProtectedPerson.person_id)).all()
+    pnc_of = {
+        i: pnc
+        for i, pnc in session.exec(
+            select(Perpetrator.id, Perpetrator.pnc_id).where(col(Perpetrator.pnc_id).is_not(None))
+        ).all()
+        if i is not None and pnc
+    }
+    incidents = _kept_incidents(session)
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
 
-    def root(x: int) -> int:
+    def root(x: tuple[str, int]) -> tuple[str, int]:
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def join(a: int, b: int) -> None:
+    def join(a: tuple[str, int], b: tuple[str, int]) -> None:
         parent[root(a)] = root(b)
 
-    by_perpetrator: dict[int, int] = {}
-    by_pnc: dict[str, int] = {}
-    by_person: dict[int, int] = {}
+    first_with: dict[object, tuple[str, int]] = {}
+
+    def shares(node: tuple[str, int], key: object) -> None:
+        join(node, first_with.setdefault(key, node))
+
+    def perpetrator(node: tuple[str, int], perpetrator_id: int) -> None:
+        shares(node, ("perpetrator", perpetrator_id))
+        if (pnc := pnc_of.get(perpetrator_id)) is not None:
+            shares(node, ("pnc", pnc))
+
     for order in orders:
         assert order.id is not None
-        root(order.id)
-        join(order.id, by_perpetrator.setdefault(order.perpetrator_id, order.id))
-        if (pnc := pnc_of.get(order.perpetrator_id)) is not None:
-            join(order.id, by_pnc.setdefault(pnc, order.id))
+        node = ("o", order.id)
+        root(node)
+        perpetrator(node, order.perpetrator_id)
         if order.parent_id is not None:
-            join(order.id, order.parent_id)
+            join(node, ("o", order.parent_id))
+        if order.incident_id is not None:
+            join(node, ("i", order.incident_id))
     for order_id, person_id in links:
-        join(order_id, by_person.setdefault(person_id, order_id))
-    groups: dict[int, list[ProtectionOrder]] = defaultdict(list)
+        shares(("o", order_id), ("person", person_id))
+    for incident in incidents:
+        node = ("i", incident.id)
+        root(node)
+        perpetrator(node, incident.suspect_id)
+        shares(node, ("person", incident.victim_id))
+    groups: dict[tuple[str, int], Family] = defaultdict(Family)
     for order in orders:
         assert order.id is not None
-        groups[root(order.id)].append(order)
+        groups[root(("o", order.id))].orders.append(order)
+    for incident in incidents:
+        groups[root(("i", incident.id))].incidents.append(incident)
     return list(groups.values())
 
 
-def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, int]:
-    ids = [o.id for o in family if o.id is not None]
-    perpetrators = {o.perpetrator_id for o in family}
+def _delete(session: Session, family: Family) -> dict[str, int]:
+    ids = [o.id for o in family.orders if o.id is not None]
+    perpetrators = {o.perpetrator_id for o in family.orders}
     linked = select(OrderProtectedPerson.person_id).where(col(OrderProtectedPerson.order_id).in_(ids))
     people = set(session.exec(linked).all())
-    incidents = {o.incident_id for o in family if o.incident_id is not None}
-    for incident in session.exec(select(Incident).where(col(Incident.id).in_(sorted(incidents)))).all():
+    incidents = {i.id for i in family.incidents}
+    for incident in family.incidents:
         people.add(incident.victim_id)
         perpetrators.add(incident.suspect_id)
     referrals = select(MaracReferral.id).where(col(MaracReferral.incident_id).in_(sorted(incidents)))
     require_none_open(session, perpetrators, people)
     casework = conditions(session, perpetrators, people)
+    # A Clare's Law request's own rows for the person at risk and the subject: erased with it once
+    # nothing left refers to them (they may be another family's people too).
+    own_people, own_subjects = request_people(session, perpetrators, people)
     session.flush()
     session.expunge_all()  # the rows go by bulk statements; nothing stale may be flushed back
     # Self-references first, so deleting in any order within a table is allowed.
@@ -364,6 +451,9 @@ def _delete(session: Session, family: Sequence[ProtectionOrder]) -> dict[str, in
         else:
             condition = model.order_id.in_(ids)
         if model is ProtectedPerson:  # their words go before them
+            people |= unreferenced(session, ProtectedPerson, own_people - people)
+            perpetrators |= unreferenced(session, Perpetrator, own_subjects - perpetrators)
+            condition = col(ProtectedPerson.id).in_(people)
             deleted.update(forget_people(session, perpetrators, people))
         result = session.execute(sa.delete(model).where(condition))
         deleted[str(model.__tablename__)] = int(getattr(result, "rowcount", 0))

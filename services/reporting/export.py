@@ -12,9 +12,14 @@ the crime reference only as the force's format allows (services.records.crime_re
 open each record, and each opening is logged; a bulk file leaves the tracker's control, so it
 carries only what caseload work needs (DPA 2018 s37: adequate, relevant and not excessive).
 
-Audit: one row for the export (scope, period, row count, columns, justification) and one row per
-exported record pointing at it, so a record's own history (the audit command, and a subject access
-request) shows every disclosure of it, not only the ones someone thinks to search for.
+Incidents, Clare's Law requests and management plans are exported the same way, one kind to a file
+(the first word typed after the export command; services.reporting.casework_export says which rows
+and columns).
+
+Audit: one row for the export (kind, scope, period, row count, columns, justification) and one row per
+exported record (order, incident, request or plan) pointing at it, so a record's own history (the
+audit command, and a subject access request) shows every disclosure of it, not only the ones someone
+thinks to search for.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -48,8 +52,9 @@ from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.justification_terms import meaningless
 from services.records.crime_references import shareable_crime_reference
+from services.reporting.casework_export import casework_rows, columns_of, local
 from services.reporting.period import Period, checked_period
-from services.reporting.report_results import Export, ReportScope
+from services.reporting.report_results import Export, ExportKind, ReportScope
 from services.reporting.scope import export_scope, orders_in
 from services.unit_of_work import reading
 from services.views import initials
@@ -108,7 +113,12 @@ def prepare(ctx: ServiceContext, actor_slack_id: str, team_name: str | None) -> 
 
 
 def export_records(
-    ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: str | None, justification: str | None
+    ctx: ServiceContext,
+    actor_slack_id: str,
+    period: Period,
+    team_name: str | None,
+    justification: str | None,
+    kind: ExportKind = ExportKind.ORDERS,
 ) -> Export:
     reason = checked_justification(justification)
     tz = ctx.settings.timezone
@@ -116,13 +126,22 @@ def export_records(
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
         scope = export_scope(session, user, team_name)
-        orders = _orders(session, scope, period.start_at(tz), period.end_at(tz))
-        rows = _rows(session, orders, ctx.settings, now)
-        filename = f"dvpn-export-{scope.slug}-{period.start.isoformat()}-to-{period.last_day.isoformat()}.csv"
+        start, end = period.start_at(tz), period.end_at(tz)
+        columns: Sequence[str]
+        if kind is ExportKind.ORDERS:
+            orders = _orders(session, scope, start, end)
+            rows, columns = _rows(session, orders, ctx.settings, now), COLUMNS
+            entity_type, ids = "protection_order", [o.id for o in orders if o.id is not None]
+        else:
+            found = casework_rows(session, kind, scope, (start, end), ctx.settings, now)
+            rows, columns, entity_type, ids = found.rows, columns_of(kind), found.entity_type, found.entity_ids
+        named = "" if kind is ExportKind.ORDERS else f"{kind.value}-"
+        filename = f"dvpn-export-{named}{scope.slug}-{period.start.isoformat()}-to-{period.last_day.isoformat()}.csv"
         summary = read.audit(
             "export",
             "export",
             after={
+                "kind": kind.value,
                 "scope": scope.label,
                 "team_ids": list(scope.team_ids) if scope.team_ids is not None else None,
                 "period": {
@@ -131,16 +150,16 @@ def export_records(
                     "last_day": period.last_day.isoformat(),
                 },
                 "rows": len(rows),
-                "columns": list(COLUMNS),
+                "columns": list(columns),
                 "filename": filename,
                 "delivered_to": "requester's direct message",
             },
             justification=reason,
         )
         session.flush()
-        _audit_each_record(session, ctx, user, orders, summary, reason, now)
+        _audit_each_record(session, ctx, user, entity_type, ids, summary, reason, now)
         assert summary.id is not None
-        return Export(filename, to_csv(rows), len(rows), scope, summary.id)
+        return Export(filename, to_csv(rows, columns), len(rows), scope, summary.id, kind)
 
 
 def record_undelivered(ctx: ServiceContext, actor_slack_id: str, export: Export, error_id: str) -> None:
@@ -155,9 +174,9 @@ def neutralised(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def to_csv(rows: Sequence[dict[str, str]]) -> bytes:
+def to_csv(rows: Sequence[dict[str, str]], columns: Sequence[str] = COLUMNS) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: neutralised(value) for key, value in row.items()})
@@ -195,15 +214,15 @@ def _rows(
                 "team": facts.teams.get(order.team_id, ""),
                 "officer_slack_id": facts.officers.get(order.officer_id, ""),
                 "follows": facts.references.get(order.parent_id, "") if order.parent_id else "",
-                "served": _local(order.served_at, tz),
-                "made": _local(order.made_at, tz),
-                "hearing_deadline": _local(order.hearing_deadline_at, tz),
-                "first_hearing": _local(first, tz),
+                "served": local(order.served_at, tz),
+                "made": local(order.made_at, tz),
+                "hearing_deadline": local(order.hearing_deadline_at, tz),
+                "first_hearing": local(first, tz),
                 "heard_within_48h": in_time,
                 "last_hearing_outcome": last_outcome,
-                "expires": _local(order.expires_at, tz),
+                "expires": local(order.expires_at, tz),
                 "until_further_order": "yes" if order.until_further_order else "no",
-                "ended": _local(order.closed_at, tz),
+                "ended": local(order.closed_at, tz),
                 "risk_level": order.risk_level.value if order.risk_level else "",
                 "children_present": "yes" if order.children_present else "no",
                 # The one typed value exported, and only in the force's format; courts,
@@ -321,12 +340,13 @@ def _audit_each_record(
     session: Session,
     ctx: ServiceContext,
     user: AppUser,
-    orders: Sequence[ProtectionOrder],
+    entity_type: str,
+    ids: Sequence[int],
     summary: AuditEvent,
     reason: str,
     now: datetime,
 ) -> None:
-    if not orders:
+    if not ids:
         return
     session.execute(
         sa.insert(AuditEvent),
@@ -336,17 +356,13 @@ def _audit_each_record(
                 "actor_user_id": user.id,
                 "actor": f"slack:{user.slack_user_id}",
                 "action": "export",
-                "entity_type": "protection_order",
-                "entity_id": order.id,
-                "order_id": order.id,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "order_id": entity_id if entity_type == "protection_order" else None,
                 "after": {"export_event": summary.id},
                 "justification": reason,
                 "source": ctx.source,
             }
-            for order in orders
+            for entity_id in ids
         ],
     )
-
-
-def _local(instant: datetime | None, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M") if instant else ""

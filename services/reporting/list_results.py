@@ -155,3 +155,24 @@ class SearchHit:
 class SearchResults:
     hits: tuple[SearchHit, ...]
     more: bool  # more matched than are shown: the user should narrow the search
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    """One incident in a caseload: a reference, initials, counts; never a name, a child or a school."""
+
+    reference: str
+    reported_at: datetime
+    risk: str | None
+    victim_initials: str
+    marac_referred: bool
+    schools_untold: int
+    officer_slack_id: str
+
+
+@dataclass(frozen=True)
+class IncidentCaseload:
+    whose: str  # "the force", "Team A", "your teams"
+    lines: tuple[IncidentLine, ...]
+    total: int
+    at: datetime

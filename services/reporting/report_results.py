@@ -4,7 +4,9 @@ export's file. Plain data for blocks/ and the handlers, no database."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+from services.disclosures.results import DisclosureFigures
 from services.reporting.period import Period
 
 
@@ -49,11 +51,50 @@ class WeeklyTrend:
 
 
 @dataclass(frozen=True)
+class CaseworkFigures:
+    """Incidents, MARAC, Operation Encompass, Clare's Law and plans (services.reporting.casework_stats)."""
+
+    incidents: int
+    incidents_high: int
+    incidents_medium: int
+    incidents_standard: int
+    incidents_unassessed: int
+    high_risk: int  # high on their DASH
+    marac_referred_in_time: int  # of those, referred within the setting's hours of the DASH
+    marac_referral_hours: int
+    children: int
+    schools_told_in_time: int
+    disclosures: DisclosureFigures
+    plans_open: int
+    plans_overdue: int
+    plan_actions_overdue: int
+
+
+@dataclass(frozen=True)
 class StatsReport:
     scope: ReportScope
     period: Period
     figures: Figures
     trend: WeeklyTrend
+    casework: CaseworkFigures | None = None
+
+
+class ExportKind(StrEnum):
+    """What an export holds, one CSV each: the first word typed after the export command names it."""
+
+    ORDERS = "orders"  # notices and orders: the default
+    INCIDENTS = "incidents"  # with their Operation Encompass notifications and MARAC referral and actions
+    CLARE = "clare"  # Clare's Law requests
+    PLANS = "plans"  # perpetrator management plans
+
+    @property
+    def described(self) -> str:
+        return {
+            ExportKind.ORDERS: "notices and orders",
+            ExportKind.INCIDENTS: "incidents (with their MARAC referrals and school notifications)",
+            ExportKind.CLARE: "Clare's Law requests",
+            ExportKind.PLANS: "perpetrator management plans",
+        }[self]
 
 
 @dataclass(frozen=True)
@@ -63,3 +104,4 @@ class Export:
     rows: int
     scope: ReportScope
     audit_event_id: int
+    kind: ExportKind = ExportKind.ORDERS

@@ -35,6 +35,9 @@ Notices are the police-issued types (DVPN, DAPN: rules.order_types, is_notice).
   with an outcome, the median of the hours from service to the first such hearing's
   scheduled time. None when there is none.
 
+The casework beside the orders (incidents, MARAC, Operation Encompass, Clare's Law, plans) is
+counted by services.reporting.casework_stats, which defines each of its figures.
+
 The weekly trend counts the same things per ISO week (Monday to Sunday, Europe/London), the
 first and last weeks cut to the period: notices issued (served_at), orders granted (closed_at
 of superseded notices) and breaches (occurred_at).
@@ -57,6 +60,7 @@ from models.db import is_postgres
 from models.orders import FIRST_HEARD_AT
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
+from services.reporting.casework_stats import casework_figures
 from services.reporting.period import Period, Week, checked_period, weeks_in
 from services.reporting.report_results import Figures, ReportScope, StatsReport, WeeklyTrend
 from services.reporting.scope import orders_in, stats_scope
@@ -77,7 +81,8 @@ def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: s
         weeks = weeks_in(period)
         figures, counts = _figures(session, window, weeks, now)
         counts["Notices issued"] = _weekly_notices(session, window, weeks)
-        return StatsReport(scope, period, figures, trend_from_counts(weeks, counts))
+        casework = casework_figures(session, scope, period, ctx.settings, now)
+        return StatsReport(scope, period, figures, trend_from_counts(weeks, counts), casework)
 
 
 def trend_from_counts(weeks: Sequence[Week], counts: Mapping[str, Mapping[int, int]]) -> WeeklyTrend:

@@ -115,6 +115,25 @@ TYPED_AFTER = {
     "encompass": "{ref} told 1",
 }
 
+
+def casework_after(ref: str, incident: str, officer: str) -> tuple[str, ...]:
+    """Then the incident's casework and a plan, free text naming everyone, and each kind exported."""
+    return (
+        f'incident {incident} considered no "{TYPED}"',
+        f"marac {incident} referred",
+        f'marac {incident} action "{TYPED}" owner <@{officer}> due in 2 weeks',
+        f"encompass {incident} told 1",
+        f"perpetrator {ref} plan adopt",
+        f'perpetrator {ref} plan action support <@{officer}> 1/6/2026 "{TYPED}"',
+        "caseload incidents encompass untold",
+        "caseload incidents risk high team Team C",
+        "stats last 4 weeks Team C",
+        "export incidents last 4 weeks Team C",
+        "export clare last 4 weeks Team C",
+        "export plans last 4 weeks Team C",
+    )
+
+
 # What each form the sweep opens is answered with: its free text names everyone.
 FORM_ANSWERS: dict[str, dict[str, Any]] = {
     ids.HEARING_FORM: {"scheduled_at": "tomorrow 10:00", "court": TYPED},
@@ -289,6 +308,25 @@ def test_no_personal_data_reaches_a_channel_a_log_an_export_or_the_audit_trail(
         sweep_once(ctx, notifier, "privacy-sweep")
         send_due_digests(ctx, notifier, "privacy-sweep")
         sweep.press_everything(officer)
+    found_incident = re.search(
+        r"[A-Z]{2,4}-INC-\d{4}-\d{4}", json.dumps([c.args for c in slack_api.calls()], default=str)
+    )
+    assert found_incident, "the incident was not made"
+    for text in casework_after(ref, found_incident.group(), officer):
+        for user in (officer, admin):
+            sweep.act(user, lambda: slack.command(user, text))  # noqa: B023
+        sweep.press_everything(officer)
+    exported = {
+        f["filename"].split("-")[2]: f["content"].count(b"\r\n") - 1  # rows below the header
+        for f in slack_api.shared_files()
+        if f["filename"].endswith(".csv")
+    }
+    assert {kind: exported.get(kind) for kind in ("incidents", "clare", "plans")} == {
+        "incidents": 1,
+        "clare": 1,
+        "plans": 1,
+    }, "each kind's export holds the casework swept"
+
     for name in ("granted", "refused", "close"):  # what ends the record, last
         sweep.act(officer, lambda: slack.command(officer, f"{name} {TYPED_AFTER[name].format(ref=ref)}"))  # noqa: B023
     sweep.press_everything(officer, holding=frozenset({ids.NEW_RECORD}))

@@ -175,7 +175,7 @@ def test_a_family_inside_retention_is_refused_naming_the_records_that_keep_it(
     "case, error, fragment",
     [
         ("open", Conflict, "still open"),
-        ("unknown", NotFound, "No record has the reference 'WM-DVPN-2026-9999'"),
+        ("unknown", NotFound, "No record or incident has the reference 'WM-DVPN-2026-9999'"),
         ("no reason", DomainError, "Say why the record is erased"),
         ("not an admin", NotAllowed, "not an active dvpn-bot admin"),
         ("unknown operator", NotAllowed, "not an active dvpn-bot admin"),
@@ -261,6 +261,13 @@ def test_an_incident_a_record_was_recorded_from_is_erased_with_its_family(
             {"i": incident_id, "r": kept.r1},
         )
     clock.set(london("2032-05-01 09:00"))
+    with pytest.raises(Conflict, match=f"Not erased: {ref} \\(a MARAC action to do\\) is still open"):
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    # Done years late: the incident's last activity, and so its family's, is now.
+    changes.action_done(ctx, force.officer, ref, 1)
+    with pytest.raises(Conflict, match=f"Not erased: {ref} ended on 01 May 2032.* kept until 01 May 2038"):
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    clock.set(london("2038-05-01 00:00"))
     done = retention.erase(ctx, force.admin, kept.r1, REASON)
     assert done.deleted["incident"] == 1 and done.deleted["incident_child"] == 1
     assert done.deleted["marac_referral"] == 1 and done.deleted["marac_action"] == 1
@@ -299,3 +306,53 @@ def test_a_clare_law_request_about_the_family_holds_erasure_while_open_then_goes
     done = retention.erase(ctx, force.admin, kept.r1, REASON)
     assert done.deleted["disclosure_request"] == 1
     assert row_counts(ctx.engine)["disclosure_request"] == 0
+    # The request's own row for the person at risk went with it (the subject's row it was made with
+    # was left by the UPDATE above pointing the request at the family's).
+    assert "Ada Traceable" not in every_value(ctx.engine)
+
+
+def test_an_incident_no_record_came_from_is_kept_from_its_last_activity_then_erased_by_its_reference(
+    ctx: ServiceContext, kept: Records, force: Force, clock: ManualClock
+) -> None:
+    """As the operator meets it: the review lists the incident by reference with the day of its last
+    activity; erasing it early says until when it is kept; then it goes, with its people and children."""
+    from services.incidents import changes
+    from services.incidents.recording import ChildInput, NewIncident, record_incident
+
+    clock.set(london("2026-04-02 21:30"))
+    child = (ChildInput("Jody Loner", "Loner Primary", "cumbria"),)
+    new = NewIncident(london("2026-04-02 19:00"), PersonInput("Vic Loner"), PersonInput("Sus Loner"), child, 3)
+    ref = record_incident(ctx, force.officer, new)
+    clock.set(london("2026-05-20 10:00"))
+    changes.record_school_told(ctx, force.officer, ref, 1)  # its last activity: 20 May 2026
+    clock.set(london("2032-05-01 09:00"))
+    due = {d.reference: d for d in retention.review(ctx, force.admin)}
+    assert ref not in due and kept.r1 in due
+    before = row_counts(ctx.engine)
+    with pytest.raises(Conflict, match=f"{ref} ended on 20 May 2026, .* kept until 20 May 2032"):
+        retention.erase(ctx, force.admin, ref, REASON)
+    assert {k: v for k, v in row_counts(ctx.engine).items() if k != "audit_event"} == {
+        k: v for k, v in before.items() if k != "audit_event"
+    }
+
+    clock.set(london("2032-05-20 00:00"))
+    listed = {d.reference: d for d in retention.review(ctx, force.admin)}[ref]
+    assert (listed.order_type, listed.ended_at, listed.family) == ("INC", london("2026-05-20 10:00"), (ref,))
+    with ctx.engine.connect() as connection:
+        clocks = connection.execute(sa.text("SELECT count(*) FROM reminder WHERE incident_id IS NOT NULL")).scalar()
+    assert clocks  # the clocks never met (attendance, crime, ...) still stand
+    done = retention.erase(ctx, force.admin, ref, REASON)
+    assert done.references == (ref,)
+    assert (done.deleted["incident"], done.deleted["incident_child"], done.deleted["reminder"]) == (1, 1, clocks)
+    assert (done.deleted["perpetrator"], done.deleted["protected_person"], done.deleted["protection_order"]) == (
+        1,
+        1,
+        0,
+    )
+    assert "Loner" not in every_value(ctx.engine)
+    [erased] = audit_rows(ctx.engine, action="erase")
+    assert (erased["entity_type"], erased["justification"]) == ("incident", REASON)
+    assert erased["after"]["references"] == [ref]
+    with pytest.raises(Conflict, match=f"{ref} was already erased"):
+        retention.erase(ctx, force.admin, ref, REASON)
+    assert kept.r1 in {d.reference for d in retention.review(ctx, force.admin)}  # its own family untouched

@@ -4,6 +4,7 @@ valid PNG after the ack, the export's justification modal, and the CSV in the re
 from __future__ import annotations
 
 import io
+import json
 import time
 
 import matplotlib.image
@@ -15,6 +16,7 @@ from blocks.charts import PNG_SIGNATURE
 from console.render import Style, file_line
 from console.slack_api import SlackWebAPI
 from services.context import ServiceContext
+from tests.services.test_casework_export import INCIDENT_A, INCIDENT_HEADER, TYPED, Casework, work  # noqa: F401
 from tests.services.test_export import HEADER, TEAM_A_ROWS
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force
@@ -49,6 +51,17 @@ def test_stats_answers_with_the_figures_and_shares_the_chart_in_the_channel(
         ("Crime reference within 24 hours", "1 of 3 (33%)"),
         ("Breach checks done on time", "3 of 10 (30%)"),
         ("Median time from service to hearing", "47.8 hours"),
+        # The seeded April has orders only: the casework's figures are there, at nothing.
+        ("Incidents reported", "0 (high 0, medium 0, standard 0, no DASH yet 0)"),
+        ("MARAC referral within 24 hours of a high-risk DASH", "0 of 0"),
+        ("Schools told before the next school day", "0 of 0"),
+        ("Clare's Law requests received", "0 (Right to Ask 0, Right to Know 0)"),
+        ("Clare's Law disclosures made", "0"),
+        ("Clare's Law completed within target", "0 of 0"),
+        ("Clare's Law median time to completion", "—"),
+        ("Clare's Law requests open past target now", "0"),
+        ("Management plans open now", "0 (0 with an action or review overdue)"),
+        ("Plan actions overdue now", "0"),
     ]
     assert rows == expected
     assert table["column_settings"] == [{"align": "left"}, {"align": "right"}]
@@ -145,9 +158,45 @@ def test_export_asks_why_then_sends_the_csv_by_dm(
     assert len(audit_rows(ctx.engine, action="export", entity_type="protection_order")) == 7
 
 
+def test_stats_show_the_casework_of_the_team(slack: SlackDriver, work: Casework) -> None:  # noqa: F811
+    slack.command(Force().supervisor, "stats 2026-04")
+    [table] = [b for b in slack.last_reply().blocks if b["type"] == "table"]
+    rows = dict(tuple(cell["text"] for cell in row) for row in table["rows"][1:])
+    assert rows["Incidents reported"] == "1 (high 1, medium 0, standard 0, no DASH yet 0)"
+    assert rows["MARAC referral within 24 hours of a high-risk DASH"] == "1 of 1 (100%)"
+    assert rows["Schools told before the next school day"] == "1 of 2 (50%)"
+    assert rows["Clare's Law completed within target"] == "1 of 1 (100%)"
+    assert rows["Clare's Law median time to completion"] == "24.0 days"
+    assert rows["Management plans open now"] == "1 (1 with an action or review overdue)"
+    assert [t for t in TYPED if t in json.dumps(slack.last_reply().blocks)] == []
+
+
+def test_export_incidents_asks_why_then_sends_the_incidents_csv_by_dm(
+    slack: SlackDriver,
+    slack_api: SlackWebAPI,
+    ctx: ServiceContext,
+    work: Casework,  # noqa: F811
+) -> None:
+    supervisor = Force().supervisor
+    slack.command(supervisor, "export incidents 2026-04")
+    form = slack.opened_view()
+    assert "incidents (with their MARAC referrals and school notifications)" in str(form["blocks"])
+    closed = slack.submit(supervisor, form, {"justification": "Monthly MARAC performance review"})
+    assert ack_body(closed) == {}
+    [shared] = slack_api.shared_files("DSUPA")
+    assert shared["filename"] == "dvpn-export-incidents-team-a-2026-04-01-to-2026-04-30.csv"
+    assert shared["content"].decode().removesuffix("\r\n").split("\r\n") == [INCIDENT_HEADER, INCIDENT_A]
+    assert [typed for typed in TYPED if typed.encode() in shared["content"]] == []
+    [summary] = audit_rows(ctx.engine, action="export", entity_type="export")
+    assert isinstance(summary["after"], dict) and summary["after"]["kind"] == "incidents"
+    assert len(audit_rows(ctx.engine, action="export", entity_type="incident")) == 1
+
+
 @pytest.mark.parametrize(
     "who, text, fragment",
     [
+        ("champion", "export clare 2026-04", "Your role is champion"),
+        ("officer", "export plans", "Only supervisors (for their teams) and admins can export"),
         ("officer", "export", "Only supervisors (for their teams) and admins can export"),
         ("champion", "export 2026-04", "Your role is champion"),
         ("supervisor", "export 2026-04 Team B", "You do not supervise Team B"),
