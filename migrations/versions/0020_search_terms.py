@@ -1,7 +1,7 @@
 """search_term, search_term_key: the words people are found by
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-02
 
 /dvpn search finds a person by surname alone, first name alone, a spelling within one edit, or an

@@ -1,7 +1,7 @@
 """protection_order.first_heard_at: a notice's earliest decided hearing, kept on the record
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-02
 
 Stats. A period's notices were each joined to their earliest hearing with an outcome (the hearing
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0020"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
