@@ -30,11 +30,13 @@ JUDGEMENTS = (("Medium", "medium"), ("High", "high"))
 
 def child_fields(number: int, given: Prefill, areas: tuple[str, ...]) -> list[Block]:
     prefix = f"child_{number}"
-    area = select_input(
+    known = ", ".join(areas[:6]) if areas else "the local authority's name"
+    area = text_input(
         f"{prefix}_area",
         "School's local authority",
-        [(a.title(), a) for a in areas],
         optional=True,
+        max_length=60,
+        hint=f"As the force names it for school holidays, e.g. {known}.",
         initial=given.get(f"{prefix}_area"),
     )
     return [

@@ -114,14 +114,16 @@ def _children(form: FormValues) -> tuple[ChildInput, ...]:
     found: list[ChildInput] = []
     for number in range(1, CHILD_SLOTS + 1):
         name, school = form.text(f"child_{number}_name"), form.text(f"child_{number}_school")
-        area = form.choice(f"child_{number}_area")
+        area = form.text(f"child_{number}_area")
         if not (name or school or area):
             continue
         for given, block, what in ((name, "name", "the child's name"), (school, "school", "the school")):
             if not given:
                 form.problems.append(Violation(f"child_{number}_{block}", f"Child {number}: give {what}."))
         if not area:
-            form.problems.append(Violation(f"child_{number}_area", f"Child {number}: choose the school's area."))
+            form.problems.append(
+                Violation(f"child_{number}_area", f"Child {number}: give the school's local authority.")
+            )
         found.append(ChildInput(name or "", school or "", area or "", not form.checked(f"child_{number}_linked")))
     return tuple(found)
 
