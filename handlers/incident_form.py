@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from blocks import actions as ids
@@ -129,7 +129,7 @@ def _children(form: FormValues) -> tuple[ChildInput, ...]:
 
 
 @reported
-def open_notice_from_incident(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_notice_from_incident(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
     """The incident card's "Record a notice": the record form, its people the incident's."""
     ctx = services(context)
     value = str(body["actions"][0].get("value") or "")

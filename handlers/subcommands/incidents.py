@@ -98,7 +98,7 @@ def open_incident_form(inv: Invocation) -> Reply | None:
         raise DomainError(
             ("The incident form opens from Slack only: ", Command("incident", 'new victim "NAME" suspect "NAME"'), ".")
         )
-    areas = school_terms.school_areas(inv.ctx, inv.user_id)
+    areas = school_terms.areas_for_recording(inv.ctx, inv.user_id)
     inv.client.views_open(trigger_id=inv.trigger_id, view=incident_form(FormMeta(channel=inv.channel_id), areas))
     return None
 

@@ -52,10 +52,11 @@ def normalise_area(text: str) -> str:
     return " ".join(text.strip().lower().replace("_", " ").split())
 
 
-def school_areas(ctx: ServiceContext, actor_slack_id: str) -> tuple[str, ...]:
-    """The local authorities whose school holidays the force holds, for a child's school's area."""
-    with reading(ctx, actor_slack_id) as read:
-        return tuple(sorted(school_calendar_now(read.session, ctx.settings).areas()))
+def areas_for_recording(ctx: ServiceContext, actor_slack_id: str) -> tuple[str, ...]:
+    """The local authorities whose school holidays the force holds, named on the incident form,
+    for a user who may record incidents (refused before the form opens, not after). Writes nothing."""
+    with acting(ctx, actor_slack_id, Role.OFFICER, Role.SUPERVISOR, doing="record incidents") as work:
+        return tuple(sorted(school_calendar_now(work.session, ctx.settings).areas()))
 
 
 def list_terms(ctx: ServiceContext, actor_slack_id: str, area: str | None = None) -> tuple[SchoolTerm, ...]:
