@@ -39,6 +39,7 @@ class SafeguardingFacts:
 
     encompass: str = ""  # an incident with two children: one school told, one still to tell
     marac: str = ""  # high risk (DASH), referred, meeting set, actions agreed
+    marac_due: str = ""  # high risk (DASH) with no referral yet: on the champions' `marac due`
     from_incident: str = ""  # the DVPN recorded from the MARAC incident: its people are the incident's
     requests: list[str] = field(default_factory=list)  # Clare's Law: asked, known (disclosed), near target
     near_target: str = ""
@@ -102,6 +103,10 @@ def _incidents(b: RecordBuilder, facts: SafeguardingFacts) -> None:
     view = records.record(b.ctx, officer, notice)
     hearings.book_hearing(b.ctx, officer, view.reference, b.ago(hours=-26), "Demoton Magistrates' Court")
     facts.from_incident = b.keep(view).reference
+
+    officer = b.officer(TEAMS[2]).slack_id
+    waiting = NewIncident(reported_at=b.ago(hours=5), victim=b.person(18), suspect=b.person(18), dash_yes=14)
+    facts.marac_due = record_incident(b.ctx, officer, waiting)
 
 
 def _clare(b: RecordBuilder, facts: SafeguardingFacts) -> None:

@@ -116,8 +116,8 @@ def test_one_breach_without_a_crime_reference(demo: Console) -> None:
 def test_every_name_is_plainly_invented(demo: Console) -> None:
     people = rows(demo, "SELECT full_name FROM perpetrator UNION ALL SELECT full_name FROM protected_person")
     # Both parties of every record but the 7 granted orders and the DVPN from an incident (the same
-    # people), of the two incidents and of the three Clare's Law requests.
-    assert len(people) == 2 * (61 - 7 - 1) + 2 * 2 + 2 * 3
+    # people), of the three incidents and of the three Clare's Law requests.
+    assert len(people) == 2 * (61 - 7 - 1) + 2 * 3 + 2 * 3
     assert all(str(name).split()[-1] in PEOPLE_SURNAMES for (name,) in people)
     assert all(p.name.split()[-1] in SURNAMES for p in demo.directory.people)
     assert all(str(address).endswith("Demoton") for (address,) in rows(demo, "SELECT address FROM perpetrator"))
@@ -147,6 +147,13 @@ def test_the_safeguarding_casework(demo: Console) -> None:
         ref=facts.marac,
     )
     assert (risk, meeting, actions) == ("high", 1, 2)
+    waiting = rows(
+        demo,
+        "SELECT i.risk_level FROM incident i WHERE i.reference = :ref "
+        "AND NOT EXISTS (SELECT 1 FROM marac_referral r WHERE r.incident_id = i.id)",
+        ref=facts.marac_due,
+    )
+    assert waiting == [("high",)]  # on the champions' list of referrals due
     [(same_suspect, considered)] = rows(
         demo,
         "SELECT o.perpetrator_id = i.suspect_id, i.notice_considered FROM protection_order o "
