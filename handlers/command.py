@@ -175,7 +175,7 @@ def build_router() -> Router:
         Subcommand(
             "incident",
             incidents.INCIDENT_USAGE,
-            "Record an incident, or its DASH, crime, decision, attendance.",
+            "Record an incident (the form, or typed), or its DASH, crime, decision, attendance.",
             incidents.incident,
             group="Safeguarding",
             roles=CHANGERS,

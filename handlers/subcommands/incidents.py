@@ -19,7 +19,7 @@ from services.records.order_writer import PersonInput
 from services.wording import Command
 
 INCIDENT_USAGE = (
-    'incident new victim "NAME" suspect "NAME" [at WHEN] [dash N] [crime CRIMEREF] '
+    'incident new · incident new victim "NAME" suspect "NAME" [at WHEN] [dash N] [crime CRIMEREF] '
     '[child "NAME" school "SCHOOL" area AREA] · incident REF dash N · incident REF crime CRIMEREF · '
     'incident REF considered yes|no "WHY" · incident REF attended [WHEN]'
 )
