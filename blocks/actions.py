@@ -67,3 +67,4 @@ PERPETRATOR_PICK: Final = "perpetrator_pick"  # value: a PNC id or a record refe
 # reference), which opens the record form with the incident's people.
 INCIDENT_FORM: Final = "incident_form"
 NOTICE_FROM_INCIDENT: Final = "incident_record_notice"
+NEW_INCIDENT_SHORTCUT: Final = "new_incident"  # the global shortcut: the incident form

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from blocks import actions as ids
 from blocks.forms import CONFIRMED, FormMeta, record_form
-from blocks.incident_form import CHILD_SLOTS
+from blocks.incident_form import CHILD_SLOTS, incident_form
 from domain.enums import RiskLevel
 from handlers.after_ack import after_ack, answered_in_ack
 from handlers.context import services
@@ -24,7 +24,7 @@ from handlers.forms import deliver
 from handlers.replies import channel_of, user_of
 from handlers.subcommands.incidents import incident_reply
 from rules.validation import Violation
-from services.incidents import card
+from services.incidents import card, school_terms
 from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records.order_writer import PersonInput
 from services.when import service_long_ago
@@ -42,6 +42,16 @@ FIELD_BLOCKS = {
 def register(app: App) -> None:
     answered_in_ack(app, app.view(ids.INCIDENT_FORM))(submit_incident_form)
     after_ack(app, app.action(ids.NOTICE_FROM_INCIDENT))(open_notice_from_incident)
+    after_ack(app, app.shortcut(ids.NEW_INCIDENT_SHORTCUT))(open_incident_form_from_shortcut)
+
+
+@reported
+def open_incident_form_from_shortcut(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The "New incident" global shortcut: the form `/dvpn incident new` opens; the saved
+    incident's card comes by DM. Refused before the form opens to those who cannot record one."""
+    ctx = services(context)
+    areas = school_terms.areas_for_recording(ctx, user_of(body))
+    client.views_open(trigger_id=body["trigger_id"], view=incident_form(FormMeta(channel=channel_of(body)), areas))
 
 
 def submit_incident_form(

@@ -72,6 +72,22 @@ def test_the_form_opens_with_the_fields_the_typed_command_takes(slack: SlackDriv
     assert slack.replies() == []  # the form is the answer: nothing posted
 
 
+def test_the_new_incident_shortcut_opens_the_form_and_the_card_comes_by_dm(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    slack.shortcut(force.officer, ids.NEW_INCIDENT_SHORTCUT)
+    form = slack.opened_view()
+    assert form["callback_id"] == ids.INCIDENT_FORM and json.loads(form["private_metadata"]) == {}
+    assert ack_body(slack.submit(force.officer, form, ANSWERS)) == {}
+    [dm] = slack.api.calls("chat.postMessage")
+    assert dm["channel"] == force.officer and f"Incident {INCIDENT} recorded." in reply_text(dm)
+    before = row_counts(ctx.engine)
+    slack.shortcut(force.champion, ids.NEW_INCIDENT_SHORTCUT)  # refused before the form opens
+    assert len(slack.api.calls("views.open")) == 1
+    assert "record incidents" in reply_text(slack.api.calls("chat.postMessage")[-1])
+    assert row_counts(ctx.engine) == before
+
+
 def test_a_valid_form_records_the_incident_with_its_clocks(
     slack: SlackDriver, ctx: ServiceContext, force: Force
 ) -> None:
