@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from config import Settings, SettingsError, configure_logging, load_settings
 from rules.calendar import ExcludedDayCalendar
@@ -38,7 +38,11 @@ from runtime.errors import MissingSlackSettings, SchemaNotCurrent
 from services.errors import DomainError
 
 if TYPE_CHECKING:
+    from rules.school_days import SchoolCalendar
+    from services.context import ServiceContext
     from services.governance.retention import DueRecord
+
+T = TypeVar("T")
 
 # The command line starts at once: each command imports what it needs (the Slack app, the database,
 # Alembic, matplotlib) when it runs, so the calculator and the calendar load none of them.
@@ -57,26 +61,40 @@ def _sqlite_file_missing(url: str) -> bool:
 def force_calendar_if_available(settings: Settings) -> tuple[ExcludedDayCalendar, str | None]:
     """The calendar with admin-added days from the database, or the statutory one and a note why not.
     The calculator must work on a laptop with no database, so a missing one is not an error."""
+    from services.records.calendar import calendar_for_force
+
     plain = ExcludedDayCalendar(count_saturday_boxing_day=settings.count_saturday_boxing_day)
+    return _from_database(settings, calendar_for_force, plain, "admin-added bank holidays")
+
+
+def school_calendar_if_available(settings: Settings) -> tuple[SchoolCalendar, str | None]:
+    """The school-day calendar with the bank holidays and school holidays admins added, from the
+    database; without one, the shipped school holidays over the statutory bank holidays, and a note."""
+    from services.incidents.calculator import plain_school_calendar, school_calendar_for_force
+
+    plain = plain_school_calendar(ExcludedDayCalendar(count_saturday_boxing_day=settings.count_saturday_boxing_day))
+    return _from_database(settings, school_calendar_for_force, plain, "admin-added bank holidays or school holidays")
+
+
+def _from_database(
+    settings: Settings, read: Callable[[ServiceContext], T], plain: T, what: str
+) -> tuple[T, str | None]:
+    """`read` from the configured database, or `plain` and a note saying why not."""
     if _sqlite_file_missing(settings.database_url):
-        return plain, "No database yet, so no admin-added bank holidays were included."
+        return plain, f"No database yet, so no {what} were included."
     from sqlalchemy.exc import SQLAlchemyError
 
     from models.schema import SchemaState, schema_state
     from runtime.parts import service_context
-    from services.records.calendar import calendar_for_force
 
     ctx = service_context(settings, source="cli")
     engine = ctx.engine
     try:
         if schema_state(engine) is not SchemaState.CURRENT:
-            return (
-                plain,
-                "The database is not set up (dvpn-bot db upgrade), so no admin-added bank holidays were included.",
-            )
-        return calendar_for_force(ctx), None
+            return plain, f"The database is not set up (dvpn-bot db upgrade), so no {what} were included."
+        return read(ctx), None
     except SQLAlchemyError:
-        return plain, "The database could not be reached, so no admin-added bank holidays were included."
+        return plain, f"The database could not be reached, so no {what} were included."
     finally:
         engine.dispose()
 
@@ -88,20 +106,24 @@ INCIDENT_CLOCKS = ("encompass", "attend", "dash", "crime", "considered", "marac"
 def _incident_deadline(args: argparse.Namespace, settings: Settings) -> int:
     from domain.enums import RiskLevel
     from services.clock import SystemClock
-    from services.incidents.calculator import incident_deadline, plain_school_calendar
+    from services.incidents.calculator import incident_deadline
     from services.when import parse_when
 
     tz, now = settings.timezone, SystemClock().now()
     text = " ".join(args.when)
     at = parse_when(text, now=now, tz=tz, kind="calculator", field="when", past_event_days=settings.past_event_days)
-    bank, note = force_calendar_if_available(settings)
     level = RiskLevel(args.risk) if args.risk else None
-    view = incident_deadline(args.type, at, settings, plain_school_calendar(bank), area=args.area, level=level)
+    note = None
+    if args.type.lower() == "encompass":  # only the school day needs the calendars
+        calendar, note = school_calendar_if_available(settings)
+    else:
+        from services.incidents.calculator import plain_school_calendar
+
+        calendar = plain_school_calendar(ExcludedDayCalendar())
+    view = incident_deadline(args.type, at, settings, calendar, area=args.area, level=level)
     print(view.at.astimezone(tz).isoformat())
     for line in view.explanation:
         print(line)
-    if args.type.lower() == "encompass":
-        print("Note: school holidays from rules/school_holidays.toml; terms added in Slack are not read here.")
     if note:
         print(f"Note: {note}")
     return EXIT_OK

@@ -64,3 +64,9 @@ EXPORT_FORM: Final = "export_form"
 MORE_CASELOAD: Final = "caseload_more"  # value: JSON of the caseload's query and the next offset
 MORE_AUDIT: Final = "audit_more"  # value: JSON of the reference and the next offset
 PERPETRATOR_PICK: Final = "perpetrator_pick"  # value: a PNC id or a record reference
+
+# Incidents: the incident form, and the card's "Record a notice" button (value: the incident's
+# reference), which opens the record form with the incident's people.
+INCIDENT_FORM: Final = "incident_form"
+NOTICE_FROM_INCIDENT: Final = "incident_record_notice"
+NEW_INCIDENT_SHORTCUT: Final = "new_incident"  # the global shortcut: the incident form

@@ -79,6 +79,8 @@ def _facts(view: RecordView, tz: ZoneInfo) -> list[str]:
         facts.append(f"*Follows*\n{view.parent_reference}")
     if view.follow_on_reference:
         facts.append(f"*Followed by*\n{view.follow_on_reference}")
+    if view.incident_reference:
+        facts.append(f"*From incident*\n{view.incident_reference}")
     return facts
 
 

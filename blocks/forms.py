@@ -47,9 +47,16 @@ class FormMeta:
     channel: str | None = None  # where the command was typed, for the confirmation
     reminder: int | None = None  # opened from a reminder's button: its message is updated after
     home: bool = False  # opened from the App Home: the Home is published again once it is saved
+    incident: str | None = None  # a record opened from an incident: its people are the incident's
 
     def dump(self) -> str:
-        given = (("ref", self.reference), ("channel", self.channel), ("reminder", self.reminder), ("home", self.home))
+        given = (
+            ("ref", self.reference),
+            ("channel", self.channel),
+            ("reminder", self.reminder),
+            ("home", self.home),
+            ("inc", self.incident),
+        )
         text = json.dumps({k: v for k, v in given if v})
         if len(text) > MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata over Slack's 3,000 characters")
@@ -64,6 +71,7 @@ class FormMeta:
             channel=data.get("channel"),
             reminder=reminder if isinstance(reminder, int) else None,
             home=data.get("home") is True,
+            incident=data.get("inc") if isinstance(data.get("inc"), str) else None,
         )
 
 
@@ -189,11 +197,13 @@ def record_form(
         blocks += [*_people_fields(given), *_order_fields(rule, given, correcting=True)]
         blocks.append(text_input("reason", "Why it is corrected", hint=REASON_HINT, max_length=300))
         return modal(ids.EDIT_FORM, "Correct record", blocks, meta, submit="Save correction")
+    from_incident = [context(f"From incident *{meta.incident}*: its victim and suspect.")] if meta.incident else []
     if order_type is None:
-        blocks = [picker, context("Choose the type: the form then asks for what that type needs.")]
+        blocks = [*from_incident, picker, context("Choose the type: the form then asks for what that type needs.")]
         return modal(ids.RECORD_FORM, "New protection record", blocks, meta, submit="Next")
     rule = rule_for(order_type)
-    blocks = [picker, context(f"_{rule.statute}_"), *_event_fields(rule, given), *_people_fields(given)]
+    people = from_incident or _people_fields(given)
+    blocks = [picker, context(f"_{rule.statute}_"), *_event_fields(rule, given), *people]
     blocks += _order_fields(rule, given)
     return modal(ids.RECORD_FORM, "New protection record", blocks, meta, submit="Record")
 
@@ -261,37 +271,43 @@ def _event_fields(rule: OrderTypeRule, given: Prefill) -> list[Block]:
 
 def _people_fields(given: Prefill) -> list[Block]:
     return [
-        section("*The person it is against*"),
-        text_input("perpetrator_name", "Full name", initial=given.get("perpetrator_name"), max_length=120),
-        date_input("perpetrator_dob", "Date of birth", initial=given.get("perpetrator_dob")),
+        *person_fields("perpetrator", "*The person it is against*", given, pnc=True),
+        *person_fields("protected", "*The person it protects*", given, optional=True),
+    ]
+
+
+def person_fields(
+    prefix: str, heading: str, given: Prefill, *, optional: bool = False, pnc: bool = False
+) -> list[Block]:
+    """A person as every form asks for one (a record's perpetrator and protected person, an
+    incident's suspect and victim): name, date of birth, address and, for a suspect, the PNC id."""
+    blocks = [
+        section(heading),
         text_input(
-            "perpetrator_address",
+            f"{prefix}_name", "Full name", optional=optional, initial=given.get(f"{prefix}_name"), max_length=120
+        ),
+        date_input(f"{prefix}_dob", "Date of birth", initial=given.get(f"{prefix}_dob")),
+        text_input(
+            f"{prefix}_address",
             "Address",
             optional=True,
             multiline=True,
             max_length=500,
-            initial=given.get("perpetrator_address"),
-        ),
-        text_input(
-            "perpetrator_pnc",
-            "PNC ID",
-            optional=True,
-            placeholder="e.g. 12/345678U",
-            max_length=20,
-            initial=given.get("perpetrator_pnc"),
-        ),
-        section("*The person it protects*"),
-        text_input("protected_name", "Full name", optional=True, initial=given.get("protected_name"), max_length=120),
-        date_input("protected_dob", "Date of birth", initial=given.get("protected_dob")),
-        text_input(
-            "protected_address",
-            "Address",
-            optional=True,
-            multiline=True,
-            max_length=500,
-            initial=given.get("protected_address"),
+            initial=given.get(f"{prefix}_address"),
         ),
     ]
+    if pnc:
+        blocks.append(
+            text_input(
+                f"{prefix}_pnc",
+                "PNC ID",
+                optional=True,
+                placeholder="e.g. 12/345678U",
+                max_length=20,
+                initial=given.get(f"{prefix}_pnc"),
+            )
+        )
+    return blocks
 
 
 def _order_fields(rule: OrderTypeRule, given: Prefill, *, correcting: bool = False) -> list[Block]:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from blocks.common import Block, bullet_lines, context, escape, header, section, when
+from blocks import actions as ids
+from blocks.common import Block, actions, bullet_lines, button, context, escape, header, section, when
 from blocks.wording import command, mention
 from services.incidents.results import IncidentView, MaracDue
 from services.reporting.list_results import IncidentCaseload
@@ -45,6 +46,10 @@ def incident_blocks(view: IncidentView, tz: ZoneInfo) -> list[Block]:
     blocks += _marac(view, tz)
     if view.notices:
         blocks.append(context("Notices and orders from it: " + ", ".join(view.notices)))
+    if view.writable:
+        typed = command(Command("new", f"DVPN from {view.reference}"))
+        blocks.append(actions(button("Record a notice", ids.NOTICE_FROM_INCIDENT, view.reference)))
+        blocks.append(context(f"The notice takes this incident's victim and suspect, or type {typed}."))
     return blocks
 
 

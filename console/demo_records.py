@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from console.demo_people import TEAMS
+from console.demo_safeguarding import SafeguardingFacts, build_safeguarding
 from console.people import Directory, Person
 from domain.enums import HearingOutcome
 from rules.calendar import calendar_with
@@ -49,6 +50,7 @@ class DemoFacts:
     no_crime_reference: str = ""  # the breach recorded without its crime reference
     arrested: str = ""  # a breach arrest with its 24-hour court clock running
     records: list[str] = field(default_factory=list)
+    safeguarding: SafeguardingFacts = field(default_factory=SafeguardingFacts)
 
 
 class RecordBuilder:
@@ -78,7 +80,7 @@ class RecordBuilder:
     def ago(self, days: float = 0, hours: float = 0) -> datetime:
         return self.start - timedelta(days=days, hours=hours)
 
-    def _keep(self, view: RecordView) -> RecordView:
+    def keep(self, view: RecordView) -> RecordView:
         self.facts.records.append(view.reference)
         self.views[view.reference] = view
         return view
@@ -98,7 +100,7 @@ class RecordBuilder:
             protected=(self.person(16),),
             risk_level=None,
         )
-        return self._keep(records.record(self.ctx, who.slack_id, new))
+        return self.keep(records.record(self.ctx, who.slack_id, new))
 
     def court_order(self, kind: OrderType, team: str, made: datetime, **length: object) -> RecordView:
         who = self.officer(team)
@@ -112,7 +114,7 @@ class RecordBuilder:
             protected=(self.person(18),),
             **length,  # type: ignore[arg-type]
         )
-        return self._keep(records.record(self.ctx, who.slack_id, new))
+        return self.keep(records.record(self.ctx, who.slack_id, new))
 
     def bail(self, team: str, served: datetime) -> RecordView:
         who = self.officer(team)
@@ -123,14 +125,14 @@ class RecordBuilder:
             perpetrator=self.person(18),
             protected=(self.person(18),),
         )
-        return self._keep(records.record(self.ctx, who.slack_id, new))
+        return self.keep(records.record(self.ctx, who.slack_id, new))
 
     def heard(self, view: RecordView, at: datetime, outcome: HearingOutcome, terms: GrantTerms | None) -> RecordView:
         officer = view.officer_slack_id
         hearings.book_hearing(self.ctx, officer, view.reference, at, self.rng.choice(COURTS))
         decided = hearings.record_outcome(self.ctx, officer, view.reference, outcome, at + timedelta(hours=1), terms)
         if decided.reference != view.reference:
-            self._keep(decided)
+            self.keep(decided)
         return decided
 
     def check_done(self, view: RecordView, done: datetime) -> None:
@@ -157,6 +159,7 @@ def build_records(ctx: ServiceContext, directory: Directory, start: datetime) ->
     builder = RecordBuilder(ctx, directory, start)
     for step in (_notices, _granted, _court_orders, _breaches_and_checks):
         step(builder)
+    builder.facts.safeguarding = build_safeguarding(builder)
     return builder.facts
 
 

@@ -19,6 +19,7 @@ from handlers import (
     export_form,
     forms,
     home,
+    incident_form,
     record_picker,
     reminder_actions,
 )
@@ -79,6 +80,7 @@ def build_app(
     app.listener_runner.lazy_listener_runner = work
     command.register(app)
     forms.register(app)
+    incident_form.register(app)
     buttons.register(app)
     home.register(app)
     reminder_actions.register(app)

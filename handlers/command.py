@@ -14,7 +14,18 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import tell
 from handlers.router import CHANGERS, Invocation, Reply, Router, Run, Subcommand
-from handlers.subcommands import casework, clare, corrections, duties, incidents, quick, records, reports, tools
+from handlers.subcommands import (
+    casework,
+    clare,
+    corrections,
+    duties,
+    incidents,
+    quick,
+    records,
+    reports,
+    school_holidays,
+    tools,
+)
 from handlers.subcommands.digest import digest as digest_now
 from services.governance.standing import is_placed_user, role_of
 from services.unit_of_work import require_placed_user
@@ -32,7 +43,7 @@ def build_router() -> Router:
     table = [
         Subcommand(
             "new",
-            "new [TYPE]",
+            "new [TYPE] [from INCIDENT]",
             "Record a notice or order: opens the form (e.g. new DVPN).",
             records.new,
             group="Record",
@@ -164,7 +175,7 @@ def build_router() -> Router:
         Subcommand(
             "incident",
             incidents.INCIDENT_USAGE,
-            "Record an incident, or its DASH, crime, decision, attendance.",
+            "Record an incident (the form, or typed), or its DASH, crime, decision, attendance.",
             incidents.incident,
             group="Safeguarding",
             roles=CHANGERS,
@@ -254,12 +265,21 @@ def build_router() -> Router:
         ),
         Subcommand(
             "admin",
-            "admin role|rank|team|holiday ...",
-            "Admins: roles, ranks, teams, bank holidays.",
+            "admin role|rank|team|holiday|school-holiday ...",
+            "Admins: roles, ranks, teams, bank and school holidays.",
             tools.admin,
             group="Admin",
             roles=frozenset({Role.ADMIN}),
             example="admin holiday list",
+        ),
+        Subcommand(
+            "school-holiday",
+            school_holidays.USAGE,
+            "Admins: school holidays per local authority (Operation Encompass).",
+            school_holidays.typed_alone,
+            group="Admin",
+            roles=frozenset({Role.ADMIN}),
+            example="school-holiday list cumbria",
         ),
     ]
     table.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -85,7 +85,7 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
         view, now=ctx.clock.now(), tz=ctx.settings.timezone, past_event_days=ctx.settings.past_event_days
     )
     if view["callback_id"] == ids.RECORD_FORM and not any(
-        b.get("block_id") == "perpetrator_name" for b in view["blocks"]
+        b.get("type") == "input" and b.get("block_id") != "order_type" for b in view["blocks"]
     ):
         # Submitted from the type picker alone: show the chosen type's fields instead of saving.
         chosen = OrderType.parse(values.choice("order_type") or "")
@@ -146,6 +146,11 @@ def _confirm(
     ctx: ServiceContext,
 ) -> None:
     reply = Reply(confirmation(view, headline, times, ctx.settings.timezone, ctx.clock.now()), escape(headline))
+    deliver(client, user, meta, reply, view.reference)
+
+
+def deliver(client: WebClient, user: str, meta: FormMeta, reply: Reply, reference: str) -> None:
+    """A saved form's confirmation: ephemeral where the form was opened from a channel, else a DM."""
     try:
         if meta.channel and not meta.channel.startswith("D"):
             client.chat_postEphemeral(channel=meta.channel, user=user, blocks=reply.blocks, text=reply.text)
@@ -153,14 +158,14 @@ def _confirm(
             client.chat_postMessage(channel=user, blocks=reply.blocks, text=reply.text)
     except Exception as error:  # the record is saved; only the confirmation failed
         error_id = log_unexpected(error, "form confirmation")
-        log.warning("confirmation for %s not delivered (error id %s)", view.reference, error_id)
+        log.warning("confirmation for %s not delivered (error id %s)", reference, error_id)
 
 
 def _new_record(
     ctx: ServiceContext, user: str, form: FormValues, meta: FormMeta
 ) -> tuple[RecordView, str, list[tuple[str, datetime]]]:
     new, times = record_from_form(form)
-    view = records.record(ctx, user, new)
+    view = records.record(ctx, user, replace(new, incident_reference=meta.incident))
     return view, f"{view.reference} recorded.", times
 
 

@@ -68,6 +68,7 @@ class RecordView:
     warnings: tuple[Text, ...] = field(default=())
     parent_reference: str | None = None
     follow_on_reference: str | None = None
+    incident_reference: str | None = None  # the incident it was recorded from
     # What the card offers next: the buttons follow the record's state and the user's rights.
     writable: bool = True
     is_notice: bool = False

@@ -22,7 +22,7 @@ def test_the_command_and_shortcut_are_the_ones_the_app_listens_for() -> None:
     [command] = features["slash_commands"]
     assert command["command"] == "/dvpn"
     assert command["should_escape"] is True  # mentions arrive as <@U123|name>, which /dvpn admin reads
-    assert [s["callback_id"] for s in features["shortcuts"]] == [ids.NEW_RECORD_SHORTCUT]
+    assert [s["callback_id"] for s in features["shortcuts"]] == [ids.NEW_RECORD_SHORTCUT, ids.NEW_INCIDENT_SHORTCUT]
     assert features["app_home"]["home_tab_enabled"] is True
 
 

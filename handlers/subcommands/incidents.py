@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import shlex
 
+from blocks.forms import FormMeta
 from blocks.incident_card import incident_blocks, incident_text, marac_due_blocks
+from blocks.incident_form import incident_form
 from domain.enums import RiskLevel
 from handlers import parsing
 from handlers.router import Invocation, Reply
+from services.context import ServiceContext
 from services.errors import DomainError
-from services.incidents import card, changes
+from services.incidents import card, changes, school_terms
 from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records.order_writer import PersonInput
 from services.wording import Command
 
 INCIDENT_USAGE = (
-    'incident new victim "NAME" suspect "NAME" [at WHEN] [dash N] [crime CRIMEREF] '
+    'incident new · incident new victim "NAME" suspect "NAME" [at WHEN] [dash N] [crime CRIMEREF] '
     '[child "NAME" school "SCHOOL" area AREA] · incident REF dash N · incident REF crime CRIMEREF · '
     'incident REF considered yes|no "WHY" · incident REF attended [WHEN]'
 )
@@ -42,19 +45,26 @@ def _tokens(text: str) -> list[str]:
 
 
 def card_reply(inv: Invocation, reference: str, headline: str) -> Reply:
-    view = card.view_incident(inv.ctx, inv.user_id, reference)
-    blocks = incident_blocks(view, inv.tz)
+    return incident_reply(inv.ctx, inv.user_id, reference, headline)
+
+
+def incident_reply(ctx: ServiceContext, user_id: str, reference: str, headline: str) -> Reply:
+    """The incident's card under a line saying what was just done."""
+    view = card.view_incident(ctx, user_id, reference)
+    blocks = incident_blocks(view, ctx.settings.timezone)
     return Reply(
         [blocks[0], {"type": "section", "text": {"type": "mrkdwn", "text": headline}}, *blocks[1:]], incident_text(view)
     )
 
 
-def incident(inv: Invocation) -> Reply:
+def incident(inv: Invocation) -> Reply | None:
     words = inv.args.split(maxsplit=2)
     if not words:
         raise DomainError(("Record an incident: ", Command("incident", 'new victim "NAME" suspect "NAME"'), "."))
     if words[0].lower() == "new":
-        return _new(inv, inv.args.split(maxsplit=1)[1] if len(words) > 1 else "")
+        if len(words) == 1:
+            return open_incident_form(inv)
+        return _new(inv, inv.args.split(maxsplit=1)[1])
     ref = parsing.reference(inv.args, INCIDENT_USAGE, inv.ctx.settings.force_code)
     what = words[1].lower() if len(words) > 1 else ""
     rest = words[2] if len(words) > 2 else ""
@@ -80,6 +90,17 @@ def incident(inv: Invocation) -> Reply:
     if what == "":
         return card_reply(inv, ref, f"Incident {ref}.")
     raise DomainError(f"Unknown: '{what[:20]}'. Type: `/dvpn {INCIDENT_USAGE}`.")
+
+
+def open_incident_form(inv: Invocation) -> Reply | None:
+    """`/dvpn incident new` alone: the incident form (handlers.incident_form saves it)."""
+    if inv.client is None or not inv.trigger_id:
+        raise DomainError(
+            ("The incident form opens from Slack only: ", Command("incident", 'new victim "NAME" suspect "NAME"'), ".")
+        )
+    areas = school_terms.areas_for_recording(inv.ctx, inv.user_id)
+    inv.client.views_open(trigger_id=inv.trigger_id, view=incident_form(FormMeta(channel=inv.channel_id), areas))
+    return None
 
 
 def _dash(inv: Invocation, ref: str, rest: str) -> Reply:

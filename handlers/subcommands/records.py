@@ -13,25 +13,34 @@ from handlers import parsing
 from handlers.router import Invocation, Reply
 from rules.order_types import OrderType
 from services.errors import DomainError
+from services.incidents import card as incident_card
 from services.records import recording as records
 from services.reporting import listing
 from services.reporting.list_results import ListScope
 from services.views import RecordView
+from services.wording import Command
 
 
 def new(inv: Invocation) -> Reply | None:
+    """`new [TYPE] [from INCIDENT]`: the record form; from an incident, its people are the incident's."""
     settings = inv.ctx.settings
-    order_type = None
-    if inv.args.strip():
-        order_type = OrderType.parse(inv.args.split()[0])
+    order_type, incident = None, None
+    words = inv.args.split()
+    lowered = [w.lower() for w in words]
+    if "from" in lowered:
+        at = lowered.index("from")
+        if at + 2 != len(words):
+            raise DomainError(("Name one incident: ", Command("new", "DVPN from INC-2026-0001"), "."), "incident")
+        incident = incident_card.require_notice_allowed(inv.ctx, inv.user_id, words[at + 1])
+        words = words[:at]
+    if words:
+        order_type = OrderType.parse(words[0])
         if order_type is None or order_type not in settings.order_types:
             known = ", ".join(t.value for t in settings.order_types)
-            raise DomainError(
-                f"'{inv.args.split()[0][:20]}' is not an order type this force records. Use one of: {known}."
-            )
+            raise DomainError(f"'{words[0][:20]}' is not an order type this force records. Use one of: {known}.")
     if inv.client is None or not inv.trigger_id:
         raise DomainError("The record form opens from Slack only: type /dvpn new in a channel or DM.")
-    view = record_form(order_type, settings.order_types, FormMeta(channel=inv.channel_id))
+    view = record_form(order_type, settings.order_types, FormMeta(channel=inv.channel_id, incident=incident))
     inv.client.views_open(trigger_id=inv.trigger_id, view=view)
     return None
 

@@ -9,7 +9,7 @@ from blocks.messages import deadline_blocks, interpreted
 from domain.enums import RiskLevel, Role
 from handlers import parsing
 from handlers.router import Invocation, Reply
-from handlers.subcommands import admin_teams
+from handlers.subcommands import admin_teams, school_holidays
 from rules.deadlines import BailExtension, ClockEvent
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -89,7 +89,7 @@ ADMIN_USAGE = (
     "admin role @user officer|supervisor|champion|admin · admin rank @user RANK · admin team create NAME [#channel] · "
     "admin team add TEAM @user · admin team supervisor TEAM @user · "
     'admin holiday add DATE "NAME" · admin holiday remove DATE · admin holiday list · '
-    f"{admin_teams.TEAMS_USAGE}"
+    f"{school_holidays.USAGE} · {admin_teams.TEAMS_USAGE}"
 )
 
 
@@ -99,6 +99,8 @@ def admin(inv: Invocation) -> Reply:
         raise DomainError(f"Usage: `/dvpn {ADMIN_USAGE}`.")
     if admin_teams.handles(tokens):
         return admin_teams.admin(inv, tokens)
+    if school_holidays.handles(tokens):
+        return school_holidays.school_holiday(inv)
     what = tokens[0].lower()
     if what == "role" and len(tokens) == 3:
         role = _role(tokens[2])

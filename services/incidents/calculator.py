@@ -73,6 +73,12 @@ def plain_school_calendar(bank_holidays: ExcludedDayCalendar, added: Iterable[Sc
     return SchoolCalendar((*shipped_holidays(), *added), bank_holidays)
 
 
+def school_calendar_for_force(ctx: ServiceContext) -> SchoolCalendar:
+    """The force's school-day calendar: shipped and admin-added school holidays, and bank holidays."""
+    with system(ctx, "calculator") as work:
+        return school_calendar_now(work.session, ctx.settings)
+
+
 def incident_deadline_for_force(
     ctx: ServiceContext, clock: str, at: datetime, *, area: str | None = None, level: RiskLevel | None = None
 ) -> DeadlineView:

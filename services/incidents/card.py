@@ -12,7 +12,7 @@ from rules.incidents import dash_level
 from rules.school_days import encompass_deadline
 from services.context import ServiceContext
 from services.errors import NotAllowed
-from services.governance.access import can_read, can_write, supervised_team_ids
+from services.governance.access import can_read, can_write, require_write, supervised_team_ids
 from services.incidents.calendar import school_calendar_now
 from services.incidents.planning import IncidentFacts, load_facts, marac_due, open_clocks
 from services.incidents.results import ActionView, ChildView, ClockView, IncidentView, MaracDue, ReferralView
@@ -32,6 +32,16 @@ def view_incident(ctx: ServiceContext, actor_slack_id: str, reference: str) -> I
             )
         read.audit("view", "incident", incident.id)
         return build_view(read.session, ctx.settings, incident, can_write(read.session, read.user, incident))
+
+
+def require_notice_allowed(ctx: ServiceContext, actor_slack_id: str, reference: str) -> str:
+    """Refuse before the record form opens, not after it is filled in: a notice from an incident
+    meets its "DVPN/DAPN considered" clock, so the user must be able to change the incident.
+    Returns the incident's full reference. Reads only."""
+    with reading(ctx, actor_slack_id) as read:
+        incident = find_incident(read.session, reference, force_code=ctx.settings.force_code)
+        require_write(read.session, read.user, incident)
+        return incident.reference
 
 
 def build_view(session: Session, settings: Settings, incident: Incident, writable: bool = False) -> IncidentView:
@@ -85,6 +95,7 @@ def build_view(session: Session, settings: Settings, incident: Incident, writabl
         referral=referral,
         next_deadline_at=incident.next_deadline_at,
         notices=tuple(notices),
+        writable=writable,
     )
 
 

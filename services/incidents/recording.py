@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.enums import RiskLevel
-from models import Incident, IncidentChild, Role
+from models import AppUser, Incident, IncidentChild, Perpetrator, ProtectedPerson, Role
 from models.types import pk
 from rules.incidents import DashError, dash_level
+from rules.names import pnc_id_problem
 from rules.school_days import encompass_deadline
 from rules.validation import Violation
 from services import stored_text
@@ -20,6 +21,7 @@ from services.incidents.calendar import school_calendar_now
 from services.incidents.scope import replan
 from services.records.crime_references import crime_reference_violation
 from services.records.order_writer import PersonInput, add_perpetrator, add_protected_person
+from services.records.recording import officer_in_charge
 from services.records.references import next_reference
 from services.unit_of_work import Acting, acting
 
@@ -42,15 +44,17 @@ class NewIncident:
     judgement: RiskLevel | None = None
     crime_disclosed: bool = False
     crime_reference: str | None = None
+    dash_at: datetime | None = None  # when the DASH was completed; now, when one is given without it
+    officer_slack_id: str | None = None  # officer in charge; the recording officer if not given
     problems: tuple[Violation, ...] = field(default=())  # what the front end could not read
 
 
 def record_incident(ctx: ServiceContext, actor_slack_id: str, new: NewIncident) -> str:
     """Record an incident; returns its reference. Nothing is written if anything is wrong."""
     with acting(ctx, actor_slack_id, Role.OFFICER, Role.SUPERVISOR, doing="record incidents") as work:
-        team_id = require_team(work.user)
-        raise_if_any([*new.problems, *_violations(ctx, new)])
-        officer = work.user  # the recording officer is the officer in charge
+        require_team(work.user)
+        officer = officer_in_charge(work.session, work.user, new.officer_slack_id)
+        raise_if_any([*new.problems, *_violations(ctx, new, work.now)])
         victim = add_protected_person(work.session, ctx, work.user, new.victim, work.now)
         suspect = add_perpetrator(work.session, ctx, work.user, new.suspect, work.now)
         ruling = dash_level(new.dash_yes, new.judgement) if new.dash_yes is not None else None
@@ -61,11 +65,11 @@ def record_incident(ctx: ServiceContext, actor_slack_id: str, new: NewIncident) 
             victim_id=pk(victim),
             suspect_id=pk(suspect),
             officer_id=pk(officer),
-            team_id=officer.team_id or team_id,
+            team_id=pk_team(officer),
             dash_yes=new.dash_yes,
             dash_judgement=ruling.judgement if ruling else None,
             risk_level=ruling.level if ruling else None,
-            dash_at=work.now if ruling else None,
+            dash_at=(new.dash_at or work.now) if ruling else None,
             crime_disclosed=new.crime_disclosed or bool(new.crime_reference),
             crime_reference=new.crime_reference,
             crime_recorded_at=work.now if new.crime_reference else None,
@@ -99,8 +103,27 @@ def add_children(work: Acting, incident: Incident, children: tuple[ChildInput, .
         )
 
 
-def _violations(ctx: ServiceContext, new: NewIncident) -> list[Violation | None]:
-    found: list[Violation | None] = []
+def pk_team(officer: AppUser) -> int:
+    assert officer.team_id is not None  # officer_in_charge refuses an officer in no team
+    return officer.team_id
+
+
+def _violations(ctx: ServiceContext, new: NewIncident, now: datetime) -> list[Violation | None]:
+    found: list[Violation | None] = [
+        stored_text.violation(ProtectedPerson, "full_name", new.victim.full_name.strip()),
+        stored_text.violation(ProtectedPerson, "address", new.victim.address),
+        stored_text.violation(Perpetrator, "full_name", new.suspect.full_name.strip()),
+        stored_text.violation(Perpetrator, "address", new.suspect.address),
+        stored_text.violation(Perpetrator, "pnc_id", new.suspect.pnc_id),
+    ]
+    if (new.suspect.pnc_id or "").strip() and (wrong := pnc_id_problem(new.suspect.pnc_id or "")):
+        found.append(Violation("suspect_pnc", wrong))
+    if new.reported_at > now:
+        found.append(Violation("reported_at", "The report cannot be in the future. Give when it was reported."))
+    if new.dash_at is not None and new.dash_yes is None:
+        found.append(Violation("dash", "Give the DASH's number of yes answers with the time it was completed."))
+    if new.dash_at is not None and not new.reported_at <= new.dash_at <= now:
+        found.append(Violation("dash_at", "The DASH is completed between the report and now. Give when it was."))
     if not new.victim.full_name.strip():
         found.append(Violation("victim", "Give the victim's name."))
     if not new.suspect.full_name.strip():

@@ -61,6 +61,7 @@ class IncidentView:
     referral: ReferralView | None
     next_deadline_at: datetime | None
     notices: tuple[str, ...] = ()  # references of notices and orders recorded from it
+    writable: bool = False  # the reader may change it: the card offers "Record a notice"
 
 
 @dataclass(frozen=True)

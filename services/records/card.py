@@ -14,6 +14,7 @@ from models import (
     Breach,
     BreachCheck,
     Hearing,
+    Incident,
     Notification,
     NotificationKind,
     OrderProtectedPerson,
@@ -178,6 +179,7 @@ def build_view(
     assert officer is not None
     people = _people(session, order, perpetrator, known) if with_people else []
     parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
+    incident = session.get(Incident, order.incident_id) if order.incident_id else None
     child = None
     if known is None or known.created_with is None:
         child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
@@ -212,6 +214,7 @@ def build_view(
         warnings=warnings,
         parent_reference=parent.reference if parent else None,
         follow_on_reference=child.reference if child else None,
+        incident_reference=incident.reference if incident else None,
         writable=writable,
         is_notice=rule_for(order.order_type).is_notice,
         hearing_pending=any(h.outcome is None for h in hearings),

@@ -51,7 +51,7 @@ from services.records.order_writer import (
     add_protected_person,
     flag_identity_mismatch,
 )
-from services.records.recording import NewRecord, _officer_in_charge, _validate
+from services.records.recording import NewRecord, _validate, officer_in_charge
 from services.records.reinstatement import reinstate_if_wrongly_ended
 from services.unit_of_work import Change, changing, reading
 from services.views import RecordView
@@ -227,7 +227,7 @@ def _changed(was: NewRecord, new: NewRecord) -> set[str]:
 
 
 def _move_to(session: Session, change: Change, order: ProtectionOrder, slack_id: str | None) -> None:
-    officer = _officer_in_charge(session, change.user, slack_id)
+    officer = officer_in_charge(session, change.user, slack_id)
     order.officer_id, order.team_id = pk(officer), officer.team_id or order.team_id
 
 

@@ -215,6 +215,7 @@ def insert_order(
     protected_ids: Sequence[int],
     parent: ProtectionOrder | None,
     now: datetime,
+    incident_id: int | None = None,
 ) -> tuple[ProtectionOrder, Replanned]:
     """Insert the row with its computed deadlines, link the people, audit, start its checks, and
     plan its reminders. The caller has validated `terms`. Returns the row and its first replan.
@@ -235,6 +236,7 @@ def insert_order(
         status=OrderStatus.ACTIVE,
         perpetrator_id=perpetrator_id,
         parent_id=parent.id if parent else None,
+        incident_id=incident_id,
         officer_id=officer.id,
         team_id=officer.team_id,
         served_at=terms.served_at,

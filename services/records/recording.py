@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from models import AppUser, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from models import AppUser, Incident, Perpetrator, ProtectedPerson, ProtectionOrder, Role
 from models.types import pk
 from rules import validation
 from rules.names import pnc_id_problem
@@ -23,7 +23,9 @@ from services.governance.access import (
     require_write,
     supervised_team_ids,
 )
+from services.governance.audit import snapshot
 from services.governance.justification import access
+from services.incidents.scope import find_incident, replan
 from services.records.card import Known
 from services.records.crime_references import crime_reference_violation
 from services.records.duties import check_exemption
@@ -40,7 +42,7 @@ from services.records.order_writer import (
 )
 from services.records.state import lapse_time
 from services.records.where_law import commencement_violation, commencement_warning
-from services.unit_of_work import acting, reading
+from services.unit_of_work import Acting, acting, reading
 from services.views import RecordView
 from services.wording import Text
 
@@ -53,19 +55,26 @@ class NewRecord(OrderTerms):
     protected: tuple[PersonInput, ...] = ()
     officer_slack_id: str | None = None  # officer in charge; the recording officer if not given
     parent_reference: str | None = None
+    # Recorded from an incident: its victim and suspect are the record's people (the same rows),
+    # and the notice is the incident's "DVPN/DAPN considered" decision.
+    incident_reference: str | None = None
 
 
 def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordView:
     """Record a notice or order: authorise, validate, write, audit, plan reminders; one transaction."""
     with acting(ctx, actor_slack_id, Role.OFFICER, Role.SUPERVISOR, doing="record notices and orders") as work:
         session, user, now = work.session, work.user, work.now
-        officer = _officer_in_charge(session, user, new.officer_slack_id)
+        officer = officer_in_charge(session, user, new.officer_slack_id)
         rule = rule_for(new.order_type)
         parent = _parent(session, user, new, ctx.settings.force_code)
-        raise_if_any(_validate(ctx, rule, new, parent, now))
+        incident = _incident(work, new.incident_reference)
+        raise_if_any(_validate(ctx, rule, new, parent, now, from_incident=incident is not None))
 
-        perpetrator = add_perpetrator(session, ctx, user, new.perpetrator, now)
-        protected = [add_protected_person(session, ctx, user, p, now) for p in new.protected]
+        if incident is not None:
+            perpetrator, protected = incident_people(session, incident)
+        else:
+            perpetrator = add_perpetrator(session, ctx, user, new.perpetrator, now)
+            protected = [add_protected_person(session, ctx, user, p, now) for p in new.protected]
         order, replanned = insert_order(
             session,
             ctx,
@@ -77,7 +86,10 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             protected_ids=[pk(p) for p in protected],
             parent=parent,
             now=now,
+            incident_id=incident.id if incident is not None else None,
         )
+        if incident is not None:
+            notice_considered(work, incident)
         warnings: tuple[Text, ...] = _warnings(order, now)
         event = new.event(rule)
         assert event is not None
@@ -107,7 +119,8 @@ def view(ctx: ServiceContext, actor_slack_id: str, reference: str, justification
         return read.view(order, writable=can_write(session, user, order))
 
 
-def _officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> AppUser:
+def officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> AppUser:
+    """The recording user, or the officer they name: placed in a team they may record for."""
     if slack_id is None or slack_id == user.slack_user_id:
         require_team(user)
         return user
@@ -133,8 +146,43 @@ def _parent(session: Session, user: AppUser, new: NewRecord, force_code: str) ->
     return parent
 
 
+def _incident(work: Acting, reference: str | None) -> Incident | None:
+    """The incident a record is recorded from, locked: the user must be able to change it, as its
+    "DVPN/DAPN considered" clock is met by the record."""
+    if not reference:
+        return None
+    incident = find_incident(work.session, reference, force_code=work.ctx.settings.force_code, for_update=True)
+    require_write(work.session, work.user, incident)
+    return incident
+
+
+def incident_people(session: Session, incident: Incident) -> tuple[Perpetrator, list[ProtectedPerson]]:
+    """The incident's suspect and victim: the very rows, so the record and the incident are one family."""
+    suspect = session.get(Perpetrator, incident.suspect_id)
+    victim = session.get(ProtectedPerson, incident.victim_id)
+    assert suspect is not None and victim is not None
+    return suspect, [victim]
+
+
+def notice_considered(work: Acting, incident: Incident) -> None:
+    """A notice recorded from the incident answers "DVPN/DAPN considered": yes. The incident is
+    replanned, so the clock's reminders are withdrawn."""
+    if incident.notice_considered is not True:
+        before = snapshot(incident)
+        incident.notice_considered, incident.notice_considered_reason = True, None
+        incident.notice_considered_at = work.now
+        work.changed(incident, before)
+    replan(work, incident)
+
+
 def _validate(
-    ctx: ServiceContext, rule: OrderTypeRule, new: NewRecord, parent: ProtectionOrder | None, now: datetime
+    ctx: ServiceContext,
+    rule: OrderTypeRule,
+    new: NewRecord,
+    parent: ProtectionOrder | None,
+    now: datetime,
+    *,
+    from_incident: bool = False,
 ) -> list[Violation | None]:
     v = validation
     checks: list[Violation | None] = []
@@ -144,7 +192,11 @@ def _validate(
     checks += _storable(new)
     if (new.perpetrator.pnc_id or "").strip() and (wrong := pnc_id_problem(new.perpetrator.pnc_id or "")):
         checks.append(Violation("perpetrator_pnc", wrong))
-    if not new.perpetrator.full_name.strip():
+    if from_incident and (new.perpetrator.full_name.strip() or new.protected):
+        checks.append(
+            Violation("perpetrator_name", "A record from an incident takes the incident's people: leave the names out.")
+        )
+    elif not from_incident and not new.perpetrator.full_name.strip():
         checks.append(Violation("perpetrator_name", "Give the name of the person the order is against."))
     event = new.served_at if rule.made_by is MadeBy.POLICE else new.made_at
     if event is None:

@@ -44,9 +44,9 @@ Demoton Magistrates' Court
 time +2h
 home
 time 2026-04-03 11:00
-/dvpn granted DEMO-DVPN-2026-0011 28 days
+/dvpn granted DEMO-DVPN-2026-0012 28 days
 as @champion
-/dvpn close DEMO-DVPN-2026-0011 finished
+/dvpn close DEMO-DVPN-2026-0012 finished
 quit
 """
 )
@@ -99,9 +99,9 @@ def test_the_record_form_becomes_prompts_and_records_the_dvpn(session: tuple[int
     assert "1) DVPN: Domestic Violence Protection Notice" in form
     assert "Risk level (DASH) (optional): Not a risk level" in form
     assert "! Choose a number from 1 to 3." in form  # asked again, then answered
-    assert "DEMO-DVPN-2026-0011 recorded." in form
+    assert "DEMO-DVPN-2026-0012 recorded." in form
     assert "Next: book the hearing." in form  # a short reply: the card is behind Show record
-    assert "Frankie Madeup" not in form.split("DEMO-DVPN-2026-0011 recorded.")[1]
+    assert "Frankie Madeup" not in form.split("DEMO-DVPN-2026-0012 recorded.")[1]
     assert re.search(r"\[1\] Show record\s+\[2\] Book hearing", form)
 
 
@@ -109,7 +109,7 @@ def test_press_sends_the_button_and_its_form_books_the_hearing(session: tuple[in
     _, output = session
     pressed = section(output, "@jordan > press 2")
     assert "── modal: Book hearing ──" in pressed
-    assert "Hearing booked for DEMO-DVPN-2026-0011 at Demoton Magistrates" in pressed
+    assert "Hearing booked for DEMO-DVPN-2026-0012 at Demoton Magistrates" in pressed
     assert "Hearing: Fri 03 Apr 2026 10:00 BST" in pressed
 
 
@@ -128,7 +128,7 @@ def test_home_opens_the_app_home(session: tuple[int, str]) -> None:
     home = section(output, "@jordan > home")
     assert "── App Home of @jordan, PC Jordan Example (officer, PPU North) ──" in home
     assert "Waiting for me" in home and "Mine today" in home
-    assert "DEMO-DVPN-2026-0011" in home
+    assert "DEMO-DVPN-2026-0012" in home
     assert "[1] New protection record" in home
 
 
@@ -139,7 +139,7 @@ def test_the_overnight_rollover_and_the_granted_order(session: tuple[int, str]) 
     assert "Hearing in 2 hours" in overnight
     assert "lapsed: DEMO-DVPN-2026-0001" in overnight  # the 00:05 rollover marked the unheard notice
     granted = section(output, "@jordan > /dvpn granted")
-    assert "Application granted: DEMO-DVPO-2026-0009 recorded, following DEMO-DVPN-2026-0011." in granted
+    assert "Application granted: DEMO-DVPO-2026-0009 recorded, following DEMO-DVPN-2026-0012." in granted
 
 
 def test_a_champion_may_read_but_is_refused_changes(session: tuple[int, str]) -> None:

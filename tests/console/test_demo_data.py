@@ -53,12 +53,12 @@ def test_three_teams_and_a_dozen_people_of_each_role(demo: Console) -> None:
 def test_sixty_records_across_the_order_types(demo: Console) -> None:
     by_type = dict(rows(demo, "SELECT order_type, count(*) FROM protection_order GROUP BY order_type"))
     assert by_type == {
-        "DVPN": 10, "DVPO": 8, "DAPN": 4, "DAPO": 4, "NMO": 8, "OO": 4, "RO": 5, "SPO": 4, "ISPO": 3,
+        "DVPN": 11, "DVPO": 8, "DAPN": 4, "DAPO": 4, "NMO": 8, "OO": 4, "RO": 5, "SPO": 4, "ISPO": 3,
         "FMPO": 2, "FGMPO": 2, "BAIL": 6,
     }  # fmt: skip
-    assert sum(by_type.values()) == len(demo.demo.facts.records) == 60  # type: ignore[union-attr]
+    assert sum(by_type.values()) == len(demo.demo.facts.records) == 61  # type: ignore[union-attr]
     by_status = dict(rows(demo, "SELECT status, count(*) FROM protection_order GROUP BY status"))
-    assert by_status == {"active": 49, "superseded": 7, "lapsed": 2, "refused": 1, "expired": 1}
+    assert by_status == {"active": 50, "superseded": 7, "lapsed": 2, "refused": 1, "expired": 1}
 
 
 def test_a_dvpn_served_46_hours_ago_with_no_hearing_and_its_countdown_due_now(demo: Console) -> None:
@@ -115,7 +115,9 @@ def test_one_breach_without_a_crime_reference(demo: Console) -> None:
 
 def test_every_name_is_plainly_invented(demo: Console) -> None:
     people = rows(demo, "SELECT full_name FROM perpetrator UNION ALL SELECT full_name FROM protected_person")
-    assert len(people) == 2 * (60 - 7)  # both parties of every record but the 7 granted orders (same people)
+    # Both parties of every record but the 7 granted orders and the DVPN from an incident (the same
+    # people), of the three incidents and of the three Clare's Law requests.
+    assert len(people) == 2 * (61 - 7 - 1) + 2 * 3 + 2 * 3
     assert all(str(name).split()[-1] in PEOPLE_SURNAMES for (name,) in people)
     assert all(p.name.split()[-1] in SURNAMES for p in demo.directory.people)
     assert all(str(address).endswith("Demoton") for (address,) in rows(demo, "SELECT address FROM perpetrator"))
@@ -124,3 +126,50 @@ def test_every_name_is_plainly_invented(demo: Console) -> None:
 def test_the_build_is_audited_like_real_use(demo: Console) -> None:
     sources = dict(rows(demo, "SELECT source, count(*) FROM audit_event GROUP BY source"))
     assert sources["console"] > 60
+
+
+def test_the_safeguarding_casework(demo: Console) -> None:
+    """Incidents (Operation Encompass, a MARAC case, a notice from an incident), Clare's Law
+    requests and two perpetrators under management plans, all built through the services."""
+    facts = demo.demo.facts.safeguarding  # type: ignore[union-attr]
+    told = rows(
+        demo,
+        "SELECT c.told_at IS NOT NULL FROM incident_child c JOIN incident i ON i.id = c.incident_id "
+        "WHERE i.reference = :ref ORDER BY c.number",
+        ref=facts.encompass,
+    )
+    assert told == [(1,), (0,)]  # one school told, one still to tell
+    [(risk, meeting, actions)] = rows(
+        demo,
+        "SELECT i.risk_level, r.meeting_at IS NOT NULL, "
+        "(SELECT count(*) FROM marac_action a WHERE a.referral_id = r.id) "
+        "FROM incident i JOIN marac_referral r ON r.incident_id = i.id WHERE i.reference = :ref",
+        ref=facts.marac,
+    )
+    assert (risk, meeting, actions) == ("high", 1, 2)
+    waiting = rows(
+        demo,
+        "SELECT i.risk_level FROM incident i WHERE i.reference = :ref "
+        "AND NOT EXISTS (SELECT 1 FROM marac_referral r WHERE r.incident_id = i.id)",
+        ref=facts.marac_due,
+    )
+    assert waiting == [("high",)]  # on the champions' list of referrals due
+    [(same_suspect, considered)] = rows(
+        demo,
+        "SELECT o.perpetrator_id = i.suspect_id, i.notice_considered FROM protection_order o "
+        "JOIN incident i ON i.id = o.incident_id WHERE o.reference = :ref",
+        ref=facts.from_incident,
+    )
+    assert (same_suspect, considered) == (1, 1)
+    routes = rows(demo, "SELECT route, disclosed_at IS NOT NULL FROM disclosure_request ORDER BY reference")
+    assert routes == [("ask", 0), ("know", 1), ("ask", 0)]
+    [(received,)] = rows(
+        demo, "SELECT received_at FROM disclosure_request WHERE reference = :ref", ref=facts.near_target
+    )
+    assert utc(received) == DEMO_START - timedelta(days=25)  # three days from the 28-day target
+    plans = rows(
+        demo,
+        "SELECT p.perpetrator_id, (SELECT count(*) FROM plan_action a WHERE a.plan_id = p.id) FROM management_plan p "
+        "WHERE p.closed_at IS NULL",
+    )
+    assert len({perpetrator for perpetrator, _ in plans}) == 2 and [n for _, n in plans] == [2, 2]

@@ -278,10 +278,14 @@ def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Seq
     """What is wrong with the incidents a run made: a high-risk (or escalated) victim with no
     referral clock until referred, a child whose school has no Encompass clock until told, a clock
     met that still reminds, or a stored next deadline that is not the earliest one ahead."""
-    from models import Incident
+    from models import Incident, ProtectionOrder
+    from rules.school_days import encompass_deadline
+    from services.incidents.calendar import school_calendar_now
     from services.incidents.planning import deadlines_ahead, load_facts, marac_due
 
     found: list[str] = []
+    calendar = school_calendar_now(session, ctx.settings)
+    school_start, tz = ctx.settings.incidents.school_day_start, ctx.settings.timezone
     for incident in session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))).all():
         facts = load_facts(session, incident)
         rows = session.exec(select(Reminder).where(Reminder.incident_id == incident.id)).all()
@@ -299,6 +303,13 @@ def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Seq
                 found.append(f"{ref}: child {child.number}'s school not told, but no Encompass clock")
             if child.told_at is not None and mine:
                 found.append(f"{ref}: child {child.number}'s school told, but still reminded: {sorted(mine)}")
+            expected = encompass_deadline(incident.reported_at, child.school_area, calendar, school_start, tz).at
+            if child.told_at is None and child.due_at != expected:
+                found.append(f"{ref}: child {child.number}'s school due {child.due_at}, the calendar says {expected}")
+        from_it = session.exec(select(ProtectionOrder.id).where(ProtectionOrder.incident_id == incident.id)).first()
+        considered = {k for k in live if k.startswith(("inc_due:considered", "inc_overdue:considered"))}
+        if from_it is not None and (incident.notice_considered is not True or considered):
+            found.append(f"{ref}: a notice was recorded from it, but its DVPN/DAPN-considered clock runs on")
         ahead = min((d.at for d in deadlines_ahead(facts, ctx.settings.incidents)), default=None)
         if incident.next_deadline_at != ahead:
             found.append(f"{ref}: next deadline stored {incident.next_deadline_at}, the earliest is {ahead}")

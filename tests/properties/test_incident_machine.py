@@ -16,12 +16,16 @@ from sqlmodel import Session, col, func, select
 from domain.enums import RiskLevel
 from models import AuditEvent, Incident, Reminder, ReminderState
 from models.db import session_scope
+from rules.order_types import OrderType
+from rules.ranks import Rank
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.incidents import changes
+from services.incidents import changes, school_terms
 from services.incidents.recording import ChildInput, NewIncident, record_incident
+from services.records import recording as records
 from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
 from tests.properties.conftest import examples_per_database
 from tests.properties.invariants import incident_violations
 from tests.support.force import Force, london
@@ -102,6 +106,32 @@ class IncidentMachine(RuleBasedStateMachine):
     @rule(ref=incidents)
     def crime(self, ref: str) -> None:
         self._attempt(lambda: changes.record_crime(self.ctx, self.force.officer, ref, "22/123456/26"))
+
+    @rule(area=st.sampled_from(AREAS), offset=st.integers(-10, 20), days=st.integers(1, 14))
+    def school_holiday_added(self, area: str, offset: int, days: int) -> None:
+        first = self.clock.now().astimezone(self.ctx.settings.timezone).date() + timedelta(days=offset)
+        name = f"Holiday from {first:%d %b}"
+        self._attempt(
+            lambda: school_terms.add_term(
+                self.ctx, self.force.admin, area, first, first + timedelta(days=days - 1), name
+            )
+        )
+
+    @rule(area=st.sampled_from(AREAS), offset=st.integers(-10, 20))
+    def school_holiday_removed(self, area: str, offset: int) -> None:
+        first = self.clock.now().astimezone(self.ctx.settings.timezone).date() + timedelta(days=offset)
+        self._attempt(lambda: school_terms.remove_term(self.ctx, self.force.admin, area, first))
+
+    @rule(ref=incidents)
+    def notice_recorded_from_it(self, ref: str) -> None:
+        notice = NewRecord(
+            order_type=OrderType.DVPN,
+            served_at=self.clock.now() - timedelta(minutes=30),
+            authoriser_name="Supt Example",
+            authoriser_rank=Rank.SUPERINTENDENT,
+            incident_reference=ref,
+        )
+        self._attempt(lambda: records.record(self.ctx, self.force.officer, notice))
 
     @rule(hours=st.integers(1, 72))
     def time_passes(self, hours: int) -> None:

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from blocks import actions as ids
-from blocks.forms import FormMeta, close_form, hearing_form
+from blocks.forms import FormMeta, close_form, hearing_form, record_form
+from blocks.incident_form import incident_form
 from blocks.justification import justification_form
 from blocks.reports import ExportRequest, export_form
+from rules.order_types import OrderType
 from services.context import ServiceContext
 from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records import recording as records
@@ -100,6 +102,10 @@ MATRIX: dict[str, tuple[Path, dict[str, str]]] = {
     "correction form": (command(f"edit {REF}"), {"officer": SHOWN, "supervisor": SHOWN}),  # filled in, audited
     "admin: create a team": (command("admin team create Team Z"), {"admin": WRITTEN}),
     "admin: add a bank holiday": (command('admin holiday add 2026-12-29 "Extra day"'), {"admin": WRITTEN}),
+    "admin: add a school holiday": (
+        command('admin school-holiday add cumbria 28/12/2026 31/12/2026 "Extra days"'),
+        {"admin": WRITTEN},
+    ),
     "button: open record": (
         button(ids.OPEN_RECORD, REF),
         {"officer": SHOWN, "supervisor": SHOWN, **READERS_WITH_REASON},
@@ -139,6 +145,31 @@ MATRIX: dict[str, tuple[Path, dict[str, str]]] = {
     "record an incident": (
         command('incident new victim "Sam Taylor" suspect "Stephen O\'Brien"'),
         {"officer": WRITTEN, "supervisor": WRITTEN, "other_officer": WRITTEN},  # each in their own team
+    ),
+    "incident form": (
+        command("incident new"),
+        {"officer": LISTED, "supervisor": LISTED, "other_officer": LISTED},  # each for their own team
+    ),
+    "forged form: incident": (
+        form(incident_form(FormMeta(), ("cumbria",)), {"reported_at": "now", "victim_name": "V", "suspect_name": "S"}),
+        {"officer": WRITTEN, "supervisor": WRITTEN, "other_officer": WRITTEN},
+    ),
+    "button: record a notice from an incident": (
+        button(ids.NOTICE_FROM_INCIDENT, INC),
+        {"officer": LISTED, "supervisor": LISTED},
+    ),
+    "new notice from an incident": (command(f"new DVPN from {INC}"), {"officer": LISTED, "supervisor": LISTED}),
+    "forged form: notice from an incident": (
+        form(
+            record_form(OrderType.DVPN, (OrderType.DVPN,), FormMeta(incident=INC)),
+            {
+                "order_type": "DVPN",
+                "served_at": "2/4/2026 20:45",
+                "authoriser_name": "Supt Example",
+                "authoriser_rank": "superintendent",
+            },
+        ),
+        TEAM_A_WRITERS,
     ),
     "incident attended": (command(f"incident {INC} attended"), TEAM_A_WRITERS),
     "encompass told": (command(f"encompass {INC} told 1"), TEAM_A_WRITERS),

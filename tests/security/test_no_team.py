@@ -53,6 +53,7 @@ ATTEMPTS = {
     "marac": "due",
     "encompass": "WM-INC-2026-0001 told 1",
     "clare": 'new ask "Dana Whitlock" "Gareth Pellow"',
+    "school-holiday": 'add cumbria 28/12/2026 31/12/2026 "Extra days"',
 }
 SEEDED_SECRETS = ("Smith", "John", "1985", PNC, "Mary", "Jones", "Team A", "Team B", "WM-DVPO", "WM-DAPO")
 
@@ -103,6 +104,7 @@ def test_help_still_answers_a_user_in_no_team(
         (ids.MORE_CASELOAD, '{"q": "{\\"everyone\\":true}", "offset": 0}'),
         (ids.MORE_RECORDS, '{"scope": "team", "offset": 0}'),
         (ids.BOOK_HEARING, "WM-DVPN-2026-0001"),
+        (ids.NOTICE_FROM_INCIDENT, "WM-INC-2026-0001"),
     ],
 )
 def test_forged_buttons_from_a_user_in_no_team_are_refused(

@@ -98,6 +98,7 @@ TYPED_AFTER = {
     "export": "last 4 weeks Team C",
     "digest": "Team C",
     "admin": "team list",
+    "school-holiday": 'add cumbria 28/12/2026 31/12/2026 "Extra days"',
     "help": "",
     "granted": "{ref} 28 days",
     "refused": "{ref}",

@@ -25,6 +25,7 @@ from blocks.forms import (
     record_form,
 )
 from blocks.home import home_view
+from blocks.incident_form import incident_form
 from blocks.justification import card_modal, justification_form
 from blocks.lists import record_page
 from blocks.messages import (
@@ -279,11 +280,12 @@ METAS = [
     FormMeta(),
     FormMeta(channel="C0PPUNORTH"),
     FormMeta(reference="ABCD-FGMPO-2026-999999", channel="D0123456789ABCDEF"),
+    FormMeta(channel="C0PPUNORTH", incident="ABCD-INC-2026-999999"),
 ]
 
 
 @pytest.mark.parametrize("order_type", [None, *OrderType])
-@pytest.mark.parametrize("meta", METAS, ids=["none", "channel", "both"])
+@pytest.mark.parametrize("meta", METAS, ids=["none", "channel", "both", "incident"])
 def test_the_record_form_for_every_type(order_type: OrderType | None, meta: FormMeta) -> None:
     check_view(record_form(order_type, tuple(OrderType), meta))
 
@@ -312,9 +314,21 @@ def test_the_record_form_with_one_enabled_type() -> None:
 
 
 @pytest.mark.parametrize("form", [hearing_form, outcome_form, breach_form, check_form, notification_form, close_form])
-@pytest.mark.parametrize("meta", METAS[1:], ids=["channel", "both"])
+@pytest.mark.parametrize("meta", METAS[1:3], ids=["channel", "both"])
 def test_the_follow_up_forms(form: Any, meta: FormMeta) -> None:
     check_view(form(FormMeta(reference="ABCD-FGMPO-2026-999999", channel=meta.channel)))
+
+
+@pytest.mark.parametrize(
+    "areas", [(), ("cumbria",), tuple(f"area {n}" for n in range(200))], ids=["none", "one", "many"]
+)
+def test_the_incident_form(areas: tuple[str, ...]) -> None:
+    check_view(incident_form(FormMeta(channel="C0PPUNORTH"), areas))
+    prefill = {
+        key: (LONG * 10)[:3000]
+        for key in ("reported_at", "victim_name", "suspect_name", "child_1_name", "child_1_school", "child_1_area")
+    }
+    check_view(incident_form(FormMeta(channel="D0123456789ABCDEF"), areas, prefill))
 
 
 def test_private_metadata_round_trips() -> None:

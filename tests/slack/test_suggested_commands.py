@@ -196,7 +196,17 @@ FOR_COMMAND = {
     "check": {"due WHEN": "due tomorrow 10:00"},
     "perpetrator": {"NAME": PERPETRATOR, "{number}": "1"},
     "search": {"TEXT": "Alexander"},
-    "admin": {'"NAME"': '"Extra day"', "NAME": "Team Z"},
+    "admin": {
+        '"NAME"': '"Extra day"',
+        "NAME": "Team Z",
+        "AREA": "cumbria",
+        "FROM": "28/12/2026",
+        "TO": "31/12/2026",
+        "{where}": "cumbria",
+        "{where:60}": "cumbria",
+    },
+    "school-holiday": {'"NAME"': '"Extra day"', "AREA": "cumbria", "FROM": "28/12/2026", "TO": "31/12/2026"},
+    "new": {"INCIDENT": "{incident}", "{view.reference}": "{incident}"},
     "varied": {"UNTIL": "until 1/10/2026"},
     "monitoring": {"LAST-DAY": "in 2 weeks", "WHEN": "yesterday 10:00"},
     "incident": {
@@ -214,6 +224,7 @@ FOR_COMMAND = {
 # Who types each command: admins' and supervisors' commands by them, the rest by the officer.
 TYPED_BY = {
     "admin": "admin",
+    "school-holiday": "admin",
     "identity": "admin",
     "export": "supervisor",
     "digest": "supervisor",
@@ -271,7 +282,7 @@ def test_every_suggestion_was_filled_with_real_values() -> None:
     """A placeholder left as the message shows it would be typed literally: each needs a value above."""
 
     def unfilled(command: str) -> bool:
-        words = re.sub(r"\{(ref|mismatch)\}", "", command).split()
+        words = re.sub(r"\{(ref|mismatch|incident)\}", "", command).split()
         return any(re.fullmatch(r"[A-Z][A-Z-]{2,}|\{.*|.*\}|<[a-z]+>", w) and w not in ("DVPN", "BAIL") for w in words)
 
     assert sorted({c for _, c in CASES if unfilled(c)}) == []
@@ -310,6 +321,7 @@ def test_a_suggested_command_is_understood(
     ref = places["request"] if word == "clare" else ref
     ref = places["incident"] if word in {"incident", "marac", "encompass"} else ref
     typed = command.replace("{ref}", ref).replace("{mismatch}", places["mismatch"])
+    typed = typed.replace("{incident}", places["incident"])
     user = getattr(force, TYPED_BY.get(word, "officer"))
     sent_before = len(slack.sent())
 
