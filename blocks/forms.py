@@ -4,9 +4,10 @@ service's ValidationFailed maps straight onto the field it is about."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -392,6 +393,14 @@ def deadline_alert(deadline: datetime, now: datetime, tz: ZoneInfo) -> Block:
         return {"type": "alert", "level": "warning", "text": plain(text, MAX_ALERT_TEXT)}
     text = f"Must be heard by {when(deadline, tz)} (the statutory deadline). A later time is flagged."
     return {"type": "alert", "level": "info", "text": plain(text, MAX_ALERT_TEXT)}
+
+
+def hearing_form_before(deadline: datetime | None, now: datetime, tz: ZoneInfo) -> Callable[[FormMeta], dict[str, Any]]:
+    """The hearing form, saying the notice's statutory deadline before a time is typed: the same
+    form whichever button opened it (the record's, or a reminder's)."""
+    if deadline is None:
+        return hearing_form
+    return functools.partial(hearing_form, deadline=deadline_alert(deadline, now, tz))
 
 
 OUTCOMES = (("Granted", "granted"), ("Refused", "refused"), ("Adjourned", "adjourned"), ("Withdrawn", "withdrawn"))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -22,8 +20,8 @@ from blocks.forms import (
     breach_form,
     check_form,
     close_form,
-    deadline_alert,
     hearing_form,
+    hearing_form_before,
     notification_form,
     outcome_form,
     record_form,
@@ -38,7 +36,6 @@ from handlers.context import services
 from handlers.errors import reported
 from handlers.replies import channel_of, from_home, tell, user_of
 from handlers.router import Reply
-from services.context import ServiceContext
 from services.disclosures import viewing as disclosures
 from services.errors import DomainError
 from services.governance import audit_trail
@@ -184,13 +181,6 @@ def open_hearing_form(body: dict[str, Any], client: WebClient, respond: Respond,
     _open_form(hearing_form, body, client, context)
 
 
-def _hearing_form_with_deadline(ctx: ServiceContext, deadline: datetime | None) -> Callable[[FormMeta], dict[str, Any]]:
-    """The hearing form, saying the notice's statutory deadline before a time is typed."""
-    if deadline is None:
-        return hearing_form
-    return functools.partial(hearing_form, deadline=deadline_alert(deadline, ctx.clock.now(), ctx.settings.timezone))
-
-
 @reported
 def open_outcome_form(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
     _open_form(outcome_form, body, client, context)
@@ -233,7 +223,7 @@ def _open_form(
     ctx = services(context)
     deadline = records.require_change_allowed(ctx, user_of(body), reference)  # refuse before the form, not after it
     if form is hearing_form:
-        form = _hearing_form_with_deadline(ctx, deadline)
+        form = hearing_form_before(deadline, ctx.clock.now(), ctx.settings.timezone)
     meta = FormMeta(reference=reference, channel=channel_of(body), home=from_home(body))
     if body.get("view", {}).get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=form(meta))

@@ -13,7 +13,7 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from blocks import actions as ids
-from blocks.forms import FormMeta, check_form, crime_reference_form, hearing_form, outcome_form
+from blocks.forms import FormMeta, check_form, crime_reference_form, hearing_form, hearing_form_before, outcome_form
 from blocks.reminder_wording import settled_text
 from blocks.reminders import reminder_settled_blocks
 from blocks.wording import problem
@@ -24,6 +24,7 @@ from handlers.home import republish_home
 from handlers.replies import channel_of, from_home, user_of
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.records import recording as records
 from services.reminders import actions as reminder_actions
 from services.reminders.results import Offer, ReminderActionResult
 
@@ -87,6 +88,10 @@ def open_reminder_form(body: dict[str, Any], client: WebClient, respond: Respond
     except DomainError as error:
         respond(text=problem(error), response_type="ephemeral", replace_original=False)
         return
+    if form is hearing_form:
+        ctx = services(context)
+        deadline = records.require_change_allowed(ctx, user_of(body), work.reference)
+        form = hearing_form_before(deadline, ctx.clock.now(), ctx.settings.timezone)
     meta = FormMeta(reference=work.reference, channel=channel_of(body), reminder=work.reminder_id, home=from_home(body))
     client.views_open(trigger_id=body["trigger_id"], view=form(meta))
 

@@ -15,6 +15,7 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.records import breaches, hearings
 from services.records import recording as records
+from tests.support.block_limits import check_view
 from tests.support.force import Force
 from tests.support.records import dvpn
 from tests.support.slack_driver import SlackDriver, action_ids, blocks_text
@@ -191,6 +192,14 @@ def test_book_hearing_on_the_no_hearing_alert_books_it_and_stops_the_escalation(
     press(slack, ctx, force.officer, ids.REMINDER_BOOK_HEARING, "no_hearing_booked")
     form = slack.opened_view()
     assert form["callback_id"] == ids.HEARING_FORM
+    check_view(form)
+    # The same form as the record's own Book hearing button: the statutory deadline said first.
+    # Served Thu 02 Apr 20:00; 48 hours not counting Good Friday, Easter Sunday and Easter Monday.
+    [alert] = [block for block in form["blocks"] if block["type"] == "alert"]
+    assert (alert["level"], alert["text"]["text"]) == (
+        "info",
+        "Must be heard by Tue 07 Apr 2026 20:00 BST (the statutory deadline). A later time is flagged.",
+    )
     slack.submit(force.officer, form, {"scheduled_at": "7/4/2026 13:30", "court": ""})
 
     assert [r["scheduled_at"] for r in rows(ctx, "hearing")] == [at("2026-04-07 13:30")]
