@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from config import ReminderPolicy
 from models import AppUser, Incident, ProtectionOrder, Reminder, ReminderState, metadata
 from models.reminders import CLAIMABLE
 from services.context import ServiceContext
@@ -44,6 +45,13 @@ REMINDERS: sa.Table = metadata.tables["reminder"]
 MAX_BACKOFF = timedelta(hours=1)
 ERROR_LIMIT = 500  # reminder.last_error's length
 OWNER_RECHECK = timedelta(minutes=1)  # a supervisor's copy held for its owner's reminder looks again this soon
+
+
+def retry_at(policy: ReminderPolicy, attempts: int, now: datetime) -> datetime:
+    """When a send or update that failed after `attempts` tries is tried again: the back-off
+    doubles each time, up to MAX_BACKOFF (posts, message updates and thread posts alike)."""
+    backoff: timedelta = timedelta(seconds=policy.retry_backoff_seconds) * 2 ** (attempts - 1)
+    return now + min(backoff, MAX_BACKOFF)
 
 
 @dataclass(frozen=True)
@@ -299,8 +307,7 @@ def mark_not_sent(ctx: ServiceContext, reminder_id: int, worker_id: str, error: 
             return "lost"
         row.claimed_by, row.claimed_until, row.last_error = None, None, error[:ERROR_LIMIT]
         if retryable and row.attempts < policy.max_send_attempts:
-            backoff = timedelta(seconds=policy.retry_backoff_seconds) * 2 ** (row.attempts - 1)
-            row.state, row.next_attempt_at = ReminderState.PENDING, now + min(backoff, MAX_BACKOFF)
+            row.state, row.next_attempt_at = ReminderState.PENDING, retry_at(policy, row.attempts, now)
         else:
             row.state = ReminderState.FAILED
             if row.critical:

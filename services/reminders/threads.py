@@ -23,7 +23,7 @@ from models import Breach, Hearing, Perpetrator, ProtectionOrder, RecordThreadPo
 from models.threads import ROOT
 from services.context import ServiceContext
 from services.records.planning import load_facts, next_deadline, state
-from services.reminders.queue import ERROR_LIMIT, MAX_BACKOFF, SCHEDULER
+from services.reminders.queue import ERROR_LIMIT, SCHEDULER, retry_at
 from services.reminders.thread_results import ThreadEvent, ThreadPostFacts, ThreadRecord
 from services.unit_of_work import system
 from services.views import initials
@@ -175,8 +175,7 @@ def thread_post_not_sent(ctx: ServiceContext, post_id: int, worker_id: str, erro
             return "lost"
         row.claimed_by, row.claimed_until, row.last_error = None, None, error[:ERROR_LIMIT]
         if retryable and row.attempts < policy.max_send_attempts:
-            backoff = timedelta(seconds=policy.retry_backoff_seconds) * 2 ** (row.attempts - 1)
-            row.state, row.next_attempt_at = ReminderState.PENDING, now + min(backoff, MAX_BACKOFF)
+            row.state, row.next_attempt_at = ReminderState.PENDING, retry_at(policy, row.attempts, now)
             return row.state.value
         row.state = ReminderState.FAILED
         log.error("thread post %s failed after %s attempts: %s", post_id, row.attempts, error[:200])
@@ -259,8 +258,7 @@ def root_not_updated(ctx: ServiceContext, update: RootUpdate, error: str, *, ret
             row.update_due_at = None
             return "gone"
         if retryable and row.update_attempts < policy.max_send_attempts:
-            backoff = timedelta(seconds=policy.retry_backoff_seconds) * 2 ** (row.update_attempts - 1)
-            row.update_due_at = work.now + min(backoff, MAX_BACKOFF)
+            row.update_due_at = retry_at(policy, row.update_attempts, work.now)
             return "retrying"
         row.update_due_at = None
         log.error("thread root %s not updated after %s attempts: %s", row.id, row.update_attempts, error[:200])

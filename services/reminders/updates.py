@@ -20,7 +20,7 @@ from models import AppUser, Hearing, Reminder
 from services.context import ServiceContext
 from services.records.planning import MOOT_HEARING_BOOKED
 from services.reminders.facts import facts_for
-from services.reminders.queue import MAX_BACKOFF, SCHEDULER
+from services.reminders.queue import SCHEDULER, retry_at
 from services.reminders.results import Person, ReminderActionResult, ReminderFacts
 from services.unit_of_work import system
 
@@ -113,8 +113,7 @@ def not_updated(ctx: ServiceContext, reminder_id: int, error: str, *, retryable:
             log.warning("reminder %s: its message is gone from Slack (%s): not updated", reminder_id, error)
             return "gone"
         if retryable and row.update_attempts < policy.max_send_attempts:
-            backoff = timedelta(seconds=policy.retry_backoff_seconds) * 2 ** (row.update_attempts - 1)
-            row.update_due_at = now + min(backoff, MAX_BACKOFF)
+            row.update_due_at = retry_at(policy, row.update_attempts, now)
             log.warning("reminder %s: message not updated (%s): trying again later", reminder_id, error)
             return "retrying"
         row.update_due_at = None
