@@ -32,10 +32,8 @@ class SearchTerm(SQLModel, table=True):
     __table_args__ = (
         # A lookup by word within the searcher's teams answers from the index alone, in reference order.
         sa.Index("ix_search_term_lookup", "kind", "term", "team_id", "reference", "order_id", "subject_id"),
-        # Records given a reason for, a second word of the same person, and rewriting a record's rows.
+        # Records given a reason for, and rewriting a record's or a corrected person's rows.
         sa.Index("ix_search_term_order", "order_id", "kind", "subject_id", "term"),
-        # Rewriting a person's rows when they are corrected.
-        sa.Index("ix_search_term_subject", "subject_id", "kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -79,12 +79,10 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index("ix_search_term_order", "search_term", ["order_id", "kind", "subject_id", "term"], unique=False)
-    op.create_index("ix_search_term_subject", "search_term", ["subject_id", "kind"], unique=False)
 
 
 def downgrade() -> None:
     """Back to one row per person's word (0020), refilled from every person on file."""
-    op.drop_index("ix_search_term_subject", table_name="search_term")
     op.drop_index("ix_search_term_order", table_name="search_term")
     op.drop_index("ix_search_term_lookup", table_name="search_term")
     op.drop_table("search_term")

@@ -16,8 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import (
@@ -114,12 +112,18 @@ def index_person(session: Session, person: PersonRow) -> None:
             .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == ProtectionOrder.id)
             .where(OrderProtectedPerson.person_id == person.id)
         )
+    on = session.exec(orders).all()
     rows = [
         term
-        for order in session.exec(orders).all()
+        for order in on
         for term in person_terms(type(person), person.id, person.full_name, person.address, tuple(order))  # type: ignore[arg-type]
     ]
-    mine = [col(SearchTerm.subject_id) == person.id, col(SearchTerm.kind).in_([name_kind, address_kind])]
+    # By the records they are on (ix_search_term_order): a person has words only on a record.
+    mine = [
+        col(SearchTerm.order_id).in_(sorted(order_id for order_id, _, _ in on)),
+        col(SearchTerm.kind).in_([name_kind, address_kind]),
+        col(SearchTerm.subject_id) == person.id,
+    ]
     _replace(session, mine, rows)
 
 
@@ -129,25 +133,17 @@ def index_teams(session: Session, orders: Iterable[ProtectionOrder]) -> None:
         session.execute(sa.update(SearchTerm).where(col(SearchTerm.order_id) == order.id).values(team_id=order.team_id))
 
 
-def forget_records(
-    session: Session, order_ids: Collection[int], perpetrator_ids: Collection[int], protected_ids: Collection[int]
-) -> dict[str, int]:
-    """Delete the words of erased records and people, and the keys of name words no one has any
-    more: rows deleted by table."""
-    conditions: list[ColumnElement[bool]] = [col(SearchTerm.order_id).in_(sorted(order_ids))]
-    for kinds, ids in ((PERPETRATOR_KINDS, perpetrator_ids), (_PROTECTED_KINDS, protected_ids)):
-        if ids:
-            conditions.append(sa.and_(col(SearchTerm.kind).in_(kinds), col(SearchTerm.subject_id).in_(sorted(ids))))
-    where = sa.or_(*conditions)
+def forget_records(session: Session, order_ids: Collection[int]) -> dict[str, int]:
+    """Delete the words of erased records (and so of their people), and the keys of name words no
+    one has any more: rows deleted by table."""
+    # Erasure takes whole families: every record an erased person is on is erased with them.
+    where = col(SearchTerm.order_id).in_(sorted(order_ids))
     words = set(session.exec(select(SearchTerm.term).where(where, col(SearchTerm.kind).in_(NAME_KINDS))).all())
     result = session.execute(sa.delete(SearchTerm).where(where))
     return {
         str(SearchTerm.__tablename__): int(getattr(result, "rowcount", 0)),
         str(SearchTermKey.__tablename__): _drop_keys(session, words),
     }
-
-
-_PROTECTED_KINDS = (TermKind.PROTECTED_NAME, TermKind.PROTECTED_ADDRESS)
 
 
 def _replace(session: Session, mine: Sequence[Any], rows: Sequence[Term]) -> None:
@@ -217,20 +213,16 @@ def records_having_words(
         scope.append(col(SearchTerm.order_id).in_(sorted(records)))
     if not scope:
         return []
-    # The longest word leads: usually the rarest (a surname, a street), the others checked per match.
-    first, *rest = sorted(choices, key=lambda words: (-max(map(len, words), default=0), sorted(words)))
-    query = select(SearchTerm.order_id, SearchTerm.reference).where(
-        SearchTerm.kind == kind, col(SearchTerm.term).in_(sorted(first)), sa.or_(*scope)
-    )
-    for words in rest:
-        other = aliased(SearchTerm)
-        query = query.where(
-            sa.exists().where(
-                col(other.order_id) == SearchTerm.order_id,
-                col(other.kind) == kind,
-                col(other.subject_id) == SearchTerm.subject_id,
-                col(other.term).in_(sorted(words)),
-            )
+    # Each word is its own scoped index range, and the people having them all are their
+    # intersection: the same plan whatever the words, with no guess at which word is the rarest.
+    arms: list[Any] = [
+        sa.select(col(SearchTerm.order_id), col(SearchTerm.subject_id), col(SearchTerm.reference)).where(
+            col(SearchTerm.kind) == kind, col(SearchTerm.term).in_(sorted(words)), sa.or_(*scope)
         )
-    rows = session.exec(query.distinct().order_by(col(SearchTerm.reference)).limit(limit)).all()
+        for words in choices
+    ]
+    having: Any = (arms[0].intersect(*arms[1:]) if len(arms) > 1 else arms[0]).subquery()
+    rows = session.execute(
+        sa.select(having.c.order_id, having.c.reference).distinct().order_by(having.c.reference).limit(limit)
+    ).all()
     return [order_id for order_id, _ in rows]
