@@ -1,56 +1,63 @@
-"""Migration 0020 gives the people already on record the same search words and keys that writing
-them today gives (services.people.search_index), on both databases."""
+"""Migration 0024 gives the records already on file the same search words and keys that writing
+them today gives (services.people.search_index), on both databases, and its downgrade gives back
+0020's words of every person."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
 
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from models import Perpetrator, ProtectedPerson, SearchTerm, SearchTermKey
 from models.schema import alembic_config, upgrade
-from services.people.search_index import index_person
+from rules.search_terms import address_terms, name_terms
+from services.context import ServiceContext
+from services.people.search_index import derived_keys, derived_terms, stored_terms
+from services.records import corrections
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from tests.support.casework import Seeded, notice
+from tests.support.force import Force
 
-PEOPLE = [
-    ("perpetrator", 1, "Dean Thompson", "14 Acacia Avenue, Birmingham B14 7QT"),
-    ("perpetrator", 2, "O'Brien-Smith, Seán", None),
-    ("protected_person", 1, "Lucy Harper", "Flat 2, 9 Mill Lane, B12 9QT"),
-    ("protected_person", 2, "Zoë Thompson", None),
-]
 
-
-def words(engine: Engine) -> tuple[set[tuple[str, int, str]], set[tuple[str, str]]]:
+def test_records_on_file_before_the_migration_are_found_as_if_written_today(
+    ctx: ServiceContext, force: Force, casework: Seeded
+) -> None:
+    amy = PersonInput("Amy Grant", None, "Flat 2, 9 Mill Lane, B12 9QT")
+    made = notice("2026-04-01 10:00", PersonInput("Dean Thompson", None, "14 Acacia Avenue, B14 7QT"), "Lucy Harper")
+    reference = records.record(ctx, force.officer, replace(made, protected=(amy,))).reference
+    corrections.correct(
+        ctx, force.officer, reference, {"perpetrator": PersonInput("Dean Thorpe")}, "name mistyped at entry"
+    )
+    engine = ctx.engine
     with Session(engine) as session:
-        terms = {(t.kind, t.subject_id, t.term) for t in session.exec(select(SearchTerm))}
-        keys = {(k.key, k.term) for k in session.exec(select(SearchTermKey))}
-    return terms, keys
+        written, keys = stored_terms(session), derived_keys(session)
+        assert written == derived_terms(session)
+    assert ("perpetrator_name", "thorpe") in {(kind, term) for kind, term, *_ in written}
+    assert ("protected_address", "b129qt") in {(kind, term) for kind, term, *_ in written}
 
-
-def test_people_on_record_before_the_migration_are_found_as_if_written_today(engine: Engine) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0015")
-    now = datetime(2026, 4, 2, tzinfo=UTC)
-    with engine.begin() as connection:
-        for table, person_id, name, address in PEOPLE:
-            connection.execute(
-                sa.text(
-                    f"INSERT INTO {table} (id, full_name, name_key, address, created_at, updated_at) "
-                    "VALUES (:id, :name, '', :address, :now, :now)"
-                ),
-                {"id": person_id, "name": name, "address": address, "now": now},
-            )
-    upgrade(engine)
-    migrated = words(engine)
-    assert ("perpetrator_address", 1, "b147qt") in migrated[0] and ("protected_name", 2, "zoe") in migrated[0]
-    assert ("thomson", "thompson") in migrated[1]
+        command.downgrade(config, "0023")
+    with engine.connect() as connection:
+        old = set(connection.execute(sa.text("SELECT kind, subject_id, term FROM search_term")).all())
+        people = [
+            (who, *row)
+            for who, table in (("perpetrator", "perpetrator"), ("protected", "protected_person"))
+            for row in connection.execute(sa.text(f"SELECT id, full_name, address FROM {table}")).all()
+        ]
+    assert old == {
+        (f"{who}_{field}", person_id, word)
+        for who, person_id, full_name, address in people
+        for field, words in (("name", name_terms(full_name)), ("address", address_terms(address or "")))
+        for word in words
+    }
 
+    upgrade(engine)
     with Session(engine) as session:
-        for person in [*session.exec(select(Perpetrator)), *session.exec(select(ProtectedPerson))]:
-            index_person(session, person)
-        session.commit()
-    assert words(engine) == migrated
+        assert stored_terms(session) == written
+        assert derived_keys(session) == keys
+        stored_keys = {tuple(row) for row in session.execute(sa.text("SELECT key, term FROM search_term_key")).all()}
+    assert stored_keys == keys

@@ -76,7 +76,7 @@ from services.governance.linked_casework import (
     require_none_open,
     unreferenced,
 )
-from services.people.search_index import forget_people
+from services.people.search_index import forget_records
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
 
@@ -454,7 +454,7 @@ def _delete(session: Session, family: Family) -> dict[str, int]:
             people |= unreferenced(session, ProtectedPerson, own_people - people)
             perpetrators |= unreferenced(session, Perpetrator, own_subjects - perpetrators)
             condition = col(ProtectedPerson.id).in_(people)
-            deleted.update(forget_people(session, perpetrators, people))
+            deleted.update(forget_records(session, ids))
         result = session.execute(sa.delete(model).where(condition))
         deleted[str(model.__tablename__)] = int(getattr(result, "rowcount", 0))
     return deleted

@@ -27,6 +27,7 @@ from services.governance.access import forget_supervised_teams, known_user, requ
 from services.governance.audit import snapshot
 from services.governance.staff import team_named
 from services.governance.team_results import Deactivated, Member, TeamMembers, TeamSummary
+from services.people.search_index import index_teams
 from services.unit_of_work import Acting, acting, reading, system
 
 # The records a leaver hands on: those still running, and lapsed notices, whose alerts ask their
@@ -156,6 +157,7 @@ def _hand_on_records(work: Acting, leaver: AppUser, successor: AppUser) -> tuple
         order.officer_id, order.team_id = pk(successor), successor.team_id or order.team_id
         work.changed(order, before, order_id=order.id)
         work.touch(order)  # its reminders are replanned for the successor
+    index_teams(work.session, orders)  # its words are searched within its new team
     return tuple(o.reference for o in orders)
 
 

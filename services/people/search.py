@@ -27,9 +27,7 @@ from sqlmodel import Session, col, select
 from models import (
     AppUser,
     Breach,
-    OrderProtectedPerson,
     Perpetrator,
-    ProtectedPerson,
     ProtectionOrder,
     Role,
     TermKind,
@@ -39,8 +37,8 @@ from rules.search_terms import TERM_MAX, address_terms, looks_like_address
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.audit import write_audit
-from services.governance.justification import GivenReason, Reach, access, own_records, reasons_in_force
-from services.people.search_index import PERPETRATOR_KINDS, having_words, similar_words
+from services.governance.justification import GivenReason, Reach, access, own_team_ids, reasons_in_force
+from services.people.search_index import records_having_words, similar_words
 from services.reporting.list_results import Matched, SearchHit, SearchResults
 from services.reporting.listing import readable
 from services.unit_of_work import reading
@@ -134,8 +132,6 @@ def _matching_ids(
 ) -> list[tuple[Matched, list[int]]]:
     """Each kind of match as its own small query, each limited, each on an indexed column."""
     identifiers = readable(session, user) if user.role is Role.OFFICER else None
-    # Names only where access() would show them: own teams, or a reason in force.
-    within = or_(own_records(session, user), col(ProtectionOrder.id).in_(sorted(reasons)))
     upper = text.upper()
     prefix = _escape_like(upper) + "%"
 
@@ -169,11 +165,19 @@ def _matching_ids(
             ),
         ),
     ]
-    return found + _personal_ids(session, text, lambda where: ids([where], within))
+    # Names only where access() would show them: own teams, or a reason in force.
+    teams = own_team_ids(session, user)
+    return found + _personal_ids(
+        session,
+        text,
+        lambda kind, choices: records_having_words(
+            session, kind, choices, teams=teams, records=list(reasons), limit=limit
+        ),
+    )
 
 
 def _personal_ids(
-    session: Session, text: str, ids: Callable[[ColumnElement[bool]], list[int]]
+    session: Session, text: str, ids: Callable[[TermKind, Sequence[Collection[str]]], list[int] | None]
 ) -> list[tuple[Matched, list[int]]]:
     """Records whose perpetrator or a protected person has every typed word in their name (each
     word as typed or one of its usual forms, then within one edit), or in their address."""
@@ -194,20 +198,10 @@ def _personal_ids(
         ]
     found = []
     for matched, kind, choices in searches:
-        people = having_words(kind, choices)
-        if people is not None:
-            found.append((matched, ids(_records_of(kind, people))))
+        records = ids(kind, choices)
+        if records is not None:
+            found.append((matched, records))
     return found
-
-
-def _records_of(kind: TermKind, people: ColumnElement[bool]) -> ColumnElement[bool]:
-    if kind in PERPETRATOR_KINDS:
-        return col(ProtectionOrder.perpetrator_id).in_(select(Perpetrator.id).where(people))
-    return col(ProtectionOrder.id).in_(
-        select(OrderProtectedPerson.order_id)
-        .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
-        .where(people)
-    )
 
 
 def _escape_like(text: str) -> str:

@@ -1,88 +1,184 @@
-"""The words people are found by (models.search), kept in step with every write of a person, and
-the lookups a search makes on them. Each lookup is a few exact index probes, whatever the scale.
+"""The words people are found by (models.search): one row per word per record the person is on,
+with the record's team and reference, kept in step with every write, and the lookups a search
+makes on them. Each lookup is a few index probes within the searcher's teams, whatever the scale.
 
-Writes: `index_person` after a person is created or corrected (in the same unit of work), and
-`forget_people` when an erasure deletes people, which also drops a name word's one-edit keys once
-no one's name has the word."""
+Writes, each in the writer's unit of work:
+- `index_order` once a record's people are linked (a new record, a protected person added);
+- `index_person` after a person's name or address is corrected (every record they are on);
+- `index_teams` after records move to another team (a correction of the officer, a hand-on);
+- `forget_records` when an erasure deletes records and people.
+A name word's one-edit keys come with the word's first row and go with its last."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from models import Perpetrator, ProtectedPerson, SearchTerm, SearchTermKey, TermKind
+from models import (
+    OrderProtectedPerson,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+    SearchTerm,
+    SearchTermKey,
+    TermKind,
+)
 from rules.search_terms import FUZZY_FROM, address_terms, name_terms, one_edit_keys, within_one_edit
 
 PersonRow = Perpetrator | ProtectedPerson
 NAME_KINDS = (TermKind.PERPETRATOR_NAME, TermKind.PROTECTED_NAME)
 PERPETRATOR_KINDS = (TermKind.PERPETRATOR_NAME, TermKind.PERPETRATOR_ADDRESS)
+Term = tuple[str, str, int, str, int, int]  # kind, term, team_id, reference, order_id, subject_id
+COLUMNS = ("kind", "term", "team_id", "reference", "order_id", "subject_id")
 
 
-def kinds_of(person: PersonRow) -> tuple[TermKind, TermKind]:
-    if isinstance(person, Perpetrator):
+def kinds_of(person: PersonRow | type[PersonRow]) -> tuple[TermKind, TermKind]:
+    if person is Perpetrator or isinstance(person, Perpetrator):
         return TermKind.PERPETRATOR_NAME, TermKind.PERPETRATOR_ADDRESS
     return TermKind.PROTECTED_NAME, TermKind.PROTECTED_ADDRESS
 
 
-def index_person(session: Session, person: PersonRow) -> None:
-    """The person's words as they are now: the old ones go, the new ones come."""
-    assert person.id is not None
-    name_kind, address_kind = kinds_of(person)
-    session.execute(
-        sa.delete(SearchTerm).where(
-            col(SearchTerm.subject_id) == person.id, col(SearchTerm.kind).in_([name_kind, address_kind])
-        )
-    )
-    names = name_terms(person.full_name)
-    rows = [{"kind": name_kind.value, "subject_id": person.id, "term": word} for word in sorted(names)]
-    rows += [
-        {"kind": address_kind.value, "subject_id": person.id, "term": word}
-        for word in sorted(address_terms(person.address or ""))
+def person_terms(
+    who: type[PersonRow], person_id: int, full_name: str, address: str | None, order: tuple[int, int, str]
+) -> list[Term]:
+    """A person's words on one record (order: its id, team and reference)."""
+    name_kind, address_kind = kinds_of(who)
+    order_id, team_id, reference = order
+    return [
+        (name_kind.value, word, team_id, reference, order_id, person_id) for word in sorted(name_terms(full_name))
+    ] + [
+        (address_kind.value, word, team_id, reference, order_id, person_id)
+        for word in sorted(address_terms(address or ""))
     ]
+
+
+def derived_terms(session: Session, order_ids: Collection[int] | None = None) -> set[Term]:
+    """The rows the records (all, or those of order_ids) and their people give now."""
+    scope = [] if order_ids is None else [col(ProtectionOrder.id).in_(sorted(order_ids))]
+    record = (col(ProtectionOrder.id), col(ProtectionOrder.team_id), col(ProtectionOrder.reference))
+    perpetrators = session.execute(
+        sa.select(*record, col(Perpetrator.id), col(Perpetrator.full_name), col(Perpetrator.address))
+        .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
+        .where(*scope)
+    ).all()
+    protected = session.execute(
+        sa.select(*record, col(ProtectedPerson.id), col(ProtectedPerson.full_name), col(ProtectedPerson.address))
+        .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == ProtectionOrder.id)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+        .where(*scope)
+    ).all()
+    found: set[Term] = set()
+    for who, rows in ((Perpetrator, perpetrators), (ProtectedPerson, protected)):
+        for order_id, team_id, reference, person_id, full_name, address in rows:
+            found.update(person_terms(who, person_id, full_name, address, (order_id, team_id, reference)))
+    return found
+
+
+def stored_terms(session: Session) -> set[Term]:
+    rows = session.execute(sa.select(*(getattr(SearchTerm, c) for c in COLUMNS))).all()
+    return {(str(k), str(t), int(team), str(ref), int(order), int(subject)) for k, t, team, ref, order, subject in rows}
+
+
+def derived_keys(session: Session) -> set[tuple[str, str]]:
+    """The one-edit keys of every name word some record's person has."""
+    words = session.exec(select(SearchTerm.term).where(col(SearchTerm.kind).in_(NAME_KINDS)).distinct()).all()
+    return {(key, word) for word in words for key in one_edit_keys(word)}
+
+
+def index_order(session: Session, order: ProtectionOrder) -> None:
+    """The record's words as its people are now: after its people are linked."""
+    assert order.id is not None
+    session.flush()
+    mine = col(SearchTerm.order_id) == order.id
+    _replace(session, [mine], sorted(derived_terms(session, [order.id])))
+
+
+def index_person(session: Session, person: PersonRow) -> None:
+    """The person's words as they are now, on every record they are on: the old ones go, the new ones come."""
+    assert person.id is not None
+    session.flush()
+    name_kind, address_kind = kinds_of(person)
+    if isinstance(person, Perpetrator):
+        orders = select(ProtectionOrder.id, ProtectionOrder.team_id, ProtectionOrder.reference).where(
+            ProtectionOrder.perpetrator_id == person.id
+        )
+    else:
+        orders = (
+            select(ProtectionOrder.id, ProtectionOrder.team_id, ProtectionOrder.reference)
+            .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == ProtectionOrder.id)
+            .where(OrderProtectedPerson.person_id == person.id)
+        )
+    on = session.exec(orders).all()
+    rows = [
+        term
+        for order in on
+        for term in person_terms(type(person), person.id, person.full_name, person.address, tuple(order))  # type: ignore[arg-type]
+    ]
+    # By the records they are on (ix_search_term_order): a person has words only on a record.
+    mine = [
+        col(SearchTerm.order_id).in_(sorted(order_id for order_id, _, _ in on)),
+        col(SearchTerm.kind).in_([name_kind, address_kind]),
+        col(SearchTerm.subject_id) == person.id,
+    ]
+    _replace(session, mine, rows)
+
+
+def index_teams(session: Session, orders: Iterable[ProtectionOrder]) -> None:
+    """Records moved to another team: their words move with them."""
+    for order in orders:
+        session.execute(sa.update(SearchTerm).where(col(SearchTerm.order_id) == order.id).values(team_id=order.team_id))
+
+
+def forget_records(session: Session, order_ids: Collection[int]) -> dict[str, int]:
+    """Delete the words of erased records (and so of their people), and the keys of name words no
+    one has any more: rows deleted by table."""
+    # Erasure takes whole families: every record an erased person is on is erased with them.
+    where = col(SearchTerm.order_id).in_(sorted(order_ids))
+    words = set(session.exec(select(SearchTerm.term).where(where, col(SearchTerm.kind).in_(NAME_KINDS))).all())
+    result = session.execute(sa.delete(SearchTerm).where(where))
+    return {
+        str(SearchTerm.__tablename__): int(getattr(result, "rowcount", 0)),
+        str(SearchTermKey.__tablename__): _drop_keys(session, words),
+    }
+
+
+def _replace(session: Session, mine: Sequence[Any], rows: Sequence[Term]) -> None:
+    """The rows matching `mine` become `rows`; name words' keys follow."""
+    old = set(session.exec(select(SearchTerm.term).where(*mine, col(SearchTerm.kind).in_(NAME_KINDS))).all())
+    session.execute(sa.delete(SearchTerm).where(*mine))
     if rows:
-        session.execute(sa.insert(SearchTerm), rows)
-    _add_keys(session, names)
+        session.execute(sa.insert(SearchTerm), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+    new = {row[1] for row in rows if row[0] in NAME_KINDS}
+    _add_keys(session, new)
+    _drop_keys(session, old - new)
 
 
 def _add_keys(session: Session, words: Collection[str]) -> None:
     keys = [{"key": key, "term": word} for word in sorted(words) for key in sorted(one_edit_keys(word))]
     if not keys:
         return
-    # Two people with a new surname may be saved at once: the second's keys are already there.
+    # Two records with a new surname may be saved at once: the second's keys are already there.
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SearchTermKey)
     session.execute(insert.on_conflict_do_nothing(), keys)
 
 
-def forget_people(session: Session, perpetrator_ids: Collection[int], protected_ids: Collection[int]) -> dict[str, int]:
-    """Delete erased people's words, and the keys of name words no one has any more: rows deleted by table."""
-    subjects = [
-        (TermKind.PERPETRATOR_NAME, TermKind.PERPETRATOR_ADDRESS, perpetrator_ids),
-        (TermKind.PROTECTED_NAME, TermKind.PROTECTED_ADDRESS, protected_ids),
-    ]
-    words: set[str] = set()
-    deleted = {str(SearchTerm.__tablename__): 0, str(SearchTermKey.__tablename__): 0}
-    for name_kind, address_kind, ids in subjects:
-        if not ids:
-            continue
-        mine = [col(SearchTerm.subject_id).in_(sorted(ids))]
-        words.update(session.exec(select(SearchTerm.term).where(SearchTerm.kind == name_kind, *mine)).all())
-        result = session.execute(
-            sa.delete(SearchTerm).where(col(SearchTerm.kind).in_([name_kind, address_kind]), *mine)
-        )
-        deleted[str(SearchTerm.__tablename__)] += int(getattr(result, "rowcount", 0))
+def _drop_keys(session: Session, words: Collection[str]) -> int:
+    """Delete the keys of those of `words` no record's person has in their name any more."""
+    if not words:
+        return 0
     still_used = select(SearchTerm.term).where(
         col(SearchTerm.kind).in_(NAME_KINDS), col(SearchTerm.term).in_(sorted(words))
     )
-    gone = sorted(words - set(session.exec(still_used).all()))
-    if gone:
-        result = session.execute(sa.delete(SearchTermKey).where(col(SearchTermKey.term).in_(gone)))
-        deleted[str(SearchTermKey.__tablename__)] = int(getattr(result, "rowcount", 0))
-    return deleted
+    gone = sorted(set(words) - set(session.exec(still_used).all()))
+    if not gone:
+        return 0
+    result = session.execute(sa.delete(SearchTermKey).where(col(SearchTermKey.term).in_(gone)))
+    return int(getattr(result, "rowcount", 0))
 
 
 def similar_words(session: Session, typed: str) -> set[str]:
@@ -95,18 +191,38 @@ def similar_words(session: Session, typed: str) -> set[str]:
     return {typed} | {word for word in candidates if within_one_edit(typed, word)}
 
 
-def having_words(kind: TermKind, choices: Sequence[Collection[str]]) -> ColumnElement[bool] | None:
-    """People of a kind having, for each set of choices, one of its words: a filter on the subject
-    id column of `kind` (e.g. Perpetrator.id). None if nothing was typed."""
-    query = None
-    for words in choices:
-        step = select(SearchTerm.subject_id).where(SearchTerm.kind == kind, col(SearchTerm.term).in_(sorted(words)))
-        if query is not None:
-            step = step.where(col(SearchTerm.subject_id).in_(query))
-        query = step
-    if query is None:
+def records_having_words(
+    session: Session,
+    kind: TermKind,
+    choices: Sequence[Collection[str]],
+    *,
+    teams: Collection[int],
+    records: Collection[int],
+    limit: int,
+) -> list[int] | None:
+    """Records (protection_order ids, in reference order, at most `limit`) of `teams` or among
+    `records` with a person of a kind having, for each set of choices, one of its words. None if
+    nothing was typed. The scope is part of the index lookup: a common surname costs its matches
+    within the searcher's teams, not force-wide."""
+    if not choices:
         return None
-    subject = (
-        Perpetrator.id if kind in (TermKind.PERPETRATOR_NAME, TermKind.PERPETRATOR_ADDRESS) else ProtectedPerson.id
-    )
-    return col(subject).in_(query)
+    scope = []
+    if teams:
+        scope.append(col(SearchTerm.team_id).in_(sorted(teams)))
+    if records:
+        scope.append(col(SearchTerm.order_id).in_(sorted(records)))
+    if not scope:
+        return []
+    # Each word is its own scoped index range, and the people having them all are their
+    # intersection: the same plan whatever the words, with no guess at which word is the rarest.
+    arms: list[Any] = [
+        sa.select(col(SearchTerm.order_id), col(SearchTerm.subject_id), col(SearchTerm.reference)).where(
+            col(SearchTerm.kind) == kind, col(SearchTerm.term).in_(sorted(words)), sa.or_(*scope)
+        )
+        for words in choices
+    ]
+    having: Any = (arms[0].intersect(*arms[1:]) if len(arms) > 1 else arms[0]).subquery()
+    rows = session.execute(
+        sa.select(having.c.order_id, having.c.reference).distinct().order_by(having.c.reference).limit(limit)
+    ).all()
+    return [order_id for order_id, _ in rows]

@@ -41,7 +41,7 @@ from services.errors import DomainError, ValidationFailed, raise_if_any
 from services.governance.audit import snapshot
 from services.governance.justification import naming_no_one
 from services.governance.justification_terms import JUSTIFICATION_MAX, JUSTIFICATION_MIN
-from services.people.search_index import index_person
+from services.people.search_index import index_order, index_person, index_teams
 from services.records.breach_court import refresh_court_deadlines
 from services.records.calendar import force_calendar
 from services.records.lookup import order_to_change
@@ -229,6 +229,7 @@ def _changed(was: NewRecord, new: NewRecord) -> set[str]:
 def _move_to(session: Session, change: Change, order: ProtectionOrder, slack_id: str | None) -> None:
     officer = officer_in_charge(session, change.user, slack_id)
     order.officer_id, order.team_id = pk(officer), officer.team_id or order.team_id
+    index_teams(session, [order])
 
 
 def _correct_perpetrator(change: Change, order: ProtectionOrder, given: PersonInput, why: str) -> bool:
@@ -273,6 +274,8 @@ def _correct_protected(
     for person in given[len(rows) :]:
         added = add_protected_person(change.session, change.ctx, change.user, person, change.now)
         change.session.add(OrderProtectedPerson(order_id=pk(order), person_id=pk(added)))
+    if len(given) > len(rows):
+        index_order(change.session, order)
     change.session.flush()
 
 

@@ -35,7 +35,7 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.governance.audit import write_creation
-from services.people.search_index import index_person
+from services.people.search_index import index_order
 from services.records.calendar import force_calendar
 from services.records.planning import OrderFacts, Replanned, replan_from, supervisor_ids
 from services.records.references import next_reference
@@ -198,7 +198,6 @@ def add_protected_person(
 def _added(session: Session, ctx: ServiceContext, user: AppUser, person: PersonRow, now: datetime) -> PersonRow:
     session.add(person)
     session.flush()
-    index_person(session, person)
     write_creation(session, actor=user, at=now, row=person, source=ctx.source)
     return person
 
@@ -264,6 +263,7 @@ def insert_order(
     session.add(order)
     session.flush()
     session.add_all(OrderProtectedPerson(order_id=pk(order), person_id=person_id) for person_id in protected_ids)
+    index_order(session, order)
     check = _first_breach_check(ctx, order, officer.id, event, now)
     awaited = None
     if order.notification_due_at is not None and owed(rule.code, terms.notification_exempt, False):

@@ -5,14 +5,18 @@ was typed, and kept in step when a person is corrected."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from models import SearchTerm, SearchTermKey
+from services.clock import ManualClock
 from services.context import ServiceContext
+from services.governance import retention, teams
 from services.people.search import search
-from services.records import corrections
+from services.people.search_index import derived_terms, stored_terms
+from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.reporting.list_results import Matched, SearchResults
@@ -114,5 +118,50 @@ def test_a_corrected_person_is_found_by_the_new_details_only(ctx: ServiceContext
     with Session(ctx.engine) as session:
         keys = set(session.exec(select(SearchTermKey.term)).all())
         words = set(session.exec(select(SearchTerm.term)).all())
-    assert "thorpe" in keys and "thompson" in keys  # keys are dropped by erasure, when no one has the word
+    assert "thorpe" in keys and "thompson" not in keys  # a word's keys go with the last person who has it
     assert "thompson" not in words and "acacia" not in words
+
+
+def test_every_typed_word_is_one_persons(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    """Dean Thompson protects no one called Harper: a name across two people on a record is no match."""
+    assert found(search(ctx, force.officer, "Dean Harper")) == []
+    assert found(search(ctx, force.officer, "Lucy Harper")) == [(thompson, Matched.PROTECTED)]
+    assert found(search(ctx, force.officer, "Thompson Dean")) == [(thompson, Matched.PERPETRATOR)]
+
+
+def test_a_record_handed_to_another_team_is_found_there_and_not_in_its_old_team(
+    ctx: ServiceContext, force: Force, thompson: str
+) -> None:
+    teams.deactivate(ctx, force.admin, force.officer, force.other_officer)
+    for typed, matched in (("Thompson", Matched.PERPETRATOR), ("Thomson", Matched.PERPETRATOR_NEAR)):
+        assert found(search(ctx, force.other_officer, typed)) == [(thompson, matched)]
+        assert found(search(ctx, force.colleague, typed)) == []
+        assert found(search(ctx, force.supervisor, typed)) == []
+    assert found(search(ctx, force.other_officer, "B14 7QT")) == [(thompson, Matched.PERPETRATOR_ADDRESS)]
+    assert found(search(ctx, force.supervisor, "B14 7QT")) == []
+
+
+def test_a_reason_for_one_record_finds_that_record_only(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    """Beyond their teams a name finds only the records the user gave a reason for, not the team's others."""
+    other = records.record(
+        ctx, force.officer, notice("2026-04-01 11:00", PersonInput("Gary Thompson"), "Jo Harper")
+    ).reference
+    assert found(search(ctx, force.champion, "Thompson")) == []
+    records.view(ctx, force.champion, thompson, justification="MARAC review of repeat victim")
+    assert found(search(ctx, force.champion, "Thompson")) == [(thompson, Matched.PERPETRATOR)]
+    assert found(search(ctx, force.officer, "Thompson")) == [
+        (thompson, Matched.PERPETRATOR),
+        (other, Matched.PERPETRATOR),
+    ]
+
+
+def test_an_erased_record_leaves_no_words(ctx: ServiceContext, clock: ManualClock, force: Force, thompson: str) -> None:
+    lifecycle.close(ctx, force.officer, thompson, "No further action needed")
+    clock.advance(timedelta(days=366 * 7))
+    retention.erase(ctx, force.admin, thompson, "MoPI review: no policing purpose remains")
+    with Session(ctx.engine) as session:
+        assert stored_terms(session) == derived_terms(session)
+        words = {term for _, term, *_ in stored_terms(session)}
+        keys = set(session.exec(select(SearchTermKey.term)).all())
+    assert not {"thompson", "acacia", "b147qt", "harper"} & (words | keys)
+    assert found(search(ctx, force.officer, "Thompson")) == []
