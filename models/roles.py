@@ -64,6 +64,7 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "school_holiday": ("SELECT", "INSERT", "DELETE"),  # as extra_excluded_day, per local authority
     # Kept by row triggers on protection_order, which run as the role making the write.
     "caseload_count": CHANGE,
+    "daily_count": CHANGE,  # kept by triggers on protection_order, breach and breach_check
 }
 
 

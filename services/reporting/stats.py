@@ -46,7 +46,7 @@ of superseded notices) and breaches (occurred_at).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,13 +55,16 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
+from config import Settings
 from models import Breach, BreachCheck, OrderStatus, ProtectionOrder
 from models.db import is_postgres
 from models.orders import FIRST_HEARD_AT
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
+from services.reporting import daily_counts
 from services.reporting.casework_stats import casework_figures
-from services.reporting.period import Period, Week, checked_period, weeks_in
+from services.reporting.daily_counts import kept_days_for
+from services.reporting.period import Period, Week, checked_period, local_midnight, weeks_in
 from services.reporting.report_results import Figures, ReportScope, StatsReport, WeeklyTrend
 from services.reporting.scope import orders_in, stats_scope
 from services.reporting.sql_time import hours_between
@@ -75,14 +78,70 @@ def stats(ctx: ServiceContext, actor_slack_id: str, period: Period, team_name: s
     tz = ctx.settings.timezone
     period = checked_period(period, ctx.clock.now().astimezone(tz).date())
     with reading(ctx, actor_slack_id) as read:
-        session, now = read.session, read.now
-        scope = stats_scope(session, read.user, team_name)
-        window = _Window(period.start_at(tz), period.end_at(tz), scope, tz)
-        weeks = weeks_in(period)
+        scope = stats_scope(read.session, read.user, team_name)
+        return report(read.session, scope, period, ctx.settings, read.now, kept=kept_days_for(tz))
+
+
+def report(
+    session: Session, scope: ReportScope, period: Period, settings: Settings, now: datetime, *, kept: bool
+) -> StatsReport:
+    """The stats of `scope` over `period`: summed from the kept daily counts when `kept` (the
+    period's whole days are kept days), else counted from the rows. Both say the same."""
+    tz = settings.timezone
+    window = _Window(period.start_at(tz), period.end_at(tz), scope, tz)
+    weeks = weeks_in(period)
+    if kept:
+        figures, counts = _figures_from_counts(session, window, period, weeks, now)
+    else:
         figures, counts = _figures(session, window, weeks, now)
         counts["Notices issued"] = _weekly_notices(session, window, weeks)
-        casework = casework_figures(session, scope, period, ctx.settings, now)
-        return StatsReport(scope, period, figures, trend_from_counts(weeks, counts), casework)
+    casework = casework_figures(session, scope, period, settings, now)
+    return StatsReport(scope, period, figures, trend_from_counts(weeks, counts), casework)
+
+
+def _figures_from_counts(
+    session: Session, window: _Window, period: Period, weeks: Sequence[Week], now: datetime
+) -> tuple[Figures, dict[str, dict[int, int]]]:
+    """The figures summed from the kept daily counts (services.reporting.daily_counts). Two things
+    are not sums: the median (taken over the heard notices' rows) and today's checks, which count
+    only once due, before now (today's are counted from the rows, the days before from the counts)."""
+    today = now.astimezone(window.tz).date()
+    kept = daily_counts.summed(session, window.scope.team_ids, period.start, period.end, weeks, today)
+    total = {measure: kept.total(measure) for measure in daily_counts.MEASURES}
+    due, on_time = kept.checks_before_today["checks_due"], kept.checks_before_today["checks_on_time"]
+    if period.start <= today < period.end:
+        today_due, today_on_time = _checks(session, replace(window, start=local_midnight(today, window.tz)), now)
+        due, on_time = due + today_due, on_time + today_on_time
+    figures = Figures(
+        notices_issued=total["notices_issued"],
+        applications_heard=total["applications_heard"],
+        heard_in_time=total["heard_in_time"],
+        notices_converted=total["notices_converted"],
+        orders_granted=total["orders_granted"],
+        orders_refused=total["orders_refused"],
+        notices_lapsed=total["notices_lapsed"],
+        breaches=total["breaches"],
+        breaches_crime_reference_24h=total["breaches_crime_reference_24h"],
+        checks_due=due,
+        checks_on_time=on_time,
+        median_hours_service_to_hearing=_median_hours(session, window, total["applications_heard"]),
+    )
+    series = {"Notices issued": "notices_issued", "Orders granted": "orders_granted", "Breaches": "breaches"}
+    return figures, {name: kept.weekly[measure] for name, measure in series.items()}
+
+
+def _median_hours(session: Session, window: _Window, heard: int) -> float | None:
+    """The median hours from service to first decided hearing over the period's `heard` notices
+    that were heard (a median is no sum of days, so it is taken over their rows)."""
+    if not heard:
+        return None
+    served = col(ProtectionOrder.served_at)
+    hours = hours_between(served, FIRST_HEARD_AT)
+    heard_notices = window.scoped(_is_notice(), window.inside(served), FIRST_HEARD_AT.is_not(None))
+    if is_postgres(session.get_bind().engine):
+        median = session.exec(select(func.percentile_cont(0.5).within_group(hours)).where(*heard_notices)).one()
+        return None if median is None else float(median)
+    return _median_by_offset(session, select(hours.label("hours")).where(*heard_notices), heard)
 
 
 def trend_from_counts(weeks: Sequence[Week], counts: Mapping[str, Mapping[int, int]]) -> WeeklyTrend:

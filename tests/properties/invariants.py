@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -19,6 +20,7 @@ from models import (
     Breach,
     BreachCheck,
     CaseloadCount,
+    DailyCount,
     Hearing,
     Notification,
     OrderStatus,
@@ -42,6 +44,7 @@ from services.records.planning import (
     state,
     still_relevant,
 )
+from services.reporting.daily_counts import MEASURES
 
 LIVE = (ReminderState.PENDING, ReminderState.CLAIMED)  # still to go out
 TOLD = (ReminderState.PENDING, ReminderState.CLAIMED, ReminderState.SENT, ReminderState.ACKNOWLEDGED)
@@ -231,6 +234,7 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
     found += every_row_has_its_audit_row(session, order_ids)
     found += the_caseload_counts_are_the_records(session)
     found += the_first_hearings_are_the_hearings(session, order_ids)
+    found += the_daily_counts_are_the_rows(session)
     return found
 
 
@@ -266,6 +270,78 @@ def the_caseload_counts_are_the_records(session: Session) -> list[str]:
     }
     return [
         f"caseload_count of team {k[0]}, officer {k[1]}, {k[2].value}: {kept.get(k, 0)}, records {counted.get(k, 0)}"
+        for k in sorted(counted.keys() | kept.keys())
+        if kept.get(k, 0) != counted.get(k, 0)
+    ]
+
+
+LONDON = ZoneInfo("Europe/London")
+NOTICES = {"DVPN", "DAPN"}
+
+
+def _london_day(at: datetime) -> date:
+    return at.astimezone(LONDON).date()
+
+
+def counted_days(session: Session) -> dict[tuple[int, date, str], int]:
+    """Each stats measure per team and Europe/London day, counted from the rows in Python (zoneinfo's
+    clock changes, stats' definitions in services.reporting.stats), independently of the SQL that
+    keeps daily_count."""
+    found: dict[tuple[int, date, str], int] = defaultdict(int)
+    orders = session.execute(
+        sa.select(
+            col(ProtectionOrder.id),
+            col(ProtectionOrder.team_id),
+            col(ProtectionOrder.order_type),
+            col(ProtectionOrder.served_at),
+            col(ProtectionOrder.closed_at),
+            col(ProtectionOrder.status),
+            col(ProtectionOrder.hearing_deadline_at),
+            FIRST_HEARD_AT,
+        )
+    ).all()
+    teams = {}
+    for order_id, team, kind, served, closed, status, deadline, first_heard in orders:
+        teams[order_id] = team
+        if kind not in NOTICES:
+            continue
+        if served is not None:
+            day = _london_day(served)
+            found[team, day, "notices_issued"] += 1
+            found[team, day, "applications_heard"] += first_heard is not None
+            found[team, day, "heard_in_time"] += (
+                first_heard is not None and deadline is not None and first_heard <= deadline
+            )
+            found[team, day, "notices_converted"] += status == OrderStatus.SUPERSEDED
+        decided = {"superseded": "orders_granted", "refused": "orders_refused", "lapsed": "notices_lapsed"}
+        if closed is not None and status in decided:
+            found[team, _london_day(closed), decided[status]] += 1
+    for breach in session.exec(select(Breach)).all():
+        day, team = _london_day(breach.occurred_at), teams[breach.order_id]
+        found[team, day, "breaches"] += 1
+        added = breach.crime_reference_added_at
+        in_time = added is not None and round((added - breach.recorded_at).total_seconds()) <= 24 * 3600
+        found[team, day, "breaches_crime_reference_24h"] += in_time
+    for check in session.exec(select(BreachCheck).where(col(BreachCheck.cancelled_at).is_(None))).all():
+        day, team = _london_day(check.due_at), teams[check.order_id]
+        found[team, day, "checks_due"] += 1
+        found[team, day, "checks_on_time"] += check.done_at is not None and check.done_at <= check.due_at
+    return {key: n for key, n in found.items() if n}
+
+
+def the_daily_counts_are_the_rows(session: Session) -> list[str]:
+    """The kept daily counts (daily_count, maintained by triggers, summed by /dvpn stats) equal the
+    measures counted from the rows, for every team, Europe/London day and measure: across the whole
+    database, as the caseload counts."""
+    counted = counted_days(session)
+    kept = {
+        (row.team_id, row.day, measure): getattr(row, measure)
+        for row in session.exec(select(DailyCount)).all()
+        for measure in MEASURES
+        if getattr(row, measure)
+    }
+    return [
+        f"daily_count of team {k[0]}, {k[1]}, {k[2]}: {kept.get(k, 0)}, rows {counted.get(k, 0)}"
         for k in sorted(counted.keys() | kept.keys())
         if kept.get(k, 0) != counted.get(k, 0)
     ]
