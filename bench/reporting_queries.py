@@ -94,15 +94,16 @@ class Timing:
         )
 
 
-class OverBudget(Exception):
-    pass
+class OverBudget(KeyboardInterrupt):
+    """Raised by the budget's alarm. A KeyboardInterrupt, because that is what psycopg answers by
+    cancelling the statement in progress, leaving the connection usable."""
 
 
 def _alarm(_signum: int, _frame: Any) -> None:
     raise OverBudget
 
 
-def time_question(question: Question, runs: int, warmups: int, budget_s: float = 0) -> Timing:
+def time_question(question: Question, runs: int, warmups: int, engine: Engine, budget_s: float = 0) -> Timing:
     """Warm-ups then timed runs; with a budget, whatever is still running when it is spent is
     interrupted (a PostgreSQL statement is ended by its statement_timeout, set to the same budget)."""
     took: list[float] = []
@@ -119,6 +120,7 @@ def time_question(question: Question, runs: int, warmups: int, budget_s: float =
     except (OverBudget, sa.exc.OperationalError) as stopped:
         if isinstance(stopped, sa.exc.OperationalError) and "statement timeout" not in str(stopped):
             raise
+        engine.dispose()  # a connection interrupted mid-statement is not reused
         return Timing(question.name, tuple(took), budget_s)
     finally:
         if budget_s:
@@ -252,7 +254,7 @@ def main() -> None:
     print()
     timings = []
     for question in asked:
-        timing = time_question(question, args.runs, args.warmups, args.budget)
+        timing = time_question(question, args.runs, args.warmups, engine, args.budget)
         timings.append(timing)
         print(timing.line(), flush=True)
     if args.json is None and (not args.only or args.only in claim_figure.NAME):
