@@ -27,10 +27,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from config import IncidentPolicy
-from domain.enums import ReminderState, RiskLevel
+from domain.enums import ReminderState
 from models import Incident, MaracReferral, ProtectedPerson, Reminder
 from rules.incidents import (
-    DASH_HIGH_FROM,
     ESCALATION_WINDOW_DAYS,
     MARAC_REFERRAL,
     ClockDue,
@@ -61,27 +60,23 @@ def unreferred() -> ColumnElement[bool]:
     return ~sa.exists().where(col(MaracReferral.incident_id) == col(Incident.id))
 
 
-def reminded() -> ColumnElement[bool]:
-    """A live referral clock: written as the partial index ix_reminder_marac_clock (migration 0026)
-    is, so PostgreSQL reads that index."""
+def clocked(dialect: str) -> sa.CTE:
+    """The incidents with a live referral clock, each once. Its condition is the predicate of the
+    partial index ix_reminder_marac_clock (migration 0026); on PostgreSQL the set is materialised,
+    so the planner starts from these few rows rather than from every incident."""
     clock = sa.and_(
         col(Reminder.state) != ReminderState.CANCELLED,
         sa.or_(col(Reminder.kind) == "inc_due:marac", col(Reminder.kind).like("inc_overdue:marac:%")),
     )
-    return col(Incident.id).in_(select(Reminder.incident_id).where(clock))
+    found = select(col(Reminder.incident_id).label("incident_id")).where(clock).distinct().cte("marac_clock")
+    return found.prefix_with("MATERIALIZED") if dialect == "postgresql" else found
 
 
 def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[ReferralDue]:
     """Every incident matching `where` (its scope: a team, the supervised teams) with no referral
     recorded and a referral due, in the order they were reported."""
-    high = sa.and_(
-        col(Incident.dash_yes).is_not(None),
-        col(Incident.dash_at).is_not(None),
-        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
-    )
-    where = [*where, reminded()]
-    escalated = _escalated(session, policy.marac_escalation_incidents, where)
-    candidates = sa.or_(high, col(Incident.id).in_(sorted(escalated))) if escalated else high
+    dialect = session.get_bind().dialect.name
+    clock = clocked(dialect)
     rows = session.execute(
         sa.select(
             col(Incident.id),
@@ -94,9 +89,11 @@ def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[Colu
             col(Incident.dash_judgement),
             col(Incident.dash_at),
         )
-        .where(*where, unreferred(), candidates)
+        .join(clock, clock.c.incident_id == col(Incident.id))
+        .where(*where, unreferred())
         .order_by(col(Incident.reported_at), col(Incident.id))
     ).all()
+    escalated = _escalated(session, policy.marac_escalation_incidents, where, clocked(dialect)) if rows else {}
     found = []
     hours = policy.hours()
     for id_, reference, reported_at, victim_id, officer_id, suspect_id, dash_yes, judgement, dash_at in rows:
@@ -113,9 +110,22 @@ def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[Colu
     return found
 
 
-def _escalated(session: Session, threshold: int, where: Sequence[ColumnElement[bool]]) -> dict[int, int]:
-    """Unreferred incidents in scope whose victim has `threshold` or more incidents in the window
-    ending at the incident's report (the incident itself counted): {incident id: that count}."""
+def _escalated(session: Session, threshold: int, where: Sequence[ColumnElement[bool]], clock: sa.CTE) -> dict[int, int]:
+    """Of the clocked, unreferred incidents in scope, those whose victim has `threshold` or more
+    incidents in the window ending at the incident's report (the incident itself counted):
+    {incident id: that count}."""
+    candidate = (
+        select(
+            col(Incident.id).label("id"),
+            col(Incident.victim_id).label("victim_id"),
+            col(Incident.reported_at).label("at"),
+        )
+        .join(clock, clock.c.incident_id == col(Incident.id))
+        .where(*where, unreferred())
+        .cte("candidate")
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidate = candidate.prefix_with("MATERIALIZED")
     victim, other_victim = aliased(ProtectedPerson), aliased(ProtectedPerson)
     other = aliased(Incident)
     same_person = sa.and_(
@@ -127,16 +137,15 @@ def _escalated(session: Session, threshold: int, where: Sequence[ColumnElement[b
         ),
     )
     inside = sa.and_(
-        col(other.reported_at) <= col(Incident.reported_at),
-        seconds_between(col(other.reported_at), col(Incident.reported_at)) < WINDOW_SECONDS,
+        col(other.reported_at) <= candidate.c.at,
+        seconds_between(col(other.reported_at), candidate.c.at) < WINDOW_SECONDS,
     )
     counted = (
-        select(col(Incident.id), func.count())
-        .join(victim, col(victim.id) == col(Incident.victim_id))
+        select(candidate.c.id, func.count())
+        .join(victim, col(victim.id) == candidate.c.victim_id)
         .join(other_victim, same_person)
         .join(other, sa.and_(col(other.victim_id) == col(other_victim.id), inside))
-        .where(*where, unreferred())
-        .group_by(col(Incident.id))
+        .group_by(candidate.c.id)
         .having(func.count() >= threshold)
     )
     return {int(id_): int(n) for id_, n in session.execute(counted).all()}
