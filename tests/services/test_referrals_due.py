@@ -14,17 +14,18 @@ import pytest
 from sqlmodel import Session, col, select
 
 from domain.enums import RiskLevel
-from models import AppUser, Incident, MaracReferral, ProtectedPerson, Team
+from models import AppUser, Incident, IncidentChild, MaracReferral, ProtectedPerson, Team
 from rules.incidents import CRIME_RECORDED, MaracReason, attendance_due, clock_due
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance.access import supervised_team_ids
 from services.incidents import card, changes
 from services.incidents.planning import load_facts, marac_due
-from services.incidents.recording import NewIncident, record_incident
+from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records.order_writer import PersonInput
 from services.reminders import digest_sections
 from services.reminders.digest_items import TeamRows
+from services.reporting import incident_caseload
 from tests.support.force import Force, london
 
 NOW = london("2026-04-02 21:00")  # the clock fixture's
@@ -189,3 +190,40 @@ def test_attendance_and_crime_sections_list_every_late_one(ctx: ServiceContext, 
     assert sorted(section(ctx, digest_sections.crime_unrecorded, now)) == sorted(crime)
     if hours_later >= 49:
         assert len(attend) == 5 and len(crime) == 5
+
+
+def test_encompass_untold_lists_the_incidents_with_a_school_still_to_tell(ctx: ServiceContext, force: Force) -> None:
+    """`caseload incidents encompass untold` (now an EXISTS) lists what counting untold children did."""
+    made = []
+    for n, children in enumerate((0, 1, 2, 2)):
+        made.append(
+            record_incident(
+                ctx,
+                force.officer,
+                NewIncident(
+                    reported_at=NOW - timedelta(hours=n + 1),
+                    victim=PersonInput(f"Val Child{n}"),
+                    suspect=PersonInput("Alex Example"),
+                    children=tuple(ChildInput(f"Kid {n}-{k}", "Oak Primary", "cumbria") for k in range(children)),
+                ),
+            )
+        )
+    changes.record_school_told(ctx, force.officer, made[1], 1)  # its only child: nothing left to tell
+    changes.record_school_told(ctx, force.officer, made[2], 1)  # one of two: one left
+    with Session(ctx.engine) as session:
+        untold = {
+            i.reference
+            for i in session.exec(select(Incident)).all()
+            if any(
+                c.told_at is None for c in session.exec(select(IncidentChild).where(IncidentChild.incident_id == i.id))
+            )
+        }
+    assert untold == {made[2], made[3]}
+    for actor in (force.champion, force.supervisor, force.officer):
+        found = incident_caseload.incident_caseload(ctx, actor, incident_caseload.incident_query("encompass untold"))
+        assert {line.reference for line in found.lines} == untold and found.total == len(untold)
+        assert {line.reference: line.schools_untold for line in found.lines} == {made[2]: 1, made[3]: 2}
+    other = incident_caseload.incident_caseload(
+        ctx, force.other_officer, incident_caseload.incident_query("encompass untold")
+    )
+    assert other.lines == () and other.total == 0
