@@ -23,6 +23,21 @@ class Incident(SQLModel, table=True):
         sa.Index("ix_incident_victim_reported", "victim_id", "reported_at"),
         sa.Index("ix_incident_team_reported", "team_id", "reported_at"),  # a team's, newest first
         sa.Index("ix_incident_reported", "reported_at"),  # the force's, newest first
+        # Open clocks, few among a team's incidents: the digest's attendance and crime sections.
+        sa.Index(
+            "ix_incident_unattended",
+            "team_id",
+            "reported_at",
+            postgresql_where=sa.text("attended_at IS NULL"),
+            sqlite_where=sa.text("attended_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_incident_crime_unrecorded",
+            "team_id",
+            "reported_at",
+            postgresql_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
+            sqlite_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -307,7 +307,11 @@ def crime_unrecorded(rows: TeamRows, at: When) -> DigestSection:
     found = []
     late = col(Incident.reported_at) <= at.now - (clock_due(CRIME_RECORDED, at.now, hours).at - at.now)
     for incident, suspect in _incidents(
-        rows, col(Incident.crime_disclosed).is_(True), col(Incident.crime_reference).is_(None), late
+        # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
+        rows,
+        col(Incident.crime_disclosed),
+        col(Incident.crime_reference).is_(None),
+        late,
     ):
         due = clock_due(CRIME_RECORDED, incident.reported_at, hours).at
         if due <= at.now:
