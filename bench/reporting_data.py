@@ -1,7 +1,8 @@
 """Fill a scratch PostgreSQL database with a fictitious force for the reporting benchmark
 (bench/reporting_queries.py): 40 teams, ~1,500 staff, 1,000,000 notices and orders over six years
 with their people, hearings, breaches, breach checks and notifications, 10,000,000 reminders and
-the audit trail.
+the audit trail; then 850,000 incidents a year (--incidents-per-year) with their children, MARAC
+referrals, Clare's Law requests and perpetrator plans, made inside PostgreSQL (bench/fakeforce/incidents.py).
 
     !!!  THE DATABASE IS EMPTIED: its public schema is dropped and rebuilt from the migrations.  !!!
     !!!  Point DVPN_BENCH_POSTGRES_URL at a scratch database, never at one holding real data.    !!!
@@ -15,7 +16,8 @@ With --reuse, a database whose generation finished with the same parameters is k
 migrations are applied (timed: that is where new indexes get built) and statistics refreshed.
 
 Usage:
-    .venv/bin/python bench/reporting_data.py [--reuse] [--orders 1000000] [--reminders 10000000] [--seed 6]
+    .venv/bin/python bench/reporting_data.py [--reuse] [--orders 1000000] [--reminders 10000000]
+        [--incidents-per-year 850000] [--seed 6]
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ import psycopg
 from sqlalchemy.engine import Engine, make_url
 
 from bench.fakeforce.copyfiles import COLUMNS
-from bench.fakeforce.force import NOW, write_force
+from bench.fakeforce.force import NOW, YEARS, write_force
+from bench.fakeforce.incidents import write_incidents
 from models.db import make_engine
 from models.schema import upgrade
 
@@ -70,8 +73,11 @@ def raw_connection(url: str, *, autocommit: bool = False) -> Iterator[psycopg.Co
         yield connection
 
 
-def marker_text(orders: int, reminders: int, seed: int) -> str:
-    return f"{MARKER}: orders={orders} reminders={reminders} seed={seed} now={NOW.isoformat()}"
+def marker_text(orders: int, reminders: int, seed: int, incidents_per_year: int) -> str:
+    return (
+        f"{MARKER}: orders={orders} reminders={reminders} incidents_per_year={incidents_per_year} "
+        f"seed={seed} now={NOW.isoformat()}"
+    )
 
 
 def stored_marker(url: str) -> str | None:
@@ -202,7 +208,7 @@ def report_sizes(url: str) -> None:
             print(f"  {name:<24} {count:>12,} {data:>10} {indexes:>10}")
 
 
-def generate(url: str, orders: int, reminders: int, seed: int) -> None:
+def generate(url: str, orders: int, reminders: int, seed: int, incidents_per_year: int) -> None:
     engine = make_engine(sqlalchemy_url(url))
     try:
         with timed("schema from the migrations"):
@@ -221,8 +227,12 @@ def generate(url: str, orders: int, reminders: int, seed: int) -> None:
             upgrade(engine)
     finally:
         engine.dispose()
+    if incidents_per_year:
+        with raw_connection(url) as connection:
+            write_incidents(connection, per_year=incidents_per_year, years=YEARS, seed=seed, now=NOW, timed=timed)
+            connection.commit()
     analyse(url)
-    write_marker(url, marker_text(orders, reminders, seed))
+    write_marker(url, marker_text(orders, reminders, seed, incidents_per_year))
 
 
 def reuse(url: str) -> None:
@@ -241,10 +251,16 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--reminders", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--incidents-per-year",
+        type=int,
+        default=850_000,
+        help="domestic-abuse incidents a year over the six years (England and Wales: about 850,000)",
+    )
     args = parser.parse_args()
     url = bench_url()
     ensure_database(url)
-    wanted = marker_text(args.orders, args.reminders, args.seed)
+    wanted = marker_text(args.orders, args.reminders, args.seed, args.incidents_per_year)
     print(f"database: {make_url(url).render_as_string(hide_password=True)}")
     if args.reuse and stored_marker(url) == wanted:
         print("reusing the data generated earlier")
@@ -252,7 +268,7 @@ def main() -> None:
     else:
         if args.reuse:
             print("no finished generation with these parameters: generating")
-        generate(url, args.orders, args.reminders, args.seed)
+        generate(url, args.orders, args.reminders, args.seed, args.incidents_per_year)
     report_sizes(url)
 
 

@@ -11,18 +11,33 @@ EXPLAIN (ANALYZE, BUFFERS) inside a transaction that is rolled back (a view writ
 each statement's time and the plan's important lines are printed, and the full plans written to
 --plans-dir.
 
+Each question has a budget (--budget seconds for its warm-ups and runs together): a question that
+spends it is cut off (a SIGALRM in Python, statement_timeout in PostgreSQL), reported OVER BUDGET
+with the runs it finished, and the run goes on to the next question.
+
+With --before REV, the same questions are first asked of REV's code in the same run: REV's tree is
+taken from git into a scratch directory, this bench/ copied over it (so the questions are the same
+words), and this script run there with --json; then each question is printed with REV's median
+beside this tree's. The services must keep the names the questions call.
+
 Usage:
     .venv/bin/python bench/reporting_data.py --reuse      # once: generate or reuse the data
     .venv/bin/python bench/reporting_queries.py [--runs 15] [--warmups 2] [--only caseload] [--no-plans]
+        [--budget 30] [--before REV]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +61,7 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 
 # Plan lines worth reading in a summary: the nodes that touch tables, and the totals.
+PLANNED_AT_MOST = 40  # a question asking one statement per row would print thousands of plans
 IMPORTANT = re.compile(r"Scan|Join|Aggregate|Sort|Limit|SubPlan|InitPlan|Execution Time|Planning Time|Rows Removed")
 
 
@@ -53,33 +69,103 @@ IMPORTANT = re.compile(r"Scan|Join|Aggregate|Sort|Limit|SubPlan|InitPlan|Executi
 class Timing:
     name: str
     runs_ms: tuple[float, ...]
+    cut_off_s: float | None = None  # the budget, when the question spent it
 
     @property
     def median(self) -> float:
-        return statistics.median(self.runs_ms)
+        return statistics.median(self.runs_ms) if self.runs_ms else float("inf")
 
     @property
     def p95(self) -> float:
+        if not self.runs_ms:
+            return float("inf")
         ordered = sorted(self.runs_ms)
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
     def line(self) -> str:
+        if self.cut_off_s is not None and not self.runs_ms:
+            return f"{self.name:<44} OVER BUDGET: no run finished within {self.cut_off_s:.0f} s"
         verdict = "ok" if self.median < 100 else "OVER 100 ms"
+        if self.cut_off_s is not None:
+            verdict += f"; OVER BUDGET ({len(self.runs_ms)} runs in {self.cut_off_s:.0f} s)"
         return (
             f"{self.name:<44} median {self.median:7.1f} ms   p95 {self.p95:7.1f} ms   "
             f"max {max(self.runs_ms):7.1f} ms   {verdict}"
         )
 
 
-def time_question(question: Question, runs: int, warmups: int) -> Timing:
-    for _ in range(warmups):
-        question.ask()
-    took = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        question.ask()
-        took.append((time.perf_counter() - began) * 1000)
+class OverBudget(KeyboardInterrupt):
+    """Raised by the budget's alarm. A KeyboardInterrupt, because that is what psycopg answers by
+    cancelling the statement in progress, leaving the connection usable."""
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise OverBudget
+
+
+def time_question(question: Question, runs: int, warmups: int, engine: Engine, budget_s: float = 0) -> Timing:
+    """Warm-ups then timed runs; with a budget, whatever is still running when it is spent is
+    interrupted (a PostgreSQL statement is ended by its statement_timeout, set to the same budget)."""
+    took: list[float] = []
+    if budget_s:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, budget_s)
+    try:
+        for _ in range(warmups):
+            question.ask()
+        for _ in range(runs):
+            began = time.perf_counter()
+            question.ask()
+            took.append((time.perf_counter() - began) * 1000)
+    except (OverBudget, sa.exc.OperationalError) as stopped:
+        if isinstance(stopped, sa.exc.OperationalError) and "statement timeout" not in str(stopped):
+            raise
+        engine.dispose()  # a connection interrupted mid-statement is not reused
+        return Timing(question.name, tuple(took), budget_s)
+    finally:
+        if budget_s:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     return Timing(question.name, tuple(took))
+
+
+def limit_statements(engine: Engine, seconds: float) -> None:
+    """No statement runs longer than the budget of a whole question."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        dbapi_connection.commit()
+
+    sa.event.listen(engine, "connect", on_connect)
+
+
+def before_timings(rev: str, args: argparse.Namespace) -> tuple[dict[str, Timing], str]:
+    """The same questions asked of REV's code: (timings by question, the load averages around them)."""
+    here = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="dvpn-before-") as scratch:
+        tree = Path(scratch) / "tree"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(here), "archive", rev], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        shutil.rmtree(tree / "bench")
+        shutil.copytree(here / "bench", tree / "bench", ignore=shutil.ignore_patterns("__pycache__"))
+        out = Path(scratch) / "timings.json"
+        command = [sys.executable, str(tree / "bench" / "reporting_queries.py"), "--json", str(out), "--no-plans"]
+        command += ["--runs", str(args.runs), "--warmups", str(args.warmups), "--budget", str(args.budget)]
+        command += ["--only", args.only] if args.only else []
+        print(f"asking the questions of {rev}'s code ({tree})", flush=True)
+        subprocess.run(command, check=True, cwd=tree)
+        found = json.loads(out.read_text())
+    timings = {t["name"]: Timing(t["name"], tuple(t["runs_ms"]), t["cut_off_s"]) for t in found["timings"]}
+    return timings, found["load"]
+
+
+def _ms(timing: Timing | None) -> str:
+    if timing is None:
+        return "       -"
+    if not timing.runs_ms:
+        return "  budget"
+    return f"{timing.median:8.1f}"
 
 
 @contextmanager
@@ -119,9 +205,11 @@ def explain(engine: Engine, statements: list[tuple[str, Any]]) -> list[tuple[str
 def print_plans(question: Question, engine: Engine, plans_dir: Path) -> None:
     with captured_statements(engine) as statements:
         question.ask()
-    explained = explain(engine, statements)
+    issued = len(statements)
+    explained = explain(engine, statements[:PLANNED_AT_MOST])
     total = sum(ms for _, ms, _ in explained)
-    print(f"\n=== {question.name}: {len(explained)} statements, {total:.1f} ms inside PostgreSQL")
+    more = f" (the first {PLANNED_AT_MOST} of {issued} explained)" if issued > PLANNED_AT_MOST else ""
+    print(f"\n=== {question.name}: {issued} statements{more}, {total:.1f} ms inside PostgreSQL")
     slug = re.sub(r"[^a-z0-9]+", "-", question.name.lower()).strip("-")
     with (plans_dir / f"{slug}.txt").open("w") as out:
         for number, (statement, ms, plan) in enumerate(explained, 1):
@@ -140,14 +228,23 @@ def main() -> None:
     parser.add_argument("--only", help="ask only the questions whose name contains this text")
     parser.add_argument("--no-plans", action="store_true", help="timings only")
     parser.add_argument("--plans-dir", type=Path, default=Path("/tmp/dvpn-reporting-plans"))
+    parser.add_argument("--budget", type=float, default=30, help="seconds per question, warm-ups and runs together")
+    parser.add_argument("--before", metavar="REV", help="first ask the same questions of REV's code, to compare")
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # how --before reads an earlier tree's timings
     args = parser.parse_args()
     url = bench_url()
     marker = stored_marker(url) or ""
     if not marker.startswith(MARKER):
         sys.exit(f"{url} holds no finished bench data: run bench/reporting_data.py first.")
+    before: dict[str, Timing] = {}
+    if args.before:
+        before, before_load = before_timings(args.before, args)
     engine = make_engine(sqlalchemy_url(url))
-    if schema_state(engine) is not SchemaState.CURRENT:
+    # An earlier tree (--json) may not know the newest migrations; the data is the same.
+    if args.json is None and schema_state(engine) is not SchemaState.CURRENT:
         sys.exit("The bench database's schema is behind the migrations: run bench/reporting_data.py --reuse.")
+    if args.budget:
+        limit_statements(engine, args.budget)
     ctx = ServiceContext(engine, Settings(), ManualClock(NOW), "bench")
     asked = [q for q in questions(ctx) if not args.only or args.only in q.name]
     load = os.getloadavg()
@@ -157,13 +254,23 @@ def main() -> None:
     print()
     timings = []
     for question in asked:
-        timing = time_question(question, args.runs, args.warmups)
+        timing = time_question(question, args.runs, args.warmups, engine, args.budget)
         timings.append(timing)
         print(timing.line(), flush=True)
-    if not args.only or args.only in claim_figure.NAME:
+    if args.json is None and (not args.only or args.only in claim_figure.NAME):
         print(claim_figure.measure(ctx, args.runs, args.warmups).line(), flush=True)
     end = os.getloadavg()
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in load)}; after: {' '.join(f'{x:.2f}' for x in end)}")
+    loads = f"load average before: {' '.join(f'{x:.2f}' for x in load)}; after: {' '.join(f'{x:.2f}' for x in end)}"
+    print(loads)
+    if args.json is not None:
+        found = [{"name": t.name, "runs_ms": list(t.runs_ms), "cut_off_s": t.cut_off_s} for t in timings]
+        args.json.write_text(json.dumps({"timings": found, "load": loads}))
+        engine.dispose()
+        return
+    if args.before:
+        print(f"\nmedians, {args.before} -> this tree (ms); {args.before}'s {before_load}")
+        for timing in timings:
+            print(f"  {timing.name:<44} {_ms(before.get(timing.name))} -> {_ms(timing)}")
     if not args.no_plans:
         args.plans_dir.mkdir(parents=True, exist_ok=True)
         for question in asked:

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from sqlmodel import Session, select
+
 from bench.fakeforce.force import NOW
+from models import AppUser
 from rules.search_terms import POSTCODE
 from services.context import ServiceContext
-from services.people import perpetrator_history, search
-from services.reporting import caseload, listing, stats
+from services.disclosures import figures, viewing
+from services.governance.access import supervised_team_ids
+from services.incidents import card
+from services.people import perpetrator_history, priority, search
+from services.reminders import digest_sections
+from services.reminders.digest_items import TeamRows
+from services.reporting import caseload, casework_stats, export, incident_caseload, listing, stats
 from services.reporting.list_results import CaseloadQuery, ListScope
 from services.reporting.period import parse_period
+from services.reporting.report_results import ExportKind, ReportScope
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,151 @@ def a_champion(ctx: ServiceContext) -> str:
 def _shape(typed: str) -> str:
     """The form of a typed name without the name: 'SMITH,  john' -> 'XXXXX,  xxxx'."""
     return "".join("X" if c.isupper() else "x" if c.islower() else c for c in typed)
+
+
+def busiest_incident_supervisor(ctx: ServiceContext) -> tuple[str, str, int]:
+    """The supervisor whose teams hold the most incidents: (Slack id, one of their teams, incidents)."""
+    slack_id, team, count = _one(
+        ctx,
+        "SELECT u.slack_user_id, min(t.name), count(*) FROM team_supervisor s JOIN app_user u ON u.id = s.user_id "
+        "JOIN team t ON t.id = s.team_id JOIN incident i ON i.team_id = s.team_id "
+        "GROUP BY u.slack_user_id ORDER BY count(*) DESC, u.slack_user_id LIMIT 1",
+    )
+    return str(slack_id), str(team), int(count)
+
+
+def an_officer_with_incidents(ctx: ServiceContext) -> str:
+    """An officer of the team with the most incidents."""
+    return str(
+        _one(
+            ctx,
+            "SELECT u.slack_user_id FROM app_user u "
+            "JOIN (SELECT team_id, count(*) AS n FROM incident GROUP BY team_id) t ON t.team_id = u.team_id "
+            "WHERE u.role = 'officer' AND u.active ORDER BY t.n DESC, u.id LIMIT 1",
+        )[0]
+    )
+
+
+def safeguarding_sections(ctx: ServiceContext, supervisor: str) -> int:
+    """The digest's incident, Clare's Law and plan sections for each team the supervisor supervises,
+    as the digest builds them; returns the items found."""
+    wanted = (
+        digest_sections.encompass_untold,
+        digest_sections.marac_referrals,
+        digest_sections.attendance,
+        digest_sections.crime_unrecorded,
+        digest_sections.clare_target,
+        digest_sections.plan_actions,
+    )
+    now = ctx.clock.now()
+    with Session(ctx.engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.slack_user_id == supervisor)).one()
+        items = 0
+        for team_id in sorted(supervised_team_ids(session, user)):
+            rows = TeamRows(session, team_id, ctx.settings)
+            at = digest_sections.When.at(now, rows)
+            items += sum(len(build(rows, at).items) for build in wanted)
+        return items
+
+
+def casework_figures(ctx: ServiceContext, period: Any) -> Any:
+    """The incident, Clare's Law and plan figures `/dvpn stats` adds for the force."""
+    with Session(ctx.engine) as session:
+        return casework_stats.casework_figures(session, ReportScope("the force", None), period, ctx.settings, NOW)
+
+
+def incident_questions(ctx: ServiceContext) -> list[Question]:
+    """The champions' and supervisors' questions about incidents, Clare's Law and plans."""
+    champion = a_champion(ctx)
+    supervisor, team, incidents = busiest_incident_supervisor(ctx)
+    officer = an_officer_with_incidents(ctx)
+    today = NOW.astimezone(ctx.settings.timezone).date()
+    default_period = parse_period("", today)
+    last_month = parse_period((today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"), today)
+    reason = "Monthly incident review for the team performance meeting"
+    iq = incident_caseload.incident_query
+    return [
+        Question(
+            "incidents: champion, whole force",
+            f"/dvpn caseload incidents by champion {champion}",
+            lambda: incident_caseload.incident_caseload(ctx, champion, iq("")),
+        ),
+        Question(
+            "incidents: supervisor, own teams",
+            f"/dvpn caseload incidents by supervisor {supervisor} ({incidents:,} incidents in their teams)",
+            lambda: incident_caseload.incident_caseload(ctx, supervisor, iq("")),
+        ),
+        Question(
+            "incidents: officer, own team",
+            f"/dvpn caseload incidents by officer {officer}",
+            lambda: incident_caseload.incident_caseload(ctx, officer, iq("")),
+        ),
+        Question(
+            "incidents: force, risk high",
+            f"/dvpn caseload incidents risk high by champion {champion}",
+            lambda: incident_caseload.incident_caseload(ctx, champion, iq("risk high")),
+        ),
+        Question(
+            "incidents: force, risk high no-marac",
+            f"/dvpn caseload incidents risk high no-marac by champion {champion}",
+            lambda: incident_caseload.incident_caseload(ctx, champion, iq("risk high no-marac")),
+        ),
+        Question(
+            "incidents: force, encompass untold",
+            f"/dvpn caseload incidents encompass untold by champion {champion}",
+            lambda: incident_caseload.incident_caseload(ctx, champion, iq("encompass untold")),
+        ),
+        Question(
+            "marac due: champion, whole force",
+            f"/dvpn marac due by champion {champion}",
+            lambda: card.marac_due_list(ctx, champion),
+        ),
+        Question(
+            "marac due: supervisor",
+            f"/dvpn marac due by supervisor {supervisor}",
+            lambda: card.marac_due_list(ctx, supervisor),
+        ),
+        Question(
+            "perpetrator top 10: champion",
+            f"/dvpn perpetrator top 10 by champion {champion}",
+            lambda: priority.top(ctx, champion, 10),
+        ),
+        Question(
+            "perpetrator top 10: supervisor",
+            f"/dvpn perpetrator top 10 by supervisor {supervisor}",
+            lambda: priority.top(ctx, supervisor, 10),
+        ),
+        Question(
+            "clare list: champion, all",
+            f"/dvpn clare list all by champion {champion}",
+            lambda: viewing.open_requests(ctx, champion, "all"),
+        ),
+        Question(
+            "clare list: supervisor, team",
+            f"/dvpn clare list team by supervisor {supervisor}",
+            lambda: viewing.open_requests(ctx, supervisor, "team"),
+        ),
+        Question(
+            "clare stats: champion, default period",
+            f"/dvpn clare stats by champion {champion}",
+            lambda: figures.figures(ctx, champion, ""),
+        ),
+        Question(
+            "export incidents: team, last month",
+            f"/dvpn export incidents {last_month.label} {team} by supervisor {supervisor}",
+            lambda: export.export_records(ctx, supervisor, last_month, team, reason, ExportKind.INCIDENTS),
+        ),
+        Question(
+            "digest: supervisor's safeguarding sections",
+            f"the digest's incident, Clare's Law and plan sections of supervisor {supervisor}'s teams",
+            lambda: safeguarding_sections(ctx, supervisor),
+        ),
+        Question(
+            "stats: casework figures, default period",
+            f"the incident, Clare's Law and plan figures of /dvpn stats: {default_period.describe()}",
+            lambda: casework_figures(ctx, default_period),
+        ),
+    ]
 
 
 def questions(ctx: ServiceContext) -> list[Question]:
@@ -162,4 +317,5 @@ def questions(ctx: ServiceContext) -> list[Question]:
             f"/dvpn list team by supervisor {supervisor}",
             lambda: listing.list_records(ctx, supervisor, ListScope.TEAM),
         ),
+        *incident_questions(ctx),
     ]

@@ -21,6 +21,23 @@ class Incident(SQLModel, table=True):
         sa.Index("ix_incident_officer_next", "officer_id", "next_deadline_at"),
         sa.Index("ix_incident_risk_reported", "risk_level", "reported_at"),
         sa.Index("ix_incident_victim_reported", "victim_id", "reported_at"),
+        sa.Index("ix_incident_team_reported", "team_id", "reported_at"),  # a team's, newest first
+        sa.Index("ix_incident_reported", "reported_at"),  # the force's, newest first
+        # Open clocks, few among a team's incidents: the digest's attendance and crime sections.
+        sa.Index(
+            "ix_incident_unattended",
+            "team_id",
+            "reported_at",
+            postgresql_where=sa.text("attended_at IS NULL"),
+            sqlite_where=sa.text("attended_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_incident_crime_unrecorded",
+            "team_id",
+            "reported_at",
+            postgresql_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
+            sqlite_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -53,7 +70,16 @@ class IncidentChild(SQLModel, table=True):
     """A child present at or linked to an incident, and the telling of the child's school."""
 
     __tablename__ = "incident_child"
-    __table_args__ = (sa.UniqueConstraint("incident_id", "number", name="uq_incident_child_incident_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("incident_id", "number", name="uq_incident_child_incident_number"),
+        # Schools still to be told: few among many children.
+        sa.Index(
+            "ix_incident_child_untold",
+            "incident_id",
+            postgresql_where=sa.text("told_at IS NULL"),
+            sqlite_where=sa.text("told_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)

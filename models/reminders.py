@@ -17,6 +17,9 @@ SUBJECTS = ("order_id", "incident_id", "disclosure_id", "plan_id")
 EXACTLY_ONE_SUBJECT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in SUBJECTS) + " = 1"
 
 
+MARAC_CLOCK = "state <> 'cancelled' AND (kind = 'inc_due:marac' OR kind LIKE 'inc_overdue:marac:%')"
+
+
 class Reminder(SQLModel, table=True):
     __tablename__ = "reminder"
     __table_args__ = (
@@ -28,6 +31,13 @@ class Reminder(SQLModel, table=True):
         sa.UniqueConstraint("disclosure_id", "kind", "due_at", name="uq_reminder_disclosure_kind_due"),
         sa.UniqueConstraint("plan_id", "kind", "due_at", name="uq_reminder_plan_kind_due"),
         sa.CheckConstraint(EXACTLY_ONE_SUBJECT, name="about_one_record"),
+        # The live MARAC referral clocks: the candidates of `marac due` (services.incidents.referrals_due).
+        sa.Index(
+            "ix_reminder_marac_clock",
+            "incident_id",
+            postgresql_where=sa.text(MARAC_CLOCK),
+            sqlite_where=sa.text(MARAC_CLOCK),
+        ),
         sa.Index("ix_reminder_state_due", "state", "due_at"),
         sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),

@@ -178,13 +178,18 @@ def escalation(
 ) -> MaracTrigger | None:
     """The victim's incidents in the 12 months up to and including `at` reach the threshold."""
     window_start = at - timedelta(days=ESCALATION_WINDOW_DAYS)
-    inside = sorted(t for t in victim_incidents if window_start < t <= at)
-    if len(inside) < threshold:
+    return escalation_of_count(sum(1 for t in victim_incidents if window_start < t <= at), at, threshold)
+
+
+def escalation_of_count(inside: int, at: datetime, threshold: int = ESCALATION_DEFAULT) -> MaracTrigger | None:
+    """The same ruling from the count of the victim's incidents in the window, when the database
+    has counted them (services.incidents.referrals_due)."""
+    if inside < threshold:
         return None
     return MaracTrigger(
         MaracReason.ESCALATION,
         at,
-        f"{len(inside)} incidents against this victim in the 12 months to {at:%d %b %Y} "
+        f"{inside} incidents against this victim in the 12 months to {at:%d %b %Y} "
         f"(escalation at {threshold}, {ESCALATION_SETTING})",
     )
 

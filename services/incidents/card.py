@@ -4,10 +4,12 @@ reason, so it may be shown wherever the reader may see the incident at all."""
 
 from __future__ import annotations
 
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from config import Settings
-from models import AppUser, Incident, MaracReferral, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from models import AppUser, Incident, Perpetrator, ProtectedPerson, ProtectionOrder, Role
+from models.types import pk
 from rules.incidents import dash_level
 from rules.school_days import encompass_deadline
 from services.context import ServiceContext
@@ -15,6 +17,7 @@ from services.errors import NotAllowed
 from services.governance.access import can_read, can_write, require_write, supervised_team_ids
 from services.incidents.calendar import school_calendar_now
 from services.incidents.planning import IncidentFacts, load_facts, marac_due, open_clocks
+from services.incidents.referrals_due import referrals_due
 from services.incidents.results import ActionView, ChildView, ClockView, IncidentView, MaracDue, ReferralView
 from services.incidents.scope import find_incident
 from services.records.crime_references import shareable_crime_reference
@@ -114,28 +117,29 @@ def marac_due_list(ctx: ServiceContext, actor_slack_id: str, limit: int = 50) ->
     for officers."""
     with reading(ctx, actor_slack_id) as read:
         session, user = read.session, read.user
-        referred = select(MaracReferral.incident_id)
-        query = select(Incident).where(col(Incident.id).not_in(referred))
+        where: list[ColumnElement[bool]] = []
         if user.role is Role.OFFICER:
-            query = query.where(Incident.team_id == user.team_id)
+            where.append(col(Incident.team_id) == user.team_id)
         elif user.role is Role.SUPERVISOR:
-            query = query.where(col(Incident.team_id).in_(sorted(supervised_team_ids(session, user))))
-        found: list[MaracDue] = []
-        for incident in session.exec(query.order_by(col(Incident.reported_at))).all():
-            facts = load_facts(session, incident)
-            due = marac_due(facts, ctx.settings.incidents)
-            if due is None:
-                continue
-            victim = session.get(ProtectedPerson, incident.victim_id)
-            officer = session.get(AppUser, incident.officer_id)
-            found.append(
-                MaracDue(
-                    incident.reference,
-                    initials(victim.full_name) if victim else "?",
-                    due[0].reason,
-                    due[1].at,
-                    officer.slack_user_id if officer else "",
-                )
+            where.append(col(Incident.team_id).in_(sorted(supervised_team_ids(session, user))))
+        due = referrals_due(session, ctx.settings.incidents, where)
+        read.audit("list", "incident", after={"marac_due": len(due)})
+        shown = sorted(due, key=lambda d: d.due.at)[:limit]
+        victim_ids, officer_ids = sorted({d.victim_id for d in shown}), sorted({d.officer_id for d in shown})
+        victims: dict[int, str] = {
+            pk(p): p.full_name
+            for p in session.exec(select(ProtectedPerson).where(col(ProtectedPerson.id).in_(victim_ids))).all()
+        }
+        officers = {
+            pk(u): u.slack_user_id for u in session.exec(select(AppUser).where(col(AppUser.id).in_(officer_ids))).all()
+        }
+        return tuple(
+            MaracDue(
+                d.reference,
+                initials(victims[d.victim_id]) if d.victim_id in victims else "?",
+                d.trigger.reason,
+                d.due.at,
+                officers.get(d.officer_id, ""),
             )
-        read.audit("list", "incident", after={"marac_due": len(found)})
-        return tuple(sorted(found, key=lambda d: d.due_at)[:limit])
+            for d in shown
+        )

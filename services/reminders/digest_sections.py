@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
+from domain.enums import RiskLevel
 from models import (
     Breach,
     BreachCheck,
@@ -22,7 +23,6 @@ from models import (
     Incident,
     IncidentChild,
     ManagementPlan,
-    MaracReferral,
     OrderStatus,
     Perpetrator,
     PlanAction,
@@ -30,8 +30,9 @@ from models import (
     Reminder,
     ReminderState,
 )
+from models.types import pk
 from rules.incidents import CRIME_RECORDED, attendance_due, clock_due
-from services.incidents.planning import load_facts, marac_due
+from services.incidents.referrals_due import referrals_due
 from services.records.crime_references import shareable_crime_reference
 from services.records.state import lapse_time, lapsed_unmarked
 from services.reminders.digest_items import TeamRows
@@ -280,8 +281,18 @@ def attendance(rows: TeamRows, at: When) -> DigestSection:
     """Incidents not attended within the time their risk level allows (a local protocol: 48 hours
     for standard risk by default, DVPN_ATTEND_*_HOURS)."""
     hours = rows.settings.incidents.hours()
+    # Only those already late are read: reported at least their level's hours ago.
+    late = sa.or_(
+        *(
+            sa.and_(
+                col(Incident.risk_level).is_(None) if level is None else col(Incident.risk_level) == level,
+                col(Incident.reported_at) <= at.now - (attendance_due(at.now, level, hours).at - at.now),
+            )
+            for level in (None, *RiskLevel)
+        )
+    )
     found = []
-    for incident, suspect in _incidents(rows, col(Incident.attended_at).is_(None)):
+    for incident, suspect in _incidents(rows, col(Incident.attended_at).is_(None), late):
         due = attendance_due(incident.reported_at, incident.risk_level, hours).at
         if due <= at.now:
             fact = IncidentLate(IncidentClock.ATTENDANCE, due)
@@ -294,8 +305,13 @@ def crime_unrecorded(rows: TeamRows, at: When) -> DigestSection:
     (National Crime Recording Standard)."""
     hours = rows.settings.incidents.hours()
     found = []
+    late = col(Incident.reported_at) <= at.now - (clock_due(CRIME_RECORDED, at.now, hours).at - at.now)
     for incident, suspect in _incidents(
-        rows, col(Incident.crime_disclosed).is_(True), col(Incident.crime_reference).is_(None)
+        # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
+        rows,
+        col(Incident.crime_disclosed),
+        col(Incident.crime_reference).is_(None),
+        late,
     ):
         due = clock_due(CRIME_RECORDED, incident.reported_at, hours).at
         if due <= at.now:
@@ -331,17 +347,30 @@ def marac_referrals(rows: TeamRows, at: When) -> DigestSection:
     """High-risk incidents (DASH 14+, professional judgement, or escalation) with no MARAC referral
     recorded: the ones the planner is reminding about (a live referral reminder), each checked
     against the facts."""
-    referred = select(MaracReferral.incident_id)
-    reminded = select(Reminder.incident_id).where(
-        col(Reminder.state) != ReminderState.CANCELLED,
-        sa.or_(col(Reminder.kind) == "inc_due:marac", col(Reminder.kind).startswith("inc_overdue:marac:")),
+    if rows.order_id is not None:
+        return DigestSection("marac", (), Command("marac due"), urgency=0)
+    due = referrals_due(
+        rows.session,
+        rows.settings.incidents,
+        [col(Incident.team_id) == rows.team_id],
     )
-    found = []
-    for incident, suspect in _incidents(rows, col(Incident.id).not_in(referred), col(Incident.id).in_(reminded)):
-        due = marac_due(load_facts(rows.session, incident), rows.settings.incidents)
-        if due is not None:
-            fact = IncidentLate(IncidentClock.MARAC_REFERRAL, due[1].at)
-            found.append((incident.reference, suspect.full_name, INCIDENT_TYPE, incident.officer_id, fact, due[1].at))
+    suspects = {
+        pk(p): p.full_name
+        for p in rows.session.exec(
+            select(Perpetrator).where(col(Perpetrator.id).in_(sorted({d.suspect_id for d in due})))
+        ).all()
+    }
+    found = [
+        (
+            d.reference,
+            suspects[d.suspect_id],
+            INCIDENT_TYPE,
+            d.officer_id,
+            IncidentLate(IncidentClock.MARAC_REFERRAL, d.due.at),
+            d.due.at,
+        )
+        for d in due
+    ]
     return DigestSection("marac", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("marac due"), urgency=0)
 
 
