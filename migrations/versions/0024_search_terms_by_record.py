@@ -30,16 +30,16 @@ BATCH = 20_000
 NEW_COLUMNS = ("kind", "term", "team_id", "reference", "order_id", "subject_id")
 OLD_COLUMNS = ("kind", "subject_id", "term")
 
-# Each person on each record: the perpetrator, then every protected person.
+# Each person on each record in a window of record ids: the perpetrator, then every protected person.
 PEOPLE_ON_RECORDS = {
     "perpetrator": (
         "SELECT o.id, o.team_id, o.reference, p.id, p.full_name, p.address FROM protection_order o "
-        "JOIN perpetrator p ON p.id = o.perpetrator_id WHERE o.id > :last ORDER BY o.id LIMIT {batch}"
+        "JOIN perpetrator p ON p.id = o.perpetrator_id WHERE o.id > :last AND o.id <= :upto"
     ),
     "protected": (
         "SELECT o.id, o.team_id, o.reference, p.id, p.full_name, p.address FROM protection_order o "
         "JOIN order_protected_person op ON op.order_id = o.id JOIN protected_person p ON p.id = op.person_id "
-        "WHERE o.id IN (SELECT id FROM protection_order WHERE id > :last ORDER BY id LIMIT {batch})"
+        "WHERE o.id > :last AND o.id <= :upto"
     ),
 }
 
@@ -61,8 +61,9 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     names: set[str] = set()
-    for who, query in PEOPLE_ON_RECORDS.items():
-        for rows in _batches(bind, query.format(batch=BATCH)):
+    for window in _windows(bind):
+        for who, query in PEOPLE_ON_RECORDS.items():
+            rows = bind.execute(sa.text(query), window).all()
             terms: list[tuple[Any, ...]] = []
             for order_id, team_id, reference, subject_id, full_name, address in rows:
                 words = name_terms(full_name)
@@ -118,15 +119,29 @@ def _refill_keys(bind: sa.Connection, names: set[str]) -> None:
         _insert(bind, "search_term_key", ("key", "term"), keys[start : start + BATCH])
 
 
+def _windows(bind: sa.Connection) -> Iterator[dict[str, int]]:
+    """Record ids in windows of BATCH records (a window may hold records with no protected person)."""
+    last = 0
+    while True:
+        upto = bind.execute(
+            sa.text(f"SELECT max(id) FROM (SELECT id FROM protection_order WHERE id > :last ORDER BY id LIMIT {BATCH}) b"),
+            {"last": last},
+        ).scalar()
+        if upto is None:
+            return
+        yield {"last": last, "upto": upto}
+        last = upto
+
+
 def _batches(bind: sa.Connection, query: str) -> Iterator[list[Any]]:
-    """Rows in batches of records (or people): the first column is the id the batches step by."""
+    """People in batches: the first column is the id the batches step by."""
     last = 0
     while True:
         rows = bind.execute(sa.text(query), {"last": last}).all()
         if not rows:
             return
         yield [tuple(row) for row in rows]
-        last = max(row[0] for row in rows)
+        last = rows[-1][0]
 
 
 def _insert(bind: sa.Connection, table: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
