@@ -38,6 +38,8 @@ class ClaimFigure:
     claimed: int
     runs_ms: tuple[float, ...]
     statement: tuple[str, ...] = ()  # the claiming UPDATE's EXPLAIN (ANALYZE, BUFFERS), one claim
+    statements: int = 0  # the SQL statements one claim sends
+    cpu_ms: tuple[float, ...] = ()  # this process's CPU time per claim (Python's share of the wall time)
 
     def line(self) -> str:
         ordered = sorted(self.runs_ms)
@@ -45,6 +47,9 @@ class ClaimFigure:
         verdict = "ok" if median < 10 else "OVER 10 ms"
         name = f"claim: {self.claimed} claimed among {self.pending:,} pending"
         line = f"{name:<44} median {median:7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms   {verdict}"
+        if self.cpu_ms:
+            cpu = statistics.median(self.cpu_ms)
+            line += f"\n  {self.statements} statements a claim; this process's CPU: median {cpu:.1f} ms a claim"
         took = next((m[1] for row in self.statement if (m := re.search(r"Execution Time: ([\d.]+)", row))), None)
         if took is None:
             return line
@@ -126,16 +131,27 @@ def measure(ctx: ServiceContext, runs: int, warmups: int) -> ClaimFigure:
     _copy(engine, due, now)
     pending = _pending(engine)
     took: list[float] = []
+    cpu: list[float] = []
     claimed = 0
+    sent: list[str] = []
+
+    def count(_c: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool) -> None:
+        sent.append(statement)
+
     try:
         for run in range(warmups + runs):
-            began = time.perf_counter()
+            sent.clear()
+            sa.event.listen(engine, "before_cursor_execute", count)
+            began, began_cpu = time.perf_counter(), time.process_time()
             claim = reminder_queue.claim_due(ctx, WORKER, limit=DUE)
             elapsed = (time.perf_counter() - began) * 1000
+            used = (time.process_time() - began_cpu) * 1000
+            sa.event.remove(engine, "before_cursor_execute", count)
             reminder_queue.release(ctx, WORKER)
             claimed = len(claim.messages)
             if run >= warmups:
                 took.append(elapsed)
+                cpu.append(used)
         plan = _claim_plan(ctx)
     finally:
         with engine.begin() as connection:
@@ -143,4 +159,4 @@ def measure(ctx: ServiceContext, runs: int, warmups: int) -> ClaimFigure:
                 "DELETE FROM reminder WHERE order_id = %(order)s AND kind = %(kind)s",
                 {"order": order, "kind": CLAIM_DUE},
             )
-    return ClaimFigure(pending, claimed, tuple(took), plan)
+    return ClaimFigure(pending, claimed, tuple(took), plan, len(sent), tuple(cpu))

@@ -9,6 +9,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import DisclosureRequest, Incident, ManagementPlan, ProtectionOrder, Reminder
+from services.reminders.batch import current
 
 Record = ProtectionOrder | Incident | DisclosureRequest
 
@@ -29,6 +30,9 @@ def record_of(session: Session, reminder: Reminder) -> Record:
 
 def adopted_from(session: Session, plan_id: int) -> ProtectionOrder | None:
     """The record a plan was adopted from: the one whose perpetrator row the plan names."""
+    batch = current(session)
+    if batch is not None and plan_id in batch.plan_records:
+        return batch.plan_records[plan_id]
     plan = session.get(ManagementPlan, plan_id)
     if plan is None:
         return None

@@ -14,6 +14,7 @@ from config import Settings
 from models import AppUser, DisclosureRequest, ManagementPlan, Perpetrator, PlanAction, Reminder
 from rules.disclosure import TARGET_KIND, completion_target
 from services.reminders.about import adopted_from
+from services.reminders.batch import current
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     CLARE_TYPE,
@@ -44,12 +45,7 @@ def casework_facts_for(
         if about is None:
             continue
         reference, type_, subject_id, team_id, owner_id, subject = about
-        users = {
-            u.id: u
-            for u in session.exec(
-                select(AppUser).where(col(AppUser.id).in_([i for i in (reminder.recipient_id, owner_id) if i]))
-            ).all()
-        }
+        users = _users(session, [i for i in (reminder.recipient_id, owner_id) if i])
         recipient, owner = users.get(reminder.recipient_id or 0), users.get(owner_id)
         if recipient is not None and owner is not None and recipient.id != owner.id:
             subject = CaseworkDue(
@@ -78,6 +74,13 @@ def casework_facts_for(
     return found
 
 
+def _users(session: Session, ids: list[int]) -> dict[int | None, AppUser]:
+    batch = current(session)
+    if batch is not None and all(i in batch.users for i in ids):
+        return {i: batch.users[i] for i in ids}
+    return {u.id: u for u in session.exec(select(AppUser).where(col(AppUser.id).in_(ids))).all()}
+
+
 About = tuple[str, str, int, int, int, CaseworkDue]  # reference, type, subject, team, owner, what
 
 
@@ -100,9 +103,13 @@ def _plan(session: Session, reminder: Reminder) -> About | None:
     head, _, rest = reminder.kind.partition(":")
     if head.startswith("plan_action_"):
         number = int(rest.split(":")[0])
-        action = session.exec(
-            select(PlanAction).where(PlanAction.plan_id == plan.id, PlanAction.number == number)
-        ).first()
+        batch = current(session)
+        if batch is not None:
+            action = batch.plan_actions.get((reminder.plan_id, number))
+        else:
+            action = session.exec(
+                select(PlanAction).where(PlanAction.plan_id == plan.id, PlanAction.number == number)
+            ).first()
         owner = action.owner_id if action else plan.created_by_id
         what = CaseworkDue(
             CaseworkClock.PLAN_ACTION, action.due_at if action else None, head == "plan_action_overdue", number

@@ -15,6 +15,7 @@ from config import Settings
 from models import AppUser, TeamSupervisor
 from services.errors import NotAllowed
 from services.governance.access import known_user
+from services.reminders.batch import current
 from services.reminders.results import Level
 from services.unit_of_work import Work
 
@@ -28,6 +29,9 @@ class Step:
 
 
 def team_supervisor_ids(session: Session, team_id: int) -> list[int]:
+    batch = current(session)
+    if batch is not None and team_id in batch.supervisors:
+        return batch.supervisors[team_id]
     return sorted(session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == team_id)).all())
 
 
@@ -39,7 +43,11 @@ def next_step(
     if recipient_id not in supervisor_ids:
         others = [s for s in supervisor_ids if s != recipient_id]
         if others:
-            users = session.exec(select(AppUser).where(col(AppUser.id).in_(others), AppUser.active)).all()
+            batch = current(session)
+            if batch is not None and all(s in batch.users for s in others):
+                users = [u for s in others if (u := batch.users[s]).active]
+            else:
+                users = list(session.exec(select(AppUser).where(col(AppUser.id).in_(others), AppUser.active)).all())
             found = tuple(sorted(u.slack_user_id for u in users))
             if found:
                 return Step(Level.SUPERVISORS, found)

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from config import Settings
 from models import AppUser, Incident, IncidentChild, MaracAction, MaracReferral, Perpetrator, Reminder
 from services.incidents.planning import CLOCK_NAMES, load_facts, open_clocks
+from services.reminders.batch import current
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     INCIDENT_TYPE,
@@ -88,23 +89,31 @@ def _subject(
     to_someone_else = match["user"] is not None and int(match["user"]) != incident.officer_id
     officer = users.get(incident.officer_id)
     person = Person(officer.slack_user_id if officer else None) if to_someone_else else None
+    batch = current(session)
     if head.startswith("inc_"):
-        clock = open_clocks(load_facts(session, incident), settings.incidents).get(arg)
+        facts = batch.incidents.get(incident.id or 0) if batch is not None else None
+        clock = open_clocks(facts or load_facts(session, incident), settings.incidents).get(arg)
         due = reminder.due_at if head == "inc_overdue" else (clock.at if clock else None)
         if arg not in CLOCK_NAMES:
             return OtherKind(head)
         return IncidentDue(CLOCK_NAMES[arg], due, head == "inc_overdue", None, person)
     if head.startswith("encompass_"):
-        child = session.exec(
-            select(IncidentChild).where(IncidentChild.incident_id == incident.id, IncidentChild.number == int(arg))
-        ).first()
+        if batch is not None:
+            child = batch.children.get((incident.id or 0, int(arg)))
+        else:
+            child = session.exec(
+                select(IncidentChild).where(IncidentChild.incident_id == incident.id, IncidentChild.number == int(arg))
+            ).first()
         due_at = child.due_at if child else None
         return IncidentDue(IncidentClock.SCHOOL, due_at, head == "encompass_untold", int(arg), person)
-    action = session.exec(
-        select(MaracAction)
-        .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
-        .where(MaracReferral.incident_id == incident.id, MaracAction.number == int(arg))
-    ).first()
+    if batch is not None:
+        action = batch.marac_actions.get((incident.id or 0, int(arg)))
+    else:
+        action = session.exec(
+            select(MaracAction)
+            .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
+            .where(MaracReferral.incident_id == incident.id, MaracAction.number == int(arg))
+        ).first()
     due_at = action.due_at if action else None
     return IncidentDue(IncidentClock.MARAC_ACTION, due_at, head == "marac_action_overdue", int(arg), person)
 

@@ -17,8 +17,7 @@ is flagged in Claim.recheck, and the sweep asks Slack whether it is already ther
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -28,10 +27,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from config import ReminderPolicy
-from models import AppUser, Incident, ProtectionOrder, Reminder, ReminderState, metadata
+from models import AppUser, Reminder, ReminderState, metadata
 from models.reminders import CLAIMABLE
 from services.context import ServiceContext
 from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
+from services.reminders import batch
 from services.reminders.about import record_of, same_record
 from services.reminders.chain import next_step, step_users, team_supervisor_ids
 from services.reminders.facts import facts_for
@@ -79,9 +79,9 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
         if not rows:
             return Claim(worker_id, lease_until, ())
         attempts = {r.id: r.attempts for r in rows}
-        with _batch_loaded(session, rows):
+        with batch.loaded(session, rows, owner_kind):
             deliverable, skipped, held = _sort_out(session, ctx, rows, now)
-        found = facts_for(session, deliverable, ctx.settings, now)
+            found = facts_for(session, deliverable, ctx.settings, now)
         messages = tuple(found[r.id] for r in deliverable if r.id is not None)
         recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
         return Claim(worker_id, lease_until, messages, skipped, recheck, held)
@@ -120,24 +120,6 @@ def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: da
     )
     rows = list(session.scalars(claim).all())
     return sorted(rows, key=lambda r: (_utc(r.due_at), r.id or 0))
-
-
-@contextmanager
-def _batch_loaded(session: Session, rows: Sequence[Reminder]) -> Iterator[None]:
-    """The batch's records and recipients, loaded in two statements and kept referenced while the
-    block runs. The session's identity map holds objects weakly, so without this each row's
-    session.get() of its record and of its recipient went back to the database (two statements a
-    reminder, most of a claim's time)."""
-    order_ids = {r.order_id for r in rows if r.order_id is not None}
-    incident_ids = {r.incident_id for r in rows if r.incident_id is not None}
-    user_ids = {r.recipient_id for r in rows if r.recipient_id is not None}
-    held: list[Any] = [*session.exec(select(ProtectionOrder).where(col(ProtectionOrder.id).in_(order_ids))).all()]
-    if incident_ids:
-        held += session.exec(select(Incident).where(col(Incident.id).in_(incident_ids))).all()
-    if user_ids:
-        held += session.exec(select(AppUser).where(col(AppUser.id).in_(user_ids))).all()
-    yield
-    held.clear()
 
 
 class Undeliverable(StrEnum):
@@ -233,16 +215,7 @@ def _owner_not_told(
     if found is None:
         return None
     kind, counted = found
-    owner = session.exec(
-        select(Reminder)
-        .where(
-            same_record(row),
-            Reminder.kind == kind,
-            col(Reminder.due_at) <= row.due_at,
-            Reminder.state != ReminderState.CANCELLED,
-        )
-        .order_by(col(Reminder.due_at).desc())
-    ).first()
+    owner = _owner(session, row, kind)
     if owner is None or owner.state is ReminderState.FAILED:
         return None
     grace = timedelta(hours=ctx.settings.reminders.breach_check_grace_hours) if counted else timedelta(0)
@@ -255,6 +228,33 @@ def _owner_not_told(
         return now  # claimed with it: due again as soon as this batch is posted
     ready = max(t for t in (owner.due_at, owner.next_attempt_at, now) if t is not None)
     return max(ready + grace, now + OWNER_RECHECK)
+
+
+def _owner(session: Session, row: Reminder, kind: str) -> Reminder | None:
+    """The latest reminder of `kind` about row's record due no later than it and not cancelled:
+    from the batch's preloaded candidates when claimed in a batch."""
+    loaded = batch.current(session)
+    if loaded is None:
+        return session.exec(
+            select(Reminder)
+            .where(
+                same_record(row),
+                Reminder.kind == kind,
+                col(Reminder.due_at) <= row.due_at,
+                Reminder.state != ReminderState.CANCELLED,
+            )
+            .order_by(col(Reminder.due_at).desc())
+        ).first()
+    key, due = batch.subject_key(row), _utc(row.due_at)
+    found = [
+        r
+        for r in loaded.owners
+        if r.kind == kind
+        and batch.subject_key(r) == key
+        and _utc(r.due_at) <= due
+        and r.state is not ReminderState.CANCELLED
+    ]
+    return max(found, key=lambda r: _utc(r.due_at), default=None)
 
 
 def _utc(value: datetime) -> datetime:
