@@ -258,7 +258,11 @@ def main() -> None:
         timings.append(timing)
         print(timing.line(), flush=True)
     if args.json is None and (not args.only or args.only in claim_figure.NAME):
-        print(claim_figure.measure(ctx, args.runs, args.warmups).line(), flush=True)
+        # Its own engine: filling a million reminders with COPY is setup, not a question under the budget.
+        unlimited = make_engine(sqlalchemy_url(url))
+        claim_ctx = ServiceContext(unlimited, Settings(), ManualClock(NOW), "bench")
+        print(claim_figure.measure(claim_ctx, args.runs, args.warmups).line(), flush=True)
+        unlimited.dispose()
     end = os.getloadavg()
     loads = f"load average before: {' '.join(f'{x:.2f}' for x in load)}; after: {' '.join(f'{x:.2f}' for x in end)}"
     print(loads)
