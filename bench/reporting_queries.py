@@ -120,6 +120,7 @@ def time_question(question: Question, runs: int, warmups: int, engine: Engine, b
             question.ask()
             took.append((time.perf_counter() - began) * 1000)
     except (OverBudget, sa.exc.OperationalError) as stopped:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # before anything else: the alarm repeats
         if isinstance(stopped, sa.exc.OperationalError) and "statement timeout" not in str(stopped):
             raise
         engine.dispose()  # a connection interrupted mid-statement is not reused
