@@ -109,7 +109,9 @@ def time_question(question: Question, runs: int, warmups: int, engine: Engine, b
     took: list[float] = []
     if budget_s:
         signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, budget_s)
+        # Repeating every half second: an alarm landing in a finaliser is swallowed there
+        # ("Exception ignored in ..."), and the next one must still stop the question.
+        signal.setitimer(signal.ITIMER_REAL, budget_s, 0.5)
     try:
         for _ in range(warmups):
             question.ask()
@@ -118,6 +120,7 @@ def time_question(question: Question, runs: int, warmups: int, engine: Engine, b
             question.ask()
             took.append((time.perf_counter() - began) * 1000)
     except (OverBudget, sa.exc.OperationalError) as stopped:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # before anything else: the alarm repeats
         if isinstance(stopped, sa.exc.OperationalError) and "statement timeout" not in str(stopped):
             raise
         engine.dispose()  # a connection interrupted mid-statement is not reused
@@ -258,7 +261,11 @@ def main() -> None:
         timings.append(timing)
         print(timing.line(), flush=True)
     if args.json is None and (not args.only or args.only in claim_figure.NAME):
-        print(claim_figure.measure(ctx, args.runs, args.warmups).line(), flush=True)
+        # Its own engine: filling a million reminders with COPY is setup, not a question under the budget.
+        unlimited = make_engine(sqlalchemy_url(url))
+        claim_ctx = ServiceContext(unlimited, Settings(), ManualClock(NOW), "bench")
+        print(claim_figure.measure(claim_ctx, args.runs, args.warmups).line(), flush=True)
+        unlimited.dispose()
     end = os.getloadavg()
     loads = f"load average before: {' '.join(f'{x:.2f}' for x in load)}; after: {' '.join(f'{x:.2f}' for x in end)}"
     print(loads)
