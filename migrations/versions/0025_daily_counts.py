@@ -1,7 +1,7 @@
 """daily_count: the stats' figures per Europe/London day, team and measure, kept by triggers
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-03
 
 A year's /dvpn stats counted a year of notices, decisions, breaches and breach checks at every
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0023"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

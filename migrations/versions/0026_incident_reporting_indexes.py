@@ -1,7 +1,7 @@
 """indexes for the incident reports at national scale
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 Create Date: 2026-12-03
 
 Measured with bench/reporting_queries.py on 1,020,000 incidents (bench/reporting_data.py
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0023"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
