@@ -34,6 +34,7 @@ NAME_KINDS = (TermKind.PERPETRATOR_NAME, TermKind.PROTECTED_NAME)
 PERPETRATOR_KINDS = (TermKind.PERPETRATOR_NAME, TermKind.PERPETRATOR_ADDRESS)
 Term = tuple[str, str, int, str, int, int]  # kind, term, team_id, reference, order_id, subject_id
 COLUMNS = ("kind", "term", "team_id", "reference", "order_id", "subject_id")
+KEY_LOCKS = 0x5E4C  # the seed of the advisory lock ids of name words' keys (pg_advisory_xact_lock)
 
 
 def kinds_of(person: PersonRow | type[PersonRow]) -> tuple[TermKind, TermKind]:
@@ -140,6 +141,7 @@ def forget_records(session: Session, order_ids: Collection[int]) -> dict[str, in
     where = col(SearchTerm.order_id).in_(sorted(order_ids))
     words = set(session.exec(select(SearchTerm.term).where(where, col(SearchTerm.kind).in_(NAME_KINDS))).all())
     result = session.execute(sa.delete(SearchTerm).where(where))
+    _lock_keys(session, words)
     return {
         str(SearchTerm.__tablename__): int(getattr(result, "rowcount", 0)),
         str(SearchTermKey.__tablename__): _drop_keys(session, words),
@@ -153,8 +155,27 @@ def _replace(session: Session, mine: Sequence[Any], rows: Sequence[Term]) -> Non
     if rows:
         session.execute(sa.insert(SearchTerm), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
     new = {row[1] for row in rows if row[0] in NAME_KINDS}
+    _lock_keys(session, new | old)
     _add_keys(session, new)
     _drop_keys(session, old - new)
+
+
+def _lock_keys(session: Session, words: Collection[str]) -> None:
+    """Hold the keys of `words` until commit. Without it, under PostgreSQL's read committed, a write
+    dropping a word's keys (its last holder corrected or erased) cannot see another's uncommitted
+    new holder of the word, deletes the keys that one found already there, and a one-letter-out
+    search would miss the new holder for good. With it the second of the two waits, and then sees
+    the first's outcome: its keys are put back, or not dropped. SQLite has one writer at a time."""
+    if not words or session.get_bind().dialect.name != "postgresql":
+        return
+    # In one order, so two writes locking some of the same words cannot deadlock.
+    ordered = (
+        sa.select(sa.func.unnest(sa.literal(sorted(words), postgresql.ARRAY(sa.Text))).label("word"))
+        .order_by("word")
+        .subquery()
+    )
+    lock = sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(ordered.c.word, KEY_LOCKS))
+    session.execute(sa.select(lock).select_from(ordered))
 
 
 def _add_keys(session: Session, words: Collection[str]) -> None:

@@ -4,18 +4,20 @@ was typed, and kept in step when a person is corrected."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from models import SearchTerm, SearchTermKey
+from models import Perpetrator, SearchTerm, SearchTermKey
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance import retention, teams
 from services.people.search import search
-from services.people.search_index import derived_terms, stored_terms
+from services.people.search_index import derived_keys, derived_terms, index_person, stored_terms
 from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
@@ -165,3 +167,66 @@ def test_an_erased_record_leaves_no_words(ctx: ServiceContext, clock: ManualCloc
         keys = set(session.exec(select(SearchTermKey.term)).all())
     assert not {"thompson", "acacia", "b147qt", "harper"} & (words | keys)
     assert found(search(ctx, force.officer, "Thompson")) == []
+
+
+def test_a_word_taken_up_while_its_last_holder_lets_it_go_keeps_its_keys(
+    ctx: ServiceContext, force: Force, thompson: str
+) -> None:
+    # Read committed: B gives a second person the surname and has not committed when A corrects
+    # the first away from it. A cannot see B's holder; unless it waits for B, it drops the keys
+    # that B found there, and "Thomson" would never find B's person.
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two writes cannot interleave")
+    other = records.record(ctx, force.officer, notice("2026-04-01 11:00", PersonInput("Ray Cole"), "Ann Vale"))
+    with Session(ctx.engine) as session:
+        first = session.exec(select(Perpetrator).where(Perpetrator.full_name == "Dean Thompson")).one()
+        second = session.exec(select(Perpetrator).where(Perpetrator.full_name == "Ray Cole")).one()
+    giving_up = Session(ctx.engine)
+    taking_up = Session(ctx.engine)
+    try:
+        second = taking_up.get(Perpetrator, second.id)  # type: ignore[assignment]
+        second.full_name = "Ray Thompson"
+        index_person(taking_up, second)  # not committed yet
+        errors: list[BaseException] = []
+
+        def correct_the_first() -> None:
+            try:
+                mine = giving_up.get(Perpetrator, first.id)
+                assert mine is not None
+                mine.full_name = "Dean Thorpe"
+                index_person(giving_up, mine)
+                giving_up.commit()
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+        pid = giving_up.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        correcting = threading.Thread(target=correct_the_first)
+        correcting.start()
+        waited = _waits_on_an_advisory_lock(ctx, pid, correcting)
+        taking_up.commit()
+        correcting.join(10)
+        assert not errors and not correcting.is_alive()
+    finally:
+        giving_up.close()
+        taking_up.close()
+    with Session(ctx.engine) as session:
+        assert {"thompson", "thorpe"} <= set(session.exec(select(SearchTermKey.term)).all())
+        assert set(session.exec(select(SearchTermKey.key, SearchTermKey.term)).all()) == derived_keys(session)
+    assert found(search(ctx, force.officer, "Thomson")) == [(other.reference, Matched.PERPETRATOR_NEAR)]
+    assert waited  # and so it saw the word's new holder
+
+
+def _waits_on_an_advisory_lock(ctx: ServiceContext, pid: object, thread: threading.Thread) -> bool:
+    """Whether the database connection `pid` comes to wait on an advisory lock while `thread` runs."""
+    with ctx.engine.connect() as watcher:
+        for _ in range(200):
+            if not thread.is_alive():
+                return False
+            waiting = watcher.exec_driver_sql(
+                "SELECT count(*) FROM pg_locks WHERE pid = %(pid)s AND locktype = 'advisory' AND NOT granted",
+                {"pid": pid},
+            ).scalar()
+            if waiting:
+                return True
+            time.sleep(0.05)
+    return False
