@@ -44,6 +44,9 @@ KEY = "dvpn.reminder_batch"
 @dataclass
 class Batch:
     users: dict[int, AppUser] = field(default_factory=dict)
+    orders: dict[int, ProtectionOrder] = field(default_factory=dict)
+    sources: dict[int, Reminder] = field(default_factory=dict)  # follow-ups' source reminders
+    perpetrators: dict[int, Perpetrator] = field(default_factory=dict)
     supervisors: dict[int, list[int]] = field(default_factory=dict)  # team id -> supervisors' user ids
     plan_records: dict[int, ProtectionOrder | None] = field(default_factory=dict)  # plan -> adopted from
     plan_actions: dict[tuple[int, int], PlanAction] = field(default_factory=dict)  # (plan, number)
@@ -98,11 +101,21 @@ def loaded(session: Session, rows: Sequence[Reminder], owner_kinds: Any = None) 
             by_perpetrator[order.perpetrator_id] = order
     batch.plan_records = {p.id: by_perpetrator.get(p.perpetrator_id) for p in plans if p.id is not None}
     held += list(by_perpetrator.values())
-    held += _in(
+    perpetrators = _in(
         session,
         Perpetrator,
-        _ids([*(r.perpetrator_id for r in requests), *(p.perpetrator_id for p in plans)]),
+        _ids(
+            [
+                *(o.perpetrator_id for o in orders),
+                *(r.perpetrator_id for r in requests),
+                *(p.perpetrator_id for p in plans),
+            ]
+        ),
     )
+    held += perpetrators
+    batch.perpetrators = {p.id: p for p in perpetrators if p.id is not None}
+    batch.orders = {o.id: o for o in orders if o.id is not None}
+    batch.sources = {r.id: r for r in sources if r.id is not None}
     plan_ids = _ids(p.id for p in plans)
     if plan_ids:
         actions = session.exec(select(PlanAction).where(col(PlanAction.plan_id).in_(plan_ids))).all()

@@ -30,6 +30,7 @@ from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.records.state import lapse_time
+from services.reminders.batch import current
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     BreachCheckDue,
@@ -201,15 +202,29 @@ def _escalates_to(
 def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:
     loaded = _Loaded()
     source_ids = {int(s) for r in reminders if (s := follow_up_source(r.kind))}
-    loaded.sources = {r.id: r for r in _by_ids(session, Reminder, source_ids) if r.id is not None}
+    batch = current(session)  # a claimed batch: its records, people and sources are loaded already
+    if batch is not None and source_ids <= batch.sources.keys():
+        loaded.sources = {i: batch.sources[i] for i in source_ids}
+    else:
+        loaded.sources = {r.id: r for r in _by_ids(session, Reminder, source_ids) if r.id is not None}
     every = [*reminders, *loaded.sources.values()]
     order_ids = {r.order_id for r in every if r.order_id is not None}
-    loaded.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
-    perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, {o.perpetrator_id for o in loaded.orders.values()})}
+    if batch is not None and order_ids <= batch.orders.keys():
+        loaded.orders = {i: batch.orders[i] for i in order_ids}
+    else:
+        loaded.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
+    perpetrator_ids = {o.perpetrator_id for o in loaded.orders.values()}
+    if batch is not None and perpetrator_ids <= batch.perpetrators.keys():
+        perpetrators = {i: batch.perpetrators[i] for i in perpetrator_ids}
+    else:
+        perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, perpetrator_ids) if p.id is not None}
     loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in loaded.orders.items()}
     user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in loaded.orders.values()}
     user_ids |= {int(part) for r in every for part in r.kind.split(":")[2:] if part.isdigit()}
-    loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
+    if batch is not None and user_ids <= batch.users.keys():
+        loaded.users = {i: batch.users[i] for i in user_ids}
+    else:
+        loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
     for hearing in session.exec(
         select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
     ).all():
