@@ -86,6 +86,8 @@ MOOT_AS = {
     "moot_ended": "The record has ended — no action needed",
     "moot_changed": "Withdrawn: the record changed and this no longer applies",
     "moot_done": "Recorded — no action needed",
+    "moot_school_days": "Withdrawn: the school holidays changed and the deadline moved",
+    "moot_calendar": "Withdrawn: the bank holidays changed and the deadline moved",
     "moot_dvds_completed": "Disclosure made — no action needed",
     "moot_plan_action_done": "Plan action done — no action needed",
 }
@@ -103,11 +105,13 @@ MOOT_DONE_AS = {
     "moot_ended": "The record ended",
     "moot_changed": "Withdrawn: the record was corrected",
     "moot_done": "Recorded",
+    "moot_school_days": "Withdrawn: the deadline moved as school holidays were changed",
+    "moot_calendar": "Withdrawn: the deadline moved as bank holidays were changed",
     "moot_dvds_completed": "Disclosure made",
     "moot_plan_action_done": "Plan action done",
 }
 # Not the work it asked for done, so no tick.
-MOOT_WITHDRAWN = frozenset({"moot_closed", "moot_ended", "moot_changed"})
+MOOT_WITHDRAWN = frozenset({"moot_closed", "moot_ended", "moot_changed", "moot_school_days", "moot_calendar"})
 
 
 def is_moot(result: ReminderActionResult) -> bool:

@@ -121,6 +121,10 @@ class ReminderPolicy:
     escalate_after_minutes: int = 30
     max_send_attempts: int = 5
     claim_lease_seconds: int = 120
+    # A post is begun only with this much of its claim's lease left: one post can take the Slack
+    # client's timeout (10 s) and its retries, and one begun just before the lease ran out could land
+    # after another process re-claimed the reminder and, finding nothing in Slack yet, posted it too.
+    post_lease_margin_seconds: int = 30
     retry_backoff_seconds: int = 30  # the first retry's wait; it doubles per attempt, up to an hour
     sweep_batch_size: int = 100  # reminders claimed per transaction; each batch shares one lease
     sweep_concurrency: int = 32  # recipients posted to at once per process; each one's posts stay in due order

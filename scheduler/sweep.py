@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from blocks.reminder_wording import reminder_text, settled_text
 from blocks.reminders import reminder_blocks, reminder_updated_blocks
+from scheduler.lease import lease_too_short
 from scheduler.notifier import DeliveryError, Marker, Notifier, Posted, reminder_marker
 from scheduler.stopping import StopSignal
 from scheduler.thread_sweep import post_threads
@@ -136,9 +137,10 @@ def _drain(
     for position, message in enumerate(queue):
         if stop.stopping:  # shutting down: what is not begun goes back for another process
             halt.set("shutting down")
-        elif ctx.clock.now() >= claim.lease_until:
-            # Our lease ran out (a slow Slack): another process may take these now, so posting them
-            # could double them. Hand them back; whoever claims next sends them.
+        elif lease_too_short(ctx, claim.lease_until):
+            # Our lease ran out, or will before a post begun now is surely done (a slow Slack):
+            # another process may take these then, find nothing in Slack yet and post them too.
+            # Hand them back; whoever claims next sends them.
             halt.set(None)
         if halt.cut:
             result.released += _release(ctx, claim, queue[position:])

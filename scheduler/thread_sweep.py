@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from blocks.record_thread import post_blocks, post_text
+from scheduler.lease import lease_too_short
 from scheduler.notifier import DeliveryError, Notifier, Posted, thread_marker
 from scheduler.stopping import StopSignal
 from services.context import ServiceContext
@@ -43,8 +44,9 @@ def post_threads(
         if not claim.posts:
             break
         for position, post in enumerate(claim.posts):
-            if stop.stopping or ctx.clock.now() >= claim.lease_until or result.stopped is not None:
-                # Another process may take them once our lease runs out: hand them back, never post late.
+            if stop.stopping or lease_too_short(ctx, claim.lease_until) or result.stopped is not None:
+                # Another process may take them once our lease runs out: hand them back, never begin
+                # a post that could still be under way then.
                 rest = [p.post_id for p in claim.posts[position:]]
                 result.released += thread_queue.release_thread_posts(ctx, worker_id, rest)
                 break

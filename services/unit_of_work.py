@@ -137,6 +137,7 @@ class Work(_Unit):
     record it touches is replanned before it commits."""
 
     _touched: dict[int, ProtectionOrder] = field(default_factory=dict, init=False)
+    _moot: dict[int, str] = field(default_factory=dict, init=False)
 
     def created(self, row: SQLModel, *, order_id: int | None = None, system_actor: str | None = None) -> None:
         """Add a new row and audit it. `system_actor` names the part of the system that decided
@@ -156,11 +157,14 @@ class Work(_Unit):
             self.session, row=row, before=before, order_id=order_id, justification=justification, **self._by()
         )
 
-    def touch(self, order: ProtectionOrder) -> None:
+    def touch(self, order: ProtectionOrder, *, moot: str | None = None) -> None:
         """The record's facts changed: before the commit its updated_at is stamped and its
         reminders and stored next deadline are replanned (services.records.planning.replan), once however
-        often it was touched."""
+        often it was touched. `moot`: what the messages of posted reminders it withdraws say happened,
+        when it is not the record's own casework (an admin's calendar change moved its deadline)."""
         self._touched[pk(order)] = order
+        if moot is not None:
+            self._moot[pk(order)] = moot
 
     def replan_touched(self) -> dict[int, Replanned]:
         """Replan the touched records now, for a use case that reads their reminders or next
@@ -173,7 +177,15 @@ class Work(_Unit):
             order.updated_at = self.now
             facts = load_facts(self.session, order)
             by = self.actor.id if self.actor is not None else None
-            done[pk(order)] = replan_from(self.session, facts, settings.reminders, settings.timezone, self.now, by=by)
+            done[pk(order)] = replan_from(
+                self.session,
+                facts,
+                settings.reminders,
+                settings.timezone,
+                self.now,
+                by=by,
+                moot=self._moot.get(pk(order)),
+            )
         return done
 
     def view(

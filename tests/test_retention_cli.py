@@ -77,7 +77,10 @@ def test_review_lists_references_only_then_erase_removes_the_record(tmp_path: Pa
     [
         (("erase", "{ref}", "--by", "UADMIN"), "Say why the record is erased"),
         (("erase", "{ref}", "--reason", REASON, "--by", "UOFFA1"), "not an active dvpn-bot admin"),
-        (("erase", "WM-DVPN-2026-0999", "--reason", REASON, "--by", "UADMIN"), "No record or incident has"),
+        (
+            ("erase", "WM-DVPN-2026-0999", "--reason", REASON, "--by", "UADMIN"),
+            "No record, incident, Clare's Law request or plan has",
+        ),
         (("erase", "--reason", REASON, "--by", "UADMIN"), "Give the reference to erase"),
         (("review", "--by", "UNOBODY"), "not an active dvpn-bot admin"),
     ],

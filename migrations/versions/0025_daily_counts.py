@@ -95,14 +95,20 @@ def contributions(dialect: str, measures: list[tuple[str, str, str]], row: str, 
     return " UNION ALL ".join(selects)
 
 
-def add(dialect: str, rows: str, sign: str) -> str:
-    """Add (sign '') or take away (sign '-') the counts `rows` hold, summed per team and day."""
+def add(dialect: str, parts: Sequence[tuple[str, int]]) -> str:
+    """Add each part's counts (rows as `contributions` gives them) times its sign (1 or -1), summed
+    per team and day, in one statement that takes its rows' locks in key order: two writes moving
+    counts between the same days cannot then wait for each other the wrong way round (deadlock)."""
     table = "daily_count." if dialect == "postgresql" else ""
-    sums = ", ".join(f"{sign}sum({m})" for m in MEASURES)
+    signed = " UNION ALL ".join(
+        f"SELECT team_id, day, {', '.join(f'{sign} * {m} AS {m}' for m in MEASURES)} FROM ({rows}) AS p{n}"
+        for n, (rows, sign) in enumerate(parts)
+    )
+    sums = ", ".join(f"sum({m})" for m in MEASURES)
     summed = ", ".join(f"{m} = {table}{m} + excluded.{m}" for m in MEASURES)
     return (
-        f"INSERT INTO daily_count (team_id, day, {', '.join(MEASURES)}) SELECT team_id, day, {sums} FROM ({rows}) AS c "
-        f"WHERE team_id IS NOT NULL GROUP BY team_id, day "
+        f"INSERT INTO daily_count (team_id, day, {', '.join(MEASURES)}) SELECT team_id, day, {sums} "
+        f"FROM ({signed}) AS c WHERE team_id IS NOT NULL GROUP BY team_id, day ORDER BY team_id, day "
         f"ON CONFLICT (day, team_id) DO UPDATE SET {summed}"
     )
 
@@ -130,11 +136,18 @@ def _children(dialect: str, order: str) -> str:
     return f"{breaches} UNION ALL {checks}"
 
 
-def _row_statements(dialect: str, table: str, row: str, sign: str) -> list[str]:
+def _rows(dialect: str, table: str, row: str) -> str:
     if table == "protection_order":
-        return [add(dialect, contributions(dialect, ORDER_MEASURES, row, f"{row}.team_id", ""), sign)]
+        return contributions(dialect, ORDER_MEASURES, row, f"{row}.team_id", "")
     measures = BREACH_MEASURES if table == "breach" else CHECK_MEASURES
-    return [add(dialect, contributions(dialect, measures, row, "o.team_id", _order_of(row)), sign)]
+    return contributions(dialect, measures, row, "o.team_id", _order_of(row))
+
+
+def _team_move(dialect: str) -> list[tuple[str, int]]:
+    """A record's breaches and checks count for its team: they move with it. They are read through
+    NEW (the same id), counted away from OLD.team_id and onto NEW.team_id."""
+    children = _children(dialect, "NEW")
+    return [(children.replace("o.team_id", "OLD.team_id"), -1), (children, 1)]
 
 
 def _changed(columns: list[str], distinct: str) -> str:
@@ -147,21 +160,21 @@ TABLES = {"protection_order": ORDER_COLUMNS, "breach": BREACH_COLUMNS, "breach_c
 def postgres_statements() -> list[str]:
     found = []
     for table, columns in TABLES.items():
-        old = ";\n".join(_row_statements("postgresql", table, "OLD", "-"))
-        new = ";\n".join(_row_statements("postgresql", table, "NEW", ""))
+        old, new = (_rows("postgresql", table, "OLD"), -1), (_rows("postgresql", table, "NEW"), 1)
         moved = ""
         if table == "protection_order":
-            # The record's breaches and checks count for its team: they move with it. The children
-            # are read through NEW (the same id), counted away from OLD.team_id and onto NEW.team_id.
-            away = add("postgresql", _children("postgresql", "NEW").replace("o.team_id", "OLD.team_id"), "-")
-            onto = add("postgresql", _children("postgresql", "NEW"), "")
-            moved = f"IF TG_OP = 'UPDATE' AND OLD.team_id IS DISTINCT FROM NEW.team_id THEN {away}; {onto}; END IF;"
+            moved = (
+                "ELSIF OLD.team_id IS DISTINCT FROM NEW.team_id THEN "
+                f"{add('postgresql', [old, new, *_team_move('postgresql')])};"
+            )
         found += [
             f"""CREATE FUNCTION daily_count_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN {old}; END IF;
-                IF TG_OP IN ('UPDATE', 'INSERT') THEN {new}; END IF;
+                IF TG_OP = 'INSERT' THEN {add("postgresql", [new])};
+                ELSIF TG_OP = 'DELETE' THEN {add("postgresql", [old])};
                 {moved}
+                ELSE {add("postgresql", [old, new])};
+                END IF;
                 RETURN NULL;
             END $$""",
             f"""CREATE TRIGGER daily_count_rows AFTER INSERT OR DELETE ON {table}
@@ -173,21 +186,19 @@ def postgres_statements() -> list[str]:
 
 
 def sqlite_statements() -> list[str]:
+    # SQLite has one writer at a time, so the order of the locks does not arise.
     found = []
     for table, columns in TABLES.items():
-        old = "; ".join(_row_statements("sqlite", table, "OLD", "-"))
-        new = "; ".join(_row_statements("sqlite", table, "NEW", ""))
+        old, new = (_rows("sqlite", table, "OLD"), -1), (_rows("sqlite", table, "NEW"), 1)
         found += [
-            f"CREATE TRIGGER daily_count_{table}_insert AFTER INSERT ON {table} BEGIN {new}; END",
-            f"CREATE TRIGGER daily_count_{table}_delete AFTER DELETE ON {table} BEGIN {old}; END",
+            f"CREATE TRIGGER daily_count_{table}_insert AFTER INSERT ON {table} BEGIN {add('sqlite', [new])}; END",
+            f"CREATE TRIGGER daily_count_{table}_delete AFTER DELETE ON {table} BEGIN {add('sqlite', [old])}; END",
             f"CREATE TRIGGER daily_count_{table}_moves AFTER UPDATE OF {', '.join(columns)} ON {table} "
-            f"WHEN {_changed(columns, 'IS NOT')} BEGIN {old}; {new}; END",
+            f"WHEN {_changed(columns, 'IS NOT')} BEGIN {add('sqlite', [old, new])}; END",
         ]
-    away = add("sqlite", _children("sqlite", "NEW").replace("o.team_id", "OLD.team_id"), "-")
-    onto = add("sqlite", _children("sqlite", "NEW"), "")
     found.append(
         "CREATE TRIGGER daily_count_protection_order_team AFTER UPDATE OF team_id ON protection_order "
-        f"WHEN OLD.team_id IS NOT NEW.team_id BEGIN {away}; {onto}; END"
+        f"WHEN OLD.team_id IS NOT NEW.team_id BEGIN {add('sqlite', _team_move('sqlite'))}; END"
     )
     return found
 
@@ -208,7 +219,7 @@ def fill(dialect: str) -> list[str]:
         "o.team_id",
         "FROM breach_check k JOIN protection_order o ON o.id = k.order_id WHERE 1 = 1",
     )
-    return [add(dialect, rows, "") for rows in (orders, breaches, checks)]
+    return [add(dialect, [(rows, 1)]) for rows in (orders, breaches, checks)]
 
 
 def upgrade() -> None:

@@ -1,107 +1,106 @@
-"""Clare's Law requests and perpetrator management plans about the people a record family names:
-erased with the family (their rows point at the family's people), and a reason not to erase it
-while one of them is still open."""
+"""Clare's Law requests and perpetrator management plans as retention sees them: members of record
+families like incidents, each with its people, its last activity and whether it is still open.
+
+A request is about two people (the person at risk and the subject, each its own row); a plan about
+one (the perpetrator row of the record it was adopted from). A request or plan joins the family of
+those people (services.governance.retention), and with no other casework about them is a family of
+its own. A request has no end in law either: like an incident it ends at its last activity (receipt,
+checks, forum, decision, disclosure, closure), and a plan at its adoption, each action agreed or done,
+or its closure. An open request (neither disclosed nor closed) or an open plan is live casework and
+holds its family's erasure."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, func, select
 
 from models import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction, Reminder
-from services.errors import Conflict
-from services.wording import Command
 
 # In deletion order: each before the rows it points at (the people go after, in retention).
 LINKED_TABLES = (PlanAction, ManagementPlan, DisclosureRequest, DisclosureApplicant)
 
-
-def _requests(perpetrators: Collection[int], people: Collection[int]) -> ColumnElement[bool]:
-    return sa.or_(
-        col(DisclosureRequest.perpetrator_id).in_(sorted(perpetrators)),
-        col(DisclosureRequest.protected_person_id).in_(sorted(people)),
-    )
+REQUEST_TYPE = "DVDS"  # what the review lists as a Clare's Law request's type (its references say it too)
+PLAN_TYPE = "PLAN"  # ... and a management plan's
 
 
-def _plans(perpetrators: Collection[int]) -> ColumnElement[bool]:
-    return col(ManagementPlan.perpetrator_id).in_(sorted(perpetrators))
+def plan_reference(force_code: str, plan_id: int) -> str:
+    """A plan has no reference of its own (it is reached through a record's); this one names it in
+    the review and the erasure, e.g. WM-PLAN-0007."""
+    return f"{force_code}-{PLAN_TYPE}-{plan_id:04d}"
 
 
-def require_none_open(session: Session, perpetrators: Collection[int], people: Collection[int]) -> None:
-    """Conflict, erasing nothing, while a request or plan about the family's people is still open:
-    erasing the people would take live casework with them."""
-    requests = session.exec(
-        select(DisclosureRequest.reference).where(
-            _requests(perpetrators, people),
-            col(DisclosureRequest.closed_at).is_(None),
-            col(DisclosureRequest.disclosed_at).is_(None),
+def plan_id_of(force_code: str, reference: str) -> int | None:
+    prefix = f"{force_code}-{PLAN_TYPE}-".upper()
+    digits = reference.upper().removeprefix(prefix)
+    return int(digits) if reference.upper().startswith(prefix) and digits.isdigit() else None
+
+
+@dataclass(frozen=True)
+class KeptRequest:
+    id: int
+    reference: str
+    person_id: int  # the person at risk
+    subject_id: int
+    applicant_id: int | None
+    last_activity: datetime
+    open: bool
+
+
+@dataclass(frozen=True)
+class KeptPlan:
+    id: int
+    reference: str
+    perpetrator_id: int
+    last_activity: datetime
+    open: bool
+
+
+def kept_requests(session: Session) -> list[KeptRequest]:
+    kept = []
+    for r in session.exec(select(DisclosureRequest)).all():
+        assert r.id is not None
+        times = (r.received_at, r.checks_at, r.forum_at, r.decided_at, r.disclosed_at, r.closed_at)
+        is_open = r.closed_at is None and r.disclosed_at is None
+        last = max(t for t in times if t is not None)
+        kept.append(
+            KeptRequest(r.id, r.reference, r.protected_person_id, r.perpetrator_id, r.applicant_id, last, is_open)
         )
-    ).all()
-    plans = session.exec(
-        select(ManagementPlan.id).where(_plans(perpetrators), col(ManagementPlan.closed_at).is_(None))
-    ).all()
-    if requests or plans:
-        open_work = [*(f"Clare's Law request {r}" for r in sorted(requests)), *(["a management plan"] if plans else [])]
-        raise Conflict(
-            (
-                f"Not erased: {', '.join(open_work)} about the same people is still open. Close it first (",
-                Command("clare", "REF close", set_apart=False),
-                ", ",
-                Command("perpetrator", "REF plan close", set_apart=False),
-                "), then erase the records.",
-            )
-        )
+    return kept
 
 
-def conditions(
-    session: Session, perpetrators: Collection[int], people: Collection[int]
-) -> dict[type, ColumnElement[bool]]:
-    """Which rows of each linked table go with the family (read before any is deleted); and, under
-    Reminder, the reminders about its requests and plans, which go before them."""
-    applicants = session.exec(
-        select(DisclosureRequest.applicant_id).where(
-            _requests(perpetrators, people), col(DisclosureRequest.applicant_id).is_not(None)
+def kept_plans(session: Session, force_code: str) -> list[KeptPlan]:
+    actions: dict[int, list[datetime | None]] = defaultdict(list)
+    for plan_id, agreed, done in session.execute(
+        sa.select(col(PlanAction.plan_id), func.max(PlanAction.created_at), func.max(PlanAction.done_at)).group_by(
+            col(PlanAction.plan_id)
         )
-    ).all()
-    plan_ids = select(ManagementPlan.id).where(_plans(perpetrators))
-    request_ids = select(DisclosureRequest.id).where(_requests(perpetrators, people))
+    ).all():
+        actions[plan_id] += [agreed, done]
+    kept = []
+    for p in session.exec(select(ManagementPlan)).all():
+        assert p.id is not None
+        times = [p.adopted_at, p.closed_at, *actions.get(p.id, [])]
+        last = max(t for t in times if t is not None)
+        kept.append(KeptPlan(p.id, plan_reference(force_code, p.id), p.perpetrator_id, last, p.closed_at is None))
+    return kept
+
+
+def conditions(requests: Collection[KeptRequest], plans: Collection[KeptPlan]) -> dict[type, ColumnElement[bool]]:
+    """Which rows of each linked table go with the family; and, under Reminder, the reminders about
+    its requests and plans, which go before them."""
+    request_ids = sorted(r.id for r in requests)
+    plan_ids = sorted(p.id for p in plans)
+    applicants = sorted({r.applicant_id for r in requests if r.applicant_id is not None})
     return {
         Reminder: sa.or_(col(Reminder.disclosure_id).in_(request_ids), col(Reminder.plan_id).in_(plan_ids)),
         PlanAction: col(PlanAction.plan_id).in_(plan_ids),
-        ManagementPlan: _plans(perpetrators),
-        DisclosureRequest: _requests(perpetrators, people),
-        DisclosureApplicant: col(DisclosureApplicant.id).in_([a for a in applicants if a is not None]),
+        ManagementPlan: col(ManagementPlan.id).in_(plan_ids),
+        DisclosureRequest: col(DisclosureRequest.id).in_(request_ids),
+        DisclosureApplicant: col(DisclosureApplicant.id).in_(applicants),
     }
-
-
-def request_people(
-    session: Session, perpetrators: Collection[int], people: Collection[int]
-) -> tuple[set[int], set[int]]:
-    """The person-at-risk and subject rows of the requests that go with the family."""
-    found = session.exec(
-        select(DisclosureRequest.protected_person_id, DisclosureRequest.perpetrator_id).where(
-            _requests(perpetrators, people)
-        )
-    ).all()
-    return {person for person, _ in found}, {subject for _, subject in found}
-
-
-def unreferenced(session: Session, model: type[SQLModel], ids: Collection[int]) -> set[int]:
-    """Those of `ids` that no row of any table refers to any more (read from the schema's foreign
-    keys, so a table added later that refers to people is counted without a change here)."""
-    if not ids:
-        return set()
-    table = model.__table__  # type: ignore[attr-defined]
-    referring = [
-        sa.select(fk.parent).where(fk.parent.is_not(None))
-        for other in table.metadata.sorted_tables
-        for fk in other.foreign_keys
-        if fk.column.table is table
-    ]
-    still = sa.union(*referring) if referring else None
-    query = sa.select(table.c.id).where(table.c.id.in_(sorted(ids)))
-    if still is not None:
-        query = query.where(table.c.id.not_in(still))
-    return {int(found) for found in session.execute(query).scalars()}

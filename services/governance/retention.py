@@ -1,11 +1,11 @@
 """Retention review and erasure (Data Protection Act 2018 s39: kept no longer than necessary;
 s62: erasure is logged; Management of Police Information: periodic review).
 
-Records about the same people are reviewed and erased together, as a *family*: every record and
-incident reachable from the named one through a shared perpetrator (or PNC id), a shared protected
-person, a notice -> order link or an order recorded from an incident, repeatedly. Erasing one
-member's people would leave the others pointing at nobody, and the law's clock runs "after the
-last order involving the same people ended".
+Records about the same people are reviewed and erased together, as a *family*: every record,
+incident, Clare's Law request and management plan reachable from the named one through a shared
+perpetrator (or PNC id), a shared protected person, a notice -> order link or an order recorded from
+an incident, repeatedly. Erasing one member's people would leave the others pointing at nobody, and
+the law's clock runs "after the last order involving the same people ended".
 
 A family is due for review when none of its members is still open and settings.retention_years
 (DVPN_RETENTION_YEARS) whole years have passed since its latest end, counted in Europe/London
@@ -18,18 +18,23 @@ decision, each school told, MARAC referral and meeting, each MARAC action agreed
 Protection Act 2018 s39 leaves the period open and the Management of Police Information review
 counts from the last event on the information, so an incident is kept the same DVPN_RETENTION_YEARS
 from the last thing done on it, never from its report alone: a MARAC case worked for a year is kept
-a year longer. An incident with a MARAC action still to do is open casework and holds its family,
-as an open Clare's Law request or management plan about the family's people does
-(services.governance.linked_casework).
+a year longer. An incident with a MARAC action still to do is open casework and holds its family.
 
-Erasure DELETES the family: its reminders, notifications, breach checks, breaches, hearings,
-protected-person links, records, incidents with their children, MARAC referrals and actions, the
-Clare's Law requests (with their applicants) and management plans about its people, and the
-perpetrator and protected-person rows, a request's own rows for the person at risk and the subject
-included once nothing else refers to them. Nothing is kept
-flagged: the rows are gone. The audit trail is append-only and never held names, dates of birth,
-addresses, PNC ids or free text (services.governance.audit masks them), so it keeps one row saying what was
-erased (tables and row counts, the personal fields removed), by whom, and why.
+Clare's Law requests and management plans are members too (services.governance.linked_casework): a
+request through its person at risk and its subject (or the subject's PNC id), a plan through its
+perpetrator (or PNC id). Each ends at its last activity, as an incident does; an open request or plan
+holds its family as a MARAC action to do does. A request or plan about people with nothing else on
+record is a family of its own, reviewed and erased by its reference (a plan's is WM-PLAN-0007).
+
+Erasure DELETES the family: its reminders (the ledger of the messages posted about it, whose ts they
+keep), notifications, breach checks, breaches, hearings, protected-person links, records, incidents
+with their children, MARAC referrals and actions, Clare's Law requests with their applicants,
+management plans with their actions, every perpetrator and protected-person row its members point at
+(a request's own rows for the person at risk and the subject included), and the search terms of those
+people. Nothing is kept flagged: the rows are gone. The audit trail is append-only and never held
+names, dates of birth, addresses, PNC ids or free text (services.governance.audit masks them), so it
+keeps one row saying what was erased (tables and row counts, the personal fields removed), by whom,
+and why.
 """
 
 from __future__ import annotations
@@ -49,10 +54,12 @@ from models import (
     AuditEvent,
     Breach,
     BreachCheck,
+    DisclosureRequest,
     Hearing,
     IdentityMismatch,
     Incident,
     IncidentChild,
+    ManagementPlan,
     MaracAction,
     MaracReferral,
     Notification,
@@ -71,14 +78,19 @@ from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.governance.audit import FREE_TEXT_FIELDS, PERSONAL_FIELDS
 from services.governance.linked_casework import (
     LINKED_TABLES,
+    PLAN_TYPE,
+    REQUEST_TYPE,
+    KeptPlan,
+    KeptRequest,
     conditions,
-    request_people,
-    require_none_open,
-    unreferenced,
+    kept_plans,
+    kept_requests,
+    plan_id_of,
 )
 from services.people.search_index import forget_records
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
+from services.wording import Command, Text
 
 # What an erasure deletes, children first (each refers to the one after it).
 # An incident goes with its family (the record recorded from it, or the records and incidents
@@ -110,8 +122,8 @@ INCIDENT_TYPE = "INC"  # what the review lists as an incident's type
 @dataclass(frozen=True)
 class DueRecord:
     reference: str
-    order_type: str  # or INCIDENT_TYPE
-    ended_at: datetime  # closed, or an incident's last activity
+    order_type: str  # or INCIDENT_TYPE, REQUEST_TYPE, PLAN_TYPE
+    ended_at: datetime  # closed, or an incident's, request's or plan's last activity
     family: tuple[str, ...]  # every reference erased with it, this one included
     review_due: datetime
 
@@ -134,14 +146,14 @@ def review_due(last_ended: datetime, years: int, tz: ZoneInfo) -> datetime:
 
 
 def review(ctx: ServiceContext, operator_slack_id: str, *, os_user: str | None = None) -> list[DueRecord]:
-    """Every record and incident whose family is past retention, oldest family first. Lists
+    """Every record, incident, request and plan whose family is past retention, oldest family first. Lists
     references, types and dates, no names. The review is logged (who looked, when, how many were
     due) as evidence that the periodic review took place."""
     tz, years, now = ctx.settings.timezone, ctx.settings.retention_years, ctx.clock.now()
     with acting(ctx, operator_slack_id, user_from=_operator) as work:
         session = work.session
         due: list[DueRecord] = []
-        for family in _families(session):
+        for family in _families(session, ctx.settings.force_code):
             last = family.last_ended()
             if last is None or review_due(last, years, tz) > now:
                 continue
@@ -170,8 +182,8 @@ def erase(
     tz, years, now = ctx.settings.timezone, ctx.settings.retention_years, ctx.clock.now()
     with acting(ctx, operator_slack_id, user_from=_operator) as work:
         session = work.session
-        entity_type, entity_id = _named_or_why_not(session, reference, tz)
-        family = next(f for f in _families(session) if f.holds(entity_type, entity_id))
+        entity_type, entity_id = _named_or_why_not(session, reference, tz, ctx.settings.force_code)
+        family = next(f for f in _families(session, ctx.settings.force_code) if f.holds(entity_type, entity_id))
         _require_past_retention(family, years, tz, now)
         deleted = _delete(session, family)
         refs = family.references
@@ -223,8 +235,8 @@ def _operator(session: Session, _ctx: ServiceContext, slack_id: str) -> AppUser:
 admin_operator = _operator  # the same check for every command-line command an admin runs
 
 
-def _named_or_why_not(session: Session, reference: str, tz: ZoneInfo) -> tuple[str, int]:
-    """The record or incident `reference` names, as (table, id); or why there is none."""
+def _named_or_why_not(session: Session, reference: str, tz: ZoneInfo, force_code: str) -> tuple[str, int]:
+    """The record, incident, request or plan `reference` names, as (table, id); or why there is none."""
     ref = normalise_reference(reference)
     order = session.exec(select(ProtectionOrder.id).where(ProtectionOrder.reference == ref)).first()
     if order is not None:
@@ -232,23 +244,43 @@ def _named_or_why_not(session: Session, reference: str, tz: ZoneInfo) -> tuple[s
     incident = session.exec(select(Incident.id).where(Incident.reference == ref)).first()
     if incident is not None:
         return "incident", incident
+    request = session.exec(select(DisclosureRequest.id).where(DisclosureRequest.reference == ref)).first()
+    if request is not None:
+        return "disclosure_request", request
+    plan_id = plan_id_of(force_code, ref)
+    if plan_id is not None and session.get(ManagementPlan, plan_id) is not None:
+        return "management_plan", plan_id
     for event in session.exec(select(AuditEvent).where(AuditEvent.action == "erase").order_by(col(AuditEvent.at))):
         if ref in (event.after or {}).get("references", []):
             when = event.at.astimezone(tz).strftime("%d %b %Y %H:%M")
             raise Conflict(
                 f"{ref} was already erased on {when} by {event.actor} (audit event {event.id}). Nothing changed."
             )
-    raise NotFound(f"No record or incident has the reference '{reference.strip()[:40]}'. Nothing changed.", "reference")
+    raise NotFound(
+        f"No record, incident, Clare's Law request or plan has the reference '{reference.strip()[:40]}'. "
+        "Nothing changed.",
+        "reference",
+    )
 
 
 def _require_past_retention(family: Family, years: int, tz: ZoneInfo, now: datetime) -> None:
     together = ", ".join(family.references)
     still_open = family.still_open()
     if still_open:
-        raise Conflict(
+        said: Text = (
             f"Not erased: {', '.join(still_open)} {'is' if len(still_open) == 1 else 'are'} still open, and records "
-            f"about the same people ({together}) are kept together. Nothing changed."
+            f"about the same people ({together}) are kept together. Nothing changed.",
         )
+        if any(r.open for r in family.requests) or any(p.open for p in family.plans):
+            said = (
+                *said,
+                " Close it first (",
+                Command("clare", "REF close", set_apart=False),
+                ", ",
+                Command("perpetrator", "REF plan close", set_apart=False),
+                "), then erase the records.",
+            )
+        raise Conflict(said)
     last = family.last_ended()
     assert last is not None
     due = review_due(last, years, tz)
@@ -277,29 +309,63 @@ class KeptIncident:
 class Family:
     orders: list[ProtectionOrder] = field(default_factory=list)
     incidents: list[KeptIncident] = field(default_factory=list)
+    requests: list[KeptRequest] = field(default_factory=list)
+    plans: list[KeptPlan] = field(default_factory=list)
 
     @property
     def references(self) -> tuple[str, ...]:
-        return tuple(sorted([o.reference for o in self.orders] + [i.reference for i in self.incidents]))
+        return tuple(sorted([reference for reference, _, _ in self.members()] + self._open_orders()))
 
     def holds(self, entity_type: str, entity_id: int) -> bool:
-        members = self.orders if entity_type == "protection_order" else self.incidents
+        tables: dict[str, list[Any]] = {
+            "protection_order": self.orders,
+            "incident": self.incidents,
+            "disclosure_request": self.requests,
+            "management_plan": self.plans,
+        }
+        members = tables[entity_type]
         return any(member.id == entity_id for member in members)
 
     def members(self) -> list[tuple[str, str, datetime]]:
-        """(reference, type, end) of each member that has ended, by reference."""
+        """(reference, type, end) of each member that has ended (or, for casework with no end in law,
+        its last activity so far), by reference."""
         ended = [(o.reference, o.order_type.value, o.closed_at) for o in self.orders if o.closed_at is not None]
         ended += [(i.reference, INCIDENT_TYPE, i.last_activity) for i in self.incidents]
+        ended += [(r.reference, REQUEST_TYPE, r.last_activity) for r in self.requests]
+        ended += [(p.reference, PLAN_TYPE, p.last_activity) for p in self.plans]
         return sorted(ended)
+
+    def _open_orders(self) -> list[str]:
+        return [o.reference for o in self.orders if o.closed_at is None]
 
     def still_open(self) -> list[str]:
         orders = [o.reference for o in self.orders if o.status is OrderStatus.ACTIVE or o.closed_at is None]
-        return sorted(orders + [f"{i.reference} (a MARAC action to do)" for i in self.incidents if i.open_actions])
+        return sorted(
+            orders
+            + [f"{i.reference} (a MARAC action to do)" for i in self.incidents if i.open_actions]
+            + [f"{r.reference} (a Clare's Law request)" for r in self.requests if r.open]
+            + [f"{p.reference} (a management plan)" for p in self.plans if p.open]
+        )
 
     def last_ended(self) -> datetime | None:
         if self.still_open():
             return None
         return max(end for _, _, end in self.members())
+
+    def people(self, session: Session) -> tuple[set[int], set[int]]:
+        """(perpetrator ids, protected-person ids) every member points at."""
+        perpetrators = {o.perpetrator_id for o in self.orders}
+        ids = [o.id for o in self.orders if o.id is not None]
+        linked = select(OrderProtectedPerson.person_id).where(col(OrderProtectedPerson.order_id).in_(ids))
+        people = set(session.exec(linked).all())
+        for incident in self.incidents:
+            perpetrators.add(incident.suspect_id)
+            people.add(incident.victim_id)
+        for request in self.requests:
+            perpetrators.add(request.subject_id)
+            people.add(request.person_id)
+        perpetrators |= {plan.perpetrator_id for plan in self.plans}
+        return perpetrators, people
 
 
 def _kept_incidents(session: Session) -> list[KeptIncident]:
@@ -348,9 +414,10 @@ def _kept_incidents(session: Session) -> list[KeptIncident]:
     return kept
 
 
-def _families(session: Session) -> list[Family]:
-    """Every family at once: union-find over records and incidents sharing a perpetrator row (or its
-    PNC id), a protected person, a notice -> order link, or an order recorded from an incident."""
+def _families(session: Session, force_code: str) -> list[Family]:
+    """Every family at once: union-find over records, incidents, requests and plans sharing a
+    perpetrator row (or its PNC id), a protected person, a notice -> order link, or an order recorded
+    from an incident."""
     orders = session.exec(select(ProtectionOrder)).all()
     links = session.exec(select(OrderProtectedPerson.order_id, OrderProtectedPerson.person_id)).all()
     pnc_of = {
@@ -361,6 +428,8 @@ def _families(session: Session) -> list[Family]:
         if i is not None and pnc
     }
     incidents = _kept_incidents(session)
+    requests = kept_requests(session)
+    plans = kept_plans(session, force_code)
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
     def root(x: tuple[str, int]) -> tuple[str, int]:
@@ -398,30 +467,37 @@ def _families(session: Session) -> list[Family]:
         root(node)
         perpetrator(node, incident.suspect_id)
         shares(node, ("person", incident.victim_id))
+    for request in requests:
+        node = ("r", request.id)
+        root(node)
+        perpetrator(node, request.subject_id)
+        shares(node, ("person", request.person_id))
+    for plan in plans:
+        node = ("p", plan.id)
+        root(node)
+        perpetrator(node, plan.perpetrator_id)
     groups: dict[tuple[str, int], Family] = defaultdict(Family)
     for order in orders:
         assert order.id is not None
         groups[root(("o", order.id))].orders.append(order)
     for incident in incidents:
         groups[root(("i", incident.id))].incidents.append(incident)
+    for request in requests:
+        groups[root(("r", request.id))].requests.append(request)
+    for plan in plans:
+        groups[root(("p", plan.id))].plans.append(plan)
     return list(groups.values())
 
 
 def _delete(session: Session, family: Family) -> dict[str, int]:
+    """Every row of the family and of its people. The family is closed under shared people, so no
+    row outside it refers to them (a foreign key would refuse the delete, and the whole erasure with
+    it, if one did)."""
     ids = [o.id for o in family.orders if o.id is not None]
-    perpetrators = {o.perpetrator_id for o in family.orders}
-    linked = select(OrderProtectedPerson.person_id).where(col(OrderProtectedPerson.order_id).in_(ids))
-    people = set(session.exec(linked).all())
-    incidents = {i.id for i in family.incidents}
-    for incident in family.incidents:
-        people.add(incident.victim_id)
-        perpetrators.add(incident.suspect_id)
-    referrals = select(MaracReferral.id).where(col(MaracReferral.incident_id).in_(sorted(incidents)))
-    require_none_open(session, perpetrators, people)
-    casework = conditions(session, perpetrators, people)
-    # A Clare's Law request's own rows for the person at risk and the subject: erased with it once
-    # nothing left refers to them (they may be another family's people too).
-    own_people, own_subjects = request_people(session, perpetrators, people)
+    perpetrators, people = family.people(session)
+    incidents = sorted(i.id for i in family.incidents)
+    referrals = select(MaracReferral.id).where(col(MaracReferral.incident_id).in_(incidents))
+    casework = conditions(family.requests, family.plans)
     session.flush()
     session.expunge_all()  # the rows go by bulk statements; nothing stale may be flushed back
     # Self-references first, so deleting in any order within a table is allowed.
@@ -431,30 +507,26 @@ def _delete(session: Session, family: Family) -> dict[str, int]:
     for model in ERASED_TABLES:
         condition: ColumnElement[bool]
         if model is ProtectedPerson:
-            condition = col(ProtectedPerson.id).in_(people)
+            condition = col(ProtectedPerson.id).in_(sorted(people))
+            deleted.update(forget_records(session, ids))  # their words go before them
         elif model is Perpetrator:
-            condition = col(Perpetrator.id).in_(perpetrators)
+            condition = col(Perpetrator.id).in_(sorted(perpetrators))
         elif model is ProtectionOrder:
             condition = col(ProtectionOrder.id).in_(ids)
         elif model is Reminder:
             condition = sa.or_(
-                col(Reminder.order_id).in_(ids), col(Reminder.incident_id).in_(sorted(incidents)), casework[Reminder]
+                col(Reminder.order_id).in_(ids), col(Reminder.incident_id).in_(incidents), casework[Reminder]
             )
         elif model is Incident:
-            condition = col(Incident.id).in_(sorted(incidents))
+            condition = col(Incident.id).in_(incidents)
         elif model in (MaracReferral, IncidentChild):
-            condition = model.incident_id.in_(sorted(incidents))
+            condition = model.incident_id.in_(incidents)
         elif model is MaracAction:
             condition = col(MaracAction.referral_id).in_(referrals)
         elif model in casework:
             condition = casework[model]
         else:
             condition = model.order_id.in_(ids)
-        if model is ProtectedPerson:  # their words go before them
-            people |= unreferenced(session, ProtectedPerson, own_people - people)
-            perpetrators |= unreferenced(session, Perpetrator, own_subjects - perpetrators)
-            condition = col(ProtectedPerson.id).in_(people)
-            deleted.update(forget_records(session, ids))
         result = session.execute(sa.delete(model).where(condition))
         deleted[str(model.__tablename__)] = int(getattr(result, "rowcount", 0))
     return deleted

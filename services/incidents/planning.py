@@ -46,7 +46,10 @@ ENCOMPASS_SOON = "encompass_soon:{child}"
 ENCOMPASS_UNTOLD = "encompass_untold:{child}:{user}"
 ACTION_DUE = "marac_action_due:{action}"
 ACTION_OVERDUE = "marac_action_overdue:{action}:{user}"
-MOOT_DONE = "moot_done"  # a posted reminder whose clock was met: "Recorded — no action needed"
+MOOT_DONE = "moot_done"  # a posted reminder whose clock was met: "Recorded by @jo at ..."
+# A posted reminder whose deadline an admin's school-holiday change moved: the casework was not done,
+# so the message says the school days changed (and who changed them), never "Recorded by" the admin.
+MOOT_SCHOOL_DAYS = "moot_school_days"
 # The clock each short name in a kind stands for.
 CLOCK_NAMES = {
     "attend": IncidentClock.ATTENDANCE,
@@ -210,12 +213,22 @@ def deadlines_ahead(facts: IncidentFacts, policy: IncidentPolicy) -> list[NextDe
 
 
 def replan_incident(
-    session: Session, incident: Incident, incidents: IncidentPolicy, policy: ReminderPolicy, tz: ZoneInfo, now: datetime
+    session: Session,
+    incident: Incident,
+    incidents: IncidentPolicy,
+    policy: ReminderPolicy,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    by: int | None = None,
+    why: str = MOOT_DONE,
 ) -> tuple[int, int]:
-    """Store the next deadline, plan and reconcile: every incident use case calls this."""
+    """Store the next deadline, plan and reconcile: every incident use case calls this. `by`: who
+    acted (their name and the time go on the messages of the reminders it settles), None for the
+    system; `why`: what the settled messages say happened."""
     facts = load_facts(session, incident)
     incident.next_deadline_at = min((d.at for d in deadlines_ahead(facts, incidents)), default=None)
     planned = [_quiet(p, policy, tz) for p in everything(facts, incidents)]
     relevant = {(p.kind, p.due_at) for p in planned}
     wanted = [p for p in planned if p.fire_if_late or p.due_at >= now]
-    return reconcile(session, None, wanted, now, relevant, why=lambda kind: MOOT_DONE, incident_id=pk(incident))
+    return reconcile(session, None, wanted, now, relevant, why=lambda kind: why, incident_id=pk(incident), by=by)

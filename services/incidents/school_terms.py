@@ -21,6 +21,7 @@ from services.context import ServiceContext
 from services.errors import Conflict, raise_if_any
 from services.governance.audit import snapshot
 from services.incidents.calendar import school_calendar_now
+from services.incidents.planning import MOOT_SCHOOL_DAYS
 from services.incidents.scope import replan
 from services.unit_of_work import Acting, acting, reading
 from services.wording import Command
@@ -159,5 +160,5 @@ def _recompute(work: Acting, area: str) -> tuple[str, ...]:
         work.changed(child, before)
         moved[incident.reference] = incident
     for incident in moved.values():
-        replan(work, incident)
+        replan(work, incident, why=MOOT_SCHOOL_DAYS)  # the admin moved the deadline; nobody told the school
     return tuple(moved)

@@ -16,7 +16,7 @@ from rules.incident_lifecycle import DOING, IncidentEvent, incident_state, refus
 from services.context import ServiceContext
 from services.errors import Conflict, NotFound
 from services.governance.access import acting_user, require_write
-from services.incidents.planning import replan_incident
+from services.incidents.planning import MOOT_DONE, replan_incident
 from services.records.lookup import WITHOUT_PREFIX, normalise_reference
 from services.unit_of_work import Acting
 from services.wording import Command
@@ -67,10 +67,14 @@ class IncidentChange(Acting):
         replan(self, self.incident)
 
 
-def replan(work: Acting, incident: Incident) -> None:
+def replan(work: Acting, incident: Incident, *, why: str = MOOT_DONE) -> None:
+    """Replan after `work`'s change, in its name: a reminder it settles says who did it and when."""
     settings = work.ctx.settings
     incident.updated_at = work.now
-    replan_incident(work.session, incident, settings.incidents, settings.reminders, settings.timezone, work.now)
+    by = work.actor.id if work.actor is not None else None
+    replan_incident(
+        work.session, incident, settings.incidents, settings.reminders, settings.timezone, work.now, by=by, why=why
+    )
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from services.governance.access import acting_user
 from services.governance.audit import snapshot
 from services.records.breach_court import court_deadline
 from services.records.calculator import calculate
+from services.records.planning import MOOT_CALENDAR
 from services.records.reinstatement import reinstate_if_wrongly_ended
 from services.unit_of_work import FindUser, Work, acting, system
 from services.views import DeadlineView
@@ -198,7 +199,7 @@ def _recomputed(
     """A deadline of `order` (on the record itself or one of its breaches) moved: audited, and
     the record replanned."""
     work.changed(row, before, order_id=pk(order), justification=why)
-    work.touch(order)
+    work.touch(order, moot=MOOT_CALENDAR)  # the admin changed the calendar, not the record
 
 
 def calendar_for_force(ctx: ServiceContext) -> ExcludedDayCalendar:

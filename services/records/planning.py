@@ -81,6 +81,7 @@ MOOT_BEFORE_COURT = "moot_before_court"
 MOOT_CLOSED = "moot_closed"  # closed or withdrawn
 MOOT_ENDED = "moot_ended"  # lapsed, expired, discharged, refused, superseded
 MOOT_CHANGED = "moot_changed"  # corrected: what it was about no longer applies
+MOOT_CALENDAR = "moot_calendar"  # an admin's bank-holiday change moved the deadline it spoke of
 _ENDED_BY_HAND = (OrderStatus.CLOSED, OrderStatus.WITHDRAWN)
 
 
@@ -650,10 +651,12 @@ def replan_from(
     stored: Sequence[Reminder] | None = None,
     *,
     by: int | None = None,
+    moot: str | None = None,
 ) -> Replanned:
     """`replan` from facts the caller holds. `stored`: the order's reminders, if the caller knows
     them (none, for a record created in this transaction); otherwise they are read. `by`: as for
-    `replan`."""
+    `replan`. `moot`: the reason every withdrawn reminder's message gives, instead of the record's
+    own (MOOT_CALENDAR: the deadline moved with the calendar, not with anything done on the record)."""
     order = facts.order
     assert order.id is not None
     order.next_deadline_at = at_or_none(next_deadline(facts, now))
@@ -662,7 +665,7 @@ def replan_from(
     new_record = stored is not None and not stored  # the caller's word: created in this transaction
     if stored is None:
         stored = session.exec(select(Reminder).where(Reminder.order_id == order.id)).all()
-    why = functools.partial(moot_reason, facts)
+    why = functools.partial(moot_reason, facts) if moot is None else (lambda kind: moot)
     added, cancelled = reconcile(session, order.id, plan, now, relevant, why, stored, by=by)
     plan_thread(session, facts, policy, now, new_record=new_record)
     known = {(r.kind, r.due_at) for r in stored}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -191,3 +192,45 @@ def test_without_the_history_scope_a_retried_reminder_is_still_sent_rather_than_
     assert (result.sent, result.recovered, result.stopped) == (2, 0, None)
     assert [c["status"] for c in slack.faulted] == [200]  # the one history read, refused
     assert set(posted_ids(slack).values()) == {1}
+
+
+class SlowSlack:
+    """A Slack whose every post takes `seconds` (of the test's clock); while one is under way past
+    the sweep's lease, another process sweeps, as a second bot process would."""
+
+    def __init__(self, ctx: ServiceContext, notifier: SlackNotifier, clock: ManualClock, seconds: int) -> None:
+        self.ctx, self.notifier, self.clock, self.seconds = ctx, notifier, clock, seconds
+        self.lease_until: datetime | None = None
+        self.other: list[object] = []
+
+    def post(self, **kwargs: Any) -> Any:
+        self.clock.advance(timedelta(seconds=self.seconds))
+        if self.lease_until is not None and self.clock.now() >= self.lease_until and not self.other:
+            self.other.append(sweep_once(self.ctx, self.notifier, "other-process"))
+        return self.notifier.post(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.notifier, name)
+
+
+def test_a_post_is_not_begun_with_too_little_lease_left_so_a_re_claim_cannot_double_it(
+    ctx: ServiceContext, force: Force, order: int, slack: SlackWebAPI, notifier: SlackNotifier, clock: ManualClock
+) -> None:
+    """Five reminders for one officer, each post taking 25 s of a 120 s lease. The fifth would begin
+    with 20 s left and land after the lease ran out, when another process has re-claimed it, found
+    nothing in Slack yet, and posted it too. Begun only with DVPN_POST_LEASE_MARGIN_SECONDS (30) left,
+    it is handed back instead and posted once, by whoever claims it next."""
+    policy = ctx.settings.reminders
+    assert (policy.claim_lease_seconds, policy.post_lease_margin_seconds) == (120, 30)
+    add_reminders(ctx, order, user_ids(ctx)[force.officer], 5, at("2026-04-02 20:00"))
+    slow = SlowSlack(ctx, notifier, clock, seconds=25)
+    slow.lease_until = clock.now() + timedelta(seconds=policy.claim_lease_seconds)
+
+    result = sweep_once(ctx, slow, WORKER)  # type: ignore[arg-type]
+
+    assert (result.claimed, result.sent, result.released) == (5, 4, 1)
+    assert slow.other == []  # no post was under way when the lease ran out
+    assert clock.now() == slow.lease_until - timedelta(seconds=20)
+    assert sweep_once(ctx, notifier, "other-process").sent == 1  # handed back: claimable at once
+    assert sorted(posted_ids(slack).values()) == [1, 1, 1, 1, 1]
+    assert {(r["state"], r["attempts"]) for r in live(ctx)} == {("sent", 1)}

@@ -175,7 +175,7 @@ def test_a_family_inside_retention_is_refused_naming_the_records_that_keep_it(
     "case, error, fragment",
     [
         ("open", Conflict, "still open"),
-        ("unknown", NotFound, "No record or incident has the reference 'WM-DVPN-2026-9999'"),
+        ("unknown", NotFound, "No record, incident, Clare's Law request or plan has the reference 'WM-DVPN-2026-9999'"),
         ("no reason", DomainError, "Say why the record is erased"),
         ("not an admin", NotAllowed, "not an active dvpn-bot admin"),
         ("unknown operator", NotAllowed, "not an active dvpn-bot admin"),
@@ -303,7 +303,12 @@ def test_a_clare_law_request_about_the_family_holds_erasure_while_open_then_goes
     }
 
     disclosures.close(ctx, force.officer, request, "withdrawn by the applicant")
+    # Closed in 2032: the request's last activity, and so its family's, is then.
+    with pytest.raises(Conflict, match=f"{request} ended on 01 May 2032.* kept until 01 May 2038"):
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    clock.set(london("2038-05-01 00:00"))
     done = retention.erase(ctx, force.admin, kept.r1, REASON)
+    assert done.references == tuple(sorted((kept.r1, request)))
     assert done.deleted["disclosure_request"] == 1
     assert row_counts(ctx.engine)["disclosure_request"] == 0
     # The request's own row for the person at risk went with it (the subject's row it was made with
@@ -356,3 +361,108 @@ def test_an_incident_no_record_came_from_is_kept_from_its_last_activity_then_era
     with pytest.raises(Conflict, match=f"{ref} was already erased"):
         retention.erase(ctx, force.admin, ref, REASON)
     assert kept.r1 in {d.reference for d in retention.review(ctx, force.admin)}  # its own family untouched
+
+
+def test_a_clare_law_request_about_people_with_nothing_else_on_record_is_reviewed_and_erased_alone(
+    ctx: ServiceContext, kept: Records, force: Force, clock: ManualClock
+) -> None:
+    """Its own family, ending at its last activity; listed as DVDS by its reference; erased by it
+    with its applicant, both its person rows, their search terms and its reminders."""
+    from rules.disclosure import Decision, Route
+    from services.disclosures import requests as disclosures
+    from services.disclosures.requests import NewRequest
+
+    clock.set(london("2026-04-03 10:00"))
+    at_risk = PersonInput("Ada Alone", date(1991, 1, 1), "3 Quiet Row, Dudley DY1 1AA")
+    new = NewRequest(Route.ASK, at_risk, PersonInput("Sub Alone"), london("2026-04-03 09:00"), "App Alone")
+    request = disclosures.new_request(ctx, force.officer, new).reference
+    clock.set(london("2032-05-01 09:00"))
+    assert request not in {d.reference for d in retention.review(ctx, force.admin)}  # open: never
+    with pytest.raises(Conflict, match=f"{request} \\(a Clare's Law request\\) is still open"):
+        retention.erase(ctx, force.admin, request, REASON)
+    clock.set(london("2026-04-20 10:00"))
+    disclosures.record_checks(ctx, force.officer, request)
+    disclosures.decide(ctx, force.officer, request, Decision.DISCLOSE, "history of violence")
+    disclosures.record_disclosure(ctx, force.officer, request, "the person at risk")  # completes it
+    with ctx.engine.connect() as connection:
+        reminders = connection.execute(
+            sa.text("SELECT count(*) FROM reminder WHERE disclosure_id IS NOT NULL")
+        ).scalar()
+    clock.set(london("2032-04-19 23:00"))
+    assert request not in {d.reference for d in retention.review(ctx, force.admin)}  # inside retention
+    clock.set(london("2032-04-20 00:00"))
+    [listed] = [d for d in retention.review(ctx, force.admin) if d.reference == request]
+    assert (listed.order_type, listed.ended_at, listed.family) == ("DVDS", london("2026-04-20 10:00"), (request,))
+    before_text = every_value(ctx.engine)
+    assert "Alone" in before_text and "quiet" in before_text.lower()
+    done = retention.erase(ctx, force.admin, request.lower(), REASON)
+    assert done.references == (request,)
+    assert (done.deleted["disclosure_request"], done.deleted["disclosure_applicant"]) == (1, 1)
+    assert (done.deleted["perpetrator"], done.deleted["protected_person"], done.deleted["protection_order"]) == (
+        1,
+        1,
+        0,
+    )
+    assert done.deleted["reminder"] == reminders and done.deleted["search_term"] > 0
+    after_text = every_value(ctx.engine)
+    assert "Alone" not in after_text and "quiet" not in after_text.lower()
+    [erased] = audit_rows(ctx.engine, action="erase")
+    assert (erased["entity_type"], erased["after"]["references"]) == ("disclosure_request", [request])
+    with pytest.raises(Conflict, match=f"{request} was already erased"):
+        retention.erase(ctx, force.admin, request, REASON)
+    assert kept.r1 in {d.reference for d in retention.review(ctx, force.admin)}  # other families untouched
+
+
+def test_a_request_joins_the_family_of_its_subjects_pnc_id(
+    ctx: ServiceContext, kept: Records, force: Force, clock: ManualClock
+) -> None:
+    from rules.disclosure import Route
+    from services.disclosures import requests as disclosures
+    from services.disclosures.requests import NewRequest
+
+    clock.set(london("2030-01-10 10:00"))
+    subject = PersonInput("Jordan Asked-About", pnc_id=OTHER.pnc_id)
+    new = NewRequest(Route.KNOW, PersonInput("Ada Pnc"), subject, london("2030-01-10 09:00"))
+    request = disclosures.new_request(ctx, force.officer, new).reference
+    disclosures.close(ctx, force.officer, request, "no relationship")
+    clock.set(london("2035-06-29 09:00"))  # R2-R4's family would be due (R4 ended June 2029) ...
+    assert {kept.r2, kept.r3, kept.r4, request}.isdisjoint({d.reference for d in retention.review(ctx, force.admin)})
+    clock.set(london("2036-01-10 00:00"))  # ... but the request, closed January 2030, keeps it a while longer
+    due = {d.reference: d for d in retention.review(ctx, force.admin)}
+    assert due[request].family == due[kept.r2].family == tuple(sorted((kept.r2, kept.r3, kept.r4, request)))
+    done = retention.erase(ctx, force.admin, request, REASON)
+    assert done.deleted["disclosure_request"] == 1 and done.deleted["protection_order"] == 3
+    assert "Jordan" not in every_value(ctx.engine)
+
+
+def test_a_management_plan_holds_its_family_while_open_then_goes_with_it_by_its_own_reference(
+    ctx: ServiceContext, kept: Records, force: Force, clock: ManualClock
+) -> None:
+    from rules.plans import ActionKind
+    from services.people import plans
+
+    clock.set(london("2026-04-04 10:00"))
+    plans.adopt(ctx, force.officer, kept.r1)
+    plans.add_action(
+        ctx, force.officer, kept.r1, ActionKind.DIVERT, force.colleague, london("2026-05-01 10:00"), "Plan Traceable"
+    )
+    clock.set(london("2032-05-01 09:00"))
+    assert kept.r1 not in {d.reference for d in retention.review(ctx, force.admin)}
+    with pytest.raises(Conflict, match="\\(a management plan\\) is still open"):
+        retention.erase(ctx, force.admin, kept.r1, REASON)
+    clock.set(london("2026-04-10 10:00"))
+    plans.action_done(ctx, force.officer, kept.r1, 1)
+    plans.close_plan(ctx, force.officer, kept.r1, "risk reduced")  # its last activity: 10 April 2026
+    clock.set(london("2032-05-01 09:00"))
+    due = {d.reference: d for d in retention.review(ctx, force.admin)}
+    [plan] = [ref for ref in due[kept.r1].family if ref != kept.r1]
+    assert plan.startswith("WM-PLAN-") and (due[plan].order_type, due[plan].ended_at) == (
+        "PLAN",
+        london("2026-04-10 10:00"),
+    )
+    done = retention.erase(ctx, force.admin, plan, REASON)
+    assert done.references == tuple(sorted((kept.r1, plan)))
+    assert (done.deleted["management_plan"], done.deleted["plan_action"], done.deleted["protection_order"]) == (1, 1, 1)
+    assert "Plan Traceable" not in every_value(ctx.engine)
+    [erased] = audit_rows(ctx.engine, action="erase")
+    assert erased["entity_type"] == "management_plan"

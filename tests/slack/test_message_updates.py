@@ -215,3 +215,28 @@ def test_an_update_for_a_deleted_message_is_given_up_and_logged_without_personal
         assert personal not in logged
     run_until(ctx, clock, slack_api, notifier, at("2026-04-08 12:00"))
     assert len(slack_api.calls("chat.update")) == 1  # the one answered message_not_found: not tried again
+
+
+def test_an_admin_adding_a_bank_holiday_withdraws_a_moved_countdown_without_claiming_the_record_changed(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackDriver, slack_api: SlackWebAPI, notifier
+) -> None:  # type: ignore[no-untyped-def]
+    """The DVPN is due in court by Tue 7 Apr 20:00; its 24-hour countdown is posted Mon 6 Apr 20:00.
+    An admin then makes Tue 7 Apr an excluded day: the deadline moves a day, the posted countdown no
+    longer applies, and its message says the bank holidays changed (and who changed them): not that
+    the record was corrected, which nobody did."""
+    records.record(ctx, force.officer, dvpn())
+    run_until(ctx, clock, slack_api, notifier, at("2026-04-06 20:05"))
+    [countdown] = [
+        c for c in slack_api.calls("chat.postMessage") if c["text"] == f"{REF} (APE): Hearing deadline in 24 hours"
+    ]
+    before = len(slack_api.calls("chat.update"))
+    clock.set(at("2026-04-06 20:10"))
+    slack.command(force.admin, 'admin holiday add 7/4/2026 "Day of national mourning"')
+
+    sweep_once(ctx, notifier, WORKER)
+
+    [update] = slack_api.calls("chat.update")[before:]
+    said = "Withdrawn: the deadline moved as bank holidays were changed by <@UADMIN> at Mon 06 Apr 2026 20:10 BST"
+    assert update["text"] == f"{countdown['text']} ({said})" and action_ids(update.blocks) == []
+    assert now_reads(slack_api, countdown) == (update["text"], [])
+    assert {r["update_reason"] for r in rows(ctx, "reminder") if r["update_reason"]} == {"moot_calendar"}

@@ -201,3 +201,35 @@ def test_a_reply_posted_by_a_sender_that_died_before_recording_it_is_not_posted_
     [root] = roots(slack_api).values()
     assert texts(thread_of(slack_api, root["ts"]))[1:] == ["Hearing booked for Mon 06 Apr 2026 10:00 BST"]
     assert len(slack_api.calls("conversations.replies")) == 1  # looked for in the thread, once
+
+
+def test_a_thread_post_is_not_begun_with_too_little_lease_left(
+    slack_api: SlackWebAPI,
+    ctx: ServiceContext,
+    clock: ManualClock,
+    force: Force,
+    notifier: SlackNotifier,
+    team_channel: str,
+) -> None:
+    """Two records' roots in one claim, the first post taking 95 s of the 120 s lease: the second
+    would begin with 25 s left, under DVPN_POST_LEASE_MARGIN_SECONDS (30), and could land after
+    another process re-claimed and posted it. It is handed back, and posted once under a fresh claim."""
+    record(ctx, force.officer)
+    record(ctx, force.officer)
+    lease = timedelta(seconds=ctx.settings.reminders.claim_lease_seconds)
+    started = clock.now()
+
+    class SlowSlack:
+        def post(self, **kwargs: Any) -> Any:
+            clock.advance(timedelta(seconds=95))
+            return notifier.post(**kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(notifier, name)
+
+    first = post_threads(ctx, SlowSlack(), WORKER)  # type: ignore[arg-type]
+
+    assert (first.sent, first.released) == (2, 1)  # the second root: handed back, then claimed afresh
+    assert clock.now() == started + timedelta(seconds=190) > started + lease
+    assert post_threads(ctx, notifier, "another-worker").sent == 0
+    assert len(roots(slack_api)) == 2 and len(slack_api.calls("chat.postMessage")) == 2
