@@ -13,12 +13,13 @@ from sqlmodel import Session
 from models.schema import alembic_config, upgrade
 from rules.search_terms import address_terms, name_terms
 from services.context import ServiceContext
-from services.people.search_index import derived_keys, derived_terms, stored_terms
+from services.people.search_index import derived_terms
 from services.records import corrections
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from tests.support.casework import Seeded, notice
 from tests.support.force import Force
+from tests.support.search_terms import derived_keys, stored_terms
 
 
 def test_records_on_file_before_the_migration_are_found_as_if_written_today(

@@ -79,17 +79,6 @@ def derived_terms(session: Session, order_ids: Collection[int] | None = None) ->
     return found
 
 
-def stored_terms(session: Session) -> set[Term]:
-    rows = session.execute(sa.select(*(getattr(SearchTerm, c) for c in COLUMNS))).all()
-    return {(str(k), str(t), int(team), str(ref), int(order), int(subject)) for k, t, team, ref, order, subject in rows}
-
-
-def derived_keys(session: Session) -> set[tuple[str, str]]:
-    """The one-edit keys of every name word some record's person has."""
-    words = session.exec(select(SearchTerm.term).where(col(SearchTerm.kind).in_(NAME_KINDS)).distinct()).all()
-    return {(key, word) for word in words for key in one_edit_keys(word)}
-
-
 def index_order(session: Session, order: ProtectionOrder) -> None:
     """The record's words as its people are now: after its people are linked."""
     assert order.id is not None

@@ -20,13 +20,14 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance import retention, staff, teams
-from services.people.search_index import derived_keys, derived_terms, stored_terms
+from services.people.search_index import derived_terms
 from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from tests.properties.conftest import examples_per_database
 from tests.support.force import Force, london
 from tests.support.records import dvpn
+from tests.support.search_terms import derived_keys, stored_terms
 
 START = london("2026-04-02 21:00")
 HOUR = timedelta(hours=1)

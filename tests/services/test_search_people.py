@@ -17,7 +17,7 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance import retention, teams
 from services.people.search import search
-from services.people.search_index import derived_keys, derived_terms, index_person, stored_terms
+from services.people.search_index import derived_terms, index_person
 from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
@@ -25,6 +25,7 @@ from services.reporting.list_results import Matched, SearchResults
 from tests.support.casework import Seeded, notice
 from tests.support.database import audit_rows
 from tests.support.force import Force
+from tests.support.search_terms import derived_keys, stored_terms
 
 ADDRESS = "14 Acacia Avenue, Kings Heath, Birmingham B14 7QT"
 
