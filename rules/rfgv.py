@@ -121,7 +121,7 @@ def score(
     counted = sorted((e for e in events if since <= e.at <= now), key=lambda e: e.at)
     if not counted:
         return None
-    gap = _days_since(counted[-1].at, now, tz)
+    gap = days_since(counted[-1].at, now, tz)
     recency = _recency(gap, matrix)
     r_points = recency.points if recency else 0
     f_points, f_band = _at_least(len(counted), matrix.frequency)
@@ -145,7 +145,8 @@ def score(
     return Score(r_points, f_points, g_points, v_points, len(counted), len(victims), serial, working)
 
 
-def _days_since(at: datetime, now: datetime, tz: ZoneInfo) -> int:
+def days_since(at: datetime, now: datetime, tz: ZoneInfo) -> int:
+    """Whole days from the day of `at` to the day of `now`, both on the force's calendar."""
     return (now.astimezone(tz).date() - at.astimezone(tz).date()).days
 
 
@@ -179,11 +180,17 @@ def gravity_weight(matrix: Matrix, kind: str) -> int:
 def points(tally: Tally, now: datetime, matrix: Matrix, *, serial_victims: int = 2, tz: ZoneInfo = LONDON) -> Points:
     """The total `score` gives the same events, from their tally: the same bands, without the working,
     so a long list can be ranked before the working is shown for its top."""
-    recency = _recency(_days_since(tally.latest, now, tz), matrix)
+    return banded(tally.events, days_since(tally.latest, now, tz), tally.gravity, tally.victims, matrix, serial_victims)
+
+
+def banded(events: int, gap: int, gravity: int, victims: int, matrix: Matrix, serial_victims: int = 2) -> Points:
+    """`points` from the tally's values, the latest as days before today: few distinct values among
+    many people, so a caller may remember them."""
+    recency = _recency(gap, matrix)
     total = (
         (recency.points if recency else 0)
-        + _at_least(tally.events, matrix.frequency)[0]
-        + _at_least(tally.gravity, matrix.gravity)[0]
-        + _at_least(tally.victims, matrix.victims)[0]
+        + _at_least(events, matrix.frequency)[0]
+        + _at_least(gravity, matrix.gravity)[0]
+        + _at_least(victims, matrix.victims)[0]
     )
-    return Points(total, tally.victims, tally.victims >= serial_victims)
+    return Points(total, victims, victims >= serial_victims)

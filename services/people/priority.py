@@ -35,7 +35,7 @@ from models import (
 from models.types import pk
 from rules.order_types import OrderType
 from rules.repeat import window_start
-from rules.rfgv import Matrix, Offending, Points, Tally, gravity_weight, load_matrix, points, score
+from rules.rfgv import Matrix, Offending, Points, Tally, banded, gravity_weight, load_matrix, score
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.access import require_role, supervised_team_ids
@@ -168,11 +168,17 @@ def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityLi
         since = window_start(now, matrix.window_months, tz)
         teams = sorted(supervised_team_ids(session, user)) if user.role is Role.SUPERVISOR else None
         tallies = _tallies(session, since, now, matrix, teams)
+        today = now.astimezone(tz).date()
+        remembered: dict[tuple[int, int, int, int], Points] = {}
+
+        def points_of(tally: Tally) -> Points:
+            key = (tally.events, (today - tally.latest.astimezone(tz).date()).days, tally.gravity, tally.victims)
+            if key not in remembered:
+                remembered[key] = banded(*key, matrix, serial_victims)
+            return remembered[key]
+
         ranked = sorted(
-            (
-                (points(tally, now, matrix, serial_victims=serial_victims, tz=tz), last, person)
-                for person, (tally, last) in tallies.items()
-            ),
+            ((points_of(tally), last, person) for person, (tally, last) in tallies.items()),
             key=lambda t: (-t[0].total, -t[0].victims, -t[1].timestamp()),
         )
         head = _with_ties(ranked, count)
@@ -261,17 +267,19 @@ def _tallies(
         .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
         .where(col(Breach.occurred_at) >= since)
     )
-    events = union_all(orders, breaches).subquery("offending")
+    # One statement: the events are read once (a CTE used twice is materialised by PostgreSQL) and
+    # its plain rows fetched on the connection, as tens of thousands of people come back.
+    events = union_all(orders, breaches).cte("offending")
     person = (events.c.k_kind, events.c.k_first, events.c.k_second)
     counted = events.c.at <= now
     in_window = func.sum(case((counted, 1), else_=0))
     tallied = (
         select_rows(
             *person,
-            in_window,
-            func.max(case((counted, events.c.at))),
-            func.max(events.c.at),
-            func.sum(case((counted, events.c.weight), else_=0)),
+            in_window.label("events"),
+            func.max(case((counted, events.c.at))).label("latest"),
+            func.max(events.c.at).label("last"),
+            func.sum(case((counted, events.c.weight), else_=0)).label("gravity"),
         )
         .group_by(*person)
         .having(in_window > 0)
@@ -280,20 +288,29 @@ def _tallies(
         tallied = tallied.having(func.max(events.c.scoped) == 1)
     born = cast(ProtectedPerson.date_of_birth, String)
     victim = ProtectedPerson.name_key + "|" + func.coalesce(born, "#" + cast(ProtectedPerson.id, String))
-    victims = dict(
-        ((kind, first, second), n)
-        for kind, first, second, n in session.execute(
-            select_rows(*person, func.count(distinct(victim)))
-            .select_from(events)
-            .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == events.c.order_id)
-            .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
-            .where(counted)
-            .group_by(*person)
-        ).all()
+    victims = (
+        select_rows(*person, func.count(distinct(victim)).label("victims"))
+        .select_from(events)
+        .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == events.c.order_id)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+        .where(counted)
+        .group_by(*person)
+        .subquery("victims")
+    )
+    t = tallied.subquery("tallied")
+    rows = session.connection().execute(
+        select_rows(t, func.coalesce(victims.c.victims, 0)).outerjoin(
+            victims,
+            and_(
+                victims.c.k_kind == t.c.k_kind,
+                victims.c.k_first == t.c.k_first,
+                victims.c.k_second == t.c.k_second,
+            ),
+        )
     )
     return {
-        _as_person(kind, first, second): (Tally(n, latest, int(gravity), victims.get((kind, first, second), 0)), last)
-        for kind, first, second, n, latest, last, gravity in session.execute(tallied).all()
+        _as_person(kind, first, second): (Tally(n, latest, int(gravity), found), last)
+        for kind, first, second, n, latest, last, gravity, found in rows.all()
     }
 
 
