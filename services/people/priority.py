@@ -35,7 +35,7 @@ from models import (
 from models.types import pk
 from rules.order_types import OrderType
 from rules.repeat import window_start
-from rules.rfgv import Matrix, Offending, Points, Tally, banded, gravity_weight, load_matrix, score
+from rules.rfgv import Matrix, Offending, Points, Tally, banded, days_since, gravity_weight, load_matrix, score
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.access import require_role, supervised_team_ids
@@ -44,6 +44,7 @@ from services.unit_of_work import reading
 from services.views import initials
 
 PersonKey = tuple[object, ...]
+KeyColumns = tuple[str, str, str]  # a person as the database keys them: see _person_key_columns
 MAX_TOP = 50
 
 
@@ -155,8 +156,9 @@ def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityLi
     with a record in the teams they supervise. Initials and references only; audited as a report.
 
     Everyone is ranked from their tally, summed in the database (`_tallies`), and banded by the
-    matrix (rules.rfgv.points); only the top, with anyone tied with its last, have their events
-    loaded to be scored with the working shown and ordered by the reference of their latest."""
+    matrix (rules.rfgv.banded, each distinct tally once); only the top, with anyone tied with its
+    last, have their events loaded, to be scored with the working shown and ordered by the
+    reference of their latest."""
     if not 1 <= count <= MAX_TOP:
         raise DomainError(f"Ask for between 1 and {MAX_TOP}: e.g. `perpetrator top 10`.", "count")
     matrix = matrix_of(ctx)
@@ -168,11 +170,10 @@ def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityLi
         since = window_start(now, matrix.window_months, tz)
         teams = sorted(supervised_team_ids(session, user)) if user.role is Role.SUPERVISOR else None
         tallies = _tallies(session, since, now, matrix, teams)
-        today = now.astimezone(tz).date()
         remembered: dict[tuple[int, int, int, int], Points] = {}
 
         def points_of(tally: Tally) -> Points:
-            key = (tally.events, (today - tally.latest.astimezone(tz).date()).days, tally.gravity, tally.victims)
+            key = (tally.events, days_since(tally.latest, now, tz), tally.gravity, tally.victims)
             if key not in remembered:
                 remembered[key] = banded(*key, matrix, serial_victims)
             return remembered[key]
@@ -182,10 +183,13 @@ def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityLi
             key=lambda t: (-t[0].total, -t[0].victims, -t[1].timestamp()),
         )
         head = _with_ties(ranked, count)
-        events = offending_events(session, since, _perpetrator_ids(session, [person for _, _, person in head]))
+        rows = _rows_of(session, [person for _, _, person in head])
+        events = offending_events(session, since, {i for ids in rows.values() for i in ids})
+        people = _people(session, sorted({i for ids in rows.values() for i in ids}))
         scored = []
         for _, _, person in head:
-            offending = events[person]
+            (key,) = {people[i] for i in rows[person]}  # the database and `_people` join rows alike
+            offending = events[key]
             result = score(offending, now, matrix, serial_victims=serial_victims, tz=tz)
             assert result is not None, "a tallied person has an event in the window"
             latest = max(offending, key=lambda e: e.at)
@@ -203,8 +207,8 @@ def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityLi
 
 
 def _with_ties(
-    ranked: list[tuple[Points, datetime, PersonKey]], count: int
-) -> list[tuple[Points, datetime, PersonKey]]:
+    ranked: list[tuple[Points, datetime, KeyColumns]], count: int
+) -> list[tuple[Points, datetime, KeyColumns]]:
     """The first `count`, and those after them tied with the last on everything the tally knows:
     which of them comes first turns on the reference of their latest event."""
     if len(ranked) <= count:
@@ -215,7 +219,8 @@ def _with_ties(
 
 
 def _person_key_columns() -> tuple[ColumnElement[str], ColumnElement[str], ColumnElement[str]]:
-    """The person a perpetrator row stands for, as `_people` keys it, in three columns."""
+    """The person a perpetrator row stands for, as `_people` keys it, in three columns: kind ("pnc",
+    "name" or "row"), PNC id or name or row id, date of birth as the database writes it or ""."""
     unsettled = col(Perpetrator.id).in_(_unsettled())
     pnc = func.coalesce(Perpetrator.pnc_id, "") != ""
     born = col(Perpetrator.date_of_birth).is_not(None)
@@ -226,17 +231,9 @@ def _person_key_columns() -> tuple[ColumnElement[str], ColumnElement[str], Colum
     return kind.label("k_kind"), first.label("k_first"), second.label("k_second")
 
 
-def _as_person(kind: str, first: str, second: str) -> PersonKey:
-    if kind == "pnc":
-        return ("pnc", first)
-    if kind == "name":
-        return ("name", first, second)
-    return ("row", int(first))
-
-
 def _tallies(
     session: Session, since: datetime, now: datetime, matrix: Matrix, teams: list[int] | None
-) -> dict[PersonKey, tuple[Tally, datetime]]:
+) -> dict[KeyColumns, tuple[Tally, datetime]]:
     """The events `offending_events` gathers, summed by person in the database: each person's tally
     of events in the window up to `now`, and their latest event since `since` at all (the list's
     order turns on it). With `teams`, only people with a record in one of them."""
@@ -309,29 +306,30 @@ def _tallies(
         )
     )
     return {
-        _as_person(kind, first, second): (Tally(n, latest, int(gravity), found), last)
+        (kind, first, second): (Tally(n, latest, int(gravity), found), last)
         for kind, first, second, n, latest, last, gravity, found in rows.all()
     }
 
 
-def _perpetrator_ids(session: Session, people: list[PersonKey]) -> set[int]:
-    """The perpetrator rows of these people: those their keys could match, then kept when `_people`
-    keys them as one of them."""
+def _rows_of(session: Session, people: list[KeyColumns]) -> dict[KeyColumns, set[int]]:
+    """The perpetrator rows of these people, as `_person_key_columns` keys them."""
     if not people:
-        return set()
+        return {}
+    key = _person_key_columns()
     matches: list[ColumnElement[bool]] = [false()]
-    for person in people:
-        if person[0] == "pnc":
-            matches.append(col(Perpetrator.pnc_id) == person[1])
-        elif person[0] == "name":
-            matches.append(
-                and_(col(Perpetrator.name_key) == person[1], cast(Perpetrator.date_of_birth, String) == person[2])
-            )
+    for kind, first, second in people:
+        if kind == "pnc":
+            matches.append(col(Perpetrator.pnc_id) == first)
+        elif kind == "name":
+            matches.append(and_(col(Perpetrator.name_key) == first, cast(Perpetrator.date_of_birth, String) == second))
         else:
-            matches.append(col(Perpetrator.id) == person[1])
-    candidates = list(session.exec(select(Perpetrator.id).where(or_(*matches))).all())
+            matches.append(col(Perpetrator.id) == int(first))
     wanted = set(people)
-    return {i for i, person in _people(session, [i for i in candidates if i is not None]).items() if person in wanted}
+    found: dict[KeyColumns, set[int]] = defaultdict(set)
+    for row_id, *person in session.connection().execute(select_rows(col(Perpetrator.id), *key).where(or_(*matches))):
+        if row_id is not None and tuple(person) in wanted:
+            found[(person[0], person[1], person[2])].add(row_id)
+    return found
 
 
 def _initials(session: Session, references: list[str]) -> dict[str, str]:
