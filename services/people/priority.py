@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import String, and_, case, cast, distinct, exists, false, func, literal, or_, union_all
+from sqlalchemy import String, and_, case, cast, exists, false, func, literal, or_, union_all
 from sqlalchemy import select as select_rows
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -285,13 +285,20 @@ def _tallies(
         tallied = tallied.having(func.max(events.c.scoped) == 1)
     born = cast(ProtectedPerson.date_of_birth, String)
     victim = ProtectedPerson.name_key + "|" + func.coalesce(born, "#" + cast(ProtectedPerson.id, String))
-    victims = (
-        select_rows(*person, func.count(distinct(victim)).label("victims"))
+    # Each person's victims made distinct first, then counted: a hashed DISTINCT, not one sort of
+    # every person's victims for count(DISTINCT ...).
+    each = (
+        select_rows(*person, victim.label("victim"))
+        .distinct()
         .select_from(events)
         .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == events.c.order_id)
         .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
         .where(counted)
-        .group_by(*person)
+        .subquery("each_victim")
+    )
+    victims = (
+        select_rows(each.c.k_kind, each.c.k_first, each.c.k_second, func.count().label("victims"))
+        .group_by(each.c.k_kind, each.c.k_first, each.c.k_second)
         .subquery("victims")
     )
     t = tallied.subquery("tallied")
