@@ -121,11 +121,11 @@ def score(
     counted = sorted((e for e in events if since <= e.at <= now), key=lambda e: e.at)
     if not counted:
         return None
-    gap = (now.astimezone(tz).date() - counted[-1].at.astimezone(tz).date()).days
-    recency = next((b for b in matrix.recency if gap <= b.threshold), None)
+    gap = days_since(counted[-1].at, now, tz)
+    recency = _recency(gap, matrix)
     r_points = recency.points if recency else 0
     f_points, f_band = _at_least(len(counted), matrix.frequency)
-    weights = [matrix.gravity_weights.get(e.kind, 0) for e in counted]
+    weights = [gravity_weight(matrix, e.kind) for e in counted]
     g_points, g_band = _at_least(sum(weights), matrix.gravity)
     victims = {v for e in counted for v in e.victims}
     v_points, v_band = _at_least(len(victims), matrix.victims)
@@ -143,3 +143,54 @@ def score(
     if serial:
         working += (f"Serial perpetrator: {len(victims)} victims in the window (the force flags {serial_victims}+).",)
     return Score(r_points, f_points, g_points, v_points, len(counted), len(victims), serial, working)
+
+
+def days_since(at: datetime, now: datetime, tz: ZoneInfo) -> int:
+    """Whole days from the day of `at` to the day of `now`, both on the force's calendar."""
+    return (now.astimezone(tz).date() - at.astimezone(tz).date()).days
+
+
+def _recency(gap: int, matrix: Matrix) -> Band | None:
+    return next((b for b in matrix.recency if gap <= b.threshold), None)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One person's offending in the window, summed as a database can sum it: how many events, the
+    latest, the sum of their gravity weights (gravity_weight of each), and how many distinct victims."""
+
+    events: int
+    latest: datetime
+    gravity: int
+    victims: int
+
+
+@dataclass(frozen=True)
+class Points:
+    total: int
+    victims: int
+    serial: bool
+
+
+def gravity_weight(matrix: Matrix, kind: str) -> int:
+    """An event's gravity weight: its kind's, or 0 for a kind the matrix does not weigh."""
+    return matrix.gravity_weights.get(kind, 0)
+
+
+def points(tally: Tally, now: datetime, matrix: Matrix, *, serial_victims: int = 2, tz: ZoneInfo = LONDON) -> Points:
+    """The total `score` gives the same events, from their tally: the same bands, without the working,
+    so a long list can be ranked before the working is shown for its top."""
+    return banded(tally.events, days_since(tally.latest, now, tz), tally.gravity, tally.victims, matrix, serial_victims)
+
+
+def banded(events: int, gap: int, gravity: int, victims: int, matrix: Matrix, serial_victims: int = 2) -> Points:
+    """`points` from the tally's values, the latest as days before today: few distinct values among
+    many people, so a caller may remember them."""
+    recency = _recency(gap, matrix)
+    total = (
+        (recency.points if recency else 0)
+        + _at_least(events, matrix.frequency)[0]
+        + _at_least(gravity, matrix.gravity)[0]
+        + _at_least(victims, matrix.victims)[0]
+    )
+    return Points(total, victims, victims >= serial_victims)

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import String, and_, case, cast, exists, false, func, literal, or_, union_all
+from sqlalchemy import select as select_rows
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
-    AppUser,
     Breach,
     IdentityMismatch,
     OrderProtectedPerson,
@@ -30,8 +33,9 @@ from models import (
     Role,
 )
 from models.types import pk
+from rules.order_types import OrderType
 from rules.repeat import window_start
-from rules.rfgv import Matrix, Offending, load_matrix, score
+from rules.rfgv import Matrix, Offending, Points, Tally, banded, days_since, gravity_weight, load_matrix, score
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.access import require_role, supervised_team_ids
@@ -40,6 +44,7 @@ from services.unit_of_work import reading
 from services.views import initials
 
 PersonKey = tuple[object, ...]
+KeyColumns = tuple[str, str, str]  # a person as the database keys them: see _person_key_columns
 MAX_TOP = 50
 
 
@@ -48,24 +53,39 @@ def matrix_of(ctx: ServiceContext) -> Matrix:
     return load_matrix(ctx.settings.rfgv_matrix_file)
 
 
-def offending_events(session: Session, since: datetime) -> dict[PersonKey, list[Offending]]:
-    """Every offending event recorded since `since`, by person: one gatherer per source."""
+def offending_events(
+    session: Session, since: datetime, perpetrator_ids: Collection[int] | None = None
+) -> dict[PersonKey, list[Offending]]:
+    """Every offending event recorded since `since`, by person (only on the perpetrator rows given,
+    when given): one gatherer per source. `_tallies` sums the same events in the database."""
     found: dict[PersonKey, list[Offending]] = defaultdict(list)
     for gatherer in (_order_events, _breach_events):
-        for person, event in gatherer(session, since):
+        for person, event in gatherer(session, since, perpetrator_ids):
             found[person].append(event)
     return found
 
 
-def _order_events(session: Session, since: datetime) -> Iterable[tuple[PersonKey, Offending]]:
-    started = func.coalesce(ProtectionOrder.served_at, ProtectionOrder.made_at)
-    orders = session.exec(select(ProtectionOrder).where(started >= since)).all()
-    superseded = {o.parent_id for o in orders if o.parent_id is not None}
+def _started() -> ColumnElement[datetime]:
+    return func.coalesce(ProtectionOrder.served_at, ProtectionOrder.made_at)
+
+
+def _not_superseded(since: datetime) -> ColumnElement[bool]:
+    """The order is not the notice an order in the window was made on the application of."""
+    child = aliased(ProtectionOrder)
+    started = func.coalesce(child.served_at, child.made_at)
+    return ~exists().where(col(child.parent_id) == ProtectionOrder.id, started >= since)
+
+
+def _order_events(
+    session: Session, since: datetime, perpetrator_ids: Collection[int] | None
+) -> Iterable[tuple[PersonKey, Offending]]:
+    query = select(ProtectionOrder).where(_started() >= since, _not_superseded(since))
+    if perpetrator_ids is not None:
+        query = query.where(col(ProtectionOrder.perpetrator_id).in_(sorted(perpetrator_ids)))
+    orders = session.exec(query).all()
     people = _people(session, [o.perpetrator_id for o in orders])
     victims = _victims(session, [pk(o) for o in orders])
     for order in orders:
-        if pk(order) in superseded:
-            continue
         at = order.served_at or order.made_at
         assert at is not None
         yield (
@@ -74,12 +94,17 @@ def _order_events(session: Session, since: datetime) -> Iterable[tuple[PersonKey
         )
 
 
-def _breach_events(session: Session, since: datetime) -> Iterable[tuple[PersonKey, Offending]]:
-    rows = session.exec(
+def _breach_events(
+    session: Session, since: datetime, perpetrator_ids: Collection[int] | None
+) -> Iterable[tuple[PersonKey, Offending]]:
+    query = (
         select(Breach.occurred_at, ProtectionOrder)
         .join(ProtectionOrder, col(ProtectionOrder.id) == Breach.order_id)
         .where(col(Breach.occurred_at) >= since)
-    ).all()
+    )
+    if perpetrator_ids is not None:
+        query = query.where(col(ProtectionOrder.perpetrator_id).in_(sorted(perpetrator_ids)))
+    rows = session.exec(query).all()
     people = _people(session, [o.perpetrator_id for _, o in rows])
     victims = _victims(session, [pk(o) for _, o in rows])
     for occurred_at, order in rows:
@@ -92,11 +117,7 @@ def _breach_events(session: Session, since: datetime) -> Iterable[tuple[PersonKe
 def _people(session: Session, ids: list[int]) -> dict[int, PersonKey]:
     if not ids:
         return {}
-    unsettled = set(
-        session.exec(
-            select(IdentityMismatch.perpetrator_id).where(col(IdentityMismatch.same_person).is_not(True))
-        ).all()
-    )
+    unsettled = set(session.exec(_unsettled()).all())
     keys: dict[int, PersonKey] = {}
     for row in session.exec(select(Perpetrator).where(col(Perpetrator.id).in_(sorted(set(ids))))).all():
         if pk(row) in unsettled:
@@ -108,6 +129,10 @@ def _people(session: Session, ids: list[int]) -> dict[int, PersonKey]:
         else:
             keys[pk(row)] = ("row", pk(row))
     return keys
+
+
+def _unsettled() -> SelectOfScalar[int]:
+    return select(IdentityMismatch.perpetrator_id).where(col(IdentityMismatch.same_person).is_not(True))
 
 
 def _victims(session: Session, order_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -128,41 +153,190 @@ def _victims(session: Session, order_ids: list[int]) -> dict[int, tuple[str, ...
 
 def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityList:
     """The highest-scoring perpetrators, for champions and admins force-wide, for supervisors those
-    with a record in the teams they supervise. Initials and references only; audited as a report."""
+    with a record in the teams they supervise. Initials and references only; audited as a report.
+
+    Everyone is ranked from their tally, summed in the database (`_tallies`), and banded by the
+    matrix (rules.rfgv.banded, each distinct tally once); only the top, with anyone tied with its
+    last, have their events loaded, to be scored with the working shown and ordered by the
+    reference of their latest."""
     if not 1 <= count <= MAX_TOP:
         raise DomainError(f"Ask for between 1 and {MAX_TOP}: e.g. `perpetrator top 10`.", "count")
     matrix = matrix_of(ctx)
     tz = ctx.settings.timezone
+    serial_victims = ctx.settings.serial_victims
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
         require_role(user, Role.CHAMPION, Role.SUPERVISOR, Role.ADMIN, doing="see the perpetrator priority list")
         since = window_start(now, matrix.window_months, tz)
-        events = offending_events(session, since)
-        in_scope = _in_scope(session, user) if user.role is Role.SUPERVISOR else None
+        teams = sorted(supervised_team_ids(session, user)) if user.role is Role.SUPERVISOR else None
+        tallies = _tallies(session, since, now, matrix, teams)
+        remembered: dict[tuple[int, int, int, int], Points] = {}
+
+        def points_of(tally: Tally) -> Points:
+            key = (tally.events, days_since(tally.latest, now, tz), tally.gravity, tally.victims)
+            if key not in remembered:
+                remembered[key] = banded(*key, matrix, serial_victims)
+            return remembered[key]
+
+        ranked = sorted(
+            ((points_of(tally), last, person) for person, (tally, last) in tallies.items()),
+            key=lambda t: (-t[0].total, -t[0].victims, -t[1].timestamp()),
+        )
+        head = _with_ties(ranked, count)
+        rows = _rows_of(session, [person for _, _, person in head])
+        events = offending_events(session, since, {i for ids in rows.values() for i in ids})
+        people = _people(session, sorted({i for ids in rows.values() for i in ids}))
         scored = []
-        for person, offending in events.items():
-            if in_scope is not None and not ({e.reference for e in offending} & in_scope):
-                continue
-            result = score(offending, now, matrix, serial_victims=ctx.settings.serial_victims, tz=tz)
-            if result is not None:
-                latest = max(offending, key=lambda e: e.at)
-                scored.append((result, latest, person))
+        for _, _, person in head:
+            (key,) = {people[i] for i in rows[person]}  # the database and `_people` join rows alike
+            offending = events[key]
+            result = score(offending, now, matrix, serial_victims=serial_victims, tz=tz)
+            assert result is not None, "a tallied person has an event in the window"
+            latest = max(offending, key=lambda e: e.at)
+            scored.append((result, latest))
         scored.sort(key=lambda s: (-s[0].total, -s[0].victim_count, -s[1].at.timestamp(), s[1].reference))
         names = _initials(session, [s[1].reference for s in scored[:count]])
         entries = tuple(
             PriorityEntry(rank, names.get(latest.reference, ""), latest.reference, result)
-            for rank, (result, latest, _) in enumerate(scored[:count], 1)
+            for rank, (result, latest) in enumerate(scored[:count], 1)
         )
         read.audit(
             "report", "perpetrator", None, after={"priority_top": count, "shown": [e.reference for e in entries]}
         )
-        return PriorityList(entries, len(scored), matrix.window_months, sum(1 for s in scored if s[0].serial))
+        return PriorityList(entries, len(ranked), matrix.window_months, sum(1 for p, _, _ in ranked if p.serial))
 
 
-def _in_scope(session: Session, user: AppUser) -> set[str]:
-    """References of records in the teams a supervisor supervises."""
-    teams = sorted(supervised_team_ids(session, user))
-    return set(session.exec(select(ProtectionOrder.reference).where(col(ProtectionOrder.team_id).in_(teams))).all())
+def _with_ties(
+    ranked: list[tuple[Points, datetime, KeyColumns]], count: int
+) -> list[tuple[Points, datetime, KeyColumns]]:
+    """The first `count`, and those after them tied with the last on everything the tally knows:
+    which of them comes first turns on the reference of their latest event."""
+    if len(ranked) <= count:
+        return ranked
+    last = ranked[count - 1]
+    tied = [r for r in ranked[count:] if (r[0].total, r[0].victims, r[1]) == (last[0].total, last[0].victims, last[1])]
+    return ranked[:count] + tied
+
+
+def _person_key_columns() -> tuple[ColumnElement[str], ColumnElement[str], ColumnElement[str]]:
+    """The person a perpetrator row stands for, as `_people` keys it, in three columns: kind ("pnc",
+    "name" or "row"), PNC id or name or row id, date of birth as the database writes it or ""."""
+    unsettled = col(Perpetrator.id).in_(_unsettled())
+    pnc = func.coalesce(Perpetrator.pnc_id, "") != ""
+    born = col(Perpetrator.date_of_birth).is_not(None)
+    row_id = cast(Perpetrator.id, String)
+    kind = case((unsettled, "row"), (pnc, "pnc"), (born, "name"), else_="row")
+    first = case((unsettled, row_id), (pnc, Perpetrator.pnc_id), (born, Perpetrator.name_key), else_=row_id)
+    second = case((and_(~unsettled, ~pnc, born), cast(Perpetrator.date_of_birth, String)), else_="")
+    return kind.label("k_kind"), first.label("k_first"), second.label("k_second")
+
+
+def _tallies(
+    session: Session, since: datetime, now: datetime, matrix: Matrix, teams: list[int] | None
+) -> dict[KeyColumns, tuple[Tally, datetime]]:
+    """The events `offending_events` gathers, summed by person in the database: each person's tally
+    of events in the window up to `now`, and their latest event since `since` at all (the list's
+    order turns on it). With `teams`, only people with a record in one of them."""
+    key = _person_key_columns()
+    weights = {t: gravity_weight(matrix, t.value) for t in OrderType}
+    scoped = case((col(ProtectionOrder.team_id).in_(teams), 1), else_=0) if teams is not None else literal(1)
+    orders = (
+        select_rows(
+            *key,
+            _started().label("at"),
+            case(*((col(ProtectionOrder.order_type) == t, w) for t, w in weights.items()), else_=0).label("weight"),
+            col(ProtectionOrder.id).label("order_id"),
+            scoped.label("scoped"),
+        )
+        .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
+        .where(_started() >= since, _not_superseded(since))
+    )
+    breaches = (
+        select_rows(
+            *key,
+            col(Breach.occurred_at).label("at"),
+            literal(gravity_weight(matrix, "breach")).label("weight"),
+            col(ProtectionOrder.id).label("order_id"),
+            scoped.label("scoped"),
+        )
+        .select_from(Breach)
+        .join(ProtectionOrder, col(ProtectionOrder.id) == Breach.order_id)
+        .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
+        .where(col(Breach.occurred_at) >= since)
+    )
+    # One statement: the events are read once (a CTE used twice is materialised by PostgreSQL) and
+    # its plain rows fetched on the connection, as tens of thousands of people come back.
+    events = union_all(orders, breaches).cte("offending")
+    person = (events.c.k_kind, events.c.k_first, events.c.k_second)
+    counted = events.c.at <= now
+    in_window = func.sum(case((counted, 1), else_=0))
+    tallied = (
+        select_rows(
+            *person,
+            in_window.label("events"),
+            func.max(case((counted, events.c.at))).label("latest"),
+            func.max(events.c.at).label("last"),
+            func.sum(case((counted, events.c.weight), else_=0)).label("gravity"),
+        )
+        .group_by(*person)
+        .having(in_window > 0)
+    )
+    if teams is not None:
+        tallied = tallied.having(func.max(events.c.scoped) == 1)
+    born = cast(ProtectedPerson.date_of_birth, String)
+    victim = ProtectedPerson.name_key + "|" + func.coalesce(born, "#" + cast(ProtectedPerson.id, String))
+    # Each person's victims made distinct first, then counted: a hashed DISTINCT, not one sort of
+    # every person's victims for count(DISTINCT ...).
+    each = (
+        select_rows(*person, victim.label("victim"))
+        .distinct()
+        .select_from(events)
+        .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == events.c.order_id)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+        .where(counted)
+        .subquery("each_victim")
+    )
+    victims = (
+        select_rows(each.c.k_kind, each.c.k_first, each.c.k_second, func.count().label("victims"))
+        .group_by(each.c.k_kind, each.c.k_first, each.c.k_second)
+        .subquery("victims")
+    )
+    t = tallied.subquery("tallied")
+    rows = session.connection().execute(
+        select_rows(t, func.coalesce(victims.c.victims, 0)).outerjoin(
+            victims,
+            and_(
+                victims.c.k_kind == t.c.k_kind,
+                victims.c.k_first == t.c.k_first,
+                victims.c.k_second == t.c.k_second,
+            ),
+        )
+    )
+    return {
+        (kind, first, second): (Tally(n, latest, int(gravity), found), last)
+        for kind, first, second, n, latest, last, gravity, found in rows.all()
+    }
+
+
+def _rows_of(session: Session, people: list[KeyColumns]) -> dict[KeyColumns, set[int]]:
+    """The perpetrator rows of these people, as `_person_key_columns` keys them."""
+    if not people:
+        return {}
+    key = _person_key_columns()
+    matches: list[ColumnElement[bool]] = [false()]
+    for kind, first, second in people:
+        if kind == "pnc":
+            matches.append(col(Perpetrator.pnc_id) == first)
+        elif kind == "name":
+            matches.append(and_(col(Perpetrator.name_key) == first, cast(Perpetrator.date_of_birth, String) == second))
+        else:
+            matches.append(col(Perpetrator.id) == int(first))
+    wanted = set(people)
+    found: dict[KeyColumns, set[int]] = defaultdict(set)
+    for row_id, *person in session.connection().execute(select_rows(col(Perpetrator.id), *key).where(or_(*matches))):
+        if row_id is not None and tuple(person) in wanted:
+            found[(person[0], person[1], person[2])].add(row_id)
+    return found
 
 
 def _initials(session: Session, references: list[str]) -> dict[str, str]:

@@ -4,12 +4,31 @@ history joins them, the serial flag, who may see the list, and the audit of it."
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
+from sqlmodel import Session, col, select
 
+from domain.enums import OrderStatus
+from models import (
+    AppUser,
+    Breach,
+    IdentityMismatch,
+    OrderProtectedPerson,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+    Role,
+    Team,
+)
+from models.types import pk
+from rules.order_types import OrderType
+from rules.repeat import window_start
+from rules.rfgv import Score, score
 from services.context import ServiceContext
 from services.errors import NotAllowed
+from services.governance.access import supervised_team_ids
 from services.people import priority
 from services.records.breaches import record_breach
 from services.records.order_writer import PersonInput
@@ -61,3 +80,143 @@ def test_who_may_see_the_list(ctx: ServiceContext, force: Force) -> None:
     assert priority.top(ctx, force.admin, 1).scored == 2
     reports = [r for r in audit_rows(ctx.engine, action="report") if r["entity_type"] == "perpetrator"]
     assert len(reports) == 2 and reports[0]["after"]["shown"] == [order]
+
+
+# The list as it was first made, kept as the reference the ranking from tallies must equal: every
+# person's events loaded and scored, supervisors' people kept by the references of their events.
+def reference_top(ctx: ServiceContext, slack_id: str, count: int) -> tuple[list[tuple[str, Score]], int, int]:
+    matrix = priority.matrix_of(ctx)
+    tz, now = ctx.settings.timezone, ctx.clock.now()
+    since = window_start(now, matrix.window_months, tz)
+    with Session(ctx.engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_id)).one()
+        in_scope = None
+        if user.role is Role.SUPERVISOR:
+            teams = sorted(supervised_team_ids(session, user))
+            in_scope = set(
+                session.exec(select(ProtectionOrder.reference).where(col(ProtectionOrder.team_id).in_(teams))).all()
+            )
+        scored = []
+        for offending in priority.offending_events(session, since).values():
+            if in_scope is not None and not ({e.reference for e in offending} & in_scope):
+                continue
+            result = score(offending, now, matrix, serial_victims=ctx.settings.serial_victims, tz=tz)
+            if result is not None:
+                scored.append((result, max(offending, key=lambda e: e.at)))
+    scored.sort(key=lambda s: (-s[0].total, -s[0].victim_count, -s[1].at.timestamp(), s[1].reference))
+    return (
+        [(latest.reference, result) for result, latest in scored[:count]],
+        len(scored),
+        sum(s.serial for s, _ in scored),
+    )
+
+
+def seed_many(ctx: ServiceContext, seed: int) -> None:
+    """Perpetrator rows joined by PNC id, by name and date of birth, or standing alone (neither, or in
+    an unsettled identity check); notices superseded by orders made on them; breaches, some of
+    superseded notices; victims shared between orders or without a date of birth; events before the
+    window, on its first day and after now; two people tied on everything but their reference."""
+    rng = random.Random(seed)
+    now = ctx.clock.now()
+    with Session(ctx.engine) as session:
+        users = {u.slack_user_id: pk(u) for u in session.exec(select(AppUser)).all()}
+        teams = [pk(t) for t in session.exec(select(Team).order_by(col(Team.name))).all()]
+        officer = users["UOFFA1"]
+        people = []
+        for i in range(40):
+            shape = i % 5
+            person = Perpetrator(
+                full_name=f"Person {i % 23}",
+                name_key=f"person {i % 23}",
+                date_of_birth=date(1980, 1, 1 + i % 7) if shape in (1, 2, 3) else None,
+                pnc_id=f"26/{i % 9}A" if shape in (0, 3) else ("" if shape == 4 else None),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(person)
+            people.append(person)
+        victims = []
+        for i in range(30):
+            victim = ProtectedPerson(
+                full_name=f"Victim {i % 17}",
+                name_key=f"victim {i % 17}",
+                date_of_birth=date(1990, 2, 1 + i % 3) if i % 4 else None,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(victim)
+            victims.append(victim)
+        session.flush()
+        orders: list[ProtectionOrder] = []
+        minute = 0
+        for i in range(150):
+            minute += rng.randint(1, 4000)  # every event at its own instant but for the tie below
+            at = now + timedelta(days=10) - timedelta(days=420) + timedelta(minutes=minute % (430 * 1440))
+            kind = rng.choice(list(OrderType))
+            parent = rng.choice(orders) if orders and rng.random() < 0.15 else None
+            order = ProtectionOrder(
+                reference=f"WM-{kind.value}-2026-{i:04d}",
+                order_type=kind,
+                status=OrderStatus.ACTIVE,
+                perpetrator_id=parent.perpetrator_id if parent and rng.random() < 0.5 else pk(rng.choice(people)),
+                parent_id=pk(parent) if parent else None,
+                officer_id=officer,
+                team_id=rng.choice(teams),
+                served_at=at if rng.random() < 0.7 else None,
+                made_at=at,
+                created_by_id=officer,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(order)
+            session.flush()
+            orders.append(order)
+            for victim in rng.sample(victims, rng.choice((0, 1, 1, 2, 3))):
+                session.add(OrderProtectedPerson(order_id=pk(order), person_id=pk(victim)))
+            for _ in range(rng.choice((0, 0, 1, 2))):
+                minute += rng.randint(1, 4000)
+                breach_at = at + timedelta(minutes=minute % (60 * 1440))
+                session.add(Breach(order_id=pk(order), occurred_at=breach_at, recorded_by_id=officer, recorded_at=now))
+        for person, same in ((people[3], None), (people[8], False), (people[13], True)):
+            session.add(
+                IdentityMismatch(
+                    perpetrator_id=pk(person),
+                    order_id=pk(orders[0]),
+                    recorded_by_id=officer,
+                    created_at=now,
+                    same_person=same,
+                )
+            )
+        for n, team in enumerate(teams):  # alike but for the reference
+            twin = Perpetrator(full_name=f"Twin {n}", name_key=f"twin {n}", created_at=now, updated_at=now)
+            session.add(twin)
+            session.flush()
+            session.add(
+                ProtectionOrder(
+                    reference=f"WM-DVPN-2026-{9000 - n}",
+                    order_type=OrderType.DVPN,
+                    status=OrderStatus.ACTIVE,
+                    perpetrator_id=pk(twin),
+                    officer_id=officer,
+                    team_id=team,
+                    served_at=now - timedelta(days=40),
+                    created_by_id=officer,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        session.commit()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_ranking_from_tallies_equals_scoring_everyone(ctx: ServiceContext, force: Force, seed: int) -> None:
+    seed_many(ctx, seed)
+    for slack_id in (force.champion, force.supervisor, force.admin):
+        for count in (1, 2, 5, 10, 50):
+            expected, scored, serial = reference_top(ctx, slack_id, count)
+            ranked = priority.top(ctx, slack_id, count)
+            assert [(e.reference, e.score) for e in ranked.entries] == expected
+            assert (ranked.scored, ranked.serial) == (scored, serial)
+            assert [e.rank for e in ranked.entries] == list(range(1, len(expected) + 1))
+    champion, supervisor = priority.top(ctx, force.champion, 50), priority.top(ctx, force.supervisor, 50)
+    assert supervisor.scored < champion.scored  # the supervisor's scope leaves some out
