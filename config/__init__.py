@@ -524,6 +524,12 @@ def _read_settings(read: _Reader) -> Settings:
             f"DVPN_CRIME_REFERENCE_EXAMPLE={settings.crime_reference_example!r} does not match "
             "DVPN_CRIME_REFERENCE_PATTERN: give an example of the format the pattern accepts."
         )
+    margin, lease = settings.reminders.post_lease_margin_seconds, settings.reminders.claim_lease_seconds
+    if margin >= lease:
+        read.problems.append(
+            f"DVPN_POST_LEASE_MARGIN_SECONDS={margin} must be less than DVPN_CLAIM_LEASE_SECONDS={lease}: "
+            "a post is begun only with that much of the lease left, so no reminder would ever be sent."
+        )
     if settings.slack_bot_token and not settings.slack_bot_token.startswith("xoxb-"):
         read.problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
     if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):

@@ -74,6 +74,17 @@ def test_every_problem_is_listed_in_one_error() -> None:
     assert report.startswith("dvpn-bot cannot start")
 
 
+@pytest.mark.parametrize(("margin", "lease"), [("120", "120"), ("30", "20")])
+def test_a_post_needs_some_of_its_lease_left(margin: str, lease: str) -> None:
+    with pytest.raises(SettingsError) as failed:
+        settings_from({"DVPN_POST_LEASE_MARGIN_SECONDS": margin, "DVPN_CLAIM_LEASE_SECONDS": lease})
+    assert failed.value.problems == [
+        f"DVPN_POST_LEASE_MARGIN_SECONDS={margin} must be less than DVPN_CLAIM_LEASE_SECONDS={lease}: "
+        "a post is begun only with that much of the lease left, so no reminder would ever be sent."
+    ]
+    assert settings_from({"DVPN_POST_LEASE_MARGIN_SECONDS": "30", "DVPN_CLAIM_LEASE_SECONDS": "31"})
+
+
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = tmp_path / ".env"
     env.write_text("DVPN_FORCE_CODE=NW\nDVPN_LOG_LEVEL=debug\n")
