@@ -344,7 +344,7 @@ def test_a_restart_between_posting_a_reminder_and_recording_it_does_not_post_it_
     """The server stops while Slack is still answering a reminder's post, so the sweep cannot
     record it as sent. When the claim's lease runs out after the restart, the next sweep finds
     the post in Slack and records it, rather than posting it again."""
-    served = serve(DVPN_CLAIM_LEASE_SECONDS="5")
+    served = serve(DVPN_CLAIM_LEASE_SECONDS="5", DVPN_POST_LEASE_MARGIN_SECONDS="3")  # a post takes 2 s here
     slack_api = served.slack_api
     slack_api.answer_latency = 2.0  # Slack accepts the post at once and answers two seconds later
     now = SystemClock().now()

@@ -79,6 +79,7 @@ def test_three_replicas_with_one_killed_again_and_again_post_every_reminder_and_
         "DVPN_SWEEP_SECONDS": "1",
         "DVPN_SWEEP_BATCH_SIZE": "20",
         "DVPN_CLAIM_LEASE_SECONDS": "30",  # 5 s of wall time at SPEED
+        "DVPN_POST_LEASE_MARGIN_SECONDS": "10",  # a post takes 10 ms; the margin is 1.7 s of wall time
         "DVPN_SHUTDOWN_GRACE_SECONDS": "5",
     }
 

@@ -125,6 +125,7 @@ def test_a_post_outliving_the_grace_stays_claimed_and_is_found_in_slack_not_post
         DVPN_SWEEP_SECONDS="1",
         DVPN_SHUTDOWN_GRACE_SECONDS="1",
         DVPN_CLAIM_LEASE_SECONDS="30",
+        DVPN_POST_LEASE_MARGIN_SECONDS="10",
     )
     first = bots("first", ["scheduler"], env).start()
     assert first_post_taken.wait(30), first.output()
