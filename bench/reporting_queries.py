@@ -70,6 +70,7 @@ class Timing:
     name: str
     runs_ms: tuple[float, ...]
     cut_off_s: float | None = None  # the budget, when the question spent it
+    failed: str | None = None  # the database's refusal, when a run raised one (an older tree's code)
 
     @property
     def median(self) -> float:
@@ -83,6 +84,8 @@ class Timing:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
     def line(self) -> str:
+        if self.failed is not None:
+            return f"{self.name:<44} FAILED after {len(self.runs_ms)} runs: {self.failed}"
         if self.cut_off_s is not None and not self.runs_ms:
             return f"{self.name:<44} OVER BUDGET: no run finished within {self.cut_off_s:.0f} s"
         verdict = "ok" if self.median < 100 else "OVER 100 ms"
@@ -119,11 +122,13 @@ def time_question(question: Question, runs: int, warmups: int, engine: Engine, b
             began = time.perf_counter()
             question.ask()
             took.append((time.perf_counter() - began) * 1000)
-    except (OverBudget, sa.exc.OperationalError) as stopped:
+    except (OverBudget, sa.exc.DBAPIError) as stopped:
         signal.setitimer(signal.ITIMER_REAL, 0)  # before anything else: the alarm repeats
-        if isinstance(stopped, sa.exc.OperationalError) and "statement timeout" not in str(stopped):
-            raise
         engine.dispose()  # a connection interrupted mid-statement is not reused
+        if isinstance(stopped, sa.exc.DBAPIError) and "statement timeout" not in str(stopped):
+            # The question cannot be asked (e.g. an older tree's code at this scale): said, not fatal.
+            first_line = str(stopped.orig).splitlines()[0] if stopped.orig else type(stopped).__name__
+            return Timing(question.name, tuple(took), failed=f"{type(stopped.orig).__name__}: {first_line[:120]}")
         return Timing(question.name, tuple(took), budget_s)
     finally:
         if budget_s:
@@ -159,13 +164,17 @@ def before_timings(rev: str, args: argparse.Namespace) -> tuple[dict[str, Timing
         print(f"asking the questions of {rev}'s code ({tree})", flush=True)
         subprocess.run(command, check=True, cwd=tree)
         found = json.loads(out.read_text())
-    timings = {t["name"]: Timing(t["name"], tuple(t["runs_ms"]), t["cut_off_s"]) for t in found["timings"]}
+    timings = {
+        t["name"]: Timing(t["name"], tuple(t["runs_ms"]), t["cut_off_s"], t.get("failed")) for t in found["timings"]
+    }
     return timings, found["load"]
 
 
 def _ms(timing: Timing | None) -> str:
     if timing is None:
         return "       -"
+    if timing.failed is not None:
+        return "  failed"
     if not timing.runs_ms:
         return "  budget"
     return f"{timing.median:8.1f}"
@@ -270,7 +279,9 @@ def main() -> None:
     loads = f"load average before: {' '.join(f'{x:.2f}' for x in load)}; after: {' '.join(f'{x:.2f}' for x in end)}"
     print(loads)
     if args.json is not None:
-        found = [{"name": t.name, "runs_ms": list(t.runs_ms), "cut_off_s": t.cut_off_s} for t in timings]
+        found = [
+            {"name": t.name, "runs_ms": list(t.runs_ms), "cut_off_s": t.cut_off_s, "failed": t.failed} for t in timings
+        ]
         args.json.write_text(json.dumps({"timings": found, "load": loads}))
         engine.dispose()
         return
