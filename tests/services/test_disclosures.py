@@ -128,6 +128,31 @@ def test_the_open_list_is_nearest_the_target_first_and_scoped_by_team(ctx: Servi
     assert viewing.open_requests(ctx, force.other_officer, "all").total == 1  # officers: their team only
 
 
+def test_the_open_list_shows_a_page_and_counts_every_open_request(
+    ctx: ServiceContext, force: Force, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page of two: the shown lines are the two nearest their target among the open ones in scope,
+    # and the total counts every open request in scope, not only those shown.
+    monkeypatch.setattr(viewing, "LIST_LIMIT", 2)
+    made = {
+        day: requests.new_request(ctx, force.officer, asked(f"2026-03-{day:02d} 09:00")).reference
+        for day in (20, 5, 12, 1, 28)
+    }
+    requests.close(ctx, force.officer, made[1], "withdrawn")  # closed: neither shown nor counted
+    requests.record_checks(ctx, force.officer, made[12])
+    requests.decide(ctx, force.officer, made[12], Decision.DISCLOSE, "history of violence")
+    requests.record_disclosure(ctx, force.officer, made[12], "the person at risk")  # disclosed: the same
+    theirs = requests.new_request(ctx, force.other_officer, asked("2026-03-02 09:00")).reference
+    team = viewing.open_requests(ctx, force.officer, "team")
+    assert ([line.reference for line in team.lines], team.total) == ([made[5], made[20]], 3)
+    everyone = viewing.open_requests(ctx, force.champion, "all")
+    assert ([line.reference for line in everyone.lines], everyone.total) == ([theirs, made[5]], 4)
+    assert viewing.open_requests(ctx, force.other_officer, "mine").total == 1
+    assert viewing.open_requests(ctx, force.other_officer, "all").total == 1  # officers: their team only
+    shown = [json.loads(r["after"]) if isinstance(r["after"], str) else r["after"] for r in audit_rows(ctx.engine)]
+    assert {"whose": "all", "shown": [theirs, made[5]]} in shown
+
+
 def test_the_figures_a_force_reports(ctx: ServiceContext, force: Force, clock: ManualClock) -> None:
     # March 2026, Team A: A1 (ask, 2 Mar) disclosed 20 Mar: 19 days, in time. A2 (know, 3 Mar) closed
     # 1 Apr: outside March. A3 (ask, 5 Mar) disclosed 31 Mar: 27 days, in time (last day 1 Apr).
