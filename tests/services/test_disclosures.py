@@ -134,6 +134,8 @@ def test_the_open_list_shows_a_page_and_counts_every_open_request(
     # A page of two: the shown lines are the two nearest their target among the open ones in scope,
     # and the total counts every open request in scope, not only those shown.
     monkeypatch.setattr(viewing, "LIST_LIMIT", 2)
+    empty = viewing.open_requests(ctx, force.champion, "all")
+    assert (empty.lines, empty.total) == ((), 0)
     made = {
         day: requests.new_request(ctx, force.officer, asked(f"2026-03-{day:02d} 09:00")).reference
         for day in (20, 5, 12, 1, 28)
