@@ -20,6 +20,7 @@ class Incident(SQLModel, table=True):
         sa.Index("ix_incident_team_next", "team_id", "next_deadline_at"),
         sa.Index("ix_incident_officer_next", "officer_id", "next_deadline_at"),
         sa.Index("ix_incident_risk_reported", "risk_level", "reported_at"),
+        sa.Index("ix_incident_risk_id", "risk_level", "id"),  # counted against referrals (migration 0027)
         sa.Index("ix_incident_victim_reported", "victim_id", "reported_at"),
         sa.Index("ix_incident_team_reported", "team_id", "reported_at"),  # a team's, newest first
         sa.Index("ix_incident_reported", "reported_at"),  # the force's, newest first
