@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 # Each group is one name's usual forms; a name in several groups (Jon: John and Jonathan) takes all.
 VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -98,6 +99,12 @@ MAX_KEYS = 256  # a bound on one search's IN list; past it only the first given 
 PNC_ID = re.compile(r"^(\d{2}(?:\d{2})?)/(\d{1,7})([A-Z])$")
 PNC_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 PNC_FORMAT = "two digits of the year, a slash, up to seven digits and the check letter, e.g. 12/345678U"
+
+
+def births_agree(one: date | None, other: date | None) -> bool:
+    """Two person rows may be one person as far as their dates of birth go: unless both are known
+    and differ. (The names are matched apart: name_query, name_key.)"""
+    return one is None or other is None or one == other
 
 
 def fold(text: str) -> str:

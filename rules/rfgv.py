@@ -177,15 +177,10 @@ def gravity_weight(matrix: Matrix, kind: str) -> int:
     return matrix.gravity_weights.get(kind, 0)
 
 
-def points(tally: Tally, now: datetime, matrix: Matrix, *, serial_victims: int = 2, tz: ZoneInfo = LONDON) -> Points:
-    """The total `score` gives the same events, from their tally: the same bands, without the working,
-    so a long list can be ranked before the working is shown for its top."""
-    return banded(tally.events, days_since(tally.latest, now, tz), tally.gravity, tally.victims, matrix, serial_victims)
-
-
 def banded(events: int, gap: int, gravity: int, victims: int, matrix: Matrix, serial_victims: int = 2) -> Points:
-    """`points` from the tally's values, the latest as days before today: few distinct values among
-    many people, so a caller may remember them."""
+    """The total `score` gives the same events, from their tally (the latest as `gap` days before
+    today): the same bands, without the working, so a long list can be ranked before the working is
+    shown for its top. Few distinct values among many people, so a caller may remember them."""
     recency = _recency(gap, matrix)
     total = (
         (recency.points if recency else 0)

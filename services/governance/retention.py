@@ -275,9 +275,9 @@ def _require_past_retention(family: Family, years: int, tz: ZoneInfo, now: datet
             said = (
                 *said,
                 " Close it first (",
-                Command("clare", "REF close", set_apart=False),
+                Command("clare", 'REF close "why"', set_apart=False),
                 ", ",
-                Command("perpetrator", "REF plan close", set_apart=False),
+                Command("perpetrator", 'REF plan close "why"', set_apart=False),
                 "), then erase the records.",
             )
         raise Conflict(said)

@@ -10,11 +10,12 @@ owner the day before and alerts the supervisors when it falls due.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from config import IncidentPolicy, ReminderPolicy
@@ -34,6 +35,7 @@ from rules.incidents import (
     escalation,
     marac_trigger,
 )
+from rules.names import births_agree
 from services.records.planning import PlannedReminder, after_quiet_hours, is_statutory, reconcile
 from services.reminders.results import IncidentClock
 from services.reporting.list_results import NextDeadline
@@ -93,13 +95,18 @@ def victim_incidents(session: Session, incident: Incident) -> list[datetime]:
     them and the dates of birth do not disagree (services.records.order_writer.same_identity's test)."""
     victim = session.get(ProtectedPerson, incident.victim_id)
     assert victim is not None
-    found = session.exec(
-        select(Incident, ProtectedPerson)
+    found = session.execute(
+        sa.select(col(Incident.reported_at), col(ProtectedPerson.date_of_birth))
         .join(ProtectedPerson, col(ProtectedPerson.id) == col(Incident.victim_id))
-        .where(ProtectedPerson.name_key == victim.name_key)
+        .where(col(ProtectedPerson.name_key) == victim.name_key)
     ).all()
-    born = victim.date_of_birth
-    return [i.reported_at for i, p in found if born is None or p.date_of_birth is None or p.date_of_birth == born]
+    return reports_of(victim, [(at, born) for at, born in found])
+
+
+def reports_of(victim: ProtectedPerson, reports: Iterable[tuple[datetime, date | None]]) -> list[datetime]:
+    """Of (reported at, victim's date of birth) for incidents whose victim has `victim`'s name key,
+    the report times of those that may be the same victim."""
+    return [at for at, born in reports if births_agree(victim.date_of_birth, born)]
 
 
 def marac_due(facts: IncidentFacts, policy: IncidentPolicy) -> tuple[MaracTrigger, ClockDue] | None:

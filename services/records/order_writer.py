@@ -27,7 +27,7 @@ from models.types import pk
 from rules import validation
 from rules.clock import LONDON
 from rules.deadlines import bail_start, hearing_deadline, lapse_deadline, notification_deadline, order_expiry
-from rules.names import name_key, name_query, normalise_pnc_id
+from rules.names import births_agree, name_key, name_query, normalise_pnc_id
 from rules.notification import Exemption, owed
 from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
@@ -171,14 +171,11 @@ def flag_identity_mismatch(
 def same_identity(typed: Perpetrator, held: Perpetrator) -> bool:
     """The typed details could be the held person's: the name matches as a lookup by name would
     (variants, surname first, middle names left out), and the dates of birth do not disagree."""
-    births_agree = (
-        typed.date_of_birth is None or held.date_of_birth is None or typed.date_of_birth == held.date_of_birth
-    )
     query = name_query(typed.full_name)
     names_agree = held.name_key in query.keys or any(
         held.name_key.startswith(f"{first} ") and held.name_key.endswith(f" {last}") for first, last in query.first_last
     )
-    return births_agree and names_agree
+    return births_agree(typed.date_of_birth, held.date_of_birth) and names_agree
 
 
 def add_protected_person(

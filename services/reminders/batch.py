@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +36,7 @@ from models import (
     ReminderState,
     TeamSupervisor,
 )
-from services.incidents.planning import IncidentFacts
+from services.incidents.planning import IncidentFacts, reports_of
 from services.records.planning import follow_up_source
 
 KEY = "dvpn.reminder_batch"
@@ -190,7 +191,7 @@ def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -
     }
     batch.held.extend(victims.values())
     keys = sorted({p.name_key for p in victims.values()})
-    same_name: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+    same_name: dict[str, list[tuple[datetime, date | None]]] = defaultdict(list)
     if keys:
         for reported_at, name_key, born in session.execute(
             sa.select(col(Incident.reported_at), col(ProtectedPerson.name_key), col(ProtectedPerson.date_of_birth))
@@ -202,15 +203,12 @@ def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -
     for incident in incidents:
         victim = victims[incident.victim_id]
         referral = referrals.get(incident.id)
-        dob = victim.date_of_birth
         found[incident.id or 0] = IncidentFacts(
             incident=incident,
             children=children.get(incident.id or 0, []),
             referral=referral,
             actions=actions.get(referral.id or 0, []) if referral else [],
-            victim_incidents=[
-                at for at, born in same_name[victim.name_key] if dob is None or born is None or born == dob
-            ],
+            victim_incidents=reports_of(victim, same_name[victim.name_key]),
             supervisor_ids=batch.supervisors.get(incident.team_id, []),
         )
     return found

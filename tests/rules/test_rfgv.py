@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rules.rfgv import MatrixError, Offending, Points, Tally, gravity_weight, load_matrix, points, score
+from rules.clock import LONDON
+from rules.rfgv import MatrixError, Offending, Points, Tally, banded, days_since, gravity_weight, load_matrix, score
 from tests.support.force import london
 
 NOW = london("2026-04-02 21:00")
@@ -81,11 +82,15 @@ def test_a_force_sets_its_own_matrix_and_a_broken_one_is_refused(tmp_path: Path)
         load_matrix(broken)
 
 
+def points(tally: Tally) -> Points:
+    return banded(tally.events, days_since(tally.latest, NOW, LONDON), tally.gravity, tally.victims, MATRIX)
+
+
 def test_points_from_a_tally_band_as_the_score_does() -> None:
     # The serial example above as a tally: 4 events, the latest 20 Mar 2026 (R 5), gravity 13 (G 4),
     # 2 victims (V 3), F 3: 15, serial. One old restraining order: R 1, F 1, G 4 -> 2, V 1: 5.
-    assert points(Tally(4, london("2026-03-20 12:00"), 13, 2), NOW, MATRIX) == Points(15, 2, True)
-    assert points(Tally(1, london("2025-04-02 12:00"), 4, 1), NOW, MATRIX) == Points(5, 1, False)
+    assert points(Tally(4, london("2026-03-20 12:00"), 13, 2)) == Points(15, 2, True)
+    assert points(Tally(1, london("2025-04-02 12:00"), 4, 1)) == Points(5, 1, False)
     # Nothing reaches a band: an event beyond every recency band, of a kind the matrix does not weigh.
-    assert points(Tally(1, london("2024-04-02 12:00"), 0, 0), NOW, MATRIX) == Points(1, 0, False)
+    assert points(Tally(1, london("2024-04-02 12:00"), 0, 0)) == Points(1, 0, False)
     assert gravity_weight(MATRIX, "RO") == 4 and gravity_weight(MATRIX, "unknown") == 0
