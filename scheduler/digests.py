@@ -3,7 +3,10 @@ digest run (exactly one process wins), build the digest, and post it to the team
 as a DM to each of its supervisors. Reads the time only from ctx.clock.
 
 Each post carries the digest run's marker. A run taken over from an earlier attempt (a process that
-died, or a post that failed) first asks Slack, per destination, whether the digest is already there."""
+died, or a post that failed) first asks Slack, per destination, whether the digest is already there.
+A post is begun only with DVPN_POST_LEASE_MARGIN_SECONDS of the run's lease left (scheduler/lease.py,
+as for reminders): a slow build or a slow Slack hands the rest back rather than posting after
+another process may have taken the run over, looked in Slack too early, and posted it as well."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any
 from blocks.digest import digest_blocks, digest_text
 from domain.enums import DigestState
 from scheduler.channel_access import shut_out, tell_admins
+from scheduler.lease import lease_too_short
 from scheduler.notifier import DeliveryError, Notifier, digest_marker
 from scheduler.stopping import StopSignal
 from services.context import ServiceContext
@@ -73,7 +77,7 @@ def _send(
         result.skipped.append(team.name)
         return True
     blocks, text = digest_blocks(digest, in_channel=in_channel), digest_text(digest)
-    delivered, errors, halted = _post_to_each(notifier, claimed, destinations, in_channel, text, blocks, stop)
+    delivered, errors, halted = _post_to_each(ctx, notifier, claimed, destinations, in_channel, text, blocks, stop)
     if halted:
         digest_runs.hand_back(ctx, claimed, worker_id, delivered=delivered)
         log.warning("digest for team %s handed back unsent (%s): tried again at the next check", team.id, halted)
@@ -93,6 +97,7 @@ def _send(
 
 
 def _post_to_each(
+    ctx: ServiceContext,
     notifier: Notifier,
     claimed: ClaimedDigest,
     destinations: list[str],
@@ -102,7 +107,8 @@ def _post_to_each(
     stop: StopSignal,
 ) -> tuple[list[str], list[str], str | None]:
     """Post where not yet delivered. Returns where it is now delivered, the errors of destinations
-    that failed, and why the round halted early (Slack unavailable or refusing us, or stopping)."""
+    that failed, and why the round halted early (Slack unavailable or refusing us, stopping, or too
+    little of the lease left to begin another post)."""
     delivered, errors = list(claimed.delivered), list[str]()
     marker = digest_marker(claimed.run_id)
     for destination in destinations:
@@ -110,6 +116,8 @@ def _post_to_each(
             continue  # posted by an earlier attempt that failed part-way
         if stop.stopping:
             return delivered, errors, "shutting down"
+        if lease_too_short(ctx, claimed.lease_until):
+            return delivered, errors, "too little of its lease left to begin a post"
         user, channel = (None, destination) if in_channel else (destination, None)
         try:
             # An earlier attempt may have posted here and died before recording it.

@@ -38,6 +38,7 @@ class ClaimedDigest:
     due: DueDigest
     delivered: tuple[str, ...]  # destinations already posted to by an earlier, interrupted attempt
     attempts: int
+    lease_until: datetime  # other processes leave the run alone until then
 
 
 def due_digests(ctx: ServiceContext) -> list[DueDigest]:
@@ -104,7 +105,7 @@ def claim(ctx: ServiceContext, due: DueDigest, worker_id: str) -> ClaimedDigest 
             return None
         run = session.get(DigestRun, run_id)
         assert run is not None
-        return ClaimedDigest(run_id, due, tuple(run.delivered or ()), run.attempts)
+        return ClaimedDigest(run_id, due, tuple(run.delivered or ()), run.attempts, lease)
 
 
 def build(ctx: ServiceContext, claimed: ClaimedDigest, late: Late | None) -> tuple[TeamDigest, Team, list[str]]:

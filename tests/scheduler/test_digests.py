@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -134,6 +135,52 @@ def test_a_digest_to_several_supervisors_retries_only_those_it_missed(
     second = send_due_digests(ctx, notifier, WORKER)
     assert second.sent == ["Team A"]
     assert sorted(c for c, _ in digests_posted(slack)) == ["DSUPA", "DSUPA2"]  # each supervisor exactly once
+
+
+class SlowDMs:
+    """A Slack whose every post takes `seconds` of the test's clock; a post still under way when the
+    digest run's lease has run out lets another process check for digests first, as a second bot
+    process would."""
+
+    def __init__(self, ctx: ServiceContext, notifier: SlackNotifier, clock: ManualClock, seconds: int) -> None:
+        self.ctx, self.notifier, self.clock, self.seconds = ctx, notifier, clock, seconds
+        self.lease_until = clock.now() + timedelta(seconds=ctx.settings.reminders.claim_lease_seconds)
+        self.other: list[object] = []
+
+    def post(self, **kwargs: Any) -> Any:
+        self.clock.advance(timedelta(seconds=self.seconds))
+        if self.clock.now() >= self.lease_until and not self.other:
+            self.other.append(send_due_digests(self.ctx, self.notifier, "other-process"))
+        return self.notifier.post(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.notifier, name)
+
+
+def test_a_digest_post_is_not_begun_with_too_little_lease_left_so_a_take_over_cannot_double_it(
+    ctx: ServiceContext, force: Force, clock: ManualClock, slack: SlackWebAPI, notifier: SlackNotifier
+) -> None:
+    """Three supervisors' DMs, each post taking 50 s of a 120 s lease: the third would begin with 20 s
+    left and land after another process had taken the run over, found nothing in Slack yet, and
+    posted it too. With DVPN_POST_LEASE_MARGIN_SECONDS (30) it is handed back instead, and whoever
+    takes the run next posts only the DM still missing."""
+    policy = ctx.settings.reminders
+    assert (policy.claim_lease_seconds, policy.post_lease_margin_seconds) == (120, 30)
+    for supervisor in ("USUPA2", "USUPA3"):
+        staff.set_role(ctx, force.admin, supervisor, Role.SUPERVISOR)
+        staff.add_supervisor(ctx, force.admin, supervisor, "Team A")
+    clock.set(at("2026-04-03 07:00"))
+    slow = SlowDMs(ctx, notifier, clock, seconds=50)
+
+    first = send_due_digests(ctx, slow, WORKER)  # type: ignore[arg-type]
+
+    assert first.retrying == ["Team A"] and slow.other == []  # no post was under way past the lease
+    assert sorted(c for c, _ in digests_posted(slack)) == ["DSUPA", "DSUPA2"]
+    [run] = rows(ctx, "digest_run", team_id=1)
+    assert (run["state"], run["attempts"], sorted(run["delivered"])) == ("claimed", 0, ["USUPA", "USUPA2"])
+    assert send_due_digests(ctx, notifier, "other-process").sent == ["Team A"]  # handed back: at once
+    assert sorted(c for c, _ in digests_posted(slack)) == ["DSUPA", "DSUPA2", "DSUPA3"]  # each exactly once
+    assert rows(ctx, "digest_run", team_id=1)[0]["state"] == "sent"
 
 
 def test_the_digest_lists_what_a_supervisor_must_see_with_references_and_initials_only(
