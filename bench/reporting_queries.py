@@ -253,7 +253,13 @@ def main() -> None:
         before, before_load = before_timings(args.before, args)
     engine = make_engine(sqlalchemy_url(url))
     # An earlier tree (--json) may not know the newest migrations; the data is the same.
-    if args.json is None and schema_state(engine) is not SchemaState.CURRENT:
+    state = schema_state(engine) if args.json is None else SchemaState.CURRENT
+    if state is SchemaState.AHEAD:
+        sys.exit(
+            "The bench database was migrated by a newer tree than this one: ask from that tree, with"
+            " --before REV to compare this one, or rebuild the data with bench/reporting_data.py."
+        )
+    if state is not SchemaState.CURRENT:
         sys.exit("The bench database's schema is behind the migrations: run bench/reporting_data.py --reuse.")
     if args.budget:
         limit_statements(engine, args.budget)
