@@ -1,7 +1,8 @@
 """Random lives of incidents, on SQLite and PostgreSQL: incidents against one victim (so a third
 within a year escalates), with children or none, DASH counts with and without judgement, MARAC
-referrals, schools told, attendance and crime references, interleaved with time passing. After
-every step the incident invariants of tests/properties/invariants.py hold, and every event writes
+referrals, schools told, attendance and crime references, incidents moved to another team by a
+bulk UPDATE, interleaved with time passing. After every step the incident invariants of
+tests/properties/invariants.py hold (the kept incident counts among them), and every event writes
 with its audit rows or is refused with nothing written."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from sqlmodel import Session, col, func, select
 
 from domain.enums import RiskLevel
-from models import AuditEvent, Incident, Reminder, ReminderState
+from models import AuditEvent, Incident, Reminder, ReminderState, Team
 from models.db import session_scope
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -132,6 +133,16 @@ class IncidentMachine(RuleBasedStateMachine):
             incident_reference=ref,
         )
         self._attempt(lambda: records.record(self.ctx, self.force.officer, notice))
+
+    @rule(ref=incidents)
+    def moved_to_the_other_team(self, ref: str) -> None:
+        """A bulk UPDATE moving the incident to the other team, its officer kept: no use case moves an
+        incident yet, but the kept incident counts follow whatever statement writes."""
+        with self.ctx.engine.begin() as connection:
+            teams = sorted(connection.execute(sa.select(Team.id)).scalars())
+            now_in = connection.execute(sa.select(Incident.team_id).where(col(Incident.reference) == ref)).scalar_one()
+            other = next(t for t in teams if t != now_in)
+            connection.execute(sa.update(Incident).where(col(Incident.reference) == ref).values(team_id=other))
 
     @rule(hours=st.integers(1, 72))
     def time_passes(self, hours: int) -> None:
