@@ -166,8 +166,8 @@ def _incidents(
     session: Session, scope: ReportScope, start: datetime, end: datetime, settings: Settings, now: datetime
 ) -> Exported:
     """One statement for the incidents with what each has one of (team, officer, suspect, referral),
-    then one per kind of thing counted (children, MARAC actions, records), each restricted to the
-    period's incidents by a subquery rather than a list of thousands of ids. Plain rows, not ORM
+    then one per kind of thing counted (children, MARAC actions, records), each looking up the
+    period's incidents by their ids written into the statement (see _among). Plain rows, not ORM
     objects: the export reads a dozen columns of each, and never the free text."""
     tz = settings.timezone
     chosen = (
@@ -175,7 +175,6 @@ def _incidents(
         col(Incident.reported_at) >= start,
         col(Incident.reported_at) < end,
     )
-    in_period = sa.select(col(Incident.id)).where(*chosen)
     incidents = session.execute(
         sa.select(
             col(Incident.id),
@@ -202,6 +201,8 @@ def _incidents(
         .where(*chosen)
         .order_by(col(Incident.reported_at), col(Incident.reference))
     ).all()
+    ids = sorted(row[0] for row in incidents)
+    referred = sorted(row[0] for row in incidents if row[-2] is not None)
     told = col(IncidentChild.told_at).is_not(None)
     children = {
         incident_id: (int(total), int(present), int(done), int(in_time))
@@ -213,7 +214,7 @@ def _incidents(
                 func.count().filter(told),
                 func.count().filter(told, col(IncidentChild.told_at) <= col(IncidentChild.due_at)),
             )
-            .where(col(IncidentChild.incident_id).in_(in_period))
+            .where(col(IncidentChild.incident_id).in_(_among(ids)))
             .group_by(col(IncidentChild.incident_id))
         ).all()
     }
@@ -224,7 +225,7 @@ def _incidents(
         for incident_id, total, finished, late in session.exec(
             select(MaracReferral.incident_id, func.count(), func.count().filter(done), func.count().filter(overdue))
             .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
-            .where(col(MaracReferral.incident_id).in_(in_period))
+            .where(col(MaracReferral.incident_id).in_(_among(referred)))
             .group_by(col(MaracReferral.incident_id))
         ).all()
     }
@@ -232,7 +233,7 @@ def _incidents(
         incident_id: int(n)
         for incident_id, n in session.exec(
             select(ProtectionOrder.incident_id, func.count())
-            .where(col(ProtectionOrder.incident_id).in_(in_period))
+            .where(col(ProtectionOrder.incident_id).in_(_among(ids)))
             .group_by(col(ProtectionOrder.incident_id))
         ).all()
         if incident_id is not None
@@ -287,7 +288,14 @@ def _incidents(
                 "suspect_initials": initials(suspect or ""),
             }
         )
-    return Exported(rows, "incident", sorted(row[0] for row in incidents))
+    return Exported(rows, "incident", ids)
+
+
+def _among(ids: list[int]) -> sa.BindParameter[list[int]]:
+    """Ids written into the statement as numbers rather than sent as thousands of parameters, each of
+    which the driver would otherwise find and convert in the statement's text; a subquery instead
+    would read the period's incidents again for each count."""
+    return sa.bindparam("ids", ids, expanding=True, literal_execute=True)
 
 
 def _disclosures(
