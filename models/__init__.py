@@ -9,7 +9,7 @@ from models.caseload import CaseloadCount, DailyCount
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
 from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
-from models.incidents import Incident, IncidentChild, MaracAction, MaracReferral, SchoolHolidayTerm
+from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.reminders import Reminder
@@ -36,6 +36,7 @@ __all__ = [
     "IdentityMismatch",
     "Incident",
     "IncidentChild",
+    "IncidentCount",
     "ManagementPlan",
     "MaracAction",
     "MaracReferral",

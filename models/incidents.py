@@ -136,3 +136,26 @@ class SchoolHolidayTerm(SQLModel, table=True):
     name: str = Field(max_length=120)
     added_by_id: int = Field(foreign_key="app_user.id")
     added_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+UNASSESSED = "none"  # IncidentCount.risk of an incident with no DASH yet (`risk none`)
+
+
+class IncidentCount(SQLModel, table=True):
+    """How many incidents each officer holds per team and risk level, and how many of those have no
+    MARAC referral: the force's incident caseload total summed from a few thousand rows instead of
+    counted over five million incidents (services.reporting.incident_counts).
+
+    Kept by row triggers on incident and marac_referral (migration 0031) in the same transaction as
+    every write, whichever statement makes it: recording, a DASH changing the risk, a referral
+    recorded, a team or officer changed by a bulk UPDATE, retention's DELETEs. The risk is the
+    incident's risk_level, or UNASSESSED (a key cannot be NULL). A count that falls to zero keeps
+    its row. No foreign keys: derived data, as caseload_count."""
+
+    __tablename__ = "incident_count"
+
+    team_id: int = Field(primary_key=True)
+    officer_id: int = Field(primary_key=True)
+    risk: str = Field(primary_key=True, max_length=16)
+    incidents: int = 0
+    unreferred: int = 0  # of `incidents`, those with no MARAC referral

@@ -6,7 +6,10 @@ that one) it is not a consultation of any incident and is not audited.
 
 Whose: champions and admins the force or any team; supervisors the teams they supervise; officers
 their own team. Another team is refused, saying whom to ask: opening an incident from the list is
-the consultation, decided as every other (services.governance.justification)."""
+the consultation, decided as every other (services.governance.justification).
+
+The total is summed from the kept incident counts when the filters are their keys (scope, risk,
+no-marac: services.reporting.incident_counts), and counted from the incidents otherwise."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from models import AppUser, Incident, IncidentChild, MaracReferral, ProtectedPer
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
 from services.governance.access import READ_ALL_ROLES, supervised_team_ids
+from services.reporting import incident_counts
 from services.reporting.list_results import IncidentCaseload, IncidentLine
 from services.unit_of_work import reading
 from services.views import initials
@@ -98,7 +102,12 @@ def incident_caseload(ctx: ServiceContext, actor_slack_id: str, query: IncidentQ
                     col(IncidentChild.incident_id) == col(Incident.id), col(IncidentChild.told_at).is_(None)
                 )
             )
-        total: int = session.exec(select(func.count()).select_from(Incident).where(*wanted)).one()
+        if incident_counts.kept(untold=query.untold):
+            total = incident_counts.total(
+                session, teams, query.risk, unassessed=query.unassessed, no_marac=query.no_marac
+            )
+        else:
+            total = session.exec(select(func.count()).select_from(Incident).where(*wanted)).one()
         rows = session.execute(
             sa.select(
                 col(Incident.reference),

@@ -22,6 +22,9 @@ from models import (
     CaseloadCount,
     DailyCount,
     Hearing,
+    Incident,
+    IncidentCount,
+    MaracReferral,
     Notification,
     OrderStatus,
     ProtectionOrder,
@@ -29,6 +32,7 @@ from models import (
     ReminderState,
     TeamSupervisor,
 )
+from models.incidents import UNASSESSED
 from models.orders import FIRST_HEARD_AT
 from models.types import pk
 from rules.lifecycle import State
@@ -350,10 +354,44 @@ def the_daily_counts_are_the_rows(session: Session) -> list[str]:
 # -- incidents (tests/properties/test_incident_machine.py) ------------------------------------------
 
 
+def counted_incidents(session: Session) -> dict[tuple[int, int, str, str], int]:
+    """The incidents per team, officer, risk level (UNASSESSED for none yet) and "incidents" or
+    "unreferred" (no MARAC referral), counted from the rows in Python."""
+    referred = set(session.exec(select(MaracReferral.incident_id)).all())
+    found: dict[tuple[int, int, str, str], int] = defaultdict(int)
+    for incident_id, team, officer, risk in session.execute(
+        sa.select(col(Incident.id), col(Incident.team_id), col(Incident.officer_id), col(Incident.risk_level))
+    ).all():
+        key = (team, officer, risk.value if risk is not None else UNASSESSED)
+        found[(*key, "incidents")] += 1
+        found[(*key, "unreferred")] += incident_id not in referred
+    return {key: n for key, n in found.items() if n}
+
+
+def the_incident_counts_are_the_incidents(session: Session) -> list[str]:
+    """The kept incident counts (incident_count, maintained by triggers on incident and
+    marac_referral, summed by `caseload incidents`) equal the incidents counted from the rows, for
+    every team, officer and risk level, in all and with no MARAC referral: across the whole
+    database, as the caseload counts."""
+    kept = {
+        (row.team_id, row.officer_id, row.risk, measure): getattr(row, measure)
+        for row in session.exec(select(IncidentCount)).all()
+        for measure in ("incidents", "unreferred")
+        if getattr(row, measure)
+    }
+    counted = counted_incidents(session)
+    return [
+        f"incident_count of team {k[0]}, officer {k[1]}, {k[2]}, {k[3]}: {kept.get(k, 0)}, rows {counted.get(k, 0)}"
+        for k in sorted(counted.keys() | kept.keys())
+        if kept.get(k, 0) != counted.get(k, 0)
+    ]
+
+
 def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Sequence[int]) -> list[str]:
     """What is wrong with the incidents a run made: a high-risk (or escalated) victim with no
     referral clock until referred, a child whose school has no Encompass clock until told, a clock
-    met that still reminds, or a stored next deadline that is not the earliest one ahead."""
+    met that still reminds, a stored next deadline that is not the earliest one ahead, or kept
+    incident counts that are not the incidents."""
     from models import Incident, ProtectionOrder
     from rules.school_days import encompass_deadline
     from services.incidents.calendar import school_calendar_now
@@ -390,7 +428,7 @@ def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Seq
         if incident.next_deadline_at != ahead:
             found.append(f"{ref}: next deadline stored {incident.next_deadline_at}, the earliest is {ahead}")
         _ = pk(incident)
-    return found
+    return found + the_incident_counts_are_the_incidents(session)
 
 
 # -- the messages standing in Slack (tests/properties/test_message_machine.py) ------------------------

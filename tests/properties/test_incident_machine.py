@@ -1,8 +1,10 @@
 """Random lives of incidents, on SQLite and PostgreSQL: incidents against one victim (so a third
 within a year escalates), with children or none, DASH counts with and without judgement, MARAC
 referrals, schools told, attendance and crime references, interleaved with time passing. After
-every step the incident invariants of tests/properties/invariants.py hold, and every event writes
-with its audit rows or is refused with nothing written."""
+every step the incident invariants of tests/properties/invariants.py hold (the kept incident counts
+equal the incidents among them), and every event writes with its audit rows or is refused with
+nothing written. Moving an incident to another team and removing a referral, which no use case
+does, are written by statements in tests/services/test_incident_counts.py."""
 
 from __future__ import annotations
 

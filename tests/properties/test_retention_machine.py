@@ -11,7 +11,8 @@ was last worked on) and after every step checks the service against it:
 - an erasure succeeds only for such a family, removes every member of it and nothing else, and a
   refused one changes nothing;
 - no person row is left that nothing refers to, and no search term outlives its person: an erased
-  family leaves no row referring to its people.
+  family leaves no row referring to its people;
+- the kept incident counts are the incidents left (tests/properties/invariants.py).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.conftest import examples_per_database
+from tests.properties.invariants import the_incident_counts_are_the_incidents
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 
@@ -279,6 +281,13 @@ class RetentionMachine(RuleBasedStateMachine):
         self.erased |= family
 
     # --- what always holds ---
+
+    @invariant()
+    def the_kept_incident_counts_are_the_incidents(self) -> None:
+        """Erasure deletes referrals, then incidents: the kept counts follow both."""
+        with Session(self.ctx.engine) as session:
+            found = the_incident_counts_are_the_incidents(session)
+        assert found == [], "\n".join(found)
 
     @invariant()
     def check_review(self) -> None:

@@ -1,0 +1,64 @@
+"""Migration 0031 fills the kept incident counts from the incidents already on file (with and without
+a DASH, referred or not, in both teams), on both databases; its downgrade removes the table and its
+triggers, and the upgrade after writes made meanwhile counts them and keeps the counts again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from models.db import session_scope
+from models.schema import alembic_config, upgrade
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.incidents import changes
+from services.incidents.recording import NewIncident, record_incident
+from services.records.order_writer import PersonInput
+from tests.properties.invariants import counted_incidents, the_incident_counts_are_the_incidents
+from tests.support.force import Force, london
+
+
+def test_the_incidents_on_file_are_counted_by_the_migration(
+    ctx: ServiceContext, clock: ManualClock, force: Force
+) -> None:
+    clock.set(london("2026-04-02 21:00"))
+    made = [
+        record_incident(
+            ctx,
+            officer,
+            NewIncident(
+                clock.now() - timedelta(hours=1), PersonInput("Sam Sample"), PersonInput("Alex Example"), (), dash
+            ),
+        )
+        for officer, dash in (
+            (force.officer, None),
+            (force.officer, 16),
+            (force.colleague, 16),
+            (force.other_officer, 3),
+        )
+    ]
+    changes.record_referral(ctx, force.officer, made[1])
+    engine = ctx.engine
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    below = ScriptDirectory.from_config(config).get_revision("0031").down_revision
+    assert isinstance(below, str)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, below)
+    with engine.connect() as connection:
+        assert "incident_count" not in sa.inspect(connection).get_table_names()
+    changes.record_referral(ctx, force.colleague, made[2])  # written with no counts kept
+    changes.record_dash(ctx, force.officer, made[0], 11)
+
+    upgrade(engine)
+    with session_scope(engine) as session:
+        assert the_incident_counts_are_the_incidents(session) == []
+        filled = counted_incidents(session)
+    assert sum(n for (*_, measure), n in filled.items() if measure == "unreferred") == 2
+    changes.record_dash(ctx, force.officer, made[0], 16)  # the triggers are back: medium -> high
+    with session_scope(engine) as session:
+        assert the_incident_counts_are_the_incidents(session) == []
+        assert counted_incidents(session) != filled
