@@ -65,6 +65,8 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     # Kept by row triggers on protection_order, which run as the role making the write.
     "caseload_count": CHANGE,
     "daily_count": CHANGE,  # kept by triggers on protection_order, breach and breach_check
+    "casework_daily_count": CHANGE,  # kept by triggers on incident, incident_child, marac_referral, disclosure_request
+    "casework_spread": CHANGE,  # likewise
 }
 
 
