@@ -1,8 +1,9 @@
 """Random lives of incidents, on SQLite and PostgreSQL: incidents against one victim (so a third
 within a year escalates), with children or none, DASH counts with and without judgement, MARAC
 referrals, schools told, attendance and crime references, interleaved with time passing. After
-every step the incident invariants of tests/properties/invariants.py hold, and every event writes
-with its audit rows or is refused with nothing written."""
+every step the incident invariants of tests/properties/invariants.py hold (the kept casework daily
+counts among them: they equal the rows), and every event writes with its audit rows or is refused
+with nothing written."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import incident_violations
+from tests.properties.invariants import incident_violations, the_casework_counts_are_the_rows
 from tests.support.force import Force, london
 
 START = london("2026-04-02 21:00")
@@ -140,7 +141,7 @@ class IncidentMachine(RuleBasedStateMachine):
     @invariant()
     def every_promise_holds(self) -> None:
         with session_scope(self.ctx.engine) as session:
-            found = incident_violations(session, self.ctx, self.ids)
+            found = incident_violations(session, self.ctx, self.ids) + the_casework_counts_are_the_rows(session)
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:
