@@ -8,6 +8,7 @@ the counts against the rows after every random step (tests/properties/invariants
 
 from __future__ import annotations
 
+import importlib
 import statistics
 from collections import Counter
 from dataclasses import replace
@@ -334,3 +335,15 @@ def test_a_school_holiday_moves_the_due_time_and_the_count_follows(
 def test_the_median_of_a_histogram_is_the_median_of_the_values(values: list[int]) -> None:
     expected = float(statistics.median(values)) if values else None
     assert casework_counts.median(Counter(values)) == expected
+
+
+def test_the_migration_fills_the_counts_from_the_rows_already_there(ctx: ServiceContext, work: Force) -> None:
+    migration = importlib.import_module("migrations.versions.0028_casework_daily_counts")
+    with ctx.engine.begin() as connection:
+        connection.execute(sa.delete(CaseworkDailyCount))
+        connection.execute(sa.delete(CaseworkSpread))
+    assert wrong(ctx) != []
+    with ctx.engine.begin() as connection:
+        for statement in migration.fill(connection.dialect.name):
+            connection.execute(sa.text(statement))
+    assert wrong(ctx) == []
