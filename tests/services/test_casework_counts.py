@@ -35,6 +35,7 @@ from models import (
 )
 from models.db import session_scope
 from rules.disclosure import Decision, Route, days_taken
+from rules.plans import ActionKind
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.disclosures import requests
@@ -42,6 +43,7 @@ from services.disclosures.figures import request_figures
 from services.disclosures.requests import NewRequest
 from services.incidents import changes, school_terms
 from services.incidents.recording import ChildInput, NewIncident, record_incident
+from services.people import plans
 from services.records.order_writer import PersonInput
 from services.reporting import casework_counts
 from services.reporting.casework_stats import casework_figures
@@ -50,6 +52,7 @@ from services.reporting.report_results import ReportScope
 from services.reporting.scope import FORCE
 from tests.properties.invariants import casework_counted_days, the_casework_counts_are_the_rows
 from tests.support.force import Force, london
+from tests.support.records import dvpn, record
 
 PERIODS = [
     "2026-04",
@@ -347,3 +350,26 @@ def test_the_migration_fills_the_counts_from_the_rows_already_there(ctx: Service
         for statement in migration.fill(connection.dialect.name):
             connection.execute(sa.text(statement))
     assert wrong(ctx) == []
+
+
+def test_the_plans_now_count_each_overdue_action_and_each_late_plan_once(
+    ctx: ServiceContext, force: Force, clock: ManualClock
+) -> None:
+    """A plan with two overdue actions and one not yet due, a plan whose review is past with none
+    overdue, a plan with nothing late, a closed plan with an overdue action: 3 open, 2 late, 2
+    actions overdue (the snapshot /dvpn stats counts at the time asked, from the rows)."""
+    two_late, reviewed, on_track, closed = (
+        record(ctx, force.officer, dvpn(perpetrator=PersonInput(name))).reference
+        for name in ("Perp One", "Perp Two", "Perp Three", "Perp Four")  # a plan per person
+    )
+    for ref in (two_late, reviewed, on_track, closed):
+        plans.adopt(ctx, force.supervisor, ref, london("2026-05-01 09:00"))
+    for due in ("2026-04-03 10:00", "2026-04-03 11:00", "2026-04-20 17:00"):
+        plans.add_action(ctx, force.officer, two_late, ActionKind.ENFORCE, force.officer, london(due), "bail")
+    plans.add_action(ctx, force.officer, closed, ActionKind.SUPPORT, force.officer, london("2026-04-03 10:00"), "x")
+    plans.set_review(ctx, force.officer, reviewed, london("2026-04-03 09:00"))
+    plans.close_plan(ctx, force.supervisor, closed, "risk reduced")
+    clock.set(london("2026-04-04 09:00"))
+    with session_scope(ctx.engine) as session:
+        figures = casework_figures(session, FORCE, parse_period("2026-04", TODAY), ctx.settings, clock.now(), kept=True)
+    assert (figures.plans_open, figures.plans_overdue, figures.plan_actions_overdue) == (3, 2, 2)
