@@ -21,6 +21,7 @@ from services.people import perpetrator_history, priority, search
 from services.reminders import digest_sections
 from services.reminders.digest_items import TeamRows
 from services.reporting import caseload, casework_stats, export, incident_caseload, listing, stats
+from services.reporting.daily_counts import kept_days_for
 from services.reporting.list_results import CaseloadQuery, ListScope
 from services.reporting.period import parse_period
 from services.reporting.report_results import ExportKind, ReportScope
@@ -141,7 +142,10 @@ def safeguarding_sections(ctx: ServiceContext, supervisor: str) -> int:
 def casework_figures(ctx: ServiceContext, period: Any) -> Any:
     """The incident, Clare's Law and plan figures `/dvpn stats` adds for the force."""
     with Session(ctx.engine) as session:
-        return casework_stats.casework_figures(session, ReportScope("the force", None), period, ctx.settings, NOW)
+        kept = kept_days_for(ctx.settings.timezone)
+        return casework_stats.casework_figures(
+            session, ReportScope("the force", None), period, ctx.settings, NOW, kept=kept
+        )
 
 
 def incident_questions(ctx: ServiceContext) -> list[Question]:

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from domain.enums import DigestState, HearingOutcome, NotificationKind, OrderStatus, ReminderState, RiskLevel, Role
 from models.audit import AuditEvent
 from models.calendar_days import ExtraExcludedDay
-from models.caseload import CaseloadCount, DailyCount
+from models.caseload import CaseloadCount, CaseworkDailyCount, CaseworkSpread, DailyCount
 from models.deliveries import SlackDelivery
 from models.digests import DigestRun
 from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
@@ -25,6 +25,8 @@ __all__ = [
     "Breach",
     "BreachCheck",
     "CaseloadCount",
+    "CaseworkDailyCount",
+    "CaseworkSpread",
     "DailyCount",
     "DigestRun",
     "DigestState",

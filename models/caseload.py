@@ -52,3 +52,48 @@ class DailyCount(SQLModel, table=True):
     # By the check's due day.
     checks_due: int = 0
     checks_on_time: int = 0
+
+
+class CaseworkDailyCount(SQLModel, table=True):
+    """How many rows each casework figure of the stats counts (services.reporting.casework_stats
+    defines them) per team and Europe/London day: kept by row triggers on incident, incident_child,
+    marac_referral and disclosure_request (migration 0028) as daily_count is, summed by /dvpn stats
+    and /dvpn clare stats over whole local days. A sibling of daily_count, not more of its
+    columns: an incident's write and a record's then never queue for the same row."""
+
+    __tablename__ = "casework_daily_count"
+
+    day: date = Field(primary_key=True)
+    team_id: int = Field(primary_key=True)
+    # By the incident's reported day: its DASH level now (none yet: unassessed), high risk with a DASH.
+    incidents_high: int = 0
+    incidents_medium: int = 0
+    incidents_standard: int = 0
+    incidents_unassessed: int = 0
+    high_risk: int = 0
+    # By their incident's reported day: the children, and those whose school was told by due_at.
+    children: int = 0
+    schools_told_in_time: int = 0
+    # Clare's Law requests by the received day, by route.
+    requests_ask: int = 0
+    requests_know: int = 0
+    # By the completion day (disclosed_at, else closed_at).
+    requests_completed: int = 0
+    disclosures: int = 0
+    completed_within_target: int = 0
+
+
+class CaseworkSpread(SQLModel, table=True):
+    """The two casework figures that are not sums, kept as histograms of whole numbers per team and
+    Europe/London day (migration 0028): `marac_hours`, a referred high-risk incident's hours from
+    DASH to referral rounded up (0 at or before it), by the incident's day, so any whole
+    DVPN_MARAC_REFERRAL_HOURS reads its count; `completion_days`, a completed Clare's Law request's
+    days as rules.disclosure.days_taken counts them, by the completion day, for the median."""
+
+    __tablename__ = "casework_spread"
+
+    measure: str = Field(primary_key=True, max_length=32)
+    day: date = Field(primary_key=True)
+    team_id: int = Field(primary_key=True)
+    value: int = Field(primary_key=True)
+    n: int = 0

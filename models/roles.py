@@ -66,6 +66,8 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "caseload_count": CHANGE,
     "daily_count": CHANGE,  # kept by triggers on protection_order, breach and breach_check
     "incident_count": CHANGE,  # kept by triggers on incident and marac_referral
+    "casework_daily_count": CHANGE,  # kept by triggers on incident, incident_child, marac_referral, disclosure_request
+    "casework_spread": CHANGE,  # likewise
 }
 
 

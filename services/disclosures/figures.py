@@ -22,6 +22,8 @@ from services.disclosures.results import DisclosureFigures
 from services.errors import NotAllowed, NotFound
 from services.governance.access import READ_ALL_ROLES
 from services.governance.justification import own_team_ids
+from services.reporting import casework_counts
+from services.reporting.daily_counts import kept_days_for
 from services.reporting.period import Period, period_then_team
 from services.unit_of_work import reading
 
@@ -41,14 +43,53 @@ def figures(ctx: ServiceContext, actor_slack_id: str, text: str = "") -> Disclos
                 raise NotAllowed(f"You see the figures of your own teams only; {team.name} is not one of them.")
             teams = [team.id or 0]
         read.audit("report", "disclosure_request", None, after={"period": period.describe(), "team": team_name})
-        return request_figures(session, teams, period, now, tz, team_name)
+        return request_figures(session, teams, period, now, tz, team_name, kept=kept_days_for(tz))
 
 
 def request_figures(
-    session: Session, teams: Sequence[int] | None, period: Period, now: datetime, tz: ZoneInfo, team_name: str | None
+    session: Session,
+    teams: Sequence[int] | None,
+    period: Period,
+    now: datetime,
+    tz: ZoneInfo,
+    team_name: str | None,
+    *,
+    kept: bool,
 ) -> DisclosureFigures:
     """The figures for the requests of `teams` (None: every team), counted by the database; also
-    the Clare's Law part of the stats command."""
+    the Clare's Law part of the stats command. Summed from the kept daily counts when `kept` (the
+    period's days are kept days, services.reporting.casework_counts), the median days from their
+    histogram of whole days; else counted from the rows. Both say the same. The requests open past
+    their target are a snapshot now, counted from the rows either way."""
+    scope = true() if teams is None else col(DisclosureRequest.team_id).in_(teams)
+    open_past: int = session.exec(
+        select(func.count()).where(
+            scope,
+            col(DisclosureRequest.disclosed_at).is_(None),
+            col(DisclosureRequest.closed_at).is_(None),
+            col(DisclosureRequest.target_at) <= now,
+        )
+    ).one()
+    if kept:
+        total = casework_counts.totals(session, teams, period.start, period.end, casework_counts.REQUEST_MEASURES)
+        days = casework_counts.spread(session, casework_counts.COMPLETION_DAYS, teams, period.start, period.end)
+        return DisclosureFigures(
+            period=period.describe(),
+            team=team_name,
+            received_ask=total["requests_ask"],
+            received_know=total["requests_know"],
+            disclosures=total["disclosures"],
+            completed=total["requests_completed"],
+            within_target=total["completed_within_target"],
+            median_days=casework_counts.median(days),
+            open_past_target=open_past,
+        )
+    return _from_rows(session, teams, period, tz, team_name, open_past)
+
+
+def _from_rows(
+    session: Session, teams: Sequence[int] | None, period: Period, tz: ZoneInfo, team_name: str | None, open_past: int
+) -> DisclosureFigures:
     start, end = period.start_at(tz), period.end_at(tz)
     scope = true() if teams is None else col(DisclosureRequest.team_id).in_(teams)
 
@@ -66,14 +107,6 @@ def request_figures(
             scope, ended >= start, ended < end
         )
     ).all()
-    open_past: int = session.exec(
-        select(func.count()).where(
-            scope,
-            col(DisclosureRequest.disclosed_at).is_(None),
-            col(DisclosureRequest.closed_at).is_(None),
-            col(DisclosureRequest.target_at) <= now,
-        )
-    ).one()
     days = [days_taken(received_at, done, tz) for received_at, _, _, done in completed]
     return DisclosureFigures(
         period=period.describe(),

@@ -95,7 +95,7 @@ def report(
     else:
         figures, counts = _figures(session, window, weeks, now)
         counts["Notices issued"] = _weekly_notices(session, window, weeks)
-    casework = casework_figures(session, scope, period, settings, now)
+    casework = casework_figures(session, scope, period, settings, now, kept=kept)
     return StatsReport(scope, period, figures, trend_from_counts(weeks, counts), casework)
 
 

@@ -4,6 +4,7 @@ and returns what it found wrong; add one by appending a function to INVARIANTS."
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from models import (
     Breach,
     BreachCheck,
     CaseloadCount,
+    CaseworkDailyCount,
+    CaseworkSpread,
     DailyCount,
     Hearing,
     Incident,
@@ -30,6 +33,7 @@ from models import (
     ProtectionOrder,
     Reminder,
     ReminderState,
+    RiskLevel,
     TeamSupervisor,
 )
 from models.incidents import UNASSESSED
@@ -48,6 +52,7 @@ from services.records.planning import (
     state,
     still_relevant,
 )
+from services.reporting.casework_counts import MEASURES as CASEWORK_MEASURES
 from services.reporting.daily_counts import MEASURES
 
 LIVE = (ReminderState.PENDING, ReminderState.CLAIMED)  # still to go out
@@ -348,6 +353,78 @@ def the_daily_counts_are_the_rows(session: Session) -> list[str]:
         f"daily_count of team {k[0]}, {k[1]}, {k[2]}: {kept.get(k, 0)}, rows {counted.get(k, 0)}"
         for k in sorted(counted.keys() | kept.keys())
         if kept.get(k, 0) != counted.get(k, 0)
+    ]
+
+
+def casework_counted_days(
+    session: Session,
+) -> tuple[dict[tuple[int, date, str], int], dict[tuple[str, date, int, int], int]]:
+    """Each casework measure per team and Europe/London day, and each spread's histogram per day,
+    team and whole value, counted from the rows in Python (zoneinfo's clock changes, the figures'
+    definitions in services.reporting.casework_stats and services.disclosures.figures),
+    independently of the SQL that keeps casework_daily_count and casework_spread."""
+    from models import DisclosureRequest, Incident, IncidentChild, MaracReferral
+    from rules.disclosure import days_taken
+
+    whole_seconds = session.get_bind().dialect.name == "sqlite"  # as sql_time.seconds_between rounds
+    counts: dict[tuple[int, date, str], int] = defaultdict(int)
+    spread: dict[tuple[str, date, int, int], int] = defaultdict(int)
+    incidents = {i.id: i for i in session.exec(select(Incident)).all()}
+    for incident in incidents.values():
+        team, day, level = incident.team_id, _london_day(incident.reported_at), incident.risk_level
+        counts[team, day, f"incidents_{level.value}" if level is not None else "incidents_unassessed"] += 1
+        counts[team, day, "high_risk"] += level == RiskLevel.HIGH and incident.dash_at is not None
+    for child in session.exec(select(IncidentChild)).all():
+        incident = incidents[child.incident_id]
+        key = (incident.team_id, _london_day(incident.reported_at))
+        counts[(*key, "children")] += 1
+        counts[(*key, "schools_told_in_time")] += child.told_at is not None and child.told_at <= child.due_at
+    for referral in session.exec(select(MaracReferral)).all():
+        incident = incidents[referral.incident_id]
+        if incident.risk_level != RiskLevel.HIGH or incident.dash_at is None:
+            continue
+        seconds = (referral.referred_at - incident.dash_at).total_seconds()
+        hours = (round(seconds) if whole_seconds else seconds) / 3600
+        value = 0 if hours <= 0 else math.ceil(hours)
+        spread["marac_hours", _london_day(incident.reported_at), incident.team_id, value] += 1
+    for request in session.exec(select(DisclosureRequest)).all():
+        team = request.team_id
+        counts[team, _london_day(request.received_at), f"requests_{request.route.value}"] += 1
+        ended = request.disclosed_at or request.closed_at
+        if ended is None:
+            continue
+        day = _london_day(ended)
+        counts[team, day, "requests_completed"] += 1
+        counts[team, day, "disclosures"] += request.disclosed_at is not None
+        counts[team, day, "completed_within_target"] += ended <= request.target_at
+        spread["completion_days", day, team, days_taken(request.received_at, ended, LONDON)] += 1
+    return {k: n for k, n in counts.items() if n}, {k: n for k, n in spread.items() if n}
+
+
+def the_casework_counts_are_the_rows(session: Session) -> list[str]:
+    """The kept casework daily counts and spreads (casework_daily_count, casework_spread, kept by
+    triggers, summed by /dvpn stats and /dvpn clare stats) equal the measures counted from the rows,
+    for every team, Europe/London day, measure and value: across the whole database."""
+    counted, counted_spread = casework_counted_days(session)
+    kept = {
+        (row.team_id, row.day, measure): getattr(row, measure)
+        for row in session.exec(select(CaseworkDailyCount)).all()
+        for measure in CASEWORK_MEASURES
+        if getattr(row, measure)
+    }
+    kept_spread = {
+        (row.measure, row.day, row.team_id, row.value): row.n
+        for row in session.exec(select(CaseworkSpread)).all()
+        if row.n
+    }
+    return [
+        f"casework_daily_count of team {k[0]}, {k[1]}, {k[2]}: {kept.get(k, 0)}, rows {counted.get(k, 0)}"
+        for k in sorted(counted.keys() | kept.keys())
+        if kept.get(k, 0) != counted.get(k, 0)
+    ] + [
+        f"casework_spread {k[0]}, team {k[2]}, {k[1]}, {k[3]}: {kept_spread.get(k, 0)}, rows {counted_spread.get(k, 0)}"
+        for k in sorted(counted_spread.keys() | kept_spread.keys())
+        if kept_spread.get(k, 0) != counted_spread.get(k, 0)
     ]
 
 

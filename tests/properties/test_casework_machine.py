@@ -8,7 +8,8 @@ with time passing. After every step:
   and to each of its team's supervisors, until it is completed or closed; an ended one has none
   pending;
 - every open plan action has a live overdue reminder to its owner until it is done or its plan is
-  closed; a done action, or any action of a closed plan, has none pending.
+  closed; a done action, or any action of a closed plan, has none pending;
+- the kept casework daily counts and spreads equal the rows (tests/properties/invariants.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from services.errors import DomainError
 from services.people import plans
 from services.records.order_writer import PersonInput
 from tests.properties.conftest import examples_per_database
+from tests.properties.invariants import the_casework_counts_are_the_rows
 from tests.support.force import Force, london
 from tests.support.records import dvpn, record
 
@@ -172,7 +174,7 @@ class CaseworkMachine(RuleBasedStateMachine):
     @invariant()
     def every_casework_promise_holds(self) -> None:
         with Session(self.ctx.engine) as session:
-            found = casework_violations(session)
+            found = casework_violations(session) + the_casework_counts_are_the_rows(session)
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:

@@ -2,9 +2,9 @@
 within a year escalates), with children or none, DASH counts with and without judgement, MARAC
 referrals, schools told, attendance and crime references, interleaved with time passing. After
 every step the incident invariants of tests/properties/invariants.py hold (the kept incident counts
-equal the incidents among them), and every event writes with its audit rows or is refused with
-nothing written. Moving an incident to another team and removing a referral, which no use case
-does, are written by statements in tests/services/test_incident_counts.py."""
+and the kept casework daily counts among them: they equal the rows), and every event writes with its
+audit rows or is refused with nothing written. Moving an incident to another team and removing a
+referral, which no use case does, are written by statements in tests/services/test_incident_counts.py."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import incident_violations
+from tests.properties.invariants import incident_violations, the_casework_counts_are_the_rows
 from tests.support.force import Force, london
 
 START = london("2026-04-02 21:00")
@@ -142,7 +142,7 @@ class IncidentMachine(RuleBasedStateMachine):
     @invariant()
     def every_promise_holds(self) -> None:
         with session_scope(self.ctx.engine) as session:
-            found = incident_violations(session, self.ctx, self.ids)
+            found = incident_violations(session, self.ctx, self.ids) + the_casework_counts_are_the_rows(session)
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:
