@@ -158,6 +158,21 @@ def test_a_reason_for_one_record_finds_that_record_only(ctx: ServiceContext, for
     ]
 
 
+def test_a_new_record_writes_the_words_its_people_give(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    """A new record's words come from its rows as written, not read back: the same as the words
+    derived from the tables, with the keys of its name words, whoever shares a word with whom."""
+    made = replace(
+        notice("2026-04-01 12:00", PersonInput("Lee Thompson-Vale", None, ADDRESS), "Ann Vale"),
+        protected=(PersonInput("Ann Vale", None, ADDRESS), PersonInput("Tom Vale", None, "B14 7QT")),
+    )
+    reference = records.record(ctx, force.officer, made).reference
+    with Session(ctx.engine) as session:
+        assert stored_terms(session) == derived_terms(session)
+        assert set(session.exec(select(SearchTermKey.key, SearchTermKey.term)).all()) == derived_keys(session)
+    assert reference in {hit for hit, _ in found(search(ctx, force.officer, "Vael"))}  # one letter out
+    assert (reference, Matched.PROTECTED) in found(search(ctx, force.officer, "Tom Vale"))
+
+
 def test_an_erased_record_leaves_no_words(ctx: ServiceContext, clock: ManualClock, force: Force, thompson: str) -> None:
     lifecycle.close(ctx, force.officer, thompson, "No further action needed")
     clock.advance(timedelta(days=366 * 7))
