@@ -171,6 +171,20 @@ def test_a_clean_change_audits_each_changed_row_once_and_replans_the_record(
         session.rollback()
 
 
+def test_the_audit_held_to_the_commit_is_checked_as_every_row_is(ctx: ServiceContext, force: Force) -> None:
+    """The held creation and change rows are inserted as values at the commit, not flushed as
+    objects: text their columns cannot keep still refuses the commit, and nothing is written."""
+    notice = records.record(ctx, force.officer, dvpn())
+    before = row_counts(ctx.engine)
+    with pytest.raises(ValidationFailed), changing(ctx, force.officer, notice.reference) as change:
+        order = change.order
+        was = snapshot(order)
+        order.conditions = "not to enter the street"
+        change.changed(order, was, order_id=order.id, justification="x" * 1001)  # the column keeps 1,000
+    assert row_counts(ctx.engine) == before
+    assert stored_order(ctx, notice.reference).conditions != "not to enter the street"
+
+
 def test_the_system_scope_audits_as_the_part_of_the_system_that_acted(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     with system(ctx, "rollover") as work:
