@@ -218,6 +218,7 @@ def _before_commit(session: OrmSession) -> None:
     held = session.info.pop(_HELD, None)
     if held:
         stored_text.refuse_unstorable_values(AuditEvent, held)
+        session.flush()  # what was added to the trail before them goes in first, as it would have
         session.connection().execute(sa.insert(_AUDIT_TABLE), held)
 
 
