@@ -10,6 +10,7 @@ lost silently."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import event
@@ -70,6 +71,18 @@ def row_violations(row: Any) -> list[Violation]:
         if isinstance(value, str) and (problem := violation(type(row), column.key, value)) is not None:
             found.append(problem)
     return found
+
+
+def refuse_unstorable_values(model: type[SQLModel], rows: Iterable[Mapping[str, Any]]) -> None:
+    """`refuse_unstorable` for rows written as values, not objects (the audit trail's at the commit)."""
+    problems = [
+        problem
+        for row in rows
+        for column, value in row.items()
+        if isinstance(value, str) and (problem := violation(model, column, value)) is not None
+    ]
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def refuse_unstorable(session: OrmSession, _context: object, _instances: object) -> None:

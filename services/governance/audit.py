@@ -19,7 +19,8 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel
 
-from models import AppUser, AuditEvent
+from models import AppUser, AuditEvent, metadata
+from services import stored_text
 
 PERSONAL_FIELDS = frozenset({"full_name", "name_key", "date_of_birth", "address", "pnc_id"})
 PERSONAL_MARKER = "[personal data]"
@@ -145,52 +146,107 @@ def _audit_row(
     system_actor: str,
 ) -> AuditEvent:
     return AuditEvent(
-        at=at,
-        actor_user_id=actor.id if actor else None,
-        actor=f"slack:{actor.slack_user_id}" if actor else f"system:{system_actor}",
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        order_id=order_id,
-        before=before,
-        after=after,
-        justification=justification,
-        source=source,
+        **_audit_values(
+            actor=actor,
+            at=at,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            source=source,
+            order_id=order_id,
+            before=before,
+            after=after,
+            justification=justification,
+            system_actor=system_actor,
+        )
     )
 
 
-# The creations and changes a transaction audits are held back and added to the session together
-# (at the commit, or before anything reads the trail or adds to it), so they are written in one
-# INSERT rather than one for each flush a use case makes to learn its new rows' ids. What each
-# says is fixed when it is written: only the INSERT waits.
+def _audit_values(
+    *,
+    actor: AppUser | None,
+    at: datetime,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    source: str,
+    order_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    justification: str | None,
+    system_actor: str,
+) -> dict[str, Any]:
+    """An audit row's columns."""
+    return {
+        "at": at,
+        "actor_user_id": actor.id if actor else None,
+        "actor": f"slack:{actor.slack_user_id}" if actor else f"system:{system_actor}",
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "order_id": order_id,
+        "before": before,
+        "after": after,
+        "justification": justification,
+        "source": source,
+    }
+
+
+# The creations and changes a transaction audits are held back and written together (at the
+# commit, or before anything reads the trail or adds to it), so they are written in one INSERT
+# rather than one for each flush a use case makes to learn its new rows' ids. What each says is
+# fixed when it is written (its columns' values): only the INSERT waits.
 _HELD = "audit_rows_held"
-_AUDIT_TABLE = sa.inspect(AuditEvent).local_table
+_AUDIT_TABLE: sa.Table = metadata.tables[str(AuditEvent.__tablename__)]
 
 
-def _hold(session: Session, row: AuditEvent) -> None:
-    session.info.setdefault(_HELD, []).append(row)
+def _hold(session: Session, values: dict[str, Any]) -> None:
+    session.info.setdefault(_HELD, []).append(values)
 
 
 def _add_held(session: OrmSession) -> None:
+    """The held rows join the session, flushed with what follows (a row added to the trail, a
+    statement reading it)."""
     held = session.info.pop(_HELD, None)
     if held:
-        session.add_all(held)
+        session.add_all(AuditEvent(**values) for values in held)
 
 
 def _before_commit(session: OrmSession) -> None:
-    _add_held(session)
+    """At the commit the held rows are inserted as they are, values and no objects: nothing in the
+    transaction reads them any more. Their text is checked as every flushed row's is."""
+    held = session.info.pop(_HELD, None)
+    if held:
+        stored_text.refuse_unstorable_values(AuditEvent, held)
+        session.flush()  # what was added to the trail before them goes in first, as it would have
+        session.connection().execute(sa.insert(_AUDIT_TABLE), held)
 
 
 def _before_reading_the_trail(state: ORMExecuteState) -> None:
     """Held rows are in the trail for any statement on it in the same transaction: added here,
     they are flushed by the autoflush that follows this hook."""
     statement = state.statement
-    if (
-        state.session.info.get(_HELD)
-        and isinstance(statement, ClauseElement)
-        and _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
-    ):
+    if state.session.info.get(_HELD) and isinstance(statement, ClauseElement) and _on_the_trail(statement):
         _add_held(state.session)
+
+
+_ON_THE_TRAIL: dict[object, bool] = {}  # by a statement's shape: whether it names the audit table
+_SHAPES_KEPT = 2_000  # statements are of a few hundred shapes; more is a leak, so start again
+
+
+def _on_the_trail(statement: ClauseElement) -> bool:
+    """Whether the statement reads or writes the audit table. Walking a statement's tree costs
+    more than most of what a write does between its flushes, so the answer is kept by the
+    statement's shape: its cache key, which running it works out anyway (and keeps on it)."""
+    shape = statement._generate_cache_key()
+    if shape is None:  # a statement SQLAlchemy cannot cache: asked afresh each time
+        return _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+    known = _ON_THE_TRAIL.get(shape.key)
+    if known is None:
+        if len(_ON_THE_TRAIL) >= _SHAPES_KEPT:
+            _ON_THE_TRAIL.clear()
+        known = _ON_THE_TRAIL[shape.key] = _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+    return known
 
 
 def _after_rollback(session: OrmSession) -> None:
@@ -222,7 +278,7 @@ def write_creation(
     system_actor: str = "system",
 ) -> None:
     """Audit a new row, personal fields masked."""
-    audit_row = _audit_row(
+    audit_row = _audit_values(
         actor=actor,
         at=at,
         action="create",
@@ -255,7 +311,7 @@ def write_change(
     old, new = changes(before, snapshot(row))
     if not new:
         return False
-    audit_row = _audit_row(
+    audit_row = _audit_values(
         actor=actor,
         at=at,
         action="update",

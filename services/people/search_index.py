@@ -3,7 +3,8 @@ with the record's team and reference, kept in step with every write, and the loo
 makes on them. Each lookup is a few index probes within the searcher's teams, whatever the scale.
 
 Writes, each in the writer's unit of work:
-- `index_order` once a record's people are linked (a new record, a protected person added);
+- `index_new_order` for a record created in this transaction, from its rows in hand;
+- `index_order` once a record's people change (a protected person added);
 - `index_person` after a person's name or address is corrected (every record they are on);
 - `index_teams` after records move to another team (a correction of the officer, a hand-on);
 - `forget_records` when an erasure deletes records and people.
@@ -26,7 +27,9 @@ from models import (
     SearchTerm,
     SearchTermKey,
     TermKind,
+    metadata,
 )
+from models.types import pk
 from rules.search_terms import FUZZY_FROM, address_terms, name_terms, one_edit_keys, within_one_edit
 
 PersonRow = Perpetrator | ProtectedPerson
@@ -85,6 +88,76 @@ def index_order(session: Session, order: ProtectionOrder) -> None:
     session.flush()
     mine = col(SearchTerm.order_id) == order.id
     _replace(session, [mine], sorted(derived_terms(session, [order.id])))
+
+
+def index_new_order(session: Session, order: ProtectionOrder, people: Sequence[PersonRow]) -> None:
+    """The words of a record created in this transaction, from its people as written (`people`:
+    every person it is on, as linked). It has no words yet, so none are read or deleted; a record's
+    save writes its words, and the new words' keys under their locks, in one statement on PostgreSQL."""
+    assert order.id is not None
+    on = (order.id, order.team_id, order.reference)
+    rows = sorted(
+        {
+            term
+            for person in people
+            for term in person_terms(type(person), pk(person), person.full_name, person.address, on)
+        }
+    )
+    if not rows:
+        return
+    words = sorted({row[1] for row in rows if row[0] in NAME_KINDS})
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sa.insert(SearchTerm), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+        _add_keys(session, words)  # SQLite has one writer at a time: nothing to lock
+        return
+    keys = [(key, word) for word in words for key in sorted(one_edit_keys(word))]
+    columns = list(zip(*rows, strict=True))
+    session.execute(
+        _NEW_WORDS,
+        {
+            **{f"new_{name}": list(values) for name, values in zip(COLUMNS, columns, strict=True)},
+            "words": words,
+            "keys": [key for key, _ in keys],
+            "key_terms": [word for _, word in keys],
+        },
+    )
+
+
+def _new_words() -> sa.Insert:
+    """PostgreSQL: insert a new record's words and the keys of its name words, under the same
+    advisory locks, in the same order, as `_replace` takes (see `_lock_keys`). The locks are a
+    one-time filter of the keys' INSERT, so they are held before any key is written; the words'
+    INSERT is a data-modifying WITH, which runs whatever the main statement reads."""
+
+    def given(name: str, of: type[sa.types.TypeEngine[Any]]) -> sa.BindParameter[Any]:
+        return sa.bindparam(name, type_=postgresql.ARRAY(of))
+
+    types = {"team_id": sa.Integer, "order_id": sa.Integer, "subject_id": sa.Integer}
+    new = (
+        sa.func.unnest(*(given(f"new_{name}", types.get(name, sa.Text)) for name in COLUMNS))
+        .table_valued(*COLUMNS)
+        .render_derived()
+    )
+    add_words = (
+        sa.insert(metadata.tables[SearchTerm.__tablename__])
+        .from_select(list(COLUMNS), sa.select(*new.c))
+        .cte("add_words")
+    )
+    ordered = sa.select(sa.func.unnest(given("words", sa.Text)).label("word")).order_by("word").subquery()
+    lock = sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(ordered.c.word, KEY_LOCKS))
+    locked = sa.select(sa.func.count(lock)).select_from(ordered).scalar_subquery()
+    keys = (
+        sa.func.unnest(given("keys", sa.Text), given("key_terms", sa.Text)).table_valued("key", "term").render_derived()
+    )
+    return (
+        postgresql.insert(metadata.tables[SearchTermKey.__tablename__])
+        .from_select(["key", "term"], sa.select(keys.c.key, keys.c.term).where(locked >= 0))
+        .on_conflict_do_nothing()
+        .add_cte(add_words)
+    )
+
+
+_NEW_WORDS = _new_words()  # built once, so its cache key (for the compiled SQL) is worked out once
 
 
 def index_person(session: Session, person: PersonRow) -> None:

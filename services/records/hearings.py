@@ -9,7 +9,16 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
-from models import AppUser, Hearing, HearingOutcome, OrderProtectedPerson, OrderStatus, ProtectionOrder
+from models import (
+    AppUser,
+    Hearing,
+    HearingOutcome,
+    OrderProtectedPerson,
+    OrderStatus,
+    Perpetrator,
+    ProtectedPerson,
+    ProtectionOrder,
+)
 from models.types import pk
 from rules import validation
 from rules.lifecycle import Event, entered_late_in_time
@@ -148,8 +157,12 @@ def _grant(change: Change, made_at: datetime, terms: GrantTerms, hearing: Hearin
     raise_if_any(validate_length(order_rule, order_terms, made_at))
     officer = session.get(AppUser, notice.officer_id)
     assert officer is not None
+    perpetrator = session.get(Perpetrator, notice.perpetrator_id)
+    assert perpetrator is not None
     protected = session.exec(
-        select(OrderProtectedPerson.person_id).where(OrderProtectedPerson.order_id == notice.id)
+        select(ProtectedPerson)
+        .join(OrderProtectedPerson, col(OrderProtectedPerson.person_id) == ProtectedPerson.id)
+        .where(OrderProtectedPerson.order_id == notice.id)
     ).all()
     order, _ = insert_order(
         session,
@@ -158,8 +171,8 @@ def _grant(change: Change, made_at: datetime, terms: GrantTerms, hearing: Hearin
         officer,
         order_rule,
         order_terms,
-        perpetrator_id=notice.perpetrator_id,
-        protected_ids=list(protected),
+        perpetrator=perpetrator,
+        protected=protected,
         parent=notice,
         now=change.now,
     )

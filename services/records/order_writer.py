@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -35,13 +34,18 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.governance.audit import write_creation
-from services.people.search_index import index_order
+from services.people.search_index import index_new_order
 from services.records.calendar import force_calendar
-from services.records.planning import OrderFacts, Replanned, replan_from, supervisor_ids
+from services.records.planning import (
+    OrderFacts,
+    Replanned,
+    at_or_none,
+    next_deadline,
+    replan_from,
+    team_and_supervisors,
+)
 from services.records.references import next_reference
 from services.wording import Command, Text
-
-PersonRow = TypeVar("PersonRow", Perpetrator, ProtectedPerson)
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,28 @@ def add_perpetrator(
     """A row holding exactly what the officer typed. A PNC id already on record does not fetch that
     person: it would show another team's person to whoever types their PNC id, and drop what was
     typed. Perpetrator history joins rows by PNC id instead (flag_identity_mismatch says when not)."""
+    person = _perpetrator(given, now)
+    _added(session, ctx, user, [person], now)
+    return person
+
+
+def add_people(
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    perpetrator: PersonInput,
+    protected: Sequence[PersonInput],
+    now: datetime,
+) -> tuple[Perpetrator, list[ProtectedPerson]]:
+    """A new record's people, as add_perpetrator and add_protected_person write them, in one flush."""
+    person, others = _perpetrator(perpetrator, now), [_protected(p, now) for p in protected]
+    _added(session, ctx, user, [person, *others], now)
+    return person, others
+
+
+def _perpetrator(given: PersonInput, now: datetime) -> Perpetrator:
     pnc = normalise_pnc_id(given.pnc_id or "") or None  # as the PNC shows it, so one id matches however typed
-    person = Perpetrator(
+    return Perpetrator(
         full_name=given.full_name.strip(),
         name_key=name_key(given.full_name),
         date_of_birth=given.date_of_birth,
@@ -131,7 +155,6 @@ def add_perpetrator(
         created_at=now,
         updated_at=now,
     )
-    return _added(session, ctx, user, person, now)
 
 
 PNC_MISMATCH_WARNING: Text = (
@@ -181,7 +204,13 @@ def same_identity(typed: Perpetrator, held: Perpetrator) -> bool:
 def add_protected_person(
     session: Session, ctx: ServiceContext, user: AppUser, given: PersonInput, now: datetime
 ) -> ProtectedPerson:
-    person = ProtectedPerson(
+    person = _protected(given, now)
+    _added(session, ctx, user, [person], now)
+    return person
+
+
+def _protected(given: PersonInput, now: datetime) -> ProtectedPerson:
+    return ProtectedPerson(
         full_name=given.full_name.strip(),
         name_key=name_key(given.full_name),
         date_of_birth=given.date_of_birth,
@@ -189,14 +218,16 @@ def add_protected_person(
         created_at=now,
         updated_at=now,
     )
-    return _added(session, ctx, user, person, now)
 
 
-def _added(session: Session, ctx: ServiceContext, user: AppUser, person: PersonRow, now: datetime) -> PersonRow:
-    session.add(person)
+def _added(
+    session: Session, ctx: ServiceContext, user: AppUser, people: Sequence[Perpetrator | ProtectedPerson], now: datetime
+) -> None:
+    """Write `people` (one flush: their ids are audited) and audit each, in the order given."""
+    session.add_all(people)
     session.flush()
-    write_creation(session, actor=user, at=now, row=person, source=ctx.source)
-    return person
+    for person in people:
+        write_creation(session, actor=user, at=now, row=person, source=ctx.source)
 
 
 def insert_order(
@@ -207,8 +238,8 @@ def insert_order(
     rule: OrderTypeRule,
     terms: OrderTerms,
     *,
-    perpetrator_id: int,
-    protected_ids: Sequence[int],
+    perpetrator: Perpetrator,
+    protected: Sequence[ProtectedPerson],
     parent: ProtectionOrder | None,
     now: datetime,
     incident_id: int | None = None,
@@ -216,7 +247,8 @@ def insert_order(
     """Insert the row with its computed deadlines, link the people, audit, start its checks, and
     plan its reminders. The caller has validated `terms`. Returns the row and its first replan.
 
-    Everything the plan reads is in hand, so nothing of the new record is read back."""
+    Everything the plan reads is in hand, so nothing of the new record is read back: its words
+    come from its people as written, and its next deadline goes in with its row."""
     tz = ctx.settings.timezone
     event = terms.event(rule)
     assert event is not None and officer.team_id is not None and officer.id is not None
@@ -230,7 +262,7 @@ def insert_order(
         reference=next_reference(session, ctx.settings.force_code, rule.code.value, event.astimezone(tz).year),
         order_type=rule.code,
         status=OrderStatus.ACTIVE,
-        perpetrator_id=perpetrator_id,
+        perpetrator_id=pk(perpetrator),
         parent_id=parent.id if parent else None,
         incident_id=incident_id,
         officer_id=officer.id,
@@ -257,19 +289,22 @@ def insert_order(
         created_at=now,
         updated_at=now,
     )
+    check_due = _first_check_due(ctx, order, event)
+    awaited_due = order.notification_due_at if owed(rule.code, terms.notification_exempt, False) else None
+    order.next_deadline_at = _first_next_deadline(order, now, check_due, awaited_due)
+    team, supervisors = team_and_supervisors(session, officer.team_id)
     session.add(order)
     session.flush()
-    session.add_all(OrderProtectedPerson(order_id=pk(order), person_id=person_id) for person_id in protected_ids)
-    index_order(session, order)
-    check = _first_breach_check(ctx, order, officer.id, event, now)
-    awaited = None
-    if order.notification_due_at is not None and owed(rule.code, terms.notification_exempt, False):
-        awaited = Notification(
-            order_id=pk(order), kind=NotificationKind.INITIAL, due_at=order.notification_due_at, created_at=now
-        )
+    check = awaited = None
+    if check_due is not None:
+        check = BreachCheck(order_id=pk(order), due_at=check_due, assigned_to_id=officer.id, created_at=now)
+    if awaited_due is not None:
+        awaited = Notification(order_id=pk(order), kind=NotificationKind.INITIAL, due_at=awaited_due, created_at=now)
     created = [row for row in (check, awaited) if row is not None]
+    session.add_all(OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected)
     session.add_all(created)
     session.flush()
+    index_new_order(session, order, [perpetrator, *protected])
     for row in (order, *created):
         write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
     facts = OrderFacts(
@@ -278,18 +313,26 @@ def insert_order(
         breaches=[],
         checks=[check] if check else [],
         notifications=[awaited] if awaited else [],
-        supervisor_ids=supervisor_ids(session, officer.team_id),
+        supervisor_ids=supervisors,
+        team=team,
     )
     return order, replan_from(session, facts, ctx.settings.reminders, tz, now, stored=())
 
 
-def _first_breach_check(
-    ctx: ServiceContext, order: ProtectionOrder, officer_id: int, start: datetime, now: datetime
-) -> BreachCheck | None:
-    """The first breach check falls due within a day of service (a force policy knob)."""
+def _first_next_deadline(order: ProtectionOrder, now: datetime, *also_due: datetime | None) -> datetime | None:
+    """The new record's next deadline, to go in with its row instead of an UPDATE after the
+    replan (which stores what it computes from the rows: the same, so nothing more is sent): the
+    earliest of its own deadlines and of its first check and awaited notification, new and so open."""
+    own = at_or_none(next_deadline(OrderFacts(order, [], [], [], [], []), now))
+    return min((at for at in (own, *also_due) if at is not None), default=None)
+
+
+def _first_check_due(ctx: ServiceContext, order: ProtectionOrder, start: datetime) -> datetime | None:
+    """The first breach check falls due within a day of service (a force policy knob); none if the
+    record has ended by then."""
     # Hours elapsed, not on the wall clock: `start` may arrive in UK time, and a night the clocks
     # change would make "24 hours after" 23 or 25 (the rollover and a correction count in UTC too).
     due = start.astimezone(UTC) + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
     if order.expires_at is not None and due >= order.expires_at:
         return None
-    return BreachCheck(order_id=pk(order), due_at=due, assigned_to_id=officer_id, created_at=now)
+    return due

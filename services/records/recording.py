@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models import AppUser, Incident, Perpetrator, ProtectedPerson, ProtectionOrder, Role
-from models.types import pk
 from rules import validation
 from rules.names import pnc_id_problem
 from rules.order_types import MadeBy, OrderTypeRule, rule_for
@@ -34,8 +33,7 @@ from services.records.order_writer import (
     PNC_MISMATCH_WARNING,
     OrderTerms,
     PersonInput,
-    add_perpetrator,
-    add_protected_person,
+    add_people,
     flag_identity_mismatch,
     insert_order,
     validate_length,
@@ -73,8 +71,7 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
         if incident is not None:
             perpetrator, protected = incident_people(session, incident)
         else:
-            perpetrator = add_perpetrator(session, ctx, user, new.perpetrator, now)
-            protected = [add_protected_person(session, ctx, user, p, now) for p in new.protected]
+            perpetrator, protected = add_people(session, ctx, user, new.perpetrator, new.protected, now)
         order, replanned = insert_order(
             session,
             ctx,
@@ -82,8 +79,8 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
             officer,
             rule,
             new,
-            perpetrator_id=pk(perpetrator),
-            protected_ids=[pk(p) for p in protected],
+            perpetrator=perpetrator,
+            protected=protected,
             parent=parent,
             now=now,
             incident_id=incident.id if incident is not None else None,

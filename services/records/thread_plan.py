@@ -51,7 +51,7 @@ def plan_thread(
         return 0
     if any(h.id is None for h in facts.hearings) or any(b.id is None for b in facts.breaches):
         session.flush()  # a reply is named by its event's id
-    team = session.get(Team, order.team_id)
+    team = facts.team if facts.team is not None else session.get(Team, order.team_id)
     if team is None or not team.digest_channel:
         return 0
     stored: Sequence[RecordThreadPost] = (

@@ -10,14 +10,17 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
-from models import Perpetrator, SearchTerm, SearchTermKey
+from models import OrderProtectedPerson, Perpetrator, ProtectedPerson, ProtectionOrder, SearchTerm, SearchTermKey
+from models.types import pk
+from rules.names import name_key
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance import retention, teams
 from services.people.search import search
-from services.people.search_index import derived_terms, index_person
+from services.people.search_index import derived_terms, index_new_order, index_person
 from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
@@ -158,6 +161,21 @@ def test_a_reason_for_one_record_finds_that_record_only(ctx: ServiceContext, for
     ]
 
 
+def test_a_new_record_writes_the_words_its_people_give(ctx: ServiceContext, force: Force, thompson: str) -> None:
+    """A new record's words come from its rows as written, not read back: the same as the words
+    derived from the tables, with the keys of its name words, whoever shares a word with whom."""
+    made = replace(
+        notice("2026-04-01 12:00", PersonInput("Lee Thompson-Vale", None, ADDRESS), "Ann Vale"),
+        protected=(PersonInput("Ann Vale", None, ADDRESS), PersonInput("Tom Vale", None, "B14 7QT")),
+    )
+    reference = records.record(ctx, force.officer, made).reference
+    with Session(ctx.engine) as session:
+        assert stored_terms(session) == derived_terms(session)
+        assert set(session.exec(select(SearchTermKey.key, SearchTermKey.term)).all()) == derived_keys(session)
+    assert reference in {hit for hit, _ in found(search(ctx, force.officer, "Vael"))}  # one letter out
+    assert (reference, Matched.PROTECTED) in found(search(ctx, force.officer, "Tom Vale"))
+
+
 def test_an_erased_record_leaves_no_words(ctx: ServiceContext, clock: ManualClock, force: Force, thompson: str) -> None:
     lifecycle.close(ctx, force.officer, thompson, "No further action needed")
     clock.advance(timedelta(days=366 * 7))
@@ -215,6 +233,68 @@ def test_a_word_taken_up_while_its_last_holder_lets_it_go_keeps_its_keys(
         assert set(session.exec(select(SearchTermKey.key, SearchTermKey.term)).all()) == derived_keys(session)
     assert found(search(ctx, force.officer, "Thomson")) == [(other.reference, Matched.PERPETRATOR_NEAR)]
     assert waited  # and so it saw the word's new holder
+
+
+def test_a_new_record_taking_up_a_word_its_last_holder_lets_go_keeps_its_keys(
+    ctx: ServiceContext, force: Force, thompson: str
+) -> None:
+    """The same race as above with a new record's words (index_new_order, one statement) taking the
+    word up: its advisory lock is held until it commits, so the correction waits, then sees it."""
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two writes cannot interleave")
+    other = records.record(ctx, force.officer, notice("2026-04-01 11:00", PersonInput("Ray Cole"), "Ann Vale"))
+    with Session(ctx.engine) as session:
+        first = session.exec(select(Perpetrator).where(Perpetrator.full_name == "Dean Thompson")).one()
+    giving_up = Session(ctx.engine)
+    taking_up = Session(ctx.engine)
+    try:
+        # The other record as if saved now against Ray Thompson: its words written afresh, not committed.
+        order = taking_up.exec(select(ProtectionOrder).where(ProtectionOrder.reference == other.reference)).one()
+        ray = Perpetrator(full_name="Ray Thompson", name_key=name_key("Ray Thompson"), created_at=order.created_at)
+        ray.updated_at = order.created_at
+        taking_up.add(ray)
+        taking_up.flush()
+        order.perpetrator_id = pk(ray)
+        taking_up.execute(sa.delete(SearchTerm).where(col(SearchTerm.order_id) == order.id))
+        index_new_order(taking_up, order, [ray, *_protected_of(taking_up, order)])
+        errors: list[BaseException] = []
+
+        def correct_the_first() -> None:
+            try:
+                mine = giving_up.get(Perpetrator, first.id)
+                assert mine is not None
+                mine.full_name = "Dean Thorpe"
+                index_person(giving_up, mine)
+                giving_up.commit()
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+        pid = giving_up.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        correcting = threading.Thread(target=correct_the_first)
+        correcting.start()
+        waited = _waits_on_an_advisory_lock(ctx, pid, correcting)
+        taking_up.commit()
+        correcting.join(10)
+        assert not errors and not correcting.is_alive()
+    finally:
+        giving_up.close()
+        taking_up.close()
+    with Session(ctx.engine) as session:
+        assert stored_terms(session) == derived_terms(session)
+        # Every word's keys are there (Cole's stay too: the test took the word away without them).
+        assert derived_keys(session) <= set(session.exec(select(SearchTermKey.key, SearchTermKey.term)).all())
+    assert found(search(ctx, force.officer, "Thomson")) == [(other.reference, Matched.PERPETRATOR_NEAR)]
+    assert waited  # and so it saw the word's new holder
+
+
+def _protected_of(session: Session, order: ProtectionOrder) -> list[ProtectedPerson]:
+    return list(
+        session.exec(
+            select(ProtectedPerson)
+            .join(OrderProtectedPerson, col(OrderProtectedPerson.person_id) == ProtectedPerson.id)
+            .where(OrderProtectedPerson.order_id == order.id)
+        ).all()
+    )
 
 
 def _waits_on_an_advisory_lock(ctx: ServiceContext, pid: object, thread: threading.Thread) -> bool:

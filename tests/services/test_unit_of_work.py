@@ -171,6 +171,47 @@ def test_a_clean_change_audits_each_changed_row_once_and_replans_the_record(
         session.rollback()
 
 
+def test_the_audit_held_to_the_commit_is_checked_as_every_row_is(ctx: ServiceContext, force: Force) -> None:
+    """The held creation and change rows are inserted as values at the commit, not flushed as
+    objects: text their columns cannot keep still refuses the commit, and nothing is written."""
+    notice = records.record(ctx, force.officer, dvpn())
+    before = row_counts(ctx.engine)
+    with pytest.raises(ValidationFailed), changing(ctx, force.officer, notice.reference) as change:
+        order = change.order
+        was = snapshot(order)
+        order.conditions = "not to enter the street"
+        change.changed(order, was, order_id=order.id, justification="x" * 1001)  # the column keeps 1,000
+    assert row_counts(ctx.engine) == before
+    assert stored_order(ctx, notice.reference).conditions != "not to enter the street"
+
+
+def test_the_trail_keeps_the_order_its_rows_were_written_in(ctx: ServiceContext, force: Force) -> None:
+    """A creation held back, then a row added to the trail (which takes the held one with it, both
+    waiting for a flush), then a change held to the commit with nothing read in between: the trail
+    reads in that order."""
+    notice = records.record(ctx, force.officer, dvpn())
+    audited = len(audit_rows(ctx.engine))
+    with acting(ctx, force.officer, Role.OFFICER) as work:
+        order = work.session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == notice.reference)).one()
+        check = BreachCheck(
+            order_id=pk(order),
+            due_at=london("2026-04-03 09:00"),
+            assigned_to_id=order.officer_id,
+            created_at=work.now,
+        )
+        work.created(check, order_id=order.id)
+        work.audit("view", "protection_order", order.id, order_id=order.id)
+        was = snapshot(check)
+        check.due_at = london("2026-04-03 10:00")
+        work.changed(check, was, order_id=order.id)
+    new = audit_rows(ctx.engine)[audited:]
+    assert [(r["action"], r["entity_type"]) for r in new] == [
+        ("create", "breach_check"),
+        ("view", "protection_order"),
+        ("update", "breach_check"),
+    ]
+
+
 def test_the_system_scope_audits_as_the_part_of_the_system_that_acted(ctx: ServiceContext, force: Force) -> None:
     notice = records.record(ctx, force.officer, dvpn())
     with system(ctx, "rollover") as work:
