@@ -1,7 +1,7 @@
 """incident_count: the incidents per team, officer and risk level, and those unreferred, kept by triggers
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-03
 
 `caseload incidents` shows twenty incidents and the total of its scope. The page is a fraction of a
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031"
-down_revision: str | None = "0027"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
