@@ -1,0 +1,130 @@
+"""The kept escalation count (incident.escalation_count) follows every write that can change it, and
+`marac due` with it: an incident recorded before the victim's later ones, a victim corrected on the
+notice recorded from the incident (the same person row), an incident erased. Each case names the
+incident whose count the write changes without touching it, which a version that forgot to
+recount (or to replan it) would leave wrong; the counts are also checked against the facts."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import Incident
+from rules.incidents import MaracReason
+from rules.order_types import OrderType
+from rules.ranks import Rank
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.governance import retention
+from services.incidents import card
+from services.incidents.escalation_counts import RECOUNT_EVERY_POSTGRESQL
+from services.records import corrections
+from services.records import recording as records
+from services.records.order_writer import PersonInput
+from services.records.recording import NewRecord
+from tests.properties.invariants import the_escalation_counts_are_the_facts
+from tests.services.test_referrals_due import NOW, add, one_at_a_time
+from tests.support.force import Force
+
+
+def kept(ctx: ServiceContext, reference: str) -> int:
+    with Session(ctx.engine) as session:
+        return session.exec(select(Incident.escalation_count).where(Incident.reference == reference)).one()
+
+
+def listed(ctx: ServiceContext, actor: str) -> dict[str, str]:
+    return {d.reference: d.reason for d in card.marac_due_list(ctx, actor, limit=1000)}
+
+
+def agree_with_the_facts(ctx: ServiceContext, force: Force) -> None:
+    with Session(ctx.engine) as session:
+        every = list(session.exec(select(Incident.id)).all())
+        assert the_escalation_counts_are_the_facts(session, [i for i in every if i is not None]) == []
+    assert sorted(listed(ctx, force.champion).items()) == sorted((ref, why) for ref, why, _ in one_at_a_time(ctx, None))
+
+
+def notice_from(ctx: ServiceContext, force: Force, incident: str) -> str:
+    notice = NewRecord(
+        order_type=OrderType.DVPN,
+        served_at=NOW - timedelta(minutes=30),
+        authoriser_name="Supt Example",
+        authoriser_rank=Rank.SUPERINTENDENT,
+        incident_reference=incident,
+    )
+    return records.record(ctx, force.officer, notice).reference
+
+
+def test_an_incident_recorded_before_the_victims_later_ones_escalates_them(ctx: ServiceContext, force: Force) -> None:
+    add(ctx, force.officer, "Pat Person", 10)
+    latest = add(ctx, force.officer, "Pat Person", 5)
+    assert kept(ctx, latest) == 2 and latest not in listed(ctx, force.champion)
+    add(ctx, force.officer, "Pat Person", 100)  # reported before both, recorded after them
+    assert kept(ctx, latest) == 3
+    assert listed(ctx, force.champion)[latest] == MaracReason.ESCALATION
+    agree_with_the_facts(ctx, force)
+
+
+def test_a_victim_corrected_on_the_notice_moves_the_counts_both_ways(ctx: ServiceContext, force: Force) -> None:
+    add(ctx, force.officer, "Pat Person", 200)
+    middle = add(ctx, force.officer, "Pat Other", 100)
+    latest = add(ctx, force.officer, "Pat Person", 10)
+    assert kept(ctx, latest) == 2 and latest not in listed(ctx, force.champion)
+    notice = notice_from(ctx, force, middle)
+    why = "Victim's name misheard at the scene"
+    corrections.correct(ctx, force.officer, notice, {"protected": (PersonInput("Pat Person"),)}, why)
+    assert (kept(ctx, middle), kept(ctx, latest)) == (2, 3)
+    assert listed(ctx, force.champion)[latest] == MaracReason.ESCALATION
+    agree_with_the_facts(ctx, force)
+    corrections.correct(ctx, force.officer, notice, {"protected": (PersonInput("Pat Other"),)}, why)
+    assert (kept(ctx, middle), kept(ctx, latest)) == (1, 2)
+    assert latest not in listed(ctx, force.champion)
+    agree_with_the_facts(ctx, force)
+
+
+def test_an_erased_incident_leaves_the_victims_later_counts(
+    ctx: ServiceContext, force: Force, clock: ManualClock
+) -> None:
+    first = add(ctx, force.officer, "Pat Person", 30)
+    add(ctx, force.officer, "Pat Person", 20)
+    latest = add(ctx, force.officer, "Pat Person", 10)
+    assert kept(ctx, latest) == 3 and listed(ctx, force.champion)[latest] == MaracReason.ESCALATION
+    clock.advance(timedelta(days=366 * (ctx.settings.retention_years + 1)))
+    retention.erase(ctx, force.admin, first, "MoPI review: no policing purpose remains")
+    assert kept(ctx, latest) == 2
+    assert latest not in listed(ctx, force.champion)
+    agree_with_the_facts(ctx, force)
+
+
+def test_every_count_filled_at_once_is_the_facts(ctx: ServiceContext, force: Force) -> None:
+    """Migration 0029's fill (and, on PostgreSQL, the bench's: escalation_counts.RECOUNT_EVERY_POSTGRESQL)
+    gives the counts the writes keep, on victims with dates of birth equal, unknown and disagreeing,
+    and one exactly 365 days before."""
+    born, other = date(1990, 5, 1), date(1971, 1, 1)
+    for days, birth in ((375, born), (365, born), (300, born), (120, None), (90, other), (10, born), (0.5, None)):
+        add(ctx, force.officer, "Pat Person", days, born=birth)
+    add(ctx, force.officer, "Quinn Window", 30)
+    fill = importlib.import_module("migrations.versions.0029_incident_escalation_count")
+    postgresql = ctx.engine.dialect.name == "postgresql"
+    for statement in (fill.POSTGRES, RECOUNT_EVERY_POSTGRESQL) if postgresql else (fill.SQLITE,):
+        with ctx.engine.begin() as connection:
+            connection.execute(sa.update(Incident).values(escalation_count=0))
+            connection.execute(sa.text(statement))
+        agree_with_the_facts(ctx, force)
+    assert sorted(kept(ctx, ref) for ref in one_reference_each(ctx)) == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        4,
+        4,
+        6,
+    ]  # 375 days: exactly 365 before 10
+
+
+def one_reference_each(ctx: ServiceContext) -> list[str]:
+    with Session(ctx.engine) as session:
+        return list(session.exec(select(Incident.reference)).all())
