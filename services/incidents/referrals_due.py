@@ -19,19 +19,20 @@ and clocks are the same words and the same arithmetic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from config import IncidentPolicy
-from domain.enums import ReminderState
+from domain.enums import ReminderState, RiskLevel
 from models import Incident, MaracReferral, Reminder
 from rules.incidents import (
-    ESCALATION_WINDOW_DAYS,
+    DASH_HIGH_FROM,
     MARAC_REFERRAL,
     ClockDue,
     MaracTrigger,
@@ -40,8 +41,6 @@ from rules.incidents import (
     escalation_of_count,
     marac_trigger,
 )
-
-WINDOW_SECONDS = ESCALATION_WINDOW_DAYS * 86_400
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,42 @@ def clocked(dialect: str) -> sa.CTE:
 def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[ReferralDue]:
     """Every incident matching `where` (its scope: a team, the supervised teams) with no referral
     recorded and a referral due, in the order they were reported."""
-    dialect = session.get_bind().dialect.name
-    clock = clocked(dialect)
-    rows = session.execute(
+    return _ruled(
+        session.execute(_candidates(session, where).order_by(col(Incident.reported_at), col(Incident.id))), policy
+    )
+
+
+def first_due(
+    session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]], limit: int
+) -> tuple[int, list[ReferralDue]]:
+    """How many referrals_due finds, and the first `limit` of them by when the referral is due (then
+    as reported): the database rules on each candidate as rules.incidents.marac_trigger does, orders
+    by when the clock starts (a referral is due a fixed number of hours after) and counts, so only
+    the page's rows come back, each ruled on again here."""
+    high = sa.and_(
+        col(Incident.dash_at).is_not(None),
+        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
+    )
+    escalated = col(Incident.escalation_count) >= policy.marac_escalation_incidents
+    # marac_trigger: the earlier reason; the DASH's when both start at once.
+    since = sa.case(
+        (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
+        (escalated, col(Incident.reported_at)),
+    )
+    page = (
+        _candidates(session, where)
+        .add_columns(sa.func.count().over().label("total"))  # after the WHERE, before the LIMIT
+        .where(since.is_not(None))
+        .order_by(since, col(Incident.reported_at), col(Incident.id))
+        .limit(limit)
+    )
+    rows = session.execute(page).all()
+    return (int(rows[0].total) if rows else 0), _ruled([row[:10] for row in rows], policy)
+
+
+def _candidates(session: Session, where: Sequence[ColumnElement[bool]]) -> sa.Select[*tuple[Any, ...]]:
+    clock = clocked(session.get_bind().dialect.name)
+    return (
         sa.select(
             col(Incident.id),
             col(Incident.reference),
@@ -92,8 +124,10 @@ def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[Colu
         )
         .join(clock, clock.c.incident_id == col(Incident.id))
         .where(*where, unreferred())
-        .order_by(col(Incident.reported_at), col(Incident.id))
-    ).all()
+    )
+
+
+def _ruled(rows: Iterable[Sequence[Any]], policy: IncidentPolicy) -> list[ReferralDue]:
     found = []
     hours, threshold = policy.hours(), policy.marac_escalation_incidents
     for id_, reference, reported_at, victim_id, officer_id, suspect_id, dash_yes, judgement, dash_at, count in rows:

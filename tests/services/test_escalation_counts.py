@@ -10,9 +10,10 @@ import importlib
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import Incident
+from domain.enums import RiskLevel
+from models import AuditEvent, Incident
 from rules.incidents import MaracReason
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -128,3 +129,18 @@ def test_every_count_filled_at_once_is_the_facts(ctx: ServiceContext, force: For
 def one_reference_each(ctx: ServiceContext) -> list[str]:
     with Session(ctx.engine) as session:
         return list(session.exec(select(Incident.reference)).all())
+
+
+def test_a_page_of_the_list_counts_every_referral_due(ctx: ServiceContext, force: Force) -> None:
+    """`marac due` reads only its page (referrals_due.first_due) but audits how many are due."""
+    for days in (200, 100, 10):
+        add(ctx, force.officer, "Pat Person", days)
+    add(ctx, force.officer, "Dana High", 3, dash=15)
+    add(ctx, force.officer, "Eli Judged", 2, dash=6, judgement=RiskLevel.HIGH)
+    everything = one_at_a_time(ctx, None)
+    assert len(everything) == 3
+    page = card.marac_due_list(ctx, force.champion, limit=2)
+    assert [d.reference for d in page] == [ref for ref, _, _ in everything[:2]]
+    with Session(ctx.engine) as session:
+        audited = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+    assert audited is not None and audited.action == "list" and audited.after == {"marac_due": 3}
