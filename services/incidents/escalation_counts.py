@@ -34,6 +34,7 @@ from services.incidents.planning import replan_incident
 from services.unit_of_work import Work
 
 WINDOW = timedelta(days=ESCALATION_WINDOW_DAYS)
+KEY_LOCKS = 0xE5C  # the seed of the advisory lock ids of victims' name keys (pg_advisory_xact_lock)
 
 # Where a change reaches: (the victim's name key, when the incident was reported).
 Mark = tuple[str, datetime]
@@ -96,6 +97,7 @@ def recount(session: Session, marks: Iterable[Mark]) -> dict[int, tuple[int, int
         by_key[key].append(at)
     changed: dict[int, tuple[int, int]] = {}
     session.flush()
+    _lock(session, by_key)
     for key, times in sorted(by_key.items()):
         changed |= _recount_key(session, key, min(times), max(times), times)
     if changed:
@@ -106,6 +108,18 @@ def recount(session: Session, marks: Iterable[Mark]) -> dict[int, tuple[int, int
             if isinstance(row, Incident) and row.id in changed:
                 session.expire(row, ["escalation_count"])
     return changed
+
+
+def _lock(session: Session, keys: Collection[str]) -> None:
+    """Two writes reaching one name key at once (two incidents against a victim recorded together)
+    would each count without the other's incident and keep a count short of the facts. With a lock
+    per name key until the commit, the second waits, then counts with the first's rows committed.
+    In one order, so two writes locking some of the same keys cannot deadlock. SQLite has one
+    writer at a time."""
+    if not keys or session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(keys):
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, KEY_LOCKS))))
 
 
 def _recount_key(
