@@ -7,13 +7,15 @@ recount (or to replan it) would leave wrong; the counts are also checked against
 from __future__ import annotations
 
 import importlib
+import threading
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.enums import RiskLevel
-from models import AuditEvent, Incident
+from models import AuditEvent, Incident, ProtectedPerson
 from rules.incidents import MaracReason
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -21,13 +23,14 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance import retention
 from services.incidents import card
-from services.incidents.escalation_counts import RECOUNT_EVERY_POSTGRESQL
+from services.incidents.escalation_counts import RECOUNT_EVERY_POSTGRESQL, recount
 from services.records import corrections
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.invariants import the_escalation_counts_are_the_facts
 from tests.services.test_referrals_due import NOW, add, one_at_a_time
+from tests.services.test_search_people import _waits_on_an_advisory_lock
 from tests.support.force import Force
 
 
@@ -144,3 +147,53 @@ def test_a_page_of_the_list_counts_every_referral_due(ctx: ServiceContext, force
     with Session(ctx.engine) as session:
         audited = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
     assert audited is not None and audited.action == "list" and audited.after == {"marac_due": 3}
+
+
+def test_two_incidents_against_one_victim_recorded_at_once_are_both_counted(ctx: ServiceContext, force: Force) -> None:
+    # Read committed: the second recount cannot see the first's uncommitted incident. Unless it
+    # waits for the first to commit, each keeps counts short of the other's incident.
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two writes cannot interleave")
+    add(ctx, force.officer, "Pat Person", 10)
+    latest = add(ctx, force.officer, "Pat Person", 5)
+    first, second = Session(ctx.engine), Session(ctx.engine)
+    try:
+        another_incident(first, latest, "WM-INC-2026-9001", days_before=100)  # not committed yet
+        errors: list[BaseException] = []
+
+        def record_the_second() -> None:
+            try:
+                another_incident(second, latest, "WM-INC-2026-9002", days_before=50)
+                second.commit()
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+        pid = second.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        recording = threading.Thread(target=record_the_second)
+        recording.start()
+        waited = _waits_on_an_advisory_lock(ctx, pid, recording)
+        first.commit()
+        recording.join(10)
+        assert not errors and not recording.is_alive()
+    finally:
+        first.close()
+        second.close()
+    assert kept(ctx, latest) == 4
+    with Session(ctx.engine) as session:
+        every = [i for i in session.exec(select(Incident.id)).all() if i is not None]
+        assert the_escalation_counts_are_the_facts(session, every) == []
+    assert waited
+
+
+def another_incident(session: Session, like: str, reference: str, *, days_before: int) -> None:
+    """An incident against a victim named as `like`'s, `days_before` it, counted as recording does."""
+    model = session.exec(select(Incident).where(Incident.reference == like)).one()
+    victim = session.get(ProtectedPerson, model.victim_id)
+    assert victim is not None
+    person = ProtectedPerson(full_name=victim.full_name, name_key=victim.name_key, created_at=NOW, updated_at=NOW)
+    session.add(person)
+    session.flush()
+    at = model.reported_at - timedelta(days=days_before)
+    copied = model.model_dump(exclude={"id", "reference", "reported_at", "victim_id", "escalation_count"})
+    session.add(Incident(**copied, reference=reference, reported_at=at, victim_id=person.id))
+    recount(session, [(victim.name_key, at)])
