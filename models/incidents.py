@@ -65,6 +65,10 @@ class Incident(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_column(nullable=False))
     next_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Kept: the incidents against this victim (name key equal, dates of birth agreeing) reported in
+    # the 12 months up to and including this one, itself counted, so `marac due` reads the
+    # escalation ruling instead of counting (services/incidents/escalation_counts.py keeps it).
+    escalation_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class IncidentChild(SQLModel, table=True):

@@ -177,13 +177,19 @@ def escalation(
     victim_incidents: Iterable[datetime], at: datetime, threshold: int = ESCALATION_DEFAULT
 ) -> MaracTrigger | None:
     """The victim's incidents in the 12 months up to and including `at` reach the threshold."""
+    return escalation_of_count(incidents_in_window(victim_incidents, at), at, threshold)
+
+
+def incidents_in_window(victim_incidents: Iterable[datetime], at: datetime) -> int:
+    """How many of the victim's incidents were reported in the 12 months up to and including `at`:
+    one exactly 365 days before is outside."""
     window_start = at - timedelta(days=ESCALATION_WINDOW_DAYS)
-    return escalation_of_count(sum(1 for t in victim_incidents if window_start < t <= at), at, threshold)
+    return sum(1 for t in victim_incidents if window_start < t <= at)
 
 
 def escalation_of_count(inside: int, at: datetime, threshold: int = ESCALATION_DEFAULT) -> MaracTrigger | None:
-    """The same ruling from the count of the victim's incidents in the window, when the database
-    has counted them (services.incidents.referrals_due)."""
+    """The same ruling from the count of the victim's incidents in the window, when it is already
+    counted (the kept incident.escalation_count, read by services.incidents.referrals_due)."""
     if inside < threshold:
         return None
     return MaracTrigger(

@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 
 from bench.fakeforce.cases import FORCE_CODE
+from services.incidents.escalation_counts import RECOUNT_EVERY_POSTGRESQL
 
 CLARE_SHARE = 0.045
 PLAN_SHARE = 0.004
@@ -102,6 +103,10 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
                      ELSE at + make_interval(mins => (20 + r_dash * 600)::int) END AS dash_at
             FROM inc
         ) x ORDER BY id""",
+    ),
+    (
+        "escalation counts",  # kept on each incident (migration 0029), filled as the migration fills it
+        RECOUNT_EVERY_POSTGRESQL,
     ),
     (
         "notices raised at their incidents",

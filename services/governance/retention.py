@@ -87,6 +87,7 @@ from services.governance.linked_casework import (
     kept_requests,
     plan_id_of,
 )
+from services.incidents.escalation_counts import marks_of, recount_and_replan
 from services.people.search_index import forget_records
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
@@ -185,7 +186,11 @@ def erase(
         entity_type, entity_id = _named_or_why_not(session, reference, tz, ctx.settings.force_code)
         family = next(f for f in _families(session, ctx.settings.force_code) if f.holds(entity_type, entity_id))
         _require_past_retention(family, years, tz, now)
+        # Victims named like the erased ones (another person, or one on another record) lose them
+        # from their escalation counts.
+        reached = marks_of(session, col(Incident.id).in_(sorted(i.id for i in family.incidents)))
         deleted = _delete(session, family)
+        recount_and_replan(work, reached)
         refs = family.references
         last = family.last_ended()
         assert last is not None

@@ -17,7 +17,7 @@ from services.errors import NotAllowed
 from services.governance.access import can_read, can_write, require_write, supervised_team_ids
 from services.incidents.calendar import school_calendar_now
 from services.incidents.planning import IncidentFacts, load_facts, marac_due, open_clocks
-from services.incidents.referrals_due import referrals_due
+from services.incidents.referrals_due import first_due
 from services.incidents.results import ActionView, ChildView, ClockView, IncidentView, MaracDue, ReferralView
 from services.incidents.scope import find_incident
 from services.records.crime_references import shareable_crime_reference
@@ -122,9 +122,8 @@ def marac_due_list(ctx: ServiceContext, actor_slack_id: str, limit: int = 50) ->
             where.append(col(Incident.team_id) == user.team_id)
         elif user.role is Role.SUPERVISOR:
             where.append(col(Incident.team_id).in_(sorted(supervised_team_ids(session, user))))
-        due = referrals_due(session, ctx.settings.incidents, where)
-        read.audit("list", "incident", after={"marac_due": len(due)})
-        shown = sorted(due, key=lambda d: d.due.at)[:limit]
+        total, shown = first_due(session, ctx.settings.incidents, where, limit)
+        read.audit("list", "incident", after={"marac_due": total})
         victim_ids, officer_ids = sorted({d.victim_id for d in shown}), sorted({d.officer_id for d in shown})
         victims: dict[int, str] = {
             pk(p): p.full_name

@@ -18,6 +18,7 @@ from services.context import ServiceContext
 from services.errors import raise_if_any
 from services.governance.access import require_team
 from services.incidents.calendar import school_calendar_now
+from services.incidents.escalation_counts import recount_and_replan
 from services.incidents.scope import replan
 from services.records.crime_references import crime_reference_violation
 from services.records.order_writer import PersonInput, add_perpetrator, add_protected_person
@@ -78,6 +79,7 @@ def record_incident(ctx: ServiceContext, actor_slack_id: str, new: NewIncident) 
             updated_at=work.now,
         )
         work.created(incident)
+        recount_and_replan(work, [(victim.name_key, incident.reported_at)], replanned={pk(incident)})
         add_children(work, incident, new.children)
         replan(work, incident)
         return incident.reference

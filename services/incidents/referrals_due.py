@@ -1,5 +1,5 @@
-"""Which incidents have a MARAC referral due and none recorded, found by the database in two
-statements instead of one incident at a time: the list (`marac due`) and the supervisors' digest
+"""Which incidents have a MARAC referral due and none recorded, found by the database in one
+statement instead of one incident at a time: the list (`marac due`) and the supervisors' digest
 section both ask here.
 
 Candidates are the incidents with a live referral clock (a reminder not cancelled): the planner
@@ -9,28 +9,30 @@ database reads the few reminded incidents, not every incident of the force, and 
 again from its facts as the planner rules (services.incidents.planning.marac_due): a referral
 is due when the DASH level is high (14+ yes answers, or raised on professional judgement) once the
 DASH is recorded, or when the victim's incidents in the 12 months up to and including this one reach
-DVPN_MARAC_ESCALATION_INCIDENTS. "The victim's incidents" are found as planning.victim_incidents
-finds them: incidents whose victim row has the same name key and a date of birth that does not
-disagree. The database picks the candidates and counts; the rulings (rules.incidents) are made here
-from what it returns, so the reasons and clocks are the same words and the same arithmetic.
+DVPN_MARAC_ESCALATION_INCIDENTS. That count is kept on the incident (incident.escalation_count,
+services.incidents.escalation_counts: the victim's incidents as planning.victim_incidents finds
+them, recounted on every write that can change it and checked against the facts after every step
+of the stateful tests), so no candidate's victim is matched by name across the force's incidents
+here. The rulings (rules.incidents) are made here from what the database returns, so the reasons
+and clocks are the same words and the same arithmetic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from config import IncidentPolicy
-from domain.enums import ReminderState
-from models import Incident, MaracReferral, ProtectedPerson, Reminder
+from domain.enums import ReminderState, RiskLevel
+from models import Incident, MaracReferral, Reminder
 from rules.incidents import (
-    ESCALATION_WINDOW_DAYS,
+    DASH_HIGH_FROM,
     MARAC_REFERRAL,
     ClockDue,
     MaracTrigger,
@@ -39,9 +41,6 @@ from rules.incidents import (
     escalation_of_count,
     marac_trigger,
 )
-from services.reporting.sql_time import seconds_between
-
-WINDOW_SECONDS = ESCALATION_WINDOW_DAYS * 86_400
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,42 @@ def clocked(dialect: str) -> sa.CTE:
 def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[ReferralDue]:
     """Every incident matching `where` (its scope: a team, the supervised teams) with no referral
     recorded and a referral due, in the order they were reported."""
-    dialect = session.get_bind().dialect.name
-    clock = clocked(dialect)
-    rows = session.execute(
+    return _ruled(
+        session.execute(_candidates(session, where).order_by(col(Incident.reported_at), col(Incident.id))), policy
+    )
+
+
+def first_due(
+    session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]], limit: int
+) -> tuple[int, list[ReferralDue]]:
+    """How many referrals_due finds, and the first `limit` of them by when the referral is due (then
+    as reported): the database rules on each candidate as rules.incidents.marac_trigger does, orders
+    by when the clock starts (a referral is due a fixed number of hours after) and counts, so only
+    the page's rows come back, each ruled on again here."""
+    high = sa.and_(
+        col(Incident.dash_at).is_not(None),
+        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
+    )
+    escalated = col(Incident.escalation_count) >= policy.marac_escalation_incidents
+    # marac_trigger: the earlier reason; the DASH's when both start at once.
+    since = sa.case(
+        (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
+        (escalated, col(Incident.reported_at)),
+    )
+    page = (
+        _candidates(session, where)
+        .add_columns(sa.func.count().over().label("total"))  # after the WHERE, before the LIMIT
+        .where(since.is_not(None))
+        .order_by(since, col(Incident.reported_at), col(Incident.id))
+        .limit(limit)
+    )
+    rows = session.execute(page).all()
+    return (int(rows[0].total) if rows else 0), _ruled([row[:10] for row in rows], policy)
+
+
+def _candidates(session: Session, where: Sequence[ColumnElement[bool]]) -> sa.Select[*tuple[Any, ...]]:
+    clock = clocked(session.get_bind().dialect.name)
+    return (
         sa.select(
             col(Incident.id),
             col(Incident.reference),
@@ -88,64 +120,22 @@ def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[Colu
             col(Incident.dash_yes),
             col(Incident.dash_judgement),
             col(Incident.dash_at),
+            col(Incident.escalation_count),
         )
         .join(clock, clock.c.incident_id == col(Incident.id))
         .where(*where, unreferred())
-        .order_by(col(Incident.reported_at), col(Incident.id))
-    ).all()
-    escalated = _escalated(session, policy.marac_escalation_incidents, where, clocked(dialect)) if rows else {}
+    )
+
+
+def _ruled(rows: Iterable[Sequence[Any]], policy: IncidentPolicy) -> list[ReferralDue]:
     found = []
-    hours = policy.hours()
-    for id_, reference, reported_at, victim_id, officer_id, suspect_id, dash_yes, judgement, dash_at in rows:
+    hours, threshold = policy.hours(), policy.marac_escalation_incidents
+    for id_, reference, reported_at, victim_id, officer_id, suspect_id, dash_yes, judgement, dash_at, count in rows:
         ruling = dash_level(dash_yes, judgement) if dash_yes is not None else None
-        count = escalated.get(id_)
-        escalation = (
-            escalation_of_count(count, reported_at, policy.marac_escalation_incidents) if count is not None else None
-        )
+        escalation = escalation_of_count(count, reported_at, threshold)
         trigger = marac_trigger(ruling, dash_at, escalation)
         if trigger is None:
             continue
         due = clock_due(MARAC_REFERRAL, trigger.since, hours)
         found.append(ReferralDue(id_, reference, reported_at, victim_id, officer_id, suspect_id, trigger, due))
     return found
-
-
-def _escalated(session: Session, threshold: int, where: Sequence[ColumnElement[bool]], clock: sa.CTE) -> dict[int, int]:
-    """Of the clocked, unreferred incidents in scope, those whose victim has `threshold` or more
-    incidents in the window ending at the incident's report (the incident itself counted):
-    {incident id: that count}."""
-    candidate = (
-        select(
-            col(Incident.id).label("id"),
-            col(Incident.victim_id).label("victim_id"),
-            col(Incident.reported_at).label("at"),
-        )
-        .join(clock, clock.c.incident_id == col(Incident.id))
-        .where(*where, unreferred())
-        .cte("candidate")
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        candidate = candidate.prefix_with("MATERIALIZED")
-    victim, other_victim = aliased(ProtectedPerson), aliased(ProtectedPerson)
-    other = aliased(Incident)
-    same_person = sa.and_(
-        col(other_victim.name_key) == col(victim.name_key),
-        sa.or_(
-            col(victim.date_of_birth).is_(None),
-            col(other_victim.date_of_birth).is_(None),
-            col(other_victim.date_of_birth) == col(victim.date_of_birth),
-        ),
-    )
-    inside = sa.and_(
-        col(other.reported_at) <= candidate.c.at,
-        seconds_between(col(other.reported_at), candidate.c.at) < WINDOW_SECONDS,
-    )
-    counted = (
-        select(candidate.c.id, func.count())
-        .join(victim, col(victim.id) == candidate.c.victim_id)
-        .join(other_victim, same_person)
-        .join(other, sa.and_(col(other.victim_id) == col(other_victim.id), inside))
-        .group_by(candidate.c.id)
-        .having(func.count() >= threshold)
-    )
-    return {int(id_): int(n) for id_, n in session.execute(counted).all()}

@@ -24,6 +24,7 @@ from models import (
     AppUser,
     BreachCheck,
     IdentityMismatch,
+    Incident,
     Notification,
     NotificationKind,
     OrderProtectedPerson,
@@ -41,6 +42,7 @@ from services.errors import DomainError, ValidationFailed, raise_if_any
 from services.governance.audit import snapshot
 from services.governance.justification import naming_no_one
 from services.governance.justification_terms import JUSTIFICATION_MAX, JUSTIFICATION_MIN
+from services.incidents.escalation_counts import marks_of, recount_and_replan
 from services.people.search_index import index_order, index_person, index_teams
 from services.records.breach_court import refresh_court_deadlines
 from services.records.calendar import force_calendar
@@ -264,6 +266,10 @@ def _correct_protected(
             "A protected person cannot be taken off a record by a correction: correct their details instead.",
             "protected_name",
         )
+    # A victim row is shared with the incident the record was recorded from: its escalation counts,
+    # and those of the victims named like it before or after, are counted again.
+    victims = col(Incident.victim_id).in_(sorted(pk(row) for row in rows[: len(given)]))
+    reached = marks_of(change.session, victims)
     for row, person in zip(rows, given, strict=False):
         before = snapshot(row)
         row.full_name, row.name_key = person.full_name.strip(), name_key(person.full_name)
@@ -277,6 +283,8 @@ def _correct_protected(
     if len(given) > len(rows):
         index_order(change.session, order)
     change.session.flush()
+    if reached:
+        recount_and_replan(change, [*reached, *marks_of(change.session, victims)])
 
 
 def _correct_order(

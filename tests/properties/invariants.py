@@ -8,14 +8,13 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from blocks import actions as ids
 from models import (
     AuditEvent,
     Breach,
@@ -45,9 +44,7 @@ from services.records.planning import (
     NOTICE_LAPSED,
     OrderFacts,
     at_or_none,
-    follow_up_source,
     is_follow_up,
-    load_facts,
     next_deadline,
     state,
     still_relevant,
@@ -505,51 +502,36 @@ def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Seq
         if incident.next_deadline_at != ahead:
             found.append(f"{ref}: next deadline stored {incident.next_deadline_at}, the earliest is {ahead}")
         _ = pk(incident)
-    return found + the_incident_counts_are_the_incidents(session)
+    return (
+        found
+        + the_incident_counts_are_the_incidents(session)
+        + the_escalation_counts_are_the_facts(session, incident_ids)
+    )
 
 
-# -- the messages standing in Slack (tests/properties/test_message_machine.py) ------------------------
+def the_escalation_counts_are_the_facts(session: Session, incident_ids: Sequence[int]) -> list[str]:
+    """The kept escalation counts (incident.escalation_count, read by `marac due` and the digest)
+    equal the victim's incidents in the 12 months up to and including each incident, found as the
+    planner finds them: for every incident whose victim is named like one of `incident_ids`' (the
+    ones a run's writes can reach)."""
+    from models import Incident, ProtectedPerson
+    from rules.incidents import incidents_in_window
+    from services.incidents.planning import victim_incidents
 
-
-def stale_buttons(
-    session: Session, ctx: ServiceContext, now: datetime, messages: Sequence[dict[str, Any]]
-) -> list[str]:
-    """Every posted reminder message still showing a button (other than 'Open record') that no
-    longer applies: its reminder settled (acknowledged, dismissed, cancelled), or no longer called
-    for by its record's facts now (a re-send or an escalation: its source's)."""
-    stale = []
-    for message in messages:
-        blocks = message.get("blocks") or []
-        pressable = [
-            e["action_id"]
-            for b in blocks
-            if b.get("type") == "actions"
-            for e in b.get("elements", [])
-            if e.get("action_id") != ids.OPEN_RECORD  # opening the record always applies
-        ]
-        reminder_id = next(
-            (int(b["block_id"][9:]) for b in blocks if str(b.get("block_id", "")).startswith("reminder_")), None
-        )
-        if not pressable or reminder_id is None:
-            continue
-        reminder = session.get(Reminder, reminder_id)
-        if reminder is None or not _awaiting(session, ctx, now, reminder):
-            state = reminder.state.value if reminder else "gone"
-            kind = reminder.kind if reminder else "?"
-            stale.append(f"message {message['ts']} of reminder {reminder_id} ({kind}, {state}) still shows {pressable}")
-    return stale
-
-
-def _awaiting(session: Session, ctx: ServiceContext, now: datetime, reminder: Reminder) -> bool:
-    """Whether a posted reminder still asks for something: sent, unsettled, and called for now."""
-    if reminder.state is not ReminderState.SENT:
-        return False
-    source_id = follow_up_source(reminder.kind)
-    if source_id is not None:
-        source = session.get(Reminder, int(source_id))
-        return source is not None and _awaiting(session, ctx, now, source)
-    order = session.get(ProtectionOrder, reminder.order_id)
-    assert order is not None
-    policy, tz = ctx.settings.reminders, ctx.settings.timezone
-    due = reminder.due_at if reminder.due_at.tzinfo else reminder.due_at.replace(tzinfo=UTC)
-    return (reminder.kind, due) in still_relevant(load_facts(session, order), policy, tz, now)
+    keys = session.exec(
+        select(ProtectedPerson.name_key)
+        .join(Incident, col(Incident.victim_id) == col(ProtectedPerson.id))
+        .where(col(Incident.id).in_(incident_ids))
+    ).all()
+    reached = (
+        select(Incident)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == col(Incident.victim_id))
+        .where(col(ProtectedPerson.name_key).in_(sorted(set(keys))))
+        .order_by(col(Incident.id))
+    )
+    return [
+        f"{incident.reference}: escalation count kept {incident.escalation_count}, the facts {counted}"
+        for incident in session.exec(reached).all()
+        if incident.escalation_count
+        != (counted := incidents_in_window(victim_incidents(session, incident), incident.reported_at))
+    ]

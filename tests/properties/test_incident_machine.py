@@ -1,14 +1,17 @@
-"""Random lives of incidents, on SQLite and PostgreSQL: incidents against one victim (so a third
-within a year escalates), with children or none, DASH counts with and without judgement, MARAC
-referrals, schools told, attendance and crime references, interleaved with time passing. After
-every step the incident invariants of tests/properties/invariants.py hold (the kept incident counts
-and the kept casework daily counts among them: they equal the rows), and every event writes with its
-audit rows or is refused with nothing written. Moving an incident to another team and removing a
-referral, which no use case does, are written by statements in tests/services/test_incident_counts.py."""
+"""Random lives of incidents, on SQLite and PostgreSQL: incidents against one victim or a namesake
+(so a third within a year escalates; dates of birth known, unknown or disagreeing), with children or
+none, DASH counts with and without judgement, MARAC referrals, schools told, attendance and crime
+references, the victim corrected on a notice recorded from the incident, incidents erased once past
+retention, interleaved with time passing. After every step the incident invariants of
+tests/properties/invariants.py hold (the kept incident counts, casework daily counts and escalation
+counts among them: they equal the rows), and every event writes with its audit rows or is refused
+with nothing written. Moving an incident to another team and removing a referral, which no use case
+does, are written by statements in tests/services/test_incident_counts.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from itertools import count
 
 import sqlalchemy as sa
 from hypothesis import strategies as st
@@ -23,17 +26,35 @@ from rules.ranks import Rank
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError
+from services.governance import retention
 from services.incidents import changes, school_terms
 from services.incidents.recording import ChildInput, NewIncident, record_incident
+from services.records import corrections
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
+from services.views import RecordView
 from tests.properties.conftest import examples_per_database
 from tests.properties.invariants import incident_violations, the_casework_counts_are_the_rows
 from tests.support.force import Force, london
 
 START = london("2026-04-02 21:00")
 AREAS = ["cumbria", "worcestershire"]
+# Victims: two first names (so a correction can move an incident from one name key to the other) and
+# dates of birth equal, unknown or disagreeing. Each life has its own surname: lives share the
+# database, and one life's victims are never another's namesakes.
+FIRST_NAMES = ["Sam", "Samantha"]
+BORN = [None, date(1990, 5, 1), date(1971, 1, 1)]
+LIVES = count()
+
+
+def surname() -> str:
+    """Letters only, as name keys keep only letters: Sample, Sampleb, ..., Sampleba, ..."""
+    n, letters = next(LIVES), ""
+    while n:
+        n, digit = divmod(n, 26)
+        letters = chr(ord("a") + digit) + letters
+    return "Sample" + letters
 
 
 class IncidentMachine(RuleBasedStateMachine):
@@ -46,6 +67,8 @@ class IncidentMachine(RuleBasedStateMachine):
         self.clock.set(START)
         self.ids: list[int] = []
         self.children: dict[str, int] = {}
+        self.notices: dict[str, str] = {}  # incident reference -> the notice recorded from it
+        self.surname = surname()
 
     incidents = Bundle("incidents")
 
@@ -65,7 +88,17 @@ class IncidentMachine(RuleBasedStateMachine):
 
     @initialize(target=incidents, children=st.integers(0, 2), days_ago=st.integers(0, 300), area=st.sampled_from(AREAS))
     def first(self, children: int, days_ago: int, area: str) -> str:
-        return self.report(children, days_ago, area, None)
+        return self.report(children, days_ago, area, None, FIRST_NAMES[0], None)
+
+    @initialize(
+        target=incidents,
+        days_ago=st.integers(0, 300),
+        first_name=st.sampled_from(FIRST_NAMES),
+        born=st.sampled_from(BORN),
+    )
+    def namesake(self, days_ago: int, first_name: str, born: date | None) -> str:
+        """A second incident against the victim or a namesake, so every life has counts to change."""
+        return self.report(0, days_ago, AREAS[0], None, first_name, born)
 
     @rule(
         target=incidents,
@@ -73,12 +106,16 @@ class IncidentMachine(RuleBasedStateMachine):
         days_ago=st.integers(0, 300),
         area=st.sampled_from(AREAS),
         dash=st.one_of(st.none(), st.integers(0, 27)),
+        first_name=st.sampled_from(FIRST_NAMES),
+        born=st.sampled_from(BORN),
     )
-    def report(self, children: int, days_ago: int, area: str, dash: int | None) -> str:
+    def report(
+        self, children: int, days_ago: int, area: str, dash: int | None, first_name: str, born: date | None
+    ) -> str:
         kids = tuple(ChildInput(f"Child {n} Sample", "Oak Primary", area) for n in range(children))
         new = NewIncident(
             self.clock.now() - timedelta(days=days_ago, hours=1),
-            PersonInput("Sam Sample"),
+            PersonInput(f"{first_name} {self.surname}", born),
             PersonInput("Alex Example"),
             kids,
             dash,
@@ -133,7 +170,30 @@ class IncidentMachine(RuleBasedStateMachine):
             authoriser_rank=Rank.SUPERINTENDENT,
             incident_reference=ref,
         )
-        self._attempt(lambda: records.record(self.ctx, self.force.officer, notice))
+        view = self._attempt(lambda: records.record(self.ctx, self.force.officer, notice))
+        if isinstance(view, RecordView):
+            self.notices[ref] = view.reference
+
+    @rule(ref=incidents, first_name=st.sampled_from(FIRST_NAMES), born=st.sampled_from(BORN))
+    def victim_corrected(self, ref: str, first_name: str, born: date | None) -> None:
+        """The incident's victim is the protected person of a notice recorded from it (recorded here
+        first if there is none yet): correcting the notice corrects the incident's victim."""
+        if ref not in self.notices:
+            self.notice_recorded_from_it(ref)
+        if ref not in self.notices:
+            return
+        victim = (PersonInput(f"{first_name} {self.surname}", born),)
+        why = "Victim details misheard at the scene"
+        self._attempt(
+            lambda: corrections.correct(self.ctx, self.force.officer, self.notices[ref], {"protected": victim}, why)
+        )
+
+    @rule(ref=incidents)
+    def erased(self, ref: str) -> None:
+        """Years pass, beyond retention, and the incident is erased with its family."""
+        self.clock.advance(timedelta(days=366 * (self.ctx.settings.retention_years + 1)))
+        reason = "MoPI review: no policing purpose remains"
+        self._attempt(lambda: retention.erase(self.ctx, self.force.admin, ref, reason))
 
     @rule(hours=st.integers(1, 72))
     def time_passes(self, hours: int) -> None:
