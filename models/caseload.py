@@ -57,7 +57,7 @@ class DailyCount(SQLModel, table=True):
 class CaseworkDailyCount(SQLModel, table=True):
     """How many rows each casework figure of the stats counts (services.reporting.casework_stats
     defines them) per team and Europe/London day: kept by row triggers on incident, incident_child,
-    marac_referral and disclosure_request (migration 0028) as daily_count is, summed by /dvpn stats
+    marac_referral and disclosure_request (migration 0029) as daily_count is, summed by /dvpn stats
     and /dvpn clare stats over whole local days. A sibling of daily_count, not more of its
     columns: an incident's write and a record's then never queue for the same row."""
 
@@ -85,7 +85,7 @@ class CaseworkDailyCount(SQLModel, table=True):
 
 class CaseworkSpread(SQLModel, table=True):
     """The two casework figures that are not sums, kept as histograms of whole numbers per team and
-    Europe/London day (migration 0028): `marac_hours`, a referred high-risk incident's hours from
+    Europe/London day (migration 0029): `marac_hours`, a referred high-risk incident's hours from
     DASH to referral rounded up (0 at or before it), by the incident's day, so any whole
     DVPN_MARAC_REFERRAL_HOURS reads its count; `completion_days`, a completed Clare's Law request's
     days as rules.disclosure.days_taken counts them, by the completion day, for the median."""

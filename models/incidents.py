@@ -150,7 +150,7 @@ class IncidentCount(SQLModel, table=True):
     MARAC referral: the force's incident caseload total summed from a few thousand rows instead of
     counted over five million incidents (services.reporting.incident_counts).
 
-    Kept by row triggers on incident and marac_referral (migration 0031) in the same transaction as
+    Kept by row triggers on incident and marac_referral (migration 0030) in the same transaction as
     every write, whichever statement makes it: recording, a DASH changing the risk, a referral
     recorded, a team or officer changed by a bulk UPDATE, retention's DELETEs. The risk is the
     incident's risk_level, or UNASSESSED (a key cannot be NULL). A count that falls to zero keeps

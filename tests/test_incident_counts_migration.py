@@ -1,4 +1,4 @@
-"""Migration 0031 fills the kept incident counts from the incidents already on file (with and without
+"""Migration 0030 fills the kept incident counts from the incidents already on file (with and without
 a DASH, referred or not, in both teams), on both databases; its downgrade removes the table and its
 triggers, and the upgrade after writes made meanwhile counts them and keeps the counts again."""
 
@@ -43,7 +43,7 @@ def test_the_incidents_on_file_are_counted_by_the_migration(
     changes.record_referral(ctx, force.officer, made[1])
     engine = ctx.engine
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0031").down_revision
+    below = ScriptDirectory.from_config(config).get_revision("0030").down_revision
     assert isinstance(below, str)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

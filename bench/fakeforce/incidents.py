@@ -105,7 +105,7 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         ) x ORDER BY id""",
     ),
     (
-        "escalation counts",  # kept on each incident (migration 0029), filled as the migration fills it
+        "escalation counts",  # kept on each incident (migration 0028), filled as the migration fills it
         RECOUNT_EVERY_POSTGRESQL,
     ),
     (

@@ -41,7 +41,7 @@ Mark = tuple[str, datetime]
 
 # Every incident's count at once, on PostgreSQL: window counts per name key (the victim's incidents
 # of the same date of birth, plus those with none; all of the name key when the victim's date is
-# unknown) over (reported_at - 365 days, reported_at]. Migration 0029 filled the column so, and
+# unknown) over (reported_at - 365 days, reported_at]. Migration 0028 filled the column so, and
 # bench/fakeforce/incidents.py fills the bench's incidents with this.
 RECOUNT_EVERY_POSTGRESQL = """
 UPDATE incident SET escalation_count = counted.n

@@ -1,5 +1,5 @@
 """The casework figures from the kept daily counts (models.caseload.CaseworkDailyCount and
-CaseworkSpread, kept by triggers in the same transaction as each write, migration 0028): per team
+CaseworkSpread, kept by triggers in the same transaction as each write, migration 0029): per team
 and Europe/London day, a column per count, and histograms of whole hours from DASH to MARAC
 referral and whole days to complete a Clare's Law request. A period of whole Europe/London days
 sums a few thousand kept rows instead of counting a year of incidents. Each measure is the same

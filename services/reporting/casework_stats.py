@@ -19,7 +19,7 @@ Definitions ("in the period": the named time falls inside it; scope: the record'
   requests open past their target.
 
 The figures by day (all but the plans and the requests open now) are summed from the kept daily
-counts (services.reporting.casework_counts, migration 0028) when the period's days are kept days, as
+counts (services.reporting.casework_counts, migration 0029) when the period's days are kept days, as
 the records' figures are (services.reporting.daily_counts); else counted from the rows.
 """
 

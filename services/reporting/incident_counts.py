@@ -1,5 +1,5 @@
 """The incident caseload's total from the kept counts (models.incidents.IncidentCount, kept by
-triggers in the same transaction as each write, migration 0031): per team, officer and risk level,
+triggers in the same transaction as each write, migration 0030): per team, officer and risk level,
 how many incidents and how many with no MARAC referral, summed over a few thousand rows instead of
 counted over millions of incidents. Used when a question's filters are the kept keys (the teams in
 scope, a risk level or none yet, no MARAC referral); one asking for a school still to be told

@@ -1,5 +1,5 @@
 """The kept casework daily counts (casework_daily_count and casework_spread, maintained by triggers on
-incident, incident_child, marac_referral and disclosure_request, migration 0028) and the stats read
+incident, incident_child, marac_referral and disclosure_request, migration 0029) and the stats read
 from them: the casework figures and the Clare's Law figures summed from the counts are those counted
 from the rows, over several periods, scopes and MARAC referral settings, the clock-change week among
 them; a local day is the Europe/London day either side of the clock changes; every kind of write

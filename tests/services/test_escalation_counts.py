@@ -103,7 +103,7 @@ def test_an_erased_incident_leaves_the_victims_later_counts(
 
 
 def test_every_count_filled_at_once_is_the_facts(ctx: ServiceContext, force: Force) -> None:
-    """Migration 0029's fill (and, on PostgreSQL, the bench's: escalation_counts.RECOUNT_EVERY_POSTGRESQL)
+    """Migration 0028's fill (and, on PostgreSQL, the bench's: escalation_counts.RECOUNT_EVERY_POSTGRESQL)
     gives the counts the writes keep, on victims with dates of birth equal, unknown and disagreeing,
     and one exactly 365 days before."""
     born, other = date(1990, 5, 1), date(1971, 1, 1)

@@ -1,5 +1,5 @@
 """The kept incident counts (incident_count, maintained by triggers on incident and marac_referral,
-migration 0031) equal the incidents after every kind of write: recording with and without a DASH, a
+migration 0030) equal the incidents after every kind of write: recording with and without a DASH, a
 DASH changing the risk level, a MARAC referral recorded and removed, a bulk UPDATE moving incidents
 to another team and officer (as a hand-on would), a correction of the officer, retention's DELETEs;
 and every total of `caseload incidents` read from them says what counting the incidents says. The

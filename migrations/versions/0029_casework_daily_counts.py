@@ -1,7 +1,7 @@
 """casework_daily_count and casework_spread: the stats' casework figures per Europe/London day and team, kept by triggers
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-03
 
 /dvpn stats counted its casework figures (services.reporting.casework_stats) from the incident,
@@ -47,8 +47,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028"
-down_revision: str | None = "0027"
+revision: str = "0029"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

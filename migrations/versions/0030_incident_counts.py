@@ -1,7 +1,7 @@
 """incident_count: the incidents per team, officer and risk level, and those unreferred, kept by triggers
 
-Revision ID: 0031
-Revises: 0028
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-03
 
 `caseload incidents` shows twenty incidents and the total of its scope. The page is a fraction of a
@@ -30,8 +30,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0031"
-down_revision: str | None = "0028"
+revision: str = "0030"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
