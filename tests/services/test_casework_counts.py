@@ -341,7 +341,7 @@ def test_the_median_of_a_histogram_is_the_median_of_the_values(values: list[int]
 
 
 def test_the_migration_fills_the_counts_from_the_rows_already_there(ctx: ServiceContext, work: Force) -> None:
-    migration = importlib.import_module("migrations.versions.0028_casework_daily_counts")
+    migration = importlib.import_module("migrations.versions.0029_casework_daily_counts")
     with ctx.engine.begin() as connection:
         connection.execute(sa.delete(CaseworkDailyCount))
         connection.execute(sa.delete(CaseworkSpread))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.enums import RiskLevel
-from models import AuditEvent, Incident, ProtectedPerson
+from models import AppUser, AuditEvent, Incident, ProtectedPerson, Team
 from rules.incidents import MaracReason
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -110,7 +110,7 @@ def test_every_count_filled_at_once_is_the_facts(ctx: ServiceContext, force: For
     for days, birth in ((375, born), (365, born), (300, born), (120, None), (90, other), (10, born), (0.5, None)):
         add(ctx, force.officer, "Pat Person", days, born=birth)
     add(ctx, force.officer, "Quinn Window", 30)
-    fill = importlib.import_module("migrations.versions.0029_incident_escalation_count")
+    fill = importlib.import_module("migrations.versions.0028_incident_escalation_count")
     postgresql = ctx.engine.dialect.name == "postgresql"
     for statement in (fill.POSTGRES, RECOUNT_EVERY_POSTGRESQL) if postgresql else (fill.SQLITE,):
         with ctx.engine.begin() as connection:
@@ -163,7 +163,9 @@ def test_two_incidents_against_one_victim_recorded_at_once_are_both_counted(ctx:
 
         def record_the_second() -> None:
             try:
-                another_incident(second, latest, "WM-INC-2026-9002", days_before=50)
+                # Another team's officer on another day: no kept count's row is shared with the
+                # first write, so only the recount's own lock can make the second wait.
+                another_incident(second, latest, "WM-INC-2026-9002", days_before=50, team="Team B")
                 second.commit()
             except BaseException as error:  # reported below
                 errors.append(error)
@@ -185,8 +187,9 @@ def test_two_incidents_against_one_victim_recorded_at_once_are_both_counted(ctx:
     assert waited
 
 
-def another_incident(session: Session, like: str, reference: str, *, days_before: int) -> None:
-    """An incident against a victim named as `like`'s, `days_before` it, counted as recording does."""
+def another_incident(session: Session, like: str, reference: str, *, days_before: int, team: str | None = None) -> None:
+    """An incident against a victim named as `like`'s, `days_before` it, counted as recording does
+    (in `team`, by one of its officers, if given)."""
     model = session.exec(select(Incident).where(Incident.reference == like)).one()
     victim = session.get(ProtectedPerson, model.victim_id)
     assert victim is not None
@@ -195,5 +198,9 @@ def another_incident(session: Session, like: str, reference: str, *, days_before
     session.flush()
     at = model.reported_at - timedelta(days=days_before)
     copied = model.model_dump(exclude={"id", "reference", "reported_at", "victim_id", "escalation_count"})
+    if team is not None:
+        team_id = session.exec(select(Team.id).where(Team.name == team)).one()
+        officer = session.exec(select(AppUser.id).where(AppUser.team_id == team_id)).first()
+        copied |= {"team_id": team_id, "officer_id": officer}
     session.add(Incident(**copied, reference=reference, reported_at=at, victim_id=person.id))
     recount(session, [(victim.name_key, at)])
