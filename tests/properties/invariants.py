@@ -8,13 +8,14 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from blocks import actions as ids
 from models import (
     AuditEvent,
     Breach,
@@ -44,7 +45,9 @@ from services.records.planning import (
     NOTICE_LAPSED,
     OrderFacts,
     at_or_none,
+    follow_up_source,
     is_follow_up,
+    load_facts,
     next_deadline,
     state,
     still_relevant,
@@ -535,3 +538,50 @@ def the_escalation_counts_are_the_facts(session: Session, incident_ids: Sequence
         if incident.escalation_count
         != (counted := incidents_in_window(victim_incidents(session, incident), incident.reported_at))
     ]
+
+
+# -- the messages standing in Slack (tests/properties/test_message_machine.py) ------------------------
+
+
+def stale_buttons(
+    session: Session, ctx: ServiceContext, now: datetime, messages: Sequence[dict[str, Any]]
+) -> list[str]:
+    """Every posted reminder message still showing a button (other than 'Open record') that no
+    longer applies: its reminder settled (acknowledged, dismissed, cancelled), or no longer called
+    for by its record's facts now (a re-send or an escalation: its source's)."""
+    stale = []
+    for message in messages:
+        blocks = message.get("blocks") or []
+        pressable = [
+            e["action_id"]
+            for b in blocks
+            if b.get("type") == "actions"
+            for e in b.get("elements", [])
+            if e.get("action_id") != ids.OPEN_RECORD  # opening the record always applies
+        ]
+        reminder_id = next(
+            (int(b["block_id"][9:]) for b in blocks if str(b.get("block_id", "")).startswith("reminder_")), None
+        )
+        if not pressable or reminder_id is None:
+            continue
+        reminder = session.get(Reminder, reminder_id)
+        if reminder is None or not _awaiting(session, ctx, now, reminder):
+            state = reminder.state.value if reminder else "gone"
+            kind = reminder.kind if reminder else "?"
+            stale.append(f"message {message['ts']} of reminder {reminder_id} ({kind}, {state}) still shows {pressable}")
+    return stale
+
+
+def _awaiting(session: Session, ctx: ServiceContext, now: datetime, reminder: Reminder) -> bool:
+    """Whether a posted reminder still asks for something: sent, unsettled, and called for now."""
+    if reminder.state is not ReminderState.SENT:
+        return False
+    source_id = follow_up_source(reminder.kind)
+    if source_id is not None:
+        source = session.get(Reminder, int(source_id))
+        return source is not None and _awaiting(session, ctx, now, source)
+    order = session.get(ProtectionOrder, reminder.order_id)
+    assert order is not None
+    policy, tz = ctx.settings.reminders, ctx.settings.timezone
+    due = reminder.due_at if reminder.due_at.tzinfo else reminder.due_at.replace(tzinfo=UTC)
+    return (reminder.kind, due) in still_relevant(load_facts(session, order), policy, tz, now)
