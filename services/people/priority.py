@@ -323,11 +323,8 @@ def _tallies(
 ) -> dict[KeyColumns, tuple[Tally, datetime]]:
     """The events `offending_events` gathers, summed by person in the database: each person's tally
     of events in the window up to `now`, and their latest event since `since` at all (the list's
-    order turns on it). With `teams`, only people with a record (or an incident) in one of them.
-
-    Summed twice: first by perpetrator row (an integer, cheap to group the events by), then the
-    rows' sums by the person each row stands for (`_person_key_columns`, text), so the person's key
-    is worked out once a row rather than once an event."""
+    order turns on it). With `teams`, only people with a record (or an incident) in one of them."""
+    key = _person_key_columns()
     nothing: ColumnElement[int | None] = cast(null(), Integer)
 
     def scoped(team: Mapped[int]) -> ColumnElement[int]:
@@ -335,21 +332,22 @@ def _tallies(
 
     own = case(*((col(ProtectionOrder.order_type) == t, gravity_weight(matrix, t.value)) for t in OrderType), else_=0)
     answered = case((col(Incident.id).is_(None), 0), else_=_incident_weight(matrix))
-    orders: Events = (
+    orders = (
         select_rows(
-            col(ProtectionOrder.perpetrator_id).label("row_id"),
+            *key,
             _started().label("at"),
             case((answered > own, answered), else_=own).label("weight"),
             col(ProtectionOrder.id).label("order_id"),
             nothing.label("victim_id"),
             scoped(col(ProtectionOrder.team_id)).label("scoped"),
         )
+        .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
         .outerjoin(Incident, col(Incident.id) == ProtectionOrder.incident_id)
         .where(_started() >= since, _not_superseded(since))
     )
     breaches: Events = (
         select_rows(
-            col(ProtectionOrder.perpetrator_id).label("row_id"),
+            *key,
             col(Breach.occurred_at).label("at"),
             literal(gravity_weight(matrix, "breach")).label("weight"),
             col(ProtectionOrder.id).label("order_id"),
@@ -358,11 +356,12 @@ def _tallies(
         )
         .select_from(Breach)
         .join(ProtectionOrder, col(ProtectionOrder.id) == Breach.order_id)
+        .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
         .where(col(Breach.occurred_at) >= since)
     )
     incidents: Events = (
         select_rows(
-            col(Incident.suspect_id).label("row_id"),
+            *key,
             col(Incident.reported_at).label("at"),
             _incident_weight(matrix).label("weight"),
             nothing.label("order_id"),
@@ -370,59 +369,45 @@ def _tallies(
             scoped(col(Incident.team_id)).label("scoped"),
         )
         .select_from(Incident)
+        .join(Perpetrator, col(Perpetrator.id) == Incident.suspect_id)
         .where(col(Incident.reported_at) >= since, ~_answered(since))
     )
     # One statement: the events are read once (a CTE used twice is materialised by PostgreSQL) and
     # its plain rows fetched on the connection, as tens of thousands of people come back.
     events = union_all(orders, breaches, incidents).cte("offending")
+    person = (events.c.k_kind, events.c.k_first, events.c.k_second)
     counted = events.c.at <= now
-    by_row = (
+    in_window = func.sum(case((counted, 1), else_=0))
+    tallied = (
         select_rows(
-            events.c.row_id,
-            func.sum(case((counted, 1), else_=0)).label("events"),
+            *person,
+            in_window.label("events"),
             func.max(case((counted, events.c.at))).label("latest"),
             func.max(events.c.at).label("last"),
             func.sum(case((counted, events.c.weight), else_=0)).label("gravity"),
-            func.max(events.c.scoped).label("scoped"),
         )
-        .group_by(events.c.row_id)
-        .subquery("by_row")
-    )
-    key = _person_key_columns()
-    person = key[0].element, key[1].element, key[2].element
-    tallied = (
-        select_rows(
-            *key,
-            func.sum(by_row.c.events).label("events"),
-            func.max(by_row.c.latest).label("latest"),
-            func.max(by_row.c.last).label("last"),
-            func.sum(by_row.c.gravity).label("gravity"),
-        )
-        .select_from(by_row)
-        .join(Perpetrator, col(Perpetrator.id) == by_row.c.row_id)
         .group_by(*person)
-        .having(func.sum(by_row.c.events) > 0)
+        .having(in_window > 0)
     )
     if teams is not None:
-        tallied = tallied.having(func.max(by_row.c.scoped) == 1)
-    # Each person's victims: the distinct (row, victim row) pairs first (integers, hashed), then the
-    # distinct (person, victim) among them, counted: never one sort of every person's victims for
-    # count(DISTINCT ...). An order's victims are its protected people, an incident's its victim.
-    pairs = union(
-        select_rows(events.c.row_id, col(OrderProtectedPerson.person_id).label("victim_id"))
+        tallied = tallied.having(func.max(events.c.scoped) == 1)
+    # Each person's victims made distinct first (UNION, hashed), then counted: not one sort of every
+    # person's victims for count(DISTINCT ...). An order's victims are its protected people, an
+    # incident's its victim.
+    of_orders = (
+        select_rows(*person, _victim_column().label("victim"))
         .select_from(events)
         .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == events.c.order_id)
-        .where(counted),
-        select_rows(events.c.row_id, events.c.victim_id).where(counted, events.c.victim_id.is_not(None)),
-    ).subquery("pairs")
-    each = (
-        select_rows(*key, _victim_column().label("victim"))
-        .distinct()
-        .select_from(pairs)
-        .join(Perpetrator, col(Perpetrator.id) == pairs.c.row_id)
-        .join(ProtectedPerson, col(ProtectedPerson.id) == pairs.c.victim_id)
-        .subquery("each_victim")
+        .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+        .where(counted)
     )
+    of_incidents = (
+        select_rows(*person, _victim_column().label("victim"))
+        .select_from(events)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == events.c.victim_id)
+        .where(counted)
+    )
+    each = union(of_orders, of_incidents).subquery("each_victim")
     victims = (
         select_rows(each.c.k_kind, each.c.k_first, each.c.k_second, func.count().label("victims"))
         .group_by(each.c.k_kind, each.c.k_first, each.c.k_second)
