@@ -944,12 +944,13 @@ REGISTER: tuple[RegisterEntry, ...] = (
     RegisterEntry(
         "policy.rfgv",
         "Perpetrator priority: an RFG(V) score (recency, frequency, gravity, victims) over a window from the "
-        "force's own orders, notices and breaches (rules/rfgv.py); a serial perpetrator has this many victims "
-        "in the window. Force policy, not law.",
+        "force's own orders, notices, breaches and domestic-abuse incidents (an incident weighed by its DASH risk "
+        "level; one a record was made from counts once, as that record) (rules/rfgv.py); a serial perpetrator has "
+        "this many victims in the window. Force policy after the College of Policing's RFG guidance, not law.",
         "",
         "",
         False,
-        "not law: no provision applies",
+        "not law: no provision applies; the College of Policing's RFG guidance was not read here",
         policy="DVPN_RFGV_MATRIX_FILE (empty: rules/rfgv.toml, 12 months, bands documented there); "
         "DVPN_SERIAL_VICTIMS, default 2.",
     ),

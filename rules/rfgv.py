@@ -3,9 +3,11 @@ force has recorded, over a window, with the working shown as a deadline's is. Fo
 the matrix is data (rules/rfgv.toml by default; DVPN_RFGV_MATRIX_FILE for the force's own).
 
 The inputs are offending events, each with its time, its kind (which sets its gravity weight) and
-the victim it was against; where the events come from (orders, breaches, later incidents) is the
+the victim it was against; where the events come from (orders, breaches, incidents) is the
 services' business. An event with several victims counts once for frequency and gravity, and each
-of its victims once for the victims factor.
+of its victims once for the victims factor. An incident weighs by its DASH risk level (force policy
+after the College of Policing's RFG guidance); a record made from an incident stands for both and
+weighs the greater of the two weights (`event_weight`).
 """
 
 from __future__ import annotations
@@ -44,15 +46,27 @@ class Matrix:
     victims: tuple[Band, ...]
 
 
+INCIDENT_LEVELS = ("standard", "medium", "high")
+UNASSESSED = "unassessed"
+
+
 @dataclass(frozen=True)
 class Offending:
-    """One event of offending: when, what kind (a notice or order type, or "breach"), against whom
-    (a key that stands for the victim, never a name), and the record it is on."""
+    """One event of offending: when, what kind (a notice or order type, "breach", or an incident's
+    `incident_kind`), against whom (a key that stands for the victim, never a name), and the record
+    it is on; for a record made from an incident, that incident's kind (the two are one episode)."""
 
     at: datetime
     kind: str
     victims: tuple[str, ...]
     reference: str
+    from_incident: str | None = None
+
+
+def incident_kind(risk_level: str | None) -> str:
+    """The kind of an incident event, by its DASH risk level ("high-risk incident"), or
+    "unassessed incident" before its DASH is recorded."""
+    return f"{risk_level}-risk incident" if risk_level else f"{UNASSESSED} incident"
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,13 @@ def parse_matrix(data: Mapping[str, Any]) -> Matrix:
             window_months=int(data["window_months"]),
             recency=tuple(sorted((Band(int(b["within_days"]), int(b["points"])) for b in data["recency"]), key=_up)),
             frequency=_descending(data["frequency"]),
-            gravity_weights={str(k): int(v) for k, v in gravity["weights"].items()},
+            gravity_weights={
+                **{str(k): int(v) for k, v in gravity["weights"].items()},
+                **{
+                    incident_kind(level if level != UNASSESSED else None): int(gravity["incidents"][level])
+                    for level in (*INCIDENT_LEVELS, UNASSESSED)
+                },
+            },
             gravity=_descending(gravity["bands"]),
             victims=_descending(data["victims"]),
         )
@@ -125,11 +145,11 @@ def score(
     recency = _recency(gap, matrix)
     r_points = recency.points if recency else 0
     f_points, f_band = _at_least(len(counted), matrix.frequency)
-    weights = [gravity_weight(matrix, e.kind) for e in counted]
+    weights = [event_weight(matrix, e) for e in counted]
     g_points, g_band = _at_least(sum(weights), matrix.gravity)
     victims = {v for e in counted for v in e.victims}
     v_points, v_band = _at_least(len(victims), matrix.victims)
-    weighed = ", ".join(f"{e.kind} {w}" for e, w in zip(counted, weights, strict=True))
+    weighed = ", ".join(f"{_named(e)} {w}" for e, w in zip(counted, weights, strict=True))
     working: tuple[str, ...] = (
         f"Window: {matrix.window_months} months, from {since:%d %b %Y}: {len(counted)} events count.",
         f"Recency: the latest, {counted[-1].at.astimezone(tz):%d %b %Y} ({counted[-1].reference}), was {gap} days "
@@ -157,7 +177,7 @@ def _recency(gap: int, matrix: Matrix) -> Band | None:
 @dataclass(frozen=True)
 class Tally:
     """One person's offending in the window, summed as a database can sum it: how many events, the
-    latest, the sum of their gravity weights (gravity_weight of each), and how many distinct victims."""
+    latest, the sum of their gravity weights (event_weight of each), and how many distinct victims."""
 
     events: int
     latest: datetime
@@ -173,8 +193,19 @@ class Points:
 
 
 def gravity_weight(matrix: Matrix, kind: str) -> int:
-    """An event's gravity weight: its kind's, or 0 for a kind the matrix does not weigh."""
+    """A kind's gravity weight, or 0 for a kind the matrix does not weigh."""
     return matrix.gravity_weights.get(kind, 0)
+
+
+def event_weight(matrix: Matrix, event: Offending) -> int:
+    """An event's gravity weight: its kind's, or for a record made from an incident the greater of
+    its own and the incident's, so recording a notice never lightens the incident it answers."""
+    own = gravity_weight(matrix, event.kind)
+    return max(own, gravity_weight(matrix, event.from_incident)) if event.from_incident else own
+
+
+def _named(event: Offending) -> str:
+    return f"{event.kind} from the {event.from_incident}" if event.from_incident else event.kind
 
 
 def banded(events: int, gap: int, gravity: int, victims: int, matrix: Matrix, serial_victims: int = 2) -> Points:

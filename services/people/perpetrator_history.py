@@ -35,6 +35,7 @@ from models import (
     Breach,
     BreachCheck,
     IdentityMismatch,
+    Incident,
     OrderProtectedPerson,
     OrderStatus,
     Perpetrator,
@@ -149,11 +150,16 @@ def _nobody(found_by: FoundBy, force_code: str) -> Text:
 
 def _rows(session: Session, found_by: FoundBy, text: str, force_code: str) -> Sequence[Perpetrator]:
     if found_by is FoundBy.REFERENCE:
+        # A record's reference, or an incident's (the priority list shows whichever was the latest
+        # event): the person is the record's perpetrator or the incident's suspect.
         try:
-            order = find_order(session, text, force_code=force_code)
+            person_id = find_order(session, text, force_code=force_code).perpetrator_id
         except NotFound:
-            return []
-        person = session.get(Perpetrator, order.perpetrator_id)
+            suspect = session.exec(select(Incident.suspect_id).where(Incident.reference == text)).first()
+            if suspect is None:
+                return []
+            person_id = suspect
+        person = session.get(Perpetrator, person_id)
         return [person] if person is not None else []
     if found_by is FoundBy.PNC:
         return session.exec(select(Perpetrator).where(Perpetrator.pnc_id == text)).all()

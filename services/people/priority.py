@@ -3,10 +3,13 @@ the force's own records (rules.rfgv), the serial perpetrator flag, and the top o
 
 The scoring inputs are gathered by one function, `offending_events`, as a list of offending events
 (when, what kind, against whom, on which record) per person; each source of offending is one
-gatherer in it (orders and notices, breaches), so incidents join as one more. People are joined as
-perpetrator history joins them: by PNC id, else by name and date of birth; a row in an unsettled
-identity check, or with neither, stands alone. Victims are joined the same way by name and date of
-birth. A notice and the order made on its application are one episode: the order counts, not both.
+gatherer in it (orders and notices, breaches, incidents where the person is the suspect). People are
+joined as perpetrator history joins them: by PNC id, else by name and date of birth; a row in an
+unsettled identity check, or with neither, stands alone. Victims are joined the same way by name and
+date of birth. A notice and the order made on its application are one episode: the order counts,
+not both. So are an incident and a record made from it (`protection_order.incident_id`): the record
+counts, weighing at least the incident's DASH weight (rules.rfgv.event_weight), and the incident does
+not, so recording a notice from an incident neither adds an event nor lightens it.
 """
 
 from __future__ import annotations
@@ -15,17 +18,35 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, false, func, literal, or_, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    union,
+    union_all,
+)
 from sqlalchemy import select as select_rows
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Mapped, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from domain.enums import RiskLevel
 from models import (
     Breach,
     IdentityMismatch,
+    Incident,
     OrderProtectedPerson,
     Perpetrator,
     ProtectedPerson,
@@ -35,7 +56,18 @@ from models import (
 from models.types import pk
 from rules.order_types import OrderType
 from rules.repeat import window_start
-from rules.rfgv import Matrix, Offending, Points, Tally, banded, days_since, gravity_weight, load_matrix, score
+from rules.rfgv import (
+    Matrix,
+    Offending,
+    Points,
+    Tally,
+    banded,
+    days_since,
+    gravity_weight,
+    incident_kind,
+    load_matrix,
+    score,
+)
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.access import require_role, supervised_team_ids
@@ -46,6 +78,7 @@ from services.views import initials
 PersonKey = tuple[object, ...]
 KeyColumns = tuple[str, str, str]  # a person as the database keys them: see _person_key_columns
 MAX_TOP = 50
+Events = Select[*tuple[Any, ...]]  # a source's offending rows, as `_tallies` unites them
 
 
 def matrix_of(ctx: ServiceContext) -> Matrix:
@@ -59,7 +92,7 @@ def offending_events(
     """Every offending event recorded since `since`, by person (only on the perpetrator rows given,
     when given): one gatherer per source. `_tallies` sums the same events in the database."""
     found: dict[PersonKey, list[Offending]] = defaultdict(list)
-    for gatherer in (_order_events, _breach_events):
+    for gatherer in (_order_events, _breach_events, _incident_events):
         for person, event in gatherer(session, since, perpetrator_ids):
             found[person].append(event)
     return found
@@ -76,6 +109,13 @@ def _not_superseded(since: datetime) -> ColumnElement[bool]:
     return ~exists().where(col(child.parent_id) == ProtectionOrder.id, started >= since)
 
 
+def _answered(since: datetime) -> ColumnElement[bool]:
+    """A record made from the incident started in the window: the two are one episode, counted as
+    the record (as `_not_superseded` counts an order, not the notice it was made on)."""
+    started = func.coalesce(ProtectionOrder.served_at, ProtectionOrder.made_at)
+    return exists().where(col(ProtectionOrder.incident_id) == Incident.id, started >= since)
+
+
 def _order_events(
     session: Session, since: datetime, perpetrator_ids: Collection[int] | None
 ) -> Iterable[tuple[PersonKey, Offending]]:
@@ -85,12 +125,53 @@ def _order_events(
     orders = session.exec(query).all()
     people = _people(session, [o.perpetrator_id for o in orders])
     victims = _victims(session, [pk(o) for o in orders])
+    made_from = {o.incident_id for o in orders if o.incident_id is not None}
+    incidents = dict(
+        session.exec(select(Incident.id, Incident.risk_level).where(col(Incident.id).in_(sorted(made_from)))).all()
+        if made_from
+        else []
+    )
     for order in orders:
         at = order.served_at or order.made_at
         assert at is not None
+        source = None
+        if order.incident_id is not None:
+            source = incident_kind(_level(incidents[order.incident_id]))
         yield (
             people[order.perpetrator_id],
-            Offending(at, order.order_type.value, victims.get(pk(order), ()), order.reference),
+            Offending(at, order.order_type.value, victims.get(pk(order), ()), order.reference, source),
+        )
+
+
+def _level(risk: str | None) -> str | None:
+    return RiskLevel(risk).value if risk is not None else None
+
+
+def _incident_events(
+    session: Session, since: datetime, perpetrator_ids: Collection[int] | None
+) -> Iterable[tuple[PersonKey, Offending]]:
+    """Each incident where the person is the suspect, at its reported time, against its victim;
+    not one a record was made from in the window (`_answered`)."""
+    query = select(Incident).where(col(Incident.reported_at) >= since, ~_answered(since))
+    if perpetrator_ids is not None:
+        query = query.where(col(Incident.suspect_id).in_(sorted(perpetrator_ids)))
+    incidents = session.exec(query).all()
+    people = _people(session, [i.suspect_id for i in incidents])
+    victims = {
+        pk(v): _victim_key(v)
+        for v in session.exec(
+            select(ProtectedPerson).where(col(ProtectedPerson.id).in_(sorted({i.victim_id for i in incidents})))
+        ).all()
+    }
+    for incident in incidents:
+        yield (
+            people[incident.suspect_id],
+            Offending(
+                incident.reported_at,
+                incident_kind(_level(incident.risk_level)),
+                (victims[incident.victim_id],),
+                incident.reference,
+            ),
         )
 
 
@@ -146,9 +227,15 @@ def _victims(session: Session, order_ids: list[int]) -> dict[int, tuple[str, ...
         .where(col(OrderProtectedPerson.order_id).in_(sorted(set(order_ids))))
     ).all()
     for order_id, person in rows:
-        born = person.date_of_birth.isoformat() if person.date_of_birth else f"#{pk(person)}"
-        found[order_id].append(hashlib.sha256(f"{person.name_key}|{born}".encode()).hexdigest()[:16])
+        found[order_id].append(_victim_key(person))
     return {order_id: tuple(keys) for order_id, keys in found.items()}
+
+
+def _victim_key(person: ProtectedPerson) -> str:
+    """A key standing for the victim, never a name: by name and date of birth, else the row alone
+    (the tally's `_victim_column` in SQL)."""
+    born = person.date_of_birth.isoformat() if person.date_of_birth else f"#{pk(person)}"
+    return hashlib.sha256(f"{person.name_key}|{born}".encode()).hexdigest()[:16]
 
 
 def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityList:
@@ -236,37 +323,65 @@ def _tallies(
 ) -> dict[KeyColumns, tuple[Tally, datetime]]:
     """The events `offending_events` gathers, summed by person in the database: each person's tally
     of events in the window up to `now`, and their latest event since `since` at all (the list's
-    order turns on it). With `teams`, only people with a record in one of them."""
+    order turns on it). With `teams`, only people with a record (or an incident) in one of them."""
     key = _person_key_columns()
-    weights = {t: gravity_weight(matrix, t.value) for t in OrderType}
-    scoped = case((col(ProtectionOrder.team_id).in_(teams), 1), else_=0) if teams is not None else literal(1)
+    nothing: ColumnElement[int | None] = cast(null(), Integer)
+
+    def scoped(team: Mapped[int]) -> ColumnElement[int]:
+        return case((team.in_(teams), 1), else_=0) if teams is not None else literal(1)
+
+    own = case(*((col(ProtectionOrder.order_type) == t, gravity_weight(matrix, t.value)) for t in OrderType), else_=0)
+    # The weight of the incident a record was made from, looked up by its id: few records have one,
+    # so an index probe each, not a hash of every incident (9 s of 57 at national scale, under load).
+    answered = func.coalesce(
+        select_rows(_incident_weight(matrix))
+        .where(col(Incident.id) == ProtectionOrder.incident_id)
+        .correlate(ProtectionOrder)
+        .scalar_subquery(),
+        0,
+    )
     orders = (
         select_rows(
             *key,
             _started().label("at"),
-            case(*((col(ProtectionOrder.order_type) == t, w) for t, w in weights.items()), else_=0).label("weight"),
+            case((answered > own, answered), else_=own).label("weight"),
             col(ProtectionOrder.id).label("order_id"),
-            scoped.label("scoped"),
+            nothing.label("victim_id"),
+            scoped(col(ProtectionOrder.team_id)).label("scoped"),
         )
         .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
         .where(_started() >= since, _not_superseded(since))
     )
-    breaches = (
+    breaches: Events = (
         select_rows(
             *key,
             col(Breach.occurred_at).label("at"),
             literal(gravity_weight(matrix, "breach")).label("weight"),
             col(ProtectionOrder.id).label("order_id"),
-            scoped.label("scoped"),
+            nothing.label("victim_id"),
+            scoped(col(ProtectionOrder.team_id)).label("scoped"),
         )
         .select_from(Breach)
         .join(ProtectionOrder, col(ProtectionOrder.id) == Breach.order_id)
         .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
         .where(col(Breach.occurred_at) >= since)
     )
+    incidents: Events = (
+        select_rows(
+            *key,
+            col(Incident.reported_at).label("at"),
+            _incident_weight(matrix).label("weight"),
+            nothing.label("order_id"),
+            col(Incident.victim_id).label("victim_id"),
+            scoped(col(Incident.team_id)).label("scoped"),
+        )
+        .select_from(Incident)
+        .join(Perpetrator, col(Perpetrator.id) == Incident.suspect_id)
+        .where(col(Incident.reported_at) >= since, ~_answered(since))
+    )
     # One statement: the events are read once (a CTE used twice is materialised by PostgreSQL) and
     # its plain rows fetched on the connection, as tens of thousands of people come back.
-    events = union_all(orders, breaches).cte("offending")
+    events = union_all(orders, breaches, incidents).cte("offending")
     person = (events.c.k_kind, events.c.k_first, events.c.k_second)
     counted = events.c.at <= now
     in_window = func.sum(case((counted, 1), else_=0))
@@ -283,19 +398,23 @@ def _tallies(
     )
     if teams is not None:
         tallied = tallied.having(func.max(events.c.scoped) == 1)
-    born = cast(ProtectedPerson.date_of_birth, String)
-    victim = ProtectedPerson.name_key + "|" + func.coalesce(born, "#" + cast(ProtectedPerson.id, String))
-    # Each person's victims made distinct first, then counted: a hashed DISTINCT, not one sort of
-    # every person's victims for count(DISTINCT ...).
-    each = (
-        select_rows(*person, victim.label("victim"))
-        .distinct()
+    # Each person's victims made distinct first (UNION, hashed), then counted: not one sort of every
+    # person's victims for count(DISTINCT ...). An order's victims are its protected people, an
+    # incident's its victim.
+    of_orders = (
+        select_rows(*person, _victim_column().label("victim"))
         .select_from(events)
         .join(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == events.c.order_id)
         .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
         .where(counted)
-        .subquery("each_victim")
     )
+    of_incidents = (
+        select_rows(*person, _victim_column().label("victim"))
+        .select_from(events)
+        .join(ProtectedPerson, col(ProtectedPerson.id) == events.c.victim_id)
+        .where(counted)
+    )
+    each = union(of_orders, of_incidents).subquery("each_victim")
     victims = (
         select_rows(each.c.k_kind, each.c.k_first, each.c.k_second, func.count().label("victims"))
         .group_by(each.c.k_kind, each.c.k_first, each.c.k_second)
@@ -316,6 +435,23 @@ def _tallies(
         (kind, first, second): (Tally(n, latest, int(gravity), found), last)
         for kind, first, second, n, latest, last, gravity, found in rows.all()
     }
+
+
+def _incident_weight(matrix: Matrix) -> ColumnElement[int]:
+    """An incident's gravity weight by its DASH risk level, as rules.rfgv weighs its `incident_kind`."""
+    return case(
+        *(
+            (col(Incident.risk_level) == level, gravity_weight(matrix, incident_kind(level.value)))
+            for level in RiskLevel
+        ),
+        else_=gravity_weight(matrix, incident_kind(None)),
+    )
+
+
+def _victim_column() -> ColumnElement[str]:
+    """A victim as `_victim_key` keys them (unhashed): name and date of birth, else the row alone."""
+    born = cast(ProtectedPerson.date_of_birth, String)
+    return ProtectedPerson.name_key + "|" + func.coalesce(born, "#" + cast(ProtectedPerson.id, String))
 
 
 def _rows_of(session: Session, people: list[KeyColumns]) -> dict[KeyColumns, set[int]]:
@@ -340,9 +476,15 @@ def _rows_of(session: Session, people: list[KeyColumns]) -> dict[KeyColumns, set
 
 
 def _initials(session: Session, references: list[str]) -> dict[str, str]:
+    """The initials of the person on each record, or of the suspect of each incident."""
     rows = session.exec(
         select(ProtectionOrder.reference, Perpetrator.full_name)
         .join(Perpetrator, col(Perpetrator.id) == ProtectionOrder.perpetrator_id)
         .where(col(ProtectionOrder.reference).in_(references))
     ).all()
-    return {reference: initials(name) for reference, name in rows}
+    suspects = session.exec(
+        select(Incident.reference, Perpetrator.full_name)
+        .join(Perpetrator, col(Perpetrator.id) == Incident.suspect_id)
+        .where(col(Incident.reference).in_(references))
+    ).all()
+    return {reference: initials(name) for reference, name in (*rows, *suspects)}

@@ -1,20 +1,24 @@
 """The perpetrator priority list through the services, on both databases: scores worked by hand
-from orders, notices and breaches recorded through the use cases, people joined as perpetrator
-history joins them, the serial flag, who may see the list, and the audit of it."""
+from orders, notices, breaches and incidents recorded through the use cases (a notice recorded from
+an incident counted once), people joined as perpetrator history joins them, the serial flag, who
+may see the list, and the audit of it; the ranking from tallies equal to scoring everyone."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
 
-from domain.enums import OrderStatus
+from domain.enums import OrderStatus, RiskLevel
 from models import (
     AppUser,
     Breach,
     IdentityMismatch,
+    Incident,
     OrderProtectedPerson,
     Perpetrator,
     ProtectedPerson,
@@ -25,16 +29,19 @@ from models import (
 from models.types import pk
 from rules.order_types import OrderType
 from rules.repeat import window_start
-from rules.rfgv import Score, score
+from rules.rfgv import DEFAULT_MATRIX, Score, Tally, event_weight, score
 from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.governance.access import supervised_team_ids
+from services.incidents.recording import NewIncident, record_incident
 from services.people import priority
+from services.people.perpetrator_history import lookup
+from services.people.results import PerpetratorHistory
 from services.records.breaches import record_breach
 from services.records.order_writer import PersonInput
 from tests.support.database import audit_rows
 from tests.support.force import Force, london
-from tests.support.records import PERPETRATOR, PERPETRATOR_DOB, dapo, dvpn, record
+from tests.support.records import PERPETRATOR, PERPETRATOR_DOB, PROTECTED, PROTECTED_DOB, dapo, dvpn, record
 
 
 def seed(ctx: ServiceContext, force: Force) -> tuple[str, str]:
@@ -82,6 +89,56 @@ def test_who_may_see_the_list(ctx: ServiceContext, force: Force) -> None:
     assert len(reports) == 2 and reports[0]["after"]["shown"] == [order]
 
 
+def test_incidents_count_and_a_notice_recorded_from_one_counts_once(ctx: ServiceContext, force: Force) -> None:
+    order, other = seed(ctx, force)
+    ape = PersonInput(PERPETRATOR, PERPETRATOR_DOB)
+    # AP-E again, joined by name and date of birth: a high-risk incident (DASH 15) against a third
+    # victim on 20 Mar, answered with a DVPN recorded from it the next morning; an incident against
+    # the first victim on 1 Apr, not yet assessed.
+    high = record_incident(
+        ctx,
+        force.officer,
+        NewIncident(london("2026-03-20 20:00"), PersonInput("Vera Third", date(1988, 3, 3)), ape, dash_yes=15),
+    )
+    answered = record(
+        ctx,
+        force.officer,
+        dvpn("2026-03-21 09:00", incident_reference=high, perpetrator=PersonInput(""), protected=()),
+    ).reference
+    record_incident(
+        ctx, force.officer, NewIncident(london("2026-04-01 10:00"), PersonInput(PROTECTED, PROTECTED_DOB), ape)
+    )
+    # Someone with an incident only, in Team B: high risk, this evening.
+    alone = record_incident(
+        ctx,
+        force.other_officer,
+        NewIncident(london("2026-04-02 19:00"), PersonInput("Una Victim"), PersonInput("Ian Incident"), dash_yes=14),
+    )
+    ranked = priority.top(ctx, force.champion, 10)
+    first, second, third = ranked.entries
+    # AP-E: the DVPN (2) of 1 Mar; the DVPN from the high-risk incident, one episode weighing the
+    # greater of 2 and 3 = 3 (the incident itself is not counted again); the unassessed incident (1);
+    # the DAPO (3) and its breach (4). R 0 days -> 5; F 5 -> 4; G 2 + 3 + 1 + 3 + 4 = 13 -> 4; V 3
+    # (the first victim again on 1 Apr) -> 5. Total 18.
+    s = first.score
+    assert (first.initials, first.reference) == ("APE", order)
+    assert (s.recency, s.frequency, s.gravity, s.victims, s.total, s.events, s.victim_count) == (5, 4, 4, 5, 18, 5, 3)
+    assert s.working[3] == (
+        "Gravity: DVPN 2, DVPN from the high-risk incident 3, unassessed incident 1, DAPO 3, breach 4 = 13: "
+        "4 points (at least 10)."
+    )
+    assert answered not in (e.reference for e in ranked.entries)
+    # II: the high-risk incident (3) 2 hours ago: R 5, F 1, G 3 -> 2, V 1 -> 1: 9, above QO's 8; the
+    # entry names the incident, and the person is opened by it.
+    assert (second.initials, second.reference, second.score.total) == ("II", alone, 9)
+    assert (third.reference, third.score.total) == (other, 8)
+    found = lookup(ctx, force.champion, alone)
+    assert isinstance(found, PerpetratorHistory) and found.records == () and found.named is False
+    # The supervisor of Team A sees AP-E (incidents recorded in Team A), not Team B's incident.
+    assert [e.reference for e in priority.top(ctx, force.supervisor, 10).entries] == [order]
+    assert "Vera" not in repr(ranked) and "Ian Incident" not in repr(ranked)
+
+
 # The list as it was first made, kept as the reference the ranking from tallies must equal: every
 # person's events loaded and scored, supervisors' people kept by the references of their events.
 def reference_top(ctx: ServiceContext, slack_id: str, count: int) -> tuple[list[tuple[str, Score]], int, int]:
@@ -95,7 +152,7 @@ def reference_top(ctx: ServiceContext, slack_id: str, count: int) -> tuple[list[
             teams = sorted(supervised_team_ids(session, user))
             in_scope = set(
                 session.exec(select(ProtectionOrder.reference).where(col(ProtectionOrder.team_id).in_(teams))).all()
-            )
+            ) | set(session.exec(select(Incident.reference).where(col(Incident.team_id).in_(teams))).all())
         scored = []
         for offending in priority.offending_events(session, since).values():
             if in_scope is not None and not ({e.reference for e in offending} & in_scope):
@@ -114,8 +171,9 @@ def reference_top(ctx: ServiceContext, slack_id: str, count: int) -> tuple[list[
 def seed_many(ctx: ServiceContext, seed: int) -> None:
     """Perpetrator rows joined by PNC id, by name and date of birth, or standing alone (neither, or in
     an unsettled identity check); notices superseded by orders made on them; breaches, some of
-    superseded notices; victims shared between orders or without a date of birth; events before the
-    window, on its first day and after now; two people tied on everything but their reference."""
+    superseded notices; victims shared between orders and incidents or without a date of birth;
+    incidents of every DASH level and none, some answered by a record made from them; events before
+    the window, on its first day and after now; two people tied on everything but their reference."""
     rng = random.Random(seed)
     now = ctx.clock.now()
     with Session(ctx.engine) as session:
@@ -147,6 +205,25 @@ def seed_many(ctx: ServiceContext, seed: int) -> None:
             session.add(victim)
             victims.append(victim)
         session.flush()
+        incidents: list[Incident] = []
+        minute = 0
+        for i in range(60):
+            minute += rng.randint(1, 12000)
+            incident = Incident(
+                reference=f"WM-INC-2026-{i:04d}",
+                reported_at=now + timedelta(days=10) - timedelta(days=420) + timedelta(minutes=minute % (430 * 1440)),
+                victim_id=pk(rng.choice(victims)),
+                suspect_id=pk(rng.choice(people)),
+                officer_id=officer,
+                team_id=rng.choice(teams),
+                risk_level=rng.choice((*RiskLevel, RiskLevel.HIGH, None)),
+                created_by_id=officer,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(incident)
+            incidents.append(incident)
+        session.flush()
         orders: list[ProtectionOrder] = []
         minute = 0
         for i in range(150):
@@ -154,12 +231,17 @@ def seed_many(ctx: ServiceContext, seed: int) -> None:
             at = now + timedelta(days=10) - timedelta(days=420) + timedelta(minutes=minute % (430 * 1440))
             kind = rng.choice(list(OrderType))
             parent = rng.choice(orders) if orders and rng.random() < 0.15 else None
+            # Recorded from an incident, taking its suspect (made at any time, so some are made
+            # before the window or after the incident's report, and some incidents more than once).
+            source = rng.choice(incidents) if rng.random() < 0.3 else None
+            perpetrator = parent.perpetrator_id if parent and rng.random() < 0.5 else pk(rng.choice(people))
             order = ProtectionOrder(
                 reference=f"WM-{kind.value}-2026-{i:04d}",
                 order_type=kind,
                 status=OrderStatus.ACTIVE,
-                perpetrator_id=parent.perpetrator_id if parent and rng.random() < 0.5 else pk(rng.choice(people)),
+                perpetrator_id=source.suspect_id if source else perpetrator,
                 parent_id=pk(parent) if parent else None,
+                incident_id=pk(source) if source else None,
                 officer_id=officer,
                 team_id=rng.choice(teams),
                 served_at=at if rng.random() < 0.7 else None,
@@ -208,8 +290,22 @@ def seed_many(ctx: ServiceContext, seed: int) -> None:
         session.commit()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_ranking_from_tallies_equals_scoring_everyone(ctx: ServiceContext, force: Force, seed: int) -> None:
+# A force's own matrix where incidents weigh more than any record, so a record made from one weighs
+# the incident's weight, not its own, and the ranking turns on it.
+HEAVY_INCIDENTS = {"standard = 1": "standard = 5", "medium = 2": "medium = 6", "high = 3": "high = 8"}
+
+
+@pytest.mark.parametrize(("seed", "heavy"), [(1, False), (2, False), (3, False), (4, True)])
+def test_the_ranking_from_tallies_equals_scoring_everyone(
+    ctx: ServiceContext, force: Force, seed: int, heavy: bool, tmp_path: Path
+) -> None:
+    if heavy:
+        text = DEFAULT_MATRIX.read_text(encoding="utf-8")
+        for default, own in HEAVY_INCIDENTS.items():
+            text = text.replace(f"\n{default}\n", f"\n{own}\n")
+        (tmp_path / "matrix.toml").write_text(text, encoding="utf-8")
+        ctx = replace(ctx, settings=replace(ctx.settings, rfgv_matrix_file=str(tmp_path / "matrix.toml")))
+        assert priority.matrix_of(ctx).gravity_weights["high-risk incident"] == 8
     seed_many(ctx, seed)
     for slack_id in (force.champion, force.supervisor, force.admin):
         for count in (1, 2, 5, 10, 50):
@@ -220,3 +316,30 @@ def test_the_ranking_from_tallies_equals_scoring_everyone(ctx: ServiceContext, f
             assert [e.rank for e in ranked.entries] == list(range(1, len(expected) + 1))
     champion, supervisor = priority.top(ctx, force.champion, 50), priority.top(ctx, force.supervisor, 50)
     assert supervisor.scored < champion.scored  # the supervisor's scope leaves some out
+    # Beyond the ranking (where bands can hide a wrong sum): every person's tally summed in SQL is
+    # the tally of the events gathered in Python.
+    matrix, now = priority.matrix_of(ctx), ctx.clock.now()
+    since = window_start(now, matrix.window_months, ctx.settings.timezone)
+    with Session(ctx.engine) as session:
+        summed = priority._tallies(session, since, now, matrix, None)
+        gathered = priority.offending_events(session, since)
+    expected_tallies = {}
+    for person, events in gathered.items():
+        counted = [e for e in events if e.at <= now]
+        if counted:
+            tally = Tally(
+                len(counted),
+                max(e.at for e in counted),
+                sum(event_weight(matrix, e) for e in counted),
+                len({v for e in counted for v in e.victims}),
+            )
+            expected_tallies[sql_key(person)] = (tally, max(e.at for e in events))
+    assert summed == expected_tallies
+    assert any(e.from_incident for events in gathered.values() for e in events)  # records made from incidents
+    assert any(e.kind.endswith("incident") for events in gathered.values() for e in events)
+
+
+def sql_key(person: tuple[object, ...]) -> tuple[str, str, str]:
+    """A person as `offending_events` keys them, as the database keys them (`_person_key_columns`)."""
+    kind, first, *rest = person
+    return (str(kind), str(first), str(rest[0]) if rest else "")
