@@ -3,6 +3,7 @@ Slack command would make it, with the asker and subject picked from the generate
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -141,10 +142,12 @@ def safeguarding_sections(ctx: ServiceContext, supervisor: str) -> int:
 
 def casework_figures(ctx: ServiceContext, period: Any) -> Any:
     """The incident, Clare's Law and plan figures `/dvpn stats` adds for the force."""
+    # An older tree (--before) has no kept casework counts, and no `kept` to pass.
+    takes_kept = "kept" in inspect.signature(casework_stats.casework_figures).parameters
     with Session(ctx.engine) as session:
-        kept = kept_days_for(ctx.settings.timezone)
+        kept = {"kept": kept_days_for(ctx.settings.timezone)} if takes_kept else {}
         return casework_stats.casework_figures(
-            session, ReportScope("the force", None), period, ctx.settings, NOW, kept=kept
+            session, ReportScope("the force", None), period, ctx.settings, NOW, **kept
         )
 
 
