@@ -4,15 +4,14 @@ the database answers from its index on name_key)."""
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, or_
 
 from rules.names import NameQuery, is_pnc_id, name_query, normalise_pnc_id
+from services.records.lookup import FULL, WITHOUT_PREFIX
 
-RECORD_REFERENCE = re.compile(r"^[A-Z]{2,4}-[A-Z]{2,5}-\d{4}-\d{1,6}$")
 MAX_MIDDLE_NAME_PATTERNS = 32  # each is one index range scan; more would make the search slow
 
 
@@ -25,7 +24,9 @@ class FoundBy(StrEnum):
 def read_identifier(text: str) -> tuple[FoundBy, str]:
     """What kind of identifier was typed, and its normal form."""
     cleaned = " ".join(text.split())
-    if RECORD_REFERENCE.fullmatch(cleaned.upper()):
+    # In full (WM-DVPN-2026-0042) or without the force's prefix (INC-2026-0001), as
+    # services.records.lookup reads a record's and services.incidents.scope an incident's.
+    if FULL.fullmatch(cleaned.upper()) or WITHOUT_PREFIX.fullmatch(cleaned.upper()):
         return FoundBy.REFERENCE, cleaned.upper()
     if is_pnc_id(cleaned):
         return FoundBy.PNC, normalise_pnc_id(cleaned)

@@ -49,6 +49,7 @@ from services.context import ServiceContext
 from services.errors import DomainError, NotFound
 from services.governance.audit import write_audit
 from services.governance.justification import Access, Reach, access, reasons_in_force
+from services.incidents.scope import find_incident
 from services.people.matching import FoundBy, name_matches, read_identifier
 from services.people.results import HistoryRecord, PerpetratorHistory, PerpetratorMatches, PersonMatch, ProtectedEntry
 from services.records.lookup import find_order
@@ -72,7 +73,11 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
     found_by, text = read_identifier(typed)
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
-        rows = _rows(session, found_by, text, ctx.settings.force_code)
+        incident = None
+        if found_by is FoundBy.REFERENCE:
+            rows, incident = _by_reference(session, text, ctx.settings.force_code)
+        else:
+            rows = _rows(session, found_by, text)
         unsettled = _unsettled(session, rows)
         people = _people(session, rows, unsettled)
         if found_by is FoundBy.PNC and any(pk(r) in unsettled for p in people for r in p):
@@ -94,7 +99,7 @@ def lookup(ctx: ServiceContext, actor_slack_id: str, typed: str) -> PerpetratorH
                 source=ctx.source,
             )
             return matches
-        return _history(session, ctx, user, people[0], found_by, now)
+        return _history(session, ctx, user, people[0], found_by, now, incident)
 
 
 UNDER_CHECK: Text = (
@@ -148,19 +153,24 @@ def _nobody(found_by: FoundBy, force_code: str) -> Text:
     )
 
 
-def _rows(session: Session, found_by: FoundBy, text: str, force_code: str) -> Sequence[Perpetrator]:
-    if found_by is FoundBy.REFERENCE:
-        # A record's reference, or an incident's (the priority list shows whichever was the latest
-        # event): the person is the record's perpetrator or the incident's suspect.
+def _by_reference(session: Session, text: str, force_code: str) -> tuple[Sequence[Perpetrator], Incident | None]:
+    """A record's reference, or an incident's (the priority list shows whichever was the latest
+    event): the person is the record's perpetrator, or the incident's suspect with the incident,
+    whose own trail is to show the look."""
+    incident = None
+    try:
+        person_id = find_order(session, text, force_code=force_code).perpetrator_id
+    except NotFound:
         try:
-            person_id = find_order(session, text, force_code=force_code).perpetrator_id
+            incident = find_incident(session, text, force_code=force_code)
         except NotFound:
-            suspect = session.exec(select(Incident.suspect_id).where(Incident.reference == text)).first()
-            if suspect is None:
-                return []
-            person_id = suspect
-        person = session.get(Perpetrator, person_id)
-        return [person] if person is not None else []
+            return [], None
+        person_id = incident.suspect_id
+    person = session.get(Perpetrator, person_id)
+    return ([person] if person is not None else []), incident
+
+
+def _rows(session: Session, found_by: FoundBy, text: str) -> Sequence[Perpetrator]:
     if found_by is FoundBy.PNC:
         return session.exec(select(Perpetrator).where(Perpetrator.pnc_id == text)).all()
     matches = name_matches(Perpetrator.name_key, text)
@@ -250,7 +260,13 @@ def _matches(session: Session, people: list[list[Perpetrator]]) -> PerpetratorMa
 
 
 def _history(
-    session: Session, ctx: ServiceContext, user: AppUser, person: list[Perpetrator], found_by: FoundBy, now: datetime
+    session: Session,
+    ctx: ServiceContext,
+    user: AppUser,
+    person: list[Perpetrator],
+    found_by: FoundBy,
+    now: datetime,
+    incident: Incident | None,
 ) -> PerpetratorHistory:
     ids = [pk(r) for r in person]
     started = func.coalesce(ProtectionOrder.served_at, ProtectionOrder.made_at)
@@ -285,7 +301,7 @@ def _history(
         )
         for o in orders
     )
-    _audit(session, ctx, user, person, orders, decisions, found_by, now)
+    _audit(session, ctx, user, person, orders, decisions, found_by, now, incident)
     # The name shown is one typed on a record the user may see; other rows may spell it otherwise.
     seen = {o.perpetrator_id for o in orders if pk(o) in readable}
     first = next((r for r in person if pk(r) in seen), person[0])
@@ -382,9 +398,11 @@ def _audit(
     decisions: dict[int, Access],
     found_by: FoundBy,
     now: datetime,
+    incident: Incident | None,
 ) -> None:
     """One row for the person, and one per record shown, so each record's own trail shows the look;
-    a record whose names were shown on a reason carries that reason."""
+    a record whose names were shown on a reason carries that reason. A look by an incident's
+    reference is on the incident's trail too."""
     shown = [o.reference for o in orders]
     write_audit(
         session,
@@ -396,6 +414,17 @@ def _audit(
         after={"found_by": found_by.value, "perpetrators": [pk(r) for r in person], "records": shown},
         source=ctx.source,
     )
+    if incident is not None:
+        write_audit(
+            session,
+            actor=user,
+            at=now,
+            action="view_history",
+            entity_type="incident",
+            entity_id=incident.id,
+            after={"perpetrator": pk(person[0]), "records": shown},
+            source=ctx.source,
+        )
     for order in orders:
         decision = decisions[pk(order)]
         write_audit(

@@ -15,6 +15,7 @@ from rules.order_types import OrderType
 from rules.ranks import Rank
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, NotFound
+from services.incidents.recording import NewIncident, record_incident
 from services.people.perpetrator_history import lookup
 from services.people.results import PerpetratorHistory, PerpetratorMatches, PersonMatch
 from services.records import hearings
@@ -241,3 +242,32 @@ def test_nothing_found_says_what_to_try_and_writes_nothing(
         lookup(ctx, force.champion, typed)
     assert isinstance(refused.value, DomainError) and fragment in problem(refused.value)
     assert row_counts(ctx.engine) == before
+
+
+def test_an_incident_reference_finds_its_suspect_however_typed_and_the_look_is_on_its_trail(
+    ctx: ServiceContext, force: Force, casework: Seeded
+) -> None:
+    # An incident in team B whose suspect has no record anywhere: typed in full, in lower case and
+    # without the force's prefix, it reaches the same person; an officer of team A, who may not
+    # read team B's incident, sees initials only and no record, and the incident's own trail shows
+    # every look.
+    reference = record_incident(
+        ctx,
+        force.other_officer,
+        NewIncident(
+            london("2026-04-02 19:00"), PersonInput("Una Victim"), PersonInput("Ian Incident", date(1990, 1, 2))
+        ),
+    )
+    bare = reference.split("-", 1)[1]  # INC-2026-0001
+    assert bare.startswith("INC-")
+    incident_id = next(r["entity_id"] for r in audit_rows(ctx.engine, action="create", entity_type="incident"))
+    for typed in (reference, reference.lower(), bare, f"  {bare.lower()} "):
+        before = len(audit_rows(ctx.engine, entity_type="incident", entity_id=incident_id, action="view_history"))
+        found = history(ctx, force.officer, typed)
+        assert (found.name, found.named, found.records, found.birth_year) == ("II", False, (), 1990)
+        assert "Ian" not in repr(found) and "Una" not in repr(found)
+        looks = audit_rows(ctx.engine, entity_type="incident", entity_id=incident_id, action="view_history")
+        assert len(looks) == before + 1 and looks[-1]["actor"] == f"slack:{force.officer}"
+        assert looks[-1]["after"] == {"perpetrator": looks[-1]["after"]["perpetrator"], "records": []}
+    # A record's reference without the force's prefix is a reference too, not a name to search for.
+    assert history(ctx, force.officer, casework.smith_dvpn.split("-", 1)[1]).pnc_id == PNC
