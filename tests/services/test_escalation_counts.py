@@ -7,7 +7,6 @@ recount (or to replan it) would leave wrong; the counts are also checked against
 from __future__ import annotations
 
 import importlib
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -30,8 +29,8 @@ from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.invariants import the_escalation_counts_are_the_facts
 from tests.services.test_referrals_due import NOW, add, one_at_a_time
-from tests.services.test_search_people import _waits_on_an_advisory_lock
 from tests.support.force import Force
+from tests.support.races import second_waits
 
 
 def kept(ctx: ServiceContext, reference: str) -> int:
@@ -156,30 +155,18 @@ def test_two_incidents_against_one_victim_recorded_at_once_are_both_counted(ctx:
         pytest.skip("SQLite has one writer at a time: the two writes cannot interleave")
     add(ctx, force.officer, "Pat Person", 10)
     latest = add(ctx, force.officer, "Pat Person", 5)
-    first, second = Session(ctx.engine), Session(ctx.engine)
+    first = Session(ctx.engine)
     try:
         another_incident(first, latest, "WM-INC-2026-9001", days_before=100)  # not committed yet
-        errors: list[BaseException] = []
-
-        def record_the_second() -> None:
-            try:
-                # Another team's officer on another day: no kept count's row is shared with the
-                # first write, so only the recount's own lock can make the second wait.
-                another_incident(second, latest, "WM-INC-2026-9002", days_before=50, team="Team B")
-                second.commit()
-            except BaseException as error:  # reported below
-                errors.append(error)
-
-        pid = second.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        recording = threading.Thread(target=record_the_second)
-        recording.start()
-        waited = _waits_on_an_advisory_lock(ctx, pid, recording)
-        first.commit()
-        recording.join(10)
-        assert not errors and not recording.is_alive()
+        # Another team's officer on another day: no kept count's row is shared with the first
+        # write, so only the recount's own lock can make the second wait.
+        waited = second_waits(
+            ctx.engine,
+            first,
+            lambda second: another_incident(second, latest, "WM-INC-2026-9002", days_before=50, team="Team B"),
+        )
     finally:
         first.close()
-        second.close()
     assert kept(ctx, latest) == 4
     with Session(ctx.engine) as session:
         every = [i for i in session.exec(select(Incident.id)).all() if i is not None]

@@ -4,8 +4,6 @@ was typed, and kept in step when a person is corrected."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -28,6 +26,7 @@ from services.reporting.list_results import Matched, SearchResults
 from tests.support.casework import Seeded, notice
 from tests.support.database import audit_rows
 from tests.support.force import Force
+from tests.support.races import second_waits
 from tests.support.search_terms import derived_keys, stored_terms
 
 ADDRESS = "14 Acacia Avenue, Kings Heath, Birmingham B14 7QT"
@@ -200,33 +199,13 @@ def test_a_word_taken_up_while_its_last_holder_lets_it_go_keeps_its_keys(
     with Session(ctx.engine) as session:
         first = session.exec(select(Perpetrator).where(Perpetrator.full_name == "Dean Thompson")).one()
         second = session.exec(select(Perpetrator).where(Perpetrator.full_name == "Ray Cole")).one()
-    giving_up = Session(ctx.engine)
     taking_up = Session(ctx.engine)
     try:
         second = taking_up.get(Perpetrator, second.id)  # type: ignore[assignment]
         second.full_name = "Ray Thompson"
         index_person(taking_up, second)  # not committed yet
-        errors: list[BaseException] = []
-
-        def correct_the_first() -> None:
-            try:
-                mine = giving_up.get(Perpetrator, first.id)
-                assert mine is not None
-                mine.full_name = "Dean Thorpe"
-                index_person(giving_up, mine)
-                giving_up.commit()
-            except BaseException as error:  # reported below
-                errors.append(error)
-
-        pid = giving_up.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        correcting = threading.Thread(target=correct_the_first)
-        correcting.start()
-        waited = _waits_on_an_advisory_lock(ctx, pid, correcting)
-        taking_up.commit()
-        correcting.join(10)
-        assert not errors and not correcting.is_alive()
+        waited = second_waits(ctx.engine, taking_up, lambda giving_up: _correct_away(giving_up, first.id))
     finally:
-        giving_up.close()
         taking_up.close()
     with Session(ctx.engine) as session:
         assert {"thompson", "thorpe"} <= set(session.exec(select(SearchTermKey.term)).all())
@@ -245,7 +224,6 @@ def test_a_new_record_taking_up_a_word_its_last_holder_lets_go_keeps_its_keys(
     other = records.record(ctx, force.officer, notice("2026-04-01 11:00", PersonInput("Ray Cole"), "Ann Vale"))
     with Session(ctx.engine) as session:
         first = session.exec(select(Perpetrator).where(Perpetrator.full_name == "Dean Thompson")).one()
-    giving_up = Session(ctx.engine)
     taking_up = Session(ctx.engine)
     try:
         # The other record as if saved now against Ray Thompson: its words written afresh, not committed.
@@ -257,27 +235,8 @@ def test_a_new_record_taking_up_a_word_its_last_holder_lets_go_keeps_its_keys(
         order.perpetrator_id = pk(ray)
         taking_up.execute(sa.delete(SearchTerm).where(col(SearchTerm.order_id) == order.id))
         index_new_order(taking_up, order, [ray, *_protected_of(taking_up, order)])
-        errors: list[BaseException] = []
-
-        def correct_the_first() -> None:
-            try:
-                mine = giving_up.get(Perpetrator, first.id)
-                assert mine is not None
-                mine.full_name = "Dean Thorpe"
-                index_person(giving_up, mine)
-                giving_up.commit()
-            except BaseException as error:  # reported below
-                errors.append(error)
-
-        pid = giving_up.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        correcting = threading.Thread(target=correct_the_first)
-        correcting.start()
-        waited = _waits_on_an_advisory_lock(ctx, pid, correcting)
-        taking_up.commit()
-        correcting.join(10)
-        assert not errors and not correcting.is_alive()
+        waited = second_waits(ctx.engine, taking_up, lambda giving_up: _correct_away(giving_up, first.id))
     finally:
-        giving_up.close()
         taking_up.close()
     with Session(ctx.engine) as session:
         assert stored_terms(session) == derived_terms(session)
@@ -297,17 +256,9 @@ def _protected_of(session: Session, order: ProtectionOrder) -> list[ProtectedPer
     )
 
 
-def _waits_on_an_advisory_lock(ctx: ServiceContext, pid: object, thread: threading.Thread) -> bool:
-    """Whether the database connection `pid` comes to wait on an advisory lock while `thread` runs."""
-    with ctx.engine.connect() as watcher:
-        for _ in range(200):
-            if not thread.is_alive():
-                return False
-            waiting = watcher.exec_driver_sql(
-                "SELECT count(*) FROM pg_locks WHERE pid = %(pid)s AND locktype = 'advisory' AND NOT granted",
-                {"pid": pid},
-            ).scalar()
-            if waiting:
-                return True
-            time.sleep(0.05)
-    return False
+def _correct_away(session: Session, person_id: int | None) -> None:
+    """Dean Thompson corrected to Dean Thorpe: his row lets the word "thompson" go."""
+    mine = session.get(Perpetrator, person_id)
+    assert mine is not None
+    mine.full_name = "Dean Thorpe"
+    index_person(session, mine)
