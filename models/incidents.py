@@ -13,6 +13,8 @@ from sqlmodel import Field, SQLModel
 from domain.enums import RiskLevel
 from models.types import enum_column, utc_column
 
+MARAC_OPEN = "marac_open"  # the predicate of ix_incident_marac_open, as written in the migration
+
 
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
@@ -38,6 +40,20 @@ class Incident(SQLModel, table=True):
             "reported_at",
             postgresql_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
             sqlite_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
+        ),
+        # The MARAC referrals due, few among the incidents: `marac due` and the digest read them from
+        # here alone, with what the ruling on each needs (services/incidents/referrals_due.py).
+        sa.Index(
+            "ix_incident_marac_open",
+            "team_id",
+            "reported_at",
+            "dash_at",
+            "escalation_count",
+            "dash_yes",
+            "dash_judgement",
+            "id",
+            postgresql_where=sa.text(MARAC_OPEN),
+            sqlite_where=sa.text(MARAC_OPEN),
         ),
     )
 
@@ -69,6 +85,8 @@ class Incident(SQLModel, table=True):
     # the 12 months up to and including this one, itself counted, so `marac due` reads the
     # escalation ruling instead of counting (services/incidents/escalation_counts.py keeps it).
     escalation_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Kept by the planner with the referral clock: a MARAC referral is due and none is recorded.
+    marac_open: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class IncidentChild(SQLModel, table=True):

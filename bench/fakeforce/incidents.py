@@ -22,6 +22,7 @@ a forecast):
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
 from typing import Any
 
@@ -35,15 +36,18 @@ SCHOOLS = ("St Mary's Primary", "Oakfield Academy", "Hillside Junior", "Northgat
 AREAS = ("cumbria", "birmingham", "coventry", "solihull")
 
 # Each statement runs in order in one session, after SELECT setseed(...). %(name)s are parameters.
-ESCALATION_COUNTS = "escalation counts"
+# Kept figures filled as their migrations fill them on an upgrade: (label, migration, statement).
+MIGRATION_FILLS = {
+    "escalation counts": ("0028_incident_escalation_count", "POSTGRES"),
+    "referrals due (marac_open)": ("0032_incident_marac_open", "FILL"),
+}
 
 
-def _escalation_fill() -> str:
-    # Imported when the data is made, not with this module: `reporting_queries.py --before REV`
-    # imports this bench in REV's tree, whose services may not keep the counts yet.
-    from services.incidents.escalation_counts import RECOUNT_EVERY_POSTGRESQL
-
-    return RECOUNT_EVERY_POSTGRESQL
+def _migration_fill(label: str) -> str:
+    """Read when the data is made, not with this module: `reporting_queries.py --before REV` imports
+    this bench in REV's tree, which may not have the migration yet."""
+    module, name = MIGRATION_FILLS[label]
+    return str(getattr(importlib.import_module(f"migrations.versions.{module}"), name))
 
 
 STATEMENTS: tuple[tuple[str, str], ...] = (
@@ -114,7 +118,7 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
             FROM inc
         ) x ORDER BY id""",
     ),
-    (ESCALATION_COUNTS, ""),  # kept on each incident (migration 0028), filled as the migration fills it
+    ("escalation counts", ""),  # kept on each incident (migration 0028), filled as the migration fills it
     (
         "notices raised at their incidents",
         """UPDATE protection_order o SET incident_id = inc.id FROM inc WHERE inc.order_id = o.id""",
@@ -174,6 +178,7 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         ) c(clock, due)
         WHERE i.id > %(first_id)s AND c.due IS NOT NULL""",
     ),
+    ("referrals due (marac_open)", ""),  # kept on each incident (migration 0032), with the clocks above
     (
         "Clare's Law applicants",
         """INSERT INTO disclosure_applicant (id, full_name, name_key, created_at, updated_at)
@@ -275,7 +280,10 @@ def write_incidents(
     connection.execute("SELECT setseed(%s)", (seed / 100,))
     for label, statement in STATEMENTS:
         with timed(label):
-            connection.execute(_escalation_fill() if label == ESCALATION_COUNTS else statement, parameters)
+            if label in MIGRATION_FILLS:
+                connection.execute(_migration_fill(label))  # no parameters: its % signs are SQL's
+            else:
+                connection.execute(statement, parameters)
     for table in (
         "incident",
         "disclosure_applicant",

@@ -235,6 +235,7 @@ def replan_incident(
     system; `why`: what the settled messages say happened."""
     facts = load_facts(session, incident)
     incident.next_deadline_at = min((d.at for d in deadlines_ahead(facts, incidents)), default=None)
+    incident.marac_open = "marac" in open_clocks(facts, incidents)  # with the referral clock, for `marac due`
     planned = [_quiet(p, policy, tz) for p in everything(facts, incidents)]
     relevant = {(p.kind, p.due_at) for p in planned}
     wanted = [p for p in planned if p.fire_if_late or p.due_at >= now]

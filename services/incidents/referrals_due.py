@@ -2,19 +2,20 @@
 statement instead of one incident at a time: the list (`marac due`) and the supervisors' digest
 section both ask here.
 
-Candidates are the incidents with a live referral clock (a reminder not cancelled): the planner
-keeps one for every incident whose referral is due and not recorded, an invariant checked after
-every step of the stateful tests (tests/properties/invariants.py, incident_violations). So the
-database reads the few reminded incidents, not every incident of the force, and each is ruled on
-again from its facts as the planner rules (services.incidents.planning.marac_due): a referral
-is due when the DASH level is high (14+ yes answers, or raised on professional judgement) once the
-DASH is recorded, or when the victim's incidents in the 12 months up to and including this one reach
-DVPN_MARAC_ESCALATION_INCIDENTS. That count is kept on the incident (incident.escalation_count,
-services.incidents.escalation_counts: the victim's incidents as planning.victim_incidents finds
-them, recounted on every write that can change it and checked against the facts after every step
-of the stateful tests), so no candidate's victim is matched by name across the force's incidents
-here. The rulings (rules.incidents) are made here from what the database returns, so the reasons
-and clocks are the same words and the same arithmetic.
+Candidates are the incidents marked `marac_open`: the planner keeps the mark with the referral
+clock (services.incidents.planning.replan_incident), set exactly when a referral is due and none
+is recorded, an invariant checked after every step of the stateful tests
+(tests/properties/invariants.py, incident_violations). So the database reads the few open ones from
+one partial index that holds what the ruling needs (ix_incident_marac_open), not every incident of
+the force, and each is ruled on again from its facts as the planner rules
+(services.incidents.planning.marac_due): a referral is due when the DASH level is high (14+ yes
+answers, or raised on professional judgement) once the DASH is recorded, or when the victim's
+incidents in the 12 months up to and including this one reach DVPN_MARAC_ESCALATION_INCIDENTS. That
+count is kept on the incident (incident.escalation_count, services.incidents.escalation_counts:
+recounted on every write that can change it and checked against the facts after every step of the
+stateful tests), so no candidate's victim is matched by name across the force's incidents here. The
+rulings (rules.incidents) are made here from what the database returns, so the reasons and clocks
+are the same words and the same arithmetic.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from config import IncidentPolicy
-from domain.enums import ReminderState, RiskLevel
-from models import Incident, MaracReferral, Reminder
+from domain.enums import RiskLevel
+from models import Incident
 from rules.incidents import (
     DASH_HIGH_FROM,
     MARAC_REFERRAL,
@@ -55,28 +56,11 @@ class ReferralDue:
     due: ClockDue
 
 
-def unreferred() -> ColumnElement[bool]:
-    return ~sa.exists().where(col(MaracReferral.incident_id) == col(Incident.id))
-
-
-def clocked(dialect: str) -> sa.CTE:
-    """The incidents with a live referral clock, each once. Its condition is the predicate of the
-    partial index ix_reminder_marac_clock (migration 0026); on PostgreSQL the set is materialised,
-    so the planner starts from these few rows rather than from every incident."""
-    clock = sa.and_(
-        col(Reminder.state) != ReminderState.CANCELLED,
-        sa.or_(col(Reminder.kind) == "inc_due:marac", col(Reminder.kind).like("inc_overdue:marac:%")),
-    )
-    found = select(col(Reminder.incident_id).label("incident_id")).where(clock).distinct().cte("marac_clock")
-    return found.prefix_with("MATERIALIZED") if dialect == "postgresql" else found
-
-
 def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[ReferralDue]:
     """Every incident matching `where` (its scope: a team, the supervised teams) with no referral
     recorded and a referral due, in the order they were reported."""
-    return _ruled(
-        session.execute(_candidates(session, where).order_by(col(Incident.reported_at), col(Incident.id))), policy
-    )
+    query = _candidates().where(col(Incident.marac_open), *where).order_by(col(Incident.reported_at), col(Incident.id))
+    return _ruled(session.execute(query), policy)
 
 
 def first_due(
@@ -96,34 +80,41 @@ def first_due(
         (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
         (escalated, col(Incident.reported_at)),
     )
-    page = (
-        _candidates(session, where)
-        .add_columns(sa.func.count().over().label("total"))  # after the WHERE, before the LIMIT
-        .where(since.is_not(None))
+    # The count and the page's order from the index alone; only the page's rows are read whole.
+    ordered = (
+        sa.select(
+            col(Incident.id).label("id"),
+            since.label("since"),
+            col(Incident.reported_at).label("reported_at"),
+            sa.func.count().over().label("total"),  # after the WHERE, before the LIMIT
+        )
+        .where(col(Incident.marac_open), *where, since.is_not(None))
         .order_by(since, col(Incident.reported_at), col(Incident.id))
         .limit(limit)
+        .subquery("first_due")
+    )
+    page = (
+        _candidates()
+        .add_columns(ordered.c.total)
+        .join(ordered, ordered.c.id == col(Incident.id))
+        .order_by(ordered.c.since, ordered.c.reported_at, ordered.c.id)
     )
     rows = session.execute(page).all()
     return (int(rows[0].total) if rows else 0), _ruled([row[:10] for row in rows], policy)
 
 
-def _candidates(session: Session, where: Sequence[ColumnElement[bool]]) -> sa.Select[*tuple[Any, ...]]:
-    clock = clocked(session.get_bind().dialect.name)
-    return (
-        sa.select(
-            col(Incident.id),
-            col(Incident.reference),
-            col(Incident.reported_at),
-            col(Incident.victim_id),
-            col(Incident.officer_id),
-            col(Incident.suspect_id),
-            col(Incident.dash_yes),
-            col(Incident.dash_judgement),
-            col(Incident.dash_at),
-            col(Incident.escalation_count),
-        )
-        .join(clock, clock.c.incident_id == col(Incident.id))
-        .where(*where, unreferred())
+def _candidates() -> sa.Select[*tuple[Any, ...]]:
+    return sa.select(
+        col(Incident.id),
+        col(Incident.reference),
+        col(Incident.reported_at),
+        col(Incident.victim_id),
+        col(Incident.officer_id),
+        col(Incident.suspect_id),
+        col(Incident.dash_yes),
+        col(Incident.dash_judgement),
+        col(Incident.dash_at),
+        col(Incident.escalation_count),
     )
 
 

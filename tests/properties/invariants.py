@@ -488,6 +488,8 @@ def incident_violations(session: Session, ctx: ServiceContext, incident_ids: Seq
             found.append(f"{ref}: {due[0].reason} and not referred, but no referral clock")
         if facts.referral is not None and any(k.startswith(("inc_due:marac", "inc_overdue:marac")) for k in live):
             found.append(f"{ref}: referred, but the referral clock still reminds")
+        if incident.marac_open != (due is not None and facts.referral is None):
+            found.append(f"{ref}: marked marac_open={incident.marac_open}, but a referral is due: {due is not None}")
         for child in facts.children:
             mine = {k for k in live if k.split(":")[1:2] == [str(child.number)] and k.startswith("encompass_")}
             if child.told_at is None and f"encompass_untold:{child.number}:{officer}" not in told:
