@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from models import Incident, ProtectedPerson
 from rules.incidents import ESCALATION_WINDOW_DAYS, incidents_in_window
 from rules.names import births_agree
-from services.incidents.planning import replan_incident
+from services.incidents.planning import MOOT_ESCALATION, replan_incident
 from services.unit_of_work import Work
 
 WINDOW = timedelta(days=ESCALATION_WINDOW_DAYS)
@@ -84,7 +84,14 @@ def recount_and_replan(work: Work, marks: Iterable[Mark], *, replanned: Collecti
     for incident in work.session.exec(select(Incident).where(col(Incident.id).in_(turned))).all():
         if incident.id not in replanned:
             replan_incident(
-                work.session, incident, settings.incidents, settings.reminders, settings.timezone, work.now, by=by
+                work.session,
+                incident,
+                settings.incidents,
+                settings.reminders,
+                settings.timezone,
+                work.now,
+                by=by,
+                why=MOOT_ESCALATION,
             )
 
 

@@ -52,6 +52,10 @@ MOOT_DONE = "moot_done"  # a posted reminder whose clock was met: "Recorded by @
 # A posted reminder whose deadline an admin's school-holiday change moved: the casework was not done,
 # so the message says the school days changed (and who changed them), never "Recorded by" the admin.
 MOOT_SCHOOL_DAYS = "moot_school_days"
+# A posted referral reminder no longer due because another write (an incident erased, a victim
+# corrected) took the victim's incidents below the escalation threshold: not "Recorded by" whoever
+# made that write.
+MOOT_ESCALATION = "moot_escalation"
 # The clock each short name in a kind stands for.
 CLOCK_NAMES = {
     "attend": IncidentClock.ATTENDANCE,

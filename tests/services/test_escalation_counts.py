@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.enums import RiskLevel
-from models import AppUser, AuditEvent, Incident, ProtectedPerson, Team
+from models import AppUser, AuditEvent, Incident, ProtectedPerson, Reminder, Team
 from rules.incidents import MaracReason
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -94,10 +94,24 @@ def test_an_erased_incident_leaves_the_victims_later_counts(
     add(ctx, force.officer, "Pat Person", 20)
     latest = add(ctx, force.officer, "Pat Person", 10)
     assert kept(ctx, latest) == 3 and listed(ctx, force.champion)[latest] == MaracReason.ESCALATION
+    with Session(ctx.engine) as session:  # its referral reminder was posted to the officer
+        incident = session.exec(select(Incident).where(Incident.reference == latest)).one()
+        reminder = session.exec(
+            select(Reminder).where(
+                Reminder.incident_id == incident.id, Reminder.kind == f"inc_overdue:marac:{incident.officer_id}"
+            )
+        ).one()
+        reminder.slack_channel, reminder.slack_ts = "D0OFFICER", "1700000000.000100"
+        session.add(reminder)
+        session.commit()
+        posted = reminder.id
     clock.advance(timedelta(days=366 * (ctx.settings.retention_years + 1)))
     retention.erase(ctx, force.admin, first, "MoPI review: no policing purpose remains")
     assert kept(ctx, latest) == 2
     assert latest not in listed(ctx, force.champion)
+    with Session(ctx.engine) as session:  # its message will say why, not "Recorded by" the admin
+        settled = session.get(Reminder, posted)
+        assert settled is not None and settled.update_reason == "moot_escalation"
     agree_with_the_facts(ctx, force)
 
 
