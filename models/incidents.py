@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.enums import RiskLevel
-from models.types import enum_column, utc_column
+from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 
 
 class Incident(SQLModel, table=True):
@@ -39,6 +39,7 @@ class Incident(SQLModel, table=True):
             postgresql_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
             sqlite_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,6 +85,7 @@ class IncidentChild(SQLModel, table=True):
             postgresql_where=sa.text("told_at IS NULL"),
             sqlite_where=sa.text("told_at IS NULL"),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -101,6 +103,7 @@ class IncidentChild(SQLModel, table=True):
 
 class MaracReferral(SQLModel, table=True):
     __tablename__ = "marac_referral"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", sa_column_kwargs={"unique": True})
@@ -114,7 +117,10 @@ class MaracAction(SQLModel, table=True):
     """An action the MARAC agreed: its owner and due date; reminded and escalated until done."""
 
     __tablename__ = "marac_action"
-    __table_args__ = (sa.UniqueConstraint("referral_id", "number", name="uq_marac_action_referral_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("referral_id", "number", name="uq_marac_action_referral_number"),
+        IDS_NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="marac_referral.id", index=True)
@@ -132,6 +138,7 @@ class SchoolHolidayTerm(SQLModel, table=True):
     """A school holiday of one local authority added by an admin, beside rules/school_holidays.toml."""
 
     __tablename__ = "school_holiday"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     area: str = Field(max_length=60)
