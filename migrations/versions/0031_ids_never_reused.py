@@ -16,9 +16,10 @@ this migration does nothing.
 
 The tables rebuilt are those whose rows are deleted (services.governance.retention ERASED_TABLES,
 and school_holiday, which an admin removes) and whose ids are named where the rows are gone: in
-the audit trail (every one is audited by its id, record_thread_post aside), in Slack buttons and
-modal metadata (reminder), or in another row's text (a thread post's kind names its hearing or
-breach, "hearing:7"). order_protected_person (a pair of ids, no id of its own), search_term and
+the audit trail (rows are audited by entity and id as they are made, changed and viewed), in Slack
+buttons and modal metadata (a reminder's), in another row's text (a reminder's kind names its
+check, "breach_check_due:7"; a thread post's its hearing or breach, "hearing:7"), or by the sweep,
+which claims a reminder or thread post and writes back what Slack answered by its id. order_protected_person (a pair of ids, no id of its own), search_term and
 search_term_key (rewritten whole, their ids named nowhere) and the tables never deleted from
 (audit_event, app_user, team, digest_run, ...) are left as they are.
 
@@ -53,7 +54,7 @@ down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Every table whose rows are erased and whose ids are named elsewhere (see above), children first.
+# Every table whose rows are erased and whose ids are named elsewhere (see above).
 TABLES = (
     "identity_mismatch",
     "reminder",
@@ -91,11 +92,17 @@ def upgrade() -> None:
 
 
 def _rebuild(bind: sa.Connection, table: str) -> None:
-    triggers = bind.execute(
-        sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t ORDER BY name"), {"t": table}
-    ).scalars()
-    recreate = list(triggers)
+    recreate = (
+        bind.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t ORDER BY name"),
+            {"t": table},
+        )
+        .scalars()
+        .all()
+    )
     highest = _highest_id(bind, table)
+    # Other tables' triggers name this one (first_heard on hearing names protection_order): renamed
+    # the modern way, SQLite re-reads them while the table is gone and refuses.
     bind.exec_driver_sql("PRAGMA legacy_alter_table = ON")
     try:
         with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
@@ -114,9 +121,7 @@ def _highest_id(bind: sa.Connection, table: str) -> int:
     (a table rebuilt before), and the highest id of its kind the audit trail names."""
     known = [
         bind.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar(),
-        bind.execute(
-            sa.text("SELECT max(entity_id) FROM audit_event WHERE entity_type = :t"), {"t": table}
-        ).scalar(),
+        bind.execute(sa.text("SELECT max(entity_id) FROM audit_event WHERE entity_type = :t"), {"t": table}).scalar(),
     ]
     if bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").scalar():
         known.append(bind.execute(sa.text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}).scalar())
