@@ -19,9 +19,10 @@ and school_holiday, which an admin removes) and whose ids are named where the ro
 the audit trail (rows are audited by entity and id as they are made, changed and viewed), in Slack
 buttons and modal metadata (a reminder's), in another row's text (a reminder's kind names its
 check, "breach_check_due:7"; a thread post's its hearing or breach, "hearing:7"), or by the sweep,
-which claims a reminder or thread post and writes back what Slack answered by its id. order_protected_person (a pair of ids, no id of its own), search_term and
-search_term_key (rewritten whole, their ids named nowhere) and the tables never deleted from
-(audit_event, app_user, team, digest_run, ...) are left as they are.
+which claims a reminder or thread post and writes back what Slack answered by its id.
+order_protected_person (a pair of ids, no id of its own), search_term and search_term_key
+(rewritten whole, their ids named nowhere) and the tables never deleted from (audit_event,
+app_user, team, digest_run, ...) are left as they are.
 
 Each table is rebuilt by batch mode with sqlite_autoincrement (the models say the same, so a new
 database is made so). Its indexes and foreign keys come from reflection; SQLite drops a table's
