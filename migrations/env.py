@@ -6,6 +6,7 @@ from alembic import context
 
 import models
 from models.db import make_engine
+from models.schema import migrating
 
 config = context.config
 target_metadata = models.metadata
@@ -28,7 +29,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.connect() as connection:
+    with migrating(engine) as connection:
         _run(connection)
     engine.dispose()
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.types import enum_column, utc_column
+from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 from rules.disclosure import Decision, Route
 from rules.plans import ActionKind
 
@@ -18,6 +18,7 @@ class DisclosureApplicant(SQLModel, table=True):
     """Who asked under Right to Ask, when not the person at risk (a parent, a friend, a neighbour)."""
 
     __tablename__ = "disclosure_applicant"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=200)
@@ -34,6 +35,7 @@ class DisclosureRequest(SQLModel, table=True):
         # Lists: a team's or the force's open requests, nearest the target first.
         sa.Index("ix_disclosure_team_open_target", "team_id", "closed_at", "disclosed_at", "target_at"),
         sa.Index("ix_disclosure_received", "received_at"),  # stats count requests by when received
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +67,7 @@ class ManagementPlan(SQLModel, table=True):
     record it was adopted from; other rows of the same person find it as perpetrator history joins them)."""
 
     __tablename__ = "management_plan"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)
@@ -82,6 +85,7 @@ class PlanAction(SQLModel, table=True):
     """One action of a plan: disrupt, divert, enforce or support, its owner and due date."""
 
     __tablename__ = "plan_action"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="management_plan.id", index=True)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.enums import RiskLevel
-from models.types import enum_column, utc_column
+from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 
 MARAC_OPEN = "marac_open"  # the predicate of ix_incident_marac_open, as written in the migration
 
@@ -55,6 +55,7 @@ class Incident(SQLModel, table=True):
             postgresql_where=sa.text(MARAC_OPEN),
             sqlite_where=sa.text(MARAC_OPEN),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -102,6 +103,7 @@ class IncidentChild(SQLModel, table=True):
             postgresql_where=sa.text("told_at IS NULL"),
             sqlite_where=sa.text("told_at IS NULL"),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -119,6 +121,7 @@ class IncidentChild(SQLModel, table=True):
 
 class MaracReferral(SQLModel, table=True):
     __tablename__ = "marac_referral"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", sa_column_kwargs={"unique": True})
@@ -132,7 +135,10 @@ class MaracAction(SQLModel, table=True):
     """An action the MARAC agreed: its owner and due date; reminded and escalated until done."""
 
     __tablename__ = "marac_action"
-    __table_args__ = (sa.UniqueConstraint("referral_id", "number", name="uq_marac_action_referral_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("referral_id", "number", name="uq_marac_action_referral_number"),
+        IDS_NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="marac_referral.id", index=True)
@@ -150,6 +156,7 @@ class SchoolHolidayTerm(SQLModel, table=True):
     """A school holiday of one local authority added by an admin, beside rules/school_holidays.toml."""
 
     __tablename__ = "school_holiday"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     area: str = Field(max_length=60)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.enums import HearingOutcome, NotificationKind, OrderStatus, RiskLevel
-from models.types import enum_column, utc_column
+from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 from rules.notification import Change, Exemption
 from rules.order_types import OrderType
 from rules.ranks import Rank
@@ -45,6 +45,7 @@ class ProtectionOrder(SQLModel, table=True):
             "crime_reference",
             postgresql_ops={"crime_reference": "varchar_pattern_ops"},
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -134,6 +135,7 @@ class Hearing(SQLModel, table=True):
             postgresql_where=sa.text("outcome IS NOT NULL"),
             sqlite_where=sa.text("outcome IS NOT NULL"),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -162,6 +164,7 @@ class Breach(SQLModel, table=True):
         sa.Index(
             "ix_breach_occurred_at", "occurred_at", postgresql_include=["recorded_at", "crime_reference_added_at"]
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -203,6 +206,7 @@ class BreachCheck(SQLModel, table=True):
             postgresql_where=sa.text("done_at IS NULL"),
             sqlite_where=sa.text("done_at IS NULL"),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -231,6 +235,7 @@ class Notification(SQLModel, table=True):
             postgresql_where=sa.text("received_at IS NULL"),
             sqlite_where=sa.text("received_at IS NULL"),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.types import utc_column
+from models.types import IDS_NEVER_REUSED, utc_column
 
 
 class Perpetrator(SQLModel, table=True):
@@ -17,6 +17,7 @@ class Perpetrator(SQLModel, table=True):
     # collation is not C); equality lookups use it too. SQLite ignores the option.
     __table_args__ = (
         sa.Index("ix_perpetrator_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -33,6 +34,7 @@ class ProtectedPerson(SQLModel, table=True):
     __tablename__ = "protected_person"
     __table_args__ = (
         sa.Index("ix_protected_person_name_key", "name_key", postgresql_ops={"name_key": "varchar_pattern_ops"}),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,6 +62,7 @@ class IdentityMismatch(SQLModel, table=True):
     apart, so a PNC id never opens another team's record."""
 
     __tablename__ = "identity_mismatch"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: int | None = Field(default=None, primary_key=True)
     perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)  # the row as typed

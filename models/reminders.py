@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.enums import ReminderState
-from models.types import enum_column, utc_column
+from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 
 # Written out, not bound: a partial index serves a query only when its condition is visibly in it.
 CLAIMABLE = "state IN ('pending', 'claimed')"
@@ -51,6 +51,7 @@ class Reminder(SQLModel, table=True):
             postgresql_where=sa.text(CLAIMABLE),
             sqlite_where=sa.text(CLAIMABLE),
         ),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -51,6 +53,25 @@ def schema_state(engine: Engine) -> SchemaState:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations. On SQLite its foreign keys are off, as SQLite's
+    own procedure for rebuilding a table asks (a table others point at cannot be dropped and made
+    again otherwise: migration 0031), and every foreign key is checked before the commit."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # only outside a transaction does SQLite take it
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").first()):
+                    raise RuntimeError(f"The migration left a row of {broken[0]} pointing at nothing: nothing changed.")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

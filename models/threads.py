@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from domain.enums import ReminderState
-from models.types import enum_column, utc_column
+from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 
 ROOT = "root"  # the kind of a thread's root post; every other kind is a reply
 
@@ -22,6 +22,7 @@ class RecordThreadPost(SQLModel, table=True):
         sa.UniqueConstraint("order_id", "kind", name="uq_record_thread_post_order_kind"),
         sa.Index("ix_record_thread_post_state", "state", "id"),
         sa.Index("ix_record_thread_post_update_due_at", "update_due_at"),
+        IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,6 +16,10 @@ from models.db import database_unavailable, make_engine
 from models.schema import SchemaState, schema_state
 from runtime.compose import require_current_schema
 from runtime.errors import SchemaNotCurrent
+from services.governance.retention import ERASED_TABLES
+
+# The tables whose ids SQLite never hands out again (AUTOINCREMENT, migration 0031).
+NEVER_REUSED = {t.name for t in metadata.tables.values() if t.dialect_kwargs.get("sqlite_autoincrement")}
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -35,6 +39,21 @@ def test_the_audit_trail_cannot_be_changed(engine: Engine, statement: str) -> No
         )
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as connection:
         connection.execute(sa.text(statement))
+
+
+def test_sqlite_never_reuses_the_ids_the_models_say(sqlite_template) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{sqlite_template}")
+    with engine.connect() as connection:
+        made = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
+    engine.dispose()
+    assert {name for name, sql in made if "AUTOINCREMENT" in sql} == NEVER_REUSED
+
+
+def test_every_row_erasure_deletes_has_an_id_never_handed_out_again() -> None:
+    """Audit rows, reminder buttons and plan references name erased rows by id: a new row must not
+    take one (a table erased from without an id of its own, order_protected_person, names nothing)."""
+    with_ids = {model.__tablename__ for model in ERASED_TABLES if "id" in model.__table__.c}
+    assert with_ids - NEVER_REUSED == set()
 
 
 def test_sqlite_runs_with_foreign_keys_and_wal(sqlite_template) -> None:  # type: ignore[no-untyped-def]
