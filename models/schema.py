@@ -62,7 +62,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def migrating(engine: Engine) -> Iterator[Connection]:
     """A connection in one transaction for migrations. On SQLite its foreign keys are off, as SQLite's
     own procedure for rebuilding a table asks (a table others point at cannot be dropped and made
-    again otherwise: migration 0031), and every foreign key is checked before the commit."""
+    again otherwise: migration 0032), and every foreign key is checked before the commit."""
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # only outside a transaction does SQLite take it

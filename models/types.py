@@ -21,7 +21,7 @@ SQLModel.metadata.naming_convention = {
 
 # The table keyword of a table whose rows are erased while their ids are named elsewhere (the audit
 # trail, a reminder's buttons, a plan's reference): SQLite's plain INTEGER PRIMARY KEY would hand
-# the highest erased id to the next row, AUTOINCREMENT never does (migration 0031). PostgreSQL's
+# the highest erased id to the next row, AUTOINCREMENT never does (migration 0032). PostgreSQL's
 # sequences never go back, and ignore it.
 IDS_NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
 

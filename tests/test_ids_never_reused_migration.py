@@ -1,4 +1,4 @@
-"""Migration 0031: a SQLite database at 0030 holding casework (records with hearings, breaches and
+"""Migration 0032: a SQLite database at 0031 holding casework (records with hearings, breaches and
 checks, incidents with children and a MARAC referral, Clare's Law requests) is rebuilt with
 AUTOINCREMENT keeping every row, index, foreign key and trigger, the kept counts still the rows and
 kept again by the next write; an id erased before the upgrade that the audit trail names is not
@@ -112,20 +112,20 @@ def autoincrement(engine: Engine) -> set[str]:
 
 
 @pytest.fixture
-def at_0030(tmp_path: Path) -> Iterator[tuple[ServiceContext, ManualClock, Force]]:
-    """A SQLite file migrated to 0030 only, a force made on it (today's services write 0030's tables)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'at_0030.db'}")
-    upgrade(engine, "0030")
+def at_0031(tmp_path: Path) -> Iterator[tuple[ServiceContext, ManualClock, Force]]:
+    """A SQLite file migrated to 0031 only, a force made on it (today's services write 0031's tables)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'at_0031.db'}")
+    upgrade(engine, "0031")
     clock = ManualClock(london("2026-04-02 21:00"))
     ctx = service_context(Settings(admins=("UADMIN",)), source="test", engine=engine, clock=clock)
     yield ctx, clock, build_force(ctx)
     engine.dispose()
 
 
-def test_a_database_at_0030_keeps_its_rows_indexes_and_triggers(
-    at_0030: tuple[ServiceContext, ManualClock, Force],
+def test_a_database_at_0031_keeps_its_rows_indexes_and_triggers(
+    at_0031: tuple[ServiceContext, ManualClock, Force],
 ) -> None:
-    ctx, clock, force = at_0030
+    ctx, clock, force = at_0031
     engine = ctx.engine
     casework(ctx, clock, force, "2026-04-02")
     newest = casework(ctx, clock, force, "2026-04-03")
@@ -141,14 +141,15 @@ def test_a_database_at_0030_keeps_its_rows_indexes_and_triggers(
     assert {"caseload_count_insert", "first_heard_insert", "daily_count_breach_insert"} <= triggers
     assert {"casework_count_incident_child_insert", "incident_count_referral_insert"} <= triggers
 
-    upgrade(engine)
+    upgrade(engine, "0032")
 
-    assert current_revision(engine) == "0031"
+    assert current_revision(engine) == "0032"
     assert autoincrement(engine) == REBUILT
     after = schema(engine)
     assert after["objects"] == before_schema["objects"]  # every index and trigger, as it was
     assert after["tables"] == before_schema["tables"]
     assert every_row(engine) == before_rows and counts_broken(engine) == []
+    upgrade(engine)  # and on to the head, which the models describe
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for the bot
@@ -169,7 +170,7 @@ def test_ids_erased_stay_unused_down_and_up_again(ctx: ServiceContext, clock: Ma
     config = alembic_config(ctx.engine.url.render_as_string(hide_password=False))
     with ctx.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0030")
+        command.downgrade(config, "0031")
 
     upgrade(ctx.engine)
 
@@ -182,10 +183,10 @@ def test_ids_erased_stay_unused_down_and_up_again(ctx: ServiceContext, clock: Ma
 def test_the_migration_refuses_to_run_with_foreign_keys_on(tmp_path: Path) -> None:
     """Only models.schema.upgrade turns them off and checks them after: any other way in is refused."""
     engine = make_engine(f"sqlite:///{tmp_path / 'refused.db'}")
-    upgrade(engine, "0030")
+    upgrade(engine, "0031")
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with pytest.raises(RuntimeError, match="foreign keys off"), engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0031")
-    assert current_revision(engine) == "0030"
+        command.upgrade(config, "0032")
+    assert current_revision(engine) == "0031"
     engine.dispose()

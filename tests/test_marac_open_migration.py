@@ -1,4 +1,4 @@
-"""Migration 0032 marks the incidents whose MARAC referral is due and not recorded from the
+"""Migration 0031 marks the incidents whose MARAC referral is due and not recorded from the
 referral clocks already kept (high risk by DASH or escalated by the victim's incidents, referred or
 not, on both databases); its downgrade removes the mark, and the upgrade after a referral recorded
 meanwhile by a release without it marks what the planner would."""
@@ -52,7 +52,7 @@ def test_the_referrals_due_on_file_are_marked_by_the_migration(
 
     engine = ctx.engine
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0032").down_revision
+    below = ScriptDirectory.from_config(config).get_revision("0031").down_revision
     assert isinstance(below, str)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -18,7 +18,7 @@ from runtime.compose import require_current_schema
 from runtime.errors import SchemaNotCurrent
 from services.governance.retention import ERASED_TABLES
 
-# The tables whose ids SQLite never hands out again (AUTOINCREMENT, migration 0031).
+# The tables whose ids SQLite never hands out again (AUTOINCREMENT, migration 0032).
 NEVER_REUSED = {t.name for t in metadata.tables.values() if t.dialect_kwargs.get("sqlite_autoincrement")}
 
 

@@ -39,7 +39,7 @@ AREAS = ("cumbria", "birmingham", "coventry", "solihull")
 # Kept figures filled as their migrations fill them on an upgrade: (label, migration, statement).
 MIGRATION_FILLS = {
     "escalation counts": ("0028_incident_escalation_count", "POSTGRES"),
-    "referrals due (marac_open)": ("0032_incident_marac_open", "FILL"),
+    "referrals due (marac_open)": ("0031_incident_marac_open", "FILL"),
 }
 
 
@@ -178,7 +178,7 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         ) c(clock, due)
         WHERE i.id > %(first_id)s AND c.due IS NOT NULL""",
     ),
-    ("referrals due (marac_open)", ""),  # kept on each incident (migration 0032), with the clocks above
+    ("referrals due (marac_open)", ""),  # kept on each incident (migration 0031), with the clocks above
     (
         "Clare's Law applicants",
         """INSERT INTO disclosure_applicant (id, full_name, name_key, created_at, updated_at)

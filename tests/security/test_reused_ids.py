@@ -4,7 +4,7 @@ incident, Clare's Law request or plan, the next one took its id: `/dvpn audit` o
 the erased one's trail (the audit trail keys its rows by entity and id), a new plan took the erased
 plan's reference (WM-PLAN-0001 is plan 1), and a button left on the erased record's reminder message,
 which carries the reminder's id, would act on the new record's reminder. Every table erasure deletes
-from hands out ids that are never reused (migration 0031); PostgreSQL's sequences never were.
+from hands out ids that are never reused (migration 0032); PostgreSQL's sequences never were.
 
 Each case erases through the real retention path, records a new one after, and reads the new one's
 trail through the real Bolt app; the stale button is refused, nothing is sent to Slack, and no row

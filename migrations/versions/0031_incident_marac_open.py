@@ -1,7 +1,7 @@
 """incident.marac_open: the MARAC referrals due, kept by the planner, read from one partial index
 
-Revision ID: 0032
-Revises: 0031
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-03
 
 `marac due` (the first 50 referrals due and how many there are) and the supervisors' digest found
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0032"
-down_revision: str | None = "0031"
+revision: str = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

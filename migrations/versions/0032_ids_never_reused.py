@@ -1,7 +1,7 @@
 """SQLite never hands out an erased row's id again: AUTOINCREMENT on every table whose rows are erased
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-03
 
 A plain INTEGER PRIMARY KEY on SQLite takes max(id) + 1, so once the row with the highest id is
@@ -50,8 +50,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0031"
-down_revision: str | None = "0030"
+revision: str = "0032"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -85,7 +85,7 @@ def upgrade() -> None:
         return
     if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError(
-            "Migration 0031 rebuilds tables other tables point at: run it with SQLite's foreign keys off "
+            "Migration 0032 rebuilds tables other tables point at: run it with SQLite's foreign keys off "
             "(dvpn-bot db upgrade, models.schema.upgrade, does so and checks them before the commit)."
         )
     for table in TABLES:
