@@ -39,26 +39,6 @@ KEY_LOCKS = 0xE5C  # the seed of the advisory lock ids of victims' name keys (pg
 # Where a change reaches: (the victim's name key, when the incident was reported).
 Mark = tuple[str, datetime]
 
-# Every incident's count at once, on PostgreSQL: window counts per name key (the victim's incidents
-# of the same date of birth, plus those with none; all of the name key when the victim's date is
-# unknown) over (reported_at - 365 days, reported_at]. Migration 0028 filled the column so, and
-# bench/fakeforce/incidents.py fills the bench's incidents with this.
-RECOUNT_EVERY_POSTGRESQL = """
-UPDATE incident SET escalation_count = counted.n
-FROM (
-    SELECT i.id,
-           CASE WHEN p.date_of_birth IS NULL THEN count(*) OVER same_key
-                ELSE count(*) OVER same_birth + count(*) FILTER (WHERE p.date_of_birth IS NULL) OVER same_key
-           END AS n
-    FROM incident i JOIN protected_person p ON p.id = i.victim_id
-    WINDOW same_key AS (PARTITION BY p.name_key ORDER BY i.reported_at
-                        RANGE BETWEEN INTERVAL '365 days' - INTERVAL '1 microsecond' PRECEDING AND CURRENT ROW),
-           same_birth AS (PARTITION BY p.name_key, p.date_of_birth ORDER BY i.reported_at
-                          RANGE BETWEEN INTERVAL '365 days' - INTERVAL '1 microsecond' PRECEDING AND CURRENT ROW)
-) AS counted
-WHERE counted.id = incident.id AND incident.escalation_count <> counted.n
-"""
-
 
 def marks_of(session: Session, where: sa.ColumnElement[bool]) -> list[Mark]:
     """The marks of the incidents matching `where` (on Incident or its victim), read as they stand:

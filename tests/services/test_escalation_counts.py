@@ -22,7 +22,7 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance import retention
 from services.incidents import card
-from services.incidents.escalation_counts import RECOUNT_EVERY_POSTGRESQL, recount
+from services.incidents.escalation_counts import recount
 from services.records import corrections
 from services.records import recording as records
 from services.records.order_writer import PersonInput
@@ -116,16 +116,16 @@ def test_an_erased_incident_leaves_the_victims_later_counts(
 
 
 def test_every_count_filled_at_once_is_the_facts(ctx: ServiceContext, force: Force) -> None:
-    """Migration 0028's fill (and, on PostgreSQL, the bench's: escalation_counts.RECOUNT_EVERY_POSTGRESQL)
-    gives the counts the writes keep, on victims with dates of birth equal, unknown and disagreeing,
-    and one exactly 365 days before."""
+    """Migration 0028's fill (which bench/fakeforce/incidents.py gives the bench's data too) gives the
+    counts the writes keep, on victims with dates of birth equal, unknown and disagreeing, and one
+    exactly 365 days before."""
     born, other = date(1990, 5, 1), date(1971, 1, 1)
     for days, birth in ((375, born), (365, born), (300, born), (120, None), (90, other), (10, born), (0.5, None)):
         add(ctx, force.officer, "Pat Person", days, born=birth)
     add(ctx, force.officer, "Quinn Window", 30)
     fill = importlib.import_module("migrations.versions.0028_incident_escalation_count")
     postgresql = ctx.engine.dialect.name == "postgresql"
-    for statement in (fill.POSTGRES, RECOUNT_EVERY_POSTGRESQL) if postgresql else (fill.SQLITE,):
+    for statement in (fill.POSTGRES,) if postgresql else (fill.SQLITE,):
         with ctx.engine.begin() as connection:
             connection.execute(sa.update(Incident).values(escalation_count=0))
             connection.execute(sa.text(statement))
