@@ -113,39 +113,7 @@ def write_audit(
 ) -> AuditEvent:
     """An audit row, added to the session now (after any rows held back by write_creation and
     write_change, which it follows in the trail), so the caller can flush it and read its id."""
-    audit_row = _audit_row(
-        actor=actor,
-        at=at,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        source=source,
-        order_id=order_id,
-        before=before,
-        after=after,
-        justification=justification,
-        system_actor=system_actor,
-    )
-    _add_held(session)
-    session.add(audit_row)
-    return audit_row
-
-
-def _audit_row(
-    *,
-    actor: AppUser | None,
-    at: datetime,
-    action: str,
-    entity_type: str,
-    entity_id: int | None,
-    source: str,
-    order_id: int | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    justification: str | None,
-    system_actor: str,
-) -> AuditEvent:
-    return AuditEvent(
+    audit_row = AuditEvent(
         **_audit_values(
             actor=actor,
             at=at,
@@ -160,6 +128,9 @@ def _audit_row(
             system_actor=system_actor,
         )
     )
+    _add_held(session)
+    session.add(audit_row)
+    return audit_row
 
 
 def _audit_values(
