@@ -34,6 +34,7 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.governance.audit import write_creation
+from services.new_rows import insert_new
 from services.people.search_index import index_new_order
 from services.records.calendar import force_calendar
 from services.records.planning import (
@@ -223,9 +224,8 @@ def _protected(given: PersonInput, now: datetime) -> ProtectedPerson:
 def _added(
     session: Session, ctx: ServiceContext, user: AppUser, people: Sequence[Perpetrator | ProtectedPerson], now: datetime
 ) -> None:
-    """Write `people` (one flush: their ids are audited) and audit each, in the order given."""
-    session.add_all(people)
-    session.flush()
+    """Write `people` (their ids are audited) and audit each, in the order given."""
+    insert_new(session, people)
     for person in people:
         write_creation(session, actor=user, at=now, row=person, source=ctx.source)
 
@@ -293,17 +293,15 @@ def insert_order(
     awaited_due = order.notification_due_at if owed(rule.code, terms.notification_exempt, False) else None
     order.next_deadline_at = _first_next_deadline(order, now, check_due, awaited_due)
     team, supervisors = team_and_supervisors(session, officer.team_id)
-    session.add(order)
-    session.flush()
+    insert_new(session, [order])
     check = awaited = None
     if check_due is not None:
         check = BreachCheck(order_id=pk(order), due_at=check_due, assigned_to_id=officer.id, created_at=now)
     if awaited_due is not None:
         awaited = Notification(order_id=pk(order), kind=NotificationKind.INITIAL, due_at=awaited_due, created_at=now)
     created = [row for row in (check, awaited) if row is not None]
-    session.add_all(OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected)
-    session.add_all(created)
-    session.flush()
+    links = [OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected]
+    insert_new(session, [*links, *created])
     index_new_order(session, order, [perpetrator, *protected])
     for row in (order, *created):
         write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
