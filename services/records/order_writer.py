@@ -36,16 +36,14 @@ from services.context import ServiceContext
 from services.governance.audit import write_creation
 from services.new_rows import insert_new
 from services.people.search_index import index_new_order
-from services.records.calendar import force_calendar
+from services.records.new_record_reads import new_record_reads
 from services.records.planning import (
     OrderFacts,
     Replanned,
     at_or_none,
     next_deadline,
     replan_from,
-    team_and_supervisors,
 )
-from services.records.references import next_reference
 from services.wording import Command, Text
 
 
@@ -252,14 +250,15 @@ def insert_order(
     tz = ctx.settings.timezone
     event = terms.event(rule)
     assert event is not None and officer.team_id is not None and officer.id is not None
-    calendar = force_calendar(session, ctx.settings)
+    reads = new_record_reads(session, ctx.settings, rule.code, event.astimezone(tz).year, officer.team_id)
+    calendar = reads.calendar
     hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
     lapse = lapse_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
     start = terms.period_start(rule, event, tz)
     expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, start)
     notify = notification_deadline(rule, terms.made_at, terms.served_at, tz)
     order = ProtectionOrder(
-        reference=next_reference(session, ctx.settings.force_code, rule.code.value, event.astimezone(tz).year),
+        reference=reads.reference,
         order_type=rule.code,
         status=OrderStatus.ACTIVE,
         perpetrator_id=pk(perpetrator),
@@ -292,7 +291,6 @@ def insert_order(
     check_due = _first_check_due(ctx, order, event)
     awaited_due = order.notification_due_at if owed(rule.code, terms.notification_exempt, False) else None
     order.next_deadline_at = _first_next_deadline(order, now, check_due, awaited_due)
-    team, supervisors = team_and_supervisors(session, officer.team_id)
     insert_new(session, [order])
     check = awaited = None
     if check_due is not None:
@@ -311,8 +309,8 @@ def insert_order(
         breaches=[],
         checks=[check] if check else [],
         notifications=[awaited] if awaited else [],
-        supervisor_ids=supervisors,
-        team=team,
+        supervisor_ids=reads.supervisor_ids,
+        team=reads.team,
     )
     return order, replan_from(session, facts, ctx.settings.reminders, tz, now, stored=())
 
