@@ -69,11 +69,27 @@ def new_record_reads(
 
 
 def _next_ids(session: Session, model: type[SQLModel], count: int) -> list[int]:
+    """SQLite: the ids its next inserts would give, as it gives them: after the largest the table
+    holds and, for an AUTOINCREMENT table, the largest it ever held (sqlite_sequence), so an
+    erased row's id is not handed out again."""
     if not count:
         return []
     table = _table(model)
-    largest = session.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
-    return list(range(largest + 1, largest + 1 + count))
+    largest: sa.ColumnElement[int] = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)).scalar_subquery()
+    if _has_sequences(session):
+        held = sa.select(_SEQUENCES.c.seq).where(_SEQUENCES.c.name == table.name).scalar_subquery()
+        largest = sa.func.max(largest, sa.func.coalesce(held, 0))
+    after = session.execute(sa.select(largest)).scalar_one()
+    return list(range(after + 1, after + 1 + count))
+
+
+_SEQUENCES = sa.table("sqlite_sequence", sa.column("name"), sa.column("seq"))
+
+
+def _has_sequences(session: Session) -> bool:
+    """SQLite makes sqlite_sequence with its first AUTOINCREMENT table."""
+    found = sa.text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+    return bool(session.execute(found).scalar_one())
 
 
 def _table(model: type[SQLModel]) -> sa.Table:
