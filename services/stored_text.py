@@ -85,12 +85,16 @@ def refuse_unstorable_values(model: type[SQLModel], rows: Iterable[Mapping[str, 
         raise ValidationFailed(problems)
 
 
-def refuse_unstorable(session: OrmSession, _context: object, _instances: object) -> None:
-    """Before a flush: ValidationFailed, and nothing written, for any new or changed row holding text
-    its column cannot keep."""
-    problems = [p for row in (*session.new, *session.dirty) for p in row_violations(row)]
+def refuse_unstorable_rows(rows: Iterable[Any]) -> None:
+    """ValidationFailed, and nothing written, for any of `rows` holding text its column cannot keep."""
+    problems = [p for row in rows for p in row_violations(row)]
     if problems:
         raise ValidationFailed(problems)
+
+
+def refuse_unstorable(session: OrmSession, _context: object, _instances: object) -> None:
+    """Before a flush: `refuse_unstorable_rows` for every new or changed row."""
+    refuse_unstorable_rows((*session.new, *session.dirty))
 
 
 def install() -> None:

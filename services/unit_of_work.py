@@ -37,6 +37,7 @@ from services import stored_text
 from services.context import ServiceContext
 from services.governance.access import acting_user, require_role
 from services.governance.audit import write_audit, write_change, write_creation
+from services.new_rows import insert_new
 from services.records.lookup import order_to_change
 from services.records.planning import Replanned, load_facts, replan_from
 from services.views import RecordView
@@ -142,8 +143,7 @@ class Work(_Unit):
     def created(self, row: SQLModel, *, order_id: int | None = None, system_actor: str | None = None) -> None:
         """Add a new row and audit it. `system_actor` names the part of the system that decided
         it on the user's behalf (a check the planner adds after one is done), audited as such."""
-        self.session.add(row)
-        self.session.flush()
+        insert_new(self.session, [row])
         write_creation(self.session, row=row, order_id=order_id, **self._by(system_actor))
 
     def changed(

@@ -10,6 +10,7 @@ told how to get placed: acting_user refuses them, so every service refuses them 
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models import AppUser, DisclosureRequest, Incident, ProtectionOrder, Role, TeamSupervisor
@@ -62,10 +63,14 @@ def require_placed(session: Session, user: AppUser) -> None:
         raise NotPlaced()
 
 
+# Built once: every request asks it first, and building a statement costs as much as running it.
+_BY_SLACK_ID = select(AppUser).where(AppUser.slack_user_id == sa.bindparam("slack_user_id"))
+
+
 def known_user(session: Session, ctx: ServiceContext, slack_user_id: str, display_name: str = "") -> AppUser:
     """The user a Slack id stands for, whether or not they are placed yet (an admin placing
     someone names them before they have a team). Created on first contact, and audited."""
-    user = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_user_id)).first()
+    user = session.exec(_BY_SLACK_ID, params={"slack_user_id": slack_user_id}).first()
     if user is not None:
         if not user.active:
             raise NotAllowed("Your dvpn-bot access has been withdrawn. Speak to an admin if this is wrong.")

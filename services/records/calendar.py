@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -41,10 +42,14 @@ def force_calendar(session: Session, settings: Settings) -> ExcludedDayCalendar:
     if isinstance(known, ExcludedDayCalendar):
         return known
     extra = session.exec(select(ExtraExcludedDay)).all()
-    calendar = calendar_with(
-        ((row.day, row.name) for row in extra), count_saturday_boxing_day=settings.count_saturday_boxing_day
-    )
-    session.info[key] = calendar
+    return remember_calendar(session, settings, ((row.day, row.name) for row in extra))
+
+
+def remember_calendar(session: Session, settings: Settings, added: Iterable[tuple[date, str]]) -> ExcludedDayCalendar:
+    """The calendar with the `added` days (day, name) just read, kept for force_calendar to give
+    for the rest of the transaction."""
+    calendar = calendar_with(added, count_saturday_boxing_day=settings.count_saturday_boxing_day)
+    session.info[(_CALENDAR, settings.count_saturday_boxing_day)] = calendar
     return calendar
 
 

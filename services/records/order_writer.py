@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models import (
     AppUser,
@@ -34,17 +34,16 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.governance.audit import write_creation
+from services.new_rows import insert_new
 from services.people.search_index import index_new_order
-from services.records.calendar import force_calendar
+from services.records.new_record_reads import new_record_reads
 from services.records.planning import (
     OrderFacts,
     Replanned,
     at_or_none,
     next_deadline,
     replan_from,
-    team_and_supervisors,
 )
-from services.records.references import next_reference
 from services.wording import Command, Text
 
 
@@ -130,18 +129,12 @@ def add_perpetrator(
     return person
 
 
-def add_people(
-    session: Session,
-    ctx: ServiceContext,
-    user: AppUser,
-    perpetrator: PersonInput,
-    protected: Sequence[PersonInput],
-    now: datetime,
+def new_people(
+    perpetrator: PersonInput, protected: Sequence[PersonInput], now: datetime
 ) -> tuple[Perpetrator, list[ProtectedPerson]]:
-    """A new record's people, as add_perpetrator and add_protected_person write them, in one flush."""
-    person, others = _perpetrator(perpetrator, now), [_protected(p, now) for p in protected]
-    _added(session, ctx, user, [person, *others], now)
-    return person, others
+    """A new record's people, as add_perpetrator and add_protected_person make them, not yet
+    written: insert_order writes and audits them with the record."""
+    return _perpetrator(perpetrator, now), [_protected(p, now) for p in protected]
 
 
 def _perpetrator(given: PersonInput, now: datetime) -> Perpetrator:
@@ -223,9 +216,8 @@ def _protected(given: PersonInput, now: datetime) -> ProtectedPerson:
 def _added(
     session: Session, ctx: ServiceContext, user: AppUser, people: Sequence[Perpetrator | ProtectedPerson], now: datetime
 ) -> None:
-    """Write `people` (one flush: their ids are audited) and audit each, in the order given."""
-    session.add_all(people)
-    session.flush()
+    """Write `people` (their ids are audited) and audit each, in the order given."""
+    insert_new(session, people)
     for person in people:
         write_creation(session, actor=user, at=now, row=person, source=ctx.source)
 
@@ -244,22 +236,39 @@ def insert_order(
     now: datetime,
     incident_id: int | None = None,
 ) -> tuple[ProtectionOrder, Replanned]:
-    """Insert the row with its computed deadlines, link the people, audit, start its checks, and
-    plan its reminders. The caller has validated `terms`. Returns the row and its first replan.
+    """Insert the row with its computed deadlines, write its people not yet written (new_people)
+    and link them, audit, start its checks, and plan its reminders. The caller has validated
+    `terms`. Returns the row and its first replan.
 
     Everything the plan reads is in hand, so nothing of the new record is read back: its words
-    come from its people as written, and its next deadline goes in with its row."""
+    come from its people as written, and its next deadline goes in with its row. Its rows' ids
+    are handed out first (new_record_reads), so they go in together (services.new_rows)."""
     tz = ctx.settings.timezone
     event = terms.event(rule)
     assert event is not None and officer.team_id is not None and officer.id is not None
-    calendar = force_calendar(session, ctx.settings)
-    hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
-    lapse = lapse_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
     start = terms.period_start(rule, event, tz)
     expiry = None if rule.is_notice or terms.until_further_order else _expiry(rule, terms, start)
     notify = notification_deadline(rule, terms.made_at, terms.served_at, tz)
+    check_due = _first_check_due(ctx, expiry.at if expiry else None, event)
+    awaited_due = notify.at if notify and owed(rule.code, terms.notification_exempt, False) else None
+    everyone: list[Perpetrator | ProtectedPerson] = [perpetrator, *protected]
+    people = [person for person in everyone if person.id is None]  # not yet written: written here
+    new: dict[type[SQLModel], int] = {
+        Perpetrator: int(perpetrator.id is None),
+        ProtectedPerson: len(people) - int(perpetrator.id is None),
+        ProtectionOrder: 1,
+        BreachCheck: int(check_due is not None),
+        Notification: int(awaited_due is not None),
+    }
+    reads = new_record_reads(session, ctx.settings, rule.code, event.astimezone(tz).year, officer.team_id, new)
+    for person in people:
+        person.id = reads.ids[type(person)].pop(0)
+    calendar = reads.calendar
+    hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
+    lapse = lapse_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
     order = ProtectionOrder(
-        reference=next_reference(session, ctx.settings.force_code, rule.code.value, event.astimezone(tz).year),
+        id=reads.ids[ProtectionOrder][0],
+        reference=reads.reference,
         order_type=rule.code,
         status=OrderStatus.ACTIVE,
         perpetrator_id=pk(perpetrator),
@@ -289,21 +298,29 @@ def insert_order(
         created_at=now,
         updated_at=now,
     )
-    check_due = _first_check_due(ctx, order, event)
-    awaited_due = order.notification_due_at if owed(rule.code, terms.notification_exempt, False) else None
     order.next_deadline_at = _first_next_deadline(order, now, check_due, awaited_due)
-    team, supervisors = team_and_supervisors(session, officer.team_id)
-    session.add(order)
-    session.flush()
     check = awaited = None
     if check_due is not None:
-        check = BreachCheck(order_id=pk(order), due_at=check_due, assigned_to_id=officer.id, created_at=now)
+        check = BreachCheck(
+            id=reads.ids[BreachCheck][0],
+            order_id=pk(order),
+            due_at=check_due,
+            assigned_to_id=officer.id,
+            created_at=now,
+        )
     if awaited_due is not None:
-        awaited = Notification(order_id=pk(order), kind=NotificationKind.INITIAL, due_at=awaited_due, created_at=now)
+        awaited = Notification(
+            id=reads.ids[Notification][0],
+            order_id=pk(order),
+            kind=NotificationKind.INITIAL,
+            due_at=awaited_due,
+            created_at=now,
+        )
     created = [row for row in (check, awaited) if row is not None]
-    session.add_all(OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected)
-    session.add_all(created)
-    session.flush()
+    links = [OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected]
+    insert_new(session, [*people, order, *links, *created])
+    for person in people:
+        write_creation(session, actor=user, at=now, row=person, source=ctx.source)
     index_new_order(session, order, [perpetrator, *protected])
     for row in (order, *created):
         write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
@@ -313,8 +330,8 @@ def insert_order(
         breaches=[],
         checks=[check] if check else [],
         notifications=[awaited] if awaited else [],
-        supervisor_ids=supervisors,
-        team=team,
+        supervisor_ids=reads.supervisor_ids,
+        team=reads.team,
     )
     return order, replan_from(session, facts, ctx.settings.reminders, tz, now, stored=())
 
@@ -327,12 +344,12 @@ def _first_next_deadline(order: ProtectionOrder, now: datetime, *also_due: datet
     return min((at for at in (own, *also_due) if at is not None), default=None)
 
 
-def _first_check_due(ctx: ServiceContext, order: ProtectionOrder, start: datetime) -> datetime | None:
+def _first_check_due(ctx: ServiceContext, expires_at: datetime | None, start: datetime) -> datetime | None:
     """The first breach check falls due within a day of service (a force policy knob); none if the
     record has ended by then."""
     # Hours elapsed, not on the wall clock: `start` may arrive in UK time, and a night the clocks
     # change would make "24 hours after" 23 or 25 (the rollover and a correction count in UTC too).
     due = start.astimezone(UTC) + timedelta(hours=ctx.settings.reminders.first_breach_check_hours)
-    if order.expires_at is not None and due >= order.expires_at:
+    if expires_at is not None and due >= expires_at:
         return None
     return due

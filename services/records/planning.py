@@ -8,6 +8,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -706,15 +707,22 @@ def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
     )
 
 
+TEAM_AND_SUPERVISORS = (  # built once: each new record asks it, and building costs as much as running
+    select(Team, TeamSupervisor.user_id)
+    .outerjoin(TeamSupervisor, col(TeamSupervisor.team_id) == Team.id)
+    .where(Team.id == sa.bindparam("team_id"))
+)
+
+
 def team_and_supervisors(session: Session, team_id: int) -> tuple[Team | None, list[int]]:
     """The team's row and `supervisor_ids`, in one statement: the facts of a new record of the team
     carry both, so its thread plan (plan_thread) does not read the team again."""
-    rows = session.exec(
-        select(Team, TeamSupervisor.user_id)
-        .outerjoin(TeamSupervisor, col(TeamSupervisor.team_id) == Team.id)
-        .where(Team.id == team_id)
-    ).all()
-    return (rows[0][0] if rows else None), sorted(user_id for _, user_id in rows if user_id is not None)
+    return team_of(session.exec(TEAM_AND_SUPERVISORS, params={"team_id": team_id}).all())
+
+
+def team_of(rows: Sequence[tuple[Any, ...]]) -> tuple[Team | None, list[int]]:
+    """The team and its supervisors' ids from TEAM_AND_SUPERVISORS's rows (team, supervisor id, ...)."""
+    return (rows[0][0] if rows else None), sorted(row[1] for row in rows if row[1] is not None)
 
 
 def supervisor_ids(session: Session, team_id: int) -> list[int]:

@@ -33,9 +33,9 @@ from services.records.order_writer import (
     PNC_MISMATCH_WARNING,
     OrderTerms,
     PersonInput,
-    add_people,
     flag_identity_mismatch,
     insert_order,
+    new_people,
     validate_length,
 )
 from services.records.state import lapse_time
@@ -71,7 +71,7 @@ def record(ctx: ServiceContext, actor_slack_id: str, new: NewRecord) -> RecordVi
         if incident is not None:
             perpetrator, protected = incident_people(session, incident)
         else:
-            perpetrator, protected = add_people(session, ctx, user, new.perpetrator, new.protected, now)
+            perpetrator, protected = new_people(new.perpetrator, new.protected, now)
         order, replanned = insert_order(
             session,
             ctx,

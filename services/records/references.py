@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from models import ReferenceCounter, metadata
+
+_KEY = ("force_code", "order_type", "year")
 
 
 def next_reference(session: Session, force_code: str, order_type: str, year: int) -> str:
@@ -12,15 +19,22 @@ def next_reference(session: Session, force_code: str, order_type: str, year: int
     or adds one to the count. Its row lock makes concurrent processes on PostgreSQL each get a
     different number; SQLite has a single writer."""
     key = {"force_code": force_code, "order_type": order_type, "year": year}
-    table = metadata.tables[ReferenceCounter.__tablename__]
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    upsert = insert(table).values(**key, last_number=1)
-    number = session.execute(
-        upsert.on_conflict_do_update(index_elements=list(key), set_={"last_number": table.c.last_number + 1}).returning(
-            table.c.last_number
-        )
-    ).scalar_one()
+    return as_reference(
+        force_code, order_type, year, session.execute(counted(session.get_bind().dialect.name), key).scalar_one()
+    )
+
+
+def as_reference(force_code: str, order_type: str, year: int, number: int) -> str:
     return f"{force_code}-{order_type}-{year}-{number:04d}"
+
+
+@cache
+def counted(dialect: str) -> Any:
+    """The upsert, returning the number handed out (parameters: force_code, order_type, year).
+    Built once per dialect: building it cost as much as running it."""
+    table = metadata.tables[ReferenceCounter.__tablename__]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = insert(table).values(**{name: sa.bindparam(name) for name in _KEY}, last_number=1)
+    return upsert.on_conflict_do_update(
+        index_elements=list(_KEY), set_={"last_number": table.c.last_number + 1}
+    ).returning(table.c.last_number)

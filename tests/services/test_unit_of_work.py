@@ -12,7 +12,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from models import BreachCheck, ProtectionOrder, Reminder, ReminderState, Role
+from models import BreachCheck, Perpetrator, ProtectedPerson, ProtectionOrder, Reminder, ReminderState, Role
 from models.db import session_scope
 from models.types import pk
 from rules.order_types import OrderType
@@ -21,6 +21,7 @@ from rules.validation import Violation
 from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed, raise_if_any
 from services.governance.audit import snapshot
+from services.new_rows import insert_new
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.planning import CHECK_DUE, load_facts, next_deadline, replan
@@ -183,6 +184,37 @@ def test_the_audit_held_to_the_commit_is_checked_as_every_row_is(ctx: ServiceCon
         change.changed(order, was, order_id=order.id, justification="x" * 1001)  # the column keeps 1,000
     assert row_counts(ctx.engine) == before
     assert stored_order(ctx, notice.reference).conditions != "not to enter the street"
+
+
+def test_a_created_row_is_checked_as_a_flushed_one_is(ctx: ServiceContext, force: Force) -> None:
+    """Work.created writes its row without the ORM's flush (services.new_rows): text its columns
+    cannot keep is still refused, and nothing is written."""
+    notice = records.record(ctx, force.officer, dvpn())
+    before = row_counts(ctx.engine)
+    with pytest.raises(ValidationFailed), acting(ctx, force.officer, Role.OFFICER) as work:
+        order = work.session.exec(select(ProtectionOrder).where(ProtectionOrder.reference == notice.reference)).one()
+        check = check_due(order, "2026-04-03 09:00", work.now)
+        check.outcome = "spoke to \x00 at home"
+        work.created(check, order_id=order.id)
+    assert row_counts(ctx.engine) == before
+
+
+def test_rows_written_without_a_flush_are_held_as_a_flush_leaves_them(ctx: ServiceContext, force: Force) -> None:
+    """services.new_rows: the rows get the ids the database gave them, the session holds them
+    (the same objects, clean, nothing pending) and what they hold is what was committed."""
+    with acting(ctx, force.officer, Role.OFFICER) as work:
+        people = [
+            Perpetrator(full_name="Alex Example", name_key="alex example", created_at=work.now, updated_at=work.now),
+            ProtectedPerson(full_name="Sam Sample", name_key="sam sample", created_at=work.now, updated_at=work.now),
+        ]
+        insert_new(work.session, people)
+        assert not work.session.new and not work.session.dirty
+        assert work.session.get(Perpetrator, pk(people[0])) is people[0]
+        assert work.session.get(ProtectedPerson, pk(people[1])) is people[1]
+    with session_scope(ctx.engine) as session:
+        stored = session.get(Perpetrator, pk(people[0]))
+        assert stored is not None and snapshot(stored).hidden == snapshot(people[0]).hidden
+        assert snapshot(stored) == snapshot(people[0])
 
 
 def test_the_trail_keeps_the_order_its_rows_were_written_in(ctx: ServiceContext, force: Force) -> None:
