@@ -3,8 +3,9 @@ every row that makes them answer for a clock still running. Each is given to the
 and its subject replanned, so the reminders that clock sends go to someone who can act on them:
 
 - incidents they are the officer in charge of whose clocks still run (attendance, DASH, crime
-  recording, DVPN/DAPN considered, the MARAC referral, a school to tell, a MARAC action undone),
-  moved to the successor's team as a record is, so the successor may act on them;
+  recording, DVPN/DAPN considered, the MARAC referral, a school to tell, a MARAC action undone) or
+  can still start (`_open_incident`), moved to the successor's team as a record is, so the
+  successor may act on them;
 - Clare's Law requests of theirs not completed (neither disclosed nor closed), moved the same way;
 - MARAC actions they own not yet done (the incident stays where it is: its officer answers for it);
 - actions of open perpetrator management plans they own not yet done, and the review of the open
@@ -17,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement
+from sqlmodel import and_, col, or_, select
 
 from models import AppUser, DisclosureRequest, Incident, ManagementPlan, MaracAction, MaracReferral, PlanAction
 from models.types import pk
+from rules.incidents import ESCALATION_WINDOW_DAYS
 from services.disclosures.planning import replan_request
 from services.governance.audit import snapshot
 from services.incidents.scope import replan
@@ -50,14 +54,9 @@ class Casework:
 def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casework:
     """Give the successor the leaver's open casework, each row audited. Replan it afterwards with `replan_casework`."""
     session, to = work.session, pk(successor)
-    # Open: a clock still runs. Every replan stores the earliest unmet deadline, and none once all
-    # are met, so the incident's own next_deadline_at says it (the invariants check it is the one
-    # recomputed). An incident has no closed state: one whose clocks are met can gain none again
-    # from its own facts, only from an incident recorded late against the same victim, whose
-    # reminders to an inactive officer the sweep escalates (services.reminders.queue).
     incidents = session.exec(
         select(Incident)
-        .where(Incident.officer_id == leaver.id, col(Incident.next_deadline_at).is_not(None))
+        .where(Incident.officer_id == leaver.id, _open_incident(work.now))
         .order_by(col(Incident.reference))
         .with_for_update()
     ).all()
@@ -124,6 +123,21 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         plan_actions=len(plan_actions),
         plan_reviews=len(adopted),
     )
+
+
+def _open_incident(now: datetime) -> ColumnElement[bool]:
+    """An incident has no closed state; it is open while a clock runs or can still start.
+
+    A clock runs: every replan stores the earliest unmet deadline, and none once all are met, so the
+    incident's own next_deadline_at says it (the invariants check it is the one recomputed). A clock
+    can still start: the MARAC referral's, while there is no referral and the incident is within
+    the escalation window, since another incident against the same victim, reported late or
+    corrected onto them, can bring its count to the threshold. An older one's count could only be
+    raised by a report backdated by more than a year; should that happen, the sweep escalates the
+    reminders its officer, having left, cannot receive (services.reminders.queue)."""
+    referred = select(MaracReferral.id).where(col(MaracReferral.incident_id) == col(Incident.id)).exists()
+    window = now - timedelta(days=ESCALATION_WINDOW_DAYS)
+    return or_(col(Incident.next_deadline_at).is_not(None), and_(col(Incident.reported_at) > window, ~referred))
 
 
 def replan_casework(work: Acting, casework: Casework) -> None:

@@ -21,6 +21,7 @@ from services.governance import teams
 from services.incidents import changes
 from services.incidents.recording import NewIncident, record_incident
 from services.people import plans
+from services.records import corrections
 from services.records.order_writer import PersonInput
 from tests.properties.invariants import (
     open_work_of_those_who_left,
@@ -29,7 +30,7 @@ from tests.properties.invariants import (
 )
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
-from tests.support.records import record
+from tests.support.records import dvpn, record
 from tests.support.sweeps import rows, user_ids
 
 REPORTED = london("2026-04-02 20:00")
@@ -37,7 +38,9 @@ LIVE = ("pending", "claimed")
 
 
 def incident(victim: str = "Sam Sample", **given: object) -> NewIncident:
-    return NewIncident(reported_at=REPORTED, victim=PersonInput(victim), suspect=PersonInput("Alex Example"), **given)  # type: ignore[arg-type]
+    values: dict[str, object] = {"reported_at": REPORTED, "victim": PersonInput(victim)}
+    values.update(given)
+    return NewIncident(suspect=PersonInput("Alex Example"), **values)  # type: ignore[arg-type]
 
 
 def request() -> NewRequest:
@@ -95,19 +98,27 @@ def test_a_leaver_hands_on_each_open_incident_to_the_successor_s_team(ctx: Servi
     assert promises_kept(ctx) == []
 
 
-def test_an_incident_whose_clocks_are_all_met_stays_with_the_leaver(ctx: ServiceContext, force: Force) -> None:
-    ref = record_incident(ctx, force.officer, incident(dash_yes=2))  # standard risk, assessed on recording
-    changes.record_attended(ctx, force.officer, ref)
-    changes.record_considered(ctx, force.officer, ref, False, "suspect in custody")
-    assert one(ctx, "incident", reference=ref)["next_deadline_at"] is None
+def test_an_incident_stays_with_the_leaver_once_no_clock_runs_or_can_start(ctx: ServiceContext, force: Force) -> None:
+    """Clocks met and referred to MARAC, or clocks met and older than the escalation window: no
+    clock can start again, and who handled it is history. Clocks met but recent and unreferred:
+    another incident against the victim can still start its referral clock, so it is handed on."""
+    long_ago = REPORTED - timedelta(days=400)
+    referred = record_incident(ctx, force.officer, incident(dash_yes=14))  # high risk: referral due
+    changes.record_referral(ctx, force.officer, referred)
+    old = record_incident(ctx, force.officer, incident("Jo Sample", reported_at=long_ago, dash_yes=2))
+    recent = record_incident(ctx, force.officer, incident("Al Sample", dash_yes=2))
+    for ref in (referred, old, recent):
+        changes.record_attended(ctx, force.officer, ref)
+        changes.record_considered(ctx, force.officer, ref, False, "suspect in custody")
+        assert one(ctx, "incident", reference=ref)["next_deadline_at"] is None
 
     done = teams.deactivate(ctx, force.admin, force.officer, force.colleague)
 
-    assert done.incidents == 0
-    assert (
-        one(ctx, "incident", reference=ref)["officer_id"] == user_ids(ctx)[force.officer]
-    )  # history, as a closed record
-    assert handed_on(ctx, force, "incident") == []
+    assert done.incidents == 1
+    ids = user_ids(ctx)
+    officers = {r["reference"]: r["officer_id"] for r in rows(ctx, "incident")}
+    assert officers == {referred: ids[force.officer], old: ids[force.officer], recent: ids[force.colleague]}
+    assert handed_on(ctx, force, "incident") == [one(ctx, "incident", reference=recent)["id"]]
     assert promises_kept(ctx) == []
 
 
@@ -209,3 +220,17 @@ def test_a_refused_deactivation_hands_on_nothing(ctx: ServiceContext, force: For
         teams.deactivate(ctx, force.admin, force.officer, force.newcomer)
     assert {t: rows(ctx, t) for t in before} == before
     assert row_counts(ctx.engine) == counts  # not even the newcomer's first contact: all rolled back
+
+
+def test_no_one_makes_a_leaver_the_officer_in_charge_again(ctx: ServiceContext, force: Force) -> None:
+    ref = record(ctx, force.colleague).reference
+    teams.deactivate(ctx, force.admin, force.officer, force.colleague)
+    counts, orders = row_counts(ctx.engine), rows(ctx, "protection_order")
+    withdrawn = "That officer's dvpn-bot access has been withdrawn. Name another officer in charge."
+    with pytest.raises(NotAllowed, match=withdrawn):
+        record_incident(ctx, force.colleague, incident(officer_slack_id=force.officer))
+    with pytest.raises(NotAllowed, match=withdrawn):
+        record(ctx, force.colleague, dvpn(officer_slack_id=force.officer))
+    with pytest.raises(NotAllowed, match=withdrawn):
+        corrections.correct(ctx, force.colleague, ref, {"officer_slack_id": force.officer}, "wrong officer entered")
+    assert (row_counts(ctx.engine), rows(ctx, "protection_order")) == (counts, orders)
