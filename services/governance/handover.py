@@ -11,8 +11,8 @@ and its subject replanned, so the reminders that clock sends go to someone who c
 - actions of open perpetrator management plans they own not yet done, and the review of the open
   plans they adopted (a plan's review is reminded to whoever adopted it: services/people/plan_reminders.py).
 
-A closed record, a completed request, a done action and an incident whose clocks are all met stay
-theirs: who handled them is history, as the officer of a closed record is."""
+A completed request, a done action, a closed plan and an incident none of whose clocks runs or can
+start stay theirs: who handled them is history, as the officer of a closed record is."""
 
 from __future__ import annotations
 
