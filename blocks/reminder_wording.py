@@ -89,6 +89,7 @@ MOOT_AS = {
     "moot_school_days": "Withdrawn: the school holidays changed and the deadline moved",
     "moot_escalation": "Withdrawn: the victim's incidents in the last 12 months changed and no referral is due",
     "moot_calendar": "Withdrawn: the bank holidays changed and the deadline moved",
+    "moot_handed_on": "Withdrawn: handed on to another officer",
     "moot_dvds_completed": "Disclosure made — no action needed",
     "moot_plan_action_done": "Plan action done — no action needed",
 }
@@ -109,12 +110,21 @@ MOOT_DONE_AS = {
     "moot_school_days": "Withdrawn: the deadline moved as school holidays were changed",
     "moot_escalation": "Withdrawn: no referral is due since the victim's incidents changed",
     "moot_calendar": "Withdrawn: the deadline moved as bank holidays were changed",
+    "moot_handed_on": "Withdrawn: handed on to another officer",
     "moot_dvds_completed": "Disclosure made",
     "moot_plan_action_done": "Plan action done",
 }
 # Not the work it asked for done, so no tick.
 MOOT_WITHDRAWN = frozenset(
-    {"moot_closed", "moot_ended", "moot_changed", "moot_school_days", "moot_calendar", "moot_escalation"}
+    {
+        "moot_closed",
+        "moot_ended",
+        "moot_changed",
+        "moot_school_days",
+        "moot_calendar",
+        "moot_escalation",
+        "moot_handed_on",
+    }
 )
 
 

@@ -1,5 +1,5 @@
 """/dvpn admin for teams from Slack: list them and their members, set where and when a team's
-digest goes, and deactivate a leaver, handing their open records to a successor."""
+digest goes, and deactivate a leaver, handing their open records and casework to a successor."""
 
 from __future__ import annotations
 
@@ -92,11 +92,28 @@ def _digest_channel(inv: Invocation, team_name: str, typed: str) -> Reply:
 def _deactivate(inv: Invocation, leaver: str, successor: str) -> Reply:
     done = teams.deactivate(inv.ctx, inv.user_id, parsing.user_id(leaver), parsing.user_id(successor))
     moved = ", ".join(done.references) or "no open records"
+    casework = ", ".join(
+        (
+            _count(done.incidents, "open incident"),
+            _count(done.requests, "Clare's Law request"),
+            _count(done.marac_actions, "MARAC action"),
+            _count(done.plan_actions, "plan action"),
+        )
+    )
     said = (
-        f"<@{done.leaver}> is deactivated. To <@{done.successor}>: {moved}; "
-        f"{done.checks} breach checks and {done.reminders} reminders still to go out."
+        f"<@{done.leaver}> is deactivated. To <@{done.successor}>: {moved}; {casework} and "
+        f"{_count(done.plan_reviews, 'plan review')}; "
+        f"{_count(done.checks, 'breach check')} and {_count(done.reminders, 'reminder')} still to go out."
+    )
+    said += "".join(
+        f" {escape(team)} has no supervisor now: name one with `/dvpn admin team supervisor {escape(team)} @user`."
+        for team in done.unsupervised
     )
     return _done(said)
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def _done(message: str) -> Reply:

@@ -72,14 +72,21 @@ def moot_reason(request: DisclosureRequest) -> str:
 
 
 def replan_request(
-    session: Session, request: DisclosureRequest, settings: Settings, now: datetime, by: int | None = None
+    session: Session,
+    request: DisclosureRequest,
+    settings: Settings,
+    now: datetime,
+    by: int | None = None,
+    moot: str | None = None,
 ) -> tuple[int, int]:
     """Plan the request's reminders and reconcile them with the stored ones: every write to a
-    request calls this in its unit of work. `by`: whose change it is (None: the system)."""
+    request calls this in its unit of work. `by`: whose change it is (None: the system); `moot`:
+    what the messages of posted reminders it withdraws say happened, when not the request's own
+    progress (its officer left)."""
     session.flush()
     supervisors = supervisor_ids(session, request.team_id)
     plan = [_quiet(p, settings.reminders, settings.timezone) for p in planned(request, settings, supervisors)]
     relevant = {(p.kind, p.due_at) for p in plan}
     wanted = [p for p in plan if p.fire_if_late or p.due_at >= now]
-    reason = moot_reason(request)
+    reason = moot or moot_reason(request)
     return reconcile(session, None, wanted, now, relevant, why=lambda kind: reason, disclosure_id=pk(request), by=by)

@@ -37,3 +37,9 @@ class Deactivated:
     references: tuple[str, ...]  # the open records moved to the successor
     checks: int  # undone breach checks reassigned
     reminders: int  # reminders still to go out, now to the successor
+    incidents: int  # incidents with a clock still running, now theirs
+    requests: int  # Clare's Law requests not completed
+    marac_actions: int  # MARAC actions not done
+    plan_actions: int  # actions of open perpetrator management plans not done
+    plan_reviews: int  # open plans the leaver adopted, whose review they were reminded of
+    unsupervised: tuple[str, ...]  # teams the leaver supervised that now have no active supervisor

@@ -1,6 +1,6 @@
 """Teams as admins run them from Slack: list the teams and their members, set where and when a
-team's digest goes, and deactivate a leaver, moving their open records, undone checks and the
-reminders still to go out to a successor. Every change is audited; the lists are audited as views."""
+team's digest goes, and deactivate a leaver, moving their open records and casework, undone checks
+and the reminders still to go out to a successor. Every change is audited; the lists are audited as views."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed
 from services.governance.access import forget_supervised_teams, known_user, require_role
 from services.governance.audit import snapshot
+from services.governance.handover import hand_on_casework, replan_casework
 from services.governance.staff import team_named
 from services.governance.team_results import Deactivated, Member, TeamMembers, TeamSummary
 from services.people.search_index import index_teams
+from services.records.planning import MOOT_HANDED_ON
 from services.unit_of_work import Acting, acting, reading, system
 
 # The records a leaver hands on: those still running, and lapsed notices, whose alerts ask their
@@ -91,15 +93,17 @@ def set_digest(
 
 
 def deactivate(ctx: ServiceContext, actor_slack_id: str, leaver_slack_id: str, successor_slack_id: str) -> Deactivated:
-    """A leaver can no longer use dvpn-bot; their open records (and lapsed notices), undone breach
-    checks and the reminders still to go out to them pass to `successor`, an active user placed in
-    a team; they stop supervising. Each row changed is audited; the records are replanned."""
+    """A leaver can no longer use dvpn-bot; their open records (and lapsed notices), open casework
+    (services.governance.handover), undone breach checks and the reminders still to go out to them
+    pass to `successor`, an active user placed in a team; they stop supervising. Each row changed is
+    audited; everything handed on is replanned, so no clock goes on reminding someone who has left."""
     with acting(ctx, actor_slack_id, Role.ADMIN, doing="deactivate users") as work:
         session = work.session
         leaver = known_user(session, ctx, leaver_slack_id)
         successor = known_user(session, ctx, successor_slack_id)
         _check_handover(session, work, leaver, successor)
         references = _hand_on_records(work, leaver, successor)
+        casework = hand_on_casework(work, leaver, successor)
         checks = _hand_on(
             work,
             select(BreachCheck).where(BreachCheck.assigned_to_id == leaver.id, col(BreachCheck.done_at).is_(None)),
@@ -108,14 +112,24 @@ def deactivate(ctx: ServiceContext, actor_slack_id: str, leaver_slack_id: str, s
         waiting = (ReminderState.PENDING, ReminderState.CLAIMED)
         reminders = select(Reminder).where(Reminder.recipient_id == leaver.id, col(Reminder.state).in_(waiting))
         moved = _hand_on(work, reminders, recipient_id=successor.id)
-        for row in session.exec(select(TeamSupervisor).where(TeamSupervisor.user_id == leaver.id)).all():
-            work.audit("delete", "team_supervisor", None, before=snapshot(row))
-            session.delete(row)
-        forget_supervised_teams(session)
+        unsupervised = _stop_supervising(work, leaver)
+        replan_casework(work, casework)  # after the supervision ends: the leaver gets no supervisor's copy
         before = snapshot(leaver)
         leaver.active = False
         work.changed(leaver, before)
-        return Deactivated(leaver.slack_user_id, successor.slack_user_id, references, checks, moved)
+        return Deactivated(
+            leaver.slack_user_id,
+            successor.slack_user_id,
+            references,
+            checks,
+            moved,
+            incidents=casework.incident_count,
+            requests=len(casework.requests),
+            marac_actions=casework.marac_actions,
+            plan_actions=casework.plan_actions,
+            plan_reviews=casework.plan_reviews,
+            unsupervised=unsupervised,
+        )
 
 
 def admin_slack_ids(ctx: ServiceContext) -> list[str]:
@@ -156,7 +170,7 @@ def _hand_on_records(work: Acting, leaver: AppUser, successor: AppUser) -> tuple
         before = snapshot(order)
         order.officer_id, order.team_id = pk(successor), successor.team_id or order.team_id
         work.changed(order, before, order_id=order.id)
-        work.touch(order)  # its reminders are replanned for the successor
+        work.touch(order, moot=MOOT_HANDED_ON)  # its reminders are replanned for the successor
     index_teams(work.session, orders)  # its words are searched within its new team
     return tuple(o.reference for o in orders)
 
@@ -169,6 +183,30 @@ def _hand_on(work: Acting, query: object, **values: object) -> int:
             setattr(row, key, value)
         work.changed(row, before, order_id=getattr(row, "order_id", None))
     return len(rows)
+
+
+def _stop_supervising(work: Acting, leaver: AppUser) -> tuple[str, ...]:
+    """End the leaver's supervision. Returns the teams it leaves with no active supervisor: their
+    alerts now go to the next level, and a digest sent by DM goes to nobody until one is named."""
+    session = work.session
+    rows = session.exec(select(TeamSupervisor).where(TeamSupervisor.user_id == leaver.id)).all()
+    for row in rows:
+        work.audit("delete", "team_supervisor", None, before=snapshot(row))
+        session.delete(row)
+    session.flush()
+    forget_supervised_teams(session)
+    left: list[str] = []
+    for row in rows:
+        others = session.exec(
+            select(func.count())
+            .select_from(TeamSupervisor)
+            .join(AppUser, col(AppUser.id) == col(TeamSupervisor.user_id))
+            .where(TeamSupervisor.team_id == row.team_id, col(AppUser.active))
+        ).one()
+        team = session.get(Team, row.team_id)
+        if not others and team is not None:
+            left.append(team.name)
+    return tuple(sorted(left))
 
 
 def _summary(session: Session, team: Team) -> TeamSummary:

@@ -65,10 +65,17 @@ def moot_reason(plan: ManagementPlan, actions: Sequence[PlanAction], kind: str) 
 
 
 def replan_plan(
-    session: Session, plan: ManagementPlan, settings: Settings, now: datetime, by: int | None = None
+    session: Session,
+    plan: ManagementPlan,
+    settings: Settings,
+    now: datetime,
+    by: int | None = None,
+    moot: str | None = None,
 ) -> tuple[int, int]:
     """Plan the plan's reminders and reconcile them with the stored ones: every write to a plan or
-    its actions calls this in its unit of work. `by`: whose change it is (None: the system)."""
+    its actions calls this in its unit of work. `by`: whose change it is (None: the system);
+    `moot`: what the messages of posted reminders it withdraws say happened, when not the plan's
+    own progress (an owner left)."""
     session.flush()
     actions = session.exec(
         select(PlanAction).where(PlanAction.plan_id == plan.id).order_by(col(PlanAction.number))
@@ -88,7 +95,7 @@ def replan_plan(
         wanted,
         now,
         relevant,
-        why=lambda kind: moot_reason(plan, actions, kind),
+        why=lambda kind: moot or moot_reason(plan, actions, kind),
         plan_id=pk(plan),
         by=by,
     )

@@ -156,6 +156,8 @@ def action_done(ctx: ServiceContext, actor_slack_id: str, reference: str, number
 def set_review(ctx: ServiceContext, actor_slack_id: str, reference: str, review_at: datetime) -> PlanView:
     with _open_plan(ctx, actor_slack_id, reference) as (work, order, plan):
         _future("review_at", review_at, work.now)
+        if plan.review_at == review_at:  # as any other "already": refused, so every change is audited
+            raise Conflict("The plan's review is already set for that date.", "review_at")
         before = snapshot(plan)
         plan.review_at = review_at
         work.changed(plan, before)

@@ -86,6 +86,7 @@ MOOT_CLOSED = "moot_closed"  # closed or withdrawn
 MOOT_ENDED = "moot_ended"  # lapsed, expired, discharged, refused, superseded
 MOOT_CHANGED = "moot_changed"  # corrected: what it was about no longer applies
 MOOT_CALENDAR = "moot_calendar"  # an admin's bank-holiday change moved the deadline it spoke of
+MOOT_HANDED_ON = "moot_handed_on"  # its officer left: the successor's (and their team's) reminders replace it
 _ENDED_BY_HAND = (OrderStatus.CLOSED, OrderStatus.WITHDRAWN)
 REMINDERS: sa.Table = metadata.tables["reminder"]
 

@@ -122,6 +122,8 @@ def officer_in_charge(session: Session, user: AppUser, slack_id: str | None) -> 
         require_team(user)
         return user
     officer = session.exec(select(AppUser).where(AppUser.slack_user_id == slack_id)).first()
+    if officer is not None and not officer.active:  # left: the record's clocks would remind nobody
+        raise NotAllowed("That officer's dvpn-bot access has been withdrawn. Name another officer in charge.")
     if officer is None or officer.team_id is None:
         raise NotAllowed(
             "The officer in charge must be a dvpn-bot user placed in a team. Ask an admin to add them.",

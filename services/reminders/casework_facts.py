@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from config import Settings
-from models import AppUser, DisclosureRequest, ManagementPlan, Perpetrator, PlanAction, Reminder
+from models import AppUser, DisclosureRequest, ManagementPlan, Perpetrator, PlanAction, Reminder, ReminderState
 from rules.disclosure import TARGET_KIND, completion_target
+from services.records.planning import follow_up_source
 from services.reminders.about import adopted_from
 from services.reminders.batch import current
 from services.reminders.chain import next_step, team_supervisor_ids
@@ -21,6 +22,7 @@ from services.reminders.results import (
     PLAN_TYPE,
     CaseworkClock,
     CaseworkDue,
+    FollowUp,
     Late,
     Level,
     Person,
@@ -38,21 +40,28 @@ def casework_facts_for(
     found: dict[int, ReminderFacts] = {}
     for reminder in reminders:
         assert reminder.id is not None
-        if reminder.disclosure_id is not None:
-            about = _request(session, settings, reminder)
-        else:
-            about = _plan(session, reminder)
+        source_id = follow_up_source(reminder.kind)
+        source = session.get(Reminder, int(source_id)) if source_id else None
+        about = _about(session, settings, source or reminder)
         if about is None:
             continue
-        reference, type_, subject_id, team_id, owner_id, subject = about
-        users = _users(session, [i for i in (reminder.recipient_id, owner_id) if i])
+        reference, type_, subject_id, team_id, owner_id, due = about
+        users = _users(session, [i for i in (reminder.recipient_id, owner_id, source and source.recipient_id) if i])
         recipient, owner = users.get(reminder.recipient_id or 0), users.get(owner_id)
-        if recipient is not None and owner is not None and recipient.id != owner.id:
-            subject = CaseworkDue(
-                subject.what, subject.due_at, subject.overdue, subject.number, Person(owner.slack_user_id)
+        told = users.get(source.recipient_id or 0) if source else recipient  # whom `due` was sent to
+        if told is not None and owner is not None and told.id != owner.id:
+            due = CaseworkDue(due.what, due.due_at, due.overdue, due.number, Person(owner.slack_user_id))
+        subject: CaseworkDue | FollowUp = due
+        if source_id is not None:  # sent again, or escalated: about its source's clock
+            failed = source is not None and source.state is ReminderState.FAILED
+            subject = FollowUp(
+                reminder.kind.startswith("renotify"),
+                due if source else None,
+                failed,
+                Person(told.slack_user_id if told else None),
             )
         perpetrator = session.get(Perpetrator, subject_id)
-        deadline = subject.due_at if not subject.overdue else None
+        deadline = due.due_at if not due.overdue and source_id is None else None
         found[reminder.id] = ReminderFacts(
             reminder_id=reminder.id,
             kind=reminder.kind,
@@ -82,6 +91,12 @@ def _users(session: Session, ids: list[int]) -> dict[int | None, AppUser]:
 
 
 About = tuple[str, str, int, int, int, CaseworkDue]  # reference, type, subject, team, owner, what
+
+
+def _about(session: Session, settings: Settings, reminder: Reminder) -> About | None:
+    if reminder.disclosure_id is not None:
+        return _request(session, settings, reminder)
+    return _plan(session, reminder)
 
 
 def _request(session: Session, settings: Settings, reminder: Reminder) -> About | None:

@@ -2,7 +2,8 @@
 (DVPN_ESCALATION_NEXT_LEVEL). An unacknowledged alert goes one level up from whoever it was sent
 to, never back to them: an officer's to the team's supervisors (the next level when the team has
 none), a supervisor's own alert to the next level. Where the chain ends nobody is told, and the
-message does not promise otherwise."""
+message does not promise otherwise; only a reminder that reached nobody (its post failed, or its
+recipient has left) goes on to the admins there (services.reminders.queue)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from config import Settings
-from models import AppUser, TeamSupervisor
+from models import AppUser, Role, TeamSupervisor
 from services.errors import NotAllowed
 from services.governance.access import known_user
 from services.reminders.batch import current
@@ -54,6 +55,15 @@ def next_step(
     mine = recipient.slack_user_id if recipient else None
     above = tuple(s for s in settings.escalation_next_level if s != mine)
     return Step(Level.NEXT_LEVEL, above) if above else None
+
+
+ADMINS = "admins"  # beyond the chain: who is told of a reminder nobody saw where the chain ends
+
+
+def active_admin_ids(session: Session) -> list[int]:
+    """The active admins, in id order."""
+    found = session.exec(select(AppUser.id).where(AppUser.role == Role.ADMIN, col(AppUser.active)))
+    return sorted(i for i in found.all() if i is not None)
 
 
 def step_users(work: Work, step: Step) -> list[int]:

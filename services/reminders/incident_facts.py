@@ -10,12 +10,14 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from config import Settings
-from models import AppUser, Incident, IncidentChild, MaracAction, MaracReferral, Perpetrator, Reminder
+from models import AppUser, Incident, IncidentChild, MaracAction, MaracReferral, Perpetrator, Reminder, ReminderState
 from services.incidents.planning import CLOCK_NAMES, load_facts, open_clocks
+from services.records.planning import follow_up_source
 from services.reminders.batch import current
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     INCIDENT_TYPE,
+    FollowUp,
     IncidentClock,
     IncidentDue,
     Late,
@@ -48,13 +50,15 @@ def incident_facts_for(
             select(Perpetrator).where(col(Perpetrator.id).in_(sorted({i.suspect_id for i in incidents.values()})))
         ).all()
     }
-    wanted = {r.recipient_id for r in reminders if r.recipient_id} | {i.officer_id for i in incidents.values()}
+    sources = _sources(session, reminders)
+    wanted = {r.recipient_id for r in [*reminders, *sources.values()] if r.recipient_id}
+    wanted |= {i.officer_id for i in incidents.values()}
     users = {u.id: u for u in session.exec(select(AppUser).where(col(AppUser.id).in_(sorted(wanted)))).all()}
     found: dict[int, ReminderFacts] = {}
     for reminder in reminders:
         assert reminder.id is not None and reminder.incident_id is not None
         incident = incidents[reminder.incident_id]
-        about = _subject(session, settings, reminder, incident, users)
+        about = _about(session, settings, reminder, incident, users, sources)
         deadline = about.due_at if isinstance(about, IncidentDue) and not about.overdue else None
         recipient = users.get(reminder.recipient_id or 0)
         officer = users.get(incident.officer_id)
@@ -77,6 +81,39 @@ def incident_facts_for(
             escalates_to=_escalates_to(session, settings, reminder, incident, recipient),
         )
     return found
+
+
+def _sources(session: Session, reminders: Sequence[Reminder]) -> dict[int, Reminder]:
+    """The reminders the follow-ups among `reminders` are about, by id."""
+    ids = sorted({int(s) for r in reminders if (s := follow_up_source(r.kind))})
+    if not ids:
+        return {}
+    return {r.id: r for r in session.exec(select(Reminder).where(col(Reminder.id).in_(ids))).all() if r.id}
+
+
+def _about(
+    session: Session,
+    settings: Settings,
+    reminder: Reminder,
+    incident: Incident,
+    users: dict[int | None, AppUser],
+    sources: dict[int, Reminder],
+) -> Subject:
+    """What the reminder is about; a follow-up (sent again, or escalated) is about its source's clock."""
+    source_id = follow_up_source(reminder.kind)
+    if source_id is None:
+        return _subject(session, settings, reminder, incident, users)
+    renotify = reminder.kind.startswith("renotify")
+    source = sources.get(int(source_id))
+    if source is None:
+        return FollowUp(renotify, None, False, Person(None))
+    recipient = users.get(source.recipient_id)
+    return FollowUp(
+        renotify,
+        _subject(session, settings, source, incident, users),
+        source.state is ReminderState.FAILED,
+        Person(recipient.slack_user_id if recipient else None),
+    )
 
 
 def _subject(

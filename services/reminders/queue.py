@@ -33,7 +33,7 @@ from services.context import ServiceContext
 from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
 from services.reminders import batch
 from services.reminders.about import record_of, same_record
-from services.reminders.chain import next_step, step_users, team_supervisor_ids
+from services.reminders.chain import ADMINS, active_admin_ids, next_step, step_users, team_supervisor_ids
 from services.reminders.facts import facts_for
 from services.reminders.results import ReminderFacts
 from services.unit_of_work import Work, system
@@ -131,6 +131,10 @@ class Undeliverable(StrEnum):
     ACCESS_WITHDRAWN = "the recipient's dvpn-bot access was withdrawn"
 
 
+# Failures nobody was told of: the reminder reached no one.
+UNSEEN = frozenset({Undeliverable.NO_RECIPIENT, Undeliverable.ACCESS_WITHDRAWN})
+
+
 def undeliverable(session: Session, reminder: Reminder) -> Undeliverable | None:
     """Why a claimed reminder must not be posted (None: post it)."""
     source_id = follow_up_source(reminder.kind)
@@ -175,8 +179,11 @@ def _sort_out(
         row.state = ReminderState.CANCELLED if cancel else ReminderState.FAILED
         row.cancelled_at = now if cancel else row.cancelled_at
         row.last_error, row.claimed_by, row.claimed_until = reason, None, None
-        if not cancel and row.critical:
-            row.escalate_at = now  # nobody will see it: tell the supervisors at once
+        if not cancel and (row.critical or found in UNSEEN):
+            # Nobody will see it: tell the supervisors at once. A reminder to someone who has left
+            # is shown in no digest when it is about an incident, a request or a plan, so it is
+            # escalated whether critical or not: no deadline is missed unseen.
+            row.escalate_at = now
         log.warning("reminder %s not posted: %s", row.id, reason)
     return keep, len(rows) - len(keep), held
 
@@ -377,6 +384,11 @@ def _escalate(work: Work, row: Reminder) -> None:
     if row.state is ReminderState.SENT and row.recipient_id is not None:
         planned.append((RENOTIFY.format(source=row.id), row.recipient_id))
     above = step_users(work, step) if step else []
+    level = step.level.value if step else None
+    if row.state is ReminderState.FAILED and not [u for u in above if u != row.recipient_id]:
+        # Nobody saw it and the chain ends here (no supervisor, no next level): the admins are
+        # told, so that someone passes it on.
+        above, level = active_admin_ids(session), ADMINS
     planned += [(ESCALATION.format(source=row.id, user=u), u) for u in above if u != row.recipient_id]
     due = now if is_statutory(row.kind) else after_quiet_hours(now, settings.reminders, settings.timezone)
     for kind, user in planned:
@@ -394,7 +406,6 @@ def _escalate(work: Work, row: Reminder) -> None:
                 created_at=now,
             )
         )
-    level = step.level.value if step else None
     after = {"kind": row.kind, "state": row.state.value, "level": level, "follow_ups": [k for k, _ in planned]}
     work.audit("escalate", "reminder", row.id, order_id=row.order_id, after=after)
 

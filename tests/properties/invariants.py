@@ -587,3 +587,65 @@ def _awaiting(session: Session, ctx: ServiceContext, now: datetime, reminder: Re
     policy, tz = ctx.settings.reminders, ctx.settings.timezone
     due = reminder.due_at if reminder.due_at.tzinfo else reminder.due_at.replace(tzinfo=UTC)
     return (reminder.kind, due) in still_relevant(load_facts(session, order), policy, tz, now)
+
+
+# -- leavers (services/governance/handover.py) --------------------------------------------------------
+
+
+def open_work_of_those_who_left(session: Session, ctx: ServiceContext) -> list[str]:
+    """No open work is owned by a user whose access was withdrawn, so no clock reminds someone who
+    can no longer act: no open record (or lapsed notice) they are the officer of, no undone breach
+    check, no incident with a clock still unmet (as the planner finds it, not the stored next
+    deadline), no Clare's Law request neither disclosed nor closed, no undone MARAC action, no
+    undone action or review of an open plan, and no reminder still to go out to them."""
+    from models import AppUser, DisclosureRequest, ManagementPlan, MaracAction, PlanAction
+    from services.governance.teams import HANDED_ON
+    from services.incidents.planning import deadlines_ahead
+    from services.incidents.planning import load_facts as incident_facts
+
+    left = set(session.exec(select(AppUser.id).where(col(AppUser.active).is_(False))).all())
+    if not left:
+        return []
+    found = [
+        f"{o.reference} is open and its officer has left"
+        for o in session.exec(select(ProtectionOrder).where(col(ProtectionOrder.status).in_(HANDED_ON))).all()
+        if o.officer_id in left
+    ]
+    found += [
+        f"breach check {c.id} is undone and assigned to someone who has left"
+        for c in session.exec(select(BreachCheck).where(col(BreachCheck.done_at).is_(None))).all()
+        if c.assigned_to_id in left
+    ]
+    policy = ctx.settings.incidents
+    found += [
+        f"{i.reference} has clocks running and its officer has left"
+        for i in session.exec(select(Incident).where(col(Incident.officer_id).in_(left))).all()
+        if deadlines_ahead(incident_facts(session, i), policy)
+    ]
+    found += [
+        f"{r.reference} is not completed and its officer has left"
+        for r in session.exec(select(DisclosureRequest).where(col(DisclosureRequest.officer_id).in_(left))).all()
+        if r.disclosed_at is None and r.closed_at is None
+    ]
+    found += [
+        f"MARAC action {a.id} is undone and its owner has left"
+        for a in session.exec(select(MaracAction).where(col(MaracAction.owner_id).in_(left))).all()
+        if a.done_at is None
+    ]
+    plans = {p.id: p for p in session.exec(select(ManagementPlan)).all()}
+    found += [
+        f"plan {p.id} is open and whoever adopted it, reminded of its review, has left"
+        for p in plans.values()
+        if p.closed_at is None and p.created_by_id in left
+    ]
+    found += [
+        f"plan {a.plan_id} action {a.number} is undone and its owner has left"
+        for a in session.exec(select(PlanAction).where(col(PlanAction.owner_id).in_(left))).all()
+        if a.done_at is None and plans[a.plan_id].closed_at is None
+    ]
+    found += [
+        f"reminder {r.id} ({r.kind}) is still to go out to someone who has left"
+        for r in session.exec(select(Reminder).where(col(Reminder.state).in_(LIVE))).all()
+        if r.recipient_id in left
+    ]
+    return found

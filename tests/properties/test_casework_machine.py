@@ -1,15 +1,17 @@
 """Random lives of Clare's Law requests and perpetrator management plans, on SQLite and PostgreSQL:
 requests received days or weeks ago (some already past their target), taken through checks, the
 forum, a decision, a disclosure or closure in any order (the refused ones writing nothing); plans
-adopted, actions added for one owner or another, done, review dates set, plans closed; interleaved
-with time passing. After every step:
+adopted, actions added for one owner or another, done, review dates set, plans closed; an officer
+with requests, plan actions and plans of their own leaving, handing them to a colleague or to an
+officer of another team; interleaved with time passing. After every step:
 
 - every open Clare's Law request has a live (pending or sent) past-target reminder, to its officer
   and to each of its team's supervisors, until it is completed or closed; an ended one has none
   pending;
 - every open plan action has a live overdue reminder to its owner until it is done or its plan is
   closed; a done action, or any action of a closed plan, has none pending;
-- the kept casework daily counts and spreads equal the rows (tests/properties/invariants.py).
+- the kept casework daily counts and spreads equal the rows (tests/properties/invariants.py);
+- no open work is left with the officer who left: every reminder above goes to someone who can act.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from services.context import ServiceContext
 from services.disclosures import requests
 from services.disclosures.requests import NewRequest
 from services.errors import DomainError
+from services.governance import staff, teams
 from services.people import plans
 from services.records.order_writer import PersonInput
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import the_casework_counts_are_the_rows
+from tests.properties.invariants import open_work_of_those_who_left, the_casework_counts_are_the_rows
 from tests.support.force import Force, london
 from tests.support.records import dvpn, record
 
@@ -82,9 +85,16 @@ class CaseworkMachine(RuleBasedStateMachine):
     clock: ManualClock
     force: Force
 
+    lives = 0
+
     def __init__(self) -> None:
         super().__init__()
         self.clock.set(START)
+        # A team A officer of this life alone, who may leave: the force's own officers stay for later lives.
+        CaseworkMachine.lives += 1
+        self.leaver = f"UCASELEAVER{self.lives}"
+        staff.place_in_team(self.ctx, self.force.admin, self.leaver, "Team A")
+        self.left = False
 
     requests_made = Bundle("requests")
     records = Bundle("records")
@@ -118,15 +128,16 @@ class CaseworkMachine(RuleBasedStateMachine):
         someone = PersonInput(f"Person {person} Example", date(1980 + person, 1, 1))
         return record(self.ctx, self.force.officer, dvpn("2026-03-20 20:00", perpetrator=someone)).reference
 
-    @rule(target=requests_made, days_ago=st.integers(0, 40), route=st.sampled_from(list(Route)))
-    def received(self, days_ago: int, route: Route) -> str:
+    @rule(target=requests_made, days_ago=st.integers(0, 40), route=st.sampled_from(list(Route)), leaver=st.booleans())
+    def received(self, days_ago: int, route: Route, leaver: bool = False) -> str:
         new = NewRequest(
             route,
             PersonInput("Dana Whitlock"),
             PersonInput("Gareth Pellow"),
             self.clock.now() - timedelta(days=days_ago, hours=1),
         )
-        return requests.new_request(self.ctx, self.force.officer, new).reference
+        who = self.leaver if leaver and not self.left else self.force.officer
+        return requests.new_request(self.ctx, who, new).reference
 
     @rule(ref=requests_made, step=st.sampled_from(["checks", "forum", "disclose", "decline", "disclosed", "close"]))
     def request_step(self, ref: str, step: str) -> None:
@@ -146,9 +157,9 @@ class CaseworkMachine(RuleBasedStateMachine):
         review = self.clock.now() + timedelta(days=review_days) if review_days else None
         self._attempt(lambda: plans.adopt(self.ctx, self.force.supervisor, ref, review))
 
-    @rule(ref=records, hours=st.integers(1, 400), colleague=st.booleans())
-    def action(self, ref: str, hours: int, colleague: bool) -> None:
-        owner = self.force.colleague if colleague else self.force.officer
+    @rule(ref=records, hours=st.integers(1, 400), owner_is=st.integers(0, 2))
+    def action(self, ref: str, hours: int, owner_is: int) -> None:
+        owner = (self.force.officer, self.force.colleague, self.leaver)[owner_is]
         due = self.clock.now() + timedelta(hours=hours)
         self._attempt(
             lambda: plans.add_action(self.ctx, self.force.officer, ref, ActionKind.DISRUPT, owner, due, "an action")
@@ -167,6 +178,18 @@ class CaseworkMachine(RuleBasedStateMachine):
     def close_plan(self, ref: str) -> None:
         self._attempt(lambda: plans.close_plan(self.ctx, self.force.supervisor, ref, "risk reduced"))
 
+    @rule(ref=records, review_days=st.one_of(st.none(), st.integers(1, 30)))
+    def adopted_by_the_leaver(self, ref: str, review_days: int | None) -> None:
+        review = self.clock.now() + timedelta(days=review_days) if review_days else None
+        self._attempt(lambda: plans.adopt(self.ctx, self.leaver, ref, review))
+
+    @rule(successor=st.sampled_from(["colleague", "other_officer"]))
+    def the_leaver_leaves(self, successor: str) -> None:
+        """Their requests, plan actions and plan reviews pass to a colleague in the team, or to an
+        officer of Team B (their requests moving team with them)."""
+        self._attempt(lambda: teams.deactivate(self.ctx, self.force.admin, self.leaver, getattr(self.force, successor)))
+        self.left = True
+
     @rule(hours=st.integers(1, 24 * 10))
     def time_passes(self, hours: int) -> None:
         self.clock.advance(timedelta(hours=hours))
@@ -174,7 +197,11 @@ class CaseworkMachine(RuleBasedStateMachine):
     @invariant()
     def every_casework_promise_holds(self) -> None:
         with Session(self.ctx.engine) as session:
-            found = casework_violations(session) + the_casework_counts_are_the_rows(session)
+            found = (
+                casework_violations(session)
+                + the_casework_counts_are_the_rows(session)
+                + open_work_of_those_who_left(session, self.ctx)
+            )
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:

@@ -1,12 +1,14 @@
 """Random lives of incidents, on SQLite and PostgreSQL: incidents against one victim or a namesake
 (so a third within a year escalates; dates of birth known, unknown or disagreeing), with children or
-none, DASH counts with and without judgement, MARAC referrals, schools told, attendance and crime
-references, the victim corrected on a notice recorded from the incident, incidents erased once past
-retention, interleaved with time passing. After every step the incident invariants of
-tests/properties/invariants.py hold (the kept incident counts, casework daily counts and escalation
-counts among them: they equal the rows), and every event writes with its audit rows or is refused
-with nothing written. Moving an incident to another team and removing a referral, which no use case
-does, are written by statements in tests/services/test_incident_counts.py."""
+none, DASH counts with and without judgement, MARAC referrals and actions, schools told, attendance
+and crime references, the victim corrected on a notice recorded from the incident, incidents erased
+once past retention, an officer in charge of some incidents and owner of some actions leaving (to a
+colleague, or to another team with the incidents), interleaved with time passing. After every step
+the incident invariants of tests/properties/invariants.py hold (the kept incident counts, casework
+daily counts and escalation counts among them: they equal the rows), no open work is left with the
+officer who left, and every event writes with its audit rows or is refused with nothing written.
+Removing a referral, which no use case does, is written by statements in
+tests/services/test_incident_counts.py."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from rules.ranks import Rank
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError
-from services.governance import retention
+from services.governance import retention, staff, teams
 from services.incidents import changes, school_terms
 from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records import corrections
@@ -35,7 +37,11 @@ from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from services.views import RecordView
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import incident_violations, the_casework_counts_are_the_rows
+from tests.properties.invariants import (
+    incident_violations,
+    open_work_of_those_who_left,
+    the_casework_counts_are_the_rows,
+)
 from tests.support.force import Force, london
 
 START = london("2026-04-02 21:00")
@@ -69,6 +75,11 @@ class IncidentMachine(RuleBasedStateMachine):
         self.children: dict[str, int] = {}
         self.notices: dict[str, str] = {}  # incident reference -> the notice recorded from it
         self.surname = surname()
+        # A team A officer of this life alone, who may be in charge of incidents and own MARAC
+        # actions, and may leave: the force's own officers stay for later lives.
+        self.leaver = f"UINCLEAVER{self.surname}"
+        staff.place_in_team(self.ctx, self.force.admin, self.leaver, "Team A")
+        self.left = False
 
     incidents = Bundle("incidents")
 
@@ -108,9 +119,17 @@ class IncidentMachine(RuleBasedStateMachine):
         dash=st.one_of(st.none(), st.integers(0, 27)),
         first_name=st.sampled_from(FIRST_NAMES),
         born=st.sampled_from(BORN),
+        leaver_in_charge=st.booleans(),
     )
     def report(
-        self, children: int, days_ago: int, area: str, dash: int | None, first_name: str, born: date | None
+        self,
+        children: int,
+        days_ago: int,
+        area: str,
+        dash: int | None,
+        first_name: str,
+        born: date | None,
+        leaver_in_charge: bool = False,
     ) -> str:
         kids = tuple(ChildInput(f"Child {n} Sample", "Oak Primary", area) for n in range(children))
         new = NewIncident(
@@ -119,6 +138,7 @@ class IncidentMachine(RuleBasedStateMachine):
             PersonInput("Alex Example"),
             kids,
             dash,
+            officer_slack_id=self.leaver if leaver_in_charge and not self.left else None,
         )
         ref = record_incident(self.ctx, self.force.officer, new)
         with Session(self.ctx.engine) as session:
@@ -133,6 +153,23 @@ class IncidentMachine(RuleBasedStateMachine):
     @rule(ref=incidents)
     def referred(self, ref: str) -> None:
         self._attempt(lambda: changes.record_referral(self.ctx, self.force.officer, ref))
+
+    @rule(ref=incidents, leaver_owns=st.booleans(), days=st.integers(1, 20))
+    def marac_action(self, ref: str, leaver_owns: bool, days: int) -> None:
+        owner = self.leaver if leaver_owns else self.force.officer
+        due = self.clock.now() + timedelta(days=days)
+        self._attempt(lambda: changes.add_action(self.ctx, self.force.officer, ref, "safety visit", owner, due))
+
+    @rule(ref=incidents, number=st.integers(1, 2))
+    def marac_action_done(self, ref: str, number: int) -> None:
+        self._attempt(lambda: changes.action_done(self.ctx, self.force.officer, ref, number))
+
+    @rule(successor=st.sampled_from(["colleague", "other_officer"]))
+    def the_leaver_leaves(self, successor: str) -> None:
+        """Their open incidents pass to a colleague, or to an officer of Team B with the incidents'
+        counts; their MARAC actions to the successor, the incidents staying where they are."""
+        self._attempt(lambda: teams.deactivate(self.ctx, self.force.admin, self.leaver, getattr(self.force, successor)))
+        self.left = True
 
     @rule(ref=incidents, number=st.integers(1, 2))
     def school_told(self, ref: str, number: int) -> None:
@@ -202,7 +239,11 @@ class IncidentMachine(RuleBasedStateMachine):
     @invariant()
     def every_promise_holds(self) -> None:
         with session_scope(self.ctx.engine) as session:
-            found = incident_violations(session, self.ctx, self.ids) + the_casework_counts_are_the_rows(session)
+            found = (
+                incident_violations(session, self.ctx, self.ids)
+                + the_casework_counts_are_the_rows(session)
+                + open_work_of_those_who_left(session, self.ctx)
+            )
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:

@@ -3,7 +3,8 @@ officers of two teams with people whose names and addresses share words, perpetr
 protected people corrected, protected people added, records moved to another team by a correction
 or by their officer leaving, and records closed and erased once past retention. After every step
 the search terms are exactly those derived from the current records and people, and the one-edit
-keys exactly those of the name words someone on a record has (services.people.search_index)."""
+keys exactly those of the name words someone on a record has (services.people.search_index), and
+no open record, check or reminder is left with the officer who left (invariants.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from tests.properties.conftest import examples_per_database
+from tests.properties.invariants import open_work_of_those_who_left
 from tests.support.force import Force, london
 from tests.support.records import dvpn
 from tests.support.search_terms import derived_keys, stored_terms
@@ -116,6 +118,12 @@ class SearchTermMachine(RuleBasedStateMachine):
         self._attempt(lambda: lifecycle.close(self.ctx, officer, reference, "No further action needed"))
         self.clock.advance(timedelta(days=366 * 7))
         self._attempt(lambda: retention.erase(self.ctx, self.force.admin, reference, "MoPI review: no purpose remains"))
+
+    @invariant()
+    def no_open_work_is_left_with_someone_who_left(self) -> None:
+        with Session(self.ctx.engine) as session:
+            found = open_work_of_those_who_left(session, self.ctx)
+        assert found == [], "\n".join(found)
 
     @invariant()
     def the_terms_are_those_of_the_records_and_people(self) -> None:

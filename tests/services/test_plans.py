@@ -107,3 +107,12 @@ def test_who_sees_the_plan_and_what_the_trail_keeps(ctx: ServiceContext, force: 
     trail = json.dumps(audit_rows(ctx.engine), default=str)
     assert "attend course" not in trail and "Alexander" not in trail
     assert [r["entity_type"] for r in audit_rows(ctx.engine, action="view")] == ["management_plan"]
+
+
+def test_the_same_review_date_again_is_refused_and_writes_nothing(ctx: ServiceContext, force: Force) -> None:
+    ref = record(ctx, force.officer).reference
+    plans.adopt(ctx, force.supervisor, ref, london("2026-05-01 09:00"))
+    counts = row_counts(ctx.engine)
+    with pytest.raises(Conflict, match="already set for that date"):
+        plans.set_review(ctx, force.officer, ref, london("2026-05-01 09:00"))
+    assert row_counts(ctx.engine) == counts

@@ -4,14 +4,24 @@ every change audited. Through the real Bolt app."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from models import metadata
+from rules.disclosure import Route
+from rules.plans import ActionKind
 from services.context import ServiceContext
+from services.disclosures import requests
+from services.disclosures.requests import NewRequest
+from services.incidents import changes
+from services.incidents.recording import NewIncident, record_incident
+from services.people import plans
 from services.records import recording as records
+from services.records.order_writer import PersonInput
 from tests.slack.test_admin import answer, user_row
 from tests.support.database import audit_rows
-from tests.support.force import Force
+from tests.support.force import Force, london
 from tests.support.records import dvpn
 from tests.support.slack_driver import SlackDriver
 
@@ -91,6 +101,66 @@ def test_deactivating_a_leaver_hands_their_records_to_a_successor(
 
     slack.command(force.officer, f"show {ref}")  # the leaver can no longer use the bot
     assert "Your dvpn-bot access has been withdrawn." in answer(slack)
+
+
+def test_deactivating_a_leaver_hands_on_their_casework_and_says_how_much(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    ref = records.record(ctx, force.officer, dvpn()).reference
+    reported = london("2026-04-02 20:00")
+    victim, suspect = PersonInput("Sam Sample"), PersonInput("Alex Example")
+    record_incident(ctx, force.officer, NewIncident(reported, victim, suspect))
+    theirs = record_incident(ctx, force.colleague, NewIncident(reported, victim, suspect, dash_yes=14))
+    changes.record_referral(ctx, force.colleague, theirs)
+    changes.add_action(ctx, force.colleague, theirs, "safety plan visit", force.officer, reported + timedelta(days=5))
+    asked = NewRequest(Route.ASK, PersonInput("Dana Whitlock"), PersonInput("Gareth Pellow"), reported)
+    requests.new_request(ctx, force.officer, asked)
+    plans.adopt(ctx, force.supervisor, ref)
+    plans.add_action(ctx, force.officer, ref, ActionKind.DISRUPT, force.officer, reported + timedelta(days=9), "bail")
+
+    slack.command(force.admin, f"admin deactivate <@{force.officer}> <@{force.colleague}>")
+
+    assert (
+        f"<@UOFFA1> is deactivated. To <@UOFFA2>: {ref}; 1 open incident, 1 Clare's Law request, "
+        "1 MARAC action, 1 plan action and 0 plan reviews; 1 breach check and 18 reminders still to go out."
+    ) in answer(slack)
+    leaver = user_row(ctx, force.officer)["id"]
+    assert [i["officer_id"] for i in rows(ctx, "incident")] == [user_row(ctx, force.colleague)["id"]] * 2
+    live = [r for r in rows(ctx, "reminder") if r["state"] in ("pending", "claimed")]
+    assert live and not any(r["recipient_id"] == leaver for r in live)
+
+
+def test_a_leaving_supervisor_s_team_is_named_with_the_command_that_gives_it_one(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    slack.command(force.admin, f"admin deactivate <@{force.supervisor}> <@{force.colleague}>")
+    said = answer(slack)
+    assert "Team A has no supervisor now: name one with `/dvpn admin team supervisor Team A @user`." in said
+
+    slack.command(force.admin, f"admin role <@{force.colleague}> supervisor")
+    slack.command(force.admin, f"admin team supervisor Team A <@{force.colleague}>")  # the command it named
+    assert "<@UOFFA2> now supervises Team A." in answer(slack)
+
+
+def test_only_an_admin_deactivates_and_a_refusal_sends_nothing_and_changes_nothing(
+    slack: SlackDriver, ctx: ServiceContext, force: Force
+) -> None:
+    record_incident(ctx, force.officer, NewIncident(london("2026-04-02 20:00"), PersonInput("S"), PersonInput("A")))
+    tables = ("app_user", "incident", "reminder", "team_supervisor", "audit_event")
+    before = {t: rows(ctx, t) if t != "team_supervisor" else _supervisors(ctx) for t in tables}
+    sent = len(slack.sent())
+
+    slack.command(force.supervisor, f"admin deactivate <@{force.officer}> <@{force.supervisor}>")
+
+    assert "Only admins can deactivate users." in answer(slack)
+    assert [c.method for c in slack.sent()[sent:]] == ["response_url"]  # the refusal, to them alone
+    assert {t: rows(ctx, t) if t != "team_supervisor" else _supervisors(ctx) for t in tables} == before
+
+
+def _supervisors(ctx: ServiceContext) -> list[tuple[object, ...]]:
+    table = metadata.tables["team_supervisor"]
+    with ctx.engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.select(table).order_by(table.c.team_id, table.c.user_id))]
 
 
 def test_a_leaver_cannot_hand_on_to_someone_unplaced_and_nothing_changes(

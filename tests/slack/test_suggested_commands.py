@@ -204,6 +204,7 @@ FOR_COMMAND = {
         "TO": "31/12/2026",
         "{where}": "cumbria",
         "{where:60}": "cumbria",
+        "{escape(team)}": "Team A",
     },
     "school-holiday": {'"NAME"': '"Extra day"', "AREA": "cumbria", "FROM": "28/12/2026", "TO": "31/12/2026"},
     "new": {"INCIDENT": "{incident}", "{view.reference}": "{incident}"},
