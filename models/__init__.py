@@ -12,7 +12,7 @@ from models.disclosures import DisclosureApplicant, DisclosureRequest, Managemen
 from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
-from models.priority import PriorityDirty, PriorityMember, PriorityState, PriorityTally, PriorityTeam
+from models.priority import PriorityAhead, PriorityDirty, PriorityMember, PriorityState, PriorityTally, PriorityTeam
 from models.reminders import Reminder
 from models.search import SearchTerm, SearchTermKey, TermKind
 from models.staff import AppUser, Team, TeamSupervisor
@@ -49,6 +49,7 @@ __all__ = [
     "OrderStatus",
     "Perpetrator",
     "PlanAction",
+    "PriorityAhead",
     "PriorityDirty",
     "PriorityMember",
     "PriorityState",

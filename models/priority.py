@@ -53,6 +53,19 @@ class PriorityTally(SQLModel, table=True):
     next_at: datetime | None = Field(default=None, sa_column=utc_column())  # the first event after it was made
 
 
+class PriorityAhead(SQLModel, table=True):
+    """A person none of whose events in the window counts yet, and the first of them: they have no
+    tally (they are on no list) until that time comes."""
+
+    __tablename__ = "priority_ahead"
+    __table_args__ = (sa.Index("ix_priority_ahead_next", "next_at"),)
+
+    k_kind: str = Field(primary_key=True, max_length=KIND_LENGTH)
+    k_first: str = Field(primary_key=True, max_length=FIRST_LENGTH)
+    k_second: str = Field(primary_key=True, max_length=SECOND_LENGTH)
+    next_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
 class PriorityTeam(SQLModel, table=True):
     """A team with an event of the person's in the window, and the person's rank there: a
     supervisor's list is read from their teams' rows."""

@@ -7,7 +7,7 @@ Create Date: 2026-12-03
 `perpetrator top` summed every person's offending in the window at every ask: at national scale
 1.1 million events of 375,000 people, over 30 s. The tallies are now kept (services.people.
 priority_tallies): one row per person with their events, gravity, victims, latest event and the
-points of the day, a row per team they have an event in (a supervisor's list), and which
+points of the day, a row per person whose events are all yet to come, a row per team they have an event in (a supervisor's list), and which
 perpetrator rows each tally counts.
 
 What keeps them exact is knowing whose may have changed. Row triggers on every table an event, its
@@ -177,6 +177,13 @@ def upgrade() -> None:
         sqlite_where=sa.text("next_at IS NOT NULL"),
     )
     op.create_table(
+        "priority_ahead",
+        *_key_columns(),
+        sa.Column("next_at", when, nullable=False),
+        sa.PrimaryKeyConstraint("k_kind", "k_first", "k_second", name="pk_priority_ahead"),
+    )
+    op.create_index("ix_priority_ahead_next", "priority_ahead", ["next_at"])
+    op.create_table(
         "priority_team",
         sa.Column("team_id", sa.Integer(), nullable=False),
         *_key_columns(),
@@ -222,5 +229,6 @@ def downgrade() -> None:
         for table, _columns, _note, on_insert in WATCHED:
             for event in ("insert", "delete", "update") if on_insert else ("delete", "update"):
                 op.execute(f"DROP TRIGGER priority_{table}_{event}")
-    for table in ("priority_state", "priority_dirty", "priority_member", "priority_team", "priority_tally"):
+    for table in ("priority_state", "priority_dirty", "priority_member", "priority_team", "priority_ahead"):
         op.drop_table(table)
+    op.drop_table("priority_tally")

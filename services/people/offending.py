@@ -240,7 +240,7 @@ class PersonTally:
     window leaves it behind first), the first after `now` (it counts once its time comes), the teams
     their events are in (a supervisor's scope) and the perpetrator rows they were recorded on."""
 
-    tally: Tally
+    tally: Tally | None  # None: none of their events counts yet
     last: datetime
     first: datetime
     next_at: datetime | None
@@ -252,7 +252,8 @@ def tallies(
     session: Session, since: datetime, now: datetime, matrix: Matrix, perpetrator_ids: Collection[int] | None = None
 ) -> dict[KeyColumns, PersonTally]:
     """The events `offending_events` gathers, summed by person in the database (only those recorded
-    on the perpetrator rows given, when given): everyone with an event in the window up to `now`."""
+    on the perpetrator rows given, when given): everyone with an event since the window's start,
+    a tally for those with one up to `now`."""
     key = person_key_columns()
     nothing: ColumnElement[int | None] = cast(null(), Integer)
     own = case(*((col(ProtectionOrder.order_type) == t, gravity_weight(matrix, t.value)) for t in OrderType), else_=0)
@@ -369,20 +370,20 @@ def tallies(
 
 
 def _added_up(parts: Sequence[Any]) -> dict[KeyColumns, PersonTally]:
-    """The parts of each person's tally (one per team and perpetrator row) added up; only people
-    with an event that counts."""
+    """The parts of each person's tally (one per team and perpetrator row) added up."""
     by_person: dict[KeyColumns, list[Any]] = defaultdict(list)
     for part in parts:
         by_person[(part[0], part[1], part[2])].append(part)
     found = {}
     for person, mine in by_person.items():
         events = sum(p.events for p in mine)
-        if not events:
-            continue
         ahead = [p.next_at for p in mine if p.next_at is not None]
-        latest = max(p.latest for p in mine if p.latest is not None)
+        tally = None
+        if events:
+            latest = max(p.latest for p in mine if p.latest is not None)
+            tally = Tally(events, latest, sum(int(p.gravity) for p in mine), int(mine[0].victim_count))
         found[person] = PersonTally(
-            Tally(events, latest, sum(int(p.gravity) for p in mine), int(mine[0].victim_count)),
+            tally,
             max(p.last for p in mine),
             min(p.first for p in mine),
             min(ahead) if ahead else None,

@@ -6,7 +6,8 @@ A tally is exact for the day it is banded for, as long as none of the person's e
 rows has changed and no event of theirs dated after it was made has come due. Keeping them so:
 - a changed person: triggers note the perpetrator rows a write may bear on (migration 0033); their
   people, under the key each row has now and the one its tally was kept under, are tallied again;
-- an event that comes due: a tally records its first event after it was made (`next_at`);
+- an event that comes due: a tally records its first event after it was made (`next_at`), and a
+  person none of whose events counts yet is kept with the first of them (`priority_ahead`);
 - a new day: the window's start moves, leaving the earliest events behind, and every latest event is
   a day older. Only the people it changes are tallied again: those with an event the window has left
   (or whose notice or incident a record the window has left no longer answers), and those whose
@@ -33,6 +34,7 @@ from sqlmodel import Session, col
 from models import (
     Incident,
     Perpetrator,
+    PriorityAhead,
     PriorityDirty,
     PriorityMember,
     PriorityState,
@@ -51,6 +53,7 @@ KEEPING_LOCK = 0x9F1A  # pg_advisory_xact_lock: one keeper at a time, so no tall
 CHUNK = 1000  # people tallied again in one statement
 T = TypeVar("T")
 TALLY: sa.Table = PriorityTally.__table__  # type: ignore[attr-defined]
+AHEAD: sa.Table = PriorityAhead.__table__  # type: ignore[attr-defined]
 TEAM: sa.Table = PriorityTeam.__table__  # type: ignore[attr-defined]
 MEMBER: sa.Table = PriorityMember.__table__  # type: ignore[attr-defined]
 NOTED: sa.Table = PriorityDirty.__table__  # type: ignore[attr-defined]
@@ -154,7 +157,7 @@ def ranked(
 
 
 def _rebuild(session: Session, now: datetime, scoring: Scoring) -> None:
-    for table in (TALLY, TEAM, MEMBER, NOTED):
+    for table in (TALLY, AHEAD, TEAM, MEMBER, NOTED):
         session.execute(sa.delete(table))
     _write(session, tallies(session, scoring.since(now), now, scoring.matrix), now, scoring)
 
@@ -167,7 +170,8 @@ def _noted(session: Session) -> set[KeyColumns]:
 
 def _come_due(session: Session, now: datetime) -> set[KeyColumns]:
     """People with an event dated after their tally was made that is due now."""
-    return _keys(session.execute(_keys_of(TALLY).where(TALLY.c.next_at <= now)).all())
+    due = _keys_of(TALLY).where(TALLY.c.next_at <= now).union(_keys_of(AHEAD).where(AHEAD.c.next_at <= now))
+    return _keys(session.execute(due).all())
 
 
 def _moved_by_the_day(session: Session, was: date, today: date, scoring: Scoring) -> set[KeyColumns]:
@@ -206,7 +210,7 @@ def _retally(session: Session, people: set[KeyColumns], now: datetime, scoring: 
         chunk = everyone[start : start + CHUNK]
         rows = _rows_of_people(session, chunk)
         found = tallies(session, since, now, scoring.matrix, rows) if rows else {}
-        for table in (TALLY, TEAM, MEMBER):
+        for table in (TALLY, AHEAD, TEAM, MEMBER):
             session.execute(sa.delete(table).where(sa.tuple_(*_keys_of(table).selected_columns).in_(chunk)))
         if rows:
             session.execute(sa.delete(MEMBER).where(MEMBER.c.perpetrator_id.in_(sorted(rows))))
@@ -215,17 +219,32 @@ def _retally(session: Session, people: set[KeyColumns], now: datetime, scoring: 
 
 def _write(session: Session, found: dict[KeyColumns, PersonTally], now: datetime, scoring: Scoring) -> None:
     """Insert these people's tallies, team rows and member rows, banded for `now`'s day."""
+    for table, values in zip((TALLY, AHEAD, TEAM, MEMBER), kept_rows(found, now, scoring), strict=True):
+        for batch in _batches(values, 5000):
+            session.execute(sa.insert(table), batch)
+
+
+def kept_rows(
+    found: dict[KeyColumns, PersonTally], now: datetime, scoring: Scoring
+) -> tuple[list[dict[str, Any]], ...]:
+    """The priority_tally, priority_ahead, priority_team and priority_member rows of these people,
+    banded for `now`'s day (each distinct tally banded once: few among many people)."""
     remembered: dict[tuple[int, int, int, int], Points] = {}
-    tallied: list[dict[str, object]] = []
-    teams: list[dict[str, object]] = []
-    members: list[dict[str, object]] = []
+    tallied: list[dict[str, Any]] = []
+    ahead: list[dict[str, Any]] = []
+    teams: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
     for (kind, first, second), person in found.items():
+        named = {"k_kind": kind, "k_first": first, "k_second": second}
+        members += [{**named, "perpetrator_id": row} for row in person.rows]
         tally = person.tally
+        if tally is None:
+            ahead.append({**named, "next_at": person.next_at})
+            continue
         key = (tally.events, days_since(tally.latest, now, scoring.tz), tally.gravity, tally.victims)
         if key not in remembered:
             remembered[key] = banded(*key, scoring.matrix, scoring.serial_victims)
         points = remembered[key]
-        named = {"k_kind": kind, "k_first": first, "k_second": second}
         tallied.append(
             {
                 **named,
@@ -242,11 +261,7 @@ def _write(session: Session, found: dict[KeyColumns, PersonTally], now: datetime
         )
         rank = {"total": points.total, "victims": tally.victims, "last": person.last}
         teams += [{**named, **rank, "team_id": team} for team in person.teams]
-        members += [{**named, "perpetrator_id": row} for row in person.rows]
-    written: tuple[tuple[sa.Table, list[dict[str, object]]], ...] = ((TALLY, tallied), (TEAM, teams), (MEMBER, members))
-    for table, values in written:
-        for batch in _batches(values, 5000):
-            session.execute(sa.insert(table), batch)
+    return tallied, ahead, teams, members
 
 
 def _people_of_rows(session: Session, row_ids: set[int]) -> set[KeyColumns]:
