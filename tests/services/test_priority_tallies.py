@@ -239,6 +239,13 @@ def _days(days: int) -> Change:
     return change
 
 
+def _hours(hours: int) -> Change:
+    def change(_session: Session, _base: Base, clock: ManualClock) -> None:
+        clock.advance(timedelta(hours=hours))
+
+    return change
+
+
 def _ahead(session: Session, base: Base, clock: ManualClock) -> None:
     """A breach dated two hours ahead (as a clock a little fast would date it), then the time comes."""
     session.add(
@@ -288,6 +295,7 @@ CASES = (
     Case("a day passes: a recency band crossed", _days(11), None),
     Case("a year passes: the window leaves events behind", _days(347), None),
     Case("an event dated ahead comes due", _days(1), None, before=_ahead),
+    Case("the clock goes back within the day", _hours(-2), None, before=_breach),
 )
 
 
