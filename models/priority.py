@@ -79,6 +79,7 @@ class PriorityTeam(SQLModel, table=True):
     k_second: str = Field(primary_key=True, max_length=SECOND_LENGTH)
     total: int
     victims: int
+    serial: bool
     last: datetime = Field(sa_column=utc_column(nullable=False))
 
 
@@ -106,11 +107,14 @@ class PriorityDirty(SQLModel, table=True):
 
 
 class PriorityState(SQLModel, table=True):
-    """The one row saying which day the tallies are banded for, under which matrix and settings."""
+    """The one row saying which day the tallies are banded for, under which matrix and settings, and
+    how many people they hold and how many of them are serial (the force's list's counts)."""
 
     __tablename__ = "priority_state"
 
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     day: date
     fingerprint: str = Field(max_length=64)
+    people: int
+    serial: int
     kept_at: datetime = Field(sa_column=utc_column(nullable=False))

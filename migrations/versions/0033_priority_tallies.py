@@ -189,6 +189,7 @@ def upgrade() -> None:
         *_key_columns(),
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("victims", sa.Integer(), nullable=False),
+        sa.Column("serial", sa.Boolean(), nullable=False),
         sa.Column("last", when, nullable=False),
         sa.PrimaryKeyConstraint("team_id", "k_kind", "k_first", "k_second", name="pk_priority_team"),
     )
@@ -211,6 +212,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.Column("serial", sa.Integer(), nullable=False),
         sa.Column("kept_at", when, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_priority_state"),
     )

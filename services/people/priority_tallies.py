@@ -102,23 +102,31 @@ def keep(session: Session, now: datetime, scoring: Scoring) -> Kept:
     state = session.get(PriorityState, STATE)
     today = now.astimezone(scoring.tz).date()
     if state is None or state.fingerprint != scoring.fingerprint or state.day > today:
-        _rebuild(session, now, scoring)
-        if state is None:
-            state = PriorityState(id=STATE, day=today, fingerprint=scoring.fingerprint, kept_at=now)
-        state.day, state.fingerprint, state.kept_at = today, scoring.fingerprint, now
+        for table in (TALLY, AHEAD, TEAM, MEMBER, NOTED):
+            session.execute(sa.delete(table))
+        people, serial = _write(session, tallies(session, scoring.since(now), now, scoring.matrix), now, scoring)
+        state = state or PriorityState(id=STATE, day=today, fingerprint="", people=0, serial=0, kept_at=now)
+        state.day, state.fingerprint, state.people, state.serial, state.kept_at = (
+            today,
+            scoring.fingerprint,
+            people,
+            serial,
+            now,
+        )
         session.add(state)
         session.flush()
         return Kept(True, 0)
-    people = _noted(session) | _come_due(session, now)
+    again = _noted(session) | _come_due(session, now)
     if state.day < today:
-        people |= _moved_by_the_day(session, state.day, today, scoring)
-    if people:
-        _retally(session, people, now, scoring)
-    if people or state.day != today:
+        again |= _moved_by_the_day(session, state.day, today, scoring)
+    if again:
+        people, serial = _retally(session, again, now, scoring)
+        state.people, state.serial = state.people + people, state.serial + serial
+    if again or state.day != today:
         state.day, state.kept_at = today, now
         session.add(state)
         session.flush()
-    return Kept(False, len(people))
+    return Kept(False, len(again))
 
 
 def ranked(
@@ -127,39 +135,44 @@ def ranked(
     """The first `count` people of the kept list (force-wide, or those with an event in `teams`),
     with anyone after them tied with the last on everything a tally knows, as (total, victims,
     latest event, person); and how many people are on the list, and how many of them are serial."""
-    if teams is None:
-        rows = TALLY
-        scope: sa.ColumnElement[bool] = sa.true()
-        people = sa.select(rows.c.k_kind, rows.c.k_first, rows.c.k_second)
-        counted = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((rows.c.serial, 1), else_=0)), 0))
-    else:
-        rows = TEAM
-        scope = rows.c.team_id.in_(sorted(teams))
-        people = sa.select(rows.c.k_kind, rows.c.k_first, rows.c.k_second).where(scope)
-        tally = TALLY
-        counted = sa.select(
-            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((tally.c.serial, 1), else_=0)), 0)
-        ).where(sa.tuple_(tally.c.k_kind, tally.c.k_first, tally.c.k_second).in_(people))
-    columns = (rows.c.total, rows.c.victims, rows.c.last, rows.c.k_kind, rows.c.k_first, rows.c.k_second)
     connection = session.connection()
-    order = (rows.c.total.desc(), rows.c.victims.desc(), rows.c.last.desc(), *columns[3:])
-    # A supervisor's people are in as many rows as they have teams of theirs: one each.
-    unique = teams is not None
-    first = sa.select(*columns).where(scope).order_by(*order).limit(count)
-    head = list(connection.execute(first.distinct() if unique else first).all())
+    if teams is None:
+        state = session.get(PriorityState, STATE)
+        assert state is not None, "the tallies are kept before the list is read"
+        return _first(connection, TALLY, sa.true(), count), state.people, state.serial
+    # Each team's first (their people are ranked alike in every team's rows): the scope's first are
+    # among them, since no one is ahead of a person in one team of theirs who is not ahead overall.
+    found: dict[KeyColumns, tuple[int, int, datetime, KeyColumns]] = {}
+    for team in sorted(teams):
+        for row in _first(connection, TEAM, TEAM.c.team_id == team, count):
+            found[row[3]] = row
+    everyone = sorted(found.values(), key=lambda r: (-r[0], -r[1], -r[2].timestamp(), r[3]))
+    head = everyone[:count]
+    if len(head) == count:
+        head += [r for r in everyone[count:] if r[:3] == head[-1][:3]]
+    people = sa.select(TEAM.c.k_kind, TEAM.c.k_first, TEAM.c.k_second, TEAM.c.serial).where(
+        TEAM.c.team_id.in_(sorted(teams))
+    )
+    distinct = people.distinct().subquery()
+    scored, serial = connection.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((distinct.c.serial, 1), else_=0)), 0))
+    ).one()
+    return head, scored, int(serial)
+
+
+def _first(
+    connection: sa.Connection, rows: sa.Table, scope: sa.ColumnElement[bool], count: int
+) -> list[tuple[int, int, datetime, KeyColumns]]:
+    """The first `count` of `rows` in `scope` by points, victims and latest event (the index's order),
+    and any after them tied with the last on all three."""
+    columns = (rows.c.total, rows.c.victims, rows.c.last, rows.c.k_kind, rows.c.k_first, rows.c.k_second)
+    order = (rows.c.total.desc(), rows.c.victims.desc(), rows.c.last.desc())
+    head = list(connection.execute(sa.select(*columns).where(scope).order_by(*order).limit(count)).all())
     if len(head) == count:
         total, victims, last = head[-1][:3]
-        same = sa.select(*columns).where(scope, rows.c.total == total, rows.c.victims == victims, rows.c.last == last)
-        tied = connection.execute(same.distinct() if unique else same).all()
-        head += [row for row in tied if row not in head]
-    scored, serial = connection.execute(counted).one()
-    return [(t, v, at, (kind, first, second)) for t, v, at, kind, first, second in head], scored, int(serial)
-
-
-def _rebuild(session: Session, now: datetime, scoring: Scoring) -> None:
-    for table in (TALLY, AHEAD, TEAM, MEMBER, NOTED):
-        session.execute(sa.delete(table))
-    _write(session, tallies(session, scoring.since(now), now, scoring.matrix), now, scoring)
+        tied = sa.select(*columns).where(scope, rows.c.total == total, rows.c.victims == victims, rows.c.last == last)
+        head += [row for row in connection.execute(tied).all() if row not in head]
+    return [(total, victims, last, (kind, first, second)) for total, victims, last, kind, first, second in head]
 
 
 def _noted(session: Session) -> set[KeyColumns]:
@@ -207,26 +220,35 @@ def _moved_by_the_day(session: Session, was: date, today: date, scoring: Scoring
     return people | _people_of_rows(session, rows)
 
 
-def _retally(session: Session, people: set[KeyColumns], now: datetime, scoring: Scoring) -> None:
-    """Tally these people again from their events, a chunk of them at a time."""
+def _retally(session: Session, people: set[KeyColumns], now: datetime, scoring: Scoring) -> tuple[int, int]:
+    """Tally these people again from their events, a chunk of them at a time; how many more people
+    the tallies hold after, and how many more serial ones."""
     since = scoring.since(now)
     everyone = sorted(people)
+    more, more_serial = 0, 0
     for start in range(0, len(everyone), CHUNK):
         chunk = everyone[start : start + CHUNK]
         rows = _rows_of_people(session, chunk)
         found = tallies(session, since, now, scoring.matrix, rows) if rows else {}
+        were = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((TALLY.c.serial, 1), else_=0)), 0))
+        had, had_serial = session.execute(were.where(sa.tuple_(*_keys_of(TALLY).selected_columns).in_(chunk))).one()
         for table in (TALLY, AHEAD, TEAM, MEMBER):
             session.execute(sa.delete(table).where(sa.tuple_(*_keys_of(table).selected_columns).in_(chunk)))
         if rows:
             session.execute(sa.delete(MEMBER).where(MEMBER.c.perpetrator_id.in_(sorted(rows))))
-        _write(session, found, now, scoring)
+        has, has_serial = _write(session, found, now, scoring)
+        more, more_serial = more + has - had, more_serial + has_serial - int(had_serial)
+    return more, more_serial
 
 
-def _write(session: Session, found: dict[KeyColumns, PersonTally], now: datetime, scoring: Scoring) -> None:
-    """Insert these people's tallies, team rows and member rows, banded for `now`'s day."""
-    for table, values in zip((TALLY, AHEAD, TEAM, MEMBER), kept_rows(found, now, scoring), strict=True):
+def _write(session: Session, found: dict[KeyColumns, PersonTally], now: datetime, scoring: Scoring) -> tuple[int, int]:
+    """Insert these people's tallies, team rows and member rows, banded for `now`'s day; how many
+    tallies, and how many of them serial."""
+    written = kept_rows(found, now, scoring)
+    for table, values in zip((TALLY, AHEAD, TEAM, MEMBER), written, strict=True):
         for batch in _batches(values, 5000):
             session.execute(sa.insert(table), batch)
+    return len(written[0]), sum(1 for row in written[0] if row["serial"])
 
 
 def kept_rows(
@@ -264,7 +286,7 @@ def kept_rows(
                 "next_at": person.next_at,
             }
         )
-        rank = {"total": points.total, "victims": tally.victims, "last": person.last}
+        rank = {"total": points.total, "victims": tally.victims, "serial": points.serial, "last": person.last}
         teams += [{**named, **rank, "team_id": team} for team in person.teams]
     return tallied, ahead, teams, members
 

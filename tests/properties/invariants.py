@@ -32,6 +32,7 @@ from models import (
     OrderStatus,
     PriorityAhead,
     PriorityMember,
+    PriorityState,
     PriorityTally,
     PriorityTeam,
     ProtectionOrder,
@@ -677,6 +678,10 @@ def the_priority_tallies_are_the_events(ctx: ServiceContext) -> list[str]:
             summed = {tuple(_comparable(row[n]) for n in names) for row in rows}
             found += [f"{table.name} keeps {row}, the events do not" for row in sorted(kept - summed, key=str)]
             found += [f"{table.name} lacks {row} of the events" for row in sorted(summed - kept, key=str)]
+        state = session.get(PriorityState, priority_tallies.STATE)
+        counted = (len(expected[0]), sum(1 for row in expected[0] if row["serial"]))
+        if state is None or (state.people, state.serial) != counted:
+            found.append(f"priority_state counts {state and (state.people, state.serial)}, the tallies {counted}")
         return found
 
 
