@@ -18,7 +18,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -53,7 +53,6 @@ from models import (
     ProtectedPerson,
     ProtectionOrder,
 )
-from models.types import pk
 from rules.order_types import OrderType
 from rules.rfgv import (
     Matrix,
@@ -101,27 +100,31 @@ def _answered(since: datetime) -> ColumnElement[bool]:
 def _order_events(
     session: Session, since: datetime, perpetrator_ids: Collection[int] | None
 ) -> Iterable[tuple[PersonKey, Offending]]:
-    query = select(ProtectionOrder).where(started() >= since, _not_superseded(since))
+    # Plain columns, not the records: the top of a national list has hundreds of events to score.
+    query = select_rows(
+        col(ProtectionOrder.id),
+        col(ProtectionOrder.perpetrator_id),
+        started(),
+        col(ProtectionOrder.order_type),
+        col(ProtectionOrder.reference),
+        col(ProtectionOrder.incident_id),
+    ).where(started() >= since, _not_superseded(since))
     if perpetrator_ids is not None:
         query = query.where(col(ProtectionOrder.perpetrator_id).in_(sorted(perpetrator_ids)))
-    orders = session.exec(query).all()
+    orders = session.execute(query).all()
     people = people_keys(session, [o.perpetrator_id for o in orders])
-    victims = _victims(session, [pk(o) for o in orders])
+    victims = _victims(session, [o.id for o in orders])
     made_from = {o.incident_id for o in orders if o.incident_id is not None}
     incidents = dict(
         session.exec(select(Incident.id, Incident.risk_level).where(col(Incident.id).in_(sorted(made_from)))).all()
         if made_from
         else []
     )
-    for order in orders:
-        at = order.served_at or order.made_at
-        assert at is not None
-        source = None
-        if order.incident_id is not None:
-            source = incident_kind(_level(incidents[order.incident_id]))
+    for order_id, perpetrator_id, at, order_type, reference, incident_id in orders:
+        source = incident_kind(_level(incidents[incident_id])) if incident_id is not None else None
         yield (
-            people[order.perpetrator_id],
-            Offending(at, order.order_type.value, victims.get(pk(order), ()), order.reference, source),
+            people[perpetrator_id],
+            Offending(at, OrderType(order_type).value, victims.get(order_id, ()), reference, source),
         )
 
 
@@ -134,26 +137,22 @@ def _incident_events(
 ) -> Iterable[tuple[PersonKey, Offending]]:
     """Each incident where the person is the suspect, at its reported time, against its victim;
     not one a record was made from in the window (`_answered`)."""
-    query = select(Incident).where(col(Incident.reported_at) >= since, ~_answered(since))
+    query = select_rows(
+        col(Incident.suspect_id),
+        col(Incident.reported_at),
+        col(Incident.risk_level),
+        col(Incident.victim_id),
+        col(Incident.reference),
+    ).where(col(Incident.reported_at) >= since, ~_answered(since))
     if perpetrator_ids is not None:
         query = query.where(col(Incident.suspect_id).in_(sorted(perpetrator_ids)))
-    incidents = session.exec(query).all()
+    incidents = session.execute(query).all()
     people = people_keys(session, [i.suspect_id for i in incidents])
-    victims = {
-        pk(v): _victim_key(v)
-        for v in session.exec(
-            select(ProtectedPerson).where(col(ProtectedPerson.id).in_(sorted({i.victim_id for i in incidents})))
-        ).all()
-    }
-    for incident in incidents:
+    victims = _victim_keys(session, {i.victim_id for i in incidents})
+    for suspect_id, reported_at, risk_level, victim_id, reference in incidents:
         yield (
-            people[incident.suspect_id],
-            Offending(
-                incident.reported_at,
-                incident_kind(_level(incident.risk_level)),
-                (victims[incident.victim_id],),
-                incident.reference,
-            ),
+            people[suspect_id],
+            Offending(reported_at, incident_kind(_level(risk_level)), (victims[victim_id],), reference),
         )
 
 
@@ -161,20 +160,22 @@ def _breach_events(
     session: Session, since: datetime, perpetrator_ids: Collection[int] | None
 ) -> Iterable[tuple[PersonKey, Offending]]:
     query = (
-        select(Breach.occurred_at, ProtectionOrder)
+        select_rows(
+            col(Breach.occurred_at),
+            col(ProtectionOrder.id),
+            col(ProtectionOrder.perpetrator_id),
+            col(ProtectionOrder.reference),
+        )
         .join(ProtectionOrder, col(ProtectionOrder.id) == Breach.order_id)
         .where(col(Breach.occurred_at) >= since)
     )
     if perpetrator_ids is not None:
         query = query.where(col(ProtectionOrder.perpetrator_id).in_(sorted(perpetrator_ids)))
-    rows = session.exec(query).all()
-    people = people_keys(session, [o.perpetrator_id for _, o in rows])
-    victims = _victims(session, [pk(o) for _, o in rows])
-    for occurred_at, order in rows:
-        yield (
-            people[order.perpetrator_id],
-            Offending(occurred_at, "breach", victims.get(pk(order), ()), order.reference),
-        )
+    rows = session.execute(query).all()
+    people = people_keys(session, [r.perpetrator_id for r in rows])
+    victims = _victims(session, [r.id for r in rows])
+    for occurred_at, order_id, perpetrator_id, reference in rows:
+        yield people[perpetrator_id], Offending(occurred_at, "breach", victims.get(order_id, ()), reference)
 
 
 def people_keys(session: Session, ids: list[int]) -> dict[int, PersonKey]:
@@ -182,15 +183,20 @@ def people_keys(session: Session, ids: list[int]) -> dict[int, PersonKey]:
         return {}
     unsettled = set(session.exec(_unsettled()).all())
     keys: dict[int, PersonKey] = {}
-    for row in session.exec(select(Perpetrator).where(col(Perpetrator.id).in_(sorted(set(ids))))).all():
-        if pk(row) in unsettled:
-            keys[pk(row)] = ("row", pk(row))
-        elif row.pnc_id:
-            keys[pk(row)] = ("pnc", row.pnc_id)
-        elif row.date_of_birth is not None:
-            keys[pk(row)] = ("name", row.name_key, row.date_of_birth.isoformat())
+    rows = session.execute(
+        select_rows(
+            col(Perpetrator.id), col(Perpetrator.pnc_id), col(Perpetrator.name_key), col(Perpetrator.date_of_birth)
+        ).where(col(Perpetrator.id).in_(sorted(set(ids))))
+    )
+    for row_id, pnc_id, name_key, date_of_birth in rows:
+        if row_id in unsettled:
+            keys[row_id] = ("row", row_id)
+        elif pnc_id:
+            keys[row_id] = ("pnc", pnc_id)
+        elif date_of_birth is not None:
+            keys[row_id] = ("name", name_key, date_of_birth.isoformat())
         else:
-            keys[pk(row)] = ("row", pk(row))
+            keys[row_id] = ("row", row_id)
     return keys
 
 
@@ -203,21 +209,35 @@ def _victims(session: Session, order_ids: list[int]) -> dict[int, tuple[str, ...
     found: dict[int, list[str]] = defaultdict(list)
     if not order_ids:
         return {}
-    rows = session.exec(
-        select(OrderProtectedPerson.order_id, ProtectedPerson)
+    rows = session.execute(
+        select_rows(
+            col(OrderProtectedPerson.order_id),
+            col(ProtectedPerson.id),
+            col(ProtectedPerson.name_key),
+            col(ProtectedPerson.date_of_birth),
+        )
         .join(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
         .where(col(OrderProtectedPerson.order_id).in_(sorted(set(order_ids))))
-    ).all()
-    for order_id, person in rows:
-        found[order_id].append(_victim_key(person))
+    )
+    for order_id, person_id, name_key, date_of_birth in rows:
+        found[order_id].append(_victim_key(person_id, name_key, date_of_birth))
     return {order_id: tuple(keys) for order_id, keys in found.items()}
 
 
-def _victim_key(person: ProtectedPerson) -> str:
+def _victim_keys(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.execute(
+        select_rows(col(ProtectedPerson.id), col(ProtectedPerson.name_key), col(ProtectedPerson.date_of_birth)).where(
+            col(ProtectedPerson.id).in_(sorted(ids))
+        )
+    )
+    return {person_id: _victim_key(person_id, name_key, born) for person_id, name_key, born in rows}
+
+
+def _victim_key(person_id: int, name_key: str, date_of_birth: date | None) -> str:
     """A key standing for the victim, never a name: by name and date of birth, else the row alone
     (the tally's `_victim_column` in SQL)."""
-    born = person.date_of_birth.isoformat() if person.date_of_birth else f"#{pk(person)}"
-    return hashlib.sha256(f"{person.name_key}|{born}".encode()).hexdigest()[:16]
+    born = date_of_birth.isoformat() if date_of_birth else f"#{person_id}"
+    return hashlib.sha256(f"{name_key}|{born}".encode()).hexdigest()[:16]
 
 
 def person_key_columns() -> tuple[ColumnElement[str], ColumnElement[str], ColumnElement[str]]:
