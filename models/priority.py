@@ -71,7 +71,10 @@ class PriorityTeam(SQLModel, table=True):
     supervisor's list is read from their teams' rows."""
 
     __tablename__ = "priority_team"
-    __table_args__ = (sa.Index("ix_priority_team_rank", "team_id", "total", "victims", "last"),)
+    __table_args__ = (
+        sa.Index("ix_priority_team_rank", "team_id", "total", "victims", "last"),
+        sa.Index("ix_priority_team_person", "k_kind", "k_first", "k_second"),  # made again with the tally
+    )
 
     team_id: int = Field(primary_key=True)
     k_kind: str = Field(primary_key=True, max_length=KIND_LENGTH)

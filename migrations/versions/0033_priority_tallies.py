@@ -194,6 +194,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("team_id", "k_kind", "k_first", "k_second", name="pk_priority_team"),
     )
     op.create_index("ix_priority_team_rank", "priority_team", ["team_id", "total", "victims", "last"])
+    op.create_index("ix_priority_team_person", "priority_team", ["k_kind", "k_first", "k_second"])
     op.create_table(
         "priority_member",
         sa.Column("perpetrator_id", sa.Integer(), autoincrement=False, nullable=False),

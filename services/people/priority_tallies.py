@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -231,9 +232,9 @@ def _retally(session: Session, people: set[KeyColumns], now: datetime, scoring: 
         rows = _rows_of_people(session, chunk)
         found = tallies(session, since, now, scoring.matrix, rows) if rows else {}
         were = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((TALLY.c.serial, 1), else_=0)), 0))
-        had, had_serial = session.execute(were.where(sa.tuple_(*_keys_of(TALLY).selected_columns).in_(chunk))).one()
+        had, had_serial = session.execute(were.where(_of_people(TALLY, chunk))).one()
         for table in (TALLY, AHEAD, TEAM, MEMBER):
-            session.execute(sa.delete(table).where(sa.tuple_(*_keys_of(table).selected_columns).in_(chunk)))
+            session.execute(sa.delete(table).where(_of_people(table, chunk)))
         if rows:
             session.execute(sa.delete(MEMBER).where(MEMBER.c.perpetrator_id.in_(sorted(rows))))
         has, has_serial = _write(session, found, now, scoring)
@@ -320,6 +321,29 @@ def _rows_of_people(session: Session, people: list[KeyColumns]) -> set[int]:
         )
     ).all()
     return {row_id for row_id, *key in found if tuple(key) in wanted}
+
+
+def _of_people(table: sa.Table, people: list[KeyColumns]) -> sa.ColumnElement[bool]:
+    """`table`'s rows of these people, as conditions each index on the key can answer (a list of
+    three-column keys is not one PostgreSQL looks up by index: a thousand of them read every row)."""
+    firsts: dict[str, set[str]] = defaultdict(set)
+    for kind, first, _ in people:
+        firsts[kind].add(first)
+    named = [(first, second) for kind, first, second in people if kind == "name"]
+    kinds = [
+        sa.and_(table.c.k_kind == kind, table.c.k_first.in_(sorted(found)))
+        for kind, found in sorted(firsts.items())
+        if kind != "name"
+    ]
+    if named:
+        kinds.append(
+            sa.and_(
+                table.c.k_kind == "name",
+                table.c.k_first.in_(sorted(firsts["name"])),
+                sa.tuple_(table.c.k_first, table.c.k_second).in_(named),
+            )
+        )
+    return sa.or_(*kinds) if kinds else sa.false()
 
 
 def _keys_of(table: sa.Table) -> sa.Select[tuple[str, str, str]]:
