@@ -40,8 +40,12 @@ from sqlalchemy.engine import Engine, make_url
 from bench.fakeforce.copyfiles import COLUMNS
 from bench.fakeforce.force import NOW, YEARS, write_force
 from bench.fakeforce.incidents import write_incidents
+from config import Settings
 from models.db import make_engine
 from models.schema import upgrade
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.people import priority_tallies
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/dvpn_bench_reporting"
 MARKER = "dvpn-bot reporting bench data"
@@ -231,6 +235,7 @@ def generate(url: str, orders: int, reminders: int, seed: int, incidents_per_yea
         with raw_connection(url) as connection:
             write_incidents(connection, per_year=incidents_per_year, years=YEARS, seed=seed, now=NOW, timed=timed)
             connection.commit()
+    keep_priority_tallies(url)
     analyse(url)
     write_marker(url, marker_text(orders, reminders, seed, incidents_per_year))
 
@@ -242,7 +247,20 @@ def reuse(url: str) -> None:
             upgrade(engine)
     finally:
         engine.dispose()
+    keep_priority_tallies(url)
     analyse(url)
+
+
+def keep_priority_tallies(url: str) -> None:
+    """The perpetrator priority tallies made current at the bench's now, as the scheduler's job keeps
+    them (the rows were loaded without the triggers that note changes: the first keeping makes every
+    tally)."""
+    engine = make_engine(sqlalchemy_url(url))
+    try:
+        with timed("priority tallies"):
+            priority_tallies.keep_current(ServiceContext(engine, Settings(), ManualClock(NOW), "bench"))
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

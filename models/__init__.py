@@ -12,6 +12,7 @@ from models.disclosures import DisclosureApplicant, DisclosureRequest, Managemen
 from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
+from models.priority import PriorityAhead, PriorityDirty, PriorityMember, PriorityState, PriorityTally, PriorityTeam
 from models.reminders import Reminder
 from models.search import SearchTerm, SearchTermKey, TermKind
 from models.staff import AppUser, Team, TeamSupervisor
@@ -48,6 +49,12 @@ __all__ = [
     "OrderStatus",
     "Perpetrator",
     "PlanAction",
+    "PriorityAhead",
+    "PriorityDirty",
+    "PriorityMember",
+    "PriorityState",
+    "PriorityTally",
+    "PriorityTeam",
     "ProtectedPerson",
     "ProtectionOrder",
     "RecordThreadPost",

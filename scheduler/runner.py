@@ -47,13 +47,14 @@ from scheduler.stopping import StopSignal
 from scheduler.sweep import sweep_once
 from services.clock import SystemClock
 from services.context import ServiceContext
+from services.people import priority_tallies
 from services.records import lifecycle
 from services.reminders import queue as reminder_queue
 
 log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 60  # due digests are looked for this often at most; each team's time is in the database
-JOB_IDS = ("reminder-sweep", "digests", "rollover", "passed-deadlines")
+JOB_IDS = ("reminder-sweep", "digests", "rollover", "passed-deadlines", "priority-tallies")
 
 
 def new_worker_id() -> str:
@@ -92,6 +93,11 @@ def build_scheduler(
         # card, list or reminder treats such a record as it was.
         lifecycle.store_passed_deadlines(ctx)
 
+    def priority() -> None:
+        # The priority list's tallies made current (services.people.priority_tallies): the list keeps
+        # them current itself before it is read, so this only keeps that read short.
+        priority_tallies.keep_current(ctx)
+
     # Each job also runs as soon as the scheduler starts: whatever fell due while the bot was down
     # goes out now, not after the first interval. APScheduler's times are real time (see above).
     start = SystemClock().now()
@@ -104,6 +110,7 @@ def build_scheduler(
     daily_and_now = OrTrigger([at, DateTrigger(run_date=start, timezone=tz)])
     scheduler.add_job(_logged(daily, stop), daily_and_now, id="rollover", name="daily rollover")
     scheduler.add_job(_logged(passed_deadlines, stop), often, id="passed-deadlines", name="lapses and passed deadlines")
+    scheduler.add_job(_logged(priority, stop), often, id="priority-tallies", name="perpetrator priority tallies")
     return scheduler
 
 

@@ -30,6 +30,11 @@ from models import (
     MaracReferral,
     Notification,
     OrderStatus,
+    PriorityAhead,
+    PriorityMember,
+    PriorityState,
+    PriorityTally,
+    PriorityTeam,
     ProtectionOrder,
     Reminder,
     ReminderState,
@@ -41,6 +46,7 @@ from models.orders import FIRST_HEARD_AT
 from models.types import pk
 from rules.lifecycle import State
 from services.context import ServiceContext
+from services.people import offending, priority_tallies
 from services.records.planning import (
     NOTICE_LAPSED,
     OrderFacts,
@@ -649,3 +655,35 @@ def open_work_of_those_who_left(session: Session, ctx: ServiceContext) -> list[s
         if r.recipient_id in left
     ]
     return found
+
+
+def the_priority_tallies_are_the_events(ctx: ServiceContext) -> list[str]:
+    """Once kept, as before every read of the list: the kept tallies, team rows and member rows are
+    exactly those summed from the events now (services.people.priority_tallies), so the list read
+    from them is the list summed afresh."""
+    priority_tallies.keep_current(ctx)
+    scoring, now = priority_tallies.scoring_of(ctx), ctx.clock.now()
+    with Session(ctx.engine) as session:
+        expected = priority_tallies.kept_rows(
+            offending.tallies(session, scoring.since(now), now, scoring.matrix), now, scoring
+        )
+        found: list[str] = []
+        for model, rows in zip((PriorityTally, PriorityAhead, PriorityTeam, PriorityMember), expected, strict=True):
+            table = model.__table__  # type: ignore[attr-defined]
+            names = [c.name for c in table.columns]
+            kept = {
+                tuple(_comparable(row[n]) for n in names)
+                for row in session.connection().execute(sa.select(table)).mappings()
+            }
+            summed = {tuple(_comparable(row[n]) for n in names) for row in rows}
+            found += [f"{table.name} keeps {row}, the events do not" for row in sorted(kept - summed, key=str)]
+            found += [f"{table.name} lacks {row} of the events" for row in sorted(summed - kept, key=str)]
+        state = session.get(PriorityState, priority_tallies.STATE)
+        counted = (len(expected[0]), sum(1 for row in expected[0] if row["serial"]))
+        if state is None or (state.people, state.serial) != counted:
+            found.append(f"priority_state counts {state and (state.people, state.serial)}, the tallies {counted}")
+        return found
+
+
+def _comparable(value: object) -> object:
+    return value.astimezone(UTC) if isinstance(value, datetime) else value

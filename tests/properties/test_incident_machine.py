@@ -41,6 +41,7 @@ from tests.properties.invariants import (
     incident_violations,
     open_work_of_those_who_left,
     the_casework_counts_are_the_rows,
+    the_priority_tallies_are_the_events,
 )
 from tests.support.force import Force, london
 
@@ -244,6 +245,7 @@ class IncidentMachine(RuleBasedStateMachine):
                 + the_casework_counts_are_the_rows(session)
                 + open_work_of_those_who_left(session, self.ctx)
             )
+        found += the_priority_tallies_are_the_events(self.ctx)
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:

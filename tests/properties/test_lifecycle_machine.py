@@ -31,7 +31,7 @@ from services.records.lifecycle import Variation
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import violations
+from tests.properties.invariants import the_priority_tallies_are_the_events, violations
 from tests.support.force import Force, london
 from tests.support.records import PERPETRATOR, PERPETRATOR_DOB, PROTECTED, PROTECTED_DOB
 
@@ -214,6 +214,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def every_promise_holds(self) -> None:
         with session_scope(self.ctx.engine) as session:
             found = violations(session, self.ctx, self.now, self.order_ids)
+        found += the_priority_tallies_are_the_events(self.ctx)
         assert found == [], "\n".join(found)
 
     def teardown(self) -> None:

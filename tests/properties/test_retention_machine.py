@@ -48,7 +48,7 @@ from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import the_incident_counts_are_the_incidents
+from tests.properties.invariants import the_incident_counts_are_the_incidents, the_priority_tallies_are_the_events
 from tests.support.database import row_counts
 from tests.support.force import Force, london
 
@@ -287,6 +287,12 @@ class RetentionMachine(RuleBasedStateMachine):
         """Erasure deletes referrals, then incidents: the kept counts follow both."""
         with Session(self.ctx.engine) as session:
             found = the_incident_counts_are_the_incidents(session)
+        assert found == [], "\n".join(found)
+
+    @invariant()
+    def the_priority_tallies_are_the_events(self) -> None:
+        """Erasure deletes a person's records, breaches and incidents, and then the person."""
+        found = the_priority_tallies_are_the_events(self.ctx)
         assert found == [], "\n".join(found)
 
     @invariant()

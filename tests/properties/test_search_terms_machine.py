@@ -26,7 +26,7 @@ from services.records import corrections, lifecycle
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from tests.properties.conftest import examples_per_database
-from tests.properties.invariants import open_work_of_those_who_left
+from tests.properties.invariants import open_work_of_those_who_left, the_priority_tallies_are_the_events
 from tests.support.force import Force, london
 from tests.support.records import dvpn
 from tests.support.search_terms import derived_keys, stored_terms
@@ -123,6 +123,11 @@ class SearchTermMachine(RuleBasedStateMachine):
     def no_open_work_is_left_with_someone_who_left(self) -> None:
         with Session(self.ctx.engine) as session:
             found = open_work_of_those_who_left(session, self.ctx)
+        assert found == [], "\n".join(found)
+
+    @invariant()
+    def the_priority_tallies_are_the_events(self) -> None:
+        found = the_priority_tallies_are_the_events(self.ctx)
         assert found == [], "\n".join(found)
 
     @invariant()

@@ -34,7 +34,7 @@ from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.governance.access import supervised_team_ids
 from services.incidents.recording import NewIncident, record_incident
-from services.people import priority
+from services.people import offending, priority
 from services.people.perpetrator_history import lookup
 from services.people.results import PerpetratorHistory
 from services.records.breaches import record_breach
@@ -154,12 +154,12 @@ def reference_top(ctx: ServiceContext, slack_id: str, count: int) -> tuple[list[
                 session.exec(select(ProtectionOrder.reference).where(col(ProtectionOrder.team_id).in_(teams))).all()
             ) | set(session.exec(select(Incident.reference).where(col(Incident.team_id).in_(teams))).all())
         scored = []
-        for offending in priority.offending_events(session, since).values():
-            if in_scope is not None and not ({e.reference for e in offending} & in_scope):
+        for events in offending.offending_events(session, since).values():
+            if in_scope is not None and not ({e.reference for e in events} & in_scope):
                 continue
-            result = score(offending, now, matrix, serial_victims=ctx.settings.serial_victims, tz=tz)
+            result = score(events, now, matrix, serial_victims=ctx.settings.serial_victims, tz=tz)
             if result is not None:
-                scored.append((result, max(offending, key=lambda e: e.at)))
+                scored.append((result, max(events, key=lambda e: e.at)))
     scored.sort(key=lambda s: (-s[0].total, -s[0].victim_count, -s[1].at.timestamp(), s[1].reference))
     return (
         [(latest.reference, result) for result, latest in scored[:count]],
@@ -321,8 +321,8 @@ def test_the_ranking_from_tallies_equals_scoring_everyone(
     matrix, now = priority.matrix_of(ctx), ctx.clock.now()
     since = window_start(now, matrix.window_months, ctx.settings.timezone)
     with Session(ctx.engine) as session:
-        summed = priority._tallies(session, since, now, matrix, None)
-        gathered = priority.offending_events(session, since)
+        summed = {p: (t.tally, t.last) for p, t in offending.tallies(session, since, now, matrix).items() if t.tally}
+        gathered = offending.offending_events(session, since)
     expected_tallies = {}
     for person, events in gathered.items():
         counted = [e for e in events if e.at <= now]
