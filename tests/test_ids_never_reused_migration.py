@@ -42,6 +42,7 @@ from tests.properties.invariants import (
     the_incident_counts_are_the_incidents,
 )
 from tests.support.force import Force, build_force, london
+from tests.support.migrations import undo
 from tests.support.records import dvpn
 
 REBUILT = {t.name for t in metadata.tables.values() if t.dialect_kwargs.get("sqlite_autoincrement")}
@@ -167,10 +168,7 @@ def test_ids_erased_stay_unused_down_and_up_again(ctx: ServiceContext, clock: Ma
         erased = connection.execute(sa.text("SELECT max(id) FROM incident")).scalar_one()
     clock.set(london("2032-05-01 09:00"))
     retention.erase(ctx, force.admin, incident, REASON)
-    config = alembic_config(ctx.engine.url.render_as_string(hide_password=False))
-    with ctx.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0031")
+    undo(ctx.engine, "0032")
 
     upgrade(ctx.engine)
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.script import ScriptDirectory
 
 from models.db import session_scope
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.incidents import changes
@@ -19,6 +17,7 @@ from services.incidents.recording import NewIncident, record_incident
 from services.records.order_writer import PersonInput
 from tests.properties.invariants import counted_incidents, the_incident_counts_are_the_incidents
 from tests.support.force import Force, london
+from tests.support.migrations import undo
 
 
 def test_the_incidents_on_file_are_counted_by_the_migration(
@@ -42,12 +41,7 @@ def test_the_incidents_on_file_are_counted_by_the_migration(
     ]
     changes.record_referral(ctx, force.officer, made[1])
     engine = ctx.engine
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0030").down_revision
-    assert isinstance(below, str)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, below)
+    undo(engine, "0030")
     with engine.connect() as connection:
         assert "incident_count" not in sa.inspect(connection).get_table_names()
     # Written with no counts kept, by a release before them (in SQL: this release's tables have

@@ -8,13 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.script import ScriptDirectory
 from sqlmodel import select
 
 from models import Incident
 from models.db import session_scope
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.incidents import changes
@@ -22,6 +20,7 @@ from services.incidents.planning import load_facts, marac_due
 from services.incidents.recording import NewIncident, record_incident
 from services.records.order_writer import PersonInput
 from tests.support.force import Force, london
+from tests.support.migrations import undo
 
 
 def marked(ctx: ServiceContext) -> dict[str, bool]:
@@ -51,12 +50,7 @@ def test_the_referrals_due_on_file_are_marked_by_the_migration(
     assert not before[standard] and not before[referred]
 
     engine = ctx.engine
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0031").down_revision
-    assert isinstance(below, str)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, below)
+    undo(engine, "0031")
     with engine.connect() as connection:
         assert "marac_open" not in {c["name"] for c in sa.inspect(connection).get_columns("incident")}
     with engine.begin() as connection:  # a referral recorded by a release that kept no mark

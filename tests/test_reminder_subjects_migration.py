@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from models import metadata
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
+from tests.support.migrations import undo
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 COLUMNS = {"order": "order_id", "incident": "incident_id", "disclosure": "disclosure_id", "plan": "plan_id"}
@@ -45,10 +45,7 @@ def test_a_reminder_about_no_subject_or_two_is_refused(engine: Engine, subjects:
 
 
 def test_0021_goes_down_and_up_again(engine: Engine) -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0020")
+    undo(engine, "0021")
     columns = {c["name"] for c in sa.inspect(engine).get_columns("reminder")}
     assert "incident_id" in columns and not {"disclosure_id", "plan_id"} & columns
     with pytest.raises(sa.exc.IntegrityError, match="about_one_record"):

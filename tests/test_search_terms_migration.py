@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import sqlalchemy as sa
-from alembic import command
 from sqlmodel import Session
 
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
 from rules.search_terms import address_terms, name_terms
 from services.context import ServiceContext
 from services.people.search_index import derived_terms
@@ -19,6 +18,7 @@ from services.records import recording as records
 from services.records.order_writer import PersonInput
 from tests.support.casework import Seeded, notice
 from tests.support.force import Force
+from tests.support.migrations import undo
 from tests.support.search_terms import derived_keys, stored_terms
 
 
@@ -38,10 +38,7 @@ def test_records_on_file_before_the_migration_are_found_as_if_written_today(
     assert ("perpetrator_name", "thorpe") in {(kind, term) for kind, term, *_ in written}
     assert ("protected_address", "b129qt") in {(kind, term) for kind, term, *_ in written}
 
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0023")
+    undo(engine, "0024")
     with engine.connect() as connection:
         old = set(connection.execute(sa.text("SELECT kind, subject_id, term FROM search_term")).all())
         people = [

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement
-from sqlmodel import and_, col, or_, select
+from sqlmodel import SQLModel, and_, col, or_, select
 
 from models import AppUser, DisclosureRequest, Incident, ManagementPlan, MaracAction, MaracReferral, PlanAction
 from models.types import pk
@@ -60,10 +60,9 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         .order_by(col(Incident.reference))
         .with_for_update()
     ).all()
-    for incident in incidents:
-        before = snapshot(incident)
-        incident.officer_id, incident.team_id = to, successor.team_id or incident.team_id
-        work.changed(incident, before)
+    # A successor placed in no team leaves each row in its own (deactivate refuses one; the field is optional).
+    team = {} if successor.team_id is None else {"team_id": successor.team_id}
+    hand_on(work, incidents, officer_id=to, **team)
     requests = session.exec(
         select(DisclosureRequest)
         .where(
@@ -74,11 +73,7 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         .order_by(col(DisclosureRequest.reference))
         .with_for_update()
     ).all()
-    for request in requests:
-        before = snapshot(request)
-        request.officer_id, request.team_id = to, successor.team_id or request.team_id
-        request.updated_at = work.now
-        work.changed(request, before)
+    hand_on(work, requests, officer_id=to, **team, updated_at=work.now)
     marac = session.exec(
         select(MaracAction, Incident)
         .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
@@ -87,10 +82,7 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         .order_by(col(MaracAction.id))
         .with_for_update()
     ).all()
-    for action, _ in marac:
-        before = snapshot(action)
-        action.owner_id = to
-        work.changed(action, before)
+    hand_on(work, [action for action, _ in marac], owner_id=to)
     open_plan = col(ManagementPlan.closed_at).is_(None)
     plan_actions = session.exec(
         select(PlanAction, ManagementPlan)
@@ -99,10 +91,7 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         .order_by(col(PlanAction.id))
         .with_for_update()
     ).all()
-    for plan_action, _ in plan_actions:
-        before = snapshot(plan_action)
-        plan_action.owner_id = to
-        work.changed(plan_action, before)
+    hand_on(work, [plan_action for plan_action, _ in plan_actions], owner_id=to)
     # The adopter is the plan's owner for its review (the audit row keeps who adopted it).
     adopted = session.exec(
         select(ManagementPlan)
@@ -110,10 +99,7 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         .order_by(col(ManagementPlan.id))
         .with_for_update()
     ).all()
-    for plan in adopted:
-        before = snapshot(plan)
-        plan.created_by_id, plan.updated_at = to, work.now
-        work.changed(plan, before)
+    hand_on(work, adopted, created_by_id=to, updated_at=work.now)
     return Casework(
         incidents=_unique([*incidents, *(i for _, i in marac)]),
         requests=requests,
@@ -123,6 +109,16 @@ def hand_on_casework(work: Acting, leaver: AppUser, successor: AppUser) -> Casew
         plan_actions=len(plan_actions),
         plan_reviews=len(adopted),
     )
+
+
+def hand_on(work: Acting, rows: Sequence[SQLModel], **values: object) -> int:
+    """Set `values` on each row, each change audited (against its record, for a row of one). Returns how many."""
+    for row in rows:
+        before = snapshot(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        work.changed(row, before, order_id=getattr(row, "order_id", None))
+    return len(rows)
 
 
 def _open_incident(now: datetime) -> ColumnElement[bool]:

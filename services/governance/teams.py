@@ -25,7 +25,7 @@ from services.context import ServiceContext
 from services.errors import Conflict, NotAllowed
 from services.governance.access import forget_supervised_teams, known_user, require_role
 from services.governance.audit import snapshot
-from services.governance.handover import hand_on_casework, replan_casework
+from services.governance.handover import hand_on, hand_on_casework, replan_casework
 from services.governance.staff import team_named
 from services.governance.team_results import Deactivated, Member, TeamMembers, TeamSummary
 from services.people.search_index import index_teams
@@ -104,14 +104,11 @@ def deactivate(ctx: ServiceContext, actor_slack_id: str, leaver_slack_id: str, s
         _check_handover(session, work, leaver, successor)
         references = _hand_on_records(work, leaver, successor)
         casework = hand_on_casework(work, leaver, successor)
-        checks = _hand_on(
-            work,
-            select(BreachCheck).where(BreachCheck.assigned_to_id == leaver.id, col(BreachCheck.done_at).is_(None)),
-            assigned_to_id=successor.id,
-        )
+        undone = select(BreachCheck).where(BreachCheck.assigned_to_id == leaver.id, col(BreachCheck.done_at).is_(None))
+        checks = hand_on(work, session.exec(undone).all(), assigned_to_id=successor.id)
         waiting = (ReminderState.PENDING, ReminderState.CLAIMED)
         reminders = select(Reminder).where(Reminder.recipient_id == leaver.id, col(Reminder.state).in_(waiting))
-        moved = _hand_on(work, reminders, recipient_id=successor.id)
+        moved = hand_on(work, session.exec(reminders).all(), recipient_id=successor.id)
         unsupervised = _stop_supervising(work, leaver)
         replan_casework(work, casework)  # after the supervision ends: the leaver gets no supervisor's copy
         before = snapshot(leaver)
@@ -173,16 +170,6 @@ def _hand_on_records(work: Acting, leaver: AppUser, successor: AppUser) -> tuple
         work.touch(order, moot=MOOT_HANDED_ON)  # its reminders are replanned for the successor
     index_teams(work.session, orders)  # its words are searched within its new team
     return tuple(o.reference for o in orders)
-
-
-def _hand_on(work: Acting, query: object, **values: object) -> int:
-    rows = work.session.exec(query).all()  # type: ignore[call-overload]
-    for row in rows:
-        before = snapshot(row)
-        for key, value in values.items():
-            setattr(row, key, value)
-        work.changed(row, before, order_id=getattr(row, "order_id", None))
-    return len(rows)
 
 
 def _stop_supervising(work: Acting, leaver: AppUser) -> tuple[str, ...]:

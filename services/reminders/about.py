@@ -9,13 +9,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import DisclosureRequest, Incident, ManagementPlan, ProtectionOrder, Reminder
-from services.reminders.batch import current
+from services.reminders.batch import current, subject_key
 
 Record = ProtectionOrder | Incident | DisclosureRequest
 
 
 def record_of(session: Session, reminder: Reminder) -> Record:
-    record: Record | None
+    batch = current(session)  # a claimed batch holds its records
+    record: Record | None = batch.records.get(subject_key(reminder)) if batch is not None else None
+    if record is not None:
+        return record
     if reminder.incident_id is not None:
         record = session.get(Incident, reminder.incident_id)
     elif reminder.disclosure_id is not None:

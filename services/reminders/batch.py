@@ -15,10 +15,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
     AppUser,
@@ -40,6 +42,7 @@ from services.incidents.planning import IncidentFacts, reports_of
 from services.records.planning import follow_up_source
 
 KEY = "dvpn.reminder_batch"
+Row = TypeVar("Row", bound=SQLModel)
 
 
 @dataclass
@@ -54,6 +57,8 @@ class Batch:
     children: dict[tuple[int, int], IncidentChild] = field(default_factory=dict)  # (incident, number)
     marac_actions: dict[tuple[int, int], MaracAction] = field(default_factory=dict)  # (incident, number)
     incidents: dict[int, IncidentFacts] = field(default_factory=dict)  # incident id -> its clocks' facts
+    # What each subject's reminders are about (about.record_of), by subject_key: a plan's is its record.
+    records: dict[tuple[str, int], ProtectionOrder | Incident | DisclosureRequest] = field(default_factory=dict)
     # Reminders that may be a supervisor's copy's owner: the batch records' reminders of those kinds.
     owners: list[Reminder] = field(default_factory=list)
     held: list[Any] = field(default_factory=list)
@@ -71,7 +76,15 @@ def _ids(values: Any) -> list[int]:
 def _in(session: Session, table: Any, ids: list[int]) -> list[Any]:
     if not ids:
         return []
-    return list(session.exec(select(table).where(col(table.id).in_(ids))).all())
+    return list(session.exec(by_ids(table), params={"ids": ids}).all())
+
+
+@cache
+def by_ids(table: type[Row]) -> SelectOfScalar[Row]:
+    """The rows of `table` whose ids are bound as `ids`: built once per table, since building a
+    statement anew costs a claim more Python than running it (issue 19)."""
+    key: Any = table.id  # type: ignore[attr-defined]  # every table asked for has an integer id
+    return select(table).where(col(key).in_(sa.bindparam("ids", expanding=True)))
 
 
 @contextmanager
@@ -101,6 +114,12 @@ def loaded(session: Session, rows: Sequence[Reminder], owner_kinds: Any = None) 
         for order in session.exec(select(ProtectionOrder).join(first, first.c.id == ProtectionOrder.id)).all():
             by_perpetrator[order.perpetrator_id] = order
     batch.plan_records = {p.id: by_perpetrator.get(p.perpetrator_id) for p in plans if p.id is not None}
+    batch.records = {
+        **{("order", o.id or 0): o for o in orders},
+        **{("incident", i.id or 0): i for i in incidents},
+        **{("disclosure", r.id or 0): r for r in requests},
+        **{("plan", plan): record for plan, record in batch.plan_records.items() if record is not None},
+    }
     held += list(by_perpetrator.values())
     perpetrators = _in(
         session,

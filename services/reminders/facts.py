@@ -9,7 +9,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -30,7 +31,7 @@ from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.records.state import lapse_time
-from services.reminders.batch import current
+from services.reminders.batch import by_ids, current
 from services.reminders.chain import next_step, team_supervisor_ids
 from services.reminders.results import (
     BreachCheckDue,
@@ -241,8 +242,7 @@ def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:
 def _by_ids(session: Session, table: type[Row], ids: set[int]) -> list[Row]:
     if not ids:
         return []
-    key: Any = table.id  # type: ignore[attr-defined]  # every table here has an integer id
-    return list(session.exec(select(table).where(col(key).in_(sorted(ids)))).all())
+    return list(session.exec(by_ids(table), params={"ids": sorted(ids)}).all())
 
 
 def _ids_in(reminders: Sequence[Reminder], *prefixes: str) -> set[int]:
@@ -255,11 +255,22 @@ def _ids_in(reminders: Sequence[Reminder], *prefixes: str) -> set[int]:
 
 def subject(reminder: Reminder, loaded: _Loaded) -> Subject:
     """What a reminder is about, from the kind's name and the record's current facts."""
+    found = _kind(reminder.kind)
+    if found is None:
+        return OtherKind(reminder.kind.split(":")[0])
+    about, match = found
+    return about(reminder, loaded, match)
+
+
+@lru_cache(maxsize=4096)
+def _kind(kind: str) -> tuple[About, re.Match[str]] | None:
+    """Which of _KINDS a kind is, read once per kind: a claim's batch repeats kinds (a hundred
+    "expires_in_7d"), and trying each pattern in turn was a good part of its Python."""
     for pattern, about in _KINDS:
-        match = pattern.fullmatch(reminder.kind)
+        match = pattern.fullmatch(kind)
         if match:
-            return about(reminder, loaded, match)
-    return OtherKind(reminder.kind.split(":")[0])
+            return about, match
+    return None
 
 
 About = Callable[[Reminder, _Loaded, re.Match[str]], Subject]

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from config import ReminderPolicy
 from models import AppUser, Reminder, ReminderState, metadata
 from models.reminders import CLAIMABLE
+from models.types import UTCDateTime
 from services.context import ServiceContext
 from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
 from services.reminders import batch
@@ -87,9 +88,11 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
         return Claim(worker_id, lease_until, messages, skipped, recheck, held)
 
 
-def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-    """Claim due rows, in due order, as they are now (this claim's attempt counted)."""
+def _claiming() -> sa.Update:
+    """The claiming UPDATE, built once with its values bound at each claim: built anew, a statement
+    this size costs more Python than PostgreSQL takes to run it (issue 19's claim under 10 ms)."""
     c = REMINDERS.c
+    now = sa.bindparam("now", type_=UTCDateTime())
     due = (
         sa.select(c.id)
         .where(
@@ -103,22 +106,30 @@ def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: da
             ),
         )
         .order_by(c.due_at, c.id)
-        .limit(limit)
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's compiler leaves it out
     )
-    claim = (
+    return (
         sa.update(Reminder)
         .where(col(Reminder.id).in_(due.scalar_subquery()))
         .values(
             state=ReminderState.CLAIMED,
-            claimed_by=worker_id,
-            claimed_until=lease_until,
+            claimed_by=sa.bindparam("worker", type_=sa.String()),
+            claimed_until=sa.bindparam("lease_until", type_=UTCDateTime()),
             attempts=col(Reminder.attempts) + 1,
         )
         .returning(Reminder)  # the rows themselves: no second statement to read them
         .execution_options(synchronize_session=False)
     )
-    rows = list(session.scalars(claim).all())
+
+
+CLAIMING = _claiming()
+
+
+def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+    """Claim due rows, in due order, as they are now (this claim's attempt counted)."""
+    values = {"now": now, "limit": limit, "worker": worker_id, "lease_until": lease_until}
+    rows = list(session.scalars(CLAIMING, values).all())
     return sorted(rows, key=lambda r: (_utc(r.due_at), r.id or 0))
 
 
@@ -137,14 +148,16 @@ UNSEEN = frozenset({Undeliverable.NO_RECIPIENT, Undeliverable.ACCESS_WITHDRAWN})
 
 def undeliverable(session: Session, reminder: Reminder) -> Undeliverable | None:
     """Why a claimed reminder must not be posted (None: post it)."""
+    held = batch.current(session) or batch.Batch()  # a claimed batch holds the sources and recipients
     source_id = follow_up_source(reminder.kind)
     if source_id is not None:
-        source = session.get(Reminder, int(source_id))
+        source = held.sources.get(int(source_id)) or session.get(Reminder, int(source_id))
         if source is None or source.acknowledged_at is not None or source.state is ReminderState.CANCELLED:
             return Undeliverable.SETTLED_FIRST
     if reminder.recipient_channel:
         return None
-    user = session.get(AppUser, reminder.recipient_id) if reminder.recipient_id else None
+    recipient = reminder.recipient_id
+    user = (held.users.get(recipient) or session.get(AppUser, recipient)) if recipient else None
     if user is None:
         return Undeliverable.NO_RECIPIENT
     if not user.active:

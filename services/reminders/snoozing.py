@@ -7,6 +7,7 @@ is refused however the request was made."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 SNOOZE_PERIODS = {"1h": timedelta(hours=1), "4h": timedelta(hours=4)}
@@ -31,4 +32,12 @@ def fits(until: datetime, deadline: datetime | None) -> bool:
 
 def snoozes_before(deadline: datetime | None, now: datetime, tz: ZoneInfo) -> tuple[str, ...]:
     """The choices that end no later than the deadline, in the buttons' order."""
-    return tuple(c for c in SNOOZE_CHOICES if fits(snooze_until(c, now, tz), deadline))
+    if deadline is None:
+        return SNOOZE_CHOICES
+    return tuple(c for c, until in _snooze_ends(now, tz) if fits(until, deadline))
+
+
+@lru_cache(maxsize=8)
+def _snooze_ends(now: datetime, tz: ZoneInfo) -> tuple[tuple[str, datetime], ...]:
+    """When each choice would end, worked out once for the many reminders of a claim (one `now`)."""
+    return tuple((c, snooze_until(c, now, tz)) for c in SNOOZE_CHOICES)
