@@ -6,60 +6,101 @@ ORM's unit of work (sorting, bookkeeping, events) twice what the INSERTs themsel
 round trip per table. Here they go in as one statement on PostgreSQL (an INSERT per row, each a
 data-modifying WITH, returning the ids), one INSERT per table on SQLite, where a statement is no
 round trip. Nothing else changes: the same columns go in, in the same transaction, their text
-checked as every flushed row's is (services.stored_text)."""
+checked as every flushed row's is (services.stored_text).
+
+Rows that need no object (a new record's reminders and thread posts, `plain`) and statements that
+only add rows (its search words, `also`) can go in after them, in the same statement on PostgreSQL:
+each round trip costs a statement's conversion, sending and waiting, whatever it carries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlmodel import Session, SQLModel
 
 from services import stored_text
 
 Shape = tuple[tuple[sa.Table, tuple[str, ...]], ...]  # each row's table and the columns it sets
+Plain = tuple[sa.Table, Sequence[dict[str, Any]]]  # rows of one table, as values: no object, no id read back
 
-_STATEMENTS: dict[Shape, sa.Select[Any]] = {}  # built once per shape, so its SQL is compiled once
+
+@dataclass(frozen=True)
+class Also:
+    """A statement adding rows that refer to the new rows, run after them: `statement` built once
+    (its shape is part of the cached statement's), its parameters named apart from the rows'."""
+
+    statement: sa.Insert
+    params: dict[str, Any]
+
+
+PlainShape = tuple[tuple[sa.Table, int, tuple[str, ...]], ...]  # each plain table, its row count and columns
+Key = tuple[Shape, PlainShape, tuple[int, ...]]  # and the `also` statements, by identity (each built once)
+
+_STATEMENTS: dict[Key, sa.Select[Any]] = {}  # built once per shape, so its SQL is compiled once
 _SHAPES_KEPT = 200  # a few shapes in use (a record's people, its row, its links and checks)
 
 
-def insert_new(session: Session, rows: Sequence[SQLModel]) -> None:
+def insert_new(
+    session: Session, rows: Sequence[SQLModel], *, plain: Sequence[Plain] = (), also: Sequence[Also] = ()
+) -> None:
     """Insert `rows` (new objects, added to no session), none referring to another of them, and
-    add them to `session` as persistent."""
+    add them to `session` as persistent; then the `plain` rows (each table's in one INSERT on
+    SQLite), then the `also` statements, in that order."""
     stored_text.refuse_unstorable_rows(rows)
     if session.new or session.dirty:  # what the session holds goes in first, as a flush would send it
         session.flush()
     connection = session.connection()
     values = [_values(row) for row in rows]
+    plain = [(table, [_with_defaults(table, row) for row in given]) for table, given in plain if given]
     if connection.dialect.name == "postgresql":
-        _in_one_statement(connection, rows, values)
+        _in_one_statement(connection, rows, values, plain, also)
     else:
         _table_by_table(connection, rows, values)
+        for table, given in plain:
+            connection.execute(sa.insert(table), list(given))
+        for statement in also:
+            connection.execute(statement.statement, statement.params)
     for row in rows:
         make_transient_to_detached(row)  # what it holds is what the database holds now
         session.add(row)
 
 
-def _in_one_statement(connection: sa.Connection, rows: Sequence[SQLModel], values: list[dict[str, Any]]) -> None:
+def _in_one_statement(
+    connection: sa.Connection,
+    rows: Sequence[SQLModel],
+    values: list[dict[str, Any]],
+    plain: Sequence[Plain],
+    also: Sequence[Also],
+) -> None:
     shape: Shape = tuple((_table(row), tuple(given)) for row, given in zip(rows, values, strict=True))
-    statement = _STATEMENTS.get(shape)
+    plain_shape = tuple((table, len(given), tuple(given[0])) for table, given in plain)
+    key: Key = (shape, plain_shape, tuple(id(statement.statement) for statement in also))
+    statement = _STATEMENTS.get(key)
     if statement is None:
         if len(_STATEMENTS) >= _SHAPES_KEPT:
             _STATEMENTS.clear()
-        statement = _STATEMENTS[shape] = _statement(shape)
+        statement = _STATEMENTS[key] = _statement(shape, plain_shape, [a.statement for a in also])
     params = {f"r{n}_{column}": value for n, given in enumerate(values) for column, value in given.items()}
+    for t, (_, given) in enumerate(plain):
+        params.update({f"p{t}_{n}_{column}": value for n, row in enumerate(given) for column, value in row.items()})
+    for statement_also in also:
+        params.update(statement_also.params)
     ids = iter(connection.execute(statement, params).one())
     for row in rows:
         if (generated := _table(row).autoincrement_column) is not None:
             setattr(row, generated.key, next(ids))
 
 
-def _statement(shape: Shape) -> sa.Select[Any]:
+def _statement(shape: Shape, plain: PlainShape, also: Sequence[sa.Insert]) -> sa.Select[Any]:
     """`INSERT ... RETURNING id` for each row as a data-modifying WITH, and a SELECT of the ids
-    returned, in the rows' order (one row each, so one row in all)."""
+    returned, in the rows' order (one row each, so one row in all); then an INSERT for each plain
+    row and each `also`, data-modifying WITHs too (PostgreSQL runs each once, read or not)."""
     inserts: list[sa.CTE] = []
     returned: list[sa.ColumnElement[Any]] = []
     for n, (table, columns) in enumerate(shape):
@@ -70,6 +111,13 @@ def _statement(shape: Shape) -> sa.Select[Any]:
         inserts.append(cte := insert.cte(f"r{n}"))
         if generated is not None:
             returned.append(sa.select(cte.c[generated.key]).scalar_subquery().label(f"r{n}"))
+    for t, (table, count, columns) in enumerate(plain):
+        # A row each: a multi-row VALUES is compiled afresh every time (SQLAlchemy caches no
+        # statement holding one), which costs more than the rest of the save.
+        for n in range(count):
+            values = {c: sa.bindparam(f"p{t}_{n}_{c}", type_=table.c[c].type) for c in columns}
+            inserts.append(sa.insert(table).values(values).cte(f"p{t}_{n}"))
+    inserts.extend(statement.cte(f"a{n}") for n, statement in enumerate(also))
     return sa.select(*(returned or [sa.literal(None)])).add_cte(*inserts)
 
 
@@ -86,6 +134,20 @@ def _table_by_table(connection: sa.Connection, rows: Sequence[SQLModel], values:
         new_ids = connection.execute(statement, [v for _, v in group]).scalars()
         for (row, _), new_id in zip(group, new_ids, strict=True):
             setattr(row, generated.key, new_id)
+
+
+def _with_defaults(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its columns' Python-side defaults, as an INSERT of the table fills them in
+    (one in a WITH does not)."""
+    missing = {}
+    for column in table.c:
+        if column.key in row or column.default is None:
+            continue
+        default = column.default
+        if not isinstance(default, ScalarElementColumnDefault):
+            raise TypeError(f"{table.name}.{column.key}: only a constant default is filled in here")
+        missing[column.key] = default.arg
+    return {**row, **missing}
 
 
 def _table(row: SQLModel) -> sa.Table:
