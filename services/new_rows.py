@@ -178,8 +178,7 @@ def _as_json(table: sa.Table) -> bool:
     ready = _JSON_READY.get(table)
     if ready is None:
         ready = _JSON_READY[table] = all(
-            (isinstance(column.type, sa.TypeDecorator)
-            and isinstance(column.type.impl_instance, _JSON_TYPES))
+            (isinstance(column.type, sa.TypeDecorator) and isinstance(column.type.impl_instance, _JSON_TYPES))
             or isinstance(column.type, _JSON_TYPES)
             for column in table.c
         )
