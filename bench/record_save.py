@@ -8,12 +8,18 @@ wall time depends on the machine's load, printed alongside, and CPU time is this
 (the database server's is not in it). The database is EMPTIED.
 
     DVPN_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/dvpn_bench_save .venv/bin/python bench/record_save.py
+
+With --profile, the saves are run once more under cProfile, timed by this process's CPU, and the
+functions that cost most (their own time, then with what they call) are printed: where a save's
+CPU goes (the profiler's own cost inflates Python-heavy code against C, so read it for shares).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -70,6 +76,7 @@ class Counted:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="profile the saves' CPU (cProfile) and print the top")
     args = parser.parse_args()
     url = os.environ.get("DVPN_BENCH_POSTGRES_URL", DEFAULT_URL).replace("postgresql://", "postgresql+psycopg://", 1)
     engine = make_engine(url)
@@ -91,7 +98,21 @@ def main() -> None:
         "hearing (/dvpn hearing)", args.saves, lambda n: hearings.book_hearing(ctx, officer, saved[n], hearing_at, None)
     )
     counted.measure("card (/dvpn show)", args.saves, lambda n: records.view(ctx, officer, saved[n]))
+    if args.profile:
+        profile_saves(ctx, officer, args.saves)
     engine.dispose()
+
+
+def profile_saves(ctx: ServiceContext, officer: str, saves: int) -> None:
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(saves):
+        records.record(ctx, officer, dvpn())
+    profiler.disable()
+    figures = pstats.Stats(profiler, stream=sys.stdout)
+    print(f"\nrecord save under cProfile ({saves} saves; this process's CPU):")
+    figures.sort_stats("tottime").print_stats(25)
+    figures.sort_stats("cumulative").print_stats(40)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A session that only reads. On PostgreSQL its statements run each on its own, with no BEGIN
+    and COMMIT sent around them: under READ COMMITTED each statement sees a snapshot of its own
+    either way. Elsewhere a transaction, as session_scope's."""
+    if engine.dialect.name != "postgresql":
+        with session_scope(engine) as session:
+            yield session
+        return
+    with (
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+        Session(connection, expire_on_commit=False) as session,
+    ):
+        yield session
+
+
 def database_unavailable(error: BaseException) -> bool:
     """True for a database that is away or busy for now, where the same request a minute later
     works: the server down, restarting or unreachable, a connection lost mid-request, the pool

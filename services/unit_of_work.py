@@ -35,7 +35,7 @@ from models.db import session_scope
 from models.types import pk
 from services import stored_text
 from services.context import ServiceContext
-from services.governance.access import acting_user, require_role
+from services.governance.access import acting_user, plainly_placed, require_role
 from services.governance.audit import write_audit, write_change, write_creation
 from services.new_rows import insert_new
 from services.records.lookup import order_to_change
@@ -281,5 +281,7 @@ def system(ctx: ServiceContext, name: str = "system") -> Iterator[Work]:
 def require_placed_user(ctx: ServiceContext, actor_slack_id: str) -> None:
     """The gate for a request that reaches no other service first (a form opening, the calculator):
     NotPlaced for a user in no team. Writes nothing for them, not even their first contact."""
+    if plainly_placed(ctx, actor_slack_id):  # the usual case, in one read: no transaction to open
+        return
     with reading(ctx, actor_slack_id):
         return

@@ -11,7 +11,7 @@ told how to get placed: acting_user refuses them, so every service refuses them 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import AppUser, DisclosureRequest, Incident, ProtectionOrder, Role, TeamSupervisor
 from services.context import ServiceContext
@@ -49,6 +49,26 @@ def acting_user(session: Session, ctx: ServiceContext, slack_user_id: str, displ
     user = known_user(session, ctx, slack_user_id, display_name)
     require_placed(session, user)
     return user
+
+
+_STANDING = sa.select(col(AppUser.role), col(AppUser.team_id), col(AppUser.active)).where(
+    col(AppUser.slack_user_id) == sa.bindparam("slack_user_id")
+)
+
+
+def plainly_placed(ctx: ServiceContext, slack_user_id: str) -> bool:
+    """True when one read, outside any transaction, shows an active user placed without asking
+    more: a champion or admin, or an officer or supervisor in a team. False says only that
+    acting_user must decide (it refuses, or meets the user for the first time, writing them).
+    PostgreSQL only: a gate that passes writes nothing, so it needs no BEGIN and COMMIT sent."""
+    if ctx.engine.dialect.name != "postgresql":
+        return False
+    with ctx.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        row = connection.execute(_STANDING, {"slack_user_id": slack_user_id}).first()
+    if row is None or not row.active:
+        return False
+    role = Role(row.role)
+    return role in READ_ALL_ROLES or (role in (Role.OFFICER, Role.SUPERVISOR) and row.team_id is not None)
 
 
 def is_placed(session: Session, user: AppUser) -> bool:

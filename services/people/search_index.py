@@ -31,6 +31,7 @@ from models import (
 )
 from models.types import pk
 from rules.search_terms import FUZZY_FROM, address_terms, name_terms, one_edit_keys, within_one_edit
+from services.new_rows import Also
 
 PersonRow = Perpetrator | ProtectedPerson
 NAME_KINDS = (TermKind.PERPETRATOR_NAME, TermKind.PROTECTED_NAME)
@@ -93,26 +94,28 @@ def index_order(session: Session, order: ProtectionOrder) -> None:
 def index_new_order(session: Session, order: ProtectionOrder, people: Sequence[PersonRow]) -> None:
     """The words of a record created in this transaction, from its people as written (`people`:
     every person it is on, as linked). It has no words yet, so none are read or deleted; a record's
-    save writes its words, and the new words' keys under their locks, in one statement on PostgreSQL."""
-    assert order.id is not None
-    on = (order.id, order.team_id, order.reference)
-    rows = sorted(
-        {
-            term
-            for person in people
-            for term in person_terms(type(person), pk(person), person.full_name, person.address, on)
-        }
-    )
-    if not rows:
-        return
-    words = sorted({row[1] for row in rows if row[0] in NAME_KINDS})
+    save writes its words, and the new words' keys under their locks, in one statement on PostgreSQL
+    (new_order_words, which a record's save sends with its rows)."""
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(sa.insert(SearchTerm), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
-        _add_keys(session, words)  # SQLite has one writer at a time: nothing to lock
+        rows = _new_order_terms(order, people)
+        if rows:
+            session.execute(sa.insert(SearchTerm), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+            _add_keys(session, _name_words(rows))  # SQLite has one writer at a time: nothing to lock
         return
+    if (words := new_order_words(order, people)) is not None:
+        session.execute(words.statement, words.params)
+
+
+def new_order_words(order: ProtectionOrder, people: Sequence[PersonRow]) -> Also | None:
+    """PostgreSQL: the statement adding a new record's words and their keys (None: it has none),
+    to send with the record's rows (services.new_rows) or on its own (index_new_order)."""
+    rows = _new_order_terms(order, people)
+    if not rows:
+        return None
+    words = _name_words(rows)
     keys = [(key, word) for word in words for key in sorted(one_edit_keys(word))]
     columns = list(zip(*rows, strict=True))
-    session.execute(
+    return Also(
         _NEW_WORDS,
         {
             **{f"new_{name}": list(values) for name, values in zip(COLUMNS, columns, strict=True)},
@@ -121,6 +124,22 @@ def index_new_order(session: Session, order: ProtectionOrder, people: Sequence[P
             "key_terms": [word for _, word in keys],
         },
     )
+
+
+def _new_order_terms(order: ProtectionOrder, people: Sequence[PersonRow]) -> list[Term]:
+    assert order.id is not None
+    on = (order.id, order.team_id, order.reference)
+    return sorted(
+        {
+            term
+            for person in people
+            for term in person_terms(type(person), pk(person), person.full_name, person.address, on)
+        }
+    )
+
+
+def _name_words(rows: Iterable[Term]) -> list[str]:
+    return sorted({row[1] for row in rows if row[0] in NAME_KINDS})
 
 
 def _new_words() -> sa.Insert:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models import (
@@ -161,6 +163,41 @@ def _people(
     return [_person("perpetrator", perpetrator), *(_person("protected", person) for person in protected)]
 
 
+_Row = TypeVar("_Row", Perpetrator, AppUser)
+
+# Built once: every card asks it, and building a statement costs as much as running it.
+_PARTIES = (
+    select(
+        Perpetrator,
+        AppUser,
+        select(ProtectionOrder.reference)
+        .where(ProtectionOrder.parent_id == sa.bindparam("order_id"))
+        .limit(1)
+        .scalar_subquery(),
+    )
+    .join(AppUser, col(AppUser.id) == sa.bindparam("officer_id"))
+    .where(Perpetrator.id == sa.bindparam("perpetrator_id"))
+)
+
+
+def _parties(session: Session, order: ProtectionOrder, *, follow_on: bool) -> tuple[Perpetrator, AppUser, str | None]:
+    """The record's perpetrator and officer in charge, and (`follow_on`) the reference of a record
+    made from it: what the session does not hold already, in one statement, not one each."""
+    perpetrator = _held(session, Perpetrator, order.perpetrator_id)
+    officer = _held(session, AppUser, order.officer_id)
+    if perpetrator is not None and officer is not None and not follow_on:
+        return perpetrator, officer, None
+    params = {"order_id": order.id, "officer_id": order.officer_id, "perpetrator_id": order.perpetrator_id}
+    read_perpetrator, read_officer, reference = session.exec(_PARTIES, params=params).one()
+    return perpetrator or read_perpetrator, officer or read_officer, reference if follow_on else None
+
+
+def _held(session: Session, model: type[_Row], row_id: int) -> _Row | None:
+    """The row if the session holds it, as session.get would return it without reading it."""
+    held = session.identity_map.get(session.identity_key(model, row_id))
+    return held if isinstance(held, model) else None
+
+
 def build_view(
     session: Session,
     ctx: ServiceContext,
@@ -173,16 +210,10 @@ def build_view(
 ) -> RecordView:
     """The record's card. `known`: what the caller holds of it, not read again."""
     tz = ctx.settings.timezone
-    perpetrator = session.get(Perpetrator, order.perpetrator_id)
-    assert perpetrator is not None
-    officer = session.get(AppUser, order.officer_id)
-    assert officer is not None
+    perpetrator, officer, follow_on = _parties(session, order, follow_on=known is None or known.created_with is None)
     people = _people(session, order, perpetrator, known) if with_people else []
     parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
     incident = session.get(Incident, order.incident_id) if order.incident_id else None
-    child = None
-    if known is None or known.created_with is None:
-        child = session.exec(select(ProtectionOrder).where(ProtectionOrder.parent_id == order.id)).first()
     rows = _rows(session, order, known)
     hearings, breaches, checks = rows.hearings, rows.breaches, rows.checks
     awaited = [
@@ -213,7 +244,7 @@ def build_view(
         ),
         warnings=warnings,
         parent_reference=parent.reference if parent else None,
-        follow_on_reference=child.reference if child else None,
+        follow_on_reference=follow_on,
         incident_reference=incident.reference if incident else None,
         writable=writable,
         is_notice=rule_for(order.order_type).is_notice,

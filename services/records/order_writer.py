@@ -34,8 +34,8 @@ from rules.ranks import Rank
 from rules.validation import Violation
 from services.context import ServiceContext
 from services.governance.audit import write_creation
-from services.new_rows import insert_new
-from services.people.search_index import index_new_order
+from services.new_rows import Plain, insert_new
+from services.people.search_index import index_new_order, new_order_words
 from services.records.new_record_reads import new_record_reads
 from services.records.planning import (
     OrderFacts,
@@ -318,12 +318,6 @@ def insert_order(
         )
     created = [row for row in (check, awaited) if row is not None]
     links = [OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected]
-    insert_new(session, [*people, order, *links, *created])
-    for person in people:
-        write_creation(session, actor=user, at=now, row=person, source=ctx.source)
-    index_new_order(session, order, [perpetrator, *protected])
-    for row in (order, *created):
-        write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
     facts = OrderFacts(
         order=order,
         hearings=[],
@@ -333,7 +327,20 @@ def insert_order(
         supervisor_ids=reads.supervisor_ids,
         team=reads.team,
     )
-    return order, replan_from(session, facts, ctx.settings.reminders, tz, now, stored=())
+    # Planned before anything is written, from the rows in hand, so that its reminders and thread
+    # posts go in with the rows, and on PostgreSQL the words too: one statement for the record.
+    held: list[Plain] = []
+    replanned = replan_from(session, facts, ctx.settings.reminders, tz, now, stored=(), held=held)
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    words = new_order_words(order, [perpetrator, *protected]) if on_postgresql else None
+    insert_new(session, [*people, order, *links, *created], plain=held, also=[words] if words else [])
+    for person in people:
+        write_creation(session, actor=user, at=now, row=person, source=ctx.source)
+    if not on_postgresql:
+        index_new_order(session, order, [perpetrator, *protected])
+    for row in (order, *created):
+        write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
+    return order, replanned
 
 
 def _first_next_deadline(order: ProtectionOrder, now: datetime, *also_due: datetime | None) -> datetime | None:

@@ -32,6 +32,7 @@ from models import (
 )
 from rules.lifecycle import IMPLIES, Reminders, State, state_of
 from rules.notification import owed
+from services.new_rows import Plain
 from services.records.state import lapse_time, situation
 from services.records.thread_plan import plan_thread
 from services.reporting.list_results import NextDeadline
@@ -538,6 +539,7 @@ def reconcile(
     disclosure_id: int | None = None,
     plan_id: int | None = None,
     by: int | None = None,
+    held: list[Plain] | None = None,
 ) -> tuple[int, int]:
     """Make the stored reminders match the plan. Returns (added, cancelled). `stored`: the record's
     reminders, if the caller has them (none, for a record created in this transaction). The record
@@ -548,7 +550,8 @@ def reconcile(
     A sent one that is no longer relevant will not escalate, and its pending follow-ups are
     cancelled: the hearing it nagged about has been booked, say. Its message, and those of its
     follow-ups already posted, are to be updated to say so (`why`: the reason for a kind; `by`: who
-    acted, None for the system)."""
+    acted, None for the system). `held`: the new reminders go there as rows, for the caller to
+    insert with its own (a new record's, services.new_rows)."""
     if stored is None:
         stored = session.exec(select(Reminder).where(_about(order_id, incident_id, disclosure_id, plan_id))).all()
     wanted = {(p.kind, p.due_at): p for p in plan}
@@ -593,7 +596,11 @@ def reconcile(
             "disclosure_id": disclosure_id,
             "plan_id": plan_id,
         }
-        session.execute(insert(REMINDERS), [_row(subject, planned, now) for planned in new])
+        rows = [_row(subject, planned, now) for planned in new]
+        if held is not None:
+            held.append((REMINDERS, rows))
+        else:
+            session.execute(insert(REMINDERS), rows)
         added += len(new)
     return added, cancelled
 
@@ -659,11 +666,14 @@ def replan_from(
     *,
     by: int | None = None,
     moot: str | None = None,
+    held: list[Plain] | None = None,
 ) -> Replanned:
     """`replan` from facts the caller holds. `stored`: the order's reminders, if the caller knows
     them (none, for a record created in this transaction); otherwise they are read. `by`: as for
     `replan`. `moot`: the reason every withdrawn reminder's message gives, instead of the record's
-    own (MOOT_CALENDAR: the deadline moved with the calendar, not with anything done on the record)."""
+    own (MOOT_CALENDAR: the deadline moved with the calendar, not with anything done on the record).
+    `held`: the new reminders and thread posts go there as rows, not into the database, for the
+    caller to insert with the record's own rows (a record created in this transaction)."""
     order = facts.order
     assert order.id is not None
     deadline = at_or_none(next_deadline(facts, now))
@@ -675,8 +685,8 @@ def replan_from(
     if stored is None:
         stored = session.exec(select(Reminder).where(Reminder.order_id == order.id)).all()
     why = functools.partial(moot_reason, facts) if moot is None else (lambda kind: moot)
-    added, cancelled = reconcile(session, order.id, plan, now, relevant, why, stored, by=by)
-    plan_thread(session, facts, policy, now, new_record=new_record)
+    added, cancelled = reconcile(session, order.id, plan, now, relevant, why, stored, by=by, held=held)
+    plan_thread(session, facts, policy, now, new_record=new_record, held=held)
     known = {(r.kind, r.due_at) for r in stored}
     pending = [(r.due_at, r.kind) for r in stored if r.state is ReminderState.PENDING]
     pending += [
@@ -697,14 +707,18 @@ def at_or_none(deadline: NextDeadline | None) -> datetime | None:
 
 
 def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
+    """The record's facts, its team with them (read with its supervisors, in one statement), so
+    that its thread plan does not read the team again."""
     assert order.id is not None
+    team, supervisors = team_and_supervisors(session, order.team_id)
     return OrderFacts(
         order=order,
         hearings=session.exec(select(Hearing).where(Hearing.order_id == order.id)).all(),
         breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
         checks=session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all(),
         notifications=session.exec(select(Notification).where(Notification.order_id == order.id)).all(),
-        supervisor_ids=supervisor_ids(session, order.team_id),
+        supervisor_ids=supervisors,
+        team=team,
     )
 
 

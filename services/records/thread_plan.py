@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from sqlmodel import Session, insert, select
 
 from config import ReminderPolicy
 from models import OrderStatus, RecordThreadPost, ReminderState, Team
 from models.threads import ROOT
+from services.new_rows import Plain
 
 if TYPE_CHECKING:
     from services.records.planning import OrderFacts
@@ -42,10 +44,17 @@ def thread_kinds(facts: OrderFacts) -> list[str]:
 
 
 def plan_thread(
-    session: Session, facts: OrderFacts, policy: ReminderPolicy, now: datetime, *, new_record: bool = False
+    session: Session,
+    facts: OrderFacts,
+    policy: ReminderPolicy,
+    now: datetime,
+    *,
+    new_record: bool = False,
+    held: list[Plain] | None = None,
 ) -> int:
     """Add the thread posts the facts call for and not yet planned; ask for the root's rewrite when
-    a reply is added to a thread whose root was planned before. Returns how many were added."""
+    a reply is added to a thread whose root was planned before. Returns how many were added.
+    `held`: the new rows go there, for the caller to insert with its own (a new record's)."""
     order = facts.order
     if not policy.record_threads:
         return 0
@@ -65,24 +74,28 @@ def plan_thread(
     # channel changes meanwhile.
     root = next((post for post in stored if post.kind == ROOT), None)
     channel = root.channel if root is not None else team.digest_channel
-    session.execute(
-        insert(RecordThreadPost),
-        [
-            {
-                "order_id": order.id,
-                "kind": kind,
-                "channel": channel,
-                "state": ReminderState.PENDING,
-                "attempts": 0,
-                "update_attempts": 0,
-                "created_at": now,
-            }
-            for kind in new
-        ],
-    )
+    posts = [
+        {
+            "order_id": order.id,
+            "kind": kind,
+            "channel": channel,
+            "state": ReminderState.PENDING,
+            "attempts": 0,
+            "update_attempts": 0,
+            "created_at": now,
+        }
+        for kind in new
+    ]
+    if held is not None:
+        held.append((RECORD_THREAD_POSTS, posts))
+    else:
+        session.execute(insert(RecordThreadPost), posts)
     if root is not None:
         root.update_due_at, root.update_attempts = now, 0  # the root says the record's status now
     return len(new)
+
+
+RECORD_THREAD_POSTS: sa.Table = RecordThreadPost.__table__  # type: ignore[attr-defined]
 
 
 def _utc(value: datetime) -> datetime:
