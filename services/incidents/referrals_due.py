@@ -63,6 +63,35 @@ def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[Colu
     return _ruled(session.execute(query), policy)
 
 
+@dataclass(frozen=True)
+class ReferralClock:
+    """A referral due, as the digest orders and counts it: what the index holds, no more."""
+
+    incident_id: int
+    reported_at: datetime
+    due: ClockDue
+
+
+def referral_clocks(
+    session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]
+) -> list[ReferralClock]:
+    """The incidents referrals_due finds, each with only its id, report time and clock: read from
+    ix_incident_marac_open alone (it holds every column asked here), so the digest can count them all
+    and read only the few it lists whole."""
+    query = (
+        sa.select(col(Incident.id), col(Incident.reported_at), *_RULED_ON)
+        .where(col(Incident.marac_open), *where)
+        .order_by(col(Incident.reported_at), col(Incident.id))
+    )
+    hours, threshold = policy.hours(), policy.marac_escalation_incidents
+    found = []
+    for id_, reported_at, dash_yes, judgement, dash_at, count in session.execute(query):
+        trigger = _trigger(reported_at, dash_yes, judgement, dash_at, count, threshold)
+        if trigger is not None:
+            found.append(ReferralClock(id_, reported_at, clock_due(MARAC_REFERRAL, trigger.since, hours)))
+    return found
+
+
 def first_due(
     session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]], limit: int
 ) -> tuple[int, list[ReferralDue]]:
@@ -103,6 +132,15 @@ def first_due(
     return (int(rows[0].total) if rows else 0), _ruled([row[:10] for row in rows], policy)
 
 
+# What the ruling on a candidate reads, after its report time.
+_RULED_ON = (
+    col(Incident.dash_yes),
+    col(Incident.dash_judgement),
+    col(Incident.dash_at),
+    col(Incident.escalation_count),
+)
+
+
 def _candidates() -> sa.Select[*tuple[Any, ...]]:
     return sa.select(
         col(Incident.id),
@@ -111,20 +149,27 @@ def _candidates() -> sa.Select[*tuple[Any, ...]]:
         col(Incident.victim_id),
         col(Incident.officer_id),
         col(Incident.suspect_id),
-        col(Incident.dash_yes),
-        col(Incident.dash_judgement),
-        col(Incident.dash_at),
-        col(Incident.escalation_count),
+        *_RULED_ON,
     )
+
+
+def _trigger(
+    reported_at: datetime,
+    dash_yes: int | None,
+    judgement: RiskLevel | None,
+    dash_at: datetime | None,
+    count: int,
+    threshold: int,
+) -> MaracTrigger | None:
+    ruling = dash_level(dash_yes, judgement) if dash_yes is not None else None
+    return marac_trigger(ruling, dash_at, escalation_of_count(count, reported_at, threshold))
 
 
 def _ruled(rows: Iterable[Sequence[Any]], policy: IncidentPolicy) -> list[ReferralDue]:
     found = []
     hours, threshold = policy.hours(), policy.marac_escalation_incidents
     for id_, reference, reported_at, victim_id, officer_id, suspect_id, dash_yes, judgement, dash_at, count in rows:
-        ruling = dash_level(dash_yes, judgement) if dash_yes is not None else None
-        escalation = escalation_of_count(count, reported_at, threshold)
-        trigger = marac_trigger(ruling, dash_at, escalation)
+        trigger = _trigger(reported_at, dash_yes, judgement, dash_at, count, threshold)
         if trigger is None:
             continue
         due = clock_due(MARAC_REFERRAL, trigger.since, hours)

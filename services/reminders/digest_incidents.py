@@ -1,0 +1,218 @@
+"""The digest's four incident sections (schools not told, MARAC referrals due, not attended in time,
+crime not recorded), drawn together. At national scale a team has thousands of incidents with a
+referral or a crime record overdue, and the digest lists only the first few of today's work; so each
+section first reads only what orders and counts its items (an incident's id, report time and what
+its clock is computed from, from the sections' partial indexes), and reads whole, with the suspect
+for initials, only the incidents it lists.
+
+A section drawn for the digest (TeamRows.listed) is already folded as build_sections folds: an
+incident open in several of these sections is listed in the first, with its other facts on its line,
+so the count of the rest is the count the digest would have shown. Their references are incidents'
+alone, so no section outside this group folds into them. Drawn for the App Home or a test (listed
+None), every section lists every item, unfolded, as each always did."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from domain.enums import RiskLevel
+from models import Incident, IncidentChild, Perpetrator
+from rules.incidents import CRIME_RECORDED, attendance_due, clock_due
+from services.incidents.referrals_due import referral_clocks
+from services.reminders.digest_items import TeamRows
+from services.reminders.results import (
+    INCIDENT_TYPE,
+    DigestFact,
+    DigestItem,
+    IncidentClock,
+    IncidentLate,
+    ItemAction,
+    SchoolUntold,
+)
+from services.views import initials
+
+# The group, in claim order (their places in SECTIONS).
+ENCOMPASS, MARAC, ATTENDANCE, CRIME = "encompass", "marac", "attendance", "crime_unrecorded"
+GROUP = (ENCOMPASS, MARAC, ATTENDANCE, CRIME)
+CHUNK = 500  # incidents read whole per statement (SQLite's bound parameters)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One item before it is a line: the incident, what is late and when it fell due."""
+
+    incident_id: int
+    reported_at: datetime
+    fact: DigestFact
+    due: datetime
+    child: int = 0  # the child's number, for a school: the order of an incident's children
+
+    @property
+    def order(self) -> tuple[datetime, datetime, int, int]:
+        """Due first; then as reported (the order each section was read in), then by child."""
+        return (self.due, self.reported_at, self.incident_id, self.child)
+
+
+@dataclass
+class Drawn:
+    """A section of the group: the first of its items with their other facts, and the rest counted."""
+
+    clocks: list[Clock] = field(default_factory=list)
+    also: dict[int, list[DigestFact]] = field(default_factory=dict)
+    unlisted: int = 0
+
+
+def incident_items(rows: TeamRows, key: str, now: datetime, midnight: datetime) -> tuple[tuple[DigestItem, ...], int]:
+    """Section `key`'s items as the digest lists them, and how many more it counts."""
+    if (GROUP, now) not in rows.drawn:
+        rows.drawn[(GROUP, now)] = _draw(rows, now, midnight)
+    items: dict[str, tuple[tuple[DigestItem, ...], int]] = rows.drawn[(GROUP, now)]
+    return items[key]
+
+
+def _draw(rows: TeamRows, now: datetime, midnight: datetime) -> dict[str, tuple[tuple[DigestItem, ...], int]]:
+    found = {
+        ENCOMPASS: _untold(rows, midnight),
+        MARAC: _referrals(rows),
+        ATTENDANCE: _unattended(rows, now),
+        CRIME: _unrecorded(rows, now),
+    }
+    for clocks in found.values():
+        clocks.sort(key=lambda c: c.order)
+    drawn = _folded(found, rows.listed) if rows.listed is not None else {k: Drawn(v) for k, v in found.items()}
+    lines = _lines(rows, [c.incident_id for d in drawn.values() for c in d.clocks])
+    officers = rows.slack_ids(officer for _, _, officer in lines.values())
+    items = {}
+    for key, section in drawn.items():
+        listed = []
+        for clock in section.clocks:
+            reference, name, officer = lines[clock.incident_id]
+            item = DigestItem(
+                reference,
+                initials(name),
+                INCIDENT_TYPE,
+                clock.fact,
+                officers.get(officer, ""),
+                clock.due,
+                clock.due,
+                ItemAction.OPEN_INCIDENT,
+            )
+            listed.append(replace(item, also=tuple(section.also.get(clock.incident_id, ()))))
+        items[key] = (tuple(listed), section.unlisted)
+    return items
+
+
+def _folded(found: dict[str, list[Clock]], listed: int) -> dict[str, Drawn]:
+    """Each incident once, in the first section that has it (then by its first item), its other
+    items' facts on its line in the order build_sections adds them; then each section's first
+    `listed`, the rest counted."""
+    drawn = {key: Drawn() for key in found}
+    claimed: dict[int, str] = {}  # incident -> the section it is listed in
+    for key, clocks in found.items():
+        for clock in clocks:
+            where = claimed.setdefault(clock.incident_id, key)
+            if where == key and clock.incident_id not in drawn[key].also:
+                drawn[key].also[clock.incident_id] = []
+                drawn[key].clocks.append(clock)
+            else:
+                drawn[where].also[clock.incident_id].append(clock.fact)
+    for section in drawn.values():
+        section.unlisted = max(0, len(section.clocks) - listed)
+        del section.clocks[listed:]
+    return drawn
+
+
+def _lines(rows: TeamRows, incident_ids: Iterable[int]) -> dict[int, tuple[str, str, int]]:
+    """The listed incidents' reference, suspect's name (for initials only) and officer."""
+    wanted = sorted(set(incident_ids))
+    found: dict[int, tuple[str, str, int]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            sa.select(col(Incident.id), col(Incident.reference), col(Perpetrator.full_name), col(Incident.officer_id))
+            .join(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
+            .where(col(Incident.id).in_(wanted[start : start + CHUNK]))
+        )
+        found.update({id_: (reference, name, officer) for id_, reference, name, officer in rows.session.execute(query)})
+    return found
+
+
+def _untold(rows: TeamRows, midnight: datetime) -> list[Clock]:
+    """Children's schools not yet told whose deadline (the start of the school day) is today or past."""
+    query = (
+        sa.select(
+            col(IncidentChild.incident_id),
+            col(Incident.reported_at),
+            col(IncidentChild.number),
+            col(IncidentChild.due_at),
+        )
+        .join(Incident, col(Incident.id) == col(IncidentChild.incident_id))
+        .where(
+            col(Incident.team_id) == rows.team_id,
+            col(IncidentChild.told_at).is_(None),
+            col(IncidentChild.due_at) < midnight,
+        )
+    )
+    return [
+        Clock(id_, reported_at, SchoolUntold(number, due_at), due_at, number)
+        for id_, reported_at, number, due_at in rows.session.execute(query)
+    ]
+
+
+def _referrals(rows: TeamRows) -> list[Clock]:
+    """High-risk incidents with no referral recorded: the ones the planner is reminding about (the
+    marac_open mark), each checked against the facts (services/incidents/referrals_due.py)."""
+    found = referral_clocks(rows.session, rows.settings.incidents, [col(Incident.team_id) == rows.team_id])
+    return [
+        Clock(c.incident_id, c.reported_at, IncidentLate(IncidentClock.MARAC_REFERRAL, c.due.at), c.due.at)
+        for c in found
+    ]
+
+
+def _unattended(rows: TeamRows, now: datetime) -> list[Clock]:
+    """Incidents not attended within the time their risk level allows (a local protocol: 48 hours
+    for standard risk by default, DVPN_ATTEND_*_HOURS)."""
+    hours = rows.settings.incidents.hours()
+    # Only those already late are read: reported at least their level's hours ago.
+    late = sa.or_(
+        *(
+            sa.and_(
+                col(Incident.risk_level).is_(None) if level is None else col(Incident.risk_level) == level,
+                col(Incident.reported_at) <= now - (attendance_due(now, level, hours).at - now),
+            )
+            for level in (None, *RiskLevel)
+        )
+    )
+    query = sa.select(col(Incident.id), col(Incident.reported_at), col(Incident.risk_level)).where(
+        col(Incident.team_id) == rows.team_id, col(Incident.attended_at).is_(None), late
+    )
+    found = []
+    for id_, reported_at, level in rows.session.execute(query):
+        due = attendance_due(reported_at, level, hours).at
+        if due <= now:
+            found.append(Clock(id_, reported_at, IncidentLate(IncidentClock.ATTENDANCE, due), due))
+    return found
+
+
+def _unrecorded(rows: TeamRows, now: datetime) -> list[Clock]:
+    """Incidents where a crime was disclosed and no crime is recorded 24 hours after the report
+    (National Crime Recording Standard)."""
+    hours = rows.settings.incidents.hours()
+    late = col(Incident.reported_at) <= now - (clock_due(CRIME_RECORDED, now, hours).at - now)
+    query = sa.select(col(Incident.id), col(Incident.reported_at)).where(
+        col(Incident.team_id) == rows.team_id,
+        # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
+        col(Incident.crime_disclosed),
+        col(Incident.crime_reference).is_(None),
+        late,
+    )
+    found = []
+    for id_, reported_at in rows.session.execute(query):
+        due = clock_due(CRIME_RECORDED, reported_at, hours).at
+        if due <= now:
+            found.append(Clock(id_, reported_at, IncidentLate(IncidentClock.CRIME, due), due))
+    return found
