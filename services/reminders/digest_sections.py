@@ -298,6 +298,14 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
         col(DisclosureRequest.disclosed_at).is_(None),
         col(DisclosureRequest.target_at) <= at.now + near,
     )
+    # The first listed, nearest the target, from the index; only then each one's subject.
+    first = (
+        select(DisclosureRequest.id, DisclosureRequest.perpetrator_id)
+        .where(*where)
+        .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
+        .limit(rows.listed)
+        .subquery()
+    )
     query = (
         select(
             DisclosureRequest.reference,
@@ -305,10 +313,9 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
             DisclosureRequest.officer_id,
             DisclosureRequest.target_at,
         )
-        .join(Perpetrator, col(Perpetrator.id) == col(DisclosureRequest.perpetrator_id))
-        .where(*where)
+        .join(first, first.c.id == col(DisclosureRequest.id))
+        .join(Perpetrator, col(Perpetrator.id) == first.c.perpetrator_id)
         .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
-        .limit(rows.listed)
     )
     found = [
         (reference, name, CLARE_TYPE, officer, ClareTarget(target_at, target_at <= at.now), target_at)
