@@ -75,21 +75,37 @@ class ReferralClock:
 def referral_clocks(
     session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]
 ) -> list[ReferralClock]:
-    """The incidents referrals_due finds, each with only its id, report time and clock: read from
-    ix_incident_marac_open alone (it holds every column asked here), so the digest can count them all
-    and read only the few it lists whole."""
+    """The incidents referrals_due finds, each with only its id, report time and clock, due first
+    (then as reported): ruled on by the database as first_due rules, from ix_incident_marac_open
+    alone (it holds every column asked here), so the digest can count them all and read whole only
+    the few it lists."""
+    since = _since(policy)
     query = (
-        sa.select(col(Incident.id), col(Incident.reported_at), *_RULED_ON)
-        .where(col(Incident.marac_open), *where)
-        .order_by(col(Incident.reported_at), col(Incident.id))
+        sa.select(col(Incident.id), col(Incident.reported_at), since)
+        .where(col(Incident.marac_open), *where, since.is_not(None))
+        .order_by(since, col(Incident.reported_at), col(Incident.id))
     )
-    hours, threshold = policy.hours(), policy.marac_escalation_incidents
-    found = []
-    for id_, reported_at, dash_yes, judgement, dash_at, count in session.execute(query):
-        trigger = _trigger(reported_at, dash_yes, judgement, dash_at, count, threshold)
-        if trigger is not None:
-            found.append(ReferralClock(id_, reported_at, clock_due(MARAC_REFERRAL, trigger.since, hours)))
-    return found
+    hours = policy.hours()
+    return [
+        ReferralClock(id_, reported_at, clock_due(MARAC_REFERRAL, started, hours))
+        for id_, reported_at, started in session.execute(query)
+    ]
+
+
+def _since(policy: IncidentPolicy) -> sa.Case[Any]:
+    """When an incident's referral clock starts, as rules.incidents.marac_trigger rules on the
+    facts: the DASH's time when it is high (14+ yes answers, or raised on judgement), the report's
+    when the victim's incidents reach the escalation count, the earlier of the two (the DASH's when
+    both start at once); NULL when no referral is due."""
+    high = sa.and_(
+        col(Incident.dash_at).is_not(None),
+        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
+    )
+    escalated = col(Incident.escalation_count) >= policy.marac_escalation_incidents
+    return sa.case(
+        (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
+        (escalated, col(Incident.reported_at)),
+    )
 
 
 def first_due(
@@ -99,16 +115,7 @@ def first_due(
     as reported): the database rules on each candidate as rules.incidents.marac_trigger does, orders
     by when the clock starts (a referral is due a fixed number of hours after) and counts, so only
     the page's rows come back, each ruled on again here."""
-    high = sa.and_(
-        col(Incident.dash_at).is_not(None),
-        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
-    )
-    escalated = col(Incident.escalation_count) >= policy.marac_escalation_incidents
-    # marac_trigger: the earlier reason; the DASH's when both start at once.
-    since = sa.case(
-        (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
-        (escalated, col(Incident.reported_at)),
-    )
+    since = _since(policy)
     # The count and the page's order from the index alone; only the page's rows are read whole.
     ordered = (
         sa.select(
@@ -132,15 +139,6 @@ def first_due(
     return (int(rows[0].total) if rows else 0), _ruled([row[:10] for row in rows], policy)
 
 
-# What the ruling on a candidate reads, after its report time.
-_RULED_ON = (
-    col(Incident.dash_yes),
-    col(Incident.dash_judgement),
-    col(Incident.dash_at),
-    col(Incident.escalation_count),
-)
-
-
 def _candidates() -> sa.Select[*tuple[Any, ...]]:
     return sa.select(
         col(Incident.id),
@@ -149,27 +147,20 @@ def _candidates() -> sa.Select[*tuple[Any, ...]]:
         col(Incident.victim_id),
         col(Incident.officer_id),
         col(Incident.suspect_id),
-        *_RULED_ON,
+        col(Incident.dash_yes),
+        col(Incident.dash_judgement),
+        col(Incident.dash_at),
+        col(Incident.escalation_count),
     )
-
-
-def _trigger(
-    reported_at: datetime,
-    dash_yes: int | None,
-    judgement: RiskLevel | None,
-    dash_at: datetime | None,
-    count: int,
-    threshold: int,
-) -> MaracTrigger | None:
-    ruling = dash_level(dash_yes, judgement) if dash_yes is not None else None
-    return marac_trigger(ruling, dash_at, escalation_of_count(count, reported_at, threshold))
 
 
 def _ruled(rows: Iterable[Sequence[Any]], policy: IncidentPolicy) -> list[ReferralDue]:
     found = []
     hours, threshold = policy.hours(), policy.marac_escalation_incidents
     for id_, reference, reported_at, victim_id, officer_id, suspect_id, dash_yes, judgement, dash_at, count in rows:
-        trigger = _trigger(reported_at, dash_yes, judgement, dash_at, count, threshold)
+        ruling = dash_level(dash_yes, judgement) if dash_yes is not None else None
+        escalation = escalation_of_count(count, reported_at, threshold)
+        trigger = marac_trigger(ruling, dash_at, escalation)
         if trigger is None:
             continue
         due = clock_due(MARAC_REFERRAL, trigger.since, hours)
