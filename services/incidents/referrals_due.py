@@ -92,6 +92,18 @@ def referral_clocks(
     ]
 
 
+def referral_ids(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[int]:
+    """referral_clocks' incidents, their ids only, in its order: the digest counts them all and
+    reads the clocks of the few it lists."""
+    since = _since(policy)
+    query = (
+        sa.select(col(Incident.id))
+        .where(col(Incident.marac_open), *where, since.is_not(None))
+        .order_by(since, col(Incident.reported_at), col(Incident.id))
+    )
+    return list(session.execute(query).scalars())
+
+
 def _since(policy: IncidentPolicy) -> sa.Case[Any]:
     """When an incident's referral clock starts, as rules.incidents.marac_trigger rules on the
     facts: the DASH's time when it is high (14+ yes answers, or raised on judgement), the report's

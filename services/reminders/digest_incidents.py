@@ -14,16 +14,18 @@ None), every section lists every item, unfolded, as each always did."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from domain.enums import RiskLevel
 from models import Incident, IncidentChild, Perpetrator
 from rules.incidents import CRIME_RECORDED, attendance_due, clock_due
-from services.incidents.referrals_due import referral_clocks
+from services.incidents.referrals_due import referral_clocks, referral_ids
 from services.reminders.digest_items import TeamRows
 from services.reminders.results import (
     INCIDENT_TYPE,
@@ -52,18 +54,19 @@ class Clock:
     due: datetime
     child: int = 0  # the child's number, for a school: the order of an incident's children
 
-    @property
-    def order(self) -> tuple[datetime, datetime, int, int]:
-        """Due first; then as reported (the order each section was read in), then by child."""
-        return (self.due, self.reported_at, self.incident_id, self.child)
+
+# An item, or (in the digest, for the long sections) only its incident's id, in its section's
+# order: its clock is read only when it is listed or on a listed line.
+Found = Clock | int
 
 
 @dataclass
 class Drawn:
-    """A section of the group: the first of its items with their other facts, and the rest counted."""
+    """A section of the group: the first of its items with their other items (by the section they
+    are from), and the rest counted."""
 
-    clocks: list[Clock] = field(default_factory=list)
-    also: dict[int, list[DigestFact]] = field(default_factory=dict)
+    first: list[Found]
+    also: dict[int, list[tuple[str, Found]]] = field(default_factory=dict)
     unlisted: int = 0
 
 
@@ -76,55 +79,91 @@ def incident_items(rows: TeamRows, key: str, now: datetime, midnight: datetime) 
 
 
 def _draw(rows: TeamRows, now: datetime, midnight: datetime) -> dict[str, tuple[tuple[DigestItem, ...], int]]:
-    found = {
-        ENCOMPASS: _untold(rows, midnight),
-        MARAC: _referrals(rows),
-        ATTENDANCE: _unattended(rows, now),
-        CRIME: _unrecorded(rows, now),
+    digest = rows.listed is not None
+    found: dict[str, list[Found]] = {
+        ENCOMPASS: _by_order(_untold(rows, midnight)),
+        # Thousands a team at national scale: the digest reads their ids only, in the same order.
+        MARAC: _referral_ids(rows) if digest else _by_order(_referrals(rows)),
+        ATTENDANCE: _by_order(_unattended(rows, now)),
+        CRIME: _unrecorded_ids(rows, now) if digest else _by_order(_unrecorded(rows, now)),
     }
-    for clocks in found.values():
-        clocks.sort(key=lambda c: c.order)
     drawn = _folded(found, rows.listed) if rows.listed is not None else {k: Drawn(v) for k, v in found.items()}
-    lines = _lines(rows, [c.incident_id for d in drawn.values() for c in d.clocks])
+    clocks = _read_clocks(rows, now, drawn)
+
+    def clock(key: str, found: Found) -> Clock:
+        return found if isinstance(found, Clock) else clocks[(key, found)]
+
+    first = {key: [clock(key, f) for f in section.first] for key, section in drawn.items()}
+    lines = _lines(rows, [c.incident_id for listed in first.values() for c in listed])
     officers = rows.slack_ids(officer for _, _, officer in lines.values())
     items = {}
     for key, section in drawn.items():
         listed = []
-        for clock in section.clocks:
-            reference, name, officer = lines[clock.incident_id]
-            item = DigestItem(
-                reference,
-                initials(name),
-                INCIDENT_TYPE,
-                clock.fact,
-                officers.get(officer, ""),
-                clock.due,
-                clock.due,
-                ItemAction.OPEN_INCIDENT,
+        for line in first[key]:
+            reference, name, officer = lines[line.incident_id]
+            also = tuple(clock(k, f).fact for k, f in section.also.get(line.incident_id, ()))
+            due = line.due
+            listed.append(
+                DigestItem(
+                    reference,
+                    initials(name),
+                    INCIDENT_TYPE,
+                    line.fact,
+                    officers.get(officer, ""),
+                    due,
+                    due,
+                    ItemAction.OPEN_INCIDENT,
+                    also,
+                )
             )
-            listed.append(replace(item, also=tuple(section.also.get(clock.incident_id, ()))))
         items[key] = (tuple(listed), section.unlisted)
     return items
 
 
-def _folded(found: dict[str, list[Clock]], listed: int) -> dict[str, Drawn]:
+def _by_order(clocks: list[Clock]) -> list[Found]:
+    """Due first; then as reported (the order each section was read in), then by child."""
+    ordered = sorted(clocks, key=lambda c: (c.due, c.reported_at, c.incident_id, c.child))
+    found: list[Found] = list(ordered)
+    return found
+
+
+def _folded(found: dict[str, list[Found]], listed: int) -> dict[str, Drawn]:
     """Each incident once, in the first section that has it (then by its first item), its other
-    items' facts on its line in the order build_sections adds them; then each section's first
-    `listed`, the rest counted."""
-    drawn = {key: Drawn() for key in found}
+    items on its line in the order build_sections adds them; then each section's first `listed`,
+    the rest counted."""
+    drawn = {key: Drawn([]) for key in found}
     claimed: dict[int, str] = {}  # incident -> the section it is listed in
-    for key, clocks in found.items():
-        for clock in clocks:
-            where = claimed.setdefault(clock.incident_id, key)
-            if where == key and clock.incident_id not in drawn[key].also:
-                drawn[key].also[clock.incident_id] = []
-                drawn[key].clocks.append(clock)
+    for key, items in found.items():
+        for item in items:
+            incident_id = item.incident_id if isinstance(item, Clock) else item
+            where = claimed.setdefault(incident_id, key)
+            if where == key and incident_id not in drawn[key].also:
+                drawn[key].also[incident_id] = []
+                drawn[key].first.append(item)
             else:
-                drawn[where].also[clock.incident_id].append(clock.fact)
+                drawn[where].also[incident_id].append((key, item))
     for section in drawn.values():
-        section.unlisted = max(0, len(section.clocks) - listed)
-        del section.clocks[listed:]
+        section.unlisted = max(0, len(section.first) - listed)
+        del section.first[listed:]
     return drawn
+
+
+def _read_clocks(rows: TeamRows, now: datetime, drawn: dict[str, Drawn]) -> dict[tuple[str, int], Clock]:
+    """The clocks of the items known by id only that are listed or on a listed line."""
+    wanted: dict[str, set[int]] = {MARAC: set(), CRIME: set()}
+    for key, section in drawn.items():
+        on_lines = [(key, f) for f in section.first]
+        for f in section.first:
+            incident_id = f.incident_id if isinstance(f, Clock) else f
+            on_lines += section.also.get(incident_id, [])
+        for k, f in on_lines:
+            if not isinstance(f, Clock):
+                wanted[k].add(f)
+    read = {
+        MARAC: _referrals(rows, col(Incident.id).in_(sorted(wanted[MARAC]))) if wanted[MARAC] else [],
+        CRIME: _unrecorded(rows, now, col(Incident.id).in_(sorted(wanted[CRIME]))) if wanted[CRIME] else [],
+    }
+    return {(key, c.incident_id): c for key, clocks in read.items() for c in clocks}
 
 
 def _lines(rows: TeamRows, incident_ids: Iterable[int]) -> dict[int, tuple[str, str, int]]:
@@ -163,10 +202,11 @@ def _untold(rows: TeamRows, midnight: datetime) -> list[Clock]:
     ]
 
 
-def _referrals(rows: TeamRows) -> list[Clock]:
+def _referrals(rows: TeamRows, *where: ColumnElement[bool]) -> list[Clock]:
     """High-risk incidents with no referral recorded: the ones the planner is reminding about (the
     marac_open mark), each checked against the facts (services/incidents/referrals_due.py)."""
-    found = referral_clocks(rows.session, rows.settings.incidents, [col(Incident.team_id) == rows.team_id])
+    scope = [col(Incident.team_id) == rows.team_id, *where]
+    found = referral_clocks(rows.session, rows.settings.incidents, scope)
     return [
         Clock(c.incident_id, c.reported_at, IncidentLate(IncidentClock.MARAC_REFERRAL, c.due.at), c.due.at)
         for c in found
@@ -198,21 +238,41 @@ def _unattended(rows: TeamRows, now: datetime) -> list[Clock]:
     return found
 
 
-def _unrecorded(rows: TeamRows, now: datetime) -> list[Clock]:
+def _unrecorded(rows: TeamRows, now: datetime, *where: ColumnElement[bool]) -> list[Clock]:
     """Incidents where a crime was disclosed and no crime is recorded 24 hours after the report
     (National Crime Recording Standard)."""
     hours = rows.settings.incidents.hours()
-    late = col(Incident.reported_at) <= now - (clock_due(CRIME_RECORDED, now, hours).at - now)
-    query = sa.select(col(Incident.id), col(Incident.reported_at)).where(
-        col(Incident.team_id) == rows.team_id,
-        # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
-        col(Incident.crime_disclosed),
-        col(Incident.crime_reference).is_(None),
-        late,
-    )
+    query = sa.select(col(Incident.id), col(Incident.reported_at)).where(*_unrecorded_late(rows, now), *where)
     found = []
     for id_, reported_at in rows.session.execute(query):
         due = clock_due(CRIME_RECORDED, reported_at, hours).at
         if due <= now:
             found.append(Clock(id_, reported_at, IncidentLate(IncidentClock.CRIME, due), due))
     return found
+
+
+def _unrecorded_late(rows: TeamRows, now: datetime) -> list[Any]:
+    late = col(Incident.reported_at) <= now - (clock_due(CRIME_RECORDED, now, rows.settings.incidents.hours()).at - now)
+    return [
+        col(Incident.team_id) == rows.team_id,
+        # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
+        col(Incident.crime_disclosed),
+        col(Incident.crime_reference).is_(None),
+        late,  # a fixed number of hours after the report: due <= now
+    ]
+
+
+def _unrecorded_ids(rows: TeamRows, now: datetime) -> list[Found]:
+    """_unrecorded's incidents by id, in its order (due is the report time plus fixed hours)."""
+    query = (
+        sa.select(col(Incident.id))
+        .where(*_unrecorded_late(rows, now))
+        .order_by(col(Incident.reported_at), col(Incident.id))
+    )
+    return list(rows.session.execute(query).scalars())
+
+
+def _referral_ids(rows: TeamRows) -> list[Found]:
+    """_referrals' incidents by id, in its order."""
+    scope = [col(Incident.team_id) == rows.team_id]
+    return list(referral_ids(rows.session, rows.settings.incidents, scope))
