@@ -79,7 +79,7 @@ def referral_clocks(
     (then as reported): ruled on by the database as first_due rules, from ix_incident_marac_open
     alone (it holds every column asked here), so the digest can count them all and read whole only
     the few it lists."""
-    since = _since(policy)
+    since = referral_since(policy)
     query = (
         sa.select(col(Incident.id), col(Incident.reported_at), since)
         .where(col(Incident.marac_open), *where, since.is_not(None))
@@ -95,7 +95,7 @@ def referral_clocks(
 def referral_ids(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[int]:
     """referral_clocks' incidents, their ids only, in its order: the digest counts them all and
     reads the clocks of the few it lists."""
-    since = _since(policy)
+    since = referral_since(policy)
     query = (
         sa.select(col(Incident.id))
         .where(col(Incident.marac_open), *where, since.is_not(None))
@@ -104,7 +104,7 @@ def referral_ids(session: Session, policy: IncidentPolicy, where: Sequence[Colum
     return list(session.execute(query).scalars())
 
 
-def _since(policy: IncidentPolicy) -> sa.Case[Any]:
+def referral_since(policy: IncidentPolicy) -> sa.Case[Any]:
     """When an incident's referral clock starts, as rules.incidents.marac_trigger rules on the
     facts: the DASH's time when it is high (14+ yes answers, or raised on judgement), the report's
     when the victim's incidents reach the escalation count, the earlier of the two (the DASH's when
@@ -127,7 +127,7 @@ def first_due(
     as reported): the database rules on each candidate as rules.incidents.marac_trigger does, orders
     by when the clock starts (a referral is due a fixed number of hours after) and counts, so only
     the page's rows come back, each ruled on again here."""
-    since = _since(policy)
+    since = referral_since(policy)
     # The count and the page's order from the index alone; only the page's rows are read whole.
     ordered = (
         sa.select(

@@ -19,13 +19,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from domain.enums import RiskLevel
-from models import Incident, IncidentChild, Perpetrator
-from rules.incidents import CRIME_RECORDED, attendance_due, clock_due
-from services.incidents.referrals_due import referral_clocks, referral_ids
+from models import AppUser, Incident, IncidentChild, Perpetrator
+from rules.incidents import CRIME_RECORDED, MARAC_REFERRAL, attendance_due, clock_due
+from services.incidents.referrals_due import referral_clocks, referral_ids, referral_since
 from services.reminders.digest_items import TeamRows
 from services.reminders.results import (
     INCIDENT_TYPE,
@@ -88,30 +87,37 @@ def _draw(rows: TeamRows, now: datetime, midnight: datetime) -> dict[str, tuple[
         CRIME: _unrecorded_ids(rows, now) if digest else _by_order(_unrecorded(rows, now)),
     }
     drawn = _folded(found, rows.listed) if rows.listed is not None else {k: Drawn(v) for k, v in found.items()}
-    clocks = _read_clocks(rows, now, drawn)
+    # Every item on a listed line is of that line's incident: one read of the listed ones does.
+    lines = _lines(rows, [f if isinstance(f, int) else f.incident_id for d in drawn.values() for f in d.first])
+    hours = rows.settings.incidents.hours()
 
     def clock(key: str, found: Found) -> Clock:
-        return found if isinstance(found, Clock) else clocks[(key, found)]
+        if isinstance(found, Clock):
+            return found
+        line = lines[found]
+        if key == MARAC:
+            assert line.since is not None  # only incidents with a referral due are MARAC's
+            due, what = clock_due(MARAC_REFERRAL, line.since, hours).at, IncidentClock.MARAC_REFERRAL
+        else:
+            due, what = clock_due(CRIME_RECORDED, line.reported_at, hours).at, IncidentClock.CRIME
+        return Clock(found, line.reported_at, IncidentLate(what, due), due)
 
-    first = {key: [clock(key, f) for f in section.first] for key, section in drawn.items()}
-    lines = _lines(rows, [c.incident_id for listed in first.values() for c in listed])
-    officers = rows.slack_ids(officer for _, _, officer in lines.values())
     items = {}
     for key, section in drawn.items():
         listed = []
-        for line in first[key]:
-            reference, name, officer = lines[line.incident_id]
-            also = tuple(clock(k, f).fact for k, f in section.also.get(line.incident_id, ()))
-            due = line.due
+        for first in section.first:
+            item = clock(key, first)
+            line = lines[item.incident_id]
+            also = tuple(clock(k, f).fact for k, f in section.also.get(item.incident_id, ()))
             listed.append(
                 DigestItem(
-                    reference,
-                    initials(name),
+                    line.reference,
+                    initials(line.suspect),
                     INCIDENT_TYPE,
-                    line.fact,
-                    officers.get(officer, ""),
-                    due,
-                    due,
+                    item.fact,
+                    line.officer,
+                    item.due,
+                    item.due,
                     ItemAction.OPEN_INCIDENT,
                     also,
                 )
@@ -148,35 +154,37 @@ def _folded(found: dict[str, list[Found]], listed: int) -> dict[str, Drawn]:
     return drawn
 
 
-def _read_clocks(rows: TeamRows, now: datetime, drawn: dict[str, Drawn]) -> dict[tuple[str, int], Clock]:
-    """The clocks of the items known by id only that are listed or on a listed line."""
-    wanted: dict[str, set[int]] = {MARAC: set(), CRIME: set()}
-    for key, section in drawn.items():
-        on_lines = [(key, f) for f in section.first]
-        for f in section.first:
-            incident_id = f.incident_id if isinstance(f, Clock) else f
-            on_lines += section.also.get(incident_id, [])
-        for k, f in on_lines:
-            if not isinstance(f, Clock):
-                wanted[k].add(f)
-    read = {
-        MARAC: _referrals(rows, col(Incident.id).in_(sorted(wanted[MARAC]))) if wanted[MARAC] else [],
-        CRIME: _unrecorded(rows, now, col(Incident.id).in_(sorted(wanted[CRIME]))) if wanted[CRIME] else [],
-    }
-    return {(key, c.incident_id): c for key, clocks in read.items() for c in clocks}
+@dataclass(frozen=True)
+class Line:
+    """A listed incident: its reference, suspect's name (for initials only), officer's chat id, and
+    when its clocks known by id only started."""
+
+    reference: str
+    suspect: str
+    officer: str
+    reported_at: datetime
+    since: datetime | None  # the MARAC referral clock's start; None when no referral is due
 
 
-def _lines(rows: TeamRows, incident_ids: Iterable[int]) -> dict[int, tuple[str, str, int]]:
-    """The listed incidents' reference, suspect's name (for initials only) and officer."""
+def _lines(rows: TeamRows, incident_ids: Iterable[int]) -> dict[int, Line]:
     wanted = sorted(set(incident_ids))
-    found: dict[int, tuple[str, str, int]] = {}
+    since = referral_since(rows.settings.incidents)
+    found: dict[int, Line] = {}
     for start in range(0, len(wanted), CHUNK):
         query = (
-            sa.select(col(Incident.id), col(Incident.reference), col(Perpetrator.full_name), col(Incident.officer_id))
+            sa.select(
+                col(Incident.id),
+                col(Incident.reference),
+                col(Perpetrator.full_name),
+                col(AppUser.slack_user_id),
+                col(Incident.reported_at),
+                since,
+            )
             .join(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
+            .join(AppUser, col(AppUser.id) == col(Incident.officer_id))
             .where(col(Incident.id).in_(wanted[start : start + CHUNK]))
         )
-        found.update({id_: (reference, name, officer) for id_, reference, name, officer in rows.session.execute(query)})
+        found.update({id_: Line(*line) for id_, *line in rows.session.execute(query)})
     return found
 
 
@@ -202,10 +210,10 @@ def _untold(rows: TeamRows, midnight: datetime) -> list[Clock]:
     ]
 
 
-def _referrals(rows: TeamRows, *where: ColumnElement[bool]) -> list[Clock]:
+def _referrals(rows: TeamRows) -> list[Clock]:
     """High-risk incidents with no referral recorded: the ones the planner is reminding about (the
     marac_open mark), each checked against the facts (services/incidents/referrals_due.py)."""
-    scope = [col(Incident.team_id) == rows.team_id, *where]
+    scope = [col(Incident.team_id) == rows.team_id]
     found = referral_clocks(rows.session, rows.settings.incidents, scope)
     return [
         Clock(c.incident_id, c.reported_at, IncidentLate(IncidentClock.MARAC_REFERRAL, c.due.at), c.due.at)
@@ -238,11 +246,11 @@ def _unattended(rows: TeamRows, now: datetime) -> list[Clock]:
     return found
 
 
-def _unrecorded(rows: TeamRows, now: datetime, *where: ColumnElement[bool]) -> list[Clock]:
+def _unrecorded(rows: TeamRows, now: datetime) -> list[Clock]:
     """Incidents where a crime was disclosed and no crime is recorded 24 hours after the report
     (National Crime Recording Standard)."""
     hours = rows.settings.incidents.hours()
-    query = sa.select(col(Incident.id), col(Incident.reported_at)).where(*_unrecorded_late(rows, now), *where)
+    query = sa.select(col(Incident.id), col(Incident.reported_at)).where(*_unrecorded_late(rows, now))
     found = []
     for id_, reported_at in rows.session.execute(query):
         due = clock_due(CRIME_RECORDED, reported_at, hours).at

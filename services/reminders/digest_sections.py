@@ -10,9 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from models import (
+    AppUser,
     Breach,
     BreachCheck,
     DisclosureRequest,
@@ -293,39 +295,52 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
         return DigestSection("clare", (), Command("clare", "list team"), urgency=1)
     near = timedelta(days=rows.settings.dvds_near_days)
     where = (
-        DisclosureRequest.team_id == rows.team_id,
+        col(DisclosureRequest.team_id) == rows.team_id,
         col(DisclosureRequest.closed_at).is_(None),
         col(DisclosureRequest.disclosed_at).is_(None),
         col(DisclosureRequest.target_at) <= at.now + near,
     )
-    # The first listed, nearest the target, from the index; only then each one's subject.
+    # The first listed, nearest the target, and how many there are, from the index alone; only then
+    # each listed one's subject and officer.
     first = (
-        select(DisclosureRequest.id, DisclosureRequest.perpetrator_id)
+        sa.select(
+            col(DisclosureRequest.id),
+            col(DisclosureRequest.perpetrator_id),
+            sa.func.count().over().label("total"),  # after the WHERE, before the LIMIT
+        )
         .where(*where)
         .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
         .limit(rows.listed)
         .subquery()
     )
     query = (
-        select(
-            DisclosureRequest.reference,
-            Perpetrator.full_name,
-            DisclosureRequest.officer_id,
-            DisclosureRequest.target_at,
+        sa.select(
+            col(DisclosureRequest.reference),
+            col(Perpetrator.full_name),
+            col(AppUser.slack_user_id),
+            col(DisclosureRequest.target_at),
+            first.c.total,
         )
         .join(first, first.c.id == col(DisclosureRequest.id))
         .join(Perpetrator, col(Perpetrator.id) == first.c.perpetrator_id)
+        .join(AppUser, col(AppUser.id) == col(DisclosureRequest.officer_id))
         .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
     )
-    found = [
-        (reference, name, CLARE_TYPE, officer, ClareTarget(target_at, target_at <= at.now), target_at)
-        for reference, name, officer, target_at in rows.session.exec(query).all()
-    ]
-    unlisted = 0
-    if rows.listed is not None and len(found) == rows.listed:
-        counted = select(func.count()).select_from(DisclosureRequest).where(*where)
-        unlisted = rows.session.exec(counted).one() - len(found)
-    items = _items(rows, found, ItemAction.OPEN_CLARE)
+    found = rows.session.execute(query).all()
+    items = tuple(
+        DigestItem(
+            reference,
+            initials(name),
+            CLARE_TYPE,
+            ClareTarget(target_at, target_at <= at.now),
+            officer,
+            target_at,
+            target_at,
+            ItemAction.OPEN_CLARE,
+        )
+        for reference, name, officer, target_at, _ in found
+    )
+    unlisted = found[0].total - len(found) if found else 0
     return DigestSection("clare", items, Command("clare", "list team"), urgency=1, unlisted=unlisted)
 
 
