@@ -300,14 +300,10 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
         col(DisclosureRequest.disclosed_at).is_(None),
         col(DisclosureRequest.target_at) <= at.now + near,
     )
-    # The first listed, nearest the target, and how many there are, from the index alone; only then
-    # each listed one's subject and officer.
+    # The first listed, nearest the target, in the index's order; only those are read whole, with
+    # their subjects and officers. The rest are counted from the index alone.
     first = (
-        sa.select(
-            col(DisclosureRequest.id),
-            col(DisclosureRequest.perpetrator_id),
-            sa.func.count().over().label("total"),  # after the WHERE, before the LIMIT
-        )
+        sa.select(col(DisclosureRequest.id))
         .where(*where)
         .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
         .limit(rows.listed)
@@ -319,10 +315,9 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
             col(Perpetrator.full_name),
             col(AppUser.slack_user_id),
             col(DisclosureRequest.target_at),
-            first.c.total,
         )
         .join(first, first.c.id == col(DisclosureRequest.id))
-        .join(Perpetrator, col(Perpetrator.id) == first.c.perpetrator_id)
+        .join(Perpetrator, col(Perpetrator.id) == col(DisclosureRequest.perpetrator_id))
         .join(AppUser, col(AppUser.id) == col(DisclosureRequest.officer_id))
         .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
     )
@@ -338,9 +333,12 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
             target_at,
             ItemAction.OPEN_CLARE,
         )
-        for reference, name, officer, target_at, _ in found
+        for reference, name, officer, target_at in found
     )
-    unlisted = found[0].total - len(found) if found else 0
+    unlisted = 0
+    if rows.listed is not None and len(found) == rows.listed:
+        counted = sa.select(sa.func.count()).select_from(DisclosureRequest).where(*where)
+        unlisted = int(rows.session.execute(counted).scalar_one()) - len(found)
     return DigestSection("clare", items, Command("clare", "list team"), urgency=1, unlisted=unlisted)
 
 
