@@ -1,9 +1,10 @@
 """The digest's four incident sections (schools not told, MARAC referrals due, not attended in time,
 crime not recorded), drawn together. At national scale a team has thousands of incidents with a
 referral or a crime record overdue, and the digest lists only the first few of today's work; so each
-section first reads only what orders and counts its items (an incident's id, report time and what
-its clock is computed from, from the sections' partial indexes), and reads whole, with the suspect
-for initials, only the incidents it lists.
+section first reads only what orders and counts its items from its partial index (the two long
+ones, MARAC and crime recording, their incidents' ids alone, in the order the database sorts them;
+the short ones what their clocks are computed from), and reads whole, with the suspect for initials,
+only the incidents it lists.
 
 A section drawn for the digest (TeamRows.listed) is already folded as build_sections folds: an
 incident open in several of these sections is listed in the first, with its other facts on its line,
