@@ -19,7 +19,7 @@ from services.disclosures import figures, viewing
 from services.governance.access import supervised_team_ids
 from services.incidents import card
 from services.people import perpetrator_history, priority, search
-from services.reminders import digest_sections
+from services.reminders import digest_sections, results
 from services.reminders.digest_items import TeamRows
 from services.reporting import caseload, casework_stats, export, incident_caseload, listing, stats
 from services.reporting.daily_counts import kept_days_for
@@ -120,7 +120,7 @@ def an_officer_with_incidents(ctx: ServiceContext) -> str:
 
 def safeguarding_sections(ctx: ServiceContext, supervisor: str) -> int:
     """The digest's incident, Clare's Law and plan sections for each team the supervisor supervises,
-    as the digest builds them; returns the items found."""
+    as the digest builds them; returns the items found, listed and counted."""
     wanted = (
         digest_sections.encompass_untold,
         digest_sections.marac_referrals,
@@ -130,13 +130,18 @@ def safeguarding_sections(ctx: ServiceContext, supervisor: str) -> int:
         digest_sections.plan_actions,
     )
     now = ctx.clock.now()
+    # Drawn as the digest draws them: listing the first of today's work and counting the rest (an
+    # older tree, --before, lists every item).
+    listed = getattr(results, "ACTION_LISTED", None)
     with Session(ctx.engine) as session:
         user = session.exec(select(AppUser).where(AppUser.slack_user_id == supervisor)).one()
         items = 0
         for team_id in sorted(supervised_team_ids(session, user)):
-            rows = TeamRows(session, team_id, ctx.settings)
+            rows = TeamRows(session, team_id, ctx.settings, **({"listed": listed} if listed else {}))
             at = digest_sections.When.at(now, rows)
-            items += sum(len(build(rows, at).items) for build in wanted)
+            for build in wanted:
+                section = build(rows, at)
+                items += len(section.items) + getattr(section, "unlisted", 0)
         return items
 
 

@@ -17,6 +17,7 @@ from blocks.common import MAX_MESSAGE_BLOCKS, Block, button, context, escape, fi
 from blocks.reminder_wording import late_note, words
 from blocks.wording import command
 from services.reminders.results import (
+    ACTION_LISTED,
     AwaitingHearing,
     CheckAt,
     ClareTarget,
@@ -41,7 +42,7 @@ from services.reminders.results import (
 )
 from services.wording import Command
 
-ACTION_SHOWN = 15  # lines of today's work; the rest are counted and the full list named
+ACTION_SHOWN = ACTION_LISTED  # lines of today's work; the rest are counted and the full list named
 OTHER_SHOWN = 6  # lines of each of the other parts
 PARTS = {SectionKind.COMING: "Coming up", SectionKind.HAPPENED: "In the last 24 hours"}
 # What a count-only section counts, as "21 new records in the last 24 hours".
@@ -82,12 +83,12 @@ def digest_blocks(digest: TeamDigest, *, in_channel: bool) -> list[Block]:
     if note:
         blocks.append(context(f":hourglass: Sent late {escape(note)}: the bot was not running then."))
     line = _Line(digest, in_channel)
-    today = digest.today()
+    today, today_count = digest.today(), digest.today_count()
     if today:
-        blocks.append(section(f"*Needs action today* ({len(today)})"))
+        blocks.append(section(f"*Needs action today* ({today_count})"))
         blocks += [line.block(item) for _, item in today[:ACTION_SHOWN]]
-        if len(today) > ACTION_SHOWN:
-            blocks.append(context(f"… and {len(today) - ACTION_SHOWN} more: {command(DUE_LIST)}"))
+        if today_count > ACTION_SHOWN:
+            blocks.append(context(f"… and {today_count - ACTION_SHOWN} more: {command(DUE_LIST)}"))
     else:
         blocks.append(section(":white_check_mark: Nothing needs action today."))
     for kind, title in PARTS.items():
@@ -112,7 +113,7 @@ def digest_text(digest: TeamDigest) -> str:
 
 def _summary(digest: TeamDigest) -> str:
     """One line of the counts that are not zero, for the notification text."""
-    today = len(digest.today())
+    today = digest.today_count()
     counts = [f"{today} to act on today"] if today else []
     counts += [
         f"{len(s.items) if s.count is None else s.count} {SUMMARY.get(s.key, s.key)}"

@@ -34,10 +34,11 @@ class Incident(SQLModel, table=True):
             postgresql_where=sa.text("attended_at IS NULL"),
             sqlite_where=sa.text("attended_at IS NULL"),
         ),
-        sa.Index(
+        sa.Index(  # with the id: the digest reads a team's ids from here alone (migration 0034)
             "ix_incident_crime_unrecorded",
             "team_id",
             "reported_at",
+            "id",
             postgresql_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
             sqlite_where=sa.text("crime_disclosed AND crime_reference IS NULL"),
         ),

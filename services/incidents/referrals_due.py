@@ -63,6 +63,63 @@ def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[Colu
     return _ruled(session.execute(query), policy)
 
 
+@dataclass(frozen=True)
+class ReferralClock:
+    """A referral due, as the digest orders and counts it: what the index holds, no more."""
+
+    incident_id: int
+    reported_at: datetime
+    due: ClockDue
+
+
+def referral_clocks(
+    session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]
+) -> list[ReferralClock]:
+    """The incidents referrals_due finds, each with only its id, report time and clock, due first
+    (then as reported): ruled on by the database as first_due rules, from ix_incident_marac_open
+    alone (it holds every column asked here), so the digest can count them all and read whole only
+    the few it lists."""
+    since = referral_since(policy)
+    query = (
+        sa.select(col(Incident.id), col(Incident.reported_at), since)
+        .where(col(Incident.marac_open), *where, since.is_not(None))
+        .order_by(since, col(Incident.reported_at), col(Incident.id))
+    )
+    hours = policy.hours()
+    return [
+        ReferralClock(id_, reported_at, clock_due(MARAC_REFERRAL, started, hours))
+        for id_, reported_at, started in session.execute(query)
+    ]
+
+
+def referral_ids(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[int]:
+    """referral_clocks' incidents, their ids only, in its order: the digest counts them all and
+    reads the clocks of the few it lists."""
+    since = referral_since(policy)
+    query = (
+        sa.select(col(Incident.id))
+        .where(col(Incident.marac_open), *where, since.is_not(None))
+        .order_by(since, col(Incident.reported_at), col(Incident.id))
+    )
+    return list(session.execute(query).scalars())
+
+
+def referral_since(policy: IncidentPolicy) -> sa.Case[Any]:
+    """When an incident's referral clock starts, as rules.incidents.marac_trigger rules on the
+    facts: the DASH's time when it is high (14+ yes answers, or raised on judgement), the report's
+    when the victim's incidents reach the escalation count, the earlier of the two (the DASH's when
+    both start at once); NULL when no referral is due."""
+    high = sa.and_(
+        col(Incident.dash_at).is_not(None),
+        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
+    )
+    escalated = col(Incident.escalation_count) >= policy.marac_escalation_incidents
+    return sa.case(
+        (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
+        (escalated, col(Incident.reported_at)),
+    )
+
+
 def first_due(
     session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]], limit: int
 ) -> tuple[int, list[ReferralDue]]:
@@ -70,16 +127,7 @@ def first_due(
     as reported): the database rules on each candidate as rules.incidents.marac_trigger does, orders
     by when the clock starts (a referral is due a fixed number of hours after) and counts, so only
     the page's rows come back, each ruled on again here."""
-    high = sa.and_(
-        col(Incident.dash_at).is_not(None),
-        sa.or_(col(Incident.dash_yes) >= DASH_HIGH_FROM, col(Incident.dash_judgement) == RiskLevel.HIGH),
-    )
-    escalated = col(Incident.escalation_count) >= policy.marac_escalation_incidents
-    # marac_trigger: the earlier reason; the DASH's when both start at once.
-    since = sa.case(
-        (sa.and_(high, sa.or_(~escalated, col(Incident.dash_at) <= col(Incident.reported_at))), col(Incident.dash_at)),
-        (escalated, col(Incident.reported_at)),
-    )
+    since = referral_since(policy)
     # The count and the page's order from the index alone; only the page's rows are read whole.
     ordered = (
         sa.select(

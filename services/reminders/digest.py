@@ -15,14 +15,15 @@ from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.reminders.digest_items import TeamRows
 from services.reminders.digest_sections import SECTIONS, When
-from services.reminders.results import DigestItem, DigestSection, Late, TeamDigest
+from services.reminders.results import ACTION_LISTED, DigestItem, DigestSection, Late, TeamDigest
 from services.unit_of_work import reading
 from services.wording import Command
 
 
 def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, late: Late | None = None) -> TeamDigest:
     assert team.id is not None
-    sections = build_sections(TeamRows(session, team.id, ctx.settings), now)
+    # The digest lists no more than ACTION_LISTED of today's work: its sections count the rest.
+    sections = build_sections(TeamRows(session, team.id, ctx.settings, listed=ACTION_LISTED), now)
     tz = ctx.settings.timezone
     return TeamDigest(team.id, team.name, now.astimezone(tz).date(), now, sections, tz, late)
 

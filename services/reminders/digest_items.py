@@ -22,12 +22,23 @@ Found = tuple[ProtectionOrder, Perpetrator, DigestFact]
 
 class TeamRows:
     """The rows of one team's records; `order_id` narrows them to one record (a nudge asks for the
-    items of the record it is about)."""
+    items of the record it is about). `listed`: the digest's, which lists at most that many of a
+    section's items (the first due) and counts the rest, so a section may read only those whole;
+    the App Home and a nudge list every item (None)."""
 
-    def __init__(self, session: Session, team_id: int, settings: Settings, order_id: int | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        team_id: int,
+        settings: Settings,
+        order_id: int | None = None,
+        *,
+        listed: int | None = None,
+    ) -> None:
         self.session, self.team_id, self.settings, self.order_id = session, team_id, settings, order_id
-        self.tz = settings.timezone
+        self.tz, self.listed = settings.timezone, listed
         self._officers: dict[int | None, str] | None = None
+        self.drawn: dict[Any, Any] = {}  # what sections drawn together share, by what and when
 
     def scope(self) -> list[Any]:
         scope: list[Any] = [ProtectionOrder.team_id == self.team_id]

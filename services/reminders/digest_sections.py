@@ -9,19 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from domain.enums import RiskLevel
 from models import (
+    AppUser,
     Breach,
     BreachCheck,
     DisclosureRequest,
     Hearing,
-    Incident,
-    IncidentChild,
     ManagementPlan,
     OrderStatus,
     Perpetrator,
@@ -30,16 +27,13 @@ from models import (
     Reminder,
     ReminderState,
 )
-from models.types import pk
-from rules.incidents import CRIME_RECORDED, attendance_due, clock_due
-from services.incidents.referrals_due import referrals_due
 from services.records.crime_references import shareable_crime_reference
 from services.records.state import lapse_time, lapsed_unmarked
+from services.reminders.digest_incidents import ATTENDANCE, CRIME, ENCOMPASS, MARAC, incident_items
 from services.reminders.digest_items import TeamRows
 from services.reminders.facts import facts_for
 from services.reminders.results import (
     CLARE_TYPE,
-    INCIDENT_TYPE,
     PLAN_TYPE,
     AwaitingHearing,
     CheckAt,
@@ -49,15 +43,12 @@ from services.reminders.results import (
     DigestSection,
     EndsAt,
     HearingAt,
-    IncidentClock,
-    IncidentLate,
     ItemAction,
     LapsedAt,
     NoCrimeReference,
     OutcomeDue,
     PlanActionLate,
     RecentBreach,
-    SchoolUntold,
     SectionKind,
     Undelivered,
 )
@@ -252,20 +243,6 @@ def new_records(rows: TeamRows, at: When) -> DigestSection:
 # -- the safeguarding clocks around every case: incidents, Clare's Law requests, plans -------------
 
 
-def _incidents(rows: TeamRows, *where: Any) -> list[tuple[Incident, Perpetrator]]:
-    """The team's incidents matching `where`, with their suspects (initials only). None when the
-    digest is narrowed to one notice or order (a nudge about it)."""
-    if rows.order_id is not None:
-        return []
-    query = (
-        select(Incident, Perpetrator)
-        .join(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
-        .where(Incident.team_id == rows.team_id, *where)
-        .order_by(col(Incident.reported_at))
-    )
-    return [(i, p) for i, p in rows.session.exec(query).all()]
-
-
 def _items(
     rows: TeamRows, found: Sequence[tuple[str, str, str, int, DigestFact, datetime]], action: ItemAction
 ) -> tuple[DigestItem, ...]:
@@ -277,130 +254,92 @@ def _items(
     )
 
 
-def attendance(rows: TeamRows, at: When) -> DigestSection:
-    """Incidents not attended within the time their risk level allows (a local protocol: 48 hours
-    for standard risk by default, DVPN_ATTEND_*_HOURS)."""
-    hours = rows.settings.incidents.hours()
-    # Only those already late are read: reported at least their level's hours ago.
-    late = sa.or_(
-        *(
-            sa.and_(
-                col(Incident.risk_level).is_(None) if level is None else col(Incident.risk_level) == level,
-                col(Incident.reported_at) <= at.now - (attendance_due(at.now, level, hours).at - at.now),
-            )
-            for level in (None, *RiskLevel)
-        )
-    )
-    found = []
-    for incident, suspect in _incidents(rows, col(Incident.attended_at).is_(None), late):
-        due = attendance_due(incident.reported_at, incident.risk_level, hours).at
-        if due <= at.now:
-            fact = IncidentLate(IncidentClock.ATTENDANCE, due)
-            found.append((incident.reference, suspect.full_name, INCIDENT_TYPE, incident.officer_id, fact, due))
-    return DigestSection("attendance", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("digest"), urgency=1)
-
-
-def crime_unrecorded(rows: TeamRows, at: When) -> DigestSection:
-    """Incidents where a crime was disclosed and no crime is recorded 24 hours after the report
-    (National Crime Recording Standard)."""
-    hours = rows.settings.incidents.hours()
-    found = []
-    late = col(Incident.reported_at) <= at.now - (clock_due(CRIME_RECORDED, at.now, hours).at - at.now)
-    for incident, suspect in _incidents(
-        # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
-        rows,
-        col(Incident.crime_disclosed),
-        col(Incident.crime_reference).is_(None),
-        late,
-    ):
-        due = clock_due(CRIME_RECORDED, incident.reported_at, hours).at
-        if due <= at.now:
-            fact = IncidentLate(IncidentClock.CRIME, due)
-            found.append((incident.reference, suspect.full_name, INCIDENT_TYPE, incident.officer_id, fact, due))
-    return DigestSection(
-        "crime_unrecorded", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("digest"), urgency=1
-    )
+def _incident_section(key: str, rows: TeamRows, at: When, show_all: Command, urgency: int) -> DigestSection:
+    """One of the incident sections (services/reminders/digest_incidents.py). None when the digest
+    is narrowed to one notice or order (a nudge about it)."""
+    if rows.order_id is not None:
+        return DigestSection(key, (), show_all, urgency=urgency)
+    items, unlisted = incident_items(rows, key, at.now, at.local_midnight(1))
+    return DigestSection(key, items, show_all, urgency=urgency, unlisted=unlisted)
 
 
 def encompass_untold(rows: TeamRows, at: When) -> DigestSection:
     """Children's schools not yet told whose deadline (the start of the school day) is today or past."""
-    if rows.order_id is not None:
-        return DigestSection("encompass", (), Command("digest"), urgency=0)
-    query = (
-        select(IncidentChild, Incident, Perpetrator)
-        .join(Incident, col(Incident.id) == col(IncidentChild.incident_id))
-        .join(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
-        .where(
-            Incident.team_id == rows.team_id,
-            col(IncidentChild.told_at).is_(None),
-            col(IncidentChild.due_at) < at.local_midnight(1),
-        )
-    )
-    found = [
-        (i.reference, p.full_name, INCIDENT_TYPE, i.officer_id, SchoolUntold(c.number, c.due_at), c.due_at)
-        for c, i, p in rows.session.exec(query).all()
-    ]
-    return DigestSection("encompass", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("digest"), urgency=0)
+    return _incident_section(ENCOMPASS, rows, at, Command("digest"), urgency=0)
 
 
 def marac_referrals(rows: TeamRows, at: When) -> DigestSection:
     """High-risk incidents (DASH 14+, professional judgement, or escalation) with no MARAC referral
     recorded: the ones the planner is reminding about (a live referral reminder), each checked
     against the facts."""
-    if rows.order_id is not None:
-        return DigestSection("marac", (), Command("marac due"), urgency=0)
-    due = referrals_due(
-        rows.session,
-        rows.settings.incidents,
-        [col(Incident.team_id) == rows.team_id],
-    )
-    suspects = {
-        pk(p): p.full_name
-        for p in rows.session.exec(
-            select(Perpetrator).where(col(Perpetrator.id).in_(sorted({d.suspect_id for d in due})))
-        ).all()
-    }
-    found = [
-        (
-            d.reference,
-            suspects[d.suspect_id],
-            INCIDENT_TYPE,
-            d.officer_id,
-            IncidentLate(IncidentClock.MARAC_REFERRAL, d.due.at),
-            d.due.at,
-        )
-        for d in due
-    ]
-    return DigestSection("marac", _items(rows, found, ItemAction.OPEN_INCIDENT), Command("marac due"), urgency=0)
+    return _incident_section(MARAC, rows, at, Command("marac due"), urgency=0)
+
+
+def attendance(rows: TeamRows, at: When) -> DigestSection:
+    """Incidents not attended within the time their risk level allows (a local protocol: 48 hours
+    for standard risk by default, DVPN_ATTEND_*_HOURS)."""
+    return _incident_section(ATTENDANCE, rows, at, Command("digest"), urgency=1)
+
+
+def crime_unrecorded(rows: TeamRows, at: When) -> DigestSection:
+    """Incidents where a crime was disclosed and no crime is recorded 24 hours after the report
+    (National Crime Recording Standard)."""
+    return _incident_section(CRIME, rows, at, Command("digest"), urgency=1)
 
 
 def clare_target(rows: TeamRows, at: When) -> DigestSection:
-    """Open Clare's Law requests within DVPN_DVDS_NEAR_DAYS of their completion target, or past it."""
+    """Open Clare's Law requests within DVPN_DVDS_NEAR_DAYS of their completion target, or past it.
+    For the digest, only the first listed (nearest the target) are read whole and the rest counted,
+    from ix_disclosure_team_open_target alone."""
     if rows.order_id is not None:
         return DigestSection("clare", (), Command("clare", "list team"), urgency=1)
     near = timedelta(days=rows.settings.dvds_near_days)
-    query = (
-        select(DisclosureRequest, Perpetrator)
-        .join(Perpetrator, col(Perpetrator.id) == col(DisclosureRequest.perpetrator_id))
-        .where(
-            DisclosureRequest.team_id == rows.team_id,
-            col(DisclosureRequest.closed_at).is_(None),
-            col(DisclosureRequest.disclosed_at).is_(None),
-            col(DisclosureRequest.target_at) <= at.now + near,
-        )
+    where = (
+        col(DisclosureRequest.team_id) == rows.team_id,
+        col(DisclosureRequest.closed_at).is_(None),
+        col(DisclosureRequest.disclosed_at).is_(None),
+        col(DisclosureRequest.target_at) <= at.now + near,
     )
-    found = [
-        (
-            r.reference,
-            p.full_name,
-            CLARE_TYPE,
-            r.officer_id,
-            ClareTarget(r.target_at, r.target_at <= at.now),
-            r.target_at,
+    # The first listed, nearest the target, in the index's order; only those are read whole, with
+    # their subjects and officers. The rest are counted from the index alone.
+    first = (
+        sa.select(col(DisclosureRequest.id))
+        .where(*where)
+        .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
+        .limit(rows.listed)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            col(DisclosureRequest.reference),
+            col(Perpetrator.full_name),
+            col(AppUser.slack_user_id),
+            col(DisclosureRequest.target_at),
         )
-        for r, p in rows.session.exec(query).all()
-    ]
-    return DigestSection("clare", _items(rows, found, ItemAction.OPEN_CLARE), Command("clare", "list team"), urgency=1)
+        .join(first, first.c.id == col(DisclosureRequest.id))
+        .join(Perpetrator, col(Perpetrator.id) == col(DisclosureRequest.perpetrator_id))
+        .join(AppUser, col(AppUser.id) == col(DisclosureRequest.officer_id))
+        .order_by(col(DisclosureRequest.target_at), col(DisclosureRequest.id))
+    )
+    found = rows.session.execute(query).all()
+    items = tuple(
+        DigestItem(
+            reference,
+            initials(name),
+            CLARE_TYPE,
+            ClareTarget(target_at, target_at <= at.now),
+            officer,
+            target_at,
+            target_at,
+            ItemAction.OPEN_CLARE,
+        )
+        for reference, name, officer, target_at in found
+    )
+    unlisted = 0
+    if rows.listed is not None and len(found) == rows.listed:
+        counted = sa.select(sa.func.count()).select_from(DisclosureRequest).where(*where)
+        unlisted = int(rows.session.execute(counted).scalar_one()) - len(found)
+    return DigestSection("clare", items, Command("clare", "list team"), urgency=1, unlisted=unlisted)
 
 
 def plan_actions(rows: TeamRows, at: When) -> DigestSection:

@@ -397,6 +397,11 @@ class SectionKind(StrEnum):
     COUNT = "count"
 
 
+# The lines of today's work a digest lists (blocks/digest.py); the rest are counted. So a section
+# drawn for the digest need read no more than this many items whole (DigestSection.unlisted).
+ACTION_LISTED = 15
+
+
 @dataclass(frozen=True)
 class DigestItem:
     reference: str
@@ -418,6 +423,9 @@ class DigestSection:
     kind: SectionKind = SectionKind.ACTION
     urgency: int = 0  # among the work for today: a lower number first (statutory clocks lead)
     count: int | None = None  # a count-only section's count (its items are not listed)
+    # Items past the first ACTION_LISTED (due first) of a section drawn for the digest: counted, not
+    # read, since the digest lists no more than that many of today's work.
+    unlisted: int = 0
 
 
 @dataclass(frozen=True)
@@ -440,9 +448,13 @@ class TeamDigest:
         far = self.generated_at.replace(year=9999)
         return tuple(sorted(found, key=lambda pair: (pair[0].urgency, pair[1].due or far)))
 
+    def today_count(self) -> int:
+        """How many items today's work holds: those listed and those only counted."""
+        return len(self.today()) + sum(s.unlisted for s in self.of_kind(SectionKind.ACTION))
+
     @property
     def total(self) -> int:
-        return sum(len(s.items) if s.count is None else s.count for s in self.sections)
+        return sum(len(s.items) + s.unlisted if s.count is None else s.count for s in self.sections)
 
 
 @dataclass(frozen=True)
