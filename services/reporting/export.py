@@ -367,7 +367,7 @@ def _audit_each_record(
         "justification": reason,
         "source": ctx.source,
     }
-    values = [sa.bindparam(f"audit_{name}", value, type_=audit[name].type) for name, value in same.items()]
+    values: list[Any] = [sa.bindparam(f"audit_{name}", value, type_=audit[name].type) for name, value in same.items()]
     if postgres:  # a parameter in a SELECT list has no type of its own there (unbounded text: no cut)
         values = [sa.cast(v, sa.String() if isinstance(v.type, sa.String) else v.type) for v in values]
     order_id = exported.c.value if entity_type == "protection_order" else sa.cast(sa.null(), sa.Integer)
