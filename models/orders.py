@@ -108,7 +108,7 @@ SQLModel.metadata.tables[ProtectionOrder.__tablename__].append_column(FIRST_HEAR
 # computed by the database from the row (a generated column, migration 0036), so the median hours
 # to hearing sorts a year's stored values from ix_order_type_served instead of computing each one at
 # every question. Stored on PostgreSQL; SQLite can add only a virtual one, computed as it is read.
-HOURS_TO_HEARING = sa.Column(
+HOURS_TO_HEARING: sa.Column[float] = sa.Column(
     "hours_to_hearing",
     sa.Double(),
     sa.Computed("EXTRACT(EPOCH FROM (first_heard_at - served_at)) / CAST(3600.0 AS DOUBLE PRECISION)"),
