@@ -13,6 +13,11 @@ from models.types import IDS_NEVER_REUSED, enum_column, utc_column
 from rules.disclosure import Decision, Route
 from rules.plans import ActionKind
 
+# The rows the stats' snapshots count, each with a partial index of its own (migration 0035).
+OPEN_REQUEST = "disclosed_at IS NULL AND closed_at IS NULL"
+OPEN_PLAN = "closed_at IS NULL"
+UNDONE_ACTION = "done_at IS NULL"
+
 
 class DisclosureApplicant(SQLModel, table=True):
     """Who asked under Right to Ask, when not the person at risk (a parent, a friend, a neighbour)."""
@@ -35,6 +40,14 @@ class DisclosureRequest(SQLModel, table=True):
         # Lists: a team's or the force's open requests, nearest the target first.
         sa.Index("ix_disclosure_team_open_target", "team_id", "closed_at", "disclosed_at", "target_at"),
         sa.Index("ix_disclosure_received", "received_at"),  # stats count requests by when received
+        # The stats' snapshot: the force's requests open past their target, from the open ones alone.
+        sa.Index(
+            "ix_disclosure_open_target",
+            "target_at",
+            "team_id",
+            postgresql_where=sa.text(OPEN_REQUEST),
+            sqlite_where=sa.text(OPEN_REQUEST),
+        ),
         IDS_NEVER_REUSED,
     )
 
@@ -67,7 +80,19 @@ class ManagementPlan(SQLModel, table=True):
     record it was adopted from; other rows of the same person find it as perpetrator history joins them)."""
 
     __tablename__ = "management_plan"
-    __table_args__ = (IDS_NEVER_REUSED,)
+    __table_args__ = (
+        # The stats' snapshot: the plans open now, and which are past their review (migration 0035).
+        sa.Index(
+            "ix_plan_open",
+            "team_id",
+            "adopted_at",
+            "review_at",
+            "id",
+            postgresql_where=sa.text(OPEN_PLAN),
+            sqlite_where=sa.text(OPEN_PLAN),
+        ),
+        IDS_NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     perpetrator_id: int = Field(foreign_key="perpetrator.id", index=True)
@@ -85,7 +110,17 @@ class PlanAction(SQLModel, table=True):
     """One action of a plan: disrupt, divert, enforce or support, its owner and due date."""
 
     __tablename__ = "plan_action"
-    __table_args__ = (IDS_NEVER_REUSED,)
+    __table_args__ = (
+        # The stats' snapshot: the overdue actions, among the undone ones alone (migration 0035).
+        sa.Index(
+            "ix_plan_action_undone",
+            "plan_id",
+            "due_at",
+            postgresql_where=sa.text(UNDONE_ACTION),
+            sqlite_where=sa.text(UNDONE_ACTION),
+        ),
+        IDS_NEVER_REUSED,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="management_plan.id", index=True)

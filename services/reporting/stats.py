@@ -58,7 +58,7 @@ from sqlmodel import Session, col, func, select
 from config import Settings
 from models import Breach, BreachCheck, OrderStatus, ProtectionOrder
 from models.db import is_postgres
-from models.orders import FIRST_HEARD_AT
+from models.orders import FIRST_HEARD_AT, HOURS_TO_HEARING
 from rules.order_types import OrderType, rule_for
 from services.context import ServiceContext
 from services.reporting import daily_counts
@@ -132,16 +132,18 @@ def _figures_from_counts(
 
 def _median_hours(session: Session, window: _Window, heard: int) -> float | None:
     """The median hours from service to first decided hearing over the period's `heard` notices
-    that were heard (a median is no sum of days, so it is taken over their rows)."""
+    that were heard (a median is no sum of days, so it is taken over their rows: each one's hours
+    as the database stored them, hours_to_hearing, which ix_order_type_served carries)."""
     if not heard:
         return None
     served = col(ProtectionOrder.served_at)
-    hours = hours_between(served, FIRST_HEARD_AT)
     heard_notices = window.scoped(_is_notice(), window.inside(served), FIRST_HEARD_AT.is_not(None))
     if is_postgres(session.get_bind().engine):
-        median = session.exec(select(func.percentile_cont(0.5).within_group(hours)).where(*heard_notices)).one()
+        median = session.exec(
+            select(func.percentile_cont(0.5).within_group(HOURS_TO_HEARING)).where(*heard_notices)
+        ).one()
         return None if median is None else float(median)
-    return _median_by_offset(session, select(hours.label("hours")).where(*heard_notices), heard)
+    return _median_by_offset(session, select(HOURS_TO_HEARING.label("hours")).where(*heard_notices), heard)
 
 
 def trend_from_counts(weeks: Sequence[Week], counts: Mapping[str, Mapping[int, int]]) -> WeeklyTrend:
@@ -247,12 +249,12 @@ def _cohort(session: Session, issued: list[ColumnElement[bool]]) -> _Cohort:
             col(ProtectionOrder.hearing_deadline_at).label("deadline"),
             col(ProtectionOrder.status).label("status"),
             FIRST_HEARD_AT.label("first_heard"),
+            HOURS_TO_HEARING.label("hours"),
         )
         .where(*issued)
         .subquery("notices")
     )
-    first_heard = notices.c.first_heard
-    hours = hours_between(notices.c.served_at, first_heard)
+    first_heard, hours = notices.c.first_heard, notices.c.hours
     counts: list[Any] = [
         func.count(),
         func.count(first_heard),

@@ -42,7 +42,7 @@ from models import (
     TeamSupervisor,
 )
 from models.incidents import UNASSESSED
-from models.orders import FIRST_HEARD_AT
+from models.orders import FIRST_HEARD_AT, HOURS_TO_HEARING
 from models.types import pk
 from rules.lifecycle import State
 from services.context import ServiceContext
@@ -249,6 +249,7 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
     found += every_row_has_its_audit_row(session, order_ids)
     found += the_caseload_counts_are_the_records(session)
     found += the_first_hearings_are_the_hearings(session, order_ids)
+    found += the_hours_to_hearing_are_the_records(session, order_ids)
     found += the_daily_counts_are_the_rows(session)
     return found
 
@@ -271,6 +272,23 @@ def the_first_hearings_are_the_hearings(session: Session, order_ids: Sequence[in
         for order_id, kept in stored
         if kept != direct.get(order_id)
     ]
+
+
+def the_hours_to_hearing_are_the_records(session: Session, order_ids: Sequence[int]) -> list[str]:
+    """Each record's hours_to_hearing (a generated column, migration 0036, whose median stats takes)
+    is the hours from its service to its stored first hearing, or none without both."""
+    found = []
+    for order_id, served, first, hours in session.execute(
+        sa.select(col(ProtectionOrder.id), col(ProtectionOrder.served_at), FIRST_HEARD_AT, HOURS_TO_HEARING).where(
+            col(ProtectionOrder.id).in_(order_ids)
+        )
+    ).all():
+        expected = None if served is None or first is None else (first - served).total_seconds() / 3600
+        if (hours is None) != (expected is None) or (
+            hours is not None and expected is not None and not math.isclose(hours, expected, rel_tol=1e-12)
+        ):
+            found.append(f"record {order_id}: hours_to_hearing {hours}, served to first heard {expected}")
+    return found
 
 
 def the_caseload_counts_are_the_records(session: Session) -> list[str]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
+from models import ProtectionOrder
+from models.db import session_scope
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, ValidationFailed
@@ -95,6 +98,29 @@ def test_one_audit_row_for_the_export_and_one_per_record(ctx: ServiceContext, ap
     assert {row["after"]["export_event"] for row in per_record} == {made.audit_event_id}  # type: ignore[index]
     assert {row["justification"] for row in per_record} == {REASON}
     assert len({row["order_id"] for row in per_record}) == 7
+
+
+def test_each_exported_record_has_the_same_audit_row_but_for_itself_in_the_files_order(
+    ctx: ServiceContext, april: Force
+) -> None:
+    """The per-record rows are written in one statement: each must still be the whole row the
+    summary's actor, time and reason make, pointing at its record, one per line of the file."""
+    made = export.export_records(ctx, april.admin, APRIL, None, REASON)
+    [summary] = audit_rows(ctx.engine, action="export", entity_type="export")
+    per_record = audit_rows(ctx.engine, action="export", entity_type="protection_order")
+    with session_scope(ctx.engine) as session:
+        references = dict(session.exec(select(ProtectionOrder.id, ProtectionOrder.reference)).all())
+    assert [references[row["order_id"]] for row in per_record] == [
+        line.split(",")[0] for line in lines(made.content)[1:]
+    ]
+    same = ("at", "actor_user_id", "actor", "action", "justification", "source")
+    for row in per_record:
+        assert {key: row[key] for key in same} == {key: summary[key] for key in same}
+        assert (row["entity_id"], row["before"], row["after"]) == (
+            row["order_id"],
+            None,
+            {"export_event": summary["id"]},
+        )
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralised(ctx: ServiceContext, clock: ManualClock, force: Force) -> None:

@@ -146,9 +146,11 @@ class Seeds:
             # it was made on) is put back after the row it refers to.
             rows = {
                 table.name: [
-                    dict(row._mapping) for row in connection.execute(sa.select(table).order_by(*table.primary_key))
+                    dict(row._mapping) for row in connection.execute(sa.select(*stored).order_by(*table.primary_key))
                 ]
                 for table in metadata.sorted_tables
+                # A generated column (protection_order.hours_to_hearing) is the database's to write.
+                if (stored := [c for c in table.c if c.computed is None])
             }
         return _Saved(clock.now(), value, rows=rows)
 
