@@ -10,20 +10,19 @@ import statistics
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from models import ProtectionOrder
 from models.db import session_scope
 from models.orders import FIRST_HEARD_AT, HOURS_TO_HEARING
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
 from models.types import UTCDateTime
 from services.context import ServiceContext
 from services.reporting import stats
 from services.reporting.period import parse_period
 from tests.support.force import Force, london
+from tests.support.migrations import undo
 
 APRIL = parse_period("2026-04", date(2026, 4, 30))
 N5_SERVED = london("2026-04-09 10:00")  # N5, heard 24 hours later (tests/support/april.py): the median
@@ -71,12 +70,7 @@ def test_the_hours_to_hearing_are_generated_by_the_migration(ctx: ServiceContext
     assert before == 35.875  # of 22, 24 (N5), 47.75 and 110 hours
 
     engine = ctx.engine
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0036").down_revision
-    assert isinstance(below, str)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, below)
+    undo(engine, "0036")
     assert "hours_to_hearing" not in columns(engine)
     if engine.dialect.name == "postgresql":
         assert "hours_to_hearing" not in index_definition(engine)

@@ -8,12 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from models.db import session_scope
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
 from rules.disclosure import Route
 from rules.plans import ActionKind
 from services.clock import ManualClock
@@ -26,6 +24,7 @@ from services.reporting.casework_stats import casework_figures
 from services.reporting.period import parse_period
 from services.reporting.scope import FORCE
 from tests.support.force import Force, london
+from tests.support.migrations import undo
 from tests.support.records import dvpn, record
 
 INDEXES = {
@@ -96,12 +95,7 @@ def test_the_open_requests_plans_and_actions_are_indexed_by_the_migration(
     assert snapshot(ctx, clock) == (1, 2, 1, 2)
 
     engine = ctx.engine
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0035").down_revision
-    assert isinstance(below, str)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, below)
+    undo(engine, "0035")
     assert indexes(engine).isdisjoint(INDEXES)
     with engine.begin() as connection:  # what a release without the indexes wrote meanwhile
         connection.execute(sa.text("UPDATE plan_action SET done_at = due_at WHERE number = 1"))

@@ -8,10 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.script import ScriptDirectory
 
-from models.schema import alembic_config, upgrade
+from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.incidents.recording import NewIncident, record_incident
@@ -19,6 +17,7 @@ from services.people import priority_tallies
 from services.records.order_writer import PersonInput
 from tests.properties.invariants import the_priority_tallies_are_the_events
 from tests.support.force import Force, london
+from tests.support.migrations import undo
 from tests.support.records import dvpn, record
 
 TABLES = {"priority_tally", "priority_ahead", "priority_team", "priority_member", "priority_dirty", "priority_state"}
@@ -55,12 +54,7 @@ def test_the_tallies_are_made_from_the_events_after_an_upgrade(
     # 7 watched tables; on PostgreSQL a function and two triggers each, on SQLite 2 or 3 triggers each.
     assert made >= TABLES and len(made - TABLES) in (7 * 3, 19)
 
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    below = ScriptDirectory.from_config(config).get_revision("0033").down_revision
-    assert isinstance(below, str)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, below)
+    undo(engine, "0033")
     with engine.connect() as connection:
         assert _made_by_the_migration(connection) == set()
     with engine.begin() as connection:  # a breach recorded by a release that kept no tallies

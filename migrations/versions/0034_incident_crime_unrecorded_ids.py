@@ -1,7 +1,7 @@
 """the incidents with a crime disclosed and none recorded, indexed with their ids
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-03
 
 The digest counts a team's incidents whose crime is not recorded 24 hours after the report and
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0034"
-down_revision: str | None = "0032"
+down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

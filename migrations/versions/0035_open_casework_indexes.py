@@ -1,7 +1,7 @@
 """Partial indexes on the open Clare's Law requests, open plans and undone plan actions: the stats' snapshots
 
 Revision ID: 0035
-Revises: 0032
+Revises: 0034
 Create Date: 2026-12-03
 
 /dvpn stats and /dvpn clare stats take two figures as a snapshot at the time asked, counted from the
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0035"
-down_revision: str | None = "0032"
+down_revision: str | None = "0034"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
