@@ -68,6 +68,15 @@ RUNTIME_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "incident_count": CHANGE,  # kept by triggers on incident and marac_referral
     "casework_daily_count": CHANGE,  # kept by triggers on incident, incident_child, marac_referral, disclosure_request
     "casework_spread": CHANGE,  # likewise
+    # The priority list's tallies (services.people.priority_tallies): made again, and their rows
+    # deleted, whenever a person's events change; the rows to make again noted by triggers on the
+    # tables the events come from, which run as the role making the write.
+    "priority_tally": ERASE,
+    "priority_ahead": ERASE,
+    "priority_team": ERASE,
+    "priority_member": ERASE,
+    "priority_dirty": ERASE,
+    "priority_state": CHANGE,
 }
 
 

@@ -99,11 +99,15 @@ def schema(engine: Engine) -> dict[str, Any]:
 
 
 def every_row(engine: Engine) -> dict[str, list[str]]:
-    """Every row of every table, in the columns this database has (a later migration's are not there yet)."""
+    """Every row of every table this database has, in the columns it has (a later migration's tables
+    and columns are not there yet)."""
     with engine.connect() as connection:
         inspector = sa.inspect(connection)
+        made = set(inspector.get_table_names())
         found = {}
         for table in metadata.sorted_tables:
+            if table.name not in made:
+                continue
             present = {c["name"] for c in inspector.get_columns(table.name)}
             selected = sa.select(*(c for c in table.c if c.name in present))
             found[table.name] = sorted(repr(tuple(row)) for row in connection.execute(selected))
@@ -128,14 +132,17 @@ def at_0031(tmp_path: Path) -> Iterator[tuple[ServiceContext, ManualClock, Force
 
 
 def test_a_database_at_0031_keeps_its_rows_indexes_and_triggers(
-    at_0031: tuple[ServiceContext, ManualClock, Force],
+    at_0031: tuple[ServiceContext, ManualClock, Force], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx, clock, force = at_0031
     engine = ctx.engine
     casework(ctx, clock, force, "2026-04-02")
     newest = casework(ctx, clock, force, "2026-04-03")
     clock.set(london("2032-05-01 09:00"))
+    # Erased as the release at 0031 erased, which kept no priority tallies (migration 0033).
+    monkeypatch.setattr(retention.priority_tallies, "kept_after_erasure", lambda *_: None)
     retention.erase(ctx, force.admin, newest, REASON)  # the newest incident's id, erased before the upgrade
+    monkeypatch.undo()
     with engine.connect() as connection:
         erased_incident = connection.execute(
             sa.text("SELECT max(entity_id) FROM audit_event WHERE entity_type = 'incident'")

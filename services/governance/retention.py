@@ -88,6 +88,7 @@ from services.governance.linked_casework import (
     plan_id_of,
 )
 from services.incidents.escalation_counts import marks_of, recount_and_replan
+from services.people import priority_tallies
 from services.people.search_index import forget_records
 from services.records.lookup import normalise_reference
 from services.unit_of_work import acting
@@ -191,6 +192,7 @@ def erase(
         reached = marks_of(session, col(Incident.id).in_(sorted(i.id for i in family.incidents)))
         deleted = _delete(session, family)
         recount_and_replan(work, reached)
+        priority_tallies.kept_after_erasure(session, now, priority_tallies.scoring_of(ctx))
         refs = family.references
         last = family.last_ended()
         assert last is not None

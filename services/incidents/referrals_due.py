@@ -56,13 +56,6 @@ class ReferralDue:
     due: ClockDue
 
 
-def referrals_due(session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]) -> list[ReferralDue]:
-    """Every incident matching `where` (its scope: a team, the supervised teams) with no referral
-    recorded and a referral due, in the order they were reported."""
-    query = _candidates().where(col(Incident.marac_open), *where).order_by(col(Incident.reported_at), col(Incident.id))
-    return _ruled(session.execute(query), policy)
-
-
 @dataclass(frozen=True)
 class ReferralClock:
     """A referral due, as the digest orders and counts it: what the index holds, no more."""
@@ -75,7 +68,8 @@ class ReferralClock:
 def referral_clocks(
     session: Session, policy: IncidentPolicy, where: Sequence[ColumnElement[bool]]
 ) -> list[ReferralClock]:
-    """The incidents referrals_due finds, each with only its id, report time and clock, due first
+    """The incidents with no referral recorded and one due, in `where`'s scope (a team, the
+    supervised teams), each with only its id, report time and clock, due first
     (then as reported): ruled on by the database as first_due rules, from ix_incident_marac_open
     alone (it holds every column asked here), so the digest can count them all and read whole only
     the few it lists."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from models import Incident, Perpetrator, ProtectionOrder, Role
-from rules.rfgv import Matrix, load_matrix, score
+from rules.rfgv import score
 from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.access import require_role, supervised_team_ids
@@ -21,11 +21,6 @@ from services.unit_of_work import reading
 from services.views import initials
 
 MAX_TOP = 50
-
-
-def matrix_of(ctx: ServiceContext) -> Matrix:
-    """The force's matrix (DVPN_RFGV_MATRIX_FILE), or the default in rules/rfgv.toml."""
-    return load_matrix(ctx.settings.rfgv_matrix_file)
 
 
 def top(ctx: ServiceContext, actor_slack_id: str, count: int = 10) -> PriorityList:

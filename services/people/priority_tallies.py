@@ -96,11 +96,27 @@ def keep_current(ctx: ServiceContext) -> Kept:
         return kept
 
 
-def keep(session: Session, now: datetime, scoring: Scoring) -> Kept:
-    """Bring every tally to what the events say at `now` (see the module's docstring)."""
+def kept_after_erasure(session: Session, now: datetime, scoring: Scoring) -> None:
+    """In an erasure's transaction, after its deletes: no tally keeps the erased people (a tally's key
+    is a PNC id, or a name and date of birth). Where none has been made yet, the first keeping will
+    make them all afresh, so the rows the erasure noted are only taken away."""
+    state = _locked_state(session)
+    if state is None:
+        session.execute(sa.delete(NOTED))
+        return
+    keep(session, now, scoring)
+
+
+def _locked_state(session: Session) -> PriorityState | None:
+    """The state row, once no other transaction is keeping the tallies (one keeper at a time)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(KEEPING_LOCK)))
-    state = session.get(PriorityState, STATE)
+    return session.get(PriorityState, STATE)
+
+
+def keep(session: Session, now: datetime, scoring: Scoring) -> Kept:
+    """Bring every tally to what the events say at `now` (see the module's docstring)."""
+    state = _locked_state(session)
     today = now.astimezone(scoring.tz).date()
     if state is None or state.fingerprint != scoring.fingerprint or state.day > today:
         for table in (TALLY, AHEAD, TEAM, MEMBER, NOTED):

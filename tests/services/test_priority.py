@@ -34,7 +34,7 @@ from services.context import ServiceContext
 from services.errors import NotAllowed
 from services.governance.access import supervised_team_ids
 from services.incidents.recording import NewIncident, record_incident
-from services.people import offending, priority
+from services.people import offending, priority, priority_tallies
 from services.people.perpetrator_history import lookup
 from services.people.results import PerpetratorHistory
 from services.records.breaches import record_breach
@@ -142,7 +142,7 @@ def test_incidents_count_and_a_notice_recorded_from_one_counts_once(ctx: Service
 # The list as it was first made, kept as the reference the ranking from tallies must equal: every
 # person's events loaded and scored, supervisors' people kept by the references of their events.
 def reference_top(ctx: ServiceContext, slack_id: str, count: int) -> tuple[list[tuple[str, Score]], int, int]:
-    matrix = priority.matrix_of(ctx)
+    matrix = priority_tallies.scoring_of(ctx).matrix
     tz, now = ctx.settings.timezone, ctx.clock.now()
     since = window_start(now, matrix.window_months, tz)
     with Session(ctx.engine) as session:
@@ -305,7 +305,7 @@ def test_the_ranking_from_tallies_equals_scoring_everyone(
             text = text.replace(f"\n{default}\n", f"\n{own}\n")
         (tmp_path / "matrix.toml").write_text(text, encoding="utf-8")
         ctx = replace(ctx, settings=replace(ctx.settings, rfgv_matrix_file=str(tmp_path / "matrix.toml")))
-        assert priority.matrix_of(ctx).gravity_weights["high-risk incident"] == 8
+        assert priority_tallies.scoring_of(ctx).matrix.gravity_weights["high-risk incident"] == 8
     seed_many(ctx, seed)
     for slack_id in (force.champion, force.supervisor, force.admin):
         for count in (1, 2, 5, 10, 50):
@@ -318,7 +318,7 @@ def test_the_ranking_from_tallies_equals_scoring_everyone(
     assert supervisor.scored < champion.scored  # the supervisor's scope leaves some out
     # Beyond the ranking (where bands can hide a wrong sum): every person's tally summed in SQL is
     # the tally of the events gathered in Python.
-    matrix, now = priority.matrix_of(ctx), ctx.clock.now()
+    matrix, now = priority_tallies.scoring_of(ctx).matrix, ctx.clock.now()
     since = window_start(now, matrix.window_months, ctx.settings.timezone)
     with Session(ctx.engine) as session:
         summed = {p: (t.tally, t.last) for p, t in offending.tallies(session, since, now, matrix).items() if t.tally}
