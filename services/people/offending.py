@@ -29,7 +29,6 @@ from sqlalchemy import (
     case,
     cast,
     exists,
-    false,
     func,
     literal,
     null,
@@ -431,21 +430,20 @@ def _victim_column() -> ColumnElement[str]:
 
 
 def rows_of(session: Session, people: list[KeyColumns]) -> dict[KeyColumns, set[int]]:
-    """The perpetrator rows of these people, as `person_key_columns` keys them."""
+    """The perpetrator rows of these people, as `person_key_columns` keys them: found by PNC id, name
+    key or id in lists an index answers (a thousand people at a time), then kept if keyed as asked."""
     if not people:
         return {}
-    key = person_key_columns()
-    matches: list[ColumnElement[bool]] = [false()]
-    for kind, first, second in people:
-        if kind == "pnc":
-            matches.append(col(Perpetrator.pnc_id) == first)
-        elif kind == "name":
-            matches.append(and_(col(Perpetrator.name_key) == first, cast(Perpetrator.date_of_birth, String) == second))
-        else:
-            matches.append(col(Perpetrator.id) == int(first))
+    pnc = sorted({first for kind, first, _ in people if kind == "pnc"})
+    names = sorted({first for kind, first, _ in people if kind == "name"})
+    ids = sorted({int(first) for kind, first, _ in people if kind == "row"})
+    candidates = or_(
+        col(Perpetrator.pnc_id).in_(pnc), col(Perpetrator.name_key).in_(names), col(Perpetrator.id).in_(ids)
+    )
     wanted = set(people)
     found: dict[KeyColumns, set[int]] = defaultdict(set)
-    for row_id, *person in session.connection().execute(select_rows(col(Perpetrator.id), *key).where(or_(*matches))):
+    query = select_rows(col(Perpetrator.id), *person_key_columns()).where(candidates)
+    for row_id, *person in session.connection().execute(query):
         if row_id is not None and tuple(person) in wanted:
             found[(person[0], person[1], person[2])].add(row_id)
     return found

@@ -47,7 +47,7 @@ from models.db import session_scope
 from rules.repeat import window_start
 from rules.rfgv import Matrix, Points, banded, days_since, load_matrix
 from services.context import ServiceContext
-from services.people.offending import KeyColumns, PersonTally, person_key_columns, started, tallies
+from services.people.offending import KeyColumns, PersonTally, person_key_columns, rows_of, started, tallies
 
 STATE = 1  # the id of the one priority_state row
 KEEPING_LOCK = 0x9F1A  # pg_advisory_xact_lock: one keeper at a time, so no tally is written from an older read
@@ -323,20 +323,7 @@ def _people_of_rows(session: Session, row_ids: set[int]) -> set[KeyColumns]:
 
 def _rows_of_people(session: Session, people: list[KeyColumns]) -> set[int]:
     """The perpetrator rows keyed as these people now."""
-    wanted = set(people)
-    pnc = sorted({first for kind, first, _ in people if kind == "pnc"})
-    names = sorted({first for kind, first, _ in people if kind == "name"})
-    ids = sorted({int(first) for kind, first, _ in people if kind == "row"})
-    found = session.execute(
-        sa.select(col(Perpetrator.id), *person_key_columns()).where(
-            sa.or_(
-                col(Perpetrator.pnc_id).in_(pnc),
-                col(Perpetrator.name_key).in_(names),
-                col(Perpetrator.id).in_(ids),
-            )
-        )
-    ).all()
-    return {row_id for row_id, *key in found if tuple(key) in wanted}
+    return {row for rows in rows_of(session, people).values() for row in rows}
 
 
 def _of_people(table: sa.Table, people: list[KeyColumns]) -> sa.ColumnElement[bool]:
