@@ -177,10 +177,12 @@ _JSON_READY: dict[sa.Table, bool] = {}
 def _as_json(table: sa.Table) -> bool:
     ready = _JSON_READY.get(table)
     if ready is None:
+        # A generated column is never written, so its type does not matter here.
         ready = _JSON_READY[table] = all(
             (isinstance(column.type, sa.TypeDecorator) and isinstance(column.type.impl_instance, _JSON_TYPES))
             or isinstance(column.type, _JSON_TYPES)
             for column in table.c
+            if column.computed is None
         )
     return ready
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
+from psycopg import _queries  # its cache's limits, which change with its releases
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from models import BreachCheck, Perpetrator, ProtectedPerson, ProtectionOrder, Reminder, ReminderState, Role
@@ -291,3 +293,27 @@ def test_two_changes_to_one_record_wait_for_each_other_and_neither_is_lost(ctx: 
     assert stored_order(ctx, notice.reference).conditions == "AB"  # B saw A's change: nothing was lost
     updates = audit_rows(ctx.engine, action="update", entity_type="protection_order")
     assert [r["actor"] for r in updates] == [f"slack:{force.officer}", f"slack:{force.colleague}"]
+
+
+def test_a_new_record_goes_in_one_statement_whose_conversion_psycopg_keeps(ctx: ServiceContext, force: Force) -> None:
+    """A record's save writes its rows in one statement on PostgreSQL (services.new_rows), small
+    enough for psycopg to keep its conversion: a statement of more parameters or characters than
+    psycopg's limits is converted afresh at every save. A column the table gains (a generated one,
+    say) must not turn the record's one JSON parameter back into a parameter per column."""
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writes table by table: a statement there is no round trip")
+    sent: list[tuple[str, int]] = []
+
+    def seen(conn: object, cursor: object, statement: str, parameters: object, context: object, many: bool) -> None:
+        if "INSERT INTO protection_order" in statement:
+            sent.append((statement, len(parameters) if isinstance(parameters, dict) else -1))
+
+    event.listen(ctx.engine, "before_cursor_execute", seen)
+    try:
+        records.record(ctx, force.officer, dvpn())
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", seen)
+    [(statement, parameters)] = sent
+    assert "INSERT INTO perpetrator" in statement and "INSERT INTO reminder" in statement
+    assert 0 < parameters <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
