@@ -9,6 +9,9 @@ wall time depends on the machine's load, printed alongside, and CPU time is this
 
     DVPN_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/dvpn_bench_save .venv/bin/python bench/record_save.py
 
+With --before REV, the same calls are first measured on REV's code (bench/earlier_tree.py), in
+the same run and against the same database, and each figure is printed as REV's -> this tree's.
+
 With --profile, the saves are run once more under cProfile, timed by this process's CPU, and the
 functions that cost most (their own time, then with what they call) are printed: where a save's
 CPU goes (the profiler's own cost inflates Python-heavy code against C, so read it for shares).
@@ -18,19 +21,23 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
+from bench.earlier_tree import earlier_tree
 from config import Settings
 from models.db import make_engine
 from models.schema import upgrade
@@ -50,6 +57,7 @@ class Counted:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.statements = 0
+        self.figures: dict[str, dict[str, Any]] = {}
         sa.event.listen(engine, "before_cursor_execute", self._count)
 
     def _count(self, *_: object) -> None:
@@ -65,19 +73,54 @@ class Counted:
             took.append(time.perf_counter() - began)
         cpu_ms = (time.process_time() - cpu) * 1000 / calls
         took.sort()
-        load = os.getloadavg()
-        print(
-            f"{label}: {self.statements / calls:.0f} statements, median {statistics.median(took) * 1000:.1f} ms, "
-            f"p99 {took[int(len(took) * 0.99) - 1] * 1000:.1f} ms, CPU {cpu_ms:.1f} ms (this process) over {calls}; "
-            f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
-        )
+        self.figures[label] = {
+            "statements": self.statements / calls,
+            "median_ms": statistics.median(took) * 1000,
+            "p99_ms": took[int(len(took) * 0.99) - 1] * 1000,
+            "cpu_ms": cpu_ms,
+            "calls": calls,
+            "load": _load(),
+        }
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def report(label: str, now: dict[str, Any], before: dict[str, Any] | None, rev: str | None) -> None:
+    """One line per call: its figures, and with --before REV's first (REV's -> this tree's)."""
+
+    def pair(key: str, unit: str, digits: int) -> str:
+        ours = f"{now[key]:.{digits}f}{unit}"
+        return ours if before is None else f"{before[key]:.{digits}f}{unit} -> {ours}"
+
+    print(
+        f"{label}: {pair('statements', '', 0)} statements, median {pair('median_ms', ' ms', 1)}, "
+        f"p99 {pair('p99_ms', ' ms', 1)}, CPU {pair('cpu_ms', ' ms', 2)} (this process) over {now['calls']}; "
+        f"load average {now['load'] if before is None else before['load'] + ' -> ' + now['load']}"
+    )
+    if before is not None:
+        print(f"  CPU ratio {rev} / this tree: {before['cpu_ms'] / now['cpu_ms']:.2f}x")
+
+
+def before_figures(rev: str, saves: int) -> dict[str, dict[str, Any]]:
+    with earlier_tree(rev) as tree:
+        out = tree / "figures.json"
+        command = [sys.executable, str(tree / "bench" / "record_save.py"), "--saves", str(saves), "--json", str(out)]
+        print(f"measuring {rev}'s code first ({tree})", flush=True)
+        subprocess.run(command, check=True, cwd=tree)
+        figures: dict[str, dict[str, Any]] = json.loads(out.read_text())
+        return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="profile the saves' CPU (cProfile) and print the top")
+    parser.add_argument("--before", metavar="REV", help="first measure REV's code, to compare")
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # how --before reads an earlier tree's figures
     args = parser.parse_args()
+    before = before_figures(args.before, args.saves) if args.before else {}
     url = os.environ.get("DVPN_BENCH_POSTGRES_URL", DEFAULT_URL).replace("postgresql://", "postgresql+psycopg://", 1)
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -98,6 +141,11 @@ def main() -> None:
         "hearing (/dvpn hearing)", args.saves, lambda n: hearings.book_hearing(ctx, officer, saved[n], hearing_at, None)
     )
     counted.measure("card (/dvpn show)", args.saves, lambda n: records.view(ctx, officer, saved[n]))
+    if args.json:
+        args.json.write_text(json.dumps(counted.figures))
+    else:
+        for label, figures in counted.figures.items():
+            report(label, figures, before.get(label) if args.before else None, args.before)
     if args.profile:
         profile_saves(ctx, officer, args.saves)
     engine.dispose()
