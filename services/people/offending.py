@@ -431,7 +431,8 @@ def _victim_column() -> ColumnElement[str]:
 
 def rows_of(session: Session, people: list[KeyColumns]) -> dict[KeyColumns, set[int]]:
     """The perpetrator rows of these people, as `person_key_columns` keys them: found by PNC id, name
-    key or id in lists an index answers (a thousand people at a time), then kept if keyed as asked."""
+    key or id in lists an index answers, then kept if keyed as asked. One statement for all of them:
+    callers pass a list's head or a batch (priority_tallies chunks its own)."""
     if not people:
         return {}
     pnc = sorted({first for kind, first, _ in people if kind == "pnc"})
