@@ -12,6 +12,7 @@ A name word's one-edit keys come with the word's first row and go with its last.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
@@ -114,14 +115,14 @@ def new_order_words(order: ProtectionOrder, people: Sequence[PersonRow]) -> Also
         return None
     words = _name_words(rows)
     keys = [(key, word) for word in words for key in sorted(one_edit_keys(word))]
-    columns = list(zip(*rows, strict=True))
+    # Each list as one JSON text: psycopg dumps an array parameter element by element in Python,
+    # which cost a record's save more than all its other parameters together.
     return Also(
         _NEW_WORDS,
         {
-            **{f"new_{name}": list(values) for name, values in zip(COLUMNS, columns, strict=True)},
-            "words": words,
-            "keys": [key for key, _ in keys],
-            "key_terms": [word for _, word in keys],
+            "new_words": json.dumps([dict(zip(COLUMNS, row, strict=True)) for row in rows]),
+            "words": json.dumps(words),
+            "keys": json.dumps([{"key": key, "term": word} for key, word in keys]),
         },
     )
 
@@ -148,32 +149,21 @@ def _new_words() -> sa.Insert:
     one-time filter of the keys' INSERT, so they are held before any key is written; the words'
     INSERT is a data-modifying WITH, which runs whatever the main statement reads."""
 
-    def given(name: str, of: type[sa.types.TypeEngine[Any]]) -> sa.BindParameter[Any]:
-        return sa.bindparam(name, type_=postgresql.ARRAY(of))
+    def rows_of(table: sa.Table, name: str, columns: Sequence[str]) -> sa.Select[Any]:
+        """`table`'s columns from the JSON text parameter `name`, a list of objects."""
+        given = sa.cast(sa.bindparam(name, type_=sa.Text), postgresql.JSON)
+        typed = sa.literal_column(f'NULL::"{table.name}"')
+        found = sa.func.json_populate_recordset(typed, given).alias()
+        return sa.select(*(sa.column(c) for c in columns)).select_from(found)
 
-    types = {"team_id": sa.Integer, "order_id": sa.Integer, "subject_id": sa.Integer}
-    new = (
-        sa.func.unnest(*(given(f"new_{name}", types.get(name, sa.Text)) for name in COLUMNS))
-        .table_valued(*COLUMNS)
-        .render_derived()
-    )
-    add_words = (
-        sa.insert(metadata.tables[SearchTerm.__tablename__])
-        .from_select(list(COLUMNS), sa.select(*new.c))
-        .cte("add_words")
-    )
-    ordered = sa.select(sa.func.unnest(given("words", sa.Text)).label("word")).order_by("word").subquery()
+    terms, term_keys = metadata.tables[SearchTerm.__tablename__], metadata.tables[SearchTermKey.__tablename__]
+    add_words = sa.insert(terms).from_select(COLUMNS, rows_of(terms, "new_words", COLUMNS)).cte("add_words")
+    word = sa.func.json_array_elements_text(sa.cast(sa.bindparam("words", type_=sa.Text), postgresql.JSON))
+    ordered = sa.select(word.table_valued("word").render_derived().c.word).order_by("word").subquery()
     lock = sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(ordered.c.word, KEY_LOCKS))
     locked = sa.select(sa.func.count(lock)).select_from(ordered).scalar_subquery()
-    keys = (
-        sa.func.unnest(given("keys", sa.Text), given("key_terms", sa.Text)).table_valued("key", "term").render_derived()
-    )
-    return (
-        postgresql.insert(metadata.tables[SearchTermKey.__tablename__])
-        .from_select(["key", "term"], sa.select(keys.c.key, keys.c.term).where(locked >= 0))
-        .on_conflict_do_nothing()
-        .add_cte(add_words)
-    )
+    keys = rows_of(term_keys, "keys", ("key", "term")).where(locked >= 0)
+    return postgresql.insert(term_keys).from_select(["key", "term"], keys).on_conflict_do_nothing().add_cte(add_words)
 
 
 _NEW_WORDS = _new_words()  # built once, so its cache key (for the compiled SQL) is worked out once
