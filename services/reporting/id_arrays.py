@@ -2,7 +2,13 @@
 SQLite. An export looks its rows' facts up by the ids of thousands of rows; sent as one bind
 parameter each, the driver finds and converts every one of them in the statement's text, and the
 planner reads a list of thousands of constants; a subquery instead would read the period's rows
-again for each fact."""
+again for each fact.
+
+On PostgreSQL the array is sent as its text, '{1,2,3}', with no type of its own, so that the server
+reads it as the integer[] the statement casts it to. psycopg would dump a Python list element by
+element in Python (a regular expression each); and text sent as varchar is cast to integer[] by an
+expression the planner cannot fold, so `= ANY` searched the whole array for each row a scan read
+(14 s for a month's hearings) where a constant array is hashed."""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ def among(column: Any, ids: Sequence[int], *, postgres: bool) -> ColumnElement[b
     """`column` is one of `ids`."""
     found: ColumnElement[bool]
     if postgres:
-        found = column == sa.any_(sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer)))
+        found = column == sa.any_(_array(ids, None))
     else:
         listed = sa.bindparam(None, json.dumps(list(ids)), type_=sa.String)
         found = column.in_(sa.select(sa.func.json_each(listed).table_valued("value").c.value))
@@ -29,8 +35,12 @@ def among(column: Any, ids: Sequence[int], *, postgres: bool) -> ColumnElement[b
 def each_id(ids: Sequence[int], *, postgres: bool, name: str = "ids") -> Any:
     """`ids` as a table of (value, position), in their order, from one bound value."""
     if postgres:
-        array = sa.bindparam(name, list(ids), type_=postgresql.ARRAY(sa.Integer))
-        return sa.func.unnest(array).table_valued("value", with_ordinality="position").render_derived()
+        return sa.func.unnest(_array(ids, name)).table_valued("value", with_ordinality="position").render_derived()
     listed = sa.bindparam(name, json.dumps(list(ids)), type_=sa.String)
     each = sa.func.json_each(listed).table_valued("key", "value")
     return sa.select(each.c.value.label("value"), each.c.key.label("position")).subquery("exported")
+
+
+def _array(ids: Sequence[int], name: str | None) -> Any:
+    text = "{" + ",".join(map(str, map(int, ids))) + "}"
+    return sa.cast(sa.bindparam(name, text, type_=sa.types.NullType()), postgresql.ARRAY(sa.Integer))
