@@ -57,7 +57,7 @@ from services.reporting.id_arrays import among, each_id
 from services.reporting.period import Period, checked_period
 from services.reporting.report_results import Export, ExportKind, ReportScope
 from services.reporting.scope import export_scope, orders_in
-from services.reporting.sql_time import local
+from services.reporting.sql_time import LocalTimes
 from services.unit_of_work import reading
 from services.views import initials
 
@@ -130,9 +130,10 @@ def export_records(
         start, end = period.start_at(tz), period.end_at(tz)
         columns: Sequence[str]
         if kind is ExportKind.ORDERS:
-            orders = _orders(session, scope, start, end)
-            rows, columns = _rows(session, orders, ctx.settings, now), COLUMNS
-            entity_type, ids = "protection_order", [o.id for o in orders if o.id is not None]
+            times = LocalTimes(tz, postgres=is_postgres(session.get_bind().engine))
+            orders = _orders(session, scope, start, end, times)
+            rows, columns = _rows(session, orders, ctx.settings, now, times), COLUMNS
+            entity_type, ids = "protection_order", [o.id for o in orders]
         else:
             found = casework_rows(session, kind, scope, (start, end), ctx.settings, now)
             rows, columns, entity_type, ids = found.rows, columns_of(kind), found.entity_type, found.entity_ids
@@ -170,25 +171,45 @@ def record_undelivered(ctx: ServiceContext, actor_slack_id: str, export: Export,
         read.audit("export_undelivered", "export", export.audit_event_id, after=after)
 
 
-def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime) -> Sequence[ProtectionOrder]:
-    began = func.coalesce(col(ProtectionOrder.served_at), col(ProtectionOrder.made_at))
-    in_force = sa.and_(
-        began < end, sa.or_(col(ProtectionOrder.closed_at).is_(None), col(ProtectionOrder.closed_at) >= start)
-    )
-    query = select(ProtectionOrder).where(in_force)
+def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime, times: LocalTimes) -> Sequence[Any]:
+    """Plain rows named as the order's columns, not ORM objects (which would carry the free text
+    and cost a Python object each), the times as the file writes them (`served`, `made`, ...)."""
+    order = ProtectionOrder
+    began = func.coalesce(col(order.served_at), col(order.made_at))
+    in_force = sa.and_(began < end, sa.or_(col(order.closed_at).is_(None), col(order.closed_at) >= start))
+    at = times.column
+    query = sa.select(
+        col(order.id),
+        col(order.reference),
+        col(order.order_type),
+        col(order.status),
+        col(order.team_id),
+        col(order.officer_id),
+        col(order.parent_id),
+        col(order.perpetrator_id),
+        col(order.hearing_deadline_at),
+        at(col(order.served_at)).label("served"),
+        at(col(order.made_at)).label("made"),
+        at(col(order.hearing_deadline_at)).label("hearing_deadline"),
+        at(col(order.expires_at)).label("expires"),
+        at(col(order.closed_at)).label("ended"),
+        col(order.until_further_order),
+        col(order.risk_level),
+        col(order.children_present),
+        col(order.crime_reference),
+    ).where(in_force)
     if (team := orders_in(scope)) is not None:
         query = query.where(team)
-    return session.exec(query.order_by(began, col(ProtectionOrder.reference))).all()
+    return session.execute(query.order_by(began, col(order.reference))).all()
 
 
-def _rows(session: Session, orders: Sequence[ProtectionOrder], settings: Settings, now: datetime) -> list[Row]:
-    tz = settings.timezone
-    ids = [o.id for o in orders if o.id is not None]
-    facts = _Facts.load(session, orders, ids, now)
+def _rows(session: Session, orders: Sequence[Any], settings: Settings, now: datetime, times: LocalTimes) -> list[Row]:
+    text = times.text
+    ids = [o.id for o in orders]
+    facts = _Facts.load(session, orders, ids, now, times)
     rows: list[Row] = []
     for order in orders:
-        assert order.id is not None
-        first, last_outcome, in_time = facts.hearings.get(order.id, (None, "", ""))
+        first, last_outcome, in_time = facts.hearings.get(order.id, ("", "", ""))
         breaches, unreferenced = facts.breaches.get(order.id, (0, 0))
         done, overdue = facts.checks.get(order.id, (0, 0))
         rows.append(
@@ -199,15 +220,15 @@ def _rows(session: Session, orders: Sequence[ProtectionOrder], settings: Setting
                 facts.teams.get(order.team_id, ""),
                 facts.officers.get(order.officer_id, ""),
                 facts.references.get(order.parent_id, "") if order.parent_id else "",
-                local(order.served_at, tz),
-                local(order.made_at, tz),
-                local(order.hearing_deadline_at, tz),
-                local(first, tz),
+                text(order.served),
+                text(order.made),
+                text(order.hearing_deadline),
+                first,
                 in_time,
                 last_outcome,
-                local(order.expires_at, tz),
+                text(order.expires),
                 "yes" if order.until_further_order else "no",
-                local(order.closed_at, tz),
+                text(order.ended),
                 order.risk_level.value if order.risk_level else "",
                 "yes" if order.children_present else "no",
                 # The one typed value exported, and only in the force's format; courts,
@@ -235,10 +256,10 @@ class _Facts:
     protected: dict[int, int]
     breaches: dict[int, tuple[int, int]]
     checks: dict[int, tuple[int, int]]
-    hearings: dict[int, tuple[datetime | None, str, str]]
+    hearings: dict[int, tuple[str, str, str]]
 
     @classmethod
-    def load(cls, session: Session, orders: Sequence[ProtectionOrder], ids: list[int], now: datetime) -> _Facts:
+    def load(cls, session: Session, orders: Sequence[Any], ids: list[int], now: datetime, times: LocalTimes) -> _Facts:
         parents = sorted({o.parent_id for o in orders if o.parent_id is not None})
         postgres = is_postgres(session.get_bind().engine)
 
@@ -271,7 +292,7 @@ class _Facts:
             ),
             breaches=_breach_counts(session, of(Breach.order_id, ids)),
             checks=_check_counts(session, of(BreachCheck.order_id, ids), now),
-            hearings=_hearing_facts(session, orders, of(Hearing.order_id, ids)),
+            hearings=_hearing_facts(session, orders, of(Hearing.order_id, ids), times),
         )
 
 
@@ -308,15 +329,24 @@ def _check_counts(session: Session, exported: Any, now: datetime) -> dict[int, t
 
 
 def _hearing_facts(
-    session: Session, orders: Sequence[ProtectionOrder], exported: Any
-) -> dict[int, tuple[datetime | None, str, str]]:
-    """First hearing, the latest recorded outcome, and for notices whether a hearing with an outcome
-    was listed by the 48-hour deadline (CSA 2010 s27(3); DAA 2021 s29(3))."""
+    session: Session, orders: Sequence[Any], exported: Any, times: LocalTimes
+) -> dict[int, tuple[str, str, str]]:
+    """First hearing (as the file writes it), the latest recorded outcome, and for notices whether a
+    hearing with an outcome was listed by the 48-hour deadline (CSA 2010 s27(3); DAA 2021 s29(3))."""
     deadlines = {o.id: o.hearing_deadline_at for o in orders}
-    found: dict[int, list[Hearing]] = defaultdict(list)
-    for hearing in session.exec(select(Hearing).where(exported).order_by(col(Hearing.scheduled_at))).all():
+    found: dict[int, list[Any]] = defaultdict(list)
+    for hearing in session.execute(
+        sa.select(
+            col(Hearing.order_id),
+            col(Hearing.scheduled_at),
+            times.column(col(Hearing.scheduled_at)).label("shown"),
+            col(Hearing.outcome),
+        )
+        .where(exported)
+        .order_by(col(Hearing.scheduled_at))
+    ).all():
         found[hearing.order_id].append(hearing)
-    facts: dict[int, tuple[datetime | None, str, str]] = {}
+    facts: dict[int, tuple[str, str, str]] = {}
     for order_id, hearings in found.items():
         decided = [h for h in hearings if h.outcome is not None]
         deadline = deadlines.get(order_id)
@@ -324,7 +354,7 @@ def _hearing_facts(
         if deadline is not None and decided:
             in_time = "yes" if any(h.scheduled_at <= deadline for h in decided) else "no"
         outcome = decided[-1].outcome if decided else None
-        facts[order_id] = (hearings[0].scheduled_at, outcome.value if outcome else "", in_time)
+        facts[order_id] = (times.text(hearings[0].shown), outcome.value if outcome else "", in_time)
     return facts
 
 
