@@ -168,8 +168,9 @@ def _incidents(
 ) -> Exported:
     """One statement for the period's incidents with their team and officer, then one per fact
     looked up by the ids it needs (suspects, referrals and their actions, children, records) sent
-    as one array (services.reporting.id_arrays). Joining the suspect and the referral into the first
-    statement made its plan a parallel hash join over the whole tables at national scale. Plain rows,
+    as one array (services.reporting.id_arrays). The suspects and referrals, tables as large as the
+    incidents, joined into the first statement tempt the planner into hashing them whole (in parallel
+    workers), where the month's few thousand are found by id. Plain rows,
     not ORM objects: the export reads a dozen columns of each, and never the free text."""
     postgres = is_postgres(session.get_bind().engine)
     times = LocalTimes(settings.timezone, postgres=postgres)
