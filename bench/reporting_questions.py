@@ -106,6 +106,18 @@ def busiest_incident_supervisor(ctx: ServiceContext) -> tuple[str, str, int]:
     return str(slack_id), str(team), int(count)
 
 
+def busiest_order_team(ctx: ServiceContext, supervisor: str) -> str:
+    """The team of the supervisor's with the most records."""
+    return str(
+        _one(
+            ctx,
+            "SELECT t.name FROM team_supervisor s JOIN app_user u ON u.id = s.user_id JOIN team t ON t.id = s.team_id "
+            f"JOIN protection_order o ON o.team_id = t.id WHERE u.slack_user_id = '{supervisor}' "
+            "GROUP BY t.name ORDER BY count(*) DESC, t.name LIMIT 1",
+        )[0]
+    )
+
+
 def an_officer_with_incidents(ctx: ServiceContext) -> str:
     """An officer of the team with the most incidents."""
     return str(
@@ -238,6 +250,16 @@ def incident_questions(ctx: ServiceContext) -> list[Question]:
             lambda: export.export_records(ctx, supervisor, last_month, team, reason, ExportKind.INCIDENTS),
         ),
         Question(
+            "export clare: team, last month",
+            f"/dvpn export clare {last_month.label} {team} by supervisor {supervisor}",
+            lambda: export.export_records(ctx, supervisor, last_month, team, reason, ExportKind.CLARE),
+        ),
+        Question(
+            "export plans: team, last month",
+            f"/dvpn export plans {last_month.label} {team} by supervisor {supervisor}",
+            lambda: export.export_records(ctx, supervisor, last_month, team, reason, ExportKind.PLANS),
+        ),
+        Question(
             "digest: supervisor's safeguarding sections",
             f"the digest's incident, Clare's Law and plan sections of supervisor {supervisor}'s teams",
             lambda: safeguarding_sections(ctx, supervisor),
@@ -263,6 +285,9 @@ def questions(ctx: ServiceContext) -> list[Question]:
     found = POSTCODE.search(address.upper())
     postcode = " ".join(found.groups()) if found else address
     street = address.split(",")[0]
+    last_month = parse_period((today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m"), today)
+    team = busiest_order_team(ctx, supervisor)
+    reason = "Monthly caseload review for the team performance meeting"
     return [
         Question(
             "caseload: supervisor, first page",
@@ -328,6 +353,11 @@ def questions(ctx: ServiceContext) -> list[Question]:
             "list team (existing /dvpn list)",
             f"/dvpn list team by supervisor {supervisor}",
             lambda: listing.list_records(ctx, supervisor, ListScope.TEAM),
+        ),
+        Question(
+            "export orders: team, last month",
+            f"/dvpn export {last_month.label} {team} by supervisor {supervisor}",
+            lambda: export.export_records(ctx, supervisor, last_month, team, reason),
         ),
         *incident_questions(ctx),
     ]

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -40,13 +39,15 @@ from models import (
     ProtectionOrder,
     Team,
 )
+from models.db import is_postgres
 from rules.disclosure import days_taken
 from rules.plans import ActionKind
 from services.records.crime_references import shareable_crime_reference
+from services.reporting.csv_file import Row
+from services.reporting.id_arrays import among
 from services.reporting.report_results import ExportKind, ReportScope
+from services.reporting.sql_time import LocalTimes, local
 from services.views import initials
-
-Row = dict[str, str]
 
 INCIDENT_COLUMNS = (
     "reference",
@@ -139,10 +140,6 @@ def casework_rows(
     return build(session, scope, *period, settings, now)
 
 
-def local(instant: datetime | None, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M") if instant else ""
-
-
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
@@ -152,7 +149,11 @@ def _in_scope(team_column: Any, scope: ReportScope) -> ColumnElement[bool]:
 
 
 def _lookup(session: Session, key: Any, value: Any, ids: set[int]) -> dict[int, str]:
-    return {int(k): str(v) for k, v in session.exec(select(key, value).where(key.in_(sorted(ids)))).all()}
+    postgres = is_postgres(session.get_bind().engine)
+    return {
+        int(k): str(v)
+        for k, v in session.execute(sa.select(key, value).where(among(key, sorted(ids), postgres=postgres)))
+    }
 
 
 def _names(session: Session, teams: set[int], officers: set[int]) -> tuple[dict[int, str], dict[int, str]]:
@@ -165,47 +166,69 @@ def _names(session: Session, teams: set[int], officers: set[int]) -> tuple[dict[
 def _incidents(
     session: Session, scope: ReportScope, start: datetime, end: datetime, settings: Settings, now: datetime
 ) -> Exported:
-    """One statement for the incidents with what each has one of (team, officer, suspect, referral),
-    then one per kind of thing counted (children, MARAC actions, records), each looking up the
-    period's incidents by their ids written into the statement (see _among). Plain rows, not ORM
-    objects: the export reads a dozen columns of each, and never the free text."""
-    tz = settings.timezone
-    chosen = (
-        _in_scope(Incident.team_id, scope),
-        col(Incident.reported_at) >= start,
-        col(Incident.reported_at) < end,
-    )
+    """One statement for the period's incidents with their team and officer, then one per fact
+    looked up by the ids it needs (suspects, referrals and their actions, children, records) sent
+    as one array (services.reporting.id_arrays). The suspects and referrals, tables as large as the
+    incidents, joined into the first statement tempt the planner into hashing them whole (in parallel
+    workers), where the month's few thousand are found by id. Plain rows,
+    not ORM objects: the export reads a dozen columns of each, and never the free text."""
+    postgres = is_postgres(session.get_bind().engine)
+    times = LocalTimes(settings.timezone, postgres=postgres)
+    at, text = times.column, times.text
     incidents = session.execute(
         sa.select(
             col(Incident.id),
             col(Incident.reference),
             col(Team.name),
             col(AppUser.slack_user_id),
-            col(Incident.reported_at),
+            at(col(Incident.reported_at)),
             col(Incident.risk_level),
             col(Incident.dash_yes),
-            col(Incident.dash_at),
-            col(Incident.attended_at),
+            at(col(Incident.dash_at)),
+            at(col(Incident.attended_at)),
             col(Incident.crime_disclosed),
             col(Incident.crime_reference),
-            col(Incident.crime_recorded_at),
+            at(col(Incident.crime_recorded_at)),
             col(Incident.notice_considered),
-            col(Perpetrator.full_name),
-            col(MaracReferral.referred_at),
-            col(MaracReferral.meeting_at),
+            col(Incident.suspect_id),
         )
         .outerjoin(Team, col(Team.id) == col(Incident.team_id))
         .outerjoin(AppUser, col(AppUser.id) == col(Incident.officer_id))
-        .outerjoin(Perpetrator, col(Perpetrator.id) == col(Incident.suspect_id))
-        .outerjoin(MaracReferral, col(MaracReferral.incident_id) == col(Incident.id))
-        .where(*chosen)
+        .where(
+            _in_scope(Incident.team_id, scope),
+            col(Incident.reported_at) >= start,
+            col(Incident.reported_at) < end,
+        )
         .order_by(col(Incident.reported_at), col(Incident.reference))
     ).all()
     ids = sorted(row[0] for row in incidents)
-    referred = sorted(row[0] for row in incidents if row[-2] is not None)
+    no_one = initials("")
+    suspects = {
+        int(person_id): initials(name)
+        for person_id, name in session.execute(
+            sa.select(col(Perpetrator.id), col(Perpetrator.full_name)).where(
+                among(
+                    col(Perpetrator.id),
+                    sorted({row[-1] for row in incidents if row[-1] is not None}),
+                    postgres=postgres,
+                )
+            )
+        ).all()
+    }
+    referrals = {
+        int(incident_id): (int(referral_id), text(referred_at), text(meeting_at))
+        for incident_id, referral_id, referred_at, meeting_at in session.execute(
+            sa.select(
+                col(MaracReferral.incident_id),
+                col(MaracReferral.id),
+                at(col(MaracReferral.referred_at)),
+                at(col(MaracReferral.meeting_at)),
+            ).where(among(col(MaracReferral.incident_id), ids, postgres=postgres))
+        ).all()
+    }
     told = col(IncidentChild.told_at).is_not(None)
     children = {
-        incident_id: (int(total), int(present), int(done), int(in_time))
+        int(incident_id): (int(total), int(present), int(done), int(in_time))
         for incident_id, total, present, done, in_time in session.execute(
             sa.select(
                 col(IncidentChild.incident_id),
@@ -214,88 +237,78 @@ def _incidents(
                 func.count().filter(told),
                 func.count().filter(told, col(IncidentChild.told_at) <= col(IncidentChild.due_at)),
             )
-            .where(col(IncidentChild.incident_id).in_(_among(ids)))
+            .where(among(col(IncidentChild.incident_id), ids, postgres=postgres))
             .group_by(col(IncidentChild.incident_id))
         ).all()
     }
     done = col(MaracAction.done_at).is_not(None)
     overdue = sa.and_(col(MaracAction.done_at).is_(None), col(MaracAction.due_at) < now)
     actions = {
-        int(incident_id): (int(total), int(finished), int(late))
-        for incident_id, total, finished, late in session.exec(
-            select(MaracReferral.incident_id, func.count(), func.count().filter(done), func.count().filter(overdue))
-            .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
-            .where(col(MaracReferral.incident_id).in_(_among(referred)))
-            .group_by(col(MaracReferral.incident_id))
+        int(referral_id): (str(total), str(finished), str(late))
+        for referral_id, total, finished, late in session.execute(
+            sa.select(
+                col(MaracAction.referral_id), func.count(), func.count().filter(done), func.count().filter(overdue)
+            )
+            .where(among(col(MaracAction.referral_id), sorted(r[0] for r in referrals.values()), postgres=postgres))
+            .group_by(col(MaracAction.referral_id))
         ).all()
     }
     records = {
-        incident_id: int(n)
-        for incident_id, n in session.exec(
-            select(ProtectionOrder.incident_id, func.count())
-            .where(col(ProtectionOrder.incident_id).in_(_among(ids)))
+        int(incident_id): str(n)
+        for incident_id, n in session.execute(
+            sa.select(col(ProtectionOrder.incident_id), func.count())
+            .where(among(col(ProtectionOrder.incident_id), ids, postgres=postgres))
             .group_by(col(ProtectionOrder.incident_id))
         ).all()
-        if incident_id is not None
     }
-    rows = []
+    unreferred, none_agreed, no_children = (0, "", ""), ("0", "0", "0"), (0, 0, 0, 0)
+    rows: list[Row] = []
     for (
         incident_id,
         reference,
         team,
         officer,
-        reported_at,
+        reported,
         risk,
         dash_yes,
-        dash_at,
-        attended_at,
+        dash_completed,
+        attended,
         crime_disclosed,
         crime_reference,
-        crime_recorded_at,
+        crime_recorded,
         considered,
-        suspect,
-        referred_at,
-        meeting_at,
+        suspect_id,
     ) in incidents:
-        total, present, schools_told, in_time = children.get(incident_id, (0, 0, 0, 0))
-        agreed, finished, late = actions.get(incident_id, (0, 0, 0))
+        total, present, schools_told, in_time = children.get(incident_id, no_children)
+        referral_id, referred, meeting = referrals.get(incident_id, unreferred)
         rows.append(
-            {
-                "reference": reference,
-                "team": team or "",
-                "officer_slack_id": officer or "",
-                "reported": local(reported_at, tz),
-                "risk_level": risk.value if risk else "",
-                "dash_yes_answers": "" if dash_yes is None else str(dash_yes),
-                "dash_completed": local(dash_at, tz),
-                "attended": local(attended_at, tz),
-                "crime_disclosed": _yes_no(crime_disclosed),
-                "crime_reference": shareable_crime_reference(settings, crime_reference) or "",
-                "crime_recorded": local(crime_recorded_at, tz),
+            (
+                reference,
+                team or "",
+                officer or "",
+                text(reported),
+                risk.value if risk else "",
+                "" if dash_yes is None else str(dash_yes),
+                text(dash_completed),
+                text(attended),
+                _yes_no(crime_disclosed),
+                shareable_crime_reference(settings, crime_reference) or "",
+                text(crime_recorded),
                 # Whether a protective notice was considered, never the reason it was not (free text).
-                "notice_considered": _yes_no(considered),
-                "records_from_incident": str(records.get(incident_id, 0)),
-                "children": str(total),
-                "children_present": str(present),
-                "schools_told": str(schools_told),
-                "schools_told_in_time": str(in_time),
-                "schools_untold": str(total - schools_told),
-                "marac_referred": local(referred_at, tz),
-                "marac_meeting": local(meeting_at, tz),
-                "marac_actions": str(agreed),
-                "marac_actions_done": str(finished),
-                "marac_actions_overdue": str(late),
-                "suspect_initials": initials(suspect or ""),
-            }
+                _yes_no(considered),
+                records.get(incident_id, "0"),
+                str(total),
+                str(present),
+                str(schools_told),
+                str(in_time),
+                str(total - schools_told),
+                referred,
+                meeting,
+                *actions.get(referral_id, none_agreed),
+                suspects.get(suspect_id, no_one),
+            )
         )
     return Exported(rows, "incident", ids)
-
-
-def _among(ids: list[int]) -> sa.BindParameter[list[int]]:
-    """Ids written into the statement as numbers rather than sent as thousands of parameters, each of
-    which the driver would otherwise find and convert in the statement's text; a subquery instead
-    would read the period's incidents again for each count."""
-    return sa.bindparam("ids", ids, expanding=True, literal_execute=True)
 
 
 def _disclosures(
@@ -314,29 +327,29 @@ def _disclosures(
     ).all()
     teams, officers = _names(session, {r.team_id for r in requests}, {r.officer_id for r in requests})
     subjects = _lookup(session, col(Perpetrator.id), col(Perpetrator.full_name), {r.perpetrator_id for r in requests})
-    rows = []
+    rows: list[Row] = []
     for request in requests:
         done = request.disclosed_at or request.closed_at
         rows.append(
-            {
-                "reference": request.reference,
-                "route": request.route.value,
-                "team": teams.get(request.team_id, ""),
-                "officer_slack_id": officers.get(request.officer_id, ""),
-                "received": local(request.received_at, tz),
-                "target": local(request.target_at, tz),
-                "checks_done": local(request.checks_at, tz),
-                "forum": local(request.forum_at, tz),
-                "decided": local(request.decided_at, tz),
-                "decision": request.decision.value if request.decision else "",
-                "disclosed": local(request.disclosed_at, tz),
-                "closed": local(request.closed_at, tz),
-                "completed_within_target": "" if done is None else _yes_no(done <= request.target_at),
-                "days_taken": "" if done is None else str(days_taken(request.received_at, done, tz)),
+            (
+                request.reference,
+                request.route.value,
+                teams.get(request.team_id, ""),
+                officers.get(request.officer_id, ""),
+                local(request.received_at, tz),
+                local(request.target_at, tz),
+                local(request.checks_at, tz),
+                local(request.forum_at, tz),
+                local(request.decided_at, tz),
+                request.decision.value if request.decision else "",
+                local(request.disclosed_at, tz),
+                local(request.closed_at, tz),
+                "" if done is None else _yes_no(done <= request.target_at),
+                "" if done is None else str(days_taken(request.received_at, done, tz)),
                 # Whether someone other than the person at risk asked: never who.
-                "third_party_applicant": _yes_no(request.applicant_id is not None),
-                "subject_initials": initials(subjects.get(request.perpetrator_id, "")),
-            }
+                _yes_no(request.applicant_id is not None),
+                initials(subjects.get(request.perpetrator_id, "")),
+            )
         )
     return Exported(rows, "disclosure_request", [r.id for r in requests if r.id is not None])
 
@@ -368,7 +381,7 @@ def _plans(
             func.count().filter(done),
             func.count().filter(overdue),
         )
-        .where(col(PlanAction.plan_id).in_(ids))
+        .where(among(col(PlanAction.plan_id), ids, postgres=is_postgres(session.get_bind().engine)))
         .group_by(col(PlanAction.plan_id), col(PlanAction.kind))
     ).all():
         found = counts.setdefault(int(plan_id), {"actions": 0, "actions_done": 0, "actions_overdue": 0})
@@ -376,19 +389,19 @@ def _plans(
         found["actions_done"] += int(finished)
         found["actions_overdue"] += int(late)
         found[f"{ActionKind(kind).value}_actions"] = int(total)
-    rows = []
+    rows: list[Row] = []
     for plan in plans:
         assert plan.id is not None
         found = counts.get(plan.id, {})
         rows.append(
-            {
-                "plan_id": str(plan.id),
-                "team": teams.get(plan.team_id, ""),
-                "perpetrator_initials": initials(people.get(plan.perpetrator_id, "")),
-                "adopted": local(plan.adopted_at, tz),
-                "review": local(plan.review_at, tz),
-                "closed": local(plan.closed_at, tz),
-                **{column: str(found.get(column, 0)) for column in PLAN_COLUMNS[6:]},
-            }
+            (
+                str(plan.id),
+                teams.get(plan.team_id, ""),
+                initials(people.get(plan.perpetrator_id, "")),
+                local(plan.adopted_at, tz),
+                local(plan.review_at, tz),
+                local(plan.closed_at, tz),
+                *(str(found.get(column, 0)) for column in PLAN_COLUMNS[6:]),
+            )
         )
     return Exported(rows, "management_plan", ids)

@@ -24,9 +24,6 @@ thinks to search for.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,7 +31,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, func, select
 
 from config import Settings
@@ -55,16 +51,18 @@ from services.context import ServiceContext
 from services.errors import DomainError
 from services.governance.justification_terms import meaningless
 from services.records.crime_references import shareable_crime_reference
-from services.reporting.casework_export import casework_rows, columns_of, local
+from services.reporting.casework_export import casework_rows, columns_of
+from services.reporting.csv_file import Row, to_csv
+from services.reporting.id_arrays import among, each_id
 from services.reporting.period import Period, checked_period
 from services.reporting.report_results import Export, ExportKind, ReportScope
 from services.reporting.scope import export_scope, orders_in
+from services.reporting.sql_time import LocalTimes
 from services.unit_of_work import reading
 from services.views import initials
 
 JUSTIFICATION_MIN = 10  # "ok" is not a reason a reviewer could check
 JUSTIFICATION_MAX = column_length(AuditEvent, "justification")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
 COLUMNS = (
     "reference",
@@ -132,9 +130,10 @@ def export_records(
         start, end = period.start_at(tz), period.end_at(tz)
         columns: Sequence[str]
         if kind is ExportKind.ORDERS:
-            orders = _orders(session, scope, start, end)
-            rows, columns = _rows(session, orders, ctx.settings, now), COLUMNS
-            entity_type, ids = "protection_order", [o.id for o in orders if o.id is not None]
+            times = LocalTimes(tz, postgres=is_postgres(session.get_bind().engine))
+            orders = _orders(session, scope, start, end, times)
+            rows, columns = _rows(session, orders, ctx.settings, now, times), COLUMNS
+            entity_type, ids = "protection_order", [o.id for o in orders]
         else:
             found = casework_rows(session, kind, scope, (start, end), ctx.settings, now)
             rows, columns, entity_type, ids = found.rows, columns_of(kind), found.entity_type, found.entity_ids
@@ -172,72 +171,76 @@ def record_undelivered(ctx: ServiceContext, actor_slack_id: str, export: Export,
         read.audit("export_undelivered", "export", export.audit_event_id, after=after)
 
 
-def neutralised(value: str) -> str:
-    """A cell a spreadsheet would read as a formula starts with a quote instead (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def to_csv(rows: Sequence[dict[str, str]], columns: Sequence[str] = COLUMNS) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: neutralised(value) for key, value in row.items()})
-    return buffer.getvalue().encode("utf-8")
-
-
-def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime) -> Sequence[ProtectionOrder]:
-    began = func.coalesce(col(ProtectionOrder.served_at), col(ProtectionOrder.made_at))
-    in_force = sa.and_(
-        began < end, sa.or_(col(ProtectionOrder.closed_at).is_(None), col(ProtectionOrder.closed_at) >= start)
-    )
-    query = select(ProtectionOrder).where(in_force)
+def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime, times: LocalTimes) -> Sequence[Any]:
+    """Plain rows named as the order's columns, not ORM objects (which would carry the free text
+    and cost a Python object each), the times as the file writes them (`served`, `made`, ...)."""
+    order = ProtectionOrder
+    began = func.coalesce(col(order.served_at), col(order.made_at))
+    in_force = sa.and_(began < end, sa.or_(col(order.closed_at).is_(None), col(order.closed_at) >= start))
+    at = times.column
+    query = sa.select(
+        col(order.id),
+        col(order.reference),
+        col(order.order_type),
+        col(order.status),
+        col(order.team_id),
+        col(order.officer_id),
+        col(order.parent_id),
+        col(order.perpetrator_id),
+        col(order.hearing_deadline_at),
+        at(col(order.served_at)).label("served"),
+        at(col(order.made_at)).label("made"),
+        at(col(order.hearing_deadline_at)).label("hearing_deadline"),
+        at(col(order.expires_at)).label("expires"),
+        at(col(order.closed_at)).label("ended"),
+        col(order.until_further_order),
+        col(order.risk_level),
+        col(order.children_present),
+        col(order.crime_reference),
+    ).where(in_force)
     if (team := orders_in(scope)) is not None:
         query = query.where(team)
-    return session.exec(query.order_by(began, col(ProtectionOrder.reference))).all()
+    return session.execute(query.order_by(began, col(order.reference))).all()
 
 
-def _rows(
-    session: Session, orders: Sequence[ProtectionOrder], settings: Settings, now: datetime
-) -> list[dict[str, str]]:
-    tz = settings.timezone
-    ids = [o.id for o in orders if o.id is not None]
-    facts = _Facts.load(session, orders, ids, now)
-    rows = []
+def _rows(session: Session, orders: Sequence[Any], settings: Settings, now: datetime, times: LocalTimes) -> list[Row]:
+    text = times.text
+    ids = [o.id for o in orders]
+    facts = _Facts.load(session, orders, ids, now, times)
+    rows: list[Row] = []
     for order in orders:
-        assert order.id is not None
-        first, last_outcome, in_time = facts.hearings.get(order.id, (None, "", ""))
+        first, last_outcome, in_time = facts.hearings.get(order.id, ("", "", ""))
         breaches, unreferenced = facts.breaches.get(order.id, (0, 0))
         done, overdue = facts.checks.get(order.id, (0, 0))
         rows.append(
-            {
-                "reference": order.reference,
-                "type": order.order_type.value,
-                "status": order.status.value,
-                "team": facts.teams.get(order.team_id, ""),
-                "officer_slack_id": facts.officers.get(order.officer_id, ""),
-                "follows": facts.references.get(order.parent_id, "") if order.parent_id else "",
-                "served": local(order.served_at, tz),
-                "made": local(order.made_at, tz),
-                "hearing_deadline": local(order.hearing_deadline_at, tz),
-                "first_hearing": local(first, tz),
-                "heard_within_48h": in_time,
-                "last_hearing_outcome": last_outcome,
-                "expires": local(order.expires_at, tz),
-                "until_further_order": "yes" if order.until_further_order else "no",
-                "ended": local(order.closed_at, tz),
-                "risk_level": order.risk_level.value if order.risk_level else "",
-                "children_present": "yes" if order.children_present else "no",
+            (
+                order.reference,
+                order.order_type.value,
+                order.status.value,
+                facts.teams.get(order.team_id, ""),
+                facts.officers.get(order.officer_id, ""),
+                facts.references.get(order.parent_id, "") if order.parent_id else "",
+                text(order.served),
+                text(order.made),
+                text(order.hearing_deadline),
+                first,
+                in_time,
+                last_outcome,
+                text(order.expires),
+                "yes" if order.until_further_order else "no",
+                text(order.ended),
+                order.risk_level.value if order.risk_level else "",
+                "yes" if order.children_present else "no",
                 # The one typed value exported, and only in the force's format; courts,
                 # authorisers and every other typed field stay in the tracker.
-                "crime_reference": shareable_crime_reference(settings, order.crime_reference) or "",
-                "breaches": str(breaches),
-                "breaches_without_crime_reference": str(unreferenced),
-                "checks_done": str(done),
-                "checks_overdue": str(overdue),
-                "perpetrator_initials": initials(facts.perpetrators.get(order.perpetrator_id, "")),
-                "protected_people": str(facts.protected.get(order.id, 0)),
-            }
+                shareable_crime_reference(settings, order.crime_reference) or "",
+                str(breaches),
+                str(unreferenced),
+                str(done),
+                str(overdue),
+                initials(facts.perpetrators.get(order.perpetrator_id, "")),
+                str(facts.protected.get(order.id, 0)),
+            )
         )
     return rows
 
@@ -253,52 +256,61 @@ class _Facts:
     protected: dict[int, int]
     breaches: dict[int, tuple[int, int]]
     checks: dict[int, tuple[int, int]]
-    hearings: dict[int, tuple[datetime | None, str, str]]
+    hearings: dict[int, tuple[str, str, str]]
 
     @classmethod
-    def load(cls, session: Session, orders: Sequence[ProtectionOrder], ids: list[int], now: datetime) -> _Facts:
-        parents = {o.parent_id for o in orders if o.parent_id is not None}
+    def load(cls, session: Session, orders: Sequence[Any], ids: list[int], now: datetime, times: LocalTimes) -> _Facts:
+        parents = sorted({o.parent_id for o in orders if o.parent_id is not None})
+        postgres = is_postgres(session.get_bind().engine)
+
+        def of(column: Any, wanted: Sequence[int]) -> Any:
+            return among(column, wanted, postgres=postgres)
+
         return cls(
             teams=dict(session.exec(select(Team.id, Team.name)).all()),  # type: ignore[arg-type]
             officers=dict(
                 session.exec(
-                    select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_({o.officer_id for o in orders}))
+                    select(AppUser.id, AppUser.slack_user_id).where(
+                        of(AppUser.id, sorted({o.officer_id for o in orders}))
+                    )
                 ).all()  # type: ignore[arg-type]
             ),
             references=dict(
                 session.exec(
-                    select(ProtectionOrder.id, ProtectionOrder.reference).where(col(ProtectionOrder.id).in_(parents))
+                    select(ProtectionOrder.id, ProtectionOrder.reference).where(of(ProtectionOrder.id, parents))
                 ).all()
             ),
             perpetrators=dict(
                 session.exec(
                     select(Perpetrator.id, Perpetrator.full_name).where(
-                        col(Perpetrator.id).in_({o.perpetrator_id for o in orders})
+                        of(Perpetrator.id, sorted({o.perpetrator_id for o in orders}))
                     )
                 ).all()  # type: ignore[arg-type]
             ),
-            protected=_grouped_count(session, col(OrderProtectedPerson.order_id), ids),
-            breaches=_breach_counts(session, ids),
-            checks=_check_counts(session, ids, now),
-            hearings=_hearing_facts(session, orders, ids),
+            protected=_grouped_count(
+                session, col(OrderProtectedPerson.order_id), of(OrderProtectedPerson.order_id, ids)
+            ),
+            breaches=_breach_counts(session, of(Breach.order_id, ids)),
+            checks=_check_counts(session, of(BreachCheck.order_id, ids), now),
+            hearings=_hearing_facts(session, orders, of(Hearing.order_id, ids), times),
         )
 
 
-def _grouped_count(session: Session, order_column: Any, ids: list[int]) -> dict[int, int]:
-    rows = session.exec(select(order_column, func.count()).where(order_column.in_(ids)).group_by(order_column)).all()
+def _grouped_count(session: Session, order_column: Any, exported: Any) -> dict[int, int]:
+    rows = session.exec(select(order_column, func.count()).where(exported).group_by(order_column)).all()
     return {int(order_id): int(count) for order_id, count in rows}
 
 
-def _breach_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
+def _breach_counts(session: Session, exported: Any) -> dict[int, tuple[int, int]]:
     rows = session.exec(
         select(Breach.order_id, func.count(), func.count().filter(col(Breach.crime_reference).is_(None)))
-        .where(col(Breach.order_id).in_(ids))
+        .where(exported)
         .group_by(col(Breach.order_id))
     ).all()
     return {order_id: (total, missing) for order_id, total, missing in rows}
 
 
-def _check_counts(session: Session, ids: list[int], now: datetime) -> dict[int, tuple[int, int]]:
+def _check_counts(session: Session, exported: Any, now: datetime) -> dict[int, tuple[int, int]]:
     """Checks done, and checks still open that fell due before now while the record was in force
     (one falling due after a notice was superseded was no longer needed)."""
     done = col(BreachCheck.done_at).is_not(None)
@@ -310,24 +322,31 @@ def _check_counts(session: Session, ids: list[int], now: datetime) -> dict[int, 
     rows = session.exec(
         select(BreachCheck.order_id, func.count().filter(done), func.count().filter(late))
         .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
-        .where(col(BreachCheck.order_id).in_(ids))
+        .where(exported)
         .group_by(col(BreachCheck.order_id))
     ).all()
     return {order_id: (done, overdue) for order_id, done, overdue in rows}
 
 
 def _hearing_facts(
-    session: Session, orders: Sequence[ProtectionOrder], ids: list[int]
-) -> dict[int, tuple[datetime | None, str, str]]:
-    """First hearing, the latest recorded outcome, and for notices whether a hearing with an outcome
-    was listed by the 48-hour deadline (CSA 2010 s27(3); DAA 2021 s29(3))."""
+    session: Session, orders: Sequence[Any], exported: Any, times: LocalTimes
+) -> dict[int, tuple[str, str, str]]:
+    """First hearing (as the file writes it), the latest recorded outcome, and for notices whether a
+    hearing with an outcome was listed by the 48-hour deadline (CSA 2010 s27(3); DAA 2021 s29(3))."""
     deadlines = {o.id: o.hearing_deadline_at for o in orders}
-    found: dict[int, list[Hearing]] = defaultdict(list)
-    for hearing in session.exec(
-        select(Hearing).where(col(Hearing.order_id).in_(ids)).order_by(col(Hearing.scheduled_at))
+    found: dict[int, list[Any]] = defaultdict(list)
+    for hearing in session.execute(
+        sa.select(
+            col(Hearing.order_id),
+            col(Hearing.scheduled_at),
+            times.column(col(Hearing.scheduled_at)).label("shown"),
+            col(Hearing.outcome),
+        )
+        .where(exported)
+        .order_by(col(Hearing.scheduled_at))
     ).all():
         found[hearing.order_id].append(hearing)
-    facts: dict[int, tuple[datetime | None, str, str]] = {}
+    facts: dict[int, tuple[str, str, str]] = {}
     for order_id, hearings in found.items():
         decided = [h for h in hearings if h.outcome is not None]
         deadline = deadlines.get(order_id)
@@ -335,7 +354,7 @@ def _hearing_facts(
         if deadline is not None and decided:
             in_time = "yes" if any(h.scheduled_at <= deadline for h in decided) else "no"
         outcome = decided[-1].outcome if decided else None
-        facts[order_id] = (hearings[0].scheduled_at, outcome.value if outcome else "", in_time)
+        facts[order_id] = (times.text(hearings[0].shown), outcome.value if outcome else "", in_time)
     return facts
 
 
@@ -356,7 +375,7 @@ def _audit_each_record(
         return
     audit = AuditEvent.__table__.c  # type: ignore[attr-defined]
     postgres = is_postgres(session.get_bind().engine)
-    exported = _each_id(ids, postgres=postgres)
+    exported = each_id(ids, postgres=postgres, name="exported_ids")
     same = {
         "at": now,
         "actor_user_id": user.id,
@@ -373,13 +392,3 @@ def _audit_each_record(
     order_id = exported.c.value if entity_type == "protection_order" else sa.cast(sa.null(), sa.Integer)
     rows = sa.select(*values, exported.c.value, order_id).select_from(exported).order_by(exported.c.position)
     session.execute(sa.insert(AuditEvent).from_select([*same, "entity_id", "order_id"], rows))
-
-
-def _each_id(ids: Sequence[int], *, postgres: bool) -> Any:
-    """`ids` as a table of (value, position), in their order, from one bound value."""
-    if postgres:
-        array = sa.bindparam("exported_ids", list(ids), type_=postgresql.ARRAY(sa.Integer))
-        return func.unnest(array).table_valued("value", with_ordinality="position").render_derived()
-    listed = sa.bindparam("exported_ids", json.dumps(list(ids)), type_=sa.String)
-    each = func.json_each(listed).table_valued("key", "value")
-    return sa.select(each.c.value.label("value"), each.c.key.label("position")).subquery("exported")

@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from models import ProtectionOrder
+from models import ProtectionOrder, Team
 from models.db import session_scope
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import DomainError, NotAllowed, ValidationFailed
 from services.records import recording as records
 from services.reporting import export
+from services.reporting.csv_file import neutralised
 from services.reporting.period import parse_period
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
@@ -132,7 +133,7 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(ctx: ServiceContext, cloc
             records.record(ctx, force.officer, dvpn(crime_reference=formula))
     assert row_counts(ctx.engine) == before
     # Every other cell (team names, typed by admins) is neutralised on the way out.
-    assert [export.neutralised(v) for v in ("+1", "-1", "\tx", "\rx", "ok", "")] == [
+    assert [neutralised(v) for v in ("+1", "-1", "\tx", "\rx", "ok", "")] == [
         "'+1",
         "'-1",
         "'\tx",
@@ -140,6 +141,18 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(ctx: ServiceContext, cloc
         "ok",
         "",
     ]
+
+
+def test_a_team_named_as_a_formula_reaches_the_file_neutralised(ctx: ServiceContext, april: Force) -> None:
+    """Team names are typed by admins; each distinct cell is checked once, and every row of the
+    team must still carry the neutralised name."""
+    with session_scope(ctx.engine) as session:
+        team = session.exec(select(Team).where(Team.name == "Team A")).one()
+        team.name = "=HYPERLINK(1)"
+    made = export.export_records(ctx, april.admin, APRIL, None, REASON)
+
+    teams = [line.split(",")[3] for line in lines(made.content)[1:]]
+    assert sorted(teams) == sorted(["'=HYPERLINK(1)"] * len(TEAM_A_ROWS) + ["Team B"] * len(TEAM_B_ROWS))
 
 
 @pytest.mark.parametrize(
