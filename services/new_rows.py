@@ -126,7 +126,7 @@ def _statement(shape: Shape, plain: PlainShape, also: Sequence[sa.Insert]) -> sa
     returned: list[sa.ColumnElement[Any]] = []
     for n, (table, columns) in enumerate(shape):
         if _as_json(table):
-            insert = sa.insert(table).from_select(columns, _from_json(table, columns, f"r{n}", "json_populate_record"))
+            insert = sa.insert(table).from_select(columns, from_json(table, columns, f"r{n}", "json_populate_record"))
         else:
             insert = sa.insert(table).values({c: sa.bindparam(f"r{n}_{c}", type_=table.c[c].type) for c in columns})
         generated = table.autoincrement_column
@@ -137,7 +137,7 @@ def _statement(shape: Shape, plain: PlainShape, also: Sequence[sa.Insert]) -> sa
             returned.append(sa.select(cte.c[generated.key]).scalar_subquery().label(f"r{n}"))
     for t, (table, count, columns) in enumerate(plain):
         if _as_json(table):
-            rows = _from_json(table, columns, f"p{t}", "json_populate_recordset")
+            rows = from_json(table, columns, f"p{t}", "json_populate_recordset")
             inserts.append(sa.insert(table).from_select(columns, rows).cte(f"p{t}"))
             continue
         # A row each: a multi-row VALUES is compiled afresh every time (SQLAlchemy caches no
@@ -149,7 +149,7 @@ def _statement(shape: Shape, plain: PlainShape, also: Sequence[sa.Insert]) -> sa
     return sa.select(*(returned or [sa.literal(None)])).add_cte(*inserts)
 
 
-def _from_json(table: sa.Table, columns: Sequence[str], name: str, function: str) -> sa.Select[Any]:
+def from_json(table: sa.Table, columns: Sequence[str], name: str, function: str) -> sa.Select[Any]:
     """SELECT the columns of the table's row (or rows) in the JSON parameter `name`."""
     typed: sa.ColumnElement[Any] = sa.literal_column(f'NULL::"{table.name}"')
     given = sa.cast(sa.bindparam(name, type_=sa.Text), postgresql.JSON)

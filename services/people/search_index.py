@@ -32,7 +32,7 @@ from models import (
 )
 from models.types import pk
 from rules.search_terms import FUZZY_FROM, address_terms, name_terms, one_edit_keys, within_one_edit
-from services.new_rows import Also
+from services.new_rows import Also, from_json
 
 PersonRow = Perpetrator | ProtectedPerson
 NAME_KINDS = (TermKind.PERPETRATOR_NAME, TermKind.PROTECTED_NAME)
@@ -149,20 +149,17 @@ def _new_words() -> sa.Insert:
     one-time filter of the keys' INSERT, so they are held before any key is written; the words'
     INSERT is a data-modifying WITH, which runs whatever the main statement reads."""
 
-    def rows_of(table: sa.Table, name: str, columns: Sequence[str]) -> sa.Select[Any]:
-        """`table`'s columns from the JSON text parameter `name`, a list of objects."""
-        given = sa.cast(sa.bindparam(name, type_=sa.Text), postgresql.JSON)
-        typed = sa.literal_column(f'NULL::"{table.name}"')
-        found = sa.func.json_populate_recordset(typed, given).alias()
-        return sa.select(*(sa.column(c) for c in columns)).select_from(found)
-
     terms, term_keys = metadata.tables[SearchTerm.__tablename__], metadata.tables[SearchTermKey.__tablename__]
-    add_words = sa.insert(terms).from_select(COLUMNS, rows_of(terms, "new_words", COLUMNS)).cte("add_words")
+    add_words = (
+        sa.insert(terms)
+        .from_select(COLUMNS, from_json(terms, COLUMNS, "new_words", "json_populate_recordset"))
+        .cte("add_words")
+    )
     word = sa.func.json_array_elements_text(sa.cast(sa.bindparam("words", type_=sa.Text), postgresql.JSON))
     ordered = sa.select(word.table_valued("word").render_derived().c.word).order_by("word").subquery()
     lock = sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(ordered.c.word, KEY_LOCKS))
     locked = sa.select(sa.func.count(lock)).select_from(ordered).scalar_subquery()
-    keys = rows_of(term_keys, "keys", ("key", "term")).where(locked >= 0)
+    keys = from_json(term_keys, ("key", "term"), "keys", "json_populate_recordset").where(locked >= 0)
     return postgresql.insert(term_keys).from_select(["key", "term"], keys).on_conflict_do_nothing().add_cte(add_words)
 
 
