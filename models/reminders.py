@@ -20,11 +20,18 @@ EXACTLY_ONE_SUBJECT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" fo
 def _about(column: str) -> tuple[sa.Index, sa.Index]:
     """A subject column's unique (subject, kind, due) index and its own, both partial: a null never
     conflicted, and no query asks for the rows where it is null."""
-    subject = column.removesuffix("_id")
-    condition = {"postgresql_where": sa.text(f"{column} IS NOT NULL"), "sqlite_where": sa.text(f"{column} IS NOT NULL")}
+    subject, where = column.removesuffix("_id"), sa.text(f"{column} IS NOT NULL")
     return (
-        sa.Index(f"uq_reminder_{subject}_kind_due", column, "kind", "due_at", unique=True, **condition),
-        sa.Index(f"ix_reminder_{subject}_id", column, **condition),
+        sa.Index(
+            f"uq_reminder_{subject}_kind_due",
+            column,
+            "kind",
+            "due_at",
+            unique=True,
+            postgresql_where=where,
+            sqlite_where=where,
+        ),
+        sa.Index(f"ix_reminder_{subject}_id", column, postgresql_where=where, sqlite_where=where),
     )
 
 

@@ -25,6 +25,7 @@ erased reminder's id is still never handed out again.
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -37,15 +38,10 @@ depends_on: str | Sequence[str] | None = None
 SUBJECTS = ("incident", "disclosure", "plan")  # order_id stays as it is: most reminders are about a record
 
 
-def _where(subject: str) -> dict[str, sa.TextClause]:
-    condition = sa.text(f"{subject}_id IS NOT NULL")
-    return {"postgresql_where": condition, "sqlite_where": condition}
-
-
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        with _sequence_kept(bind), op.batch_alter_table("reminder", recreate="always", **_autoincrement()) as batch:
+        with _sequence_kept(bind), _rebuilt() as batch:
             for subject in SUBJECTS:
                 batch.drop_constraint(f"uq_reminder_{subject}_kind_due", type_="unique")
                 batch.drop_index(f"ix_reminder_{subject}_id")
@@ -54,11 +50,16 @@ def upgrade() -> None:
             op.drop_constraint(f"uq_reminder_{subject}_kind_due", "reminder", type_="unique")
             op.drop_index(f"ix_reminder_{subject}_id", table_name="reminder")
     for subject in SUBJECTS:
-        column = f"{subject}_id"
+        column, where = f"{subject}_id", sa.text(f"{subject}_id IS NOT NULL")
         op.create_index(
-            f"uq_reminder_{subject}_kind_due", "reminder", [column, "kind", "due_at"], unique=True, **_where(subject)
+            f"uq_reminder_{subject}_kind_due",
+            "reminder",
+            [column, "kind", "due_at"],
+            unique=True,
+            postgresql_where=where,
+            sqlite_where=where,
         )
-        op.create_index(f"ix_reminder_{subject}_id", "reminder", [column], **_where(subject))
+        op.create_index(f"ix_reminder_{subject}_id", "reminder", [column], postgresql_where=where, sqlite_where=where)
 
 
 def downgrade() -> None:
@@ -67,7 +68,7 @@ def downgrade() -> None:
         op.drop_index(f"uq_reminder_{subject}_kind_due", table_name="reminder")
         op.drop_index(f"ix_reminder_{subject}_id", table_name="reminder")
     if bind.dialect.name == "sqlite":
-        with _sequence_kept(bind), op.batch_alter_table("reminder", recreate="always", **_autoincrement()) as batch:
+        with _sequence_kept(bind), _rebuilt() as batch:
             for subject in SUBJECTS:
                 batch.create_unique_constraint(f"uq_reminder_{subject}_kind_due", [f"{subject}_id", "kind", "due_at"])
     else:
@@ -79,8 +80,9 @@ def downgrade() -> None:
         op.create_index(f"ix_reminder_{subject}_id", "reminder", [f"{subject}_id"])
 
 
-def _autoincrement() -> dict[str, dict[str, bool]]:
-    return {"table_kwargs": {"sqlite_autoincrement": True}}
+def _rebuilt() -> Any:
+    """SQLite's reminder table made again (a unique constraint is part of it), AUTOINCREMENT kept."""
+    return op.batch_alter_table("reminder", recreate="always", table_kwargs={"sqlite_autoincrement": True})
 
 
 @contextmanager
