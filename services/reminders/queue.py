@@ -211,8 +211,9 @@ def _sort_out(
     given_back: list[dict[str, Any]] = []
     settled: list[dict[str, Any]] = []
     claimed, held = {r.id for r in rows}, 0
+    failed: set[int] = set()  # failed above in this batch: written back after the loop
     for row in rows:
-        wait = _owner_not_told(session, ctx, row, now, claimed)
+        wait = _owner_not_told(session, ctx, row, now, claimed, failed)
         held += wait == now
         if wait is not None:
             # Given back unposted, counting no attempt: its time comes once the owner was told.
@@ -230,6 +231,8 @@ def _sort_out(
         # left is shown in no digest when it is about an incident, a request or a plan, so it is
         # escalated whether critical or not: no deadline is missed unseen.
         escalate = not cancel and (row.critical or found in UNSEEN)
+        if not cancel:
+            failed.add(row.id)
         settled.append(
             {
                 "row_id": row.id,
@@ -271,7 +274,12 @@ def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
 
 
 def _owner_not_told(
-    session: Session, ctx: ServiceContext, row: ReminderRow, now: datetime, claimed: set[int]
+    session: Session,
+    ctx: ServiceContext,
+    row: ReminderRow,
+    now: datetime,
+    claimed: set[int],
+    failed: Collection[int] = (),
 ) -> datetime | None:
     """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
     has not been told. It waits until the owner's reminder was sent (and, for a breach check, the
@@ -282,7 +290,7 @@ def _owner_not_told(
         return None
     kind, counted = found
     owner = _owner(session, row, kind)
-    if owner is None or owner.state is ReminderState.FAILED:
+    if owner is None or owner.state is ReminderState.FAILED or owner.id in failed:
         return None
     grace = timedelta(hours=ctx.settings.reminders.breach_check_grace_hours) if counted else timedelta(0)
     if owner.sent_at is not None:  # told (a snoozed one waits to be told again: it was told already)
