@@ -130,7 +130,7 @@ CLAIMING = _claiming()
 def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
     """Claim due rows, in due order, as they are now (this claim's attempt counted)."""
     values = {"now": now, "limit": limit, "worker": worker_id, "lease_until": lease_until}
-    rows = [Claimed._make(row) for row in session.execute(CLAIMING, values)]
+    rows = [Claimed._make(row) for row in session.execute(CLAIMING, values).all()]  # one fetch, not one a row
     return sorted(rows, key=lambda r: (_utc(r.due_at), r.id))
 
 
