@@ -239,7 +239,7 @@ def _schema_note(url: str) -> str:
         at, head = current_revision(engine), head_revision()
     finally:
         engine.dispose()
-    return f"schema at {at}" + ("" if at == head else f" (this tree's newest migration: {head}; not applied)")
+    return f"schema at {at}" + ("" if at == head else f" (this tree's newest migration is {head})")
 
 
 def main() -> None:
