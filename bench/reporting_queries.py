@@ -32,12 +32,10 @@ import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +49,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bench import claim_figure
+from bench.earlier_tree import earlier_tree
 from bench.fakeforce.force import NOW
 from bench.reporting_data import MARKER, bench_url, sqlalchemy_url, stored_marker
 from bench.reporting_questions import Question, questions
@@ -147,17 +146,11 @@ def limit_statements(engine: Engine, seconds: float) -> None:
     sa.event.listen(engine, "connect", on_connect)
 
 
-def before_timings(rev: str, args: argparse.Namespace) -> tuple[dict[str, Timing], str]:
-    """The same questions asked of REV's code: (timings by question, the load averages around them)."""
-    here = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix="dvpn-before-") as scratch:
-        tree = Path(scratch) / "tree"
-        tree.mkdir()
-        archive = subprocess.run(["git", "-C", str(here), "archive", rev], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-        shutil.rmtree(tree / "bench")
-        shutil.copytree(here / "bench", tree / "bench", ignore=shutil.ignore_patterns("__pycache__"))
-        out = Path(scratch) / "timings.json"
+def before_timings(rev: str, args: argparse.Namespace) -> tuple[dict[str, Timing], str, dict[str, Any] | None]:
+    """The same questions asked of REV's code: (timings by question, the load averages around them,
+    REV's claim figure as claim_figure.ClaimFigure.to_json wrote it, if it was measured)."""
+    with earlier_tree(rev) as tree:
+        out = tree.parent / "timings.json"
         command = [sys.executable, str(tree / "bench" / "reporting_queries.py"), "--json", str(out), "--no-plans"]
         command += ["--runs", str(args.runs), "--warmups", str(args.warmups), "--budget", str(args.budget)]
         command += ["--only", args.only] if args.only else []
@@ -167,7 +160,7 @@ def before_timings(rev: str, args: argparse.Namespace) -> tuple[dict[str, Timing
     timings = {
         t["name"]: Timing(t["name"], tuple(t["runs_ms"]), t["cut_off_s"], t.get("failed")) for t in found["timings"]
     }
-    return timings, found["load"]
+    return timings, found["load"], found.get("claim")
 
 
 def _ms(timing: Timing | None) -> str:
@@ -249,8 +242,9 @@ def main() -> None:
     if not marker.startswith(MARKER):
         sys.exit(f"{url} holds no finished bench data: run bench/reporting_data.py first.")
     before: dict[str, Timing] = {}
+    before_claim: dict[str, Any] | None = None
     if args.before:
-        before, before_load = before_timings(args.before, args)
+        before, before_load, before_claim = before_timings(args.before, args)
     engine = make_engine(sqlalchemy_url(url))
     # An earlier tree (--json) may not know the newest migrations; the data is the same.
     state = schema_state(engine) if args.json is None else SchemaState.CURRENT
@@ -275,11 +269,13 @@ def main() -> None:
         timing = time_question(question, args.runs, args.warmups, engine, args.budget)
         timings.append(timing)
         print(timing.line(), flush=True)
-    if args.json is None and (not args.only or args.only in claim_figure.NAME):
+    claim: claim_figure.ClaimFigure | None = None
+    if not args.only or args.only in claim_figure.NAME:
         # Its own engine: filling a million reminders with COPY is setup, not a question under the budget.
         unlimited = make_engine(sqlalchemy_url(url))
         claim_ctx = ServiceContext(unlimited, Settings(), ManualClock(NOW), "bench")
-        print(claim_figure.measure(claim_ctx, args.runs, args.warmups).line(), flush=True)
+        claim = claim_figure.measure(claim_ctx, args.runs, args.warmups, explain=args.json is None)
+        print(claim.line(), flush=True)
         unlimited.dispose()
     end = os.getloadavg()
     loads = f"load average before: {' '.join(f'{x:.2f}' for x in load)}; after: {' '.join(f'{x:.2f}' for x in end)}"
@@ -288,13 +284,16 @@ def main() -> None:
         found = [
             {"name": t.name, "runs_ms": list(t.runs_ms), "cut_off_s": t.cut_off_s, "failed": t.failed} for t in timings
         ]
-        args.json.write_text(json.dumps({"timings": found, "load": loads}))
+        measured = claim.to_json() if claim is not None else None
+        args.json.write_text(json.dumps({"timings": found, "load": loads, "claim": measured}))
         engine.dispose()
         return
     if args.before:
         print(f"\nmedians, {args.before} -> this tree (ms); {args.before}'s {before_load}")
         for timing in timings:
             print(f"  {timing.name:<44} {_ms(before.get(timing.name))} -> {_ms(timing)}")
+        if claim is not None and before_claim is not None:
+            print(claim_figure.compared(claim_figure.ClaimFigure.from_json(before_claim), claim))
     if not args.no_plans:
         args.plans_dir.mkdir(parents=True, exist_ok=True)
         for question in asked:

@@ -17,6 +17,24 @@ SUBJECTS = ("order_id", "incident_id", "disclosure_id", "plan_id")
 EXACTLY_ONE_SUBJECT = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in SUBJECTS) + " = 1"
 
 
+def _about(column: str) -> tuple[sa.Index, sa.Index]:
+    """A subject column's unique (subject, kind, due) index and its own, both partial: a null never
+    conflicted, and no query asks for the rows where it is null."""
+    subject, where = column.removesuffix("_id"), sa.text(f"{column} IS NOT NULL")
+    return (
+        sa.Index(
+            f"uq_reminder_{subject}_kind_due",
+            column,
+            "kind",
+            "due_at",
+            unique=True,
+            postgresql_where=where,
+            sqlite_where=where,
+        ),
+        sa.Index(f"ix_reminder_{subject}_id", column, postgresql_where=where, sqlite_where=where),
+    )
+
+
 MARAC_CLOCK = "state <> 'cancelled' AND (kind = 'inc_due:marac' OR kind LIKE 'inc_overdue:marac:%')"
 
 
@@ -27,9 +45,9 @@ class Reminder(SQLModel, table=True):
         # A reminder is about exactly one subject: a notice or order, an incident (its clocks, its
         # children's schools, its MARAC referral and actions), a Clare's Law request (its completion
         # target) or a perpetrator management plan (its actions and review date).
-        sa.UniqueConstraint("incident_id", "kind", "due_at", name="uq_reminder_incident_kind_due"),
-        sa.UniqueConstraint("disclosure_id", "kind", "due_at", name="uq_reminder_disclosure_kind_due"),
-        sa.UniqueConstraint("plan_id", "kind", "due_at", name="uq_reminder_plan_kind_due"),
+        # The other subjects' columns are null in most rows: their indexes hold only the rows about
+        # one (migration 0037), so claiming a reminder about a record writes no entry into them.
+        *(index for subject in SUBJECTS[1:] for index in _about(subject)),
         sa.CheckConstraint(EXACTLY_ONE_SUBJECT, name="about_one_record"),
         # The live MARAC referral clocks: the candidates of `marac due` (services.incidents.referrals_due).
         sa.Index(
@@ -56,9 +74,9 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int | None = Field(default=None, foreign_key="protection_order.id", index=True)
-    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
-    disclosure_id: int | None = Field(default=None, foreign_key="disclosure_request.id", index=True)
-    plan_id: int | None = Field(default=None, foreign_key="management_plan.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id")
+    disclosure_id: int | None = Field(default=None, foreign_key="disclosure_request.id")
+    plan_id: int | None = Field(default=None, foreign_key="management_plan.id")
     kind: str = Field(max_length=48)
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     recipient_id: int | None = Field(default=None, foreign_key="app_user.id")

@@ -150,6 +150,7 @@ def is_follow_up(kind: str) -> bool:
     return kind.startswith(FOLLOW_UP_PREFIXES)
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every claimed reminder's kind several times over: read once per kind
 def follow_up_source(kind: str) -> str | None:
     """The id (as text) of the reminder a follow-up is about, or None for a planned reminder."""
     return kind.split(":")[1] if is_follow_up(kind) else None

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 
 from models import DisclosureRequest, Incident, ManagementPlan, ProtectionOrder, Reminder
 from services.reminders.batch import current, subject_key
+from services.reminders.rows import ReminderRow
 
 Record = ProtectionOrder | Incident | DisclosureRequest
 
 
-def record_of(session: Session, reminder: Reminder) -> Record:
+def record_of(session: Session, reminder: ReminderRow) -> Record:
     batch = current(session)  # a claimed batch holds its records
     record: Record | None = batch.records.get(subject_key(reminder)) if batch is not None else None
     if record is not None:
@@ -46,7 +47,7 @@ def adopted_from(session: Session, plan_id: int) -> ProtectionOrder | None:
     ).first()
 
 
-def same_record(reminder: Reminder) -> ColumnElement[bool]:
+def same_record(reminder: ReminderRow) -> ColumnElement[bool]:
     """SQL: reminders about the same record as `reminder`."""
     if reminder.incident_id is not None:
         return col(Reminder.incident_id) == reminder.incident_id

@@ -40,6 +40,7 @@ from models import (
 )
 from services.incidents.planning import IncidentFacts, reports_of
 from services.records.planning import follow_up_source
+from services.reminders.rows import ReminderRow
 
 KEY = "dvpn.reminder_batch"
 Row = TypeVar("Row", bound=SQLModel)
@@ -88,7 +89,7 @@ def by_ids(table: type[Row]) -> SelectOfScalar[Row]:
 
 
 @contextmanager
-def loaded(session: Session, rows: Sequence[Reminder], owner_kinds: Any = None) -> Iterator[Batch]:
+def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = None) -> Iterator[Batch]:
     """Load what `rows` are about and keep it for the block. `owner_kinds(row, officer_id)` gives
     the kind of a row's owner reminder (queue.owner_kind), if it is a supervisor's copy."""
     batch = Batch()
@@ -235,7 +236,7 @@ def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -
 
 def _owners(
     session: Session,
-    rows: Sequence[Reminder],
+    rows: Sequence[ReminderRow],
     owner_kinds: Any,
     orders: list[ProtectionOrder],
     incidents: list[Incident],
@@ -275,7 +276,7 @@ def _owners(
     )
 
 
-def subject_key(reminder: Reminder) -> tuple[str, int]:
+def subject_key(reminder: ReminderRow) -> tuple[str, int]:
     """Which record a reminder is about, as a key: the same as about.same_record says in SQL."""
     if reminder.incident_id is not None:
         return "incident", reminder.incident_id

@@ -28,6 +28,7 @@ from services.reminders.results import (
     Person,
     ReminderFacts,
 )
+from services.reminders.rows import ReminderRow
 from services.reminders.snoozing import snoozes_before
 from services.views import initials
 
@@ -35,7 +36,12 @@ Lateness = Callable[[datetime, datetime, Settings], Late | None]
 
 
 def casework_facts_for(
-    session: Session, reminders: Sequence[Reminder], settings: Settings, now: datetime, lateness: Lateness, late: bool
+    session: Session,
+    reminders: Sequence[ReminderRow],
+    settings: Settings,
+    now: datetime,
+    lateness: Lateness,
+    late: bool,
 ) -> dict[int, ReminderFacts]:
     found: dict[int, ReminderFacts] = {}
     for reminder in reminders:
@@ -93,13 +99,13 @@ def _users(session: Session, ids: list[int]) -> dict[int | None, AppUser]:
 About = tuple[str, str, int, int, int, CaseworkDue]  # reference, type, subject, team, owner, what
 
 
-def _about(session: Session, settings: Settings, reminder: Reminder) -> About | None:
+def _about(session: Session, settings: Settings, reminder: ReminderRow) -> About | None:
     if reminder.disclosure_id is not None:
         return _request(session, settings, reminder)
     return _plan(session, reminder)
 
 
-def _request(session: Session, settings: Settings, reminder: Reminder) -> About | None:
+def _request(session: Session, settings: Settings, reminder: ReminderRow) -> About | None:
     request = session.get(DisclosureRequest, reminder.disclosure_id)
     if request is None:
         return None
@@ -109,7 +115,7 @@ def _request(session: Session, settings: Settings, reminder: Reminder) -> About 
     return request.reference, CLARE_TYPE, request.perpetrator_id, request.team_id, request.officer_id, what
 
 
-def _plan(session: Session, reminder: Reminder) -> About | None:
+def _plan(session: Session, reminder: ReminderRow) -> About | None:
     assert reminder.plan_id is not None
     plan = session.get(ManagementPlan, reminder.plan_id)
     record = adopted_from(session, reminder.plan_id)
@@ -136,7 +142,7 @@ def _plan(session: Session, reminder: Reminder) -> About | None:
 
 
 def _escalates_to(
-    session: Session, settings: Settings, reminder: Reminder, team_id: int, recipient: AppUser | None
+    session: Session, settings: Settings, reminder: ReminderRow, team_id: int, recipient: AppUser | None
 ) -> Level | None:
     if not reminder.critical or reminder.recipient_channel:
         return None

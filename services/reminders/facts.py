@@ -57,6 +57,7 @@ from services.reminders.results import (
     Subject,
     UnbookedToSupervisor,
 )
+from services.reminders.rows import ReminderRow
 from services.reminders.snoozing import snoozes_before
 from services.views import initials
 
@@ -90,7 +91,7 @@ def lateness(intended: datetime, now: datetime, settings: Settings) -> Late | No
 
 
 def facts_for(
-    session: Session, reminders: Sequence[Reminder], settings: Settings, now: datetime, *, late: bool = True
+    session: Session, reminders: Sequence[ReminderRow], settings: Settings, now: datetime, *, late: bool = True
 ) -> dict[int, ReminderFacts]:
     """The facts of each reminder. `late`: whether to say it is going late (not when it is shown
     again after a button was pressed)."""
@@ -133,7 +134,7 @@ def facts_for(
     return found
 
 
-def deadline_of(reminder: Reminder, about: Subject, settings: Settings) -> datetime | None:
+def deadline_of(reminder: ReminderRow, about: Subject, settings: Settings) -> datetime | None:
     """The deadline a reminder is about, if it is still ahead of it: the hearing deadline, the
     hearing, the order's end, the breach court deadline, or when an undone check is escalated.
     None: nothing falls due later (it is already overdue), so no deadline limits a snooze."""
@@ -160,7 +161,7 @@ HEARING_KINDS = ("no_hearing_booked", "hearing_deadline_in_", "hearing_unbooked_
 HEARD_KINDS = ("notice_lapsed:", "hearing_outcome_missing:", "hearing_tomorrow", "hearing_in_")
 
 
-def offer_for(reminder: Reminder, loaded: _Loaded, now: datetime) -> Offer | None:
+def offer_for(reminder: ReminderRow, loaded: _Loaded, now: datetime) -> Offer | None:
     """The work the reminder asks for, while it is still to be done: record the check, add the
     crime reference, book the hearing, or record the outcome of a hearing that has taken place."""
     kind = reminder.kind
@@ -188,7 +189,7 @@ def offer_for(reminder: Reminder, loaded: _Loaded, now: datetime) -> Offer | Non
 def _escalates_to(
     session: Session,
     settings: Settings,
-    reminder: Reminder,
+    reminder: ReminderRow,
     order: ProtectionOrder,
     recipient: AppUser | None,
     loaded: _Loaded,
@@ -200,7 +201,7 @@ def _escalates_to(
     return step.level if step else None
 
 
-def _load(session: Session, reminders: Sequence[Reminder]) -> _Loaded:
+def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
     loaded = _Loaded()
     source_ids = {int(s) for r in reminders if (s := follow_up_source(r.kind))}
     batch = current(session)  # a claimed batch: its records, people and sources are loaded already
@@ -245,7 +246,7 @@ def _by_ids(session: Session, table: type[Row], ids: set[int]) -> list[Row]:
     return list(session.exec(by_ids(table), params={"ids": sorted(ids)}).all())
 
 
-def _ids_in(reminders: Sequence[Reminder], *prefixes: str) -> set[int]:
+def _ids_in(reminders: Sequence[ReminderRow], *prefixes: str) -> set[int]:
     """The check or breach id a kind names: breach_check_due:17, crime_reference_missing:4:20."""
     return {int(r.kind.split(":")[1]) for r in reminders if r.kind.startswith(prefixes) and ":" in r.kind}
 
@@ -253,7 +254,7 @@ def _ids_in(reminders: Sequence[Reminder], *prefixes: str) -> set[int]:
 # -- what each kind is about --------------------------------------------------------------------
 
 
-def subject(reminder: Reminder, loaded: _Loaded) -> Subject:
+def subject(reminder: ReminderRow, loaded: _Loaded) -> Subject:
     """What a reminder is about, from the kind's name and the record's current facts."""
     found = _kind(reminder.kind)
     if found is None:
@@ -273,10 +274,10 @@ def _kind(kind: str) -> tuple[About, re.Match[str]] | None:
     return None
 
 
-About = Callable[[Reminder, _Loaded, re.Match[str]], Subject]
+About = Callable[[ReminderRow, _Loaded, re.Match[str]], Subject]
 
 
-def _order(loaded: _Loaded, reminder: Reminder) -> ProtectionOrder:
+def _order(loaded: _Loaded, reminder: ReminderRow) -> ProtectionOrder:
     """The notice or order a reminder is about (an incident's reminders are told apart first)."""
     assert reminder.order_id is not None
     return loaded.orders[reminder.order_id]
@@ -291,24 +292,24 @@ def _booked(loaded: _Loaded, order: ProtectionOrder) -> Hearing | None:
     return next((h for h in loaded.hearings.get(order.id or 0, []) if h.outcome is None), None)
 
 
-def _no_hearing(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _no_hearing(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     return NoHearingBooked(str(order.order_type), order.served_at, _hearing_deadline(order))
 
 
-def _countdown(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _countdown(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     booked = _booked(f, order)
     return HearingCountdown(int(m[1]), _hearing_deadline(order), booked.scheduled_at if booked else None)
 
 
-def _unbooked_supervisor(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _unbooked_supervisor(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     hours = round((order.hearing_deadline_at - r.due_at).total_seconds() / 3600) if order.hearing_deadline_at else 0
     return UnbookedToSupervisor(hours, _hearing_deadline(order), f.person(order.officer_id))
 
 
-def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _lapsed(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     deadline = order.hearing_deadline_at
     listed = [h for h in f.hearings.get(order.id or 0, []) if deadline and h.scheduled_at <= deadline]
@@ -319,13 +320,13 @@ def _lapsed(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     return NoticeLapsed(str(order.order_type), lapses, clock, f.person(order.officer_id), unresolved, earlier)
 
 
-def _outcome_missing(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _outcome_missing(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     hearing = next((h for h in f.hearings.get(r.order_id or 0, ()) if str(h.id) == m[1]), None)
     return OutcomeMissing(str(order.order_type), hearing.scheduled_at if hearing else None)
 
 
-def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _hearing_soon(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     booked = _booked(f, order)
     hours = None if m[0] == "hearing_tomorrow" else int(m[1])
@@ -334,50 +335,50 @@ def _hearing_soon(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
     return HearingSoon(hours, str(order.order_type), booked.scheduled_at if booked else None, court)
 
 
-def _expiry(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _expiry(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     days = None if m[0] == "expires_today" else int(m[1])
     return Expiring(days, str(order.order_type), order.expires_at, rule_for(order.order_type).statute)
 
 
-def _check_due(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _check_due(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     check = f.checks.get(int(m[1] or m[2]))
     overdue = m[0].startswith("breach_check_overdue")
     assignee = f.person(check.assigned_to_id) if overdue and check else None
     return BreachCheckDue(overdue, check.due_at if check else None, assignee)
 
 
-def _notification(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _notification(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     return NotificationMissing(rule_for(order.order_type).notification, order.notification_due_at)
 
 
-def _notification_change(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _notification_change(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order, waiting = _order(f, r), f.notifications.get(int(m[2]))
     rule = CHANGES.get(order.order_type, {}).get(waiting.change) if waiting and waiting.change else None
     window = rule_for(order.order_type).notification
     return NotificationChangeDue(m[1] == "missing", rule, waiting.due_at if waiting else None, window)
 
 
-def _monitoring(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _monitoring(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order = _order(f, r)
     days = None if m[0] == "monitoring_ends_today" else int(m[1])
     return MonitoringEnding(days, order.monitoring_ends_at)
 
 
-def _breach_court(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _breach_court(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     order, breach = _order(f, r), f.breaches.get(int(m[2]))
     clock = rule_for(order.order_type).breach_arrest_clock
     at_hearing = breach is not None and bool(breach.court_deadline_at_hearing)
     return BreachCourtDeadline(int(m[1]), breach.court_deadline_at if breach else None, clock, at_hearing)
 
 
-def _crime_reference(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _crime_reference(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     breach = f.breaches.get(int(m[1]))
     return CrimeReferenceMissing(breach.recorded_at if breach else None)
 
 
-def _follow_up(r: Reminder, f: _Loaded, m: re.Match[str]) -> Subject:
+def _follow_up(r: ReminderRow, f: _Loaded, m: re.Match[str]) -> Subject:
     source = f.sources.get(int(m[2]))
     renotify = m[1] == "renotify"
     if source is None:

@@ -27,6 +27,7 @@ from services.reminders.results import (
     ReminderFacts,
     Subject,
 )
+from services.reminders.rows import ReminderRow
 from services.reminders.snoozing import snoozes_before
 from services.views import initials
 
@@ -38,7 +39,12 @@ _KIND = re.compile(
 
 
 def incident_facts_for(
-    session: Session, reminders: Sequence[Reminder], settings: Settings, now: datetime, lateness: Lateness, late: bool
+    session: Session,
+    reminders: Sequence[ReminderRow],
+    settings: Settings,
+    now: datetime,
+    lateness: Lateness,
+    late: bool,
 ) -> dict[int, ReminderFacts]:
     if not reminders:
         return {}
@@ -83,7 +89,7 @@ def incident_facts_for(
     return found
 
 
-def _sources(session: Session, reminders: Sequence[Reminder]) -> dict[int, Reminder]:
+def _sources(session: Session, reminders: Sequence[ReminderRow]) -> dict[int, Reminder]:
     """The reminders the follow-ups among `reminders` are about, by id."""
     ids = sorted({int(s) for r in reminders if (s := follow_up_source(r.kind))})
     if not ids:
@@ -94,7 +100,7 @@ def _sources(session: Session, reminders: Sequence[Reminder]) -> dict[int, Remin
 def _about(
     session: Session,
     settings: Settings,
-    reminder: Reminder,
+    reminder: ReminderRow,
     incident: Incident,
     users: dict[int | None, AppUser],
     sources: dict[int, Reminder],
@@ -117,7 +123,7 @@ def _about(
 
 
 def _subject(
-    session: Session, settings: Settings, reminder: Reminder, incident: Incident, users: dict[int | None, AppUser]
+    session: Session, settings: Settings, reminder: ReminderRow, incident: Incident, users: dict[int | None, AppUser]
 ) -> Subject:
     match = _KIND.fullmatch(reminder.kind)
     if match is None:
@@ -156,7 +162,7 @@ def _subject(
 
 
 def _escalates_to(
-    session: Session, settings: Settings, reminder: Reminder, incident: Incident, recipient: AppUser | None
+    session: Session, settings: Settings, reminder: ReminderRow, incident: Incident, recipient: AppUser | None
 ) -> Level | None:
     if not reminder.critical or reminder.recipient_channel:
         return None

@@ -21,6 +21,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,7 @@ from services.reminders.about import record_of, same_record
 from services.reminders.chain import ADMINS, active_admin_ids, next_step, step_users, team_supervisor_ids
 from services.reminders.facts import facts_for
 from services.reminders.results import ReminderFacts
+from services.reminders.rows import COLUMNS, Claimed, ReminderRow
 from services.unit_of_work import Work, system
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ def claim_due(ctx: ServiceContext, worker_id: str, limit: int | None = None) -> 
         with batch.loaded(session, rows, owner_kind):
             deliverable, skipped, held = _sort_out(session, ctx, rows, now)
             found = facts_for(session, deliverable, ctx.settings, now)
-        messages = tuple(found[r.id] for r in deliverable if r.id is not None)
+        messages = tuple(found[r.id] for r in deliverable)
         recheck = frozenset(m.reminder_id for m in messages if attempts[m.reminder_id] > 1)
         return Claim(worker_id, lease_until, messages, skipped, recheck, held)
 
@@ -110,27 +112,61 @@ def _claiming() -> sa.Update:
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's compiler leaves it out
     )
     return (
-        sa.update(Reminder)
-        .where(col(Reminder.id).in_(due.scalar_subquery()))
+        sa.update(REMINDERS)
+        .where(c.id.in_(due.scalar_subquery()))
         .values(
             state=ReminderState.CLAIMED,
             claimed_by=sa.bindparam("worker", type_=sa.String()),
             claimed_until=sa.bindparam("lease_until", type_=UTCDateTime()),
-            attempts=col(Reminder.attempts) + 1,
+            attempts=c.attempts + 1,
         )
-        .returning(Reminder)  # the rows themselves: no second statement to read them
-        .execution_options(synchronize_session=False)
+        .returning(*COLUMNS)  # the rows themselves, as plain tuples: no second statement to read them
     )
 
 
 CLAIMING = _claiming()
 
 
-def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
     """Claim due rows, in due order, as they are now (this claim's attempt counted)."""
     values = {"now": now, "limit": limit, "worker": worker_id, "lease_until": lease_until}
-    rows = list(session.scalars(CLAIMING, values).all())
-    return sorted(rows, key=lambda r: (_utc(r.due_at), r.id or 0))
+    rows = [Claimed._make(row) for row in session.execute(CLAIMING, values).all()]  # one fetch, not one a row
+    return sorted(rows, key=lambda r: (_utc(r.due_at), r.id))
+
+
+def _writing_back() -> tuple[sa.Update, sa.Update]:
+    """What sorting out a claim writes back, one statement each for all its rows (executemany),
+    built once: a row given back unposted, and one settled without posting (cancelled or failed;
+    an escalation or cancellation time left as it was where none is given)."""
+    c = REMINDERS.c
+    row = c.id == sa.bindparam("row_id", type_=sa.Integer())
+    given_back = (
+        sa.update(REMINDERS)
+        .where(row)
+        .values(
+            state=ReminderState.PENDING,
+            next_attempt_at=sa.bindparam("wait", type_=UTCDateTime()),
+            attempts=sa.bindparam("attempts_left", type_=sa.Integer()),
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    settled = (
+        sa.update(REMINDERS)
+        .where(row)
+        .values(
+            state=sa.bindparam("settled_as", type_=c.state.type),
+            cancelled_at=sa.func.coalesce(sa.bindparam("cancelled", type_=UTCDateTime()), c.cancelled_at),
+            last_error=sa.bindparam("reason", type_=sa.String()),
+            escalate_at=sa.func.coalesce(sa.bindparam("escalate", type_=UTCDateTime()), c.escalate_at),
+            claimed_by=None,
+            claimed_until=None,
+        )
+    )
+    return given_back, settled
+
+
+GIVEN_BACK, SETTLED = _writing_back()
 
 
 class Undeliverable(StrEnum):
@@ -146,7 +182,7 @@ class Undeliverable(StrEnum):
 UNSEEN = frozenset({Undeliverable.NO_RECIPIENT, Undeliverable.ACCESS_WITHDRAWN})
 
 
-def undeliverable(session: Session, reminder: Reminder) -> Undeliverable | None:
+def undeliverable(session: Session, reminder: ReminderRow) -> Undeliverable | None:
     """Why a claimed reminder must not be posted (None: post it)."""
     held = batch.current(session) or batch.Batch()  # a claimed batch holds the sources and recipients
     source_id = follow_up_source(reminder.kind)
@@ -166,20 +202,22 @@ def undeliverable(session: Session, reminder: Reminder) -> Undeliverable | None:
 
 
 def _sort_out(
-    session: Session, ctx: ServiceContext, rows: Sequence[Reminder], now: datetime
-) -> tuple[list[Reminder], int, int]:
+    session: Session, ctx: ServiceContext, rows: Sequence[Claimed], now: datetime
+) -> tuple[list[Claimed], int, int]:
     """Rows to post, and how many were settled without posting: a follow-up whose reminder was
     acknowledged first is cancelled; one with nobody to send it to, or claimed too often without
     being sent (a process crashing on it), is failed so it shows in the supervisors' digest."""
-    keep: list[Reminder] = []
+    keep: list[Claimed] = []
+    given_back: list[dict[str, Any]] = []
+    settled: list[dict[str, Any]] = []
     claimed, held = {r.id for r in rows}, 0
+    failed: set[int] = set()  # failed above in this batch: written back after the loop
     for row in rows:
-        wait = _owner_not_told(session, ctx, row, now, claimed)
+        wait = _owner_not_told(session, ctx, row, now, claimed, failed)
         held += wait == now
         if wait is not None:
             # Given back unposted, counting no attempt: its time comes once the owner was told.
-            row.state, row.next_attempt_at, row.attempts = ReminderState.PENDING, wait, max(row.attempts - 1, 0)
-            row.claimed_by = row.claimed_until = None
+            given_back.append({"row_id": row.id, "wait": wait, "attempts_left": max(row.attempts - 1, 0)})
             continue
         found = undeliverable(session, row)
         reason: str | None = found
@@ -189,18 +227,29 @@ def _sort_out(
             keep.append(row)
             continue
         cancel = found is Undeliverable.SETTLED_FIRST
-        row.state = ReminderState.CANCELLED if cancel else ReminderState.FAILED
-        row.cancelled_at = now if cancel else row.cancelled_at
-        row.last_error, row.claimed_by, row.claimed_until = reason, None, None
-        if not cancel and (row.critical or found in UNSEEN):
-            # Nobody will see it: tell the supervisors at once. A reminder to someone who has left
-            # is shown in no digest when it is about an incident, a request or a plan, so it is
-            # escalated whether critical or not: no deadline is missed unseen.
-            row.escalate_at = now
+        # Nobody will see a failed one: tell the supervisors at once. A reminder to someone who has
+        # left is shown in no digest when it is about an incident, a request or a plan, so it is
+        # escalated whether critical or not: no deadline is missed unseen.
+        escalate = not cancel and (row.critical or found in UNSEEN)
+        if not cancel:
+            failed.add(row.id)
+        settled.append(
+            {
+                "row_id": row.id,
+                "settled_as": ReminderState.CANCELLED if cancel else ReminderState.FAILED,
+                "cancelled": now if cancel else None,
+                "reason": reason,
+                "escalate": now if escalate else None,
+            }
+        )
         log.warning("reminder %s not posted: %s", row.id, reason)
+    for statement, values in ((GIVEN_BACK, given_back), (SETTLED, settled)):
+        if values:
+            session.execute(statement, values)
     return keep, len(rows) - len(keep), held
 
 
+@lru_cache(maxsize=4096)  # a batch repeats kinds and officers: read once each
 def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
     """For a planned alert to someone above the officer (a supervisor's copy), the kind of the
     owner's own reminder it escalates, and whether it is counted from when that was sent (the
@@ -225,7 +274,12 @@ def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
 
 
 def _owner_not_told(
-    session: Session, ctx: ServiceContext, row: Reminder, now: datetime, claimed: set[int | None]
+    session: Session,
+    ctx: ServiceContext,
+    row: ReminderRow,
+    now: datetime,
+    claimed: set[int],
+    failed: Collection[int] = (),
 ) -> datetime | None:
     """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
     has not been told. It waits until the owner's reminder was sent (and, for a breach check, the
@@ -236,7 +290,7 @@ def _owner_not_told(
         return None
     kind, counted = found
     owner = _owner(session, row, kind)
-    if owner is None or owner.state is ReminderState.FAILED:
+    if owner is None or owner.state is ReminderState.FAILED or owner.id in failed:
         return None
     grace = timedelta(hours=ctx.settings.reminders.breach_check_grace_hours) if counted else timedelta(0)
     if owner.sent_at is not None:  # told (a snoozed one waits to be told again: it was told already)
@@ -250,7 +304,7 @@ def _owner_not_told(
     return max(ready + grace, now + OWNER_RECHECK)
 
 
-def _owner(session: Session, row: Reminder, kind: str) -> Reminder | None:
+def _owner(session: Session, row: ReminderRow, kind: str) -> Reminder | None:
     """The latest reminder of `kind` about row's record due no later than it and not cancelled:
     from the batch's preloaded candidates when claimed in a batch."""
     loaded = batch.current(session)
