@@ -6,10 +6,12 @@ call."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, func, select
 
 from config import Settings
 from models import AppUser, Hearing, Perpetrator, ProtectionOrder
@@ -20,11 +22,26 @@ Row = TypeVar("Row", bound=SQLModel)
 Found = tuple[ProtectionOrder, Perpetrator, DigestFact]
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Whose items are drawn: those `user_id` owns (the officer in charge of a record, an incident or
+    a request; a plan action's owner), or, `others`, everyone else's."""
+
+    user_id: int
+    others: bool = False
+
+    def of(self, column: Any) -> Any:
+        return col(column).is_distinct_from(self.user_id) if self.others else col(column) == self.user_id
+
+
 class TeamRows:
     """The rows of one team's records; `order_id` narrows them to one record (a nudge asks for the
-    items of the record it is about). `listed`: the digest's, which lists at most that many of a
-    section's items (the first due) and counts the rest, so a section may read only those whole;
-    the App Home and a nudge list every item (None)."""
+    items of the record it is about), `owner` to one person's items or everyone else's (the App
+    Home). `listed`: the digest's and the Home's, which list at most that many of a section's items
+    (the first due) and count the rest, so a section may read only those whole; a nudge lists every
+    item (None). `cut_records`: the record sections (lapsed to breaches) are cut to `listed` too
+    (the Home's, which counts each section's items; the digest folds a record's items in those
+    sections into one line and counts lines, so reads them all)."""
 
     def __init__(
         self,
@@ -34,9 +51,12 @@ class TeamRows:
         order_id: int | None = None,
         *,
         listed: int | None = None,
+        owner: Owner | None = None,
+        cut_records: bool = False,
     ) -> None:
         self.session, self.team_id, self.settings, self.order_id = session, team_id, settings, order_id
-        self.tz, self.listed = settings.timezone, listed
+        self.tz, self.listed, self.owner = settings.timezone, listed, owner
+        self.cut = listed if cut_records else None  # how many of a record section's items are read whole
         self._officers: dict[int | None, str] | None = None
         self.drawn: dict[Any, Any] = {}  # what sections drawn together share, by what and when
 
@@ -44,33 +64,62 @@ class TeamRows:
         scope: list[Any] = [ProtectionOrder.team_id == self.team_id]
         if self.order_id is not None:
             scope.append(ProtectionOrder.id == self.order_id)
+        if self.owner is not None:
+            scope.append(self.owner.of(ProtectionOrder.officer_id))
         return scope
 
-    def orders(self, *where: Any) -> list[tuple[ProtectionOrder, Perpetrator]]:
+    def owned(self, owner_column: Any) -> list[Any]:
+        """The narrowing to `owner`'s items (or no narrowing) of rows owned through `owner_column`."""
+        return [] if self.owner is None else [self.owner.of(owner_column)]
+
+    def orders(
+        self, *where: Any, order_by: Sequence[Any] = ()
+    ) -> tuple[list[tuple[ProtectionOrder, Perpetrator]], int]:
+        """The team's records `where` with their perpetrators, in `order_by` order (the first `cut`
+        of them when the record sections are cut), and how many there are in all."""
         query = (
             select(ProtectionOrder, Perpetrator)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
             .where(*self.scope(), *where)
+            .order_by(*order_by, col(ProtectionOrder.id))
         )
-        return [(o, p) for o, p in self.session.exec(query).all()]
+        counted = select(func.count()).select_from(ProtectionOrder).where(*self.scope(), *where)
+        found, total = self.first(query, counted)
+        return [(o, p) for o, p in found], total
 
     def joined(
         self, table: type[Row], order_key: Any, *where: Any, order_by: Any
-    ) -> Sequence[tuple[Row, ProtectionOrder, Perpetrator]]:
+    ) -> tuple[Sequence[tuple[Row, ProtectionOrder, Perpetrator]], int]:
         """Rows of `table` hanging off the team's records by `order_key`, with their record and its
-        perpetrator, in `order_by` order: the hearings, checks, breaches and reminders of a section."""
+        perpetrator, in `order_by` order (the first `cut` when the record sections are cut), and how
+        many there are in all: the hearings, checks, breaches and reminders of a section."""
         query = (
             select(table, ProtectionOrder, Perpetrator)
             .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
             .where(*self.scope(), *where)
-            .order_by(order_by)
+            .order_by(order_by, col(ProtectionOrder.id))
         )
-        return self.session.exec(query).all()
+        counted = (
+            select(func.count())
+            .select_from(table)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
+            .where(*self.scope(), *where)
+        )
+        return self.first(query, counted)
 
-    def pending_hearing_orders(self) -> set[int]:
-        pending = select(Hearing.order_id).where(col(Hearing.outcome).is_(None))
-        return set(self.session.exec(pending).all())
+    def first(self, query: Any, counted: Any) -> tuple[list[Any], int]:
+        """`query`'s rows, only the first `cut` when the record sections are cut, and how many it
+        has in all: counted by `counted` only when the cut left some out."""
+        found = list(self.session.exec(query if self.cut is None else query.limit(self.cut)).all())
+        if self.cut is None or len(found) < self.cut:
+            return found, len(found)
+        return found, int(self.session.exec(counted).one())
+
+    @staticmethod
+    def hearing_pending() -> Any:
+        """The record has a hearing with no outcome yet (booked)."""
+        return sa.exists().where(col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.outcome).is_(None))
 
     def items(
         self,
