@@ -2,7 +2,8 @@
 the rest: what it lists first, and how many it says there are, are what reading every item of every
 section gave. An officer with more notices awaiting a hearing than the Home lists (three of them
 with a breach check due, on the same lines), a colleague in the same team with as many, and an
-officer of another team; on both databases."""
+officer of another team; on both databases. Its "Waiting for me" asks who is above the officer
+once, not once for each reminder."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import event
+from sqlmodel import Session, col, select
 
 from blocks.home import home_view
-from models import Team
+from models import AppUser, Reminder, ReminderState, Team
 from services.context import ServiceContext
 from services.records import checks
 from services.reminders.digest import build_sections
@@ -108,3 +110,30 @@ def test_a_supervisors_own_records_are_theirs_not_the_teams(ctx: ServiceContext,
     assert [i.reference for i in board.mine] == [own]
     assert own not in {i.reference for i in board.team}
     assert board.team_count == MINE + THEIRS
+
+
+@pytest.mark.usefixtures("notices")
+def test_waiting_for_me_asks_who_is_above_once_not_once_a_reminder(ctx: ServiceContext, force: Force) -> None:
+    with Session(ctx.engine) as session:
+        officer = session.exec(select(AppUser).where(AppUser.slack_user_id == force.officer)).one()
+        sent = session.exec(
+            select(Reminder).where(Reminder.recipient_id == officer.id, col(Reminder.due_at) <= NOW)
+        ).all()
+        for reminder in sent:  # as the sweep leaves them once delivered
+            reminder.state = ReminderState.SENT
+            session.add(reminder)
+        session.commit()
+    asked: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        asked.append(statement)
+
+    event.listen(ctx.engine, "before_cursor_execute", note)
+    try:
+        board = home_board(ctx, force.officer)
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", note)
+    critical = [f for f in board.waiting if f.critical]
+    assert len(critical) > 20 and all(f.escalates_to is not None for f in critical)
+    assert sum("FROM team_supervisor" in s for s in asked) == 1  # one team, one recipient
+    assert len(asked) < 40
