@@ -57,7 +57,7 @@ class TeamRows:
         self.session, self.team_id, self.settings, self.order_id = session, team_id, settings, order_id
         self.tz, self.listed, self.owner = settings.timezone, listed, owner
         self.cut = listed if cut_records else None  # how many of a record section's items are read whole
-        self._officers: dict[int | None, str] | None = None
+        self._officers: dict[int | None, str] = {}  # the chat ids of the officers read so far
         self.drawn: dict[Any, Any] = {}  # what sections drawn together share, by what and when
 
     def scope(self) -> list[Any]:
@@ -131,7 +131,8 @@ class TeamRows:
     ) -> tuple[DigestItem, ...]:
         """Digest items of (record, perpetrator, fact) rows: references, initials and the officer's
         chat id only. `due` and `since` read the fact's urgency and opening instants."""
-        officers = self._officer_ids()
+        found = list(found)
+        officers = self._officer_ids({o.officer_id for o, _, _ in found})
         return tuple(
             DigestItem(
                 o.reference,
@@ -155,11 +156,10 @@ class TeamRows:
             self.session.exec(select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(wanted))).all()
         )
 
-    def _officer_ids(self) -> dict[int | None, str]:
-        if self._officers is None:
-            team_officers = select(ProtectionOrder.officer_id).where(*self.scope())
-            query = select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(team_officers))
-            self._officers = dict(self.session.exec(query).all())
+    def _officer_ids(self, user_ids: set[int]) -> dict[int | None, str]:
+        """The chat ids of the officers of the rows found: only those not read for an earlier
+        section (a team's records have a few dozen officers among thousands of records)."""
+        self._officers |= self.slack_ids(user_ids - self._officers.keys())
         return self._officers
 
 
