@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from models import AppUser, OrderStatus, ProtectionOrder, Reminder, ReminderState, Role
 from services.context import ServiceContext
 from services.governance.access import supervised_team_ids
+from services.reminders.batch import loaded
 from services.reminders.digest import build_sections
 from services.reminders.digest_items import Owner, TeamRows
 from services.reminders.facts import facts_for
@@ -155,7 +156,10 @@ def _waiting(session: Session, ctx: ServiceContext, user: AppUser, now: datetime
     ).all()
     sent = sorted([*sent, *about_incidents, *about_casework], key=lambda r: r.due_at, reverse=True)
     sent = sent[:WAITING_LOOKED_AT]
-    said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
+    # What they are about is read set by set, as the sweep reads a claimed batch's (one statement a
+    # kind of row, not several a reminder: an incident's facts alone were six).
+    with loaded(session, sent):
+        said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
     return tuple(facts for facts in said.values() if is_live(facts.subject, facts.offer, now))
 
 
