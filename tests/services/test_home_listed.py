@@ -17,7 +17,9 @@ from sqlmodel import Session, col, select
 from blocks.home import home_view
 from models import AppUser, Reminder, ReminderState, Team
 from services.context import ServiceContext
+from services.incidents.recording import NewIncident, record_incident
 from services.records import checks
+from services.records.order_writer import PersonInput
 from services.reminders.digest import build_sections
 from services.reminders.digest_items import TeamRows
 from services.reminders.home import home_board
@@ -137,3 +139,19 @@ def test_waiting_for_me_asks_who_is_above_once_not_once_a_reminder(ctx: ServiceC
     assert len(critical) > 20 and all(f.escalates_to is not None for f in critical)
     assert sum("FROM team_supervisor" in s for s in asked) == 1  # one team, one recipient
     assert len(asked) < 40
+
+
+def test_a_supervisors_own_incident_is_on_their_home_not_the_teams(ctx: ServiceContext, force: Force) -> None:
+    made = record_incident(
+        ctx,
+        force.supervisor,
+        NewIncident(reported_at=NOW - timedelta(days=3), victim=PersonInput("Vic Tim"), suspect=PersonInput("Al Ex")),
+    )
+    theirs = record_incident(
+        ctx,
+        force.officer,
+        NewIncident(reported_at=NOW - timedelta(days=3), victim=PersonInput("Vi Two"), suspect=PersonInput("Bo Ex")),
+    )
+    board = home_board(ctx, force.supervisor)
+    assert made in {i.reference for i in board.mine} and made not in {i.reference for i in board.team}
+    assert theirs in {i.reference for i in board.team} and theirs not in {i.reference for i in board.mine}
