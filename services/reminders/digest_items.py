@@ -57,7 +57,7 @@ class TeamRows:
         self.session, self.team_id, self.settings, self.order_id = session, team_id, settings, order_id
         self.tz, self.listed, self.owner = settings.timezone, listed, owner
         self.cut = listed if cut_records else None  # how many of a record section's items are read whole
-        self._officers: dict[int | None, str] = {}  # the chat ids of the officers read so far
+        self._officers: dict[int | None, str] = {}  # the chat ids of the officers of the rows read
         self.drawn: dict[Any, Any] = {}  # what sections drawn together share, by what and when
 
     def scope(self) -> list[Any]:
@@ -78,14 +78,16 @@ class TeamRows:
         """The team's records `where` with their perpetrators, in `order_by` order (the first `cut`
         of them when the record sections are cut), and how many there are in all."""
         query = (
-            select(ProtectionOrder, Perpetrator)
+            select(ProtectionOrder, Perpetrator, AppUser.slack_user_id)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
             .where(*self.scope(), *where)
             .order_by(*order_by, col(ProtectionOrder.id))
         )
         counted = select(func.count()).select_from(ProtectionOrder).where(*self.scope(), *where)
         found, total = self.first(query, counted)
-        return [(o, p) for o, p in found], total
+        self._officers.update((o.officer_id, officer) for o, _, officer in found)
+        return [(o, p) for o, p, _ in found], total
 
     def joined(
         self, table: type[Row], order_key: Any, *where: Any, order_by: Any
@@ -94,9 +96,10 @@ class TeamRows:
         perpetrator, in `order_by` order (the first `cut` when the record sections are cut), and how
         many there are in all: the hearings, checks, breaches and reminders of a section."""
         query = (
-            select(table, ProtectionOrder, Perpetrator)
+            select(table, ProtectionOrder, Perpetrator, AppUser.slack_user_id)
             .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
             .where(*self.scope(), *where)
             .order_by(order_by, col(ProtectionOrder.id))
         )
@@ -106,7 +109,9 @@ class TeamRows:
             .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
             .where(*self.scope(), *where)
         )
-        return self.first(query, counted)
+        found, total = self.first(query, counted)
+        self._officers.update((o.officer_id, officer) for _, o, _, officer in found)
+        return [(row, o, p) for row, o, p, _ in found], total
 
     def first(self, query: Any, counted: Any) -> tuple[list[Any], int]:
         """`query`'s rows, only the first `cut` when the record sections are cut, and how many it
@@ -157,8 +162,8 @@ class TeamRows:
         )
 
     def _officer_ids(self, user_ids: set[int]) -> dict[int | None, str]:
-        """The chat ids of the officers of the rows found: only those not read for an earlier
-        section (a team's records have a few dozen officers among thousands of records)."""
+        """The chat ids of the officers of the rows found: read with the rows (orders, joined), so
+        asked for here only for a row found otherwise."""
         self._officers |= self.slack_ids(user_ids - self._officers.keys())
         return self._officers
 
