@@ -404,3 +404,5 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     breaches,
     new_records,
 )
+# Sections of a count alone, no items: a new record is listed where it needs work.
+COUNT_ONLY: tuple[SectionBuilder, ...] = (new_records,)
