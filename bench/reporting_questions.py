@@ -19,7 +19,7 @@ from services.disclosures import figures, viewing
 from services.governance.access import supervised_team_ids
 from services.incidents import card
 from services.people import perpetrator_history, priority, search
-from services.reminders import digest_sections, results
+from services.reminders import digest_sections, home, results
 from services.reminders.digest_items import TeamRows
 from services.reporting import caseload, casework_stats, export, incident_caseload, listing, stats
 from services.reporting.daily_counts import kept_days_for
@@ -155,6 +155,34 @@ def safeguarding_sections(ctx: ServiceContext, supervisor: str) -> int:
                 section = build(rows, at)
                 items += len(section.items) + getattr(section, "unlisted", 0)
         return items
+
+
+def busiest_officer(ctx: ServiceContext) -> tuple[str, int]:
+    """The officer in charge of the most open records."""
+    slack_id, records = _one(
+        ctx,
+        "SELECT u.slack_user_id, count(*) FROM protection_order o JOIN app_user u ON u.id = o.officer_id "
+        "WHERE o.status = 'active' AND u.role = 'officer' AND u.active "
+        "GROUP BY u.slack_user_id ORDER BY count(*) DESC, u.slack_user_id LIMIT 1",
+    )
+    return str(slack_id), int(records)
+
+
+def home_questions(ctx: ServiceContext, supervisor: str, open_records: int) -> list[Question]:
+    """The App Home as it is built when its user opens it (handlers/home.py, before it is drawn)."""
+    officer, records = busiest_officer(ctx)
+    return [
+        Question(
+            "app home: officer",
+            f"the App Home of officer {officer} ({records:,} open records in their charge)",
+            lambda: home.home_board(ctx, officer),
+        ),
+        Question(
+            "app home: supervisor",
+            f"the App Home of supervisor {supervisor} ({open_records:,} open records in their teams)",
+            lambda: home.home_board(ctx, supervisor),
+        ),
+    ]
 
 
 def casework_figures(ctx: ServiceContext, period: Any) -> Any:
@@ -360,4 +388,5 @@ def questions(ctx: ServiceContext) -> list[Question]:
             lambda: export.export_records(ctx, supervisor, last_month, team, reason),
         ),
         *incident_questions(ctx),
+        *home_questions(ctx, supervisor, open_records),
     ]

@@ -15,6 +15,7 @@ from blocks.reminder_wording import headline
 from blocks.reminders import WORK_BUTTONS
 from blocks.wording import command
 from services.reminders.results import (
+    HOME_LISTED,
     AwaitingHearing,
     CheckAt,
     DigestItem,
@@ -25,7 +26,7 @@ from services.reminders.results import (
 )
 from services.wording import Command
 
-SHOWN = 25  # lines per part; the rest are counted and the full list named
+SHOWN = HOME_LISTED  # lines per part (what the Home reads of a section); the rest counted, the full list named
 # The main action of an item on the user's own record: the work itself where a form does it.
 MY_WORK = {
     AwaitingHearing: ("Book hearing", ids.BOOK_HEARING),
@@ -48,24 +49,26 @@ def home_view(board: HomeBoard, tz: ZoneInfo) -> dict[str, object]:
         blocks.append(
             context(":information_source: You are not in a team yet. Ask an admin: `/dvpn admin team add TEAM @you`.")
         )
-    blocks += _part(
-        "Mine today", [_mine(i, tz) for i in board.mine], "Nothing needs you today.", Command("list", "mine")
-    )
+    mine = [_mine(i, tz) for i in board.mine]
+    blocks += _part("Mine today", mine, board.mine_count, "Nothing needs you today.", Command("list", "mine"))
     if board.role == "supervisor":
         team = [_team(i, tz) for i in board.team]
-        blocks += _part("My team", team, "Nothing open in your teams.", Command("list", "due"))
+        blocks += _part("My team", team, board.team_count, "Nothing open in your teams.", Command("list", "due"))
     waiting = [_waiting(f) for f in board.waiting]
-    blocks += _part("Waiting for me", waiting, "Nothing waiting.", Command("list", "due"))
+    blocks += _part("Waiting for me", waiting, len(waiting), "Nothing waiting.", Command("list", "due"))
     blocks.append(context(f"Updated {when(board.generated_at, tz)} · `/dvpn help` for every command"))
     return {"type": "home", "blocks": fit(blocks, MAX_VIEW_BLOCKS, "… {count} more left out: use `/dvpn list`.")}
 
 
-def _part(title: str, rows: Sequence[Block], empty: str, full: Command) -> list[Block]:
-    shown = [divider(), section(f"*{title}*" + (f" ({len(rows)})" if rows else ""))]
-    if not rows:
+def _part(title: str, rows: Sequence[Block], count: int, empty: str, full: Command) -> list[Block]:
+    """A part's first SHOWN lines of the `count` it has in all (those read and those only counted),
+    and when some are left out, which command lists them."""
+    shown = [divider(), section(f"*{title}*" + (f" ({count})" if count else ""))]
+    if not count:
         return [*shown, context(empty)]
-    more = [context(f"… and {len(rows) - SHOWN} more: {command(full)}")] if len(rows) > SHOWN else []
-    return [*shown, *rows[:SHOWN], *more]
+    listed = rows[:SHOWN]
+    more = [context(f"{len(listed)} of {count} shown: {command(full)} lists the rest")] if count > len(listed) else []
+    return [*shown, *listed, *more]
 
 
 def _said(item: DigestItem, tz: ZoneInfo) -> str:

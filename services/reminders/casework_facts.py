@@ -16,7 +16,7 @@ from rules.disclosure import TARGET_KIND, completion_target
 from services.records.planning import follow_up_source
 from services.reminders.about import adopted_from
 from services.reminders.batch import current
-from services.reminders.chain import next_step, team_supervisor_ids
+from services.reminders.chain import Escalation
 from services.reminders.results import (
     CLARE_TYPE,
     PLAN_TYPE,
@@ -24,7 +24,6 @@ from services.reminders.results import (
     CaseworkDue,
     FollowUp,
     Late,
-    Level,
     Person,
     ReminderFacts,
 )
@@ -42,7 +41,9 @@ def casework_facts_for(
     now: datetime,
     lateness: Lateness,
     late: bool,
+    escalation: Escalation | None = None,
 ) -> dict[int, ReminderFacts]:
+    escalation = escalation or Escalation(session, settings)
     found: dict[int, ReminderFacts] = {}
     for reminder in reminders:
         assert reminder.id is not None
@@ -84,7 +85,7 @@ def casework_facts_for(
             late=lateness(reminder.snoozed_until or reminder.due_at, now, settings) if late else None,
             deadline=deadline,
             snoozes=snoozes_before(deadline, now, settings.timezone),
-            escalates_to=_escalates_to(session, settings, reminder, team_id, recipient),
+            escalates_to=escalation.level(reminder, team_id, recipient),
         )
     return found
 
@@ -139,12 +140,3 @@ def _plan(session: Session, reminder: ReminderRow) -> About | None:
         owner = plan.created_by_id
         what = CaseworkDue(CaseworkClock.PLAN_REVIEW, plan.review_at, head == "plan_review_due")
     return record.reference, PLAN_TYPE, plan.perpetrator_id, plan.team_id, owner, what
-
-
-def _escalates_to(
-    session: Session, settings: Settings, reminder: ReminderRow, team_id: int, recipient: AppUser | None
-) -> Level | None:
-    if not reminder.critical or reminder.recipient_channel:
-        return None
-    step = next_step(session, settings, team_id, recipient, team_supervisor_ids(session, team_id))
-    return step.level if step else None

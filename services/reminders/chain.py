@@ -18,6 +18,7 @@ from services.errors import NotAllowed
 from services.governance.access import known_user
 from services.reminders.batch import current
 from services.reminders.results import Level
+from services.reminders.rows import ReminderRow
 from services.unit_of_work import Work
 
 
@@ -55,6 +56,28 @@ def next_step(
     mine = recipient.slack_user_id if recipient else None
     above = tuple(s for s in settings.escalation_next_level if s != mine)
     return Step(Level.NEXT_LEVEL, above) if above else None
+
+
+class Escalation:
+    """The level each critical reminder of a list would escalate to, asked of the database once for
+    each (record's team, recipient) rather than once a reminder: the App Home's "Waiting for me"
+    reads up to 200 reminders, nearly all of one recipient and a few teams."""
+
+    def __init__(self, session: Session, settings: Settings) -> None:
+        self.session, self.settings = session, settings
+        self._supervisors: dict[int, list[int]] = {}  # team id -> its supervisors' user ids
+        self._levels: dict[tuple[int, int | None], Level | None] = {}  # (team id, recipient id) -> level
+
+    def level(self, reminder: ReminderRow, team_id: int, recipient: AppUser | None) -> Level | None:
+        if not reminder.critical or reminder.recipient_channel:
+            return None
+        key = (team_id, recipient.id if recipient else None)
+        if key not in self._levels:
+            if team_id not in self._supervisors:
+                self._supervisors[team_id] = team_supervisor_ids(self.session, team_id)
+            step = next_step(self.session, self.settings, team_id, recipient, self._supervisors[team_id])
+            self._levels[key] = step.level if step else None
+        return self._levels[key]
 
 
 ADMINS = "admins"  # beyond the chain: who is told of a reminder nobody saw where the chain ends

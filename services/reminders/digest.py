@@ -14,7 +14,7 @@ from models import AppUser, Role, Team, TeamSupervisor
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.reminders.digest_items import TeamRows
-from services.reminders.digest_sections import SECTIONS, When
+from services.reminders.digest_sections import COUNT_ONLY, SECTIONS, When
 from services.reminders.results import ACTION_LISTED, DigestItem, DigestSection, Late, TeamDigest
 from services.unit_of_work import reading
 from services.wording import Command
@@ -28,13 +28,15 @@ def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, la
     return TeamDigest(team.id, team.name, now.astimezone(tz).date(), now, sections, tz, late)
 
 
-def build_sections(rows: TeamRows, now: datetime, *, per_owner: bool = False) -> tuple[DigestSection, ...]:
+def build_sections(
+    rows: TeamRows, now: datetime, *, per_owner: bool = False, counts: bool = True
+) -> tuple[DigestSection, ...]:
     """Every section of SECTIONS, each record listed once: in the first section that has it, with
     what later sections say of it added to that line. `per_owner` (the App Home): once for each
     person who owns items on it, so a plan action owned by someone other than the record's officer
-    is on its owner's Home."""
+    is on its owner's Home. `counts`: with the count-only sections (the App Home shows none)."""
     at = When.at(now, rows)
-    built = [build(rows, at) for build in SECTIONS]
+    built = [build(rows, at) for build in SECTIONS if counts or build not in COUNT_ONLY]
     first: dict[tuple[str, str], tuple[int, int]] = {}  # (reference, owner) -> (section, item) it is listed in
     kept: list[list[DigestItem]] = [[] for _ in built]
     for number, section in enumerate(built):

@@ -9,8 +9,9 @@ only the incidents it lists.
 A section drawn for the digest (TeamRows.listed) is already folded as build_sections folds: an
 incident open in several of these sections is listed in the first, with its other facts on its line,
 so the count of the rest is the count the digest would have shown. Their references are incidents'
-alone, so no section outside this group folds into them. Drawn for the App Home or a test (listed
-None), every section lists every item, unfolded, as each always did."""
+alone, so no section outside this group folds into them. The App Home draws them the same way,
+for one officer's incidents or everyone else's (TeamRows.owner). Drawn for a nudge or a test
+(listed None), every section lists every item, unfolded, as each always did."""
 
 from __future__ import annotations
 
@@ -189,6 +190,11 @@ def _lines(rows: TeamRows, incident_ids: Iterable[int]) -> dict[int, Line]:
     return found
 
 
+def _scope(rows: TeamRows) -> list[Any]:
+    """The team's incidents; on the App Home, only those of the officer (or everyone else's)."""
+    return [col(Incident.team_id) == rows.team_id, *rows.owned(Incident.officer_id)]
+
+
 def _untold(rows: TeamRows, midnight: datetime) -> list[Clock]:
     """Children's schools not yet told whose deadline (the start of the school day) is today or past."""
     query = (
@@ -200,7 +206,7 @@ def _untold(rows: TeamRows, midnight: datetime) -> list[Clock]:
         )
         .join(Incident, col(Incident.id) == col(IncidentChild.incident_id))
         .where(
-            col(Incident.team_id) == rows.team_id,
+            *_scope(rows),
             col(IncidentChild.told_at).is_(None),
             col(IncidentChild.due_at) < midnight,
         )
@@ -214,8 +220,7 @@ def _untold(rows: TeamRows, midnight: datetime) -> list[Clock]:
 def _referrals(rows: TeamRows) -> list[Clock]:
     """High-risk incidents with no referral recorded: the ones the planner is reminding about (the
     marac_open mark), each checked against the facts (services/incidents/referrals_due.py)."""
-    scope = [col(Incident.team_id) == rows.team_id]
-    found = referral_clocks(rows.session, rows.settings.incidents, scope)
+    found = referral_clocks(rows.session, rows.settings.incidents, _scope(rows))
     return [
         Clock(c.incident_id, c.reported_at, IncidentLate(IncidentClock.MARAC_REFERRAL, c.due.at), c.due.at)
         for c in found
@@ -237,7 +242,7 @@ def _unattended(rows: TeamRows, now: datetime) -> list[Clock]:
         )
     )
     query = sa.select(col(Incident.id), col(Incident.reported_at), col(Incident.risk_level)).where(
-        col(Incident.team_id) == rows.team_id, col(Incident.attended_at).is_(None), late
+        *_scope(rows), col(Incident.attended_at).is_(None), late
     )
     found = []
     for id_, reported_at, level in rows.session.execute(query):
@@ -263,7 +268,7 @@ def _unrecorded(rows: TeamRows, now: datetime) -> list[Clock]:
 def _unrecorded_late(rows: TeamRows, now: datetime) -> list[Any]:
     late = col(Incident.reported_at) <= now - (clock_due(CRIME_RECORDED, now, rows.settings.incidents.hours()).at - now)
     return [
-        col(Incident.team_id) == rows.team_id,
+        *_scope(rows),
         # `crime_disclosed` (NOT NULL) as itself, not IS TRUE: the predicate of ix_incident_crime_unrecorded.
         col(Incident.crime_disclosed),
         col(Incident.crime_reference).is_(None),
@@ -283,5 +288,4 @@ def _unrecorded_ids(rows: TeamRows, now: datetime) -> list[Found]:
 
 def _referral_ids(rows: TeamRows) -> list[Found]:
     """_referrals' incidents by id, in its order."""
-    scope = [col(Incident.team_id) == rows.team_id]
-    return list(referral_ids(rows.session, rows.settings.incidents, scope))
+    return list(referral_ids(rows.session, rows.settings.incidents, _scope(rows)))

@@ -6,10 +6,12 @@ call."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, func, select
 
 from config import Settings
 from models import AppUser, Hearing, Perpetrator, ProtectionOrder
@@ -20,11 +22,26 @@ Row = TypeVar("Row", bound=SQLModel)
 Found = tuple[ProtectionOrder, Perpetrator, DigestFact]
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Whose items are drawn: those `user_id` owns (the officer in charge of a record, an incident or
+    a request; a plan action's owner), or, `others`, everyone else's."""
+
+    user_id: int
+    others: bool = False
+
+    def of(self, column: Any) -> Any:
+        return col(column).is_distinct_from(self.user_id) if self.others else col(column) == self.user_id
+
+
 class TeamRows:
     """The rows of one team's records; `order_id` narrows them to one record (a nudge asks for the
-    items of the record it is about). `listed`: the digest's, which lists at most that many of a
-    section's items (the first due) and counts the rest, so a section may read only those whole;
-    the App Home and a nudge list every item (None)."""
+    items of the record it is about), `owner` to one person's items or everyone else's (the App
+    Home). `listed`: the digest's and the Home's, which list at most that many of a section's items
+    (the first due) and count the rest, so a section may read only those whole; a nudge lists every
+    item (None). `cut_records`: the record sections (lapsed to breaches) are cut to `listed` too
+    (the Home's, which counts each section's items; the digest folds a record's items in those
+    sections into one line and counts lines, so reads them all)."""
 
     def __init__(
         self,
@@ -34,43 +51,80 @@ class TeamRows:
         order_id: int | None = None,
         *,
         listed: int | None = None,
+        owner: Owner | None = None,
+        cut_records: bool = False,
     ) -> None:
         self.session, self.team_id, self.settings, self.order_id = session, team_id, settings, order_id
-        self.tz, self.listed = settings.timezone, listed
-        self._officers: dict[int | None, str] | None = None
+        self.tz, self.listed, self.owner = settings.timezone, listed, owner
+        self.cut = listed if cut_records else None  # how many of a record section's items are read whole
+        self._officers: dict[int | None, str] = {}  # the chat ids of the officers of the rows read
         self.drawn: dict[Any, Any] = {}  # what sections drawn together share, by what and when
 
     def scope(self) -> list[Any]:
         scope: list[Any] = [ProtectionOrder.team_id == self.team_id]
         if self.order_id is not None:
             scope.append(ProtectionOrder.id == self.order_id)
+        if self.owner is not None:
+            scope.append(self.owner.of(ProtectionOrder.officer_id))
         return scope
 
-    def orders(self, *where: Any) -> list[tuple[ProtectionOrder, Perpetrator]]:
+    def owned(self, owner_column: Any) -> list[Any]:
+        """The narrowing to `owner`'s items (or no narrowing) of rows owned through `owner_column`."""
+        return [] if self.owner is None else [self.owner.of(owner_column)]
+
+    def orders(
+        self, *where: Any, order_by: Sequence[Any] = ()
+    ) -> tuple[list[tuple[ProtectionOrder, Perpetrator]], int]:
+        """The team's records `where` with their perpetrators, in `order_by` order (the first `cut`
+        of them when the record sections are cut), and how many there are in all."""
         query = (
-            select(ProtectionOrder, Perpetrator)
+            select(ProtectionOrder, Perpetrator, AppUser.slack_user_id)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
             .where(*self.scope(), *where)
+            .order_by(*order_by, col(ProtectionOrder.id))
         )
-        return [(o, p) for o, p in self.session.exec(query).all()]
+        counted = select(func.count()).select_from(ProtectionOrder).where(*self.scope(), *where)
+        found, total = self.first(query, counted)
+        self._officers.update((o.officer_id, officer) for o, _, officer in found)
+        return [(o, p) for o, p, _ in found], total
 
     def joined(
         self, table: type[Row], order_key: Any, *where: Any, order_by: Any
-    ) -> Sequence[tuple[Row, ProtectionOrder, Perpetrator]]:
+    ) -> tuple[Sequence[tuple[Row, ProtectionOrder, Perpetrator]], int]:
         """Rows of `table` hanging off the team's records by `order_key`, with their record and its
-        perpetrator, in `order_by` order: the hearings, checks, breaches and reminders of a section."""
+        perpetrator, in `order_by` order (the first `cut` when the record sections are cut), and how
+        many there are in all: the hearings, checks, breaches and reminders of a section."""
         query = (
-            select(table, ProtectionOrder, Perpetrator)
+            select(table, ProtectionOrder, Perpetrator, AppUser.slack_user_id)
             .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
+            .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
             .where(*self.scope(), *where)
-            .order_by(order_by)
+            .order_by(order_by, col(ProtectionOrder.id))
         )
-        return self.session.exec(query).all()
+        counted = (
+            select(func.count())
+            .select_from(table)
+            .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
+            .where(*self.scope(), *where)
+        )
+        found, total = self.first(query, counted)
+        self._officers.update((o.officer_id, officer) for _, o, _, officer in found)
+        return [(row, o, p) for row, o, p, _ in found], total
 
-    def pending_hearing_orders(self) -> set[int]:
-        pending = select(Hearing.order_id).where(col(Hearing.outcome).is_(None))
-        return set(self.session.exec(pending).all())
+    def first(self, query: Any, counted: Any) -> tuple[list[Any], int]:
+        """`query`'s rows, only the first `cut` when the record sections are cut, and how many it
+        has in all: counted by `counted` only when the cut left some out."""
+        found = list(self.session.exec(query if self.cut is None else query.limit(self.cut)).all())
+        if self.cut is None or len(found) < self.cut:
+            return found, len(found)
+        return found, int(self.session.exec(counted).one())
+
+    @staticmethod
+    def hearing_pending() -> Any:
+        """The record has a hearing with no outcome yet (booked)."""
+        return sa.exists().where(col(Hearing.order_id) == col(ProtectionOrder.id), col(Hearing.outcome).is_(None))
 
     def items(
         self,
@@ -82,7 +136,8 @@ class TeamRows:
     ) -> tuple[DigestItem, ...]:
         """Digest items of (record, perpetrator, fact) rows: references, initials and the officer's
         chat id only. `due` and `since` read the fact's urgency and opening instants."""
-        officers = self._officer_ids()
+        found = list(found)
+        officers = self._officer_ids({o.officer_id for o, _, _ in found})
         return tuple(
             DigestItem(
                 o.reference,
@@ -106,11 +161,10 @@ class TeamRows:
             self.session.exec(select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(wanted))).all()
         )
 
-    def _officer_ids(self) -> dict[int | None, str]:
-        if self._officers is None:
-            team_officers = select(ProtectionOrder.officer_id).where(*self.scope())
-            query = select(AppUser.id, AppUser.slack_user_id).where(col(AppUser.id).in_(team_officers))
-            self._officers = dict(self.session.exec(query).all())
+    def _officer_ids(self, user_ids: set[int]) -> dict[int | None, str]:
+        """The chat ids of the officers of the rows found: read with the rows (orders, joined), so
+        asked for here only for a row found otherwise."""
+        self._officers |= self.slack_ids(user_ids - self._officers.keys())
         return self._officers
 
 

@@ -87,35 +87,41 @@ def lapsed(rows: TeamRows, at: When) -> DigestSection:
     """Marked lapsed in the last day, or past the deadline with no hearing held in time and not yet
     marked (CSA 2010 s27(3); DAA 2021 s29(2)): remove it from the PNC."""
     recent = col(ProtectionOrder.updated_at) >= at.now - DAY  # marked by the rollover in the last day
-    found = [*rows.orders(ProtectionOrder.status == OrderStatus.LAPSED, recent), *rows.orders(lapsed_unmarked(at.now))]
-    found.sort(key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+    deadline = func.coalesce(col(ProtectionOrder.hearing_deadline_at), col(ProtectionOrder.created_at))
+    marked, marked_count = rows.orders(ProtectionOrder.status == OrderStatus.LAPSED, recent, order_by=[deadline])
+    unmarked, unmarked_count = rows.orders(lapsed_unmarked(at.now), order_by=[deadline])
+    found = sorted([*marked, *unmarked], key=lambda r: r[0].hearing_deadline_at or r[0].created_at)[: rows.cut]
+    unlisted = marked_count + unmarked_count - len(found)  # the two are apart: lapsed, and active
     items = rows.items(
         ((o, p, LapsedAt(lapse_time(o))) for o, p in found),
         due=lambda a: a.deadline,
         since=lambda a: a.deadline,
         action=ItemAction.NUDGE,
     )
-    return DigestSection("lapsed", items, Command("list", "lapsed"), urgency=0)
+    return DigestSection("lapsed", items, Command("list", "lapsed"), urgency=0, unlisted=unlisted)
 
 
 def unbooked(rows: TeamRows, at: When) -> DigestSection:
     """Notices still awaiting a hearing with none booked: the 48-hour clock runs (CSA 2010 s27;
     DAA 2021 s29(3))."""
-    found = rows.orders(ACTIVE, col(ProtectionOrder.hearing_deadline_at).is_not(None))
-    booked = rows.pending_hearing_orders()
-    found.sort(key=lambda r: r[0].hearing_deadline_at or r[0].created_at)
+    found, total = rows.orders(
+        ACTIVE,
+        col(ProtectionOrder.hearing_deadline_at).is_not(None),
+        ~rows.hearing_pending(),
+        order_by=[col(ProtectionOrder.hearing_deadline_at)],
+    )
     items = rows.items(
-        ((o, p, AwaitingHearing(o.served_at, o.hearing_deadline_at)) for o, p in found if o.id not in booked),
+        ((o, p, AwaitingHearing(o.served_at, o.hearing_deadline_at)) for o, p in found),
         due=lambda a: a.deadline,
         since=lambda a: a.served_at,
         action=ItemAction.NUDGE,
     )
-    return DigestSection("unbooked", items, Command("list", "due"), urgency=0)
+    return DigestSection("unbooked", items, Command("list", "due"), urgency=0, unlisted=total - len(found))
 
 
 def outcomes(rows: TeamRows, at: When) -> DigestSection:
     """Hearings whose time has passed with no outcome recorded, on records still open."""
-    found = rows.joined(
+    found, total = rows.joined(
         Hearing,
         col(Hearing.order_id),
         ACTIVE,
@@ -129,11 +135,11 @@ def outcomes(rows: TeamRows, at: When) -> DigestSection:
         since=lambda a: a.hearing_at,
         action=ItemAction.OUTCOME,
     )
-    return DigestSection("outcomes", items, Command("list", "due"), urgency=1)
+    return DigestSection("outcomes", items, Command("list", "due"), urgency=1, unlisted=total - len(found))
 
 
 def checks(rows: TeamRows, at: When) -> DigestSection:
-    found = rows.joined(
+    found, total = rows.joined(
         BreachCheck,
         col(BreachCheck.order_id),
         ACTIVE,
@@ -147,12 +153,12 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
         since=lambda a: a.due_at,
         action=ItemAction.NUDGE,
     )
-    return DigestSection("checks", items, Command("list", "due"), urgency=1)
+    return DigestSection("checks", items, Command("list", "due"), urgency=1, unlisted=total - len(found))
 
 
 def crime(rows: TeamRows, at: When) -> DigestSection:
     """Breaches with no crime reference: each should be crime-recorded (NCRS, within 24 hours)."""
-    found = rows.joined(
+    found, total = rows.joined(
         Breach, col(Breach.order_id), col(Breach.crime_reference).is_(None), order_by=col(Breach.recorded_at)
     )
     items = rows.items(
@@ -161,12 +167,12 @@ def crime(rows: TeamRows, at: When) -> DigestSection:
         since=lambda a: a.recorded_at,
         action=ItemAction.NUDGE,
     )
-    return DigestSection("crime", items, Command("list", "team"), urgency=2)
+    return DigestSection("crime", items, Command("list", "team"), urgency=2, unlisted=total - len(found))
 
 
 def failed(rows: TeamRows, at: When) -> DigestSection:
     """Reminders that could not be delivered in the last week: someone must pass them on."""
-    found = rows.joined(
+    found, total = rows.joined(
         Reminder,
         col(Reminder.order_id),
         Reminder.state == ReminderState.FAILED,
@@ -179,11 +185,11 @@ def failed(rows: TeamRows, at: When) -> DigestSection:
         due=lambda a: a.due_at,
         since=lambda a: a.due_at,
     )
-    return DigestSection("failed", items, Command("list", "team"), urgency=2)
+    return DigestSection("failed", items, Command("list", "team"), urgency=2, unlisted=total - len(found))
 
 
 def hearings(rows: TeamRows, at: When) -> DigestSection:
-    found = rows.joined(
+    found, total = rows.joined(
         Hearing,
         col(Hearing.order_id),
         col(Hearing.outcome).is_(None),
@@ -192,24 +198,28 @@ def hearings(rows: TeamRows, at: When) -> DigestSection:
         order_by=col(Hearing.scheduled_at),
     )
     items = rows.items(((o, p, HearingAt(h.scheduled_at, h.court or None)) for h, o, p in found), due=lambda a: a.at)
-    return DigestSection("hearings", items, Command("list"), kind=SectionKind.COMING)
+    unlisted = total - len(found)
+    return DigestSection("hearings", items, Command("list"), kind=SectionKind.COMING, unlisted=unlisted)
 
 
 def expiring(rows: TeamRows, at: When) -> DigestSection:
-    found = rows.orders(
-        ACTIVE, col(ProtectionOrder.expires_at) > at.now, col(ProtectionOrder.expires_at) <= at.now + EXPIRING_WITHIN
+    found, total = rows.orders(
+        ACTIVE,
+        col(ProtectionOrder.expires_at) > at.now,
+        col(ProtectionOrder.expires_at) <= at.now + EXPIRING_WITHIN,
+        order_by=[col(ProtectionOrder.expires_at)],
     )
-    found.sort(key=lambda r: r[0].expires_at or r[0].created_at)
     items = rows.items(
         ((o, p, EndsAt(o.expires_at)) for o, p in found if o.expires_at is not None), due=lambda a: a.expires_at
     )
-    return DigestSection("expiring", items, Command("list", "expiring"), kind=SectionKind.COMING)
+    unlisted = total - len(found)
+    return DigestSection("expiring", items, Command("list", "expiring"), kind=SectionKind.COMING, unlisted=unlisted)
 
 
 def breaches(rows: TeamRows, at: When) -> DigestSection:
     """Breaches that happened in the last 24 hours (by when they happened, not when recorded), with
     the arrest's court deadline and which limit it is (DAA 2021 s26(2)(a)-(b); CSA 2010 s26)."""
-    found = rows.joined(
+    found, total = rows.joined(
         Breach,
         col(Breach.order_id),
         col(Breach.occurred_at) >= at.now - DAY,
@@ -230,7 +240,8 @@ def breaches(rows: TeamRows, at: When) -> DigestSection:
         for b, o, p in found
     )
     items = rows.items(facts, due=lambda a: a.occurred_at)
-    return DigestSection("breaches", items, Command("list", "team"), kind=SectionKind.HAPPENED)
+    unlisted = total - len(found)
+    return DigestSection("breaches", items, Command("list", "team"), kind=SectionKind.HAPPENED, unlisted=unlisted)
 
 
 def new_records(rows: TeamRows, at: When) -> DigestSection:
@@ -299,6 +310,7 @@ def clare_target(rows: TeamRows, at: When) -> DigestSection:
         col(DisclosureRequest.closed_at).is_(None),
         col(DisclosureRequest.disclosed_at).is_(None),
         col(DisclosureRequest.target_at) <= at.now + near,
+        *rows.owned(DisclosureRequest.officer_id),
     )
     # The first listed, nearest the target, in the index's order; only those are read whole, with
     # their subjects and officers. The rest are counted from the index alone.
@@ -355,15 +367,22 @@ def plan_actions(rows: TeamRows, at: When) -> DigestSection:
             col(ManagementPlan.closed_at).is_(None),
             col(PlanAction.done_at).is_(None),
             col(PlanAction.due_at) <= at.now,
+            *rows.owned(PlanAction.owner_id),
         )
+        .order_by(col(PlanAction.due_at), col(PlanAction.id))
     )
     if rows.order_id is not None:
         query = query.where(ProtectionOrder.id == rows.order_id)
+    counted = select(func.count()).select_from(query.subquery())
+    read, total = rows.first(query, counted)
     found = [
         (o.reference, p.full_name, PLAN_TYPE, a.owner_id, PlanActionLate(a.number, a.due_at), a.due_at)
-        for a, o, p in rows.session.exec(query).all()
+        for a, o, p in read
     ]
-    return DigestSection("plan_actions", _items(rows, found, ItemAction.OPEN), Command("digest"), urgency=2)
+    unlisted = total - len(found)
+    return DigestSection(
+        "plan_actions", _items(rows, found, ItemAction.OPEN), Command("digest"), urgency=2, unlisted=unlisted
+    )
 
 
 # Claim order: a record open in several sections is listed in the first.
@@ -385,3 +404,5 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     breaches,
     new_records,
 )
+# Sections of a count alone, no items: a new record is listed where it needs work.
+COUNT_ONLY: tuple[SectionBuilder, ...] = (new_records,)

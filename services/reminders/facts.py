@@ -32,7 +32,7 @@ from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.records.state import lapse_time
 from services.reminders.batch import by_ids, current
-from services.reminders.chain import next_step, team_supervisor_ids
+from services.reminders.chain import Escalation
 from services.reminders.results import (
     BreachCheckDue,
     BreachCourtDeadline,
@@ -43,7 +43,6 @@ from services.reminders.results import (
     HearingDeadline,
     HearingSoon,
     Late,
-    Level,
     MonitoringEnding,
     NoHearingBooked,
     NoticeLapsed,
@@ -76,7 +75,6 @@ class _Loaded:
     breaches: dict[int, Breach] = field(default_factory=dict)
     notifications: dict[int, Notification] = field(default_factory=dict)
     sources: dict[int, Reminder] = field(default_factory=dict)  # follow-up's source reminders
-    supervisors: dict[int, list[int]] = field(default_factory=dict)  # team id -> its supervisors' user ids
 
     def person(self, user_id: int | None) -> Person:
         user = self.users.get(user_id or 0)
@@ -100,9 +98,12 @@ def facts_for(
     from services.reminders.incident_facts import incident_facts_for
 
     about_incidents = [r for r in reminders if r.incident_id is not None]
-    found: dict[int, ReminderFacts] = incident_facts_for(session, about_incidents, settings, now, lateness, late)
+    escalation = Escalation(session, settings)
+    found: dict[int, ReminderFacts] = incident_facts_for(
+        session, about_incidents, settings, now, lateness, late, escalation
+    )
     about_casework = [r for r in reminders if r.disclosure_id is not None or r.plan_id is not None]
-    found |= casework_facts_for(session, about_casework, settings, now, lateness, late)
+    found |= casework_facts_for(session, about_casework, settings, now, lateness, late, escalation)
     reminders = [r for r in reminders if r.order_id is not None]
     loaded = _load(session, reminders)
     for reminder in reminders:
@@ -129,7 +130,7 @@ def facts_for(
             deadline=deadline,
             snoozes=snoozes_before(deadline, now, settings.timezone),
             offer=offer_for(reminder, loaded, now),
-            escalates_to=_escalates_to(session, settings, reminder, order, recipient, loaded),
+            escalates_to=escalation.level(reminder, order.team_id, recipient),
         )
     return found
 
@@ -184,21 +185,6 @@ def offer_for(reminder: ReminderRow, loaded: _Loaded, now: datetime) -> Offer | 
     if not pending and order.status is OrderStatus.ACTIVE and kind.startswith(HEARING_KINDS):
         return Offer.HEARING
     return None
-
-
-def _escalates_to(
-    session: Session,
-    settings: Settings,
-    reminder: ReminderRow,
-    order: ProtectionOrder,
-    recipient: AppUser | None,
-    loaded: _Loaded,
-) -> Level | None:
-    if not reminder.critical or reminder.recipient_channel:
-        return None
-    supervisors = loaded.supervisors.setdefault(order.team_id, team_supervisor_ids(session, order.team_id))
-    step = next_step(session, settings, order.team_id, recipient, supervisors)
-    return step.level if step else None
 
 
 def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:

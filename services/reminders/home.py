@@ -12,13 +12,26 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import AppUser, OrderStatus, ProtectionOrder, Reminder, ReminderState, Role
+from models import (
+    AppUser,
+    DisclosureRequest,
+    Incident,
+    ManagementPlan,
+    OrderStatus,
+    PlanAction,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+    Role,
+)
 from services.context import ServiceContext
 from services.governance.access import supervised_team_ids
+from services.reminders.batch import loaded
 from services.reminders.digest import build_sections
-from services.reminders.digest_items import TeamRows
+from services.reminders.digest_items import Owner, TeamRows
 from services.reminders.facts import facts_for
 from services.reminders.results import (
+    HOME_LISTED,
     BreachCheckDue,
     BreachCourtDeadline,
     CaseworkDue,
@@ -50,23 +63,54 @@ WAITING_LOOKED_AT = 200  # the newest sent reminders a Home looks through for li
 def home_board(ctx: ServiceContext, actor_slack_id: str) -> HomeBoard:
     with reading(ctx, actor_slack_id) as read:
         session, user, now = read.session, read.user, read.now
-        mine: list[DigestItem] = []
-        team: list[DigestItem] = []
+        assert user.id is not None
+        mine: list[Line] = []
+        team: list[Line] = []
+        mine_unlisted = team_unlisted = 0
         for team_id in sorted(_teams(session, user)):
-            for item, kind in _open_items(TeamRows(session, team_id, ctx.settings), now):
-                if item.officer_slack_id == user.slack_user_id:
-                    mine.append(item)
-                elif user.role is Role.SUPERVISOR and kind is SectionKind.ACTION:
-                    team.append(item)
+            # Each section's first HOME_LISTED of the user's own items, the rest counted.
+            if user.role is not Role.SUPERVISOR or _owns_any(session, team_id, user.id):
+                own = _rows(session, ctx, team_id, Owner(user.id))
+                lines, unlisted = _open_items(own, now, (SectionKind.ACTION, SectionKind.COMING))
+                mine += lines
+                mine_unlisted += unlisted
+            if user.role is Role.SUPERVISOR:
+                others = _rows(session, ctx, team_id, Owner(user.id, others=True))
+                lines, unlisted = _open_items(others, now, (SectionKind.ACTION,))
+                team += lines
+                team_unlisted += unlisted
         return HomeBoard(
             slack_user_id=user.slack_user_id,
             role=user.role.value,
             team_assigned=user.team_id is not None,
-            mine=tuple(mine),
-            team=tuple(team),
+            mine=_in_order(mine),
+            team=_in_order(team),
             waiting=_waiting(session, ctx, user, now),
             generated_at=now,
+            mine_unlisted=mine_unlisted,
+            team_unlisted=team_unlisted,
         )
+
+
+def _rows(session: Session, ctx: ServiceContext, team_id: int, owner: Owner) -> TeamRows:
+    return TeamRows(session, team_id, ctx.settings, listed=HOME_LISTED, owner=owner, cut_records=True)
+
+
+def _owns_any(session: Session, team_id: int, user_id: int) -> bool:
+    """Whether the user is in charge of anything in the team that a section is drawn from: a
+    record, an incident, a Clare's Law request, a plan action. A supervisor seldom is, and one
+    statement here spares drawing every section of each team they supervise for nothing."""
+    owned = (
+        sa.exists().where(col(ProtectionOrder.team_id) == team_id, col(ProtectionOrder.officer_id) == user_id),
+        sa.exists().where(col(Incident.team_id) == team_id, col(Incident.officer_id) == user_id),
+        sa.exists().where(col(DisclosureRequest.team_id) == team_id, col(DisclosureRequest.officer_id) == user_id),
+        sa.exists().where(
+            col(ManagementPlan.team_id) == team_id,
+            col(PlanAction.plan_id) == col(ManagementPlan.id),
+            col(PlanAction.owner_id) == user_id,
+        ),
+    )
+    return bool(session.execute(sa.select(sa.or_(*owned))).scalar())
 
 
 def _teams(session: Session, user: AppUser) -> set[int]:
@@ -75,16 +119,29 @@ def _teams(session: Session, user: AppUser) -> set[int]:
     return {user.team_id} if user.team_id is not None else set()
 
 
-def _open_items(rows: TeamRows, now: datetime) -> list[tuple[DigestItem, SectionKind]]:
-    """The team's open work, most urgent first, then what is coming: each record once."""
-    sections = build_sections(rows, now, per_owner=True)
+# An item with where it goes in its part: the work first (its section's urgency, then due first),
+# then what is coming (in its sections' order).
+Line = tuple[tuple[int, int, datetime, int], DigestItem]
+
+
+def _open_items(rows: TeamRows, now: datetime, kinds: tuple[SectionKind, ...]) -> tuple[list[Line], int]:
+    """The team's open work, most urgent first, then (`kinds`) what is coming: each record once;
+    and how many more items its sections counted without reading them."""
+    sections = [s for s in build_sections(rows, now, per_owner=True, counts=False) if s.kind in kinds]
     far = now.replace(year=9999)
-    work = sorted(
-        ((s.urgency, i.due or far, i) for s in sections if s.kind is SectionKind.ACTION for i in s.items),
-        key=lambda found: (found[0], found[1]),
-    )
-    coming = [(i, s.kind) for s in sections if s.kind is SectionKind.COMING for i in s.items]
-    return [(item, SectionKind.ACTION) for _, _, item in work] + coming
+    lines: list[Line] = []
+    for number, section in enumerate(sections):
+        for position, item in enumerate(section.items):
+            if section.kind is SectionKind.ACTION:
+                lines.append(((0, section.urgency, item.due or far, 0), item))
+            else:
+                lines.append(((1, number, far, position), item))
+    return lines, sum(s.unlisted for s in sections)
+
+
+def _in_order(lines: list[Line]) -> tuple[DigestItem, ...]:
+    """The items of every team, in one order (a stable sort: a team's own order kept on a tie)."""
+    return tuple(item for _, item in sorted(lines, key=lambda line: line[0]))
 
 
 def _waiting(session: Session, ctx: ServiceContext, user: AppUser, now: datetime) -> tuple[ReminderFacts, ...]:
@@ -128,7 +185,10 @@ def _waiting(session: Session, ctx: ServiceContext, user: AppUser, now: datetime
     ).all()
     sent = sorted([*sent, *about_incidents, *about_casework], key=lambda r: r.due_at, reverse=True)
     sent = sent[:WAITING_LOOKED_AT]
-    said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
+    # What they are about is read set by set, as the sweep reads a claimed batch's (one statement a
+    # kind of row, not several a reminder: an incident's facts alone were six).
+    with loaded(session, sent):
+        said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
     return tuple(facts for facts in said.values() if is_live(facts.subject, facts.offer, now))
 
 

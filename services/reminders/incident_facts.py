@@ -14,14 +14,13 @@ from models import AppUser, Incident, IncidentChild, MaracAction, MaracReferral,
 from services.incidents.planning import CLOCK_NAMES, load_facts, open_clocks
 from services.records.planning import follow_up_source
 from services.reminders.batch import current
-from services.reminders.chain import next_step, team_supervisor_ids
+from services.reminders.chain import Escalation
 from services.reminders.results import (
     INCIDENT_TYPE,
     FollowUp,
     IncidentClock,
     IncidentDue,
     Late,
-    Level,
     OtherKind,
     Person,
     ReminderFacts,
@@ -45,7 +44,9 @@ def incident_facts_for(
     now: datetime,
     lateness: Lateness,
     late: bool,
+    escalation: Escalation | None = None,
 ) -> dict[int, ReminderFacts]:
+    escalation = escalation or Escalation(session, settings)
     if not reminders:
         return {}
     ids = {r.incident_id for r in reminders if r.incident_id is not None}
@@ -84,7 +85,7 @@ def incident_facts_for(
             late=lateness(reminder.snoozed_until or reminder.due_at, now, settings) if late else None,
             deadline=deadline,
             snoozes=snoozes_before(deadline, now, settings.timezone),
-            escalates_to=_escalates_to(session, settings, reminder, incident, recipient),
+            escalates_to=escalation.level(reminder, incident.team_id, recipient),
         )
     return found
 
@@ -159,12 +160,3 @@ def _subject(
         ).first()
     due_at = action.due_at if action else None
     return IncidentDue(IncidentClock.MARAC_ACTION, due_at, head == "marac_action_overdue", int(arg), person)
-
-
-def _escalates_to(
-    session: Session, settings: Settings, reminder: ReminderRow, incident: Incident, recipient: AppUser | None
-) -> Level | None:
-    if not reminder.critical or reminder.recipient_channel:
-        return None
-    step = next_step(session, settings, incident.team_id, recipient, team_supervisor_ids(session, incident.team_id))
-    return step.level if step else None

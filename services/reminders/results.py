@@ -400,6 +400,10 @@ class SectionKind(StrEnum):
 # The lines of today's work a digest lists (blocks/digest.py); the rest are counted. So a section
 # drawn for the digest need read no more than this many items whole (DigestSection.unlisted).
 ACTION_LISTED = 15
+# The lines of each part of the App Home (blocks/home.py): Slack's Home view holds at most 100
+# blocks, and three parts of 25 lines with their headings fit. So the Home reads whole no more than
+# this many items of each section, the first due, and counts the rest (DigestSection.unlisted).
+HOME_LISTED = 25
 
 
 @dataclass(frozen=True)
@@ -484,3 +488,15 @@ class HomeBoard:
     team: tuple[DigestItem, ...]  # supervisors: open work on their teams' other records
     waiting: tuple[ReminderFacts, ...]  # reminders sent to the user, still live
     generated_at: datetime
+    # Items past the first HOME_LISTED of a section: counted, not read (blocks/home.py says how many
+    # there are in all and which command lists them).
+    mine_unlisted: int = 0
+    team_unlisted: int = 0
+
+    @property
+    def mine_count(self) -> int:
+        return len(self.mine) + self.mine_unlisted
+
+    @property
+    def team_count(self) -> int:
+        return len(self.team) + self.team_unlisted

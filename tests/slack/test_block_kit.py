@@ -4,6 +4,7 @@ models and against the limits slack_sdk does not check (tests/support/block_limi
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -239,11 +240,24 @@ def test_a_full_home_shows_each_part_cut_with_a_more_line() -> None:
     view: Any = home_view(board(100), TZ)
     check_view(view)
     assert len(view["blocks"]) <= 100
-    more = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context" and "more" in str(b)]
+    more = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context" and "the rest" in str(b)]
     assert more == [
-        "… and 75 more: `/dvpn list mine`",
-        "… and 75 more: `/dvpn list due`",
-        "… and 75 more: `/dvpn list due`",
+        "25 of 100 shown: `/dvpn list mine` lists the rest",
+        "25 of 100 shown: `/dvpn list due` lists the rest",
+        "25 of 100 shown: `/dvpn list due` lists the rest",
+    ]
+
+
+def test_a_home_counts_what_its_sections_counted_without_reading() -> None:
+    cut = replace(board(30, "supervisor"), mine_unlisted=12, team_unlisted=70)
+    view: Any = home_view(cut, TZ)
+    check_view(view)
+    texts = [str(b) for b in view["blocks"]]
+    assert any("*Mine today* (42)" in t for t in texts) and any("*My team* (100)" in t for t in texts)
+    more = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context" and "the rest" in str(b)]
+    assert more[:2] == [
+        "25 of 42 shown: `/dvpn list mine` lists the rest",
+        "25 of 100 shown: `/dvpn list due` lists the rest",
     ]
 
 
