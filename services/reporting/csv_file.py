@@ -22,7 +22,7 @@ class _Neutralised(dict[str, str]):
     dates and counts, so most cells are a dictionary lookup rather than a startswith."""
 
     def __missing__(self, value: str) -> str:
-        self[value] = safe = "'" + value if value.startswith(FORMULA_STARTS) else value  # as neutralised()
+        self[value] = safe = neutralised(value)
         return safe
 
 
