@@ -314,14 +314,20 @@ def _check_counts(session: Session, exported: Any, now: datetime) -> dict[int, t
     """Checks done, and checks still open that fell due before now while the record was in force
     (one falling due after a notice was superseded was no longer needed)."""
     done = col(BreachCheck.done_at).is_not(None)
+    # The record's end is looked up only for a check still open past its time (a key lookup each):
+    # joined for every check, the export's month read the whole of protection_order.
+    closed_at = (
+        sa.select(col(ProtectionOrder.closed_at))
+        .where(col(ProtectionOrder.id) == col(BreachCheck.order_id))
+        .scalar_subquery()
+    )
     late = sa.and_(
         col(BreachCheck.done_at).is_(None),
         col(BreachCheck.due_at) < now,
-        sa.or_(col(ProtectionOrder.closed_at).is_(None), col(BreachCheck.due_at) <= col(ProtectionOrder.closed_at)),
+        sa.or_(closed_at.is_(None), col(BreachCheck.due_at) <= closed_at),
     )
     rows = session.exec(
         select(BreachCheck.order_id, func.count().filter(done), func.count().filter(late))
-        .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
         .where(exported)
         .group_by(col(BreachCheck.order_id))
     ).all()
