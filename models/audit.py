@@ -17,7 +17,18 @@ from models.types import utc_column
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entity", "entity_type", "entity_id"),
+        # The reasons a user gave lately (services.governance.justification), found among the few
+        # justified rows rather than every row the user wrote: an export writes one per record.
+        sa.Index(
+            "ix_audit_event_justified",
+            "actor_user_id",
+            "at",
+            postgresql_where=sa.text("justification IS NOT NULL"),
+            sqlite_where=sa.text("justification IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=utc_column(nullable=False, index=True))

@@ -1,0 +1,74 @@
+"""Migration 0038 indexes the trail's justified rows on both databases: a database at 0037 whose
+trail holds reasons given and plain views is upgraded; the index then holds exactly the justified
+rows, and a reason given before the upgrade still stands after it. Its downgrade removes it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from models import AppUser
+from models.db import session_scope
+from models.schema import upgrade
+from services.clock import ManualClock
+from services.context import ServiceContext
+from services.governance.justification import reasons_in_force
+from services.records import recording as records
+from tests.support.force import Force
+from tests.support.migrations import undo
+from tests.support.records import dvpn
+
+NAME, WHERE = "ix_audit_event_justified", "justification IS NOT NULL"
+REASON = "MARAC review of repeat victim"
+
+
+def indexed(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return NAME in {i["name"] for i in sa.inspect(connection).get_indexes("audit_event")}
+
+
+def held(engine: Engine) -> int:
+    """The rows the index holds: read from the index itself on SQLite (INDEXED BY fails unless it
+    can answer); on PostgreSQL, the rows its stored condition names."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            query = f"SELECT count(*) FROM audit_event INDEXED BY {NAME} WHERE {WHERE}"
+        else:
+            [(predicate,)] = connection.execute(
+                sa.text("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = CAST(:n AS regclass)"),
+                {"n": NAME},
+            ).all()
+            query = f"SELECT count(*) FROM audit_event WHERE {predicate}"
+        return int(connection.execute(sa.text(query)).one()[0])
+
+
+def standing(ctx: ServiceContext, force: Force, clock: ManualClock) -> dict[int, str]:
+    with session_scope(ctx.engine) as session:
+        champion = session.exec(sa.select(AppUser).where(AppUser.slack_user_id == force.champion)).scalar_one()
+        return {order: given.text for order, given in reasons_in_force(session, champion, clock.now()).items()}
+
+
+def test_the_justified_rows_are_indexed_by_the_migration(ctx: ServiceContext, force: Force, clock: ManualClock) -> None:
+    theirs = [records.record(ctx, force.other_officer, dvpn()).reference for _ in range(2)]
+    records.view(ctx, force.champion, theirs[0], justification=REASON)
+    records.view(ctx, force.other_officer, theirs[1])  # their own team's: no reason asked
+    engine = ctx.engine
+    undo(engine, "0038")
+    assert not indexed(engine)
+    records.view(ctx, force.champion, theirs[1], justification=f"{REASON} (second)")  # written meanwhile
+
+    upgrade(engine)
+    assert indexed(engine)
+    with engine.connect() as connection:
+        justified = connection.execute(sa.text(f"SELECT count(*) FROM audit_event WHERE {WHERE}")).scalar_one()
+        assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar_one() > justified
+    assert held(engine) == justified > 0
+    clock.advance(timedelta(minutes=10))
+    assert sorted(standing(ctx, force, clock).values()) == [REASON, f"{REASON} (second)"]
+    records.view(ctx, force.champion, theirs[0])  # the reason still stands: no new one asked
+
+    undo(engine, "0038")
+    assert not indexed(engine)
+    upgrade(engine)
