@@ -1,10 +1,11 @@
-"""Migration 0038 indexes the trail's justified rows on both databases: a database at 0037 whose
-trail holds reasons given and plain views is upgraded; the index then holds exactly the justified
-rows, and a reason given before the upgrade still stands after it. Its downgrade removes it."""
+"""Migration 0038 indexes the trail's views given a reason on both databases: a database at 0037
+whose trail holds reasons given, plain views and an export (whose rows carry its reason) is
+upgraded; the index then holds exactly the justified views, and a reason given before the upgrade
+still stands after it. Its downgrade removes it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -16,11 +17,13 @@ from services.clock import ManualClock
 from services.context import ServiceContext
 from services.governance.justification import reasons_in_force
 from services.records import recording as records
+from services.reporting import export
+from services.reporting.period import parse_period
 from tests.support.force import Force
 from tests.support.migrations import undo
 from tests.support.records import dvpn
 
-NAME, WHERE = "ix_audit_event_justified", "justification IS NOT NULL"
+NAME, WHERE = "ix_audit_event_justified", "action = 'view' AND justification IS NOT NULL"
 REASON = "MARAC review of repeat victim"
 
 
@@ -54,6 +57,7 @@ def test_the_justified_rows_are_indexed_by_the_migration(ctx: ServiceContext, fo
     theirs = [records.record(ctx, force.other_officer, dvpn()).reference for _ in range(2)]
     records.view(ctx, force.champion, theirs[0], justification=REASON)
     records.view(ctx, force.other_officer, theirs[1])  # their own team's: no reason asked
+    export.export_records(ctx, force.admin, parse_period("2026-04", date(2026, 4, 30)), None, REASON)
     engine = ctx.engine
     undo(engine, "0038")
     assert not indexed(engine)
@@ -63,7 +67,8 @@ def test_the_justified_rows_are_indexed_by_the_migration(ctx: ServiceContext, fo
     assert indexed(engine)
     with engine.connect() as connection:
         justified = connection.execute(sa.text(f"SELECT count(*) FROM audit_event WHERE {WHERE}")).scalar_one()
-        assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar_one() > justified
+        with_reasons = "SELECT count(*) FROM audit_event WHERE justification IS NOT NULL"
+        assert connection.execute(sa.text(with_reasons)).scalar_one() > justified  # the export's rows
     assert held(engine) == justified > 0
     clock.advance(timedelta(minutes=10))
     assert sorted(standing(ctx, force, clock).values()) == [REASON, f"{REASON} (second)"]
