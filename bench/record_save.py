@@ -145,7 +145,7 @@ def main() -> None:
         args.json.write_text(json.dumps(counted.figures))
     else:
         for label, figures in counted.figures.items():
-            report(label, figures, before.get(label) if args.before else None, args.before)
+            report(label, figures, before.get(label), args.before)
     if args.profile:
         profile_saves(ctx, officer, args.saves)
     engine.dispose()

@@ -20,7 +20,7 @@ from services.records import recording as records
 from services.reporting import export
 from services.reporting.period import parse_period
 from tests.support.force import Force
-from tests.support.migrations import undo
+from tests.support.migrations import rows_held, undo
 from tests.support.records import dvpn
 
 NAME, WHERE = "ix_audit_event_justified", "action = 'view' AND justification IS NOT NULL"
@@ -30,21 +30,6 @@ REASON = "MARAC review of repeat victim"
 def indexed(engine: Engine) -> bool:
     with engine.connect() as connection:
         return NAME in {i["name"] for i in sa.inspect(connection).get_indexes("audit_event")}
-
-
-def held(engine: Engine) -> int:
-    """The rows the index holds: read from the index itself on SQLite (INDEXED BY fails unless it
-    can answer); on PostgreSQL, the rows its stored condition names."""
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            query = f"SELECT count(*) FROM audit_event INDEXED BY {NAME} WHERE {WHERE}"
-        else:
-            [(predicate,)] = connection.execute(
-                sa.text("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = CAST(:n AS regclass)"),
-                {"n": NAME},
-            ).all()
-            query = f"SELECT count(*) FROM audit_event WHERE {predicate}"
-        return int(connection.execute(sa.text(query)).one()[0])
 
 
 def standing(ctx: ServiceContext, force: Force, clock: ManualClock) -> dict[int, str]:
@@ -69,7 +54,7 @@ def test_the_justified_rows_are_indexed_by_the_migration(ctx: ServiceContext, fo
         justified = connection.execute(sa.text(f"SELECT count(*) FROM audit_event WHERE {WHERE}")).scalar_one()
         with_reasons = "SELECT count(*) FROM audit_event WHERE justification IS NOT NULL"
         assert connection.execute(sa.text(with_reasons)).scalar_one() > justified  # the export's rows
-    assert held(engine) == justified > 0
+    assert rows_held(engine, "audit_event", NAME, WHERE) == justified > 0
     clock.advance(timedelta(minutes=10))
     assert sorted(standing(ctx, force, clock).values()) == [REASON, f"{REASON} (second)"]
     records.view(ctx, force.champion, theirs[0])  # the reason still stands: no new one asked

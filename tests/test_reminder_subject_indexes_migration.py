@@ -22,7 +22,7 @@ from services.incidents.recording import NewIncident, record_incident
 from services.people import plans
 from services.records.order_writer import PersonInput
 from tests.support.force import Force, london
-from tests.support.migrations import downgrade, undo
+from tests.support.migrations import downgrade, rows_held, undo
 from tests.support.records import dvpn, record
 
 SUBJECTS = ("incident", "disclosure", "plan")
@@ -52,18 +52,6 @@ def predicates(engine: Engine) -> dict[str, str | None]:
                     {"n": name(index)},
                 ).scalar_one()
     return found
-
-
-def held(engine: Engine, index: str) -> int:
-    """How many rows the index holds: read through the index itself on SQLite (INDEXED BY fails
-    unless it can answer); on PostgreSQL the rows its stored condition names."""
-    subject = INDEXES[index]
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            query = f"SELECT count(*) FROM reminder INDEXED BY {name(index)} WHERE {subject}_id IS NOT NULL"
-        else:
-            query = f"SELECT count(*) FROM reminder WHERE {predicates(engine)[index]}"
-        return int(connection.execute(sa.text(query)).scalar_one())
 
 
 def about(engine: Engine, subject: str) -> int:
@@ -125,7 +113,9 @@ def test_the_subject_indexes_hold_only_the_reminders_about_their_subject(ctx: Se
     written = "{}_id IS NOT NULL" if engine.dialect.name == "sqlite" else "({}_id IS NOT NULL)"
     assert predicates(engine) == {index: written.format(subject) for index, subject in INDEXES.items()}
     for index, subject in INDEXES.items():
-        assert held(engine, index) == about(engine, subject) > 0, index
+        assert rows_held(engine, "reminder", name(index), f"{subject}_id IS NOT NULL") == about(engine, subject) > 0, (
+            index
+        )
     assert next_id(engine) > highest
     for subject in SUBJECTS:
         with pytest.raises(sa.exc.IntegrityError):

@@ -41,9 +41,8 @@ def casework_facts_for(
     now: datetime,
     lateness: Lateness,
     late: bool,
-    escalation: Escalation | None = None,
+    escalation: Escalation,
 ) -> dict[int, ReminderFacts]:
-    escalation = escalation or Escalation(session, settings)
     found: dict[int, ReminderFacts] = {}
     for reminder in reminders:
         assert reminder.id is not None

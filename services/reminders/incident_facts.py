@@ -44,9 +44,8 @@ def incident_facts_for(
     now: datetime,
     lateness: Lateness,
     late: bool,
-    escalation: Escalation | None = None,
+    escalation: Escalation,
 ) -> dict[int, ReminderFacts]:
-    escalation = escalation or Escalation(session, settings)
     if not reminders:
         return {}
     ids = {r.incident_id for r in reminders if r.incident_id is not None}

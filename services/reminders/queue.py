@@ -249,7 +249,7 @@ def _sort_out(
     return keep, len(rows) - len(keep), held
 
 
-@lru_cache(maxsize=4096)  # a batch repeats kinds and officers: read once each
+@lru_cache(maxsize=4096)  # a batch repeats kinds and officers: worked out once each
 def owner_kind(kind: str, officer_id: int) -> tuple[str, bool] | None:
     """For a planned alert to someone above the officer (a supervisor's copy), the kind of the
     owner's own reminder it escalates, and whether it is counted from when that was sent (the
@@ -279,7 +279,7 @@ def _owner_not_told(
     row: ReminderRow,
     now: datetime,
     claimed: set[int],
-    failed: Collection[int] = (),
+    failed: Collection[int],
 ) -> datetime | None:
     """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
     has not been told. It waits until the owner's reminder was sent (and, for a breach check, the

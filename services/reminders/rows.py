@@ -1,9 +1,9 @@
 """A reminder as the sweep reads it: the claim returns its rows as plain tuples of the columns the
 sweep needs (Claimed), not as ORM objects. Building a hundred ORM objects, each tracked by the
-session, was the larger part of a claim's Python at national scale (issue 19: a claim of 100 under
-10 ms). The facts, the batch's loading and the sorting out read a reminder through ReminderRow,
-which the model and the tuple both satisfy, so a button pressed on one reminder (an ORM row) is
-worded by the same code as a claimed batch."""
+session, was the larger part of a claim's Python at national scale. The facts, the batch's loading
+and the sorting out read a reminder through ReminderRow, which the model and the tuple both
+satisfy, so a button pressed on one reminder (an ORM row) is worded by the same code as a claimed
+batch."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
@@ -23,3 +24,20 @@ def undo(engine: Engine, revision: str) -> None:
     below = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).down_revision
     assert isinstance(below, str)
     downgrade(engine, below)
+
+
+def rows_held(engine: Engine, table: str, index: str, where: str) -> int:
+    """How many rows the partial index `index` on `table`, written `WHERE where`, holds: read through
+    the index itself on SQLite (INDEXED BY fails unless the index can answer); on PostgreSQL, whose
+    planner may not use an index built just now over rows updated in place, the rows its stored
+    condition names (so a condition stored other than as written is caught too)."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            query = f"SELECT count(*) FROM {table} INDEXED BY {index} WHERE {where}"
+        else:
+            stored = connection.execute(
+                sa.text("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = CAST(:n AS regclass)"),
+                {"n": index},
+            ).scalar_one()
+            query = f"SELECT count(*) FROM {table} WHERE {stored}"
+        return int(connection.execute(sa.text(query)).scalar_one())
