@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, and_, col, func, select
@@ -15,7 +16,16 @@ from rules.order_types import rule_for
 from services.errors import Conflict
 
 
-def lapse_time(order: ProtectionOrder) -> datetime | None:
+class Lapsing(Protocol):
+    """What lapse_time reads of a record: the model, or the plain row a claimed batch holds."""
+
+    @property
+    def lapses_at(self) -> datetime | None: ...
+    @property
+    def hearing_deadline_at(self) -> datetime | None: ...
+
+
+def lapse_time(order: Lapsing) -> datetime | None:
     """When a notice heard by then lapses: the literal statutory reading (rules.deadlines.lapse_deadline),
     never earlier than the countdowns' safe deadline; records stored before it was kept have none."""
     return order.lapses_at or order.hearing_deadline_at

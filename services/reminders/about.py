@@ -32,6 +32,14 @@ def record_of(session: Session, reminder: ReminderRow) -> Record:
     return record
 
 
+def officer_of(session: Session, reminder: ReminderRow) -> int:
+    """The officer in charge of the record a reminder is about: a claimed batch holds them all,
+    including its notices' and orders', which it reads as plain rows rather than records."""
+    batch = current(session)
+    officer = batch.officers.get(subject_key(reminder)) if batch is not None else None
+    return officer if officer is not None else record_of(session, reminder).officer_id
+
+
 def adopted_from(session: Session, plan_id: int) -> ProtectionOrder | None:
     """The record a plan was adopted from: the one whose perpetrator row the plan names."""
     batch = current(session)

@@ -5,8 +5,9 @@ reminder. Held on the session (session.info) while the batch is handled, so the 
 (about.py, chain.py, the facts) reads from it when it is there and queries the database when not
 (a button pressed on one reminder).
 
-The session's identity map holds objects weakly: the batch keeps them referenced, so a
-session.get() of a loaded row is answered without SQL."""
+The notices and orders, their hearings and the people are read as plain rows (batch_rows.py), two
+statements for them all. The rest are ORM objects: the session's identity map holds them weakly,
+so the batch keeps them referenced and a session.get() of a loaded row is answered without SQL."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -23,7 +24,6 @@ from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models import (
-    AppUser,
     DisclosureRequest,
     Incident,
     IncidentChild,
@@ -36,10 +36,10 @@ from models import (
     ProtectionOrder,
     Reminder,
     ReminderState,
-    TeamSupervisor,
 )
 from services.incidents.planning import IncidentFacts, reports_of
 from services.records.planning import follow_up_source
+from services.reminders import batch_rows
 from services.reminders.rows import ReminderRow
 
 KEY = "dvpn.reminder_batch"
@@ -48,18 +48,22 @@ Row = TypeVar("Row", bound=SQLModel)
 
 @dataclass
 class Batch:
-    users: dict[int, AppUser] = field(default_factory=dict)
-    orders: dict[int, ProtectionOrder] = field(default_factory=dict)
+    users: dict[int, batch_rows.BatchUser] = field(default_factory=dict)
+    orders: dict[int, batch_rows.BatchOrder] = field(default_factory=dict)
+    initials: dict[int, str] = field(default_factory=dict)  # order id -> its perpetrator's initials
+    hearings: dict[int, list[batch_rows.BatchHearing]] = field(default_factory=dict)  # order id -> by time
     sources: dict[int, Reminder] = field(default_factory=dict)  # follow-ups' source reminders
-    perpetrators: dict[int, Perpetrator] = field(default_factory=dict)
+    perpetrators: dict[int, Perpetrator] = field(default_factory=dict)  # Clare's Law requests' and plans'
     supervisors: dict[int, list[int]] = field(default_factory=dict)  # team id -> supervisors' user ids
     plan_records: dict[int, ProtectionOrder | None] = field(default_factory=dict)  # plan -> adopted from
     plan_actions: dict[tuple[int, int], PlanAction] = field(default_factory=dict)  # (plan, number)
     children: dict[tuple[int, int], IncidentChild] = field(default_factory=dict)  # (incident, number)
     marac_actions: dict[tuple[int, int], MaracAction] = field(default_factory=dict)  # (incident, number)
     incidents: dict[int, IncidentFacts] = field(default_factory=dict)  # incident id -> its clocks' facts
-    # What each subject's reminders are about (about.record_of), by subject_key: a plan's is its record.
-    records: dict[tuple[str, int], ProtectionOrder | Incident | DisclosureRequest] = field(default_factory=dict)
+    # What the reminders of each subject other than a notice or order are about (about.record_of), by
+    # subject_key: a plan's is its record. The notices and orders are plain rows (orders).
+    records: dict[tuple[str, int], Incident | DisclosureRequest | ProtectionOrder] = field(default_factory=dict)
+    officers: dict[tuple[str, int], int] = field(default_factory=dict)  # subject_key -> officer in charge
     # Reminders that may be a supervisor's copy's owner: the batch records' reminders of those kinds.
     owners: list[Reminder] = field(default_factory=list)
     held: list[Any] = field(default_factory=list)
@@ -97,11 +101,27 @@ def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = Non
     sources = _in(session, Reminder, _ids(int(s) for r in rows if (s := follow_up_source(r.kind))))
     every = [*rows, *sources]
     held += sources
-    orders = _in(session, ProtectionOrder, _ids(r.order_id for r in every))
-    incidents = _in(session, Incident, _ids(r.incident_id for r in every))
-    requests = _in(session, DisclosureRequest, _ids(r.disclosure_id for r in every))
-    plans = _in(session, ManagementPlan, _ids(r.plan_id for r in every))
-    held += orders + incidents + requests + plans
+    # One pass over the batch for the ids it names: a claim's hundred rows are read once, not once a table.
+    order_ids, incident_ids, request_ids, plan_ids, user_ids = set(), set(), set(), set(), set()
+    for r in every:
+        if r.order_id is not None:
+            order_ids.add(r.order_id)
+        if r.incident_id is not None:
+            incident_ids.add(r.incident_id)
+        if r.disclosure_id is not None:
+            request_ids.add(r.disclosure_id)
+        if r.plan_id is not None:
+            plan_ids.add(r.plan_id)
+        if r.recipient_id is not None:
+            user_ids.add(r.recipient_id)
+        user_ids |= _named_users(r.kind)
+    found = batch_rows.orders(session, order_ids)
+    orders = list(found.orders.values())
+    batch.orders, batch.initials, batch.hearings = found.orders, found.initials, found.hearings
+    incidents = _in(session, Incident, sorted(incident_ids))
+    requests = _in(session, DisclosureRequest, sorted(request_ids))
+    plans = _in(session, ManagementPlan, sorted(plan_ids))
+    held += incidents + requests + plans
     # A plan's record: the first record of the plan's perpetrator (about.adopted_from).
     by_perpetrator: dict[int, ProtectionOrder] = {}
     perpetrator_ids = _ids(p.perpetrator_id for p in plans)
@@ -116,73 +136,42 @@ def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = Non
             by_perpetrator[order.perpetrator_id] = order
     batch.plan_records = {p.id: by_perpetrator.get(p.perpetrator_id) for p in plans if p.id is not None}
     batch.records = {
-        **{("order", o.id or 0): o for o in orders},
         **{("incident", i.id or 0): i for i in incidents},
         **{("disclosure", r.id or 0): r for r in requests},
         **{("plan", plan): record for plan, record in batch.plan_records.items() if record is not None},
     }
     held += list(by_perpetrator.values())
+    # The notices' and orders' perpetrators came with them (their initials): these are the casework's.
     perpetrators = _in(
-        session,
-        Perpetrator,
-        _ids(
-            [
-                *(o.perpetrator_id for o in orders),
-                *(r.perpetrator_id for r in requests),
-                *(p.perpetrator_id for p in plans),
-            ]
-        ),
+        session, Perpetrator, _ids([*(r.perpetrator_id for r in requests), *(p.perpetrator_id for p in plans)])
     )
     held += perpetrators
     batch.perpetrators = {p.id: p for p in perpetrators if p.id is not None}
-    batch.orders = {o.id: o for o in orders if o.id is not None}
     batch.sources = {r.id: r for r in sources if r.id is not None}
-    plan_ids = _ids(p.id for p in plans)
     if plan_ids:
-        actions = session.exec(select(PlanAction).where(col(PlanAction.plan_id).in_(plan_ids))).all()
+        actions = session.exec(select(PlanAction).where(col(PlanAction.plan_id).in_(sorted(plan_ids)))).all()
         batch.plan_actions = {(a.plan_id, a.number): a for a in actions}
-    incident_ids = _ids(i.id for i in incidents)
     if incident_ids:
-        children = session.exec(select(IncidentChild).where(col(IncidentChild.incident_id).in_(incident_ids))).all()
+        ids = sorted(incident_ids)
+        children = session.exec(select(IncidentChild).where(col(IncidentChild.incident_id).in_(ids))).all()
         batch.children = {(c.incident_id, c.number): c for c in children}
         marac = session.exec(
             select(MaracReferral.incident_id, MaracAction)
             .join(MaracReferral, col(MaracReferral.id) == col(MaracAction.referral_id))
-            .where(col(MaracReferral.incident_id).in_(incident_ids))
+            .where(col(MaracReferral.incident_id).in_(ids))
         ).all()
         batch.marac_actions = {(incident_id, a.number): a for incident_id, a in marac}
-    teams = _ids(
-        [
-            *(o.team_id for o in orders),
-            *(i.team_id for i in incidents),
-            *(r.team_id for r in requests),
-            *(p.team_id for p in plans),
-            *(o.team_id for o in by_perpetrator.values()),
-        ]
-    )
-    supervisors: dict[int, list[int]] = defaultdict(list)
-    if teams:
-        for team_id, user_id in session.exec(
-            select(TeamSupervisor.team_id, TeamSupervisor.user_id).where(col(TeamSupervisor.team_id).in_(teams))
-        ).all():
-            supervisors[team_id].append(user_id)
-    batch.supervisors = {t: sorted(supervisors.get(t, [])) for t in teams}
-    user_ids = {
-        *(r.recipient_id for r in every),
-        *(o.officer_id for o in [*orders, *by_perpetrator.values()]),
-        *(i.officer_id for i in incidents),
-        *(r.officer_id for r in requests),
-        *(p.created_by_id for p in plans),
-        *(a.owner_id for a in batch.plan_actions.values()),
-        *(u for ids in batch.supervisors.values() for u in ids),
-        *(int(part) for r in every for part in r.kind.split(":")[2:] if part.isdigit()),
-    }
-    batch.users = {u.id: u for u in _in(session, AppUser, _ids(user_ids)) if u.id is not None}
-    held += list(batch.users.values())
+    every_record: list[Any] = [*orders, *incidents, *requests, *plans, *by_perpetrator.values()]
+    teams = {r.team_id for r in every_record}
+    user_ids |= {o.officer_id for o in orders} | {o.officer_id for o in by_perpetrator.values()}
+    user_ids |= {i.officer_id for i in incidents} | {r.officer_id for r in requests}
+    user_ids |= {p.created_by_id for p in plans} | {a.owner_id for a in batch.plan_actions.values()}
+    batch.users, batch.supervisors = batch_rows.users(session, user_ids, teams)
+    batch.officers = _officers(orders, incidents, requests, batch)
     if incidents:
         batch.incidents = _incident_facts(session, incidents, batch)
     if owner_kinds is not None:
-        batch.owners = _owners(session, rows, owner_kinds, orders, incidents, requests, batch)
+        batch.owners = _owners(session, rows, owner_kinds, batch)
     previous = session.info.get(KEY)
     session.info[KEY] = batch
     try:
@@ -190,6 +179,32 @@ def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = Non
     finally:
         session.info[KEY] = previous
         held.clear()
+
+
+@lru_cache(maxsize=4096)  # a batch repeats kinds: each read once
+def _named_users(kind: str) -> frozenset[int]:
+    """The users a kind names after its second part (escalation:17:4 names user 4)."""
+    return frozenset(int(part) for part in kind.split(":")[2:] if part.isdigit())
+
+
+def _officers(
+    orders: list[batch_rows.BatchOrder],
+    incidents: list[Incident],
+    requests: list[DisclosureRequest],
+    batch: Batch,
+) -> dict[tuple[str, int], int]:
+    """The officer in charge of each subject's record, by subject_key."""
+    officers: dict[tuple[str, int], int] = {}
+    for order in orders:
+        officers["order", order.id] = order.officer_id
+    for incident in incidents:
+        officers["incident", incident.id or 0] = incident.officer_id
+    for request in requests:
+        officers["disclosure", request.id or 0] = request.officer_id
+    for plan_id, record in batch.plan_records.items():
+        if record is not None:
+            officers["plan", plan_id] = record.officer_id
+    return officers
 
 
 def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -> dict[int, IncidentFacts]:
@@ -234,28 +249,10 @@ def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -
     return found
 
 
-def _owners(
-    session: Session,
-    rows: Sequence[ReminderRow],
-    owner_kinds: Any,
-    orders: list[ProtectionOrder],
-    incidents: list[Incident],
-    requests: list[DisclosureRequest],
-    batch: Batch,
-) -> list[Reminder]:
-    officers: dict[tuple[str, int], int] = {}
-    for order in orders:
-        officers["order", order.id or 0] = order.officer_id
-    for incident in incidents:
-        officers["incident", incident.id or 0] = incident.officer_id
-    for request in requests:
-        officers["disclosure", request.id or 0] = request.officer_id
-    for plan_id, record in batch.plan_records.items():
-        if record is not None:
-            officers["plan", plan_id] = record.officer_id
+def _owners(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any, batch: Batch) -> list[Reminder]:
     kinds: set[str] = set()
     for row in rows:
-        officer = officers.get(subject_key(row))
+        officer = batch.officers.get(subject_key(row))
         found = owner_kinds(row.kind, officer) if officer is not None else None
         if found is not None:
             kinds.add(found[0])

@@ -16,6 +16,7 @@ from rules.disclosure import TARGET_KIND, completion_target
 from services.records.planning import follow_up_source
 from services.reminders.about import adopted_from
 from services.reminders.batch import current
+from services.reminders.batch_rows import UserRow
 from services.reminders.chain import Escalation
 from services.reminders.results import (
     CLARE_TYPE,
@@ -89,7 +90,7 @@ def casework_facts_for(
     return found
 
 
-def _users(session: Session, ids: list[int]) -> dict[int | None, AppUser]:
+def _users(session: Session, ids: list[int]) -> dict[int | None, UserRow]:
     batch = current(session)
     if batch is not None and all(i in batch.users for i in ids):
         return {i: batch.users[i] for i in ids}

@@ -17,6 +17,7 @@ from models import AppUser, Role, TeamSupervisor
 from services.errors import NotAllowed
 from services.governance.access import known_user
 from services.reminders.batch import current
+from services.reminders.batch_rows import UserRow
 from services.reminders.results import Level
 from services.reminders.rows import ReminderRow
 from services.unit_of_work import Work
@@ -38,7 +39,7 @@ def team_supervisor_ids(session: Session, team_id: int) -> list[int]:
 
 
 def next_step(
-    session: Session, settings: Settings, team_id: int, recipient: AppUser | None, supervisor_ids: Sequence[int]
+    session: Session, settings: Settings, team_id: int, recipient: UserRow | None, supervisor_ids: Sequence[int]
 ) -> Step | None:
     """The level above `recipient` for a record of team `team_id`, or None where the chain ends."""
     recipient_id = recipient.id if recipient else None
@@ -46,6 +47,7 @@ def next_step(
         others = [s for s in supervisor_ids if s != recipient_id]
         if others:
             batch = current(session)
+            users: list[UserRow]
             if batch is not None and all(s in batch.users for s in others):
                 users = [u for s in others if (u := batch.users[s]).active]
             else:
@@ -68,7 +70,7 @@ class Escalation:
         self._supervisors: dict[int, list[int]] = {}  # team id -> its supervisors' user ids
         self._levels: dict[tuple[int, int | None], Level | None] = {}  # (team id, recipient id) -> level
 
-    def level(self, reminder: ReminderRow, team_id: int, recipient: AppUser | None) -> Level | None:
+    def level(self, reminder: ReminderRow, team_id: int, recipient: UserRow | None) -> Level | None:
         if not reminder.critical or reminder.recipient_channel:
             return None
         key = (team_id, recipient.id if recipient else None)

@@ -6,7 +6,7 @@ or address, whether it goes to a DM or a channel."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -32,6 +32,7 @@ from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.records.state import lapse_time
 from services.reminders.batch import by_ids, current
+from services.reminders.batch_rows import HearingRow, OrderRow, UserRow
 from services.reminders.chain import Escalation
 from services.reminders.results import (
     BreachCheckDue,
@@ -67,10 +68,10 @@ Row = TypeVar("Row", bound=SQLModel)
 class _Loaded:
     """Everything the batch's reminders mention, loaded with one query per table."""
 
-    orders: dict[int, ProtectionOrder] = field(default_factory=dict)
+    orders: Mapping[int, OrderRow] = field(default_factory=dict)
     initials: dict[int, str] = field(default_factory=dict)  # order id -> perpetrator initials
-    users: dict[int, AppUser] = field(default_factory=dict)
-    hearings: dict[int, list[Hearing]] = field(default_factory=dict)  # order id -> hearings by time
+    users: Mapping[int, UserRow] = field(default_factory=dict)
+    hearings: Mapping[int, Sequence[HearingRow]] = field(default_factory=dict)  # order id -> hearings by time
     checks: dict[int, BreachCheck] = field(default_factory=dict)
     breaches: dict[int, Breach] = field(default_factory=dict)
     notifications: dict[int, Notification] = field(default_factory=dict)
@@ -197,26 +198,26 @@ def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
         loaded.sources = {r.id: r for r in _by_ids(session, Reminder, source_ids) if r.id is not None}
     every = [*reminders, *loaded.sources.values()]
     order_ids = {r.order_id for r in every if r.order_id is not None}
-    if batch is not None and order_ids <= batch.orders.keys():
-        loaded.orders = {i: batch.orders[i] for i in order_ids}
+    if batch is not None and order_ids <= batch.orders.keys():  # with their initials and hearings
+        loaded.orders, loaded.initials, loaded.hearings = batch.orders, batch.initials, batch.hearings
     else:
-        loaded.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
-    perpetrator_ids = {o.perpetrator_id for o in loaded.orders.values()}
-    if batch is not None and perpetrator_ids <= batch.perpetrators.keys():
-        perpetrators = {i: batch.perpetrators[i] for i in perpetrator_ids}
-    else:
+        orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
+        perpetrator_ids = {o.perpetrator_id for o in orders.values()}
         perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, perpetrator_ids) if p.id is not None}
-    loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in loaded.orders.items()}
+        loaded.orders = orders
+        loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in orders.items()}
+        hearings: dict[int, list[Hearing]] = {}
+        for hearing in session.exec(
+            select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
+        ).all():
+            hearings.setdefault(hearing.order_id, []).append(hearing)
+        loaded.hearings = hearings
     user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in loaded.orders.values()}
     user_ids |= {int(part) for r in every for part in r.kind.split(":")[2:] if part.isdigit()}
     if batch is not None and user_ids <= batch.users.keys():
-        loaded.users = {i: batch.users[i] for i in user_ids}
+        loaded.users = batch.users
     else:
         loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
-    for hearing in session.exec(
-        select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
-    ).all():
-        loaded.hearings.setdefault(hearing.order_id, []).append(hearing)
     checks = _by_ids(session, BreachCheck, _ids_in(every, "breach_check"))
     loaded.checks = {c.id: c for c in checks if c.id is not None}
     breaches = _by_ids(session, Breach, _ids_in(every, "breach_court", "crime_reference"))
@@ -263,18 +264,18 @@ def _kind(kind: str) -> tuple[About, re.Match[str]] | None:
 About = Callable[[ReminderRow, _Loaded, re.Match[str]], Subject]
 
 
-def _order(loaded: _Loaded, reminder: ReminderRow) -> ProtectionOrder:
+def _order(loaded: _Loaded, reminder: ReminderRow) -> OrderRow:
     """The notice or order a reminder is about (an incident's reminders are told apart first)."""
     assert reminder.order_id is not None
     return loaded.orders[reminder.order_id]
 
 
-def _hearing_deadline(order: ProtectionOrder) -> HearingDeadline:
+def _hearing_deadline(order: OrderRow) -> HearingDeadline:
     rule = rule_for(order.order_type)
     return HearingDeadline(str(rule.follow_on or "order"), order.hearing_deadline_at, rule.hearing_clock)
 
 
-def _booked(loaded: _Loaded, order: ProtectionOrder) -> Hearing | None:
+def _booked(loaded: _Loaded, order: OrderRow) -> HearingRow | None:
     return next((h for h in loaded.hearings.get(order.id or 0, []) if h.outcome is None), None)
 
 

@@ -34,7 +34,7 @@ from models.types import UTCDateTime
 from services.context import ServiceContext
 from services.records.planning import ESCALATION, RENOTIFY, after_quiet_hours, follow_up_source, is_statutory
 from services.reminders import batch
-from services.reminders.about import record_of, same_record
+from services.reminders.about import officer_of, record_of, same_record
 from services.reminders.chain import ADMINS, active_admin_ids, next_step, step_users, team_supervisor_ids
 from services.reminders.facts import facts_for
 from services.reminders.results import ReminderFacts
@@ -284,8 +284,7 @@ def _owner_not_told(
     """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
     has not been told. It waits until the owner's reminder was sent (and, for a breach check, the
     grace period after that); an owner's reminder that could not be delivered holds nothing back."""
-    order = record_of(session, row)
-    found = owner_kind(row.kind, order.officer_id)
+    found = owner_kind(row.kind, officer_of(session, row))
     if found is None:
         return None
     kind, counted = found
