@@ -114,7 +114,7 @@ def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = Non
             plan_ids.add(r.plan_id)
         if r.recipient_id is not None:
             user_ids.add(r.recipient_id)
-        user_ids |= _named_users(r.kind)
+        user_ids |= named_users(r.kind)
     found = batch_rows.orders(session, order_ids)
     orders = list(found.orders.values())
     batch.orders, batch.initials, batch.hearings = found.orders, found.initials, found.hearings
@@ -182,7 +182,7 @@ def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = Non
 
 
 @lru_cache(maxsize=4096)  # a batch repeats kinds: each read once
-def _named_users(kind: str) -> frozenset[int]:
+def named_users(kind: str) -> frozenset[int]:
     """The users a kind names after its second part (escalation:17:4 names user 4)."""
     return frozenset(int(part) for part in kind.split(":")[2:] if part.isdigit())
 

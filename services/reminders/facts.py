@@ -6,7 +6,7 @@ or address, whether it goes to a DM or a channel."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -31,7 +31,7 @@ from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.records.state import lapse_time
-from services.reminders.batch import by_ids, current
+from services.reminders.batch import by_ids, current, named_users
 from services.reminders.batch_rows import HearingRow, OrderRow, UserRow
 from services.reminders.chain import Escalation
 from services.reminders.results import (
@@ -107,11 +107,12 @@ def facts_for(
     found |= casework_facts_for(session, about_casework, settings, now, lateness, late, escalation)
     reminders = [r for r in reminders if r.order_id is not None]
     loaded = _load(session, reminders)
+    tz, users = settings.timezone, loaded.users  # read once: the loop runs once a reminder of the batch
     for reminder in reminders:
         order = _order(loaded, reminder)
-        recipient = loaded.users.get(reminder.recipient_id or 0)
+        recipient = users.get(reminder.recipient_id or 0)
         assert reminder.id is not None
-        officer = loaded.users.get(order.officer_id)
+        officer = users.get(order.officer_id)
         about = subject(reminder, loaded)
         deadline = deadline_of(reminder, about, settings)
         found[reminder.id] = ReminderFacts(
@@ -124,12 +125,12 @@ def facts_for(
             critical=reminder.critical,
             due_at=reminder.due_at,
             officer_slack_id=officer.slack_user_id if officer else "",
-            tz=settings.timezone,
+            tz=tz,
             recipient_slack_id=recipient.slack_user_id if recipient else None,
             channel=reminder.recipient_channel,
             late=lateness(reminder.snoozed_until or reminder.due_at, now, settings) if late else None,
             deadline=deadline,
-            snoozes=snoozes_before(deadline, now, settings.timezone),
+            snoozes=snoozes_before(deadline, now, tz),
             offer=offer_for(reminder, loaded, now),
             escalates_to=escalation.level(reminder, order.team_id, recipient),
         )
@@ -212,17 +213,18 @@ def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
         ).all():
             hearings.setdefault(hearing.order_id, []).append(hearing)
         loaded.hearings = hearings
+    kinds = {r.kind for r in every}  # a batch repeats kinds: what they name is read once each
     user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in loaded.orders.values()}
-    user_ids |= {int(part) for r in every for part in r.kind.split(":")[2:] if part.isdigit()}
+    user_ids = user_ids.union(*(named_users(kind) for kind in kinds))
     if batch is not None and user_ids <= batch.users.keys():
         loaded.users = batch.users
     else:
         loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
-    checks = _by_ids(session, BreachCheck, _ids_in(every, "breach_check"))
+    checks = _by_ids(session, BreachCheck, _ids_in(kinds, "breach_check"))
     loaded.checks = {c.id: c for c in checks if c.id is not None}
-    breaches = _by_ids(session, Breach, _ids_in(every, "breach_court", "crime_reference"))
+    breaches = _by_ids(session, Breach, _ids_in(kinds, "breach_court", "crime_reference"))
     loaded.breaches = {b.id: b for b in breaches if b.id is not None}
-    notifications = _by_ids(session, Notification, _ids_in(every, "notification_change"))
+    notifications = _by_ids(session, Notification, _ids_in(kinds, "notification_change"))
     loaded.notifications = {n.id: n for n in notifications if n.id is not None}
     return loaded
 
@@ -233,9 +235,9 @@ def _by_ids(session: Session, table: type[Row], ids: set[int]) -> list[Row]:
     return list(session.exec(by_ids(table), params={"ids": sorted(ids)}).all())
 
 
-def _ids_in(reminders: Sequence[ReminderRow], *prefixes: str) -> set[int]:
-    """The check or breach id a kind names: breach_check_due:17, crime_reference_missing:4:20."""
-    return {int(r.kind.split(":")[1]) for r in reminders if r.kind.startswith(prefixes) and ":" in r.kind}
+def _ids_in(kinds: Collection[str], *prefixes: str) -> set[int]:
+    """The check or breach ids kinds name: breach_check_due:17, crime_reference_missing:4:20."""
+    return {int(kind.split(":")[1]) for kind in kinds if kind.startswith(prefixes) and ":" in kind}
 
 
 # -- what each kind is about --------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -130,8 +131,11 @@ CLAIMING = _claiming()
 def _claim_rows(session: Session, worker_id: str, now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
     """Claim due rows, in due order, as they are now (this claim's attempt counted)."""
     values = {"now": now, "limit": limit, "worker": worker_id, "lease_until": lease_until}
-    rows = [Claimed._make(row) for row in session.execute(CLAIMING, values).all()]  # one fetch, not one a row
-    return sorted(rows, key=lambda r: (_utc(r.due_at), r.id))
+    rows = list(map(Claimed._make, session.execute(CLAIMING, values).all()))  # one fetch, not one a row
+    return sorted(rows, key=_DUE_ORDER)  # UTCDateTime hands every time back zoned: no _utc needed
+
+
+_DUE_ORDER = attrgetter("due_at", "id")
 
 
 def _writing_back() -> tuple[sa.Update, sa.Update]:
@@ -182,9 +186,10 @@ class Undeliverable(StrEnum):
 UNSEEN = frozenset({Undeliverable.NO_RECIPIENT, Undeliverable.ACCESS_WITHDRAWN})
 
 
-def undeliverable(session: Session, reminder: ReminderRow) -> Undeliverable | None:
-    """Why a claimed reminder must not be posted (None: post it)."""
-    held = batch.current(session) or batch.Batch()  # a claimed batch holds the sources and recipients
+def undeliverable(session: Session, reminder: ReminderRow, held: batch.Batch | None = None) -> Undeliverable | None:
+    """Why a claimed reminder must not be posted (None: post it). `held`: the claimed batch, when the
+    caller has it at hand (asked for once, not once a reminder)."""
+    held = held or batch.current(session) or batch.Batch()  # a claimed batch holds the sources and recipients
     source_id = follow_up_source(reminder.kind)
     if source_id is not None:
         source = held.sources.get(int(source_id)) or session.get(Reminder, int(source_id))
@@ -212,14 +217,17 @@ def _sort_out(
     settled: list[dict[str, Any]] = []
     claimed, held = {r.id for r in rows}, 0
     failed: set[int] = set()  # failed above in this batch: written back after the loop
+    loaded = batch.current(session)
+    officers = loaded.officers if loaded is not None else {}
     for row in rows:
-        wait = _owner_not_told(session, ctx, row, now, claimed, failed)
+        officer = officers.get(batch.subject_key(row))
+        wait = _owner_not_told(session, ctx, row, now, claimed, failed, officer)
         held += wait == now
         if wait is not None:
             # Given back unposted, counting no attempt: its time comes once the owner was told.
             given_back.append({"row_id": row.id, "wait": wait, "attempts_left": max(row.attempts - 1, 0)})
             continue
-        found = undeliverable(session, row)
+        found = undeliverable(session, row, loaded)
         reason: str | None = found
         if found is None and row.attempts > ctx.settings.reminders.max_send_attempts:
             reason = f"claimed {row.attempts - 1} times without being sent"
@@ -280,11 +288,13 @@ def _owner_not_told(
     now: datetime,
     claimed: set[int],
     failed: Collection[int],
+    officer: int | None = None,
 ) -> datetime | None:
     """When a supervisor's copy may go, if not now: nobody is escalated about something its owner
     has not been told. It waits until the owner's reminder was sent (and, for a breach check, the
-    grace period after that); an owner's reminder that could not be delivered holds nothing back."""
-    found = owner_kind(row.kind, officer_of(session, row))
+    grace period after that); an owner's reminder that could not be delivered holds nothing back.
+    `officer`: the officer in charge of its record, when the caller's batch holds it."""
+    found = owner_kind(row.kind, officer if officer is not None else officer_of(session, row))
     if found is None:
         return None
     kind, counted = found
