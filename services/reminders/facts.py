@@ -108,23 +108,31 @@ def facts_for(
     reminders = [r for r in reminders if r.order_id is not None]
     loaded = _load(session, reminders)
     tz, users = settings.timezone, loaded.users  # read once: the loop runs once a reminder of the batch
+    # What a message says of its record, worked out once a record: a batch's reminders share few.
+    said: dict[int, tuple[str, str, str, str]] = {}
     for reminder in reminders:
         order = _order(loaded, reminder)
         recipient = users.get(reminder.recipient_id or 0)
         assert reminder.id is not None
-        officer = users.get(order.officer_id)
+        record = said.get(order.id or 0)
+        if record is None:
+            officer = users.get(order.officer_id)
+            named = loaded.initials.get(order.id or 0, "?")
+            record = (order.reference, order.order_type.value, named, officer.slack_user_id if officer else "")
+            said[order.id or 0] = record
+        reference, order_type, named, officer_slack_id = record
         about = subject(reminder, loaded)
         deadline = deadline_of(reminder, about, settings)
         found[reminder.id] = ReminderFacts(
             reminder_id=reminder.id,
             kind=reminder.kind,
-            reference=order.reference,
-            order_type=order.order_type.value,
-            initials=loaded.initials.get(order.id or 0, "?"),
+            reference=reference,
+            order_type=order_type,
+            initials=named,
             subject=about,
             critical=reminder.critical,
             due_at=reminder.due_at,
-            officer_slack_id=officer.slack_user_id if officer else "",
+            officer_slack_id=officer_slack_id,
             tz=tz,
             recipient_slack_id=recipient.slack_user_id if recipient else None,
             channel=reminder.recipient_channel,
@@ -168,6 +176,8 @@ def offer_for(reminder: ReminderRow, loaded: _Loaded, now: datetime) -> Offer | 
     """The work the reminder asks for, while it is still to be done: record the check, add the
     crime reference, book the hearing, or record the outcome of a hearing that has taken place."""
     kind = reminder.kind
+    if not _may_offer(kind):
+        return None
     source_id = follow_up_source(kind)
     if source_id is not None:
         source = loaded.sources.get(int(source_id))
@@ -187,6 +197,13 @@ def offer_for(reminder: ReminderRow, loaded: _Loaded, now: datetime) -> Offer | 
     if not pending and order.status is OrderStatus.ACTIVE and kind.startswith(HEARING_KINDS):
         return Offer.HEARING
     return None
+
+
+@lru_cache(maxsize=4096)  # asked once a claimed reminder: a batch repeats kinds
+def _may_offer(kind: str) -> bool:
+    """Whether a kind's reminder can ask for any work: a follow-up, a check, a crime reference, a hearing."""
+    prefixes = ("breach_check_", "crime_reference_missing:", *HEARING_KINDS, *HEARD_KINDS)
+    return follow_up_source(kind) is not None or kind.startswith(prefixes)
 
 
 def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
