@@ -187,7 +187,20 @@ def offer_for(reminder: ReminderRow, loaded: _Loaded, now: datetime) -> Offer | 
     return None
 
 
-def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
+def asked_of(
+    session: Session, reminders: Sequence[ReminderRow], now: datetime
+) -> dict[int, tuple[Subject, Offer | None]]:
+    """What each reminder about a notice or order is about, and the work it offers, read from the
+    records' own rows alone: no people, initials or escalation. Whether a reminder still asks for
+    something needs no more (the App Home looks through two hundred to list twenty-five)."""
+    loaded = _load(session, reminders, people=False)
+    return {r.id or 0: (subject(r, loaded), offer_for(r, loaded, now)) for r in reminders}
+
+
+def _load(session: Session, reminders: Sequence[ReminderRow], *, people: bool = True) -> _Loaded:
+    """What the reminders mention. Without `people`, the records' own rows only: not who is named
+    (users, perpetrators' initials) nor a change's notification, which no subject's time or offer
+    turns on."""
     loaded = _Loaded()
     source_ids = {int(s) for r in reminders if (s := follow_up_source(r.kind))}
     batch = current(session)  # a claimed batch: its records, people and sources are loaded already
@@ -201,6 +214,25 @@ def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
         loaded.orders = {i: batch.orders[i] for i in order_ids}
     else:
         loaded.orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
+    if people:
+        _people(session, loaded, every)
+    for hearing in session.exec(
+        select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
+    ).all():
+        loaded.hearings.setdefault(hearing.order_id, []).append(hearing)
+    checks = _by_ids(session, BreachCheck, _ids_in(every, "breach_check"))
+    loaded.checks = {c.id: c for c in checks if c.id is not None}
+    breaches = _by_ids(session, Breach, _ids_in(every, "breach_court", "crime_reference"))
+    loaded.breaches = {b.id: b for b in breaches if b.id is not None}
+    if people:
+        notifications = _by_ids(session, Notification, _ids_in(every, "notification_change"))
+        loaded.notifications = {n.id: n for n in notifications if n.id is not None}
+    return loaded
+
+
+def _people(session: Session, loaded: _Loaded, every: Sequence[ReminderRow]) -> None:
+    """The perpetrators' initials and the users the reminders name."""
+    batch = current(session)
     perpetrator_ids = {o.perpetrator_id for o in loaded.orders.values()}
     if batch is not None and perpetrator_ids <= batch.perpetrators.keys():
         perpetrators = {i: batch.perpetrators[i] for i in perpetrator_ids}
@@ -213,17 +245,6 @@ def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
         loaded.users = {i: batch.users[i] for i in user_ids}
     else:
         loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
-    for hearing in session.exec(
-        select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
-    ).all():
-        loaded.hearings.setdefault(hearing.order_id, []).append(hearing)
-    checks = _by_ids(session, BreachCheck, _ids_in(every, "breach_check"))
-    loaded.checks = {c.id: c for c in checks if c.id is not None}
-    breaches = _by_ids(session, Breach, _ids_in(every, "breach_court", "crime_reference"))
-    loaded.breaches = {b.id: b for b in breaches if b.id is not None}
-    notifications = _by_ids(session, Notification, _ids_in(every, "notification_change"))
-    loaded.notifications = {n.id: n for n in notifications if n.id is not None}
-    return loaded
 
 
 def _by_ids(session: Session, table: type[Row], ids: set[int]) -> list[Row]:
