@@ -161,6 +161,11 @@ class Hearing(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+# A breach's and a check's team_id: their record's team, a copy kept by triggers (migration 0039)
+# when the row is made and when the record moves team, so a team's are found by index. The code
+# reads it and never writes it: a row just made holds None here until read again.
+
+
 class Breach(SQLModel, table=True):
     __tablename__ = "breach"
     __table_args__ = (
@@ -175,11 +180,21 @@ class Breach(SQLModel, table=True):
         sa.Index(
             "ix_breach_occurred_at", "occurred_at", postgresql_include=["recorded_at", "crime_reference_added_at"]
         ),
+        # A team's breaches with no crime reference, first recorded first (the digest's and the App
+        # Home's crime section).
+        sa.Index(
+            "ix_breach_team_no_crime_reference",
+            "team_id",
+            "recorded_at",
+            postgresql_where=sa.text("crime_reference IS NULL"),
+            sqlite_where=sa.text("crime_reference IS NULL"),
+        ),
         IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
+    team_id: int | None = Field(default=None)  # its record's, kept by triggers (see above Breach)
     occurred_at: datetime = Field(sa_column=utc_column(nullable=False))
     arrested_at: datetime | None = Field(default=None, sa_column=utc_column())
     court_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -217,11 +232,20 @@ class BreachCheck(SQLModel, table=True):
             postgresql_where=sa.text("done_at IS NULL"),
             sqlite_where=sa.text("done_at IS NULL"),
         ),
+        # A team's checks not done, first due first (the digest's and the App Home's checks due).
+        sa.Index(
+            "ix_check_team_open",
+            "team_id",
+            "due_at",
+            postgresql_where=sa.text("done_at IS NULL"),
+            sqlite_where=sa.text("done_at IS NULL"),
+        ),
         IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
+    team_id: int | None = Field(default=None)  # its record's, kept by triggers (see above Breach)
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     assigned_to_id: int = Field(foreign_key="app_user.id")
     done_at: datetime | None = Field(default=None, sa_column=utc_column())

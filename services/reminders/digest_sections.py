@@ -143,6 +143,7 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
         BreachCheck,
         col(BreachCheck.order_id),
         ACTIVE,
+        col(BreachCheck.team_id) == rows.team_id,  # found by team (ix_check_team_open), not through every record
         col(BreachCheck.done_at).is_(None),
         col(BreachCheck.due_at) < at.local_midnight(1),
         order_by=col(BreachCheck.due_at),
@@ -159,7 +160,11 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
 def crime(rows: TeamRows, at: When) -> DigestSection:
     """Breaches with no crime reference: each should be crime-recorded (NCRS, within 24 hours)."""
     found, total = rows.joined(
-        Breach, col(Breach.order_id), col(Breach.crime_reference).is_(None), order_by=col(Breach.recorded_at)
+        Breach,
+        col(Breach.order_id),
+        col(Breach.team_id) == rows.team_id,  # found by team (ix_breach_team_no_crime_reference)
+        col(Breach.crime_reference).is_(None),
+        order_by=col(Breach.recorded_at),
     )
     items = rows.items(
         ((o, p, NoCrimeReference(b.recorded_at)) for b, o, p in found),
