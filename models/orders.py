@@ -161,11 +161,6 @@ class Hearing(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
-# A breach's and a check's team_id: their record's team, a copy kept by triggers (migration 0039)
-# when the row is made and when the record moves team, so a team's are found by index. The code
-# reads it and never writes it: a row just made holds None here until read again.
-
-
 class Breach(SQLModel, table=True):
     __tablename__ = "breach"
     __table_args__ = (
@@ -180,21 +175,11 @@ class Breach(SQLModel, table=True):
         sa.Index(
             "ix_breach_occurred_at", "occurred_at", postgresql_include=["recorded_at", "crime_reference_added_at"]
         ),
-        # A team's breaches with no crime reference, first recorded first (the digest's and the App
-        # Home's crime section).
-        sa.Index(
-            "ix_breach_team_no_crime_reference",
-            "team_id",
-            "recorded_at",
-            postgresql_where=sa.text("crime_reference IS NULL"),
-            sqlite_where=sa.text("crime_reference IS NULL"),
-        ),
         IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
-    team_id: int | None = Field(default=None)  # its record's, kept by triggers (see above Breach)
     occurred_at: datetime = Field(sa_column=utc_column(nullable=False))
     arrested_at: datetime | None = Field(default=None, sa_column=utc_column())
     court_deadline_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -232,20 +217,11 @@ class BreachCheck(SQLModel, table=True):
             postgresql_where=sa.text("done_at IS NULL"),
             sqlite_where=sa.text("done_at IS NULL"),
         ),
-        # A team's checks not done, first due first (the digest's and the App Home's checks due).
-        sa.Index(
-            "ix_check_team_open",
-            "team_id",
-            "due_at",
-            postgresql_where=sa.text("done_at IS NULL"),
-            sqlite_where=sa.text("done_at IS NULL"),
-        ),
         IDS_NEVER_REUSED,
     )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="protection_order.id", index=True)
-    team_id: int | None = Field(default=None)  # its record's, kept by triggers (see above Breach)
     due_at: datetime = Field(sa_column=utc_column(nullable=False))
     assigned_to_id: int = Field(foreign_key="app_user.id")
     done_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -255,6 +231,25 @@ class BreachCheck(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_column=utc_column())
     outcome: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+def _team_of_record(table_name: str, by: str, where: str, index: str) -> sa.Column[int]:
+    """A breach's or a check's record's team: a copy kept by the database's triggers (migration
+    0039) when the row is made or moves record and when the record moves team, so a team's open
+    rows are found by `index` (by team and `by`, of the rows `where`). A column of the table but
+    not of the model: no write of the code names it, so what the triggers keep is never
+    overwritten, and a database at an earlier revision is written as before."""
+    table = SQLModel.metadata.tables[table_name]
+    column: sa.Column[int] = sa.Column("team_id", sa.Integer, nullable=True)
+    table.append_column(column)
+    sa.Index(index, column, table.c[by], postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+    return column
+
+
+# The digest's and the App Home's sections: a team's breaches with no crime reference, first
+# recorded first; its checks not done, first due first.
+BREACH_TEAM = _team_of_record("breach", "recorded_at", "crime_reference IS NULL", "ix_breach_team_no_crime_reference")
+CHECK_TEAM = _team_of_record("breach_check", "due_at", "done_at IS NULL", "ix_check_team_open")
 
 
 class Notification(SQLModel, table=True):

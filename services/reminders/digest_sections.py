@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from models import (
+    BREACH_TEAM,
+    CHECK_TEAM,
     AppUser,
     Breach,
     BreachCheck,
@@ -143,7 +145,7 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
         BreachCheck,
         col(BreachCheck.order_id),
         ACTIVE,
-        col(BreachCheck.team_id) == rows.team_id,  # found by team (ix_check_team_open), not through every record
+        rows.team_id == CHECK_TEAM,  # found by team (ix_check_team_open), not through every record
         col(BreachCheck.done_at).is_(None),
         col(BreachCheck.due_at) < at.local_midnight(1),
         order_by=col(BreachCheck.due_at),
@@ -162,7 +164,7 @@ def crime(rows: TeamRows, at: When) -> DigestSection:
     found, total = rows.joined(
         Breach,
         col(Breach.order_id),
-        col(Breach.team_id) == rows.team_id,  # found by team (ix_breach_team_no_crime_reference)
+        rows.team_id == BREACH_TEAM,  # found by team (ix_breach_team_no_crime_reference)
         col(Breach.crime_reference).is_(None),
         order_by=col(Breach.recorded_at),
     )
