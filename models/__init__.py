@@ -12,7 +12,6 @@ from models.disclosures import DisclosureApplicant, DisclosureRequest, Managemen
 from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import (
     BREACH_TEAM,
-    CHECK_TEAM,
     Breach,
     BreachCheck,
     Hearing,
@@ -31,7 +30,6 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "BREACH_TEAM",
-    "CHECK_TEAM",
     "AppUser",
     "AuditEvent",
     "Breach",

@@ -234,9 +234,9 @@ class BreachCheck(SQLModel, table=True):
 
 
 def _team_of_record(table_name: str, by: str, where: str, index: str) -> sa.Column[int]:
-    """A breach's or a check's record's team: a copy kept by the database's triggers (migration
-    0039) when the row is made or moves record and when the record moves team, so a team's open
-    rows are found by `index` (by team and `by`, of the rows `where`). A column of the table but
+    """A breach's record's team: a copy kept by the database's triggers (migration 0039) when the
+    row is made or moves record and when the record moves team, so a team's open rows are found by
+    `index` (by team and `by`, of the rows `where`). A column of the table but
     not of the model: no write of the code names it, so what the triggers keep is never
     overwritten, and a database at an earlier revision is written as before."""
     table = SQLModel.metadata.tables[table_name]
@@ -246,10 +246,9 @@ def _team_of_record(table_name: str, by: str, where: str, index: str) -> sa.Colu
     return column
 
 
-# The digest's and the App Home's sections: a team's breaches with no crime reference, first
-# recorded first; its checks not done, first due first.
+# The digest's and the App Home's crime section: a team's breaches with no crime reference, first
+# recorded first.
 BREACH_TEAM = _team_of_record("breach", "recorded_at", "crime_reference IS NULL", "ix_breach_team_no_crime_reference")
-CHECK_TEAM = _team_of_record("breach_check", "due_at", "done_at IS NULL", "ix_check_team_open")
 
 
 class Notification(SQLModel, table=True):

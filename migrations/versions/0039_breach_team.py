@@ -1,24 +1,24 @@
-"""breach.team_id, breach_check.team_id: the record's team, kept by triggers, and partial indexes on
-the open ones by team
+"""breach.team_id: the record's team, kept by triggers, and a partial index on the breaches with no
+crime reference by team
 
 Revision ID: 0039
 Revises: 0038
 Create Date: 2026-12-04
 
-The digest's and the App Home's "breach with no crime reference" and "checks due" sections list a
-team's first few and count the rest. Nothing led to a team's breaches or checks but their records:
-the planner read every breach with no crime reference and every open check of the force, from the
-indexes that hold them, and joined each to its record to keep the team's, so a supervisor's Home of
-two teams spent most of its 713 ms there at national scale. Each breach and check now carries its
-record's team, and two partial indexes hold, by team, only the breaches with no crime reference
-(by when recorded) and the checks not done (by when due).
+The digest's and the App Home's "breach with no crime reference" section lists a team's first few
+and counts the rest. Nothing led to a team's breaches but its records: the planner read every breach
+of the force with no crime reference (ix_breach_crime_reference_recorded) and joined each to its
+record to keep the team's: 0.35 to 0.44 s a team at national scale, most of a supervisor's Home.
+Each breach now carries its record's team, and a partial index holds, by team and by when recorded,
+only the breaches with no crime reference. (A team's checks due need no such copy: the planner
+finds them from the team's open records, ix_check_open_by_order.)
 
 Kept by row triggers in the same transaction as the write, whichever statement makes it: a breach
-or check made (or moved to another record) takes its record's team; a record moved to another team
-(a correction of its officer, a hand-on) moves its breaches and checks with it. The code never
-writes the column. No foreign key: derived data, as the team's own record names it. SQLite drops a
-table's triggers when batch mode rebuilds it: a later migration that rebuilds breach, breach_check
-or protection_order there must create these triggers again (SQLITE below).
+made (or moved to another record) takes its record's team; a record moved to another team (a
+correction of its officer, a hand-on) moves its breaches with it. The code never writes the column.
+No foreign key: derived data, as the team's own record names it. SQLite drops a table's triggers
+when batch mode rebuilds it: a later migration that rebuilds breach or protection_order there must
+create these triggers again (SQLITE below).
 """
 
 from collections.abc import Sequence
@@ -31,11 +31,10 @@ down_revision: str | None = "0038"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("breach", "breach_check")
+TABLES = ("breach",)
 # models.orders: the same names, columns and conditions.
 INDEXES = (
     ("ix_breach_team_no_crime_reference", "breach", ["team_id", "recorded_at"], "crime_reference IS NULL"),
-    ("ix_check_team_open", "breach_check", ["team_id", "due_at"], "done_at IS NULL"),
 )
 TEAM_OF_ORDER = "(SELECT o.team_id FROM protection_order o WHERE o.id = {row}.order_id)"
 
@@ -48,7 +47,6 @@ POSTGRES = [
     """CREATE FUNCTION order_team_moved() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         UPDATE breach SET team_id = NEW.team_id WHERE order_id = NEW.id;
-        UPDATE breach_check SET team_id = NEW.team_id WHERE order_id = NEW.id;
         RETURN NULL;
     END $$""",
     *(
@@ -78,12 +76,12 @@ SQLITE = [
     "CREATE TRIGGER order_team_moves AFTER UPDATE OF team_id ON protection_order "
     "WHEN OLD.team_id IS NOT NEW.team_id BEGIN "
     "UPDATE breach SET team_id = NEW.team_id WHERE order_id = NEW.id; "
-    "UPDATE breach_check SET team_id = NEW.team_id WHERE order_id = NEW.id; END",
+    "END",
 ]
 
 
 def _fill(dialect: str, table: str) -> str:
-    if dialect == "postgresql":  # one join, not a lookup a row (three million checks at national scale)
+    if dialect == "postgresql":  # one join, not a lookup a row
         return f"UPDATE {table} t SET team_id = o.team_id FROM protection_order o WHERE o.id = t.order_id"
     return f"UPDATE {table} SET team_id = {TEAM_OF_ORDER.format(row=table)}"
 

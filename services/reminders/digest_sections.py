@@ -15,7 +15,6 @@ from sqlmodel import col, func, select
 
 from models import (
     BREACH_TEAM,
-    CHECK_TEAM,
     AppUser,
     Breach,
     BreachCheck,
@@ -145,7 +144,6 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
         BreachCheck,
         col(BreachCheck.order_id),
         ACTIVE,
-        rows.team_id == CHECK_TEAM,  # found by team (ix_check_team_open), not through every record
         col(BreachCheck.done_at).is_(None),
         col(BreachCheck.due_at) < at.local_midnight(1),
         order_by=col(BreachCheck.due_at),
