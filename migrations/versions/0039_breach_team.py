@@ -33,9 +33,7 @@ depends_on: str | Sequence[str] | None = None
 
 TABLES = ("breach",)
 # models.orders: the same names, columns and conditions.
-INDEXES = (
-    ("ix_breach_team_no_crime_reference", "breach", ["team_id", "recorded_at"], "crime_reference IS NULL"),
-)
+INDEXES = (("ix_breach_team_no_crime_reference", "breach", ["team_id", "recorded_at"], "crime_reference IS NULL"),)
 TEAM_OF_ORDER = "(SELECT o.team_id FROM protection_order o WHERE o.id = {row}.order_id)"
 
 POSTGRES = [
