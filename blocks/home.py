@@ -55,7 +55,7 @@ def home_view(board: HomeBoard, tz: ZoneInfo) -> dict[str, object]:
         team = [_team(i, tz) for i in board.team]
         blocks += _part("My team", team, board.team_count, "Nothing open in your teams.", Command("list", "due"))
     waiting = [_waiting(f) for f in board.waiting]
-    blocks += _part("Waiting for me", waiting, len(waiting), "Nothing waiting.", Command("list", "due"))
+    blocks += _part("Waiting for me", waiting, board.waiting_count, "Nothing waiting.", Command("list", "due"))
     blocks.append(context(f"Updated {when(board.generated_at, tz)} · `/dvpn help` for every command"))
     return {"type": "home", "blocks": fit(blocks, MAX_VIEW_BLOCKS, "… {count} more left out: use `/dvpn list`.")}
 

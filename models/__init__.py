@@ -10,7 +10,15 @@ from models.deliveries import SlackDelivery
 from models.digests import DigestRun
 from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
 from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
-from models.orders import Breach, BreachCheck, Hearing, Notification, ProtectionOrder, ReferenceCounter
+from models.orders import (
+    BREACH_TEAM,
+    Breach,
+    BreachCheck,
+    Hearing,
+    Notification,
+    ProtectionOrder,
+    ReferenceCounter,
+)
 from models.people import IdentityMismatch, OrderProtectedPerson, Perpetrator, ProtectedPerson
 from models.priority import PriorityAhead, PriorityDirty, PriorityMember, PriorityState, PriorityTally, PriorityTeam
 from models.reminders import Reminder
@@ -21,6 +29,7 @@ from models.threads import RecordThreadPost
 metadata = SQLModel.metadata
 
 __all__ = [
+    "BREACH_TEAM",
     "AppUser",
     "AuditEvent",
     "Breach",

@@ -233,6 +233,24 @@ class BreachCheck(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
 
+def _team_of_record(table_name: str, by: str, where: str, index: str) -> sa.Column[int]:
+    """A breach's record's team: a copy kept by the database's triggers (migration 0039) when the
+    row is made or moves record and when the record moves team, so a team's open rows are found by
+    `index` (by team and `by`, of the rows `where`). A column of the table but
+    not of the model: no write of the code names it, so what the triggers keep is never
+    overwritten, and a database at an earlier revision is written as before."""
+    table = SQLModel.metadata.tables[table_name]
+    column: sa.Column[int] = sa.Column("team_id", sa.Integer, nullable=True)
+    table.append_column(column)
+    sa.Index(index, column, table.c[by], postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+    return column
+
+
+# The digest's and the App Home's crime section: a team's breaches with no crime reference, first
+# recorded first.
+BREACH_TEAM = _team_of_record("breach", "recorded_at", "crime_reference IS NULL", "ix_breach_team_no_crime_reference")
+
+
 class Notification(SQLModel, table=True):
     """A perpetrator's duty to notify police of names and home address (DAA 2021 s41; SPA 2019 s9)."""
 

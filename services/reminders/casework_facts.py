@@ -5,13 +5,24 @@ applicant or the action's words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from config import Settings
-from models import AppUser, DisclosureRequest, ManagementPlan, Perpetrator, PlanAction, Reminder, ReminderState
+from models import (
+    AppUser,
+    DisclosureRequest,
+    ManagementPlan,
+    Perpetrator,
+    PlanAction,
+    ProtectionOrder,
+    Reminder,
+    ReminderState,
+)
 from rules.disclosure import TARGET_KIND, completion_target
 from services.records.planning import follow_up_source
 from services.reminders.about import adopted_from
@@ -33,6 +44,7 @@ from services.reminders.snoozing import snoozes_before
 from services.views import initials
 
 Lateness = Callable[[datetime, datetime, Settings], Late | None]
+Sent = TypeVar("Sent", bound=ReminderRow)
 
 
 def casework_facts_for(
@@ -88,6 +100,36 @@ def casework_facts_for(
             escalates_to=escalation.level(reminder, team_id, recipient),
         )
     return found
+
+
+def still_due(session: Session, reminders: Sequence[Sent], sources: Mapping[int, ReminderRow]) -> list[Sent]:
+    """Those of `reminders` whose facts say what is due (casework_facts_for gives them a CaseworkDue,
+    or a follow-up of one): what they are about, a follow-up's source's, is on record (a request; a
+    plan and the record it was adopted from). Read set by set from `sources`, the follow-ups'
+    sources by id, and two statements, not their facts: the App Home tells live from spent so."""
+    about: dict[int | None, ReminderRow] = {}
+    for reminder in reminders:
+        source_id = follow_up_source(reminder.kind)
+        found = reminder if source_id is None else sources.get(int(source_id))
+        if found is not None:
+            about[reminder.id] = found
+    request_ids = sorted({a.disclosure_id for a in about.values() if a.disclosure_id is not None})
+    plan_ids = sorted({a.plan_id for a in about.values() if a.disclosure_id is None and a.plan_id is not None})
+    requests: set[int | None] = set()
+    if request_ids:
+        requests = set(
+            session.exec(select(DisclosureRequest.id).where(col(DisclosureRequest.id).in_(request_ids))).all()
+        )
+    plans: set[int | None] = set()
+    if plan_ids:
+        adopted = sa.exists().where(col(ProtectionOrder.perpetrator_id) == col(ManagementPlan.perpetrator_id))
+        plans = set(session.exec(select(ManagementPlan.id).where(col(ManagementPlan.id).in_(plan_ids), adopted)).all())
+    return [
+        r
+        for r in reminders
+        if (a := about.get(r.id)) is not None
+        and (a.disclosure_id in requests if a.disclosure_id is not None else a.plan_id in plans)
+    ]
 
 
 def _users(session: Session, ids: list[int]) -> dict[int | None, UserRow]:

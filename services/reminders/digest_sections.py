@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 
 from models import (
+    BREACH_TEAM,
     AppUser,
     Breach,
     BreachCheck,
@@ -159,7 +160,11 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
 def crime(rows: TeamRows, at: When) -> DigestSection:
     """Breaches with no crime reference: each should be crime-recorded (NCRS, within 24 hours)."""
     found, total = rows.joined(
-        Breach, col(Breach.order_id), col(Breach.crime_reference).is_(None), order_by=col(Breach.recorded_at)
+        Breach,
+        col(Breach.order_id),
+        rows.team_id == BREACH_TEAM,  # found by team (ix_breach_team_no_crime_reference)
+        col(Breach.crime_reference).is_(None),
+        order_by=col(Breach.recorded_at),
     )
     items = rows.items(
         ((o, p, NoCrimeReference(b.recorded_at)) for b, o, p in found),

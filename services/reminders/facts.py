@@ -206,7 +206,20 @@ def _may_offer(kind: str) -> bool:
     return follow_up_source(kind) is not None or kind.startswith(prefixes)
 
 
-def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
+def asked_of(
+    session: Session, reminders: Sequence[ReminderRow], now: datetime
+) -> dict[int, tuple[Subject, Offer | None]]:
+    """What each reminder about a notice or order is about, and the work it offers, read from the
+    records' own rows alone: no people, initials or escalation. Whether a reminder still asks for
+    something needs no more (the App Home looks through two hundred to list twenty-five)."""
+    loaded = _load(session, reminders, people=False)
+    return {r.id or 0: (subject(r, loaded), offer_for(r, loaded, now)) for r in reminders}
+
+
+def _load(session: Session, reminders: Sequence[ReminderRow], *, people: bool = True) -> _Loaded:
+    """What the reminders mention. Without `people`, the records' own rows only: not who is named
+    (users, perpetrators' initials) nor a change's notification, which no subject's time or offer
+    turns on."""
     loaded = _Loaded()
     source_ids = {int(s) for r in reminders if (s := follow_up_source(r.kind))}
     batch = current(session)  # a claimed batch: its records, people and sources are loaded already
@@ -220,10 +233,11 @@ def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
         loaded.orders, loaded.initials, loaded.hearings = batch.orders, batch.initials, batch.hearings
     else:
         orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
-        perpetrator_ids = {o.perpetrator_id for o in orders.values()}
-        perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, perpetrator_ids) if p.id is not None}
         loaded.orders = orders
-        loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in orders.items()}
+        if people:
+            perpetrator_ids = {o.perpetrator_id for o in orders.values()}
+            perpetrators = {p.id: p for p in _by_ids(session, Perpetrator, perpetrator_ids) if p.id is not None}
+            loaded.initials = {oid: initials(perpetrators[o.perpetrator_id].full_name) for oid, o in orders.items()}
         hearings: dict[int, list[Hearing]] = {}
         for hearing in session.exec(
             select(Hearing).where(col(Hearing.order_id).in_(order_ids)).order_by(col(Hearing.scheduled_at))
@@ -231,18 +245,19 @@ def _load(session: Session, reminders: Sequence[ReminderRow]) -> _Loaded:
             hearings.setdefault(hearing.order_id, []).append(hearing)
         loaded.hearings = hearings
     kinds = {r.kind for r in every}  # a batch repeats kinds: what they name is read once each
-    user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in loaded.orders.values()}
-    user_ids = user_ids.union(*(named_users(kind) for kind in kinds))
-    if batch is not None and user_ids <= batch.users.keys():
-        loaded.users = batch.users
-    else:
-        loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
+    if people:
+        user_ids = {r.recipient_id for r in every if r.recipient_id} | {o.officer_id for o in loaded.orders.values()}
+        user_ids = user_ids.union(*(named_users(kind) for kind in kinds))
+        if batch is not None and user_ids <= batch.users.keys():
+            loaded.users = batch.users
+        else:
+            loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
+        notifications = _by_ids(session, Notification, _ids_in(kinds, "notification_change"))
+        loaded.notifications = {n.id: n for n in notifications if n.id is not None}
     checks = _by_ids(session, BreachCheck, _ids_in(kinds, "breach_check"))
     loaded.checks = {c.id: c for c in checks if c.id is not None}
     breaches = _by_ids(session, Breach, _ids_in(kinds, "breach_court", "crime_reference"))
     loaded.breaches = {b.id: b for b in breaches if b.id is not None}
-    notifications = _by_ids(session, Notification, _ids_in(kinds, "notification_change"))
-    loaded.notifications = {n.id: n for n in notifications if n.id is not None}
     return loaded
 
 

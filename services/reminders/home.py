@@ -10,54 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from models import (
-    AppUser,
-    DisclosureRequest,
-    Incident,
-    ManagementPlan,
-    OrderStatus,
-    PlanAction,
-    ProtectionOrder,
-    Reminder,
-    ReminderState,
-    Role,
-)
+from models import AppUser, DisclosureRequest, Incident, ManagementPlan, PlanAction, ProtectionOrder, Role
 from services.context import ServiceContext
 from services.governance.access import supervised_team_ids
-from services.reminders.batch import loaded
 from services.reminders.digest import build_sections
 from services.reminders.digest_items import Owner, TeamRows
-from services.reminders.facts import facts_for
-from services.reminders.results import (
-    HOME_LISTED,
-    BreachCheckDue,
-    BreachCourtDeadline,
-    CaseworkDue,
-    CrimeReferenceMissing,
-    DigestItem,
-    Expiring,
-    FollowUp,
-    HearingCountdown,
-    HearingSoon,
-    HomeBoard,
-    IncidentDue,
-    MonitoringEnding,
-    NoHearingBooked,
-    NoticeLapsed,
-    NotificationChangeDue,
-    NotificationMissing,
-    Offer,
-    OutcomeMissing,
-    ReminderFacts,
-    SectionKind,
-    Subject,
-    UnbookedToSupervisor,
-)
+from services.reminders.results import HOME_LISTED, DigestItem, HomeBoard, SectionKind
+from services.reminders.waiting import waiting_for
 from services.unit_of_work import reading
-
-WAITING_LOOKED_AT = 200  # the newest sent reminders a Home looks through for live ones
 
 
 def home_board(ctx: ServiceContext, actor_slack_id: str) -> HomeBoard:
@@ -79,16 +41,18 @@ def home_board(ctx: ServiceContext, actor_slack_id: str) -> HomeBoard:
                 lines, unlisted = _open_items(others, now, (SectionKind.ACTION,))
                 team += lines
                 team_unlisted += unlisted
+        waiting, waiting_unlisted = waiting_for(session, ctx.settings, user.id, now)
         return HomeBoard(
             slack_user_id=user.slack_user_id,
             role=user.role.value,
             team_assigned=user.team_id is not None,
             mine=_in_order(mine),
             team=_in_order(team),
-            waiting=_waiting(session, ctx, user, now),
+            waiting=waiting,
             generated_at=now,
             mine_unlisted=mine_unlisted,
             team_unlisted=team_unlisted,
+            waiting_unlisted=waiting_unlisted,
         )
 
 
@@ -142,84 +106,3 @@ def _open_items(rows: TeamRows, now: datetime, kinds: tuple[SectionKind, ...]) -
 def _in_order(lines: list[Line]) -> tuple[DigestItem, ...]:
     """The items of every team, in one order (a stable sort: a team's own order kept on a tie)."""
     return tuple(item for _, item in sorted(lines, key=lambda line: line[0]))
-
-
-def _waiting(session: Session, ctx: ServiceContext, user: AppUser, now: datetime) -> tuple[ReminderFacts, ...]:
-    """Reminders sent to the user, not acted on, on records still open, that are still live."""
-    sent = session.exec(
-        select(Reminder)
-        .join(ProtectionOrder, col(ProtectionOrder.id) == col(Reminder.order_id))
-        .where(
-            Reminder.recipient_id == user.id,
-            Reminder.state == ReminderState.SENT,
-            ProtectionOrder.status == OrderStatus.ACTIVE,
-        )
-        .order_by(col(Reminder.due_at).desc())
-        .limit(WAITING_LOOKED_AT)
-    ).all()
-    # An incident's reminders wait beside the records' (services/incidents/planning.py); one whose
-    # clock was met has been given an update reason (its message rewritten), so the rest ask for something.
-    about_incidents = session.exec(
-        select(Reminder)
-        .where(
-            Reminder.recipient_id == user.id,
-            Reminder.state == ReminderState.SENT,
-            col(Reminder.incident_id).is_not(None),
-            col(Reminder.update_reason).is_(None),
-        )
-        .order_by(col(Reminder.due_at).desc())
-        .limit(WAITING_LOOKED_AT)
-    ).all()
-    # So do a Clare's Law request's and a management plan's (services/disclosures/planning.py,
-    # services/people/plan_reminders.py): one completed, done or closed has an update reason too.
-    about_casework = session.exec(
-        select(Reminder)
-        .where(
-            Reminder.recipient_id == user.id,
-            Reminder.state == ReminderState.SENT,
-            sa.or_(col(Reminder.disclosure_id).is_not(None), col(Reminder.plan_id).is_not(None)),
-            col(Reminder.update_reason).is_(None),
-        )
-        .order_by(col(Reminder.due_at).desc())
-        .limit(WAITING_LOOKED_AT)
-    ).all()
-    sent = sorted([*sent, *about_incidents, *about_casework], key=lambda r: r.due_at, reverse=True)
-    sent = sent[:WAITING_LOOKED_AT]
-    # What they are about is read set by set, as the sweep reads a claimed batch's (one statement a
-    # kind of row, not several a reminder: an incident's facts alone were six).
-    with loaded(session, sent):
-        said = facts_for(session, list(reversed(sent)), ctx.settings, now, late=False)
-    return tuple(facts for facts in said.values() if is_live(facts.subject, facts.offer, now))
-
-
-def is_live(about: Subject | None, offer: Offer | None, now: datetime) -> bool:
-    """Whether a sent reminder still asks for something: its work is not yet done, or the moment it
-    warns of is still ahead. A follow-up is live while what it follows up is."""
-    match about:
-        case FollowUp():
-            return is_live(about.about, offer, now)
-        case NoHearingBooked() | UnbookedToSupervisor() | HearingCountdown():
-            return offer is Offer.HEARING
-        case OutcomeMissing() | NoticeLapsed():
-            return offer is Offer.OUTCOME
-        case BreachCheckDue():
-            return offer is Offer.CHECK
-        case CrimeReferenceMissing():
-            return offer is Offer.CRIME_REFERENCE
-        case HearingSoon():
-            return _ahead(about.booked_for, now)
-        case Expiring():
-            return _ahead(about.expires_at, now)
-        case MonitoringEnding():
-            return _ahead(about.ends_at, now)
-        case BreachCourtDeadline():
-            return _ahead(about.court_by, now)
-        case NotificationMissing() | NotificationChangeDue():
-            return True  # the record is open: the notification is still to be recorded or acted on
-        case IncidentDue() | CaseworkDue():
-            return True  # _waiting left out those whose clock was met
-    return False
-
-
-def _ahead(moment: datetime | None, now: datetime) -> bool:
-    return moment is not None and moment > now

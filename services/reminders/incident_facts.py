@@ -122,10 +122,23 @@ def _about(
     )
 
 
+def names_a_clock(kind: str) -> bool:
+    """Whether a reminder of this kind is about one of its incident's clocks (so asks for something
+    while it has no update reason): any other kind is worded as a kind of its own."""
+    return _clock_kind(kind) is not None
+
+
+def _clock_kind(kind: str) -> re.Match[str] | None:
+    match = _KIND.fullmatch(kind)
+    if match is None or (match["head"].startswith("inc_") and match["arg"] not in CLOCK_NAMES):
+        return None
+    return match
+
+
 def _subject(
     session: Session, settings: Settings, reminder: ReminderRow, incident: Incident, users: dict[int | None, AppUser]
 ) -> Subject:
-    match = _KIND.fullmatch(reminder.kind)
+    match = _clock_kind(reminder.kind)
     if match is None:
         return OtherKind(reminder.kind.split(":")[0])
     head, arg = match["head"], match["arg"]
@@ -137,8 +150,6 @@ def _subject(
         facts = batch.incidents.get(incident.id or 0) if batch is not None else None
         clock = open_clocks(facts or load_facts(session, incident), settings.incidents).get(arg)
         due = reminder.due_at if head == "inc_overdue" else (clock.at if clock else None)
-        if arg not in CLOCK_NAMES:
-            return OtherKind(head)
         return IncidentDue(CLOCK_NAMES[arg], due, head == "inc_overdue", None, person)
     if head.startswith("encompass_"):
         if batch is not None:

@@ -486,12 +486,13 @@ class HomeBoard:
     team_assigned: bool
     mine: tuple[DigestItem, ...]  # open work and what is coming, on the user's own records
     team: tuple[DigestItem, ...]  # supervisors: open work on their teams' other records
-    waiting: tuple[ReminderFacts, ...]  # reminders sent to the user, still live
+    waiting: tuple[ReminderFacts, ...]  # reminders sent to the user, still live: the first HOME_LISTED
     generated_at: datetime
     # Items past the first HOME_LISTED of a section: counted, not read (blocks/home.py says how many
     # there are in all and which command lists them).
     mine_unlisted: int = 0
     team_unlisted: int = 0
+    waiting_unlisted: int = 0  # live reminders past the first HOME_LISTED, counted only
 
     @property
     def mine_count(self) -> int:
@@ -500,3 +501,7 @@ class HomeBoard:
     @property
     def team_count(self) -> int:
         return len(self.team) + self.team_unlisted
+
+    @property
+    def waiting_count(self) -> int:
+        return len(self.waiting) + self.waiting_unlisted
