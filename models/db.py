@@ -79,8 +79,9 @@ def answered_at_the_end(session: Session) -> Iterator[None]:
     """On PostgreSQL, statements the block executes are sent without waiting for their answers
     (psycopg's pipeline mode): the server works through them while the block goes on in Python,
     and the block's end waits for them and raises their error, as SQLAlchemy would have, still
-    inside the transaction. For writes whose result nothing reads; a read in the block would wait
-    there. Elsewhere (SQLite runs in this process) each statement runs when it is executed."""
+    inside the transaction. Only for statements that return no rows (an INSERT ... SELECT): one
+    that does, a single row's INSERT returning its key included, finds no answer yet and fails.
+    Elsewhere (SQLite runs in this process) each statement runs when it is executed."""
     if not is_postgres(session.get_bind().engine):
         yield
         return

@@ -221,9 +221,6 @@ def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Calla
     """One tuple a record: the facts are kept as the cells they become, so a line is lookups."""
     teams, officers, references, suspects = facts.teams, facts.officers, facts.references, facts.perpetrators
     no_hearing, none = ("", "", ""), ("0", "0")
-    # The one typed value exported, and only in the force's format; courts, authorisers and every
-    # other typed field stay in the tracker. A month repeats few distinct values.
-    crime: dict[str | None, str] = {}
     for (
         order_id,
         reference,
@@ -243,8 +240,6 @@ def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Calla
         children_present,
         crime_reference,
     ) in orders:
-        if (shared := crime.get(crime_reference)) is None:
-            shared = crime[crime_reference] = shareable_crime_reference(settings, crime_reference) or ""
         yield (
             reference,
             order_type,
@@ -261,7 +256,9 @@ def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Calla
             text(ended),
             risk_level or "",
             "yes" if children_present else "no",
-            shared,
+            # The one typed value exported, and only in the force's format; courts, authorisers
+            # and every other typed field stay in the tracker.
+            shareable_crime_reference(settings, crime_reference) or "",
             *facts.breaches.get(order_id, none),
             *facts.checks.get(order_id, none),
             suspects.get(perpetrator_id, ""),
