@@ -204,9 +204,8 @@ def _incidents(
         .order_by(col(Incident.reported_at), col(Incident.reference))
     ).all()
     ids = sorted(row[0] for row in incidents)
-    no_one = initials("")
-    suspects = {
-        int(person_id): initials(name)
+    names = {
+        int(person_id): str(name)
         for person_id, name in session.execute(
             sa.select(col(Perpetrator.id), col(Perpetrator.full_name)).where(
                 among(
@@ -266,6 +265,7 @@ def _incidents(
     unreferred, none_agreed, no_children = (0, "", ""), ("0", "0", "0"), (0, 0, 0, 0)
 
     def lines() -> Iterator[Row]:
+        suspects: dict[int | None, str] = {}  # initials made while the audit rows are written
         for (
             incident_id,
             reference,
@@ -284,6 +284,8 @@ def _incidents(
         ) in incidents:
             total, present, schools_told, in_time = children.get(incident_id, no_children)
             referral_id, referred, meeting = referrals.get(incident_id, unreferred)
+            if (suspect := suspects.get(suspect_id)) is None:
+                suspect = suspects[suspect_id] = initials(names.get(suspect_id, ""))
             yield (
                 reference,
                 team or "",
@@ -307,7 +309,7 @@ def _incidents(
                 referred,
                 meeting,
                 *actions.get(referral_id, none_agreed),
-                suspects.get(suspect_id, no_one),
+                suspect,
             )
 
     return Exported(lines(), "incident", ids)

@@ -219,8 +219,10 @@ def _rows(
 
 def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Callable[[Any], str]) -> Iterator[Row]:
     """One tuple a record: the facts are kept as the cells they become, so a line is lookups."""
-    teams, officers, references, suspects = facts.teams, facts.officers, facts.references, facts.perpetrators
+    teams, officers, references, names = facts.teams, facts.officers, facts.references, facts.perpetrators
     no_hearing, none = ("", "", ""), ("0", "0")
+    # Initials made here, while the audit rows are written, once a perpetrator.
+    suspects: dict[int, str] = {}
     for (
         order_id,
         reference,
@@ -240,6 +242,8 @@ def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Calla
         children_present,
         crime_reference,
     ) in orders:
+        if (suspect := suspects.get(perpetrator_id)) is None:
+            suspect = suspects[perpetrator_id] = initials(names.get(perpetrator_id, ""))
         yield (
             reference,
             order_type,
@@ -261,7 +265,7 @@ def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Calla
             shareable_crime_reference(settings, crime_reference) or "",
             *facts.breaches.get(order_id, none),
             *facts.checks.get(order_id, none),
-            suspects.get(perpetrator_id, ""),
+            suspect,
             facts.protected.get(order_id, "0"),
         )
 
@@ -274,7 +278,7 @@ class _Facts:
     teams: dict[int, str]
     officers: dict[int, str]
     references: dict[int | None, str]
-    perpetrators: dict[int, str]  # the perpetrator's initials
+    perpetrators: dict[int, str]  # full names, made initials as the lines are written
     protected: dict[int, str]
     breaches: dict[int, tuple[str, str]]  # breaches, breaches without a crime reference
     checks: dict[int, tuple[str, str]]  # checks done, checks overdue
@@ -302,14 +306,13 @@ class _Facts:
                     select(ProtectionOrder.id, ProtectionOrder.reference).where(of(ProtectionOrder.id, parents))
                 ).all()
             ),
-            perpetrators={
-                int(person_id): initials(name)
-                for person_id, name in session.execute(
-                    sa.select(col(Perpetrator.id), col(Perpetrator.full_name)).where(
+            perpetrators=dict(
+                session.exec(
+                    select(Perpetrator.id, Perpetrator.full_name).where(
                         of(Perpetrator.id, sorted({o.perpetrator_id for o in orders}))
                     )
-                ).all()
-            },
+                ).all()  # type: ignore[arg-type]
+            ),
             protected=_grouped_count(
                 session, col(OrderProtectedPerson.order_id), of(OrderProtectedPerson.order_id, ids)
             ),
