@@ -194,6 +194,7 @@ def _orders(session: Session, scope: ReportScope, start: datetime, end: datetime
         col(order.officer_id),
         col(order.parent_id),
         col(order.perpetrator_id),
+        col(order.hearing_deadline_at),
         at(col(order.served_at)).label("served"),
         at(col(order.made_at)).label("made"),
         at(col(order.hearing_deadline_at)).label("hearing_deadline"),
@@ -232,6 +233,7 @@ def _lines(orders: Sequence[Any], facts: _Facts, settings: Settings, text: Calla
         officer_id,
         parent_id,
         perpetrator_id,
+        _deadline_instant,
         served,
         made,
         deadline,
@@ -318,7 +320,7 @@ class _Facts:
             ),
             breaches=_breach_counts(session, of(Breach.order_id, ids)),
             checks=_check_counts(session, of(BreachCheck.order_id, ids), now),
-            hearings=_hearing_facts(session, of(Hearing.order_id, ids), times),
+            hearings=_hearing_facts(session, orders, of(Hearing.order_id, ids), times),
         )
 
 
@@ -360,23 +362,19 @@ def _check_counts(session: Session, exported: Any, now: datetime) -> dict[int, t
     return {order_id: (str(done), str(overdue)) for order_id, done, overdue in rows}
 
 
-def _hearing_facts(session: Session, exported: Any, times: LocalTimes) -> dict[int, tuple[str, str, str]]:
+def _hearing_facts(
+    session: Session, orders: Sequence[Any], exported: Any, times: LocalTimes
+) -> dict[int, tuple[str, str, str]]:
     """First hearing (as the file writes it), for notices whether a hearing with an outcome was
     listed by the 48-hour deadline (CSA 2010 s27(3); DAA 2021 s29(3)), and the latest recorded outcome."""
-    # The record's deadline looked up for each of its hearings (a key lookup), so that the records
-    # are not read again for their deadline instants: null for a record that has none (not a notice).
-    deadline = (
-        sa.select(col(ProtectionOrder.hearing_deadline_at))
-        .where(col(ProtectionOrder.id) == col(Hearing.order_id))
-        .scalar_subquery()
-    )
+    deadlines = {o.id: o.hearing_deadline_at for o in orders}
     found: dict[int, list[Any]] = defaultdict(list)
     for hearing in session.execute(
         sa.select(
             col(Hearing.order_id),
+            col(Hearing.scheduled_at),
             times.column(col(Hearing.scheduled_at)).label("shown"),
             sa.type_coerce(col(Hearing.outcome), sa.String).label("outcome"),
-            (col(Hearing.scheduled_at) <= deadline).label("by_deadline"),
         )
         .where(exported)
         .order_by(col(Hearing.scheduled_at))
@@ -385,9 +383,10 @@ def _hearing_facts(session: Session, exported: Any, times: LocalTimes) -> dict[i
     facts: dict[int, tuple[str, str, str]] = {}
     for order_id, hearings in found.items():
         decided = [h for h in hearings if h.outcome is not None]
+        deadline = deadlines.get(order_id)
         in_time = ""  # not a notice, or not heard (yet)
-        if decided and decided[0].by_deadline is not None:
-            in_time = "yes" if any(h.by_deadline for h in decided) else "no"
+        if deadline is not None and decided:
+            in_time = "yes" if any(h.scheduled_at <= deadline for h in decided) else "no"
         facts[order_id] = (times.text(hearings[0].shown), in_time, decided[-1].outcome if decided else "")
     return facts
 
