@@ -74,6 +74,30 @@ def read_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def answered_at_the_end(session: Session) -> Iterator[None]:
+    """On PostgreSQL, statements the block executes are sent without waiting for their answers
+    (psycopg's pipeline mode): the server works through them while the block goes on in Python,
+    and the block's end waits for them and raises their error, as SQLAlchemy would have, still
+    inside the transaction. Only for statements that return no rows (an INSERT ... SELECT): one
+    that does, a single row's INSERT returning its key included, finds no answer yet and fails.
+    Elsewhere (SQLite runs in this process) each statement runs when it is executed."""
+    if not is_postgres(session.get_bind().engine):
+        yield
+        return
+    connection = session.connection()
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    failed = connection.dialect.loaded_dbapi.Error
+    try:
+        with dbapi.pipeline():
+            yield
+    except failed as error:
+        raise DBAPIError.instance(
+            None, None, error, failed, hide_parameters=True, dialect=connection.dialect
+        ) from error
+
+
 def database_unavailable(error: BaseException) -> bool:
     """True for a database that is away or busy for now, where the same request a minute later
     works: the server down, restarting or unreachable, a connection lost mid-request, the pool

@@ -16,7 +16,7 @@ text or name people, and stay in the tracker (DPA 2018 s37: adequate, relevant a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -109,9 +109,11 @@ PLAN_COLUMNS = (
 
 @dataclass(frozen=True)
 class Exported:
-    """One kind's rows, and what each row's audit entry points at."""
+    """One kind's rows, and what each row's audit entry points at. The rows are made as the file is
+    written (services.reporting.export writes it while the server writes the audit rows); every
+    statement they need has run by then."""
 
-    rows: list[Row]
+    rows: Iterable[Row]
     entity_type: str
     entity_ids: list[int]
 
@@ -202,9 +204,8 @@ def _incidents(
         .order_by(col(Incident.reported_at), col(Incident.reference))
     ).all()
     ids = sorted(row[0] for row in incidents)
-    no_one = initials("")
-    suspects = {
-        int(person_id): initials(name)
+    names = {
+        int(person_id): str(name)
         for person_id, name in session.execute(
             sa.select(col(Perpetrator.id), col(Perpetrator.full_name)).where(
                 among(
@@ -262,27 +263,30 @@ def _incidents(
         ).all()
     }
     unreferred, none_agreed, no_children = (0, "", ""), ("0", "0", "0"), (0, 0, 0, 0)
-    rows: list[Row] = []
-    for (
-        incident_id,
-        reference,
-        team,
-        officer,
-        reported,
-        risk,
-        dash_yes,
-        dash_completed,
-        attended,
-        crime_disclosed,
-        crime_reference,
-        crime_recorded,
-        considered,
-        suspect_id,
-    ) in incidents:
-        total, present, schools_told, in_time = children.get(incident_id, no_children)
-        referral_id, referred, meeting = referrals.get(incident_id, unreferred)
-        rows.append(
-            (
+
+    def lines() -> Iterator[Row]:
+        suspects: dict[int | None, str] = {}  # initials made while the audit rows are written
+        for (
+            incident_id,
+            reference,
+            team,
+            officer,
+            reported,
+            risk,
+            dash_yes,
+            dash_completed,
+            attended,
+            crime_disclosed,
+            crime_reference,
+            crime_recorded,
+            considered,
+            suspect_id,
+        ) in incidents:
+            total, present, schools_told, in_time = children.get(incident_id, no_children)
+            referral_id, referred, meeting = referrals.get(incident_id, unreferred)
+            if (suspect := suspects.get(suspect_id)) is None:
+                suspect = suspects[suspect_id] = initials(names.get(suspect_id, ""))
+            yield (
                 reference,
                 team or "",
                 officer or "",
@@ -305,10 +309,10 @@ def _incidents(
                 referred,
                 meeting,
                 *actions.get(referral_id, none_agreed),
-                suspects.get(suspect_id, no_one),
+                suspect,
             )
-        )
-    return Exported(rows, "incident", ids)
+
+    return Exported(lines(), "incident", ids)
 
 
 def _disclosures(
@@ -327,11 +331,11 @@ def _disclosures(
     ).all()
     teams, officers = _names(session, {r.team_id for r in requests}, {r.officer_id for r in requests})
     subjects = _lookup(session, col(Perpetrator.id), col(Perpetrator.full_name), {r.perpetrator_id for r in requests})
-    rows: list[Row] = []
-    for request in requests:
-        done = request.disclosed_at or request.closed_at
-        rows.append(
-            (
+
+    def lines() -> Iterator[Row]:
+        for request in requests:
+            done = request.disclosed_at or request.closed_at
+            yield (
                 request.reference,
                 request.route.value,
                 teams.get(request.team_id, ""),
@@ -350,8 +354,8 @@ def _disclosures(
                 _yes_no(request.applicant_id is not None),
                 initials(subjects.get(request.perpetrator_id, "")),
             )
-        )
-    return Exported(rows, "disclosure_request", [r.id for r in requests if r.id is not None])
+
+    return Exported(lines(), "disclosure_request", [r.id for r in requests if r.id is not None])
 
 
 def _plans(
@@ -389,12 +393,12 @@ def _plans(
         found["actions_done"] += int(finished)
         found["actions_overdue"] += int(late)
         found[f"{ActionKind(kind).value}_actions"] = int(total)
-    rows: list[Row] = []
-    for plan in plans:
-        assert plan.id is not None
-        found = counts.get(plan.id, {})
-        rows.append(
-            (
+
+    def lines() -> Iterator[Row]:
+        for plan in plans:
+            assert plan.id is not None
+            found = counts.get(plan.id, {})
+            yield (
                 str(plan.id),
                 teams.get(plan.team_id, ""),
                 initials(people.get(plan.perpetrator_id, "")),
@@ -403,5 +407,5 @@ def _plans(
                 local(plan.closed_at, tz),
                 *(str(found.get(column, 0)) for column in PLAN_COLUMNS[6:]),
             )
-        )
-    return Exported(rows, "management_plan", ids)
+
+    return Exported(lines(), "management_plan", ids)
