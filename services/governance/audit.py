@@ -168,7 +168,15 @@ def _audit_values(
 # rather than one for each flush a use case makes to learn its new rows' ids. What each says is
 # fixed when it is written (its columns' values): only the INSERT waits.
 _HELD = "audit_rows_held"
-_AUDIT_TABLE: sa.Table = metadata.tables[str(AuditEvent.__tablename__)]
+AUDIT_TABLE: sa.Table = metadata.tables[str(AuditEvent.__tablename__)]
+
+
+def take_held(session: Session) -> list[dict[str, Any]]:
+    """The rows held so far, no longer held: for a caller writing them itself, in the same
+    transaction and before anything it audits later (a new record's save sends them with its
+    rows, in one statement)."""
+    held: list[dict[str, Any]] = session.info.pop(_HELD, None) or []
+    return held
 
 
 def _hold(session: Session, values: dict[str, Any]) -> None:
@@ -190,7 +198,7 @@ def _before_commit(session: OrmSession) -> None:
     if held:
         stored_text.refuse_unstorable_values(AuditEvent, held)
         session.flush()  # what was added to the trail before them goes in first, as it would have
-        session.connection().execute(sa.insert(_AUDIT_TABLE), held)
+        session.connection().execute(sa.insert(AUDIT_TABLE), held)
 
 
 def _before_reading_the_trail(state: ORMExecuteState) -> None:
@@ -211,12 +219,12 @@ def _on_the_trail(statement: ClauseElement) -> bool:
     statement's shape: its cache key, which running it works out anyway (and keeps on it)."""
     shape = statement._generate_cache_key()
     if shape is None:  # a statement SQLAlchemy cannot cache: asked afresh each time
-        return _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+        return AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
     known = _ON_THE_TRAIL.get(shape.key)
     if known is None:
         if len(_ON_THE_TRAIL) >= _SHAPES_KEPT:
             _ON_THE_TRAIL.clear()
-        known = _ON_THE_TRAIL[shape.key] = _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+        known = _ON_THE_TRAIL[shape.key] = AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
     return known
 
 
@@ -249,7 +257,20 @@ def write_creation(
     system_actor: str = "system",
 ) -> None:
     """Audit a new row, personal fields masked."""
-    audit_row = _audit_values(
+    _hold(session, creation(actor=actor, at=at, row=row, source=source, order_id=order_id, system_actor=system_actor))
+
+
+def creation(
+    *,
+    actor: AppUser | None,
+    at: datetime,
+    row: SQLModel,
+    source: str,
+    order_id: int | None = None,
+    system_actor: str = "system",
+) -> dict[str, Any]:
+    """The audit row's values for a new row, personal fields masked, as write_creation holds them."""
+    return _audit_values(
         actor=actor,
         at=at,
         action="create",
@@ -262,7 +283,6 @@ def write_creation(
         source=source,
         system_actor=system_actor,
     )
-    _hold(session, audit_row)
 
 
 def write_change(
