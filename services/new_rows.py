@@ -151,7 +151,9 @@ def _in_one_statement(
     ids = iter(connection.execute(statement, params).one())
     for row in rows:
         if (generated := _table(row).autoincrement_column) is not None:
-            setattr(row, generated.key, next(ids))
+            given_id = next(ids)
+            if getattr(row, generated.key) != given_id:  # an id handed out before is set already
+                setattr(row, generated.key, given_id)
 
 
 def _statement(shape: Shape, plain: PlainShape, also: Sequence[sa.Insert]) -> sa.Select[Any]:
@@ -206,7 +208,7 @@ def _as_stored(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
     """The column as read from the JSON. A JSON column keeps its value as it is, but a JSON null
     becomes SQL NULL, where the column type stores None as JSON's null (none_as_null unset): so
     there the null is put back."""
-    named = sa.column(column.key)
+    named: sa.ColumnClause[Any] = sa.column(column.key)
     if isinstance(column.type, sa.JSON) and not column.type.none_as_null:
         return sa.func.coalesce(named, sa.literal_column("'null'::json")).label(column.key)
     return named
@@ -250,6 +252,8 @@ def _json_values(table: sa.Table, row: dict[str, Any], dialect: sa.Dialect) -> d
         }
     out = {}
     for column, value in row.items():
+        if value is None:  # a missing key is read as NULL, as a JSON null is: no conversion to run
+            continue
         bind = binds[column]
         bound = bind(value) if bind is not None else value
         out[column] = bound.isoformat() if isinstance(bound, date) else bound  # a datetime is a date
@@ -295,9 +299,21 @@ def _table(row: SQLModel) -> sa.Table:
 
 def _values(row: SQLModel) -> dict[str, Any]:
     """The row's columns as set on it; a generated id left out for the database to give."""
-    mapper = sa.inspect(type(row))
-    values = {attr.columns[0].key: getattr(row, attr.key) for attr in mapper.column_attrs}
+    held = row.__dict__  # where the ORM keeps what is set: read there, not through its descriptors
+    values = {column: held[name] if name in held else getattr(row, name) for name, column in _columns_of(type(row))}
     generated = _table(row).autoincrement_column
     if generated is not None and values.get(generated.key) is None:
         del values[generated.key]
     return values
+
+
+_COLUMNS: dict[type[SQLModel], list[tuple[str, str]]] = {}
+
+
+def _columns_of(model: type[SQLModel]) -> list[tuple[str, str]]:
+    """Each column attribute of the model and its column's key, read once per model."""
+    columns = _COLUMNS.get(model)
+    if columns is None:
+        mapper = sa.inspect(model)
+        columns = _COLUMNS[model] = [(attr.key, attr.columns[0].key) for attr in mapper.column_attrs]
+    return columns

@@ -7,6 +7,7 @@ trail can be kept (it is append-only) after a person's data is erased.
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
@@ -57,22 +58,39 @@ class Snapshot(dict[str, Any]):
 
 def snapshot(row: SQLModel) -> Snapshot:
     """A JSON-safe copy of a row with personal fields and free text masked."""
-    table = str(getattr(row, "__tablename__", ""))
-    free_text = FREE_TEXT_FIELDS.get(table, frozenset())
     shown: dict[str, Any] = {}
     hidden: dict[str, Any] = {}
-    values = row.model_dump()
-    # In the model's field order: model_dump follows the order attributes were loaded, which
-    # differs between a fresh row and one refreshed after a commit.
-    for key in (name for name in type(row).model_fields if name in values):
-        value = values[key]
-        if key in PERSONAL_FIELDS or key in free_text:
-            marker = PERSONAL_MARKER if key in PERSONAL_FIELDS else FREE_TEXT_MARKER
+    # The fields loaded, as model_dump gives them (a copy of a JSON value, which may be changed
+    # in place later), read where the ORM keeps them. In the model's field order: the order
+    # attributes were loaded differs between a fresh row and one refreshed after a commit.
+    held = row.__dict__
+    for key, marker in _fields(type(row)):
+        if key not in held:
+            continue
+        value = held[key]
+        if marker is not None:
             shown[key] = marker if value is not None else None
             hidden[key] = value
+        elif isinstance(value, dict | list):
+            shown[key] = copy.deepcopy(value)
         else:
             shown[key] = _json_safe(value)
     return Snapshot(shown, hidden)
+
+
+_FIELDS: dict[type[SQLModel], list[tuple[str, str | None]]] = {}
+
+
+def _fields(model: type[SQLModel]) -> list[tuple[str, str | None]]:
+    """The model's fields in order, each with the marker that masks it (None: shown as it is)."""
+    fields = _FIELDS.get(model)
+    if fields is None:
+        free_text = FREE_TEXT_FIELDS.get(str(getattr(model, "__tablename__", "")), frozenset())
+        fields = _FIELDS[model] = [
+            (name, PERSONAL_MARKER if name in PERSONAL_FIELDS else FREE_TEXT_MARKER if name in free_text else None)
+            for name in model.model_fields
+        ]
+    return fields
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

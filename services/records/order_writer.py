@@ -342,11 +342,10 @@ def insert_order(
     words = new_order_words(order, [perpetrator, *protected]) if on_postgresql else None
     # The rows' audit goes in with them, after what the transaction audited before (held), as
     # the commit would have written it: every id is known, so nothing waits for the INSERT.
-    by = {"actor": user, "at": now, "source": ctx.source}
     audits = [
         *take_held(session),
-        *(creation(row=person, **by) for person in people),
-        *(creation(row=row, order_id=order.id, **by) for row in (order, *created)),
+        *(creation(actor=user, at=now, source=ctx.source, row=person) for person in people),
+        *(creation(actor=user, at=now, source=ctx.source, row=row, order_id=order.id) for row in (order, *created)),
     ]
     stored_text.refuse_unstorable_values(AuditEvent, audits)
     held.append((AUDIT_TABLE, audits))
