@@ -5,7 +5,9 @@ PostgreSQL, each timed and its SQL statements counted.
 
 The time is mostly round trips to the database, so statements per call is the figure that moves;
 wall time depends on the machine's load, printed alongside, and CPU time is this process's own
-(the database server's is not in it). The database is EMPTIED.
+(the database server's is not in it), so each is also given in Python function calls, counted
+under cProfile over a few calls after the timed ones: a figure the load does not move, for the
+work in this process (C code such as psycopg's and JSON's is not in it). The database is EMPTIED.
 
     DVPN_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/dvpn_bench_save .venv/bin/python bench/record_save.py
 
@@ -50,6 +52,7 @@ from tests.support.records import dvpn
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/dvpn_bench_save"
 NOW = datetime(2026, 4, 3, 9, 0, tzinfo=UTC)
+COUNTED = 20  # calls after the timed ones whose Python function calls are counted
 
 
 class Counted:
@@ -64,6 +67,8 @@ class Counted:
         self.statements += 1
 
     def measure(self, label: str, calls: int, call: Callable[[int], object]) -> None:
+        """Time calls 0 .. calls-1, then count the Python function calls of the next COUNTED
+        (under cProfile, untimed): a figure the machine's load does not move."""
         self.statements = 0
         took: list[float] = []
         cpu = time.process_time()
@@ -72,12 +77,19 @@ class Counted:
             call(n)
             took.append(time.perf_counter() - began)
         cpu_ms = (time.process_time() - cpu) * 1000 / calls
+        statements = self.statements / calls
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for n in range(calls, calls + COUNTED):
+            call(n)
+        profiler.disable()
         took.sort()
         self.figures[label] = {
-            "statements": self.statements / calls,
+            "statements": statements,
             "median_ms": statistics.median(took) * 1000,
             "p99_ms": took[int(len(took) * 0.99) - 1] * 1000,
             "cpu_ms": cpu_ms,
+            "python_calls": pstats.Stats(profiler).total_calls / COUNTED,  # type: ignore[attr-defined]
             "calls": calls,
             "load": _load(),
         }
@@ -91,16 +103,20 @@ def report(label: str, now: dict[str, Any], before: dict[str, Any] | None, rev: 
     """One line per call: its figures, and with --before REV's first (REV's -> this tree's)."""
 
     def pair(key: str, unit: str, digits: int) -> str:
-        ours = f"{now[key]:.{digits}f}{unit}"
-        return ours if before is None else f"{before[key]:.{digits}f}{unit} -> {ours}"
+        ours = f"{now[key]:,.{digits}f}{unit}"
+        return ours if before is None else f"{before[key]:,.{digits}f}{unit} -> {ours}"
 
     print(
         f"{label}: {pair('statements', '', 0)} statements, median {pair('median_ms', ' ms', 1)}, "
-        f"p99 {pair('p99_ms', ' ms', 1)}, CPU {pair('cpu_ms', ' ms', 2)} (this process) over {now['calls']}; "
+        f"p99 {pair('p99_ms', ' ms', 1)}, CPU {pair('cpu_ms', ' ms', 2)} (this process) over {now['calls']}, "
+        f"{pair('python_calls', '', 0)} Python function calls; "
         f"load average {now['load'] if before is None else before['load'] + ' -> ' + now['load']}"
     )
     if before is not None:
-        print(f"  CPU ratio {rev} / this tree: {before['cpu_ms'] / now['cpu_ms']:.2f}x")
+        print(
+            f"  ratio {rev} / this tree: CPU {before['cpu_ms'] / now['cpu_ms']:.2f}x, "
+            f"Python calls {before['python_calls'] / now['python_calls']:.2f}x"
+        )
 
 
 def before_figures(rev: str, saves: int) -> dict[str, dict[str, Any]]:
@@ -134,6 +150,7 @@ def main() -> None:
     counted = Counted(engine)
     saved: list[str] = []
     counted.measure("record save", args.saves, lambda n: saved.append(records.record(ctx, officer, dvpn()).reference))
+    # The commands' calls take a record each: the counted ones too (saved[saves:]).
     at = NOW - timedelta(minutes=20)
     counted.measure("breach (/dvpn breach)", args.saves, lambda n: breaches.record_breach(ctx, officer, saved[n], at))
     hearing_at = NOW + timedelta(hours=20)

@@ -109,6 +109,8 @@ def births_agree(one: date | None, other: date | None) -> bool:
 
 def fold(text: str) -> str:
     """Accents removed: "Seán Zoë" -> "Sean Zoe"."""
+    if text.isascii():  # nothing to fold, and most names are: decomposing them cost a save 4% of its CPU
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

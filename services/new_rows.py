@@ -18,8 +18,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -29,6 +30,7 @@ from sqlmodel import Session, SQLModel
 
 from services import stored_text
 
+M = TypeVar("M", bound=SQLModel)
 Shape = tuple[tuple[sa.Table, tuple[str, ...]], ...]  # each row's table and the columns it sets
 Plain = tuple[sa.Table, Sequence[dict[str, Any]]]  # rows of one table, as values: no object, no id read back
 
@@ -74,6 +76,46 @@ def insert_new(
         session.add(row)
 
 
+def new_row(model: type[M], **values: Any) -> M:
+    """A new row of `model`, as `model(**values)` makes it (its fields' defaults for the rest; a
+    table model is not validated either way), built as SQLAlchemy builds a row it loads: its
+    values put in place rather than set one by one through the ORM's and pydantic's attribute
+    events, which cost a save more than its INSERT. For rows that insert_new writes, whose history
+    it resets anyway; a row still to be flushed needs the events (model(...))."""
+    row: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
+    fixed, made = _DEFAULTS.get(model) or _defaults(model)
+    held = row.__dict__
+    held.update(fixed)
+    for name, field in made:
+        held[name] = field.get_default(call_default_factory=True)
+    unknown = values.keys() - model.model_fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+    held.update(values)
+    object.__setattr__(row, "__pydantic_fields_set__", set(values))
+    return row
+
+
+_IMMUTABLE = (type(None), bool, int, float, str, Enum, date)
+_DEFAULTS: dict[type[SQLModel], tuple[dict[str, Any], list[tuple[str, Any]]]] = {}
+
+
+def _defaults(model: type[SQLModel]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Each optional field's default: the immutable ones once, the rest (a factory, a mutable
+    value) to be made afresh for each row, as pydantic makes them."""
+    fixed: dict[str, Any] = {}
+    made: list[tuple[str, Any]] = []
+    for name, field in model.model_fields.items():
+        if field.is_required():
+            continue
+        if field.default_factory is None and isinstance(field.default, _IMMUTABLE):
+            fixed[name] = field.default
+        else:
+            made.append((name, field))
+    _DEFAULTS[model] = fixed, made
+    return fixed, made
+
+
 def _in_one_statement(
     connection: sa.Connection,
     rows: Sequence[SQLModel],
@@ -109,7 +151,9 @@ def _in_one_statement(
     ids = iter(connection.execute(statement, params).one())
     for row in rows:
         if (generated := _table(row).autoincrement_column) is not None:
-            setattr(row, generated.key, next(ids))
+            given_id = next(ids)
+            if getattr(row, generated.key) != given_id:  # an id handed out before is set already
+                setattr(row, generated.key, given_id)
 
 
 def _statement(shape: Shape, plain: PlainShape, also: Sequence[sa.Insert]) -> sa.Select[Any]:
@@ -156,8 +200,18 @@ def from_json(table: sa.Table, columns: Sequence[str], name: str, function: str)
     source = getattr(sa.func, function)(typed, given).alias()
     # Unqualified and unlabelled (the names are the table's own): the statement stays under the
     # length psycopg keeps the conversion of.
-    named: list[sa.ColumnClause[Any]] = [sa.column(c) for c in columns]
+    named: list[sa.ColumnElement[Any]] = [_as_stored(table.c[c]) for c in columns]
     return sa.select(*named).select_from(source)
+
+
+def _as_stored(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
+    """The column as read from the JSON. A JSON column keeps its value as it is, but a JSON null
+    becomes SQL NULL, where the column type stores None as JSON's null (none_as_null unset): so
+    there the null is put back."""
+    named: sa.ColumnClause[Any] = sa.column(column.key)
+    if isinstance(column.type, sa.JSON) and not column.type.none_as_null:
+        return sa.func.coalesce(named, sa.literal_column("'null'::json")).label(column.key)
+    return named
 
 
 # Column types whose values, once bound as SQLAlchemy binds them, JSON carries as PostgreSQL reads
@@ -170,6 +224,7 @@ _JSON_TYPES: tuple[type[sa.types.TypeEngine[Any]], ...] = (
     sa.Date,
     sa.DateTime,
     sa.Enum,
+    sa.JSON,  # carried as the JSON it is (_json_values), not as the text it is bound as
 )
 _JSON_READY: dict[sa.Table, bool] = {}
 
@@ -192,9 +247,13 @@ def _json_values(table: sa.Table, row: dict[str, Any], dialect: sa.Dialect) -> d
     checks: an instant in UTC, an enum's value), in the form JSON carries."""
     binds = _BINDS.get(table)
     if binds is None:
-        binds = _BINDS[table] = {c.key: c.type._cached_bind_processor(dialect) for c in table.c}
+        binds = _BINDS[table] = {
+            c.key: None if isinstance(c.type, sa.JSON) else c.type._cached_bind_processor(dialect) for c in table.c
+        }
     out = {}
     for column, value in row.items():
+        if value is None:  # a missing key is read as NULL, as a JSON null is: no conversion to run
+            continue
         bind = binds[column]
         bound = bind(value) if bind is not None else value
         out[column] = bound.isoformat() if isinstance(bound, date) else bound  # a datetime is a date
@@ -240,9 +299,21 @@ def _table(row: SQLModel) -> sa.Table:
 
 def _values(row: SQLModel) -> dict[str, Any]:
     """The row's columns as set on it; a generated id left out for the database to give."""
-    mapper = sa.inspect(type(row))
-    values = {attr.columns[0].key: getattr(row, attr.key) for attr in mapper.column_attrs}
+    held = row.__dict__  # where the ORM keeps what is set: read there, not through its descriptors
+    values = {column: held[name] if name in held else getattr(row, name) for name, column in _columns_of(type(row))}
     generated = _table(row).autoincrement_column
     if generated is not None and values.get(generated.key) is None:
         del values[generated.key]
     return values
+
+
+_COLUMNS: dict[type[SQLModel], list[tuple[str, str]]] = {}
+
+
+def _columns_of(model: type[SQLModel]) -> list[tuple[str, str]]:
+    """Each column attribute of the model and its column's key, read once per model."""
+    columns = _COLUMNS.get(model)
+    if columns is None:
+        mapper = sa.inspect(model)
+        columns = _COLUMNS[model] = [(attr.key, attr.columns[0].key) for attr in mapper.column_attrs]
+    return columns

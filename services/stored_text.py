@@ -49,26 +49,41 @@ def violation(model: type[SQLModel], column: str, text: str | None) -> Violation
     """Why `text` cannot be kept in `model.column`, on the field it is typed in; None if it can."""
     if text is None:
         return None
+    limit = _limits(model)[column]  # None for TEXT: no limit but the NUL
+    if (limit is None or len(text) <= limit) and not UNSTORABLE.search(text):
+        return None  # the usual case, asked of every text column a save writes: answered first
     table = model.__table__  # type: ignore[attr-defined]
     field, what = LABELS.get((table.name, column), (column, f"The {column.replace('_', ' ')}"))
     if UNSTORABLE.search(text):
         return Violation(
             field, f"{what} holds a character that cannot be stored (a NUL or control character): type it again."
         )
-    limit = getattr(table.c[column].type, "length", None)  # None for TEXT: no limit but the NUL
-    if limit is not None and len(text) > limit:
-        return Violation(field, f"{what} is too long: {len(text)} characters, at most {limit}.")
-    return None
+    assert limit is not None
+    return Violation(field, f"{what} is too long: {len(text)} characters, at most {limit}.")
+
+
+_LIMITS: dict[type[SQLModel], dict[str, int | None]] = {}
+
+
+def _limits(model: type[SQLModel]) -> dict[str, int | None]:
+    """Each column's length limit (None for none), read once per model."""
+    limits = _LIMITS.get(model)
+    if limits is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        limits = _LIMITS[model] = {c.key: getattr(c.type, "length", None) for c in table.c}
+    return limits
 
 
 def row_violations(row: Any) -> list[Violation]:
     """Every text column of `row` the database could not keep as it is."""
     if not isinstance(row, SQLModel) or not hasattr(row, "__table__"):
         return []
+    model = type(row)
+    held = row.__dict__  # where the ORM keeps what is set: read there, not through its descriptors
     found = []
-    for column in row.__table__.c:
-        value = getattr(row, column.key, None)
-        if isinstance(value, str) and (problem := violation(type(row), column.key, value)) is not None:
+    for column in _limits(model):
+        value = held[column] if column in held else getattr(row, column, None)
+        if isinstance(value, str) and (problem := violation(model, column, value)) is not None:
             found.append(problem)
     return found
 

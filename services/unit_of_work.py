@@ -28,16 +28,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
-from models import AppUser, AuditEvent, ProtectionOrder, Role
+from models import AppUser, AuditEvent, Hearing, ProtectionOrder, Role
 from models.db import session_scope
 from models.types import pk
 from services import stored_text
 from services.context import ServiceContext
 from services.governance.access import acting_user, plainly_placed, require_role
-from services.governance.audit import write_audit, write_change, write_creation
-from services.new_rows import insert_new
+from services.governance.audit import AUDIT_TABLE, take_held, write_audit, write_change, write_creation
+from services.new_rows import Plain, insert_new
 from services.records.lookup import order_to_change
 from services.records.planning import Replanned, load_facts, replan_from
 from services.views import RecordView
@@ -139,12 +139,26 @@ class Work(_Unit):
 
     _touched: dict[int, ProtectionOrder] = field(default_factory=dict, init=False)
     _moot: dict[int, str] = field(default_factory=dict, init=False)
+    _hearings: dict[int, list[Hearing]] = field(default_factory=dict, init=False)
 
     def created(self, row: SQLModel, *, order_id: int | None = None, system_actor: str | None = None) -> None:
         """Add a new row and audit it. `system_actor` names the part of the system that decided
         it on the user's behalf (a check the planner adds after one is done), audited as such."""
         insert_new(self.session, [row])
         write_creation(self.session, row=row, order_id=order_id, **self._by(system_actor))
+        if isinstance(row, Hearing) and row.order_id in self._hearings:
+            self._hearings[row.order_id].append(row)
+
+    def hearings_of(self, order: ProtectionOrder) -> list[Hearing]:
+        """The record's hearings, read once in the transaction: its state, its checks and its
+        replan ask for them. A hearing is only ever added through `created`, which adds it here
+        too, and none is removed but with its record (services.governance.retention)."""
+        known = self._hearings.get(pk(order))
+        if known is None:
+            known = self._hearings[pk(order)] = list(
+                self.session.exec(select(Hearing).where(Hearing.order_id == order.id)).all()
+            )
+        return known
 
     def changed(
         self, row: SQLModel, before: dict[str, Any], *, order_id: int | None = None, justification: str | None = None
@@ -173,9 +187,10 @@ class Work(_Unit):
         touched, self._touched = list(self._touched.values()), {}
         settings = self.ctx.settings
         done = {}
+        held: list[Plain] = []
         for order in touched:
             order.updated_at = self.now
-            facts = load_facts(self.session, order)
+            facts = load_facts(self.session, order, self._hearings.get(pk(order)))
             by = self.actor.id if self.actor is not None else None
             done[pk(order)] = replan_from(
                 self.session,
@@ -185,8 +200,21 @@ class Work(_Unit):
                 self.now,
                 by=by,
                 moot=self._moot.get(pk(order)),
+                held=held,
             )
+        self._insert_held(held)
         return done
+
+    def _insert_held(self, held: list[Plain]) -> None:
+        """The replans' new reminders and thread posts, in one statement, and with them (when
+        there are any) the audit rows held so far, which the commit would otherwise send alone."""
+        if not any(rows for _, rows in held):
+            return
+        audits = take_held(self.session)
+        if audits:
+            stored_text.refuse_unstorable_values(AuditEvent, audits)
+            held.append((AUDIT_TABLE, audits))
+        insert_new(self.session, [], plain=held)
 
     def view(
         self,

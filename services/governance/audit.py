@@ -7,6 +7,7 @@ trail can be kept (it is append-only) after a person's data is erased.
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
@@ -57,22 +58,39 @@ class Snapshot(dict[str, Any]):
 
 def snapshot(row: SQLModel) -> Snapshot:
     """A JSON-safe copy of a row with personal fields and free text masked."""
-    table = str(getattr(row, "__tablename__", ""))
-    free_text = FREE_TEXT_FIELDS.get(table, frozenset())
     shown: dict[str, Any] = {}
     hidden: dict[str, Any] = {}
-    values = row.model_dump()
-    # In the model's field order: model_dump follows the order attributes were loaded, which
-    # differs between a fresh row and one refreshed after a commit.
-    for key in (name for name in type(row).model_fields if name in values):
-        value = values[key]
-        if key in PERSONAL_FIELDS or key in free_text:
-            marker = PERSONAL_MARKER if key in PERSONAL_FIELDS else FREE_TEXT_MARKER
+    # The fields loaded, as model_dump gives them (a copy of a JSON value, which may be changed
+    # in place later), read where the ORM keeps them. In the model's field order: the order
+    # attributes were loaded differs between a fresh row and one refreshed after a commit.
+    held = row.__dict__
+    for key, marker in _fields(type(row)):
+        if key not in held:
+            continue
+        value = held[key]
+        if marker is not None:
             shown[key] = marker if value is not None else None
             hidden[key] = value
+        elif isinstance(value, dict | list):
+            shown[key] = copy.deepcopy(value)
         else:
             shown[key] = _json_safe(value)
     return Snapshot(shown, hidden)
+
+
+_FIELDS: dict[type[SQLModel], list[tuple[str, str | None]]] = {}
+
+
+def _fields(model: type[SQLModel]) -> list[tuple[str, str | None]]:
+    """The model's fields in order, each with the marker that masks it (None: shown as it is)."""
+    fields = _FIELDS.get(model)
+    if fields is None:
+        free_text = FREE_TEXT_FIELDS.get(str(getattr(model, "__tablename__", "")), frozenset())
+        fields = _FIELDS[model] = [
+            (name, PERSONAL_MARKER if name in PERSONAL_FIELDS else FREE_TEXT_MARKER if name in free_text else None)
+            for name in model.model_fields
+        ]
+    return fields
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -168,7 +186,15 @@ def _audit_values(
 # rather than one for each flush a use case makes to learn its new rows' ids. What each says is
 # fixed when it is written (its columns' values): only the INSERT waits.
 _HELD = "audit_rows_held"
-_AUDIT_TABLE: sa.Table = metadata.tables[str(AuditEvent.__tablename__)]
+AUDIT_TABLE: sa.Table = metadata.tables[str(AuditEvent.__tablename__)]
+
+
+def take_held(session: Session) -> list[dict[str, Any]]:
+    """The rows held so far, no longer held: for a caller writing them itself, in the same
+    transaction and before anything it audits later (a new record's save sends them with its
+    rows, in one statement)."""
+    held: list[dict[str, Any]] = session.info.pop(_HELD, None) or []
+    return held
 
 
 def _hold(session: Session, values: dict[str, Any]) -> None:
@@ -190,7 +216,7 @@ def _before_commit(session: OrmSession) -> None:
     if held:
         stored_text.refuse_unstorable_values(AuditEvent, held)
         session.flush()  # what was added to the trail before them goes in first, as it would have
-        session.connection().execute(sa.insert(_AUDIT_TABLE), held)
+        session.connection().execute(sa.insert(AUDIT_TABLE), held)
 
 
 def _before_reading_the_trail(state: ORMExecuteState) -> None:
@@ -211,12 +237,12 @@ def _on_the_trail(statement: ClauseElement) -> bool:
     statement's shape: its cache key, which running it works out anyway (and keeps on it)."""
     shape = statement._generate_cache_key()
     if shape is None:  # a statement SQLAlchemy cannot cache: asked afresh each time
-        return _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+        return AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
     known = _ON_THE_TRAIL.get(shape.key)
     if known is None:
         if len(_ON_THE_TRAIL) >= _SHAPES_KEPT:
             _ON_THE_TRAIL.clear()
-        known = _ON_THE_TRAIL[shape.key] = _AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
+        known = _ON_THE_TRAIL[shape.key] = AUDIT_TABLE in find_tables(statement, check_columns=True, include_crud=True)
     return known
 
 
@@ -249,7 +275,20 @@ def write_creation(
     system_actor: str = "system",
 ) -> None:
     """Audit a new row, personal fields masked."""
-    audit_row = _audit_values(
+    _hold(session, creation(actor=actor, at=at, row=row, source=source, order_id=order_id, system_actor=system_actor))
+
+
+def creation(
+    *,
+    actor: AppUser | None,
+    at: datetime,
+    row: SQLModel,
+    source: str,
+    order_id: int | None = None,
+    system_actor: str = "system",
+) -> dict[str, Any]:
+    """The audit row's values for a new row, personal fields masked, as write_creation holds them."""
+    return _audit_values(
         actor=actor,
         at=at,
         action="create",
@@ -262,7 +301,6 @@ def write_creation(
         source=source,
         system_actor=system_actor,
     )
-    _hold(session, audit_row)
 
 
 def write_change(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from models import Breach, Hearing, ProtectionOrder
 from models.types import pk
@@ -46,9 +47,10 @@ def record_breach(
     )
     with changing(ctx, actor_slack_id, reference) as change:
         session, order, now = change.session, change.order, change.now
-        require(session, order, Event.BREACH, now)
+        hearings = change.hearings_of(order)
+        require(session, order, Event.BREACH, now, hearings)
         rule = rule_for(order.order_type)
-        ended_at = _in_force_until(session, order)
+        ended_at = _in_force_until(order, hearings)
         raise_if_any(
             [
                 validation.not_in_future("occurred_at", "breach", occurred_at, now),
@@ -203,16 +205,12 @@ def add_crime_reference(
         return change.view()
 
 
-def _in_force_until(session: Session, order: ProtectionOrder) -> datetime | None:
-    """When the record stopped being in force. A notice with no hearing listed by its deadline
-    lapsed at that deadline, even before the daily rollover marks it (CSA 2010 s27(3); DAA 2021 s29(2))."""
+def _in_force_until(order: ProtectionOrder, hearings: Sequence[Hearing]) -> datetime | None:
+    """When the record stopped being in force (`hearings`: all the record's). A notice with no
+    hearing listed by its deadline lapsed at that deadline, even before the daily rollover marks
+    it (CSA 2010 s27(3); DAA 2021 s29(2))."""
     ends = [t for t in (order.closed_at, order.expires_at) if t is not None]
-    if order.hearing_deadline_at is not None:
-        listed_in_time = session.exec(
-            select(Hearing.id).where(
-                Hearing.order_id == order.id, col(Hearing.scheduled_at) <= order.hearing_deadline_at
-            )
-        ).first()
-        if listed_in_time is None:
-            ends.append(order.hearing_deadline_at)
+    deadline = order.hearing_deadline_at
+    if deadline is not None and not any(hearing.scheduled_at <= deadline for hearing in hearings):
+        ends.append(deadline)
     return min(ends) if ends else None

@@ -166,15 +166,11 @@ def _people(
 _Row = TypeVar("_Row", Perpetrator, AppUser)
 
 # Built once: every card asks it, and building a statement costs as much as running it.
+_FOLLOW_ON = (
+    select(ProtectionOrder.reference).where(ProtectionOrder.parent_id == sa.bindparam("order_id")).limit(1)
+).scalar_subquery()
 _PARTIES = (
-    select(
-        Perpetrator,
-        AppUser,
-        select(ProtectionOrder.reference)
-        .where(ProtectionOrder.parent_id == sa.bindparam("order_id"))
-        .limit(1)
-        .scalar_subquery(),
-    )
+    select(Perpetrator, AppUser, _FOLLOW_ON)
     .join(AppUser, col(AppUser.id) == sa.bindparam("officer_id"))
     .where(Perpetrator.id == sa.bindparam("perpetrator_id"))
 )
@@ -190,6 +186,30 @@ def _parties(session: Session, order: ProtectionOrder, *, follow_on: bool) -> tu
     params = {"order_id": order.id, "officer_id": order.officer_id, "perpetrator_id": order.perpetrator_id}
     read_perpetrator, read_officer, reference = session.exec(_PARTIES, params=params).one()
     return perpetrator or read_perpetrator, officer or read_officer, reference if follow_on else None
+
+
+# A card with its people, of a record not created in this transaction: the parties and the
+# protected people (none: one row with no person) in one statement, not one for each.
+_PARTIES_AND_PROTECTED = (
+    select(Perpetrator, AppUser, _FOLLOW_ON, ProtectedPerson)
+    .select_from(Perpetrator)
+    .join(AppUser, col(AppUser.id) == sa.bindparam("officer_id"))
+    .outerjoin(OrderProtectedPerson, col(OrderProtectedPerson.order_id) == sa.bindparam("order_id"))
+    .outerjoin(ProtectedPerson, col(ProtectedPerson.id) == OrderProtectedPerson.person_id)
+    .where(Perpetrator.id == sa.bindparam("perpetrator_id"))
+    .order_by(col(OrderProtectedPerson.person_id))
+)
+
+
+def _parties_and_people(
+    session: Session, order: ProtectionOrder
+) -> tuple[Perpetrator, AppUser, str | None, list[PersonView]]:
+    """_parties (with the follow-on) and _people of a record, read together."""
+    params = {"order_id": order.id, "officer_id": order.officer_id, "perpetrator_id": order.perpetrator_id}
+    rows = session.execute(_PARTIES_AND_PROTECTED, params).all()
+    perpetrator, officer, follow_on, _ = rows[0]
+    protected = [_person("protected", row[3]) for row in rows if row[3] is not None]
+    return perpetrator, officer, follow_on, [_person("perpetrator", perpetrator), *protected]
 
 
 def _held(session: Session, model: type[_Row], row_id: int) -> _Row | None:
@@ -210,8 +230,12 @@ def build_view(
 ) -> RecordView:
     """The record's card. `known`: what the caller holds of it, not read again."""
     tz = ctx.settings.timezone
-    perpetrator, officer, follow_on = _parties(session, order, follow_on=known is None or known.created_with is None)
-    people = _people(session, order, perpetrator, known) if with_people else []
+    follow_on_possible = known is None or known.created_with is None  # a record created now has none
+    if with_people and follow_on_possible:
+        perpetrator, officer, follow_on, people = _parties_and_people(session, order)
+    else:
+        perpetrator, officer, follow_on = _parties(session, order, follow_on=follow_on_possible)
+        people = _people(session, order, perpetrator, known) if with_people else []
     parent = session.get(ProtectionOrder, order.parent_id) if order.parent_id else None
     incident = session.get(Incident, order.incident_id) if order.incident_id else None
     rows = _rows(session, order, known)

@@ -53,9 +53,9 @@ def book_hearing(
 ) -> RecordView:
     raise_if_any([stored_text.violation(Hearing, "court", court)])
     with changing(ctx, actor_slack_id, reference) as change:
-        hearings_so_far = change.session.exec(select(Hearing).where(Hearing.order_id == change.order.id)).all()
+        hearings_so_far = change.hearings_of(change.order)
         if not entered_late_in_time(situation(change.order, hearings_so_far), scheduled_at):
-            require(change.session, change.order, Event.BOOK_HEARING, change.now)
+            require(change.session, change.order, Event.BOOK_HEARING, change.now, hearings_so_far)
         if _pending_hearing(change) is not None:
             raise Conflict(
                 f"{change.order.reference} already has a hearing booked. Record its outcome, or adjourn it to a "
@@ -226,16 +226,14 @@ def _clock_citation(order: ProtectionOrder) -> str:
 
 
 def _pending_hearing(change: Change) -> Hearing | None:
-    return change.session.exec(
-        select(Hearing)
-        .where(Hearing.order_id == change.order.id, col(Hearing.outcome).is_(None))
-        .order_by(col(Hearing.scheduled_at))
-    ).first()
+    """The earliest hearing with no outcome yet."""
+    pending = (hearing for hearing in change.hearings_of(change.order) if hearing.outcome is None)
+    return min(pending, key=lambda hearing: hearing.scheduled_at, default=None)
 
 
 @contextmanager
 def _changing(ctx: ServiceContext, actor_slack_id: str, reference: str, event: Event) -> Iterator[Change]:
     """A change to a record whose state allows `event` (rules/lifecycle.py)."""
     with changing(ctx, actor_slack_id, reference) as change:
-        require(change.session, change.order, event, change.now)
+        require(change.session, change.order, event, change.now, change.hearings_of(change.order))
         yield change

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from models import (
     AppUser,
+    AuditEvent,
     BreachCheck,
     IdentityMismatch,
     Notification,
@@ -32,9 +33,10 @@ from rules.order_types import MadeBy, OrderType, OrderTypeRule
 from rules.periods import PeriodEnd
 from rules.ranks import Rank
 from rules.validation import Violation
+from services import stored_text
 from services.context import ServiceContext
-from services.governance.audit import write_creation
-from services.new_rows import Plain, insert_new
+from services.governance.audit import AUDIT_TABLE, creation, take_held, write_creation
+from services.new_rows import Plain, insert_new, new_row
 from services.people.search_index import index_new_order, new_order_words
 from services.records.new_record_reads import new_record_reads
 from services.records.planning import (
@@ -139,7 +141,8 @@ def new_people(
 
 def _perpetrator(given: PersonInput, now: datetime) -> Perpetrator:
     pnc = normalise_pnc_id(given.pnc_id or "") or None  # as the PNC shows it, so one id matches however typed
-    return Perpetrator(
+    return new_row(
+        Perpetrator,
         full_name=given.full_name.strip(),
         name_key=name_key(given.full_name),
         date_of_birth=given.date_of_birth,
@@ -203,7 +206,8 @@ def add_protected_person(
 
 
 def _protected(given: PersonInput, now: datetime) -> ProtectedPerson:
-    return ProtectedPerson(
+    return new_row(
+        ProtectedPerson,
         full_name=given.full_name.strip(),
         name_key=name_key(given.full_name),
         date_of_birth=given.date_of_birth,
@@ -266,7 +270,8 @@ def insert_order(
     calendar = reads.calendar
     hearing = hearing_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
     lapse = lapse_deadline(rule, terms.served_at, calendar, tz) if terms.served_at else None
-    order = ProtectionOrder(
+    order = new_row(
+        ProtectionOrder,
         id=reads.ids[ProtectionOrder][0],
         reference=reads.reference,
         order_type=rule.code,
@@ -301,7 +306,8 @@ def insert_order(
     order.next_deadline_at = _first_next_deadline(order, now, check_due, awaited_due)
     check = awaited = None
     if check_due is not None:
-        check = BreachCheck(
+        check = new_row(
+            BreachCheck,
             id=reads.ids[BreachCheck][0],
             order_id=pk(order),
             due_at=check_due,
@@ -309,7 +315,8 @@ def insert_order(
             created_at=now,
         )
     if awaited_due is not None:
-        awaited = Notification(
+        awaited = new_row(
+            Notification,
             id=reads.ids[Notification][0],
             order_id=pk(order),
             kind=NotificationKind.INITIAL,
@@ -317,7 +324,7 @@ def insert_order(
             created_at=now,
         )
     created = [row for row in (check, awaited) if row is not None]
-    links = [OrderProtectedPerson(order_id=pk(order), person_id=pk(person)) for person in protected]
+    links = [new_row(OrderProtectedPerson, order_id=pk(order), person_id=pk(person)) for person in protected]
     facts = OrderFacts(
         order=order,
         hearings=[],
@@ -333,13 +340,18 @@ def insert_order(
     replanned = replan_from(session, facts, ctx.settings.reminders, tz, now, stored=(), held=held)
     on_postgresql = session.get_bind().dialect.name == "postgresql"
     words = new_order_words(order, [perpetrator, *protected]) if on_postgresql else None
+    # The rows' audit goes in with them, after what the transaction audited before (held), as
+    # the commit would have written it: every id is known, so nothing waits for the INSERT.
+    audits = [
+        *take_held(session),
+        *(creation(actor=user, at=now, source=ctx.source, row=person) for person in people),
+        *(creation(actor=user, at=now, source=ctx.source, row=row, order_id=order.id) for row in (order, *created)),
+    ]
+    stored_text.refuse_unstorable_values(AuditEvent, audits)
+    held.append((AUDIT_TABLE, audits))
     insert_new(session, [*people, order, *links, *created], plain=held, also=[words] if words else [])
-    for person in people:
-        write_creation(session, actor=user, at=now, row=person, source=ctx.source)
     if not on_postgresql:
         index_new_order(session, order, [perpetrator, *protected])
-    for row in (order, *created):
-        write_creation(session, actor=user, at=now, row=row, source=ctx.source, order_id=order.id)
     return order, replanned
 
 

@@ -707,14 +707,17 @@ def at_or_none(deadline: NextDeadline | None) -> datetime | None:
     return deadline.at if deadline else None
 
 
-def load_facts(session: Session, order: ProtectionOrder) -> OrderFacts:
+def load_facts(session: Session, order: ProtectionOrder, hearings: Sequence[Hearing] | None = None) -> OrderFacts:
     """The record's facts, its team with them (read with its supervisors, in one statement), so
-    that its thread plan does not read the team again."""
+    that its thread plan does not read the team again. `hearings`: all the record's, if the
+    caller holds them (services.unit_of_work.Work.hearings_of)."""
     assert order.id is not None
     team, supervisors = team_and_supervisors(session, order.team_id)
     return OrderFacts(
         order=order,
-        hearings=session.exec(select(Hearing).where(Hearing.order_id == order.id)).all(),
+        hearings=session.exec(select(Hearing).where(Hearing.order_id == order.id)).all()
+        if hearings is None
+        else hearings,
         breaches=session.exec(select(Breach).where(Breach.order_id == order.id)).all(),
         checks=session.exec(select(BreachCheck).where(BreachCheck.order_id == order.id)).all(),
         notifications=session.exec(select(Notification).where(Notification.order_id == order.id)).all(),

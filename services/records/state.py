@@ -49,15 +49,22 @@ def situation(order: ProtectionOrder, hearings: Sequence[Hearing]) -> Situation:
     )
 
 
-def record_state(session: Session, order: ProtectionOrder, now: datetime) -> State:
-    hearings = session.exec(select(Hearing).where(Hearing.order_id == order.id)).all()
+def record_state(
+    session: Session, order: ProtectionOrder, now: datetime, hearings: Sequence[Hearing] | None = None
+) -> State:
+    """`hearings`: all the record's, if the caller holds them."""
+    if hearings is None:
+        hearings = session.exec(select(Hearing).where(Hearing.order_id == order.id)).all()
     return state_of(situation(order, hearings), now)
 
 
-def require(session: Session, order: ProtectionOrder, event: Event, now: datetime) -> State:
+def require(
+    session: Session, order: ProtectionOrder, event: Event, now: datetime, hearings: Sequence[Hearing] | None = None
+) -> State:
     """The record's state, or Conflict saying why `event` cannot happen in it and what to do
-    instead. Every write calls this before it changes anything."""
-    state = record_state(session, order, now)
+    instead. Every write calls this before it changes anything. `hearings`: all the record's,
+    if the caller holds them."""
+    state = record_state(session, order, now, hearings)
     refused = refusal(state, event)
     if refused is None:
         return state

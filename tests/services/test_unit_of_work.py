@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from psycopg import _queries  # its cache's limits, which change with its releases
@@ -24,6 +24,7 @@ from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed, raise_if_any
 from services.governance.audit import snapshot
 from services.new_rows import insert_new
+from services.records import breaches
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.planning import CHECK_DUE, load_facts, next_deadline, replan
@@ -317,3 +318,74 @@ def test_a_new_record_goes_in_one_statement_whose_conversion_psycopg_keeps(ctx: 
     assert "INSERT INTO perpetrator" in statement and "INSERT INTO reminder" in statement
     assert 0 < parameters <= _queries.MAX_CACHED_STATEMENT_PARAMS
     assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_a_saves_audit_goes_in_with_its_rows_as_the_commit_would_have_written_it(
+    ctx: ServiceContext, force: Force
+) -> None:
+    """A new record's rows are audited in the statement that writes them (services.new_rows on
+    PostgreSQL, an INSERT per table on SQLite), each row's audit as write_creation makes it:
+    nothing is left for the commit to send."""
+    sent: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, parameters: object, context: object, many: bool) -> None:
+        sent.append(statement)
+
+    audited = len(audit_rows(ctx.engine))
+    event.listen(ctx.engine, "before_cursor_execute", seen)
+    try:
+        notice = records.record(ctx, force.officer, dvpn())
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", seen)
+    new = audit_rows(ctx.engine)[audited:]
+    order_id = stored_order(ctx, notice.reference).id
+    assert [(r["action"], r["entity_type"], r["order_id"]) for r in new] == [
+        ("create", "perpetrator", None),
+        ("create", "protected_person", None),
+        ("create", "protection_order", order_id),
+        ("create", "breach_check", order_id),
+    ]
+    order_audit = new[2]
+    assert order_audit["before"] is None and order_audit["actor"] == f"slack:{force.officer}"
+    assert isinstance(order_audit["after"], dict) and order_audit["after"]["reference"] == notice.reference
+    assert order_audit["after"].keys() == snapshot(stored_order(ctx, notice.reference)).keys()
+    person_audit = new[0]["after"]
+    assert isinstance(person_audit, dict) and person_audit["full_name"] == "[personal data]"
+    if ctx.engine.dialect.name == "postgresql":
+        writes = [s for s in sent if "INSERT INTO" in s]
+        assert len(writes) == 2  # the reference's counter (with the reads), then every row and its audit
+        assert "INSERT INTO audit_event" in writes[1] and "INSERT INTO protection_order" in writes[1]
+        with ctx.engine.connect() as connection:  # None is kept as JSON's null, as the ORM's INSERT keeps it
+            kept = connection.exec_driver_sql(
+                "SELECT before IS NULL, before::text FROM audit_event WHERE entity_type = 'protection_order' "
+                f"AND entity_id = {order_id} AND action = 'create'"
+            ).one()
+        assert tuple(kept) == (False, "null")
+
+
+def test_a_commands_audit_goes_with_its_replans_new_reminders(ctx: ServiceContext, force: Force) -> None:
+    """A change whose replan adds reminders sends them and the audit held so far in one statement
+    on PostgreSQL, so the commit has nothing left to send; the trail is as it would be."""
+    notice = records.record(ctx, force.officer, dvpn())
+    audited = len(audit_rows(ctx.engine))
+    sent: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, parameters: object, context: object, many: bool) -> None:
+        sent.append(statement)
+
+    event.listen(ctx.engine, "before_cursor_execute", seen)
+    try:
+        breaches.record_breach(ctx, force.officer, notice.reference, ctx.clock.now() - timedelta(minutes=20))
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", seen)
+    new = audit_rows(ctx.engine)[audited:]
+    assert [(r["action"], r["entity_type"]) for r in new] == [("create", "breach")]
+    order = stored_order(ctx, notice.reference)
+    with session_scope(ctx.engine) as session:
+        kinds = session.exec(select(Reminder.kind).where(Reminder.order_id == order.id)).all()
+    # A breach of a notice with no crime reference yet: its officer is reminded to add one.
+    assert any(kind.startswith(f"crime_reference_missing:{new[0]['entity_id']}:") for kind in kinds)
+    if ctx.engine.dialect.name == "postgresql":
+        [together] = [s for s in sent if "INSERT INTO reminder" in s]
+        assert "INSERT INTO audit_event" in together
+        assert not [s for s in sent if s.lstrip().startswith("INSERT INTO audit_event")]
