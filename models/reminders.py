@@ -57,7 +57,8 @@ class Reminder(SQLModel, table=True):
             sqlite_where=sa.text(MARAC_CLOCK),
         ),
         sa.Index("ix_reminder_state_due", "state", "due_at"),
-        sa.Index("ix_reminder_recipient_state", "recipient_id", "state"),
+        # A user's sent reminders, newest first: the App Home's "Waiting for me" (migration 0040).
+        sa.Index("ix_reminder_recipient_state_due", "recipient_id", "state", "due_at"),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),
         sa.Index("ix_reminder_update_due_at", "update_due_at"),
         # The sweep's claim (services.reminders.queue): only rows waiting to be posted, in the order

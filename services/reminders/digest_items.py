@@ -90,28 +90,53 @@ class TeamRows:
         return [(o, p) for o, p, _ in found], total
 
     def joined(
-        self, table: type[Row], order_key: Any, *where: Any, order_by: Any
+        self, table: type[Row], order_key: Any, *where: Any, order_by: Any, team_kept: bool = False
     ) -> tuple[Sequence[tuple[Row, ProtectionOrder, Perpetrator]], int]:
         """Rows of `table` hanging off the team's records by `order_key`, with their record and its
         perpetrator, in `order_by` order (the first `cut` when the record sections are cut), and how
-        many there are in all: the hearings, checks, breaches and reminders of a section."""
+        many there are in all: the hearings, checks, breaches and reminders of a section. `team_kept`:
+        `where` finds the team's rows by `table`'s own copy of its record's team."""
+        key: Any = table.id  # type: ignore[attr-defined]  # every table joined has an integer id
+        ordered = (order_by, col(ProtectionOrder.id), col(key))
+        # The ids of the rows listed first, their record joined only for the scope; only those are
+        # joined to their perpetrators and officers (a team may have a thousand checks due).
+        picked = sa.select(col(key)).join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
+        picked = picked.where(*self.scope(), *where).order_by(*ordered)
         query = (
             select(table, ProtectionOrder, Perpetrator, AppUser.slack_user_id)
             .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
             .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
-            .where(*self.scope(), *where)
-            .order_by(order_by, col(ProtectionOrder.id))
+            .order_by(*ordered)
         )
-        counted = (
-            select(func.count())
-            .select_from(table)
-            .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
-            .where(*self.scope(), *where)
-        )
-        found, total = self.first(query, counted)
+        if self.cut is None:
+            query = query.where(*self.scope(), *where)
+        else:
+            first = picked.limit(self.cut).subquery()
+            query = query.join(first, first.c.id == key)
+        found, total = self.first(query, self._counted(table, order_key, where, team_kept))
         self._officers.update((o.officer_id, officer) for _, o, _, officer in found)
         return [(row, o, p) for row, o, p, _ in found], total
+
+    def _counted(self, table: type[Row], order_key: Any, where: Sequence[Any], team_kept: bool) -> Any:
+        """How many rows of `table` a section of `joined` has in all. Everyone else's rows of a
+        table that keeps its record's team are the team's rows, counted from its index
+        alone, less the user's own: a supervisor is in charge of few records, and joining each
+        of the team's rows to its record only to leave theirs out was most of the count."""
+
+        def mine(*narrowed: Any) -> Any:
+            return (
+                select(func.count())
+                .select_from(table)
+                .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
+                .where(*narrowed, *where)
+            )
+
+        if not team_kept or self.owner is None or not self.owner.others or self.order_id is not None:
+            return mine(*self.scope())
+        own = mine(col(ProtectionOrder.team_id) == self.team_id, col(ProtectionOrder.officer_id) == self.owner.user_id)
+        team_wide = select(func.count()).select_from(table).where(*where)
+        return select(team_wide.scalar_subquery() - own.scalar_subquery())
 
     def first(self, query: Any, counted: Any) -> tuple[list[Any], int]:
         """`query`'s rows, only the first `cut` when the record sections are cut, and how many it

@@ -165,6 +165,7 @@ def crime(rows: TeamRows, at: When) -> DigestSection:
         rows.team_id == BREACH_TEAM,  # found by team (ix_breach_team_no_crime_reference)
         col(Breach.crime_reference).is_(None),
         order_by=col(Breach.recorded_at),
+        team_kept=True,
     )
     items = rows.items(
         ((o, p, NoCrimeReference(b.recorded_at)) for b, o, p in found),
