@@ -23,6 +23,7 @@ from handlers import (
     record_picker,
     reminder_actions,
 )
+from handlers.after_ack import HandOff
 from handlers.context import ProvideServices
 from handlers.verification import SlackSignature
 from services.context import ServiceContext
@@ -65,7 +66,11 @@ def build_app(
         # unverified body; ours cannot (handlers.verification). Socket Mode's requests are unsigned.
         request_verification_enabled=False,
         before_authorize=SlackSignature(signing_secret),
-        process_before_response=False,  # ack first, then work: Slack's 3 seconds never wait on us
+        # Where the work runs elsewhere (handlers.after_ack's HandOff), a listener's ack function is
+        # all this process does with a request: it runs on the request's own thread, which answers
+        # the moment it acks. Otherwise Bolt runs it on its pool and answers at the ack, polling for
+        # it every 10 ms, while the work goes on after it.
+        process_before_response=isinstance(work, HandOff),
         raise_error_for_unhandled_request=False,
         listener_executor=executor,
         logger=logging.getLogger("dvpn.bolt"),

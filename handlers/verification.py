@@ -74,6 +74,8 @@ class SlackSignature(Middleware):
         if req.mode == "socket_mode":
             req.context[VERIFIED] = "socket mode"
             return next()
+        if req.context.get(VERIFIED) == "signature":  # by handlers.wsgi, over the raw bytes, before parsing
+            return next()
         timestamp = first(req.headers, "x-slack-request-timestamp")
         if signed_by_slack(self._secret, req.raw_body, timestamp, first(req.headers, "x-slack-signature")):
             req.context[VERIFIED] = "signature"

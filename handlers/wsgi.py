@@ -19,7 +19,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from handlers.verification import signed_by_slack
+from handlers.verification import VERIFIED, signed_by_slack
 
 log = logging.getLogger("dvpn.http")
 
@@ -48,7 +48,8 @@ def wsgi_app(
             return _send(start_response, "401 Unauthorized", {"error": "invalid request"})
         try:  # signed, so from Slack; parsing it should not fail, but if it does nothing is answered
             text, query = body.decode("utf-8"), environ.get("QUERY_STRING", "")
-            request = BoltRequest(body=text, query=query, headers=_headers(environ))
+            # Marked verified here, so the app's own check (handlers.verification) is not repeated.
+            request = BoltRequest(body=text, query=query, headers=_headers(environ), context={VERIFIED: "signature"})
         except ValueError as error:
             log.warning("a signed request did not parse (%s)", type(error).__name__)
             return _send(start_response, "400 Bad Request", {"ok": False, "error": "unreadable request"})
