@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from slack_bolt import Ack, App, BoltRequest
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.util.utils import get_name_for_callable
 
@@ -66,13 +66,14 @@ class Job:
     asked: int | None = None
     start_by: float = 0.0  # wall-clock time after which an asked job is not started
 
-    def request(self) -> BoltRequest:
+    def request(self, ack: Ack | None = None) -> BoltRequest:
         # Already verified and parsed by the serving process; Bolt takes a parsed body only in
         # its Socket Mode form, which also skips the signature check the serving process did.
         headers: dict[str, str | Sequence[str]] = {}
         if self.function is not None:
             headers = {LAZY_ONLY: "1", LAZY_FUNCTION: self.function}
-        return BoltRequest(body=self.body, headers=headers, mode="socket_mode")
+        context = {"ack": ack} if ack is not None else None  # Bolt's listeners ack with the context's
+        return BoltRequest(body=self.body, headers=headers, context=context, mode="socket_mode")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,28 @@ class Answer:
     asked: int
     status: int | None  # None: not started in time
     body: str = ""
+
+
+class AnsweredAtAck(Ack):
+    """A form's ack in a work process: its answer leaves for the serving process the moment the
+    listener acks, not when Bolt next looks for it (every 10 ms); the confirmation runs on after it.
+    Only the first ack answers: the serving process waits for one answer per form."""
+
+    def __init__(self, asked: int, answers: multiprocessing.Queue[Answer]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # Bolt does not annotate it
+        self._asked = asked
+        self._answers = answers
+        self.answered = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        response = super().__call__(*args, **kwargs)
+        self.answer(response)
+        return response
+
+    def answer(self, response: BoltResponse) -> None:
+        if not self.answered:
+            self.answered = True
+            self._answers.put(Answer(self._asked, response.status, str(response.body or "")))
 
 
 @dataclass
@@ -260,9 +283,10 @@ def _take_jobs(
         elif time.time() > job.start_by:
             answers.put(Answer(job.asked, None))  # its officer is being told to submit again
         else:
-            # Returns at the listener's ack(); whatever follows it (a confirmation) runs on.
-            response = app.dispatch(job.request())
-            answers.put(Answer(job.asked, response.status, str(response.body or "")))
+            # Answered at the listener's ack(); whatever follows it (a confirmation) runs on. A
+            # listener that failed before acking is answered with Bolt's response when it returns.
+            ack = AnsweredAtAck(job.asked, answers)
+            ack.answer(app.dispatch(job.request(ack)))
 
 
 def _work_app(settings: Settings) -> App:

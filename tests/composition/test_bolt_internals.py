@@ -9,15 +9,22 @@ the place of the app's lazy listener runner."""
 from __future__ import annotations
 
 import inspect
+import json
+import multiprocessing
+import os
+import queue
+import threading
+import time
 from importlib.metadata import version
 from typing import Any
 
+import pytest
 from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.util.utils import get_name_for_callable
 
-from runtime.work_processes import LAZY_FUNCTION, LAZY_ONLY, Job, WorkProcesses
+from runtime.work_processes import LAZY_FUNCTION, LAZY_ONLY, Answer, Job, WorkProcesses, _take_jobs
 
 COMMAND = {
     "type": "slash_command",
@@ -28,6 +35,14 @@ COMMAND = {
     "channel_id": "C0PPUNORTH",
     "response_url": "http://127.0.0.1:9/unused",
     "trigger_id": "1.2.3",
+}
+
+FORM_SUBMITTED = {
+    "type": "view_submission",
+    "team": {"id": "T0FORCE"},
+    "user": {"id": "UOFFA1"},
+    "trigger_id": "1.2.4",
+    "view": {"id": "VFORM", "type": "modal", "callback_id": "record_form", "blocks": [], "state": {"values": {}}},
 }
 
 
@@ -99,3 +114,47 @@ def test_the_lazy_listener_runner_can_be_replaced_by_the_work_processes() -> Non
     bolt_start = inspect.signature(LazyListenerRunner.start)
     ours = inspect.signature(WorkProcesses.start)
     assert list(bolt_start.parameters) == list(ours.parameters) == ["self", "function", "request"]
+
+
+def test_a_forms_answer_leaves_the_work_process_at_its_ack_while_its_listener_runs_on() -> None:
+    """Bolt acks with the Ack it finds in the request's context, so the work process's own
+    (AnsweredAtAck) sends the answer at ack(), before the confirmation that follows it is done."""
+    confirming, confirmed = threading.Event(), threading.Event()
+
+    def submit(ack: Ack) -> None:
+        ack(response_action="errors", errors={"served_at": "Type the time it was served."})
+        ack()  # a second ack answers nothing more: the serving process waits for one answer
+        confirming.wait(10)
+        confirmed.set()
+
+    app = App(
+        authorize=lambda enterprise_id, team_id: AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-contract"
+        ),
+        signing_secret="unused",
+        token_verification_enabled=False,
+        request_verification_enabled=False,
+        process_before_response=False,  # as a work process's app: the ack answers, the work runs on
+    )
+    app.view("record_form")(submit)
+    context = multiprocessing.get_context("spawn")
+    jobs: multiprocessing.Queue[Job | None] = context.Queue()
+    answers: multiprocessing.Queue[Answer] = context.Queue()
+    jobs.put(Job(dict(FORM_SUBMITTED), asked=7, start_by=time.time() + 60))
+    jobs.put(None)
+    runner = threading.Thread(target=_take_jobs, args=(app, jobs, answers, os.getppid()))
+    runner.start()
+    try:
+        answer = answers.get(timeout=10)
+        assert not confirmed.is_set()  # answered while the listener is still confirming
+    finally:
+        confirming.set()
+        runner.join(10)
+    assert answer.asked == 7 and answer.status == 200
+    assert json.loads(answer.body) == {
+        "response_action": "errors",
+        "errors": {"served_at": "Type the time it was served."},
+    }
+    assert confirmed.wait(10)  # and the listener ran on to its end
+    with pytest.raises(queue.Empty):
+        answers.get(timeout=0.5)
