@@ -238,7 +238,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.slack_bot_token:
         raise MissingSlackSettings(["SLACK_BOT_TOKEN"], "scheduler")
-    ctx = service_context(settings, source="scheduler")
+    ctx = service_context(settings, source="scheduler", application="dvpn-bot scheduler")
     require_current_schema(ctx.engine)
     warn_if_audit_trail_exposed(ctx.engine)
     return run_scheduler_forever(ctx, web_client(settings))

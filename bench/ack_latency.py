@@ -37,15 +37,28 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sqlalchemy as sa
 from ack_load import Figures, Triggers, button_press, command_body, interaction_body, run_load, view_submission
 from ack_seed import ADMIN, DEFAULT_URL, Force, row_count, scratch_engine, seed, wait_for_sweep
-from ack_servers import SECRET, StandIn, cpu_load, scratch_directory, start_bare, start_ours, stopping
+from ack_servers import (
+    SECRET,
+    Server,
+    StandIn,
+    child_pids,
+    cpu_load,
+    cpu_seconds,
+    scratch_directory,
+    start_bare,
+    start_ours,
+    stopping,
+)
 from sqlalchemy.engine import Engine
 
 from blocks import actions as ids
 from blocks.forms import FormMeta, record_form
 from config import Settings
 from rules.order_types import OrderType
+from runtime.work_processes import WORK_APPLICATION
 from services.clock import SystemClock
 
 LONDON = ZoneInfo("Europe/London")
@@ -154,12 +167,46 @@ class FormSubmissions:
 Payloads = Callable[[Force, Triggers, "Sent | None"], Callable[[int], str]]
 
 
+class CpuUse:
+    """CPU time used by the processes that serve one app, by part: its serving process (ours: with
+    its scheduler), its work processes and, for ours, the PostgreSQL backends that serve them (by
+    process, from /proc). Work that outlives a run is counted when it is waited for (Urls.settle)."""
+
+    def __init__(self, server: int, engine: Engine | None) -> None:
+        self.server, self.engine = server, engine
+
+    def parts(self) -> dict[str, dict[int, float]]:
+        backends: list[int] = []
+        if self.engine is not None:
+            with self.engine.connect() as connection:
+                backends = list(connection.execute(BACKENDS).scalars())
+        return {
+            "serving": {self.server: cpu_seconds(self.server)},
+            "work processes": {pid: cpu_seconds(pid) for pid in child_pids(self.server)},
+            "PostgreSQL": {pid: cpu_seconds(pid) for pid in backends},
+        }
+
+    @staticmethod
+    def spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+        """Seconds each part used between two readings; a process started between them counts whole."""
+        return {part: sum(t - before[part].get(pid, 0.0) for pid, t in after[part].items()) for part in after}
+
+
+# The backends serving the work processes (by their application_name): not the serving process's
+# scheduler, autovacuum, or this benchmark's own connections.
+BACKENDS = sa.text(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = :work"
+).bindparams(work=WORK_APPLICATION)
+
+
 @dataclass(frozen=True)
 class Row:
     users: int
     bare: Figures
     ours: Figures
     work_per_second: float  # ours: requests whose work (the reply) was done, per second from first send
+    bare_cpu: dict[str, float]  # CPU ms per request, by part
+    ours_cpu: dict[str, float]
 
 
 def compare(
@@ -171,12 +218,25 @@ def compare(
     rows = []
     for users in counts:
         per_user = max(1, counts[users] // users)
+        bare_before = urls.bare_cpu.parts()
         bare = run_load(urls.bare, SECRET, users, per_user, make(force, triggers, None))
+        bare_cpu = CpuUse.spent(bare_before, urls.bare_cpu.parts())
+        ours_before = urls.ours_cpu.parts()
         began = time.perf_counter()
         ours = run_load(urls.ours, SECRET, users, per_user, make(force, triggers, sent))
         acked = time.perf_counter()
         drain = urls.settle(sent)
-        rows.append(Row(users, bare, ours, ours.requests / (acked - began + drain)))
+        ours_cpu = CpuUse.spent(ours_before, urls.ours_cpu.parts())
+        rows.append(
+            Row(
+                users,
+                bare,
+                ours,
+                ours.requests / (acked - began + drain),
+                {part: 1000 * seconds / bare.requests for part, seconds in bare_cpu.items()},
+                {part: 1000 * seconds / ours.requests for part, seconds in ours_cpu.items()},
+            )
+        )
         print(
             f"  {title}: {users} users done, work drained {drain:.1f} s after the last ack ({cpu_load()})",
             file=sys.stderr,
@@ -190,17 +250,24 @@ class Urls:
     ours: str
     bare: str
     stand_in: StandIn
+    ours_cpu: CpuUse
+    bare_cpu: CpuUse
     drains: list[tuple[int, float, int]] = field(default_factory=list)  # (expected, seconds, arrived)
+    confirmed_before: int = 0  # form confirmations (chat.postEphemeral) before sent.forms began
 
-    def settle(self, sent: Sent, timeout: float = 900.0) -> float:
+    def settle(self, sent: Sent, timeout: float = 900.0, *, confirmations: bool = True) -> float:
         """Wait for every reply our app owes before the next run, so runs do not overlap; note and
         return how long the work after the last ack took to finish. The timeout is generous: at a
         high machine load 2,000 commands' work can take minutes, and a form level started behind it
-        measures the queue, not the form."""
+        measures the queue, not the form. With `confirmations`, wait too (a minute at most: a form
+        told to submit again is never confirmed) for the confirmations of the forms sent."""
         started = time.perf_counter()
         arrived = self.stand_in.wait_for(sent.replies, "response_url", timeout)
         if arrived != sent.replies:
             print(f"  only {arrived} of {sent.replies} replies arrived within {timeout:.0f} s", file=sys.stderr)
+        expected = self.confirmed_before + sent.forms
+        if confirmations and self.stand_in.wait_for(expected, "chat.postEphemeral", 60) != expected:
+            print("  not every form was confirmed within a minute", file=sys.stderr)
         took = time.perf_counter() - started
         self.drains.append((sent.replies, took, arrived))
         return took
@@ -220,6 +287,11 @@ def print_table(title: str, rows: list[Row]) -> None:
     print("  ours' work done after the ack (reply sent), per second from the level's first request:")
     for row in rows:
         print(f"  {row.users:>3} users: {row.work_per_second:8.1f} /s (acks {row.ours.per_second:.0f} /s)")
+    print("  CPU per request, ms (the work after the ack included; ours' work processes' PostgreSQL backends too):")
+    for row in rows:
+        parts = ", ".join(f"{part} {ms:.2f}" for part, ms in row.ours_cpu.items())
+        bare, ours = sum(row.bare_cpu.values()), sum(row.ours_cpu.values())
+        print(f"  {row.users:>3} users: bare {bare:.2f}; ours {ours:.2f} ({parts})")
 
 
 def verify(engine: Engine, before: dict[str, int], sent: Sent, urls: Urls, forms_confirmed: int) -> bool:
@@ -275,22 +347,25 @@ def main(argv: list[str] | None = None) -> int:
         ours = start_ours(url, stand_in.api_url, ADMIN, workdir, threads=args.threads, scheduler=not args.no_scheduler)
         bare = start_bare(workdir, threads=args.threads)
         with stopping(ours, bare):
-            return measure(engine, force, stand_in, ours.url, bare.url, args)
+            return measure(engine, force, stand_in, ours, bare, args)
 
 
-def measure(engine: Engine, force: Force, stand_in: StandIn, ours: str, bare: str, args: argparse.Namespace) -> int:
+def measure(
+    engine: Engine, force: Force, stand_in: StandIn, ours: Server, bare: Server, args: argparse.Namespace
+) -> int:
     scale = args.scale
     triggers = Triggers(stand_in.url)
     sent = Sent()
-    urls = Urls(ours, bare, stand_in)
+    urls = Urls(ours.url, bare.url, stand_in, CpuUse(ours.process.pid, engine), CpuUse(bare.process.pid, None))
     # Warm-up: connections, the date parser's first load, Bolt's first dispatch.
-    run_load(bare, SECRET, 5, 20, CommandMix(force, triggers, None))
-    run_load(ours, SECRET, 5, 20, CommandMix(force, triggers, sent))
-    run_load(ours, SECRET, 2, 5, FormSubmissions(force, triggers, sent))
-    urls.settle(sent)
+    run_load(bare.url, SECRET, 5, 20, CommandMix(force, triggers, None))
+    run_load(ours.url, SECRET, 5, 20, CommandMix(force, triggers, sent))
+    run_load(ours.url, SECRET, 2, 5, FormSubmissions(force, triggers, sent))
+    urls.settle(sent, confirmations=False)  # a warm-up form may be told to submit again while work processes start
     still_due = wait_for_sweep(engine)
     print(f"  the sweep has posted the seeded records' due reminders ({still_due} left)", file=sys.stderr)
     confirmed_before = stand_in.wait_for(sent.forms, "chat.postEphemeral", 60)
+    urls.confirmed_before = confirmed_before
     before = {t: row_count(engine, t) for t in ("breach", "hearing", "protection_order")}
     sent.breaches = sent.hearings = sent.forms = 0  # from here on, what the runs asked for
     sent.kinds.clear()

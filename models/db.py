@@ -22,7 +22,9 @@ CONNECT_TIMEOUT_SECONDS = 5
 NO_JIT = "-c jit=off"
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, *, application: str = "dvpn-bot", **options: Any) -> Engine:
+    """`application`: what PostgreSQL shows for these connections (pg_stat_activity's
+    application_name), so an administrator can tell the serving, work and scheduler processes apart."""
     # SQL parameters hold names and addresses: keep them out of error messages and so out of logs.
     options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
@@ -33,7 +35,11 @@ def make_engine(url: str, **options: Any) -> Engine:
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     # pre-ping: a pooled connection the server dropped (a restart) is replaced before it is used.
-    connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": NO_JIT} | options.pop("connect_args", {})
+    connect_args = {
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "options": NO_JIT,
+        "application_name": application,
+    } | options.pop("connect_args", {})
     return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
 
 

@@ -73,7 +73,7 @@ def compose(settings: Settings, *, mode: str) -> Runtime:
     missing = missing_slack_settings(settings, mode)
     if missing:
         raise MissingSlackSettings(missing, mode)
-    ctx = service_context(settings, source="slack")
+    ctx = service_context(settings, source="slack", application=f"dvpn-bot {mode}")
     require_current_schema(ctx.engine)
     warn_if_audit_trail_exposed(ctx.engine)
     client = web_client(settings)

@@ -20,12 +20,18 @@ from services.context import ServiceContext
 
 
 def service_context(
-    settings: Settings, *, source: str, engine: Engine | None = None, clock: Clock | None = None
+    settings: Settings,
+    *,
+    source: str,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    application: str = "dvpn-bot",
 ) -> ServiceContext:
-    """What every use case is given: the database named by the settings (or `engine`), the clock
-    (the drill clock when DVPN_DRILL_CLOCK_FILE is set), and where the calls come from."""
+    """What every use case is given: the database named by the settings (or `engine`; its
+    connections named `application` in PostgreSQL), the clock (the drill clock when
+    DVPN_DRILL_CLOCK_FILE is set), and where the calls come from."""
     return ServiceContext(
-        engine=engine if engine is not None else make_engine(settings.database_url),
+        engine=engine if engine is not None else make_engine(settings.database_url, application=application),
         settings=settings,
         clock=clock if clock is not None else configured_clock(settings.drill_clock_file),
         source=source,

@@ -52,6 +52,7 @@ WATCH_EVERY = 1.0  # seconds between checks that every work process is alive
 START_WITHIN = 1.5
 ANSWER_WITHIN = 2.6
 BUSY = "dvpn-bot is too busy to check this just now. Nothing was saved: submit again in a minute."
+WORK_APPLICATION = "dvpn-bot work"  # its connections' application_name in PostgreSQL
 LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
 
@@ -292,4 +293,4 @@ def _take_jobs(
 def _work_app(settings: Settings) -> App:
     """The same app as the serving process's, over this process's own database pool and Web API
     client. Its work runs on the calling thread: lazy-only requests are dispatched synchronously."""
-    return slack_app(service_context(settings, source="slack"), signing_secret=None)
+    return slack_app(service_context(settings, source="slack", application=WORK_APPLICATION), signing_secret=None)

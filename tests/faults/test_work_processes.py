@@ -102,6 +102,19 @@ def test_commands_are_answered_by_the_work_processes(served: Served) -> None:
     assert children(served.bot.process.pid) == workers  # the same two did the work
 
 
+def test_postgresql_tells_the_serving_and_the_work_processes_connections_apart(
+    served: Served, pg_engine: Engine
+) -> None:
+    served.command(OFFICER, "help")  # the serving process has checked its schema; a work process has worked
+    names = sa.text(
+        "SELECT DISTINCT application_name FROM pg_stat_activity"
+        " WHERE datname = current_database() AND application_name LIKE 'dvpn-bot%'"
+    )
+    with pg_engine.connect() as connection:
+        named = set(connection.execute(names).scalars())
+    assert {"dvpn-bot serve", "dvpn-bot work"} <= named  # beside this test's own ("dvpn-bot")
+
+
 def test_a_command_slack_sends_twice_records_one_breach(served: Served, pg_engine: Engine) -> None:
     ref = reference(pg_engine)
     body, key = served.command_body(OFFICER, f"breach {ref} today 06:30 details at the address")
