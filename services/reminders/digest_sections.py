@@ -152,6 +152,7 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
         col(BreachCheck.due_at) < at.local_midnight(1),
         order_by=col(BreachCheck.due_at),
         team_kept=True,
+        kept_implies=(ACTIVE,),
     )
     items = rows.items(
         ((o, p, CheckAt(c.due_at, c.due_at < at.now)) for c, o, p in found),
