@@ -10,9 +10,11 @@ done, on records still active, and counts the rest. Nothing led to a team's chec
 the planner probed ix_check_open_by_order once for each of a team's 5,000 open records, for the list
 and again for the count, 50-65 ms a team at national scale, most of a supervisor's Home. Each check
 now carries its record's team while that record is active (NULL once it has ended: a record that
-ended leaves its missed checks undone for good, and those outnumber a team's live ones), and a
-partial index holds, by team and by when due, only the live checks not done. The section reads its
-first due from the index in order and counts the team's from the index alone.
+ended leaves its missed checks undone for good: 117,000 of the 221,000 undone at national scale,
+nearly all due years before any live one, so an index by team alone would be walked through a
+team's 2,900 of them before the first live check), and a partial index holds, by team and by when due, only the live
+checks not done. The section reads its first due from the index in order (1 ms a team) and counts
+the team's from the index alone (0.3 ms).
 
 Kept by row triggers in the same transaction as the write, whichever statement makes it: a check
 made (or moved to another record) takes its record's team if the record is active; a record moved
