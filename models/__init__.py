@@ -12,6 +12,7 @@ from models.disclosures import DisclosureApplicant, DisclosureRequest, Managemen
 from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import (
     BREACH_TEAM,
+    CHECK_ACTIVE_TEAM,
     Breach,
     BreachCheck,
     Hearing,
@@ -30,6 +31,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "BREACH_TEAM",
+    "CHECK_ACTIVE_TEAM",
     "AppUser",
     "AuditEvent",
     "Breach",

@@ -32,7 +32,8 @@ from rules.incidents import (
     attendance_due,
     clock_due,
     dash_level,
-    escalation,
+    escalation_of_count,
+    incidents_in_window,
     marac_trigger,
 )
 from rules.names import births_agree
@@ -72,7 +73,9 @@ class IncidentFacts:
     children: Sequence[IncidentChild]
     referral: MaracReferral | None
     actions: Sequence[MaracAction]
-    victim_incidents: Sequence[datetime]  # when each incident against the same victim was reported
+    # The incidents against the same victim reported in the 12 months up to and including this one,
+    # itself counted: what the escalation to a MARAC turns on (rules.incidents.escalation_of_count).
+    victim_incidents_in_window: int
     supervisor_ids: Sequence[int]
 
 
@@ -86,7 +89,9 @@ def load_facts(session: Session, incident: Incident) -> IncidentFacts:
         ).all(),
         referral=referral,
         actions=actions,
-        victim_incidents=victim_incidents(session, incident),
+        # Counted, not read from incident.escalation_count: the planner runs inside the writes that
+        # change what the kept count counts, and may run before it is counted again there.
+        victim_incidents_in_window=incidents_in_window(victim_incidents(session, incident), incident.reported_at),
         supervisor_ids=sorted(
             session.exec(select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == incident.team_id)).all()
         ),
@@ -117,7 +122,7 @@ def marac_due(facts: IncidentFacts, policy: IncidentPolicy) -> tuple[MaracTrigge
     """Why a referral is due and by when; None when it is not (or not yet) due."""
     i = facts.incident
     ruling = dash_level(i.dash_yes, i.dash_judgement) if i.dash_yes is not None else None
-    escalated = escalation(facts.victim_incidents, i.reported_at, policy.marac_escalation_incidents)
+    escalated = escalation_of_count(facts.victim_incidents_in_window, i.reported_at, policy.marac_escalation_incidents)
     trigger = marac_trigger(ruling, i.dash_at, escalated)
     if trigger is None:
         return None

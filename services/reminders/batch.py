@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
@@ -32,12 +31,11 @@ from models import (
     MaracReferral,
     Perpetrator,
     PlanAction,
-    ProtectedPerson,
     ProtectionOrder,
     Reminder,
     ReminderState,
 )
-from services.incidents.planning import IncidentFacts, reports_of
+from services.incidents.planning import IncidentFacts
 from services.records.planning import follow_up_source
 from services.reminders import batch_rows
 from services.reminders.rows import ReminderRow
@@ -209,8 +207,11 @@ def _officers(
 
 def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -> dict[int, IncidentFacts]:
     """services.incidents.planning.load_facts for every incident at once: their referrals, the
-    referrals' actions, their children, and when each incident against the same victim was reported
-    (planning.victim_incidents' rule: same name key, dates of birth not disagreeing)."""
+    referrals' actions and their children. The victim's incidents in the 12 months to each are the
+    kept incident.escalation_count, not counted again: a batch reads what earlier transactions
+    committed, where the kept count is the planner's count (escalation_counts.py keeps it in the
+    writing transaction), and matching each victim's name across the force's incidents read
+    thousands of rows for a Home's twenty-five reminders."""
     ids = _ids(i.id for i in incidents)
     referrals: dict[int | None, MaracReferral] = {
         r.incident_id: r for r in session.exec(select(MaracReferral).where(col(MaracReferral.incident_id).in_(ids)))
@@ -221,29 +222,15 @@ def _incident_facts(session: Session, incidents: list[Incident], batch: Batch) -
     children: dict[int, list[IncidentChild]] = defaultdict(list)
     for (incident_id, _), child in sorted(batch.children.items()):
         children[incident_id].append(child)
-    victims: dict[int | None, ProtectedPerson] = {
-        p.id: p for p in _in(session, ProtectedPerson, _ids(i.victim_id for i in incidents))
-    }
-    batch.held.extend(victims.values())
-    keys = sorted({p.name_key for p in victims.values()})
-    same_name: dict[str, list[tuple[datetime, date | None]]] = defaultdict(list)
-    if keys:
-        for reported_at, name_key, born in session.execute(
-            sa.select(col(Incident.reported_at), col(ProtectedPerson.name_key), col(ProtectedPerson.date_of_birth))
-            .join(ProtectedPerson, col(ProtectedPerson.id) == col(Incident.victim_id))
-            .where(col(ProtectedPerson.name_key).in_(keys))
-        ).all():
-            same_name[name_key].append((reported_at, born))
     found = {}
     for incident in incidents:
-        victim = victims[incident.victim_id]
         referral = referrals.get(incident.id)
         found[incident.id or 0] = IncidentFacts(
             incident=incident,
             children=children.get(incident.id or 0, []),
             referral=referral,
             actions=actions.get(referral.id or 0, []) if referral else [],
-            victim_incidents=reports_of(victim, same_name[victim.name_key]),
+            victim_incidents_in_window=incident.escalation_count,
             supervisor_ids=batch.supervisors.get(incident.team_id, []),
         )
     return found

@@ -15,6 +15,7 @@ from sqlmodel import col, func, select
 
 from models import (
     BREACH_TEAM,
+    CHECK_ACTIVE_TEAM,
     AppUser,
     Breach,
     BreachCheck,
@@ -140,13 +141,18 @@ def outcomes(rows: TeamRows, at: When) -> DigestSection:
 
 
 def checks(rows: TeamRows, at: When) -> DigestSection:
+    """Breach checks not done, due by the end of today, on the team's active records."""
     found, total = rows.joined(
         BreachCheck,
         col(BreachCheck.order_id),
-        ACTIVE,
+        # The check's copy of its record's team, kept only while the record is active: the team's
+        # live checks are found by it (ix_check_active_team_undone), not from each of its records.
+        rows.team_id == CHECK_ACTIVE_TEAM,
         col(BreachCheck.done_at).is_(None),
         col(BreachCheck.due_at) < at.local_midnight(1),
         order_by=col(BreachCheck.due_at),
+        team_kept=True,
+        kept_implies=(ACTIVE,),
     )
     items = rows.items(
         ((o, p, CheckAt(c.due_at, c.due_at < at.now)) for c, o, p in found),

@@ -17,6 +17,8 @@ from sqlmodel import Session, col, func, select
 
 from blocks import actions as ids
 from models import (
+    BREACH_TEAM,
+    CHECK_ACTIVE_TEAM,
     AuditEvent,
     Breach,
     BreachCheck,
@@ -251,6 +253,37 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
     found += the_first_hearings_are_the_hearings(session, order_ids)
     found += the_hours_to_hearing_are_the_records(session, order_ids)
     found += the_daily_counts_are_the_rows(session)
+    found += the_kept_teams_are_the_records(session, order_ids)
+    return found
+
+
+def the_kept_teams_are_the_records(session: Session, order_ids: Sequence[int]) -> list[str]:
+    """Each breach's kept team (migration 0039) is its record's, and each check's kept active team
+    (0041) its record's while the record is active and none after: the digest and the App Home find
+    a team's breaches and checks by them."""
+    active_team = sa.case((col(ProtectionOrder.status) == OrderStatus.ACTIVE, col(ProtectionOrder.team_id)))
+    found = [
+        f"breach {breach_id} of record {order_id}: kept team {kept}, record's team {team}"
+        for breach_id, order_id, kept, team in session.execute(
+            sa.select(col(Breach.id), col(Breach.order_id), BREACH_TEAM, col(ProtectionOrder.team_id))
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(Breach.order_id))
+            .where(col(Breach.order_id).in_(order_ids), BREACH_TEAM.is_distinct_from(col(ProtectionOrder.team_id)))
+        )
+    ]
+    found += [
+        f"check {check_id} of record {order_id}: kept active team {kept}, record's {team} ({status})"
+        for check_id, order_id, kept, team, status in session.execute(
+            sa.select(
+                col(BreachCheck.id),
+                col(BreachCheck.order_id),
+                CHECK_ACTIVE_TEAM,
+                col(ProtectionOrder.team_id),
+                col(ProtectionOrder.status),
+            )
+            .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
+            .where(col(BreachCheck.order_id).in_(order_ids), CHECK_ACTIVE_TEAM.is_distinct_from(active_team))
+        )
+    ]
     return found
 
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import Session, col, select
 
 from domain.enums import RiskLevel
+from models import Incident, Reminder
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from services.incidents import changes
+from services.incidents.planning import load_facts, open_clocks
 from services.incidents.recording import ChildInput, NewIncident, record_incident
 from services.records.order_writer import PersonInput
+from services.reminders.batch import loaded
 from tests.support.database import audit_rows, row_counts
 from tests.support.force import Force, london
 from tests.support.sweeps import rows, user_ids
@@ -152,3 +156,23 @@ def test_only_the_team_changes_an_incident_and_champions_cannot_record(ctx: Serv
     with pytest.raises(NotAllowed):
         record_incident(ctx, force.champion, incident(children=()))
     changes.record_attended(ctx, force.supervisor, ref)
+
+
+def test_a_batch_rules_on_escalation_from_the_kept_count_as_the_planner_counts(
+    ctx: ServiceContext, force: Force
+) -> None:
+    """The sweep and the App Home load an incident's facts set by set (services.reminders.batch),
+    taking the victim's incidents in the year from the kept escalation count: the clocks they see
+    open, the MARAC referral's by escalation among them, are those the planner counts."""
+    for days in (300, 200, 100):
+        record_incident(ctx, force.officer, incident(reported_at=REPORTED - timedelta(days=days), children=()))
+    record_incident(ctx, force.officer, incident(children=()))
+    with Session(ctx.engine) as session:
+        incidents = list(session.exec(select(Incident).order_by(col(Incident.id))).all())
+        reminders = list(session.exec(select(Reminder).where(col(Reminder.incident_id).is_not(None))).all())
+        planned = {i.id: open_clocks(load_facts(session, i), ctx.settings.incidents) for i in incidents}
+        with loaded(session, reminders) as batch:
+            batched = {i: open_clocks(facts, ctx.settings.incidents) for i, facts in batch.incidents.items()}
+    assert batched == planned
+    escalated = [i for i, clocks in planned.items() if "marac" in clocks]
+    assert escalated == [incidents[2].id, incidents[3].id]  # the third and fourth in a year
