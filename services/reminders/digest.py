@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from models import AppUser, Role, Team, TeamSupervisor
+from models.db import custom_plans
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.reminders.digest_items import TeamRows
@@ -22,6 +23,7 @@ from services.wording import Command
 
 def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, late: Late | None = None) -> TeamDigest:
     assert team.id is not None
+    custom_plans(session)  # the scheduler's digest runs in no read scope; its teams differ as much
     # The digest lists no more than ACTION_LISTED of today's work: its sections count the rest.
     sections = build_sections(TeamRows(session, team.id, ctx.settings, listed=ACTION_LISTED), now)
     tz = ctx.settings.timezone
