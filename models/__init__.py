@@ -11,6 +11,7 @@ from models.digests import DigestRun
 from models.disclosures import DisclosureApplicant, DisclosureRequest, ManagementPlan, PlanAction
 from models.incidents import Incident, IncidentChild, IncidentCount, MaracAction, MaracReferral, SchoolHolidayTerm
 from models.orders import (
+    ACTIVE_WITH_LAPSE,
     BREACH_TEAM,
     CHECK_ACTIVE_TEAM,
     Breach,
@@ -30,6 +31,7 @@ from models.threads import RecordThreadPost
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ACTIVE_WITH_LAPSE",
     "BREACH_TEAM",
     "CHECK_ACTIVE_TEAM",
     "AppUser",
