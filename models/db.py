@@ -72,13 +72,15 @@ def custom_plans(session: Session) -> None:
     """Plan each statement of this transaction for the values it is given, never with a generic
     plan. psycopg prepares a statement on its fifth execution on a connection, and PostgreSQL then
     keeps a plan made without the values (plan_cache_mode auto) if it is estimated no dearer than
-    the plans made so far. Reads of a team's or a person's rows are exactly what that estimate gets
-    wrong: a team has 300 open records or 10,000, an officer none or 762, so a plan fit for the
-    ones asked first walks a large team's rows for a handful. At national scale a supervisor's
-    App Home took 390-450 ms once its statements were prepared and 200-220 ms planned each time.
-    For reads: a write's statements (a record's save) are the same shape whatever the team, and
-    planning them again each time would cost every form. Once per transaction (SET LOCAL: it ends
-    with it, so a pooled connection goes back as it was); nothing on SQLite, which has no such plans."""
+    the plans made so far. The sections of a team's digest and App Home and a user's "Waiting for
+    me" are what that estimate gets wrong: a team has 300 open records or 10,000, an officer none or
+    762, a user a handful of sent reminders or 11,000, so a plan fit for the ones asked first walked
+    a large team's rows for a handful. At national scale a supervisor's App Home took 376-443 ms
+    once its statements were prepared and 203-223 ms planned each time. Only there: other reads
+    (caseloads, searches, exports) were as fast with the generic plans and paid 1-3 ms, and an
+    export 19 ms, for planning afresh; a write's statements (a record's save) are the same shape
+    whatever the team. Once per transaction (SET LOCAL: it ends with it, so a pooled connection goes
+    back as it was); nothing on SQLite, which has no such plans."""
     if not is_postgres(session.get_bind().engine):
         return
     transaction = session.get_transaction()

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from sqlmodel import Session, SQLModel, select
 
 from models import AppUser, AuditEvent, Hearing, ProtectionOrder, Role
-from models.db import custom_plans, session_scope
+from models.db import session_scope
 from models.types import pk
 from services import stored_text
 from services.context import ServiceContext
@@ -290,11 +290,8 @@ def acting(
 
 @contextmanager
 def reading(ctx: ServiceContext, actor_slack_id: str) -> Iterator[Reading]:
-    """A user's read; what they may see is the use case's to decide (services.governance.access).
-    Its statements are planned for their values (models.db.custom_plans): teams and people differ
-    too much in size for one plan to serve them all."""
+    """A user's read; what they may see is the use case's to decide (services.governance.access)."""
     with session_scope(ctx.engine) as session:
-        custom_plans(session)
         user = acting_user(session, ctx, actor_slack_id)
         yield Reading(session=session, ctx=ctx, now=ctx.clock.now(), actor=user)
 

@@ -23,7 +23,6 @@ from services.wording import Command
 
 def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, late: Late | None = None) -> TeamDigest:
     assert team.id is not None
-    custom_plans(session)  # the scheduler's digest runs in no read scope; its teams differ as much
     # The digest lists no more than ACTION_LISTED of today's work: its sections count the rest.
     sections = build_sections(TeamRows(session, team.id, ctx.settings, listed=ACTION_LISTED), now)
     tz = ctx.settings.timezone
@@ -37,6 +36,7 @@ def build_sections(
     what later sections say of it added to that line. `per_owner` (the App Home): once for each
     person who owns items on it, so a plan action owned by someone other than the record's officer
     is on its owner's Home. `counts`: with the count-only sections (the App Home shows none)."""
+    custom_plans(rows.session)  # a team's sections: teams and officers differ too much for one plan
     at = When.at(now, rows)
     built = [build(rows, at) for build in SECTIONS if counts or build not in COUNT_ONLY]
     first: dict[tuple[str, str], tuple[int, int]] = {}  # (reference, owner) -> (section, item) it is listed in

@@ -1,36 +1,63 @@
-"""Reads are planned for the values they are given (models.db.custom_plans): a user's read and the
-scheduler's digest set plan_cache_mode for their own transaction only, so writes and the next user
-of the pooled connection keep PostgreSQL's default."""
+"""The reads of a team's or a user's rows whose sizes differ most, the sections of a team's digest
+and App Home and a user's "Waiting for me", are planned for the values they are given
+(models.db.custom_plans): plan_cache_mode is set for their own transaction only, so other reads,
+writes and the next user of the pooled connection keep PostgreSQL's default."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import Team
+from models import AppUser, Team
 from models.db import custom_plans, is_postgres, session_scope
 from services.context import ServiceContext
-from services.reminders import digest
+from services.reminders import digest, home
+from services.reminders.digest_items import TeamRows
+from services.reminders.waiting import waiting_for
 from services.unit_of_work import acting, reading
 from tests.support.force import Force
 
 PLAN_CACHE_MODE = sa.select(sa.func.current_setting("plan_cache_mode"))
+SET = "set_config"
 
 
 def _mode(session: Session) -> str:
     return str(session.execute(PLAN_CACHE_MODE).scalar_one())
 
 
-def test_a_read_is_planned_for_its_values_and_leaves_the_connection_as_it_found_it(
+def _team_a(session: Session) -> Team:
+    return session.exec(select(Team).where(Team.name == "Team A")).one()
+
+
+def test_a_teams_sections_and_a_users_waiting_reminders_are_planned_for_their_values(
     ctx: ServiceContext, force: Force
 ) -> None:
+    now = ctx.clock.now()
+    with session_scope(ctx.engine) as session:  # as the scheduler's digest run reads: no read scope
+        team = _team_a(session)
+        assert team.id is not None
+        if is_postgres(ctx.engine):
+            assert _mode(session) == "auto"
+        sections = digest.build_sections(TeamRows(session, team.id, ctx.settings, listed=15), now)
+        if is_postgres(ctx.engine):
+            assert _mode(session) == "force_custom_plan"
+    assert sections  # and on SQLite, with nothing to set, the sections are drawn all the same
+    with session_scope(ctx.engine) as session:
+        officer = session.exec(select(AppUser).where(AppUser.slack_user_id == force.officer)).one()
+        assert officer.id is not None
+        waiting_for(session, ctx.settings, officer.id, now)
+        if is_postgres(ctx.engine):
+            assert _mode(session) == "force_custom_plan"
+    assert home.home_board(ctx, force.officer).slack_user_id == force.officer
+
+
+def test_other_reads_and_writes_and_the_pooled_connection_keep_the_default(ctx: ServiceContext, force: Force) -> None:
     if not is_postgres(ctx.engine):
-        with reading(ctx, force.officer) as read:  # nothing to set on SQLite, and nothing fails
-            assert read.user.slack_user_id == force.officer
         return
+    home.home_board(ctx, force.supervisor)  # planned for its values, in its own transaction
     with reading(ctx, force.officer) as read:
-        assert _mode(read.session) == "force_custom_plan"
-    with acting(ctx, force.officer) as work:  # a write keeps the default, on whichever connection
+        assert _mode(read.session) == "auto"
+    with acting(ctx, force.officer) as work:
         assert _mode(work.session) == "auto"
     with ctx.engine.connect() as connection:
         assert connection.execute(PLAN_CACHE_MODE).scalar_one() == "auto"
@@ -42,29 +69,17 @@ def test_the_setting_is_sent_once_a_transaction(ctx: ServiceContext, force: Forc
     sent: list[str] = []
 
     def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if "set_config" in statement:
+        if SET in statement:
             sent.append(statement)
 
     sa.event.listen(ctx.engine, "before_cursor_execute", count)
     try:
-        with session_scope(ctx.engine) as session:
-            custom_plans(session)
-            custom_plans(session)
-            assert _mode(session) == "force_custom_plan"
+        home.home_board(ctx, force.supervisor)  # the sections of each team, and Waiting for me
+        assert len(sent) == 1
         with session_scope(ctx.engine) as session:  # a new transaction is told again
+            custom_plans(session)
             custom_plans(session)
             assert _mode(session) == "force_custom_plan"
     finally:
         sa.event.remove(ctx.engine, "before_cursor_execute", count)
     assert len(sent) == 2
-
-
-def test_the_schedulers_digest_is_planned_for_its_team(ctx: ServiceContext, force: Force) -> None:
-    if not is_postgres(ctx.engine):
-        return
-    with session_scope(ctx.engine) as session:  # as the scheduler's digest run reads: no read scope
-        team = session.execute(sa.select(Team).where(Team.name == "Team A")).scalar_one()
-        assert _mode(session) == "auto"
-        collected = digest.collect(session, ctx, team, ctx.clock.now())
-        assert _mode(session) == "force_custom_plan"
-    assert collected.team_id == team.id
