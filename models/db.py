@@ -64,30 +64,38 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-# session.info: the transaction whose statements are planned for their own values (custom_plans)
-_CUSTOM_PLANS = "custom_plans_in"
+# session.info: the transaction whose statements are planned for their values, serially
+_SERIAL_CUSTOM_PLANS = "serial_custom_plans_in"
+# Each setting for the transaction alone (set_config's is_local), so a pooled connection goes back as it was.
+_SETTINGS = (("plan_cache_mode", "force_custom_plan"), ("max_parallel_workers_per_gather", "0"))
 
 
-def custom_plans(session: Session) -> None:
-    """Plan each statement of this transaction for the values it is given, never with a generic
-    plan. psycopg prepares a statement on its fifth execution on a connection, and PostgreSQL then
-    keeps a plan made without the values (plan_cache_mode auto) if it is estimated no dearer than
-    the plans made so far. The sections of a team's digest and App Home and a user's "Waiting for
-    me" are what that estimate gets wrong: a team has 300 open records or 10,000, an officer none or
-    762, a user a handful of sent reminders or 11,000, so a plan fit for the ones asked first walked
-    a large team's rows for a handful. At national scale a supervisor's App Home took 376-443 ms
-    once its statements were prepared and 203-223 ms planned each time. Only there: other reads
-    (caseloads, searches, exports) were as fast with the generic plans and paid 1-3 ms, and an
-    export 19 ms, for planning afresh; a write's statements (a record's save) are the same shape
-    whatever the team. Once per transaction (SET LOCAL: it ends with it, so a pooled connection goes
-    back as it was); nothing on SQLite, which has no such plans."""
+def serial_custom_plans(session: Session) -> None:
+    """Plan each statement of this transaction for the values it is given, and without parallel
+    workers, for the reads whose sizes differ most from one asking to the next: the sections of a
+    team's digest and App Home and a user's "Waiting for me". A team has 300 open records or 10,000,
+    an officer none or 762, a user a handful of sent reminders or 11,000.
+
+    - Custom plans: psycopg prepares a statement on its fifth execution on a connection, and
+      PostgreSQL then keeps a plan made without the values (plan_cache_mode auto) if it is
+      estimated no dearer than the plans made so far; a plan fit for the ones asked first walked a
+      large team's rows for a handful. At national scale a supervisor's App Home took 376-443 ms
+      with its statements' generic plans and 203-223 ms planned each time.
+    - No parallel workers: each of these statements reads a few rows, and starting workers cost
+      more than they saved (12 ms of the newest sent reminders' 19 ms); without them the
+      supervisor's Home went from 212-232 to 162-167 ms, its statements from 130-145 to 94 ms.
+
+    Only here: other reads (caseloads, searches, exports) were as fast with the generic plans and
+    paid for planning afresh, and a report over a year's rows gains from the workers; a write's
+    statements (a record's save) are the same shape whatever the team. One statement, once per
+    transaction; nothing on SQLite, which has neither."""
     if not is_postgres(session.get_bind().engine):
         return
     transaction = session.get_transaction()
-    if transaction is not None and session.info.get(_CUSTOM_PLANS) is transaction:
+    if transaction is not None and session.info.get(_SERIAL_CUSTOM_PLANS) is transaction:
         return
-    session.execute(sa.select(sa.func.set_config("plan_cache_mode", "force_custom_plan", sa.true())))
-    session.info[_CUSTOM_PLANS] = session.get_transaction()
+    session.execute(sa.select(*(sa.func.set_config(name, value, sa.true()) for name, value in _SETTINGS)))
+    session.info[_SERIAL_CUSTOM_PLANS] = session.get_transaction()
 
 
 @contextmanager

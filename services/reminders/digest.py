@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from models import AppUser, Role, Team, TeamSupervisor
-from models.db import custom_plans
+from models.db import serial_custom_plans
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.reminders.digest_items import TeamRows
@@ -36,7 +36,7 @@ def build_sections(
     what later sections say of it added to that line. `per_owner` (the App Home): once for each
     person who owns items on it, so a plan action owned by someone other than the record's officer
     is on its owner's Home. `counts`: with the count-only sections (the App Home shows none)."""
-    custom_plans(rows.session)  # a team's sections: teams and officers differ too much for one plan
+    serial_custom_plans(rows.session)  # a team's sections: teams and officers differ too much for one plan
     at = When.at(now, rows)
     built = [build(rows, at) for build in SECTIONS if counts or build not in COUNT_ONLY]
     first: dict[tuple[str, str], tuple[int, int]] = {}  # (reference, owner) -> (section, item) it is listed in

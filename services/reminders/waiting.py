@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from config import Settings
 from models import OrderStatus, ProtectionOrder, Reminder, ReminderState
-from models.db import custom_plans
+from models.db import serial_custom_plans
 from services.records.planning import follow_up_source
 from services.reminders.batch import loaded
 from services.reminders.casework_facts import still_due
@@ -55,7 +55,7 @@ def waiting_for(
     """The first HOME_LISTED live reminders sent to the user, with their facts, and how many more
     are live. Listed as the Home always has: an incident's first, then a request's or a plan's,
     then a record's, each oldest first (by id, of those sent for the same time)."""
-    custom_plans(session)  # one user has 11,000 sent reminders, the next a handful
+    serial_custom_plans(session)  # one user has 11,000 sent reminders, the next a handful
     live = _live(session, _sent(session, user_id), now)
     listed = live[:HOME_LISTED]
     # What they are about is read set by set, as the sweep reads a claimed batch's (one statement a
