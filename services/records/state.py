@@ -32,7 +32,8 @@ def lapse_time(order: Lapsing) -> datetime | None:
 
 
 def lapse_time_sql() -> ColumnElement[datetime]:
-    """`lapse_time` in SQL."""
+    """`lapse_time` in SQL. ix_order_active_lapse indexes this expression (models.orders.LAPSE_TIME):
+    change the two together; tests/test_order_active_lapse_migration.py checks the index serves it."""
     return func.coalesce(col(ProtectionOrder.lapses_at), col(ProtectionOrder.hearing_deadline_at))
 
 
