@@ -12,17 +12,17 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from models import AppUser, ProtectionOrder, Team, metadata
+from models import AppUser, ProtectionOrder, metadata
 from models.schema import upgrade
 from services.context import ServiceContext
 from services.records import breaches, checks
 from services.reminders.digest_items import TeamRows
 from services.reminders.digest_sections import When, crime
 from services.reminders.digest_sections import checks as checks_due
-from tests.support.force import Force, london
-from tests.support.migrations import rows_held, undo
+from tests.support.force import Force, london, team_id
+from tests.support.migrations import held_as_written, undo
 from tests.support.records import dvpn, record
 
 NOW = london("2026-04-02 21:00")  # the clock fixture's
@@ -41,20 +41,6 @@ def columns(engine: Engine, table: str) -> set[str]:
 def astray(engine: Engine) -> int:
     with engine.connect() as connection:
         return int(connection.execute(sa.text(ASTRAY)).scalar_one())
-
-
-def held_as_written(engine: Engine) -> None:
-    """The partial index holds exactly the breaches its condition names, and there are some."""
-    with engine.connect() as connection:
-        wanted = connection.execute(sa.text(f"SELECT count(*) FROM breach WHERE {WHERE}")).scalar_one()
-    assert rows_held(engine, "breach", NAME, WHERE) == wanted > 0
-
-
-def team_id(ctx: ServiceContext, name: str) -> int:
-    with Session(ctx.engine) as session:
-        found = session.exec(select(Team.id).where(Team.name == name)).one()
-        assert found is not None
-        return found
 
 
 def sections(ctx: ServiceContext, team: int) -> tuple[list[str], int, list[str], int]:
@@ -78,7 +64,7 @@ def test_breaches_and_checks_carry_their_records_team(ctx: ServiceContext, force
         breaches.record_breach(ctx, officer, reference, london("2026-04-02 20:30"))
         checks.plan_check(ctx, officer, reference, london("2026-04-02 21:30"))
     breaches.record_breach(ctx, force.officer, ours[0], london("2026-04-02 20:40"), crime_reference="43/1/26")
-    team_a, team_b = team_id(ctx, "Team A"), team_id(ctx, "Team B")
+    team_a, team_b = team_id(ctx.engine, "Team A"), team_id(ctx.engine, "Team B")
     listed = {team: sections(ctx, team) for team in (team_a, team_b)}
     assert listed[team_a] == (ours, 0, ours, 0) and listed[team_b] == ([theirs], 0, [theirs], 0)
 
@@ -98,7 +84,7 @@ def test_breaches_and_checks_carry_their_records_team(ctx: ServiceContext, force
 
     upgrade(engine)
     assert astray(engine) == 0
-    held_as_written(engine)
+    assert held_as_written(engine, "breach", NAME, WHERE) > 0
     assert sections(ctx, team_a) == (ours, 0, [], 0) and sections(ctx, team_b) == ([theirs], 0, [theirs], 0)
 
     # Made after it: the triggers give a breach its record's team.

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from models import CHECK_ACTIVE_TEAM, BreachCheck, OrderStatus, ProtectionOrder, Team, metadata
+from models import CHECK_ACTIVE_TEAM, BreachCheck, OrderStatus, ProtectionOrder, metadata
 from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
@@ -24,8 +24,8 @@ from services.records import checks, lifecycle
 from services.reminders.digest_items import TeamRows
 from services.reminders.digest_sections import When
 from services.reminders.digest_sections import checks as checks_due
-from tests.support.force import Force, london
-from tests.support.migrations import rows_held, undo
+from tests.support.force import Force, london, team_id
+from tests.support.migrations import held_as_written, undo
 from tests.support.records import dvpn, record
 
 INDEX, WHERE = "ix_check_active_team_undone", "done_at IS NULL AND active_team_id IS NOT NULL"
@@ -49,20 +49,6 @@ def astray(engine: Engine) -> int:
     )
     with engine.connect() as connection:
         return int(connection.execute(query).scalar_one())
-
-
-def held_as_written(engine: Engine) -> None:
-    """The partial index holds exactly the checks its condition names, and there are some."""
-    with engine.connect() as connection:
-        wanted = connection.execute(sa.text(f"SELECT count(*) FROM breach_check WHERE {WHERE}")).scalar_one()
-    assert rows_held(engine, "breach_check", INDEX, WHERE) == wanted > 0
-
-
-def team_id(ctx: ServiceContext, name: str) -> int:
-    with Session(ctx.engine) as session:
-        found = session.exec(select(Team.id).where(Team.name == name)).one()
-        assert found is not None
-        return found
 
 
 def listed(ctx: ServiceContext, team: int, now: datetime) -> list[str]:
@@ -116,7 +102,7 @@ def test_checks_carry_their_active_records_team(ctx: ServiceContext, force: Forc
     clock.advance(timedelta(hours=1))  # 22:00: every check is past due, none done
     # Our third record ends with its check missed: the check stays undone, and is nobody's work now.
     lifecycle.close(ctx, force.officer, ours[2], "Perpetrator moved out of the force area")
-    team_a, team_b = team_id(ctx, "Team A"), team_id(ctx, "Team B")
+    team_a, team_b = team_id(ctx.engine, "Team A"), team_id(ctx.engine, "Team B")
     now, teams = clock.now(), (team_a, team_b)
     assert as_before(ctx, teams, now) == {team_a: [ours[0], ours[1]], team_b: [theirs]}
 
@@ -141,7 +127,7 @@ def test_checks_carry_their_active_records_team(ctx: ServiceContext, force: Forc
         )
 
     upgrade(engine)
-    held_as_written(engine)
+    assert held_as_written(engine, "breach_check", INDEX, WHERE) > 0
     assert as_before(ctx, teams, now) == {team_a: [ours[1]], team_b: [theirs, theirs]}
 
     # Made after it: the triggers give a check its active record's team.
@@ -172,5 +158,5 @@ def test_checks_carry_their_active_records_team(ctx: ServiceContext, force: Forc
     undo(engine, "0041")
     assert "active_team_id" not in columns(engine, "breach_check")
     upgrade(engine)
-    held_as_written(engine)
+    assert held_as_written(engine, "breach_check", INDEX, WHERE) > 0
     assert as_before(ctx, teams, later) == {team_a: [ours[0], ours[0]], team_b: [theirs, theirs, ours[1]]}

@@ -21,8 +21,8 @@ from services.records import lifecycle
 from services.records.state import lapsed_unmarked
 from services.reminders.digest_items import TeamRows
 from services.reminders.digest_sections import When, lapsed
-from tests.support.force import Force
-from tests.support.migrations import rows_held, undo
+from tests.support.force import Force, team_id
+from tests.support.migrations import held_as_written, undo
 from tests.support.records import dapo, dvpn, record
 
 INDEX = "ix_order_active_lapse"
@@ -85,22 +85,12 @@ def test_the_records_that_may_still_lapse_are_indexed_by_team_and_lapse_time(
     assert not indexed(engine)
     upgrade(engine)
     assert indexed(engine)
-    with engine.connect() as connection:
-        wanted = connection.execute(sa.text(f"SELECT count(*) FROM protection_order WHERE {ACTIVE_WITH_LAPSE}"))
-        may_lapse = wanted.scalar_one()
-    assert rows_held(engine, "protection_order", INDEX, ACTIVE_WITH_LAPSE) == may_lapse == 3
+    assert held_as_written(engine, "protection_order", INDEX, ACTIVE_WITH_LAPSE) == 3
     if engine.dialect.name == "postgresql":
-        assert uses_the_index(engine, clock.now(), _team_id(engine, "Team A"))
+        assert uses_the_index(engine, clock.now(), team_id(engine, "Team A"))
     assert lapsed_listed(ctx) == before
 
     undo(engine, "0042")
     assert not indexed(engine)
     upgrade(engine)
     assert indexed(engine)
-
-
-def _team_id(engine: Engine, name: str) -> int:
-    with Session(engine) as session:
-        team_id = session.exec(select(Team.id).where(Team.name == name)).one()
-        assert team_id is not None
-        return team_id

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from models import Role
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models import Role, Team
 from services.context import ServiceContext
 from services.governance import staff
 
@@ -16,6 +19,14 @@ LONDON = ZoneInfo("Europe/London")
 def london(text: str) -> datetime:
     """'2026-04-02 20:00' as a Europe/London instant."""
     return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+
+
+def team_id(engine: Engine, name: str) -> int:
+    """The id of the team called `name`."""
+    with Session(engine) as session:
+        found = session.exec(select(Team.id).where(Team.name == name)).one()
+        assert found is not None
+        return found
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,13 @@ def rows_held(engine: Engine, table: str, index: str, where: str) -> int:
             ).scalar_one()
             query = f"SELECT count(*) FROM {table} WHERE {stored}"
         return int(connection.execute(sa.text(query)).scalar_one())
+
+
+def held_as_written(engine: Engine, table: str, index: str, where: str) -> int:
+    """How many rows the partial index holds, checked to be exactly the rows of `table` that its
+    condition, as the model writes it, names (rows_held)."""
+    with engine.connect() as connection:
+        wanted = int(connection.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar_one())
+    held = rows_held(engine, table, index, where)
+    assert held == wanted, f"{index} holds {held} rows; its condition names {wanted}"
+    return held
