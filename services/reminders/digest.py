@@ -5,6 +5,7 @@ The sections themselves are built in services/reminders/digest_sections.py."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -15,8 +16,8 @@ from models.db import serial_custom_plans
 from services.context import ServiceContext
 from services.errors import NotAllowed, NotFound
 from services.reminders.digest_items import TeamRows
-from services.reminders.digest_sections import COUNT_ONLY, SECTIONS, When
-from services.reminders.results import ACTION_LISTED, DigestItem, DigestSection, Late, TeamDigest
+from services.reminders.digest_sections import COUNT_ONLY, SECTIONS, When, kind_of
+from services.reminders.results import ACTION_LISTED, DigestItem, DigestSection, Late, SectionKind, TeamDigest
 from services.unit_of_work import reading
 from services.wording import Command
 
@@ -30,28 +31,54 @@ def collect(session: Session, ctx: ServiceContext, team: Team, now: datetime, la
 
 
 def build_sections(
-    rows: TeamRows, now: datetime, *, per_owner: bool = False, counts: bool = True
+    rows: TeamRows,
+    now: datetime,
+    *,
+    per_owner: bool = False,
+    counts: bool = True,
+    kinds: Collection[SectionKind] | None = None,
 ) -> tuple[DigestSection, ...]:
     """Every section of SECTIONS, each record listed once: in the first section that has it, with
     what later sections say of it added to that line. `per_owner` (the App Home): once for each
     person who owns items on it, so a plan action owned by someone other than the record's officer
-    is on its owner's Home. `counts`: with the count-only sections (the App Home shows none)."""
+    is on its owner's Home. `counts`: with the count-only sections (the App Home shows none).
+    `kinds`: only the sections of these kinds (the App Home's parts); a later section of another
+    kind is drawn only for the records already listed, for what it adds to their lines, so a
+    supervisor's Home does not read the hearings, expiries and breaches of a team's every record
+    to show a few of them beside the work."""
     serial_custom_plans(rows.session)  # a team's sections: teams and officers differ too much for one plan
     at = When.at(now, rows)
-    built = [build(rows, at) for build in SECTIONS if counts or build not in COUNT_ONLY]
     first: dict[tuple[str, str], tuple[int, int]] = {}  # (reference, owner) -> (section, item) it is listed in
-    kept: list[list[DigestItem]] = [[] for _ in built]
-    for number, section in enumerate(built):
+    built: list[DigestSection] = []
+    kept: list[list[DigestItem]] = []
+    beside: TeamRows | None = None  # the rows of the records listed, once a section not shown is reached
+    for build in SECTIONS:
+        if not counts and build in COUNT_ONLY:
+            continue
+        shown = kinds is None or kind_of(build) in kinds
+        if not shown and beside is None:
+            beside = rows.of_records(reference for reference, _ in first)
+        elif shown and beside is not None:
+            raise ValueError(f"{build.__name__} is shown but comes after a section that is not (SECTIONS' order)")
+        section = build(rows if beside is None else beside, at)
+        number = len(built)
+        built.append(section)
+        kept.append([])
         for item in section.items:
             key = (item.reference, item.officer_slack_id if per_owner else "")
             if key not in first:
-                first[key] = (number, len(kept[number]))
-                kept[number].append(item)
+                if shown:
+                    first[key] = (number, len(kept[number]))
+                    kept[number].append(item)
                 continue
             where, position = first[key]
             earlier = kept[where][position]
             kept[where][position] = replace(earlier, also=(*earlier.also, item.about))
-    return tuple(replace(section, items=tuple(items)) for section, items in zip(built, kept, strict=True))
+    return tuple(
+        replace(section, items=tuple(items))
+        for section, items in zip(built, kept, strict=True)
+        if kinds is None or section.kind in kinds
+    )
 
 
 def digest_for(ctx: ServiceContext, actor_slack_id: str, team_name: str | None = None) -> list[TeamDigest]:

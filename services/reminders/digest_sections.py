@@ -418,3 +418,15 @@ SECTIONS: tuple[SectionBuilder, ...] = (
 )
 # Sections of a count alone, no items: a new record is listed where it needs work.
 COUNT_ONLY: tuple[SectionBuilder, ...] = (new_records,)
+# Where the sections not listed here put their items: today's work (SectionKind.ACTION).
+_KINDS: dict[SectionBuilder, SectionKind] = {
+    hearings: SectionKind.COMING,
+    expiring: SectionKind.COMING,
+    breaches: SectionKind.HAPPENED,
+    new_records: SectionKind.COUNT,
+}
+
+
+def kind_of(build: SectionBuilder) -> SectionKind:
+    """The kind of the section `build` draws, known before it is drawn."""
+    return _KINDS.get(build, SectionKind.ACTION)

@@ -91,7 +91,7 @@ Line = tuple[tuple[int, int, datetime, int], DigestItem]
 def _open_items(rows: TeamRows, now: datetime, kinds: tuple[SectionKind, ...]) -> tuple[list[Line], int]:
     """The team's open work, most urgent first, then (`kinds`) what is coming: each record once;
     and how many more items its sections counted without reading them."""
-    sections = [s for s in build_sections(rows, now, per_owner=True, counts=False) if s.kind in kinds]
+    sections = build_sections(rows, now, per_owner=True, counts=False, kinds=kinds)
     far = now.replace(year=9999)
     lines: list[Line] = []
     for number, section in enumerate(sections):

@@ -1,5 +1,5 @@
-"""A list of ids sent to the database as one value: an integer[] on PostgreSQL, a JSON list on
-SQLite. An export looks its rows' facts up by the ids of thousands of rows; sent as one bind
+"""A list of ids (or references) sent to the database as one value: an integer[] (varchar[]) on
+PostgreSQL, a JSON list on SQLite. An export looks its rows' facts up by the ids of thousands of rows; sent as one bind
 parameter each, the driver finds and converts every one of them in the statement's text, and the
 planner reads a list of thousands of constants; a subquery instead would read the period's rows
 again for each fact.
@@ -21,11 +21,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
 
-def among(column: Any, ids: Sequence[int], *, postgres: bool) -> ColumnElement[bool]:
-    """`column` is one of `ids`."""
+def among(column: Any, ids: Sequence[int] | Sequence[str], *, postgres: bool) -> ColumnElement[bool]:
+    """`column` is one of `ids`: integer ids, or references."""
     found: ColumnElement[bool]
-    if postgres:
-        found = column == sa.any_(_array(ids, None))
+    if not ids:  # an empty array has no type to compare by
+        found = sa.false()
+    elif postgres:
+        found = column == sa.any_(_texts(ids) if any(isinstance(i, str) for i in ids[:1]) else _array(ids, None))
     else:
         listed = sa.bindparam(None, json.dumps(list(ids)), type_=sa.String)
         found = column.in_(sa.select(sa.func.json_each(listed).table_valued("value").c.value))
@@ -41,6 +43,13 @@ def each_id(ids: Sequence[int], *, postgres: bool, name: str = "ids") -> Any:
     return sa.select(each.c.value.label("value"), each.c.key.label("position")).subquery("exported")
 
 
-def _array(ids: Sequence[int], name: str | None) -> Any:
+def _texts(values: Sequence[int] | Sequence[str]) -> Any:
+    """Strings as a varchar[] constant's text, each quoted (so a comma or brace inside is kept)."""
+    quoted = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    text = "{" + ",".join(quoted) + "}"
+    return sa.cast(sa.bindparam(None, text, type_=sa.types.NullType()), postgresql.ARRAY(sa.String))
+
+
+def _array(ids: Sequence[int] | Sequence[str], name: str | None) -> Any:
     text = "{" + ",".join(map(str, map(int, ids))) + "}"
     return sa.cast(sa.bindparam(name, text, type_=sa.types.NullType()), postgresql.ARRAY(sa.Integer))
