@@ -90,6 +90,12 @@ def by_ids(table: type[Row]) -> SelectOfScalar[Row]:
     return select(table).where(col(key).in_(sa.bindparam("ids", expanding=True)))
 
 
+@cache
+def plain_by_ids(columns: tuple[Any, ...]) -> Any:
+    """`columns` (the first an id) of the rows whose ids are bound as `ids`, built once."""
+    return sa.select(*columns).where(columns[0].in_(sa.bindparam("ids", expanding=True)))
+
+
 @contextmanager
 def loaded(session: Session, rows: Sequence[ReminderRow], owner_kinds: Any = None) -> Iterator[Batch]:
     """Load what `rows` are about and keep it for the block. `owner_kinds(row, officer_id)` gives

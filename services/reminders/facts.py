@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -31,7 +31,8 @@ from rules.notification import CHANGES
 from rules.order_types import rule_for
 from services.records.planning import follow_up_source
 from services.records.state import lapse_time
-from services.reminders.batch import by_ids, current, named_users
+from services.reminders import batch_rows
+from services.reminders.batch import by_ids, current, named_users, plain_by_ids
 from services.reminders.batch_rows import HearingRow, OrderRow, UserRow
 from services.reminders.chain import Escalation
 from services.reminders.results import (
@@ -64,6 +65,29 @@ from services.views import initials
 Row = TypeVar("Row", bound=SQLModel)
 
 
+class CheckFacts(NamedTuple):
+    """What a reminder's facts read of a breach check: a plain row, not an ORM object (the App Home
+    looks through two hundred reminders, most of them about checks)."""
+
+    id: int
+    due_at: datetime
+    done_at: datetime | None
+    assigned_to_id: int
+
+
+class BreachFacts(NamedTuple):
+    id: int
+    recorded_at: datetime
+    crime_reference: str | None
+    court_deadline_at: datetime | None
+    court_deadline_at_hearing: bool | None
+
+
+# ORM columns, so a statement of them flushes the session's pending changes first (a button's).
+_CHECK_COLUMNS = tuple(getattr(BreachCheck, name) for name in CheckFacts._fields)
+_BREACH_COLUMNS = tuple(getattr(Breach, name) for name in BreachFacts._fields)
+
+
 @dataclass
 class _Loaded:
     """Everything the batch's reminders mention, loaded with one query per table."""
@@ -72,8 +96,8 @@ class _Loaded:
     initials: dict[int, str] = field(default_factory=dict)  # order id -> perpetrator initials
     users: Mapping[int, UserRow] = field(default_factory=dict)
     hearings: Mapping[int, Sequence[HearingRow]] = field(default_factory=dict)  # order id -> hearings by time
-    checks: dict[int, BreachCheck] = field(default_factory=dict)
-    breaches: dict[int, Breach] = field(default_factory=dict)
+    checks: dict[int, CheckFacts] = field(default_factory=dict)
+    breaches: dict[int, BreachFacts] = field(default_factory=dict)
     notifications: dict[int, Notification] = field(default_factory=dict)
     sources: dict[int, Reminder] = field(default_factory=dict)  # follow-up's source reminders
 
@@ -231,6 +255,9 @@ def _load(session: Session, reminders: Sequence[ReminderRow], *, people: bool = 
     order_ids = {r.order_id for r in every if r.order_id is not None}
     if batch is not None and order_ids <= batch.orders.keys():  # with their initials and hearings
         loaded.orders, loaded.initials, loaded.hearings = batch.orders, batch.initials, batch.hearings
+    elif not people:  # the App Home's look through what is still asked: reading, nothing pending
+        found = batch_rows.orders(session, order_ids)
+        loaded.orders, loaded.hearings = found.orders, found.hearings
     else:
         orders = {o.id: o for o in _by_ids(session, ProtectionOrder, order_ids) if o.id is not None}
         loaded.orders = orders
@@ -254,11 +281,18 @@ def _load(session: Session, reminders: Sequence[ReminderRow], *, people: bool = 
             loaded.users = {u.id: u for u in _by_ids(session, AppUser, user_ids) if u.id is not None}
         notifications = _by_ids(session, Notification, _ids_in(kinds, "notification_change"))
         loaded.notifications = {n.id: n for n in notifications if n.id is not None}
-    checks = _by_ids(session, BreachCheck, _ids_in(kinds, "breach_check"))
-    loaded.checks = {c.id: c for c in checks if c.id is not None}
-    breaches = _by_ids(session, Breach, _ids_in(kinds, "breach_court", "crime_reference"))
-    loaded.breaches = {b.id: b for b in breaches if b.id is not None}
+    checks = _plain(session, _CHECK_COLUMNS, _ids_in(kinds, "breach_check"))
+    loaded.checks = {c.id: c for c in map(CheckFacts._make, checks)}
+    breaches = _plain(session, _BREACH_COLUMNS, _ids_in(kinds, "breach_court", "crime_reference"))
+    loaded.breaches = {b.id: b for b in map(BreachFacts._make, breaches)}
     return loaded
+
+
+def _plain(session: Session, columns: tuple[Any, ...], ids: set[int]) -> Sequence[Any]:
+    """`columns` (the first an id) of the rows `ids`, as plain rows."""
+    if not ids:
+        return []
+    return session.execute(plain_by_ids(columns), {"ids": sorted(ids)}).all()
 
 
 def _by_ids(session: Session, table: type[Row], ids: set[int]) -> list[Row]:
