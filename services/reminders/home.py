@@ -62,15 +62,20 @@ def _rows(session: Session, ctx: ServiceContext, team_id: int, owner: Owner) -> 
 
 def _owns_any(session: Session, team_id: int, user_id: int) -> bool:
     """Whether the user is in charge of anything in the team that a section is drawn from: a
-    record, an incident, a Clare's Law request, a plan action. A supervisor seldom is, and one
-    statement here spares drawing every section of each team they supervise for nothing."""
+    record, an incident, a Clare's Law request, an open plan's action not done. A supervisor
+    seldom is, and one statement here spares drawing every section of each team they supervise
+    for nothing."""
     owned = (
         sa.exists().where(col(ProtectionOrder.team_id) == team_id, col(ProtectionOrder.officer_id) == user_id),
         sa.exists().where(col(Incident.team_id) == team_id, col(Incident.officer_id) == user_id),
         sa.exists().where(col(DisclosureRequest.team_id) == team_id, col(DisclosureRequest.officer_id) == user_id),
+        # An action of an open plan not yet done, as the plan actions section draws them: the
+        # team's open plans are indexed (ix_plan_open), its every plan would be read from the table.
         sa.exists().where(
             col(ManagementPlan.team_id) == team_id,
+            col(ManagementPlan.closed_at).is_(None),
             col(PlanAction.plan_id) == col(ManagementPlan.id),
+            col(PlanAction.done_at).is_(None),
             col(PlanAction.owner_id) == user_id,
         ),
     )

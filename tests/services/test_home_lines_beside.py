@@ -5,19 +5,23 @@ section was drawn whole: a supervisor's team and an officer's own, on both datab
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from models import AppUser, Team
+from rules.plans import ActionKind
+from services.clock import ManualClock
 from services.context import ServiceContext
+from services.people import plans
 from services.records import breaches, checks, hearings
+from services.records.order_writer import PersonInput
 from services.reminders import digest_sections
 from services.reminders.digest import build_sections
 from services.reminders.digest_items import Owner, TeamRows
 from services.reminders.home import home_board
-from services.reminders.results import HearingAt, RecentBreach, SectionKind
+from services.reminders.results import PLAN_TYPE, HearingAt, RecentBreach, SectionKind
 from tests.support.force import Force, london
 from tests.support.records import dvpn, record
 
@@ -90,3 +94,25 @@ def test_a_kind_shown_after_one_that_is_not_is_refused(ctx: ServiceContext, forc
         team = session.exec(select(Team).where(Team.name == "Team A")).one()
         with pytest.raises(ValueError, match="comes after a section that is not"):
             build_sections(TeamRows(session, team.id or 0, ctx.settings), NOW, kinds={SectionKind.COMING})
+
+
+def test_a_supervisors_own_plan_action_is_theirs_while_the_plan_is_open_and_the_action_undone(
+    ctx: ServiceContext, force: Force, clock: ManualClock
+) -> None:
+    """A supervisor's Home draws "Mine today" only for a team where they own something a section
+    is drawn from: an overdue action they own on an open plan is; once done, or once its plan is
+    closed, it is not, and nor is the part."""
+    first = record(ctx, force.officer).reference
+    someone_else = PersonInput("Other Person", date(1985, 3, 1))
+    second = record(ctx, force.officer, dvpn(perpetrator=someone_else)).reference
+    for reference in (first, second):
+        plans.adopt(ctx, force.supervisor, reference, london("2026-04-30 12:00"))
+        due = london("2026-04-03 10:00")
+        plans.add_action(ctx, force.officer, reference, ActionKind.DISRUPT, force.supervisor, due, "warning letter")
+    clock.set(london("2026-04-04 09:00"))
+    mine = home_board(ctx, force.supervisor).mine
+    assert sorted(i.reference for i in mine if i.order_type == PLAN_TYPE) == sorted([first, second])
+
+    plans.action_done(ctx, force.supervisor, first, 1)
+    plans.close_plan(ctx, force.supervisor, second, "Perpetrator in custody")
+    assert [i for i in home_board(ctx, force.supervisor).mine if i.order_type == PLAN_TYPE] == []
