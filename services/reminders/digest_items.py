@@ -8,19 +8,43 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Bundle
 from sqlmodel import Session, SQLModel, col, func, select
 
 from config import Settings
 from models import AppUser, Hearing, Perpetrator, ProtectionOrder
+from rules.order_types import OrderType
 from services.reminders.results import DigestFact, DigestItem, ItemAction
 from services.reporting.id_arrays import among
 from services.views import initials
 
 Row = TypeVar("Row", bound=SQLModel)
-Found = tuple[ProtectionOrder, Perpetrator, DigestFact]
+
+
+class DigestRecord(NamedTuple):
+    """What a section reads of a notice or order: a plain row of these columns, not an ORM object
+    (a supervisor's Home reads some three hundred, each an object with its every column and its
+    place in the session)."""
+
+    id: int
+    reference: str
+    order_type: OrderType
+    officer_id: int
+    served_at: datetime | None
+    hearing_deadline_at: datetime | None
+    lapses_at: datetime | None
+    created_at: datetime
+    expires_at: datetime | None
+
+
+_RECORD = tuple(getattr(ProtectionOrder, name) for name in DigestRecord._fields)
+_WIDTH = len(_RECORD)
+# A section's record with the name its initials are made from and the fact it lists.
+Found = tuple[DigestRecord, str, DigestFact]
 
 
 @dataclass(frozen=True)
@@ -87,13 +111,11 @@ class TeamRows:
         """The narrowing to `owner`'s items (or no narrowing) of rows owned through `owner_column`."""
         return [] if self.owner is None else [self.owner.of(owner_column)]
 
-    def orders(
-        self, *where: Any, order_by: Sequence[Any] = ()
-    ) -> tuple[list[tuple[ProtectionOrder, Perpetrator]], int]:
-        """The team's records `where` with their perpetrators, in `order_by` order (the first `cut`
-        of them when the record sections are cut), and how many there are in all."""
+    def orders(self, *where: Any, order_by: Sequence[Any] = ()) -> tuple[list[tuple[DigestRecord, str]], int]:
+        """The team's records `where` with their perpetrators' names, in `order_by` order (the first
+        `cut` of them when the record sections are cut), and how many there are in all."""
         query = (
-            select(ProtectionOrder, Perpetrator, AppUser.slack_user_id)
+            sa.select(*_RECORD, col(Perpetrator.full_name), col(AppUser.slack_user_id))
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
             .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
             .where(*self.scope(), *where)
@@ -101,8 +123,9 @@ class TeamRows:
         )
         counted = select(func.count()).select_from(ProtectionOrder).where(*self.scope(), *where)
         found, total = self.first(query, counted)
-        self._officers.update((o.officer_id, officer) for o, _, officer in found)
-        return [(o, p) for o, p, _ in found], total
+        records = [(DigestRecord._make(row[:_WIDTH]), row[_WIDTH], row[_WIDTH + 1]) for row in found]
+        self._officers.update((o.officer_id, officer) for o, _, officer in records)
+        return [(o, name) for o, name, _ in records], total
 
     def joined(
         self,
@@ -112,10 +135,11 @@ class TeamRows:
         order_by: Any,
         team_kept: bool = False,
         kept_implies: Sequence[Any] = (),
-    ) -> tuple[Sequence[tuple[Row, ProtectionOrder, Perpetrator]], int]:
+    ) -> tuple[Sequence[tuple[Any, DigestRecord, str]], int]:
         """Rows of `table` hanging off the team's records by `order_key`, with their record and its
         perpetrator, in `order_by` order (the first `cut` when the record sections are cut), and how
-        many there are in all: the hearings, checks, breaches and reminders of a section. `team_kept`:
+        many there are in all: the hearings, checks, breaches and reminders of a section, each a plain
+        row of `table`'s columns (named as they are). `team_kept`:
         `where` finds the team's rows by `table`'s own copy of its record's team. `kept_implies`:
         conditions on the record that copy already implies (a check's copy is kept only while its
         record is active), which change nothing found (see _steered)."""
@@ -127,7 +151,7 @@ class TeamRows:
         picked = sa.select(col(key)).join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
         picked = picked.where(*self.scope(), *where_joined).order_by(*ordered)
         query = (
-            select(table, ProtectionOrder, Perpetrator, AppUser.slack_user_id)
+            sa.select(_bundle(table), *_RECORD, col(Perpetrator.full_name), col(AppUser.slack_user_id))
             .join(ProtectionOrder, col(ProtectionOrder.id) == order_key)
             .join(Perpetrator, col(Perpetrator.id) == col(ProtectionOrder.perpetrator_id))
             .join(AppUser, col(AppUser.id) == col(ProtectionOrder.officer_id))
@@ -139,8 +163,10 @@ class TeamRows:
             first = picked.limit(self.cut).subquery()
             query = query.join(first, first.c.id == key)
         found, total = self.first(query, self._counted(table, order_key, where, team_kept, kept_implies))
-        self._officers.update((o.officer_id, officer) for _, o, _, officer in found)
-        return [(row, o, p) for row, o, p, _ in found], total
+        end = _WIDTH + 1
+        listed = [(row[0], DigestRecord._make(row[1:end]), row[end], row[end + 1]) for row in found]
+        self._officers.update((o.officer_id, officer) for _, o, _, officer in listed)
+        return [(row, o, name) for row, o, name, _ in listed], total
 
     def _steered(self, kept_implies: Sequence[Any]) -> Sequence[Any]:
         """The conditions a kept copy implies, stated when the rows are one person's, left out when
@@ -200,14 +226,14 @@ class TeamRows:
         since: Any = None,
         action: ItemAction = ItemAction.OPEN,
     ) -> tuple[DigestItem, ...]:
-        """Digest items of (record, perpetrator, fact) rows: references, initials and the officer's
+        """Digest items of (record, perpetrator's name, fact) rows: references, initials and the officer's
         chat id only. `due` and `since` read the fact's urgency and opening instants."""
         found = list(found)
         officers = self._officer_ids({o.officer_id for o, _, _ in found})
         return tuple(
             DigestItem(
                 o.reference,
-                initials(p.full_name),
+                initials(name),
                 o.order_type.value,
                 about,
                 officers.get(o.officer_id, ""),
@@ -215,7 +241,7 @@ class TeamRows:
                 _instant(since, about),
                 action,
             )
-            for o, p, about in found
+            for o, name, about in found
         )
 
     def slack_ids(self, user_ids: Iterable[int]) -> dict[int | None, str]:
@@ -236,3 +262,9 @@ class TeamRows:
 
 def _instant(read: Any, about: DigestFact) -> datetime | None:
     return read(about) if read is not None else None
+
+
+@cache
+def _bundle(table: type[SQLModel]) -> Bundle[Any]:
+    """`table`'s columns read as one plain row named as they are, beside the record's."""
+    return Bundle(table.__name__, *table.__table__.columns)  # type: ignore[attr-defined]  # a table model has one

@@ -95,7 +95,7 @@ def lapsed(rows: TeamRows, at: When) -> DigestSection:
     found = sorted([*marked, *unmarked], key=lambda r: r[0].hearing_deadline_at or r[0].created_at)[: rows.cut]
     unlisted = marked_count + unmarked_count - len(found)  # the two are apart: lapsed, and active
     items = rows.items(
-        ((o, p, LapsedAt(lapse_time(o))) for o, p in found),
+        ((o, named, LapsedAt(lapse_time(o))) for o, named in found),
         due=lambda a: a.deadline,
         since=lambda a: a.deadline,
         action=ItemAction.NUDGE,
@@ -113,7 +113,7 @@ def unbooked(rows: TeamRows, at: When) -> DigestSection:
         order_by=[col(ProtectionOrder.hearing_deadline_at)],
     )
     items = rows.items(
-        ((o, p, AwaitingHearing(o.served_at, o.hearing_deadline_at)) for o, p in found),
+        ((o, named, AwaitingHearing(o.served_at, o.hearing_deadline_at)) for o, named in found),
         due=lambda a: a.deadline,
         since=lambda a: a.served_at,
         action=ItemAction.NUDGE,
@@ -132,7 +132,7 @@ def outcomes(rows: TeamRows, at: When) -> DigestSection:
         order_by=col(Hearing.scheduled_at),
     )
     items = rows.items(
-        ((o, p, OutcomeDue(h.scheduled_at)) for h, o, p in found),
+        ((o, named, OutcomeDue(h.scheduled_at)) for h, o, named in found),
         due=lambda a: a.hearing_at,
         since=lambda a: a.hearing_at,
         action=ItemAction.OUTCOME,
@@ -155,7 +155,7 @@ def checks(rows: TeamRows, at: When) -> DigestSection:
         kept_implies=(ACTIVE,),
     )
     items = rows.items(
-        ((o, p, CheckAt(c.due_at, c.due_at < at.now)) for c, o, p in found),
+        ((o, named, CheckAt(c.due_at, c.due_at < at.now)) for c, o, named in found),
         due=lambda a: a.due_at,
         since=lambda a: a.due_at,
         action=ItemAction.NUDGE,
@@ -174,7 +174,7 @@ def crime(rows: TeamRows, at: When) -> DigestSection:
         team_kept=True,
     )
     items = rows.items(
-        ((o, p, NoCrimeReference(b.recorded_at)) for b, o, p in found),
+        ((o, named, NoCrimeReference(b.recorded_at)) for b, o, named in found),
         due=lambda a: a.recorded_at + DAY,
         since=lambda a: a.recorded_at,
         action=ItemAction.NUDGE,
@@ -193,7 +193,7 @@ def failed(rows: TeamRows, at: When) -> DigestSection:
     )
     said = facts_for(rows.session, [r for r, _, _ in found], rows.settings, at.now, late=False)
     items = rows.items(
-        ((o, p, Undelivered(said[r.id or 0].subject, r.due_at)) for r, o, p in found),
+        ((o, named, Undelivered(said[r.id or 0].subject, r.due_at)) for r, o, named in found),
         due=lambda a: a.due_at,
         since=lambda a: a.due_at,
     )
@@ -209,7 +209,9 @@ def hearings(rows: TeamRows, at: When) -> DigestSection:
         col(Hearing.scheduled_at) < at.local_midnight(2),
         order_by=col(Hearing.scheduled_at),
     )
-    items = rows.items(((o, p, HearingAt(h.scheduled_at, h.court or None)) for h, o, p in found), due=lambda a: a.at)
+    items = rows.items(
+        ((o, named, HearingAt(h.scheduled_at, h.court or None)) for h, o, named in found), due=lambda a: a.at
+    )
     unlisted = total - len(found)
     return DigestSection("hearings", items, Command("list"), kind=SectionKind.COMING, unlisted=unlisted)
 
@@ -222,7 +224,7 @@ def expiring(rows: TeamRows, at: When) -> DigestSection:
         order_by=[col(ProtectionOrder.expires_at)],
     )
     items = rows.items(
-        ((o, p, EndsAt(o.expires_at)) for o, p in found if o.expires_at is not None), due=lambda a: a.expires_at
+        ((o, named, EndsAt(o.expires_at)) for o, named in found if o.expires_at is not None), due=lambda a: a.expires_at
     )
     unlisted = total - len(found)
     return DigestSection("expiring", items, Command("list", "expiring"), kind=SectionKind.COMING, unlisted=unlisted)
@@ -241,7 +243,7 @@ def breaches(rows: TeamRows, at: When) -> DigestSection:
     facts = (
         (
             o,
-            p,
+            named,
             RecentBreach(
                 b.occurred_at,
                 shareable_crime_reference(rows.settings, b.crime_reference or None),
@@ -249,7 +251,7 @@ def breaches(rows: TeamRows, at: When) -> DigestSection:
                 bool(b.court_deadline_at_hearing),
             ),
         )
-        for b, o, p in found
+        for b, o, named in found
     )
     items = rows.items(facts, due=lambda a: a.occurred_at)
     unlisted = total - len(found)
