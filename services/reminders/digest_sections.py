@@ -31,6 +31,7 @@ from models import (
 )
 from services.records.crime_references import shareable_crime_reference
 from services.records.state import lapse_time, lapsed_unmarked
+from services.reminders.batch import loaded
 from services.reminders.digest_incidents import ATTENDANCE, CRIME, ENCOMPASS, MARAC, incident_items
 from services.reminders.digest_items import TeamRows
 from services.reminders.facts import facts_for
@@ -191,7 +192,9 @@ def failed(rows: TeamRows, at: When) -> DigestSection:
         col(Reminder.due_at) >= at.now - FAILED_REMINDERS_SHOWN_FOR,
         order_by=col(Reminder.due_at),
     )
-    said = facts_for(rows.session, [r for r, _, _ in found], rows.settings, at.now, late=False)
+    reminders = [r for r, _, _ in found]
+    with loaded(rows.session, reminders):  # what they are about read set by set, as plain rows
+        said = facts_for(rows.session, reminders, rows.settings, at.now, late=False)
     items = rows.items(
         ((o, named, Undelivered(said[r.id or 0].subject, r.due_at)) for r, o, named in found),
         due=lambda a: a.due_at,
