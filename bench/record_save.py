@@ -39,10 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
+from bench.ack_seed import scratch_engine
 from bench.earlier_tree import earlier_tree
 from config import Settings
-from models.db import make_engine
-from models.schema import upgrade
 from services.clock import ManualClock
 from services.context import ServiceContext
 from services.records import breaches, hearings
@@ -137,11 +136,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # how --before reads an earlier tree's figures
     args = parser.parse_args()
     before = before_figures(args.before, args.saves) if args.before else {}
-    url = os.environ.get("DVPN_BENCH_POSTGRES_URL", DEFAULT_URL).replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade(engine)
+    engine = scratch_engine(os.environ.get("DVPN_BENCH_POSTGRES_URL", DEFAULT_URL))  # created if missing
     ctx = ServiceContext(engine, Settings(admins=("UADMIN",)), ManualClock(NOW), "bench")
     force = build_force(ctx)
     officer = force.officer
