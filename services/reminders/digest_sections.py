@@ -16,6 +16,7 @@ from sqlmodel import col, func, select
 from models import (
     BREACH_TEAM,
     CHECK_ACTIVE_TEAM,
+    HEARING_ACTIVE_TEAM,
     AppUser,
     Breach,
     BreachCheck,
@@ -127,10 +128,15 @@ def outcomes(rows: TeamRows, at: When) -> DigestSection:
     found, total = rows.joined(
         Hearing,
         col(Hearing.order_id),
-        ACTIVE,
+        # The hearing's copy of its record's team, kept only while the record is active: the team's
+        # are found by it (ix_hearing_active_team_open), not by joining its active records to the
+        # force's open hearings.
+        rows.team_id == HEARING_ACTIVE_TEAM,
         col(Hearing.outcome).is_(None),
         col(Hearing.scheduled_at) <= at.now,
         order_by=col(Hearing.scheduled_at),
+        team_kept=True,
+        kept_implies=(ACTIVE,),
     )
     items = rows.items(
         ((o, named, OutcomeDue(h.scheduled_at)) for h, o, named in found),

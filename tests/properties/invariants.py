@@ -19,6 +19,7 @@ from blocks import actions as ids
 from models import (
     BREACH_TEAM,
     CHECK_ACTIVE_TEAM,
+    HEARING_ACTIVE_TEAM,
     AuditEvent,
     Breach,
     BreachCheck,
@@ -258,9 +259,9 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
 
 
 def the_kept_teams_are_the_records(session: Session, order_ids: Sequence[int]) -> list[str]:
-    """Each breach's kept team (migration 0039) is its record's, and each check's kept active team
-    (0041) its record's while the record is active and none after: the digest and the App Home find
-    a team's breaches and checks by them."""
+    """Each breach's kept team (migration 0039) is its record's, and each check's and hearing's kept
+    active team (0041, 0043) its record's while the record is active and none after: the digest and
+    the App Home find a team's breaches, checks and hearings by them."""
     active_team = sa.case((col(ProtectionOrder.status) == OrderStatus.ACTIVE, col(ProtectionOrder.team_id)))
     found = [
         f"breach {breach_id} of record {order_id}: kept team {kept}, record's team {team}"
@@ -270,20 +271,24 @@ def the_kept_teams_are_the_records(session: Session, order_ids: Sequence[int]) -
             .where(col(Breach.order_id).in_(order_ids), BREACH_TEAM.is_distinct_from(col(ProtectionOrder.team_id)))
         )
     ]
-    found += [
-        f"check {check_id} of record {order_id}: kept active team {kept}, record's {team} ({status})"
-        for check_id, order_id, kept, team, status in session.execute(
-            sa.select(
-                col(BreachCheck.id),
-                col(BreachCheck.order_id),
-                CHECK_ACTIVE_TEAM,
-                col(ProtectionOrder.team_id),
-                col(ProtectionOrder.status),
+    for name, table, kept_team in (
+        ("check", BreachCheck, CHECK_ACTIVE_TEAM),
+        ("hearing", Hearing, HEARING_ACTIVE_TEAM),
+    ):
+        found += [
+            f"{name} {row_id} of record {order_id}: kept active team {kept}, record's {team} ({status})"
+            for row_id, order_id, kept, team, status in session.execute(
+                sa.select(
+                    col(table.id),
+                    col(table.order_id),
+                    kept_team,
+                    col(ProtectionOrder.team_id),
+                    col(ProtectionOrder.status),
+                )
+                .join(ProtectionOrder, col(ProtectionOrder.id) == col(table.order_id))
+                .where(col(table.order_id).in_(order_ids), kept_team.is_distinct_from(active_team))
             )
-            .join(ProtectionOrder, col(ProtectionOrder.id) == col(BreachCheck.order_id))
-            .where(col(BreachCheck.order_id).in_(order_ids), CHECK_ACTIVE_TEAM.is_distinct_from(active_team))
-        )
-    ]
+        ]
     return found
 
 

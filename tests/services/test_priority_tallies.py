@@ -6,7 +6,8 @@ case writes to taken away, keeping misses it, so each case proves its trigger is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -316,9 +317,14 @@ def _write(ctx: ServiceContext, base: Base, clock: ManualClock, change: Change) 
         session.commit()
 
 
-def _without_triggers(ctx: ServiceContext, table: str) -> None:
+@contextmanager
+def _without_triggers(ctx: ServiceContext, table: str) -> Iterator[None]:
+    """`table`'s priority triggers off for the block. The PostgreSQL database outlives the test (one
+    for each test process, emptied between tests): left off, every later test there would write
+    without noting, and the stateful machines' tallies drift. SQLite's is the test's own copy."""
+    postgres = ctx.engine.dialect.name == "postgresql"
     with ctx.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
+        if postgres:
             connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER priority_rows")
             connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER priority_changes")
         else:
@@ -328,6 +334,13 @@ def _without_triggers(ctx: ServiceContext, table: str) -> None:
             ).scalars()
             for name in list(names):
                 connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    try:
+        yield
+    finally:
+        if postgres:
+            with ctx.engine.begin() as connection:
+                connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER priority_rows")
+                connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER priority_changes")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -355,8 +368,8 @@ def test_without_its_triggers_a_write_is_missed(
         _write(ctx, base, clock, case.before)
     priority_tallies.keep_current(ctx)
     assert case.table
-    _without_triggers(ctx, case.table)
-    _write(ctx, base, clock, _placed(case.change, base))
+    with _without_triggers(ctx, case.table):
+        _write(ctx, base, clock, _placed(case.change, base))
     assert the_priority_tallies_are_the_events(ctx) != []
 
 
