@@ -36,6 +36,8 @@ def _about(column: str) -> tuple[sa.Index, sa.Index]:
 
 
 MARAC_CLOCK = "state <> 'cancelled' AND (kind = 'inc_due:marac' OR kind LIKE 'inc_overdue:marac:%')"
+# Sent, about an incident, not yet settled (no update reason): "Waiting for me"'s incident reminders.
+INCIDENT_SENT = "state = 'sent' AND incident_id IS NOT NULL AND update_reason IS NULL"
 
 
 class Reminder(SQLModel, table=True):
@@ -59,6 +61,14 @@ class Reminder(SQLModel, table=True):
         sa.Index("ix_reminder_state_due", "state", "due_at"),
         # A user's sent reminders, newest first: the App Home's "Waiting for me" (migration 0040).
         sa.Index("ix_reminder_recipient_state_due", "recipient_id", "state", "due_at"),
+        # Its reminders about incidents still to settle (migration 0044): a few of a user's thousands.
+        sa.Index(
+            "ix_reminder_recipient_incident_sent",
+            "recipient_id",
+            "due_at",
+            postgresql_where=sa.text(INCIDENT_SENT),
+            sqlite_where=sa.text(INCIDENT_SENT),
+        ),
         sa.Index("ix_reminder_escalate_at", "escalate_at"),
         sa.Index("ix_reminder_update_due_at", "update_due_at"),
         # The sweep's claim (services.reminders.queue): only rows waiting to be posted, in the order

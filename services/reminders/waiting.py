@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -71,6 +72,13 @@ def _sent(session: Session, user_id: int) -> list[Claimed]:
     whose clock was met, or whose subject was completed, done or closed, has one: its message
     rewritten; services/incidents/planning.py, services/disclosures/planning.py,
     services/people/plan_reminders.py)."""
+    found = [Claimed(*row) for query in sent_queries(user_id) for row in session.execute(query).all()]
+    return sorted(found, key=lambda r: (r.due_at, r.id), reverse=True)[:WAITING_LOOKED_AT]
+
+
+def sent_queries(user_id: int) -> tuple[Any, ...]:
+    """The newest WAITING_LOOKED_AT sent to the user of each subject: a record's, an incident's
+    (ix_reminder_recipient_incident_sent holds just those), a request's or a plan's."""
     sent = (col(Reminder.recipient_id) == user_id, col(Reminder.state) == ReminderState.SENT)
     no_reason = col(Reminder.update_reason).is_(None)
     newest = (col(Reminder.due_at).desc(), col(Reminder.id).desc())
@@ -83,12 +91,7 @@ def _sent(session: Session, user_id: int) -> list[Claimed]:
             *sent, sa.or_(col(Reminder.disclosure_id).is_not(None), col(Reminder.plan_id).is_not(None)), no_reason
         ),
     )
-    found = [
-        Claimed(*row)
-        for query in queries
-        for row in session.execute(query.order_by(*newest).limit(WAITING_LOOKED_AT)).all()
-    ]
-    return sorted(found, key=lambda r: (r.due_at, r.id), reverse=True)[:WAITING_LOOKED_AT]
+    return tuple(query.order_by(*newest).limit(WAITING_LOOKED_AT) for query in queries)
 
 
 def _live(session: Session, sent: Sequence[Claimed], now: datetime) -> list[Claimed]:
