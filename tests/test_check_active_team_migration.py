@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models import CHECK_ACTIVE_TEAM, BreachCheck, OrderStatus, ProtectionOrder, metadata
@@ -25,30 +24,12 @@ from services.reminders.digest_items import TeamRows
 from services.reminders.digest_sections import When
 from services.reminders.digest_sections import checks as checks_due
 from tests.support.force import Force, london, team_id
-from tests.support.migrations import held_as_written, undo
+from tests.support.migrations import columns, copies_astray, held_as_written, undo
 from tests.support.records import dvpn, record
 
 INDEX, WHERE = "ix_check_active_team_undone", "done_at IS NULL AND active_team_id IS NOT NULL"
 CHECKS = metadata.tables["breach_check"]
 ORDERS = metadata.tables["protection_order"]
-# What a check's copy must be: its record's team while the record is active, else none.
-KEPT = sa.case((ORDERS.c.status == OrderStatus.ACTIVE.value, ORDERS.c.team_id), else_=sa.null())
-
-
-def columns(engine: Engine, table: str) -> set[str]:
-    with engine.connect() as connection:
-        return {c["name"] for c in sa.inspect(connection).get_columns(table)}
-
-
-def astray(engine: Engine) -> int:
-    """The checks whose copy is not what it must be."""
-    query = (
-        sa.select(sa.func.count())
-        .select_from(CHECKS.join(ORDERS, ORDERS.c.id == CHECKS.c.order_id))
-        .where(CHECK_ACTIVE_TEAM.is_distinct_from(KEPT))
-    )
-    with engine.connect() as connection:
-        return int(connection.execute(query).scalar_one())
 
 
 def listed(ctx: ServiceContext, team: int, now: datetime) -> list[str]:
@@ -82,7 +63,7 @@ def read_from_the_records(ctx: ServiceContext, team: int, now: datetime) -> list
 
 def as_before(ctx: ServiceContext, teams: tuple[int, int], now: datetime) -> dict[int, list[str]]:
     """Each team's list, checked against reading it from the records; and no copy astray."""
-    assert astray(ctx.engine) == 0
+    assert copies_astray(ctx.engine, CHECK_ACTIVE_TEAM) == 0
     found = {team: listed(ctx, team, now) for team in teams}
     assert found == {team: read_from_the_records(ctx, team, now) for team in teams}
     return found

@@ -28,30 +28,12 @@ from services.records import hearings, lifecycle
 from services.reminders.digest_items import Owner, TeamRows
 from services.reminders.digest_sections import When, outcomes
 from tests.support.force import Force, london, team_id
-from tests.support.migrations import held_as_written, undo
+from tests.support.migrations import columns, copies_astray, held_as_written, undo
 from tests.support.records import dvpn, record
 
 INDEX, WHERE = "ix_hearing_active_team_open", "outcome IS NULL AND active_team_id IS NOT NULL"
 HEARINGS = metadata.tables["hearing"]
 ORDERS = metadata.tables["protection_order"]
-# What a hearing's copy must be: its record's team while the record is active, else none.
-KEPT = sa.case((ORDERS.c.status == OrderStatus.ACTIVE.value, ORDERS.c.team_id), else_=sa.null())
-
-
-def columns(engine: Engine, table: str) -> set[str]:
-    with engine.connect() as connection:
-        return {c["name"] for c in sa.inspect(connection).get_columns(table)}
-
-
-def astray(engine: Engine) -> int:
-    """The hearings whose copy is not what it must be."""
-    query = (
-        sa.select(sa.func.count())
-        .select_from(HEARINGS.join(ORDERS, ORDERS.c.id == HEARINGS.c.order_id))
-        .where(HEARING_ACTIVE_TEAM.is_distinct_from(KEPT))
-    )
-    with engine.connect() as connection:
-        return int(connection.execute(query).scalar_one())
 
 
 def drawn(
@@ -87,7 +69,7 @@ def read_from_the_records(ctx: ServiceContext, team: int, now: datetime, owner: 
 def as_before(ctx: ServiceContext, teams: tuple[int, int], now: datetime, officer: int) -> dict[int, list[str]]:
     """Each team's list, checked against reading it from the records, whole and cut to its first as
     the Home's (the rest counted), for the team, `officer`'s own and everyone else's; no copy astray."""
-    assert astray(ctx.engine) == 0
+    assert copies_astray(ctx.engine, HEARING_ACTIVE_TEAM) == 0
     for team in teams:
         for owner in (None, Owner(officer), Owner(officer, others=True)):
             wanted = read_from_the_records(ctx, team, now, owner)

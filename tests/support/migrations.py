@@ -8,6 +8,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from models import OrderStatus, metadata
 from models.schema import alembic_config
 
 
@@ -51,3 +52,22 @@ def held_as_written(engine: Engine, table: str, index: str, where: str) -> int:
     held = rows_held(engine, table, index, where)
     assert held == wanted, f"{index} holds {held} rows; its condition names {wanted}"
     return held
+
+
+def columns(engine: Engine, table: str) -> set[str]:
+    with engine.connect() as connection:
+        return {c["name"] for c in sa.inspect(connection).get_columns(table)}
+
+
+def copies_astray(engine: Engine, copy: sa.Column[int]) -> int:
+    """How many rows of `copy`'s table hold in it something other than their record's team while
+    the record is active, or anything once it is not (migrations 0041, 0043)."""
+    rows, orders = copy.table, metadata.tables["protection_order"]
+    kept = sa.case((orders.c.status == OrderStatus.ACTIVE.value, orders.c.team_id), else_=sa.null())
+    query = (
+        sa.select(sa.func.count())
+        .select_from(rows.join(orders, orders.c.id == rows.c.order_id))
+        .where(copy.is_distinct_from(kept))
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
