@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from config import Settings
 from models import AppUser, Hearing, Perpetrator, ProtectionOrder
+from models.db import is_postgres
 from rules.order_types import OrderType
 from services.reminders.results import DigestFact, DigestItem, ItemAction
 from services.reporting.id_arrays import among
@@ -95,11 +96,13 @@ class TeamRows:
         return narrowed
 
     def scope(self) -> list[Any]:
-        scope: list[Any] = [ProtectionOrder.team_id == self.team_id]
-        if self.references is not None:
+        scope: list[Any]
+        if self.references is None:
+            scope = [ProtectionOrder.team_id == self.team_id]
+        else:
             # Records found in the team already: their references alone lead to them. With the
             # team's condition beside them, PostgreSQL read the team's 30,000 records' index too.
-            postgres = self.session.get_bind().dialect.name == "postgresql"
+            postgres = is_postgres(self.session.get_bind().engine)
             scope = [among(ProtectionOrder.reference, sorted(self.references), postgres=postgres)]
         if self.order_id is not None:
             scope.append(ProtectionOrder.id == self.order_id)

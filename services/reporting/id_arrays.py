@@ -27,7 +27,7 @@ def among(column: Any, ids: Sequence[int] | Sequence[str], *, postgres: bool) ->
     if not ids:  # an empty array has no type to compare by
         found = sa.false()
     elif postgres:
-        found = column == sa.any_(_texts(ids) if any(isinstance(i, str) for i in ids[:1]) else _array(ids, None))
+        found = column == sa.any_(_texts(ids) if isinstance(ids[0], str) else _array(ids, None))
     else:
         listed = sa.bindparam(None, json.dumps(list(ids)), type_=sa.String)
         found = column.in_(sa.select(sa.func.json_each(listed).table_valued("value").c.value))

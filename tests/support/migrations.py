@@ -1,7 +1,11 @@
 """Taking a test's database down the migrations, for the tests that upgrade it again from there
-(while it is down, write to it in raw SQL: today's services write the tables of the head)."""
+(while it is down, write to it in raw SQL: today's services write the tables of the head), and
+what those tests ask of what a migration made: the rows a partial index holds, a kept copy's rows
+astray, a table's columns, PostgreSQL's plan for a question."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -71,3 +75,15 @@ def copies_astray(engine: Engine, copy: sa.Column[int]) -> int:
     )
     with engine.connect() as connection:
         return int(connection.execute(query).scalar_one())
+
+
+def planned(engine: Engine, query: Any, *, bitmaps: bool = True) -> str:
+    """PostgreSQL's plan for `query` with sequential scans ruled out (a test's handful of rows would
+    otherwise be read by one, which says nothing of an index), and bitmap scans too if `bitmaps` is
+    false (where any index would do for so few rows)."""
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        if not bitmaps:
+            connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        return "\n".join(connection.exec_driver_sql(f"EXPLAIN {sql}").scalars())
