@@ -96,14 +96,12 @@ class TeamRows:
         return narrowed
 
     def scope(self) -> list[Any]:
-        scope: list[Any]
-        if self.references is None:
-            scope = [ProtectionOrder.team_id == self.team_id]
-        else:
-            # Records found in the team already: their references alone lead to them. With the
-            # team's condition beside them, PostgreSQL read the team's 30,000 records' index too.
+        scope: list[Any] = [ProtectionOrder.team_id == self.team_id]
+        if self.references is not None:
+            # The team's condition stays: a line's reference may be a record of another team (a
+            # plan's record is its perpetrator's first), whose facts this user may not read.
             postgres = is_postgres(self.session.get_bind().engine)
-            scope = [among(ProtectionOrder.reference, sorted(self.references), postgres=postgres)]
+            scope.append(among(ProtectionOrder.reference, sorted(self.references), postgres=postgres))
         if self.order_id is not None:
             scope.append(ProtectionOrder.id == self.order_id)
         if self.owner is not None:
