@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
+from models.liveness import check_before_use
+
 # A PostgreSQL server that cannot be reached fails the connection attempt after this long instead
 # of hanging on TCP (a refused connection fails at once): a request waits seconds, not minutes.
 CONNECT_TIMEOUT_SECONDS = 5
@@ -34,13 +36,15 @@ def make_engine(url: str, *, application: str = "dvpn-bot", **options: Any) -> E
         # pysqlite's own transaction handling defers BEGIN; we issue it so locks are taken up front.
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    # pre-ping: a pooled connection the server dropped (a restart) is replaced before it is used.
     connect_args = {
         "connect_timeout": CONNECT_TIMEOUT_SECONDS,
         "options": NO_JIT,
         "application_name": application,
     } | options.pop("connect_args", {})
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
+    engine = sa.create_engine(url, connect_args=connect_args, **options)
+    # A pooled connection the server dropped (a restart) is replaced before it is used.
+    check_before_use(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
