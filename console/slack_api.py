@@ -8,6 +8,7 @@ it slow, rate-limit it, fail it or take it away. It speaks the same wire format 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import socket
@@ -36,6 +37,30 @@ class _Server(ThreadingHTTPServer):
     # not of the client, and one a benchmark would otherwise count as Slack's.
     request_queue_size = 256
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up(self) -> None:
+        """Close every open connection, as a server going down does: a client's kept-open
+        connection must not go on being answered by a stopped stand-in."""
+        with self._connections_lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            with contextlib.suppress(OSError):  # already closed by its handler
+                connection.shutdown(socket.SHUT_RDWR)
+
 
 @dataclass(frozen=True)
 class Call:
@@ -45,6 +70,7 @@ class Call:
     args: JSONObject
     token: str | None = None
     at: float = 0.0
+    port: int = 0  # the caller's port: calls that share one came over one kept-open connection
 
     def __getitem__(self, key: str) -> Any:
         return self.args[key]
@@ -137,10 +163,12 @@ class SlackWebAPI:
         return self
 
     def stop(self) -> None:
-        """Close the socket: calls now fail with a refused connection until start() again."""
+        """Close the socket and every open connection: calls now fail with a refused connection
+        until start() again."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.hang_up()
             self._server = None
         self.refusing = True
 
@@ -474,7 +502,7 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
             token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.pop("token", None)
             if fault is not None:
                 if fault.after_effect:
-                    api._record(Call(method, args, token=token, at=time.time()))
+                    api._record(Call(method, args, token=token, at=time.time(), port=self.client_address[1]))
                     api.answer(method, args)
                 with api._lock:
                     api.faulted.append(Call(method, dict(args, status=fault.status), at=time.time()))
@@ -489,7 +517,7 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
                     {"Retry-After": str(wait)},
                 )
                 return
-            api._record(Call(method, args, token=token, at=time.time()))
+            api._record(Call(method, args, token=token, at=time.time(), port=self.client_address[1]))
             answer = api.answer(method, args)
             if api.answer_latency:
                 time.sleep(api.answer_latency)

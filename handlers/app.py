@@ -26,6 +26,7 @@ from handlers import (
 from handlers.after_ack import HandOff
 from handlers.context import ProvideServices
 from handlers.verification import SlackSignature
+from handlers.web_client import KeptAliveClients, KeptAliveWebClient
 from services.context import ServiceContext
 
 
@@ -50,7 +51,7 @@ def build_app(
     on Bolt's listener threads. An injected `executor` (tests, the console) runs both, so whoever
     injected it can wait for everything."""
     bot_token = client.token
-    anonymous = WebClient(
+    anonymous = KeptAliveWebClient(
         base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers, logger=client.logger
     )
 
@@ -76,6 +77,7 @@ def build_app(
         logger=logging.getLogger("dvpn.bolt"),
     )
     app.error(errors.on_error)
+    app.use(KeptAliveClients())  # each request's client keeps its connections for the next call
     app.use(ProvideServices(ctx))  # listeners are module-level functions: they find the services here
     if work is None:
         pool = executor or ThreadPoolExecutor(max_workers=ctx.settings.work_threads, thread_name_prefix="dvpn-work")

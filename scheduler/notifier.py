@@ -311,7 +311,7 @@ def posting_client(client: WebClient) -> WebClient:
             kept.append(handler)
         elif isinstance(handler, ConnectionErrorRetryHandler):
             kept.append(RefusedConnectionRetryHandler(max_retry_count=handler.max_retry_count))
-    return WebClient(
+    return type(client)(  # the same kind: a kept-alive client keeps its connections
         token=client.token,
         base_url=client.base_url,
         timeout=client.timeout,
