@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +44,10 @@ class _Server(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # An answer goes out in two writes (its head, then its body). On a connection kept open,
+        # Nagle's algorithm would hold the body until the client acknowledged the head, which
+        # the client delays by up to 40 ms: Slack's front ends do not make a caller wait so.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self._connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
@@ -123,8 +128,10 @@ class SlackWebAPI:
         port: int = 0,
         latency: float | Latency = 0.0,
         limits: SlackLimits | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.host = host
+        self.tls = tls  # a server context: answer over HTTPS, as Slack does (bench/web_api_calls.py)
         self._port = port
         # Seconds every answer waits, to model a slow Slack: a fixed figure, or a Latency with jitter.
         self.latency: float | Latency = latency
@@ -153,6 +160,8 @@ class SlackWebAPI:
         self._server = _Server((self.host, self._port), handler)
         self._server.daemon_threads = True
         self._port = self._server.server_address[1]  # keep the port so a restart comes back on it
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         # A short poll so stop() returns at once (the default half second is paid by every test).
         server = self._server
         self._thread = threading.Thread(
@@ -195,7 +204,7 @@ class SlackWebAPI:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self._port}"
+        return f"{'https' if self.tls is not None else 'http'}://{self.host}:{self._port}"
 
     @property
     def api_url(self) -> str:
