@@ -18,6 +18,8 @@ URLs, and the breaches, hearings and records are in the database.
 
     .venv/bin/python bench/ack_latency.py                 # about 4 minutes on 2 cores
     .venv/bin/python bench/ack_latency.py --scale 3       # three times the requests per level
+    .venv/bin/python bench/ack_latency.py --tls           # the stand-in over HTTPS, as Slack is
+    .venv/bin/python bench/ack_latency.py --serve-from REV    # REV's dvpn-bot serve, same measurement
     DVPN_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/dvpn_bench_ack  (the default; EMPTIED)
 """
 
@@ -28,6 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -41,6 +44,7 @@ import sqlalchemy as sa
 from ack_load import Figures, Triggers, button_press, command_body, interaction_body, run_load, view_submission
 from ack_seed import ADMIN, DEFAULT_URL, Force, row_count, scratch_engine, seed, wait_for_sweep
 from ack_servers import (
+    ROOT,
     SECRET,
     Server,
     StandIn,
@@ -54,6 +58,8 @@ from ack_servers import (
 )
 from sqlalchemy.engine import Engine
 
+from bench.earlier_tree import earlier_tree
+from bench.tls import tls_files
 from blocks import actions as ids
 from blocks.forms import FormMeta, record_form
 from config import Settings
@@ -326,6 +332,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="waitress threads for both apps (default DVPN_HTTP_THREADS's default, %(default)s)",
     )
     parser.add_argument("--no-scheduler", action="store_true", help="serve without the reminder sweep")
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="the Slack stand-in answers over HTTPS, as Slack does (a certificate made for the run)",
+    )
+    parser.add_argument(
+        "--serve-from", metavar="REV", help="run REV's dvpn-bot serve (an earlier release) under the same measurement"
+    )
     return parser.parse_args(argv)
 
 
@@ -336,15 +350,28 @@ def scaled(counts: dict[int, int], scale: float) -> dict[int, int]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     url = os.environ.get("DVPN_BENCH_POSTGRES_URL", DEFAULT_URL)
-    stand_in = StandIn()
-    with scratch_directory() as workdir, stopping(stand_in):
+    with ExitStack() as stack:
+        tls = stack.enter_context(tls_files()) if args.tls else None
+        tree = stack.enter_context(earlier_tree(args.serve_from)) if args.serve_from else ROOT
+        stand_in = StandIn(tls)
+        workdir = stack.enter_context(scratch_directory())
+        stack.enter_context(stopping(stand_in))
         print(f"Seeding {args.records} records in {url.rsplit('/', 1)[-1]} ...", file=sys.stderr, flush=True)
         engine = scratch_engine(url)
         started = time.perf_counter()
         force = seed(engine, args.records)
         seconds = time.perf_counter() - started
         print(f"  seeded in {seconds:.0f} s; {len(force.unheard)} notices await a hearing", file=sys.stderr)
-        ours = start_ours(url, stand_in.api_url, ADMIN, workdir, threads=args.threads, scheduler=not args.no_scheduler)
+        ours = start_ours(
+            url,
+            stand_in.api_url,
+            ADMIN,
+            workdir,
+            threads=args.threads,
+            scheduler=not args.no_scheduler,
+            tree=tree,
+            trust=tls.bundle if tls is not None else None,
+        )
         bare = start_bare(workdir, threads=args.threads)
         with stopping(ours, bare):
             return measure(engine, force, stand_in, ours, bare, args)
@@ -378,7 +405,8 @@ def measure(
     confirmed = stand_in.wait_for(confirmed_before + sent.forms, "chat.postEphemeral", 60) - confirmed_before
 
     print(f"\ndvpn-bot serve vs a bare Bolt app: waitress, {args.threads} threads each, PostgreSQL", end="")
-    print(f"; {force.records} records{'' if args.no_scheduler else ', scheduler running'}")
+    print(f"; {force.records} records{'' if args.no_scheduler else ', scheduler running'}", end="")
+    print(f"; Slack stand-in over {'HTTPS' if args.tls else 'HTTP'}; serve from {args.serve_from or 'this tree'}")
     print(f"Machine: {load_before} before the runs, {cpu_load()} after")
     print_table("/dvpn commands (ours: show 30%, list 20%, breach 20%, hearing 20%, help 10%)", commands)
     print_table("Record form submitted (view_submission; ours saves the record before its ack)", forms)

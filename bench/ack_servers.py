@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.tls import TlsFiles  # noqa: E402  (after the path: run as a script too)
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
@@ -74,10 +77,14 @@ def cpu_load() -> str:
 # -- the Slack stand-in, in its own process ------------------------------------------------------
 
 
-def _stand_in(connection: Connection) -> None:
+def _stand_in(connection: Connection, tls: TlsFiles | None) -> None:
     from console.slack_api import SlackWebAPI
 
-    with SlackWebAPI() as slack:
+    context = None
+    if tls is not None:  # over HTTPS, as Slack answers
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls.certificate, tls.key)
+    with SlackWebAPI(tls=context) as slack:
         connection.send(slack.url)
         while True:
             ask = connection.recv()
@@ -96,10 +103,10 @@ def _stand_in(connection: Connection) -> None:
 class StandIn:
     """The Slack Web API stand-in (console/slack_api.py) in a child process, asked over a pipe."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: TlsFiles | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self._ours, theirs = context.Pipe()
-        self.process = context.Process(target=_stand_in, args=(theirs,), name="slack-stand-in", daemon=True)
+        self.process = context.Process(target=_stand_in, args=(theirs, tls), name="slack-stand-in", daemon=True)
         self.process.start()
         self.url: str = self._ours.recv()
 
@@ -172,10 +179,19 @@ def _wait_until_healthy(server: Server, timeout: float = 60.0) -> None:
 
 
 def start_ours(
-    database_url: str, slack_api_url: str, admins: str, workdir: str, *, threads: int, scheduler: bool
+    database_url: str,
+    slack_api_url: str,
+    admins: str,
+    workdir: str,
+    *,
+    threads: int,
+    scheduler: bool,
+    tree: Path = ROOT,
+    trust: Path | None = None,
 ) -> Server:
     """`dvpn-bot serve` exactly as deployed, configured through its environment; run from an empty
-    directory so no developer's .env is read."""
+    directory so no developer's .env is read. `tree`: the project files to run (an earlier
+    release's, for a comparison); `trust`: a CA bundle for its TLS contexts (SSL_CERT_FILE)."""
     port = free_port()
     env = {
         **os.environ,
@@ -188,8 +204,8 @@ def start_ours(
         "DVPN_HTTP_PORT": str(port),
         "DVPN_HTTP_THREADS": str(threads),
         "DVPN_LOG_LEVEL": "ERROR",  # waitress warns of every queued request under load
-    }
-    command = [sys.executable, str(ROOT / "bot.py"), "serve"] + ([] if scheduler else ["--no-scheduler"])
+    } | ({"SSL_CERT_FILE": str(trust)} if trust is not None else {})
+    command = [sys.executable, str(tree / "bot.py"), "serve"] + ([] if scheduler else ["--no-scheduler"])
     server = Server("dvpn-bot serve", subprocess.Popen(command, cwd=workdir, env=env), port)
     _wait_until_healthy(server)
     return server

@@ -51,8 +51,13 @@ def build_app(
     on Bolt's listener threads. An injected `executor` (tests, the console) runs both, so whoever
     injected it can wait for everything."""
     bot_token = client.token
-    anonymous = KeptAliveWebClient(
-        base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers, logger=client.logger
+    anonymous = KeptAliveWebClient(  # Bolt copies its URL, timeout, TLS context and proxy into each request's client
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        retry_handlers=client.retry_handlers,
+        logger=client.logger,
     )
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:

@@ -8,6 +8,7 @@ connection Slack may have stored the post, so its own recovery asks Slack before
 
 from __future__ import annotations
 
+import functools
 import io
 import select
 import ssl
@@ -43,12 +44,34 @@ def web_client(settings: Settings, *, token: str | None = None, timeout: int = 1
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,
+        ssl=tls_context(),
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=retries),
             RateLimitErrorRetryHandler(max_retry_count=retries),
             ServerErrorRetryHandler(max_retry_count=retries),
         ],
     )
+
+
+class _SharedTlsContext(ssl.SSLContext):
+    """Bolt deep-copies a request's context, its clients and respond() included, for each lazy
+    listener. A TLS context cannot be copied, and need not be: it is shared and not changed."""
+
+    def __copy__(self) -> _SharedTlsContext:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedTlsContext:
+        return self
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for the process: without one, slack_sdk and Bolt's respond() make a new one
+    for every call, reading the whole CA store each time. Made as ssl.create_default_context()
+    makes one (certificates and host names checked; SSL_CERT_FILE and SSL_CERT_DIR read)."""
+    context = _SharedTlsContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_default_certs(ssl.Purpose.SERVER_AUTH)
+    return context
 
 
 class KeptAliveWebClient(WebClient):
@@ -102,7 +125,6 @@ class _Connections(threading.local):
 
     def __init__(self) -> None:
         self.open: dict[tuple[str, str], tuple[HTTPConnection, float]] = {}
-        self.tls: ssl.SSLContext | None = None  # made once per thread: reading the CA store costs milliseconds
 
     def send(self, scheme: str, host: str, url: str, req: Request, *, timeout: int, context: Any) -> dict[str, Any]:
         connection = self._reusable((scheme, host), timeout) or self._new(scheme, host, timeout, context)
@@ -144,10 +166,7 @@ class _Connections(threading.local):
     def _new(self, scheme: str, host: str, timeout: int, context: Any) -> HTTPConnection:
         if scheme == "http":
             return HTTPConnection(host, timeout=timeout)
-        if context is None:
-            self.tls = self.tls or ssl.create_default_context()
-            context = self.tls
-        return HTTPSConnection(host, timeout=timeout, context=context)
+        return HTTPSConnection(host, timeout=timeout, context=context or tls_context())
 
 
 _KEPT = _Connections()

@@ -15,6 +15,7 @@ channel's channels:history (groups:history for a private one)."""
 
 from __future__ import annotations
 
+import copy
 import http.client
 import logging
 import threading
@@ -311,15 +312,9 @@ def posting_client(client: WebClient) -> WebClient:
             kept.append(handler)
         elif isinstance(handler, ConnectionErrorRetryHandler):
             kept.append(RefusedConnectionRetryHandler(max_retry_count=handler.max_retry_count))
-    return type(client)(  # the same kind: a kept-alive client keeps its connections
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=dict(client.headers),
-        retry_handlers=kept,
-    )
+    posting = copy.copy(client)  # the same kind (a kept-alive client keeps its connections), token, URL and TLS
+    posting.retry_handlers = kept
+    return posting
 
 
 def _call(request: Any) -> Any:

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from config import Settings
 from console.slack_api import SlackWebAPI
-from handlers.web_client import KeptAliveWebClient, web_client
+from handlers.web_client import KeptAliveWebClient, tls_context, web_client
 from rules.order_types import OrderType
 from scheduler.notifier import posting_client
 from tests.support.force import Force
@@ -108,3 +108,12 @@ def test_listeners_post_over_kept_connections(slack: SlackDriver, force: Force, 
     confirmations = slack_api.calls("chat.postEphemeral")
     assert len(confirmations) == 9
     assert len({c.port for c in confirmations}) <= slack.executor._max_workers
+
+
+def test_one_tls_context_serves_every_client_and_respond(slack: SlackDriver) -> None:
+    """Bolt copies the app client's TLS context into each request's client and its respond(): a
+    context per call would read the whole CA store every time."""
+    context = tls_context()
+    assert slack.app.client.ssl is context
+    assert web_client(Settings()).ssl is context
+    assert posting_client(slack.app.client).ssl is context
