@@ -75,7 +75,7 @@ def main() -> None:
                     ports = {c.port for c in api.calls("chat.postMessage")[-args.calls :]}
                     first = first if kind != "slack_sdk's client" else (wall, cpu)
                     print(
-                        f"{scheme}, {kind}: {wall:.2f} ms a call, CPU {cpu:.2f} ms ({len(ports)} connection(s) for "
+                        f"{scheme}, {kind}: {wall:.2f} ms a call, CPU {cpu:.2f} ms ({len(ports)} client port(s) for "
                         f"{args.calls} calls); against slack_sdk's client: CPU {first[1] / cpu:.1f}x less, "
                         f"wall {first[0] / wall:.1f}x less"
                     )
