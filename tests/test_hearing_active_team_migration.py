@@ -28,7 +28,7 @@ from services.records import hearings, lifecycle
 from services.reminders.digest_items import Owner, TeamRows
 from services.reminders.digest_sections import When, outcomes
 from tests.support.force import Force, london, team_id
-from tests.support.migrations import columns, copies_astray, held_as_written, undo
+from tests.support.migrations import columns, copies_astray, held_as_written, indexes_usable, undo
 from tests.support.records import dvpn, record
 
 INDEX, WHERE = "ix_hearing_active_team_open", "outcome IS NULL AND active_team_id IS NOT NULL"
@@ -100,6 +100,7 @@ def plans_of_the_section(ctx: ServiceContext, team: int, now: datetime) -> list[
     take any of them, which says nothing of whether this index answers the question."""
     with statements(ctx.engine) as sent:
         assert drawn(ctx, team, now, None, 1)[1] > 0  # counted too
+    indexes_usable(ctx.engine)
     with ctx.engine.connect() as connection, connection.begin() as transaction:
         others = connection.execute(
             sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'hearing' AND indexname NOT IN (:ours, :pk)"),
