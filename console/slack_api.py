@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from console import slack_threads as threads
@@ -41,7 +41,19 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.connections: set[socket.socket] = set()
+        self._busy: set[socket.socket] = set()  # connections with a request being answered
+        self._stopping = False
         self._connections_lock = threading.Lock()
+
+    def answering(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._busy.add(connection)
+
+    def answered(self, connection: socket.socket) -> bool:
+        """The connection is idle again; True if the server is stopping, so it is to be closed."""
+        with self._connections_lock:
+            self._busy.discard(connection)
+            return self._stopping
 
     def process_request(self, request: Any, client_address: Any) -> None:
         # An answer goes out in two writes (its head, then its body). On a connection kept open,
@@ -58,11 +70,13 @@ class _Server(ThreadingHTTPServer):
         super().shutdown_request(request)
 
     def hang_up(self) -> None:
-        """Close every open connection, as a server going down does: a client's kept-open
-        connection must not go on being answered by a stopped stand-in."""
+        """Close every idle connection, as a server going down gracefully does: a client's kept-open
+        connection must not go on being answered by a stopped stand-in. A request being answered
+        gets its answer first, and its connection is closed after it."""
         with self._connections_lock:
-            open_now = list(self.connections)
-        for connection in open_now:
+            self._stopping = True
+            idle = [c for c in self.connections if c not in self._busy]
+        for connection in idle:
             with contextlib.suppress(OSError):  # already closed by its handler
                 connection.shutdown(socket.SHUT_RDWR)
 
@@ -488,6 +502,18 @@ def _handler_for(api: SlackWebAPI) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: tests and the console read calls, not access logs
+
+        def parse_request(self) -> bool:
+            # A request line has arrived: the connection is busy until it is answered.
+            cast(_Server, self.server).answering(self.connection)
+            return super().parse_request()
+
+        def handle_one_request(self) -> None:
+            try:
+                super().handle_one_request()
+            finally:
+                if cast(_Server, self.server).answered(self.connection):
+                    self.close_connection = True  # the stand-in is stopping: no further request
 
         def do_POST(self) -> None:
             path = urlsplit(self.path).path
