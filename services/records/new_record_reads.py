@@ -1,12 +1,12 @@
-"""What a new record's rows need from the database before they are written: its reference (the
-year's counter, counted up), its team with the team's supervisors (for its reminders and thread),
-the force's excluded-day calendar (for its deadlines), and the ids its new rows will have, so the
-people, the record, its links and its first check go in together (services.new_rows), each
-already knowing the ids it refers to.
+"""What a new record's rows need from the database before they are written: its team with the
+team's supervisors (for its reminders and thread), the force's excluded-day calendar (for its
+deadlines), and the ids its new rows will have, so the people, the record, its links and its first
+check go in together (services.new_rows), each already knowing the ids it refers to. Its reference
+is not counted here but once the record is planned, just before its rows go in (order_writer): the
+counter's row stays locked until the commit.
 
-On PostgreSQL in one round trip: the counter's upsert is a data-modifying WITH of the team's
-query (run once, whatever the query returns), the admin-added days are aggregated into one row
-joined to it, and the ids are taken from the tables' own sequences (as an INSERT would take them).
+On PostgreSQL in one round trip: the admin-added days are aggregated into one row joined to the
+team's query, and the ids are taken from the tables' own sequences (as an INSERT would take them).
 On SQLite, where a statement is no round trip, each as it is read elsewhere, and the ids are the
 next after each table's largest, as SQLite gives them (one writer at a time: nothing can come
 between)."""
@@ -24,10 +24,8 @@ from sqlmodel import Session, SQLModel, col
 from config import Settings
 from models import BreachCheck, ExtraExcludedDay, Notification, Perpetrator, ProtectedPerson, ProtectionOrder, Team
 from rules.calendar import ExcludedDayCalendar
-from rules.order_types import OrderType
 from services.records.calendar import force_calendar, remember_calendar
 from services.records.planning import TEAM_AND_SUPERVISORS, team_and_supervisors, team_of
-from services.records.references import as_reference, counted, next_reference
 
 # The tables a new record's rows go in whose ids are handed out here.
 WITH_IDS: tuple[type[SQLModel], ...] = (Perpetrator, ProtectedPerson, ProtectionOrder, BreachCheck, Notification)
@@ -35,7 +33,6 @@ WITH_IDS: tuple[type[SQLModel], ...] = (Perpetrator, ProtectedPerson, Protection
 
 @dataclass(frozen=True)
 class NewRecordReads:
-    reference: str
     team: Team | None
     supervisor_ids: list[int]
     calendar: ExcludedDayCalendar
@@ -43,29 +40,21 @@ class NewRecordReads:
 
 
 def new_record_reads(
-    session: Session,
-    settings: Settings,
-    order_type: OrderType,
-    year: int,
-    team_id: int,
-    new: Mapping[type[SQLModel], int],
+    session: Session, settings: Settings, team_id: int, new: Mapping[type[SQLModel], int]
 ) -> NewRecordReads:
-    """The new record's reference for `year`, its team `team_id`, the force calendar (kept for
-    the transaction, as force_calendar keeps it) and `new[model]` ids for each of WITH_IDS."""
-    force_code = settings.force_code
+    """The new record's team `team_id`, the force calendar (kept for the transaction, as
+    force_calendar keeps it) and `new[model]` ids for each of WITH_IDS."""
     if session.get_bind().dialect.name != "postgresql":
-        reference = next_reference(session, force_code, order_type.value, year)
         team, supervisors = team_and_supervisors(session, team_id)
         ids = {model: _next_ids(session, model, new.get(model, 0)) for model in WITH_IDS}
-        return NewRecordReads(reference, team, supervisors, force_calendar(session, settings), ids)
-    key = {"force_code": force_code, "order_type": order_type.value, "year": year, "team_id": team_id}
+        return NewRecordReads(team, supervisors, force_calendar(session, settings), ids)
     counts = {f"new_{_table(model).name}": new.get(model, 0) for model in WITH_IDS}
-    rows = session.exec(_IN_ONE_ROUND_TRIP, params=key | counts).all()
+    rows = session.exec(_IN_ONE_ROUND_TRIP, params={"team_id": team_id} | counts).all()
     assert rows, "the officer's team exists (a foreign key), so its query returns a row"
-    number, days, names, *taken = rows[0][2:]
+    days, names, *taken = rows[0][2:]
     calendar = remember_calendar(session, settings, zip(days or (), names or (), strict=True))
     ids = {model: list(given or ()) for model, given in zip(WITH_IDS, taken, strict=True)}
-    return NewRecordReads(as_reference(force_code, order_type.value, year, number), *team_of(rows), calendar, ids)
+    return NewRecordReads(*team_of(rows), calendar, ids)
 
 
 def _next_ids(session: Session, model: type[SQLModel], count: int) -> list[int]:
@@ -110,22 +99,16 @@ def _taken_ids(model: type[SQLModel]) -> sa.ScalarSelect[Any]:
 
 
 def _in_one_round_trip() -> Any:
-    number = counted("postgresql").cte("counted")
     day, name = col(ExtraExcludedDay.day), col(ExtraExcludedDay.name)
     added = sa.select(  # one row, whatever the days: an aggregate with no GROUP BY
         sa.func.array_agg(aggregate_order_by(day, day)).label("days"),
         sa.func.array_agg(aggregate_order_by(name, day)).label("names"),
     ).subquery()
-    return (
-        TEAM_AND_SUPERVISORS.add_columns(
-            sa.select(number.c.last_number).scalar_subquery(),
-            added.c.days,
-            added.c.names,
-            *(_taken_ids(model) for model in WITH_IDS),
-        )
-        .join_from(Team, added, sa.true())
-        .add_cte(number)
-    )
+    return TEAM_AND_SUPERVISORS.add_columns(
+        added.c.days,
+        added.c.names,
+        *(_taken_ids(model) for model in WITH_IDS),
+    ).join_from(Team, added, sa.true())
 
 
 _IN_ONE_ROUND_TRIP = _in_one_round_trip()  # built once, as its parts are

@@ -46,6 +46,7 @@ from services.records.planning import (
     next_deadline,
     replan_from,
 )
+from services.records.references import next_reference
 from services.wording import Command, Text
 
 
@@ -264,7 +265,7 @@ def insert_order(
         BreachCheck: int(check_due is not None),
         Notification: int(awaited_due is not None),
     }
-    reads = new_record_reads(session, ctx.settings, rule.code, event.astimezone(tz).year, officer.team_id, new)
+    reads = new_record_reads(session, ctx.settings, officer.team_id, new)
     for person in people:
         person.id = reads.ids[type(person)].pop(0)
     calendar = reads.calendar
@@ -273,7 +274,7 @@ def insert_order(
     order = new_row(
         ProtectionOrder,
         id=reads.ids[ProtectionOrder][0],
-        reference=reads.reference,
+        reference=None,  # counted last (below)
         order_type=rule.code,
         status=OrderStatus.ACTIVE,
         perpetrator_id=pk(perpetrator),
@@ -338,6 +339,11 @@ def insert_order(
     # posts go in with the rows, and on PostgreSQL the words too: one statement for the record.
     held: list[Plain] = []
     replanned = replan_from(session, facts, ctx.settings.reminders, tz, now, stored=(), held=held)
+    # The reference last, once the record is planned: counting it locks the counter's row until the
+    # commit, and every record of the force's type and year waits for that row. Counted with the
+    # reads before, it held each save behind the one before for its whole transaction.
+    year = event.astimezone(tz).year
+    order.reference = next_reference(session, ctx.settings.force_code, rule.code.value, year)
     on_postgresql = session.get_bind().dialect.name == "postgresql"
     words = new_order_words(order, [perpetrator, *protected]) if on_postgresql else None
     # The rows' audit goes in with them, after what the transaction audited before (held), as

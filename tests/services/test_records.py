@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from rules.ranks import Rank
 from services.context import ServiceContext
 from services.errors import NotAllowed, ValidationFailed
 from services.governance import staff
+from services.records import order_writer
 from services.records import recording as records
 from services.records.order_writer import PersonInput
 from services.records.recording import NewRecord
@@ -185,3 +188,43 @@ def test_an_admin_cannot_remove_the_last_admin(ctx: ServiceContext, force: Force
 
     with pytest.raises(Conflict, match="no admin"):
         staff.set_role(ctx, force.admin, force.admin, Role.OFFICER)
+
+
+def test_a_record_being_planned_holds_up_no_other_record_of_its_type(
+    ctx: ServiceContext, force: Force, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting a reference locks the year's counter row until the commit, so it is counted once
+    the record is planned, just before its rows go in: a save still planning holds up no other
+    save of the same type and year, and the numbers stay gapless, in the order they were counted.
+    (PostgreSQL: SQLite has one writer at a time.)"""
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    planning, release = threading.Event(), threading.Event()
+    plan = order_writer.replan_from
+
+    def slow_first_plan(*args: Any, **kwargs: Any) -> Any:
+        if not planning.is_set():
+            planning.set()
+            release.wait(30)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(order_writer, "replan_from", slow_first_plan)
+    saved: dict[str, str] = {}
+
+    def save(name: str, slack_id: str) -> None:
+        saved[name] = records.record(ctx, slack_id, dvpn()).reference
+
+    first = threading.Thread(target=save, args=("first", force.officer))
+    second = threading.Thread(target=save, args=("second", force.colleague))
+    first.start()
+    try:
+        assert planning.wait(30)
+        second.start()
+        second.join(10)
+        finished_while_the_first_planned = not second.is_alive()
+    finally:
+        release.set()
+        first.join(30)
+        second.join(30)
+    assert finished_while_the_first_planned
+    assert saved == {"second": "WM-DVPN-2026-0001", "first": "WM-DVPN-2026-0002"}
