@@ -39,6 +39,7 @@ from models import (
     PriorityTally,
     PriorityTeam,
     ProtectionOrder,
+    ReferenceCounter,
     Reminder,
     ReminderState,
     RiskLevel,
@@ -48,6 +49,7 @@ from models.incidents import UNASSESSED
 from models.orders import FIRST_HEARD_AT, HOURS_TO_HEARING
 from models.types import pk
 from rules.lifecycle import State
+from rules.order_types import OrderType
 from services.context import ServiceContext
 from services.people import offending, priority_tallies
 from services.records.planning import (
@@ -251,6 +253,7 @@ def violations(session: Session, ctx: ServiceContext, now: datetime, order_ids: 
             found += invariant(seen, ctx, now)
     found += every_row_has_its_audit_row(session, order_ids)
     found += the_caseload_counts_are_the_records(session)
+    found += the_references_are_counted_without_gaps(session)
     found += the_first_hearings_are_the_hearings(session, order_ids)
     found += the_hours_to_hearing_are_the_records(session, order_ids)
     found += the_daily_counts_are_the_rows(session)
@@ -327,6 +330,27 @@ def the_hours_to_hearing_are_the_records(session: Session, order_ids: Sequence[i
         ):
             found.append(f"record {order_id}: hours_to_hearing {hours}, served to first heard {expected}")
     return found
+
+
+def the_references_are_counted_without_gaps(session: Session) -> list[str]:
+    """Each force's records of a type and year are numbered 1, 2, 3 ... up to its counter, each
+    number once: a save that failed took no number, and saves at once took different ones.
+    Across the whole database, as the counter is."""
+    numbers: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for reference in session.exec(select(ProtectionOrder.reference)):
+        force, kind, year, number = reference.rsplit("-", 3)  # a force code is letters only
+        numbers[force, kind, int(year)].append(int(number))
+    kinds = {kind.value for kind in OrderType}  # the counter also numbers incidents and disclosures
+    counted = {
+        (row.force_code, row.order_type, row.year): row.last_number
+        for row in session.exec(select(ReferenceCounter))
+        if row.order_type in kinds
+    }
+    return [
+        f"references {key}: numbers {sorted(numbers.get(key, []))[:5]}..., counter at {counted.get(key, 0)}"
+        for key in sorted(numbers.keys() | counted.keys())
+        if sorted(numbers.get(key, [])) != list(range(1, counted.get(key, 0) + 1))
+    ]
 
 
 def the_caseload_counts_are_the_records(session: Session) -> list[str]:
