@@ -389,8 +389,14 @@ def measure(
     run_load(ours.url, SECRET, 5, 20, CommandMix(force, triggers, sent))
     run_load(ours.url, SECRET, 2, 5, FormSubmissions(force, triggers, sent))
     urls.settle(sent, confirmations=False)  # a warm-up form may be told to submit again while work processes start
-    still_due = wait_for_sweep(engine)
-    print(f"  the sweep has posted the seeded records' due reminders ({still_due} left)", file=sys.stderr)
+    if args.no_scheduler:  # nothing would post the seeded records' due reminders: no point waiting
+        print("  no sweep (--no-scheduler): the seeded records' due reminders stay unposted", file=sys.stderr)
+    else:
+        still_due = wait_for_sweep(engine)
+        if still_due:  # paced at about one post a second per DM, the backlog outlasts the wait
+            print(f"  stopped waiting for the sweep: {still_due} due reminders still to post", file=sys.stderr)
+        else:
+            print("  the sweep has posted the seeded records' due reminders", file=sys.stderr)
     confirmed_before = stand_in.wait_for(sent.forms, "chat.postEphemeral", 60)
     urls.confirmed_before = confirmed_before
     before = {t: row_count(engine, t) for t in ("breach", "hearing", "protection_order")}
