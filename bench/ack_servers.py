@@ -69,6 +69,18 @@ def child_pids(pid: int) -> list[int]:
     return sorted(found)
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """The machine's idle (idle and iowait) and total CPU time so far, in ticks, from /proc/stat (Linux)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def idle_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of every core's time that went unused between two cpu_ticks() readings."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
+
+
 def cpu_load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
